@@ -1,0 +1,142 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place configuration is read. Every variable is validated at boot; a bad value fails fast
+ * with the variable's name. Nothing else in src/ reads process.env.
+ */
+const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const schema = z.object({
+  PORT: int(3000),
+  HOST: z.string().default('127.0.0.1'),
+  AIZUCHI_DATA_DIR: z.string().default('./data'),
+  AIZUCHI_URL: z.string().url().optional(),
+  AIZUCHI_PUBLIC_URL: z.string().url().optional(),
+  AIZUCHI_DATABASE_URL: z.string().optional(),
+  AIZUCHI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AIZUCHI_COMPANY_NAME: z.string().default('aizuchi'),
+  AIZUCHI_AGENT_NAME: z.string().default('aizuchi'),
+  AIZUCHI_POLICY: z.enum(['standard', 'strict']).default('standard'),
+  AIZUCHI_DEMO: bool(false),
+  // Mail: unset SMTP URL means the built-in mail catcher.
+  AIZUCHI_SMTP_URL: z.string().optional(),
+  AIZUCHI_MAIL_FROM: z.string().default('aizuchi <no-reply@aizuchi.localhost>'),
+  AIZUCHI_MAIL_CATCHER_PORT: int(2525),
+  // Business calendar.
+  AIZUCHI_TIMEZONE: z.string().default('Asia/Tokyo'),
+  AIZUCHI_BUSINESS_HOURS: z.string().default('mon-fri 09:00-18:00'),
+  AIZUCHI_CLOSED_DATES: z.string().default(''),
+  AIZUCHI_JAPANESE_HOLIDAYS: bool(true),
+  // Limits (all with safe defaults).
+  AIZUCHI_LIMIT_REQUESTS_PER_IP_PER_HOUR: int(10),
+  AIZUCHI_LIMIT_REQUESTS_PER_ACCOUNT_PER_DAY: int(3),
+  AIZUCHI_LIMIT_CALLS_PER_PHONE_PER_DAY: int(3),
+  AIZUCHI_LIMIT_REQUESTS_GLOBAL_PER_HOUR: int(1000),
+  AIZUCHI_LIMIT_LOGIN_FAILURES_PER_15_MIN: int(5),
+  AIZUCHI_CALLBACK_RETRIES: int(3),
+  AIZUCHI_CALLBACK_RETRY_DELAY_MIN: int(30),
+  AIZUCHI_RECORDING_RETENTION_DAYS: int(30),
+  // Speech engines.
+  AIZUCHI_RECOGNIZER: z.enum(['none', 'whisper-http', 'deepgram', 'local']).default('none'),
+  AIZUCHI_RECOGNIZER_URL: z.string().url().optional(),
+  AIZUCHI_RECOGNIZER_KEY: z.string().optional(),
+  AIZUCHI_RECOGNIZER_MODEL: z.string().optional(),
+  AIZUCHI_SYNTH_JA: z.enum(['openjtalk', 'espeak']).default('openjtalk'),
+  AIZUCHI_SYNTH_EN: z.enum(['openjtalk', 'espeak']).default('espeak'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Where commands find the running server. */
+  serverUrl: string;
+  /** The address customers reach (links in mail). */
+  publicUrl: string;
+  databaseUrl: string;
+  logLevel: Env['AIZUCHI_LOG_LEVEL'];
+  companyName: string;
+  agentName: string;
+  policy: Env['AIZUCHI_POLICY'];
+  demo: boolean;
+  mail: { smtpUrl: string | null; from: string; catcherPort: number };
+  calendar: { timeZone: string; weeklyHours: string; closedDates: string[]; japaneseHolidays: boolean };
+  limits: {
+    requestsPerIpPerHour: number;
+    requestsPerAccountPerDay: number;
+    callsPerPhonePerDay: number;
+    requestsGlobalPerHour: number;
+    loginFailuresPer15Min: number;
+    callbackRetries: number;
+    callbackRetryDelayMin: number;
+  };
+  recordingRetentionDays: number;
+  speech: {
+    recognizer: Env['AIZUCHI_RECOGNIZER'];
+    recognizerUrl?: string;
+    recognizerKey?: string;
+    recognizerModel?: string;
+    synthJa: Env['AIZUCHI_SYNTH_JA'];
+    synthEn: Env['AIZUCHI_SYNTH_EN'];
+  };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'configuration';
+    throw new ConfigError(`invalid ${name}: ${issue?.message ?? 'bad value'}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.AIZUCHI_DATA_DIR);
+  const serverUrl = e.AIZUCHI_URL ?? `http://localhost:${e.PORT}`;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    serverUrl,
+    publicUrl: e.AIZUCHI_PUBLIC_URL ?? serverUrl,
+    databaseUrl: e.AIZUCHI_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'aizuchi.db')}`,
+    logLevel: e.AIZUCHI_LOG_LEVEL,
+    companyName: e.AIZUCHI_COMPANY_NAME,
+    agentName: e.AIZUCHI_AGENT_NAME,
+    policy: e.AIZUCHI_POLICY,
+    demo: e.AIZUCHI_DEMO,
+    mail: { smtpUrl: e.AIZUCHI_SMTP_URL ?? null, from: e.AIZUCHI_MAIL_FROM, catcherPort: e.AIZUCHI_MAIL_CATCHER_PORT },
+    calendar: {
+      timeZone: e.AIZUCHI_TIMEZONE,
+      weeklyHours: e.AIZUCHI_BUSINESS_HOURS,
+      closedDates: e.AIZUCHI_CLOSED_DATES.split(',').map((s) => s.trim()).filter(Boolean),
+      japaneseHolidays: e.AIZUCHI_JAPANESE_HOLIDAYS,
+    },
+    limits: {
+      requestsPerIpPerHour: e.AIZUCHI_LIMIT_REQUESTS_PER_IP_PER_HOUR,
+      requestsPerAccountPerDay: e.AIZUCHI_LIMIT_REQUESTS_PER_ACCOUNT_PER_DAY,
+      callsPerPhonePerDay: e.AIZUCHI_LIMIT_CALLS_PER_PHONE_PER_DAY,
+      requestsGlobalPerHour: e.AIZUCHI_LIMIT_REQUESTS_GLOBAL_PER_HOUR,
+      loginFailuresPer15Min: e.AIZUCHI_LIMIT_LOGIN_FAILURES_PER_15_MIN,
+      callbackRetries: e.AIZUCHI_CALLBACK_RETRIES,
+      callbackRetryDelayMin: e.AIZUCHI_CALLBACK_RETRY_DELAY_MIN,
+    },
+    recordingRetentionDays: e.AIZUCHI_RECORDING_RETENTION_DAYS,
+    speech: {
+      recognizer: e.AIZUCHI_RECOGNIZER,
+      recognizerUrl: e.AIZUCHI_RECOGNIZER_URL,
+      recognizerKey: e.AIZUCHI_RECOGNIZER_KEY,
+      recognizerModel: e.AIZUCHI_RECOGNIZER_MODEL,
+      synthJa: e.AIZUCHI_SYNTH_JA,
+      synthEn: e.AIZUCHI_SYNTH_EN,
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { DialectName } from './dialect';
+import * as m001 from './migrations/001_initial';
+import type { Store } from './connect';
+
+type DialectMigration = {
+  up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
+  down?(db: Kysely<unknown>): Promise<void>;
+};
+
+/** Every migration in order; add new files here. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '001_initial': m001,
+};
+
+export async function migrateToLatest(store: Store): Promise<void> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(MIGRATIONS)) {
+    migrations[name] = { up: (db) => m.up(db, store.dialect), down: m.down };
+  }
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+  }
+}

@@ -1,0 +1,144 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The typed shape of every table. Portable across SQLite and PostgreSQL: times are ISO-8601 UTC
+ * strings (fixed width, so they sort as text), booleans are 0/1 integers, JSON is text.
+ */
+export interface AccountsTable {
+  id: string;
+  email: string;
+  name: string;
+  phone_e164: string;
+  lang: string;
+  role: string; // 'customer' | 'operator'
+  password_hash: string;
+  mfa_secret_enc: string | null;
+  mfa_enabled: number;
+  mfa_enroll_required: number;
+  privileged: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  account_id: string;
+  stage: string; // 'password' (awaiting MFA) | 'full'
+  password_verified_at: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface RateEventsTable {
+  id: Generated<number>;
+  bucket: string;
+  at: string;
+}
+
+export interface CasesTable {
+  id: string;
+  account_id: string | null;
+  email: string;
+  phone_e164: string;
+  phone_on_record: number;
+  lang: string;
+  state: string;
+  assurance: string; // 'password_verified' | 'low'
+  consent_at: string;
+  consent_version: string;
+  recording_consent: number;
+  client_ip_hash: string;
+  scheduled_at: string | null;
+  call_attempts: number;
+  outcome: string | null;
+  cancel_token_hash: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CaseEventsTable {
+  seq: number;
+  case_id: string;
+  account_id: string | null;
+  kind: string;
+  data: string;
+  at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  run_at: string;
+  state: string; // 'queued' | 'running' | 'done' | 'dead'
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MailMessagesTable {
+  id: string;
+  message_id: string | null;
+  to_addr: string;
+  from_addr: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  received_at: string;
+}
+
+export interface VerificationCodesTable {
+  id: string;
+  case_id: string;
+  account_id: string;
+  code_hmac: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  invalidated_at: string | null;
+  failed_attempts: number;
+}
+
+export interface CallsTable {
+  id: string;
+  case_id: string;
+  channel: string;
+  state: string; // 'pending' | 'active' | 'ended'
+  token_hash: string | null;
+  token_expires_at: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  outcome: string | null;
+  recording_path: string | null;
+  recording_deleted_at: string | null;
+  created_at: string;
+}
+
+export interface TranscriptEntriesTable {
+  id: Generated<number>;
+  call_id: string;
+  speaker: string;
+  text: string;
+  at: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  rate_events: RateEventsTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  jobs: JobsTable;
+  mail_messages: MailMessagesTable;
+  verification_codes: VerificationCodesTable;
+  calls: CallsTable;
+  transcript_entries: TranscriptEntriesTable;
+}
