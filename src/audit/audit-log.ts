@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import type { Store } from '../store/connect';
+import type { Database } from '../store/schema';
+import { ChainVerifier, type ChainVerdict, type ChainedEvent, GENESIS_HASH, hashEvent } from './chain';
+
+/** PostgreSQL advisory-lock key that serialises appends to the chain. */
+export const AUDIT_CHAIN_LOCK = 0x617564; // "aud"
+
+export interface AuditEventInput {
+  caseId: string;
+  accountId: string | null;
+  kind: string;
+  /** Never codes or passwords; phone numbers hashed, emails masked. */
+  data: Record<string, unknown>;
+  at: Date;
+}
+
+/**
+ * Appends one event to the chain. Must run inside `writeTransaction(store, …, AUDIT_CHAIN_LOCK)`
+ * so that reading the head and writing the next link cannot interleave with another writer.
+ */
+export async function appendAuditEvent(trx: Kysely<Database>, input: AuditEventInput): Promise<ChainedEvent> {
+  const head = await trx.selectFrom('case_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const base = {
+    seq: (head ? Number(head.seq) : 0) + 1,
+    caseId: input.caseId,
+    accountId: input.accountId,
+    kind: input.kind,
+    data: JSON.stringify(input.data),
+    at: input.at.toISOString(),
+    prevHash: head?.hash ?? GENESIS_HASH,
+  };
+  const event: ChainedEvent = { ...base, hash: hashEvent(base) };
+  await trx
+    .insertInto('case_events')
+    .values({
+      seq: event.seq,
+      case_id: event.caseId,
+      account_id: event.accountId,
+      kind: event.kind,
+      data: event.data,
+      at: event.at,
+      prev_hash: event.prevHash,
+      hash: event.hash,
+    })
+    .execute();
+  return event;
+}
+
+type Row = Database['case_events'];
+const toEvent = (r: { [K in keyof Row]: Row[K] }): ChainedEvent => ({
+  seq: Number(r.seq),
+  caseId: r.case_id,
+  accountId: r.account_id,
+  kind: r.kind,
+  data: r.data,
+  at: r.at,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+export async function caseHistory(store: Store, caseId: string): Promise<ChainedEvent[]> {
+  const rows = await store.db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+  return rows.map(toEvent);
+}
+
+/** Reads the whole chain in pages (it may be large) and verifies it as it goes. */
+export async function verifyAuditLog(store: Store, pageSize = 5000): Promise<ChainVerdict> {
+  const verifier = new ChainVerifier();
+  let after = 0;
+  for (;;) {
+    const rows = await store.db.selectFrom('case_events').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    if (rows.length === 0) break;
+    for (const r of rows) if (verifier.add(toEvent(r))) return verifier.verdict();
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+  return verifier.verdict();
+}

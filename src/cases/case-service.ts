@@ -1,0 +1,102 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AUDIT_CHAIN_LOCK, appendAuditEvent, caseHistory } from '../audit/audit-log';
+import type { ChainedEvent } from '../audit/chain';
+import { type CaseState, assertTransition, isCaseState } from '../domain/cases/case-state';
+import type { Clock } from '../domain/clock';
+import type { Store } from '../store/connect';
+import type { CasesTable, Database } from '../store/schema';
+import { writeTransaction } from '../store/write-transaction';
+
+export type CaseRow = CasesTable;
+
+export class CaseNotFoundError extends Error {
+  constructor(readonly caseId: string) {
+    super(`no case with id ${caseId}`);
+    this.name = 'CaseNotFoundError';
+  }
+}
+
+export interface CaseFilter {
+  state?: CaseState;
+  email?: string;
+  limit?: number;
+}
+
+/**
+ * Cases and their hash-chained history. Every change of state and every fact about a case goes
+ * through here, inside one transaction with its audit event, so the two can never disagree.
+ */
+export class CaseService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Runs `fn` in a write transaction that also holds the audit chain's lock. */
+  inTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return writeTransaction(this.store, fn, AUDIT_CHAIN_LOCK);
+  }
+
+  async open(trx: Kysely<Database>, row: Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'>, eventData: Record<string, unknown>): Promise<CaseRow> {
+    const now = this.clock.now().toISOString();
+    const full: CaseRow = { ...row, id: crypto.randomUUID(), created_at: now, updated_at: now, call_attempts: 0, outcome: null };
+    await trx.insertInto('cases').values(full).execute();
+    await appendAuditEvent(trx, { caseId: full.id, accountId: full.account_id, kind: 'case_opened', data: { state: full.state, ...eventData }, at: this.clock.now() });
+    return full;
+  }
+
+  /** Moves a case along the state machine and records why, atomically. */
+  async transition(
+    trx: Kysely<Database>,
+    caseId: string,
+    to: CaseState,
+    kind: string,
+    data: Record<string, unknown> = {},
+    changes: Partial<Pick<CaseRow, 'scheduled_at' | 'outcome' | 'call_attempts'>> = {},
+  ): Promise<CaseRow> {
+    const current = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+    if (!current) throw new CaseNotFoundError(caseId);
+    assertTransition(current.state, to);
+    const now = this.clock.now();
+    await trx.updateTable('cases').set({ ...changes, state: to, updated_at: now.toISOString() }).where('id', '=', caseId).execute();
+    await appendAuditEvent(trx, { caseId, accountId: current.account_id, kind, data: { from: current.state, to, ...data }, at: now });
+    return { ...current, ...changes, state: to, updated_at: now.toISOString() };
+  }
+
+  /** Records a fact without changing state (a code sent, an attempt, a notification). */
+  async record(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown> = {}): Promise<ChainedEvent> {
+    const current = await trx.selectFrom('cases').select(['account_id']).where('id', '=', caseId).executeTakeFirst();
+    if (!current) throw new CaseNotFoundError(caseId);
+    return appendAuditEvent(trx, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });
+  }
+
+  async get(caseId: string): Promise<CaseRow | undefined> {
+    return this.store.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  }
+
+  async require(caseId: string): Promise<CaseRow> {
+    const row = await this.get(caseId);
+    if (!row) throw new CaseNotFoundError(caseId);
+    return row;
+  }
+
+  history(caseId: string): Promise<ChainedEvent[]> {
+    return caseHistory(this.store, caseId);
+  }
+
+  async list(filter: CaseFilter = {}): Promise<CaseRow[]> {
+    let q = this.store.db.selectFrom('cases').selectAll().orderBy('created_at', 'desc').limit(Math.min(filter.limit ?? 200, 1000));
+    if (filter.state && isCaseState(filter.state)) q = q.where('state', '=', filter.state);
+    if (filter.email) q = q.where('email', '=', filter.email.trim().toLowerCase());
+    return q.execute();
+  }
+
+  /** Recoveries on this account in the window — a risk flag for the policy. */
+  async recentCasesForAccount(accountId: string, sinceMs: number, excludeCaseId?: string): Promise<CaseRow[]> {
+    const since = new Date(this.clock.now().getTime() - sinceMs).toISOString();
+    let q = this.store.db.selectFrom('cases').selectAll().where('account_id', '=', accountId).where('created_at', '>', since);
+    if (excludeCaseId) q = q.where('id', '!=', excludeCaseId);
+    return q.execute();
+  }
+}

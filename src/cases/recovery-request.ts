@@ -1,0 +1,187 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Clock } from '../domain/clock';
+import type { Lang } from '../domain/lang';
+import { type Keys, hmacHex, newToken } from '../security/keys';
+import type { Limit, RateLimiter } from '../security/rate-limiter';
+import type { Database } from '../store/schema';
+import type { CaseService } from './case-service';
+
+/** The version of the consent wording on the form; stored with every request. */
+export const CONSENT_VERSION = 'callback-consent-2026-11';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export const recoveryRequestSchema = z.object({
+  email: z.string().trim().toLowerCase().email('email must be an email address').max(254),
+  password: z.string().max(1024).optional(),
+  phone: z.string().trim().min(1, 'phone is required').max(40),
+  lang: z.enum(['ja', 'en'], { message: 'lang must be "ja" or "en"' }),
+  consent: z.literal(true, { message: 'consent must be true: the customer agrees to an automated AI voice callback' }),
+  recordingConsent: z.boolean().optional(),
+});
+export type RecoveryRequestInput = z.input<typeof recoveryRequestSchema>;
+
+export interface AccountForRecovery {
+  id: string;
+  email: string;
+  phoneE164: string;
+  lang: Lang;
+  name: string;
+}
+
+/** What the recovery flow needs from the identity provider, and nothing more. */
+export interface AccountLookup {
+  findByEmail(email: string): Promise<AccountForRecovery | null>;
+  /** Runs in the same time whether or not the account exists. */
+  passwordMatches(email: string, password: string): Promise<boolean>;
+}
+
+export interface RecoveryNotifier {
+  /** Enqueues the "we will call you at …" mail inside the request's transaction. */
+  requestReceived(trx: Kysely<Database>, args: { caseId: string; account: AccountForRecovery; lang: Lang; callAt: Date | null; cancelToken: string; needsReview: boolean }): Promise<void>;
+}
+
+export interface CallbackScheduler {
+  /** Enqueues the callback job for a scheduled case, inside the caller's transaction. */
+  schedule(trx: Kysely<Database>, caseId: string, at: Date): Promise<void>;
+}
+
+export interface RecoveryRequestDeps {
+  cases: CaseService;
+  limiter: RateLimiter;
+  accounts: AccountLookup;
+  calendar: { nextOpen(from: Date): Date };
+  scheduler: CallbackScheduler;
+  notifier: RecoveryNotifier;
+  keys: Keys;
+  clock: Clock;
+  normalizePhone(input: string): string;
+  limits: { requestsPerIpPerHour: number; requestsPerAccountPerDay: number; callsPerPhonePerDay: number; requestsGlobalPerHour: number };
+  /** Minimum time between the request and the first call attempt. */
+  callLeadMs?: number;
+}
+
+export interface RequestContext {
+  clientIp: string;
+  /** Set when the customer passed the password step of sign-in moments ago (session evidence). */
+  passwordVerifiedForAccountId?: string;
+}
+
+export type RecoveryResult =
+  | { kind: 'accepted' }
+  | { kind: 'invalid'; message: string; field?: string }
+  | { kind: 'rate_limited'; retryAfterSec: number };
+
+export class InvalidPhoneError extends Error {}
+
+/**
+ * Turns a callback request into a case. Whatever the account, the caller sees the same answer in
+ * the same time: the same checks, the same argon2 work and the same writes happen either way.
+ */
+export class RecoveryRequestService {
+  constructor(private readonly deps: RecoveryRequestDeps) {}
+
+  async submit(raw: unknown, ctx: RequestContext): Promise<RecoveryResult> {
+    const parsed = recoveryRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { kind: 'invalid', message: issue?.message ?? 'invalid request', field: issue?.path.join('.') };
+    }
+    const input = parsed.data;
+    let phoneE164: string;
+    try {
+      phoneE164 = this.deps.normalizePhone(input.phone);
+    } catch {
+      return { kind: 'invalid', message: 'phone must be a valid phone number, e.g. 090-1234-5678 or +81 90 1234 5678', field: 'phone' };
+    }
+
+    const { keys, limits } = this.deps;
+    const ipKey = hmacHex(keys.tokenHmac, `ip:${ctx.clientIp}`);
+    const emailKey = hmacHex(keys.tokenHmac, `email:${input.email}`);
+    const phoneKey = hmacHex(keys.tokenHmac, `phone:${phoneE164}`);
+    const buckets: Limit[] = [
+      { bucket: `recovery:ip:${ipKey}`, max: limits.requestsPerIpPerHour, windowMs: HOUR_MS },
+      { bucket: `recovery:account:${emailKey}`, max: limits.requestsPerAccountPerDay, windowMs: DAY_MS },
+      { bucket: `recovery:phone:${phoneKey}`, max: limits.callsPerPhonePerDay, windowMs: DAY_MS },
+      { bucket: 'recovery:global', max: limits.requestsGlobalPerHour, windowMs: HOUR_MS },
+    ];
+    const exceeded = await this.deps.limiter.firstExceeded(buckets);
+    if (exceeded) return { kind: 'rate_limited', retryAfterSec: Math.ceil(exceeded.windowMs / 1000) };
+
+    // Both lookups run whether or not the account exists (passwordMatches hashes a dummy if not).
+    const passwordOk = input.password !== undefined ? await this.deps.accounts.passwordMatches(input.email, input.password) : false;
+    const account = await this.deps.accounts.findByEmail(input.email);
+    const sessionEvidence = account !== null && ctx.passwordVerifiedForAccountId === account.id;
+    const assurance = account && (passwordOk || sessionEvidence) ? 'password_verified' : 'low';
+
+    const now = this.deps.clock.now();
+    const cancelToken = newToken();
+    const phoneOnRecord = account !== null && account.phoneE164 === phoneE164;
+    const callAt = this.deps.calendar.nextOpen(new Date(now.getTime() + (this.deps.callLeadMs ?? 5 * 60_000)));
+
+    await this.deps.cases.inTransaction(async (trx) => {
+      await this.deps.limiter.record(buckets.map((b) => b.bucket), trx);
+      const opened = await this.deps.cases.open(
+        trx,
+        {
+          account_id: account?.id ?? null,
+          email: input.email,
+          phone_e164: phoneE164,
+          phone_on_record: phoneOnRecord ? 1 : 0,
+          lang: input.lang,
+          state: 'requested',
+          assurance,
+          consent_at: now.toISOString(),
+          consent_version: CONSENT_VERSION,
+          recording_consent: input.recordingConsent === false ? 0 : 1,
+          client_ip_hash: ipKey,
+          scheduled_at: null,
+          cancel_token_hash: hmacHex(keys.tokenHmac, `cancel:${cancelToken}`),
+        },
+        {
+          assurance,
+          evidence: passwordOk ? 'password' : sessionEvidence ? 'signin_session' : 'none',
+          accountKnown: account !== null,
+          phoneOnRecord,
+          phoneHash: phoneKey,
+          clientIpHash: ipKey,
+          consentVersion: CONSENT_VERSION,
+          consentAt: now.toISOString(),
+          lang: input.lang,
+        },
+      );
+      if (!account) {
+        // Kept as a case so the security team sees probing; nobody is called or mailed.
+        await this.deps.cases.transition(trx, opened.id, 'failed', 'closed_unknown_account', {}, { outcome: 'no_account' });
+        return;
+      }
+      if (!phoneOnRecord) {
+        // A number we do not know: a person approves before anyone is called (SECURITY.md).
+        await this.deps.cases.transition(trx, opened.id, 'escalated', 'needs_review', { reason: 'phone_not_on_record' });
+        await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt: null, cancelToken, needsReview: true });
+        return;
+      }
+      await this.deps.cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', { at: callAt.toISOString() }, { scheduled_at: callAt.toISOString() });
+      await this.deps.scheduler.schedule(trx, opened.id, callAt);
+      await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt, cancelToken, needsReview: false });
+    });
+    return { kind: 'accepted' };
+  }
+
+  /** The "this wasn't me" link: cancels the request and flags the account for a person. */
+  async cancelByToken(token: string): Promise<'cancelled' | 'already_closed' | 'unknown'> {
+    const hash = hmacHex(this.deps.keys.tokenHmac, `cancel:${token}`);
+    return this.deps.cases.inTransaction(async (trx) => {
+      const row = await trx.selectFrom('cases').select(['id', 'state']).where('cancel_token_hash', '=', hash).executeTakeFirst();
+      if (!row) return 'unknown';
+      if (row.state === 'resolved' || row.state === 'failed' || row.state === 'cancelled') {
+        await this.deps.cases.record(trx, row.id, 'customer_disowned_request', { stateWas: row.state });
+        return 'already_closed';
+      }
+      await this.deps.cases.transition(trx, row.id, 'cancelled', 'cancelled_by_customer', { via: 'email_link' }, { outcome: 'cancelled' });
+      return 'cancelled';
+    });
+  }
+}

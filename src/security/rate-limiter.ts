@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../domain/clock';
+import type { Store } from '../store/connect';
+import type { Database } from '../store/schema';
+
+export interface Limit {
+  /** e.g. `req:ip:<hmac>`; never a raw address or phone number. */
+  bucket: string;
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * Sliding-window limits kept in the database, so they hold across restarts and across several
+ * server processes. Buckets are keyed by HMACs, never by raw personal data.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Counts events in the window without recording one. */
+  async count(bucket: string, windowMs: number, db: Kysely<Database> = this.store.db): Promise<number> {
+    const since = new Date(this.clock.now().getTime() - windowMs).toISOString();
+    const row = await db
+      .selectFrom('rate_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('bucket', '=', bucket)
+      .where('at', '>', since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Returns the first limit already reached, or undefined when all allow one more. */
+  async firstExceeded(limits: readonly Limit[], db?: Kysely<Database>): Promise<Limit | undefined> {
+    for (const limit of limits) {
+      if ((await this.count(limit.bucket, limit.windowMs, db)) >= limit.max) return limit;
+    }
+    return undefined;
+  }
+
+  async record(buckets: readonly string[], db: Kysely<Database> = this.store.db): Promise<void> {
+    if (buckets.length === 0) return;
+    const at = this.clock.now().toISOString();
+    await db.insertInto('rate_events').values(buckets.map((bucket) => ({ bucket, at }))).execute();
+  }
+
+  /** Drops events older than the longest window we use, so the table stays small. */
+  async prune(olderThanMs: number): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - olderThanMs).toISOString();
+    const res = await this.store.db.deleteFrom('rate_events').where('at', '<', before).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+}
