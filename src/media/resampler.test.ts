@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ResamplerError, StreamingResampler, resampleAll } from './resampler';
+import { samplesPerFrame } from './frame';
+import { chunks, concat, rms, seededRandom, sine } from './testing/signals';
+
+const RATES = [8000, 16000, 24000, 48000];
+const PAIRS = RATES.flatMap((a) => RATES.filter((b) => b !== a).map((b) => [a, b] as const));
+
+describe.each(PAIRS)('%i Hz -> %i Hz', (inHz, outHz) => {
+  const amplitude = 12000;
+  const freqHz = 1000;
+  const input = sine(freqHz, amplitude, inHz, samplesPerFrame(inHz) * 150);
+
+  it('turns every 20 ms input frame into exactly one 20 ms output frame', () => {
+    const resampler = new StreamingResampler(inHz, outHz);
+    for (const samples of chunks(input, samplesPerFrame(inHz))) {
+      const out = resampler.processFrame({ samples, sampleRateHz: inHz });
+      expect(out.sampleRateHz).toBe(outHz);
+      expect(out.samples.length).toBe(samplesPerFrame(outHz));
+    }
+  });
+
+  it('streams 150 frames with the same result as one-shot resampling (no seams at frame edges)', () => {
+    const resampler = new StreamingResampler(inHz, outHz);
+    const streamed = concat(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    const oneShot = resampleAll(input, inHz, outHz);
+    expect(streamed.length).toBe(oneShot.length);
+    let maxDiff = 0;
+    for (let i = 0; i < streamed.length; i++) maxDiff = Math.max(maxDiff, Math.abs((streamed[i] ?? 0) - (oneShot[i] ?? 0)));
+    expect(maxDiff).toBeLessThanOrEqual(1); // float summation order only
+  });
+
+  it('reproduces the sine (delayed by the filter latency) with no clicks', () => {
+    const resampler = new StreamingResampler(inHz, outHz);
+    const streamed = concat(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    const delay = resampler.delayOutputSamples;
+    const settle = Math.ceil(delay * 2) + 10;
+    let maxErr = 0;
+    for (let n = settle; n < streamed.length; n++) {
+      const ideal = amplitude * Math.sin((2 * Math.PI * freqHz * (n - delay)) / outHz);
+      maxErr = Math.max(maxErr, Math.abs((streamed[n] ?? 0) - ideal));
+    }
+    expect(maxErr).toBeLessThan(amplitude * 0.01);
+    // A click would show as a step larger than the sine's steepest slope.
+    const maxStep = (amplitude * 2 * Math.PI * freqHz) / outHz;
+    let largestStep = 0;
+    for (let n = settle; n < streamed.length; n++) {
+      largestStep = Math.max(largestStep, Math.abs((streamed[n] ?? 0) - (streamed[n - 1] ?? 0)));
+    }
+    expect(largestStep).toBeLessThanOrEqual(maxStep * 1.02 + 2);
+  });
+});
+
+describe('StreamingResampler', () => {
+  it('accepts arbitrary chunk sizes and still matches one-shot output', () => {
+    const random = seededRandom(7);
+    const input = sine(440, 9000, 8000, 8000);
+    const resampler = new StreamingResampler(8000, 24000);
+    const parts: Int16Array[] = [];
+    for (let i = 0; i < input.length; ) {
+      const size = 1 + Math.floor(random() * 300);
+      parts.push(resampler.process(input.subarray(i, i + size)));
+      i += size;
+    }
+    const streamed = concat(parts);
+    const oneShot = resampleAll(input, 8000, 24000);
+    expect(streamed.length).toBe(24000);
+    let maxDiff = 0;
+    for (let i = 0; i < oneShot.length; i++) maxDiff = Math.max(maxDiff, Math.abs((streamed[i] ?? 0) - (oneShot[i] ?? 0)));
+    expect(maxDiff).toBeLessThanOrEqual(1);
+  });
+
+  it('removes content above the new Nyquist frequency when downsampling (no aliasing)', () => {
+    const tone = sine(6000, 16000, 48000, 48000);
+    const out = resampleAll(tone, 48000, 8000);
+    expect(rms(out.subarray(800)) / rms(tone)).toBeLessThan(10 ** (-50 / 20));
+  });
+
+  it('passes identical rates through unchanged', () => {
+    const input = sine(300, 5000, 16000, 320);
+    expect(Array.from(new StreamingResampler(16000, 16000).process(input))).toEqual(Array.from(input));
+  });
+
+  it('handles odd rate pairs such as 22050 Hz files', () => {
+    const out = resampleAll(sine(500, 8000, 22050, 22050), 22050, 8000);
+    expect(out.length).toBe(8000);
+  });
+
+  it('rejects invalid rates and frames at the wrong rate', () => {
+    expect(() => new StreamingResampler(0, 8000)).toThrow(ResamplerError);
+    expect(() => new StreamingResampler(8000, 8000.5)).toThrow(ResamplerError);
+    expect(() => new StreamingResampler(8000, 16000).processFrame({ samples: new Int16Array(480), sampleRateHz: 24000 })).toThrow(
+      ResamplerError,
+    );
+  });
+});

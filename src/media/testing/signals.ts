@@ -1,0 +1,57 @@
+/** Deterministic test signals: seeded noise, sines and concatenation. Used only by tests and benches. */
+
+/** mulberry32: tiny seeded PRNG so noisy tests are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples via Box-Muller. */
+export function gaussian(random: () => number): () => number {
+  return () => {
+    const u = Math.max(random(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  };
+}
+
+export function sine(freqHz: number, amplitude: number, sampleRateHz: number, count: number, phase = 0): Int16Array {
+  const out = new Int16Array(count);
+  for (let i = 0; i < count; i++) out[i] = Math.round(amplitude * Math.sin(phase + (2 * Math.PI * freqHz * i) / sampleRateHz));
+  return out;
+}
+
+export function rms(samples: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += (samples[i] ?? 0) ** 2;
+  return Math.sqrt(sum / Math.max(1, samples.length));
+}
+
+/** Adds white Gaussian noise so that signal power / noise power equals snrDb. */
+export function addNoise(samples: Int16Array, snrDb: number, random: () => number): Int16Array {
+  const noiseRms = rms(samples) / 10 ** (snrDb / 20);
+  const normal = gaussian(random);
+  return samples.map((s) => Math.max(-32768, Math.min(32767, Math.round(s + noiseRms * normal()))));
+}
+
+export function concat(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Splits samples into consecutive chunks of the given size (last one may be short). */
+export function chunks(samples: Int16Array, size: number): Int16Array[] {
+  const out: Int16Array[] = [];
+  for (let i = 0; i < samples.length; i += size) out.push(samples.subarray(i, i + size));
+  return out;
+}
