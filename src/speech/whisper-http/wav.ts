@@ -3,7 +3,7 @@
  * OpenAI-compatible transcription server accepts. Hand-rolled: it is a fixed header, and the
  * WAV libraries on npm bring decoders and format conversions we don't need.
  */
-export function encodeWav(samples: Int16Array, sampleRateHz: number): Uint8Array {
+export function encodeWav(samples: Int16Array, sampleRateHz: number): Uint8Array<ArrayBuffer> {
   const dataBytes = samples.length * 2;
   const buffer = new ArrayBuffer(44 + dataBytes);
   const view = new DataView(buffer);
