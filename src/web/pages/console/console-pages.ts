@@ -1,0 +1,57 @@
+import type { ChainedEvent } from '../../../audit/chain';
+import type { CaseRow } from '../../../cases/case-service';
+import { CASE_STATES } from '../../../domain/cases/case-state';
+import { type SafeHtml, html } from '../html';
+import { page } from '../layout';
+
+const nav = html`<a href="/console">Cases</a> · <a href="/dev/mail">Mail</a> · <form method="post" action="/signout" style="display:inline"><button>Sign out</button></form>`;
+
+export interface MaskFns {
+  email(e: string): string;
+  phone(p: string): string;
+}
+
+export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: string }, mask: MaskFns): string {
+  return page({
+    title: 'Cases',
+    lang: 'en',
+    nav,
+    body: html`<h1>Cases</h1>
+<form method="get" action="/console" style="grid-template-columns:1fr 1fr auto;max-width:none">
+  <label>State<select name="state"><option value="">any</option>${CASE_STATES.map(
+    (s) => html`<option value="${s}"${filter.state === s ? ' selected' : ''}>${s}</option>`,
+  )}</select></label>
+  <label>Email<input name="email" value="${filter.email ?? ''}"></label>
+  <button type="submit">Filter</button>
+</form>
+<table><thead><tr><th>Created</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at</th></tr></thead><tbody>
+${rows.map(
+  (r) => html`<tr><td><a href="/console/cases/${r.id}">${r.created_at.replace('T', ' ').slice(0, 19)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ?? ''}</td></tr>`,
+)}
+</tbody></table>${rows.length === 0 ? html`<p class="muted">No cases.</p>` : ''}`,
+  });
+}
+
+export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, extra: SafeHtml[] = []): string {
+  return page({
+    title: `Case ${row.id.slice(0, 8)}`,
+    lang: 'en',
+    nav,
+    body: html`<h1>Case <code>${row.id}</code></h1>
+<table>
+<tr><th>State</th><td data-testid="case-state">${row.state}</td></tr>
+<tr><th>Outcome</th><td>${row.outcome ?? ''}</td></tr>
+<tr><th>Email</th><td>${mask.email(row.email)}</td></tr>
+<tr><th>Phone</th><td>${mask.phone(row.phone_e164)} ${row.phone_on_record ? '(on record)' : '(NOT on record)'}</td></tr>
+<tr><th>Language</th><td>${row.lang}</td></tr>
+<tr><th>Assurance</th><td>${row.assurance}</td></tr>
+<tr><th>Consent</th><td>${row.consent_at} (${row.consent_version}); recording ${row.recording_consent ? 'yes' : 'no'}</td></tr>
+<tr><th>Callback at</th><td data-testid="scheduled-at">${row.scheduled_at ?? ''}</td></tr>
+</table>
+${extra}
+<h2>Timeline</h2>
+<table><thead><tr><th>#</th><th>Time (UTC)</th><th>Event</th><th>Details</th></tr></thead><tbody>
+${history.map((e) => html`<tr><td>${e.seq}</td><td>${e.at}</td><td>${e.kind}</td><td><code>${e.data}</code></td></tr>`)}
+</tbody></table>`,
+  });
+}

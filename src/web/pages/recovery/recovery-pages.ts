@@ -1,0 +1,38 @@
+import type { Lang } from '../../../domain/lang';
+import { html } from '../html';
+import { page } from '../layout';
+import { RECOVERY_TEXTS } from './texts';
+
+export interface FormView {
+  lang: Lang;
+  email?: string;
+  phone?: string;
+  error?: string;
+  hasPasswordEvidence: boolean;
+  consentVersion: string;
+}
+
+export function recoveryFormPage(v: FormView): string {
+  const t = RECOVERY_TEXTS[v.lang];
+  return page({
+    title: t.title,
+    lang: v.lang,
+    body: html`<h1>${t.title}</h1>
+<p>${t.intro}</p>
+${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
+${v.hasPasswordEvidence ? html`<p class="notice">${t.passwordEvidence}</p>` : ''}
+<form method="post" action="/recover">
+  <input type="hidden" name="consentVersion" value="${v.consentVersion}">
+  <label>${t.email}<input name="email" type="email" required autocomplete="email" value="${v.email ?? ''}"></label>
+  <label>${t.phone}<input name="phone" type="tel" required autocomplete="tel" placeholder="${t.phoneHint}" value="${v.phone ?? ''}"></label>
+  <label>${t.lang}<select name="lang"><option value="ja"${v.lang === 'ja' ? ' selected' : ''}>日本語</option><option value="en"${v.lang === 'en' ? ' selected' : ''}>English</option></select></label>
+  <label><span><input type="checkbox" name="consent" value="yes" required> ${t.consent}</span></label>
+  <label><span><input type="checkbox" name="recordingConsent" value="yes" checked> ${t.recording}</span></label>
+  <button type="submit">${t.submit}</button>
+</form>`,
+  });
+}
+
+export function messagePage(lang: Lang, title: string, message: string, kind: 'notice' | 'error' = 'notice'): string {
+  return page({ title, lang, body: html`<h1>${title}</h1><p class="${kind}" role="status">${message}</p>` });
+}

@@ -1,0 +1,91 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult } from '../../cases/recovery-request';
+import { type Lang, isLang } from '../../domain/lang';
+import { messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
+import { RECOVERY_TEXTS } from '../pages/recovery/texts';
+
+export interface RecoveryPluginDeps {
+  recovery: RecoveryRequestService;
+  /** The account whose password was verified in this browser's sign-in session, if any. */
+  passwordEvidence(req: FastifyRequest): Promise<{ accountId: string; email: string } | null>;
+  /** Adds a fixed floor to every response so that work done only for real accounts cannot show. */
+  minResponseMs?: number;
+}
+
+function pickLang(req: FastifyRequest, explicit?: unknown): Lang {
+  if (isLang(explicit)) return explicit;
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (isLang(q)) return q;
+  return /^en\b/i.test(req.headers['accept-language'] ?? '') ? 'en' : 'ja';
+}
+
+async function withFloor<T>(floorMs: number, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  const left = floorMs - (performance.now() - started);
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+  return result;
+}
+
+function sendApiResult(reply: FastifyReply, result: RecoveryResult) {
+  switch (result.kind) {
+    case 'accepted':
+      return reply.code(202).send({ status: 'accepted', message: 'If the details match an account, we will email the time of the callback.' });
+    case 'invalid':
+      return reply.code(400).send({ error: 'invalid_request', message: result.message, field: result.field });
+    case 'rate_limited':
+      return reply.code(429).header('retry-after', String(result.retryAfterSec)).send({ error: 'rate_limited', message: 'too many requests; try again later' });
+  }
+}
+
+/** The "can't use your MFA device?" form, its JSON API, and the "this wasn't me" link. */
+export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
+  const floorMs = deps.minResponseMs ?? 0;
+  return async (app) => {
+    app.post('/api/v1/recovery-requests', async (req, reply) => {
+      if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+        return reply.code(400).send({ error: 'invalid_request', message: 'body must be a JSON object' });
+      }
+      const result = await withFloor(floorMs, () => deps.recovery.submit(req.body, { clientIp: req.ip }));
+      return sendApiResult(reply, result);
+    });
+
+    app.get('/recover', async (req, reply) => {
+      const evidence = await deps.passwordEvidence(req);
+      const lang = pickLang(req);
+      return reply.type('text/html').send(recoveryFormPage({ lang, email: evidence?.email, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION }));
+    });
+
+    app.post('/recover', async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const lang = pickLang(req, body.lang);
+      const t = RECOVERY_TEXTS[lang];
+      const evidence = await deps.passwordEvidence(req);
+      const input = {
+        email: body.email,
+        phone: body.phone,
+        lang,
+        consent: body.consent === 'yes' || body.consent === 'on' ? true : undefined,
+        recordingConsent: body.recordingConsent === 'yes' || body.recordingConsent === 'on',
+      };
+      const result = await withFloor(floorMs, () => deps.recovery.submit(input, { clientIp: req.ip, passwordVerifiedForAccountId: evidence?.accountId }));
+      reply.type('text/html');
+      if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted));
+      if (result.kind === 'rate_limited') return reply.code(429).send(messagePage(lang, t.title, t.limited, 'error'));
+      return reply.code(400).send(
+        recoveryFormPage({ lang, email: String(body.email ?? ''), phone: String(body.phone ?? ''), error: result.message, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION }),
+      );
+    });
+
+    app.get('/recover/cancel', async (req, reply) => {
+      const { token, lang: qlang } = (req.query ?? {}) as Record<string, unknown>;
+      const lang = isLang(qlang) ? qlang : 'ja';
+      const t = RECOVERY_TEXTS[lang];
+      reply.type('text/html');
+      if (typeof token !== 'string' || token.length < 20 || token.length > 100) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      const outcome = await deps.recovery.cancelByToken(token);
+      if (outcome === 'unknown') return reply.code(404).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      return reply.send(messagePage(lang, t.title, outcome === 'cancelled' ? t.cancelled : t.alreadyClosed));
+    });
+  };
+}
