@@ -1,0 +1,41 @@
+/** One outgoing message. `messageId` is an RFC 5322 Message-ID such as `<abc@aizuchi.localhost>`. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  messageId: string;
+}
+
+export interface SendOptions {
+  /** Cancels a send in progress (e.g. the job's signal on shutdown). */
+  signal?: AbortSignal;
+}
+
+/** Anything that delivers mail: the SMTP relay, the built-in catcher, a test double. */
+export interface MailSender {
+  send(msg: MailMessage, opts?: SendOptions): Promise<void>;
+}
+
+export type MailFailureKind = 'auth' | 'rejected' | 'connection' | 'config' | 'aborted' | 'unknown';
+
+/**
+ * A send that failed. `retryable` tells the job queue whether the same message may go through
+ * later (4xx replies, dropped connections) or never will (5xx replies, bad credentials, bad config).
+ */
+export class MailSendError extends Error {
+  override readonly name = 'MailSendError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly kind: MailFailureKind,
+    readonly responseCode?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isMailSendError(err: unknown): err is MailSendError {
+  return err instanceof MailSendError;
+}
