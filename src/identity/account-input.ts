@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { type Lang, isLang } from '../domain/lang';
+import { PhoneNumberError, normalizePhone } from '../domain/phone';
+import { normalizeEmail } from './account-rows';
+import { AccountInputError } from './errors';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password';
+import { type Role, isRole } from './types';
+
+export interface CreateAccountInput {
+  email: string;
+  password: string;
+  name: string;
+  phone: string;
+  lang?: string;
+  /** Enrol TOTP now and hand back the otpauth:// URI. */
+  mfa?: boolean;
+  role?: string;
+  privileged?: boolean;
+}
+
+export interface ValidAccountInput {
+  email: string;
+  password: string;
+  name: string;
+  phoneE164: string;
+  lang: Lang;
+  role: Role;
+  mfa: boolean;
+  privileged: boolean;
+}
+
+const emailSchema = z.email().max(254);
+
+/** Checks and normalises every field; throws AccountInputError naming the first bad one. */
+export function validateAccountInput(input: CreateAccountInput): ValidAccountInput {
+  const email = normalizeEmail(input.email);
+  if (!emailSchema.safeParse(email).success) throw new AccountInputError('email', 'email address is not valid');
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    throw new AccountInputError('password', `password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  if (input.password.length > MAX_PASSWORD_LENGTH) {
+    throw new AccountInputError('password', `password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  const name = input.name.trim();
+  if (name === '' || name.length > 200) throw new AccountInputError('name', 'name must be 1 to 200 characters');
+  let phoneE164: string;
+  try {
+    phoneE164 = normalizePhone(input.phone);
+  } catch (err) {
+    if (err instanceof PhoneNumberError) throw new AccountInputError('phone', `phone number is not valid (${err.reason})`);
+    throw err;
+  }
+  const lang = input.lang ?? 'ja';
+  if (!isLang(lang)) throw new AccountInputError('lang', 'lang must be ja or en');
+  const role = input.role ?? 'customer';
+  if (!isRole(role)) throw new AccountInputError('role', 'role must be customer or operator');
+  return { email, password: input.password, name, phoneE164, lang, role, mfa: input.mfa ?? false, privileged: input.privileged ?? false };
+}

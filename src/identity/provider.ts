@@ -1,0 +1,23 @@
+import type { Lang } from '../domain/lang';
+
+/** What the agent and notifications need to reach the account holder. */
+export interface IdentityContact {
+  email: string;
+  phoneE164: string;
+  lang: Lang;
+  name: string;
+  privileged: boolean;
+}
+
+/**
+ * The narrow surface the recovery flow uses to act on an account. The embedded provider implements
+ * it over our own tables; adapters for external identity providers implement the same.
+ */
+export interface IdentityProvider {
+  /** Clears the TOTP secret, turns MFA off and requires a new device at the next sign-in. */
+  removeMfaAndRequireNewDevice(accountId: string): Promise<void>;
+  /** Ends every session of the account. */
+  revokeSessions(accountId: string): Promise<void>;
+  /** null when the account does not exist. */
+  getContact(accountId: string): Promise<IdentityContact | null>;
+}

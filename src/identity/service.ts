@@ -1,0 +1,225 @@
+import crypto from 'node:crypto';
+import type { Clock } from '../domain/clock';
+import { maskEmail } from '../domain/phone';
+import type { Logger } from '../observability/logger';
+import { type Keys, hmacHex } from '../security/keys';
+import type { Store } from '../store/connect';
+import { type CreateAccountInput, validateAccountInput } from './account-input';
+import { isUniqueViolation, normalizeEmail, toAccount } from './account-rows';
+import { AccountNotFoundError, DuplicateEmailError } from './errors';
+import { createFailureLimiter } from './failure-limiter';
+import { type PendingEnrollment, type TotpCheck, createMfa } from './mfa';
+import { createDummyHash, hashPassword, verifyPasswordHash } from './password';
+import type { IdentityContact, IdentityProvider } from './provider';
+import { type SessionStore, type SessionTtls, createSessionStore } from './sessions';
+import { newTotpSecret, totpUri } from './totp';
+import type { Account, AttemptFailure } from './types';
+
+export interface IdentityLimits {
+  /** Failed passwords (and, separately, failed codes) allowed per account and per client address in 15 minutes. */
+  loginFailuresPer15Min: number;
+}
+
+export interface IdentityServiceDeps {
+  store: Store;
+  keys: Keys;
+  clock: Clock;
+  logger: Logger;
+  limits: IdentityLimits;
+  /** Shown in authenticator apps; the company name. */
+  issuer?: string;
+  sessionTtls?: SessionTtls;
+}
+
+export type AttemptResult<T> = { ok: true; value: T } | { ok: false; reason: AttemptFailure };
+
+export interface IdentityService extends IdentityProvider {
+  createAccount(input: CreateAccountInput): Promise<{ account: Account; otpauthUri?: string }>;
+  findAccountByEmail(email: string): Promise<Account | null>;
+  getAccount(id: string): Promise<Account | null>;
+  /** The account when the password is right; takes about as long for unknown emails. */
+  verifyPassword(email: string, password: string): Promise<Account | null>;
+  /** True for a current code not used before (each code works once). */
+  verifyTotp(accountId: string, code: string): Promise<boolean>;
+  /** verifyPassword behind the failure limit for the email and the client address. */
+  attemptPassword(input: { email: string; password: string; clientAddress: string }): Promise<AttemptResult<Account>>;
+  /** verifyTotp behind the failure limit for the account and the client address. */
+  attemptTotp(input: { accountId: string; code: string; clientAddress: string }): Promise<AttemptResult<true>>;
+  /** A new secret to show as a QR code; nothing changes until confirmEnrollment. */
+  beginEnrollment(accountId: string): Promise<PendingEnrollment>;
+  /** Stores the pending secret if `code` is current for it. Throws EnrollmentExpiredError. */
+  confirmEnrollment(accountId: string, pending: string, code: string): Promise<boolean>;
+  readonly sessions: SessionStore;
+}
+
+const FIFTEEN_MIN_MS = 15 * 60_000;
+
+export function createIdentityService(deps: IdentityServiceDeps): IdentityService {
+  const { store, keys, clock, logger } = deps;
+  const db = store.db;
+  const issuer = deps.issuer ?? 'aizuchi';
+  const mfa = createMfa({ store, totpKey: keys.totpEncryption, clock, issuer });
+  const sessions = createSessionStore({ db, tokenKey: keys.tokenHmac, clock, ttls: deps.sessionTtls });
+  const limiter = createFailureLimiter({
+    db,
+    clock,
+    maxFailures: deps.limits.loginFailuresPer15Min,
+    windowMs: FIFTEEN_MIN_MS,
+  });
+  let dummyHash: Promise<string> | undefined;
+  // Buckets hold keyed hashes, never raw emails or addresses.
+  const emailKey = (email: string) => hmacHex(keys.tokenHmac, `email:${normalizeEmail(email)}`);
+  const addressKey = (address: string) => hmacHex(keys.tokenHmac, `ip:${address}`);
+
+  async function findRowByEmail(email: string) {
+    return db.selectFrom('accounts').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
+  }
+
+  async function getAccount(id: string): Promise<Account | null> {
+    const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toAccount(row) : null;
+  }
+
+  async function findAccountByEmail(email: string): Promise<Account | null> {
+    const row = await findRowByEmail(email);
+    return row ? toAccount(row) : null;
+  }
+
+  async function createAccount(input: CreateAccountInput): Promise<{ account: Account; otpauthUri?: string }> {
+    const valid = validateAccountInput(input);
+    if (await findRowByEmail(valid.email)) throw new DuplicateEmailError();
+    const id = crypto.randomUUID();
+    const now = clock.now().toISOString();
+    const secret = valid.mfa ? newTotpSecret() : null;
+    try {
+      await db
+        .insertInto('accounts')
+        .values({
+          id,
+          email: valid.email,
+          name: valid.name,
+          phone_e164: valid.phoneE164,
+          lang: valid.lang,
+          role: valid.role,
+          password_hash: await hashPassword(valid.password),
+          mfa_secret_enc: secret ? mfa.sealSecret(id, secret) : null,
+          mfa_enabled: secret ? 1 : 0,
+          mfa_enroll_required: 0,
+          privileged: valid.privileged ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    } catch (err) {
+      // Two creators racing past the check above.
+      if (isUniqueViolation(err)) throw new DuplicateEmailError();
+      throw err;
+    }
+    logger.info({ accountId: id, role: valid.role, pii: { email: maskEmail(valid.email) } }, 'account created');
+    const account = await getAccount(id);
+    if (!account) throw new AccountNotFoundError();
+    return secret ? { account, otpauthUri: totpUri(issuer, valid.email, secret) } : { account };
+  }
+
+  async function verifyPassword(email: string, password: string): Promise<Account | null> {
+    const row = await findRowByEmail(email);
+    if (!row) {
+      dummyHash ??= createDummyHash();
+      await verifyPasswordHash(await dummyHash, password);
+      return null;
+    }
+    return (await verifyPasswordHash(row.password_hash, password)) ? toAccount(row) : null;
+  }
+
+  async function verifyTotpDetailed(accountId: string, code: string): Promise<TotpCheck> {
+    const result = await mfa.check(accountId, code);
+    if (result === 'replayed') logger.warn({ accountId }, 'totp code replayed');
+    return result;
+  }
+
+  async function attemptPassword(input: { email: string; password: string; clientAddress: string }) {
+    const buckets = [`identity:pw:acct:${emailKey(input.email)}`, `identity:pw:ip:${addressKey(input.clientAddress)}`];
+    if (await limiter.isLimited(buckets)) {
+      logger.warn('sign-in password attempts limited');
+      return { ok: false, reason: 'rate_limited' } as const;
+    }
+    const account = await verifyPassword(input.email, input.password);
+    if (!account) {
+      await limiter.recordFailure(buckets);
+      logger.info('sign-in password rejected');
+      return { ok: false, reason: 'invalid' } as const;
+    }
+    logger.info({ accountId: account.id }, 'sign-in password accepted');
+    return { ok: true, value: account } as const;
+  }
+
+  async function attemptTotp(input: { accountId: string; code: string; clientAddress: string }) {
+    const buckets = [`identity:mfa:acct:${input.accountId}`, `identity:mfa:ip:${addressKey(input.clientAddress)}`];
+    if (await limiter.isLimited(buckets)) {
+      logger.warn({ accountId: input.accountId }, 'sign-in code attempts limited');
+      return { ok: false, reason: 'rate_limited' } as const;
+    }
+    if ((await verifyTotpDetailed(input.accountId, input.code)) !== 'ok') {
+      await limiter.recordFailure(buckets);
+      logger.info({ accountId: input.accountId }, 'sign-in code rejected');
+      return { ok: false, reason: 'invalid' } as const;
+    }
+    logger.info({ accountId: input.accountId }, 'sign-in code accepted');
+    return { ok: true, value: true } as const;
+  }
+
+  async function beginEnrollment(accountId: string): Promise<PendingEnrollment> {
+    const account = await getAccount(accountId);
+    if (!account) throw new AccountNotFoundError();
+    return mfa.begin(accountId, account.email);
+  }
+
+  async function confirmEnrollment(accountId: string, pending: string, code: string): Promise<boolean> {
+    const ok = await mfa.confirm(accountId, pending, code);
+    logger.info({ accountId, ok }, 'mfa enrolment confirmation');
+    return ok;
+  }
+
+  async function removeMfaAndRequireNewDevice(accountId: string): Promise<void> {
+    const result = await db
+      .updateTable('accounts')
+      .set({ mfa_secret_enc: null, mfa_enabled: 0, mfa_enroll_required: 1, updated_at: clock.now().toISOString() })
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new AccountNotFoundError();
+    logger.info({ accountId }, 'mfa removed; new device required');
+  }
+
+  async function revokeSessions(accountId: string): Promise<void> {
+    await sessions.revokeAll(accountId);
+    logger.info({ accountId }, 'sessions revoked');
+  }
+
+  async function getContact(accountId: string): Promise<IdentityContact | null> {
+    const account = await getAccount(accountId);
+    if (!account) return null;
+    return {
+      email: account.email,
+      phoneE164: account.phoneE164,
+      lang: account.lang,
+      name: account.name,
+      privileged: account.privileged,
+    };
+  }
+
+  return {
+    createAccount,
+    findAccountByEmail,
+    getAccount,
+    verifyPassword,
+    verifyTotp: async (accountId, code) => (await verifyTotpDetailed(accountId, code)) === 'ok',
+    attemptPassword,
+    attemptTotp,
+    beginEnrollment,
+    confirmEnrollment,
+    removeMfaAndRequireNewDevice,
+    revokeSessions,
+    getContact,
+    sessions,
+  };
+}

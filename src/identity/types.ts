@@ -1,0 +1,37 @@
+import type { Lang } from '../domain/lang';
+
+export const ROLES = ['customer', 'operator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return value === 'customer' || value === 'operator';
+}
+
+/** An account as the rest of the app sees it: no hashes, no secrets. */
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  phoneE164: string;
+  lang: Lang;
+  role: Role;
+  mfaEnabled: boolean;
+  mfaEnrollRequired: boolean;
+  privileged: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** 'password': password accepted, second factor (or enrolment) still due. 'full': signed in. */
+export type SessionStage = 'password' | 'full';
+
+export interface SessionInfo {
+  accountId: string;
+  stage: SessionStage;
+  /** ISO-8601 UTC time the password was last checked for this session chain. */
+  passwordVerifiedAt: string | null;
+  expiresAt: string;
+}
+
+/** Why a sign-in step failed; the web layer turns these into messages. */
+export type AttemptFailure = 'invalid' | 'rate_limited';
