@@ -1,0 +1,90 @@
+/**
+ * Longest-match / fewest-tokens segmentation of an unspaced string against a lexicon.
+ *
+ * Hand-rolled because callers run letter names together (エムエーティーティーワイ) and no npm
+ * tokenizer knows spelled-letter readings; a trie + dynamic programme over a few dozen characters
+ * costs microseconds. Characters no entry covers become `unknown` runs, priced so that covering
+ * text always beats leaving it unexplained.
+ */
+
+interface TrieNode<T> {
+  next: Map<string, TrieNode<T>>;
+  value?: T;
+}
+
+export class Lexicon<T> {
+  private readonly root: TrieNode<T> = { next: new Map() };
+
+  /** Adds a surface form; the first value registered for a form wins, so order entries by priority. */
+  add(form: string, value: T): this {
+    let node = this.root;
+    for (const ch of form) {
+      let child = node.next.get(ch);
+      if (!child) {
+        child = { next: new Map() };
+        node.next.set(ch, child);
+      }
+      node = child;
+    }
+    if (node.value === undefined) node.value = value;
+    return this;
+  }
+
+  addAll(forms: readonly string[], value: T): this {
+    for (const form of forms) this.add(form, value);
+    return this;
+  }
+
+  /** Every entry that starts at `start`, as [endIndex, value]. Works on UTF-16 code units (kana/Latin are BMP). */
+  matchesAt(text: string, start: number): Array<[number, T]> {
+    const out: Array<[number, T]> = [];
+    let node: TrieNode<T> | undefined = this.root;
+    for (let i = start; i < text.length && node; i++) {
+      node = node.next.get(text[i]!);
+      if (node?.value !== undefined) out.push([i + 1, node.value]);
+    }
+    return out;
+  }
+}
+
+export type Piece<T> = { kind: 'known'; value: T; surface: string } | { kind: 'unknown'; surface: string };
+
+const UNKNOWN_CHAR_COST = 10;
+const TOKEN_COST = 1;
+
+/** Splits `text` into lexicon entries and unknown runs, minimising unknown characters, then token count. */
+export function segment<T>(text: string, lexicon: Lexicon<T>): Array<Piece<T>> {
+  const n = text.length;
+  const cost = new Array<number>(n + 1).fill(Number.POSITIVE_INFINITY);
+  const back = new Array<{ from: number; value: T | undefined }>(n + 1);
+  cost[0] = 0;
+  for (let i = 0; i < n; i++) {
+    const here = cost[i]!;
+    if (here === Number.POSITIVE_INFINITY) continue;
+    if (here + UNKNOWN_CHAR_COST < cost[i + 1]!) {
+      cost[i + 1] = here + UNKNOWN_CHAR_COST;
+      back[i + 1] = { from: i, value: undefined };
+    }
+    for (const [end, value] of lexicon.matchesAt(text, i)) {
+      if (here + TOKEN_COST < cost[end]!) {
+        cost[end] = here + TOKEN_COST;
+        back[end] = { from: i, value };
+      }
+    }
+  }
+  const pieces: Array<Piece<T>> = [];
+  for (let end = n; end > 0; ) {
+    const step = back[end]!;
+    const surface = text.slice(step.from, end);
+    if (step.value === undefined) {
+      const prev = pieces[pieces.length - 1];
+      // Walking backwards: glue adjacent unknown characters into one run.
+      if (prev?.kind === 'unknown') prev.surface = surface + prev.surface;
+      else pieces.push({ kind: 'unknown', surface });
+    } else {
+      pieces.push({ kind: 'known', value: step.value, surface });
+    }
+    end = step.from;
+  }
+  return pieces.reverse();
+}
