@@ -1,0 +1,52 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { getCaughtMessage, listCaughtMessages } from '../../mail/mail-store';
+import type { Store } from '../../store/connect';
+import { inboxPage, messageNotFoundPage, messagePage } from '../pages/mail/inbox-pages';
+
+export interface MailCatcherPluginDeps {
+  store: Pick<Store, 'db'>;
+}
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
+const MAX_ADDRESS_LENGTH = 320;
+
+/**
+ * The catcher's inbox for people and tests: only registered when mail goes to the built-in
+ * catcher (a dev/demo install), never in front of a real relay.
+ */
+export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/api/v1/dev/mail', async (req, reply) => {
+      const q = (req.query ?? {}) as Record<string, unknown>;
+      let to: string | undefined;
+      if (q.to !== undefined) {
+        const value = typeof q.to === 'string' ? q.to.trim() : '';
+        if (!value || value.length > MAX_ADDRESS_LENGTH || !ADDRESS.test(value)) {
+          return reply.code(400).send({ error: 'invalid_request', message: 'to must be one email address', field: 'to' });
+        }
+        to = value;
+      }
+      const messages = await listCaughtMessages(deps.store.db, to === undefined ? {} : { to });
+      return messages.map((m) => ({
+        id: m.id,
+        to: m.to,
+        from: m.from,
+        subject: m.subject,
+        text: m.text,
+        receivedAt: m.receivedAt,
+      }));
+    });
+
+    app.get('/dev/mail', async (_req, reply) => {
+      const messages = await listCaughtMessages(deps.store.db);
+      return reply.type('text/html; charset=utf-8').send(inboxPage(messages));
+    });
+
+    app.get('/dev/mail/:id', async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const message = id.length <= 100 ? await getCaughtMessage(deps.store.db, id) : null;
+      if (!message) return reply.code(404).type('text/html; charset=utf-8').send(messageNotFoundPage());
+      return reply.type('text/html; charset=utf-8').send(messagePage(message));
+    });
+  };
+}
