@@ -1,0 +1,70 @@
+/**
+ * Everything the agent says, per language. Texts never contain the code, the spelled email or anything
+ * else on file; the only customer datum ever spoken is the name in the right-party question.
+ * Until the right person is confirmed, nothing mentions the account or the reason for the call.
+ */
+export interface GreetingFacts {
+  companyName: string;
+  agentName: string;
+  customerName?: string;
+}
+
+export interface PromptSet {
+  /** First turn: company, automated AI agent, recording and why, how to reach a person, right-party question. */
+  greeting(f: GreetingFacts): string;
+  rightPartyQuestion(f: GreetingFacts): string;
+  /** "What is this about?" before confirmation: only the person themselves may hear it. */
+  purposeWithheld(f: GreetingFacts): string;
+  /** Said once the right person is confirmed: the reason, then the recording question. */
+  purposeAndConsent(f: GreetingFacts): string;
+  consentQuestion: string;
+  consentThanks: string;
+  recordingStopped: string;
+  askEmail: string;
+  emailGoOn: string;
+  emailSpellDomain: string;
+  emailStartOver: string;
+  /** Same words whether the address was wrong or unknown. */
+  emailNotVerified: string;
+  emailFailed: string;
+  emailVerified: string;
+  codeSent(codeLength: number, keypadOnly: boolean): string;
+  codeAsk(codeLength: number, keypadOnly: boolean): string;
+  codeKeypadOnly: string;
+  codeWrongLength(codeLength: number): string;
+  codeWrong(codeLength: number): string;
+  codeFailed: string;
+  codeExpiredResent: string;
+  codeResent: string;
+  codeResendLimit: string;
+  codeLocked: string;
+  codeSendLimit: string;
+  codeVerified: string;
+  /** Closing after the reset: sign in with email + password, enrol a new device, agent name, goodbye. */
+  closeAfterReset(agentName: string): string;
+  closeCoolingOff(agentName: string): string;
+  needsPerson: string;
+  handOver: string;
+  callbackAt(when: string): string;
+  callbackUnscheduled: string;
+  formatCallbackTime(at: Date, timeZone: string): string;
+  cancelled(confirmed: boolean): string;
+  notRequested: string;
+  wrongPerson: string;
+  notAvailable: string;
+  thirdParty: string;
+  /** Honest answer to "are you a human?", with the offer of a person. */
+  humanQuestion: string;
+  disclosureRefused: string;
+  contactChangeRefused: string;
+  waitAck: string;
+  waitCheckBack: string;
+  waitGiveUp: string;
+  notUnderstood: string;
+  noInput: string;
+  goodbyeNoInput: string;
+  goodbyeUnclear: string;
+  systemError: string;
+  /** Aizuchi, rotated while the caller spells or reads digits. */
+  backchannels: readonly string[];
+}

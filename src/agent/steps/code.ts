@@ -1,0 +1,166 @@
+import { readDigits } from '../understanding/digits';
+import type { Step, StepContext, StepResult } from '../step';
+import { CODE_INTENTS } from './intent-sets';
+
+export const CODE_TRANSCRIPT_PLACEHOLDER = '[code redacted]';
+export const KEYPAD_TRANSCRIPT_PLACEHOLDER = '[keypad entry redacted]';
+
+/**
+ * The emailed code, spoken in chunks or typed. Recording is paused while here. The digits live only in
+ * this closure until they are passed to port.checkCode, then they are dropped; nothing else sees them.
+ */
+export function createCodeStep(): Step {
+  let spoken: string[] = [];
+  let keyed = '';
+  let attempts = 0;
+  let resends = 0;
+  let malformed = 0;
+  // After 8 keyed digits commit on their own, a trailing '#' belongs to that entry.
+  let swallowHash = false;
+
+  const clear = () => {
+    spoken = [];
+    keyed = '';
+  };
+
+  async function sendAgain(ctx: StepContext, expired: boolean): Promise<void> {
+    if (resends >= ctx.tuning.maxCodeResends) {
+      ctx.say(ctx.prompts.codeResendLimit, { remember: false });
+      if (expired) {
+        ctx.say(ctx.prompts.codeFailed, { interruptible: false });
+        ctx.end('verification_failed', { hangup: true });
+        return;
+      }
+      ctx.ask();
+      return;
+    }
+    await ctx.record('code_resend_requested', { expired });
+    const result = await ctx.port.sendCode();
+    if (result === 'limit_reached') {
+      ctx.say(ctx.prompts.codeSendLimit, { interruptible: false });
+      await ctx.escalate('code_send_limit');
+      ctx.end('escalated', { detail: 'code_send_limit', hangup: true });
+      return;
+    }
+    resends += 1;
+    clear();
+    ctx.say(expired ? ctx.prompts.codeExpiredResent : ctx.prompts.codeResent);
+    ctx.listen();
+  }
+
+  function wrongLength(ctx: StepContext): void {
+    clear();
+    malformed += 1;
+    if (malformed > ctx.tuning.maxUnclear) {
+      ctx.say(ctx.prompts.codeFailed, { interruptible: false });
+      ctx.end('verification_failed', { hangup: true });
+      return;
+    }
+    ctx.say(ctx.prompts.codeWrongLength(ctx.tuning.codeLength));
+    ctx.listen();
+  }
+
+  async function commit(code: string, via: 'speech' | 'keypad', ctx: StepContext): Promise<void> {
+    clear();
+    attempts += 1;
+    const result = await ctx.port.checkCode(code);
+    await ctx.record('code_attempt', { attempt: attempts, via, result });
+    switch (result) {
+      case 'ok':
+        ctx.state.codeVerified = true;
+        ctx.say(ctx.prompts.codeVerified, { remember: false });
+        await ctx.goto('reset');
+        return;
+      case 'wrong':
+        if (attempts >= ctx.tuning.maxCodeAttempts) {
+          ctx.say(ctx.prompts.codeFailed, { interruptible: false });
+          ctx.end('verification_failed', { hangup: true });
+          return;
+        }
+        ctx.say(ctx.prompts.codeWrong(ctx.tuning.codeLength));
+        ctx.listen();
+        return;
+      case 'expired':
+        await sendAgain(ctx, true);
+        return;
+      case 'locked':
+        ctx.say(ctx.prompts.codeLocked, { interruptible: false });
+        await ctx.escalate('code_locked');
+        ctx.end('escalated', { detail: 'code_locked', hangup: true });
+        return;
+    }
+  }
+
+  return {
+    name: 'code',
+    expecting: 'code',
+    endpointing: 'digits',
+    intents: CODE_INTENTS,
+    enter(ctx) {
+      ctx.recording('pause');
+      ctx.listen();
+    },
+    question: (ctx) => ctx.prompts.codeAsk(ctx.tuning.codeLength, ctx.call.keypadOnlyCodes),
+    async onUtterance(text, ctx): Promise<StepResult> {
+      const n = ctx.tuning.codeLength;
+      if (ctx.call.keypadOnlyCodes) {
+        if (readDigits([text], ctx.lang).digits.length === 0) return 'no_content';
+        ctx.say(ctx.prompts.codeKeypadOnly, { remember: false });
+        ctx.listen();
+        return 'handled';
+      }
+      const reading = readDigits([...spoken, text], ctx.lang, n);
+      if (reading.digits.length === 0) return spoken.length === 0 ? 'no_content' : 'handled';
+      spoken.push(text);
+      if (reading.digits.length > n) {
+        wrongLength(ctx);
+        return 'handled';
+      }
+      if (reading.digits.length === n) {
+        await commit(reading.digits, 'speech', ctx);
+        return 'handled';
+      }
+      ctx.backchannel();
+      return 'handled';
+    },
+    async onDtmf(digits, ctx): Promise<StepResult> {
+      const n = ctx.tuning.codeLength;
+      for (const key of digits) {
+        if (key === '*') {
+          keyed = '';
+          swallowHash = false;
+        } else if (key === '#') {
+          if (swallowHash && keyed === '') {
+            swallowHash = false;
+            continue;
+          }
+          if (keyed.length === n) {
+            await commit(keyed, 'keypad', ctx);
+            return 'handled';
+          }
+          wrongLength(ctx);
+          return 'handled';
+        } else if (/^[0-9]$/.test(key)) {
+          swallowHash = false;
+          keyed += key;
+          if (keyed.length === n) {
+            swallowHash = true;
+            await commit(keyed, 'keypad', ctx);
+            return 'handled';
+          }
+        }
+      }
+      return 'handled';
+    },
+    async onIntent(intent, ctx) {
+      if (intent !== 'resend_code') return false;
+      await sendAgain(ctx, false);
+      return true;
+    },
+    transcriptOf: () => CODE_TRANSCRIPT_PLACEHOLDER,
+    exit(ctx, why) {
+      clear();
+      if (why === 'next') ctx.recording('resume');
+    },
+  };
+}

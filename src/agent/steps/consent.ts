@@ -1,0 +1,36 @@
+import type { Step } from '../step';
+import { MIDCALL_INTENTS } from './intent-sets';
+
+/** Reason for the call, then permission to record. Declining stops the recording; the call goes on. */
+export function createConsentStep(): Step {
+  return {
+    name: 'consent',
+    expecting: 'confirmation',
+    endpointing: 'normal',
+    intents: MIDCALL_INTENTS,
+    enter(ctx) {
+      ctx.say(
+        ctx.prompts.purposeAndConsent({
+          companyName: ctx.call.companyName,
+          agentName: ctx.call.agentName,
+          customerName: ctx.call.customerName,
+        }),
+      );
+      ctx.listen();
+    },
+    question: (ctx) => ctx.prompts.consentQuestion,
+    async onUtterance(text, ctx) {
+      const answer = ctx.intents.readYesNo(text);
+      if (answer === 'unknown') return 'no_content';
+      await ctx.record('recording_consent', { granted: answer === 'yes' });
+      if (answer === 'yes') {
+        ctx.say(ctx.prompts.consentThanks, { remember: false });
+      } else {
+        ctx.recording('stop');
+        ctx.say(ctx.prompts.recordingStopped, { remember: false });
+      }
+      await ctx.goto('email');
+      return 'handled';
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { normalizeUtterance } from '../understanding/normalize';
+import type { Step, StepContext } from '../step';
+import { GREET_INTENTS } from './intent-sets';
+
+function facts(ctx: StepContext) {
+  return { companyName: ctx.call.companyName, agentName: ctx.call.agentName, customerName: ctx.call.customerName };
+}
+
+/** "猪股です" answers the right-party question even without a "yes". */
+function saysOwnName(text: string, customerName: string | undefined): boolean {
+  if (!customerName) return false;
+  const said = normalizeUtterance(text).replace(/\s+/g, '');
+  return normalizeUtterance(customerName)
+    .split(/[\s・]+/u)
+    .filter((part) => part.length >= 2)
+    .some((part) => said.includes(part));
+}
+
+/** First turn: disclosures, then "am I speaking with …?". Nothing about the account until confirmed. */
+export function createGreetStep(): Step {
+  return {
+    name: 'greet',
+    expecting: 'confirmation',
+    endpointing: 'normal',
+    intents: GREET_INTENTS,
+    enter(ctx) {
+      // The legal notice must be heard whole: not interruptible.
+      ctx.say(ctx.prompts.greeting(facts(ctx)), { interruptible: false });
+      ctx.listen();
+    },
+    question: (ctx) => ctx.prompts.rightPartyQuestion(facts(ctx)),
+    async onUtterance(text, ctx) {
+      let answer = ctx.intents.readYesNo(text);
+      if (answer === 'unknown' && saysOwnName(text, ctx.call.customerName)) answer = 'yes';
+      if (answer === 'yes') {
+        ctx.state.rightPartyConfirmed = true;
+        await ctx.record('right_party_confirmed');
+        await ctx.goto('consent');
+        return 'handled';
+      }
+      if (answer === 'no') {
+        await ctx.record('right_party_denied');
+        ctx.say(ctx.prompts.wrongPerson, { interruptible: false });
+        ctx.end('wrong_person', { hangup: true });
+        return 'handled';
+      }
+      return 'no_content';
+    },
+  };
+}

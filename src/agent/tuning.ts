@@ -1,0 +1,20 @@
+import type { AgentTuning } from './types';
+
+/** Defaults chosen to feel like a patient human agent on the phone, not a kiosk. */
+export const DEFAULT_TUNING: AgentTuning = {
+  noInputMs: 7000,
+  spellingNoInputMs: 8000,
+  codeNoInputMs: 15000,
+  waitCheckBackMs: 20000,
+  maxWaitCheckBacks: 4,
+  maxNoInputs: 3,
+  maxUnclear: 3,
+  maxEmailAttempts: 3,
+  maxEmailTurns: 12,
+  maxCodeAttempts: 3,
+  maxCodeResends: 2,
+  codeLength: 8,
+  minConfidence: 0.35,
+  slowerRates: [0.85, 0.7],
+  charsPerSecond: { ja: 8, en: 15 },
+};

@@ -1,0 +1,106 @@
+import type { Lang } from '../domain/lang';
+
+/** What the caller side (channel + recognizer) tells the agent. */
+export type AgentEvent =
+  | { type: 'start' }
+  | { type: 'utterance'; text: string; isFinal: boolean; confidence?: number }
+  | { type: 'dtmf'; digits: string }
+  | { type: 'no_input' }
+  | { type: 'hangup' };
+
+export type ListenExpecting = 'confirmation' | 'email' | 'code' | 'free';
+export type Endpointing = 'normal' | 'spelling' | 'digits';
+
+/** Hints for the synthesizer. Codes and emails are never spoken, so there is no "spell this secret" mode. */
+export type SayAs = 'text' | 'datetime';
+
+export type Outcome =
+  | 'mfa_reset'
+  | 'verification_failed'
+  | 'escalated'
+  | 'callback_requested'
+  | 'wrong_person'
+  | 'cancelled'
+  | 'abandoned';
+
+/** Extra precision about an outcome, for the case history (never contains caller data). */
+export type OutcomeDetail =
+  | 'cooling_off'
+  | 'not_available'
+  | 'third_party'
+  | 'no_input'
+  | 'unscheduled'
+  | 'contact_change_request'
+  | 'code_locked'
+  | 'code_send_limit'
+  | 'system_error'
+  | 'policy_needs_person'
+  | 'caller_request';
+
+export type AgentAction =
+  | { type: 'say'; text: string; interruptible: boolean; rate?: number; sayAs?: SayAs }
+  | { type: 'backchannel'; text: string }
+  | { type: 'listen'; expecting: ListenExpecting; endpointing?: Endpointing }
+  | { type: 'hangup' }
+  | { type: 'escalate'; reason: EscalationReason }
+  | { type: 'pause_recording' }
+  | { type: 'resume_recording' }
+  | { type: 'stop_recording' }
+  | { type: 'end'; outcome: Outcome; detail?: OutcomeDetail }
+  | { type: 'transcript'; speaker: 'agent' | 'caller'; text: string };
+
+export type EscalationReason =
+  | 'caller_request'
+  | 'contact_change_request'
+  | 'code_locked'
+  | 'code_send_limit'
+  | 'policy_needs_person'
+  | 'risk_flag'
+  | 'system_error';
+
+export type Policy = 'standard' | 'strict';
+
+/** Facts the host knows when the call connects. */
+export interface CallContext {
+  lang: Lang;
+  companyName: string;
+  agentName: string;
+  /** Used only in the right-party question ("Am I speaking with …?"). */
+  customerName?: string;
+  policy: Policy;
+  /** Strict policy: the code may only be typed on the keypad, never spoken. */
+  keypadOnlyCodes: boolean;
+  /** IANA zone for saying a callback time; defaults to Asia/Tokyo. */
+  timeZone?: string;
+}
+
+export type StepName = 'greet' | 'consent' | 'email' | 'send_code' | 'code' | 'reset' | 'close';
+
+/** Timings and limits. Defaults in engine-tuning.ts; tests and hosts may override. */
+export interface AgentTuning {
+  /** Silence after a prompt before the agent reprompts (on top of the estimated prompt duration). */
+  noInputMs: number;
+  /** Longer patience while the caller spells or reads a code from their mail. */
+  spellingNoInputMs: number;
+  codeNoInputMs: number;
+  /** After "wait, I'm opening my mail": how long before checking back. */
+  waitCheckBackMs: number;
+  maxWaitCheckBacks: number;
+  /** Consecutive silences before the call is given up as abandoned. */
+  maxNoInputs: number;
+  /** Answers that were not understood in a yes/no step before giving up. */
+  maxUnclear: number;
+  maxEmailAttempts: number;
+  /** Spelled chunks in one email attempt before starting over. */
+  maxEmailTurns: number;
+  maxCodeAttempts: number;
+  /** Extra code sends the caller may ask for on this call (the port enforces its own limit too). */
+  maxCodeResends: number;
+  codeLength: number;
+  /** Recognizer confidence under which a yes/no answer is asked again. */
+  minConfidence: number;
+  /** Successive speaking rates for "slower, please". */
+  slowerRates: readonly number[];
+  /** Rough speaking speed used to start the silence timer after the prompt has been played. */
+  charsPerSecond: Record<Lang, number>;
+}
