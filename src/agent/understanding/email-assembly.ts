@@ -139,6 +139,15 @@ function activeUnknown(items: readonly Item[]): number {
 const isDotLike = (item: Item): boolean =>
   item.kind === 'tld' || (item.kind === 'lit' && item.text === '.') || item.kind === 'hint' || item.kind === 'unknown';
 
+/**
+ * A word said (not spelled) after the local part has started ("t o m plus news") cannot be trusted
+ * to be spelled right, so the address stays incomplete. Leading chatter ("so basically …") is ignored.
+ */
+function hasUnspelledWord(localItems: readonly Item[]): boolean {
+  const firstLit = localItems.findIndex((i) => i.kind === 'lit' || i.kind === 'domain' || i.kind === 'tld');
+  return firstLit >= 0 && localItems.slice(firstLit).some((i) => i.kind === 'unknown');
+}
+
 const LOCAL_PART = /^[a-z0-9._+-]+$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -161,7 +170,8 @@ export function assembleEmail(
   items.forEach((item, i) => {
     if (item.kind === 'at') lastAt = i;
   });
-  const local = renderLocal(items.slice(0, firstAt));
+  const localItems = items.slice(0, firstAt);
+  const local = renderLocal(localItems);
   const domainItems = items.slice(lastAt + 1);
 
   const u = activeUnknown(domainItems);
@@ -187,6 +197,6 @@ export function assembleEmail(
     domain = renderDomain(domainItems, bareDomains);
   }
   const partial = `${local}@${domain}`;
-  if (!isValidAddress(local, domain)) return { email: null, status: 'incomplete', partial };
+  if (hasUnspelledWord(localItems) || !isValidAddress(local, domain)) return { email: null, status: 'incomplete', partial };
   return { email: partial, status: 'complete', partial };
 }
