@@ -24,7 +24,7 @@ export const EN_PROMPTS: PromptSet = {
     "I'm sorry, I couldn't complete the check over the phone, so I'll stop here and we'll be in touch about next steps. Goodbye.",
   emailVerified: 'Thank you, that is verified.',
   codeSent: (n, keypadOnly) =>
-    `I've just sent an email with a ${n}-digit number to that address. ` + enCodeAsk(n, keypadOnly),
+    `I've just sent an email with ${article(n)} ${n}-digit number to that address. ` + enCodeAsk(n, keypadOnly),
   codeAsk: (n, keypadOnly) => enCodeAsk(n, keypadOnly),
   codeKeypadOnly: 'For your security, please type the number on your phone keypad instead of saying it, then press the pound key.',
   codeWrongLength: (n) => `The number has ${n} digits. Please enter it again from the beginning.`,
@@ -89,4 +89,9 @@ function enCodeAsk(n: number, keypadOnly: boolean): string {
   return keypadOnly
     ? `Please type the ${n}-digit number from the email on your phone keypad, then press the pound key.`
     : `Please read me the ${n}-digit number from the email, or type it on your phone keypad.`;
+}
+
+/** "an 8-digit number", "a 6-digit number". */
+function article(n: number): string {
+  return /^(8|11|18)$/.test(String(n)) || String(n).startsWith('8') ? 'an' : 'a';
 }

@@ -23,7 +23,7 @@ export const EN_LEXICON: IntentLexicon = {
     ask_if_human: [
       / (are|r) (you|u) (a |an )?(human|person|real|robot|bot|machine|ai|computer|recording|automated)/,
       / is this (a |an )?(human|person|real person|robot|bot|machine|ai|computer|recording|automated)/,
-      'am i talking to a', 'am i speaking to a', 'am i speaking with a', 'real person',
+      'am i talking to a', 'am i speaking to a', 'am i speaking with a',
     ],
     want_person: ['a person', 'a human', 'an operator', 'an agent', 'a representative', 'a real person', 'someone real', 'talk to someone', 'speak to someone', 'speak with someone', 'representative', 'operator', 'customer service'],
     call_later: ['call me later', 'call me back', 'call back later', 'call later', 'call again', 'another time', 'not a good time', 'bad time', 'im busy', 'i am busy', 'im driving', 'in a meeting', 'later please', 'tomorrow'],

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { createStepHarness } from '../testing/step-harness';
+import { CODE_TRANSCRIPT_PLACEHOLDER, createCodeStep } from './code';
+import { createSendCodeStep } from './send-code';
+
+const verified = { emailVerified: true };
+
+async function codeStep(options: Parameters<typeof createStepHarness>[1] = {}) {
+  const step = createCodeStep();
+  const h = createStepHarness(step, { state: verified, ...options });
+  // The fake port only accepts a code after one was sent.
+  await h.port.sendCode();
+  await step.enter(h.ctx);
+  return { step, h };
+}
+
+describe('send-code step', () => {
+  it.each(['ja', 'en'] as const)('%s: says an 8-digit number was emailed and offers the keypad', async (lang) => {
+    const step = createSendCodeStep();
+    const h = createStepHarness(step, { context: { lang }, state: verified });
+    await step.enter(h.ctx);
+    expect(h.port.countOf('sendCode')).toBe(1);
+    expect(h.said()[0]).toMatch(lang === 'ja' ? /8桁.*キーパッド/ : /8-digit.*keypad/);
+    expect(h.gotos()).toEqual(['code']);
+  });
+
+  it('send limit reached: a person takes over', async () => {
+    const step = createSendCodeStep();
+    const h = createStepHarness(step, { port: { maxSends: 0 } });
+    await step.enter(h.ctx);
+    expect(h.ended()).toEqual({ outcome: 'escalated', options: { detail: 'code_send_limit', hangup: true } });
+  });
+});
+
+describe('code step', () => {
+  it('pauses recording on entry and resumes it when moving on', async () => {
+    const { step, h } = await codeStep();
+    expect(h.log).toContainEqual({ kind: 'recording', change: 'pause' });
+    step.exit?.(h.ctx, 'next');
+    expect(h.log).toContainEqual({ kind: 'recording', change: 'resume' });
+  });
+
+  it('spoken in two chunks with aizuchi in between (story), then checked once', async () => {
+    const { step, h } = await codeStep();
+    await step.onUtterance('あー、はい。これか。えーっと、1,2,6,7', h.ctx);
+    expect(h.log.at(-1)).toEqual({ kind: 'backchannel' });
+    expect(h.port.countOf('checkCode')).toBe(0);
+    await step.onUtterance('5,6,9,3です', h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
+    expect(h.state.codeVerified).toBe(true);
+    expect(h.gotos()).toEqual(['reset']);
+  });
+
+  it('English digit words', async () => {
+    const { step, h } = await codeStep({ context: { lang: 'en' } });
+    await step.onUtterance('one two six seven', h.ctx);
+    await step.onUtterance('five six nine three', h.ctx);
+    expect(h.state.codeVerified).toBe(true);
+  });
+
+  it('keypad: 8 digits commit on their own; a trailing # is not a second entry', async () => {
+    const { step, h } = await codeStep();
+    await step.onDtmf?.('12675693#', h.ctx);
+    expect(h.port.countOf('checkCode')).toBe(1);
+    expect(h.state.codeVerified).toBe(true);
+  });
+
+  it('keypad: # with too few digits asks again without spending an attempt; * clears', async () => {
+    const { step, h } = await codeStep();
+    await step.onDtmf?.('1267#', h.ctx);
+    expect(h.port.countOf('checkCode')).toBe(0);
+    expect(h.said().at(-1)).toBe(h.ctx.prompts.codeWrongLength(8));
+    await step.onDtmf?.('999*1267', h.ctx);
+    await step.onDtmf?.('5693', h.ctx);
+    expect(h.port.calls.find((c) => c.method === 'checkCode')?.args).toEqual(['12675693']);
+  });
+
+  it('wrong codes are retried up to the limit, then verification fails', async () => {
+    const { step, h } = await codeStep();
+    await step.onDtmf?.('11111111', h.ctx);
+    expect(h.said().at(-1)).toBe(h.ctx.prompts.codeWrong(8));
+    await step.onDtmf?.('22222222', h.ctx);
+    await step.onDtmf?.('33333333', h.ctx);
+    expect(h.port.countOf('checkCode')).toBe(3);
+    expect(h.ended()?.outcome).toBe('verification_failed');
+    expect(h.state.codeVerified).toBe(false);
+  });
+
+  it('a locked code goes to a person', async () => {
+    const { step, h } = await codeStep({ port: { lockAfterWrong: 1 } });
+    await step.onDtmf?.('11111111', h.ctx);
+    expect(h.ended()).toEqual({ outcome: 'escalated', options: { detail: 'code_locked', hangup: true } });
+  });
+
+  it('an expired code is replaced by a new one', async () => {
+    const { step, h } = await codeStep({ port: { expireAfterChecks: 0 } });
+    await step.onDtmf?.('12675693', h.ctx);
+    expect(h.port.countOf('sendCode')).toBe(2);
+    expect(h.said().at(-1)).toBe(h.ctx.prompts.codeExpiredResent);
+    await step.onDtmf?.('12675693', h.ctx);
+    expect(h.state.codeVerified).toBe(true);
+  });
+
+  it('"I did not get the email" resends, within a limit', async () => {
+    const { step, h } = await codeStep();
+    expect(await step.onIntent?.('resend_code', h.ctx)).toBe(true);
+    expect(await step.onIntent?.('resend_code', h.ctx)).toBe(true);
+    expect(await step.onIntent?.('resend_code', h.ctx)).toBe(true);
+    expect(h.port.countOf('sendCode')).toBe(3); // the initial send + 2 resends
+    expect(h.said()).toContain(h.ctx.prompts.codeResendLimit);
+  });
+
+  it('strict keypad-only: spoken digits are refused and never checked', async () => {
+    const { step, h } = await codeStep({ context: { keypadOnlyCodes: true, policy: 'strict' } });
+    await step.onUtterance('1,2,6,7,5,6,9,3', h.ctx);
+    expect(h.port.countOf('checkCode')).toBe(0);
+    expect(h.said().at(-1)).toBe(h.ctx.prompts.codeKeypadOnly);
+    await step.onDtmf?.('12675693#', h.ctx);
+    expect(h.state.codeVerified).toBe(true);
+  });
+
+  it('too many spoken digits are rejected without a check', async () => {
+    const { step, h } = await codeStep();
+    await step.onUtterance('1 2 6 7 5 6 9 3 4', h.ctx);
+    expect(h.port.countOf('checkCode')).toBe(0);
+  });
+
+  it('spoken turns are redacted whole in the transcript', async () => {
+    const { step, h } = await codeStep();
+    expect(step.transcriptOf?.('いち、に、ろく、なな', h.ctx)).toBe(CODE_TRANSCRIPT_PLACEHOLDER);
+  });
+});

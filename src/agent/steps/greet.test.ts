@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { createStepHarness } from '../testing/step-harness';
+import { createGreetStep } from './greet';
+
+const unconfirmed = { rightPartyConfirmed: false };
+
+describe('greet step', () => {
+  it.each(['ja', 'en'] as const)('%s: first turn discloses company, AI agent, recording and why, how to reach a person', async (lang) => {
+    const step = createGreetStep();
+    const h = createStepHarness(step, {
+      context: { lang, companyName: 'Acme', agentName: 'Sato', customerName: 'Inomata' },
+      state: unconfirmed,
+    });
+    await step.enter(h.ctx);
+    const [greeting] = h.said();
+    expect(greeting).toContain('Acme');
+    expect(greeting).toContain('Sato');
+    expect(greeting).toContain('Inomata');
+    if (lang === 'ja') {
+      expect(greeting).toMatch(/AIエージェント/);
+      expect(greeting).toMatch(/録音/);
+      expect(greeting).toMatch(/サービス品質/);
+      expect(greeting).toMatch(/担当者/);
+    } else {
+      expect(greeting).toMatch(/automated AI agent/);
+      expect(greeting).toMatch(/recorded to improve/);
+      expect(greeting).toMatch(/speak with a person/);
+    }
+    // Nothing about the account or the reason before the right person is confirmed.
+    expect(greeting).not.toMatch(/MFA|多要素|認証|メール|email|password|パスワード|code|番号/i);
+  });
+
+  it('a yes confirms the right party and moves to consent', async () => {
+    const h = createStepHarness(createGreetStep(), { state: unconfirmed });
+    const result = await createGreetStep().onUtterance('あ、そうです～～猪股です。', h.ctx);
+    expect(result).toBe('handled');
+    expect(h.state.rightPartyConfirmed).toBe(true);
+    expect(h.gotos()).toEqual(['consent']);
+  });
+
+  it('the callee saying their own name counts as a yes', async () => {
+    const h = createStepHarness(createGreetStep(), { state: unconfirmed });
+    await createGreetStep().onUtterance('猪股です', h.ctx);
+    expect(h.gotos()).toEqual(['consent']);
+  });
+
+  it.each([
+    ['ja', 'いいえ、違います'],
+    ['en', "No, that's not me"],
+  ] as const)('%s: a no ends as wrong_person with nothing more said', async (lang, answer) => {
+    const h = createStepHarness(createGreetStep(), { context: { lang }, state: unconfirmed });
+    await createGreetStep().onUtterance(answer, h.ctx);
+    expect(h.ended()?.outcome).toBe('wrong_person');
+    expect(h.state.rightPartyConfirmed).toBe(false);
+    expect(h.said().join(' ')).not.toMatch(/MFA|account|アカウント|メール/);
+  });
+
+  it('an unclear answer is no content for the engine to ask again', async () => {
+    const h = createStepHarness(createGreetStep(), { state: unconfirmed });
+    expect(await createGreetStep().onUtterance('えーっと', h.ctx)).toBe('no_content');
+    expect(h.state.rightPartyConfirmed).toBe(false);
+  });
+});
