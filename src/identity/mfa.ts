@@ -80,6 +80,11 @@ export function createMfa(deps: { store: Store; totpKey: Buffer; clock: Clock; i
     return { secretBase32, otpauthUri: totpUri(issuer, email, secretBase32), pending };
   }
 
+  function reopen(accountId: string, email: string, pending: string): PendingEnrollment {
+    const secretBase32 = openPending(accountId, pending);
+    return { secretBase32, otpauthUri: totpUri(issuer, email, secretBase32), pending };
+  }
+
   /** The secret of a pending enrolment, or EnrollmentExpiredError. */
   function openPending(accountId: string, pending: string): string {
     try {
@@ -123,7 +128,7 @@ export function createMfa(deps: { store: Store; totpKey: Buffer; clock: Clock; i
     return true;
   }
 
-  return { sealSecret, openSecret, check, begin, confirm };
+  return { sealSecret, openSecret, check, begin, reopen, confirm };
 }
 
 export type Mfa = ReturnType<typeof createMfa>;

@@ -154,6 +154,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
     const other = await service.createAccount({ ...base, email: 'hanako@example.com' });
     const pending = await service.beginEnrollment(account.id);
     expect(pending.otpauthUri).toContain(`secret=${pending.secretBase32}`);
+    expect(await service.reopenEnrollment(account.id, pending.pending)).toEqual(pending);
     expect(await service.confirmEnrollment(account.id, pending.pending, totpCode(pending.secretBase32, new Date(now.getTime() + 120_000)))).toBe(false);
     await expect(service.confirmEnrollment(other.account.id, pending.pending, totpCode(pending.secretBase32, now))).rejects.toBeInstanceOf(
       EnrollmentExpiredError,

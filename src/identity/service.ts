@@ -47,6 +47,8 @@ export interface IdentityService extends IdentityProvider {
   attemptTotp(input: { accountId: string; code: string; clientAddress: string }): Promise<AttemptResult<true>>;
   /** A new secret to show as a QR code; nothing changes until confirmEnrollment. */
   beginEnrollment(accountId: string): Promise<PendingEnrollment>;
+  /** The same pending enrolment again (the page reloaded). Throws EnrollmentExpiredError. */
+  reopenEnrollment(accountId: string, pending: string): Promise<PendingEnrollment>;
   /** Stores the pending secret if `code` is current for it. Throws EnrollmentExpiredError. */
   confirmEnrollment(accountId: string, pending: string, code: string): Promise<boolean>;
   readonly sessions: SessionStore;
@@ -174,6 +176,12 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     return mfa.begin(accountId, account.email);
   }
 
+  async function reopenEnrollment(accountId: string, pending: string): Promise<PendingEnrollment> {
+    const account = await getAccount(accountId);
+    if (!account) throw new AccountNotFoundError();
+    return mfa.reopen(accountId, account.email, pending);
+  }
+
   async function confirmEnrollment(accountId: string, pending: string, code: string): Promise<boolean> {
     const ok = await mfa.confirm(accountId, pending, code);
     logger.info({ accountId, ok }, 'mfa enrolment confirmation');
@@ -216,6 +224,7 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     attemptPassword,
     attemptTotp,
     beginEnrollment,
+    reopenEnrollment,
     confirmEnrollment,
     removeMfaAndRequireNewDevice,
     revokeSessions,

@@ -1,0 +1,71 @@
+import type { Lang } from '../../../domain/lang';
+import { type SafeHtml, html } from '../html';
+import { page } from '../layout';
+import { strings } from './strings';
+
+/** A form's action keeps the chosen language across the POST. */
+const withLang = (path: string, lang: Lang) => `${path}?lang=${lang}`;
+
+const errorBox = (message: string | undefined) => (message ? html`<p class="error" role="alert">${message}</p>` : '');
+
+export function signinPage(o: { lang: Lang; csrf: SafeHtml; error?: string; notice?: string; email?: string }): string {
+  const t = strings(o.lang);
+  return page({
+    title: t.signinTitle,
+    lang: o.lang,
+    body: html`<h1>${t.signinTitle}</h1>
+${errorBox(o.error)}${o.notice ? html`<p class="notice">${o.notice}</p>` : ''}
+<form method="post" action="${withLang('/signin', o.lang)}">
+${o.csrf}
+<label>${t.email}<input type="email" name="email" autocomplete="username" required value="${o.email ?? ''}"></label>
+<label>${t.password}<input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">${t.signinButton}</button>
+</form>`,
+  });
+}
+
+export function mfaPage(o: { lang: Lang; csrf: SafeHtml; error?: string }): string {
+  const t = strings(o.lang);
+  return page({
+    title: t.mfaTitle,
+    lang: o.lang,
+    body: html`<h1>${t.mfaTitle}</h1>
+${errorBox(o.error)}
+<p>${t.mfaPrompt}</p>
+<form method="post" action="${withLang('/signin/mfa', o.lang)}">
+${o.csrf}
+<label>${t.code}<input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="8" required autofocus></label>
+<button type="submit">${t.verifyButton}</button>
+</form>
+<p><a id="recover-link" href="${withLang('/recover', o.lang)}">${t.cantUseDevice}</a></p>`,
+  });
+}
+
+export function enrollPage(o: {
+  lang: Lang;
+  csrf: SafeHtml;
+  action: string;
+  qr: SafeHtml;
+  secretBase32: string;
+  required: boolean;
+  error?: string;
+}): string {
+  const t = strings(o.lang);
+  // Groups of four are easier to type into an app by hand.
+  const key = o.secretBase32.replace(/(.{4})/g, '$1 ').trim();
+  return page({
+    title: t.enrollTitle,
+    lang: o.lang,
+    body: html`<h1>${t.enrollTitle}</h1>
+${errorBox(o.error)}
+${o.required ? html`<p class="notice">${t.enrollRequired}</p>` : ''}
+<p>${t.enrollSteps}</p>
+<div class="qr">${o.qr}</div>
+<p class="muted">${t.manualKey} <code id="manual-key">${key}</code></p>
+<form method="post" action="${withLang(o.action, o.lang)}">
+${o.csrf}
+<label>${t.code}<input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="8" required></label>
+<button type="submit">${t.enrollButton}</button>
+</form>`,
+  });
+}

@@ -1,0 +1,264 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Clock } from '../../domain/clock';
+import type { Lang } from '../../domain/lang';
+import { EnrollmentExpiredError } from '../../identity/errors';
+import type { PendingEnrollment } from '../../identity/mfa';
+import type { IdentityService } from '../../identity/service';
+import type { IssuedSession } from '../../identity/sessions';
+import type { Account, SessionStage } from '../../identity/types';
+import { accountPage } from '../pages/identity/account-page';
+import { type Csrf, createCsrf } from '../pages/identity/csrf';
+import { pickLang } from '../pages/identity/lang';
+import { qrSvg } from '../pages/identity/qr';
+import { enrollPage, mfaPage, signinPage } from '../pages/identity/signin-pages';
+import { strings } from '../pages/identity/strings';
+
+export const SESSION_COOKIE = 'aizuchi_session';
+const ENROLL_COOKIE = 'aizuchi_enroll';
+
+export interface IdentityWebDeps {
+  identity: IdentityService;
+  clock: Clock;
+  /** Signs CSRF tokens (keys.tokenHmac). */
+  csrfKey: Buffer;
+  /** Cookies get `Secure` when this is https. */
+  publicUrl: string;
+}
+
+export interface SessionView {
+  accountId: string;
+  stage: SessionStage;
+  passwordVerifiedAt: string | null;
+}
+
+export interface IdentityWeb {
+  plugin: FastifyPluginAsync;
+  /** The browser's session, at any stage, or null. A 'password' session means the password was right. */
+  readSession(request: FastifyRequest): Promise<SessionView | null>;
+  /** preHandler: a fully signed-in operator, else a redirect to /signin (or 403 for a customer). */
+  requireOperator: preHandlerAsyncHookHandler;
+  /** The account a require* preHandler let through on this request. */
+  signedInAccount(request: FastifyRequest): Account | undefined;
+  csrf: Csrf;
+}
+
+type Query = { lang?: string; enrolled?: string; signedout?: string };
+type Form = Record<string, string | undefined>;
+
+/** Sign-in (password → TOTP or forced enrolment), the account page and sign-out. */
+export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
+  const { identity } = deps;
+  const secure = deps.publicUrl.startsWith('https:');
+  const csrf = createCsrf(deps.csrfKey, secure);
+  const accounts = new WeakMap<FastifyRequest, Account>();
+
+  const langOf = (request: FastifyRequest): Lang =>
+    pickLang((request.query as Query | undefined)?.lang, request.headers['accept-language']);
+  const form = (request: FastifyRequest): Form => (request.body ?? {}) as Form;
+  const landing = (account: Account, lang: Lang) => `${account.role === 'operator' ? '/console' : '/account'}?lang=${lang}`;
+  const sendPage = (reply: FastifyReply, status: number, body: string) =>
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+  function setSessionCookie(reply: FastifyReply, session: IssuedSession): void {
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      expires: session.expiresAt,
+    });
+  }
+
+  async function readSession(request: FastifyRequest): Promise<SessionView | null> {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return null;
+    const session = await identity.sessions.read(token);
+    return session ? { accountId: session.accountId, stage: session.stage, passwordVerifiedAt: session.passwordVerifiedAt } : null;
+  }
+
+  /** The session and its account, when the session is at `stage`. */
+  async function sessionAccount(request: FastifyRequest, stage?: SessionStage) {
+    const session = await readSession(request);
+    if (!session || (stage && session.stage !== stage)) return null;
+    const account = await identity.getAccount(session.accountId);
+    return account ? { session, account } : null;
+  }
+
+  /** Where a 'password' session goes next: enrolment first, then the code, else straight in. */
+  async function nextStep(reply: FastifyReply, token: string, account: Account, lang: Lang) {
+    if (account.mfaEnrollRequired) return reply.redirect(`/signin/enroll?lang=${lang}`, 303);
+    if (account.mfaEnabled) return reply.redirect(`/signin/mfa?lang=${lang}`, 303);
+    return completeSignin(reply, token, account, lang);
+  }
+
+  /** The 'password' session becomes a 'full' one under a new token. */
+  async function completeSignin(reply: FastifyReply, token: string, account: Account, lang: Lang) {
+    const full = await identity.sessions.promote(token);
+    if (!full) return reply.redirect(`/signin?lang=${lang}`, 303);
+    setSessionCookie(reply, full);
+    return reply.redirect(landing(account, lang), 303);
+  }
+
+  /** Reuses the enrolment in the cookie (a reload shows the same QR), or starts a new one. */
+  async function pendingEnrollment(request: FastifyRequest, reply: FastifyReply, accountId: string): Promise<PendingEnrollment> {
+    const existing = request.cookies[ENROLL_COOKIE];
+    if (existing) {
+      try {
+        return await identity.reopenEnrollment(accountId, existing);
+      } catch (err) {
+        if (!(err instanceof EnrollmentExpiredError)) throw err;
+      }
+    }
+    const fresh = await identity.beginEnrollment(accountId);
+    reply.setCookie(ENROLL_COOKIE, fresh.pending, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 15 * 60 });
+    return fresh;
+  }
+
+  async function renderEnroll(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    o: { accountId: string; action: string; required: boolean; status: number; error?: string },
+  ) {
+    const lang = langOf(request);
+    const pending = await pendingEnrollment(request, reply, o.accountId);
+    const body = enrollPage({
+      lang,
+      csrf: csrf.field(request, reply),
+      action: o.action,
+      qr: await qrSvg(pending.otpauthUri),
+      secretBase32: pending.secretBase32,
+      required: o.required,
+      error: o.error,
+    });
+    return sendPage(reply, o.status, body);
+  }
+
+  /** Confirms the enrolment in the cookie; false (and an error page) when the code is wrong or it expired. */
+  async function confirmEnroll(request: FastifyRequest, reply: FastifyReply, accountId: string, action: string, required: boolean) {
+    const t = strings(langOf(request));
+    const pending = request.cookies[ENROLL_COOKIE] ?? '';
+    try {
+      if (await identity.confirmEnrollment(accountId, pending, form(request).code ?? '')) {
+        reply.clearCookie(ENROLL_COOKIE, { path: '/' });
+        return true;
+      }
+      await renderEnroll(request, reply, { accountId, action, required, status: 400, error: t.badCode });
+    } catch (err) {
+      if (!(err instanceof EnrollmentExpiredError)) throw err;
+      reply.clearCookie(ENROLL_COOKIE, { path: '/' });
+      delete request.cookies[ENROLL_COOKIE];
+      await renderEnroll(request, reply, { accountId, action, required, status: 400, error: t.enrollExpired });
+    }
+    return false;
+  }
+
+  const requireOperator: preHandlerAsyncHookHandler = async (request, reply) => {
+    const found = await sessionAccount(request, 'full');
+    if (!found) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
+    if (found.account.role !== 'operator') return reply.code(403).type('text/plain').send('Forbidden');
+    accounts.set(request, found.account);
+  };
+
+  const plugin: FastifyPluginAsync = async (app) => {
+    app.get('/signin', async (request, reply) => {
+      const lang = langOf(request);
+      const found = await sessionAccount(request, 'full');
+      if (found) return reply.redirect(landing(found.account, lang), 303);
+      const notice = (request.query as Query).signedout ? strings(lang).signedOut : undefined;
+      return sendPage(reply, 200, signinPage({ lang, csrf: csrf.field(request, reply), notice }));
+    });
+
+    app.post('/signin', async (request, reply) => {
+      const lang = langOf(request);
+      const t = strings(lang);
+      const { email = '', password = '' } = form(request);
+      const again = (status: number, error: string) =>
+        sendPage(reply, status, signinPage({ lang, csrf: csrf.field(request, reply), error, email }));
+      if (!csrf.verify(request)) return again(403, t.badForm);
+      const result = await identity.attemptPassword({ email, password, clientAddress: request.ip });
+      if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCredentials);
+      const account = result.value;
+      // A fresh session on every sign-in: a token planted before sign-in is never upgraded.
+      const session = await identity.sessions.create(account.id, 'password', deps.clock.now());
+      setSessionCookie(reply, session);
+      return nextStep(reply, session.token, account, lang);
+    });
+
+    app.get('/signin/mfa', async (request, reply) => {
+      const lang = langOf(request);
+      const found = await sessionAccount(request, 'password');
+      if (!found || !found.account.mfaEnabled) return reply.redirect(`/signin?lang=${lang}`, 303);
+      return sendPage(reply, 200, mfaPage({ lang, csrf: csrf.field(request, reply) }));
+    });
+
+    app.post('/signin/mfa', async (request, reply) => {
+      const lang = langOf(request);
+      const t = strings(lang);
+      const again = (status: number, error: string) => sendPage(reply, status, mfaPage({ lang, csrf: csrf.field(request, reply), error }));
+      if (!csrf.verify(request)) return again(403, t.badForm);
+      const found = await sessionAccount(request, 'password');
+      if (!found || !found.account.mfaEnabled) return reply.redirect(`/signin?lang=${lang}`, 303);
+      const result = await identity.attemptTotp({ accountId: found.account.id, code: form(request).code ?? '', clientAddress: request.ip });
+      if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCode);
+      return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
+    });
+
+    app.get('/signin/enroll', async (request, reply) => {
+      const found = await sessionAccount(request, 'password');
+      if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
+      return renderEnroll(request, reply, { accountId: found.account.id, action: '/signin/enroll', required: true, status: 200 });
+    });
+
+    app.post('/signin/enroll', async (request, reply) => {
+      const lang = langOf(request);
+      const found = await sessionAccount(request, 'password');
+      if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${lang}`, 303);
+      if (!csrf.verify(request)) {
+        return renderEnroll(request, reply, { accountId: found.account.id, action: '/signin/enroll', required: true, status: 403, error: strings(lang).badForm });
+      }
+      if (!(await confirmEnroll(request, reply, found.account.id, '/signin/enroll', true))) return reply;
+      return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
+    });
+
+    app.get('/account', async (request, reply) => {
+      const lang = langOf(request);
+      const found = await sessionAccount(request, 'full');
+      if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
+      const notice = (request.query as Query).enrolled ? strings(lang).enrolled : undefined;
+      return sendPage(reply, 200, accountPage({ lang, account: found.account, csrf: csrf.field(request, reply), notice }));
+    });
+
+    app.get('/account/mfa', async (request, reply) => {
+      const found = await sessionAccount(request, 'full');
+      if (!found) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
+      return renderEnroll(request, reply, { accountId: found.account.id, action: '/account/mfa', required: false, status: 200 });
+    });
+
+    app.post('/account/mfa', async (request, reply) => {
+      const lang = langOf(request);
+      const found = await sessionAccount(request, 'full');
+      if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
+      if (!csrf.verify(request)) {
+        return renderEnroll(request, reply, { accountId: found.account.id, action: '/account/mfa', required: false, status: 403, error: strings(lang).badForm });
+      }
+      if (!(await confirmEnroll(request, reply, found.account.id, '/account/mfa', false))) return reply;
+      return reply.redirect(`/account?lang=${lang}&enrolled=1`, 303);
+    });
+
+    app.post('/signout', async (request, reply) => {
+      const lang = langOf(request);
+      if (!csrf.verify(request)) return reply.code(403).type('text/plain').send(strings(lang).badForm);
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await identity.sessions.end(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect(`/signin?lang=${lang}&signedout=1`, 303);
+    });
+  };
+
+  return { plugin, readSession, requireOperator, signedInAccount: (request) => accounts.get(request), csrf };
+}
+
+/** The plugin alone, for composition roots that need nothing else from identity. */
+export function identityPlugin(deps: IdentityWebDeps): FastifyPluginAsync {
+  return createIdentityWeb(deps).plugin;
+}
