@@ -99,10 +99,15 @@ const JP_SECOND_LEVEL = /^(.+?)(co|ne|or|ac|go|ed|ad|gr|lg)jp$/;
 function renderDomain(items: readonly Item[], bareDomains: ReadonlyMap<string, string>): string {
   let out = '';
   let pendingSuffix = '';
-  for (const item of items) {
-    if (item.kind === 'hint' || item.kind === 'unknown' || item.kind === 'at') continue;
+  items.forEach((item, i) => {
+    if (item.kind === 'hint' || item.kind === 'unknown' || item.kind === 'at') return;
     pendingSuffix = '';
+    const next = items[i + 1];
     if (item.kind === 'lit') out += item.text;
+    else if (item.kind === 'tld' && !item.text.startsWith('.') && next?.kind === 'lit' && next.text !== '.') {
+      // ジェーピー run into more letters (エックスジェーピーワイ) is just the letters j, p.
+      out += item.text;
+    }
     else if (item.kind === 'domain') {
       out += item.base;
       pendingSuffix = item.suffix;
@@ -110,7 +115,7 @@ function renderDomain(items: readonly Item[], bareDomains: ReadonlyMap<string, s
       if (!out.endsWith('.')) out += '.';
       out += item.tld.slice(1);
     }
-  }
+  });
   out += pendingSuffix;
   if (!out.includes('.')) {
     const suffix = bareDomains.get(out);

@@ -120,3 +120,10 @@ describe('partial', () => {
     expect(readSpelledEmail(['m a t t y at acme-corp dot com'], 'en').partial).toBe('matty@');
   });
 });
+
+describe('letters that look like an ending', () => {
+  it('reads ジェーピー inside a spelled label as the letters j and p', () => {
+    expect(readSpelledEmail(['エムアットエックスジェーピーワイドットコム'], 'ja').email).toBe('m@xjpy.com');
+    expect(readSpelledEmail(['エム、アットマーク、エー、ビー、シーオージェーピー'], 'ja').email).toBe('m@ab.co.jp');
+  });
+});
