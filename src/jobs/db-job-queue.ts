@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../observability/logger';
+import type { Store } from '../store/connect';
+import { type BackoffOptions, defaultBackoff } from './backoff';
+import { cancelQueuedByDedupeKey, countByState, type JobCounts } from './job-table';
+import { JobInputError, type EnqueueOptions, type JobQueue, type StoreTransaction } from './queue';
+import { createDbWorker, type JobWorker } from './db-worker';
+
+export interface DbJobQueueOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Names this process in `locked_by`; unique per process (e.g. hostname:pid). */
+  workerId: string;
+  /** How often an idle worker looks for due jobs. */
+  pollIntervalMs?: number;
+  /** How long a claim lasts without renewal; renewed every third of it while the job runs. */
+  leaseMs?: number;
+  /** Jobs run at the same time by this worker. */
+  concurrency?: number;
+  /** Attempts when enqueue does not say. */
+  defaultMaxAttempts?: number;
+  backoff?: BackoffOptions;
+  /** [0, 1) source for backoff jitter. */
+  random?: () => number;
+  newId?: () => string;
+}
+
+export interface DbJobQueue {
+  queue: JobQueue;
+  worker: JobWorker;
+  /** Cancels a job that has not started yet; false when none is queued under that key. */
+  cancelByDedupeKey(dedupeKey: string, trx?: StoreTransaction): Promise<boolean>;
+  /** Jobs per state, optionally of one kind. */
+  stats(kind?: string): Promise<JobCounts>;
+}
+
+const KIND_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,99}$/i;
+
+function serialisePayload(kind: string, payload: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload ?? null);
+  } catch {
+    text = undefined;
+  }
+  // The payload itself is never echoed: it may hold personal data.
+  if (text === undefined) throw new JobInputError(`job "${kind}": payload is not JSON-serialisable`);
+  return text;
+}
+
+/**
+ * The embedded, database-backed queue: jobs live in the `jobs` table of the app's own database
+ * (SQLite or PostgreSQL), so enqueueing can share the caller's transaction and nothing else needs
+ * running. At scale this module is what a pg-boss or graphile-worker adapter would replace.
+ */
+export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
+  const { store, clock } = options;
+  const defaultMaxAttempts = options.defaultMaxAttempts ?? 5;
+  const newId = options.newId ?? randomUUID;
+
+  const worker = createDbWorker({
+    store,
+    clock,
+    logger: options.logger,
+    workerId: options.workerId,
+    pollIntervalMs: options.pollIntervalMs ?? 1_000,
+    leaseMs: options.leaseMs ?? 60_000,
+    concurrency: options.concurrency ?? 4,
+    backoff: options.backoff ?? defaultBackoff,
+    random: options.random ?? Math.random,
+  });
+
+  const queue: JobQueue = {
+    async enqueue(kind: string, payload: unknown, opts: EnqueueOptions = {}, trx?: StoreTransaction) {
+      if (!KIND_PATTERN.test(kind)) throw new JobInputError(`job kind "${kind}" must be 1-100 letters, digits or . _ : -`);
+      const maxAttempts = opts.maxAttempts ?? defaultMaxAttempts;
+      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+        throw new JobInputError(`job "${kind}": maxAttempts must be a whole number ≥ 1`);
+      }
+      if (opts.runAt !== undefined && !Number.isFinite(opts.runAt.getTime())) {
+        throw new JobInputError(`job "${kind}": runAt is not a valid date`);
+      }
+      if (opts.dedupeKey !== undefined && opts.dedupeKey.length === 0) {
+        throw new JobInputError(`job "${kind}": dedupeKey must not be empty`);
+      }
+      const now = clock.now().toISOString();
+      const db = trx ?? store.db;
+      const row = {
+        id: newId(),
+        kind,
+        payload: serialisePayload(kind, payload),
+        run_at: (opts.runAt ?? clock.now()).toISOString(),
+        state: 'queued',
+        attempts: 0,
+        max_attempts: maxAttempts,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        dedupe_key: opts.dedupeKey ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      let id = row.id;
+      if (opts.dedupeKey === undefined) {
+        await db.insertInto('jobs').values(row).execute();
+      } else {
+        // ON CONFLICT DO NOTHING is the same on both databases and waits for a concurrent insert of the key.
+        await db
+          .insertInto('jobs')
+          .values(row)
+          .onConflict((oc) => oc.column('dedupe_key').doNothing())
+          .execute();
+        const existing = await db.selectFrom('jobs').select('id').where('dedupe_key', '=', opts.dedupeKey).executeTakeFirst();
+        if (!existing) throw new Error(`job "${kind}": dedupe insert found no row`); // cannot happen: unique key just held
+        id = existing.id;
+      }
+      worker.wake();
+      return id;
+    },
+  };
+
+  return {
+    queue,
+    worker,
+    cancelByDedupeKey: (dedupeKey, trx) => cancelQueuedByDedupeKey(trx ?? store.db, dedupeKey, clock.now()),
+    stats: (kind) => countByState(store.db, kind),
+  };
+}
+

@@ -1,0 +1,232 @@
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../observability/logger';
+import type { Store } from '../store/connect';
+import { writeTransaction } from '../store/write-transaction';
+import { type BackoffOptions, backoffDelayMs } from './backoff';
+import { type ClaimedJob, claimNext, type Lease, markDone, markFailed, renewLease } from './job-table';
+import { type JobContext, type JobHandler, LeaseLostError, RetryableJobError } from './queue';
+
+export interface JobWorker {
+  /** One handler per kind; this worker only claims kinds it has a handler for. */
+  register(kind: string, handler: JobHandler): void;
+  /** Starts polling. Idempotent. */
+  start(): void;
+  /**
+   * Stops claiming and waits for running jobs to finish. With `abortAfterMs`, running jobs are
+   * signalled to abort after that long and stop() returns; their leases lapse and another worker
+   * retries them.
+   */
+  stop(options?: { abortAfterMs?: number }): Promise<void>;
+  /** Looks for due jobs now rather than at the next poll (called after enqueue). */
+  wake(): void;
+  /** Runs due jobs one by one until none is left; for tests and one-shot commands, not with start(). */
+  runDue(): Promise<number>;
+}
+
+export interface DbWorkerOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  workerId: string;
+  pollIntervalMs: number;
+  leaseMs: number;
+  concurrency: number;
+  backoff: BackoffOptions;
+  random: () => number;
+}
+
+class ShutdownError extends Error {
+  constructor() {
+    super('worker is shutting down');
+    this.name = 'ShutdownError';
+  }
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : `thrown value: ${String(err)}`;
+}
+
+export function createDbWorker(o: DbWorkerOptions): JobWorker {
+  const handlers = new Map<string, JobHandler>();
+  const running = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  const log = o.logger.child({ component: 'jobs', workerId: o.workerId });
+  let started = false;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let currentTick: Promise<void> | null = null;
+  let tickAgain = false;
+
+  async function runJob(job: ClaimedJob, abort: AbortController): Promise<void> {
+    const handler = handlers.get(job.kind);
+    const lease: Lease = { jobId: job.id, workerId: o.workerId, attempt: job.attempts };
+    let completed = false;
+    const renewEveryMs = Math.max(10, Math.floor(o.leaseMs / 3));
+    const renewTimer = setInterval(() => {
+      renewLease(o.store.db, lease, o.clock.now(), o.leaseMs).then(
+        (ours) => {
+          if (!ours && !completed) abort.abort(new LeaseLostError(job.id));
+        },
+        (err: unknown) => log.warn({ jobId: job.id, errorName: (err as Error)?.name }, 'job lease renewal failed'),
+      );
+    }, renewEveryMs);
+
+    const ctx: JobContext = {
+      jobId: job.id,
+      attempt: job.attempts,
+      signal: abort.signal,
+      complete: async (effects) => {
+        if (completed) throw new Error(`job ${job.id}: complete() called twice`);
+        const result = await writeTransaction(o.store, async (trx) => {
+          // Taking the job first fences out a worker that reclaimed it; the effects then commit with it.
+          if (!(await markDone(trx, lease, o.clock.now()))) throw new LeaseLostError(job.id);
+          return effects(trx);
+        });
+        completed = true;
+        return result;
+      },
+    };
+
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      await handler(JSON.parse(job.payload) as unknown, ctx);
+      if (!completed) {
+        await writeTransaction(o.store, async (trx) => {
+          if (!(await markDone(trx, lease, o.clock.now()))) throw new LeaseLostError(job.id);
+        });
+        completed = true;
+      }
+      log.info({ jobId: job.id, kind: job.kind, attempt: job.attempts }, 'job done');
+    } catch (err) {
+      await recordFailure(job, lease, err, completed);
+    } finally {
+      clearInterval(renewTimer);
+    }
+  }
+
+  async function recordFailure(job: ClaimedJob, lease: Lease, err: unknown, completed: boolean): Promise<void> {
+    const fields = { jobId: job.id, kind: job.kind, attempt: job.attempts, errorName: (err as Error)?.name };
+    if (completed) {
+      // The job's work is committed; a throw after complete() does not undo it.
+      log.warn(fields, 'job handler threw after completing; job stays done');
+      return;
+    }
+    if (err instanceof LeaseLostError) {
+      log.warn(fields, 'job lease lost; another worker owns the job now');
+      return;
+    }
+    const now = o.clock.now();
+    const dead = job.attempts >= job.maxAttempts;
+    const delayMs =
+      err instanceof RetryableJobError && err.retryAfterMs !== undefined
+        ? err.retryAfterMs
+        : backoffDelayMs(job.attempts, o.backoff, o.random);
+    try {
+      // Error messages go to the job row for operators, and to logs only under pii (redacted).
+      const ours = await markFailed(o.store.db, lease, now, {
+        dead,
+        retryAt: new Date(now.getTime() + delayMs),
+        error: describeError(err),
+      });
+      if (!ours) log.warn(fields, 'job failed after its lease was lost; the owner decides');
+      else if (dead) log.error({ ...fields, pii: { error: describeError(err) } }, 'job dead after its last attempt');
+      else log.warn({ ...fields, retryInMs: delayMs, pii: { error: describeError(err) } }, 'job failed; will retry');
+    } catch (dbErr) {
+      // The lease will lapse and the job be retried by whoever claims it next.
+      log.error({ ...fields, dbErrorName: (dbErr as Error)?.name }, 'could not record job failure');
+    }
+  }
+
+  async function claim(): Promise<ClaimedJob | null> {
+    for (;;) {
+      const result = await claimNext(o.store, [...handlers.keys()], o.workerId, o.clock.now(), o.leaseMs);
+      if (result === null) return null;
+      if ('job' in result) return result.job;
+      log.error({ jobId: result.expiredJobId }, 'job dead: its lease expired on the last attempt');
+    }
+  }
+
+  function launch(job: ClaimedJob): void {
+    const abort = new AbortController();
+    const done = runJob(job, abort).finally(() => {
+      running.delete(job.id);
+      if (started) wake();
+    });
+    running.set(job.id, { done, abort });
+  }
+
+  /** One claiming pass at a time; a wake during a pass makes it go round once more. */
+  function tick(): Promise<void> {
+    if (currentTick) {
+      tickAgain = true;
+      return currentTick;
+    }
+    currentTick = claimWhileRoom().finally(() => {
+      currentTick = null;
+    });
+    return currentTick;
+  }
+
+  async function claimWhileRoom(): Promise<void> {
+    try {
+      do {
+        tickAgain = false;
+        while (started && running.size < o.concurrency) {
+          const job = await claim();
+          if (!job) break;
+          launch(job);
+        }
+      } while (tickAgain && started);
+    } catch (err) {
+      log.error({ errorName: (err as Error)?.name }, 'job poll failed; retrying at the next interval');
+    }
+  }
+
+  function schedulePoll(): void {
+    if (!started) return;
+    pollTimer = setTimeout(() => {
+      void tick().finally(schedulePoll);
+    }, o.pollIntervalMs);
+  }
+
+  function wake(): void {
+    if (started) void tick();
+  }
+
+  return {
+    register(kind, handler) {
+      if (handlers.has(kind)) throw new Error(`job kind "${kind}" already has a handler`);
+      handlers.set(kind, handler);
+    },
+    start() {
+      if (started) return;
+      started = true;
+      void tick();
+      schedulePoll();
+    },
+    async stop(options = {}) {
+      started = false;
+      if (pollTimer) clearTimeout(pollTimer);
+      // A claim in flight finishes and its job is launched before we collect what is running.
+      if (currentTick) await currentTick;
+      const all = Promise.allSettled([...running.values()].map((r) => r.done)).then(() => undefined);
+      if (options.abortAfterMs === undefined) return all;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          for (const r of running.values()) r.abort.abort(new ShutdownError());
+          resolve();
+        }, options.abortAfterMs);
+      });
+      await Promise.race([all, timeout]);
+      clearTimeout(timer);
+    },
+    wake,
+    async runDue() {
+      let count = 0;
+      for (let job = await claim(); job; job = await claim()) {
+        await runJob(job, new AbortController());
+        count++;
+      }
+      return count;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema';
+
+/**
+ * The job queue as the rest of aizuchi sees it. Nothing here names the jobs table or a driver, so
+ * the embedded implementation (db-job-queue.ts) can be swapped for pg-boss or graphile-worker. The
+ * only database type is the store's own transaction handle, which callers already hold.
+ */
+export type StoreTransaction = Kysely<Database>;
+
+export interface EnqueueOptions {
+  /** Not before this instant (default: now). */
+  runAt?: Date;
+  /** Attempts before the job is marked dead (default: the queue's default, 5). */
+  maxAttempts?: number;
+  /**
+   * Idempotency key: enqueueing again with the same key returns the existing job's id instead of
+   * adding a second job — for as long as that job exists, whatever its state (cancelling frees it).
+   */
+  dedupeKey?: string;
+}
+
+export interface JobQueue {
+  /** Inside a caller's transaction when `trx` is given, so a job exists iff the caller's change committed. */
+  enqueue(kind: string, payload: unknown, opts?: EnqueueOptions, trx?: StoreTransaction): Promise<string /* job id */>;
+}
+
+export interface JobContext {
+  jobId: string;
+  /** 1 on the first run; a run cut short by a crash counts as an attempt. */
+  attempt: number;
+  /** Aborted when this worker lost the job's lease (another worker owns it now) or is shutting down. */
+  signal: AbortSignal;
+  /**
+   * Commits the handler's database effects in the same transaction that marks the job done, so
+   * they happen exactly once even if the process is killed at any moment. Use only `trx` inside.
+   * Throws LeaseLostError (and rolls back) when another worker has taken the job over. A handler
+   * that never calls it is marked done after it returns. Effects outside the database (SMTP, calls)
+   * are at-least-once: make them idempotent with a deterministic key derived from the job.
+   */
+  complete<T>(effects: (trx: StoreTransaction) => Promise<T>): Promise<T>;
+}
+
+export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
+
+/**
+ * Ask for a retry, optionally after a given delay (e.g. "call again in 30 minutes"). Anything else
+ * thrown also retries with exponential backoff until maxAttempts, then the job is 'dead'.
+ */
+export class RetryableJobError extends Error {
+  readonly retryAfterMs?: number;
+  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'RetryableJobError';
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** This worker no longer owns the job (its lease expired and another worker claimed it). */
+export class LeaseLostError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId}: lease lost to another worker`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** Bad arguments to enqueue (unknown kind format, payload not JSON, bad runAt/maxAttempts). */
+export class JobInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobInputError';
+  }
+}
