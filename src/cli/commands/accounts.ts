@@ -1,0 +1,95 @@
+import { Command } from 'commander';
+import { maskPhone } from '../../domain/phone';
+import { AccountInputError, DuplicateEmailError } from '../../identity/errors';
+import type { IdentityService } from '../../identity/service';
+import type { Account } from '../../identity/types';
+import { CliError } from '../cli-error';
+
+export interface AccountsCommandContext {
+  services(): Promise<{ identity: IdentityService }>;
+  /** Output sink; stdout by default. */
+  print?(line: string): void;
+}
+
+const FLAG_OF_FIELD: Record<AccountInputError['field'], string> = {
+  email: '--email',
+  password: '--password',
+  name: '--name',
+  phone: '--phone',
+  lang: '--lang',
+  role: '--role',
+};
+
+function accountJson(account: Account) {
+  return {
+    id: account.id,
+    email: account.email,
+    name: account.name,
+    phone: maskPhone(account.phoneE164),
+    lang: account.lang,
+    role: account.role,
+    mfaEnabled: account.mfaEnabled,
+    mfaEnrollRequired: account.mfaEnrollRequired,
+    privileged: account.privileged,
+    createdAt: account.createdAt,
+  };
+}
+
+/** `aizuchi accounts create|show` — manage accounts of the embedded identity provider. */
+export function accountsCommand(ctx: AccountsCommandContext): Command {
+  const print = ctx.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const cmd = new Command('accounts').description('accounts of the embedded identity provider');
+
+  cmd
+    .command('create')
+    .description('create an account; prints it as JSON (with the otpauth:// URI when --mfa)')
+    .requiredOption('--email <email>', 'email address (sign-in name)')
+    .requiredOption('--password <password>', 'password, at least 8 characters')
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--phone <phone>', 'phone number on record, e.g. 090-1234-5678 or +81 90 1234 5678')
+    .option('--mfa', 'enrol TOTP now and print the otpauth:// URI to add to an authenticator app')
+    .option('--lang <lang>', 'ja or en', 'ja')
+    .option('--role <role>', 'customer or operator', 'customer')
+    .option('--privileged', 'mark as a privileged account (recovery always goes to a person)')
+    .action(
+      async (opts: { email: string; password: string; name: string; phone: string; mfa?: boolean; lang: string; role: string; privileged?: boolean }) => {
+        const { identity } = await ctx.services();
+        try {
+          const { account, otpauthUri } = await identity.createAccount({
+            email: opts.email,
+            password: opts.password,
+            name: opts.name,
+            phone: opts.phone,
+            lang: opts.lang,
+            role: opts.role,
+            mfa: opts.mfa ?? false,
+            privileged: opts.privileged ?? false,
+          });
+          print(JSON.stringify({ ...accountJson(account), ...(otpauthUri ? { otpauthUri } : {}) }, null, 2));
+        } catch (err) {
+          if (err instanceof AccountInputError) throw new CliError(`${FLAG_OF_FIELD[err.field]}: ${err.message}`);
+          if (err instanceof DuplicateEmailError) throw new CliError(`--email: ${err.message}`);
+          throw err;
+        }
+      },
+    );
+
+  cmd
+    .command('show')
+    .description('one account, found by email (the phone number masked)')
+    .requiredOption('--email <email>', 'email address')
+    .option('--json', 'print JSON')
+    .action(async (opts: { email: string; json?: boolean }) => {
+      const { identity } = await ctx.services();
+      const account = await identity.findAccountByEmail(opts.email);
+      if (!account) throw new CliError('no account with that email', 1);
+      const view = accountJson(account);
+      if (opts.json) {
+        print(JSON.stringify(view, null, 2));
+        return;
+      }
+      for (const [key, value] of Object.entries(view)) print(`${key.padEnd(18)} ${String(value)}`);
+    });
+
+  return cmd;
+}
