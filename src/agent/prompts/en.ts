@@ -67,7 +67,7 @@ export const EN_PROMPTS: PromptSet = {
   thirdParty: "I'm sorry, I can only go through this with the person themselves. Goodbye.",
   humanQuestion:
     "No, I'm not a human. I'm an automated AI agent. If you'd like to speak with a person, just say \"person\".",
-  disclosureRefused: "For your security, I can't read out any details on file or any numbers.",
+  disclosureRefused: "For your security, I can't read out any details we hold.",
   contactChangeRefused:
     "I can't change contact details over the phone. For your security, I'm passing this to a person, and we'll contact you again.",
   waitAck: 'Of course, take your time. I will wait.',

@@ -59,7 +59,15 @@ export function createEmailStep(): Step {
     },
     async onUtterance(text, ctx) {
       turns.push(text);
-      const reading = readSpelledEmail(turns, ctx.lang);
+      let reading = readSpelledEmail(turns, ctx.lang);
+      if (reading.status !== 'complete' && turns.length > 1) {
+        // A whole address in one turn after chatter or a false start: the caller began again.
+        const alone = readSpelledEmail([text], ctx.lang);
+        if (alone.status === 'complete') {
+          turns = [text];
+          reading = alone;
+        }
+      }
       if (reading.status === 'complete' && reading.email) {
         await verify(reading.email, ctx);
         return 'handled';

@@ -17,6 +17,8 @@ export interface FakePortOptions {
   expireAfterChecks?: number;
   callbackAt?: Date | null;
   failOn?: keyof HostPort;
+  /** Observes each recorded event as it happens (e.g. to mark when the right party was confirmed). */
+  onRecord?: (kind: AgentEventKind, data: EventData) => void;
 }
 
 export interface FakePortCall {
@@ -95,6 +97,7 @@ export function createFakePort(options: FakePortOptions): FakePort {
     recordEvent(kind, data) {
       calls.push({ method: 'recordEvent', args: [kind, data] });
       events.push({ kind, data });
+      options.onRecord?.(kind, data);
     },
   };
 }
