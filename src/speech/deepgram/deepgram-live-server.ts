@@ -31,6 +31,8 @@ export interface LiveScript {
 export interface LiveServer {
   readonly baseUrl: string;
   readonly sessions: LiveSession[];
+  /** Client sockets still open on the server side. */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -115,6 +117,7 @@ export async function startLiveServer(apiKey: string, script: LiveScript): Promi
   return {
     baseUrl: `ws://127.0.0.1:${port}`,
     sessions,
+    openSockets: () => wss.clients.size,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -139,6 +139,36 @@ describe('DeepgramRecognizer on the wire', () => {
     expect(server.sessions[0]?.keepAlives).toBeGreaterThan(0);
   });
 
+  it('sends no KeepAlive while audio keeps flowing', async () => {
+    server = await startLiveServer(KEY, echoScript);
+    const frozen = { now: () => new Date(0) }; // audio was "just sent" at every tick
+    const stream = new DeepgramRecognizer({
+      apiKey: KEY, baseUrl: server.baseUrl, keepAliveIntervalMs: 20, clock: frozen,
+    }).start({ lang: 'en', sampleRateHz: RATE });
+    const collecting = collectHypotheses(stream.results);
+    stream.write(toneFrames(20, RATE)[0]!);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    stream.end();
+    await collecting;
+    expect(server.sessions[0]?.keepAlives).toBe(0);
+  });
+
+  it('closes the socket when the caller aborts', async () => {
+    server = await startLiveServer(KEY, echoScript);
+    const controller = new AbortController();
+    const stream = new DeepgramRecognizer({ apiKey: KEY, baseUrl: server.baseUrl }).start({
+      lang: 'ja', sampleRateHz: RATE, signal: controller.signal,
+    });
+    const collecting = collectHypotheses(stream.results);
+    stream.write(toneFrames(20, RATE)[0]!);
+    await expect.poll(() => server?.sessions[0]?.audioBytes).toBe(640);
+    controller.abort();
+    // The interim sent after the first frame may already be read; nothing final can follow.
+    expect((await collecting).filter((h) => h.isFinal)).toEqual([]);
+    await expect.poll(() => server?.openSockets()).toBe(0);
+    expect(server.sessions[0]?.closeStreamReceived).toBe(false);
+  });
+
   it.each([
     [1008, 'DATA-0000', 'bad-request', false],
     [1011, 'NET-0001', 'unavailable', true],

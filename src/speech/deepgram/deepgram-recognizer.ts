@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { systemClock, type Clock } from '../../domain/clock';
 import type { AudioFrame } from '../../media/frame';
 import { HypothesisQueue } from '../hypothesis-queue';
 import { checkFrame, checkStartOptions, streamClosedError } from '../recognizer-input';
@@ -31,6 +32,8 @@ export interface DeepgramOptions {
   readonly closeTimeoutMs?: number;
   /** Deepgram drops a socket after 10 s without data; we send KeepAlive when audio pauses this long. Default 4000. */
   readonly keepAliveIntervalMs?: number;
+  /** Decides when audio has paused long enough for a KeepAlive. */
+  readonly clock?: Clock;
   /** Socket factory, for tests and proxies. */
   readonly createSocket?: (url: string, headers: Record<string, string>, handshakeTimeoutMs: number) => WebSocket;
 }
@@ -80,6 +83,7 @@ export class DeepgramRecognizer implements Recognizer {
       closeTimeoutMs: this.options.closeTimeoutMs ?? 10_000,
       keepAliveIntervalMs: this.options.keepAliveIntervalMs ?? 4000,
       createSocket: this.options.createSocket ?? defaultCreateSocket,
+      clock: this.options.clock ?? systemClock,
     });
   }
 }
@@ -91,6 +95,7 @@ interface StreamSettings {
   readonly closeTimeoutMs: number;
   readonly keepAliveIntervalMs: number;
   readonly createSocket: NonNullable<DeepgramOptions['createSocket']>;
+  readonly clock: Clock;
 }
 
 type State = 'connecting' | 'open' | 'done';
@@ -200,14 +205,14 @@ class DeepgramStream implements RecognizerStream {
 
   private send(bytes: Buffer): void {
     this.socket?.send(bytes);
-    this.lastSentAt = Date.now();
+    this.lastSentAt = this.settings.clock.now().getTime();
   }
 
   private keepAlive(): void {
     if (this.state !== 'open' || this.closeStreamSent) return;
-    if (Date.now() - this.lastSentAt < this.settings.keepAliveIntervalMs) return;
+    if (this.settings.clock.now().getTime() - this.lastSentAt < this.settings.keepAliveIntervalMs) return;
     this.socket?.send(JSON.stringify({ type: 'KeepAlive' })); // must be a text frame
-    this.lastSentAt = Date.now();
+    this.lastSentAt = this.settings.clock.now().getTime();
   }
 
   private sendCloseStream(): void {

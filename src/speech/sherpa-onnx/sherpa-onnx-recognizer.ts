@@ -57,7 +57,7 @@ export class SherpaOnnxRecognizer implements Recognizer {
       recognizer = this.load(lang);
       this.loaded.set(lang, recognizer);
       // A failed load is not cached: the user may download the model and try again.
-      recognizer.catch(() => this.loaded.delete(lang));
+      void recognizer.catch(() => this.loaded.delete(lang));
     }
     return recognizer;
   }
