@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import type { Lang } from '../../domain/lang';
 import type { AudioFrame } from '../../media/frame';
+import { encodeWav } from '../../media/wav';
 import {
   throwIfAborted,
   validateSynthesisInput,
@@ -11,7 +12,6 @@ import {
   type Synthesizer,
 } from '../synthesizer';
 import { concatFrames, framesOf } from './frame-chunker';
-import { encodePcm16MonoWav } from './pcm16-wav';
 import { WavStreamDecoder } from './wav-stream-decoder';
 
 export interface SynthesisCacheOptions {
@@ -77,7 +77,7 @@ export function cachingSynthesizer(inner: Synthesizer, options: SynthesisCacheOp
     const tmp = join(dir, `.${key}.${randomUUID()}.tmp`);
     try {
       await mkdir(dir, { recursive: true });
-      await writeFile(tmp, encodePcm16MonoWav(clip.samples, clip.sampleRateHz));
+      await writeFile(tmp, encodeWav({ sampleRateHz: clip.sampleRateHz, channels: [clip.samples] }));
       // Rename is atomic, so a crash never leaves a half-written clip under the real name.
       await rename(tmp, join(dir, `${key}.wav`));
     } catch {
