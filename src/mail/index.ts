@@ -10,6 +10,8 @@ export {
   createCatcherSender,
   createMailCatcher,
 } from './mail-catcher';
+/** The name the brief uses for the SMTP sender pointed at the catcher. */
+export { createCatcherSender as catcherSender } from './mail-catcher';
 export { type CaughtMessage, MAIL_LIST_LIMIT, getCaughtMessage, listCaughtMessages } from './mail-store';
 export {
   type EnqueueMailOptions,
