@@ -3,11 +3,11 @@ import type { Clock } from '../domain/clock';
 import { maskEmail } from '../domain/phone';
 import type { Logger } from '../observability/logger';
 import { type Keys, hmacHex } from '../security/keys';
+import { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 import { type CreateAccountInput, validateAccountInput } from './account-input';
 import { isUniqueViolation, normalizeEmail, toAccount } from './account-rows';
 import { AccountNotFoundError, DuplicateEmailError } from './errors';
-import { createFailureLimiter } from './failure-limiter';
 import { type PendingEnrollment, type TotpCheck, createMfa } from './mfa';
 import { createDummyHash, hashPassword, verifyPasswordHash } from './password';
 import type { IdentityContact, IdentityProvider } from './provider';
@@ -62,12 +62,15 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   const issuer = deps.issuer ?? 'aizuchi';
   const mfa = createMfa({ store, totpKey: keys.totpEncryption, clock, issuer });
   const sessions = createSessionStore({ db, tokenKey: keys.tokenHmac, clock, ttls: deps.sessionTtls });
-  const limiter = createFailureLimiter({
-    db,
-    clock,
-    maxFailures: deps.limits.loginFailuresPer15Min,
-    windowMs: FIFTEEN_MIN_MS,
-  });
+  // Failed passwords and codes share the app's database-backed sliding windows (rate_events).
+  const rateLimiter = new RateLimiter(store, clock);
+  const limiter = {
+    isLimited: async (buckets: string[]) =>
+      (await rateLimiter.firstExceeded(
+        buckets.map((bucket) => ({ bucket, max: deps.limits.loginFailuresPer15Min, windowMs: FIFTEEN_MIN_MS })),
+      )) !== undefined,
+    recordFailure: (buckets: string[]) => rateLimiter.record(buckets),
+  };
   let dummyHash: Promise<string> | undefined;
   // Buckets hold keyed hashes, never raw emails or addresses.
   const emailKey = (email: string) => hmacHex(keys.tokenHmac, `email:${normalizeEmail(email)}`);
