@@ -1,4 +1,5 @@
 import { createAgent, type Agent } from '../engine';
+import type { IntentReader } from '../understanding/intents';
 import type { AgentAction, AgentTuning, CallContext, Outcome } from '../types';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { createFakePort, type FakePort, type FakePortOptions } from './fake-port';
@@ -21,6 +22,8 @@ export interface HarnessOptions {
   context?: Partial<CallContext>;
   port?: Partial<FakePortOptions>;
   tuning?: Partial<AgentTuning>;
+  /** Share one compiled reader across many calls (benchmarks), as a host would. */
+  intents?: IntentReader;
 }
 
 export interface CallHarness {
@@ -46,7 +49,7 @@ export function createHarness(options: HarnessOptions = {}): CallHarness {
   const clock = createFakeClock(Date.UTC(2021, 5, 7, 0, 30));
   const port = createFakePort({ account: { ...STORY_ACCOUNT }, ...options.port });
   const actions: AgentAction[] = [];
-  const agent = createAgent({ context, port, timers: clock, tuning: options.tuning, onAction: (a) => actions.push(a) });
+  const agent = createAgent({ context, port, timers: clock, tuning: options.tuning, intents: options.intents, onAction: (a) => actions.push(a) });
   const since = async (run: () => Promise<unknown>): Promise<AgentAction[]> => {
     const before = actions.length;
     await run();
@@ -78,9 +81,22 @@ export function spoken(actions: readonly AgentAction[]): string[] {
   return actions.flatMap((a) => (a.type === 'say' ? [a.text] : []));
 }
 
-/** For benchmarks: CPU time from feeding an event to the engine's reply (all port calls are instant fakes). */
-export async function timeReply(agent: Agent, event: Parameters<Agent['handle']>[0]): Promise<{ ms: number; said: boolean }> {
+/**
+ * For benchmarks: wall and CPU time from feeding an event to the engine's reply (port calls are instant
+ * fakes). CPU time is the one to hold under 5 ms: wall time also counts the machine being busy elsewhere.
+ */
+export async function timeReply(
+  agent: Agent,
+  event: Parameters<Agent['handle']>[0],
+): Promise<{ ms: number; cpuMs: number; said: boolean }> {
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const replies = await agent.handle(event);
-  return { ms: performance.now() - started, said: replies.some((a) => a.type === 'say' || a.type === 'backchannel') };
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    said: replies.some((a) => a.type === 'say' || a.type === 'backchannel'),
+  };
 }
