@@ -39,6 +39,7 @@ const schema = z.object({
   AIZUCHI_LIMIT_CALLS_PER_PHONE_PER_DAY: int(3),
   AIZUCHI_LIMIT_REQUESTS_GLOBAL_PER_HOUR: int(1000),
   AIZUCHI_LIMIT_LOGIN_FAILURES_PER_15_MIN: int(5),
+  AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: int(400),
   AIZUCHI_CALLBACK_RETRIES: int(3),
   AIZUCHI_CALLBACK_RETRY_DELAY_MIN: int(30),
   AIZUCHI_RECORDING_RETENTION_DAYS: int(30),
@@ -78,6 +79,8 @@ export interface Config {
     callbackRetries: number;
     callbackRetryDelayMin: number;
   };
+  /** Every recovery response takes at least this long, so account existence cannot be timed. */
+  recoveryResponseFloorMs: number;
   recordingRetentionDays: number;
   speech: {
     recognizer: Env['AIZUCHI_RECOGNIZER'];
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callbackRetries: e.AIZUCHI_CALLBACK_RETRIES,
       callbackRetryDelayMin: e.AIZUCHI_CALLBACK_RETRY_DELAY_MIN,
     },
+    recoveryResponseFloorMs: e.AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS,
     recordingRetentionDays: e.AIZUCHI_RECORDING_RETENTION_DAYS,
     speech: {
       recognizer: e.AIZUCHI_RECOGNIZER,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { AUDIT_CHAIN_LOCK, appendAuditEvent, caseHistory } from '../audit/audit-log';
 import type { ChainedEvent } from '../audit/chain';
 import { type CaseState, assertTransition, isCaseState } from '../domain/cases/case-state';
@@ -38,9 +38,18 @@ export class CaseService {
     return writeTransaction(this.store, fn, AUDIT_CHAIN_LOCK);
   }
 
+  /**
+   * Serialises appends to the audit chain on PostgreSQL (re-entrant within a transaction), so a
+   * transaction opened elsewhere — a job's completion, say — can still append safely.
+   */
+  private async lockChain(trx: Kysely<Database>): Promise<void> {
+    if (this.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
+  }
+
   async open(trx: Kysely<Database>, row: Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'>, eventData: Record<string, unknown>): Promise<CaseRow> {
     const now = this.clock.now().toISOString();
     const full: CaseRow = { ...row, id: crypto.randomUUID(), created_at: now, updated_at: now, call_attempts: 0, outcome: null };
+    await this.lockChain(trx);
     await trx.insertInto('cases').values(full).execute();
     await appendAuditEvent(trx, { caseId: full.id, accountId: full.account_id, kind: 'case_opened', data: { state: full.state, ...eventData }, at: this.clock.now() });
     return full;
@@ -55,6 +64,7 @@ export class CaseService {
     data: Record<string, unknown> = {},
     changes: Partial<Pick<CaseRow, 'scheduled_at' | 'outcome' | 'call_attempts'>> = {},
   ): Promise<CaseRow> {
+    await this.lockChain(trx);
     const current = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
     if (!current) throw new CaseNotFoundError(caseId);
     assertTransition(current.state, to);
@@ -66,6 +76,7 @@ export class CaseService {
 
   /** Records a fact without changing state (a code sent, an attempt, a notification). */
   async record(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown> = {}): Promise<ChainedEvent> {
+    await this.lockChain(trx);
     const current = await trx.selectFrom('cases').select(['account_id']).where('id', '=', caseId).executeTakeFirst();
     if (!current) throw new CaseNotFoundError(caseId);
     return appendAuditEvent(trx, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: type check, unit and integration tests on SQLite and a real
+# PostgreSQL server (started here), and the browser tests in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+pgdir=$(mktemp -d /tmp/aizuchi-test-pg.XXXXXX)
+trap 'bash scripts/postgres-for-tests.sh stop "$pgdir"' EXIT
+eval "$(bash scripts/postgres-for-tests.sh start "$pgdir")"
+export AIZUCHI_TEST_POSTGRES_URL
+
+npx tsc --noEmit
+npx vitest run "$@"

@@ -1,0 +1,61 @@
+import type { Logger } from '../observability/logger';
+import type { JobHandler, JobQueue, StoreTransaction } from '../jobs/queue';
+import type { CaseService } from './case-service';
+
+export const CALLBACK_JOB = 'callback.start';
+
+export interface CallbackPayload {
+  caseId: string;
+}
+
+/** Places calls for scheduled cases (softphone, SIP, …); the channel decides how the phone rings. */
+export interface Dialer {
+  /**
+   * Starts ringing the customer for this case, inside the transaction that moves the case to
+   * `calling`, so a crash leaves either both or neither.
+   */
+  dial(trx: StoreTransaction, caseId: string, attempt: number): Promise<void>;
+}
+
+export interface CallbackJobDeps {
+  cases: CaseService;
+  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date };
+  queue: JobQueue;
+  dialer: Dialer;
+  clock: { now(): Date };
+  logger: Logger;
+}
+
+export function callbackDedupeKey(caseId: string, at: Date): string {
+  return `callback:${caseId}:${at.toISOString()}`;
+}
+
+/**
+ * Runs when a callback is due. It re-checks the calendar at run time (a queue that was down over a
+ * weekend must not call on Monday at 03:00) and moves the case to `calling` before dialling.
+ */
+export function createCallbackJobHandler(deps: CallbackJobDeps): JobHandler {
+  const log = deps.logger.child({ component: 'callback' });
+  return async (payload, ctx) => {
+    const { caseId } = payload as CallbackPayload;
+    const row = await deps.cases.get(caseId);
+    if (!row || row.state !== 'scheduled') {
+      log.info({ jobId: ctx.jobId, state: row?.state ?? 'missing' }, 'callback skipped: case no longer scheduled');
+      return;
+    }
+    const now = deps.clock.now();
+    if (!deps.calendar.isOpen(now)) {
+      const at = deps.calendar.nextOpen(now);
+      await ctx.complete(async (trx) => {
+        await deps.cases.transition(trx, caseId, 'scheduled', 'callback_deferred', { reason: 'outside_hours', at: at.toISOString() }, { scheduled_at: at.toISOString() });
+        await deps.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
+      });
+      return;
+    }
+    const attempt = row.call_attempts + 1;
+    await ctx.complete(async (trx) => {
+      await deps.cases.transition(trx, caseId, 'calling', 'call_started', { attempt }, { call_attempts: attempt });
+      await deps.dialer.dial(trx, caseId, attempt);
+    });
+  };
+}

@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import { seedDemo } from '../../demo/seed';
+import { DEMO_ACCOUNTS } from '../../demo/seed';
+import { type Services, startServer } from '../../main';
+
+/** `aizuchi serve` — the web app, the mail catcher and the job worker in one process. */
+export function serveCommand(ctx: { services(): Promise<Services>; keepOpen(): void }): Command {
+  return new Command('serve').description('start the server (web, mail catcher, jobs)').action(async () => {
+    const services = await ctx.services();
+    ctx.keepOpen();
+    const { config, logger } = services;
+    const seeded = config.demo ? await seedDemo(services.identity) : null;
+    const server = await startServer(services);
+
+    const lines = [
+      `aizuchi is running at ${server.url}`,
+      `  sign in:           ${server.url}/signin`,
+      `  request a callback: ${server.url}/recover`,
+      `  operator console:  ${server.url}/console`,
+      services.mail.catcher ? `  mail inbox:        ${server.url}/dev/mail  (SMTP catcher on 127.0.0.1:${services.mail.catcher.port})` : `  mail relay:        configured by AIZUCHI_SMTP_URL`,
+      `  health, metrics:   ${server.url}/healthz  ${server.url}/metrics`,
+      `  data:              ${config.dataDir}`,
+    ];
+    if (seeded) {
+      lines.push(
+        `demo accounts:`,
+        `  customer ${DEMO_ACCOUNTS.customer.email} / ${DEMO_ACCOUNTS.customer.password} (MFA on; use "Can't use your MFA device?")`,
+        `  operator ${DEMO_ACCOUNTS.operator.email} / ${DEMO_ACCOUNTS.operator.password}`,
+      );
+      if (seeded.customerOtpauthUri) lines.push(`  customer's authenticator URI (shown once): ${seeded.customerOtpauthUri}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      await server.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,179 @@
+import os from 'node:os';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { type CallbackJobDeps, CALLBACK_JOB, type Dialer, callbackDedupeKey, createCallbackJobHandler } from './cases/callback-job';
+import { CaseService } from './cases/case-service';
+import { createRecoveryNotifier } from './cases/recovery-notifier';
+import { RecoveryRequestService } from './cases/recovery-request';
+import type { Config } from './config';
+import { type BusinessCalendar, createBusinessCalendar } from './domain/calendar';
+import { type Clock, systemClock } from './domain/clock';
+import { isLang } from './domain/lang';
+import { maskEmail, maskPhone, normalizePhone } from './domain/phone';
+import { type IdentityService, createIdentityService } from './identity/service';
+import { type DbJobQueue, createDbJobQueue } from './jobs/db-job-queue';
+import { type MailCatcher, createCatcherSender, createMailCatcher } from './mail/mail-catcher';
+import { MAIL_JOB, createMailJobHandler } from './mail/mail-job';
+import type { MailSender } from './mail/sender';
+import { createSmtpSender } from './mail/smtp-sender';
+import { type Logger, createLogger } from './observability/logger';
+import { type Metrics, createMetrics } from './observability/metrics';
+import { type Keys, deriveKeys, loadOrCreateMasterKey } from './security/keys';
+import { RateLimiter } from './security/rate-limiter';
+import { type Store, openStore } from './store/connect';
+import { migrateToLatest } from './store/migrate';
+import { buildApp } from './web/app';
+import { consolePlugin } from './web/plugins/console';
+import { createIdentityWeb } from './web/plugins/identity';
+import { mailCatcherPlugin } from './web/plugins/mail-catcher';
+import { recoveryPlugin } from './web/plugins/recovery';
+
+/**
+ * The composition root: configuration → adapters → services. The server and every CLI command
+ * build what they need from here; nothing else reads the environment or creates singletons.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  keys: Keys;
+  clock: Clock;
+  calendar: BusinessCalendar;
+  identity: IdentityService;
+  cases: CaseService;
+  recovery: RecoveryRequestService;
+  jobs: DbJobQueue;
+  mail: { sender: MailSender; catcher: MailCatcher | null };
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** How a due callback rings the customer; the default leaves the case waiting in `calling`. */
+  dialer?: Dialer;
+}
+
+export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const metrics = createMetrics();
+  const store = openStore(config.databaseUrl);
+  await migrateToLatest(store);
+  const keys = deriveKeys(loadOrCreateMasterKey(config.dataDir));
+  const calendar = createBusinessCalendar(config.calendar);
+  const identity = createIdentityService({
+    store,
+    keys,
+    clock,
+    logger,
+    limits: { loginFailuresPer15Min: config.limits.loginFailuresPer15Min },
+    issuer: config.companyName,
+  });
+  const cases = new CaseService(store, clock);
+  const jobs = createDbJobQueue({ store, clock, logger, workerId: `${os.hostname()}:${process.pid}` });
+
+  const catcher = config.mail.smtpUrl ? null : createMailCatcher({ store, host: '127.0.0.1', port: config.mail.catcherPort, logger, clock });
+  const sender = catcher ? createCatcherSender({ catcher, from: config.mail.from }) : createSmtpSender({ url: config.mail.smtpUrl!, from: config.mail.from });
+
+  const recovery = new RecoveryRequestService({
+    cases,
+    limiter: new RateLimiter(store, clock),
+    accounts: {
+      async findByEmail(email) {
+        const a = await identity.findAccountByEmail(email);
+        return a ? { id: a.id, email: a.email, phoneE164: a.phoneE164, lang: isLang(a.lang) ? a.lang : 'ja', name: a.name } : null;
+      },
+      passwordMatches: async (email, password) => (await identity.verifyPassword(email, password)) !== null,
+    },
+    calendar,
+    scheduler: {
+      schedule: async (trx, caseId, at) => {
+        await jobs.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
+      },
+    },
+    notifier: createRecoveryNotifier({ queue: jobs.queue, publicUrl: config.publicUrl, timeZone: config.calendar.timeZone, companyName: config.companyName, clock }),
+    keys,
+    clock,
+    normalizePhone: (input) => normalizePhone(input),
+    limits: config.limits,
+  });
+
+  const callbackDeps: CallbackJobDeps = {
+    cases,
+    calendar,
+    queue: jobs.queue,
+    clock,
+    logger,
+    dialer: opts.dialer ?? { dial: async () => undefined },
+  };
+  jobs.worker.register(CALLBACK_JOB, createCallbackJobHandler(callbackDeps));
+  jobs.worker.register(MAIL_JOB, createMailJobHandler({ sender, logger, metrics }));
+
+  let closed = false;
+  return {
+    config,
+    logger,
+    metrics,
+    store,
+    keys,
+    clock,
+    calendar,
+    identity,
+    cases,
+    recovery,
+    jobs,
+    mail: { sender, catcher },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await jobs.worker.stop({ abortAfterMs: 5000 });
+      if (catcher) await catcher.stop();
+      await store.close();
+    },
+  };
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the mail catcher, the job worker and the HTTP server. */
+export async function startServer(services: Services, extraPlugins: FastifyPluginAsync[] = []): Promise<RunningServer> {
+  const { config, logger, metrics, keys, clock, identity, cases, recovery, store } = services;
+  const identityWeb = createIdentityWeb({ identity, clock, csrfKey: keys.tokenHmac, publicUrl: config.publicUrl });
+  const plugins: FastifyPluginAsync[] = [
+    identityWeb.plugin,
+    recoveryPlugin({
+      recovery,
+      minResponseMs: config.recoveryResponseFloorMs,
+      async passwordEvidence(req) {
+        const s = await identityWeb.readSession(req);
+        if (!s?.passwordVerifiedAt) return null;
+        const a = await identity.getAccount(s.accountId);
+        return a ? { accountId: a.id, email: a.email } : null;
+      },
+    }),
+    consolePlugin({ cases, requireOperator: identityWeb.requireOperator, mask: { email: maskEmail, phone: maskPhone } }),
+    ...extraPlugins,
+  ];
+  if (services.mail.catcher) {
+    await services.mail.catcher.start();
+    plugins.push(mailCatcherPlugin({ store }));
+  }
+  const app = await buildApp({ logger, metrics, plugins });
+  app.get('/', async (_req, reply) => reply.redirect('/signin'));
+  await app.listen({ port: config.port, host: config.host });
+  services.jobs.worker.start();
+  const url = `http://localhost:${config.port}`;
+  return {
+    app,
+    url,
+    async stop() {
+      await app.close();
+      await services.close();
+    },
+  };
+}
