@@ -104,16 +104,17 @@ function renderDomain(items: readonly Item[], bareDomains: ReadonlyMap<string, s
     pendingSuffix = '';
     const next = items[i + 1];
     if (item.kind === 'lit') out += item.text;
-    else if (item.kind === 'tld' && !item.text.startsWith('.') && next?.kind === 'lit' && next.text !== '.') {
-      // ジェーピー run into more letters (エックスジェーピーワイ) is just the letters j, p.
-      out += item.text;
-    }
     else if (item.kind === 'domain') {
       out += item.base;
       pendingSuffix = item.suffix;
-    } else {
-      if (!out.endsWith('.')) out += '.';
+    } else if (out === '' || out.endsWith('.')) {
+      // Already at a label boundary (ドット、ジェーピー or a domain that starts with jp.): just the labels.
       out += item.tld.slice(1);
+    } else if (!item.text.startsWith('.') && next?.kind === 'lit' && next.text !== '.') {
+      // ジェーピー run into more letters (エックスジェーピーワイ) is just the letters j, p.
+      out += item.text;
+    } else {
+      out += item.tld;
     }
   });
   out += pendingSuffix;

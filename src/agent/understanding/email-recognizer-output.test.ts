@@ -40,6 +40,7 @@ const JA_COMPLETE: Case[] = [
   ['fillers and politeness', ['あの、メールアドレスは、エム、エー、ですね、ティー', 'えっと、アットマーク、ジーメールドットコムです。よろしくお願いします'], 'mat@gmail.com'],
   ['mixed scripts', ['ｍ、エー、てぃー、Ｔ、わい、@、gmail.com'], 'matty@gmail.com'],
   ['recogniser wrote the address', ['matty@gmail.comです'], 'matty@gmail.com'],
+  ['いやー is a hesitation, not a correction', ['エム、エー', 'いやー、ティー、アットマーク、ジーメール'], 'mat@gmail.com'],
   ['unknown domain spelled in a later turn with ending', ['エム、アットマーク、アイズチテック', 'エー、アイ、ズィー、ユー、シー、エイチ、アイ、ティー、イー、シー、エイチ、ドットシーオージェーピー'], 'm@aizuchitech.co.jp'],
   ['unknown domain with ドットコム, letters later', ['エム、アットマーク、アイズチテックドットコム', 'エー、アイ、ズィー、ユー'], 'm@aizu.com'],
   ['unknown domain replaced by a new アットマーク', ['エム、アットマーク、アイズチテック', 'アットマーク、エー、ビー、ドットコム'], 'm@ab.com'],
