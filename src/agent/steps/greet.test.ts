@@ -61,3 +61,13 @@ describe('greet step', () => {
     expect(h.state.rightPartyConfirmed).toBe(false);
   });
 });
+
+describe('greet step: answering the phone is not an answer', () => {
+  it.each(['はい、もしもし', 'もしもし？', 'Hello?'])('%s is not taken as a yes', async (text) => {
+    const step = createGreetStep();
+    const h = createStepHarness(step, { state: { rightPartyConfirmed: false } });
+    expect(await step.onUtterance(text, h.ctx)).toBe('handled');
+    expect(h.state.rightPartyConfirmed).toBe(false);
+    expect(h.log).toContainEqual({ kind: 'ask', text: step.question(h.ctx) });
+  });
+});

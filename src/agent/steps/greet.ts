@@ -16,6 +16,10 @@ function saysOwnName(text: string, customerName: string | undefined): boolean {
     .some((part) => said.includes(part));
 }
 
+function isPickUpGreeting(text: string): boolean {
+  return /モシモシ/u.test(normalizeUtterance(text)) || /^(hello|hi)\b[\s,.!?]*$/iu.test(text.trim());
+}
+
 /** First turn: disclosures, then "am I speaking with …?". Nothing about the account until confirmed. */
 export function createGreetStep(): Step {
   return {
@@ -30,6 +34,11 @@ export function createGreetStep(): Step {
     },
     question: (ctx) => ctx.prompts.rightPartyQuestion(facts(ctx)),
     async onUtterance(text, ctx) {
+      if (isPickUpGreeting(text)) {
+        // "はい、もしもし" answers the phone, not the question: never take it as a yes.
+        ctx.ask();
+        return 'handled';
+      }
       let answer = ctx.intents.readYesNo(text);
       if (answer === 'unknown' && saysOwnName(text, ctx.call.customerName)) answer = 'yes';
       if (answer === 'yes') {
