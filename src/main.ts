@@ -167,7 +167,10 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   app.get('/', async (_req, reply) => reply.redirect('/signin'));
   await app.listen({ port: config.port, host: config.host });
   services.jobs.worker.start();
-  const url = `http://localhost:${config.port}`;
+  // The bound port, which differs from the configured one when that was 0 (tests).
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
   return {
     app,
     url,

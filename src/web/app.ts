@@ -19,7 +19,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: deps.trustProxy ?? false,
-    disableRequestLogging: false,
     bodyLimit: 64 * 1024,
   });
   await app.register(formbody);
