@@ -154,11 +154,15 @@ function hasUnspelledWord(localItems: readonly Item[]): boolean {
   return firstLit >= 0 && localItems.slice(firstLit).some((i) => i.kind === 'unknown');
 }
 
+/** RFC 5321 limits: a longer "address" is a recognition error, not something to send mail to. */
+const MAX_LOCAL_CHARS = 64;
+const MAX_ADDRESS_CHARS = 254;
 const LOCAL_PART = /^[a-z0-9._+-]+$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /** Syntactic check; double dots and a trailing dot in the local part are allowed (old docomo addresses). */
 export function isValidAddress(local: string, domain: string): boolean {
+  if (local.length > MAX_LOCAL_CHARS || local.length + 1 + domain.length > MAX_ADDRESS_CHARS) return false;
   if (!LOCAL_PART.test(local) || !/[a-z0-9]/.test(local) || local.startsWith('.')) return false;
   const labels = domain.split('.');
   const tld = labels[labels.length - 1] ?? '';

@@ -53,6 +53,7 @@ const JA_NOT_COMPLETE: Array<[name: string, turns: string[], status: 'incomplete
   ['company said as a word', ['エム、アットマーク、アイズチテックです'], 'spell_domain', 'アイズチテック'],
   ['company word then ドットコム', ['エム', 'アットマーク、アイズチテックドットコム'], 'spell_domain', 'アイズチテック'],
   ['just a filler', ['えーっと'], 'incomplete'],
+  ['longer than any real local part', ['エム'.repeat(65) + 'アットマークジーメール'], 'incomplete'],
 ];
 
 const EN_COMPLETE: Case[] = [
