@@ -71,7 +71,8 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
       )) !== undefined,
     recordFailure: (buckets: string[]) => rateLimiter.record(buckets),
   };
-  let dummyHash: Promise<string> | undefined;
+  // Made up front so the first unknown-email sign-in costs one verification, like every other.
+  const dummyHash = createDummyHash();
   // Buckets hold keyed hashes, never raw emails or addresses.
   const emailKey = (email: string) => hmacHex(keys.tokenHmac, `email:${normalizeEmail(email)}`);
   const addressKey = (address: string) => hmacHex(keys.tokenHmac, `ip:${address}`);
@@ -129,7 +130,6 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   async function verifyPassword(email: string, password: string): Promise<Account | null> {
     const row = await findRowByEmail(email);
     if (!row) {
-      dummyHash ??= createDummyHash();
       await verifyPasswordHash(await dummyHash, password);
       return null;
     }
