@@ -123,7 +123,10 @@ export function createMailCatcher(opts: MailCatcherOptions): MailCatcher {
     onData,
   });
   // smtp-server reports client socket trouble here; an unhandled 'error' event would end the process.
-  server.on('error', (err: Error) => log.warn({ err: { message: err.message } }, 'mail catcher connection error'));
+  // A failed listen is reported once, by start()'s rejection, not also logged here.
+  server.on('error', (err: Error) => {
+    if (running) log.warn({ err: { message: err.message } }, 'mail catcher connection error');
+  });
 
   return {
     get port() {

@@ -1,7 +1,21 @@
 import { Command } from 'commander';
 import { seedDemo } from '../../demo/seed';
 import { DEMO_ACCOUNTS } from '../../demo/seed';
-import { type Services, startServer } from '../../main';
+import { MailCatcherError } from '../../mail/mail-catcher';
+import { type RunningServer, type Services, startServer } from '../../main';
+import { CliError } from '../cli-error';
+
+/** A port already taken (usually a second `serve`) becomes one line that says what to change. */
+function portInUse(err: unknown, services: Services): CliError | null {
+  const { config } = services;
+  if (err instanceof MailCatcherError && err.message.includes('EADDRINUSE')) {
+    return new CliError(`mail catcher port ${config.mail.catcherPort} is already in use (is aizuchi already running?); set AIZUCHI_MAIL_CATCHER_PORT to another port`, 1);
+  }
+  if ((err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE') {
+    return new CliError(`port ${config.port} on ${config.host} is already in use (is aizuchi already running?); set PORT to another port`, 1);
+  }
+  return null;
+}
 
 /** `aizuchi serve` — the web app, the mail catcher and the job worker in one process. */
 export function serveCommand(ctx: { services(): Promise<Services>; keepOpen(): void }): Command {
@@ -10,7 +24,12 @@ export function serveCommand(ctx: { services(): Promise<Services>; keepOpen(): v
     ctx.keepOpen();
     const { config, logger } = services;
     const seeded = config.demo ? await seedDemo(services.identity) : null;
-    const server = await startServer(services);
+    let server: RunningServer;
+    try {
+      server = await startServer(services);
+    } catch (err) {
+      throw portInUse(err, services) ?? err;
+    }
 
     const lines = [
       `aizuchi is running at ${server.url}`,
