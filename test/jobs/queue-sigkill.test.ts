@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock';
+import { createDbJobQueue } from '../../src/jobs/db-job-queue';
+import { createLogger } from '../../src/observability/logger';
+import { openFreshStore } from './fresh-store';
+
+const postgresUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const workerScript = path.join(repoRoot, 'test/jobs/sigkill-worker.ts');
+
+const JOBS = 200;
+const KILL_ROUNDS = 6;
+const WORKERS_PER_ROUND = 2;
+const LEASE_MS = 1_000;
+
+/** Small seeded PRNG (mulberry32) so the kill schedule is the same on every run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface RunningWorker {
+  child: ChildProcess;
+  exited: Promise<void>;
+  /** Resolves once the worker has completed `count` jobs (or exited). */
+  completions(count: number): Promise<void>;
+}
+
+function spawnWorker(url: string, workerId: string): RunningWorker {
+  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, url, workerId, String(LEASE_MS)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-4_000);
+  });
+  let completed = 0;
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const settle = (all: boolean) => {
+    for (const w of [...waiters]) {
+      if (all || completed >= w.count) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  child.stdout?.on('data', (d: Buffer) => {
+    completed += d.toString().split('completed').length - 1;
+    settle(false);
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && code !== 0) process.stderr.write(`worker ${workerId} exited (${code ?? signal}): ${err}\n`);
+      settle(true);
+      resolve();
+    }),
+  );
+  return {
+    child,
+    exited,
+    completions: (count) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ count, resolve });
+        settle(child.exitCode !== null || child.signalCode !== null);
+      }),
+  };
+}
+
+const targets = [
+  { name: 'SQLite', url: undefined, enabled: true },
+  { name: 'PostgreSQL', url: postgresUrl, enabled: Boolean(postgresUrl) },
+];
+
+for (const target of targets) {
+  describe.runIf(target.enabled)(`job queue under SIGKILL on ${target.name}`, () => {
+    it('loses no job and runs none twice when workers are killed at random moments', async () => {
+      const fresh = await openFreshStore(target.url);
+      const all: RunningWorker[] = [];
+      try {
+        const db = fresh.store.db;
+        // Test-only effect table; deliberately without a unique key, so a second run would show up.
+        await db.schema
+          .createTable('sigkill_effects')
+          .addColumn('job_id', 'text', (c) => c.notNull())
+          .addColumn('worker_id', 'text', (c) => c.notNull())
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .execute();
+
+        const { queue, stats } = createDbJobQueue({
+          store: fresh.store,
+          clock: systemClock,
+          logger: createLogger('silent'),
+          workerId: 'enqueuer',
+        });
+        const ids = new Set<string>();
+        for (let n = 0; n < JOBS; n++) ids.add(await queue.enqueue('sigkill-effect', { n }, { maxAttempts: 1_000 }));
+
+        const random = seededRandom(0x5eed_2026);
+        let kills = 0;
+        for (let round = 0; round < KILL_ROUNDS; round++) {
+          const workers = Array.from({ length: WORKERS_PER_ROUND }, (_, i) => spawnWorker(fresh.url, `r${round}w${i}`));
+          all.push(...workers);
+          // Each worker is killed after a seeded number of completions plus a seeded delay, which
+          // lands before, inside or just after some job's completion transaction.
+          await Promise.all(
+            workers.map(async (w) => {
+              await w.completions(3 + Math.floor(random() * 10));
+              await sleep(random() * 60);
+              w.child.kill('SIGKILL');
+              await w.exited;
+              kills++;
+            }),
+          );
+        }
+        expect(kills).toBe(KILL_ROUNDS * WORKERS_PER_ROUND);
+        const afterKills = await stats('sigkill-effect');
+        // The schedule must actually interrupt work, or the test proves nothing.
+        expect(afterKills.done).toBeLessThan(JOBS);
+
+        const finalWorkers = [spawnWorker(fresh.url, 'final0'), spawnWorker(fresh.url, 'final1')];
+        all.push(...finalWorkers);
+        const deadline = Date.now() + 90_000;
+        while ((await stats('sigkill-effect')).done < JOBS && Date.now() < deadline) await sleep(100);
+        for (const w of finalWorkers) w.child.kill('SIGTERM');
+        await Promise.all(finalWorkers.map((w) => w.exited));
+
+        expect(await stats('sigkill-effect')).toEqual({ queued: 0, running: 0, done: JOBS, dead: 0 });
+        const effects = (await sql<{ job_id: string; n: number | string }>`
+          select job_id, count(*) as n from sigkill_effects group by job_id`.execute(db)).rows;
+        expect(effects.length).toBe(JOBS);
+        expect(effects.filter((e) => Number(e.n) !== 1)).toEqual([]);
+        expect(new Set(effects.map((e) => e.job_id))).toEqual(ids);
+        // Some jobs were claimed by a worker that was killed before committing, then run again.
+        const rerun = await db.selectFrom('jobs').select('id').where('attempts', '>', 1).execute();
+        expect(rerun.length).toBeGreaterThan(0);
+      } finally {
+        for (const w of all) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+        await fresh.dispose();
+      }
+    }, 180_000);
+  });
+}
