@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, preHandlerHookHandler } from 'fastify';
+import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import type { CaseService } from '../../cases/case-service';
 import { isCaseState } from '../../domain/cases/case-state';
 import type { SafeHtml } from '../pages/html';
@@ -6,7 +6,7 @@ import { type MaskFns, caseListPage, casePage } from '../pages/console/console-p
 
 export interface ConsolePluginDeps {
   cases: CaseService;
-  requireOperator: preHandlerHookHandler;
+  requireOperator: preHandlerAsyncHookHandler;
   mask: MaskFns;
   /** Further sections of the case page (calls, transcripts, recordings) from other areas. */
   caseSections?: Array<(caseId: string) => Promise<SafeHtml>>;

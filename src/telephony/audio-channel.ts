@@ -1,0 +1,28 @@
+import type { AudioFrame } from '../media/frame';
+
+/**
+ * What every audio-carrying channel (browser softphone, SIP/RTP, carrier media streams) gives the
+ * call's media chain. Channels convert to and from the canonical 20 ms PCM16 frame at their edge
+ * (codec, rate), so nothing past this interface knows about sockets, codecs or carriers.
+ */
+export interface AudioChannel {
+  /** e.g. 'softphone', 'sip', 'media-stream'. */
+  readonly kind: string;
+  /** The rate of frames this channel delivers and wants back. */
+  readonly sampleRateHz: number;
+  /** Caller audio, one 20 ms frame at a time, in arrival order. */
+  onFrame(listener: (frame: AudioFrame) => void): void;
+  /** Agent audio, one 20 ms frame per call, paced by the caller of this method (the playout clock). */
+  sendFrame(frame: AudioFrame): void;
+  /** Keypad digits the channel carries out of band (RFC 4733, carrier events); in-band tones come as audio. */
+  onDtmf(listener: (digits: string) => void): void;
+  /** Typed text where a channel offers it (the softphone's fallback box), and browser speech recognition results. */
+  onText(listener: (text: string, source: 'typed' | 'browser-asr', isFinal: boolean) => void): void;
+  /** Live captions for the caller's screen, where the channel has one. */
+  sendCaption(caption: { speaker: 'agent' | 'caller'; text: string; final: boolean }): void;
+  /** Anything else the channel shows the caller (state changes, end of call). */
+  sendControl(message: Record<string, unknown>): void;
+  onClose(listener: (reason: string) => void): void;
+  /** Idempotent. */
+  close(reason: string): void;
+}
