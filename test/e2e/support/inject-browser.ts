@@ -1,0 +1,52 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+
+/** A cookie-keeping client over app.inject: enough of a browser for form posts with CSRF tokens. */
+export class InjectBrowser {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly remoteAddress = '127.0.0.1',
+  ) {}
+
+  private keep(res: LightMyRequestResponse): LightMyRequestResponse {
+    for (const c of res.cookies as Array<{ name: string; value: string; expires?: Date }>) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < 1000)) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader() } }));
+  }
+
+  async post(url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.remoteAddress,
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+
+  /** Loads the page with the form, then posts the fields with the form's CSRF token. */
+  async submit(pageUrl: string, actionUrl: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+    const page = await this.get(pageUrl);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+    if (!token) throw new Error(`no CSRF token on ${pageUrl} (status ${page.statusCode})`);
+    return this.post(actionUrl, { ...fields, _csrf: token });
+  }
+
+  /** Signs in with a password (for accounts without MFA) and follows nothing. */
+  signIn(email: string, password: string): Promise<LightMyRequestResponse> {
+    return this.submit('/signin?lang=en', '/signin?lang=en', { email, password });
+  }
+}
