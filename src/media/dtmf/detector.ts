@@ -65,6 +65,8 @@ export class DtmfDetector {
   private readonly prevPower = new Float64Array(FREQS.length);
   private readonly blockSamples = new Float64Array(BLOCK);
   private readonly offsetHz = new Float64Array(FREQS.length);
+  private readonly harmonicCos = new Float64Array(FREQS.length * BLOCK);
+  private readonly harmonicSin = new Float64Array(FREQS.length * BLOCK);
   private sum = 0;
   private sumSquares = 0;
   private inBlock = 0;
@@ -91,6 +93,10 @@ export class DtmfDetector {
       this.cosW[k] = Math.cos(w);
       this.sinW[k] = Math.sin(w);
       this.expectedAdvance[k] = w * BLOCK;
+      for (let n = 0; n < BLOCK; n++) {
+        this.harmonicCos[k * BLOCK + n] = Math.cos(2 * w * n);
+        this.harmonicSin[k * BLOCK + n] = Math.sin(2 * w * n);
+      }
     });
   }
 
@@ -180,20 +186,21 @@ export class DtmfDetector {
     if (twistDb > this.maxTwistDb || twistDb < this.minTwistDb) return null;
     // Only blocks that look like DTMF pay for the harmonic check.
     // 2 x low lands 58-71 Hz from a high-group tone, so that tone's leakage is subtracted first.
-    if (this.harmonicEnergy(2 * (FREQS[low] as number), high) > this.maxHarmonicRatio * lowEnergy) return null;
-    if (this.harmonicEnergy(2 * (FREQS[high] as number), null) > this.maxHarmonicRatio * highEnergy) return null;
+    if (this.harmonicEnergy(low, high) > this.maxHarmonicRatio * lowEnergy) return null;
+    if (this.harmonicEnergy(high, null) > this.maxHarmonicRatio * highEnergy) return null;
     return digitAt(low, high - 4) ?? null;
   }
 
-  /** Block energy at freqHz (direct DFT of the buffered block), minus the leakage of tone `interferer`. */
-  private harmonicEnergy(freqHz: number, interferer: number | null): number {
-    const w = (2 * Math.PI * freqHz) / RATE_HZ;
+  /** Block energy at tone k's second harmonic (direct DFT), minus the leakage of tone `interferer`. */
+  private harmonicEnergy(k: number, interferer: number | null): number {
+    const freqHz = 2 * (FREQS[k] as number);
+    const base = k * BLOCK;
     let re = 0;
     let im = 0;
     for (let n = 0; n < BLOCK; n++) {
       const x = this.blockSamples[n] as number;
-      re += x * Math.cos(w * n);
-      im -= x * Math.sin(w * n);
+      re += x * (this.harmonicCos[base + n] as number);
+      im -= x * (this.harmonicSin[base + n] as number);
     }
     if (interferer !== null) {
       const f = FREQS[interferer] as number;
