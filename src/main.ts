@@ -148,6 +148,7 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     identityWeb.plugin,
     recoveryPlugin({
       recovery,
+      csrf: identityWeb.csrf,
       minResponseMs: config.recoveryResponseFloorMs,
       async passwordEvidence(req) {
         const s = await identityWeb.readSession(req);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult } from '../../cases/recovery-request';
 import { type Lang, isLang } from '../../domain/lang';
+import type { Csrf } from '../pages/identity/csrf';
 import { messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
 import { RECOVERY_TEXTS } from '../pages/recovery/texts';
 
@@ -8,6 +9,8 @@ export interface RecoveryPluginDeps {
   recovery: RecoveryRequestService;
   /** The account whose password was verified in this browser's sign-in session, if any. */
   passwordEvidence(req: FastifyRequest): Promise<{ accountId: string; email: string } | null>;
+  /** Cross-site request forgery protection for the HTML form (the JSON API needs a JSON content type instead). */
+  csrf: Csrf;
   /** Adds a fixed floor to every response so that work done only for real accounts cannot show. */
   minResponseMs?: number;
 }
@@ -53,13 +56,17 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
     app.get('/recover', async (req, reply) => {
       const evidence = await deps.passwordEvidence(req);
       const lang = pickLang(req);
-      return reply.type('text/html').send(recoveryFormPage({ lang, email: evidence?.email, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION }));
+      const csrfField = deps.csrf.field(req, reply);
+      return reply.type('text/html').send(recoveryFormPage({ lang, email: evidence?.email, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION, csrfField }));
     });
 
     app.post('/recover', async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = pickLang(req, body.lang);
       const t = RECOVERY_TEXTS[lang];
+      if (!deps.csrf.verify(req)) {
+        return reply.code(403).type('text/html').send(messagePage(lang, t.title, t.expiredForm, 'error'));
+      }
       const evidence = await deps.passwordEvidence(req);
       const input = {
         email: body.email,
@@ -73,7 +80,15 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted));
       if (result.kind === 'rate_limited') return reply.code(429).send(messagePage(lang, t.title, t.limited, 'error'));
       return reply.code(400).send(
-        recoveryFormPage({ lang, email: String(body.email ?? ''), phone: String(body.phone ?? ''), error: result.message, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION }),
+        recoveryFormPage({
+          lang,
+          email: String(body.email ?? ''),
+          phone: String(body.phone ?? ''),
+          error: result.message,
+          hasPasswordEvidence: evidence !== null,
+          consentVersion: CONSENT_VERSION,
+          csrfField: deps.csrf.field(req, reply),
+        }),
       );
     });
 

@@ -1,5 +1,5 @@
 import type { Lang } from '../../../domain/lang';
-import { html } from '../html';
+import { type SafeHtml, html } from '../html';
 import { page } from '../layout';
 import { RECOVERY_TEXTS } from './texts';
 
@@ -10,6 +10,7 @@ export interface FormView {
   error?: string;
   hasPasswordEvidence: boolean;
   consentVersion: string;
+  csrfField: SafeHtml;
 }
 
 export function recoveryFormPage(v: FormView): string {
@@ -22,6 +23,7 @@ export function recoveryFormPage(v: FormView): string {
 ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
 ${v.hasPasswordEvidence ? html`<p class="notice">${t.passwordEvidence}</p>` : ''}
 <form method="post" action="/recover">
+  ${v.csrfField}
   <input type="hidden" name="consentVersion" value="${v.consentVersion}">
   <label>${t.email}<input name="email" type="email" required autocomplete="email" value="${v.email ?? ''}"></label>
   <label>${t.phone}<input name="phone" type="tel" required autocomplete="tel" placeholder="${t.phoneHint}" value="${v.phone ?? ''}"></label>

@@ -18,6 +18,7 @@ export const RECOVERY_TEXTS = {
     cancelled: 'ご依頼を取り消しました。このアカウントの回復手続きは担当者が確認します。',
     alreadyClosed: 'このご依頼はすでに終了しています。ご連絡ありがとうございます。担当者が確認します。',
     unknownLink: 'このリンクは無効です。',
+    expiredForm: 'フォームの有効期限が切れました。ページを再読み込みして、もう一度お試しください。',
   },
   en: {
     title: "Can't use your MFA device?",
@@ -35,5 +36,6 @@ export const RECOVERY_TEXTS = {
     cancelled: 'The request is cancelled. A person will review recovery for this account.',
     alreadyClosed: 'This request has already ended. Thank you for telling us; a person will review it.',
     unknownLink: 'This link is not valid.',
+    expiredForm: 'This form has expired. Please reload the page and try again.',
   },
 } satisfies Record<Lang, Record<string, string>>;
