@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../domain/clock';
+import { hmacHex, newToken } from '../security/keys';
+import type { Store } from '../store/connect';
+import type { CallsTable, Database } from '../store/schema';
+
+export type CallRow = CallsTable;
+export type CallChannelName = 'text';
+
+export interface TranscriptLine {
+  speaker: string;
+  text: string;
+  at: string;
+}
+
+export type RedeemResult = { ok: true; call: CallRow } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+
+/**
+ * The calls table and transcripts. A call link's token is random and shown once; only its HMAC is
+ * stored, and the first connection spends it (pending → active), so a copied URL opens nothing.
+ */
+export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock: Clock; tokenTtlMs: number }) {
+  const { store, clock } = deps;
+  const tokenHash = (token: string) => hmacHex(deps.tokenKey, `call:${token}`);
+
+  async function create(trx: Kysely<Database>, caseId: string, channel: CallChannelName): Promise<{ call: CallRow; token: string }> {
+    const now = clock.now();
+    const token = newToken();
+    const call: CallRow = {
+      id: randomUUID(),
+      case_id: caseId,
+      channel,
+      state: 'pending',
+      token_hash: tokenHash(token),
+      token_expires_at: new Date(now.getTime() + deps.tokenTtlMs).toISOString(),
+      started_at: null,
+      ended_at: null,
+      outcome: null,
+      recording_path: null,
+      recording_deleted_at: null,
+      created_at: now.toISOString(),
+    };
+    await trx.insertInto('calls').values(call).execute();
+    return { call, token };
+  }
+
+  /** Spends the token inside the caller's transaction (which also moves the case). */
+  async function redeem(trx: Kysely<Database>, token: string): Promise<RedeemResult> {
+    if (typeof token !== 'string' || token.length < 20 || token.length > 200) return { ok: false, reason: 'unknown' };
+    const row = await trx.selectFrom('calls').selectAll().where('token_hash', '=', tokenHash(token)).executeTakeFirst();
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.state !== 'pending') return { ok: false, reason: 'used' };
+    const now = clock.now();
+    if (!row.token_expires_at || new Date(row.token_expires_at) <= now) return { ok: false, reason: 'expired' };
+    const startedAt = now.toISOString();
+    const res = await trx.updateTable('calls').set({ state: 'active', started_at: startedAt }).where('id', '=', row.id).where('state', '=', 'pending').executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return { ok: false, reason: 'used' };
+    return { ok: true, call: { ...row, state: 'active', started_at: startedAt } };
+  }
+
+  /** Marks the call ended once; false when it already was. */
+  async function finish(trx: Kysely<Database>, callId: string, outcome: string): Promise<boolean> {
+    const res = await trx
+      .updateTable('calls')
+      .set({ state: 'ended', ended_at: clock.now().toISOString(), outcome })
+      .where('id', '=', callId)
+      .where('state', '!=', 'ended')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Already-redacted lines from the agent (the agent never hands over codes or spelled addresses). */
+  async function appendTranscript(callId: string, speaker: 'agent' | 'caller', text: string): Promise<void> {
+    await store.db.insertInto('transcript_entries').values({ call_id: callId, speaker, text, at: clock.now().toISOString() }).execute();
+  }
+
+  async function transcript(callId: string): Promise<TranscriptLine[]> {
+    return store.db.selectFrom('transcript_entries').select(['speaker', 'text', 'at']).where('call_id', '=', callId).orderBy('id').execute();
+  }
+
+  async function forCase(caseId: string): Promise<CallRow[]> {
+    return store.db.selectFrom('calls').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
+  }
+
+  async function get(callId: string): Promise<CallRow | undefined> {
+    return store.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
+  }
+
+  /** Calls left open by a process that died (active) or never joined (pending past expiry). */
+  async function stale(opts: { includeActive: boolean; exclude: ReadonlySet<string> }): Promise<CallRow[]> {
+    const nowIso = clock.now().toISOString();
+    const rows = await store.db
+      .selectFrom('calls')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'pending'), eb('token_expires_at', '<=', nowIso)]),
+          ...(opts.includeActive ? [eb('state', '=', 'active')] : []),
+        ]),
+      )
+      .execute();
+    return rows.filter((r) => !opts.exclude.has(r.id));
+  }
+
+  return { create, redeem, finish, appendTranscript, transcript, forCase, get, stale };
+}
+
+export type CallRecords = ReturnType<typeof createCallRecords>;

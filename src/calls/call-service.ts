@@ -1,0 +1,307 @@
+import type { Kysely } from 'kysely';
+import { type AgentTuning, type CallContext, type Outcome, type OutcomeDetail, type TimerPort, systemTimers } from '../agent';
+import { CALLBACK_JOB, callbackDedupeKey } from '../cases/callback-job';
+import type { CaseRow, CaseService } from '../cases/case-service';
+import type { Clock } from '../domain/clock';
+import { isLang } from '../domain/lang';
+import { type PolicyName, policyPreset } from '../domain/policy';
+import { CODE_RULES, type RandomInt } from '../domain/verification';
+import type { IdentityProvider } from '../identity/provider';
+import type { JobQueue } from '../jobs/queue';
+import type { Logger } from '../observability/logger';
+import type { RateLimiter } from '../security/rate-limiter';
+import type { Store } from '../store/connect';
+import type { Database } from '../store/schema';
+import { caseChangeForOutcome } from './call-outcome';
+import { type CallChannelName, type CallRow, type TranscriptLine, createCallRecords } from './call-records';
+import { type CallSession, startCallSession } from './call-session';
+import type { CallChannel } from './channel';
+import { type CallState, createHostPort } from './host-port';
+import { createMfaReset } from './mfa-reset';
+import { createVerificationStore } from './verification-store';
+
+export interface CallSettings {
+  /** Where call links point (AIZUCHI_URL); http(s) becomes ws(s). */
+  serverUrl: string;
+  publicUrl: string;
+  companyName: string;
+  agentName: string;
+  policy: PolicyName;
+  timeZone: string;
+  callbackRetries: number;
+  callbackRetryDelayMin: number;
+}
+
+export interface CallServiceDeps {
+  store: Store;
+  cases: CaseService;
+  identity: IdentityProvider;
+  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date };
+  clock: Clock;
+  keys: { codeHmac: Buffer; tokenHmac: Buffer };
+  queue: JobQueue;
+  /** Drops the queued callback a call-now replaces (DbJobQueue.cancelByDedupeKey). */
+  cancelJob(dedupeKey: string, trx: Kysely<Database>): Promise<boolean>;
+  limiter: RateLimiter;
+  logger: Logger;
+  settings: CallSettings;
+  timers?: TimerPort;
+  tuning?: Partial<AgentTuning>;
+  randomInt?: RandomInt;
+  /** How long a call link may wait for its one connection. */
+  tokenTtlMs?: number;
+}
+
+export type CallStartFailure = 'not_found' | 'not_scheduled' | 'outside_hours' | 'no_account';
+
+export class CallStartError extends Error {
+  constructor(
+    readonly reason: CallStartFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CallStartError';
+  }
+}
+
+export interface StartedCall {
+  callId: string;
+  /** The single-use address; shown once, never stored or logged. */
+  url: string;
+}
+
+export interface ConnectedCall {
+  call: CallRow;
+  caseRow: CaseRow;
+}
+
+export type ConnectResult = { ok: true; connected: ConnectedCall } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'closed' };
+
+export interface CallWithTranscript {
+  call: CallRow;
+  transcript: TranscriptLine[];
+}
+
+export const DEFAULT_CALL_TOKEN_TTL_MS = 10 * 60_000;
+
+/** http://host:3000 → ws://host:3000/api/v1/calls/text?token=… */
+export function callUrl(serverUrl: string, token: string): string {
+  const url = new URL('/api/v1/calls/text', serverUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('token', token);
+  return url.toString();
+}
+
+/**
+ * Calls on cases: starting one (a single-use link), connecting it, running it through the agent,
+ * ending it into the case's history, and cleaning up calls a crash left open.
+ */
+export function createCallService(deps: CallServiceDeps) {
+  const { cases, clock, settings } = deps;
+  const log = deps.logger.child({ component: 'calls' });
+  const preset = policyPreset(settings.policy);
+  const records = createCallRecords({ store: deps.store, tokenKey: deps.keys.tokenHmac, clock, tokenTtlMs: deps.tokenTtlMs ?? DEFAULT_CALL_TOKEN_TTL_MS });
+  const verification = createVerificationStore({
+    cases,
+    limiter: deps.limiter,
+    queue: deps.queue,
+    codeKey: deps.keys.codeHmac,
+    clock,
+    companyName: settings.companyName,
+    randomInt: deps.randomInt,
+  });
+  const reset = createMfaReset({
+    store: deps.store,
+    cases,
+    identity: deps.identity,
+    queue: deps.queue,
+    tokenKey: deps.keys.tokenHmac,
+    clock,
+    publicUrl: settings.publicUrl,
+    companyName: settings.companyName,
+    timeZone: settings.timeZone,
+    logger: deps.logger,
+  });
+  const live = new Map<string, CallSession>();
+
+  /** Opens a call record with a fresh link, inside a transaction that already moved the case to `calling`. */
+  async function openLink(trx: Kysely<Database>, caseId: string, channel: CallChannelName): Promise<StartedCall> {
+    const { call, token } = await records.create(trx, caseId, channel);
+    await cases.record(trx, caseId, 'call_link_issued', { callId: call.id, channel, expiresAt: call.token_expires_at });
+    return { callId: call.id, url: callUrl(settings.serverUrl, token) };
+  }
+
+  /** `cases call-now`: calls a scheduled case now, in business hours or with an operator's explicit override. */
+  async function startCall(caseId: string, opts: { channel: CallChannelName; outsideHours?: boolean }): Promise<StartedCall> {
+    const row = await cases.get(caseId);
+    if (!row) throw new CallStartError('not_found', `no case with id ${caseId}`);
+    if (row.state !== 'scheduled') throw new CallStartError('not_scheduled', `case ${caseId} is ${row.state}; only a scheduled case can be called`);
+    if (!row.account_id) throw new CallStartError('no_account', `case ${caseId} has no account to verify`);
+    const now = clock.now();
+    const open = deps.calendar.isOpen(now);
+    if (!open && !opts.outsideHours) {
+      const next = deps.calendar.nextOpen(now);
+      throw new CallStartError('outside_hours', `outside business hours (next opening ${next.toISOString()}); pass --outside-hours to call anyway`);
+    }
+    return cases.inTransaction(async (trx) => {
+      const attempt = row.call_attempts + 1;
+      if (!open) await cases.record(trx, caseId, 'outside_hours_override', { by: 'operator', via: 'cli' });
+      await cases.transition(trx, caseId, 'calling', 'call_started', { attempt, via: 'call_now', channel: opts.channel, outsideHours: !open }, { call_attempts: attempt });
+      // The queued callback for this slot would otherwise ring again later.
+      if (row.scheduled_at) await deps.cancelJob(callbackDedupeKey(caseId, new Date(row.scheduled_at)), trx);
+      return openLink(trx, caseId, opts.channel);
+    });
+  }
+
+  /** Spends a link: the call becomes active and the case moves to `verifying`. */
+  async function connect(token: string): Promise<ConnectResult> {
+    try {
+      return await cases.inTransaction(async (trx) => {
+        const redeemed = await records.redeem(trx, token);
+        if (!redeemed.ok) return redeemed;
+        const caseRow = await trx.selectFrom('cases').selectAll().where('id', '=', redeemed.call.case_id).executeTakeFirst();
+        if (!caseRow || caseRow.state !== 'calling' || !caseRow.account_id) throw new ClosedCaseError();
+        const moved = await cases.transition(trx, caseRow.id, 'verifying', 'call_connected', { callId: redeemed.call.id, channel: redeemed.call.channel });
+        return { ok: true as const, connected: { call: redeemed.call, caseRow: moved } };
+      });
+    } catch (err) {
+      if (err instanceof ClosedCaseError) return { ok: false, reason: 'closed' };
+      throw err;
+    }
+  }
+
+  /** Ends a call into the store once: call row, dead codes, case change (with its next callback), history. */
+  async function finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: CallState | null): Promise<void> {
+    await cases.inTransaction(async (trx) => {
+      const call = await trx.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
+      if (!call || !(await records.finish(trx, callId, outcome))) return;
+      const invalidated = await verification.invalidateForCase(trx, call.case_id);
+      const row = await trx.selectFrom('cases').selectAll().where('id', '=', call.case_id).executeTakeFirst();
+      if (!row) return;
+      await cases.record(trx, row.id, 'call_ended', {
+        callId,
+        outcome,
+        detail,
+        codesInvalidated: invalidated,
+        ...(state?.escalation ? { escalation: state.escalation } : {}),
+        ...(state && state.riskFlags.size > 0 ? { riskFlags: [...state.riskFlags] } : {}),
+      });
+      const change = caseChangeForOutcome({
+        outcome,
+        detail,
+        caseState: row.state,
+        callAttempts: row.call_attempts,
+        maxRetries: settings.callbackRetries,
+        callbackAt: state?.callbackAt ?? null,
+      });
+      if (!change) return;
+      let scheduledAt: string | undefined;
+      if (change.scheduleAt) {
+        const earliest = new Date(clock.now().getTime() + settings.callbackRetryDelayMin * 60_000);
+        const at = change.scheduleAt === 'callback' && state?.callbackAt ? state.callbackAt : deps.calendar.nextOpen(earliest);
+        scheduledAt = at.toISOString();
+        await deps.queue.enqueue(CALLBACK_JOB, { caseId: row.id }, { runAt: at, dedupeKey: callbackDedupeKey(row.id, at) }, trx);
+      }
+      await cases.transition(
+        trx,
+        row.id,
+        change.to,
+        change.kind,
+        { callId, outcome, ...(detail ? { detail } : {}), ...(scheduledAt ? { at: scheduledAt } : {}) },
+        { ...(change.outcome ? { outcome: change.outcome } : {}), ...(scheduledAt ? { scheduled_at: scheduledAt } : {}) },
+      );
+    });
+  }
+
+  /** Runs a connected call through the agent on the given channel. */
+  async function attach(connected: ConnectedCall, channel: CallChannel): Promise<CallSession> {
+    const { call, caseRow } = connected;
+    const contact = await deps.identity.getContact(caseRow.account_id!);
+    if (!contact) {
+      await finish(call.id, 'escalated', 'system_error', null);
+      channel.end('escalated');
+      channel.close('ended');
+      throw new Error('account of the case no longer exists');
+    }
+    const lang = isLang(caseRow.lang) ? caseRow.lang : contact.lang;
+    const { port, state } = createHostPort(
+      {
+        store: deps.store,
+        cases,
+        identity: deps.identity,
+        verification,
+        reset,
+        policy: preset,
+        calendar: deps.calendar,
+        clock,
+        callbackDelayMs: settings.callbackRetryDelayMin * 60_000,
+      },
+      { callId: call.id, caseId: caseRow.id, accountId: caseRow.account_id!, email: contact.email, lang },
+      contact,
+    );
+    const context: CallContext = {
+      lang,
+      companyName: settings.companyName,
+      agentName: settings.agentName,
+      customerName: contact.name,
+      policy: preset.name,
+      keypadOnlyCodes: preset.keypadOnlyCodes,
+      timeZone: settings.timeZone,
+    };
+    const session = startCallSession({
+      callId: call.id,
+      channel,
+      context,
+      port,
+      timers: deps.timers ?? systemTimers(),
+      // The store's limits, so the agent and the database agree on when a code is used up.
+      tuning: { maxCodeAttempts: CODE_RULES.maxWrongPerCode, maxCodeResends: CODE_RULES.maxSendsPerRequest - 1, codeLength: CODE_RULES.length, ...deps.tuning },
+      logger: deps.logger,
+      appendTranscript: (speaker, text) => records.appendTranscript(call.id, speaker, text),
+      finish: (outcome, detail) => finish(call.id, outcome, detail, state),
+    });
+    live.set(call.id, session);
+    session.done.finally(() => live.delete(call.id)).catch(() => undefined);
+    return session;
+  }
+
+  /**
+   * Calls nobody will finish: at start-up every `active` call (its process died mid-call), at any
+   * time a `pending` link that expired unused. Each ends `abandoned` and its case is retried.
+   */
+  async function abandonStale(opts: { startup: boolean }): Promise<number> {
+    const stale = await records.stale({ includeActive: opts.startup, exclude: new Set(live.keys()) });
+    for (const call of stale) await finish(call.id, 'abandoned', null, null);
+    if (stale.length > 0) log.info({ count: stale.length, startup: opts.startup }, 'stale calls marked abandoned');
+    return stale.length;
+  }
+
+  /** Server shutdown: close lines without outcomes; the next start marks them abandoned. */
+  function shutdown(): void {
+    for (const session of live.values()) session.detach();
+    live.clear();
+  }
+
+  async function callsForCase(caseId: string): Promise<CallWithTranscript[]> {
+    const calls = await records.forCase(caseId);
+    return Promise.all(calls.map(async (call) => ({ call, transcript: await records.transcript(call.id) })));
+  }
+
+  return {
+    startCall,
+    openLink,
+    connect,
+    attach,
+    finish,
+    abandonStale,
+    shutdown,
+    callsForCase,
+    liveCount: () => live.size,
+    /** Handler for MFA_RESET_DUE_JOB (strict policy's cooling-off). */
+    resetDueHandler: reset.dueHandler,
+  };
+}
+
+class ClosedCaseError extends Error {}
+
+export type CallService = ReturnType<typeof createCallService>;

@@ -1,0 +1,139 @@
+import { type AgentAction, type AgentTuning, type CallContext, type HostPort, type Outcome, type OutcomeDetail, type TimerPort, createAgent } from '../agent';
+import type { Logger } from '../observability/logger';
+import type { CallChannel } from './channel';
+
+export interface CallSessionDeps {
+  callId: string;
+  channel: CallChannel;
+  context: CallContext;
+  port: HostPort;
+  timers: TimerPort;
+  tuning?: Partial<AgentTuning>;
+  logger: Logger;
+  /** Stores one already-redacted transcript line. */
+  appendTranscript(speaker: 'agent' | 'caller', text: string): Promise<void>;
+  /** Ends the call in the store (call row, case change, history); called once. */
+  finish(outcome: Outcome, detail: OutcomeDetail | null): Promise<void>;
+}
+
+export interface CallSession {
+  /** Resolves when the call has ended and everything about it is stored. */
+  readonly done: Promise<Outcome>;
+  /** Server shutdown: close the line without writing an outcome (the next start marks it abandoned). */
+  detach(): void;
+}
+
+/**
+ * One call: wires a channel to the agent, keeps the transcript, and ends the call exactly once.
+ * Transcript lines are written in order; the `end` frame goes out only after the transcript and the
+ * outcome are stored, so whoever sees `end` can read the result.
+ */
+export function startCallSession(deps: CallSessionDeps): CallSession {
+  const log = deps.logger.child({ component: 'call', callId: deps.callId });
+  let writes: Promise<void> = Promise.resolve();
+  let finished = false;
+  let detached = false;
+  let resolveDone!: (o: Outcome) => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<Outcome>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  done.catch(() => undefined);
+
+  const persist = (speaker: 'agent' | 'caller', text: string) => {
+    writes = writes.then(() => deps.appendTranscript(speaker, text)).catch((err: unknown) => {
+      log.error({ err: (err as Error)?.name }, 'transcript line not stored');
+    });
+  };
+
+  function conclude(outcome: Outcome, detail: OutcomeDetail | null): void {
+    if (finished) return;
+    finished = true;
+    const work = (async () => {
+      await writes;
+      if (detached) return;
+      await deps.finish(outcome, detail);
+    })();
+    work.then(
+      () => {
+        if (!detached) {
+          deps.channel.end(outcome);
+          deps.channel.close('ended');
+        }
+        log.info({ outcome, detail }, 'call ended');
+        resolveDone(outcome);
+      },
+      (err: unknown) => {
+        log.error({ err: (err as Error)?.name, outcome }, 'call outcome not stored');
+        deps.channel.close('ended');
+        rejectDone(err);
+      },
+    );
+  }
+
+  const onAction = (action: AgentAction): void => {
+    if (detached) return;
+    switch (action.type) {
+      case 'say':
+        deps.channel.agentSays(action.text, 'prompt');
+        return;
+      case 'backchannel':
+        deps.channel.agentSays(action.text, 'backchannel');
+        return;
+      case 'listen':
+        deps.channel.listening(action.expecting);
+        return;
+      case 'transcript':
+        persist(action.speaker, action.text);
+        return;
+      case 'end':
+        conclude(action.outcome, action.detail ?? null);
+        return;
+      // A text line cannot be transferred or recorded: escalation is in the case, recording is moot.
+      case 'escalate':
+      case 'hangup':
+      case 'pause_recording':
+      case 'resume_recording':
+      case 'stop_recording':
+        return;
+    }
+  };
+
+  const agent = createAgent({ context: deps.context, port: deps.port, timers: deps.timers, tuning: deps.tuning, onAction });
+
+  const feed = (event: Parameters<typeof agent.handle>[0]) => {
+    agent.handle(event).catch(() => {
+      // Only malformed events reject; channels validate first, so this is a bug worth a line.
+      log.warn('agent refused an event');
+    });
+  };
+
+  deps.channel.onInput((input) => {
+    if (finished || detached) return;
+    if (input.type === 'say') feed({ type: 'utterance', text: input.text, isFinal: true });
+    else if (input.type === 'dtmf') feed({ type: 'dtmf', digits: input.digits });
+    else feed({ type: 'hangup' });
+  });
+  deps.channel.onClose(() => {
+    if (!finished && !detached) feed({ type: 'hangup' });
+  });
+
+  log.info('call connected');
+  feed({ type: 'start' });
+
+  return {
+    done,
+    detach() {
+      if (detached) return;
+      detached = true;
+      // Stops the agent's timers; nothing is stored (the port ignores call_ended, onAction is muted).
+      feed({ type: 'hangup' });
+      deps.channel.close('shutdown');
+      if (!finished) {
+        finished = true;
+        resolveDone('abandoned');
+      }
+    },
+  };
+}

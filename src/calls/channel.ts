@@ -1,0 +1,19 @@
+import type { ListenExpecting, Outcome } from '../agent';
+
+/** What a caller did, as any channel reports it (text frames, recognised speech, keypad tones). */
+export type CallerInput = { type: 'say'; text: string } | { type: 'dtmf'; digits: string } | { type: 'hangup' };
+
+/**
+ * One connected call as the session sees it. The text channel implements it over a WebSocket;
+ * audio channels put synthesis and recognition behind the same methods.
+ */
+export interface CallChannel {
+  onInput(listener: (input: CallerInput) => void): void;
+  /** The line went away without a hangup (socket closed, network lost). */
+  onClose(listener: () => void): void;
+  agentSays(text: string, kind: 'prompt' | 'backchannel'): void;
+  listening(expecting: ListenExpecting): void;
+  /** The last thing sent before the line closes. */
+  end(outcome: Outcome): void;
+  close(reason?: 'ended' | 'shutdown'): void;
+}

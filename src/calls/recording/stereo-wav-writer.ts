@@ -1,0 +1,156 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
+const HEADER_BYTES = 44;
+const CHANNELS = 2;
+const BYTES_PER_SAMPLE = 2;
+
+export class RecordingError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RecordingError';
+  }
+}
+
+/** The canonical 44-byte PCM16 WAV header for `dataBytes` of stereo audio. */
+export function stereoWavHeader(sampleRateHz: number, dataBytes: number): Buffer {
+  const h = Buffer.alloc(HEADER_BYTES);
+  h.write('RIFF', 0, 'ascii');
+  h.writeUInt32LE(36 + dataBytes, 4);
+  h.write('WAVE', 8, 'ascii');
+  h.write('fmt ', 12, 'ascii');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(CHANNELS, 22);
+  h.writeUInt32LE(sampleRateHz, 24);
+  h.writeUInt32LE(sampleRateHz * CHANNELS * BYTES_PER_SAMPLE, 28);
+  h.writeUInt16LE(CHANNELS * BYTES_PER_SAMPLE, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'ascii');
+  h.writeUInt32LE(dataBytes, 40);
+  return h;
+}
+
+export interface StereoWavWriterOptions {
+  /** Audio buffered in memory before it is written; also how much a crash can lose. Default 1000 ms. */
+  readonly flushEveryMs?: number;
+}
+
+/**
+ * Writes a stereo PCM16 WAV incrementally (caller left, agent right). The header is rewritten with
+ * the true sizes after every flush, so a crash leaves a playable file missing at most the last
+ * unflushed second; repairWavHeader() fixes the rest on the next start.
+ */
+export class StereoWavWriter {
+  private buffer: Buffer;
+  private used = 0;
+  private dataBytes = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private closed = false;
+
+  private constructor(
+    private readonly file: FileHandle,
+    readonly path: string,
+    readonly sampleRateHz: number,
+    private readonly flushBytes: number,
+  ) {
+    this.buffer = Buffer.alloc(flushBytes);
+  }
+
+  static async create(path: string, sampleRateHz: number, options: StereoWavWriterOptions = {}): Promise<StereoWavWriter> {
+    const flushMs = options.flushEveryMs ?? 1000;
+    const flushBytes = Math.max(CHANNELS * BYTES_PER_SAMPLE, Math.round((sampleRateHz * flushMs) / 1000) * CHANNELS * BYTES_PER_SAMPLE);
+    let file: FileHandle;
+    try {
+      file = await open(path, 'wx'); // never overwrite another call's recording
+      await file.write(stereoWavHeader(sampleRateHz, 0), 0, HEADER_BYTES, 0);
+    } catch (error) {
+      throw new RecordingError(`cannot create recording ${path}`, { cause: error });
+    }
+    return new StereoWavWriter(file, path, sampleRateHz, flushBytes);
+  }
+
+  /** Audio written so far (including what is still buffered). */
+  get durationMs(): number {
+    return ((this.dataBytes + this.used) / (CHANNELS * BYTES_PER_SAMPLE) / this.sampleRateHz) * 1000;
+  }
+
+  /** Appends one stretch of both sides; null or a shorter side is padded with silence. */
+  write(left: Int16Array | null, right: Int16Array | null): void {
+    if (this.closed) return;
+    const length = Math.max(left?.length ?? 0, right?.length ?? 0);
+    let i = 0;
+    while (i < length) {
+      if (this.used >= this.buffer.length) void this.flush();
+      // WAV is little-endian like every platform Node runs on, so an Int16Array view writes it directly.
+      const view = new Int16Array(this.buffer.buffer, this.buffer.byteOffset + this.used, (this.buffer.length - this.used) / 2);
+      const pairs = Math.min(length - i, view.length / 2);
+      for (let k = 0; k < pairs; k++, i++) {
+        view[2 * k] = left?.[i] ?? 0;
+        view[2 * k + 1] = right?.[i] ?? 0;
+      }
+      this.used += pairs * 4;
+    }
+    if (this.used >= this.flushBytes) void this.flush();
+  }
+
+  /** Starts writing the buffered audio (writes are serialised); resolves when it is on disk. */
+  flush(): Promise<void> {
+    if (this.used > 0) {
+      const chunk = this.buffer.subarray(0, this.used);
+      this.buffer = Buffer.alloc(this.flushBytes);
+      this.used = 0;
+      const offset = HEADER_BYTES + this.dataBytes;
+      this.dataBytes += chunk.length;
+      const total = this.dataBytes;
+      this.writing = this.writing.then(async () => {
+        if (this.failure) return;
+        try {
+          await this.file.write(chunk, 0, chunk.length, offset);
+          await this.file.write(stereoWavHeader(this.sampleRateHz, total), 0, HEADER_BYTES, 0);
+        } catch (error) {
+          this.failure = error;
+        }
+      });
+    }
+    return this.writing;
+  }
+
+  /** Flushes, fixes the header and closes the file. Throws RecordingError if any write failed. */
+  async close(): Promise<{ path: string; durationMs: number }> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.flush();
+      await this.file.sync().catch(() => undefined);
+      await this.file.close();
+    } else {
+      await this.writing;
+    }
+    if (this.failure) throw new RecordingError(`writing recording ${this.path} failed`, { cause: this.failure });
+    return { path: this.path, durationMs: (this.dataBytes / (CHANNELS * BYTES_PER_SAMPLE) / this.sampleRateHz) * 1000 };
+  }
+}
+
+/**
+ * Makes the header of a recording that was cut short (crash, kill) agree with the audio actually on
+ * disk. Returns true when it changed something.
+ */
+export async function repairWavHeader(path: string): Promise<boolean> {
+  const file = await open(path, 'r+');
+  try {
+    const { size } = await file.stat();
+    if (size < HEADER_BYTES) return false;
+    const header = Buffer.alloc(HEADER_BYTES);
+    await file.read(header, 0, HEADER_BYTES, 0);
+    if (header.toString('ascii', 0, 4) !== 'RIFF' || header.toString('ascii', 36, 40) !== 'data') return false;
+    const sampleRateHz = header.readUInt32LE(24);
+    const frameBytes = CHANNELS * BYTES_PER_SAMPLE;
+    const dataBytes = Math.floor((size - HEADER_BYTES) / frameBytes) * frameBytes;
+    if (header.readUInt32LE(40) === dataBytes && size === HEADER_BYTES + dataBytes) return false;
+    await file.truncate(HEADER_BYTES + dataBytes); // a torn last sample pair would shift the channels
+    await file.write(stereoWavHeader(sampleRateHz, dataBytes), 0, HEADER_BYTES, 0);
+    return true;
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,15 @@
+import type { Dialer } from '../cases/callback-job';
+import type { CallService } from './call-service';
+
+/**
+ * A Dialer for the text channel: a due callback opens a single-use call link and hands it to
+ * `ring` (a demo page, a test, a notifier). The link is never logged: it is the credential.
+ */
+export function createTextDialer(calls: Pick<CallService, 'openLink'>, ring: (caseId: string, url: string) => void): Dialer {
+  return {
+    async dial(trx, caseId) {
+      const { url } = await calls.openLink(trx, caseId, 'text');
+      ring(caseId, url);
+    },
+  };
+}
