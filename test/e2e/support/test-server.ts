@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
+import type { Dialer } from '../../../src/cases/callback-job';
 import type { Clock } from '../../../src/domain/clock';
 import { type RunningServer, type Services, createServices, startServer } from '../../../src/main';
 import { createPostgresDatabase } from './databases';
@@ -20,6 +21,7 @@ export interface TestServerOptions {
   reachableLinks?: boolean;
   /** Keep the job worker running (the browser story); otherwise tests drive it with runDue(). */
   keepWorker?: boolean;
+  dialer?: Dialer;
 }
 
 export interface TestServer {
@@ -55,7 +57,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     ...(pgDb ? { AIZUCHI_DATABASE_URL: pgDb.url } : {}),
     ...opts.env,
   });
-  const services = await createServices(config, { clock: opts.clock });
+  const services = await createServices(config, { clock: opts.clock, dialer: opts.dialer });
   const server = await startServer(services);
   if (!opts.keepWorker) await services.jobs.worker.stop();
   return {

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseRow } from '../../src/cases/case-service';
+import { manualClock } from '../e2e/support/clocks';
+import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
+import { InjectBrowser } from '../e2e/support/inject-browser';
+import { type TestServer, startTestServer } from '../e2e/support/test-server';
+
+const caseIdsOn = (body: string) => [...body.matchAll(/href="\/console\/cases\/([0-9a-f-]{36})"/g)].map((m) => m[1]).sort();
+const ids = (rows: CaseRow[]) => rows.map((r) => r.id).sort();
+
+for (const db of DATABASES) {
+  describe.runIf(db.enabled)(`operators' console (${db.name})`, () => {
+    let t: TestServer;
+    const operator = { email: `op-${db.name}@example.com`, password: 'operator password' };
+    const customer = { email: `cust-${db.name}@example.com`, password: 'correct horse battery' };
+    let scheduled: CaseRow;
+    let escalated: CaseRow;
+    let failed: CaseRow;
+
+    beforeAll(async () => {
+      t = await startTestServer({
+        clock: manualClock(new Date('2035-12-01T01:00:00Z')),
+        postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
+        env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
+      });
+      const { identity } = t.services;
+      await identity.createAccount({ ...operator, name: 'Op', phone: '03-1234-5678', role: 'operator' });
+      await identity.createAccount({ ...customer, name: 'Cust', phone: '090-1234-5678', role: 'customer' });
+      const request = (email: string, phone: string) =>
+        t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', payload: { email, phone, lang: 'ja', consent: true } });
+      await request(customer.email, '090-1234-5678');
+      await request(customer.email, '080-5555-0001');
+      await request(`stranger-${db.name}@example.com`, '080-5555-0002');
+      const all = await t.services.cases.list();
+      scheduled = all.find((c) => c.state === 'scheduled')!;
+      escalated = all.find((c) => c.state === 'escalated')!;
+      failed = all.find((c) => c.state === 'failed')!;
+      expect([scheduled, escalated, failed].every(Boolean)).toBe(true);
+    });
+    afterAll(async () => {
+      await t?.stop();
+    });
+
+    it('sends anonymous visitors to sign-in', async () => {
+      const anon = new InjectBrowser(t.server.app);
+      for (const url of ['/console', `/console/cases/${scheduled.id}`]) {
+        const res = await anon.get(url);
+        expect(res.statusCode, url).toBe(303);
+        expect(res.headers.location).toMatch(/^\/signin\?lang=/);
+      }
+    });
+
+    it('refuses a signed-in customer with 403', async () => {
+      const b = new InjectBrowser(t.server.app, '192.0.2.10');
+      const signedIn = await b.signIn(customer.email, customer.password);
+      expect(signedIn.statusCode).toBe(303);
+      expect(signedIn.headers.location).toBe('/account?lang=en');
+      for (const url of ['/console', `/console/cases/${scheduled.id}`]) {
+        const res = await b.get(url);
+        expect(res.statusCode, url).toBe(403);
+        expect(res.body).not.toContain(scheduled.id);
+      }
+    });
+
+    it('lists every case for an operator, masked, and filters by state and by email', async () => {
+      const b = new InjectBrowser(t.server.app, '192.0.2.11');
+      const signedIn = await b.signIn(operator.email, operator.password);
+      expect(signedIn.headers.location).toBe('/console?lang=en');
+
+      const all = await b.get('/console');
+      expect(all.statusCode).toBe(200);
+      expect(caseIdsOn(all.body)).toEqual(ids([scheduled, escalated, failed]));
+      expect(all.body).not.toContain(customer.email);
+      expect(all.body).not.toContain('+819012345678');
+
+      expect(caseIdsOn((await b.get('/console?state=escalated')).body)).toEqual([escalated.id]);
+      expect(caseIdsOn((await b.get('/console?state=failed')).body)).toEqual([failed.id]);
+      expect(caseIdsOn((await b.get('/console?state=resolved')).body)).toEqual([]);
+      // An unknown state is ignored rather than an error.
+      expect(caseIdsOn((await b.get('/console?state=nonsense')).body)).toHaveLength(3);
+      // Email filter: exact address, case-insensitive.
+      expect(caseIdsOn((await b.get(`/console?email=${encodeURIComponent(customer.email.toUpperCase())}`)).body)).toEqual(ids([scheduled, escalated]));
+      expect(caseIdsOn((await b.get(`/console?email=${encodeURIComponent(customer.email)}&state=scheduled`)).body)).toEqual([scheduled.id]);
+    });
+
+    it("shows a case's state, callback time and hash-chained timeline; 404 for an unknown id", async () => {
+      const b = new InjectBrowser(t.server.app, '192.0.2.12');
+      await b.signIn(operator.email, operator.password);
+      const page = await b.get(`/console/cases/${scheduled.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<td data-testid="case-state">scheduled</td>');
+      expect(page.body).toContain('<td data-testid="scheduled-at">2035-12-03T00:00:00.000Z</td>');
+      expect(page.body).toContain('callback_scheduled');
+      const esc = await b.get(`/console/cases/${escalated.id}`);
+      expect(esc.body).toContain('(NOT on record)');
+      expect(esc.body).toContain('needs_review');
+      expect((await b.get('/console/cases/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    });
+  });
+}
