@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { type CallbackJobDeps, CALLBACK_JOB, type Dialer, callbackDedupeKey, createCallbackJobHandler } from './cases/callback-job';
 import { CaseService } from './cases/case-service';
+import { type CallService, MFA_RESET_DUE_JOB, createCallService } from './calls';
 import { createRecoveryNotifier } from './cases/recovery-notifier';
 import { RecoveryRequestService } from './cases/recovery-request';
 import type { Config } from './config';
@@ -22,6 +23,7 @@ import { RateLimiter } from './security/rate-limiter';
 import { type Store, openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
 import { buildApp } from './web/app';
+import { callsCaseSection, callsPlugin } from './web/plugins/calls';
 import { consolePlugin } from './web/plugins/console';
 import { createIdentityWeb } from './web/plugins/identity';
 import { mailCatcherPlugin } from './web/plugins/mail-catcher';
@@ -44,6 +46,7 @@ export interface Services {
   recovery: RecoveryRequestService;
   jobs: DbJobQueue;
   mail: { sender: MailSender; catcher: MailCatcher | null };
+  calls: CallService;
   close(): Promise<void>;
 }
 
@@ -110,6 +113,30 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   jobs.worker.register(CALLBACK_JOB, createCallbackJobHandler(callbackDeps));
   jobs.worker.register(MAIL_JOB, createMailJobHandler({ sender, logger, metrics }));
 
+  const calls = createCallService({
+    store,
+    cases,
+    identity,
+    calendar,
+    clock,
+    keys,
+    queue: jobs.queue,
+    cancelJob: (key, trx) => jobs.cancelByDedupeKey(key, trx),
+    limiter: new RateLimiter(store, clock),
+    logger,
+    settings: {
+      serverUrl: config.serverUrl,
+      publicUrl: config.publicUrl,
+      companyName: config.companyName,
+      agentName: config.agentName,
+      policy: config.policy,
+      timeZone: config.calendar.timeZone,
+      callbackRetries: config.limits.callbackRetries,
+      callbackRetryDelayMin: config.limits.callbackRetryDelayMin,
+    },
+  });
+  jobs.worker.register(MFA_RESET_DUE_JOB, calls.resetDueHandler);
+
   let closed = false;
   return {
     config,
@@ -124,6 +151,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     recovery,
     jobs,
     mail: { sender, catcher },
+    calls,
     async close() {
       if (closed) return;
       closed = true;
@@ -157,7 +185,8 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
         return a ? { accountId: a.id, email: a.email } : null;
       },
     }),
-    consolePlugin({ cases, requireOperator: identityWeb.requireOperator, mask: { email: maskEmail, phone: maskPhone } }),
+    consolePlugin({ cases, requireOperator: identityWeb.requireOperator, mask: { email: maskEmail, phone: maskPhone }, caseSections: [callsCaseSection(services.calls)] }),
+    callsPlugin({ calls: services.calls, logger }),
     ...extraPlugins,
   ];
   if (services.mail.catcher) {
@@ -168,6 +197,12 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   app.get('/', async (_req, reply) => reply.redirect('/signin'));
   await app.listen({ port: config.port, host: config.host });
   services.jobs.worker.start();
+  // Calls a previous process left open end as abandoned (their cases are retried); links that expire unused too.
+  await services.calls.abandonStale({ startup: true });
+  const callSweep = setInterval(() => {
+    services.calls.abandonStale({ startup: false }).catch(() => logger.warn('stale call sweep failed'));
+  }, 60_000);
+  callSweep.unref();
   // The bound port, which differs from the configured one when that was 0 (tests).
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -176,6 +211,8 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     app,
     url,
     async stop() {
+      clearInterval(callSweep);
+      services.calls.shutdown();
       await app.close();
       await services.close();
     },
