@@ -4,7 +4,9 @@ import { type Services, createServices } from '../main';
 import { CliError } from './cli-error';
 import { accountsCommand } from './commands/accounts';
 import { auditCommand } from './commands/audit';
+import { callNowCommand } from './commands/call-now';
 import { casesCommand } from './commands/cases';
+import { chatCommand } from './commands/chat';
 import { dtmfCommand } from './commands/dtmf';
 import { hoursCommand } from './commands/hours';
 import { parseCommand } from './commands/parse';
@@ -41,7 +43,12 @@ async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(serveCommand(ctx));
   program.addCommand(accountsCommand(ctx));
-  program.addCommand(casesCommand({ services: async () => ({ cases: (await ctx.services()).cases, maskPhone }) }));
+  program.addCommand(
+    casesCommand({ services: async () => ({ cases: (await ctx.services()).cases, maskPhone }) }, [
+      callNowCommand({ services: async () => ({ calls: (await ctx.services()).calls }) }),
+    ]),
+  );
+  program.addCommand(chatCommand({ services: async () => ({ calls: (await ctx.services()).calls }) }));
   program.addCommand(hoursCommand({ services: async () => ({ calendar: (await ctx.services()).calendar }) }));
   program.addCommand(auditCommand(ctx));
   program.addCommand(parseCommand());
