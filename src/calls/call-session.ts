@@ -1,4 +1,4 @@
-import { type AgentAction, type AgentTuning, type CallContext, type HostPort, type Outcome, type OutcomeDetail, type TimerPort, createAgent } from '../agent';
+import { type AgentAction, type ListenExpecting, type AgentTuning, type CallContext, type HostPort, type Outcome, type OutcomeDetail, type TimerPort, createAgent } from '../agent';
 import type { Logger } from '../observability/logger';
 import type { CallChannel } from './channel';
 
@@ -33,6 +33,9 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
   let writes: Promise<void> = Promise.resolve();
   let finished = false;
   let detached = false;
+  // After a back-channel the agent waits without a new listen action; the caller still needs to know.
+  let spokeSinceListen = false;
+  let expecting: ListenExpecting = 'confirmation';
   let resolveDone!: (o: Outcome) => void;
   let rejectDone!: (e: unknown) => void;
   const done = new Promise<Outcome>((resolve, reject) => {
@@ -76,12 +79,16 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
     if (detached) return;
     switch (action.type) {
       case 'say':
+        spokeSinceListen = true;
         deps.channel.agentSays(action.text, 'prompt');
         return;
       case 'backchannel':
+        spokeSinceListen = true;
         deps.channel.agentSays(action.text, 'backchannel');
         return;
       case 'listen':
+        spokeSinceListen = false;
+        expecting = action.expecting;
         deps.channel.listening(action.expecting);
         return;
       case 'transcript':
@@ -103,7 +110,12 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
   const agent = createAgent({ context: deps.context, port: deps.port, timers: deps.timers, tuning: deps.tuning, onAction });
 
   const feed = (event: Parameters<typeof agent.handle>[0]) => {
-    agent.handle(event).catch(() => {
+    agent.handle(event).then(() => {
+      if (spokeSinceListen && !finished && !detached) {
+        spokeSinceListen = false;
+        deps.channel.listening(expecting);
+      }
+    }, () => {
       // Only malformed events reject; channels validate first, so this is a bug worth a line.
       log.warn('agent refused an event');
     });
