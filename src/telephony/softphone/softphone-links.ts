@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../domain/clock';
+import { hmacHex, newToken } from '../../security/keys';
+import type { Database } from '../../store/schema';
+
+/** The row behind a customer's "take the call in your browser" link; only the token's HMAC is kept. */
+export interface SoftphoneLinksTable {
+  token_hash: string;
+  case_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export type SoftphoneDatabase = Database & { softphone_links: SoftphoneLinksTable };
+
+/** Until schema.ts lists the table, reach it through this view of the same connection. */
+export function softphoneDb(db: Kysely<Database>): Kysely<SoftphoneDatabase> {
+  return db as unknown as Kysely<SoftphoneDatabase>;
+}
+
+export interface SoftphoneLinkTarget {
+  caseId: string;
+  lang: string;
+  caseState: string;
+}
+
+export interface SoftphoneLinks {
+  /** Makes a new link token for the case inside the caller's transaction (the request mail's). */
+  issue(trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string>;
+  /** The case a link opens, or null for an unknown, malformed or expired token. */
+  resolve(db: Kysely<Database>, token: string): Promise<SoftphoneLinkTarget | null>;
+}
+
+export const SOFTPHONE_PATH = '/call/';
+
+export function softphoneUrl(publicUrl: string, token: string): string {
+  return new URL(`${SOFTPHONE_PATH}${encodeURIComponent(token)}`, publicUrl).toString();
+}
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
+
+/**
+ * Per-case softphone links. The link is a bearer capability like the cancel link: random, shown once
+ * in the mail, HMAC-keyed at rest so a database leak opens no calls. It only lets the holder answer a
+ * call the server places; every check of who they are happens in the call itself.
+ */
+export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock }): SoftphoneLinks {
+  const hash = (token: string) => hmacHex(deps.tokenKey, `softphone:${token}`);
+  return {
+    async issue(trx, caseId, expiresAt) {
+      const token = newToken();
+      await softphoneDb(trx)
+        .insertInto('softphone_links')
+        .values({ token_hash: hash(token), case_id: caseId, created_at: deps.clock.now().toISOString(), expires_at: expiresAt.toISOString() })
+        .execute();
+      return token;
+    },
+    async resolve(db, token) {
+      if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
+      const row = await softphoneDb(db)
+        .selectFrom('softphone_links')
+        .innerJoin('cases', 'cases.id', 'softphone_links.case_id')
+        .select(['softphone_links.case_id as caseId', 'softphone_links.expires_at as expiresAt', 'cases.lang as lang', 'cases.state as caseState'])
+        .where('softphone_links.token_hash', '=', hash(token))
+        .executeTakeFirst();
+      if (!row || new Date(row.expiresAt) <= deps.clock.now()) return null;
+      return { caseId: row.caseId, lang: row.lang, caseState: row.caseState };
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import { AudioIo } from './audio-io.js';
+import { BrowserAsr, browserAsrAvailable } from './browser-asr.js';
+import { TEXTS } from './texts.js';
+
+// The browser softphone: waits on a WebSocket for the callback to ring, answers, streams the
+// microphone as 20 ms 16 kHz PCM16 frames and plays the agent's frames, with captions, a keypad,
+// a text box and (where the browser has it) browser speech recognition.
+const root = document.getElementById('softphone');
+const token = root.dataset.token;
+const lang = root.dataset.lang === 'en' ? 'en' : 'ja';
+const assetBase = root.dataset.assets;
+const t = TEXTS[lang];
+
+const stats = { framesSent: 0, framesReceived: 0, nonSilentFramesReceived: 0, maxRms: 0, errors: [], controls: [], playback: null };
+const SILENCE_RMS = 100; // of 32767: below this a frame is treated as silence
+const baseTitle = document.title;
+let state = 'connecting';
+let ws = null;
+let reconnectMs = 1000;
+let muted = false;
+let asr = null;
+
+const audio = new AudioIo(assetBase, {
+  onFrame(buffer) {
+    if (state !== 'in_call' || !ws || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(buffer);
+    stats.framesSent++;
+  },
+  onPlaybackStats(data) {
+    stats.playback = data;
+  },
+});
+
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (v !== false && v !== undefined) node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of [].concat(children)) node.append(c);
+  return node;
+}
+
+// ---- UI --------------------------------------------------------------------------------------
+const status = el('p', { id: 'sp-status', class: 'notice', role: 'status' }, t.connecting);
+const readyButton = el('button', { type: 'button', id: 'sp-ready', onclick: () => void getReady() }, document.getElementById('sp-ready')?.textContent ?? 'OK');
+const answerButton = el('button', { type: 'button', id: 'sp-answer', class: 'sp-answer', onclick: () => void answer() }, t.answer);
+const declineButton = el('button', { type: 'button', id: 'sp-decline', class: 'sp-decline', onclick: () => send({ type: 'decline' }) }, t.decline);
+const ringPanel = el('div', { id: 'sp-ring', class: 'sp-ring', hidden: true }, [el('p', { class: 'sp-ring-label' }, t.ringing), answerButton, declineButton]);
+
+const hangupButton = el('button', { type: 'button', id: 'sp-hangup', class: 'sp-decline', onclick: () => send({ type: 'hangup' }) }, t.hangup);
+const muteButton = el('button', { type: 'button', id: 'sp-mute', onclick: toggleMute }, t.mute);
+const captions = el('ol', { id: 'sp-captions', class: 'sp-captions', 'aria-live': 'polite' });
+const keypad = el(
+  'div',
+  { id: 'sp-keypad', class: 'sp-keypad', role: 'group', 'aria-label': t.keypad },
+  ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((key) => el('button', { type: 'button', 'data-key': key, onclick: () => pressKey(key) }, key)),
+);
+const textInput = el('input', { type: 'text', id: 'sp-text', maxlength: '500', autocomplete: 'off', 'aria-label': t.textLabel });
+const textForm = el('form', { id: 'sp-text-form', class: 'sp-text', onsubmit: sendTyped }, [el('label', { for: 'sp-text' }, t.textLabel), textInput, el('button', { type: 'submit' }, t.send)]);
+const asrToggle = el('input', { type: 'checkbox', id: 'sp-asr', onchange: syncAsr });
+const asrLabel = el('label', { class: 'sp-asr', hidden: !browserAsrAvailable() }, [asrToggle, ' ', t.asr]);
+const callPanel = el('div', { id: 'sp-call', class: 'sp-call', hidden: true }, [el('div', { class: 'sp-row' }, [hangupButton, muteButton]), captions, keypad, textForm, asrLabel]);
+
+root.replaceChildren(status, readyButton, ringPanel, callPanel);
+
+function setState(next, message) {
+  state = next;
+  root.dataset.state = next;
+  status.textContent = message;
+  ringPanel.hidden = next !== 'ringing';
+  callPanel.hidden = next !== 'in_call';
+  readyButton.hidden = next === 'in_call' || next === 'ended' || next === 'bad_link';
+  document.title = next === 'ringing' ? `📞 ${t.ringing}` : baseTitle;
+}
+
+// ---- audio -----------------------------------------------------------------------------------
+async function getReady() {
+  await audio.unlock();
+  const micOk = await audio.openMicrophone();
+  readyButton.hidden = true;
+  if (state === 'waiting') status.textContent = micOk ? `${t.waiting} ${t.ready}` : `${t.waiting} ${t.noMic}`;
+  if (state === 'ringing') audio.startRinging();
+}
+
+async function answer() {
+  answerButton.disabled = true;
+  try {
+    await audio.unlock();
+    const micOk = await audio.openMicrophone();
+    if (!micOk) addCaption('system', t.noMic, true);
+  } finally {
+    audio.stopRinging();
+    answerButton.disabled = false;
+    send({ type: 'answer' });
+  }
+}
+
+function toggleMute() {
+  muted = !muted;
+  audio.setMuted(muted);
+  muteButton.textContent = muted ? t.unmute : t.mute;
+}
+
+function onAgentAudio(buffer) {
+  if (buffer.byteLength !== 640) {
+    stats.errors.push({ code: 'bad_frame_from_server', bytes: buffer.byteLength });
+    return;
+  }
+  const samples = new Int16Array(buffer);
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
+  const rms = Math.sqrt(sum / samples.length);
+  stats.framesReceived++;
+  if (rms > SILENCE_RMS) stats.nonSilentFramesReceived++;
+  if (rms > stats.maxRms) stats.maxRms = rms;
+  audio.playAgentFrame(buffer);
+}
+
+// ---- keypad, text, browser speech recognition ------------------------------------------------
+function pressKey(key) {
+  send({ type: 'dtmf', digits: key });
+  void audio.keyClick(key);
+}
+
+function sendTyped(event) {
+  event.preventDefault();
+  const text = textInput.value.trim();
+  if (!text) return;
+  send({ type: 'text', text });
+  addCaption('caller', `${text} ${t.typed}`, true);
+  textInput.value = '';
+}
+
+function syncAsr() {
+  const want = asrToggle.checked && state === 'in_call';
+  if (want && !asr) {
+    asr = new BrowserAsr(
+      lang,
+      (text, isFinal) => send({ type: 'asr', text, isFinal }),
+      () => {
+        asr = null;
+        asrToggle.checked = false;
+      },
+    );
+    asr.start();
+  } else if (!want && asr) {
+    asr.stop();
+    asr = null;
+  }
+}
+
+const liveCaption = {};
+function addCaption(speaker, text, final) {
+  let item = liveCaption[speaker];
+  if (!item) {
+    const who = speaker === 'agent' ? t.agent : speaker === 'caller' ? t.you : '';
+    item = el('li', { class: `sp-caption sp-${speaker}` }, [el('strong', {}, who ? `${who}: ` : ''), el('span')]);
+    captions.append(item);
+    liveCaption[speaker] = item;
+  }
+  item.lastChild.textContent = text;
+  item.classList.toggle('sp-interim', !final);
+  if (final) delete liveCaption[speaker];
+  captions.scrollTop = captions.scrollHeight;
+}
+
+// ---- the WebSocket ---------------------------------------------------------------------------
+function send(message) {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}
+
+function onControl(message) {
+  stats.controls.push(message.type);
+  switch (message.type) {
+    case 'hello':
+      reconnectMs = 1000;
+      if (state !== 'in_call') setState('waiting', t.waiting);
+      break;
+    case 'ringing':
+      setState('ringing', t.ringing);
+      audio.startRinging();
+      break;
+    case 'connected':
+      audio.stopRinging();
+      setState('in_call', t.inCall);
+      syncAsr();
+      break;
+    case 'call_ended':
+      audio.stopRinging();
+      setState('waiting', message.reason === 'no_answer' || message.reason === 'declined' ? t.missed : t.waiting);
+      break;
+    case 'ended':
+      endCall();
+      break;
+    case 'caption':
+      addCaption(message.speaker === 'agent' ? 'agent' : 'caller', String(message.text ?? ''), message.final !== false);
+      break;
+    case 'clear':
+      audio.clearPlayback();
+      break;
+    case 'error':
+      stats.errors.push({ code: message.code, message: message.message });
+      if (message.code === 'bad_link') setState('bad_link', t.badLink);
+      break;
+    default:
+      break;
+  }
+}
+
+function endCall() {
+  if (asr) asr.stop();
+  asr = null;
+  audio.stop();
+  setState('ended', t.ended);
+}
+
+function connect() {
+  const url = new URL('/api/v1/softphone/ws', location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('token', token);
+  ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  ws.onmessage = (event) => {
+    if (typeof event.data === 'string') {
+      try {
+        onControl(JSON.parse(event.data));
+      } catch {
+        stats.errors.push({ code: 'bad_json_from_server' });
+      }
+    } else onAgentAudio(event.data);
+  };
+  ws.onclose = () => {
+    ws = null;
+    if (state === 'ended' || state === 'bad_link') return;
+    if (state === 'in_call') return endCall();
+    audio.stopRinging();
+    setState('connecting', t.reconnecting);
+    setTimeout(connect, reconnectMs);
+    reconnectMs = Math.min(reconnectMs * 2, 30000);
+  };
+}
+
+// A small scripting surface for automated checks and accessibility tools.
+window.aizuchiSoftphone = {
+  get state() {
+    return state;
+  },
+  stats: () => JSON.parse(JSON.stringify(stats)),
+  /** Plays keypad tones into the microphone path, so they reach the server in-band as audio. */
+  keysInBand: (keys, options) => audio.keysInBand(keys, options),
+};
+
+setState('connecting', t.connecting);
+connect();

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { type Lang, isLang } from '../../domain/lang';
+import type { Logger } from '../../observability/logger';
+import type { Database } from '../../store/schema';
+import type { SoftphoneCallPort } from '../../telephony/softphone/softphone-calls';
+import { createSoftphoneChannel } from '../../telephony/softphone/softphone-channel';
+import type { SoftphoneHub } from '../../telephony/softphone/softphone-hub';
+import { type SoftphoneSessionStarter, openSoftphoneLine } from '../../telephony/softphone/softphone-line';
+import type { SoftphoneLinks } from '../../telephony/softphone/softphone-links';
+import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
+import { softphoneInvalidPage, softphonePage } from '../pages/softphone/softphone-page';
+
+export interface SoftphonePluginDeps {
+  db: Kysely<Database>;
+  links: SoftphoneLinks;
+  calls: SoftphoneCallPort;
+  hub: SoftphoneHub;
+  startSession: SoftphoneSessionStarter;
+  ringTimeoutMs?: number;
+  pollIntervalMs?: number;
+  logger?: Logger;
+  /** Where the browser files live; defaults to src/web/client/softphone. */
+  clientDir?: string;
+}
+
+export const SOFTPHONE_ASSETS = '/softphone/assets/';
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/** Loaded once at start: the set of files is fixed, so no request can reach any other path. */
+function loadAssets(dir: string): Map<string, { body: string; type: string }> {
+  const assets = new Map<string, { body: string; type: string }>();
+  for (const name of fs.readdirSync(dir)) {
+    const type = CONTENT_TYPES[path.extname(name)];
+    if (type) assets.set(name, { body: fs.readFileSync(path.join(dir, name), 'utf8'), type });
+  }
+  return assets;
+}
+
+function pickLang(value: string): Lang {
+  return isLang(value) ? value : 'ja';
+}
+
+function tokenFrom(req: FastifyRequest): string {
+  const q = (req.query ?? {}) as Record<string, unknown>;
+  return typeof q.token === 'string' ? q.token : '';
+}
+
+/**
+ * The browser softphone: the page a request mail links to (`/call/<token>`), its static scripts
+ * (AudioWorklet processors must be separate module files), and the WebSocket that carries rings,
+ * control JSON and 20 ms PCM frames.
+ */
+export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
+  const clientDir = deps.clientDir ?? fileURLToPath(new URL('../client/softphone/', import.meta.url));
+  const assets = loadAssets(clientDir);
+  const ringTimeoutMs = deps.ringTimeoutMs ?? 45_000;
+  const pollIntervalMs = deps.pollIntervalMs ?? 1000;
+  const log = deps.logger?.child({ component: 'softphone' });
+
+  return async (app) => {
+    app.get(`${SOFTPHONE_ASSETS}:name`, async (req, reply) => {
+      const asset = assets.get((req.params as { name: string }).name);
+      if (!asset) return reply.code(404).send({ error: 'not_found' });
+      return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+    });
+
+    app.get('/call/:token', async (req, reply) => {
+      const { token } = req.params as { token: string };
+      // The token is in this page's URL: never pass it on as a referrer, never cache the page.
+      reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').type('text/html; charset=utf-8');
+      const target = await deps.links.resolve(deps.db, token);
+      if (!target) {
+        const q = (req.query ?? {}) as Record<string, unknown>;
+        return reply.code(404).send(softphoneInvalidPage(isLang(q.lang) ? q.lang : 'ja'));
+      }
+      return reply.send(softphonePage({ lang: pickLang(target.lang), token, assetBase: SOFTPHONE_ASSETS }));
+    });
+
+    app.get('/api/v1/softphone/ws', { websocket: true }, (ws, req) => {
+      const socket = wsSoftphoneSocket(ws);
+      let gone = false;
+      socket.onClose(() => {
+        gone = true;
+      });
+      void deps.links.resolve(deps.db, tokenFrom(req)).then(
+        (target) => {
+          if (gone) return;
+          if (!target) {
+            socket.send(JSON.stringify({ type: 'error', code: 'bad_link', message: 'this call link is not valid or has expired' }));
+            socket.close(4404, 'bad_link');
+            return;
+          }
+          const channel = createSoftphoneChannel(socket, { logger: deps.logger });
+          channel.sendControl({ type: 'hello', lang: target.lang, caseState: target.caseState, ringTimeoutMs });
+          const line = openSoftphoneLine({
+            caseId: target.caseId,
+            channel,
+            calls: deps.calls,
+            startSession: deps.startSession,
+            ringTimeoutMs,
+            pollIntervalMs,
+            logger: deps.logger,
+          });
+          deps.hub.add(line);
+          channel.onClose(() => deps.hub.remove(line));
+        },
+        (err: unknown) => {
+          log?.error({ err }, 'softphone link lookup failed');
+          socket.close(1011, 'server_error');
+        },
+      );
+    });
+  };
+}
