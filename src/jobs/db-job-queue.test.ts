@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FreshStore, openFreshStore } from '../../test/jobs/fresh-store';
+import { systemClock } from '../domain/clock';
 import { createLogger } from '../observability/logger';
 import { writeTransaction } from '../store/write-transaction';
 import { createDbJobQueue, type DbJobQueueOptions } from './db-job-queue';
@@ -285,6 +286,63 @@ for (const target of targets) {
       expect(counts.running).toBe(0);
       expect(finished.length).toBe(counts.done);
       expect(counts.done + counts.queued).toBe(6);
+    });
+
+    it('renews the lease while a long job runs, so no other worker takes it', async () => {
+      const owner = make({ workerId: 'owner', clock: systemClock, leaseMs: 150 });
+      const other = make({ workerId: 'other', clock: systemClock, leaseMs: 150 });
+      let otherRan = false;
+      owner.worker.register('long', () => new Promise((r) => setTimeout(r, 600)));
+      other.worker.register('long', async () => void (otherRan = true));
+      const id = await owner.queue.enqueue('long', {});
+      const run = owner.worker.runDue();
+      for (let i = 0; i < 10; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        await other.worker.runDue();
+      }
+      await run;
+      expect(otherRan).toBe(false);
+      expect(await jobRow(id)).toMatchObject({ state: 'done', attempts: 1, locked_by: null });
+    });
+
+    it('aborts the handler signal when the lease is lost', async () => {
+      const q = make({ workerId: 'owner', clock: systemClock, leaseMs: 90 });
+      let reason: unknown;
+      q.worker.register('watch', (_p, ctx) =>
+        new Promise<void>((resolve) => {
+          ctx.signal.addEventListener('abort', () => {
+            reason = ctx.signal.reason;
+            resolve();
+          });
+        }),
+      );
+      const id = await q.queue.enqueue('watch', {});
+      const run = q.worker.runDue();
+      await new Promise((r) => setTimeout(r, 20));
+      await fresh.store.db.updateTable('jobs').set({ locked_by: 'thief' }).where('id', '=', id).execute();
+      await run;
+      expect(reason).toBeInstanceOf(LeaseLostError);
+      expect(await jobRow(id)).toMatchObject({ state: 'running', locked_by: 'thief' });
+    });
+
+    it('stop({ abortAfterMs }) signals jobs that outlast the grace period', async () => {
+      const q = make({ clock: systemClock, pollIntervalMs: 10 });
+      const started = deferred();
+      let aborted = false;
+      q.worker.register('stuck', (_p, ctx) =>
+        new Promise<void>((resolve) => {
+          started.resolve();
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true;
+            resolve();
+          });
+        }),
+      );
+      await q.queue.enqueue('stuck', {});
+      q.worker.start();
+      await started.promise;
+      await q.worker.stop({ abortAfterMs: 30 });
+      expect(aborted).toBe(true);
     });
 
     it('rejects bad enqueue input with typed errors', async () => {

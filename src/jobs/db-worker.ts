@@ -59,11 +59,13 @@ export function createDbWorker(o: DbWorkerOptions): JobWorker {
     const handler = handlers.get(job.kind);
     const lease: Lease = { jobId: job.id, workerId: o.workerId, attempt: job.attempts };
     let completed = false;
+    // Set while the done mark is being committed: a renewal that then finds the job done is not a lost lease.
+    let finishing = false;
     const renewEveryMs = Math.max(10, Math.floor(o.leaseMs / 3));
     const renewTimer = setInterval(() => {
       renewLease(o.store.db, lease, o.clock.now(), o.leaseMs).then(
         (ours) => {
-          if (!ours && !completed) abort.abort(new LeaseLostError(job.id));
+          if (!ours && !finishing && !completed) abort.abort(new LeaseLostError(job.id));
         },
         (err: unknown) => log.warn({ jobId: job.id, errorName: (err as Error)?.name }, 'job lease renewal failed'),
       );
@@ -74,14 +76,19 @@ export function createDbWorker(o: DbWorkerOptions): JobWorker {
       attempt: job.attempts,
       signal: abort.signal,
       complete: async (effects) => {
-        if (completed) throw new Error(`job ${job.id}: complete() called twice`);
-        const result = await writeTransaction(o.store, async (trx) => {
-          // Taking the job first fences out a worker that reclaimed it; the effects then commit with it.
-          if (!(await markDone(trx, lease, o.clock.now()))) throw new LeaseLostError(job.id);
-          return effects(trx);
-        });
-        completed = true;
-        return result;
+        if (completed || finishing) throw new Error(`job ${job.id}: complete() called twice`);
+        finishing = true;
+        try {
+          const result = await writeTransaction(o.store, async (trx) => {
+            // Taking the job first fences out a worker that reclaimed it; the effects then commit with it.
+            if (!(await markDone(trx, lease, o.clock.now()))) throw new LeaseLostError(job.id);
+            return effects(trx);
+          });
+          completed = true;
+          return result;
+        } finally {
+          finishing = false;
+        }
       },
     };
 
@@ -89,6 +96,7 @@ export function createDbWorker(o: DbWorkerOptions): JobWorker {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
       await handler(JSON.parse(job.payload) as unknown, ctx);
       if (!completed) {
+        finishing = true;
         await writeTransaction(o.store, async (trx) => {
           if (!(await markDone(trx, lease, o.clock.now()))) throw new LeaseLostError(job.id);
         });

@@ -2,6 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 
 /**
+ * Delivery guarantees. A job runs at least once until it is done or dead; a killed or stalled worker's
+ * job is retried once its lease lapses. Database effects written through `ctx.complete(trx => …)`
+ * commit in the same transaction as the done mark, so they happen exactly once. Effects outside the
+ * database (sending mail, placing a call) cannot join that transaction and are at-least-once: derive
+ * a deterministic key from the job (e.g. Message-ID `<job-${jobId}@…>`) so the receiver can drop
+ * repeats — the built-in mail catcher dedupes by Message-ID.
+ *
  * The job queue as the rest of aizuchi sees it. Nothing here names the jobs table or a driver, so
  * the embedded implementation (db-job-queue.ts) can be swapped for pg-boss or graphile-worker. The
  * only database type is the store's own transaction handle, which callers already hold.
