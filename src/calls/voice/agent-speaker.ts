@@ -106,12 +106,9 @@ export class AgentSpeaker {
       return { frame: { samples: this.silence, sampleRateHz: this.options.sampleRateHz }, events: [], audible: false };
     }
     this.held = false;
-    const before = this.queue.queuedIds[0];
     const { frame, events } = this.queue.tick();
     for (const e of events) if (e.type !== 'started') this.forget(e.id);
-    // Audible when an item with audio was at the head (started this tick or earlier) and produced samples.
-    const audible = before !== undefined && (events.some((e) => e.type === 'started') || this.playingHead(before)) && hasSignal(frame.samples);
-    return { frame, events, audible };
+    return { frame, events, audible: hasSignal(frame.samples) };
   }
 
   /** Resolves when every synthesis started so far has delivered its audio (tests, benchmark). */
@@ -123,10 +120,6 @@ export class AgentSpeaker {
     this.closed = true;
     for (const id of [...this.items.keys()]) this.forget(id);
     this.queue.clear(Number.POSITIVE_INFINITY);
-  }
-
-  private playingHead(id: string): boolean {
-    return this.items.has(id) || this.queue.queuedIds[0] !== id;
   }
 
   private track(work: Promise<void>): void {

@@ -30,8 +30,8 @@ export function createIntervalFrameClock(options: IntervalFrameClockOptions = {}
     timer = undefined;
     let behind = 0;
     while (now() >= nextAt && subscribers.size > 0) {
-      const lateMs = now() - nextAt;
-      for (const fn of [...subscribers]) fn(lateMs);
+      // Lateness per subscriber: a busy tick makes the last calls in the list later than the first.
+      for (const fn of [...subscribers]) fn(now() - nextAt);
       nextAt += FRAME_MS;
       if (++behind >= maxCatchUp) {
         nextAt = Math.max(nextAt, now());

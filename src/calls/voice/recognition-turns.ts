@@ -22,7 +22,9 @@ export class RecognitionTurns {
   private stream: RecognizerStream | null = null;
   private abort: AbortController | null = null;
   private failedWith: RecognizerError | null = null;
-  private readonly pending = new Set<Promise<void>>();
+  private current: Promise<void> | null = null;
+  /** Turns that ended and are still delivering their last hypotheses. */
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(private readonly options: RecognitionTurnsOptions) {}
 
@@ -57,16 +59,21 @@ export class RecognitionTurns {
     }
     this.stream = stream;
     this.abort = abort;
-    const done = this.consume(stream).finally(() => this.pending.delete(done));
-    this.pending.add(done);
+    this.current = this.consume(stream);
     for (const frame of this.preRoll.splice(0)) this.write(frame);
   }
 
   /** End of the caller's turn: the engine delivers its last hypotheses. */
   finish(): void {
     const stream = this.stream;
+    const done = this.current;
     this.stream = null;
     this.abort = null;
+    this.current = null;
+    if (done) {
+      const tracked = done.finally(() => this.finishing.delete(tracked));
+      this.finishing.add(tracked);
+    }
     stream?.end();
   }
 
@@ -75,12 +82,13 @@ export class RecognitionTurns {
     this.abort?.abort();
     this.stream = null;
     this.abort = null;
+    this.current = null;
     this.preRoll.length = 0;
   }
 
-  /** Resolves when every started turn has delivered its results. */
+  /** Resolves when every ended turn has delivered its results (the open turn keeps going). */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
   }
 
   private write(frame: AudioFrame): void {

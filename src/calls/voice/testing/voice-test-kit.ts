@@ -1,0 +1,91 @@
+import type { AgentEvent } from '../../../agent';
+import type { Lang } from '../../../domain/lang';
+import type { AudioFrame } from '../../../media/frame';
+import { resampleAll } from '../../../media/resampler';
+import { speakEnglish, speakJapanese } from '../../../media/testing/speech';
+import type { SileroVadModel } from '../../../media/vad/silero-vad';
+import type { Recognizer } from '../../../speech/recognizer';
+import { createBackchannelClips } from '../../../speech/synthesis/backchannel-clips';
+import { createSynthesizer } from '../../../speech/synthesis/engine-registry';
+import type { Synthesizer } from '../../../speech/synthesizer';
+import type { CallRecorder } from '../../recording/call-recorder';
+import { VoiceBridge, type VoiceNotice, type VoiceTuning } from '../voice-bridge';
+import { InMemoryAudioChannel } from './in-memory-channel';
+import { ManualFrameClock } from './manual-frame-clock';
+
+/** Real speech (espeak-ng / open_jtalk) at `rateHz`, trimmed of the engines' own leading/trailing silence. */
+export async function realSpeech(dir: string, name: string, text: string, lang: Lang, rateHz: number): Promise<Int16Array> {
+  const wav = lang === 'ja' ? await speakJapanese(dir, name, text) : await speakEnglish(dir, name, text);
+  const samples = resampleAll(wav.channels[0] ?? new Int16Array(0), wav.sampleRateHz, rateHz);
+  const loud = (s: number) => Math.abs(s) > 300;
+  const first = samples.findIndex(loud);
+  let last = samples.length - 1;
+  while (last > first && !loud(samples[last] ?? 0)) last--;
+  return samples.slice(Math.max(0, first), last + 1);
+}
+
+export interface BridgeRig {
+  bridge: VoiceBridge;
+  channel: InMemoryAudioChannel;
+  clock: ManualFrameClock;
+  events: AgentEvent[];
+  notices: VoiceNotice[];
+  keypadOnly: { value: boolean };
+  /** Delivers caller frames one per tick, waiting for VAD/DTMF/recognizers after each, then ticks. */
+  play(frames: readonly AudioFrame[], onTick?: (index: number) => void): Promise<void>;
+  /** Caller silence for `ms`. */
+  silence(ms: number): Promise<void>;
+}
+
+export function createBridgeRig(opts: {
+  vad: SileroVadModel;
+  recognizer?: Recognizer | null;
+  synthesizer?: Synthesizer;
+  lang?: Lang;
+  channelRateHz?: number;
+  recorder?: CallRecorder | null;
+  tuning?: Partial<VoiceTuning>;
+}): BridgeRig {
+  const lang = opts.lang ?? 'ja';
+  const synthesizer = opts.synthesizer ?? createSynthesizer();
+  const channel = new InMemoryAudioChannel({ sampleRateHz: opts.channelRateHz ?? 8000 });
+  const clock = new ManualFrameClock();
+  const events: AgentEvent[] = [];
+  const notices: VoiceNotice[] = [];
+  const keypadOnly = { value: false };
+  const bridge = new VoiceBridge({
+    channel,
+    lang,
+    media: { synthesizer, backchannels: createBackchannelClips(synthesizer), vad: opts.vad, recognizer: opts.recognizer ?? null },
+    clock,
+    recorder: opts.recorder ?? null,
+    onEvent: (e) => events.push(e),
+    onNotice: (n) => notices.push(n),
+    onKeypadOnly: () => (keypadOnly.value = true),
+    ...(opts.tuning ? { tuning: opts.tuning } : {}),
+  });
+  bridge.start();
+  const play = async (frames: readonly AudioFrame[], onTick?: (index: number) => void): Promise<void> => {
+    for (let i = 0; i < frames.length; i++) {
+      channel.receiveFrame(frames[i] as AudioFrame);
+      await bridge.idle();
+      clock.tick();
+      onTick?.(i);
+    }
+  };
+  return {
+    bridge,
+    channel,
+    clock,
+    events,
+    notices,
+    keypadOnly,
+    play,
+    silence: (ms) => play(Array.from({ length: Math.round(ms / 20) }, () => channel.silenceFrame())),
+  };
+}
+
+/** True when any sample of the frame is not zero. */
+export function audible(frame: AudioFrame | undefined): boolean {
+  return frame !== undefined && frame.samples.some((s) => s !== 0);
+}

@@ -1,0 +1,414 @@
+import type { AgentAction, AgentEvent, Endpointing, ListenExpecting } from '../../agent';
+import { readDigits } from '../../agent/understanding/digits';
+import type { Lang } from '../../domain/lang';
+import { DtmfDetector } from '../../media/dtmf/detector';
+import type { AudioFrame } from '../../media/frame';
+import { Reframer } from '../../media/reframer';
+import { StreamingResampler } from '../../media/resampler';
+import { Endpointer } from '../../media/vad/endpointer';
+import type { VoiceActivityDetector } from '../../media/vad/voice-activity-detector';
+import type { Hypothesis, Recognizer, RecognizerError } from '../../speech/recognizer';
+import type { BackchannelClips } from '../../speech/synthesis/backchannel-clips';
+import type { Synthesizer } from '../../speech/synthesizer';
+import type { AudioChannel } from '../../telephony/audio-channel';
+import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
+import { isShortAcknowledgement } from './acknowledgements';
+import { AgentSpeaker } from './agent-speaker';
+import { BargeInDetector, type BargeInConfig, type BargeInDecision, type Interruption } from './barge-in';
+import type { FrameClock } from './frame-clock';
+import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
+import { RecognitionTurns } from './recognition-turns';
+
+/** The media chain runs at 16 kHz inside: VAD, recognizers and recordings all want it. */
+export const INTERNAL_RATE_HZ = 16000;
+
+/** Process-wide engines shared by every call (one ONNX session, one synthesis cache). */
+export interface VoiceMedia {
+  readonly synthesizer: Synthesizer;
+  readonly backchannels: BackchannelClips;
+  readonly vad: { createDetector(): VoiceActivityDetector };
+  /** null: AIZUCHI_RECOGNIZER=none — keypad, typed text and browser speech recognition only. */
+  readonly recognizer: Recognizer | null;
+}
+
+export interface VoiceTuning {
+  /** Silence that ends a caller turn, per the agent's `listen.endpointing`. */
+  readonly silenceMs: Record<Endpointing, number>;
+  readonly bargeIn: Partial<BargeInConfig>;
+  /** Digits in a complete code: once heard, the turn is committed without waiting for silence. */
+  readonly codeLength: number;
+  readonly preRollMs: number;
+  /** After the agent's hangup, at most this long to let the goodbye play out. */
+  readonly hangupDrainMaxMs: number;
+}
+
+export const DEFAULT_VOICE_TUNING: VoiceTuning = {
+  silenceMs: { normal: 700, spelling: 1200, digits: 1500 },
+  bargeIn: {},
+  codeLength: 8,
+  preRollMs: 300,
+  hangupDrainMaxMs: 30_000,
+};
+
+/** Things the call session records or reacts to; none carries caller speech. */
+export type VoiceNotice =
+  | { readonly type: 'recognizer_failed'; readonly code: string; readonly retryable: boolean }
+  | { readonly type: 'synthesis_failed'; readonly error: string }
+  | { readonly type: 'vad_failed' }
+  | { readonly type: 'barge_in'; readonly cause: Interruption['cause']; readonly dropped: number }
+  | { readonly type: 'recording_finished'; readonly result: RecordingResult }
+  | { readonly type: 'recording_failed'; readonly error: string };
+
+export interface VoiceBridgeOptions {
+  readonly channel: AudioChannel;
+  readonly lang: Lang;
+  readonly media: VoiceMedia;
+  readonly clock: FrameClock;
+  /** Null when the call is not recorded at all. */
+  readonly recorder?: CallRecorder | null;
+  /** Caller events for the agent, in order. */
+  readonly onEvent: (event: AgentEvent) => void;
+  readonly onNotice?: (notice: VoiceNotice) => void;
+  /** Speech recognition is gone for this call: switch the agent to keypad-only codes. */
+  readonly onKeypadOnly?: () => void;
+  readonly tuning?: Partial<VoiceTuning>;
+}
+
+export interface VoiceBridgeStats {
+  framesIn: number;
+  framesOut: number;
+  ticks: number;
+  /** Worst inbound backlog seen (frames waiting for VAD). */
+  maxBacklogFrames: number;
+  lateTicksOver20Ms: number;
+  /** Per-tick lateness samples (ms), only when `collectLateness` is set. */
+  lateness: number[] | null;
+}
+
+/**
+ * The media chain of one voice call. Inbound: channel frames → 16 kHz → DTMF (Goertzel) + Silero VAD
+ * → endpointer (hold per the agent's listen step) → one recognizer stream per caller turn →
+ * `utterance` events; keypad and typed text become events too. Outbound: agent `say` → synthesizer →
+ * playout queue (16 kHz) → the 20 ms clock → channel rate → channel.sendFrame, with barge-in and
+ * captions. Each tick also writes one stereo frame to the recording.
+ */
+export class VoiceBridge {
+  readonly stats: VoiceBridgeStats = { framesIn: 0, framesOut: 0, ticks: 0, maxBacklogFrames: 0, lateTicksOver20Ms: 0, lateness: null };
+  private readonly tuning: VoiceTuning;
+  private readonly channel: AudioChannel;
+  private readonly speaker: AgentSpeaker;
+  private readonly vad: VoiceActivityDetector;
+  private readonly endpointer: Endpointer;
+  private readonly dtmf = new DtmfDetector();
+  private readonly bargeIn: BargeInDetector;
+  private readonly turns: RecognitionTurns | null;
+  private readonly toInternal: StreamingResampler | null;
+  private readonly toChannel: StreamingResampler | null;
+  private readonly outFramer: Reframer;
+  private readonly callerLane: Int16Array[] = [];
+  private inbound: Promise<void> = Promise.resolve();
+  private backlog = 0;
+  private unsubscribe: (() => void) | null = null;
+  private started = false;
+  private closed = false;
+  private closing: Promise<RecordingResult | null> | null = null;
+  private hangupAfterMs: number | null = null;
+  private keyBargedIn = false;
+  private outOfBandDtmf = false;
+  private vadFailed = false;
+  private endpointing: Endpointing = 'normal';
+  private expecting: ListenExpecting = 'free';
+  private digitsThisListen = 0;
+  private recordingResult: Promise<RecordingResult | null> | null = null;
+
+  constructor(private readonly options: VoiceBridgeOptions) {
+    this.tuning = { ...DEFAULT_VOICE_TUNING, ...options.tuning };
+    this.channel = options.channel;
+    const rate = this.channel.sampleRateHz;
+    this.toInternal = rate === INTERNAL_RATE_HZ ? null : new StreamingResampler(rate, INTERNAL_RATE_HZ);
+    this.toChannel = rate === INTERNAL_RATE_HZ ? null : new StreamingResampler(INTERNAL_RATE_HZ, rate);
+    this.outFramer = new Reframer(rate);
+    this.speaker = new AgentSpeaker({
+      lang: options.lang,
+      synthesizer: options.media.synthesizer,
+      backchannels: options.media.backchannels,
+      sampleRateHz: INTERNAL_RATE_HZ,
+      onSynthesisError: (error) => this.notice({ type: 'synthesis_failed', error: error.name }),
+    });
+    this.vad = options.media.vad.createDetector();
+    this.endpointer = new Endpointer({ silenceMs: this.tuning.silenceMs.normal });
+    this.bargeIn = new BargeInDetector(this.tuning.bargeIn);
+    const recognizer = options.media.recognizer;
+    this.turns = recognizer
+      ? new RecognitionTurns({
+          recognizer,
+          lang: options.lang,
+          sampleRateHz: INTERNAL_RATE_HZ,
+          preRollFrames: Math.ceil(this.tuning.preRollMs / 20),
+          onHypothesis: (h) => this.onHypothesis(h),
+          onFailure: (error) => this.onRecognizerFailure(error),
+        })
+      : null;
+  }
+
+  /** Starts listening to the channel and sending on the clock. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.channel.onFrame((frame) => this.onChannelFrame(frame));
+    this.channel.onDtmf((digits) => {
+      this.outOfBandDtmf = true;
+      this.onDigits(digits);
+    });
+    this.channel.onText((text, source, isFinal) => this.onText(text, source, isFinal));
+    this.channel.onClose((reason) => void this.close(reason));
+    this.unsubscribe = this.options.clock.subscribe((lateMs) => this.onTick(lateMs));
+  }
+
+  /** Agent actions that concern audio; the rest (transcript, end, escalate) belong to the session. */
+  apply(action: AgentAction): void {
+    if (this.closed) return;
+    switch (action.type) {
+      case 'say': {
+        this.speaker.interrupt({ cause: 'agent-turn' });
+        this.speaker.say(action.text, { interruptible: action.interruptible, ...(action.rate ? { rate: action.rate } : {}) });
+        return;
+      }
+      case 'backchannel':
+        this.speaker.backchannel(action.text);
+        return;
+      case 'listen':
+        this.endpointing = action.endpointing ?? 'normal';
+        this.expecting = action.expecting;
+        this.digitsThisListen = 0;
+        this.endpointer.configure({ silenceMs: this.tuning.silenceMs[this.endpointing] });
+        return;
+      case 'pause_recording':
+        this.options.recorder?.pause();
+        return;
+      case 'resume_recording':
+        this.options.recorder?.resume();
+        return;
+      case 'stop_recording':
+        void this.finishRecording(true);
+        return;
+      case 'hangup':
+        this.hangupAfterMs ??= this.stats.ticks * 20 + this.tuning.hangupDrainMaxMs;
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** What the caller is expected to say next (for recognizer hints and tests). */
+  get listening(): { expecting: ListenExpecting; endpointing: Endpointing } {
+    return { expecting: this.expecting, endpointing: this.endpointing };
+  }
+
+  get speakerHolding(): boolean {
+    return this.speaker.holding;
+  }
+
+  /** Resolves once every frame received so far went through VAD/DTMF and recognizers delivered. */
+  async idle(): Promise<void> {
+    let seen: Promise<void> | null = null;
+    while (seen !== this.inbound) {
+      seen = this.inbound;
+      await seen;
+      await this.turns?.settled();
+      // Let hypotheses already pushed by an engine reach us (they travel through promise callbacks).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Resolves once every synthesis started so far has produced its audio (tests, benchmark). */
+  synthesized(): Promise<void> {
+    return this.speaker.synthesized();
+  }
+
+  /** Idempotent. Stops the clock, the engines and the recording; resolves with the recording's fate. */
+  close(reason = 'closed'): Promise<RecordingResult | null> {
+    this.closing ??= this.shutdown(reason);
+    return this.closing;
+  }
+
+  // ---- inbound ----
+
+  private onChannelFrame(frame: AudioFrame): void {
+    if (this.closed) return;
+    this.stats.framesIn++;
+    const internal: AudioFrame = this.toInternal
+      ? { samples: this.toInternal.process(frame.samples), sampleRateHz: INTERNAL_RATE_HZ }
+      : frame;
+    if (this.options.recorder) {
+      this.callerLane.push(internal.samples);
+      // The caller's clock may run a little fast: never let the recording fall more than 200 ms behind.
+      if (this.callerLane.length > 10) this.callerLane.shift();
+    }
+    this.backlog++;
+    if (this.backlog > this.stats.maxBacklogFrames) this.stats.maxBacklogFrames = this.backlog;
+    this.inbound = this.inbound.then(() => this.processFrame(frame, internal));
+  }
+
+  private async processFrame(frame: AudioFrame, internal: AudioFrame): Promise<void> {
+    this.backlog--;
+    if (this.closed) return;
+    const keys = this.dtmf.process(frame);
+    const keyHeld = this.dtmf.activeDigit !== null;
+    if (keyHeld && !this.keyBargedIn && !this.outOfBandDtmf) {
+      this.keyBargedIn = true;
+      this.interrupt('keypad');
+    }
+    if (!keyHeld) this.keyBargedIn = false;
+    if (!this.outOfBandDtmf) for (const key of keys) this.onDigits(key.digit);
+
+    let probability = 0;
+    if (!this.vadFailed) {
+      try {
+        probability = await this.vad.process(internal);
+      } catch {
+        this.vadFailed = true; // keypad and text still work; the session hears about it once
+        this.notice({ type: 'vad_failed' });
+      }
+    }
+    if (this.closed) return;
+    if (keyHeld || keys.length > 0) probability = 0; // key tones are not speech
+    this.turns?.push(internal);
+    for (const event of this.endpointer.push(probability)) {
+      if (event.type === 'speechStart') this.turns?.begin();
+      else this.endTurn();
+    }
+    this.applyBargeIn(this.bargeIn.onFrame(probability, this.speaker.interruptiblePlaying), 'caller-speech');
+  }
+
+  private endTurn(): void {
+    this.turns?.finish();
+  }
+
+  private onDigits(digits: string): void {
+    if (this.closed || digits === '') return;
+    this.interrupt('keypad');
+    if (digits.includes('#')) this.commitTurn();
+    this.options.onEvent({ type: 'dtmf', digits });
+  }
+
+  /** The caller is done (code complete, '#'): end the turn now instead of waiting for silence. */
+  private commitTurn(): void {
+    for (const event of this.endpointer.commitNow()) if (event.type === 'speechEnd') this.endTurn();
+  }
+
+  private onHypothesis(h: Hypothesis): void {
+    if (this.closed) return;
+    const text = h.text.trim();
+    if (text === '') return;
+    const ack = isShortAcknowledgement(text, this.options.lang);
+    this.applyBargeIn(this.bargeIn.onWords(ack, this.speaker.interruptiblePlaying), 'caller-words');
+    this.channel.sendCaption({ speaker: 'caller', text, final: h.isFinal });
+    if (this.endpointing === 'digits') {
+      const digits = readDigits([text], this.options.lang, this.tuning.codeLength).digits.length;
+      if (h.isFinal) this.digitsThisListen += digits;
+      if (this.digitsThisListen + (h.isFinal ? 0 : digits) >= this.tuning.codeLength && this.turns?.inTurn) this.commitTurn();
+    }
+    this.options.onEvent({
+      type: 'utterance',
+      text,
+      isFinal: h.isFinal,
+      ...(h.confidence === undefined ? {} : { confidence: h.confidence }),
+    });
+  }
+
+  private onText(text: string, source: 'typed' | 'browser-asr', isFinal: boolean): void {
+    if (this.closed) return;
+    const trimmed = text.trim();
+    if (trimmed === '') return;
+    // A working server recognizer hears the same words; the browser's would arrive twice.
+    if (source === 'browser-asr' && this.turns && !this.turns.failed) return;
+    const ack = isShortAcknowledgement(trimmed, this.options.lang);
+    this.applyBargeIn(this.bargeIn.onWords(ack, this.speaker.interruptiblePlaying), 'caller-words');
+    if (source === 'browser-asr') this.channel.sendCaption({ speaker: 'caller', text: trimmed, final: isFinal });
+    this.options.onEvent({ type: 'utterance', text: trimmed, isFinal: source === 'typed' ? true : isFinal });
+  }
+
+  private onRecognizerFailure(error: RecognizerError): void {
+    if (this.closed) return;
+    this.notice({ type: 'recognizer_failed', code: error.code, retryable: error.retryable });
+    const prompt = KEYPAD_FALLBACK_PROMPT[this.options.lang];
+    this.speaker.say(prompt, { interruptible: false });
+    this.options.onKeypadOnly?.();
+  }
+
+  // ---- barge-in ----
+
+  private applyBargeIn(decision: BargeInDecision, cause: 'caller-speech' | 'caller-words'): void {
+    if (decision === 'hold') this.speaker.hold();
+    else if (decision === 'resume') this.speaker.resume();
+    else if (decision === 'interrupt') this.interrupt(cause);
+  }
+
+  private interrupt(cause: 'caller-speech' | 'caller-words' | 'keypad'): void {
+    const dropped = this.speaker.interrupt({ cause });
+    this.bargeIn.playbackStopped();
+    if (dropped.length > 0) this.notice({ type: 'barge_in', cause, dropped: dropped.length });
+  }
+
+  // ---- outbound ----
+
+  private onTick(lateMs: number): void {
+    if (this.closed) return;
+    this.stats.ticks++;
+    if (lateMs > 20) this.stats.lateTicksOver20Ms++;
+    this.stats.lateness?.push(lateMs);
+    const tick = this.speaker.tick();
+    for (const event of tick.events) {
+      if (event.type !== 'started') continue;
+      const text = this.speaker.textOf(event.id);
+      if (text) this.channel.sendCaption({ speaker: 'agent', text, final: true });
+    }
+    this.options.recorder?.addTick(this.callerLane.shift() ?? null, tick.frame.samples);
+    const samples = this.toChannel ? this.toChannel.process(tick.frame.samples) : tick.frame.samples;
+    for (const frame of this.outFramer.push(samples)) {
+      this.channel.sendFrame(frame);
+      this.stats.framesOut++;
+    }
+    if (this.hangupAfterMs !== null && (this.speaker.idle || this.stats.ticks * 20 >= this.hangupAfterMs)) {
+      this.channel.close('agent_hangup');
+    }
+  }
+
+  // ---- lifecycle ----
+
+  private finishRecording(declined: boolean): Promise<RecordingResult | null> {
+    this.recordingResult ??= this.runFinishRecording(declined);
+    return this.recordingResult;
+  }
+
+  private async runFinishRecording(declined: boolean): Promise<RecordingResult | null> {
+    const recorder = this.options.recorder;
+    if (!recorder) return null;
+    try {
+      const result = declined ? await recorder.stop() : await recorder.finish();
+      this.notice({ type: 'recording_finished', result });
+      return result;
+    } catch (error) {
+      this.notice({ type: 'recording_failed', error: error instanceof Error ? error.name : 'unknown' });
+      return null;
+    }
+  }
+
+  private async shutdown(reason: string): Promise<RecordingResult | null> {
+    const callerHungUp = this.hangupAfterMs === null && reason !== 'agent_hangup';
+    this.closed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.turns?.close();
+    this.speaker.close();
+    this.channel.close(reason);
+    await this.inbound;
+    if (callerHungUp) this.options.onEvent({ type: 'hangup' });
+    return this.finishRecording(false);
+  }
+
+  private notice(notice: VoiceNotice): void {
+    this.options.onNotice?.(notice);
+  }
+}
