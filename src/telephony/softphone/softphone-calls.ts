@@ -1,89 +1,111 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Outcome, OutcomeDetail } from '../../agent';
+import type { Dialer } from '../../cases/callback-job';
 import type { Clock } from '../../domain/clock';
 import type { Store } from '../../store/connect';
 import type { Database } from '../../store/schema';
 import type { UnansweredOutcome } from './ring-state';
+import type { SoftphoneHub } from './softphone-hub';
 
 /** What a softphone line needs to know about calls placed to its case. */
 export interface SoftphoneCallPort {
-  /** The newest softphone call for this case still waiting to be answered. */
+  /** The call placed to this case that is still waiting to be answered. */
   findOffered(caseId: string): Promise<{ callId: string } | null>;
-  /** pending → active, exactly once: false when another tab took it or it ended. */
+  /** Connects the call (pending → active, case → verifying) exactly once: false when it is gone. */
   claim(callId: string): Promise<boolean>;
-  /** Ends a call nobody answered; the case's retry policy reacts to `outcome`. */
+  /** Ends a call nobody answered; the case's retry policy takes it from there. */
   endUnanswered(callId: string, caseId: string, outcome: UnansweredOutcome): Promise<void>;
 }
 
-export const SOFTPHONE_CHANNEL = 'softphone';
-
 /**
- * Places a softphone call: a pending row that open pages for the case find and ring. Runs inside the
- * dialer's transaction. No token: the per-case mail link identifies the page, the row only says "ring now".
+ * The slice of the call service (src/calls) the softphone uses. Method syntax on purpose: the call
+ * service types its channel names narrowly, and the softphone passes its own.
  */
-export async function placeSoftphoneCall(trx: Kysely<Database>, caseId: string, now: Date, ringWindowMs: number): Promise<string> {
-  const id = randomUUID();
-  await trx
-    .insertInto('calls')
-    .values({
-      id,
-      case_id: caseId,
-      channel: SOFTPHONE_CHANNEL,
-      state: 'pending',
-      token_hash: null,
-      token_expires_at: new Date(now.getTime() + ringWindowMs).toISOString(),
-      started_at: null,
-      ended_at: null,
-      outcome: null,
-      recording_path: null,
-      recording_deleted_at: null,
-      created_at: now.toISOString(),
-    })
-    .execute();
-  return id;
+export interface SoftphoneCallBackend<Connected> {
+  openLink(trx: Kysely<Database>, caseId: string, channel: string): Promise<{ callId: string; url: string }>;
+  connect(token: string): Promise<{ ok: true; connected: Connected } | { ok: false; reason: string }>;
+  finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: null): Promise<void>;
+}
+
+export const SOFTPHONE_CHANNEL = 'softphone';
+/** How long after the dial the open pages look again: the dial's transaction commits in between. */
+const POKE_DELAYS_MS = [50, 300];
+
+interface Offer {
+  callId: string;
+  token: string;
+}
+
+export interface SoftphoneCalls<Connected> {
+  /** Rings the customer's open softphone pages when a callback is due. */
+  dialer: Dialer;
+  port: SoftphoneCallPort;
+  /** The connected call a successful claim produced, for the session to attach to (once). */
+  takeConnected(callId: string): Connected | null;
 }
 
 /**
- * Softphone calls kept in the shared `calls` table, so the dialer (in the job worker's transaction)
- * and the page's line (in the web process) meet through the database and a crash loses nothing.
+ * Softphone calls on the call service. The dialer opens an ordinary single-use call link inside the
+ * dial's transaction and keeps its token in memory for the case's pages; answering spends it
+ * (CallService.connect). The row in `calls` is the truth: a page rings only while it is pending,
+ * and a link lost to a restart expires unused and the stale-call sweep retries the case.
  */
-export function createSoftphoneCalls(deps: {
+export function createSoftphoneCalls<Connected>(deps: {
   store: Pick<Store, 'db'>;
   clock: Clock;
-  /** Called after a call ended unanswered (the case's retry policy); optional. */
-  onUnanswered?: (args: { callId: string; caseId: string; outcome: UnansweredOutcome }) => Promise<void>;
-}): SoftphoneCallPort {
-  const { store, clock } = deps;
+  backend: SoftphoneCallBackend<Connected>;
+  hub: SoftphoneHub;
+  setTimer?: (ms: number, callback: () => void) => void;
+}): SoftphoneCalls<Connected> {
+  const { store, clock, backend, hub } = deps;
+  const setTimer = deps.setTimer ?? ((ms, cb) => void setTimeout(cb, ms).unref());
+  const offers = new Map<string, Offer>(); // by case id
+  const connected = new Map<string, Connected>(); // by call id
+
+  const offerByCall = (callId: string): [string, Offer] | undefined => [...offers].find(([, o]) => o.callId === callId);
+
   return {
-    async findOffered(caseId) {
-      const row = await store.db
-        .selectFrom('calls')
-        .select('id')
-        .where('case_id', '=', caseId)
-        .where('channel', '=', SOFTPHONE_CHANNEL)
-        .where('state', '=', 'pending')
-        .where('token_expires_at', '>', clock.now().toISOString())
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
-      return row ? { callId: row.id } : null;
+    dialer: {
+      async dial(trx, caseId) {
+        const { callId, url } = await backend.openLink(trx, caseId, SOFTPHONE_CHANNEL);
+        const token = new URL(url).searchParams.get('token');
+        if (!token) throw new Error('call link without a token');
+        offers.set(caseId, { callId, token });
+        for (const ms of POKE_DELAYS_MS) setTimer(ms, () => hub.poke(caseId));
+      },
     },
-    async claim(callId) {
-      const res = await store.db
-        .updateTable('calls')
-        .set({ state: 'active', started_at: clock.now().toISOString() })
-        .where('id', '=', callId)
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
+    port: {
+      async findOffered(caseId) {
+        const offer = offers.get(caseId);
+        if (!offer) return null;
+        const row = await store.db.selectFrom('calls').select(['state', 'token_expires_at']).where('id', '=', offer.callId).executeTakeFirst();
+        // Not visible yet: the dial's transaction has not committed (or rolled back; then the offer stays inert).
+        if (!row) return null;
+        if (row.state !== 'pending' || !row.token_expires_at || new Date(row.token_expires_at) <= clock.now()) {
+          offers.delete(caseId);
+          return null;
+        }
+        return { callId: offer.callId };
+      },
+      async claim(callId) {
+        const entry = offerByCall(callId);
+        if (!entry) return false;
+        offers.delete(entry[0]);
+        const result = await backend.connect(entry[1].token);
+        if (!result.ok) return false;
+        connected.set(callId, result.connected);
+        return true;
+      },
+      async endUnanswered(callId, caseId) {
+        if (offers.get(caseId)?.callId === callId) offers.delete(caseId);
+        // The agent's outcome vocabulary has no "declined"/"no answer": nobody spoke, so abandoned (retried).
+        await backend.finish(callId, 'abandoned', null, null);
+      },
     },
-    async endUnanswered(callId, caseId, outcome) {
-      const res = await store.db
-        .updateTable('calls')
-        .set({ state: 'ended', ended_at: clock.now().toISOString(), outcome })
-        .where('id', '=', callId)
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 1) await deps.onUnanswered?.({ callId, caseId, outcome });
+    takeConnected(callId) {
+      const c = connected.get(callId) ?? null;
+      connected.delete(callId);
+      return c;
     },
   };
 }

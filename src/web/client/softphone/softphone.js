@@ -137,7 +137,10 @@ function syncAsr() {
   if (want && !asr) {
     asr = new BrowserAsr(
       lang,
-      (text, isFinal) => send({ type: 'asr', text, isFinal }),
+      (text, isFinal) => {
+        send({ type: 'asr', text, isFinal });
+        addCaption('caller', text, isFinal);
+      },
       () => {
         asr = null;
         asrToggle.checked = false;
@@ -195,6 +198,9 @@ function onControl(message) {
       break;
     case 'caption':
       addCaption(message.speaker === 'agent' ? 'agent' : 'caller', String(message.text ?? ''), message.final !== false);
+      break;
+    case 'outcome':
+      stats.outcome = message.outcome;
       break;
     case 'clear':
       audio.clearPlayback();

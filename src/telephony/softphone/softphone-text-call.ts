@@ -1,0 +1,36 @@
+import type { CallChannel, CallerInput } from '../../calls/channel';
+import type { SoftphoneChannel } from './softphone-channel';
+
+/**
+ * The softphone as a text-level call (no speech engines): the agent's lines become captions, the
+ * caller answers with the text box, the keypad or the browser's own speech recognition. Used when
+ * the server has no voice media; with them, the call service attaches the voice bridge instead.
+ */
+export function softphoneTextCall(channel: SoftphoneChannel): CallChannel {
+  const inputs: Array<(input: CallerInput) => void> = [];
+  const closes: Array<() => void> = [];
+  let closing = false;
+  const emit = (input: CallerInput) => inputs.forEach((l) => l(input));
+
+  channel.onText((text, _source, isFinal) => {
+    if (isFinal && text.trim()) emit({ type: 'say', text: text.trim() });
+  });
+  channel.onDtmf((digits) => emit({ type: 'dtmf', digits }));
+  channel.onClose((reason) => {
+    if (closing) return;
+    if (reason === 'caller_hangup') emit({ type: 'hangup' });
+    else closes.forEach((l) => l());
+  });
+
+  return {
+    onInput: (l) => void inputs.push(l),
+    onClose: (l) => void closes.push(l),
+    agentSays: (text) => channel.sendCaption({ speaker: 'agent', text, final: true }),
+    listening: (expecting) => channel.sendControl({ type: 'listening', expecting }),
+    end: (outcome) => channel.sendControl({ type: 'outcome', outcome }),
+    close(reason = 'ended') {
+      closing = true;
+      channel.close(reason);
+    },
+  };
+}
