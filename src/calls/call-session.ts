@@ -1,6 +1,7 @@
 import { type AgentAction, type ListenExpecting, type AgentTuning, type CallContext, type HostPort, type Outcome, type OutcomeDetail, type TimerPort, createAgent } from '../agent';
 import type { Logger } from '../observability/logger';
 import type { CallChannel } from './channel';
+import { guardCallerLine } from './transcript-guard';
 
 export interface CallSessionDeps {
   callId: string;
@@ -92,7 +93,7 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
         deps.channel.listening(action.expecting);
         return;
       case 'transcript':
-        persist(action.speaker, action.text);
+        persist(action.speaker, action.speaker === 'caller' ? guardCallerLine(action.text) : action.text);
         return;
       case 'end':
         conclude(action.outcome, action.detail ?? null);
