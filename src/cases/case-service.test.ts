@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../audit/audit-log';
+import { InvalidTransitionError } from '../domain/cases/case-state';
+import { type Store, openStore } from '../store/connect';
+import { migrateToLatest } from '../store/migrate';
+import { CaseNotFoundError, type CaseRow, CaseService } from './case-service';
+
+const at = new Date('2035-12-01T01:00:00Z');
+const clock = { now: () => at };
+
+function newCase(email: string): Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'> {
+  return {
+    account_id: null,
+    email,
+    phone_e164: '+819012345678',
+    phone_on_record: 1,
+    lang: 'ja',
+    state: 'requested',
+    assurance: 'low',
+    consent_at: at.toISOString(),
+    consent_version: 'v1',
+    recording_consent: 1,
+    client_ip_hash: 'ip',
+    scheduled_at: null,
+    cancel_token_hash: null,
+  };
+}
+
+describe('CaseService', () => {
+  let store: Store;
+  let cases: CaseService;
+
+  beforeEach(async () => {
+    store = openStore('sqlite::memory:');
+    await migrateToLatest(store);
+    cases = new CaseService(store, clock);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('writes each change and its audit event together, keeping the chain verifiable', async () => {
+    const opened = await cases.inTransaction((trx) => cases.open(trx, newCase('a@example.com'), { why: 'test' }));
+    await cases.inTransaction((trx) => cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', {}, { scheduled_at: '2035-12-03T00:00:00.000Z' }));
+    await cases.inTransaction((trx) => cases.record(trx, opened.id, 'note', { n: 1 }));
+    expect(await cases.require(opened.id)).toMatchObject({ state: 'scheduled', scheduled_at: '2035-12-03T00:00:00.000Z' });
+    expect((await cases.history(opened.id)).map((e) => [e.seq, e.kind])).toEqual([
+      [1, 'case_opened'],
+      [2, 'callback_scheduled'],
+      [3, 'note'],
+    ]);
+    expect(await verifyAuditLog(store)).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('refuses a transition the state machine forbids, and rolls back everything in that transaction', async () => {
+    const opened = await cases.inTransaction((trx) => cases.open(trx, newCase('b@example.com'), {}));
+    await cases.inTransaction((trx) => cases.transition(trx, opened.id, 'failed', 'closed', {}, { outcome: 'no_account' }));
+    await expect(
+      cases.inTransaction(async (trx) => {
+        await cases.record(trx, opened.id, 'about_to_reopen');
+        await cases.transition(trx, opened.id, 'scheduled', 'reopened');
+      }),
+    ).rejects.toBeInstanceOf(InvalidTransitionError);
+    expect((await cases.require(opened.id)).state).toBe('failed');
+    expect((await cases.history(opened.id)).map((e) => e.kind)).toEqual(['case_opened', 'closed']);
+  });
+
+  it('names the missing case', async () => {
+    await expect(cases.inTransaction((trx) => cases.transition(trx, 'nope', 'scheduled', 'x'))).rejects.toBeInstanceOf(CaseNotFoundError);
+    await expect(cases.require('nope')).rejects.toThrow('no case with id nope');
+  });
+
+  it('lists cases filtered by state and by email in any letter case', async () => {
+    const first = await cases.inTransaction((trx) => cases.open(trx, newCase('c@example.com'), {}));
+    const second = await cases.inTransaction((trx) => cases.open(trx, newCase('d@example.com'), {}));
+    await cases.inTransaction((trx) => cases.transition(trx, second.id, 'escalated', 'needs_review'));
+    expect((await cases.list({ state: 'escalated' })).map((c) => c.id)).toEqual([second.id]);
+    expect((await cases.list({ email: '  C@Example.COM ' })).map((c) => c.id)).toEqual([first.id]);
+    expect(await cases.list({ limit: 1 })).toHaveLength(1);
+  });
+});

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { normalizePhone } from '../domain/phone';
+import { deriveKeys } from '../security/keys';
+import { RateLimiter } from '../security/rate-limiter';
+import { type Store, openStore } from '../store/connect';
+import { migrateToLatest } from '../store/migrate';
+import { CaseService } from './case-service';
+import { type AccountForRecovery, type RecoveryNotifier, RecoveryRequestService } from './recovery-request';
+
+const NOW = new Date('2035-12-01T01:00:00Z');
+const ACCOUNT: AccountForRecovery = { id: 'acct-1', email: 'pat@example.com', phoneE164: '+819012345678', lang: 'en', name: 'Pat' };
+
+describe('RecoveryRequestService', () => {
+  let store: Store;
+  let cases: CaseService;
+  let nextOpenAsked: Date[];
+  let scheduled: Array<{ caseId: string; at: Date }>;
+  let notified: Array<Parameters<RecoveryNotifier['requestReceived']>[1]>;
+
+  function service(limits = { requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 }) {
+    const clock = { now: () => NOW };
+    return new RecoveryRequestService({
+      cases,
+      limiter: new RateLimiter(store, clock),
+      accounts: {
+        findByEmail: async (email) => (email === ACCOUNT.email ? ACCOUNT : null),
+        passwordMatches: async (email, password) => email === ACCOUNT.email && password === 'right',
+      },
+      calendar: {
+        nextOpen: (from) => {
+          nextOpenAsked.push(from);
+          return new Date('2035-12-03T00:00:00Z');
+        },
+      },
+      scheduler: { schedule: async (_trx, caseId, at) => void scheduled.push({ caseId, at }) },
+      notifier: { requestReceived: async (_trx, args) => void notified.push(args) },
+      keys: deriveKeys(Buffer.alloc(32, 7)),
+      clock,
+      normalizePhone: (p) => normalizePhone(p),
+      limits,
+      callLeadMs: 10 * 60_000,
+    });
+  }
+
+  beforeEach(async () => {
+    store = openStore('sqlite::memory:');
+    await migrateToLatest(store);
+    // The case rows refer to a real account row.
+    await store.db
+      .insertInto('accounts')
+      .values({ id: ACCOUNT.id, email: ACCOUNT.email, name: 'Pat', phone_e164: ACCOUNT.phoneE164, lang: 'en', role: 'customer', password_hash: 'x', mfa_secret_enc: null, mfa_enabled: 1, mfa_enroll_required: 0, privileged: 0, created_at: NOW.toISOString(), updated_at: NOW.toISOString() })
+      .execute();
+    cases = new CaseService(store, { now: () => NOW });
+    nextOpenAsked = [];
+    scheduled = [];
+    notified = [];
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const input = { email: 'Pat@Example.com ', phone: '090-1234-5678', lang: 'en', consent: true };
+
+  it('counts a password checked at sign-in moments ago as evidence, for that account only', async () => {
+    const s = service();
+    expect(await s.submit(input, { clientIp: '1', passwordVerifiedForAccountId: 'acct-1' })).toEqual({ kind: 'accepted' });
+    expect(await s.submit(input, { clientIp: '2', passwordVerifiedForAccountId: 'someone-else' })).toEqual({ kind: 'accepted' });
+    const [other, own] = (await cases.list({ email: ACCOUNT.email })).sort((a, b) => (a.assurance < b.assurance ? -1 : 1));
+    expect(own!.assurance).toBe('password_verified');
+    expect(other!.assurance).toBe('low');
+    expect(JSON.parse((await cases.history(own!.id))[0]!.data)).toMatchObject({ evidence: 'signin_session' });
+  });
+
+  it('books the first open time after the lead time, and mails the account holder', async () => {
+    await service().submit(input, { clientIp: '1' });
+    expect(nextOpenAsked).toEqual([new Date(NOW.getTime() + 10 * 60_000)]);
+    const [c] = await cases.list();
+    expect(scheduled).toEqual([{ caseId: c!.id, at: new Date('2035-12-03T00:00:00Z') }]);
+    expect(notified).toHaveLength(1);
+    expect(notified[0]).toMatchObject({ caseId: c!.id, lang: 'en', needsReview: false, callAt: new Date('2035-12-03T00:00:00Z') });
+    expect(notified[0]!.cancelToken.length).toBeGreaterThanOrEqual(20);
+    // Only a hash of the cancel token is stored.
+    expect(c!.cancel_token_hash).not.toContain(notified[0]!.cancelToken);
+  });
+
+  it('tells the account holder but books no call when the phone is not on record', async () => {
+    await service().submit({ ...input, phone: '080-5555-0001' }, { clientIp: '1' });
+    expect(scheduled).toEqual([]);
+    expect(notified).toMatchObject([{ needsReview: true, callAt: null }]);
+  });
+
+  it('a refused (rate-limited) request writes nothing at all', async () => {
+    const s = service({ requestsPerIpPerHour: 1, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 });
+    expect((await s.submit(input, { clientIp: '1' })).kind).toBe('accepted');
+    const events = await store.db.selectFrom('rate_events').selectAll().execute();
+    expect(await s.submit({ ...input, email: 'new@example.com' }, { clientIp: '1' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
+    expect(await store.db.selectFrom('rate_events').selectAll().execute()).toEqual(events);
+    expect(await cases.list()).toHaveLength(1);
+    // Rate buckets never hold the raw address, email or number.
+    for (const e of events) expect(e.bucket).not.toMatch(/pat@|9012345678|^recovery:ip:1$/);
+  });
+
+  it('a cancel token works once; a made-up one is unknown', async () => {
+    const s = service();
+    await s.submit(input, { clientIp: '1' });
+    const token = notified[0]!.cancelToken;
+    expect(await s.cancelByToken(token)).toBe('cancelled');
+    expect(await s.cancelByToken(token)).toBe('already_closed');
+    expect(await s.cancelByToken(`${token}x`)).toBe('unknown');
+  });
+});
