@@ -53,6 +53,8 @@ export class BargeInDetector {
   private silenceMs = 0;
   private inBurst = false;
   private held = false;
+  /** This burst already dropped a prompt; a reply queued during it is only held, then played. */
+  private interruptedThisBurst = false;
 
   constructor(config: Partial<BargeInConfig> = {}) {
     this.config = { ...DEFAULT_BARGE_IN, ...config };
@@ -79,7 +81,7 @@ export class BargeInDetector {
     if (this.inBurst) this.burstMs += FRAME_MS;
 
     if (this.inBurst && this.silenceMs >= c.resumeAfterSilenceMs) {
-      const wasShort = this.burstMs - this.silenceMs <= c.ackMaxMs;
+      const wasShort = this.burstMs - this.silenceMs <= c.ackMaxMs || this.interruptedThisBurst;
       this.endBurst();
       if (this.held) {
         this.held = false;
@@ -91,11 +93,9 @@ export class BargeInDetector {
       this.held = false;
       return null;
     }
-    if (this.inBurst && this.burstMs - this.silenceMs > c.ackMaxMs) {
+    if (this.inBurst && !this.interruptedThisBurst && this.burstMs - this.silenceMs > c.ackMaxMs) {
       this.held = false;
-      this.endBurst();
-      this.inBurst = true; // still talking: later frames must not resume anything
-      this.burstMs = c.ackMaxMs + FRAME_MS;
+      this.interruptedThisBurst = true;
       return 'interrupt';
     }
     if (this.inBurst && !this.held) {
@@ -126,5 +126,6 @@ export class BargeInDetector {
     this.burstMs = 0;
     this.silenceMs = 0;
     this.voicedRunMs = 0;
+    this.interruptedThisBurst = false;
   }
 }
