@@ -21,7 +21,7 @@ export type Block =
 
 /** Names and company names go into mail as one short line: no line breaks, no control characters. */
 export function oneLine(value: string, maxLength = 100): string {
-  // eslint-disable-next-line no-control-regex
+   
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, maxLength);
 }
 

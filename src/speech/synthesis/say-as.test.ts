@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioFrame } from '../../media/frame';
 import { createEspeakSynthesizer } from '../espeak/espeak-synthesizer';
 import { createOpenJTalkSynthesizer, DEBIAN_OPENJTALK_PATHS } from '../openjtalk/openjtalk-synthesizer';
 import type { Synthesizer } from '../synthesizer';
