@@ -11,4 +11,5 @@ eval "$(bash scripts/postgres-for-tests.sh start "$pgdir")"
 export AIZUCHI_TEST_POSTGRES_URL
 
 npx tsc --noEmit
+npx eslint .
 npx vitest run "$@"
