@@ -11,7 +11,7 @@ const lang = root.dataset.lang === 'en' ? 'en' : 'ja';
 const assetBase = root.dataset.assets;
 const t = TEXTS[lang];
 
-const stats = { framesSent: 0, framesReceived: 0, nonSilentFramesReceived: 0, maxRms: 0, errors: [], controls: [], playback: null };
+const stats = { framesSent: 0, framesReceived: 0, nonSilentFramesReceived: 0, maxRms: 0, errors: [], controls: [], playback: null, listening: null, outcome: null };
 const SILENCE_RMS = 100; // of 32767: below this a frame is treated as silence
 const baseTitle = document.title;
 let state = 'connecting';
@@ -198,6 +198,9 @@ function onControl(message) {
       break;
     case 'caption':
       addCaption(message.speaker === 'agent' ? 'agent' : 'caller', String(message.text ?? ''), message.final !== false);
+      break;
+    case 'listening':
+      stats.listening = { count: (stats.listening?.count ?? 0) + 1, expecting: message.expecting };
       break;
     case 'outcome':
       stats.outcome = message.outcome;

@@ -1,0 +1,313 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectedCall } from '../../src/calls/call-service';
+import type { Dialer } from '../../src/cases/callback-job';
+import { loadConfig } from '../../src/config';
+import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
+import { DtmfDetector } from '../../src/media/dtmf/detector';
+import type { AudioFrame } from '../../src/media/frame';
+import { up as softphoneMigration } from '../../src/store/migrations/005_softphone';
+import { type SoftphoneCalls, createSoftphoneCalls, createSoftphoneHub, createSoftphoneLinks, softphoneUrl } from '../../src/telephony/softphone';
+import type { SoftphoneChannel } from '../../src/telephony/softphone/softphone-channel';
+import { softphoneTextCall } from '../../src/telephony/softphone/softphone-text-call';
+import { softphonePlugin } from '../../src/web/plugins/softphone';
+
+const SHOTS = path.resolve('test-artifacts/e2e/softphone');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+/** A quiet room: low noise, so in-band keypad tones are the only loud thing the microphone hears. */
+function writeQuietRoomWav(file: string): void {
+  const rate = 48_000;
+  const samples = rate * 3;
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(samples * 2, 40);
+  let seed = 7;
+  for (let i = 0; i < samples; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    buf.writeInt16LE(Math.round(((seed / 0x7fffffff) * 2 - 1) * 30), 44 + i * 2);
+  }
+  fs.writeFileSync(file, buf);
+}
+
+const rms = (s: Int16Array) => Math.sqrt(s.reduce((n, v) => n + v * v, 0) / s.length);
+
+/** The audio-path check on the server side: hears the page's frames, finds keys in them, talks back with a tone. */
+class EchoSession {
+  framesIn = 0;
+  wrongShape = 0;
+  loudestIn = 0;
+  keysHeard = '';
+  framesOut = 0;
+
+  start(channel: SoftphoneChannel): void {
+    const detector = new DtmfDetector();
+    channel.onFrame((frame: AudioFrame) => {
+      this.framesIn++;
+      if (frame.samples.length !== 320 || frame.sampleRateHz !== 16_000) this.wrongShape++;
+      this.loudestIn = Math.max(this.loudestIn, rms(frame.samples));
+      for (const ev of detector.process(frame)) this.keysHeard += ev.digit;
+    });
+    channel.sendCaption({ speaker: 'agent', text: 'echo test: a 440 Hz greeting', final: true });
+    // A "greeting": 1.5 s of 440 Hz at the playout pace of one frame per 20 ms.
+    let n = 0;
+    const timer = setInterval(() => {
+      if (n >= 75) return clearInterval(timer);
+      const samples = new Int16Array(320);
+      for (let i = 0; i < 320; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * (n * 320 + i)) / 16_000));
+      channel.sendFrame({ samples, sampleRateHz: 16_000 });
+      this.framesOut++;
+      n++;
+    }, 20);
+    channel.onClose(() => clearInterval(timer));
+  }
+}
+
+let dataDir: string;
+let services: Services;
+let server: RunningServer;
+let softphone: SoftphoneCalls<ConnectedCall>;
+let context: BrowserContext;
+let mode: 'echo' | 'agent' = 'echo';
+let echo = new EchoSession();
+let shots = 0;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${String(++shots).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-softphone-'));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const config = loadConfig({
+    PORT: '0',
+    AIZUCHI_MAIL_CATCHER_PORT: '0',
+    AIZUCHI_DATA_DIR: dataDir,
+    AIZUCHI_LOG_LEVEL: 'silent',
+    AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
+    AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',
+    AIZUCHI_JAPANESE_HOLIDAYS: 'false',
+    AIZUCHI_COMPANY_NAME: 'エーダブリューエス',
+    AIZUCHI_AGENT_NAME: '佐藤',
+  });
+  // The dialer is needed before the call service exists; it forwards once both are built.
+  const dialer: Dialer = { dial: (trx, caseId, attempt) => softphone.dialer.dial(trx, caseId, attempt) };
+  services = await createServices(config, { dialer });
+  await softphoneMigration(services.store.db as unknown as Kysely<unknown>, services.store.dialect);
+  const hub = createSoftphoneHub();
+  softphone = createSoftphoneCalls({ store: services.store, clock: services.clock, backend: services.calls, hub });
+  const plugin = softphonePlugin({
+    db: services.store.db,
+    links: createSoftphoneLinks({ tokenKey: services.keys.tokenHmac, clock: services.clock }),
+    calls: softphone.port,
+    hub,
+    pollIntervalMs: 300,
+    startSession: async ({ callId, channel }) => {
+      const connected = softphone.takeConnected(callId);
+      if (!connected) throw new Error('answered call was not connected');
+      if (mode === 'echo') return echo.start(channel);
+      await services.calls.attach(connected, softphoneTextCall(channel));
+    },
+  });
+  server = await startServer(services, [plugin]);
+
+  const wav = path.join(dataDir, 'quiet-room.wav');
+  writeQuietRoomWav(wav);
+  context = await chromium.launchPersistentContext(path.join(dataDir, 'chromium'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}`],
+    locale: 'ja-JP',
+    viewport: { width: 900, height: 1000 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Customer {
+  email: string;
+  name: string;
+  phone: string;
+  password: string;
+}
+
+/** An account, its recovery request over HTTP, and the softphone link the request mail carries. */
+async function requestCallback(c: Customer): Promise<{ accountId: string; caseId: string; link: string }> {
+  const { account } = await services.identity.createAccount({ ...c, lang: 'ja', mfa: true });
+  const res = await fetch(`${server.url}/api/v1/recovery-requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: c.email, phone: c.phone, lang: 'ja', consent: true, password: c.password }),
+  });
+  expect(res.status).toBe(202);
+  const [row] = await services.cases.list({ email: c.email });
+  if (!row) throw new Error('no case');
+  const links = createSoftphoneLinks({ tokenKey: services.keys.tokenHmac, clock: services.clock });
+  const token = await services.cases.inTransaction((trx) => links.issue(trx, row.id, new Date(Date.now() + 86_400_000)));
+  return { accountId: account.id, caseId: row.id, link: softphoneUrl(server.url, token) };
+}
+
+/** The booked time comes now: the queued callback job becomes due and the real worker runs it. */
+async function callbackIsDue(caseId: string): Promise<void> {
+  const now = new Date().toISOString();
+  const res = await services.store.db
+    .updateTable('jobs')
+    .set({ run_at: now })
+    .where('kind', '=', 'callback.start')
+    .where('state', '=', 'queued')
+    .where('payload', 'like', `%${caseId}%`)
+    .executeTakeFirst();
+  expect(Number(res.numUpdatedRows)).toBe(1);
+}
+
+type PageStats = {
+  framesSent: number;
+  framesReceived: number;
+  nonSilentFramesReceived: number;
+  maxRms: number;
+  errors: unknown[];
+  listening: { count: number; expecting: string } | null;
+  outcome: string | null;
+};
+const stats = (page: Page) => page.evaluate(() => (window as unknown as { aizuchiSoftphone: { stats(): PageStats } }).aizuchiSoftphone.stats());
+const waitState = (page: Page, state: string, timeout = 20_000) => page.waitForSelector(`#softphone[data-state="${state}"]`, { timeout, state: 'attached' });
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function answerWhenRinging(page: Page, caseId: string, name: string): Promise<void> {
+  await waitState(page, 'waiting');
+  await page.click('#sp-ready');
+  await shot(page, `${name}-waiting`);
+  await callbackIsDue(caseId);
+  await waitState(page, 'ringing');
+  await shot(page, `${name}-ringing`);
+  await page.click('#sp-answer');
+  await waitState(page, 'in_call');
+}
+
+describe('the browser softphone in Chromium', () => {
+  it('rings, answers, streams 20 ms frames both ways and carries keypad tones in the microphone audio', async () => {
+    mode = 'echo';
+    echo = new EchoSession();
+    const { caseId, link } = await requestCallback({ email: 'echo@example.com', name: '音声', phone: '090-1234-5611', password: 'correct-horse-battery' });
+    const page = await context.newPage();
+    await page.goto(link);
+    await answerWhenRinging(page, caseId, 'audio');
+
+    // The agent's side: the greeting arrives as non-silent frames the page counts and measures.
+    const heard = await waitFor('greeting audio in the page', async () => {
+      const s = await stats(page);
+      return s.nonSilentFramesReceived >= 60 ? s : null;
+    });
+    expect(heard.framesReceived).toBeGreaterThanOrEqual(60);
+    expect(heard.maxRms).toBeGreaterThan(3000);
+    expect(heard.errors).toEqual([]);
+
+    // The caller's side: microphone frames of the right shape, then keypad tones mixed into them.
+    await waitFor('microphone frames on the server', async () => echo.framesIn >= 50);
+    expect(echo.loudestIn).toBeLessThan(500);
+    await page.evaluate(() => (window as unknown as { aizuchiSoftphone: { keysInBand(k: string): Promise<void> } }).aizuchiSoftphone.keysInBand('20261125'));
+    await waitFor('in-band keys detected by the Goertzel detector', async () => echo.keysHeard.length >= 8);
+    expect(echo.keysHeard).toBe('20261125');
+    expect(echo.loudestIn).toBeGreaterThan(2000);
+    expect(echo.wrongShape).toBe(0);
+    expect(await page.locator('#sp-captions').textContent()).toContain('echo test');
+    await shot(page, 'audio-in-call');
+
+    await page.click('#sp-hangup');
+    await waitState(page, 'ended');
+    const final = await stats(page);
+    expect(final.framesSent).toBeGreaterThanOrEqual(echo.framesIn);
+    await page.close();
+  }, 90_000);
+
+  it('takes the story call with captions, the text box and the keypad, ending in an MFA reset', async () => {
+    mode = 'agent';
+    const c = { email: 'matty@gmail.com', name: '猪股', phone: '090-1234-5601', password: 'correct-horse-battery' };
+    const { accountId, caseId, link } = await requestCallback(c);
+    const page = await context.newPage();
+    await page.goto(link);
+    await answerWhenRinging(page, caseId, 'story');
+
+    let turns = 0;
+    const nextTurn = async (expecting?: string) => {
+      const s = await waitFor(`agent turn ${turns + 1}`, async () => {
+        const st = await stats(page);
+        return (st.listening?.count ?? 0) > turns ? st : null;
+      });
+      turns = s.listening!.count;
+      if (expecting) expect(s.listening!.expecting).toBe(expecting);
+    };
+    const type = async (text: string) => {
+      await page.fill('#sp-text', text);
+      await page.click('#sp-text-form button[type=submit]');
+    };
+
+    await nextTurn('confirmation');
+    expect(await page.locator('#sp-captions').textContent()).toContain('猪股様でいらっしゃいますか');
+    await type('あ、そうです～～猪股です。');
+    await nextTurn();
+    await type('大丈夫です～～');
+    await nextTurn('email');
+    await type('えーっと、エム、エー、ティ、ティ、ワイ');
+    await nextTurn('email');
+    await type('アットマーク、ジーメールドットコムです');
+    await nextTurn('code');
+    await shot(page, 'story-code-asked');
+
+    const code = await waitFor('the code mail', async () => {
+      const mails = (await (await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(c.email)}`)).json()) as Array<{ subject: string; text: string }>;
+      const mail = mails.find((m) => /確認コード/.test(m.subject));
+      return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
+    });
+    for (const digit of code) await page.click(`#sp-keypad button[data-key="${digit}"]`);
+
+    await waitState(page, 'ended', 30_000);
+    await shot(page, 'story-ended');
+    expect((await stats(page)).outcome).toBe('mfa_reset');
+    expect(await page.locator('#sp-captions').textContent()).toContain('MFAを解除');
+    const account = await services.identity.getAccount(accountId);
+    expect(account).toMatchObject({ mfaEnabled: false });
+    const row = await services.cases.require(caseId);
+    expect(row).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+    const calls = await services.calls.callsForCase(caseId);
+    expect(calls.map((x) => [x.call.channel, x.call.outcome])).toEqual([['softphone', 'mfa_reset']]);
+    await page.close();
+  }, 120_000);
+});
