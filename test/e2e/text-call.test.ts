@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { verifyAuditLog } from '../../src/audit/audit-log';
+import { chatCommand } from '../../src/cli/commands/chat';
 import {
   type AgentFrame,
   type Customer,
@@ -259,6 +261,28 @@ describe('a text call, end to end', () => {
     // The control: the code mail does hold the code, so the search above can find it.
     const codeMail = (await db.selectFrom('mail_messages').selectAll().execute()).find((m) => /確認コード/.test(m.subject) && m.to_addr === c.email);
     expect(codeMail?.text).toContain(code);
+  });
+});
+
+describe('aizuchi chat', () => {
+  it('is a terminal client: lines are said, /dtmf types, agent lines are printed, the outcome ends it', async () => {
+    const c: Customer = { email: 'chat@example.com', password: 'correct-horse-battery', name: '加藤', phone: '090-1234-5611', lang: 'ja' };
+    const { caseId } = await customerWithRequest(t, c, { withPassword: true });
+    const cli = await t.cli();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (d) => void (printed += String(d)));
+    const cmd = chatCommand({ services: async () => ({ calls: cli.calls }), io: { input, output } });
+    cmd.exitOverride();
+    const running = cmd.parseAsync([caseId, '--outside-hours'], { from: 'user' });
+    input.write('/dtmf 12\n');
+    input.write('いいえ、違います\n');
+    await running;
+    expect(printed).toMatch(/agent: .*AIエージェント/);
+    expect(printed).toMatch(/listening \(confirmation\)/);
+    expect(printed).toContain('[call ended: wrong_person]');
+    expect((await t.services.cases.require(caseId)).state).toBe('escalated');
   });
 });
 

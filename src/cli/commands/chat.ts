@@ -19,9 +19,15 @@ export function runChat(url: string, io: ChatIo): Promise<string | null> {
     const rl = readline.createInterface({ input: io.input, terminal: false });
     const print = (s: string) => io.output.write(`${s}\n`);
     let outcome: string | null = null;
+    // Lines typed (or piped) before the socket opens are sent once it does, in order.
+    const pending: string[] = [];
     const send = (frame: unknown) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+      else if (ws.readyState === WebSocket.CONNECTING) pending.push(JSON.stringify(frame));
     };
+    ws.on('open', () => {
+      for (const f of pending.splice(0)) ws.send(f);
+    });
     rl.on('line', (line) => {
       const text = line.trim();
       if (!text) return;
