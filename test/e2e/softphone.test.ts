@@ -102,6 +102,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-softphone-'));
+  fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   const config = loadConfig({
     PORT: '0',
