@@ -9,6 +9,7 @@ DEB_PACKAGES=(
   chromium              # browser tests (driven by playwright-core)
   open-jtalk open-jtalk-mecab-naist-jdic hts-voice-nitech-jp-atr503-m001  # Japanese speech
   espeak-ng sox         # English speech, audio tools
+  fonts-ipafont-gothic  # Japanese glyphs in browser-test screenshots
 )
 
 missing=()

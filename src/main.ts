@@ -12,6 +12,7 @@ import { isLang } from './domain/lang';
 import { maskEmail, maskPhone, normalizePhone } from './domain/phone';
 import { type IdentityService, createIdentityService } from './identity/service';
 import { type DbJobQueue, createDbJobQueue } from './jobs/db-job-queue';
+import { type RecurringJob, ensureRecurring, recurringHandler } from './jobs/recurring';
 import { type MailCatcher, createCatcherSender, createMailCatcher } from './mail/mail-catcher';
 import { MAIL_JOB, createMailJobHandler } from './mail/mail-job';
 import type { MailSender } from './mail/sender';
@@ -47,6 +48,8 @@ export interface Services {
   jobs: DbJobQueue;
   mail: { sender: MailSender; catcher: MailCatcher | null };
   calls: CallService;
+  /** Housekeeping jobs that re-enqueue themselves; the server makes sure each is queued. */
+  recurring: RecurringJob[];
   close(): Promise<void>;
 }
 
@@ -79,9 +82,10 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const catcher = config.mail.smtpUrl ? null : createMailCatcher({ store, host: '127.0.0.1', port: config.mail.catcherPort, logger, clock });
   const sender = catcher ? createCatcherSender({ catcher, from: config.mail.from }) : createSmtpSender({ url: config.mail.smtpUrl!, from: config.mail.from });
 
+  const limiter = new RateLimiter(store, clock);
   const recovery = new RecoveryRequestService({
     cases,
-    limiter: new RateLimiter(store, clock),
+    limiter,
     accounts: {
       async findByEmail(email) {
         const a = await identity.findAccountByEmail(email);
@@ -112,6 +116,10 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   };
   jobs.worker.register(CALLBACK_JOB, createCallbackJobHandler(callbackDeps));
   jobs.worker.register(MAIL_JOB, createMailJobHandler({ sender, logger, metrics }));
+  // Limits look back at most a day; older events only cost space.
+  const pruneRateEvents: RecurringJob = { kind: 'maintenance.prune-rate-events', everyMs: 3_600_000, run: async () => void (await limiter.prune(2 * 86_400_000)) };
+  jobs.worker.register(pruneRateEvents.kind, recurringHandler(jobs.queue, pruneRateEvents, clock));
+  const recurring = [pruneRateEvents];
 
   const calls = createCallService({
     store,
@@ -122,7 +130,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     keys,
     queue: jobs.queue,
     cancelJob: (key, trx) => jobs.cancelByDedupeKey(key, trx),
-    limiter: new RateLimiter(store, clock),
+    limiter,
     logger,
     settings: {
       serverUrl: config.serverUrl,
@@ -152,6 +160,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     jobs,
     mail: { sender, catcher },
     calls,
+    recurring,
     async close() {
       if (closed) return;
       closed = true;
@@ -196,6 +205,7 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   const app = await buildApp({ logger, metrics, plugins });
   app.get('/', async (_req, reply) => reply.redirect('/signin'));
   await app.listen({ port: config.port, host: config.host });
+  for (const job of services.recurring) await ensureRecurring(services.jobs.queue, job, clock.now());
   services.jobs.worker.start();
   // Calls a previous process left open end as abandoned (their cases are retried); links that expire unused too.
   await services.calls.abandonStale({ startup: true });

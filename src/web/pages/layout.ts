@@ -12,7 +12,7 @@ button{background:#24509a;color:#fff;border:0;cursor:pointer}
 .error{color:#a40000;background:#fff0f0;padding:.5rem .8rem;border-radius:6px}
 .notice{background:#f0f6ff;padding:.5rem .8rem;border-radius:6px}
 table{border-collapse:collapse;width:100%;font-size:.92rem}td,th{border-bottom:1px solid #e4e4ee;padding:.35rem .4rem;text-align:left;vertical-align:top}
-code{background:#f4f4f8;padding:0 .25rem;border-radius:4px}
+code{background:#f4f4f8;padding:0 .25rem;border-radius:4px;word-break:break-all;white-space:pre-wrap}
 .muted{color:#667}
 `;
 
