@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import type { Config } from '../../config';
+import type { Lang } from '../../domain/lang';
+import { SileroVadModel } from '../../media/vad/silero-vad';
+import type { RecognizerConfig } from '../../speech/recognizer';
+import { createRecognizer } from '../../speech/recognizer-registry';
+import { createBackchannelClips } from '../../speech/synthesis/backchannel-clips';
+import { createSynthesizer } from '../../speech/synthesis/engine-registry';
+import { createIntervalFrameClock, type FrameClock } from './frame-clock';
+import type { VoiceMedia } from './voice-bridge';
+
+export interface VoiceRuntime {
+  readonly media: VoiceMedia;
+  readonly clock: FrameClock;
+  /** Stops the clock and releases the VAD model. */
+  close(): Promise<void>;
+}
+
+/**
+ * The process-wide voice engines, built once at start-up from config: one Silero session, the
+ * synthesizer with its on-disk cache, back-channel clips (prewarmed), the configured recognizer
+ * (null for AIZUCHI_RECOGNIZER=none) and the shared 20 ms clock.
+ */
+export async function createVoiceRuntime(config: Pick<Config, 'dataDir' | 'speech'>, opts: { prewarm?: readonly Lang[] } = {}): Promise<VoiceRuntime> {
+  const synthesizer = createSynthesizer({
+    engines: { ja: config.speech.synthJa, en: config.speech.synthEn },
+    cache: { dir: join(config.dataDir, 'tts-cache') },
+  });
+  const backchannels = createBackchannelClips(synthesizer);
+  const recognizerConfig: RecognizerConfig = {
+    engine: config.speech.recognizer,
+    ...(config.speech.recognizerUrl ? { baseUrl: config.speech.recognizerUrl } : {}),
+    ...(config.speech.recognizerKey ? { apiKey: config.speech.recognizerKey } : {}),
+    ...(config.speech.recognizerModel ? { model: config.speech.recognizerModel } : {}),
+  };
+  const recognizer = createRecognizer(recognizerConfig);
+  const vad = await SileroVadModel.load();
+  if (opts.prewarm?.length) await backchannels.prewarm(opts.prewarm);
+  const clock = createIntervalFrameClock();
+  return {
+    media: { synthesizer, backchannels, vad, recognizer },
+    clock,
+    close: async () => {
+      clock.stop();
+      await vad.release();
+    },
+  };
+}
