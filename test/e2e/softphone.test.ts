@@ -11,9 +11,7 @@ import { type RunningServer, type Services, createServices, startServer } from '
 import { DtmfDetector } from '../../src/media/dtmf/detector';
 import type { AudioFrame } from '../../src/media/frame';
 import { up as softphoneMigration } from '../../src/store/migrations/005_softphone';
-import { type SoftphoneCalls, createSoftphoneCalls, createSoftphoneHub, createSoftphoneLinks, softphoneUrl } from '../../src/telephony/softphone';
-import type { SoftphoneChannel } from '../../src/telephony/softphone/softphone-channel';
-import { softphoneTextCall } from '../../src/telephony/softphone/softphone-text-call';
+import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneUrl } from '../../src/telephony/softphone';
 import { softphonePlugin } from '../../src/web/plugins/softphone';
 
 const SHOTS = path.resolve('test-artifacts/e2e/softphone');
@@ -90,7 +88,7 @@ class EchoSession {
 let dataDir: string;
 let services: Services;
 let server: RunningServer;
-let softphone: SoftphoneCalls<ConnectedCall>;
+let softphone: Softphone;
 let context: BrowserContext;
 let mode: 'echo' | 'agent' = 'echo';
 let echo = new EchoSession();
@@ -119,20 +117,15 @@ beforeAll(async () => {
   const dialer: Dialer = { dial: (trx, caseId, attempt) => softphone.dialer.dial(trx, caseId, attempt) };
   services = await createServices(config, { dialer });
   await softphoneMigration(services.store.db as unknown as Kysely<unknown>, services.store.dialect);
-  const hub = createSoftphoneHub();
-  softphone = createSoftphoneCalls({ store: services.store, clock: services.clock, backend: services.calls, hub });
+  softphone = createSoftphone<ConnectedCall>({ store: services.store, clock: services.clock, tokenKey: services.keys.tokenHmac, calls: services.calls });
   const plugin = softphonePlugin({
     db: services.store.db,
-    links: createSoftphoneLinks({ tokenKey: services.keys.tokenHmac, clock: services.clock }),
-    calls: softphone.port,
-    hub,
+    links: softphone.links,
+    calls: softphone.calls,
+    hub: softphone.hub,
     pollIntervalMs: 300,
-    startSession: async ({ callId, channel }) => {
-      const connected = softphone.takeConnected(callId);
-      if (!connected) throw new Error('answered call was not connected');
-      if (mode === 'echo') return echo.start(channel);
-      await services.calls.attach(connected, softphoneTextCall(channel));
-    },
+    // The audio test answers with an echo session instead of the agent.
+    startSession: (args) => (mode === 'echo' ? echo.start(args.channel) : softphone.startSession(args)),
   });
   server = await startServer(services, [plugin]);
 
@@ -171,8 +164,7 @@ async function requestCallback(c: Customer): Promise<{ accountId: string; caseId
   expect(res.status).toBe(202);
   const [row] = await services.cases.list({ email: c.email });
   if (!row) throw new Error('no case');
-  const links = createSoftphoneLinks({ tokenKey: services.keys.tokenHmac, clock: services.clock });
-  const token = await services.cases.inTransaction((trx) => links.issue(trx, row.id, new Date(Date.now() + 86_400_000)));
+  const token = await services.cases.inTransaction((trx) => softphone.links.issue(trx, row.id, new Date(Date.now() + 86_400_000)));
   return { accountId: account.id, caseId: row.id, link: softphoneUrl(server.url, token) };
 }
 
