@@ -11,7 +11,6 @@ import {
   callNow,
   customerWithRequest,
   ending,
-  mailTo,
   prompts,
   readCode,
   startTestServer,
