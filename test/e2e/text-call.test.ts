@@ -225,7 +225,9 @@ describe('a text call, end to end', () => {
     const password = 'Canary-Pw-zq81x';
     const c: Customer = { email: 'canary@gmail.com', password, name: '小林', phone: '090-1234-5699', lang: 'ja' };
     const { caseId } = await customerWithRequest(t, c, { withPassword: true });
-    const call = await TextCaller.connect(await callNow(t, caseId));
+    const url = await callNow(t, caseId);
+    const token = new URL(url).searchParams.get('token')!;
+    const call = await TextCaller.connect(url);
     await call.turn();
     await call.say('私の電話番号は090-1234-5699です');
     await call.say('はい、小林です');
@@ -238,7 +240,7 @@ describe('a text call, end to end', () => {
     expect(ending(done)).toBe('mfa_reset');
     await waitForMail(t, c.email, (m) => /解除/.test(m.subject));
 
-    const secrets = [code, password, password.toLowerCase(), 'Canary-Pw', '09012345699', '+819012345699', '9012345699', '1234-5699'];
+    const secrets = [code, password, password.toLowerCase(), 'Canary-Pw', token, '09012345699', '+819012345699', '9012345699', '1234-5699'];
     const db = t.services.store.db;
     const transcripts = (await db.selectFrom('transcript_entries').select('text').execute()).map((r) => r.text).join('\n');
     const events = (await db.selectFrom('case_events').select('data').execute()).map((r) => r.data).join('\n');

@@ -20,6 +20,8 @@ export function callsPlugin(deps: CallsPluginDeps): FastifyPluginAsync {
       '/api/v1/calls/text',
       {
         websocket: true,
+        // The URL carries the call token: keep it out of the request log.
+        logLevel: 'warn',
         preValidation: async (req, reply) => {
           if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
             return reply.code(426).send({ error: 'upgrade_required', message: 'connect with a WebSocket client' });
