@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 
@@ -14,10 +14,30 @@ export interface AppDeps {
   trustProxy?: boolean;
 }
 
+/**
+ * Request logs without the query string: links carry single-use tokens (`/recover/cancel?token=`,
+ * call links) and the dev mail API takes an address (`?to=`), none of which belong in logs.
+ */
+function requestLogFields(req: FastifyRequest) {
+  return { method: req.method, path: req.url.split('?', 1)[0] };
+}
+
+const SECURITY_HEADERS = [
+  ['x-frame-options', 'DENY'],
+  ['x-content-type-options', 'nosniff'],
+  ['referrer-policy', 'same-origin'],
+] as const;
+
+/** Errors whose status is a client error carry a message meant for the client (e.g. "Body is not valid JSON"). */
+function clientStatus(err: FastifyError): number | undefined {
+  const status = err.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
 /** The HTTP app: shared parsers, health and metrics; everything else comes from the area plugins. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: deps.logger.child({}, { serializers: { req: requestLogFields } }) as FastifyBaseLogger,
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: 64 * 1024,
   });
@@ -27,6 +47,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
+  // Pages must not be framed by another site (clickjacking on sign-in and the recovery form), and
+  // token-bearing URLs must not leak to other origins through the Referer header.
+  // A route may set its own (stricter) value first.
+  app.addHook('onSend', async (_req, reply) => {
+    for (const [name, value] of SECURITY_HEADERS) if (!reply.hasHeader(name)) reply.header(name, value);
+  });
+
+  // 4xx errors keep their message (it describes the client's mistake); anything else is logged in
+  // full and answered generically, so internals (SQL, paths, stack traces) never reach the client.
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = clientStatus(err);
+    if (status !== undefined) {
+      return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side. Please try again later.' });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'no such endpoint' });
+    return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
