@@ -16,6 +16,9 @@ export function createTextChannel(socket: WebSocket): CallChannel {
   const inputs: Array<(input: CallerInput) => void> = [];
   const closes: Array<() => void> = [];
   let closed = false;
+  let peerClosed = false;
+  // Frames that arrive while the session is still being set up wait here, in order.
+  const early: CallerInput[] = [];
 
   const send = (frame: Record<string, unknown>) => {
     if (!closed && socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -30,9 +33,11 @@ export function createTextChannel(socket: WebSocket): CallChannel {
     }
     const f = parsed.frame;
     const input: CallerInput = f.type === 'say' ? { type: 'say', text: f.text } : f.type === 'dtmf' ? { type: 'dtmf', digits: f.digits } : { type: 'hangup' };
-    for (const l of inputs) l(input);
+    if (inputs.length === 0) early.push(input);
+    else for (const l of inputs) l(input);
   });
   socket.on('close', () => {
+    peerClosed = true;
     const wasOpen = !closed;
     closed = true;
     if (wasOpen) for (const l of closes) l();
@@ -40,8 +45,15 @@ export function createTextChannel(socket: WebSocket): CallChannel {
   socket.on('error', () => undefined);
 
   return {
-    onInput: (l) => void inputs.push(l),
-    onClose: (l) => void closes.push(l),
+    onInput(l) {
+      inputs.push(l);
+      // After the current turn of the event loop, so the session starts the agent first.
+      if (early.length > 0) queueMicrotask(() => early.splice(0).forEach((input) => l(input)));
+    },
+    onClose(l) {
+      closes.push(l);
+      if (peerClosed) queueMicrotask(l);
+    },
     agentSays: (text: string, kind: 'prompt' | 'backchannel') => send({ type: 'agent', text, kind }),
     listening: (expecting: ListenExpecting) => send({ type: 'listening', expecting }),
     end: (outcome: Outcome) => send({ type: 'end', outcome }),
