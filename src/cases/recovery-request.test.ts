@@ -100,6 +100,24 @@ describe('RecoveryRequestService', () => {
     for (const e of events) expect(e.bucket).not.toMatch(/pat@|9012345678|^recovery:ip:1$/);
   });
 
+  it('holds the per-address limit for requests sent all at once', async () => {
+    const s = service({ requestsPerIpPerHour: 2, requestsPerAccountPerDay: 10, callsPerPhonePerDay: 10, requestsGlobalPerHour: 1000 });
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => s.submit({ ...input, email: `burst${i}@example.com` }, { clientIp: '198.51.100.9' })),
+    );
+    expect(results.filter((r) => r.kind === 'accepted')).toHaveLength(2);
+    expect(results.filter((r) => r.kind === 'rate_limited')).toHaveLength(4);
+    expect(await cases.list()).toHaveLength(2);
+  });
+
+  it('counts a whole IPv6 /64 (and IPv4-mapped spellings) as one client address', async () => {
+    const s = service({ requestsPerIpPerHour: 1, requestsPerAccountPerDay: 10, callsPerPhonePerDay: 10, requestsGlobalPerHour: 1000 });
+    expect((await s.submit(input, { clientIp: '2001:db8:5:6::1' })).kind).toBe('accepted');
+    expect((await s.submit({ ...input, email: 'b@example.com' }, { clientIp: '2001:db8:5:6:ffff::2' })).kind).toBe('rate_limited');
+    expect((await s.submit({ ...input, email: 'c@example.com' }, { clientIp: '192.0.2.1' })).kind).toBe('accepted');
+    expect((await s.submit({ ...input, email: 'd@example.com' }, { clientIp: '::ffff:192.0.2.1' })).kind).toBe('rate_limited');
+  });
+
   it('a cancel token works once; a made-up one is unknown', async () => {
     const s = service();
     await s.submit(input, { clientIp: '1' });

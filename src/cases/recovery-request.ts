@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Clock } from '../domain/clock';
 import type { Lang } from '../domain/lang';
+import { rateLimitAddress } from '../security/client-address';
 import { type Keys, hmacHex, newToken } from '../security/keys';
 import type { Limit, RateLimiter } from '../security/rate-limiter';
 import type { Database } from '../store/schema';
@@ -98,11 +99,13 @@ export class RecoveryRequestService {
     }
 
     const { keys, limits } = this.deps;
+    // The case records the exact address; the limit counts the client's network (a whole IPv6 /64).
     const ipKey = hmacHex(keys.tokenHmac, `ip:${ctx.clientIp}`);
+    const ipLimitKey = hmacHex(keys.tokenHmac, `ip:${rateLimitAddress(ctx.clientIp)}`);
     const emailKey = hmacHex(keys.tokenHmac, `email:${input.email}`);
     const phoneKey = hmacHex(keys.tokenHmac, `phone:${phoneE164}`);
     const buckets: Limit[] = [
-      { bucket: `recovery:ip:${ipKey}`, max: limits.requestsPerIpPerHour, windowMs: HOUR_MS },
+      { bucket: `recovery:ip:${ipLimitKey}`, max: limits.requestsPerIpPerHour, windowMs: HOUR_MS },
       { bucket: `recovery:account:${emailKey}`, max: limits.requestsPerAccountPerDay, windowMs: DAY_MS },
       { bucket: `recovery:phone:${phoneKey}`, max: limits.callsPerPhonePerDay, windowMs: DAY_MS },
       { bucket: 'recovery:global', max: limits.requestsGlobalPerHour, windowMs: HOUR_MS },
@@ -121,7 +124,11 @@ export class RecoveryRequestService {
     const phoneOnRecord = account !== null && account.phoneE164 === phoneE164;
     const callAt = this.deps.calendar.nextOpen(new Date(now.getTime() + (this.deps.callLeadMs ?? 5 * 60_000)));
 
-    await this.deps.cases.inTransaction(async (trx) => {
+    const refused = await this.deps.cases.inTransaction(async (trx) => {
+      // Checked again under the write lock: requests sent together all pass the early check above
+      // (which only spares the argon2 work when a limit is plainly reached).
+      const reached = await this.deps.limiter.firstExceeded(buckets, trx);
+      if (reached) return reached;
       await this.deps.limiter.record(buckets.map((b) => b.bucket), trx);
       const opened = await this.deps.cases.open(
         trx,
@@ -155,18 +162,20 @@ export class RecoveryRequestService {
       if (!account) {
         // Kept as a case so the security team sees probing; nobody is called or mailed.
         await this.deps.cases.transition(trx, opened.id, 'failed', 'closed_unknown_account', {}, { outcome: 'no_account' });
-        return;
+        return undefined;
       }
       if (!phoneOnRecord) {
         // A number we do not know: a person approves before anyone is called (SECURITY.md).
         await this.deps.cases.transition(trx, opened.id, 'escalated', 'needs_review', { reason: 'phone_not_on_record' });
         await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt: null, cancelToken, needsReview: true });
-        return;
+        return undefined;
       }
       await this.deps.cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', { at: callAt.toISOString() }, { scheduled_at: callAt.toISOString() });
       await this.deps.scheduler.schedule(trx, opened.id, callAt);
       await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt, cancelToken, needsReview: false });
+      return undefined;
     });
+    if (refused) return { kind: 'rate_limited', retryAfterSec: Math.ceil(refused.windowMs / 1000) };
     return { kind: 'accepted' };
   }
 
