@@ -94,6 +94,24 @@ for (const target of targets) {
       expect(await q.stats('greet')).toEqual({ queued: 0, running: 0, done: 1, dead: 0 });
     });
 
+    it('keeps no payload once a job is done, dead or cancelled (a code mail must not stay at rest)', async () => {
+      const q = make();
+      q.worker.register('secret.ok', async () => undefined);
+      q.worker.register('secret.fail', async () => {
+        throw new Error('nope');
+      });
+      const done = await q.queue.enqueue('secret.ok', { code: '12675693' });
+      const dead = await q.queue.enqueue('secret.fail', { code: '12675693' }, { maxAttempts: 1 });
+      await q.queue.enqueue('secret.later', { code: '12675693' }, { dedupeKey: 'later', runAt: new Date(clock.now().getTime() + 60_000) });
+      await q.worker.runDue();
+      expect(await q.cancelByDedupeKey('later')).toBe(true);
+      expect((await jobRow(done)).state).toBe('done');
+      expect((await jobRow(dead)).state).toBe('dead');
+      const payloads = await fresh.store.db.selectFrom('jobs').select(['payload']).execute();
+      expect(payloads).toHaveLength(3);
+      for (const row of payloads) expect(row.payload).not.toContain('12675693');
+    });
+
     it('waits for runAt and only claims kinds it handles', async () => {
       const q = make();
       let runs = 0;

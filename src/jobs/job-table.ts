@@ -86,6 +86,7 @@ export async function claimNext(
         .updateTable('jobs')
         .set({
           state: 'dead',
+          payload: SCRUBBED_PAYLOAD,
           attempts: row.max_attempts,
           locked_by: null,
           locked_until: null,
@@ -102,6 +103,13 @@ export async function claimNext(
   });
 }
 
+/**
+ * What a finished job keeps of its payload: nothing. Payloads are working data (a mail job carries
+ * an address and, for the code mail, the code itself); the case history is the record, so a job
+ * that is done, dead or cancelled must not keep secrets at rest.
+ */
+export const SCRUBBED_PAYLOAD = '{"scrubbed":true}';
+
 function owned(lease: Lease) {
   return (eb: ExpressionBuilder<Database, 'jobs'>) =>
     eb.and([
@@ -116,7 +124,7 @@ function owned(lease: Lease) {
 export async function markDone(trx: Kysely<Database>, lease: Lease, now: Date): Promise<boolean> {
   const res = await trx
     .updateTable('jobs')
-    .set({ state: 'done', locked_by: null, locked_until: null, updated_at: now.toISOString() })
+    .set({ state: 'done', payload: SCRUBBED_PAYLOAD, locked_by: null, locked_until: null, updated_at: now.toISOString() })
     .where(owned(lease))
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
@@ -143,6 +151,7 @@ export async function markFailed(
     .updateTable('jobs')
     .set({
       state: outcome.dead ? 'dead' : 'queued',
+      ...(outcome.dead ? { payload: SCRUBBED_PAYLOAD } : {}),
       run_at: outcome.dead ? now.toISOString() : outcome.retryAt.toISOString(),
       locked_by: null,
       locked_until: null,
@@ -158,7 +167,7 @@ export async function markFailed(
 export async function cancelQueuedByDedupeKey(db: Kysely<Database>, dedupeKey: string, now: Date): Promise<boolean> {
   const res = await db
     .updateTable('jobs')
-    .set({ state: 'dead', dedupe_key: null, last_error: 'cancelled', updated_at: now.toISOString() })
+    .set({ state: 'dead', payload: SCRUBBED_PAYLOAD, dedupe_key: null, last_error: 'cancelled', updated_at: now.toISOString() })
     .where('dedupe_key', '=', dedupeKey)
     .where('state', '=', 'queued')
     .executeTakeFirst();
