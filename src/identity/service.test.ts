@@ -138,6 +138,31 @@ function serviceSuite(open: () => Promise<TestStore>) {
     });
   });
 
+  it('holds the failure limit for guesses sent all at once, and a right password does not count', async () => {
+    await service.createAccount(base);
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => service.attemptPassword({ email: base.email, password: `guess ${i}`, clientAddress: `10.2.0.${i}` })),
+    );
+    expect(guesses.filter((g) => !g.ok && g.reason === 'invalid')).toHaveLength(5);
+    expect(guesses.filter((g) => !g.ok && g.reason === 'rate_limited')).toHaveLength(7);
+    now = new Date(now.getTime() + 15 * 60_000 + 1000);
+    for (let i = 0; i < 6; i++) {
+      expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '10.3.0.1' })).toMatchObject({ ok: true });
+    }
+  });
+
+  it('counts failures from one IPv6 /64 together, whichever address in it is used', async () => {
+    await service.createAccount(base);
+    for (let i = 1; i <= 5; i++) {
+      await service.attemptPassword({ email: `guess${i}@example.com`, password: 'x', clientAddress: `2001:db8:7:7::${i}` });
+    }
+    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '2001:db8:7:7:abcd::9' })).toEqual({
+      ok: false,
+      reason: 'rate_limited',
+    });
+    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '2001:db8:7:8::1' })).toMatchObject({ ok: true });
+  });
+
   it('limits failed codes, even a correct one once limited', async () => {
     const { account, otpauthUri } = await service.createAccount({ ...base, mfa: true });
     const secret = secretOf(otpauthUri ?? '');

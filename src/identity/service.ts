@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock';
 import { maskEmail } from '../domain/phone';
 import type { Logger } from '../observability/logger';
 import { type Keys, hmacHex } from '../security/keys';
+import { rateLimitAddress } from '../security/client-address';
 import { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 import { type CreateAccountInput, validateAccountInput } from './account-input';
@@ -62,20 +63,17 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   const issuer = deps.issuer ?? 'aizuchi';
   const mfa = createMfa({ store, totpKey: keys.totpEncryption, clock, issuer });
   const sessions = createSessionStore({ db, tokenKey: keys.tokenHmac, clock, ttls: deps.sessionTtls });
-  // Failed passwords and codes share the app's database-backed sliding windows (rate_events).
+  // Failed passwords and codes share the app's database-backed sliding windows (rate_events). Each
+  // attempt is counted before it is checked (and taken back if right), so attempts sent all at once
+  // cannot all get past the limit.
   const rateLimiter = new RateLimiter(store, clock);
-  const limiter = {
-    isLimited: async (buckets: string[]) =>
-      (await rateLimiter.firstExceeded(
-        buckets.map((bucket) => ({ bucket, max: deps.limits.loginFailuresPer15Min, windowMs: FIFTEEN_MIN_MS })),
-      )) !== undefined,
-    recordFailure: (buckets: string[]) => rateLimiter.record(buckets),
-  };
+  const beginAttempt = (buckets: string[]) =>
+    rateLimiter.tryAcquire(buckets.map((bucket) => ({ bucket, max: deps.limits.loginFailuresPer15Min, windowMs: FIFTEEN_MIN_MS })));
   // Made up front so the first unknown-email sign-in costs one verification, like every other.
   const dummyHash = createDummyHash();
   // Buckets hold keyed hashes, never raw emails or addresses.
   const emailKey = (email: string) => hmacHex(keys.tokenHmac, `email:${normalizeEmail(email)}`);
-  const addressKey = (address: string) => hmacHex(keys.tokenHmac, `ip:${address}`);
+  const addressKey = (address: string) => hmacHex(keys.tokenHmac, `ip:${rateLimitAddress(address)}`);
 
   async function findRowByEmail(email: string) {
     return db.selectFrom('accounts').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
@@ -144,31 +142,33 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
 
   async function attemptPassword(input: { email: string; password: string; clientAddress: string }) {
     const buckets = [`identity:pw:acct:${emailKey(input.email)}`, `identity:pw:ip:${addressKey(input.clientAddress)}`];
-    if (await limiter.isLimited(buckets)) {
+    const attempt = await beginAttempt(buckets);
+    if (!attempt.ok) {
       logger.warn('sign-in password attempts limited');
       return { ok: false, reason: 'rate_limited' } as const;
     }
     const account = await verifyPassword(input.email, input.password);
     if (!account) {
-      await limiter.recordFailure(buckets);
       logger.info('sign-in password rejected');
       return { ok: false, reason: 'invalid' } as const;
     }
+    await rateLimiter.release(attempt.eventIds);
     logger.info({ accountId: account.id }, 'sign-in password accepted');
     return { ok: true, value: account } as const;
   }
 
   async function attemptTotp(input: { accountId: string; code: string; clientAddress: string }) {
     const buckets = [`identity:mfa:acct:${input.accountId}`, `identity:mfa:ip:${addressKey(input.clientAddress)}`];
-    if (await limiter.isLimited(buckets)) {
+    const attempt = await beginAttempt(buckets);
+    if (!attempt.ok) {
       logger.warn({ accountId: input.accountId }, 'sign-in code attempts limited');
       return { ok: false, reason: 'rate_limited' } as const;
     }
     if ((await verifyTotpDetailed(input.accountId, input.code)) !== 'ok') {
-      await limiter.recordFailure(buckets);
       logger.info({ accountId: input.accountId }, 'sign-in code rejected');
       return { ok: false, reason: 'invalid' } as const;
     }
+    await rateLimiter.release(attempt.eventIds);
     logger.info({ accountId: input.accountId }, 'sign-in code accepted');
     return { ok: true, value: true } as const;
   }

@@ -2,6 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../domain/clock';
 import type { Store } from '../store/connect';
 import type { Database } from '../store/schema';
+import { writeTransaction } from '../store/write-transaction';
+
+/** Serialises check-and-record on PostgreSQL (advisory lock key unique to this use). */
+const RATE_LIMIT_LOCK_KEY = 0x72_6174; // "rat"
+
+export type Acquired = { ok: true; eventIds: number[] } | { ok: false; limit: Limit };
 
 export interface Limit {
   /** e.g. `req:ip:<hmac>`; never a raw address or phone number. */
@@ -44,6 +50,35 @@ export class RateLimiter {
     if (buckets.length === 0) return;
     const at = this.clock.now().toISOString();
     await db.insertInto('rate_events').values(buckets.map((bucket) => ({ bucket, at }))).execute();
+  }
+
+  /**
+   * Checks and records in one write transaction, so simultaneous callers cannot all slip under a
+   * limit between a check and a record. Counts the attempt up front; `release` takes it back for
+   * attempts that should not count (e.g. a sign-in that turned out right).
+   */
+  async tryAcquire(limits: readonly Limit[]): Promise<Acquired> {
+    return writeTransaction(
+      this.store,
+      async (trx) => {
+        const limit = await this.firstExceeded(limits, trx);
+        if (limit) return { ok: false, limit } as const;
+        if (limits.length === 0) return { ok: true, eventIds: [] } as const;
+        const at = this.clock.now().toISOString();
+        const rows = await trx
+          .insertInto('rate_events')
+          .values(limits.map((l) => ({ bucket: l.bucket, at })))
+          .returning('id')
+          .execute();
+        return { ok: true, eventIds: rows.map((r) => Number(r.id)) } as const;
+      },
+      RATE_LIMIT_LOCK_KEY,
+    );
+  }
+
+  async release(eventIds: readonly number[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.store.db.deleteFrom('rate_events').where('id', 'in', [...eventIds]).execute();
   }
 
   /** Drops events older than the longest window we use, so the table stays small. */
