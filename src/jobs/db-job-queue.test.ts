@@ -6,7 +6,7 @@ import { systemClock } from '../domain/clock';
 import { createLogger } from '../observability/logger';
 import { writeTransaction } from '../store/write-transaction';
 import { createDbJobQueue, type DbJobQueueOptions } from './db-job-queue';
-import { JobInputError, LeaseLostError, RetryableJobError } from './queue';
+import { JobInputError, LeaseLostError, PermanentJobError, RetryableJobError } from './queue';
 
 const postgresUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
 
@@ -175,6 +175,27 @@ for (const target of targets) {
       expect(log.text()).toContain('job dead after its last attempt');
       expect(log.text()).not.toContain('taro@example.jp');
       expect(log.text()).not.toContain('482913');
+    });
+
+    it('marks a job dead at once on a permanent failure or a payload that is not JSON', async () => {
+      const q = make();
+      q.worker.register('hopeless', async () => {
+        throw new PermanentJobError('payload names no case');
+      });
+      q.worker.register('refused', async () => {
+        throw Object.assign(new Error('550 no such mailbox'), { retryable: false });
+      });
+      let ran = 0;
+      q.worker.register('garbled', async () => void ran++);
+      const hopeless = await q.queue.enqueue('hopeless', {}, { maxAttempts: 5 });
+      const refused = await q.queue.enqueue('refused', {}, { maxAttempts: 5 });
+      const garbled = await q.queue.enqueue('garbled', {}, { maxAttempts: 5 });
+      await fresh.store.db.updateTable('jobs').set({ payload: '{"caseId":' }).where('id', '=', garbled).execute();
+      await q.worker.runDue();
+      expect(await jobRow(hopeless)).toMatchObject({ state: 'dead', attempts: 1 });
+      expect(await jobRow(refused)).toMatchObject({ state: 'dead', attempts: 1 });
+      expect(await jobRow(garbled)).toMatchObject({ state: 'dead', attempts: 1, last_error: 'PermanentJobError: job payload is not valid JSON' });
+      expect(ran).toBe(0);
     });
 
     it('dedupes by key, and cancelling frees the key', async () => {

@@ -4,7 +4,16 @@ import type { Store } from '../store/connect';
 import { writeTransaction } from '../store/write-transaction';
 import { type BackoffOptions, backoffDelayMs } from './backoff';
 import { type ClaimedJob, claimNext, type Lease, markDone, markFailed, renewLease } from './job-table';
-import { type JobContext, type JobHandler, LeaseLostError, RetryableJobError } from './queue';
+import { type JobContext, type JobHandler, LeaseLostError, PermanentJobError, RetryableJobError, isPermanentJobFailure } from './queue';
+
+/** A stored payload that is not JSON (edited by hand, truncated) can never run: dead, not retried. */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new PermanentJobError('job payload is not valid JSON');
+  }
+}
 
 export interface JobWorker {
   /** One handler per kind; this worker only claims kinds it has a handler for. */
@@ -94,7 +103,7 @@ export function createDbWorker(o: DbWorkerOptions): JobWorker {
 
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
-      await handler(JSON.parse(job.payload) as unknown, ctx);
+      await handler(parsePayload(job.payload), ctx);
       if (!completed) {
         finishing = true;
         await writeTransaction(o.store, async (trx) => {
@@ -122,7 +131,7 @@ export function createDbWorker(o: DbWorkerOptions): JobWorker {
       return;
     }
     const now = o.clock.now();
-    const dead = job.attempts >= job.maxAttempts;
+    const dead = job.attempts >= job.maxAttempts || isPermanentJobFailure(err);
     const delayMs =
       err instanceof RetryableJobError && err.retryAfterMs !== undefined
         ? err.retryAfterMs

@@ -52,7 +52,8 @@ export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
 
 /**
  * Ask for a retry, optionally after a given delay (e.g. "call again in 30 minutes"). Anything else
- * thrown also retries with exponential backoff until maxAttempts, then the job is 'dead'.
+ * thrown also retries with exponential backoff until maxAttempts, then the job is 'dead' — except
+ * a permanent failure (see PermanentJobError), which is dead at once.
  */
 export class RetryableJobError extends Error {
   readonly retryAfterMs?: number;
@@ -61,6 +62,23 @@ export class RetryableJobError extends Error {
     this.name = 'RetryableJobError';
     this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/**
+ * A job that can never succeed however often it runs (a malformed payload, a mail the server
+ * refused for good): the job is dead at once instead of retrying until maxAttempts. Any thrown
+ * error whose `retryable` is `false` (e.g. MailSendError for a 5xx reply) counts the same.
+ */
+export class PermanentJobError extends Error {
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+export function isPermanentJobFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false;
 }
 
 /** This worker no longer owns the job (its lease expired and another worker claimed it). */
