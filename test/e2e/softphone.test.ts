@@ -11,7 +11,9 @@ import { type RunningServer, type Services, createServices, startServer } from '
 import { DtmfDetector } from '../../src/media/dtmf/detector';
 import type { AudioFrame } from '../../src/media/frame';
 import { up as softphoneMigration } from '../../src/store/migrations/005_softphone';
-import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneUrl } from '../../src/telephony/softphone';
+import { type VoiceRuntime, createVoiceRuntime } from '../../src/calls/voice/voice-media';
+import { openVoiceCall } from '../../src/calls/voice/open-voice-call';
+import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneTextCall, softphoneUrl } from '../../src/telephony/softphone';
 import { softphonePlugin } from '../../src/web/plugins/softphone';
 
 const SHOTS = path.resolve('test-artifacts/e2e/softphone');
@@ -90,7 +92,8 @@ let services: Services;
 let server: RunningServer;
 let softphone: Softphone;
 let context: BrowserContext;
-let mode: 'echo' | 'agent' = 'echo';
+let mode: 'echo' | 'text' | 'voice' = 'echo';
+let voiceRuntime: VoiceRuntime;
 let echo = new EchoSession();
 let shots = 0;
 
@@ -117,7 +120,16 @@ beforeAll(async () => {
   const dialer: Dialer = { dial: (trx, caseId, attempt) => softphone.dialer.dial(trx, caseId, attempt) };
   services = await createServices(config, { dialer });
   await softphoneMigration(services.store.db as unknown as Kysely<unknown>, services.store.dialect);
-  softphone = createSoftphone<ConnectedCall>({ store: services.store, clock: services.clock, tokenKey: services.keys.tokenHmac, calls: services.calls });
+  voiceRuntime = await createVoiceRuntime(config);
+  softphone = createSoftphone<ConnectedCall>({
+    store: services.store,
+    clock: services.clock,
+    tokenKey: services.keys.tokenHmac,
+    calls: services.calls,
+    // Voice engines for the voice story; the text story runs the same page as a captioned call.
+    openVoice: async (args) =>
+      mode === 'voice' ? openVoiceCall({ runtime: voiceRuntime, store: services.store, dataDir, ...args }) : softphoneTextCall(args.audio),
+  });
   const plugin = softphonePlugin({
     db: services.store.db,
     links: softphone.links,
@@ -143,6 +155,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await server?.stop();
+  await voiceRuntime?.close();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -187,6 +200,8 @@ type PageStats = {
   nonSilentFramesReceived: number;
   maxRms: number;
   errors: unknown[];
+  controls: string[];
+  keysSentOutOfBand: number;
   listening: { count: number; expecting: string } | null;
   outcome: string | null;
 };
@@ -251,7 +266,7 @@ describe('the browser softphone in Chromium', () => {
   }, 90_000);
 
   it('takes the story call with captions, the text box and the keypad, ending in an MFA reset', async () => {
-    mode = 'agent';
+    mode = 'text';
     const c = { email: 'matty@gmail.com', name: '猪股', phone: '090-1234-5601', password: 'correct-horse-battery' };
     const { accountId, caseId, link } = await requestCallback(c);
     const page = await context.newPage();
@@ -293,7 +308,9 @@ describe('the browser softphone in Chromium', () => {
 
     await waitState(page, 'ended', 30_000);
     await shot(page, 'story-ended');
-    expect((await stats(page)).outcome).toBe('mfa_reset');
+    const end = await stats(page);
+    expect(end.outcome).toBe('mfa_reset');
+    expect(end.keysSentOutOfBand).toBe(8);
     expect(await page.locator('#sp-captions').textContent()).toContain('MFAを解除');
     const account = await services.identity.getAccount(accountId);
     expect(account).toMatchObject({ mfaEnabled: false });
@@ -303,4 +320,70 @@ describe('the browser softphone in Chromium', () => {
     expect(calls.map((x) => [x.call.channel, x.call.outcome])).toEqual([['softphone', 'mfa_reset']]);
     await page.close();
   }, 120_000);
+  it('takes the story call by voice: the greeting is heard, the email typed, the code keyed as in-band tones, ending in mfa_reset', async () => {
+    mode = 'voice';
+    const c = { email: 'taro.voice@gmail.com', name: '山田', phone: '090-1234-5621', password: 'correct-horse-battery' };
+    const { accountId, caseId, link } = await requestCallback(c);
+    const page = await context.newPage();
+    await page.goto(link);
+    await answerWhenRinging(page, caseId, 'voice');
+
+    const agentLines = () => page.locator('#sp-captions .sp-agent').count();
+    /** The agent said something new and then fell quiet (no new non-silent frames for a second). */
+    const agentDone = async (after: number, what: string) => {
+      await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
+      let last = -1;
+      let stableSince = Date.now();
+      await waitFor(`${what}: the agent to finish speaking`, async () => {
+        const n = (await stats(page)).nonSilentFramesReceived;
+        if (n !== last) {
+          last = n;
+          stableSince = Date.now();
+        }
+        return n > 0 && Date.now() - stableSince > 1200;
+      }, 90_000);
+      return agentLines();
+    };
+    const type = async (text: string) => {
+      await page.fill('#sp-text', text);
+      await page.click('#sp-text-form button[type=submit]');
+    };
+
+    let lines = await agentDone(0, 'greeting');
+    const greeting = await stats(page);
+    expect(greeting.nonSilentFramesReceived).toBeGreaterThan(100);
+    expect(greeting.maxRms).toBeGreaterThan(1000);
+    expect(await page.locator('#sp-captions').textContent()).toContain('山田様でいらっしゃいますか');
+    await shot(page, 'voice-greeting');
+
+    await type('はい、山田です。');
+    lines = await agentDone(lines, 'consent question');
+    await type('大丈夫です');
+    lines = await agentDone(lines, 'email question');
+    await type('ティー、エー、アール、オー、ドット、ブイ、オー、アイ、シー、イー、アットマーク、ジーメールドットコムです');
+    await agentDone(lines, 'code question');
+    expect(await page.locator('#sp-captions').textContent()).toContain('8桁');
+
+    const code = await waitFor('the code mail', async () => {
+      const mails = (await (await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(c.email)}`)).json()) as Array<{ subject: string; text: string }>;
+      const mail = mails.find((m) => /確認コード/.test(m.subject));
+      return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
+    });
+    // The code goes in as DTMF tones mixed into the microphone audio, for the server's Goertzel detector.
+    await page.evaluate((k) => (window as unknown as { aizuchiSoftphone: { keysInBand(k: string): Promise<void> } }).aizuchiSoftphone.keysInBand(k), code);
+    await shot(page, 'voice-code-keyed');
+
+    await waitState(page, 'ended', 120_000);
+    await shot(page, 'voice-ended');
+    const end = await stats(page);
+    expect(end.outcome).toBe('mfa_reset');
+    expect(end.keysSentOutOfBand).toBe(0);
+    expect(await services.identity.getAccount(accountId)).toMatchObject({ mfaEnabled: false });
+    expect(await services.cases.require(caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+    const calls = await services.calls.callsForCase(caseId);
+    expect(calls.map((x) => [x.call.channel, x.call.outcome])).toEqual([['softphone', 'mfa_reset']]);
+    const history = (await services.cases.history(caseId)).map((e) => e.kind);
+    expect(history).toContain('code_verified');
+    await page.close();
+  }, 300_000);
 });

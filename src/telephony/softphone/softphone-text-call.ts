@@ -1,12 +1,12 @@
 import type { CallChannel, CallerInput } from '../../calls/channel';
-import type { SoftphoneChannel } from './softphone-channel';
+import type { AudioChannel } from '../audio-channel';
 
 /**
  * The softphone as a text-level call (no speech engines): the agent's lines become captions, the
  * caller answers with the text box, the keypad or the browser's own speech recognition. Used when
  * the server has no voice media; with them, the call service attaches the voice bridge instead.
  */
-export function softphoneTextCall(channel: SoftphoneChannel): CallChannel {
+export function softphoneTextCall(channel: AudioChannel): CallChannel {
   const inputs: Array<(input: CallerInput) => void> = [];
   const closes: Array<() => void> = [];
   let closing = false;

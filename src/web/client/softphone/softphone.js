@@ -11,7 +11,7 @@ const lang = root.dataset.lang === 'en' ? 'en' : 'ja';
 const assetBase = root.dataset.assets;
 const t = TEXTS[lang];
 
-const stats = { framesSent: 0, framesReceived: 0, nonSilentFramesReceived: 0, maxRms: 0, errors: [], controls: [], playback: null, listening: null, outcome: null };
+const stats = { framesSent: 0, keysSentOutOfBand: 0, framesReceived: 0, nonSilentFramesReceived: 0, maxRms: 0, errors: [], controls: [], playback: null, listening: null, outcome: null };
 const SILENCE_RMS = 100; // of 32767: below this a frame is treated as silence
 const baseTitle = document.title;
 let state = 'connecting';
@@ -120,6 +120,7 @@ function onAgentAudio(buffer) {
 // ---- keypad, text, browser speech recognition ------------------------------------------------
 function pressKey(key) {
   send({ type: 'dtmf', digits: key });
+  stats.keysSentOutOfBand++;
   void audio.keyClick(key);
 }
 
