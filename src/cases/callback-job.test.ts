@@ -3,7 +3,7 @@ import { createLogger } from '../observability/logger';
 import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
 import { writeTransaction } from '../store/write-transaction';
-import type { JobContext } from '../jobs/queue';
+import { type JobContext, PermanentJobError } from '../jobs/queue';
 import { createCallbackJobHandler, callbackDedupeKey } from './callback-job';
 import { CaseService } from './case-service';
 
@@ -69,6 +69,13 @@ describe('callback job', () => {
 
   it('does nothing for a case that does not exist', async () => {
     await handler()({ caseId: 'gone' }, ctx());
+    expect(dialled).toEqual([]);
+  });
+
+  it('refuses a payload that names no case as a permanent failure, dialling nobody', async () => {
+    for (const bad of [null, {}, { caseId: 42 }, { caseId: '' }, 'c1']) {
+      await expect(handler()(bad, ctx())).rejects.toBeInstanceOf(PermanentJobError);
+    }
     expect(dialled).toEqual([]);
   });
 

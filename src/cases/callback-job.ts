@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger';
-import type { JobHandler, JobQueue, StoreTransaction } from '../jobs/queue';
+import { type JobHandler, type JobQueue, PermanentJobError, type StoreTransaction } from '../jobs/queue';
 import type { CaseService } from './case-service';
 
 export const CALLBACK_JOB = 'callback.start';
@@ -37,7 +37,8 @@ export function callbackDedupeKey(caseId: string, at: Date): string {
 export function createCallbackJobHandler(deps: CallbackJobDeps): JobHandler {
   const log = deps.logger.child({ component: 'callback' });
   return async (payload, ctx) => {
-    const { caseId } = payload as CallbackPayload;
+    const caseId = (payload as Partial<CallbackPayload> | null)?.caseId;
+    if (typeof caseId !== 'string' || caseId === '' || caseId.length > 100) throw new PermanentJobError('callback payload names no case');
     const row = await deps.cases.get(caseId);
     if (!row || row.state !== 'scheduled') {
       log.info({ jobId: ctx.jobId, state: row?.state ?? 'missing' }, 'callback skipped: case no longer scheduled');
