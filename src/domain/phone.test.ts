@@ -62,6 +62,9 @@ describe('maskEmail', () => {
   it('keeps the first character and the domain', () => {
     expect(maskEmail('taro.yamada@example.com')).toBe('t***@example.com');
   });
+  it('keeps a first character outside the BMP whole', () => {
+    expect(maskEmail('𠮷野@example.jp')).toBe('𠮷***@example.jp');
+  });
   it('masks something that is not an address entirely', () => {
     expect(maskEmail('nonsense')).toBe('***');
   });

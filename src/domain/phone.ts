@@ -58,9 +58,12 @@ export function maskPhone(e164: string): string {
   return `+${'*'.repeat(Math.max(digits.length - 2, 0))}${digits.slice(-2)}`;
 }
 
-/** `taro.yamada@example.com` → `t***@example.com`. */
+/**
+ * `taro.yamada@example.com` → `t***@example.com`: the one masking for addresses in logs, pages and
+ * audit events. The first character is taken whole (not half a surrogate pair).
+ */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   if (at <= 0) return '***';
-  return `${email.slice(0, 1)}***${email.slice(at)}`;
+  return `${Array.from(email)[0] ?? ''}***${email.slice(at)}`;
 }

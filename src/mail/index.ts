@@ -25,5 +25,4 @@ export {
   mailJobPayloadSchema,
 } from './mail-job';
 export { type MailSetup, type StartMailOptions, startMail } from './start-mail';
-export { maskAddress } from './mask-address';
 export * from './templates';

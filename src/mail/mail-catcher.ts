@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Clock } from '../domain/clock';
+import { maskEmail } from '../domain/phone';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/connect';
-import { maskAddress } from './mask-address';
 import { storeCaughtMessage } from './mail-store';
 import type { MailSender } from './sender';
 import { createSmtpSender } from './smtp-sender';
@@ -76,7 +76,7 @@ export function createMailCatcher(opts: MailCatcherOptions): MailCatcher {
         html: typeof parsed.html === 'string' ? parsed.html : null,
         receivedAt: opts.clock.now().toISOString(),
       });
-      log.info({ to: recipients.map(maskAddress), result }, 'mail caught');
+      log.info({ to: recipients.map(maskEmail), result }, 'mail caught');
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'mail catcher could not store a message');
       // Transient: the sender keeps the message and tries again, so nothing is lost.

@@ -78,7 +78,7 @@ describe('mail job handler', () => {
     expect(sent).toEqual([{ to: 'hanako.sato@example.jp', subject: mail.subject, text: mail.text, html: mail.html, messageId: '<fixed@aizuchi.localhost>' }]);
     expect((await metrics.mailSent.get()).values).toEqual([expect.objectContaining({ labels: { template: 'verificationCode' }, value: 1 })]);
     const log = output();
-    expect(log).toContain('h***@e***.jp');
+    expect(log).toContain('h***@example.jp');
     expect(log).not.toContain('hanako');
     expect(log).not.toContain('12675693');
     expect(log).not.toContain(mail.subject);
@@ -116,7 +116,7 @@ describe('mail job handler', () => {
     await expect(createMailJobHandler({ sender: failing(true), logger })(payload, ctx())).rejects.toMatchObject({ retryable: true });
     await expect(createMailJobHandler({ sender: failing(false), logger })(payload, ctx())).rejects.toMatchObject({ retryable: false });
     expect(output()).toContain('"responseCode":550');
-    expect(output()).toContain('t***@e***.jp');
+    expect(output()).toContain('t***@example.jp');
     expect(output()).not.toContain('taro@');
   });
 });

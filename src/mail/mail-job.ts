@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { maskEmail } from '../domain/phone';
 import type { EnqueueOptions, JobHandler, JobQueue, StoreTransaction } from '../jobs/queue';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { maskAddress } from './mask-address';
 import { type MailSender, isMailSendError } from './sender';
 
 /** The job kind that sends one mail. */
@@ -64,7 +64,7 @@ export function createMailJobHandler(deps: MailJobHandlerDeps): JobHandler {
   const domain = deps.messageIdDomain ?? 'aizuchi.localhost';
   return async (payload, ctx) => {
     const msg = parsePayload(payload);
-    const to = maskAddress(msg.to);
+    const to = maskEmail(msg.to);
     const template = msg.template ?? 'other';
     try {
       await deps.sender.send(
