@@ -138,6 +138,14 @@ function serviceSuite(open: () => Promise<TestStore>) {
     });
   });
 
+  it('refuses an oversized password or email without hashing it, and counts it as a failure', async () => {
+    await service.createAccount(base);
+    expect(await service.verifyPassword(base.email, 'x'.repeat(60_000))).toBeNull();
+    expect(await service.verifyPassword(`${'a'.repeat(60_000)}@example.com`, 'correct horse')).toBeNull();
+    expect(await service.attemptPassword({ email: base.email, password: 'y'.repeat(60_000), clientAddress: '10.9.0.1' })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await service.verifyPassword(base.email, 'correct horse')).toMatchObject({ email: 'taro.yamada@example.com' });
+  });
+
   it('holds the failure limit for guesses sent all at once, and a right password does not count', async () => {
     await service.createAccount(base);
     const guesses = await Promise.all(

@@ -10,7 +10,7 @@ import { type CreateAccountInput, validateAccountInput } from './account-input';
 import { isUniqueViolation, normalizeEmail, toAccount } from './account-rows';
 import { AccountNotFoundError, DuplicateEmailError } from './errors';
 import { type PendingEnrollment, type TotpCheck, createMfa } from './mfa';
-import { createDummyHash, hashPassword, verifyPasswordHash } from './password';
+import { MAX_PASSWORD_LENGTH, createDummyHash, hashPassword, verifyPasswordHash } from './password';
 import type { IdentityContact, IdentityProvider } from './provider';
 import { type SessionStore, type SessionTtls, createSessionStore } from './sessions';
 import { newTotpSecret, totpUri } from './totp';
@@ -56,6 +56,8 @@ export interface IdentityService extends IdentityProvider {
 }
 
 const FIFTEEN_MIN_MS = 15 * 60_000;
+/** RFC 5321's limit on a path, with room for the spaces people paste around an address. */
+const MAX_EMAIL_LENGTH = 320;
 
 export function createIdentityService(deps: IdentityServiceDeps): IdentityService {
   const { store, keys, clock, logger } = deps;
@@ -126,6 +128,9 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   }
 
   async function verifyPassword(email: string, password: string): Promise<Account | null> {
+    // No stored password is longer (createAccount refuses them), so an oversized one is wrong for
+    // every account alike and is not worth hashing.
+    if (password.length > MAX_PASSWORD_LENGTH || email.length > MAX_EMAIL_LENGTH) return null;
     const row = await findRowByEmail(email);
     if (!row) {
       await verifyPasswordHash(await dummyHash, password);
