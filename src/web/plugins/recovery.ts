@@ -46,6 +46,11 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
   const floorMs = deps.minResponseMs ?? 0;
   return async (app) => {
     app.post('/api/v1/recovery-requests', async (req, reply) => {
+      // Only JSON: a cross-site HTML form can send urlencoded or text/plain bodies but not
+      // application/json, so this is what keeps the API out of CSRF's reach.
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+        return reply.code(415).send({ error: 'unsupported_media_type', message: 'send the request as JSON (content-type: application/json)' });
+      }
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
         return reply.code(400).send({ error: 'invalid_request', message: 'body must be a JSON object' });
       }
