@@ -25,6 +25,11 @@ import { type Store, openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
 import { buildApp } from './web/app';
 import { callsCaseSection, callsPlugin } from './web/plugins/calls';
+import { softphonePlugin } from './web/plugins/softphone';
+import { type Softphone, createSoftphone } from './telephony/softphone';
+import { createSoftphoneLinks } from './telephony/softphone/softphone-links';
+import { openVoiceCall } from './calls/voice/open-voice-call';
+import { type VoiceRuntime, createVoiceRuntime } from './calls/voice/voice-media';
 import { consolePlugin } from './web/plugins/console';
 import { createIdentityWeb } from './web/plugins/identity';
 import { mailCatcherPlugin } from './web/plugins/mail-catcher';
@@ -48,6 +53,8 @@ export interface Services {
   jobs: DbJobQueue;
   mail: { sender: MailSender; catcher: MailCatcher | null };
   calls: CallService;
+  /** The browser softphone that due callbacks ring; null when disabled. */
+  softphone: Softphone | null;
   /** Housekeeping jobs that re-enqueue themselves; the server makes sure each is queued. */
   recurring: RecurringJob[];
   close(): Promise<void>;
@@ -58,6 +65,8 @@ export interface ServiceOptions {
   clock?: Clock;
   /** How a due callback rings the customer; the default leaves the case waiting in `calling`. */
   dialer?: Dialer;
+  /** false: no built-in browser softphone (tests that build their own). */
+  withSoftphone?: boolean;
 }
 
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
@@ -99,7 +108,14 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
         await jobs.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
       },
     },
-    notifier: createRecoveryNotifier({ queue: jobs.queue, publicUrl: config.publicUrl, timeZone: config.calendar.timeZone, companyName: config.companyName, clock }),
+    notifier: createRecoveryNotifier({
+      queue: jobs.queue,
+      publicUrl: config.publicUrl,
+      timeZone: config.calendar.timeZone,
+      companyName: config.companyName,
+      clock,
+      softphoneLinks: opts.withSoftphone === false ? null : createSoftphoneLinks({ tokenKey: keys.tokenHmac, clock }),
+    }),
     keys,
     clock,
     normalizePhone: (input) => normalizePhone(input),
@@ -112,7 +128,13 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     queue: jobs.queue,
     clock,
     logger,
-    dialer: opts.dialer ?? { dial: async () => undefined },
+    // Due callbacks ring the customer's browser softphone (the link in the request mail).
+    dialer: opts.dialer ?? {
+      dial: async (trx, caseId, attempt) => {
+        if (!softphone) throw new Error('no callback channel: the softphone is disabled and no dialer was given');
+        await softphone.dialer.dial(trx, caseId, attempt);
+      },
+    },
   };
   jobs.worker.register(CALLBACK_JOB, createCallbackJobHandler(callbackDeps));
   jobs.worker.register(MAIL_JOB, createMailJobHandler({ sender, logger, metrics }));
@@ -145,6 +167,20 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   });
   jobs.worker.register(MFA_RESET_DUE_JOB, calls.resetDueHandler);
 
+  // Speech engines and the VAD model load on the first voice call, not in every CLI command.
+  let voiceRuntime: Promise<VoiceRuntime> | undefined;
+  const voice = () => (voiceRuntime ??= createVoiceRuntime(config, { prewarm: ['ja', 'en'] }));
+  const softphone: Softphone | null =
+    opts.withSoftphone === false
+      ? null
+      : createSoftphone({
+          store,
+          clock,
+          tokenKey: keys.tokenHmac,
+          calls,
+          openVoice: async (args) => openVoiceCall({ runtime: await voice(), store, dataDir: config.dataDir, ...args }),
+        });
+
   let closed = false;
   return {
     config,
@@ -160,11 +196,13 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     jobs,
     mail: { sender, catcher },
     calls,
+    softphone,
     recurring,
     async close() {
       if (closed) return;
       closed = true;
       await jobs.worker.stop({ abortAfterMs: 5000 });
+      if (voiceRuntime) await (await voiceRuntime).close();
       if (catcher) await catcher.stop();
       await store.close();
     },
@@ -196,6 +234,7 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     }),
     consolePlugin({ cases, requireOperator: identityWeb.requireOperator, mask: { email: maskEmail, phone: maskPhone }, caseSections: [callsCaseSection(services.calls)] }),
     callsPlugin({ calls: services.calls, logger }),
+    ...(services.softphone ? [softphonePlugin({ db: store.db, ...services.softphone, logger })] : []),
     ...extraPlugins,
   ];
   if (services.mail.catcher) {

@@ -6,7 +6,7 @@ import type { Store } from '../store/connect';
 import type { CallsTable, Database } from '../store/schema';
 
 export type CallRow = CallsTable;
-export type CallChannelName = 'text';
+export type CallChannelName = 'text' | 'softphone';
 
 export interface TranscriptLine {
   speaker: string;

@@ -3,6 +3,7 @@ import type { JobQueue } from '../jobs/queue';
 import { enqueueMail } from '../mail/mail-job';
 import { recoveryRequested } from '../mail/templates';
 import type { Database } from '../store/schema';
+import { softphoneUrl } from '../telephony/softphone/softphone-links';
 import type { RecoveryNotifier } from './recovery-request';
 
 export interface RecoveryNotifierDeps {
@@ -11,22 +12,33 @@ export interface RecoveryNotifierDeps {
   timeZone: string;
   companyName: string;
   clock: { now(): Date };
+  /** Issues the "take the call in your browser" link; null when there is no softphone. */
+  softphoneLinks: { issue(trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string> } | null;
 }
+
+/** The browser link outlives the first call slot: retries and a person's review can take days. */
+const SOFTPHONE_LINK_TTL_MS = 14 * 86_400_000;
 
 /** Mails the account holder that a recovery was requested, with the "this wasn't me" link. */
 export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNotifier {
   return {
     async requestReceived(trx: Kysely<Database>, { caseId, account, lang, callAt, cancelToken }) {
       const cancelUrl = new URL(`/recover/cancel?token=${encodeURIComponent(cancelToken)}&lang=${lang}`, deps.publicUrl).toString();
+      let joinUrl: string | undefined;
+      if (deps.softphoneLinks) {
+        const token = await deps.softphoneLinks.issue(trx, caseId, new Date((callAt ?? deps.clock.now()).getTime() + SOFTPHONE_LINK_TTL_MS));
+        joinUrl = softphoneUrl(deps.publicUrl, token);
+      }
       // A case waiting for a person's review has no call time yet; say the earliest it could be.
       const mail = recoveryRequested({
+        joinUrl,
         lang,
         companyName: deps.companyName,
         name: account.name,
         callAt: callAt ?? deps.clock.now(),
         timeZone: deps.timeZone,
         cancelUrl,
-        channel: 'phone',
+        channel: joinUrl ? 'browser' : 'phone',
         requestedAt: deps.clock.now(),
       });
       await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-requested:${caseId}`, template: 'recovery-requested' }, trx);

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DialectName } from './dialect';
 import * as m001 from './migrations/001_initial';
+import * as m002 from './migrations/002_softphone';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -11,6 +12,7 @@ type DialectMigration = {
 /** Every migration in order; add new files here. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001_initial': m001,
+  '002_softphone': m002,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

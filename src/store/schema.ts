@@ -130,6 +130,14 @@ export interface TranscriptEntriesTable {
   at: string;
 }
 
+/** The row behind a customer's "take the call in your browser" link; only the token's HMAC is kept. */
+export interface SoftphoneLinksTable {
+  token_hash: string;
+  case_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -141,4 +149,5 @@ export interface Database {
   verification_codes: VerificationCodesTable;
   calls: CallsTable;
   transcript_entries: TranscriptEntriesTable;
+  softphone_links: SoftphoneLinksTable;
 }

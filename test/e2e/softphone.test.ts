@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectedCall } from '../../src/calls/call-service';
@@ -10,7 +9,6 @@ import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
 import { DtmfDetector } from '../../src/media/dtmf/detector';
 import type { AudioFrame } from '../../src/media/frame';
-import { up as softphoneMigration } from '../../src/store/migrations/005_softphone';
 import { type VoiceRuntime, createVoiceRuntime } from '../../src/calls/voice/voice-media';
 import { openVoiceCall } from '../../src/calls/voice/open-voice-call';
 import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneTextCall, softphoneUrl } from '../../src/telephony/softphone';
@@ -118,8 +116,8 @@ beforeAll(async () => {
   });
   // The dialer is needed before the call service exists; it forwards once both are built.
   const dialer: Dialer = { dial: (trx, caseId, attempt) => softphone.dialer.dial(trx, caseId, attempt) };
-  services = await createServices(config, { dialer });
-  await softphoneMigration(services.store.db as unknown as Kysely<unknown>, services.store.dialect);
+  // This test builds its own softphone (echo and text modes), so the built-in one stays off.
+  services = await createServices(config, { dialer, withSoftphone: false });
   voiceRuntime = await createVoiceRuntime(config);
   softphone = createSoftphone<ConnectedCall>({
     store: services.store,

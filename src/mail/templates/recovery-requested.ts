@@ -9,6 +9,8 @@ export interface RecoveryRequestedParams extends TemplateBase {
   cancelUrl: string;
   channel: CallChannel;
   requestedAt: Date;
+  /** The browser softphone page where the call will ring. */
+  joinUrl?: string;
 }
 
 /** Sent when a recovery request is accepted: when the call comes, that it is an AI, and "this wasn't me". */
@@ -19,6 +21,7 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
   const callAt = formatMailTime(p.callAt, p.timeZone, p.lang);
   const requestedAt = formatMailTime(p.requestedAt, p.timeZone, p.lang);
   const how = channelText(p.lang, p.channel);
+  const joinUrl = p.joinUrl ? checkedUrl(p.joinUrl) : undefined;
 
   const blocks: Block[] =
     p.lang === 'ja'
@@ -29,6 +32,12 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
           {
             p: 'お電話はAIによる自動音声でおかけします。メールアドレスを一文字ずつ伺い、通話中にこのアドレスへお送りする8桁の確認コードを読み上げていただきます。パスワードや認証アプリのコードを伺うことはありません。',
           },
+          ...(joinUrl
+            ? ([
+                { p: 'お電話の時刻に次のページを開いておくと、ブラウザで着信します（マイクの使用を許可してください）。' },
+                { link: { label: 'ブラウザで電話を受ける', url: joinUrl } },
+              ] satisfies Block[])
+            : []),
           { p: 'このご依頼に心当たりがない場合は、次のリンクからすぐに取り消してください。リセットは行われません。' },
           { link: { label: '心当たりがない（依頼を取り消す）', url: cancelUrl } },
         ]
@@ -39,6 +48,12 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
           {
             p: 'The call is an automated AI voice call. It will ask you to spell your email address and to read back an 8-digit code that we email you during the call. It will never ask for your password or an authenticator code.',
           },
+          ...(joinUrl
+            ? ([
+                { p: 'Keep this page open at the time of the call and it will ring in your browser (allow the microphone).' },
+                { link: { label: 'Take the call in your browser', url: joinUrl } },
+              ] satisfies Block[])
+            : []),
           { p: "If this wasn't you, cancel the request now. Nothing will be reset." },
           { link: { label: "This wasn't me (cancel the request)", url: cancelUrl } },
         ];

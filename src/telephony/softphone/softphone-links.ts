@@ -3,20 +3,6 @@ import type { Clock } from '../../domain/clock';
 import { hmacHex, newToken } from '../../security/keys';
 import type { Database } from '../../store/schema';
 
-/** The row behind a customer's "take the call in your browser" link; only the token's HMAC is kept. */
-export interface SoftphoneLinksTable {
-  token_hash: string;
-  case_id: string;
-  created_at: string;
-  expires_at: string;
-}
-
-export type SoftphoneDatabase = Database & { softphone_links: SoftphoneLinksTable };
-
-/** Until schema.ts lists the table, reach it through this view of the same connection. */
-export function softphoneDb(db: Kysely<Database>): Kysely<SoftphoneDatabase> {
-  return db as unknown as Kysely<SoftphoneDatabase>;
-}
 
 export interface SoftphoneLinkTarget {
   caseId: string;
@@ -49,7 +35,7 @@ export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock }): 
   return {
     async issue(trx, caseId, expiresAt) {
       const token = newToken();
-      await softphoneDb(trx)
+      await trx
         .insertInto('softphone_links')
         .values({ token_hash: hash(token), case_id: caseId, created_at: deps.clock.now().toISOString(), expires_at: expiresAt.toISOString() })
         .execute();
@@ -57,7 +43,7 @@ export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock }): 
     },
     async resolve(db, token) {
       if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
-      const row = await softphoneDb(db)
+      const row = await db
         .selectFrom('softphone_links')
         .innerJoin('cases', 'cases.id', 'softphone_links.case_id')
         .select(['softphone_links.case_id as caseId', 'softphone_links.expires_at as expiresAt', 'cases.lang as lang', 'cases.state as caseState'])

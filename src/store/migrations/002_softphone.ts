@@ -3,7 +3,6 @@ import type { DialectName } from '../dialect';
 
 /** Softphone links from the request mail (telephony/softphone/softphone-links.ts). */
 export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<void> {
-  // ifNotExists: the softphone's own tests create it before migrate.ts lists this file.
   await db.schema
     .createTable('softphone_links')
     .ifNotExists()
