@@ -256,6 +256,18 @@ describe('identity web flow', () => {
     expect((await b.get('/account')).headers.location).toBe('/signin?lang=ja');
   });
 
+  it('issues a new session token at sign-in and ends the one the browser held before', async () => {
+    await identity.createAccount(customer);
+    const planted = await identity.sessions.create((await identity.createAccount({ ...customer, email: 'other@example.com' })).account.id, 'password', now);
+    const b = new Browser(app);
+    b.cookies.set('aizuchi_session', planted.token);
+    await signIn(b, customer.email, customer.password);
+    const token = b.cookies.get('aizuchi_session') ?? '';
+    expect(token).not.toBe(planted.token);
+    expect(await identity.sessions.read(planted.token)).toBeNull();
+    expect((await b.get('/account')).body).toContain('山田 太郎');
+  });
+
   it('sets HttpOnly, SameSite=Lax cookies, Secure under https', async () => {
     await app.close();
     await testStore.dispose();

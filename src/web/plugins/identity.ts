@@ -178,7 +178,10 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const result = await identity.attemptPassword({ email, password, clientAddress: request.ip });
       if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCredentials);
       const account = result.value;
-      // A fresh session on every sign-in: a token planted before sign-in is never upgraded.
+      // A fresh session on every sign-in: a token planted before sign-in is never upgraded, and the
+      // browser's previous session (perhaps another account's) ends rather than lingering unseen.
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await identity.sessions.end(previous);
       const session = await identity.sessions.create(account.id, 'password', deps.clock.now());
       setSessionCookie(reply, session);
       return nextStep(reply, session.token, account, lang);
