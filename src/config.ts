@@ -40,6 +40,7 @@ const schema = z.object({
   AIZUCHI_LIMIT_REQUESTS_GLOBAL_PER_HOUR: int(1000),
   AIZUCHI_LIMIT_LOGIN_FAILURES_PER_15_MIN: int(5),
   AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: int(400),
+  AIZUCHI_CALLBACK_LEAD_SEC: int(300),
   AIZUCHI_CALLBACK_RETRIES: int(3),
   AIZUCHI_CALLBACK_RETRY_DELAY_MIN: int(30),
   AIZUCHI_RECORDING_RETENTION_DAYS: int(30),
@@ -76,6 +77,8 @@ export interface Config {
     callsPerPhonePerDay: number;
     requestsGlobalPerHour: number;
     loginFailuresPer15Min: number;
+    /** Earliest call after a request, so the customer can read the mail (and cancel) first. */
+    callbackLeadSec: number;
     callbackRetries: number;
     callbackRetryDelayMin: number;
   };
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callsPerPhonePerDay: e.AIZUCHI_LIMIT_CALLS_PER_PHONE_PER_DAY,
       requestsGlobalPerHour: e.AIZUCHI_LIMIT_REQUESTS_GLOBAL_PER_HOUR,
       loginFailuresPer15Min: e.AIZUCHI_LIMIT_LOGIN_FAILURES_PER_15_MIN,
+      callbackLeadSec: e.AIZUCHI_CALLBACK_LEAD_SEC,
       callbackRetries: e.AIZUCHI_CALLBACK_RETRIES,
       callbackRetryDelayMin: e.AIZUCHI_CALLBACK_RETRY_DELAY_MIN,
     },

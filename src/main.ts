@@ -120,6 +120,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     clock,
     normalizePhone: (input) => normalizePhone(input),
     limits: config.limits,
+    callLeadMs: config.limits.callbackLeadSec * 1000,
   });
 
   const callbackDeps: CallbackJobDeps = {
