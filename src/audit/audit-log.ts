@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Store } from '../store/connect';
+import type { DialectName } from '../store/dialect';
 import type { Database } from '../store/schema';
 import { ChainVerifier, type ChainVerdict, type ChainedEvent, GENESIS_HASH, hashEvent } from './chain';
 
@@ -16,10 +17,21 @@ export interface AuditEventInput {
 }
 
 /**
- * Appends one event to the chain. Must run inside `writeTransaction(store, …, AUDIT_CHAIN_LOCK)`
- * so that reading the head and writing the next link cannot interleave with another writer.
+ * Takes the chain's lock for the rest of the transaction. On PostgreSQL an advisory lock, re-entrant
+ * within one transaction; on SQLite a write transaction (BEGIN IMMEDIATE) already excludes every
+ * other writer.
  */
-export async function appendAuditEvent(trx: Kysely<Database>, input: AuditEventInput): Promise<ChainedEvent> {
+export async function lockAuditChain(trx: Kysely<Database>, dialect: DialectName): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
+}
+
+/**
+ * Appends one event to the chain inside the caller's write transaction. It takes the chain's lock
+ * itself, so reading the head and writing the next link cannot interleave with another writer
+ * whatever transaction the caller opened.
+ */
+export async function appendAuditEvent(trx: Kysely<Database>, dialect: DialectName, input: AuditEventInput): Promise<ChainedEvent> {
+  await lockAuditChain(trx, dialect);
   const head = await trx.selectFrom('case_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const base = {
     seq: (head ? Number(head.seq) : 0) + 1,

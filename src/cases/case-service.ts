@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
-import { AUDIT_CHAIN_LOCK, appendAuditEvent, caseHistory } from '../audit/audit-log';
+import type { Kysely } from 'kysely';
+import { AUDIT_CHAIN_LOCK, appendAuditEvent, caseHistory, lockAuditChain } from '../audit/audit-log';
 import type { ChainedEvent } from '../audit/chain';
 import { type CaseState, assertTransition, isCaseState } from '../domain/cases/case-state';
 import type { Clock } from '../domain/clock';
@@ -39,11 +39,12 @@ export class CaseService {
   }
 
   /**
-   * Serialises appends to the audit chain on PostgreSQL (re-entrant within a transaction), so a
-   * transaction opened elsewhere — a job's completion, say — can still append safely.
+   * Taken before reading a case, so concurrent changes to one case queue up behind each other (the
+   * append takes it again, re-entrantly); a transaction opened elsewhere — a job's completion, say —
+   * is serialised the same way.
    */
-  private async lockChain(trx: Kysely<Database>): Promise<void> {
-    if (this.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
+  private lockChain(trx: Kysely<Database>): Promise<void> {
+    return lockAuditChain(trx, this.store.dialect);
   }
 
   async open(trx: Kysely<Database>, row: Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'>, eventData: Record<string, unknown>): Promise<CaseRow> {
@@ -51,7 +52,7 @@ export class CaseService {
     const full: CaseRow = { ...row, id: crypto.randomUUID(), created_at: now, updated_at: now, call_attempts: 0, outcome: null };
     await this.lockChain(trx);
     await trx.insertInto('cases').values(full).execute();
-    await appendAuditEvent(trx, { caseId: full.id, accountId: full.account_id, kind: 'case_opened', data: { state: full.state, ...eventData }, at: this.clock.now() });
+    await appendAuditEvent(trx, this.store.dialect, { caseId: full.id, accountId: full.account_id, kind: 'case_opened', data: { state: full.state, ...eventData }, at: this.clock.now() });
     return full;
   }
 
@@ -70,7 +71,7 @@ export class CaseService {
     assertTransition(current.state, to);
     const now = this.clock.now();
     await trx.updateTable('cases').set({ ...changes, state: to, updated_at: now.toISOString() }).where('id', '=', caseId).execute();
-    await appendAuditEvent(trx, { caseId, accountId: current.account_id, kind, data: { from: current.state, to, ...data }, at: now });
+    await appendAuditEvent(trx, this.store.dialect, { caseId, accountId: current.account_id, kind, data: { from: current.state, to, ...data }, at: now });
     return { ...current, ...changes, state: to, updated_at: now.toISOString() };
   }
 
@@ -79,7 +80,7 @@ export class CaseService {
     await this.lockChain(trx);
     const current = await trx.selectFrom('cases').select(['account_id']).where('id', '=', caseId).executeTakeFirst();
     if (!current) throw new CaseNotFoundError(caseId);
-    return appendAuditEvent(trx, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });
+    return appendAuditEvent(trx, this.store.dialect, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });
   }
 
   async get(caseId: string): Promise<CaseRow | undefined> {
