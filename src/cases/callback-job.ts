@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger';
 import { type JobHandler, type JobQueue, PermanentJobError, type StoreTransaction } from '../jobs/queue';
-import type { CaseService } from './case-service';
+import type { CaseRow, CaseService } from './case-service';
 
 export const CALLBACK_JOB = 'callback.start';
 
@@ -31,6 +31,23 @@ export function callbackDedupeKey(caseId: string, at: Date): string {
 }
 
 /**
+ * Moves a scheduled case to `calling` and rings the customer, in the caller's transaction, so a
+ * crash leaves either both or neither. Shared by the due callback and an operator's "call now".
+ * Returns the attempt number.
+ */
+export async function placeCallback(
+  deps: { cases: CaseService; dialer: Dialer },
+  trx: StoreTransaction,
+  row: Pick<CaseRow, 'id' | 'call_attempts'>,
+  eventData: Record<string, unknown> = {},
+): Promise<number> {
+  const attempt = row.call_attempts + 1;
+  await deps.cases.transition(trx, row.id, 'calling', 'call_started', { attempt, ...eventData }, { call_attempts: attempt });
+  await deps.dialer.dial(trx, row.id, attempt);
+  return attempt;
+}
+
+/**
  * Runs when a callback is due. It re-checks the calendar at run time (a queue that was down over a
  * weekend must not call on Monday at 03:00) and moves the case to `calling` before dialling.
  */
@@ -53,10 +70,6 @@ export function createCallbackJobHandler(deps: CallbackJobDeps): JobHandler {
       });
       return;
     }
-    const attempt = row.call_attempts + 1;
-    await ctx.complete(async (trx) => {
-      await deps.cases.transition(trx, caseId, 'calling', 'call_started', { attempt }, { call_attempts: attempt });
-      await deps.dialer.dial(trx, caseId, attempt);
-    });
+    await ctx.complete((trx) => placeCallback(deps, trx, row));
   };
 }
