@@ -1,0 +1,164 @@
+import type { ChainedEvent } from '../audit/chain';
+import { isCaseState, isTerminal } from '../domain/cases/case-state';
+import type { Clock } from '../domain/clock';
+import type { JobQueue, StoreTransaction } from '../jobs/queue';
+import { CALLBACK_JOB, type Dialer, callbackDedupeKey, placeCallback } from './callback-job';
+import type { CaseRow, CaseService } from './case-service';
+
+/** The event that parks a case for a person's review before any call (recovery-request.ts). */
+export const REVIEW_EVENT = 'needs_review';
+export const MAX_CANCEL_REASON_CHARS = 200;
+
+export type OperatorActionFailure = 'not_found' | 'wrong_state' | 'not_reviewable' | 'outside_hours' | 'invalid_input';
+
+export class OperatorActionError extends Error {
+  constructor(
+    readonly reason: OperatorActionFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OperatorActionError';
+  }
+}
+
+export interface OperatorActionDeps {
+  cases: CaseService;
+  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date };
+  queue: JobQueue;
+  /** Drops a queued callback the action replaces (DbJobQueue.cancelByDedupeKey). */
+  cancelJob(dedupeKey: string, trx: StoreTransaction): Promise<boolean>;
+  /** The dialer due callbacks use, so "call now" rings the same way. */
+  dialer: Dialer;
+  clock: Clock;
+  /** Minimum time between approval and the call (AIZUCHI_CALLBACK_LEAD_SEC). */
+  callLeadMs: number;
+}
+
+export interface AvailableActions {
+  approve: boolean;
+  cancel: boolean;
+  callNow: boolean;
+}
+
+/** Who acts: the operator's account id goes into the history, never their email. */
+export interface Operator {
+  accountId: string;
+}
+
+/**
+ * Why the case is escalated, from the event that last moved it there. Only a review requested at
+ * intake (an unknown callback number, low assurance) may be approved; a call that ended escalated
+ * (wrong person, a request for a human) needs a person, not another automated call.
+ */
+export function escalationReview(history: ReadonlyArray<Pick<ChainedEvent, 'kind' | 'data'>>): { reason: string } | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i]!;
+    const data = parseData(e.data);
+    if (data.to !== 'escalated') continue;
+    if (e.kind !== REVIEW_EVENT) return null;
+    return { reason: typeof data.reason === 'string' ? data.reason : 'review' };
+  }
+  return null;
+}
+
+function parseData(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A state the machine does not know counts as closed: nothing may act on it. */
+const isClosed = (state: string): boolean => !isCaseState(state) || isTerminal(state);
+
+export function availableActions(row: Pick<CaseRow, 'state'>, history: ReadonlyArray<Pick<ChainedEvent, 'kind' | 'data'>>): AvailableActions {
+  return {
+    approve: row.state === 'escalated' && escalationReview(history) !== null,
+    cancel: !isClosed(row.state),
+    callNow: row.state === 'scheduled',
+  };
+}
+
+/**
+ * What an operator may do to a case from the console. Each action re-reads the case inside the
+ * write transaction that changes it, so two operators (or an operator and the callback job) acting
+ * at once cannot both win; the state machine in CaseService.transition checks a second time.
+ */
+export function createOperatorActions(deps: OperatorActionDeps) {
+  const { cases } = deps;
+
+  async function load(trx: StoreTransaction, caseId: string): Promise<CaseRow> {
+    const row = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+    if (!row) throw new OperatorActionError('not_found', `no case with id ${caseId}`);
+    return row;
+  }
+
+  /** The queued callback for the case's current slot, which a new slot or a call now replaces. */
+  async function dropQueuedCallback(trx: StoreTransaction, row: CaseRow): Promise<void> {
+    if (row.scheduled_at) await deps.cancelJob(callbackDedupeKey(row.id, new Date(row.scheduled_at)), trx);
+  }
+
+  /**
+   * Puts a case that waits for review back into the callback flow at the next open time after the
+   * lead. It only allows the call: the agent's policy still needs the emailed code on it.
+   */
+  async function approveCallback(caseId: string, operator: Operator): Promise<{ scheduledAt: Date }> {
+    return cases.inTransaction(async (trx) => {
+      const row = await load(trx, caseId);
+      if (row.state !== 'escalated') {
+        throw new OperatorActionError('wrong_state', `the case is ${row.state}; only an escalated case waiting for review can be approved`);
+      }
+      const review = escalationReview(await eventsOf(trx, caseId));
+      if (!review) throw new OperatorActionError('not_reviewable', 'this case was escalated during a call, not for review; it cannot be approved for an automated callback');
+      const at = deps.calendar.nextOpen(new Date(deps.clock.now().getTime() + deps.callLeadMs));
+      await cases.transition(trx, caseId, 'scheduled', 'operator_approved', { operatorId: operator.accountId, review: review.reason, at: at.toISOString() }, { scheduled_at: at.toISOString() });
+      await deps.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
+      return { scheduledAt: at };
+    });
+  }
+
+  async function cancel(caseId: string, operator: Operator, reason?: string): Promise<void> {
+    const why = (reason ?? '').trim();
+    if ([...why].length > MAX_CANCEL_REASON_CHARS) {
+      throw new OperatorActionError('invalid_input', `the reason must be at most ${MAX_CANCEL_REASON_CHARS} characters`);
+    }
+    await cases.inTransaction(async (trx) => {
+      const row = await load(trx, caseId);
+      if (isClosed(row.state)) throw new OperatorActionError('wrong_state', `the case is already ${row.state}`);
+      await dropQueuedCallback(trx, row);
+      await cases.transition(trx, caseId, 'cancelled', 'cancelled_by_operator', { operatorId: operator.accountId, ...(why ? { reason: why } : {}) }, { outcome: 'cancelled' });
+    });
+  }
+
+  /**
+   * Rings a scheduled case now, as a due callback would. Outside business hours only with the
+   * operator's explicit override, which is recorded first.
+   */
+  async function callNow(caseId: string, operator: Operator, opts: { outsideHours: boolean }): Promise<{ attempt: number }> {
+    return cases.inTransaction(async (trx) => {
+      const row = await load(trx, caseId);
+      if (row.state !== 'scheduled') throw new OperatorActionError('wrong_state', `the case is ${row.state}; only a scheduled case can be called now`);
+      const now = deps.clock.now();
+      const open = deps.calendar.isOpen(now);
+      if (!open && !opts.outsideHours) {
+        const next = deps.calendar.nextOpen(now);
+        throw new OperatorActionError('outside_hours', `outside business hours (next opening ${next.toISOString()}); tick "outside hours" to call anyway`);
+      }
+      if (!open) await cases.record(trx, caseId, 'outside_hours_override', { operatorId: operator.accountId, via: 'console' });
+      await dropQueuedCallback(trx, row);
+      const attempt = await placeCallback(deps, trx, row, { via: 'call_now', operatorId: operator.accountId, outsideHours: !open });
+      return { attempt };
+    });
+  }
+
+  return { approveCallback, cancel, callNow };
+}
+
+export type OperatorActions = ReturnType<typeof createOperatorActions>;
+
+/** The case's history read through the transaction (the store's own reader would deadlock SQLite). */
+function eventsOf(trx: StoreTransaction, caseId: string): Promise<Array<Pick<ChainedEvent, 'kind' | 'data'>>> {
+  return trx.selectFrom('case_events').select(['kind', 'data']).where('case_id', '=', caseId).orderBy('seq').execute();
+}
