@@ -1,8 +1,19 @@
-import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { CaseService } from '../../cases/case-service';
+import { type OperatorActionFailure, type OperatorActions, OperatorActionError, availableActions } from '../../cases/operator-actions';
 import { isCaseState } from '../../domain/cases/case-state';
+import type { Account } from '../../identity/types';
 import type { SafeHtml } from '../pages/html';
+import type { Csrf } from '../pages/identity/csrf';
 import { type MaskFns, caseListPage, casePage } from '../pages/console/console-pages';
+
+/** What the case page's buttons need: the actions, CSRF, and who is signed in. */
+export interface ConsoleActionDeps {
+  actions: OperatorActions;
+  csrf: Csrf;
+  /** The operator requireOperator let through (identityWeb.signedInAccount). */
+  signedInAccount(request: FastifyRequest): Pick<Account, 'id'> | undefined;
+}
 
 export interface ConsolePluginDeps {
   cases: CaseService;
@@ -10,10 +21,39 @@ export interface ConsolePluginDeps {
   mask: MaskFns;
   /** Further sections of the case page (calls, transcripts, recordings) from other areas. */
   caseSections?: Array<(caseId: string) => Promise<SafeHtml>>;
+  /** Operator buttons (approve, cancel, call now); without them the console is read-only. */
+  operator?: ConsoleActionDeps;
 }
 
-/** The operators' console: cases with filters, and each case with its hash-chained timeline. */
+const STATUS: Record<OperatorActionFailure, number> = {
+  not_found: 404,
+  wrong_state: 409,
+  not_reviewable: 409,
+  outside_hours: 409,
+  invalid_input: 400,
+};
+
+type Form = Record<string, unknown>;
+const field = (req: FastifyRequest, name: string): string | undefined => {
+  const v = ((req.body ?? {}) as Form)[name];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** The operators' console: cases with filters, and each case with its hash-chained timeline and actions. */
 export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
+  const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+  async function renderCase(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: string) {
+    const row = await deps.cases.get(id);
+    if (!row) return sendHtml(reply, 404, '<!doctype html><p>No such case.</p>');
+    const history = await deps.cases.history(id);
+    const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id)));
+    const op = deps.operator;
+    const actions = op ? { available: availableActions(row, history), csrfField: op.csrf.field(req, reply), error } : undefined;
+    return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions));
+  }
+
   return async (app) => {
     app.get('/console', { preHandler: deps.requireOperator }, async (req, reply) => {
       const q = (req.query ?? {}) as Record<string, unknown>;
@@ -25,11 +65,30 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
 
     app.get('/console/cases/:id', { preHandler: deps.requireOperator }, async (req, reply) => {
       const { id } = req.params as { id: string };
-      const row = await deps.cases.get(id);
-      if (!row) return reply.code(404).type('text/html').send('<!doctype html><p>No such case.</p>');
-      const history = await deps.cases.history(id);
-      const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id)));
-      return reply.type('text/html').send(casePage(row, history, deps.mask, sections));
+      return renderCase(req, reply, id, 200);
     });
+
+    const op = deps.operator;
+    if (!op) return;
+
+    /** One POST action: CSRF first, then the action; its refusal is shown on the case page. */
+    const action = (path: string, run: (req: FastifyRequest, caseId: string, operatorId: string) => Promise<unknown>) =>
+      app.post(`/console/cases/:id/${path}`, { preHandler: deps.requireOperator }, async (req, reply) => {
+        const { id } = req.params as { id: string };
+        if (!op.csrf.verify(req)) return renderCase(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
+        const operator = op.signedInAccount(req);
+        if (!operator) return reply.code(403).type('text/plain').send('Forbidden');
+        try {
+          await run(req, id, operator.id);
+        } catch (err) {
+          if (!(err instanceof OperatorActionError)) throw err;
+          return renderCase(req, reply, id, STATUS[err.reason], err.message);
+        }
+        return reply.redirect(`/console/cases/${encodeURIComponent(id)}`, 303);
+      });
+
+    action('approve', (_req, id, operatorId) => op.actions.approveCallback(id, { accountId: operatorId }));
+    action('cancel', (req, id, operatorId) => op.actions.cancel(id, { accountId: operatorId }, field(req, 'reason')));
+    action('call-now', (req, id, operatorId) => op.actions.callNow(id, { accountId: operatorId }, { outsideHours: ['1', 'on'].includes(field(req, 'outside_hours') ?? '') }));
   };
 }

@@ -32,7 +32,25 @@ ${rows.map(
   });
 }
 
-export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, extra: SafeHtml[] = []): string {
+/** The operator's buttons on a case: which apply, the form's CSRF field, and the last action's error. */
+export interface CaseActionsView {
+  available: { approve: boolean; cancel: boolean; callNow: boolean };
+  csrfField: SafeHtml;
+  error?: string;
+}
+
+function actionForms(caseId: string, v: CaseActionsView): SafeHtml {
+  const base = `/console/cases/${caseId}`;
+  const { approve, cancel, callNow } = v.available;
+  return html`<h2>Actions</h2>
+${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.error}</p>` : ''}
+${approve ? html`<form method="post" action="${base}/approve" data-testid="approve-form">${v.csrfField}<p class="muted">Approving allows the automated callback only; the customer must still enter the emailed code on the call.</p><button type="submit">Approve callback</button></form>` : ''}
+${callNow ? html`<form method="post" action="${base}/call-now" data-testid="call-now-form">${v.csrfField}<label><input type="checkbox" name="outside_hours" value="1"> Call outside business hours</label><button type="submit">Call now</button></form>` : ''}
+${cancel ? html`<form method="post" action="${base}/cancel" data-testid="cancel-form">${v.csrfField}<label>Reason (optional)<input name="reason" maxlength="200"></label><button type="submit">Cancel case</button></form>` : ''}
+${!approve && !callNow && !cancel ? html`<p class="muted">No actions for a case in this state.</p>` : ''}`;
+}
+
+export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, extra: SafeHtml[] = [], actions?: CaseActionsView): string {
   return page({
     title: `Case ${row.id.slice(0, 8)}`,
     lang: 'en',
@@ -48,6 +66,7 @@ export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, e
 <tr><th>Consent</th><td>${row.consent_at} (${row.consent_version}); recording ${row.recording_consent ? 'yes' : 'no'}</td></tr>
 <tr><th>Callback at</th><td data-testid="scheduled-at">${row.scheduled_at ?? ''}</td></tr>
 </table>
+${actions ? actionForms(row.id, actions) : ''}
 ${extra}
 <h2>Timeline</h2>
 <table><thead><tr><th>#</th><th>Time (UTC)</th><th>Event</th><th>Details</th></tr></thead><tbody>
