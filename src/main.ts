@@ -4,6 +4,7 @@ import { type CallbackJobDeps, CALLBACK_JOB, type Dialer, callbackDedupeKey, cre
 import { CaseService } from './cases/case-service';
 import { type CallService, MFA_RESET_DUE_JOB, createCallService } from './calls';
 import { createRecoveryNotifier } from './cases/recovery-notifier';
+import { createOperatorActions } from './cases/operator-actions';
 import { RecoveryRequestService } from './cases/recovery-request';
 import type { Config } from './config';
 import { type BusinessCalendar, createBusinessCalendar } from './domain/calendar';
@@ -55,6 +56,8 @@ export interface Services {
   calls: CallService;
   /** The browser softphone that due callbacks ring; null when disabled. */
   softphone: Softphone | null;
+  /** How a due callback (or an operator's call-now) rings the customer. */
+  dialer: Dialer;
   /** Housekeeping jobs that re-enqueue themselves; the server makes sure each is queued. */
   recurring: RecurringJob[];
   close(): Promise<void>;
@@ -198,6 +201,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     mail: { sender, catcher },
     calls,
     softphone,
+    dialer: callbackDeps.dialer,
     recurring,
     async close() {
       if (closed) return;
@@ -233,7 +237,25 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
         return a ? { accountId: a.id, email: a.email } : null;
       },
     }),
-    consolePlugin({ cases, requireOperator: identityWeb.requireOperator, mask: { email: maskEmail, phone: maskPhone }, caseSections: [callsCaseSection(services.calls)] }),
+    consolePlugin({
+      cases,
+      requireOperator: identityWeb.requireOperator,
+      mask: { email: maskEmail, phone: maskPhone },
+      caseSections: [callsCaseSection(services.calls)],
+      operator: {
+        actions: createOperatorActions({
+          cases,
+          calendar: services.calendar,
+          queue: services.jobs.queue,
+          cancelJob: (key, trx) => services.jobs.cancelByDedupeKey(key, trx),
+          dialer: services.dialer,
+          clock,
+          callLeadMs: config.limits.callbackLeadSec * 1000,
+        }),
+        csrf: identityWeb.csrf,
+        signedInAccount: identityWeb.signedInAccount,
+      },
+    }),
     callsPlugin({ calls: services.calls, logger }),
     ...(services.softphone ? [softphonePlugin({ db: store.db, ...services.softphone, logger })] : []),
     ...extraPlugins,
