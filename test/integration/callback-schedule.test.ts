@@ -30,10 +30,15 @@ for (const db of DATABASES) {
       await t?.stop();
     });
 
+    // Finished jobs keep no payload, so the case is found through the callback's dedupe key.
     const callbackJobs = async (caseId: string) =>
-      (await t.services.store.db.selectFrom('jobs').select(['payload', 'run_at', 'state']).where('kind', '=', CALLBACK_JOB).orderBy('run_at').execute()).filter(
-        (j) => (JSON.parse(j.payload) as { caseId: string }).caseId === caseId,
-      );
+      t.services.store.db
+        .selectFrom('jobs')
+        .select(['run_at', 'state'])
+        .where('kind', '=', CALLBACK_JOB)
+        .where('dedupe_key', 'like', `callback:${caseId}:%`)
+        .orderBy('run_at')
+        .execute();
 
     it('re-checks the calendar when it runs: after closing it defers to Monday 09:00, and calls only then', async () => {
       const email = `late-${db.name}@example.com`;
@@ -54,20 +59,22 @@ for (const db of DATABASES) {
       expect(deferred).toMatchObject({ state: 'scheduled', scheduled_at: MONDAY_09_JST, call_attempts: 0 });
       expect(dialled).toEqual([]);
       expect(await callbackJobs(c!.id)).toEqual([
-        { payload: JSON.stringify({ caseId: c!.id }), run_at: FRIDAY_1755_JST, state: 'done' },
-        { payload: JSON.stringify({ caseId: c!.id }), run_at: MONDAY_09_JST, state: 'queued' },
+        { run_at: FRIDAY_1755_JST, state: 'done' },
+        { run_at: MONDAY_09_JST, state: 'queued' },
       ]);
       const last = (await t.services.cases.history(c!.id)).at(-1)!;
       expect(last.kind).toBe('callback_deferred');
       expect(JSON.parse(last.data)).toMatchObject({ reason: 'outside_hours', at: MONDAY_09_JST, from: 'scheduled', to: 'scheduled' });
 
       // The weekend passes without a call.
+      // (Housekeeping jobs may run meanwhile; only the callback matters here.)
       clock.set(SUNDAY_12_JST);
-      expect(await t.services.jobs.worker.runDue()).toBe(0);
+      await t.services.jobs.worker.runDue();
       expect(dialled).toEqual([]);
+      expect((await callbackJobs(c!.id)).map((j) => j.state)).toEqual(['done', 'queued']);
 
       clock.set(new Date('2035-12-03T00:00:30Z'));
-      expect(await t.services.jobs.worker.runDue()).toBe(1);
+      expect(await t.services.jobs.worker.runDue()).toBeGreaterThanOrEqual(1);
       expect(await t.services.cases.require(c!.id)).toMatchObject({ state: 'calling', call_attempts: 1 });
       expect(dialled).toEqual([{ caseId: c!.id, attempt: 1 }]);
       expect((await t.services.cases.history(c!.id)).at(-1)!.kind).toBe('call_started');
