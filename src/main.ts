@@ -214,6 +214,17 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   };
 }
 
+export class UnsafeMailCatcherError extends Error {
+  constructor(host: string) {
+    super(`HOST=${host} would publish the built-in mail catcher's inbox (every code it sent); set AIZUCHI_SMTP_URL to a real relay, or keep HOST on loopback`);
+    this.name = 'UnsafeMailCatcherError';
+  }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
@@ -261,6 +272,8 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     ...extraPlugins,
   ];
   if (services.mail.catcher) {
+    // The catcher's inbox shows every mail, codes included: fine on a developer's loopback, never on a network.
+    if (!isLoopbackHost(config.host)) throw new UnsafeMailCatcherError(config.host);
     await services.mail.catcher.start();
     plugins.push(mailCatcherPlugin({ store }));
   }
