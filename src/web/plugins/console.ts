@@ -60,7 +60,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
       const state = isCaseState(q.state) ? q.state : undefined;
       const email = typeof q.email === 'string' && q.email.trim() ? q.email : undefined;
       const rows = await deps.cases.list({ state, email });
-      return reply.type('text/html').send(caseListPage(rows, { state, email }, deps.mask));
+      return reply.type('text/html').send(caseListPage(rows, { state, email }, deps.mask, deps.operator?.csrf.field(req, reply)));
     });
 
     app.get('/console/cases/:id', { preHandler: deps.requireOperator }, async (req, reply) => {

@@ -4,18 +4,20 @@ import { CASE_STATES } from '../../../domain/cases/case-state';
 import { type SafeHtml, html } from '../html';
 import { page } from '../layout';
 
-const nav = html`<a href="/console">Cases</a> · <a href="/dev/mail">Mail</a> · <form method="post" action="/signout" style="display:inline"><button>Sign out</button></form>`;
+/** Sign-out is a POST checked for CSRF like every other form, so it carries the field when there is one. */
+const nav = (csrfField: SafeHtml | '' = '') =>
+  html`<a href="/console">Cases</a> · <a href="/dev/mail">Mail</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>Sign out</button></form>`;
 
 export interface MaskFns {
   email(e: string): string;
   phone(p: string): string;
 }
 
-export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: string }, mask: MaskFns): string {
+export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: string }, mask: MaskFns, csrfField?: SafeHtml): string {
   return page({
     title: 'Cases',
     lang: 'en',
-    nav,
+    nav: nav(csrfField),
     body: html`<h1>Cases</h1>
 <form method="get" action="/console" style="grid-template-columns:1fr 1fr auto;max-width:none">
   <label>State<select name="state"><option value="">any</option>${CASE_STATES.map(
@@ -54,7 +56,7 @@ export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, e
   return page({
     title: `Case ${row.id.slice(0, 8)}`,
     lang: 'en',
-    nav,
+    nav: nav(actions?.csrfField),
     body: html`<h1>Case <code>${row.id}</code></h1>
 <table>
 <tr><th>State</th><td data-testid="case-state">${row.state}</td></tr>
