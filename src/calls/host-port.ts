@@ -69,9 +69,11 @@ export function createHostPort(deps: HostPortDeps, call: CallFacts, contact: Ide
       const row = await deps.cases.require(call.caseId);
       const fresh = await deps.identity.getContact(call.accountId);
       const recent = await deps.cases.recentCasesForAccount(call.accountId, deps.policy.recentRecoveryWindowMs, call.caseId);
+      const history = await deps.cases.history(call.caseId);
       const facts = {
         passwordVerifiedAtRequest: row.assurance === 'password_verified',
         phoneOnRecord: row.phone_on_record === 1 && fresh !== null && fresh.phoneE164 === row.phone_e164,
+        operatorApprovedNumber: history.some((e) => e.kind === 'operator_approved'),
         codeVerifiedOnCall: state.codeVerified,
         otherRecentRecovery: recent.length > 0,
         failedCodeAttempts: await deps.verification.failedAttemptsForCase(call.caseId, deps.store.db),

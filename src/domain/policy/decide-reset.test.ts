@@ -5,6 +5,7 @@ import { POLICY_PRESETS, UnknownPolicyError, policyPreset } from './presets';
 const clean: ResetFacts = {
   passwordVerifiedAtRequest: true,
   phoneOnRecord: true,
+  operatorApprovedNumber: false,
   codeVerifiedOnCall: true,
   otherRecentRecovery: false,
   failedCodeAttempts: 0,
@@ -22,6 +23,14 @@ describe('decideReset', () => {
 
   it('strict: the same evidence schedules the reset after a 24 h cooling-off', () => {
     expect(decideReset(clean, strict)).toEqual({ action: 'cooling_off', delayMs: 24 * 3_600_000 });
+  });
+
+  it('a number not on record counts once an operator approved calling it, and only then', () => {
+    expect(decideReset({ ...clean, phoneOnRecord: false, operatorApprovedNumber: true }, standard)).toEqual({ action: 'reset' });
+    expect(decideReset({ ...clean, phoneOnRecord: false, operatorApprovedNumber: true, passwordVerifiedAtRequest: false }, standard)).toEqual({
+      action: 'needs_person',
+      reasons: ['password_not_verified'],
+    });
   });
 
   it('one failed code is tolerated, two are not', () => {
@@ -48,6 +57,7 @@ describe('decideReset', () => {
     const all: ResetFacts = {
       passwordVerifiedAtRequest: false,
       phoneOnRecord: false,
+      operatorApprovedNumber: false,
       codeVerifiedOnCall: false,
       otherRecentRecovery: true,
       failedCodeAttempts: 2,

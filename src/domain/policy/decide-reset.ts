@@ -6,6 +6,8 @@ export interface ResetFacts {
   passwordVerifiedAtRequest: boolean;
   /** The call went to the phone number on record. */
   phoneOnRecord: boolean;
+  /** An operator reviewed the case and approved calling a number not on record (SECURITY.md "Evidence" (2)). */
+  operatorApprovedNumber: boolean;
   /** The emailed code was verified on this call. */
   codeVerifiedOnCall: boolean;
   /** Another recovery request on the account within the policy window. */
@@ -38,7 +40,7 @@ export type ResetDecision =
 export function decideReset(facts: ResetFacts, policy: PolicyPreset): ResetDecision {
   const reasons: NeedsPersonReason[] = [];
   if (!facts.passwordVerifiedAtRequest) reasons.push('password_not_verified');
-  if (!facts.phoneOnRecord) reasons.push('phone_not_on_record');
+  if (!facts.phoneOnRecord && !facts.operatorApprovedNumber) reasons.push('phone_not_on_record');
   if (!facts.codeVerifiedOnCall) reasons.push('code_not_verified');
   if (facts.otherRecentRecovery) reasons.push('recent_recovery');
   if (facts.failedCodeAttempts >= policy.maxFailedCodesBeforePerson) reasons.push('failed_codes');
