@@ -56,7 +56,7 @@ export class AgentSpeaker {
   }
 
   get idle(): boolean {
-    return this.queue.idle && this.synthesizing.size === 0;
+    return this.closed || (this.queue.idle && this.synthesizing.size === 0);
   }
 
   get holding(): boolean {
@@ -136,9 +136,12 @@ export class AgentSpeaker {
 
   private async synthesize(id: string, text: string, rate: number | undefined, signal: AbortSignal): Promise<void> {
     let resampler: StreamingResampler | null = null;
+    let frames = 0;
     try {
       for await (const frame of this.options.synthesizer.synthesize(text, { lang: this.options.lang, signal, ...(rate ? { rate } : {}) })) {
         if (signal.aborted || this.closed) break;
+        // A cached clip arrives as one burst of microtasks; let the 20 ms clock run in between.
+        if (++frames % 10 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (frame.sampleRateHz !== this.options.sampleRateHz) {
           resampler ??= new StreamingResampler(frame.sampleRateHz, this.options.sampleRateHz);
           this.queue.append(id, resampler.process(frame.samples));

@@ -38,7 +38,7 @@ export interface VoiceTuning {
   /** Digits in a complete code: once heard, the turn is committed without waiting for silence. */
   readonly codeLength: number;
   readonly preRollMs: number;
-  /** After the agent's hangup, at most this long to let the goodbye play out. */
+  /** After the agent's hangup, the line closes once the goodbye has played, or after this long without any agent audio (a stuck engine). */
   readonly hangupDrainMaxMs: number;
 }
 
@@ -47,7 +47,7 @@ export const DEFAULT_VOICE_TUNING: VoiceTuning = {
   bargeIn: {},
   codeLength: 8,
   preRollMs: 300,
-  hangupDrainMaxMs: 30_000,
+  hangupDrainMaxMs: 10_000,
 };
 
 /** Things the call session records or reacts to; none carries caller speech. */
@@ -112,7 +112,8 @@ export class VoiceBridge {
   private started = false;
   private closed = false;
   private closing: Promise<RecordingResult | null> | null = null;
-  private hangupAfterMs: number | null = null;
+  private hangupRequested = false;
+  private lastAudibleTick = 0;
   private keyBargedIn = false;
   private outOfBandDtmf = false;
   private vadFailed = false;
@@ -193,7 +194,8 @@ export class VoiceBridge {
         void this.finishRecording(true);
         return;
       case 'hangup':
-        this.hangupAfterMs ??= this.stats.ticks * 20 + this.tuning.hangupDrainMaxMs;
+        if (!this.hangupRequested) this.lastAudibleTick = this.stats.ticks;
+        this.hangupRequested = true;
         return;
       default:
         return;
@@ -203,6 +205,16 @@ export class VoiceBridge {
   /** What the caller is expected to say next (for recognizer hints and tests). */
   get listening(): { expecting: ListenExpecting; endpointing: Endpointing } {
     return { expecting: this.expecting, endpointing: this.endpointing };
+  }
+
+  /** Caller frames received but not yet through VAD/DTMF. */
+  get backlogFrames(): number {
+    return this.backlog;
+  }
+
+  /** The agent has audio queued, playing or still being synthesized. */
+  get speaking(): boolean {
+    return !this.speaker.idle;
   }
 
   get speakerHolding(): boolean {
@@ -370,7 +382,8 @@ export class VoiceBridge {
       this.channel.sendFrame(frame);
       this.stats.framesOut++;
     }
-    if (this.hangupAfterMs !== null && (this.speaker.idle || this.stats.ticks * 20 >= this.hangupAfterMs)) {
+    if (tick.audible) this.lastAudibleTick = this.stats.ticks;
+    if (this.hangupRequested && (this.speaker.idle || (this.stats.ticks - this.lastAudibleTick) * 20 >= this.tuning.hangupDrainMaxMs)) {
       this.channel.close('agent_hangup');
     }
   }
@@ -396,7 +409,7 @@ export class VoiceBridge {
   }
 
   private async shutdown(reason: string): Promise<RecordingResult | null> {
-    const callerHungUp = this.hangupAfterMs === null && reason !== 'agent_hangup';
+    const callerHungUp = !this.hangupRequested && reason !== 'agent_hangup';
     this.closed = true;
     this.unsubscribe?.();
     this.unsubscribe = null;

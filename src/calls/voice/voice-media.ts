@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { Config } from '../../config';
 import type { Lang } from '../../domain/lang';
-import { SileroVadModel } from '../../media/vad/silero-vad';
 import type { RecognizerConfig } from '../../speech/recognizer';
 import { createRecognizer } from '../../speech/recognizer-registry';
 import { createBackchannelClips } from '../../speech/synthesis/backchannel-clips';
 import { createSynthesizer } from '../../speech/synthesis/engine-registry';
+import { BatchedSileroVad } from './batched-silero-vad';
 import { createIntervalFrameClock, type FrameClock } from './frame-clock';
-import type { VoiceMedia } from './voice-bridge';
+import { internalRateSynthesizer } from './internal-rate-synthesizer';
+import { INTERNAL_RATE_HZ, type VoiceMedia } from './voice-bridge';
 
 export interface VoiceRuntime {
   readonly media: VoiceMedia;
@@ -17,7 +18,7 @@ export interface VoiceRuntime {
 }
 
 /**
- * The process-wide voice engines, built once at start-up from config: one Silero session, the
+ * The process-wide voice engines, built once at start-up from config: one batched Silero session, the
  * synthesizer with its on-disk cache, back-channel clips (prewarmed), the configured recognizer
  * (null for AIZUCHI_RECOGNIZER=none) and the shared 20 ms clock.
  */
@@ -34,11 +35,11 @@ export async function createVoiceRuntime(config: Pick<Config, 'dataDir' | 'speec
     ...(config.speech.recognizerModel ? { model: config.speech.recognizerModel } : {}),
   };
   const recognizer = createRecognizer(recognizerConfig);
-  const vad = await SileroVadModel.load();
+  const vad = await BatchedSileroVad.load();
   if (opts.prewarm?.length) await backchannels.prewarm(opts.prewarm);
   const clock = createIntervalFrameClock();
   return {
-    media: { synthesizer, backchannels, vad, recognizer },
+    media: { synthesizer: internalRateSynthesizer(synthesizer, INTERNAL_RATE_HZ), backchannels, vad, recognizer },
     clock,
     close: async () => {
       clock.stop();

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { BatchedSileroVad } from '../src/calls/voice/batched-silero-vad';
+import { internalRateSynthesizer } from '../src/calls/voice/internal-rate-synthesizer';
+import { realSpeech } from '../src/calls/voice/testing/voice-test-kit';
+import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
+import { SileroVadModel } from '../src/media/vad/silero-vad';
+import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
+import { benchResponseLatency } from './response-latency';
+import { benchAgentReply, benchEmailParser, benchTts } from './small-benches';
+import { round, summary } from './stats';
+import { runLoad, type LoadResult } from './voice-load';
+
+/**
+ * `npm run bench [-- --json] [-- --quick]`: how fast aizuchi answers and how many voice calls this
+ * machine carries. Prints a table, or exactly one JSON object with --json (progress goes to stderr).
+ */
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const quick = process.argv.includes('--quick');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const startLoad = loadavg().map((l) => round(l, 2));
+  const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
+  const vad = await SileroVadModel.load();
+  try {
+    log('tts real-time factor…');
+    const ttsRealTimeFactor = await benchTts(quick ? 2 : 5);
+    log('agent reply cpu…');
+    const agentReplyCpuMs = await benchAgentReply(quick ? 20 : 100);
+    log('email parser…');
+    const parseLinesPerSec = benchEmailParser(quick ? 300 : 1500);
+    log('response latency…');
+    const latency = await benchResponseLatency(vad, quick ? 1 : 3);
+    const responseLatencyMs = { cached: summary(latency.cached), uncached: summary(latency.uncached) };
+
+    log('concurrent calls…');
+    const caller8k = await realSpeech(dir, 'caller', 'はい、エム、エー、ティー、ティー、ワイ、アットマーク、ジーメールドットコムです。', 'ja', 8000);
+    // As the server runs calls (voice-media.ts): batched VAD, prompts kept at 16 kHz once synthesized.
+    const batchedVad = await BatchedSileroVad.load();
+    const synth = internalRateSynthesizer(createSynthesizer(), INTERNAL_RATE_HZ);
+    for await (const _frame of synth.synthesize('ご本人確認のため、登録されているメールアドレスを、一文字ずつお話しください。', { lang: 'ja' })) {
+      // warms the prompt cache
+    }
+    global.gc?.();
+    const baselineMB = process.memoryUsage().rss / 1048576;
+    const levels = quick ? [10, 25, 50] : [25, 50, 100, 150, 200, 250, 300, 400];
+    const seconds = quick ? 4 : 8;
+    const ramp: LoadResult[] = [];
+    for (const calls of levels) {
+      const result = await runLoad({ calls, seconds, vad: batchedVad, synth, caller8k });
+      ramp.push(result);
+      log(`  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames → ${result.passed ? 'ok' : 'FAIL'}`);
+      if (!result.passed) break;
+    }
+    await batchedVad.release();
+    const passing = ramp.filter((r) => r.passed);
+    const best = passing[passing.length - 1];
+    const concurrentCalls = best?.calls ?? 0;
+    const memoryPerCallMB = best ? round((best.rssMB - baselineMB) / best.calls, 2) : null;
+
+    const result = {
+      responseLatencyMs,
+      concurrentCalls,
+      ttsRealTimeFactor,
+      memoryPerCallMB,
+      agentReplyCpuMs,
+      parseLinesPerSec,
+      details: {
+        quick,
+        cpus: cpus().length,
+        loadAverageAtStart: startLoad,
+        responseLatencySamples: { cached: latency.cached.length, uncached: latency.uncached.length },
+        loadSecondsPerLevel: seconds,
+        ramp,
+        notes: [
+          'responseLatencyMs: end of the caller turn (final text or last key) to the first frame of the reply leaving for the channel; recognizer latency is not included; playout clock wait (0-20 ms) excluded',
+          'concurrentCalls: largest level with p99 tick lateness < 20 ms (after a 1 s warm-up), no lost frames and inbound VAD backlog <= 5 frames; 8 kHz calls with resampling, DTMF, batched Silero VAD (one shared session), recording to disk, a cached prompt every 5 s per call; no recognizer',
+          'figures are only as good as the machine is quiet: see loadAverageAtStart',
+        ],
+      },
+    };
+    if (json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    const rows: [string, string][] = [
+      ['response latency cached p50/p95 (ms)', `${responseLatencyMs.cached.p50} / ${responseLatencyMs.cached.p95}`],
+      ['response latency uncached p50/p95 (ms)', `${responseLatencyMs.uncached.p50} / ${responseLatencyMs.uncached.p95}`],
+      ['concurrent calls', String(concurrentCalls)],
+      ['memory per call (MB)', String(memoryPerCallMB)],
+      ['tts real-time factor ja / en', `${ttsRealTimeFactor.ja} / ${ttsRealTimeFactor.en}`],
+      ['agent reply cpu p50/p95 (ms)', `${agentReplyCpuMs.p50} / ${agentReplyCpuMs.p95}`],
+      ['email parser (lines/s)', String(parseLinesPerSec)],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  } finally {
+    await vad.release();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
