@@ -30,6 +30,10 @@ import { softphonePlugin } from './web/plugins/softphone';
 import { type Softphone, createSoftphone } from './telephony/softphone';
 import { createSoftphoneLinks } from './telephony/softphone/softphone-links';
 import { openVoiceCall } from './calls/voice/open-voice-call';
+import { recordingRoutes } from './calls/recording/recording-route';
+import { createRecordingStore } from './calls/recording/recording-store';
+import { recoverRecordings } from './calls/recording/recover-recordings';
+import { RECORDING_RETENTION_JOB, createRecordingRetentionJobHandler, scheduleRecordingRetention } from './calls/recording/retention-job';
 import { type VoiceRuntime, createVoiceRuntime } from './calls/voice/voice-media';
 import { consolePlugin } from './web/plugins/console';
 import { createIdentityWeb } from './web/plugins/identity';
@@ -170,6 +174,10 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     },
   });
   jobs.worker.register(MFA_RESET_DUE_JOB, calls.resetDueHandler);
+  jobs.worker.register(
+    RECORDING_RETENTION_JOB,
+    createRecordingRetentionJobHandler({ store, queue: jobs.queue, clock, dataDir: config.dataDir, retentionDays: config.recordingRetentionDays }),
+  );
 
   // Speech engines and the VAD model load on the first voice call, not in every CLI command.
   let voiceRuntime: Promise<VoiceRuntime> | undefined;
@@ -268,6 +276,7 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
       },
     }),
     callsPlugin({ calls: services.calls, logger }),
+    recordingRoutes({ recordings: createRecordingStore(store), requireOperator: identityWeb.requireOperator }),
     ...(services.softphone ? [softphonePlugin({ db: store.db, ...services.softphone, logger })] : []),
     ...extraPlugins,
   ];
@@ -281,6 +290,9 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   app.get('/', async (_req, reply) => reply.redirect('/signin'));
   await app.listen({ port: config.port, host: config.host });
   for (const job of services.recurring) await ensureRecurring(services.jobs.queue, job, clock.now());
+  // Recordings cut off by a crash get a valid header again; the retention sweep is booked.
+  await recoverRecordings({ store, dataDir: config.dataDir, clock });
+  await scheduleRecordingRetention({ queue: services.jobs.queue, clock });
   services.jobs.worker.start();
   // Calls a previous process left open end as abandoned (their cases are retried); links that expire unused too.
   await services.calls.abandonStale({ startup: true });

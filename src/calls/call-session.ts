@@ -78,6 +78,7 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
 
   const onAction = (action: AgentAction): void => {
     if (detached) return;
+    deps.channel.onAgentAction?.(action);
     switch (action.type) {
       case 'say':
         spokeSinceListen = true;

@@ -1,4 +1,4 @@
-import type { ListenExpecting, Outcome } from '../agent';
+import type { AgentAction, ListenExpecting, Outcome } from '../agent';
 
 /** What a caller did, as any channel reports it (text frames, recognised speech, keypad tones). */
 export type CallerInput = { type: 'say'; text: string } | { type: 'dtmf'; digits: string } | { type: 'hangup' };
@@ -16,4 +16,9 @@ export interface CallChannel {
   /** The last thing sent before the line closes. */
   end(outcome: Outcome): void;
   close(reason?: 'ended' | 'shutdown'): void;
+  /**
+   * Every agent action, unabridged, for channels that need more than text (audio: whether a prompt
+   * may be interrupted, speaking rate, endpointing, when to pause recording for the code).
+   */
+  onAgentAction?(action: AgentAction): void;
 }

@@ -61,6 +61,13 @@ export function callsCaseSection(calls: CallService): (caseId: string) => Promis
 <h3>${call.channel} call · ${call.outcome ?? call.state}</h3>
 <p>Started ${when(call.started_at)} · ended ${when(call.ended_at)}</p>
 ${
+  call.recording_path && !call.recording_deleted_at
+    ? html`<p><audio controls preload="none" src="/console/calls/${call.id}/recording.wav"></audio> <a href="/console/calls/${call.id}/recording.wav">recording (WAV)</a></p>`
+    : call.recording_deleted_at
+      ? html`<p class="muted">Recording deleted ${when(call.recording_deleted_at)} (retention).</p>`
+      : ''
+}
+${
   transcript.length === 0
     ? html`<p>No transcript.</p>`
     : html`<ol class="transcript">${transcript.map((t) => html`<li class="${t.speaker}"><strong>${t.speaker === 'agent' ? 'Agent' : 'Caller'}</strong> <time>${when(t.at)}</time> ${t.text}</li>`)}</ol>`
