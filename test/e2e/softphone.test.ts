@@ -13,19 +13,11 @@ import { type VoiceRuntime, createVoiceRuntime } from '../../src/calls/voice/voi
 import { openVoiceCall } from '../../src/calls/voice/open-voice-call';
 import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneTextCall, softphoneUrl } from '../../src/telephony/softphone';
 import { softphonePlugin } from '../../src/web/plugins/softphone';
+import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS } from './support/chromium';
 
 const SHOTS = path.resolve('test-artifacts/e2e/softphone');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
+// Offline Chromium flags from the shared support, plus a fake microphone the page may use without asking.
+const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 
 /** A quiet room: low noise, so in-band keypad tones are the only loud thing the microphone hears. */
 function writeQuietRoomWav(file: string): void {

@@ -7,7 +7,7 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 // Quiet, offline, reproducible: nothing phones home, nothing is synced, no first-run UI.
-const ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -31,7 +31,7 @@ export async function launchChromium(screenshotDir: string): Promise<TestBrowser
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     locale: 'ja-JP',
     viewport: { width: 1100, height: 900 },
   });
