@@ -4,7 +4,7 @@ import type { Lang } from '../../../domain/lang';
 export const RECOVERY_TEXTS = {
   ja: {
     title: 'MFAデバイスを使用できない場合',
-    intro: 'ご本人確認のため、ご登録の電話番号に自動音声（AI）でお電話します。お電話は営業時間内（平日 9:00〜18:00、日本時間）に限ります。',
+    intro: 'ご本人確認のため、ご登録の電話番号に自動音声（AI）でお電話します。お電話は営業時間内に限ります。予定日時はメールでお知らせします。',
     email: 'メールアドレス',
     phone: '折り返し先の電話番号',
     phoneHint: '例: 090-1234-5678',
@@ -22,7 +22,7 @@ export const RECOVERY_TEXTS = {
   },
   en: {
     title: "Can't use your MFA device?",
-    intro: 'To confirm it is you, an automated AI voice agent will call the phone number on your account, only within business hours (weekdays 9:00–18:00 Japan time).',
+    intro: 'To confirm it is you, an automated AI voice agent will call the phone number on your account, only within business hours; the mail tells you when.',
     email: 'Email address',
     phone: 'Callback phone number',
     phoneHint: 'e.g. +81 90 1234 5678',
