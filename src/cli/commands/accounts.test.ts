@@ -51,6 +51,18 @@ describe('aizuchi accounts', () => {
     expect(await identity.verifyPassword('taro@example.com', 'correct horse')).toMatchObject({ id: out.id });
   });
 
+  it('reads the password from stdin with --password-stdin, and wants exactly one password source', async () => {
+    const stdinProgram = new Command('aizuchi').exitOverride();
+    stdinProgram.addCommand(
+      accountsCommand({ services: async () => ({ identity }), print: (l) => lines.push(l), readStdinLine: async () => 'from standard input' }),
+    );
+    const base = ['node', 'aizuchi', 'accounts', 'create', '--email', 'hanako@example.com', '--name', 'Hanako', '--phone', '090-1234-5678'];
+    await stdinProgram.parseAsync([...base, '--password-stdin']);
+    expect(await identity.verifyPassword('hanako@example.com', 'from standard input')).not.toBeNull();
+    await expect(stdinProgram.parseAsync([...base, '--password-stdin', '--password', 'x'.repeat(10)])).rejects.toThrow(/exactly one of --password or --password-stdin/);
+    await expect(stdinProgram.parseAsync(base)).rejects.toThrow(/exactly one/);
+  });
+
   it('with --mfa prints a working otpauth:// URI', async () => {
     await run(...create, '--mfa', '--role', 'operator');
     const out = JSON.parse(lines.join('\n'));

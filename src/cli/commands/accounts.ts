@@ -9,6 +9,17 @@ export interface AccountsCommandContext {
   services(): Promise<{ identity: IdentityService }>;
   /** Output sink; stdout by default. */
   print?(line: string): void;
+  /** Source of --password-stdin; the process's stdin by default. */
+  readStdinLine?(): Promise<string>;
+}
+
+async function readFirstLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
 }
 
 const FLAG_OF_FIELD: Record<AccountInputError['field'], string> = {
@@ -44,7 +55,8 @@ export function accountsCommand(ctx: AccountsCommandContext): Command {
     .command('create')
     .description('create an account; prints it as JSON (with the otpauth:// URI when --mfa)')
     .requiredOption('--email <email>', 'email address (sign-in name)')
-    .requiredOption('--password <password>', 'password, at least 8 characters')
+    .option('--password <password>', 'password, at least 8 characters (visible to other users in `ps`; prefer --password-stdin)')
+    .option('--password-stdin', 'read the password from the first line of standard input')
     .requiredOption('--name <name>', 'full name')
     .requiredOption('--phone <phone>', 'phone number on record, e.g. 090-1234-5678 or +81 90 1234 5678')
     .option('--mfa', 'enrol TOTP now and print the otpauth:// URI to add to an authenticator app')
@@ -52,12 +64,14 @@ export function accountsCommand(ctx: AccountsCommandContext): Command {
     .option('--role <role>', 'customer or operator', 'customer')
     .option('--privileged', 'mark as a privileged account (recovery always goes to a person)')
     .action(
-      async (opts: { email: string; password: string; name: string; phone: string; mfa?: boolean; lang: string; role: string; privileged?: boolean }) => {
+      async (opts: { email: string; password?: string; passwordStdin?: boolean; name: string; phone: string; mfa?: boolean; lang: string; role: string; privileged?: boolean }) => {
+        if ((opts.password === undefined) === (opts.passwordStdin !== true)) throw new CliError('give exactly one of --password or --password-stdin');
+        const password = opts.passwordStdin ? await (ctx.readStdinLine ?? readFirstLine)() : opts.password!;
         const { identity } = await ctx.services();
         try {
           const { account, otpauthUri } = await identity.createAccount({
             email: opts.email,
-            password: opts.password,
+            password,
             name: opts.name,
             phone: opts.phone,
             lang: opts.lang,
