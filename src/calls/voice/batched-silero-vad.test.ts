@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNoise, chunks, seededRandom, sine, concat } from '../../media/testing/signals';
-import { SileroVadModel } from '../../media/vad/silero-vad';
+import { SileroVadModel, VadError } from '../../media/vad/silero-vad';
 import { BatchedSileroVad } from './batched-silero-vad';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,5 +52,20 @@ describe('batched Silero VAD', () => {
       expect(probs).toHaveLength(ref.length);
       probs.forEach((p, i) => expect(p).toBeCloseTo(ref[i]!, 4));
     });
+  });
+
+  it('refuses a model file that is not there with a VadError, and leaves no worker running', async () => {
+    await expect(BatchedSileroVad.load({ modelPath: join(dir, 'missing.onnx') })).rejects.toBeInstanceOf(VadError);
+  });
+
+  it('after close() every detector fails with a VadError instead of waiting forever', async () => {
+    const own = await BatchedSileroVad.load();
+    const detector = own.createDetector();
+    const frame = { samples: speech.subarray(0, 512), sampleRateHz: 16000 };
+    expect(await detector.process(frame)).toBeGreaterThanOrEqual(0); // one full window: the worker answered
+    const waiting = detector.process(frame); // the next window is in flight or queued when close() runs
+    await own.close();
+    await expect(waiting).rejects.toBeInstanceOf(VadError);
+    await expect(own.createDetector().process(frame)).rejects.toBeInstanceOf(VadError);
   });
 });

@@ -13,14 +13,14 @@ import { INTERNAL_RATE_HZ, type VoiceMedia } from './voice-bridge';
 export interface VoiceRuntime {
   readonly media: VoiceMedia;
   readonly clock: FrameClock;
-  /** Stops the clock and releases the VAD model. */
+  /** Stops the clock and the VAD worker. */
   close(): Promise<void>;
 }
 
 /**
- * The process-wide voice engines, built once at start-up from config: one batched Silero session, the
- * synthesizer with its on-disk cache, back-channel clips (prewarmed), the configured recognizer
- * (null for AIZUCHI_RECOGNIZER=none) and the shared 20 ms clock.
+ * The process-wide voice engines, built once at start-up from config: one batched Silero session (in
+ * its own worker thread), the synthesizer with its on-disk cache, back-channel clips (prewarmed), the
+ * configured recognizer (null for AIZUCHI_RECOGNIZER=none) and the shared 20 ms clock.
  */
 export async function createVoiceRuntime(config: Pick<Config, 'dataDir' | 'speech'>, opts: { prewarm?: readonly Lang[] } = {}): Promise<VoiceRuntime> {
   const synthesizer = createSynthesizer({
@@ -43,7 +43,7 @@ export async function createVoiceRuntime(config: Pick<Config, 'dataDir' | 'speec
     clock,
     close: async () => {
       clock.stop();
-      await vad.release();
+      await vad.close();
     },
   };
 }
