@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../../src/audit/audit-log';
+import { loadConfig } from '../../src/config';
+import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
+import { CHROMIUM_PATH } from './support/chromium';
+import { freePort } from './support/test-server';
+
+/**
+ * The README's "What you see after scripts/start.sh" story with the DEFAULT wiring: no custom
+ * dialer, the built-in softphone and voice engines. The request mail's browser link rings when the
+ * callback job runs; the call is taken with the page's text box and keypad and ends in an MFA reset.
+ * Screenshots land in test-artifacts/e2e/readme-story/.
+ */
+
+const SHOTS = path.resolve('test-artifacts/e2e/readme-story');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+const CUSTOMER = { email: 'matty@gmail.com', password: 'correct horse battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' };
+const OPERATOR = { email: 'operator@aizuchi.localhost', password: 'operator password', name: 'Operator', phone: '03-1234-5678', lang: 'en' };
+
+type Mail = { subject: string; text: string };
+type PageStats = { nonSilentFramesReceived: number; maxRms: number; keysSentOutOfBand: number; outcome: string | null; errors: unknown[] };
+
+let dataDir: string;
+let services: Services;
+let server: RunningServer;
+let context: BrowserContext;
+let shots = 0;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${String(++shots).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function mailsTo(to: string): Promise<Mail[]> {
+  const res = await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(to)}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Mail[];
+}
+
+const stats = (page: Page) => page.evaluate(() => (window as unknown as { aizuchiSoftphone: { stats(): PageStats } }).aizuchiSoftphone.stats());
+const waitState = (page: Page, state: string, timeout = 30_000) => page.waitForSelector(`#softphone[data-state="${state}"]`, { timeout, state: 'attached' });
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-readme-story-'));
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  // A known free port: the public URL in mailed links comes from PORT before the server binds.
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port),
+    AIZUCHI_MAIL_CATCHER_PORT: '0',
+    AIZUCHI_DATA_DIR: dataDir,
+    AIZUCHI_CALLBACK_LEAD_SEC: '0',
+    AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',
+    AIZUCHI_JAPANESE_HOLIDAYS: 'false',
+    AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
+    AIZUCHI_LOG_LEVEL: 'silent',
+  });
+  // The default wiring on purpose: no dialer, no withSoftphone — what scripts/start.sh runs.
+  services = await createServices(config);
+  server = await startServer(services);
+  context = await chromium.launchPersistentContext(path.join(dataDir, 'chromium'), {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: 'ja-JP',
+    viewport: { width: 900, height: 1000 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await server?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the README's story with the default wiring", () => {
+  it('request → mail with the browser link → the page rings → text and keypad → mfa_reset, redacted transcript on the console', { timeout: 300_000 }, async () => {
+    expect(services.softphone).not.toBeNull();
+    const { account } = await services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
+    await services.identity.createAccount({ ...OPERATOR, mfa: false, role: 'operator' });
+
+    // 1. The callback request, with the password as evidence.
+    const res = await fetch(`${server.url}/api/v1/recovery-requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: CUSTOMER.email, phone: CUSTOMER.phone, lang: 'ja', consent: true, password: CUSTOMER.password }),
+    });
+    expect(res.status).toBe(202);
+    const [row] = await services.cases.list({ email: CUSTOMER.email });
+    if (!row) throw new Error('no case for the request');
+    const caseId = row.id;
+
+    // 2. The request mail links to the browser softphone.
+    services.jobs.worker.wake();
+    const requestMail = await waitFor('the request mail', async () => (await mailsTo(CUSTOMER.email)).find((m) => /予約しました/.test(m.subject)));
+    const link = /(https?:\/\/\S+\/call\/[A-Za-z0-9_-]+)/.exec(requestMail.text)?.[1];
+    expect(link, 'the browser link in the request mail').toBeTruthy();
+    expect(link!.startsWith(`${server.url}/call/`)).toBe(true);
+
+    // 3.–4. At the call time (now: lead 0, hours all day) the page rings; answer it.
+    const page = await context.newPage();
+    await page.goto(link!);
+    services.jobs.worker.wake();
+    await waitState(page, 'ringing');
+    await shot(page, 'ringing');
+    await page.click('#sp-answer');
+    await waitState(page, 'in_call');
+
+    const agentLines = () => page.locator('#sp-captions .sp-agent').count();
+    /** The agent said something new and then fell quiet (no new non-silent frames for a while). */
+    const agentDone = async (after: number, what: string) => {
+      await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
+      let last = -1;
+      let stableSince = Date.now();
+      await waitFor(
+        `${what}: the agent to finish speaking`,
+        async () => {
+          const n = (await stats(page)).nonSilentFramesReceived;
+          if (n !== last) {
+            last = n;
+            stableSince = Date.now();
+          }
+          return n > 0 && Date.now() - stableSince > 1200;
+        },
+        90_000,
+      );
+      return agentLines();
+    };
+    const type = async (text: string) => {
+      await page.fill('#sp-text', text);
+      await page.click('#sp-text-form button[type=submit]');
+    };
+    const captions = async () => (await page.locator('#sp-captions').textContent()) ?? '';
+
+    // The agent says it is automated and recorded, then asks who it is talking to.
+    let lines = await agentDone(0, 'greeting');
+    expect(await captions()).toContain('猪股様でいらっしゃいますか');
+    const greeting = await stats(page);
+    expect(greeting.maxRms).toBeGreaterThan(1000);
+    await shot(page, 'greeting');
+
+    await type('あ、そうです～～猪股です。');
+    lines = await agentDone(lines, 'consent question');
+    await type('大丈夫です～～');
+    lines = await agentDone(lines, 'email question');
+    await type('えーっと、エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコムです');
+    lines = await agentDone(lines, 'code question');
+    expect(await captions()).toContain('8桁');
+    await shot(page, 'code-asked');
+
+    const code = await waitFor('the code mail', async () => {
+      const mail = (await mailsTo(CUSTOMER.email)).find((m) => /確認コード/.test(m.subject));
+      return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
+    });
+    for (const digit of code) await page.click(`#sp-keypad button[data-key="${digit}"]`);
+
+    await waitState(page, 'ended', 120_000);
+    await shot(page, 'ended');
+    const end = await stats(page);
+    expect(end.outcome).toBe('mfa_reset');
+    expect(end.keysSentOutOfBand).toBe(8);
+    expect(await captions()).toContain('MFAを解除');
+    await page.close();
+
+    // 5. MFA removed, a new device required, the case resolved, the audit chain intact.
+    expect(await services.identity.getAccount(account.id)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+    expect(await services.cases.require(caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+    const calls = await services.calls.callsForCase(caseId);
+    expect(calls.map((x) => [x.call.channel, x.call.outcome])).toEqual([['softphone', 'mfa_reset']]);
+
+    // The operator's console shows the call and its transcript, without the code.
+    const ops = await context.newPage();
+    await ops.goto(`${server.url}/signin?lang=en`);
+    await ops.fill('input[name=email]', OPERATOR.email);
+    await ops.fill('input[name=password]', OPERATOR.password);
+    await Promise.all([ops.waitForNavigation(), ops.click('button[type=submit]')]);
+    expect(new URL(ops.url()).pathname).toBe('/console');
+    await ops.goto(`${server.url}/console/cases/${caseId}`);
+    expect(await ops.textContent('[data-testid=case-state]')).toBe('resolved');
+    const call = ops.locator('section.calls article.call');
+    expect(await call.count()).toBe(1);
+    expect(await call.locator('h3').textContent()).toContain('mfa_reset');
+    const transcript = (await call.locator('ol.transcript').textContent()) ?? '';
+    expect(transcript).toContain('猪股');
+    expect(transcript).not.toContain(code);
+    // Not even spread out ("1 2 3 4 …"): the digits outside the timestamps never spell the code.
+    expect(transcript.replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z/g, '').replace(/\D/g, '')).not.toContain(code);
+    await shot(ops, 'console-case');
+    await ops.close();
+
+    const audit = await verifyAuditLog(services.store);
+    expect(audit.ok).toBe(true);
+    expect(audit.checked).toBeGreaterThan(0);
+  });
+});
