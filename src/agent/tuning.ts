@@ -16,5 +16,7 @@ export const DEFAULT_TUNING: AgentTuning = {
   codeLength: 8,
   minConfidence: 0.35,
   slowerRates: [0.85, 0.7],
-  charsPerSecond: { ja: 8, en: 15 },
+  // Measured: Open JTalk speaks about 5.3 characters a second of mixed kana/kanji, espeak-ng about 16 in English;
+  // the estimate errs long so the no-input timer never starts before the prompt has finished playing.
+  charsPerSecond: { ja: 5, en: 14 },
 };
