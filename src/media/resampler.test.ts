@@ -94,3 +94,38 @@ describe('StreamingResampler', () => {
     );
   });
 });
+
+// Integer upsampling: the impulse response lands on the output grid, centred on a sample or half-way.
+const INTEGER_UP_PAIRS = PAIRS.filter(([inHz, outHz]) => outHz % inHz === 0);
+
+describe.each(INTEGER_UP_PAIRS)('%i Hz -> %i Hz impulse response', (inHz, outHz) => {
+  it('is symmetric about the reported delay (each filter phase lines up with its mirror)', () => {
+    const resampler = new StreamingResampler(inHz, outHz);
+    const impulse = new Int16Array(samplesPerFrame(inHz) * 10);
+    impulse[samplesPerFrame(inHz) * 2] = 30000;
+    const out = concat(chunks(impulse, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    // The impulse at input index i0 appears centred at output index i0 * out/in + delay.
+    const centre = (samplesPerFrame(inHz) * 2 * outHz) / inHz + resampler.delayOutputSamples;
+    let peak = 0;
+    for (let n = 0; n < out.length; n++) peak = Math.max(peak, Math.abs(out[n] ?? 0));
+    expect(peak).toBeGreaterThan(1000);
+    expect(Number.isInteger(centre * 2)).toBe(true);
+    let maxAsymmetry = 0;
+    for (let d = 0.5 * ((centre * 2) % 2); d < 60; d++) {
+      const left = out[Math.round(centre - d)] ?? 0;
+      const right = out[Math.round(centre + d)] ?? 0;
+      maxAsymmetry = Math.max(maxAsymmetry, Math.abs(left - right));
+    }
+    expect(maxAsymmetry).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('StreamingResampler output buffers', () => {
+  it('returns a fresh array per call, so frames kept by callers are never overwritten', () => {
+    const resampler = new StreamingResampler(8000, 16000);
+    const first = resampler.process(sine(500, 8000, 8000, 160));
+    const kept = Array.from(first);
+    resampler.process(sine(900, 3000, 8000, 160));
+    expect(Array.from(first)).toEqual(kept);
+  });
+});

@@ -44,14 +44,17 @@ function besselI0(x: number): number {
   return sum;
 }
 
-/** Builds the phase-major coefficient table: table[p * taps + j] = h[p + j * L]. */
+/**
+ * Builds the phase-major coefficient table, each phase stored newest-tap-last so the inner loop walks
+ * coefficients and input in the same direction: table[p * taps + j] = h[p + (taps - 1 - j) * up].
+ */
 function designPolyphase(up: number, down: number, zeroCrossings: number, rolloff: number) {
   const cutoff = (0.5 * rolloff) / Math.max(up, down); // cycles per sample at the upsampled rate
   const taps = Math.ceil((2 * zeroCrossings) / (2 * cutoff) / up);
   const length = taps * up;
   const centre = (length - 1) / 2;
   const i0Beta = besselI0(KAISER_BETA);
-  const table = new Float32Array(length);
+  const table = new Float64Array(length);
   for (let k = 0; k < length; k++) {
     const t = k - centre;
     const x = 2 * cutoff * t;
@@ -60,9 +63,40 @@ function designPolyphase(up: number, down: number, zeroCrossings: number, rollof
     const window = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
     const p = k % up;
     const j = (k - p) / up;
-    table[p * taps + j] = up * 2 * cutoff * sinc * window;
+    table[p * taps + (taps - 1 - j)] = up * 2 * cutoff * sinc * window;
   }
   return { table, taps, groupDelayUpsampled: centre };
+}
+
+interface MirrorTables {
+  readonly even: Float64Array;
+  readonly odd: Float64Array;
+  /** Centre coefficient of each phase, used when taps is odd. */
+  readonly mid: Float64Array;
+}
+
+/** Even/odd parts of phases 0..ceil(up/2)-1 (phase up-1-p is phase p reversed); see interpolate(). */
+function splitMirroredPhases(table: Float64Array, taps: number, up: number): MirrorTables {
+  const half = taps >> 1;
+  const pairs = (up + 1) >> 1;
+  const even = new Float64Array(pairs * half);
+  const odd = new Float64Array(pairs * half);
+  const mid = new Float64Array(pairs);
+  for (let k = 0; k < pairs; k++) {
+    for (let j = 0; j < half; j++) {
+      const front = table[k * taps + j] as number;
+      const back = table[k * taps + taps - 1 - j] as number;
+      even[k * half + j] = (front + back) / 2;
+      odd[k * half + j] = (front - back) / 2;
+    }
+    mid[k] = table[k * taps + half] as number;
+  }
+  return { even, odd, mid };
+}
+
+function toPcm16(sum: number): number {
+  const rounded = Math.round(sum);
+  return rounded > 32767 ? 32767 : rounded < -32768 ? -32768 : rounded;
 }
 
 /**
@@ -77,9 +111,12 @@ export class StreamingResampler {
   readonly delayOutputSamples: number;
   private readonly up: number;
   private readonly down: number;
-  private readonly table: Float32Array;
+  // Float64 rather than Float32: no float->double conversion per load in the hot loop; tables are tiny.
+  private readonly table: Float64Array;
   private readonly taps: number;
-  private history: Float32Array; // last taps-1 input samples, oldest first
+  /** taps-1 samples of history followed by the current chunk; reused across calls, grown when needed. */
+  private work: Float64Array;
+  private readonly mirror: MirrorTables | undefined; // only for integer upsampling
   private phase = 0; // position of the next output between inputs, in 1/up steps
 
   constructor(inputRateHz: number, outputRateHz: number, options: ResamplerOptions = {}) {
@@ -100,37 +137,122 @@ export class StreamingResampler {
     this.table = design.table;
     this.taps = design.taps;
     this.delayOutputSamples = design.groupDelayUpsampled / this.down;
-    this.history = new Float32Array(this.taps - 1);
+    if (this.down === 1) this.mirror = splitMirroredPhases(this.table, this.taps, this.up);
+    // Room for one 20 ms frame at the input rate up front; larger chunks grow it once.
+    this.work = new Float64Array(this.taps - 1 + Math.ceil(inputRateHz / 50));
   }
 
-  /** Resamples the next chunk of the stream. Output length varies by at most one sample between calls. */
+  /**
+   * Resamples the next chunk of the stream. Output length varies by at most one sample between calls.
+   * The returned array is new on every call (callers keep frames, e.g. recordings and queues).
+   */
   process(input: Int16Array): Int16Array {
     if (this.up === this.down) return input.slice();
     const histLen = this.taps - 1;
-    const work = new Float32Array(histLen + input.length);
-    work.set(this.history);
-    for (let i = 0; i < input.length; i++) work[histLen + i] = input[i] ?? 0;
-
-    // Output n uses inputs newest = `newest` back to newest - taps + 1, with phase p.
-    const outCount = Math.floor((input.length * this.up - this.phase + this.down - 1) / this.down);
-    const out = new Int16Array(Math.max(0, outCount));
-    let acc = this.phase; // up-sampled position relative to the first new input sample
-    let written = 0;
-    const { table, taps, up, down } = this;
-    while (acc < input.length * up) {
-      const newest = Math.floor(acc / up);
-      const p = acc - newest * up;
-      let sum = 0;
-      const base = p * taps;
-      const last = histLen + newest;
-      for (let j = 0; j < taps; j++) sum += (table[base + j] as number) * (work[last - j] as number);
-      const rounded = Math.round(sum);
-      out[written++] = rounded > 32767 ? 32767 : rounded < -32768 ? -32768 : rounded;
-      acc += down;
+    const needed = histLen + input.length;
+    if (this.work.length < needed) {
+      const grown = new Float64Array(needed);
+      grown.set(this.work.subarray(0, histLen));
+      this.work = grown;
     }
-    this.phase = acc - input.length * up;
-    this.history = work.slice(work.length - histLen);
-    return written === out.length ? out : out.slice(0, written);
+    const work = this.work;
+    work.set(input, histLen); // Int16 -> Float64 once per chunk, natively
+
+    const { up, down } = this;
+    const outCount = Math.floor((input.length * up - this.phase + down - 1) / down);
+    const out = new Int16Array(outCount);
+    if (down === 1) this.interpolate(work, input.length, out);
+    else if (up === 1) this.decimate(work, out);
+    else this.general(work, out);
+    this.phase = this.phase + outCount * down - input.length * up;
+    // Keep the last taps-1 samples as the next call's history (memmove; ranges may overlap).
+    work.copyWithin(0, input.length, needed);
+    return out;
+  }
+
+  /**
+   * Integer upsampling (1:2, 1:3, 1:6): every input sample yields `up` outputs, one per phase. Phase p
+   * and phase up-1-p are mirror images (the prototype filter is symmetric), so one pass computes both
+   * from the even and odd parts of phase p: E = sum e*(a+b), O = sum o*(a-b), outputs E+O and E-O.
+   * That is half the multiplies of two plain dot products.
+   */
+  private interpolate(work: Float64Array, inputLength: number, out: Int16Array): void {
+    const { taps, up } = this;
+    const { even: mirrorEven, odd: mirrorOdd, mid: mirrorMid } = this.mirror as MirrorTables;
+    const half = taps >> 1;
+    const odd = taps & 1;
+    const pairs = (up + 1) >> 1;
+    let written = 0;
+    for (let newest = 0; newest < inputLength; newest++) {
+      const last = newest + taps - 1;
+      for (let k = 0; k < pairs; k++) {
+        const base = k * half;
+        let even = 0;
+        let oddPart = 0;
+        for (let j = 0; j < half; j++) {
+          const a = work[newest + j] as number;
+          const b = work[last - j] as number;
+          even += (mirrorEven[base + j] as number) * (a + b);
+          oddPart += (mirrorOdd[base + j] as number) * (a - b);
+        }
+        if (odd) even += (mirrorMid[k] as number) * (work[newest + half] as number);
+        out[written + k] = toPcm16(even + oddPart);
+        if (up - 1 - k !== k) out[written + up - 1 - k] = toPcm16(even - oddPart);
+      }
+      written += up;
+    }
+  }
+
+  /**
+   * Integer downsampling (2:1, 3:1, 6:1): one phase, and its coefficients are symmetric, so pairs of
+   * samples equidistant from the centre share one multiply (half the multiplies).
+   */
+  private decimate(work: Float64Array, out: Int16Array): void {
+    const { table, taps, down } = this;
+    const half = taps >> 1;
+    const odd = taps & 1;
+    let first = this.phase; // oldest input of the window, as an index into work
+    for (let n = 0; n < out.length; n++) {
+      const last = first + taps - 1;
+      let s0 = 0;
+      let s1 = 0;
+      let j = 0;
+      for (; j + 1 < half; j += 2) {
+        s0 += (table[j] as number) * ((work[first + j] as number) + (work[last - j] as number));
+        s1 += (table[j + 1] as number) * ((work[first + j + 1] as number) + (work[last - j - 1] as number));
+      }
+      if (j < half) s0 += (table[j] as number) * ((work[first + j] as number) + (work[last - j] as number));
+      if (odd) s1 += (table[half] as number) * (work[first + half] as number);
+      out[n] = toPcm16(s0 + s1);
+      first += down;
+    }
+  }
+
+  /** Any other ratio (e.g. 2:3, 22050 -> 8000): phase and input position stepped without division. */
+  private general(work: Float64Array, out: Int16Array): void {
+    const { table, taps, up, down } = this;
+    const stepInputs = Math.floor(down / up);
+    const stepPhase = down - stepInputs * up;
+    let newest = Math.floor(this.phase / up);
+    let p = this.phase - newest * up;
+    for (let n = 0; n < out.length; n++) {
+      const base = p * taps;
+      let s0 = 0;
+      let s1 = 0;
+      let j = 0;
+      for (; j + 1 < taps; j += 2) {
+        s0 += (table[base + j] as number) * (work[newest + j] as number);
+        s1 += (table[base + j + 1] as number) * (work[newest + j + 1] as number);
+      }
+      if (j < taps) s0 += (table[base + j] as number) * (work[newest + j] as number);
+      out[n] = toPcm16(s0 + s1);
+      newest += stepInputs;
+      p += stepPhase;
+      if (p >= up) {
+        p -= up;
+        newest++;
+      }
+    }
   }
 
   /** Resamples one frame; the input frame's rate must match this resampler's input rate. */
