@@ -9,7 +9,7 @@ import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
 import { SileroVadModel } from '../src/media/vad/silero-vad';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
 import { benchResponseLatency } from './response-latency';
-import { benchAgentReply, benchEmailParser, benchTts } from './small-benches';
+import { benchAgentReply, benchEmailParser, benchResampler, benchTts } from './small-benches';
 import { round, summary } from './stats';
 import { runLoad, type LoadResult } from './voice-load';
 
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     const agentReplyCpuMs = await benchAgentReply(quick ? 20 : 100);
     log('email parser…');
     const parseLinesPerSec = benchEmailParser(quick ? 300 : 1500);
+    log('resampler…');
+    const resamplerUsPerFrame = benchResampler(quick ? 2000 : 20000);
     log('response latency…');
     const latency = await benchResponseLatency(vad, quick ? 1 : 3);
     const responseLatencyMs = { cached: summary(latency.cached), uncached: summary(latency.uncached) };
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       memoryPerCallMB,
       agentReplyCpuMs,
       parseLinesPerSec,
+      resamplerUsPerFrame,
       details: {
         quick,
         cpus: cpus().length,
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
       ['tts real-time factor ja / en', `${ttsRealTimeFactor.ja} / ${ttsRealTimeFactor.en}`],
       ['agent reply cpu p50/p95 (ms)', `${agentReplyCpuMs.p50} / ${agentReplyCpuMs.p95}`],
       ['email parser (lines/s)', String(parseLinesPerSec)],
+      ['resampler 8->16 / 16->8 kHz (µs per 20 ms frame)', `${resamplerUsPerFrame.up8to16Us} / ${resamplerUsPerFrame.down16to8Us}`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);

@@ -5,6 +5,8 @@ import { createIntentReader } from '../src/agent/understanding/intents';
 import type { Lang } from '../src/domain/lang';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
 import { ttsRealTimeFactor } from '../src/speech/synthesis/real-time-factor';
+import { StreamingResampler } from '../src/media/resampler';
+import { sine } from '../src/media/testing/signals';
 import { round, summary } from './stats';
 
 const TTS_TEXT: Record<Lang, string> = {
@@ -60,4 +62,20 @@ export function benchEmailParser(durationMs: number): number {
     count += lines.length;
   }
   return Math.round(count / ((performance.now() - started) / 1000));
+}
+
+/** Streaming resampler CPU per 20 ms frame, both directions of an 8 kHz call (µs, best of 3 runs). */
+export function benchResampler(frames: number): { up8to16Us: number; down16to8Us: number } {
+  const perFrameUs = (inHz: number, outHz: number): number => {
+    const signal = sine(440, 9000, inHz, (inHz / 50) * 64);
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const resampler = new StreamingResampler(inHz, outHz);
+      const started = performance.now();
+      for (let i = 0; i < frames; i++) resampler.process(signal.subarray((i % 64) * (inHz / 50), ((i % 64) + 1) * (inHz / 50)));
+      best = Math.min(best, ((performance.now() - started) * 1000) / frames);
+    }
+    return round(best, 2);
+  };
+  return { up8to16Us: perFrameUs(8000, 16000), down16to8Us: perFrameUs(16000, 8000) };
 }
