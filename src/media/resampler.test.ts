@@ -120,6 +120,23 @@ describe.each(INTEGER_UP_PAIRS)('%i Hz -> %i Hz impulse response', (inHz, outHz)
   });
 });
 
+describe('StreamingResampler with a short filter (odd tap count)', () => {
+  it.each([
+    [8000, 16000],
+    [8000, 24000],
+  ])('%i Hz -> %i Hz still reproduces a sine', (inHz, outHz) => {
+    const resampler = new StreamingResampler(inHz, outHz, { zeroCrossings: 5 });
+    const input = sine(500, 12000, inHz, samplesPerFrame(inHz) * 20);
+    const out = concat(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    const delay = resampler.delayOutputSamples;
+    let maxErr = 0;
+    for (let n = Math.ceil(delay * 2) + 10; n < out.length; n++) {
+      maxErr = Math.max(maxErr, Math.abs((out[n] ?? 0) - 12000 * Math.sin((2 * Math.PI * 500 * (n - delay)) / outHz)));
+    }
+    expect(maxErr).toBeLessThan(12000 * 0.01);
+  });
+});
+
 describe('StreamingResampler output buffers', () => {
   it('returns a fresh array per call, so frames kept by callers are never overwritten', () => {
     const resampler = new StreamingResampler(8000, 16000);
