@@ -168,7 +168,7 @@ describe("the README's story with the default wiring", () => {
     await type('大丈夫です～～');
     lines = await agentDone(lines, 'email question');
     await type('えーっと、エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコムです');
-    lines = await agentDone(lines, 'code question');
+    await agentDone(lines, 'code question');
     expect(await captions()).toContain('8桁');
     await shot(page, 'code-asked');
 
