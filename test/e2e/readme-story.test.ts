@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/audit-log';
 import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
-import { CHROMIUM_PATH } from './support/chromium';
+import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
 import { freePort } from './support/test-server';
 
 /**
@@ -17,17 +17,7 @@ import { freePort } from './support/test-server';
  */
 
 const SHOTS = path.resolve('test-artifacts/e2e/readme-story');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
+const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 const CUSTOMER = { email: 'matty@gmail.com', password: 'correct horse battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' };
 const OPERATOR = { email: 'operator@aizuchi.localhost', password: 'operator password', name: 'Operator', phone: '03-1234-5678', lang: 'en' };
 

@@ -1,17 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import type { AudioFrame } from '../../media/frame';
-import { StreamingResampler } from '../../media/resampler';
-import { defaultSileroModelPath, VadError } from '../../media/vad/silero-vad';
 import type { VoiceActivityDetector } from '../../media/vad/voice-activity-detector';
-import { MODEL_RATE_HZ, STATE_WIDTH, WINDOW_SAMPLES, type BatchReply, type BatchRequest, type WorkerInit } from './silero-batch-protocol';
+import { SileroWindowDetector, type SileroWindowResult, defaultSileroModelPath, VadError } from '../../media/vad/silero-vad';
+import { STATE_WIDTH, WINDOW_SAMPLES, type BatchReply, type BatchRequest, type WorkerInit } from './silero-batch-protocol';
 
 const STATE = 2 * STATE_WIDTH; // [2, 1, 64] per stream
 
-interface WindowResult {
-  readonly p: number;
-  readonly h: Float32Array;
-  readonly c: Float32Array;
-}
+type WindowResult = SileroWindowResult;
 
 interface Pending {
   readonly window: Float32Array;
@@ -81,7 +75,7 @@ export class BatchedSileroVad {
   }
 
   createDetector(): VoiceActivityDetector {
-    return new BatchedDetector((window, h, c) => this.infer(window, h, c));
+    return new SileroWindowDetector((window, h, c) => this.infer(window, h, c));
   }
 
   /** Stops the worker; windows still waiting are rejected with VadError. */
@@ -164,52 +158,5 @@ export class BatchedSileroVad {
     this.inFlight = null;
     this.pending = [];
     for (const item of waiting) item.reject(error);
-  }
-}
-
-class BatchedDetector implements VoiceActivityDetector {
-  private h: Float32Array = new Float32Array(STATE);
-  private c: Float32Array = new Float32Array(STATE);
-  private window = new Float32Array(WINDOW_SAMPLES);
-  private filled = 0;
-  private probability = 0;
-  private resampler: StreamingResampler | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly infer: (window: Float32Array, h: Float32Array, c: Float32Array) => Promise<WindowResult>) {}
-
-  process(frame: AudioFrame): Promise<number> {
-    const run = this.queue.then(() => this.processNow(frame));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  reset(): void {
-    this.h = new Float32Array(STATE);
-    this.c = new Float32Array(STATE);
-    this.filled = 0;
-    this.probability = 0;
-    this.resampler = undefined;
-  }
-
-  private async processNow(frame: AudioFrame): Promise<number> {
-    let samples = frame.samples;
-    if (frame.sampleRateHz !== MODEL_RATE_HZ) {
-      if (this.resampler?.inputRateHz !== frame.sampleRateHz) this.resampler = new StreamingResampler(frame.sampleRateHz, MODEL_RATE_HZ);
-      samples = this.resampler.process(samples);
-    }
-    for (let i = 0; i < samples.length; i++) {
-      this.window[this.filled++] = (samples[i] as number) / 32768;
-      if (this.filled === WINDOW_SAMPLES) {
-        this.filled = 0;
-        const full = this.window;
-        this.window = new Float32Array(WINDOW_SAMPLES);
-        const out = await this.infer(full, this.h, this.c);
-        this.h = out.h;
-        this.c = out.c;
-        this.probability = out.p;
-      }
-    }
-    return this.probability;
   }
 }

@@ -8,7 +8,7 @@ import { resampleAll } from '../resampler';
 import { addNoise, chunks, concat, seededRandom } from '../testing/signals';
 import { speakEnglish, speakJapanese } from '../testing/speech';
 import { Endpointer, type EndpointEvent } from './endpointer';
-import { SileroVadModel, VadError, type SileroVad } from './silero-vad';
+import { SileroVadModel, VadError, type SileroWindowDetector } from './silero-vad';
 
 const dir = mkdtempSync(join(tmpdir(), 'aizuchi-vad-'));
 let model: SileroVadModel;
@@ -48,7 +48,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function probabilities(detector: SileroVad, samples: Int16Array, rateHz: number): Promise<number[]> {
+async function probabilities(detector: SileroWindowDetector, samples: Int16Array, rateHz: number): Promise<number[]> {
   const out: number[] = [];
   for (const samplesOfFrame of chunks(samples, samplesPerFrame(rateHz))) {
     out.push(await detector.process({ samples: samplesOfFrame, sampleRateHz: rateHz }));

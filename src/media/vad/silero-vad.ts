@@ -33,7 +33,11 @@ export interface SileroLoadOptions {
  * gets its own detector holding its own LSTM state.
  */
 export class SileroVadModel {
-  private constructor(private readonly session: InferenceSession) {}
+  private readonly infer: SileroInfer;
+
+  private constructor(private readonly session: InferenceSession) {
+    this.infer = sessionInfer(session);
+  }
 
   static async load(options: SileroLoadOptions = {}): Promise<SileroVadModel> {
     const path = options.modelPath ?? defaultSileroModelPath();
@@ -52,8 +56,8 @@ export class SileroVadModel {
     }
   }
 
-  createDetector(): SileroVad {
-    return new SileroVad(this.session);
+  createDetector(): SileroWindowDetector {
+    return new SileroWindowDetector(this.infer);
   }
 
   async release(): Promise<void> {
@@ -61,18 +65,31 @@ export class SileroVadModel {
   }
 }
 
-/** Per-call Silero detector. Any input rate (resampled to 16 kHz); calls are serialised internally. */
-export class SileroVad implements VoiceActivityDetector {
-  private h = new Float32Array(STATE_SIZE);
-  private c = new Float32Array(STATE_SIZE);
-  private readonly window = new Float32Array(WINDOW);
+/** One Silero inference on a 32 ms window: speech probability and the LSTM state that follows it. */
+export interface SileroWindowResult {
+  p: number;
+  h: Float32Array;
+  c: Float32Array;
+}
+
+/** Runs the model on one window with the detector's state; a single session or a batching worker. */
+export type SileroInfer = (window: Float32Array, h: Float32Array, c: Float32Array) => Promise<SileroWindowResult>;
+
+/**
+ * Per-call Silero detector: cuts any-rate audio (resampled to 16 kHz) into 512-sample windows and
+ * carries the model state between them. How a window is inferred is passed in, so the single-session
+ * detector and the batched one share this part. Calls are serialised internally.
+ */
+export class SileroWindowDetector implements VoiceActivityDetector {
+  private h: Float32Array = new Float32Array(STATE_SIZE);
+  private c: Float32Array = new Float32Array(STATE_SIZE);
+  private window = new Float32Array(WINDOW);
   private filled = 0;
   private probability = 0;
   private resampler: StreamingResampler | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly sr = new Tensor('int64', BigInt64Array.from([BigInt(MODEL_RATE_HZ)]), []);
 
-  constructor(private readonly session: InferenceSession) {}
+  constructor(private readonly infer: SileroInfer) {}
 
   process(frame: AudioFrame): Promise<number> {
     const run = this.queue.then(() => this.processNow(frame));
@@ -98,25 +115,37 @@ export class SileroVad implements VoiceActivityDetector {
       this.window[this.filled++] = (samples[i] as number) / 32768;
       if (this.filled === WINDOW) {
         this.filled = 0;
-        await this.infer();
+        // A fresh window buffer: the inference may still hold the full one (a batch in flight).
+        const full = this.window;
+        this.window = new Float32Array(WINDOW);
+        const out = await this.infer(full, this.h, this.c);
+        this.h = out.h;
+        this.c = out.c;
+        this.probability = out.p;
       }
     }
     return this.probability;
   }
+}
 
-  private async infer(): Promise<void> {
+/** Inference on one shared InferenceSession, one window at a time. */
+function sessionInfer(session: InferenceSession): SileroInfer {
+  const sr = new Tensor('int64', BigInt64Array.from([BigInt(MODEL_RATE_HZ)]), []);
+  return async (window, h, c) => {
     try {
-      const out = await this.session.run({
-        input: new Tensor('float32', this.window.slice(), [1, WINDOW]),
-        sr: this.sr,
-        h: new Tensor('float32', this.h, [2, 1, 64]),
-        c: new Tensor('float32', this.c, [2, 1, 64]),
+      const out = await session.run({
+        input: new Tensor('float32', window, [1, WINDOW]),
+        sr,
+        h: new Tensor('float32', h, [2, 1, 64]),
+        c: new Tensor('float32', c, [2, 1, 64]),
       });
-      this.h = Float32Array.from(out.hn?.data as Float32Array);
-      this.c = Float32Array.from(out.cn?.data as Float32Array);
-      this.probability = (out.output?.data as Float32Array)[0] ?? 0;
+      return {
+        p: (out.output?.data as Float32Array)[0] ?? 0,
+        h: Float32Array.from(out.hn?.data as Float32Array),
+        c: Float32Array.from(out.cn?.data as Float32Array),
+      };
     } catch (error) {
       throw new VadError('Silero VAD inference failed', { cause: error });
     }
-  }
+  };
 }
