@@ -7,6 +7,7 @@ import { verifyAuditLog } from '../../src/audit/audit-log';
 import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
+import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForSoftphoneState } from './support/softphone-page';
 import { freePort } from './support/test-server';
 
 /**
@@ -22,7 +23,6 @@ const CUSTOMER = { email: 'matty@gmail.com', password: 'correct horse battery', 
 const OPERATOR = { email: 'operator@aizuchi.localhost', password: 'operator password', name: 'Operator', phone: '03-1234-5678', lang: 'en' };
 
 type Mail = { subject: string; text: string };
-type PageStats = { nonSilentFramesReceived: number; maxRms: number; keysSentOutOfBand: number; outcome: string | null; errors: unknown[] };
 
 let dataDir: string;
 let services: Services;
@@ -34,24 +34,14 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${String(++shots).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function mailsTo(to: string): Promise<Mail[]> {
   const res = await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(to)}`);
   expect(res.status).toBe(200);
   return (await res.json()) as Mail[];
 }
 
-const stats = (page: Page) => page.evaluate(() => (window as unknown as { aizuchiSoftphone: { stats(): PageStats } }).aizuchiSoftphone.stats());
-const waitState = (page: Page, state: string, timeout = 30_000) => page.waitForSelector(`#softphone[data-state="${state}"]`, { timeout, state: 'attached' });
+const stats = softphoneStats;
+const waitState = (page: Page, state: string, timeoutMs = 30_000) => waitForSoftphoneState(page, state, timeoutMs);
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-readme-story-'));
@@ -162,11 +152,8 @@ describe("the README's story with the default wiring", () => {
     expect(await captions()).toContain('8桁');
     await shot(page, 'code-asked');
 
-    const code = await waitFor('the code mail', async () => {
-      const mail = (await mailsTo(CUSTOMER.email)).find((m) => /確認コード/.test(m.subject));
-      return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
-    });
-    for (const digit of code) await page.click(`#sp-keypad button[data-key="${digit}"]`);
+    const code = await codeFromMail(server.url, CUSTOMER.email);
+    await pressKeys(page, code);
 
     await waitState(page, 'ended', 120_000);
     await shot(page, 'ended');

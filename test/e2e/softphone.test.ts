@@ -14,6 +14,7 @@ import { openVoiceCall } from '../../src/calls/voice/open-voice-call';
 import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneTextCall, softphoneUrl } from '../../src/telephony/softphone';
 import { softphonePlugin } from '../../src/web/plugins/softphone';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS } from './support/chromium';
+import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForSoftphoneState } from './support/softphone-page';
 
 const SHOTS = path.resolve('test-artifacts/e2e/softphone');
 // Offline Chromium flags from the shared support, plus a fake microphone the page may use without asking.
@@ -184,29 +185,8 @@ async function callbackIsDue(caseId: string): Promise<void> {
   expect(Number(res.numUpdatedRows)).toBe(1);
 }
 
-type PageStats = {
-  framesSent: number;
-  framesReceived: number;
-  nonSilentFramesReceived: number;
-  maxRms: number;
-  errors: unknown[];
-  controls: string[];
-  keysSentOutOfBand: number;
-  listening: { count: number; expecting: string } | null;
-  outcome: string | null;
-};
-const stats = (page: Page) => page.evaluate(() => (window as unknown as { aizuchiSoftphone: { stats(): PageStats } }).aizuchiSoftphone.stats());
-const waitState = (page: Page, state: string, timeout = 20_000) => page.waitForSelector(`#softphone[data-state="${state}"]`, { timeout, state: 'attached' });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const stats = softphoneStats;
+const waitState = waitForSoftphoneState;
 
 async function answerWhenRinging(page: Page, caseId: string, name: string): Promise<void> {
   await waitState(page, 'waiting');
@@ -289,12 +269,7 @@ describe('the browser softphone in Chromium', () => {
     await nextTurn('code');
     await shot(page, 'story-code-asked');
 
-    const code = await waitFor('the code mail', async () => {
-      const mails = (await (await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(c.email)}`)).json()) as Array<{ subject: string; text: string }>;
-      const mail = mails.find((m) => /確認コード/.test(m.subject));
-      return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
-    });
-    for (const digit of code) await page.click(`#sp-keypad button[data-key="${digit}"]`);
+    await pressKeys(page, await codeFromMail(server.url, c.email));
 
     await waitState(page, 'ended', 30_000);
     await shot(page, 'story-ended');
@@ -354,11 +329,7 @@ describe('the browser softphone in Chromium', () => {
     await agentDone(lines, 'code question');
     expect(await page.locator('#sp-captions').textContent()).toContain('8桁');
 
-    const code = await waitFor('the code mail', async () => {
-      const mails = (await (await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(c.email)}`)).json()) as Array<{ subject: string; text: string }>;
-      const mail = mails.find((m) => /確認コード/.test(m.subject));
-      return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
-    });
+    const code = await codeFromMail(server.url, c.email);
     // The code goes in as DTMF tones mixed into the microphone audio, for the server's Goertzel detector.
     await page.evaluate((k) => (window as unknown as { aizuchiSoftphone: { keysInBand(k: string): Promise<void> } }).aizuchiSoftphone.keysInBand(k), code);
     await shot(page, 'voice-code-keyed');

@@ -1,0 +1,46 @@
+import type { Page } from 'playwright-core';
+
+/** What the softphone page reports through `window.aizuchiSoftphone.stats()` for automated checks. */
+export type SoftphoneStats = {
+  framesSent: number;
+  framesReceived: number;
+  nonSilentFramesReceived: number;
+  maxRms: number;
+  errors: unknown[];
+  controls: string[];
+  keysSentOutOfBand: number;
+  listening: { count: number; expecting: string } | null;
+  outcome: string | null;
+};
+
+export const softphoneStats = (page: Page): Promise<SoftphoneStats> =>
+  page.evaluate(() => (window as unknown as { aizuchiSoftphone: { stats(): SoftphoneStats } }).aizuchiSoftphone.stats());
+
+export const waitForSoftphoneState = (page: Page, state: string, timeoutMs = 20_000) =>
+  page.waitForSelector(`#softphone[data-state="${state}"]`, { timeout: timeoutMs, state: 'attached' });
+
+/** Polls `probe` every 100 ms until it returns something truthy. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The 8-digit code from the newest code mail in the built-in catcher. */
+export function codeFromMail(serverUrl: string, email: string): Promise<string> {
+  return waitFor('the code mail', async () => {
+    const res = await fetch(`${serverUrl}/api/v1/dev/mail?to=${encodeURIComponent(email)}`);
+    const mails = (await res.json()) as Array<{ subject: string; text: string }>;
+    const mail = mails.find((m) => /確認コード/.test(m.subject));
+    return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
+  });
+}
+
+/** Presses each digit on the page's keypad. */
+export async function pressKeys(page: Page, digits: string): Promise<void> {
+  for (const digit of digits) await page.click(`#sp-keypad button[data-key="${digit}"]`);
+}
