@@ -1,11 +1,15 @@
 import ipaddr from 'ipaddr.js';
 
-/** One IPv6 subscriber usually holds a whole /64, so per-address limits count the /64 (as most providers assign). */
-const IPV6_LIMIT_PREFIX_BITS = 64;
+/**
+ * One IPv6 subscriber is usually delegated a whole /56 (RIPE-690 recommends /56 for homes; many
+ * providers hand one out), so per-address limits count the /56: the attacker's side of a limit must
+ * not be escapable by hopping between the subscriber's own /64s.
+ */
+const IPV6_LIMIT_PREFIX_BITS = 56;
 
 /**
- * The part of a client address that rate limits count. An IPv6 client can pick any of 2^64
- * addresses in its own /64, so limiting single IPv6 addresses would limit nothing; IPv4-mapped
+ * The part of a client address that rate limits count. An IPv6 client can pick any of 2^72
+ * addresses in its own /56, so limiting single IPv6 addresses would limit nothing; IPv4-mapped
  * IPv6 (`::ffff:192.0.2.1`, what a dual-stack socket reports) counts as the IPv4 address, and every
  * spelling of one address (`2001:DB8::1`, `2001:db8:0:0::1`) counts once. Something that is not an
  * address at all is kept verbatim, so it still gets its own bucket.
