@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../observability/logger';
 import { deriveKeys } from '../security/keys';
 import { AccountInputError, AccountNotFoundError, DuplicateEmailError, EnrollmentExpiredError } from './errors';
-import { type IdentityService, createIdentityService } from './service';
+import { type IdentityService, createIdentityService, passwordSlowDownMs } from './service';
 import { type TestStore, openPostgresTestStore, openSqliteTestStore } from './test-stores';
 import { totpCode } from './totp';
 
@@ -15,11 +15,13 @@ function serviceSuite(open: () => Promise<TestStore>) {
   let service: IdentityService;
   let now: Date;
   let logText: string;
+  let sleeps: number[];
 
   beforeEach(async () => {
     testStore = await open();
     now = new Date('2025-06-02T01:00:05Z');
     logText = '';
+    sleeps = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
         logText += String(chunk);
@@ -33,6 +35,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
       logger: createLogger('debug', sink),
       limits: { loginFailuresPer15Min: 5 },
       issuer: 'Example Co',
+      sleep: async (ms) => void sleeps.push(ms),
     });
   });
   afterEach(async () => {
@@ -110,18 +113,35 @@ function serviceSuite(open: () => Promise<TestStore>) {
     expect(await service.verifyTotp(account.id, totpCode(secret, now))).toBe(true);
   });
 
-  it('limits failed passwords per account, for unknown emails alike, and forgets after 15 minutes', async () => {
+  it('limits failed passwords per account at one address, for unknown emails alike, and forgets after 15 minutes', async () => {
     await service.createAccount(base);
     const attempt = (email: string, password: string, clientAddress: string) =>
       service.attemptPassword({ email, password, clientAddress });
     for (let i = 0; i < 5; i++) {
-      expect(await attempt(base.email, 'wrong horse', `10.0.0.${i}`)).toEqual({ ok: false, reason: 'invalid' });
-      expect(await attempt('ghost@example.com', 'wrong horse', `10.0.1.${i}`)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await attempt(base.email, 'wrong horse', '10.0.0.1')).toEqual({ ok: false, reason: 'invalid' });
+      expect(await attempt('ghost@example.com', 'wrong horse', '10.0.1.1')).toEqual({ ok: false, reason: 'invalid' });
     }
-    expect(await attempt(base.email, 'correct horse', '10.0.0.99')).toEqual({ ok: false, reason: 'rate_limited' });
-    expect(await attempt('ghost@example.com', 'x', '10.0.1.99')).toEqual({ ok: false, reason: 'rate_limited' });
+    expect(await attempt(base.email, 'correct horse', '10.0.0.1')).toEqual({ ok: false, reason: 'rate_limited' });
+    expect(await attempt('ghost@example.com', 'x', '10.0.1.1')).toEqual({ ok: false, reason: 'rate_limited' });
     now = new Date(now.getTime() + 15 * 60_000 + 1000);
-    expect(await attempt(base.email, 'correct horse', '10.0.0.99')).toMatchObject({ ok: true });
+    expect(await attempt(base.email, 'correct horse', '10.0.0.1')).toMatchObject({ ok: true });
+  });
+
+  it('does not lock the owner out after wrong passwords from five other addresses; it slows attempts down instead', async () => {
+    await service.createAccount(base);
+    for (let i = 0; i < 5; i++) {
+      expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: `10.0.5.${i}` })).toEqual({ ok: false, reason: 'invalid' });
+    }
+    expect(sleeps).toEqual([]);
+    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '10.0.6.1' })).toMatchObject({ ok: true });
+    expect(sleeps).toEqual([250]);
+    expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: '10.0.5.9' })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: '10.0.5.10' })).toEqual({ ok: false, reason: 'invalid' });
+    expect(sleeps).toEqual([250, 250, 500]);
+  });
+
+  it('grows the slow-down from 250 ms to at most 8 s', () => {
+    expect([4, 5, 6, 7, 10, 50].map((n) => passwordSlowDownMs(n, 5))).toEqual([0, 250, 500, 1000, 8000, 8000]);
   });
 
   it('limits failures per client address across accounts', async () => {
@@ -149,7 +169,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
   it('holds the failure limit for guesses sent all at once, and a right password does not count', async () => {
     await service.createAccount(base);
     const guesses = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => service.attemptPassword({ email: base.email, password: `guess ${i}`, clientAddress: `10.2.0.${i}` })),
+      Array.from({ length: 12 }, (_, i) => service.attemptPassword({ email: base.email, password: `guess ${i}`, clientAddress: '10.2.0.1' })),
     );
     expect(guesses.filter((g) => !g.ok && g.reason === 'invalid')).toHaveLength(5);
     expect(guesses.filter((g) => !g.ok && g.reason === 'rate_limited')).toHaveLength(7);
@@ -159,7 +179,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
     }
   });
 
-  it('counts failures from one IPv6 /64 together, whichever address in it is used', async () => {
+  it('counts failures from one IPv6 /56 together, whichever address in it is used', async () => {
     await service.createAccount(base);
     for (let i = 1; i <= 5; i++) {
       await service.attemptPassword({ email: `guess${i}@example.com`, password: 'x', clientAddress: `2001:db8:7:7::${i}` });
@@ -168,7 +188,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
       ok: false,
       reason: 'rate_limited',
     });
-    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '2001:db8:7:8::1' })).toMatchObject({ ok: true });
+    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '2001:db8:7:100::1' })).toMatchObject({ ok: true });
   });
 
   it('limits failed codes, even a correct one once limited', async () => {

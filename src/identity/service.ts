@@ -17,8 +17,22 @@ import { newTotpSecret, totpUri } from './totp';
 import type { Account, AttemptFailure } from './types';
 
 export interface IdentityLimits {
-  /** Failed passwords (and, separately, failed codes) allowed per account and per client address in 15 minutes. */
+  /**
+   * Failed passwords allowed per account from one client address, and per client address across
+   * accounts, in 15 minutes; failed codes per account and per address.
+   */
   loginFailuresPer15Min: number;
+}
+
+/**
+ * How long to hold a password attempt for an account that already had `failures` wrong passwords
+ * in 15 minutes from anywhere: nothing up to the limit, then doubling from 250 ms to at most 8 s.
+ * A slow-down instead of an account lock (OWASP Authentication cheat sheet): strangers' guesses
+ * from other addresses cost the owner at most a few seconds, never their sign-in.
+ */
+export function passwordSlowDownMs(failures: number, limit: number): number {
+  if (failures < limit) return 0;
+  return Math.min(8000, 250 * 2 ** Math.min(failures - limit, 5));
 }
 
 export interface IdentityServiceDeps {
@@ -30,6 +44,8 @@ export interface IdentityServiceDeps {
   /** Shown in authenticator apps; the company name. */
   issuer?: string;
   sessionTtls?: SessionTtls;
+  /** Waits before a slowed-down password attempt; a real timer unless a test replaces it. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type AttemptResult<T> = { ok: true; value: T } | { ok: false; reason: AttemptFailure };
@@ -76,6 +92,9 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   // Buckets hold keyed hashes, never raw emails or addresses.
   const emailKey = (email: string) => hmacHex(keys.tokenHmac, `email:${normalizeEmail(email)}`);
   const addressKey = (address: string) => hmacHex(keys.tokenHmac, `ip:${rateLimitAddress(address)}`);
+  const accountAtAddressKey = (email: string, address: string) =>
+    hmacHex(keys.tokenHmac, `email-ip:${normalizeEmail(email)}|${rateLimitAddress(address)}`);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   async function findRowByEmail(email: string) {
     return db.selectFrom('accounts').selectAll().where('email', '=', normalizeEmail(email)).executeTakeFirst();
@@ -146,14 +165,24 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   }
 
   async function attemptPassword(input: { email: string; password: string; clientAddress: string }) {
-    const buckets = [`identity:pw:acct:${emailKey(input.email)}`, `identity:pw:ip:${addressKey(input.clientAddress)}`];
+    // Counted per account *at this address* and per address: five addresses guessing one account
+    // cannot lock its owner out of signing in from their own (issue 7, finding 5). The account-wide
+    // count only slows attempts down.
+    const accountBucket = `identity:pw:acct:${emailKey(input.email)}`;
+    const buckets = [`identity:pw:acct-ip:${accountAtAddressKey(input.email, input.clientAddress)}`, `identity:pw:ip:${addressKey(input.clientAddress)}`];
     const attempt = await beginAttempt(buckets);
     if (!attempt.ok) {
       logger.warn('sign-in password attempts limited');
       return { ok: false, reason: 'rate_limited' } as const;
     }
+    const delayMs = passwordSlowDownMs(await rateLimiter.count(accountBucket, FIFTEEN_MIN_MS), deps.limits.loginFailuresPer15Min);
+    if (delayMs > 0) {
+      logger.info({ delayMs }, 'sign-in password attempt slowed down');
+      await sleep(delayMs);
+    }
     const account = await verifyPassword(input.email, input.password);
     if (!account) {
+      await rateLimiter.record([accountBucket]);
       logger.info('sign-in password rejected');
       return { ok: false, reason: 'invalid' } as const;
     }
