@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { JobQueue } from '../jobs/queue';
 import { enqueueMail } from '../mail/mail-job';
-import { recoveryRequested } from '../mail/templates';
+import { recoveryHammered, recoveryRequested } from '../mail/templates';
 import type { Database } from '../store/schema';
 import { softphoneUrl } from '../telephony/softphone/softphone-links';
 import type { RecoveryNotifier } from './recovery-request';
@@ -19,7 +19,7 @@ export interface RecoveryNotifierDeps {
 /** The browser link outlives the first call slot: retries and a person's review can take days. */
 const SOFTPHONE_LINK_TTL_MS = 14 * 86_400_000;
 
-/** Mails the account holder that a recovery was requested, with the "this wasn't me" link. */
+/** Mails the account holder that a recovery was requested (with the "this wasn't me" link), or that requests are being refused. */
 export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNotifier {
   return {
     async requestReceived(trx: Kysely<Database>, { caseId, account, lang, callAt, cancelToken }) {
@@ -42,6 +42,12 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
         requestedAt: deps.clock.now(),
       });
       await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-requested:${caseId}`, template: 'recovery-requested' }, trx);
+    },
+
+    async accountHammered(trx: Kysely<Database>, { account }) {
+      const now = deps.clock.now();
+      const mail = recoveryHammered({ lang: account.lang, companyName: deps.companyName, name: account.name, at: now, timeZone: deps.timeZone });
+      await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-hammered:${account.id}:${now.toISOString()}`, template: 'recovery-hammered' }, trx);
     },
   };
 }

@@ -16,6 +16,7 @@ describe('RecoveryRequestService', () => {
   let nextOpenAsked: Date[];
   let scheduled: Array<{ caseId: string; at: Date }>;
   let notified: Array<Parameters<RecoveryNotifier['requestReceived']>[1]>;
+  let hammered: string[];
 
   function service(limits = { requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 }) {
     const clock = { now: () => NOW };
@@ -33,7 +34,7 @@ describe('RecoveryRequestService', () => {
         },
       },
       scheduler: { schedule: async (_trx, caseId, at) => void scheduled.push({ caseId, at }) },
-      notifier: { requestReceived: async (_trx, args) => void notified.push(args) },
+      notifier: { requestReceived: async (_trx, args) => void notified.push(args), accountHammered: async (_trx, args) => void hammered.push(args.account.id) },
       keys: deriveKeys(Buffer.alloc(32, 7)),
       clock,
       normalizePhone: (p) => normalizePhone(p),
@@ -54,6 +55,7 @@ describe('RecoveryRequestService', () => {
     nextOpenAsked = [];
     scheduled = [];
     notified = [];
+    hammered = [];
   });
   afterEach(async () => {
     await store.close();
@@ -110,7 +112,7 @@ describe('RecoveryRequestService', () => {
     expect(await cases.list()).toHaveLength(2);
   });
 
-  it('counts a whole IPv6 /64 (and IPv4-mapped spellings) as one client address', async () => {
+  it('counts a whole IPv6 /56 (and IPv4-mapped spellings) as one client address', async () => {
     const s = service({ requestsPerIpPerHour: 1, requestsPerAccountPerDay: 10, callsPerPhonePerDay: 10, requestsGlobalPerHour: 1000 });
     expect((await s.submit(input, { clientIp: '2001:db8:5:6::1' })).kind).toBe('accepted');
     expect((await s.submit({ ...input, email: 'b@example.com' }, { clientIp: '2001:db8:5:6:ffff::2' })).kind).toBe('rate_limited');
@@ -125,5 +127,50 @@ describe('RecoveryRequestService', () => {
     expect(await s.cancelByToken(token)).toBe('cancelled');
     expect(await s.cancelByToken(token)).toBe('already_closed');
     expect(await s.cancelByToken(`${token}x`)).toBe('unknown');
+  });
+
+  it('lets the owner with the right password past the account and phone limits that strangers filled', async () => {
+    const s = service({ requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 });
+    for (let i = 0; i < 3; i++) expect((await s.submit({ ...input, phone: `080-5555-000${i}` }, { clientIp: `10.0.0.${i}` })).kind).toBe('accepted');
+    expect(await s.submit(input, { clientIp: '10.0.0.9' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
+    expect((await s.submit({ ...input, password: 'wrong' }, { clientIp: '10.0.0.9' })).kind).toBe('rate_limited');
+    expect(await s.submit({ ...input, password: 'right' }, { clientIp: '10.0.0.10' })).toEqual({ kind: 'accepted' });
+    expect(await s.submit(input, { clientIp: '10.0.0.11', passwordVerifiedForAccountId: ACCOUNT.id })).toEqual({ kind: 'accepted' });
+  });
+
+  it('still holds a requester with the right password to the per-address and per-device limits', async () => {
+    const s = service({ requestsPerIpPerHour: 1, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 });
+    expect((await s.submit({ ...input, password: 'right' }, { clientIp: '10.0.1.1' })).kind).toBe('accepted');
+    expect((await s.submit({ ...input, password: 'right' }, { clientIp: '10.0.1.1' })).kind).toBe('rate_limited');
+    expect((await s.submit({ ...input, email: 'x@example.com' }, { clientIp: '10.0.1.2', deviceId: 'dev-A' })).kind).toBe('accepted');
+    // A new address with the same browser is the same requester.
+    expect((await s.submit({ ...input, email: 'y@example.com' }, { clientIp: '10.0.1.3', deviceId: 'dev-A' })).kind).toBe('rate_limited');
+  });
+
+  it('degrades the global breaker to friction: only password-verified requests pass while it is tripped', async () => {
+    const s = service({ requestsPerIpPerHour: 10, requestsPerAccountPerDay: 10, callsPerPhonePerDay: 10, requestsGlobalPerHour: 2 });
+    for (let i = 0; i < 2; i++) expect((await s.submit({ ...input, email: `g${i}@example.com` }, { clientIp: `10.0.2.${i}` })).kind).toBe('accepted');
+    expect(await s.submit({ ...input, email: 'g9@example.com' }, { clientIp: '10.0.2.9' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
+    expect(await s.submit(input, { clientIp: '10.0.2.10' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
+    expect(await s.submit({ ...input, password: 'right' }, { clientIp: '10.0.2.11' })).toEqual({ kind: 'accepted' });
+  });
+
+  it('answers every limit with the same Retry-After', async () => {
+    const s = service({ requestsPerIpPerHour: 1, requestsPerAccountPerDay: 1, callsPerPhonePerDay: 1, requestsGlobalPerHour: 1000 });
+    await s.submit(input, { clientIp: '10.0.3.1' });
+    const byAddress = await s.submit({ ...input, email: 'q@example.com', phone: '080-1111-0001' }, { clientIp: '10.0.3.1' });
+    const byAccount = await s.submit({ ...input, phone: '080-1111-0002' }, { clientIp: '10.0.3.2' });
+    const byPhone = await s.submit({ ...input, email: 'r@example.com' }, { clientIp: '10.0.3.3' });
+    expect([byAddress, byAccount, byPhone]).toEqual(Array(3).fill({ kind: 'rate_limited', retryAfterSec: 3600 }));
+  });
+
+  it('tells the owner once a day when refusals pile up on their account, never for unknown accounts', async () => {
+    const s = service({ requestsPerIpPerHour: 100, requestsPerAccountPerDay: 1, callsPerPhonePerDay: 100, requestsGlobalPerHour: 1000 });
+    await s.submit(input, { clientIp: '10.0.4.1' });
+    for (let i = 0; i < 4; i++) expect((await s.submit(input, { clientIp: `10.0.4.${10 + i}` })).kind).toBe('rate_limited');
+    expect(hammered).toEqual([ACCOUNT.id]);
+    await s.submit({ ...input, email: 'ghost@example.com' }, { clientIp: '10.0.4.30' });
+    await s.submit({ ...input, email: 'ghost@example.com' }, { clientIp: '10.0.4.31' });
+    expect(hammered).toEqual([ACCOUNT.id]);
   });
 });

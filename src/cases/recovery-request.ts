@@ -14,6 +14,13 @@ export const CONSENT_VERSION = 'callback-consent-2026-11';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
+/**
+ * The one `Retry-After` (seconds) every recovery limit answers with, so a refusal does not tell
+ * which limit tripped (and so whether an account or number is being watched). SECURITY.md "Rate limits".
+ */
+export const RETRY_AFTER_SEC = 3600;
+const RATE_LIMITED = { kind: 'rate_limited', retryAfterSec: RETRY_AFTER_SEC } as const;
+
 export const recoveryRequestSchema = z.object({
   email: z.string().trim().toLowerCase().email('email must be an email address').max(254),
   password: z.string().max(1024).optional(),
@@ -42,6 +49,8 @@ export interface AccountLookup {
 export interface RecoveryNotifier {
   /** Enqueues the "we will call you at …" mail inside the request's transaction. */
   requestReceived(trx: Kysely<Database>, args: { caseId: string; account: AccountForRecovery; lang: Lang; callAt: Date | null; cancelToken: string; needsReview: boolean }): Promise<void>;
+  /** Enqueues the "someone keeps asking to recover your account" mail, inside the caller's transaction. */
+  accountHammered(trx: Kysely<Database>, args: { account: AccountForRecovery }): Promise<void>;
 }
 
 export interface CallbackScheduler {
@@ -66,6 +75,8 @@ export interface RecoveryRequestDeps {
 
 export interface RequestContext {
   clientIp: string;
+  /** The browser's long-lived device cookie, when the request came from a browser that has one. */
+  deviceId?: string;
   /** Set when the customer passed the password step of sign-in moments ago (session evidence). */
   passwordVerifiedForAccountId?: string;
 }
@@ -99,25 +110,34 @@ export class RecoveryRequestService {
     }
 
     const { keys, limits } = this.deps;
-    // The case records the exact address; the limit counts the client's network (a whole IPv6 /64).
+    // The case records the exact address; the limit counts the client's network (a whole IPv6 /56).
     const ipKey = hmacHex(keys.tokenHmac, `ip:${ctx.clientIp}`);
     const ipLimitKey = hmacHex(keys.tokenHmac, `ip:${rateLimitAddress(ctx.clientIp)}`);
     const emailKey = hmacHex(keys.tokenHmac, `email:${input.email}`);
+    // Counted after E.164 normalisation, so "090-1234-5678" and "+81 90 1234 5678" are one number.
     const phoneKey = hmacHex(keys.tokenHmac, `phone:${phoneE164}`);
-    const buckets: Limit[] = [
-      { bucket: `recovery:ip:${ipLimitKey}`, max: limits.requestsPerIpPerHour, windowMs: HOUR_MS },
+    // The attacker's side: what the requester cannot choose freely (address, device cookie).
+    const requesterLimits: Limit[] = [{ bucket: `recovery:ip:${ipLimitKey}`, max: limits.requestsPerIpPerHour, windowMs: HOUR_MS }];
+    if (ctx.deviceId) {
+      const deviceKey = hmacHex(keys.tokenHmac, `device:${ctx.deviceId}`);
+      requesterLimits.push({ bucket: `recovery:device:${deviceKey}`, max: limits.requestsPerIpPerHour, windowMs: HOUR_MS });
+    }
+    // Limits for guessers, keyed on what the requester types: strong evidence passes them.
+    const guesserLimits: Limit[] = [
       { bucket: `recovery:account:${emailKey}`, max: limits.requestsPerAccountPerDay, windowMs: DAY_MS },
       { bucket: `recovery:phone:${phoneKey}`, max: limits.callsPerPhonePerDay, windowMs: DAY_MS },
-      { bucket: 'recovery:global', max: limits.requestsGlobalPerHour, windowMs: HOUR_MS },
     ];
-    const exceeded = await this.deps.limiter.firstExceeded(buckets);
-    if (exceeded) return { kind: 'rate_limited', retryAfterSec: Math.ceil(exceeded.windowMs / 1000) };
+    const globalLimit: Limit = { bucket: 'recovery:global', max: limits.requestsGlobalPerHour, windowMs: HOUR_MS };
+    // Only the requester's own limits spare the argon2 work early: whether the others apply
+    // depends on the password, and the same work must happen for every account.
+    if (await this.deps.limiter.firstExceeded(requesterLimits)) return RATE_LIMITED;
 
     // Both lookups run whether or not the account exists (passwordMatches hashes a dummy if not).
     const passwordOk = input.password !== undefined ? await this.deps.accounts.passwordMatches(input.email, input.password) : false;
     const account = await this.deps.accounts.findByEmail(input.email);
     const sessionEvidence = account !== null && ctx.passwordVerifiedForAccountId === account.id;
     const assurance = account && (passwordOk || sessionEvidence) ? 'password_verified' : 'low';
+    const strongEvidence = assurance === 'password_verified';
 
     const now = this.deps.clock.now();
     const cancelToken = newToken();
@@ -125,11 +145,18 @@ export class RecoveryRequestService {
     const callAt = this.deps.calendar.nextOpen(new Date(now.getTime() + (this.deps.callLeadMs ?? 5 * 60_000)));
 
     const refused = await this.deps.cases.inTransaction(async (trx) => {
-      // Checked again under the write lock: requests sent together all pass the early check above
-      // (which only spares the argon2 work when a limit is plainly reached).
-      const reached = await this.deps.limiter.firstExceeded(buckets, trx);
-      if (reached) return reached;
-      await this.deps.limiter.record(buckets.map((b) => b.bucket), trx);
+      // Checked under the write lock: requests sent together all pass the early check above.
+      if (await this.deps.limiter.firstExceeded(requesterLimits, trx)) return true;
+      // The owner with the right password is not held back by strangers' requests for their
+      // email or number; guessers are. Each refusal of a real account may tell its owner.
+      if (!strongEvidence && (await this.deps.limiter.firstExceeded(guesserLimits, trx))) {
+        if (account) await this.tellOwnerOnce(trx, account);
+        return true;
+      }
+      // The global breaker adds friction instead of switching recovery off: while it is tripped,
+      // only requests with a verified password get through (SECURITY.md "Rate limits").
+      if (!strongEvidence && (await this.deps.limiter.firstExceeded([globalLimit], trx))) return true;
+      await this.deps.limiter.record([...requesterLimits, ...guesserLimits, globalLimit].map((b) => b.bucket), trx);
       const opened = await this.deps.cases.open(
         trx,
         {
@@ -162,21 +189,31 @@ export class RecoveryRequestService {
       if (!account) {
         // Kept as a case so the security team sees probing; nobody is called or mailed.
         await this.deps.cases.transition(trx, opened.id, 'failed', 'closed_unknown_account', {}, { outcome: 'no_account' });
-        return undefined;
+        return false;
       }
       if (!phoneOnRecord) {
         // A number we do not know: a person approves before anyone is called (SECURITY.md).
         await this.deps.cases.transition(trx, opened.id, 'escalated', 'needs_review', { reason: 'phone_not_on_record' });
         await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt: null, cancelToken, needsReview: true });
-        return undefined;
+        return false;
       }
       await this.deps.cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', { at: callAt.toISOString() }, { scheduled_at: callAt.toISOString() });
       await this.deps.scheduler.schedule(trx, opened.id, callAt);
       await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt, cancelToken, needsReview: false });
-      return undefined;
+      return false;
     });
-    if (refused) return { kind: 'rate_limited', retryAfterSec: Math.ceil(refused.windowMs / 1000) };
-    return { kind: 'accepted' };
+    return refused ? RATE_LIMITED : { kind: 'accepted' };
+  }
+
+  /**
+   * Mails the owner that their account or number is being hammered, at most once a day per
+   * account (the warning is itself rate-limited so it cannot be used to flood their inbox).
+   */
+  private async tellOwnerOnce(trx: Kysely<Database>, account: AccountForRecovery): Promise<void> {
+    const bucket = `notify:hammered:${hmacHex(this.deps.keys.tokenHmac, `account:${account.id}`)}`;
+    if (await this.deps.limiter.firstExceeded([{ bucket, max: 1, windowMs: DAY_MS }], trx)) return;
+    await this.deps.limiter.record([bucket], trx);
+    await this.deps.notifier.accountHammered(trx, { account });
   }
 
   /** The "this wasn't me" link: cancels the request and flags the account for a person. */

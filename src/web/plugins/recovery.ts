@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult } from '../../cases/recovery-request';
 import { type Lang, isLang } from '../../domain/lang';
@@ -13,6 +14,22 @@ export interface RecoveryPluginDeps {
   csrf: Csrf;
   /** Adds a fixed floor to every response so that work done only for real accounts cannot show. */
   minResponseMs?: number;
+}
+
+/** A random per-browser id, so recovery limits also count the requester's device (not only what they type). */
+export const DEVICE_COOKIE = 'aizuchi_device';
+const DEVICE_COOKIE_MAX_AGE_SEC = 365 * 86_400;
+
+function deviceId(req: FastifyRequest): string | undefined {
+  const value = req.cookies?.[DEVICE_COOKIE];
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{22,64}$/.test(value) ? value : undefined;
+}
+
+/** Gives a browser its device cookie the first time it opens the form. */
+function ensureDeviceCookie(req: FastifyRequest, reply: FastifyReply): void {
+  if (deviceId(req)) return;
+  const secure = req.protocol === 'https';
+  reply.setCookie(DEVICE_COOKIE, crypto.randomBytes(18).toString('base64url'), { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: DEVICE_COOKIE_MAX_AGE_SEC });
 }
 
 function pickLang(req: FastifyRequest, explicit?: unknown): Lang {
@@ -54,7 +71,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
         return reply.code(400).send({ error: 'invalid_request', message: 'body must be a JSON object' });
       }
-      const result = await withFloor(floorMs, () => deps.recovery.submit(req.body, { clientIp: req.ip }));
+      const result = await withFloor(floorMs, () => deps.recovery.submit(req.body, { clientIp: req.ip, deviceId: deviceId(req) }));
       return sendApiResult(reply, result);
     });
 
@@ -62,6 +79,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       const evidence = await deps.passwordEvidence(req);
       const lang = pickLang(req);
       const csrfField = deps.csrf.field(req, reply);
+      ensureDeviceCookie(req, reply);
       return reply.type('text/html').send(recoveryFormPage({ lang, email: evidence?.email, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION, csrfField }));
     });
 
@@ -80,7 +98,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
         consent: body.consent === 'yes' || body.consent === 'on' ? true : undefined,
         recordingConsent: body.recordingConsent === 'yes' || body.recordingConsent === 'on',
       };
-      const result = await withFloor(floorMs, () => deps.recovery.submit(input, { clientIp: req.ip, passwordVerifiedForAccountId: evidence?.accountId }));
+      const result = await withFloor(floorMs, () => deps.recovery.submit(input, { clientIp: req.ip, deviceId: deviceId(req), passwordVerifiedForAccountId: evidence?.accountId }));
       reply.type('text/html');
       if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted));
       if (result.kind === 'rate_limited') return reply.code(429).send(messagePage(lang, t.title, t.limited, 'error'));
