@@ -15,7 +15,7 @@ import type { Database } from '../store/schema';
 import { caseChangeForOutcome } from './call-outcome';
 import { type CallChannelName, type CallRow, type TranscriptLine, createCallRecords } from './call-records';
 import { type CallSession, startCallSession } from './call-session';
-import type { CallChannel } from './channel';
+import type { CallChannel } from '../channels/call-channel';
 import { type CallState, createHostPort } from './host-port';
 import { createMfaReset } from './mfa-reset';
 import { createVerificationStore } from './verification-store';

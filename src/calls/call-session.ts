@@ -1,6 +1,6 @@
 import { type AgentAction, type ListenExpecting, type AgentTuning, type CallContext, type HostPort, type Outcome, type OutcomeDetail, type TimerPort, createAgent } from '../agent';
 import type { Logger } from '../observability/logger';
-import type { CallChannel } from './channel';
+import type { CallChannel } from '../channels/call-channel';
 import { guardCallerLine } from './transcript-guard';
 
 export interface CallSessionDeps {

@@ -9,6 +9,6 @@ export {
   callUrl,
   createCallService,
 } from './call-service';
-export type { CallChannel, CallerInput } from './channel';
+export type { CallChannel, CallerInput } from '../channels/call-channel';
 export { MFA_RESET_DUE_JOB } from './mfa-reset';
 export { createTextDialer } from './text-dialer';

@@ -1,4 +1,4 @@
-import type { Dialer } from '../cases/callback-job';
+import type { Dialer } from '../channels/dialer';
 import type { CallService } from './call-service';
 
 /**

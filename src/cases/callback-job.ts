@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger';
 import { type JobHandler, type JobQueue, PermanentJobError, type StoreTransaction } from '../jobs/queue';
+import type { Dialer } from '../channels/dialer';
 import type { CaseRow, CaseService } from './case-service';
 
 export const CALLBACK_JOB = 'callback.start';
@@ -8,14 +9,8 @@ export interface CallbackPayload {
   caseId: string;
 }
 
-/** Places calls for scheduled cases (softphone, SIP, …); the channel decides how the phone rings. */
-export interface Dialer {
-  /**
-   * Starts ringing the customer for this case, inside the transaction that moves the case to
-   * `calling`, so a crash leaves either both or neither.
-   */
-  dial(trx: StoreTransaction, caseId: string, attempt: number): Promise<void>;
-}
+// The Dialer contract lives with the other channel contracts, so channels need not import cases.
+export type { Dialer } from '../channels/dialer';
 
 export interface CallbackJobDeps {
   cases: CaseService;

@@ -1,6 +1,6 @@
 import type { Lang } from '../../domain/lang';
 import type { Store } from '../../store/connect';
-import type { AudioChannel } from '../../telephony/audio-channel';
+import type { AudioChannel } from '../../channels/audio-channel';
 import { CallRecorder } from '../recording/call-recorder';
 import { recordingConsentOnCall } from '../recording/recording-consent';
 import { createRecordingStore } from '../recording/recording-store';

@@ -10,7 +10,7 @@ import type { VoiceActivityDetector } from '../../media/vad/voice-activity-detec
 import type { Hypothesis, Recognizer, RecognizerError } from '../../speech/recognizer';
 import type { BackchannelClips } from '../../speech/synthesis/backchannel-clips';
 import type { Synthesizer } from '../../speech/synthesizer';
-import type { AudioChannel } from '../../telephony/audio-channel';
+import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
 import { isShortAcknowledgement } from './acknowledgements';
 import { AgentSpeaker } from './agent-speaker';

@@ -6,7 +6,7 @@ import { generateDtmf } from '../../media/dtmf/generator';
 import { SileroVadModel } from '../../media/vad/silero-vad';
 import { createBackchannelClips } from '../../speech/synthesis/backchannel-clips';
 import { createSynthesizer } from '../../speech/synthesis/engine-registry';
-import type { CallerInput } from '../channel';
+import type { CallerInput } from '../../channels/call-channel';
 import { CallRecorder } from '../recording/call-recorder';
 import { InMemoryAudioChannel } from './testing/in-memory-channel';
 import { ManualFrameClock } from './testing/manual-frame-clock';

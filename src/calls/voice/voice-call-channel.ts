@@ -1,7 +1,7 @@
 import type { AgentAction, Endpointing, ListenExpecting, Outcome } from '../../agent';
 import type { Lang } from '../../domain/lang';
-import type { AudioChannel } from '../../telephony/audio-channel';
-import type { CallChannel, CallerInput } from '../channel';
+import type { AudioChannel } from '../../channels/audio-channel';
+import type { CallChannel, CallerInput } from '../../channels/call-channel';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
 import type { FrameClock } from './frame-clock';
 import { VoiceBridge, type VoiceMedia, type VoiceNotice, type VoiceTuning } from './voice-bridge';

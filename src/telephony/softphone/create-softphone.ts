@@ -1,5 +1,5 @@
-import type { CallChannel } from '../../calls/channel';
-import type { Dialer } from '../../cases/callback-job';
+import type { CallChannel } from '../../channels/call-channel';
+import type { Dialer } from '../../channels/dialer';
 import type { Clock } from '../../domain/clock';
 import type { Store } from '../../store/connect';
 import { type SoftphoneCallBackend, type SoftphoneCallPort, createSoftphoneCalls } from './softphone-calls';

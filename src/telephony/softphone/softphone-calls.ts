@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Outcome, OutcomeDetail } from '../../agent';
-import type { Dialer } from '../../cases/callback-job';
+import type { Dialer } from '../../channels/dialer';
 import type { Clock } from '../../domain/clock';
 import type { Store } from '../../store/connect';
 import type { Database } from '../../store/schema';

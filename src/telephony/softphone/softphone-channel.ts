@@ -1,6 +1,6 @@
 import type { AudioFrame } from '../../media/frame';
 import type { Logger } from '../../observability/logger';
-import type { AudioChannel } from '../audio-channel';
+import type { AudioChannel } from '../../channels/audio-channel';
 import {
   type ControlMessage,
   type ProtocolError,

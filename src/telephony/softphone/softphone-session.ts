@@ -1,7 +1,7 @@
-import type { CallChannel } from '../../calls/channel';
+import type { CallChannel } from '../../channels/call-channel';
 import type { Lang } from '../../domain/lang';
 import { isLang } from '../../domain/lang';
-import type { AudioChannel } from '../audio-channel';
+import type { AudioChannel } from '../../channels/audio-channel';
 import type { SoftphoneSessionStarter } from './softphone-line';
 import { softphoneTextCall } from './softphone-text-call';
 

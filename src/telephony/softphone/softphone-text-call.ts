@@ -1,5 +1,5 @@
-import type { CallChannel, CallerInput } from '../../calls/channel';
-import type { AudioChannel } from '../audio-channel';
+import type { CallChannel, CallerInput } from '../../channels/call-channel';
+import type { AudioChannel } from '../../channels/audio-channel';
 
 /**
  * The softphone as a text-level call (no speech engines): the agent's lines become captions, the

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import type { CallerInput } from '../../calls/channel';
+import type { CallerInput } from '../../channels/call-channel';
 import { createTextChannel } from './text-channel';
 
 function fakeSocket() {

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { ListenExpecting, Outcome } from '../../agent';
-import type { CallChannel, CallerInput } from '../../calls/channel';
+import type { CallChannel, CallerInput } from '../../channels/call-channel';
 import { parseCallerFrame } from './frames';
 
 /** Close codes: 1000 after `end`; 1001 when the server shuts down mid-call. */

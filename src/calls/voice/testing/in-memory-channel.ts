@@ -1,6 +1,6 @@
 import { samplesPerFrame, type AudioFrame } from '../../../media/frame';
 import { StreamingResampler } from '../../../media/resampler';
-import type { AudioChannel } from '../../../telephony/audio-channel';
+import type { AudioChannel } from '../../../channels/audio-channel';
 
 export class ChannelFrameError extends Error {
   constructor(message: string) {
