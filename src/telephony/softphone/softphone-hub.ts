@@ -1,18 +1,25 @@
-import type { SoftphoneLine } from './softphone-line';
+/**
+ * What the hub needs of an open line: its case and a way to make it look again. Declared here, not
+ * imported from softphone-line, so the line → calls → hub → line type ring stays broken.
+ */
+export interface PokeableLine {
+  readonly caseId: string;
+  poke(): void;
+}
 
 /**
  * The open softphone pages in this process, by case, so a dialer in the same process can make them
  * ring at once instead of at their next poll. Pages in other processes still find the call by polling.
  */
 export interface SoftphoneHub {
-  add(line: SoftphoneLine): void;
-  remove(line: SoftphoneLine): void;
+  add(line: PokeableLine): void;
+  remove(line: PokeableLine): void;
   poke(caseId: string): void;
   openLines(): number;
 }
 
 export function createSoftphoneHub(): SoftphoneHub {
-  const byCase = new Map<string, Set<SoftphoneLine>>();
+  const byCase = new Map<string, Set<PokeableLine>>();
   return {
     add(line) {
       const set = byCase.get(line.caseId) ?? new Set();
