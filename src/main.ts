@@ -28,7 +28,7 @@ import { buildApp } from './web/app';
 import { callsCaseSection, callsPlugin } from './web/plugins/calls';
 import { softphonePlugin } from './web/plugins/softphone';
 import { type Softphone, createSoftphone } from './telephony/softphone';
-import { createSoftphoneLinks } from './telephony/softphone/softphone-links';
+import { createSoftphoneLinks, softphoneLinkFor } from './telephony/softphone/softphone-links';
 import { openVoiceCall } from './calls/voice/open-voice-call';
 import { recordingRoutes } from './calls/recording/recording-route';
 import { createRecordingStore } from './calls/recording/recording-store';
@@ -121,7 +121,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       timeZone: config.calendar.timeZone,
       companyName: config.companyName,
       clock,
-      softphoneLinks: opts.withSoftphone === false ? null : createSoftphoneLinks({ tokenKey: keys.tokenHmac, clock }),
+      linkFor: opts.withSoftphone === false ? null : softphoneLinkFor(createSoftphoneLinks({ tokenKey: keys.tokenHmac, clock }), config.publicUrl),
     }),
     keys,
     clock,

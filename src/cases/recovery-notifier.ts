@@ -3,7 +3,6 @@ import type { JobQueue } from '../jobs/queue';
 import { enqueueMail } from '../mail/mail-job';
 import { recoveryHammered, recoveryRequested } from '../mail/templates';
 import type { Database } from '../store/schema';
-import { softphoneUrl } from '../telephony/softphone/softphone-links';
 import type { RecoveryNotifier } from './recovery-request';
 
 export interface RecoveryNotifierDeps {
@@ -12,8 +11,12 @@ export interface RecoveryNotifierDeps {
   timeZone: string;
   companyName: string;
   clock: { now(): Date };
-  /** Issues the "take the call in your browser" link; null when there is no softphone. */
-  softphoneLinks: { issue(trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string> } | null;
+  /**
+   * Issues the "take the call in your browser" link for the case inside the request's transaction
+   * and returns its absolute URL; null when there is no softphone. Passed in by the composition root
+   * so cases does not import the channel that mints it.
+   */
+  linkFor: ((trx: Kysely<Database>, caseId: string, expiresAt: Date) => Promise<string>) | null;
 }
 
 /** The browser link outlives the first call slot: retries and a person's review can take days. */
@@ -25,9 +28,8 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
     async requestReceived(trx: Kysely<Database>, { caseId, account, lang, callAt, cancelToken }) {
       const cancelUrl = new URL(`/recover/cancel?token=${encodeURIComponent(cancelToken)}&lang=${lang}`, deps.publicUrl).toString();
       let joinUrl: string | undefined;
-      if (deps.softphoneLinks) {
-        const token = await deps.softphoneLinks.issue(trx, caseId, new Date((callAt ?? deps.clock.now()).getTime() + SOFTPHONE_LINK_TTL_MS));
-        joinUrl = softphoneUrl(deps.publicUrl, token);
+      if (deps.linkFor) {
+        joinUrl = await deps.linkFor(trx, caseId, new Date((callAt ?? deps.clock.now()).getTime() + SOFTPHONE_LINK_TTL_MS));
       }
       // A case waiting for a person's review has no call time yet; say the earliest it could be.
       const mail = recoveryRequested({

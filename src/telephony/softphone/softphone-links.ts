@@ -23,6 +23,14 @@ export function softphoneUrl(publicUrl: string, token: string): string {
   return new URL(`${SOFTPHONE_PATH}${encodeURIComponent(token)}`, publicUrl).toString();
 }
 
+/**
+ * The notifier's `linkFor`: issues a link for the case inside `trx` (expiring at `expiresAt`) and
+ * returns its absolute URL under `publicUrl`.
+ */
+export function softphoneLinkFor(links: Pick<SoftphoneLinks, 'issue'>, publicUrl: string) {
+  return async (trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string> => softphoneUrl(publicUrl, await links.issue(trx, caseId, expiresAt));
+}
+
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
 
 /**
