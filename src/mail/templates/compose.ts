@@ -1,5 +1,5 @@
 import type { Lang } from '../../domain/lang';
-import { type SafeHtml, html } from '../../web/pages/html';
+import { type SafeHtml, html } from '../../html/safe-html';
 import { MailTemplateError } from './format-time';
 
 export interface RenderedMail {

@@ -1,5 +1,5 @@
 import type { Lang } from '../../domain/lang';
-import { type SafeHtml, html, raw } from './html';
+import { type SafeHtml, html, raw } from '../../html/safe-html';
 
 const STYLE = `
 body{font-family:system-ui,"Hiragino Sans","Noto Sans JP",sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d2330;line-height:1.6}

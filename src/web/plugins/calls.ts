@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { CallService, ConnectedCall } from '../../calls/call-service';
 import type { Logger } from '../../observability/logger';
 import { createTextChannel } from '../../telephony/text/text-channel';
-import { type SafeHtml, html } from '../pages/html';
+import { type SafeHtml, html } from '../../html/safe-html';
 
 export interface CallsPluginDeps {
   calls: CallService;

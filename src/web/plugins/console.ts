@@ -3,7 +3,7 @@ import type { CaseService } from '../../cases/case-service';
 import { type OperatorActionFailure, type OperatorActions, OperatorActionError, availableActions } from '../../cases/operator-actions';
 import { isCaseState } from '../../domain/cases/case-state';
 import type { Account } from '../../identity/types';
-import type { SafeHtml } from '../pages/html';
+import type { SafeHtml } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
 import { type MaskFns, caseListPage, casePage } from '../pages/console/console-pages';
 

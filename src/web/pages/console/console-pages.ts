@@ -1,7 +1,7 @@
 import type { ChainedEvent } from '../../../audit/chain';
 import type { CaseRow } from '../../../cases/case-service';
 import { CASE_STATES } from '../../../domain/cases/case-state';
-import { type SafeHtml, html } from '../html';
+import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 
 /** Sign-out is a POST checked for CSRF like every other form, so it carries the field when there is one. */

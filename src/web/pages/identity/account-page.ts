@@ -1,7 +1,7 @@
 import type { Lang } from '../../../domain/lang';
 import { maskEmail, maskPhone } from '../../../domain/phone';
 import type { Account } from '../../../identity/types';
-import { type SafeHtml, html } from '../html';
+import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 import { strings } from './strings';
 

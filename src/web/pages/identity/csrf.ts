@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hmacHex } from '../../../security/keys';
-import { type SafeHtml, html } from '../html';
+import { type SafeHtml, html } from '../../../html/safe-html';
 
 export const CSRF_COOKIE = 'aizuchi_csrf';
 export const CSRF_FIELD = '_csrf';

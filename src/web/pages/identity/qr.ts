@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { type SafeHtml, raw } from '../html';
+import { type SafeHtml, raw } from '../../../html/safe-html';
 
 /** The enrolment URI as an inline SVG QR code (no image request, nothing leaves the page). */
 export async function qrSvg(text: string): Promise<SafeHtml> {

@@ -1,5 +1,5 @@
 import type { CaughtMessage } from '../../../mail/mail-store';
-import { type SafeHtml, html } from '../html';
+import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 
 const NAV = html`<a href="/dev/mail">Inbox</a>`;

@@ -1,5 +1,5 @@
 import type { Lang } from '../../../domain/lang';
-import { type SafeHtml, html } from '../html';
+import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 import { RECOVERY_TEXTS } from './texts';
 

@@ -1,5 +1,5 @@
 import type { Lang } from '../../../domain/lang';
-import { html } from '../html';
+import { html } from '../../../html/safe-html';
 import { page } from '../layout';
 
 const TEXTS = {

@@ -1,6 +1,6 @@
 /**
- * Server-rendered pages with auto-escaping: `html\`<p>${value}</p>\`` escapes every interpolated
- * value unless it is itself an `html` fragment. Small enough that a template engine would be more
+ * HTML for server-rendered pages and mail bodies, with auto-escaping: `html\`<p>${value}</p>\``
+ * escapes every interpolated value unless it is itself an `html` fragment. Small enough that a template engine would be more
  * code to configure than to write.
  */
 export class SafeHtml {
