@@ -12,4 +12,6 @@ export AIZUCHI_TEST_POSTGRES_URL
 
 npx tsc --noEmit
 npx eslint .
+# One-way dependencies between the areas of src/ and no import rings (.dependency-cruiser.cjs).
+npm run --silent lint:deps
 npx vitest run "$@"
