@@ -4,6 +4,7 @@ import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
 import { writeTransaction } from '../store/write-transaction';
 import { type JobContext, PermanentJobError } from '../jobs/queue';
+import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
 import { createCallbackJobHandler, callbackDedupeKey } from './callback-job';
 import { CaseService } from './case-service';
 
@@ -13,14 +14,14 @@ describe('callback job', () => {
   let store: Store;
   let cases: CaseService;
   let dialled: string[];
-  let enqueued: unknown[];
+  let queue: RecordingJobQueue;
 
   beforeEach(async () => {
     store = openStore('sqlite::memory:');
     await migrateToLatest(store);
     cases = new CaseService(store, { now: () => MONDAY_0930_JST });
     dialled = [];
-    enqueued = [];
+    queue = new RecordingJobQueue({ now: () => MONDAY_0930_JST });
   });
   afterEach(async () => {
     await store.close();
@@ -30,12 +31,7 @@ describe('callback job', () => {
     createCallbackJobHandler({
       cases,
       calendar: { isOpen: () => true, nextOpen: (d) => d },
-      queue: {
-        enqueue: async (...args) => {
-          enqueued.push(args);
-          return 'job-2';
-        },
-      },
+      queue,
       dialer: { dial: async (_trx, caseId) => void dialled.push(caseId) },
       clock: { now: () => MONDAY_0930_JST },
       logger: createLogger('silent'),
@@ -84,7 +80,7 @@ describe('callback job', () => {
     await handler()({ caseId: id }, ctx());
     expect(dialled).toEqual([id]);
     expect(await cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 1 });
-    expect(enqueued).toEqual([]);
+    expect(queue.jobs).toEqual([]);
   });
 
   it('keys re-deferrals by case and time, so the same deferral is queued once', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../audit/audit-log';
-import type { JobQueue } from '../jobs/queue';
+import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
 import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
 import { CALLBACK_JOB, callbackDedupeKey } from './callback-job';
@@ -16,7 +16,7 @@ describe('operator actions', () => {
   let store: Store;
   let now: Date;
   let cases: CaseService;
-  let enqueued: Array<{ kind: string; payload: unknown; runAt?: Date; dedupeKey?: string; inTrx: boolean }>;
+  let queue: RecordingJobQueue;
   let cancelledKeys: string[];
   let dialled: Array<{ caseId: string; attempt: number; state: string | undefined }>;
   let dialFails: boolean;
@@ -26,7 +26,7 @@ describe('operator actions', () => {
     await migrateToLatest(store);
     now = SAT_1000_JST;
     cases = new CaseService(store, { now: () => now });
-    enqueued = [];
+    queue = new RecordingJobQueue({ now: () => now });
     cancelledKeys = [];
     dialled = [];
     dialFails = false;
@@ -35,12 +35,7 @@ describe('operator actions', () => {
     await store.close();
   });
 
-  const queue: JobQueue = {
-    enqueue: async (kind, payload, opts, trx) => {
-      enqueued.push({ kind, payload, runAt: opts?.runAt, dedupeKey: opts?.dedupeKey, inTrx: trx !== undefined });
-      return 'job-1';
-    },
-  };
+  const enqueued = () => queue.jobs.map((j) => ({ kind: j.kind, payload: j.payload, runAt: j.runAt, dedupeKey: j.dedupeKey, inTrx: j.trx !== undefined }));
   // Open Mon–Fri 09:00–18:00 JST, which is 00:00–09:00 UTC.
   const calendar = {
     isOpen: (d: Date) => d.getUTCDay() >= 1 && d.getUTCDay() <= 5 && d.getUTCHours() < 9,
@@ -98,7 +93,7 @@ describe('operator actions', () => {
     const { scheduledAt } = await actions().approveCallback(id, OPERATOR);
     expect(scheduledAt).toEqual(MON_0900_JST);
     expect(await cases.require(id)).toMatchObject({ state: 'scheduled', scheduled_at: MON_0900_JST.toISOString() });
-    expect(enqueued).toEqual([{ kind: CALLBACK_JOB, payload: { caseId: id }, runAt: MON_0900_JST, dedupeKey: callbackDedupeKey(id, MON_0900_JST), inTrx: true }]);
+    expect(enqueued()).toEqual([{ kind: CALLBACK_JOB, payload: { caseId: id }, runAt: MON_0900_JST, dedupeKey: callbackDedupeKey(id, MON_0900_JST), inTrx: true }]);
     expect(await lastEvent(id)).toEqual({ kind: 'operator_approved', data: { from: 'escalated', to: 'scheduled', operatorId: OPERATOR.accountId, review: 'phone_not_on_record', at: MON_0900_JST.toISOString() } });
     expect(dialled).toEqual([]);
   });
@@ -119,7 +114,7 @@ describe('operator actions', () => {
     await expect(actions().approveCallback(scheduled, OPERATOR)).rejects.toMatchObject({ reason: 'wrong_state' });
     await expect(actions().approveCallback('missing', OPERATOR)).rejects.toMatchObject({ reason: 'not_found' });
     expect((await cases.require(escalatedOnCall)).state).toBe('escalated');
-    expect(enqueued).toEqual([]);
+    expect(enqueued()).toEqual([]);
   });
 
   it('cancels a live case with the reason, drops its queued callback, and refuses a closed one', async () => {

@@ -4,7 +4,8 @@ import type { Logger } from '../observability/logger';
 import type { Store } from '../store/connect';
 import { type BackoffOptions, defaultBackoff } from './backoff';
 import { cancelQueuedByDedupeKey, countByState, type JobCounts } from './job-table';
-import { JobInputError, type EnqueueOptions, type JobQueue, type StoreTransaction } from './queue';
+import { type EnqueueOptions, type JobQueue, type StoreTransaction } from './queue';
+import { DEFAULT_MAX_ATTEMPTS, checkEnqueue } from './enqueue-input';
 import { createDbWorker, type JobWorker } from './db-worker';
 
 export interface DbJobQueueOptions {
@@ -36,20 +37,6 @@ export interface DbJobQueue {
   stats(kind?: string): Promise<JobCounts>;
 }
 
-const KIND_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,99}$/i;
-
-function serialisePayload(kind: string, payload: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(payload ?? null);
-  } catch {
-    text = undefined;
-  }
-  // The payload itself is never echoed: it may hold personal data.
-  if (text === undefined) throw new JobInputError(`job "${kind}": payload is not JSON-serialisable`);
-  return text;
-}
-
 /**
  * The embedded, database-backed queue: jobs live in the `jobs` table of the app's own database
  * (SQLite or PostgreSQL), so enqueueing can share the caller's transaction and nothing else needs
@@ -57,7 +44,7 @@ function serialisePayload(kind: string, payload: unknown): string {
  */
 export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
   const { store, clock } = options;
-  const defaultMaxAttempts = options.defaultMaxAttempts ?? 5;
+  const defaultMaxAttempts = options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const newId = options.newId ?? randomUUID;
 
   const worker = createDbWorker({
@@ -74,31 +61,21 @@ export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
 
   const queue: JobQueue = {
     async enqueue(kind: string, payload: unknown, opts: EnqueueOptions = {}, trx?: StoreTransaction) {
-      if (!KIND_PATTERN.test(kind)) throw new JobInputError(`job kind "${kind}" must be 1-100 letters, digits or . _ : -`);
-      const maxAttempts = opts.maxAttempts ?? defaultMaxAttempts;
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-        throw new JobInputError(`job "${kind}": maxAttempts must be a whole number ≥ 1`);
-      }
-      if (opts.runAt !== undefined && !Number.isFinite(opts.runAt.getTime())) {
-        throw new JobInputError(`job "${kind}": runAt is not a valid date`);
-      }
-      if (opts.dedupeKey !== undefined && opts.dedupeKey.length === 0) {
-        throw new JobInputError(`job "${kind}": dedupeKey must not be empty`);
-      }
+      const checked = checkEnqueue(kind, payload, opts, clock.now(), defaultMaxAttempts);
       const now = clock.now().toISOString();
       const db = trx ?? store.db;
       const row = {
         id: newId(),
         kind,
-        payload: serialisePayload(kind, payload),
-        run_at: (opts.runAt ?? clock.now()).toISOString(),
+        payload: checked.payloadJson,
+        run_at: checked.runAt.toISOString(),
         state: 'queued',
         attempts: 0,
-        max_attempts: maxAttempts,
+        max_attempts: checked.maxAttempts,
         locked_by: null,
         locked_until: null,
         last_error: null,
-        dedupe_key: opts.dedupeKey ?? null,
+        dedupe_key: checked.dedupeKey,
         created_at: now,
         updated_at: now,
       };

@@ -89,7 +89,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** Bad arguments to enqueue (unknown kind format, payload not JSON, bad runAt/maxAttempts). */
+/** Bad arguments to enqueue (unknown kind format, payload not JSON, bad runAt/maxAttempts); the rules are in enqueue-input.ts. Nothing is queued. */
 export class JobInputError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbJobQueue } from '../jobs/db-job-queue';
-import type { JobContext, JobHandler } from '../jobs/queue';
+import type { EnqueueOptions, JobContext, JobHandler, StoreTransaction } from '../jobs/queue';
+import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { writeTransaction } from '../store/write-transaction';
@@ -27,11 +28,12 @@ function ctx(jobId = 'job-1', attempt = 1): JobContext {
   return { jobId, attempt, signal: new AbortController().signal, complete: (fn) => fn(undefined as never) };
 }
 
-class FakeQueue {
+/** The conforming in-memory queue, plus every call as made (a repeated dedupe key queues nothing new). */
+class FakeQueue extends RecordingJobQueue {
   calls: Array<{ kind: string; payload: unknown; opts: unknown; trx: unknown }> = [];
-  async enqueue(kind: string, payload: unknown, opts?: unknown, trx?: unknown): Promise<string> {
+  override async enqueue(kind: string, payload: unknown, opts?: EnqueueOptions, trx?: StoreTransaction): Promise<string> {
     this.calls.push({ kind, payload, opts, trx });
-    return `job-${this.calls.length}`;
+    return super.enqueue(kind, payload, opts, trx);
   }
 }
 

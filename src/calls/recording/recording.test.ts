@@ -9,7 +9,8 @@ import { generateDtmf } from '../../media/dtmf/generator';
 import { rms } from '../../media/testing/signals';
 import { SileroVadModel } from '../../media/vad/silero-vad';
 import { parseWav } from '../../media/wav';
-import type { JobContext, JobQueue } from '../../jobs/queue';
+import type { JobContext } from '../../jobs/queue';
+import { RecordingJobQueue } from '../../jobs/testing/recording-job-queue';
 import { openStore, type Store } from '../../store/connect';
 import { migrateToLatest } from '../../store/migrate';
 import { createBridgeRig, realSpeech } from '../voice/testing/voice-test-kit';
@@ -132,9 +133,8 @@ describe('recordings in the store: retention, recovery, console route', () => {
   });
 
   it('the retention job deletes expired recordings, marks the calls and books its next run', async () => {
-    const enqueued: { kind: string; runAt?: Date }[] = [];
-    const queue: JobQueue = { enqueue: async (kind, _p, opts) => (enqueued.push({ kind, runAt: opts?.runAt }), 'job') };
     const now = new Date('2026-03-10T00:00:00.000Z');
+    const queue = new RecordingJobQueue({ now: () => now });
     const handler = createRecordingRetentionJobHandler({ store, queue, clock: { now: () => now }, dataDir, retentionDays: 30 });
     const ctx: JobContext = { jobId: 'j', attempt: 1, signal: new AbortController().signal, complete: (fn) => fn(store.db) };
     await handler({}, ctx);
@@ -146,7 +146,7 @@ describe('recordings in the store: retention, recovery, console route', () => {
       { id: 'new', recording_deleted_at: null },
       { id: 'old', recording_deleted_at: now.toISOString() },
     ]);
-    expect(enqueued).toEqual([{ kind: RECORDING_RETENTION_JOB, runAt: new Date(now.getTime() + 86_400_000) }]);
+    expect(queue.jobs.map((j) => ({ kind: j.kind, runAt: j.runAt }))).toEqual([{ kind: RECORDING_RETENTION_JOB, runAt: new Date(now.getTime() + 86_400_000) }]);
   });
 
   it('start-up recovery removes old files no consented call owns and leaves kept ones', async () => {
