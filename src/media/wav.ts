@@ -14,6 +14,9 @@ export class WavError extends Error {
   }
 }
 
+/** Size of the canonical PCM WAV header written by wavHeader()/encodeWav(). */
+export const WAV_HEADER_BYTES = 44;
+
 const FORMAT_PCM = 1;
 const FORMAT_ALAW = 6;
 const FORMAT_MULAW = 7;
@@ -96,16 +99,13 @@ function decodeData(fmt: FmtChunk, data: Uint8Array): WavAudio {
   return { sampleRateHz, channels };
 }
 
-/** Encodes PCM16 channels (all the same length) as a canonical 44-byte-header WAV file. */
-export function encodeWav(audio: WavAudio): Uint8Array {
-  const { sampleRateHz, channels } = audio;
-  const channelCount = channels.length;
-  if (channelCount < 1) throw new WavError('cannot write a WAV file with no channels');
-  const frameCount = channels[0]?.length ?? 0;
-  if (channels.some((c) => c.length !== frameCount)) throw new WavError('all WAV channels must have the same length');
-  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 1000) throw new WavError(`invalid sample rate ${sampleRateHz} Hz`);
-  const dataBytes = frameCount * channelCount * 2;
-  const bytes = new Uint8Array(44 + dataBytes);
+/**
+ * The canonical 44-byte header of a PCM16 WAV file holding `dataBytes` of interleaved audio.
+ * Shared by the whole-file encoder below and the incremental call-recording writer, which rewrites
+ * it after every flush.
+ */
+export function wavHeader(sampleRateHz: number, channelCount: number, dataBytes: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(WAV_HEADER_BYTES);
   const view = new DataView(bytes.buffer);
   const ascii = (offset: number, text: string) => {
     for (let i = 0; i < text.length; i++) view.setUint8(offset + i, text.charCodeAt(i));
@@ -123,8 +123,23 @@ export function encodeWav(audio: WavAudio): Uint8Array {
   view.setUint16(34, 16, true);
   ascii(36, 'data');
   view.setUint32(40, dataBytes, true);
+  return bytes;
+}
+
+/** Encodes PCM16 channels (all the same length) as a canonical 44-byte-header WAV file. */
+export function encodeWav(audio: WavAudio): Uint8Array<ArrayBuffer> {
+  const { sampleRateHz, channels } = audio;
+  const channelCount = channels.length;
+  if (channelCount < 1) throw new WavError('cannot write a WAV file with no channels');
+  const frameCount = channels[0]?.length ?? 0;
+  if (channels.some((c) => c.length !== frameCount)) throw new WavError('all WAV channels must have the same length');
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 1000) throw new WavError(`invalid sample rate ${sampleRateHz} Hz`);
+  const dataBytes = frameCount * channelCount * 2;
+  const bytes = new Uint8Array(WAV_HEADER_BYTES + dataBytes);
+  bytes.set(wavHeader(sampleRateHz, channelCount, dataBytes));
+  const view = new DataView(bytes.buffer);
   for (let i = 0; i < frameCount; i++) {
-    for (let c = 0; c < channelCount; c++) view.setInt16(44 + (i * channelCount + c) * 2, channels[c]?.[i] ?? 0, true);
+    for (let c = 0; c < channelCount; c++) view.setInt16(WAV_HEADER_BYTES + (i * channelCount + c) * 2, channels[c]?.[i] ?? 0, true);
   }
   return bytes;
 }
@@ -143,6 +158,7 @@ export function downmixToMono(audio: WavAudio): Int16Array {
   return out;
 }
 
+/** Reads and parses a WAV file; a missing or unreadable file is a WavError naming the path. */
 export async function readWavFile(path: string): Promise<WavAudio> {
   let bytes: Uint8Array;
   try {
@@ -154,6 +170,7 @@ export async function readWavFile(path: string): Promise<WavAudio> {
   return parseWav(bytes);
 }
 
+/** Writes `audio` to `path` as a canonical PCM16 WAV file (overwrites). */
 export async function writeWavFile(path: string, audio: WavAudio): Promise<void> {
   await writeFile(path, encodeWav(audio));
 }

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
 import { DtmfDetector } from '../../src/media/dtmf/detector';
 import type { AudioFrame } from '../../src/media/frame';
+import { encodeWav } from '../../src/media/wav';
 import { type VoiceRuntime, createVoiceRuntime } from '../../src/calls/voice/voice-media';
 import { openVoiceCall } from '../../src/calls/voice/open-voice-call';
 import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneTextCall, softphoneUrl } from '../../src/telephony/softphone';
@@ -23,26 +24,13 @@ const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', 
 /** A quiet room: low noise, so in-band keypad tones are the only loud thing the microphone hears. */
 function writeQuietRoomWav(file: string): void {
   const rate = 48_000;
-  const samples = rate * 3;
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + samples * 2, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(samples * 2, 40);
+  const samples = new Int16Array(rate * 3);
   let seed = 7;
-  for (let i = 0; i < samples; i++) {
+  for (let i = 0; i < samples.length; i++) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    buf.writeInt16LE(Math.round(((seed / 0x7fffffff) * 2 - 1) * 30), 44 + i * 2);
+    samples[i] = Math.round(((seed / 0x7fffffff) * 2 - 1) * 30);
   }
-  fs.writeFileSync(file, buf);
+  fs.writeFileSync(file, encodeWav({ sampleRateHz: rate, channels: [samples] }));
 }
 
 const rms = (s: Int16Array) => Math.sqrt(s.reduce((n, v) => n + v * v, 0) / s.length);

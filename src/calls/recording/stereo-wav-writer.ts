@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { WAV_HEADER_BYTES, wavHeader } from '../../media/wav';
 
-const HEADER_BYTES = 44;
+const HEADER_BYTES = WAV_HEADER_BYTES;
 const CHANNELS = 2;
 const BYTES_PER_SAMPLE = 2;
 
@@ -13,21 +14,7 @@ export class RecordingError extends Error {
 
 /** The canonical 44-byte PCM16 WAV header for `dataBytes` of stereo audio. */
 export function stereoWavHeader(sampleRateHz: number, dataBytes: number): Buffer {
-  const h = Buffer.alloc(HEADER_BYTES);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + dataBytes, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(CHANNELS, 22);
-  h.writeUInt32LE(sampleRateHz, 24);
-  h.writeUInt32LE(sampleRateHz * CHANNELS * BYTES_PER_SAMPLE, 28);
-  h.writeUInt16LE(CHANNELS * BYTES_PER_SAMPLE, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
+  return Buffer.from(wavHeader(sampleRateHz, CHANNELS, dataBytes).buffer);
 }
 
 export interface StereoWavWriterOptions {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pcmFromWav } from '../recognizer-test-audio';
+import { downmixToMono, parseWav } from '../../media/wav';
 
 /**
  * Test double of an OpenAI-compatible transcription server: it parses the real multipart
@@ -73,7 +73,9 @@ async function parseRequest(req: IncomingMessage): Promise<TranscriptionRequest>
   const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': contentType } }).formData();
   const file = form.get('file');
   if (!(file instanceof Blob)) throw new Error('no file part');
-  const { samples, sampleRateHz } = pcmFromWav(Buffer.from(await file.arrayBuffer()));
+  const audio = parseWav(new Uint8Array(await file.arrayBuffer()));
+  const samples = downmixToMono(audio);
+  const { sampleRateHz } = audio;
   const text = (key: string): string | undefined => {
     const value = form.get(key);
     return typeof value === 'string' ? value : undefined;

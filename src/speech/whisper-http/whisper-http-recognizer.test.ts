@@ -4,7 +4,7 @@ import { RecognizerError } from '../recognizer';
 import { openJtalkFrames, toneFrames } from '../recognizer-test-audio';
 import { startTranscriptionServer, type TranscriptionServer } from './openai-transcription-server';
 import { WhisperHttpRecognizer } from './whisper-http-recognizer';
-import { encodeWav } from './wav';
+import { encodeWav, parseWav } from '../../media/wav';
 
 const RATE = 16000;
 const KEY = 'sk-test-key';
@@ -176,13 +176,13 @@ describe('WhisperHttpRecognizer on the wire', () => {
   });
 });
 
-describe('encodeWav', () => {
-  it('writes a header a WAV reader accepts and keeps every sample', async () => {
-    const { pcmFromWav } = await import('../recognizer-test-audio');
+describe('encodeWav (the upload format)', () => {
+  it('writes a mono header a WAV reader accepts and keeps every sample', () => {
     const samples = Int16Array.from([0, 1, -1, 32767, -32768, 1234]);
-    const decoded = pcmFromWav(Buffer.from(encodeWav(samples, 8000)));
+    const decoded = parseWav(encodeWav({ sampleRateHz: 8000, channels: [samples] }));
     expect(decoded.sampleRateHz).toBe(8000);
-    expect(Array.from(decoded.samples)).toEqual(Array.from(samples));
+    expect(decoded.channels).toHaveLength(1);
+    expect(Array.from(decoded.channels[0] ?? [])).toEqual(Array.from(samples));
   });
 });
 

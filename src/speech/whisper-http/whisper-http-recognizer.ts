@@ -8,7 +8,7 @@ import {
   type RecognizerStream,
 } from '../recognizer';
 import { classifyHttpFailure } from './http-errors';
-import { encodeWav } from './wav';
+import { encodeWav } from '../../media/wav';
 
 export interface WhisperHttpOptions {
   /** Server root, e.g. https://api.openai.com or http://localhost:8000; /v1/audio/transcriptions is appended. */
@@ -58,7 +58,7 @@ export class WhisperHttpRecognizer implements Recognizer {
     const { samples, sampleRateHz, opts } = request;
     const responseFormat = this.options.responseFormat ?? 'json';
     const form = new FormData();
-    form.append('file', new Blob([encodeWav(samples, sampleRateHz)], { type: 'audio/wav' }), 'utterance.wav');
+    form.append('file', new Blob([encodeWav({ sampleRateHz, channels: [samples] })], { type: 'audio/wav' }), 'utterance.wav');
     form.append('model', this.options.model ?? 'whisper-1');
     form.append('language', opts.lang);
     form.append('response_format', responseFormat);
