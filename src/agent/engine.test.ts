@@ -109,7 +109,7 @@ describe('global intents at any step', () => {
     await h.start();
     const said = spoken(await h.say('え、これ人間ですか？'));
     expect(said[0]).toMatch(/AIエージェント/);
-    expect(said[1]).toMatch(/猪股様でいらっしゃいますか/);
+    expect(said[1]).toMatch(/ご本人様でいらっしゃいますか/);
   });
 
   it.each([
@@ -155,7 +155,7 @@ describe('silence', () => {
     expect(await h.silence(7_000)).toEqual([]);
     const first = spoken(await h.silence(60_000));
     expect(first[0]).toBe('もしもし、お聞こえでしょうか。');
-    expect(first[1]).toMatch(/猪股様でいらっしゃいますか/);
+    expect(first[1]).toMatch(/ご本人様でいらっしゃいますか/);
     await h.silence(60_000);
     await h.silence(60_000);
     await h.silence(60_000);
@@ -186,7 +186,7 @@ describe('engine rules', () => {
     const h = createHarness();
     await h.start();
     const again = spoken(await h.say('うーん'));
-    expect(again).toEqual(['恐れ入ります、聞き取れませんでした。', '猪股様でいらっしゃいますか。']);
+    expect(again).toEqual(['恐れ入ります、聞き取れませんでした。', 'お電話をお受けの方は、エーダブリューエスをご利用の、ご本人様でいらっしゃいますか。']);
     await h.say('うーん');
     await h.say('うーん');
     await h.say('うーん');

@@ -6,7 +6,7 @@ describe('the story call', () => {
   it('ja: greeting → right party → consent → spelled email → 8-digit code in two chunks → reset → close', async () => {
     const h = createHarness();
     const greeting = spoken(await h.start());
-    expect(greeting[0]).toMatch(/AIエージェント.*録音.*担当者.*猪股様でいらっしゃいますか/);
+    expect(greeting[0]).toMatch(/AIエージェント.*録音.*担当者.*ご本人様でいらっしゃいますか/);
 
     const afterYes = spoken(await h.say('あ、そうです～～猪股です。'));
     expect(afterYes[0]).toMatch(/MFA.*録音.*よろしいでしょうか/);
@@ -43,7 +43,7 @@ describe('the story call', () => {
 
   it('en: the English twin of the same call', async () => {
     const h = createHarness({ context: STORY_CONTEXT_EN });
-    expect(spoken(await h.start())[0]).toMatch(/automated AI agent.*recorded.*person.*Am I speaking with Alex Inomata\?/);
+    expect(spoken(await h.start())[0]).toMatch(/automated AI agent.*recorded.*person.*Am I speaking, in person, with the Acme Cloud customer I'm calling for\?/);
     expect(spoken(await h.say('Yes, speaking.'))[0]).toMatch(/MFA.*recorded/);
     expect(spoken(await h.say("Sure, that's fine.")).join(' ')).toMatch(/one letter at a time/);
     expect((await h.say('m, a, t, t, y')).some((a) => a.type === 'backchannel')).toBe(true);

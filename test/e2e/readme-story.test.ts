@@ -138,7 +138,7 @@ describe("the README's story with the default wiring", () => {
 
     // The agent says it is automated and recorded, then asks who it is talking to.
     let lines = await agentDone(0, 'greeting');
-    expect(await captions()).toContain('猪股様でいらっしゃいますか');
+    expect(await captions()).toContain('ご本人様でいらっしゃいますか');
     const greeting = await stats(page);
     expect(greeting.maxRms).toBeGreaterThan(1000);
     await shot(page, 'greeting');

@@ -246,7 +246,7 @@ describe('the browser softphone in Chromium', () => {
     };
 
     await nextTurn('confirmation');
-    expect(await page.locator('#sp-captions').textContent()).toContain('猪股様でいらっしゃいますか');
+    expect(await page.locator('#sp-captions').textContent()).toContain('ご本人様でいらっしゃいますか');
     await type('あ、そうです～～猪股です。');
     await nextTurn();
     await type('大丈夫です～～');

@@ -49,7 +49,7 @@ describe('a text call, end to end', () => {
     const call = await TextCaller.connect(url);
 
     const greeting = await call.turn();
-    expect(prompts(greeting)[0]).toMatch(/AIエージェント.*録音.*猪股様でいらっしゃいますか/);
+    expect(prompts(greeting)[0]).toMatch(/AIエージェント.*録音.*ご本人様でいらっしゃいますか/);
     expect(greeting.at(-1)).toEqual({ type: 'listening', expecting: 'confirmation' });
 
     expect(prompts(await call.say('あ、そうです～～猪股です。'))[0]).toMatch(/MFA.*録音.*よろしいでしょうか/);
@@ -98,7 +98,7 @@ describe('a text call, end to end', () => {
     const c: Customer = { email: 'alexi@gmail.com', password: 'correct-horse-battery', name: 'Alex Inomata', phone: '090-1234-5602', lang: 'en' };
     const { accountId, caseId } = await customerWithRequest(t, c, { withPassword: true });
     const call = await TextCaller.connect(await callNow(t, caseId));
-    expect(prompts(await call.turn())[0]).toMatch(/automated AI agent.*recorded.*Am I speaking with Alex Inomata\?/);
+    expect(prompts(await call.turn())[0]).toMatch(/automated AI agent.*recorded.*Am I speaking, in person, with the .* customer I'm calling for\?/);
     expect(prompts(await call.say('Yes, speaking.'))[0]).toMatch(/MFA.*recorded/);
     expect(prompts(await call.say("Sure, that's fine.")).join(' ')).toMatch(/one letter at a time/);
     expect(backchannels(await call.say('a, l, e, x, i'))).toHaveLength(1);

@@ -5,10 +5,10 @@ export const EN_PROMPTS: PromptSet = {
     `Hello, this is ${f.agentName}, an automated AI agent calling from ${f.companyName} support. ` +
     `This call is recorded to improve our service and to keep a record of your request. ` +
     `If you would like to speak with a person at any time, just say "person". ` +
-    enRightParty(f.customerName),
-  rightPartyQuestion: (f) => enRightParty(f.customerName),
+    enRightParty(f.companyName),
+  rightPartyQuestion: (f) => enRightParty(f.companyName),
   purposeWithheld: (f) =>
-    `I'm sorry, I can only discuss the reason for my call with the person I'm calling. ${enRightParty(f.customerName)}`,
+    `I'm sorry, I can only discuss the reason for my call with the person I'm calling. ${enRightParty(f.companyName)}`,
   purposeAndConsent: (f) =>
     `Thank you. I'm calling about your recent request to remove multi-factor authentication, MFA, from your ${f.companyName} account. ` +
     `This call is recorded to improve our service. Is that all right with you?`,
@@ -64,7 +64,8 @@ export const EN_PROMPTS: PromptSet = {
     "Understood. I've cancelled this request and passed it to our team to look into. Thank you for telling us. Goodbye.",
   wrongPerson: "I'm sorry for the trouble. Goodbye.",
   notAvailable: "Understood. I'll call again another time. Goodbye.",
-  thirdParty: "I'm sorry, I can only go through this with the person themselves. Goodbye.",
+  thirdParty:
+    "I'm sorry, I can only go through this with the person themselves. They're welcome to contact us directly. Goodbye.",
   humanQuestion:
     "No, I'm not a human. I'm an automated AI agent. If you'd like to speak with a person, just say \"person\".",
   disclosureRefused: "For your security, I can't read out any details we hold.",
@@ -81,8 +82,13 @@ export const EN_PROMPTS: PromptSet = {
   backchannels: ['okay', 'mm-hm', 'yes', 'got it'],
 };
 
-function enRightParty(name: string | undefined): string {
-  return name ? `Am I speaking with ${name}?` : 'Am I speaking with the account holder?';
+/**
+ * No name before the callee confirms who they are (issue 7, finding 6): a name tells whoever answers who
+ * holds an account, and a family name is shared by the household, so "yes, Inomata speaking" from a spouse
+ * would be true. We ask for the customer in person instead; only a first-person answer counts.
+ */
+function enRightParty(companyName: string): string {
+  return `Am I speaking, in person, with the ${companyName} customer I'm calling for?`;
 }
 
 function enCodeAsk(n: number, keypadOnly: boolean): string {

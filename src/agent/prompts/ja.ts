@@ -6,10 +6,10 @@ export const JA_PROMPTS: PromptSet = {
     `お電話ありがとうございます。こちらは${f.companyName}のサポート窓口、自動音声のAIエージェント、${f.agentName}です。` +
     `この通話は、サービス品質の向上と、お手続きの記録のために録音しております。` +
     `担当者とのお話をご希望の場合は、いつでも「担当者」とおっしゃってください。` +
-    jaRightParty(f.customerName),
-  rightPartyQuestion: (f) => jaRightParty(f.customerName),
+    jaRightParty(f.companyName),
+  rightPartyQuestion: (f) => jaRightParty(f.companyName),
   purposeWithheld: (f) =>
-    `恐れ入りますが、ご用件はご本人様にのみお伝えしております。${jaRightParty(f.customerName)}`,
+    `恐れ入りますが、ご用件はご本人様にのみお伝えしております。${jaRightParty(f.companyName)}`,
   purposeAndConsent: (f) =>
     `ありがとうございます。先日ご依頼いただいた、${f.companyName}アカウントの多要素認証、MFAの解除の件でお電話いたしました。` +
     `こちらのお電話は、サービス品質向上のために録音させていただいておりますが、よろしいでしょうか。`,
@@ -69,7 +69,8 @@ export const JA_PROMPTS: PromptSet = {
     '承知しました。お手続きを取り消し、この件を担当者に引き継ぎます。ご連絡ありがとうございました。失礼いたします。',
   wrongPerson: '大変失礼いたしました。失礼いたします。',
   notAvailable: '承知しました。改めてお電話いたします。失礼いたします。',
-  thirdParty: '恐れ入りますが、このお手続きはご本人様としかお話しできません。失礼いたします。',
+  thirdParty:
+    '恐れ入りますが、このお手続きはご本人様としかお話しできません。ご本人様から直接ご連絡いただけますと幸いです。失礼いたします。',
   humanQuestion:
     'いいえ、私は人間ではなく、自動音声のAIエージェントです。担当者とのお話をご希望でしたら、「担当者」とおっしゃってください。',
   disclosureRefused:
@@ -87,8 +88,9 @@ export const JA_PROMPTS: PromptSet = {
   backchannels: ['はい', 'ええ', 'はい', 'はい、はい'],
 };
 
-function jaRightParty(name: string | undefined): string {
-  return name ? `${name}様でいらっしゃいますか。` : 'お電話をお受けの方は、ご本人様でいらっしゃいますか。';
+/** No name before confirmation, for the reasons in en.ts (the family name is shared by the household). */
+function jaRightParty(companyName: string): string {
+  return `お電話をお受けの方は、${companyName}をご利用の、ご本人様でいらっしゃいますか。`;
 }
 
 function jaCodeAsk(n: number, keypadOnly: boolean): string {

@@ -1,11 +1,13 @@
 /**
  * Everything the agent says, per language. Texts never contain the code, the spelled email or anything
- * else on file; the only customer datum ever spoken is the name in the right-party question.
+ * else on file, and no customer datum at all: the right-party question asks for the customer in person
+ * without a name (issue 7, finding 6).
  * Until the right person is confirmed, nothing mentions the account or the reason for the call.
  */
 export interface GreetingFacts {
   companyName: string;
   agentName: string;
+  /** Never spoken: the greeting must not name the customer before they confirm who they are. */
   customerName?: string;
 }
 

@@ -15,7 +15,9 @@ describe('greet step', () => {
     const [greeting] = h.said();
     expect(greeting).toContain('Acme');
     expect(greeting).toContain('Sato');
-    expect(greeting).toContain('Inomata');
+    // No name before the callee confirms who they are: the family name is shared by the household.
+    expect(greeting).not.toContain('Inomata');
+    expect(greeting).toMatch(/in person|ご本人様/);
     if (lang === 'ja') {
       expect(greeting).toMatch(/AIエージェント/);
       expect(greeting).toMatch(/録音/);
@@ -69,5 +71,35 @@ describe('greet step: answering the phone is not an answer', () => {
     expect(await step.onUtterance(text, h.ctx)).toBe('handled');
     expect(h.state.rightPartyConfirmed).toBe(false);
     expect(h.log).toContainEqual({ kind: 'ask', text: step.question(h.ctx) });
+  });
+});
+
+describe('greet step: only a first-person answer confirms (issue 7, finding 6)', () => {
+  it.each([
+    ['ja', 'はい、家内です'],
+    ['ja', 'はい、秘書の者です。どうぞ'],
+    ['en', 'This is his wife speaking'],
+    ['en', "Alex's assistant here, go ahead"],
+    ['en', 'Yes, she is here, go ahead'],
+  ] as const)('%s: %s ends as wrong_person, flagged third_party', async (lang, text) => {
+    const step = createGreetStep();
+    const h = createStepHarness(step, { context: { lang }, state: unconfirmed });
+    expect(await step.onUtterance(text, h.ctx)).toBe('handled');
+    expect(h.state.rightPartyConfirmed).toBe(false);
+    expect(h.ended()).toMatchObject({ outcome: 'wrong_person', options: { detail: 'third_party' } });
+    expect(h.state.riskFlags.has('third_party')).toBe(true);
+    expect(h.said().join(' ')).toMatch(/directly|直接/);
+  });
+
+  it.each([
+    ['ja', 'どうぞ'],
+    ['ja', 'お願いします'],
+    ['en', 'go ahead'],
+    ['en', 'okay'],
+  ] as const)('%s: permission without identity (%s) is asked again', async (lang, text) => {
+    const step = createGreetStep();
+    const h = createStepHarness(step, { context: { lang }, state: unconfirmed });
+    expect(await step.onUtterance(text, h.ctx)).toBe('no_content');
+    expect(h.state.rightPartyConfirmed).toBe(false);
   });
 });

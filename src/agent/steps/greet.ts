@@ -20,7 +20,18 @@ function isPickUpGreeting(text: string): boolean {
   return /モシモシ/u.test(normalizeUtterance(text)) || /^(hello|hi)\b[\s,.!?]*$/iu.test(text.trim());
 }
 
-/** First turn: disclosures, then "am I speaking with …?". Nothing about the account until confirmed. */
+/** The same ending as the global `third_party` intent: flagged, a person reviews, the owner may call us. */
+async function closeForThirdParty(ctx: StepContext): Promise<void> {
+  ctx.state.riskFlags.add('third_party');
+  await ctx.record('risk_flag', { kind: 'third_party' });
+  ctx.say(ctx.prompts.thirdParty, { interruptible: false });
+  ctx.end('wrong_person', { detail: 'third_party', hangup: true });
+}
+
+/**
+ * First turn: disclosures, then "am I speaking with the customer in person?". Nothing about the account,
+ * and no name, until a first-person answer confirms it (issue 7, finding 6).
+ */
 export function createGreetStep(): Step {
   return {
     name: 'greet',
@@ -39,9 +50,14 @@ export function createGreetStep(): Step {
         ctx.ask();
         return 'handled';
       }
-      let answer = ctx.intents.readYesNo(text);
-      if (answer === 'unknown' && saysOwnName(text, ctx.call.customerName)) answer = 'yes';
-      if (answer === 'yes') {
+      let answer = ctx.intents.readRightParty(text);
+      if (answer === 'unknown' && saysOwnName(text, ctx.call.customerName)) answer = 'self';
+      if (answer === 'other') {
+        // Someone speaking for or about the customer: a polite close, never a callback or a reset for them.
+        await closeForThirdParty(ctx);
+        return 'handled';
+      }
+      if (answer === 'self') {
         ctx.state.rightPartyConfirmed = true;
         await ctx.record('right_party_confirmed');
         await ctx.goto('consent');

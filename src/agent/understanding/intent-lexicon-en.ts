@@ -7,7 +7,22 @@ import type { IntentLexicon } from './intent-lexicon';
 export const EN_LEXICON: IntentLexicon = {
   intents: {
     wrong_person: ['wrong number', 'wrong person', 'no one by that name', 'nobody by that name', 'no one here by', 'you have the wrong', 'youve got the wrong', 'not the right person', 'never heard of'],
-    third_party: ['calling for my', 'on behalf of', 'for my boss', 'for my manager', 'for my husband', 'for my wife', 'his assistant', 'her assistant', 'my boss asked', 'my manager asked', 'i handle his', 'i handle her', 'im his', 'im her', 'i am his', 'i am her'],
+    // Anyone speaking for, or about, the customer (issue 7, finding 6): a role, a possessive, acting for.
+    third_party: [
+      'calling for my', 'on behalf of', 'on his behalf', 'on her behalf', 'on their behalf', 'for my boss', 'for my manager', 'for my husband', 'for my wife',
+      'his assistant', 'her assistant', 'my boss asked', 'my manager asked', 'i handle his', 'i handle her', 'im his', 'im her', 'i am his', 'i am her',
+      / (wife|husband|spouse|partner|assistant|secretary|receptionist|colleague|coworker|co worker|boss|employer|mother|mom|mum|mommy|father|dad|daddy|son|daughter|brother|sister|sibling|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|girlfriend|boyfriend|fiance|fiancee|family|relative|caregiver|carer|guardian|nanny|housekeeper|roommate|flatmate|friend|neighbou?r|lawyer|attorney|accountant|proxy|representative of|behalf)s? /,
+      / (his|him|hers|himself|herself|mr|mrs|ms|mister) /,
+      // "her" is also "for her", "tell her"; "here" never matches (whole words).
+      / her /,
+      / (im|i am|were|we are|i was) (calling|speaking|answering|acting|here|responding|phoning) (for|instead of|on behalf) /,
+      / (handling|doing|sorting) (this|it) (out )?for /,
+      / for the (account )?(owner|holder|customer|user|person) /,
+      / (the )?(account )?(owner|holder|customer|user) (isnt|was|cant|cannot|asked|wants|told|said|needs|will|would) /,
+      // Someone else sent the callee; "you asked me to spell it" is the agent's own request.
+      /(?<! you| u) (asked|told|wants|sent|authori[sz]ed|allowed|permitted|instructed) me to /,
+      / (power of attorney|in place of|representing|speaking for|answering for|proxy) /,
+    ],
     not_requested: ['didnt request', 'did not request', 'didnt ask for', 'did not ask for', 'wasnt me', 'was not me', 'never requested', 'never asked for', 'i didnt make'],
     change_contact: [
       / (change|update|replace|switch|new) (my |the |your )?(email|e mail|address|phone|number|mobile|contact)/,
@@ -45,4 +60,10 @@ export const EN_LEXICON: IntentLexicon = {
   no: ['no', 'nope', 'nah', 'not', 'dont', 'do not', 'wrong', 'rather not', 'decline', 'negative', 'refuse', 'incorrect'],
   yes: ['yes', 'yeah', 'yep', 'yup', 'sure', 'ok', 'okay', 'correct', 'right', 'speaking', 'thats me', 'this is he', 'this is she', 'this is me', 'it is', 'i am', 'go ahead', 'fine', 'alright', 'please do', 'absolutely', 'certainly', 'affirmative', 'uh huh', 'mhm', 'of course', 'thats right', 'sounds good', 'agreed'],
   done: ['thats it', 'thats all', 'that is it', 'that is all', 'done', 'finished', 'end of address'],
+  selfConfirm: [
+    'yes', 'yeah', 'yep', 'yup', 'yes it is', 'correct', 'thats correct', 'right', 'thats right', 'speaking', 'thats me', 'that is me', 'its me', 'it is me',
+    'this is he', 'this is she', 'this is me', 'it is', 'i am', 'im the', 'affirmative', 'uh huh', 'mhm', 'indeed', 'i am indeed',
+  ],
+  // Subject pronouns other than "this is he/she" (a first-person answer in formal English).
+  otherPerson: [/(?<! this is| it is| its| that is| thats) (he|she|hes|shes|they|theyre) /],
 };

@@ -36,4 +36,14 @@ export interface IntentLexicon {
   yes: readonly Cue[];
   /** Caller signals the end of a spelled address ("以上です", "that's it"). */
   done: readonly Cue[];
+  /**
+   * First-person answers to "am I speaking with the customer themselves?" ("はい、本人です", "speaking").
+   * Narrower than `yes`: "go ahead", "どうぞ", "OK" grant permission but say nothing about who is speaking.
+   */
+  selfConfirm: readonly Cue[];
+  /**
+   * The callee talks about the customer in the third person ("he's here", 「彼は」): not a first-person
+   * answer. Only the right-party check reads these; `third_party` (any step) covers speaking for someone.
+   */
+  otherPerson: readonly Cue[];
 }

@@ -15,6 +15,15 @@ export { GLOBAL_INTENTS, SUSPICION_KINDS, type GlobalIntent, type SuspicionKind 
 
 export type YesNo = 'yes' | 'no' | 'unknown';
 
+/**
+ * An answer to the right-party question: `self` is a first-person confirmation, `other` means someone
+ * speaking for or about the customer (a third party, never a yes), `no` a denial.
+ */
+export type RightPartyAnswer = 'self' | 'other' | 'no' | 'unknown';
+
+/** Heard in either language before any other intent: someone else on the line outranks what they ask for. */
+const PERSON_INTENTS: readonly GlobalIntent[] = ['wrong_person', 'third_party'];
+
 export interface IntentReading {
   /** The first global intent that matched, or null when the text is content for the current step. */
   intent: GlobalIntent | null;
@@ -35,6 +44,8 @@ interface CompiledLexicon {
   no: Matcher;
   yes: Matcher;
   done: Matcher;
+  selfConfirm: Matcher;
+  otherPerson: Matcher;
 }
 
 /** Japanese: normalised, spaces and punctuation removed, so 「ちょっと、待って」 matches 「ちょっと待」. */
@@ -84,12 +95,20 @@ function compile(lexicon: IntentLexicon, lang: Lang): CompiledLexicon {
     no: compileCues(lexicon.no, lang),
     yes: compileCues(lexicon.yes, lang),
     done: compileCues(lexicon.done, lang),
+    selfConfirm: compileCues(lexicon.selfConfirm, lang),
+    otherPerson: compileCues(lexicon.otherPerson, lang),
   };
 }
 
 export interface IntentReader {
   detectIntent(text: string, allowed?: ReadonlySet<GlobalIntent>): IntentReading;
   readYesNo(text: string): YesNo;
+  /**
+   * The right-party check (issue 7, finding 6): third-party cues and third-person talk in either language
+   * win over any yes; only a first-person answer (`selfConfirm`) is `self`. Permission words ("go ahead",
+   * "どうぞ") are `unknown`, so the question is asked again.
+   */
+  readRightParty(text: string): RightPartyAnswer;
   /** "以上です" / "that's it": the caller thinks they finished spelling. */
   saysDone(text: string): boolean;
 }
@@ -112,7 +131,15 @@ export function createIntentReader(lang: Lang): IntentReader {
     detectIntent(text, allowed) {
       const forms = prepared(text);
       let intent: GlobalIntent | null = null;
-      for (const [form, lex] of forms) {
+      // "I'm his assistant, he's in a meeting": the third party decides the ending, never the request.
+      for (const name of PERSON_INTENTS) {
+        if (allowed && !allowed.has(name)) continue;
+        if (forms.some(([form, lex]) => lex.intents.find(([n]) => n === name)?.[1](form))) {
+          intent = name;
+          break;
+        }
+      }
+      for (const [form, lex] of intent ? [] : forms) {
         for (const [name, matches] of lex.intents) {
           if (allowed && !allowed.has(name)) continue;
           if (matches(form)) {
@@ -134,6 +161,20 @@ export function createIntentReader(lang: Lang): IntentReader {
         if (lex.yesDespiteNegation(form)) return 'yes';
         if (lex.no(form)) return 'no';
         if (lex.yes(form)) return 'yes';
+      }
+      return 'unknown';
+    },
+    readRightParty(text) {
+      const forms = prepared(text).filter(([form]) => form.trim() !== '');
+      const third = (lex: CompiledLexicon) => lex.intents.find(([n]) => n === 'third_party')?.[1];
+      if (forms.some(([form, lex]) => third(lex)?.(form) || lex.otherPerson(form))) return 'other';
+      for (const [form, lex] of forms) {
+        // "間違いありません" confirms; "no problem" is no answer to "is this you?" (and not a denial either).
+        if (lex.yesDespiteNegation(form)) {
+          return lex.selfConfirm(form) ? 'self' : 'unknown';
+        }
+        if (lex.no(form)) return 'no';
+        if (lex.selfConfirm(form)) return 'self';
       }
       return 'unknown';
     },
