@@ -14,9 +14,13 @@ export interface IdentityContact {
  * it over our own tables; adapters for external identity providers implement the same.
  */
 export interface IdentityProvider {
-  /** Clears the TOTP secret, turns MFA off and requires a new device at the next sign-in. */
+  /**
+   * Clears the TOTP secret, turns MFA off and requires a new device at the next sign-in. Safe to
+   * repeat (the reset job runs at least once). Rejects for an unknown account rather than reporting
+   * a reset that did not happen.
+   */
   removeMfaAndRequireNewDevice(accountId: string): Promise<void>;
-  /** Ends every session of the account. */
+  /** Ends every session of the account (and only that account's). Safe to repeat. */
   revokeSessions(accountId: string): Promise<void>;
   /** null when the account does not exist. */
   getContact(accountId: string): Promise<IdentityContact | null>;
