@@ -159,7 +159,7 @@ export function createCallService(deps: CallServiceDeps) {
       return await cases.inTransaction(async (trx) => {
         const redeemed = await records.redeem(trx, token);
         if (!redeemed.ok) return redeemed;
-        const caseRow = await trx.selectFrom('cases').selectAll().where('id', '=', redeemed.call.case_id).executeTakeFirst();
+        const caseRow = await cases.get(redeemed.call.case_id, trx);
         if (!caseRow || caseRow.state !== 'calling' || !caseRow.account_id) throw new ClosedCaseError();
         const moved = await cases.transition(trx, caseRow.id, 'verifying', 'call_connected', { callId: redeemed.call.id, channel: redeemed.call.channel });
         return { ok: true as const, connected: { call: redeemed.call, caseRow: moved } };
@@ -176,7 +176,7 @@ export function createCallService(deps: CallServiceDeps) {
       const call = await trx.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
       if (!call || !(await records.finish(trx, callId, outcome))) return;
       const invalidated = await verification.invalidateForCase(trx, call.case_id);
-      const row = await trx.selectFrom('cases').selectAll().where('id', '=', call.case_id).executeTakeFirst();
+      const row = await cases.get(call.case_id, trx);
       if (!row) return;
       await cases.record(trx, row.id, 'call_ended', {
         callId,

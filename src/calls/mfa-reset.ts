@@ -45,7 +45,7 @@ export function createMfaReset(deps: MfaResetDeps) {
     await deps.identity.revokeSessions(accountId);
     await deps.cases.inTransaction(async (trx) => {
       const token = newToken();
-      await trx.updateTable('cases').set({ cancel_token_hash: hmacHex(deps.tokenKey, `cancel:${token}`) }).where('id', '=', caseId).execute();
+      await deps.cases.replaceCancelToken(trx, caseId, hmacHex(deps.tokenKey, `cancel:${token}`));
       await deps.cases.transition(
         trx,
         caseId,

@@ -45,7 +45,7 @@ export function createVerificationStore(deps: VerificationStoreDeps) {
   const { cases, limiter, clock } = deps;
 
   async function liveCase(trx: Kysely<Database>, caseId: string): Promise<boolean> {
-    const row = await trx.selectFrom('cases').select('state').where('id', '=', caseId).executeTakeFirst();
+    const row = await cases.get(caseId, trx);
     return row !== undefined && LIVE_CASE_STATES.has(row.state);
   }
 

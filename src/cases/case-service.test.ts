@@ -78,4 +78,29 @@ describe('CaseService', () => {
     expect((await cases.list({ email: '  C@Example.COM ' })).map((c) => c.id)).toEqual([first.id]);
     expect(await cases.list({ limit: 1 })).toHaveLength(1);
   });
+
+  it('reads a case inside the caller\'s transaction, seeing that transaction\'s own uncommitted change', async () => {
+    const opened = await cases.inTransaction((trx) => cases.open(trx, newCase('e@example.com'), {}));
+    const seen = await cases.inTransaction(async (trx) => {
+      await cases.transition(trx, opened.id, 'escalated', 'needs_review');
+      return (await cases.get(opened.id, trx))?.state;
+    });
+    expect(seen).toBe('escalated');
+    expect(await cases.inTransaction((trx) => cases.get('nope', trx))).toBeUndefined();
+  });
+
+  it('replaces the cancel token hash of one case only, inside the caller\'s transaction', async () => {
+    const first = await cases.inTransaction((trx) => cases.open(trx, { ...newCase('f@example.com'), cancel_token_hash: 'old-1' }, {}));
+    const second = await cases.inTransaction((trx) => cases.open(trx, { ...newCase('g@example.com'), cancel_token_hash: 'old-2' }, {}));
+    await expect(
+      cases.inTransaction(async (trx) => {
+        await cases.replaceCancelToken(trx, first.id, 'rolled-back');
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect((await cases.require(first.id)).cancel_token_hash).toBe('old-1');
+    await cases.inTransaction((trx) => cases.replaceCancelToken(trx, first.id, 'new-1'));
+    expect((await cases.require(first.id)).cancel_token_hash).toBe('new-1');
+    expect((await cases.require(second.id)).cancel_token_hash).toBe('old-2');
+  });
 });

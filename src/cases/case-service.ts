@@ -83,8 +83,20 @@ export class CaseService {
     return appendAuditEvent(trx, this.store.dialect, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });
   }
 
-  async get(caseId: string): Promise<CaseRow | undefined> {
-    return this.store.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  /**
+   * The case's row, or undefined when there is none. Pass `trx` to read inside a transaction the
+   * caller holds (one from inTransaction), so the row is the one its own changes will see.
+   */
+  async get(caseId: string, trx: Kysely<Database> = this.store.db): Promise<CaseRow | undefined> {
+    return trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  }
+
+  /**
+   * Stores the HMAC of a new "this wasn't me" token for the case, so only the newest mailed link
+   * cancels it. No history event of its own: callers record why (the reset that mails the link).
+   */
+  async replaceCancelToken(trx: Kysely<Database>, caseId: string, tokenHash: string): Promise<void> {
+    await trx.updateTable('cases').set({ cancel_token_hash: tokenHash }).where('id', '=', caseId).execute();
   }
 
   async require(caseId: string): Promise<CaseRow> {
