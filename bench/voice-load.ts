@@ -6,7 +6,7 @@ import { createIntervalFrameClock } from '../src/calls/voice/frame-clock';
 import { InMemoryAudioChannel } from '../src/calls/voice/testing/in-memory-channel';
 import { VoiceBridge } from '../src/calls/voice/voice-bridge';
 import { generateDtmf } from '../src/media/dtmf/generator';
-import { concat } from '../src/media/testing/signals';
+import { concatSamples } from '../src/media/frame';
 import type { VoiceMedia } from '../src/calls/voice/voice-bridge';
 import { createBackchannelClips } from '../src/speech/synthesis/backchannel-clips';
 import type { Synthesizer } from '../src/speech/synthesizer';
@@ -35,7 +35,7 @@ export async function runLoad(opts: { calls: number; seconds: number; vad: Voice
   const dataDir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-'));
   const clock = createIntervalFrameClock();
   const backchannels = createBackchannelClips(opts.synth);
-  const signal = concat([opts.caller8k, new Int16Array(8000), generateDtmf('1267', { sampleRateHz: 8000 }), new Int16Array(8000)]);
+  const signal = concatSamples([opts.caller8k, new Int16Array(8000), generateDtmf('1267', { sampleRateHz: 8000 }), new Int16Array(8000)]);
   const framesInSignal = Math.floor(signal.length / 160);
   const lines: { channel: InMemoryAudioChannel; bridge: VoiceBridge; offset: number }[] = [];
   for (let i = 0; i < opts.calls; i++) {

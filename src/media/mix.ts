@@ -1,4 +1,4 @@
-import type { AudioFrame } from './frame';
+import { concatSamples, type AudioFrame } from './frame';
 import type { WavAudio } from './wav';
 
 /** Interleaves two mono tracks as L,R,L,R...; the shorter one is padded with silence. */
@@ -42,12 +42,12 @@ export class StereoRecorder {
 
   /** Two channels ready for encodeWav. */
   toWavAudio(): WavAudio {
-    return { sampleRateHz: this.sampleRateHz, channels: [join(this.caller), join(this.agent)] };
+    return { sampleRateHz: this.sampleRateHz, channels: [concatSamples(this.caller), concatSamples(this.agent)] };
   }
 
   /** Interleaved L/R samples, e.g. for streaming to storage. */
   interleaved(): Int16Array {
-    return interleaveStereo(join(this.caller), join(this.agent));
+    return interleaveStereo(concatSamples(this.caller), concatSamples(this.agent));
   }
 }
 
@@ -55,15 +55,5 @@ function padTo(samples: Int16Array | undefined, length: number): Int16Array {
   if (samples && samples.length === length) return samples.slice();
   const out = new Int16Array(length);
   if (samples) out.set(samples);
-  return out;
-}
-
-function join(parts: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
   return out;
 }

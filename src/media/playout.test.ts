@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlayoutError, PlayoutQueue, type PlayoutEvent } from './playout';
-import { concat, seededRandom } from './testing/signals';
+import { seededRandom } from './testing/signals';
+import { concatSamples } from './frame';
 
 const ramp = (start: number, count: number) => Int16Array.from({ length: count }, (_, i) => start + i);
 
@@ -14,7 +15,7 @@ function drain(queue: PlayoutQueue, ticks: number): { audio: Int16Array; events:
     frames.push(frame.samples);
     events.push(...e);
   }
-  return { audio: concat(frames), events };
+  return { audio: concatSamples(frames), events };
 }
 
 describe('PlayoutQueue', () => {
@@ -40,7 +41,7 @@ describe('PlayoutQueue', () => {
     ]);
     const third = queue.tick();
     expect(third.events).toEqual([{ type: 'finished', id: 'b' }]);
-    const audio = concat([first.frame.samples, second.frame.samples, third.frame.samples]);
+    const audio = concatSamples([first.frame.samples, second.frame.samples, third.frame.samples]);
     expect(Array.from(audio.subarray(0, 350))).toEqual([...ramp(1, 250), ...ramp(1000, 100)]);
     expect(audio.subarray(350).every((s) => s === 0)).toBe(true);
     expect(queue.idle).toBe(true);
@@ -66,7 +67,7 @@ describe('PlayoutQueue', () => {
       played.push(out.frame.samples);
       events.push(...out.events);
     }
-    const audio = concat(played).filter((s) => s !== 0); // underruns are silence
+    const audio = concatSamples(played).filter((s) => s !== 0); // underruns are silence
     expect(Array.from(audio)).toEqual(Array.from(source));
     expect(events).toEqual([
       { type: 'started', id: 'tts' },

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import { Reframer } from './reframer';
-import { concat, seededRandom } from './testing/signals';
+import { framesOf, Reframer } from './reframer';
+import { seededRandom } from './testing/signals';
+import { concatFrames, concatSamples } from './frame';
 
 it('cuts arbitrary chunks into exact 20 ms frames without losing or reordering samples', () => {
   const random = seededRandom(42);
@@ -17,7 +18,7 @@ it('cuts arbitrary chunks into exact 20 ms frames without losing or reordering s
     expect(f.samples.length).toBe(320);
     expect(f.sampleRateHz).toBe(16000);
   }
-  expect(Array.from(concat(frames.map((f) => f.samples)))).toEqual(Array.from(input));
+  expect(Array.from(concatSamples(frames.map((f) => f.samples)))).toEqual(Array.from(input));
   expect(reframer.flush()).toBeNull();
 });
 
@@ -41,4 +42,15 @@ it('does not hand out a frame buffer that later pushes overwrite', () => {
 
 it('rejects rates without a whole number of samples per 20 ms', () => {
   expect(() => new Reframer(11025)).toThrow(RangeError);
+});
+
+it('framesOf cuts a whole clip, pads the tail, and copies so changing a frame leaves the source alone', () => {
+  const source = Int16Array.from({ length: 170 }, (_, i) => i + 1);
+  const frames = framesOf(source, 8000);
+  expect(frames.map((f) => f.samples.length)).toEqual([160, 160]);
+  const all = concatFrames(frames);
+  expect([...all.subarray(0, 170)]).toEqual([...source]);
+  expect(all.subarray(170).every((s) => s === 0)).toBe(true);
+  frames[0]?.samples.fill(9);
+  expect(source[0]).toBe(1);
 });

@@ -25,6 +25,7 @@ export class Reframer {
     return this.pendingLength;
   }
 
+  /** Cuts `chunk` (any length, may be empty) into whole frames; the rest waits for the next push. */
   push(chunk: Int16Array): AudioFrame[] {
     const frames: AudioFrame[] = [];
     let offset = 0;
@@ -50,4 +51,12 @@ export class Reframer {
     this.pendingLength = 0;
     return frame;
   }
+}
+
+/** Splits a whole clip into 20 ms frames, the last zero-padded (copies, so callers may not corrupt the source). */
+export function framesOf(samples: Int16Array, sampleRateHz: number): AudioFrame[] {
+  const reframer = new Reframer(sampleRateHz);
+  const frames = reframer.push(samples);
+  const last = reframer.flush();
+  return last ? [...frames, last] : frames;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ResamplerError, StreamingResampler, resampleAll } from './resampler';
-import { samplesPerFrame } from './frame';
-import { chunks, concat, rms, seededRandom, sine } from './testing/signals';
+import { samplesPerFrame, concatSamples } from './frame';
+import { chunks, rms, seededRandom, sine } from './testing/signals';
 
 const RATES = [8000, 16000, 24000, 48000];
 const PAIRS = RATES.flatMap((a) => RATES.filter((b) => b !== a).map((b) => [a, b] as const));
@@ -22,7 +22,7 @@ describe.each(PAIRS)('%i Hz -> %i Hz', (inHz, outHz) => {
 
   it('streams 150 frames with the same result as one-shot resampling (no seams at frame edges)', () => {
     const resampler = new StreamingResampler(inHz, outHz);
-    const streamed = concat(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    const streamed = concatSamples(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
     const oneShot = resampleAll(input, inHz, outHz);
     expect(streamed.length).toBe(oneShot.length);
     let maxDiff = 0;
@@ -32,7 +32,7 @@ describe.each(PAIRS)('%i Hz -> %i Hz', (inHz, outHz) => {
 
   it('reproduces the sine (delayed by the filter latency) with no clicks', () => {
     const resampler = new StreamingResampler(inHz, outHz);
-    const streamed = concat(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    const streamed = concatSamples(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
     const delay = resampler.delayOutputSamples;
     const settle = Math.ceil(delay * 2) + 10;
     let maxErr = 0;
@@ -62,7 +62,7 @@ describe('StreamingResampler', () => {
       parts.push(resampler.process(input.subarray(i, i + size)));
       i += size;
     }
-    const streamed = concat(parts);
+    const streamed = concatSamples(parts);
     const oneShot = resampleAll(input, 8000, 24000);
     expect(streamed.length).toBe(24000);
     let maxDiff = 0;
@@ -103,7 +103,7 @@ describe.each(INTEGER_UP_PAIRS)('%i Hz -> %i Hz impulse response', (inHz, outHz)
     const resampler = new StreamingResampler(inHz, outHz);
     const impulse = new Int16Array(samplesPerFrame(inHz) * 10);
     impulse[samplesPerFrame(inHz) * 2] = 30000;
-    const out = concat(chunks(impulse, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    const out = concatSamples(chunks(impulse, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
     // The impulse at input index i0 appears centred at output index i0 * out/in + delay.
     const centre = (samplesPerFrame(inHz) * 2 * outHz) / inHz + resampler.delayOutputSamples;
     let peak = 0;
@@ -127,7 +127,7 @@ describe('StreamingResampler with a short filter (odd tap count)', () => {
   ])('%i Hz -> %i Hz still reproduces a sine', (inHz, outHz) => {
     const resampler = new StreamingResampler(inHz, outHz, { zeroCrossings: 5 });
     const input = sine(500, 12000, inHz, samplesPerFrame(inHz) * 20);
-    const out = concat(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
+    const out = concatSamples(chunks(input, samplesPerFrame(inHz)).map((c) => resampler.process(c)));
     const delay = resampler.delayOutputSamples;
     let maxErr = 0;
     for (let n = Math.ceil(delay * 2) + 10; n < out.length; n++) {

@@ -3,21 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { samplesPerFrame, type AudioFrame } from '../media/frame';
+import type { AudioFrame } from '../media/frame';
+import { framesOf } from '../media/reframer';
 import { downmixToMono, parseWav } from '../media/wav';
 
 /** Test audio for recognizer tests. Not used by production code. */
-
-export function framesFromSamples(samples: Int16Array, sampleRateHz: number): AudioFrame[] {
-  const size = samplesPerFrame(sampleRateHz);
-  const frames: AudioFrame[] = [];
-  for (let offset = 0; offset < samples.length; offset += size) {
-    const chunk = new Int16Array(size); // last frame zero-padded to a whole 20 ms
-    chunk.set(samples.subarray(offset, Math.min(offset + size, samples.length)));
-    frames.push({ samples: chunk, sampleRateHz });
-  }
-  return frames;
-}
 
 /** A 440 Hz tone: good enough for engines whose answer is scripted by a local server. */
 export function toneFrames(durationMs: number, sampleRateHz: number): AudioFrame[] {
@@ -26,7 +16,7 @@ export function toneFrames(durationMs: number, sampleRateHz: number): AudioFrame
   for (let i = 0; i < count; i += 1) {
     samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / sampleRateHz));
   }
-  return framesFromSamples(samples, sampleRateHz);
+  return framesOf(samples, sampleRateHz);
 }
 
 const OPEN_JTALK_DIC = '/var/lib/mecab/dic/open-jtalk/naist-jdic';
@@ -43,7 +33,7 @@ export async function openJtalkFrames(text: string, sampleRateHz: number): Promi
       '-x', OPEN_JTALK_DIC, '-m', OPEN_JTALK_VOICE, '-s', String(sampleRateHz), '-p', String(Math.round(sampleRateHz / 200)), '-ow', output, input,
     ]);
     const audio = parseWav(await readFile(output));
-    return framesFromSamples(downmixToMono(audio), audio.sampleRateHz);
+    return framesOf(downmixToMono(audio), audio.sampleRateHz);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

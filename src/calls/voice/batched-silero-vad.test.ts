@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addNoise, chunks, seededRandom, sine, concat } from '../../media/testing/signals';
+import { addNoise, chunks, seededRandom, sine } from '../../media/testing/signals';
 import { SileroVadModel, VadError } from '../../media/vad/silero-vad';
 import { BatchedSileroVad } from './batched-silero-vad';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realSpeech } from './testing/voice-test-kit';
+import { concatSamples } from '../../media/frame';
 
 const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bvad-'));
 let single: SileroVadModel;
@@ -27,9 +28,9 @@ afterAll(async () => {
 describe('batched Silero VAD', () => {
   it('gives every call the probabilities it would get alone, with many calls in one inference', async () => {
     const signals = [
-      concat([new Int16Array(8000), speech]),
-      addNoise(concat([speech, new Int16Array(8000)]), 10, seededRandom(3)),
-      concat([sine(440, 3000, 16000, 16000), speech]),
+      concatSamples([new Int16Array(8000), speech]),
+      addNoise(concatSamples([speech, new Int16Array(8000)]), 10, seededRandom(3)),
+      concatSamples([sine(440, 3000, 16000, 16000), speech]),
     ];
     const alone: number[][] = [];
     for (const s of signals) {

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDtmf } from '../../media/dtmf/generator';
-import { concat } from '../../media/testing/signals';
 import { SileroVadModel } from '../../media/vad/silero-vad';
 import { FakeRecognizer } from '../../speech/fake/fake-recognizer';
 import { RecognizerError } from '../../speech/recognizer';
 import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
 import { audible, createBridgeRig, realSpeech } from './testing/voice-test-kit';
+import { concatSamples } from '../../media/frame';
 
 const dir = mkdtempSync(join(tmpdir(), 'aizuchi-voice-'));
 let vad: SileroVadModel;
@@ -96,7 +96,7 @@ describe('voice bridge: caller audio in', () => {
     const recognizer = new FakeRecognizer({ hypotheses: [] });
     const rig = createBridgeRig({ vad, recognizer });
     const tones = generateDtmf('1267#', { sampleRateHz: 8000, durationMs: 120, gapMs: 120 });
-    await rig.play(rig.channel.framesOf(concat([new Int16Array(4000), tones, new Int16Array(4000)]), 8000));
+    await rig.play(rig.channel.framesOf(concatSamples([new Int16Array(4000), tones, new Int16Array(4000)]), 8000));
     expect(rig.events).toEqual(['1', '2', '6', '7', '#'].map((digits) => ({ type: 'dtmf', digits })));
     expect(recognizer.sessions).toHaveLength(0);
     await rig.bridge.close();

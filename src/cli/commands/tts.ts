@@ -3,7 +3,7 @@ import { isLang, type Lang } from '../../domain/lang';
 import type { AudioFrame } from '../../media/frame';
 import { writeWavFile } from '../../media/wav';
 import { SynthesisError, type Synthesizer } from '../../speech/synthesizer';
-import { concatFrames } from '../../speech/synthesis/frame-chunker';
+import { concatFrames } from '../../media/frame';
 import {
   createSynthesizer,
   DEFAULT_ENGINE_FOR_LANG,

@@ -6,8 +6,9 @@ import { detectDtmf, DtmfDetector, type DtmfEvent } from './detector';
 import { dualTone, generateDtmf } from './generator';
 import { decodeG711, encodeG711, type G711Law } from '../g711';
 import { resampleAll } from '../resampler';
-import { addNoise, concat, seededRandom } from '../testing/signals';
+import { addNoise, seededRandom } from '../testing/signals';
 import { speakEnglish, speakJapanese } from '../testing/speech';
+import { concatSamples } from '../frame';
 
 const ALL = '0123456789*#ABCD';
 const digits = (events: DtmfEvent[]) => events.map((e) => e.digit).join('');
@@ -24,7 +25,7 @@ describe('valid key presses', () => {
   });
 
   it.each([8000, 16000, 24000, 48000])('works on %i Hz frames and reports times in stream time', (rate) => {
-    const events = detectDtmf(concat([new Int16Array(rate / 10), generateDtmf('12675693', { sampleRateHz: rate })]), rate);
+    const events = detectDtmf(concatSamples([new Int16Array(rate / 10), generateDtmf('12675693', { sampleRateHz: rate })]), rate);
     expect(digits(events)).toBe('12675693');
     expect(Math.abs((events[0]?.startMs ?? -1) - 100)).toBeLessThanOrEqual(10);
   });
@@ -39,7 +40,7 @@ describe('valid key presses', () => {
 
   it('accepts 40 ms tones with 40 ms pauses at any alignment, after G.711', () => {
     for (let leadSamples = 0; leadSamples < 80; leadSamples += 13) {
-      const signal = concat([new Int16Array(leadSamples), generateDtmf(ALL, { durationMs: 40, gapMs: 40 })]);
+      const signal = concatSamples([new Int16Array(leadSamples), generateDtmf(ALL, { durationMs: 40, gapMs: 40 })]);
       expect(digits(detectDtmf(g711('mulaw', signal), 8000))).toBe(ALL);
     }
   });
@@ -50,7 +51,7 @@ describe('valid key presses', () => {
       for (const frequencyDeviation of [-0.015, 0, 0.015]) {
         for (const twistDb of [-8, 0, 4]) {
           const levelDb = -6 - random() * 20;
-          const clean = concat([new Int16Array(Math.floor(random() * 80)), generateDtmf(ALL, { frequencyDeviation, twistDb, levelDb, durationMs: 60, gapMs: 40 })]);
+          const clean = concatSamples([new Int16Array(Math.floor(random() * 80)), generateDtmf(ALL, { frequencyDeviation, twistDb, levelDb, durationMs: 60, gapMs: 40 })]);
           expect(digits(detectDtmf(g711(law, addNoise(clean, 15, random)), 8000)), `${law} ${frequencyDeviation} ${twistDb}`).toBe(ALL);
         }
       }
@@ -87,7 +88,7 @@ describe('key holding and repeats', () => {
 
   it('bridges a 10 ms dropout inside a key press', () => {
     const tone = generateDtmf('9', { durationMs: 100, gapMs: 0 });
-    const signal = concat([tone, new Int16Array(80), tone, new Int16Array(800)]);
+    const signal = concatSamples([tone, new Int16Array(80), tone, new Int16Array(800)]);
     expect(digits(detectDtmf(signal, 8000))).toBe('9');
   });
 

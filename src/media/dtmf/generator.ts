@@ -1,4 +1,5 @@
 import { frequenciesOf, isDtmfDigit, type DtmfDigit } from './tones';
+import { concatSamples } from '../frame';
 
 export interface DtmfToneOptions {
   /** Tone length per digit. */
@@ -48,11 +49,5 @@ export function generateDtmf(digits: string, options: DtmfToneOptions = {}): Int
     const { lowHz, highHz } = frequenciesOf(digit as DtmfDigit);
     parts.push(dualTone(lowHz * deviation, highHz * deviation, durationMs, options), new Int16Array(gapSamples));
   }
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatSamples(parts);
 }

@@ -39,16 +39,6 @@ export function addNoise(samples: Int16Array, snrDb: number, random: () => numbe
   return samples.map((s) => Math.max(-32768, Math.min(32767, Math.round(s + noiseRms * normal()))));
 }
 
-export function concat(parts: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
 /** Splits samples into consecutive chunks of the given size (last one may be short). */
 export function chunks(samples: Int16Array, size: number): Int16Array[] {
   const out: Int16Array[] = [];

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplesPerFrame } from '../frame';
+import { samplesPerFrame, concatSamples } from '../frame';
 import { decodeG711, encodeG711 } from '../g711';
 import { resampleAll } from '../resampler';
-import { addNoise, chunks, concat, seededRandom } from '../testing/signals';
+import { addNoise, chunks, seededRandom } from '../testing/signals';
 import { speakEnglish, speakJapanese } from '../testing/speech';
 import { Endpointer, type EndpointEvent } from './endpointer';
 import { SileroVadModel, VadError, type SileroWindowDetector } from './silero-vad';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   };
   const en8 = trim(resampleAll(en.channels[0] ?? new Int16Array(0), en.sampleRateHz, 8000));
   const ja8 = trim(resampleAll(ja.channels[0] ?? new Int16Array(0), ja.sampleRateHz, 8000));
-  call = concat([new Int16Array(8000), en8, new Int16Array(8000), ja8, new Int16Array(16000)]);
+  call = concatSamples([new Int16Array(8000), en8, new Int16Array(8000), ja8, new Int16Array(16000)]);
   const jaStartMs = 1000 + en8.length / 8 + 1000;
   speechSpansMs = [
     [1000, 1000 + en8.length / 8],
@@ -81,7 +81,7 @@ describe('Silero VAD on real synthesized speech', () => {
   });
 
   it('keeps per-call state: interleaved calls on one shared session match calls run alone', async () => {
-    const other = addNoise(concat([new Int16Array(4000), call.subarray(0, 24000)]), 20, seededRandom(5));
+    const other = addNoise(concatSamples([new Int16Array(4000), call.subarray(0, 24000)]), 20, seededRandom(5));
     const a = call.subarray(0, 32000);
     const aloneA = await probabilities(model.createDetector(), a, 8000);
     const aloneB = await probabilities(model.createDetector(), other, 8000);

@@ -5,7 +5,7 @@ import { createEspeakSynthesizer } from '../espeak/espeak-synthesizer';
 import { createOpenJTalkSynthesizer, DEBIAN_OPENJTALK_PATHS } from '../openjtalk/openjtalk-synthesizer';
 import type { Synthesizer } from '../synthesizer';
 import { BACKCHANNEL_TEXT, createBackchannelClips, trimSilence } from './backchannel-clips';
-import { concatFrames } from './frame-chunker';
+import { concatFrames } from '../../media/frame';
 import { createScriptedSynthesizer } from './scripted-synthesizer';
 
 async function collect(frames: AsyncIterable<AudioFrame>): Promise<AudioFrame[]> {

@@ -1,7 +1,8 @@
 import type { Lang } from '../../domain/lang';
 import type { AudioFrame } from '../../media/frame';
 import type { Synthesizer } from '../synthesizer';
-import { concatFrames, framesOf } from './frame-chunker';
+import { concatFrames } from '../../media/frame';
+import { framesOf } from '../../media/reframer';
 
 /** The short acknowledgements an agent drops in while the caller spells ("aizuchi"). */
 export type BackchannelVariant = 'yes' | 'mmhm';

@@ -11,7 +11,8 @@ import {
   type SynthesizeOptions,
   type Synthesizer,
 } from '../synthesizer';
-import { concatFrames, framesOf } from './frame-chunker';
+import { concatFrames } from '../../media/frame';
+import { framesOf } from '../../media/reframer';
 import { WavStreamDecoder } from './wav-stream-decoder';
 
 export interface SynthesisCacheOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../media/wav';
 import { SynthesisError } from '../synthesizer';
-import { concatFrames } from './frame-chunker';
+import { concatFrames } from '../../media/frame';
 import { WavStreamDecoder } from './wav-stream-decoder';
 
 function ramp(length: number): Int16Array {

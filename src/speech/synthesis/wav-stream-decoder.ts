@@ -1,6 +1,6 @@
 import type { AudioFrame } from '../../media/frame';
 import { SynthesisError } from '../synthesizer';
-import { FrameChunker } from './frame-chunker';
+import { Reframer } from '../../media/reframer';
 
 // Streaming engines (espeak-ng --stdout) write a placeholder data size, so sizes at or above this
 // mean "until end of stream".
@@ -13,7 +13,7 @@ const STREAMING_SIZE_FLOOR = 0x7fff0000;
  */
 export class WavStreamDecoder {
   private header = Buffer.alloc(0);
-  private chunker: FrameChunker | undefined;
+  private chunker: Reframer | undefined;
   private dataRemaining = Infinity;
   private oddByte: number | undefined;
 
@@ -35,7 +35,8 @@ export class WavStreamDecoder {
 
   end(): AudioFrame[] {
     if (!this.chunker) throw this.bad('output ended before the WAV header was complete');
-    return this.chunker.flush();
+    const last = this.chunker.flush();
+    return last ? [last] : [];
   }
 
   private pushData(bytes: Uint8Array): AudioFrame[] {
@@ -73,7 +74,7 @@ export class WavStreamDecoder {
       const body = offset + 8;
       if (id === 'data') {
         if (rateHz === undefined) throw this.bad('WAV data chunk before fmt chunk');
-        this.chunker = new FrameChunker(rateHz);
+        this.chunker = new Reframer(rateHz);
         this.dataRemaining = size >= STREAMING_SIZE_FLOOR ? Infinity : size;
         this.header = Buffer.alloc(0);
         return buf.subarray(body);

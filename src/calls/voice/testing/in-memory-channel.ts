@@ -1,4 +1,5 @@
 import { samplesPerFrame, type AudioFrame } from '../../../media/frame';
+import { Reframer } from '../../../media/reframer';
 import { StreamingResampler } from '../../../media/resampler';
 import type { AudioChannel } from '../../../channels/audio-channel';
 
@@ -33,13 +34,14 @@ export class InMemoryAudioChannel implements AudioChannel {
   private readonly textListeners: TextListener[] = [];
   private readonly closeListeners: ((reason: string) => void)[] = [];
   private readonly frameSize: number;
-  private pending = new Int16Array(0);
+  private readonly callerFramer: Reframer;
   private onSent: ((frame: AudioFrame) => void) | undefined;
 
   constructor(options: { sampleRateHz?: number; kind?: string; onSent?: (frame: AudioFrame) => void } = {}) {
     this.sampleRateHz = options.sampleRateHz ?? 8000;
     this.kind = options.kind ?? 'in-memory';
     this.frameSize = samplesPerFrame(this.sampleRateHz);
+    this.callerFramer = new Reframer(this.sampleRateHz);
     this.onSent = options.onSent;
   }
 
@@ -93,16 +95,7 @@ export class InMemoryAudioChannel implements AudioChannel {
    */
   framesOf(samples: Int16Array, sampleRateHz: number): AudioFrame[] {
     const atRate = sampleRateHz === this.sampleRateHz ? samples : new StreamingResampler(sampleRateHz, this.sampleRateHz).process(samples);
-    const joined = new Int16Array(this.pending.length + atRate.length);
-    joined.set(this.pending);
-    joined.set(atRate, this.pending.length);
-    const frames: AudioFrame[] = [];
-    let offset = 0;
-    for (; offset + this.frameSize <= joined.length; offset += this.frameSize) {
-      frames.push({ samples: joined.slice(offset, offset + this.frameSize), sampleRateHz: this.sampleRateHz });
-    }
-    this.pending = joined.slice(offset);
-    return frames;
+    return this.callerFramer.push(atRate);
   }
 
   silenceFrame(): AudioFrame {
