@@ -37,20 +37,6 @@ export interface HostPort {
   recordEvent(kind: AgentEventKind, data: EventData): Promise<void> | void;
 }
 
-export type TimerHandle = unknown;
-
-/** Injected clock so every timeout is testable with a fake clock. */
-export interface TimerPort {
-  now(): number;
-  setTimer(ms: number, callback: () => void): TimerHandle;
-  clearTimer(handle: TimerHandle): void;
-}
-
-/** Real timers for hosts; the only place the agent touches global time. */
-export function systemTimers(): TimerPort {
-  return {
-    now: () => Date.now(),
-    setTimer: (ms, callback) => setTimeout(callback, ms),
-    clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
-}
+// The timer port lives in domain/clock (one for the agent, the softphone and the jobs); re-exported
+// because it is part of the agent's host contract.
+export { type TimerHandle, type TimerPort, systemTimers } from '../domain/clock';

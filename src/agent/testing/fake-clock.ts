@@ -1,4 +1,4 @@
-import type { TimerHandle, TimerPort } from '../port';
+import type { TimerHandle, TimerPort } from '../../domain/clock';
 
 export interface FakeClock extends TimerPort {
   /** Moves time forward, firing due timers in order. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Outcome, OutcomeDetail } from '../../agent';
 import type { Dialer } from '../../channels/dialer';
-import type { Clock } from '../../domain/clock';
+import { type Clock, systemTimers, type TimerPort } from '../../domain/clock';
 import type { Store } from '../../store/connect';
 import type { Database } from '../../store/schema';
 import type { UnansweredOutcome } from './ring-state';
@@ -55,10 +55,11 @@ export function createSoftphoneCalls<Connected>(deps: {
   clock: Clock;
   backend: SoftphoneCallBackend<Connected>;
   hub: SoftphoneHub;
-  setTimer?: (ms: number, callback: () => void) => void;
+  /** Default: real timers that do not keep the process alive (a missed poke only delays a ring). */
+  timers?: Pick<TimerPort, 'setTimer'>;
 }): SoftphoneCalls<Connected> {
   const { store, clock, backend, hub } = deps;
-  const setTimer = deps.setTimer ?? ((ms, cb) => void setTimeout(cb, ms).unref());
+  const timers = deps.timers ?? systemTimers({ keepsProcessAlive: false });
   const offers = new Map<string, Offer>(); // by case id
   const connected = new Map<string, Connected>(); // by call id
 
@@ -71,7 +72,7 @@ export function createSoftphoneCalls<Connected>(deps: {
         const token = new URL(url).searchParams.get('token');
         if (!token) throw new Error('call link without a token');
         offers.set(caseId, { callId, token });
-        for (const ms of POKE_DELAYS_MS) setTimer(ms, () => hub.poke(caseId));
+        for (const ms of POKE_DELAYS_MS) timers.setTimer(ms, () => hub.poke(caseId));
       },
     },
     port: {

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { UnansweredOutcome } from './ring-state';
 import type { SoftphoneCallPort } from './softphone-calls';
 import { createSoftphoneChannel } from './softphone-channel';
-import { type LineTimers, openSoftphoneLine } from './softphone-line';
+import type { TimerPort } from '../../domain/clock';
+import { openSoftphoneLine } from './softphone-line';
 import { FakeSoftphoneSocket } from './testing-socket';
 
-class ManualTimers implements LineTimers {
+class ManualTimers implements TimerPort {
   private at = 0;
+  now(): number {
+    return this.at;
+  }
   private timers = new Map<number, { at: number; cb: () => void }>();
   private next = 1;
   setTimer(ms: number, cb: () => void): unknown {

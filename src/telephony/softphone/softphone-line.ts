@@ -1,3 +1,4 @@
+import { systemTimers, type TimerPort } from '../../domain/clock';
 import type { Logger } from '../../observability/logger';
 import { type LineEvent, type LineState, initialLineState, nextLineState } from './ring-state';
 import type { SoftphoneCallPort } from './softphone-calls';
@@ -6,15 +7,6 @@ import type { SoftphoneChannel } from './softphone-channel';
 /** Starts the call session (media chain + agent) on an answered call; it closes the channel when done. */
 export type SoftphoneSessionStarter = (args: { callId: string; caseId: string; channel: SoftphoneChannel }) => Promise<void> | void;
 
-export interface LineTimers {
-  setTimer(ms: number, callback: () => void): unknown;
-  clearTimer(handle: unknown): void;
-}
-
-export const realTimers: LineTimers = {
-  setTimer: (ms, callback) => setTimeout(callback, ms),
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export interface SoftphoneLineDeps {
   caseId: string;
@@ -25,7 +17,7 @@ export interface SoftphoneLineDeps {
   ringTimeoutMs: number;
   /** How often an idle page asks the database whether a call was placed. */
   pollIntervalMs: number;
-  timers?: LineTimers;
+  timers?: TimerPort;
   logger?: Logger;
 }
 
@@ -44,7 +36,7 @@ export interface SoftphoneLine {
  * carries out their effects.
  */
 export function openSoftphoneLine(deps: SoftphoneLineDeps): SoftphoneLine {
-  const timers = deps.timers ?? realTimers;
+  const timers = deps.timers ?? systemTimers();
   const log = deps.logger?.child({ component: 'softphone-line' });
   let state = initialLineState();
   let ringTimer: unknown = null;
