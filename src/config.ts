@@ -28,6 +28,10 @@ const schema = z.object({
   AIZUCHI_SMTP_URL: z.string().optional(),
   AIZUCHI_MAIL_FROM: z.string().default('aizuchi <no-reply@aizuchi.localhost>'),
   AIZUCHI_MAIL_CATCHER_PORT: int(2525),
+  // Prometheus metrics: a listener of their own, loopback unless a token guards them.
+  AIZUCHI_METRICS_PORT: int(9464),
+  AIZUCHI_METRICS_HOST: z.string().default('127.0.0.1'),
+  AIZUCHI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // Business calendar.
   AIZUCHI_TIMEZONE: z.string().default('Asia/Tokyo'),
   AIZUCHI_BUSINESS_HOURS: z.string().default('mon-fri 09:00-18:00'),
@@ -70,6 +74,8 @@ export interface Config {
   policy: Env['AIZUCHI_POLICY'];
   demo: boolean;
   mail: { smtpUrl: string | null; from: string; catcherPort: number };
+  /** The metrics listener: never on the public port; a token is required off loopback. */
+  metrics: { port: number; host: string; token: string | null };
   calendar: { timeZone: string; weeklyHours: string; closedDates: string[]; japaneseHolidays: boolean };
   limits: {
     requestsPerIpPerHour: number;
@@ -120,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policy: e.AIZUCHI_POLICY,
     demo: e.AIZUCHI_DEMO,
     mail: { smtpUrl: e.AIZUCHI_SMTP_URL ?? null, from: e.AIZUCHI_MAIL_FROM, catcherPort: e.AIZUCHI_MAIL_CATCHER_PORT },
+    metrics: { port: e.AIZUCHI_METRICS_PORT, host: e.AIZUCHI_METRICS_HOST, token: e.AIZUCHI_METRICS_TOKEN ?? null },
     calendar: {
       timeZone: e.AIZUCHI_TIMEZONE,
       weeklyHours: e.AIZUCHI_BUSINESS_HOURS,

@@ -20,6 +20,7 @@ import type { MailSender } from './mail/sender';
 import { createSmtpSender } from './mail/smtp-sender';
 import { type Logger, createLogger } from './observability/logger';
 import { type Metrics, createMetrics } from './observability/metrics';
+import { startMetricsServer } from './observability/metrics-server';
 import { type Keys, deriveKeys, loadOrCreateMasterKey } from './security/keys';
 import { RateLimiter } from './security/rate-limiter';
 import { type Store, openStore } from './store/connect';
@@ -236,6 +237,8 @@ function isLoopbackHost(host: string): boolean {
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** Prometheus scrapes here: its own listener (loopback by default), never the public app. */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -289,6 +292,10 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   const app = await buildApp({ logger, metrics, plugins });
   app.get('/', async (_req, reply) => reply.redirect('/signin'));
   await app.listen({ port: config.port, host: config.host });
+  const metricsServer = await startMetricsServer({ metrics, logger, ...config.metrics }).catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  });
   for (const job of services.recurring) await ensureRecurring(services.jobs.queue, job, clock.now());
   // Recordings cut off by a crash get a valid header again; the retention sweep is booked.
   await recoverRecordings({ store, dataDir: config.dataDir, clock });
@@ -307,9 +314,11 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   return {
     app,
     url,
+    metricsUrl: metricsServer.url,
     async stop() {
       clearInterval(callSweep);
       services.calls.shutdown();
+      await metricsServer.stop();
       await app.close();
       await services.close();
     },

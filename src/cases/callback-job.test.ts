@@ -63,6 +63,15 @@ describe('callback job', () => {
     expect((await cases.require(id)).state).toBe('cancelled');
   });
 
+  it('does nothing when the case is scheduled for later than now (a stand-in or stale job)', async () => {
+    const id = await openCase('scheduled');
+    const later = new Date(MONDAY_0930_JST.getTime() + 3_600_000).toISOString();
+    await cases.inTransaction((trx) => cases.transition(trx, id, 'scheduled', 'operator_approved', {}, { scheduled_at: later }));
+    await handler()({ caseId: id }, ctx());
+    expect(dialled).toEqual([]);
+    expect(await cases.require(id)).toMatchObject({ state: 'scheduled', scheduled_at: later });
+  });
+
   it('does nothing for a case that does not exist', async () => {
     await handler()({ caseId: 'gone' }, ctx());
     expect(dialled).toEqual([]);

@@ -44,7 +44,8 @@ export async function placeCallback(
 
 /**
  * Runs when a callback is due. It re-checks the calendar at run time (a queue that was down over a
- * weekend must not call on Monday at 03:00) and moves the case to `calling` before dialling.
+ * weekend must not call on Monday at 03:00) and moves the case to `calling` before dialling. Cases
+ * that are not scheduled, or scheduled for later than now, are left alone.
  */
 export function createCallbackJobHandler(deps: CallbackJobDeps): JobHandler {
   const log = deps.logger.child({ component: 'callback' });
@@ -57,6 +58,12 @@ export function createCallbackJobHandler(deps: CallbackJobDeps): JobHandler {
       return;
     }
     const now = deps.clock.now();
+    // A job due before the case's own call time is not this case's callback: the stand-in every
+    // request enqueues (recovery-request.ts) for a case a person approved for later, or a stale one.
+    if (row.scheduled_at && now.getTime() < new Date(row.scheduled_at).getTime()) {
+      log.info({ jobId: ctx.jobId }, 'callback skipped: case is due later');
+      return;
+    }
     if (!deps.calendar.isOpen(now)) {
       const at = deps.calendar.nextOpen(now);
       await ctx.complete(async (trx) => {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { JobQueue } from '../jobs/queue';
 import { enqueueMail } from '../mail/mail-job';
-import { recoveryHammered, recoveryRequested } from '../mail/templates';
+import { recoveryHammered, recoveryNoAccount, recoveryRequested } from '../mail/templates';
 import type { Database } from '../store/schema';
 import type { RecoveryNotifier } from './recovery-request';
 
@@ -22,7 +22,13 @@ export interface RecoveryNotifierDeps {
 /** The browser link outlives the first call slot: retries and a person's review can take days. */
 const SOFTPHONE_LINK_TTL_MS = 14 * 86_400_000;
 
-/** Mails the account holder that a recovery was requested (with the "this wasn't me" link), or that requests are being refused. */
+/**
+ * The metrics label of both answers to a recovery request: a label per template would count
+ * existing and unknown accounts apart (`mail_sent{template=…}` was 5 of 5 classified).
+ */
+const RECOVERY_MAIL_LABEL = 'recovery-requested';
+
+/** Mails the account holder that a recovery was requested, with the "this wasn't me" link, or that requests are being refused; or the address given that no account uses it. */
 export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNotifier {
   return {
     async requestReceived(trx: Kysely<Database>, { caseId, account, lang, callAt, cancelToken }) {
@@ -43,7 +49,11 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
         channel: joinUrl ? 'browser' : 'phone',
         requestedAt: deps.clock.now(),
       });
-      await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-requested:${caseId}`, template: 'recovery-requested' }, trx);
+      await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-requested:${caseId}`, template: RECOVERY_MAIL_LABEL }, trx);
+    },
+    async noAccount(trx: Kysely<Database>, { caseId, email, lang }) {
+      const mail = recoveryNoAccount({ lang, companyName: deps.companyName, requestedAt: deps.clock.now(), timeZone: deps.timeZone });
+      await enqueueMail(deps.queue, { to: email, ...mail, key: `recovery-requested:${caseId}`, template: RECOVERY_MAIL_LABEL }, trx);
     },
 
     async accountHammered(trx: Kysely<Database>, { account }) {

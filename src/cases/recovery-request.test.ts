@@ -17,6 +17,7 @@ describe('RecoveryRequestService', () => {
   let scheduled: Array<{ caseId: string; at: Date }>;
   let notified: Array<Parameters<RecoveryNotifier['requestReceived']>[1]>;
   let hammered: string[];
+  let noAccount: Array<Parameters<RecoveryNotifier['noAccount']>[1]>;
 
   function service(limits = { requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 }) {
     const clock = { now: () => NOW };
@@ -34,7 +35,11 @@ describe('RecoveryRequestService', () => {
         },
       },
       scheduler: { schedule: async (_trx, caseId, at) => void scheduled.push({ caseId, at }) },
-      notifier: { requestReceived: async (_trx, args) => void notified.push(args), accountHammered: async (_trx, args) => void hammered.push(args.account.id) },
+      notifier: {
+        requestReceived: async (_trx, args) => void notified.push(args),
+        accountHammered: async (_trx, args) => void hammered.push(args.account.id),
+        noAccount: async (_trx, args) => void noAccount.push(args),
+      },
       keys: deriveKeys(Buffer.alloc(32, 7)),
       clock,
       normalizePhone: (p) => normalizePhone(p),
@@ -56,6 +61,7 @@ describe('RecoveryRequestService', () => {
     scheduled = [];
     notified = [];
     hammered = [];
+    noAccount = [];
   });
   afterEach(async () => {
     await store.close();
@@ -85,10 +91,22 @@ describe('RecoveryRequestService', () => {
     expect(c!.cancel_token_hash).not.toContain(notified[0]!.cancelToken);
   });
 
-  it('tells the account holder but books no call when the phone is not on record', async () => {
+  it('tells the account holder but books no call when the phone is not on record (the stand-in job finds nothing due)', async () => {
     await service().submit({ ...input, phone: '080-5555-0001' }, { clientIp: '1' });
-    expect(scheduled).toEqual([]);
+    const [c] = await cases.list();
+    expect(c).toMatchObject({ state: 'escalated', scheduled_at: null });
+    expect(scheduled).toEqual([{ caseId: c!.id, at: new Date('2035-12-03T00:00:00Z') }]);
     expect(notified).toMatchObject([{ needsReview: true, callAt: null }]);
+    expect(noAccount).toEqual([]);
+  });
+
+  it('leaves the same follow-on work for an unknown account: one callback job and one mail, to the address given', async () => {
+    await service().submit({ ...input, email: 'nobody@example.com' }, { clientIp: '1' });
+    const [c] = await cases.list();
+    expect(c).toMatchObject({ state: 'failed', outcome: 'no_account', scheduled_at: null });
+    expect(scheduled).toEqual([{ caseId: c!.id, at: new Date('2035-12-03T00:00:00Z') }]);
+    expect(notified).toEqual([]);
+    expect(noAccount).toEqual([{ caseId: c!.id, email: 'nobody@example.com', lang: 'en' }]);
   });
 
   it('a refused (rate-limited) request writes nothing at all', async () => {

@@ -51,6 +51,12 @@ export interface RecoveryNotifier {
   requestReceived(trx: Kysely<Database>, args: { caseId: string; account: AccountForRecovery; lang: Lang; callAt: Date | null; cancelToken: string; needsReview: boolean }): Promise<void>;
   /** Enqueues the "someone keeps asking to recover your account" mail, inside the caller's transaction. */
   accountHammered(trx: Kysely<Database>, args: { account: AccountForRecovery }): Promise<void>;
+  /**
+   * Enqueues the "no account uses this address" mail to the address given, inside the request's
+   * transaction: one mail job per request whether or not the account exists, so mail counts and
+   * job counts are no oracle (issue 7, finding 2).
+   */
+  noAccount(trx: Kysely<Database>, args: { caseId: string; email: string; lang: Lang }): Promise<void>;
 }
 
 export interface CallbackScheduler {
@@ -186,9 +192,15 @@ export class RecoveryRequestService {
           lang: input.lang,
         },
       );
+      // Every accepted request leaves the same follow-on work, whatever the account: one mail job
+      // and one callback job due at callAt. Counters and job counts would otherwise tell whether an
+      // account exists or a number is on record (issue 7, finding 2). A callback job whose case is
+      // not scheduled for that time does nothing when it runs (see callback-job.ts).
+      await this.deps.scheduler.schedule(trx, opened.id, callAt);
       if (!account) {
-        // Kept as a case so the security team sees probing; nobody is called or mailed.
+        // Kept as a case so the security team sees probing; nobody is called.
         await this.deps.cases.transition(trx, opened.id, 'failed', 'closed_unknown_account', {}, { outcome: 'no_account' });
+        await this.deps.notifier.noAccount(trx, { caseId: opened.id, email: input.email, lang: input.lang });
         return false;
       }
       if (!phoneOnRecord) {
@@ -198,7 +210,6 @@ export class RecoveryRequestService {
         return false;
       }
       await this.deps.cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', { at: callAt.toISOString() }, { scheduled_at: callAt.toISOString() });
-      await this.deps.scheduler.schedule(trx, opened.id, callAt);
       await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt, cancelToken, needsReview: false });
       return false;
     });

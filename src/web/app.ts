@@ -34,7 +34,7 @@ function clientStatus(err: FastifyError): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
-/** The HTTP app: shared parsers, health and metrics; everything else comes from the area plugins. */
+/** The HTTP app: shared parsers, health and request counting; everything else comes from the area plugins. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({}, { serializers: { req: requestLogFields } }) as FastifyBaseLogger,
@@ -73,10 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_req, reply) => {
-    reply.type(deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
+  // No /metrics here: metrics are served on their own listener (observability/metrics-server.ts).
 
   for (const plugin of deps.plugins) await app.register(plugin);
   return app;

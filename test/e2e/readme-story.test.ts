@@ -52,6 +52,7 @@ beforeAll(async () => {
   const config = loadConfig({
     PORT: String(port),
     AIZUCHI_MAIL_CATCHER_PORT: '0',
+    AIZUCHI_METRICS_PORT: '0',
     AIZUCHI_DATA_DIR: dataDir,
     AIZUCHI_CALLBACK_LEAD_SEC: '0',
     AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',

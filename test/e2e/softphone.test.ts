@@ -87,6 +87,7 @@ beforeAll(async () => {
   const config = loadConfig({
     PORT: '0',
     AIZUCHI_MAIL_CATCHER_PORT: '0',
+    AIZUCHI_METRICS_PORT: '0',
     AIZUCHI_DATA_DIR: dataDir,
     AIZUCHI_LOG_LEVEL: 'silent',
     AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',

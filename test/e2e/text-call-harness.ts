@@ -42,6 +42,7 @@ export async function startTestServer(extraEnv: Record<string, string> = {}, dat
   const env: NodeJS.ProcessEnv = {
     PORT: '0',
     AIZUCHI_MAIL_CATCHER_PORT: '0',
+    AIZUCHI_METRICS_PORT: '0',
     AIZUCHI_DATA_DIR: dir,
     AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
     AIZUCHI_LIMIT_REQUESTS_PER_IP_PER_HOUR: '100',

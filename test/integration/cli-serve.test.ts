@@ -13,6 +13,7 @@ describe('aizuchi serve (demo)', () => {
   let env: Record<string, string>;
   let port: number;
   let catcherPort: number;
+  let metricsPort: number;
   let server: ChildProcess | undefined;
   let output = '';
   let exited: Promise<number | null>;
@@ -21,7 +22,8 @@ describe('aizuchi serve (demo)', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-serve-'));
     port = await freePort();
     catcherPort = await freePort();
-    env = { AIZUCHI_DEMO: 'true', PORT: String(port), AIZUCHI_MAIL_CATCHER_PORT: String(catcherPort), AIZUCHI_DATA_DIR: dataDir };
+    metricsPort = await freePort();
+    env = { AIZUCHI_DEMO: 'true', PORT: String(port), AIZUCHI_MAIL_CATCHER_PORT: String(catcherPort), AIZUCHI_METRICS_PORT: String(metricsPort), AIZUCHI_DATA_DIR: dataDir };
     server = spawnCli(['serve'], env);
     server.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
     server.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -54,6 +56,7 @@ describe('aizuchi serve (demo)', () => {
       `${url}/console`,
       `${url}/dev/mail  (SMTP catcher on 127.0.0.1:${catcherPort})`,
       `${url}/healthz`,
+      `metrics:           http://127.0.0.1:${metricsPort}/metrics`,
       `data:              ${dataDir}`,
       `customer ${DEMO_ACCOUNTS.customer.email} / ${DEMO_ACCOUNTS.customer.password}`,
       `operator ${DEMO_ACCOUNTS.operator.email} / ${DEMO_ACCOUNTS.operator.password}`,

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { seedDemo } from '../../demo/seed';
 import { DEMO_ACCOUNTS } from '../../demo/seed';
 import { MailCatcherError } from '../../mail/mail-catcher';
+import { MetricsServerError } from '../../observability/metrics-server';
 import { type RunningServer, type Services, startServer } from '../../main';
 import { CliError } from '../cli-error';
 
@@ -11,6 +12,10 @@ function portInUse(err: unknown, services: Services): CliError | null {
   if (err instanceof MailCatcherError && err.message.includes('EADDRINUSE')) {
     return new CliError(`mail catcher port ${config.mail.catcherPort} is already in use (is aizuchi already running?); set AIZUCHI_MAIL_CATCHER_PORT to another port`, 1);
   }
+  if (err instanceof MetricsServerError && err.code === 'EADDRINUSE') {
+    return new CliError(`metrics port ${err.port} on ${config.metrics.host} is already in use (is aizuchi already running?); set AIZUCHI_METRICS_PORT to another port`, 1);
+  }
+  if (err instanceof MetricsServerError) return new CliError(err.message, 1);
   if ((err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE') {
     return new CliError(`port ${config.port} on ${config.host} is already in use (is aizuchi already running?); set PORT to another port`, 1);
   }
@@ -37,7 +42,8 @@ export function serveCommand(ctx: { services(): Promise<Services>; keepOpen(): v
       `  request a callback: ${server.url}/recover`,
       `  operator console:  ${server.url}/console`,
       services.mail.catcher ? `  mail inbox:        ${server.url}/dev/mail  (SMTP catcher on 127.0.0.1:${services.mail.catcher.port})` : `  mail relay:        configured by AIZUCHI_SMTP_URL`,
-      `  health, metrics:   ${server.url}/healthz  ${server.url}/metrics`,
+      `  health:            ${server.url}/healthz`,
+      `  metrics:           ${server.metricsUrl}${config.metrics.token ? '  (bearer token required)' : ''}`,
       `  data:              ${config.dataDir}`,
     ];
     if (seeded) {

@@ -7,3 +7,4 @@ export { type MfaResetParams, mfaReset } from './mfa-reset';
 export { type RecoveryCancelledParams, recoveryCancelled } from './recovery-cancelled';
 export { type CallRescheduledParams, type CallScheduledParams, callRescheduled, callScheduled } from './call-scheduled';
 export { type RecoveryHammeredParams, recoveryHammered } from './security-alerts';
+export { type RecoveryNoAccountParams, recoveryNoAccount } from './recovery-no-account';

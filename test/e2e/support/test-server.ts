@@ -52,6 +52,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
   const config = loadConfig({
     PORT: String(port),
     AIZUCHI_MAIL_CATCHER_PORT: '0',
+    AIZUCHI_METRICS_PORT: '0',
     AIZUCHI_DATA_DIR: dataDir,
     AIZUCHI_LOG_LEVEL: 'silent',
     ...(pgDb ? { AIZUCHI_DATABASE_URL: pgDb.url } : {}),
