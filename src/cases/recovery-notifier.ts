@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { JobQueue } from '../jobs/queue';
 import { enqueueMail } from '../mail/mail-job';
@@ -27,6 +28,8 @@ const SOFTPHONE_LINK_TTL_MS = 14 * 86_400_000;
  * existing and unknown accounts apart (`mail_sent{template=…}` was 5 of 5 classified).
  */
 const RECOVERY_MAIL_LABEL = 'recovery-requested';
+/** Likewise for the "requests are being refused" warning and its no-account counterpart. */
+const HAMMERED_MAIL_LABEL = 'recovery-hammered';
 
 /** Mails the account holder that a recovery was requested, with the "this wasn't me" link, or that requests are being refused; or the address given that no account uses it. */
 export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNotifier {
@@ -59,7 +62,14 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
     async accountHammered(trx: Kysely<Database>, { account }) {
       const now = deps.clock.now();
       const mail = recoveryHammered({ lang: account.lang, companyName: deps.companyName, name: account.name, at: now, timeZone: deps.timeZone });
-      await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-hammered:${account.id}:${now.toISOString()}`, template: 'recovery-hammered' }, trx);
+      await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-hammered:${account.id}:${now.toISOString()}`, template: HAMMERED_MAIL_LABEL }, trx);
+    },
+    async noAccountHammered(trx: Kysely<Database>, { email, lang }) {
+      const now = deps.clock.now();
+      const mail = recoveryNoAccount({ lang, companyName: deps.companyName, requestedAt: now, timeZone: deps.timeZone });
+      // The key names no address: a hash, like every other mail key.
+      const key = `recovery-hammered:${createHash('sha256').update(email).digest('hex').slice(0, 32)}:${now.toISOString()}`;
+      await enqueueMail(deps.queue, { to: email, ...mail, key, template: HAMMERED_MAIL_LABEL }, trx);
     },
   };
 }

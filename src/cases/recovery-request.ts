@@ -57,6 +57,8 @@ export interface RecoveryNotifier {
    * job counts are no oracle (issue 7, finding 2).
    */
   noAccount(trx: Kysely<Database>, args: { caseId: string; email: string; lang: Lang }): Promise<void>;
+  /** The unknown address's counterpart of accountHammered, under the same metrics label (finding 2). */
+  noAccountHammered(trx: Kysely<Database>, args: { email: string; lang: Lang }): Promise<void>;
 }
 
 export interface CallbackScheduler {
@@ -156,7 +158,7 @@ export class RecoveryRequestService {
       // The owner with the right password is not held back by strangers' requests for their
       // email or number; guessers are. Each refusal of a real account may tell its owner.
       if (!strongEvidence && (await this.deps.limiter.firstExceeded(guesserLimits, trx))) {
-        if (account) await this.tellOwnerOnce(trx, account);
+        await this.tellOwnerOnce(trx, account, input);
         return true;
       }
       // The global breaker adds friction instead of switching recovery off: while it is tripped,
@@ -218,13 +220,17 @@ export class RecoveryRequestService {
 
   /**
    * Mails the owner that their account or number is being hammered, at most once a day per
-   * account (the warning is itself rate-limited so it cannot be used to flood their inbox).
+   * account (the warning is itself rate-limited so it cannot be used to flood their inbox). An
+   * address with no account gets the "no account" mail on the same terms, so the warning's mail
+   * count is no oracle for whether the account exists (issue 7, finding 2).
    */
-  private async tellOwnerOnce(trx: Kysely<Database>, account: AccountForRecovery): Promise<void> {
-    const bucket = `notify:hammered:${hmacHex(this.deps.keys.tokenHmac, `account:${account.id}`)}`;
+  private async tellOwnerOnce(trx: Kysely<Database>, account: AccountForRecovery | null, input: { email: string; lang: Lang }): Promise<void> {
+    const who = account ? `account:${account.id}` : `email:${input.email}`;
+    const bucket = `notify:hammered:${hmacHex(this.deps.keys.tokenHmac, who)}`;
     if (await this.deps.limiter.firstExceeded([{ bucket, max: 1, windowMs: DAY_MS }], trx)) return;
     await this.deps.limiter.record([bucket], trx);
-    await this.deps.notifier.accountHammered(trx, { account });
+    if (account) await this.deps.notifier.accountHammered(trx, { account });
+    else await this.deps.notifier.noAccountHammered(trx, { email: input.email, lang: input.lang });
   }
 
   /** The "this wasn't me" link: cancels the request and flags the account for a person. */

@@ -55,14 +55,15 @@ describe('oracles: metrics and follow-on work say nothing about accounts', () =>
   }
 
   /** N requests of one kind, the mail worker run, and what changed in /metrics and the job table. */
-  async function observe(kind: string, body: (i: number) => Record<string, unknown>) {
+  async function observe(body: (i: number) => Record<string, unknown>, n = 3) {
     const [m0, j0] = [await series(), await jobCounts()];
-    for (let i = 0; i < 3; i++) {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) {
       const res = await t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', remoteAddress: nextIp(), payload: { lang: 'en', consent: true, ...body(i) } });
-      expect(res.statusCode, kind).toBe(202);
+      statuses.push(res.statusCode);
     }
     await t.services.jobs.worker.runDue();
-    return { metrics: delta(m0, await series()), jobs: delta(j0, await jobCounts()) };
+    return { statuses, metrics: delta(m0, await series()), jobs: delta(j0, await jobCounts()) };
   }
 
   it('the public listener has no /metrics; the metrics listener is loopback and wants the token', async () => {
@@ -83,16 +84,28 @@ describe('oracles: metrics and follow-on work say nothing about accounts', () =>
     for (const [i, email] of emails.entries()) {
       await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat Smith', phone: `090-4444-000${i}`, lang: 'en', mfa: true });
     }
-    const realRightPhone = await observe('real, number on record', (i) => ({ email: emails[i], phone: `090-4444-000${i}`, password: 'correct horse battery' }));
-    const realOtherPhone = await observe('real, another number', (i) => ({ email: emails[i], phone: `090-5555-000${i}` }));
-    const unknown = await observe('unknown', (i) => ({ email: `oracle-nobody-${i}@example.com`, phone: `090-4444-000${i}`, password: 'correct horse battery' }));
+    const realRightPhone = await observe((i) => ({ email: emails[i], phone: `090-4444-000${i}`, password: 'correct horse battery' }));
+    const realOtherPhone = await observe((i) => ({ email: emails[i], phone: `090-5555-000${i}` }));
+    const unknown = await observe((i) => ({ email: `oracle-nobody-${i}@example.com`, phone: `090-4444-000${i}`, password: 'correct horse battery' }));
 
     // Something was counted (the comparison is not between two empty sets) …
+    expect(realRightPhone.statuses).toEqual([202, 202, 202]);
     expect(realRightPhone.metrics).toMatchObject({ 'aizuchi_mail_sent_total{template="recovery-requested"}': 3 });
     expect(realRightPhone.jobs).toEqual({ 'mail.send/done': 3, 'callback.start/queued': 3 });
     // … and the same was counted whatever the account and number.
     expect(realOtherPhone).toEqual(realRightPhone);
     expect(unknown).toEqual(realRightPhone);
+  });
+
+  it('refusals piling up on a real account and on an unknown address look the same (the owner warning has a twin)', async () => {
+    const email = 'oracle-hammered@example.com';
+    await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat Smith', phone: '090-4444-0100', lang: 'en', mfa: true });
+    // Three a day per address are let through, then refused; the refusals warn the address once.
+    const real = await observe((i) => ({ email, phone: `080-6000-010${i}` }), 6);
+    const unknown = await observe((i) => ({ email: 'oracle-hammered-nobody@example.com', phone: `080-6000-020${i}` }), 6);
+    expect(real.statuses).toEqual([202, 202, 202, 429, 429, 429]);
+    expect(real.metrics).toMatchObject({ 'aizuchi_mail_sent_total{template="recovery-hammered"}': 1 });
+    expect(unknown).toEqual(real);
   });
 
   it('HOST does not move the metrics listener; off loopback it refuses to start without a token', async () => {
