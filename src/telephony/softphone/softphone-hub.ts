@@ -1,6 +1,6 @@
 /**
  * What the hub needs of an open line: its case and a way to make it look again. Declared here, not
- * imported from softphone-line, so the line → calls → hub → line type ring stays broken.
+ * imported from softphone-line, because the line already imports (through softphone-calls) the hub.
  */
 export interface PokeableLine {
   readonly caseId: string;
