@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../domain/clock';
-import type { Lang } from '../../domain/lang';
+import { type Lang, pickLang } from '../../domain/lang';
 import { EnrollmentExpiredError } from '../../identity/errors';
 import type { PendingEnrollment } from '../../identity/mfa';
 import type { IdentityService } from '../../identity/service';
@@ -8,7 +8,6 @@ import type { IssuedSession } from '../../identity/sessions';
 import type { Account, SessionStage } from '../../identity/types';
 import { accountPage } from '../pages/identity/account-page';
 import { type Csrf, createCsrf } from '../pages/identity/csrf';
-import { pickLang } from '../pages/identity/lang';
 import { qrSvg } from '../pages/identity/qr';
 import { enrollPage, mfaPage, signinPage } from '../pages/identity/signin-pages';
 import { strings } from '../pages/identity/strings';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult } from '../../cases/recovery-request';
-import { type Lang, isLang } from '../../domain/lang';
+import { type Lang, isLang, pickLang } from '../../domain/lang';
 import type { Csrf } from '../pages/identity/csrf';
 import { messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
 import { RECOVERY_TEXTS } from '../pages/recovery/texts';
@@ -32,11 +32,10 @@ function ensureDeviceCookie(req: FastifyRequest, reply: FastifyReply): void {
   reply.setCookie(DEVICE_COOKIE, crypto.randomBytes(18).toString('base64url'), { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: DEVICE_COOKIE_MAX_AGE_SEC });
 }
 
-function pickLang(req: FastifyRequest, explicit?: unknown): Lang {
-  if (isLang(explicit)) return explicit;
+/** The form field, then `?lang=`, then the shared page rule (the same as /signin's). */
+function langOf(req: FastifyRequest, explicit?: unknown): Lang {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  if (isLang(q)) return q;
-  return /^en\b/i.test(req.headers['accept-language'] ?? '') ? 'en' : 'ja';
+  return pickLang(isLang(explicit) ? explicit : q, req.headers['accept-language']);
 }
 
 async function withFloor<T>(floorMs: number, work: () => Promise<T>): Promise<T> {
@@ -77,7 +76,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
 
     app.get('/recover', async (req, reply) => {
       const evidence = await deps.passwordEvidence(req);
-      const lang = pickLang(req);
+      const lang = langOf(req);
       const csrfField = deps.csrf.field(req, reply);
       ensureDeviceCookie(req, reply);
       return reply.type('text/html').send(recoveryFormPage({ lang, email: evidence?.email, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION, csrfField }));
@@ -85,7 +84,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
 
     app.post('/recover', async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const lang = pickLang(req, body.lang);
+      const lang = langOf(req, body.lang);
       const t = RECOVERY_TEXTS[lang];
       if (!deps.csrf.verify(req)) {
         return reply.code(403).type('text/html').send(messagePage(lang, t.title, t.expiredForm, 'error'));
@@ -117,7 +116,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
 
     app.get('/recover/cancel', async (req, reply) => {
       const { token, lang: qlang } = (req.query ?? {}) as Record<string, unknown>;
-      const lang = isLang(qlang) ? qlang : 'ja';
+      const lang = pickLang(qlang); // the link carries the request's language
       const t = RECOVERY_TEXTS[lang];
       reply.type('text/html');
       if (typeof token !== 'string' || token.length < 20 || token.length > 100) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { type Lang, isLang } from '../../domain/lang';
+import { pickLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import type { Database } from '../../store/schema';
 import type { SoftphoneCallPort } from '../../telephony/softphone/softphone-calls';
@@ -40,10 +40,6 @@ function loadAssets(dir: string): Map<string, { body: string; type: string }> {
   return assets;
 }
 
-function pickLang(value: string): Lang {
-  return isLang(value) ? value : 'ja';
-}
-
 function tokenFrom(req: FastifyRequest): string {
   const q = (req.query ?? {}) as Record<string, unknown>;
   return typeof q.token === 'string' ? q.token : '';
@@ -75,7 +71,7 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       const target = await deps.links.resolve(deps.db, token);
       if (!target) {
         const q = (req.query ?? {}) as Record<string, unknown>;
-        return reply.code(404).send(softphoneInvalidPage(isLang(q.lang) ? q.lang : 'ja'));
+        return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang)));
       }
       return reply.send(softphonePage({ lang: pickLang(target.lang), token, assetBase: SOFTPHONE_ASSETS }));
     });
