@@ -5,6 +5,7 @@ import { migrateToLatest } from '../store/migrate';
 import { writeTransaction } from '../store/write-transaction';
 import { type JobContext, PermanentJobError } from '../jobs/queue';
 import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
+import { RecordingDialer } from '../channels/testing/recording-dialer';
 import { createCallbackJobHandler, callbackDedupeKey } from './callback-job';
 import { CaseService } from './case-service';
 
@@ -13,14 +14,14 @@ const MONDAY_0930_JST = new Date('2035-12-03T00:30:00Z');
 describe('callback job', () => {
   let store: Store;
   let cases: CaseService;
-  let dialled: string[];
+  let dialer: RecordingDialer;
   let queue: RecordingJobQueue;
 
   beforeEach(async () => {
     store = openStore('sqlite::memory:');
     await migrateToLatest(store);
     cases = new CaseService(store, { now: () => MONDAY_0930_JST });
-    dialled = [];
+    dialer = new RecordingDialer();
     queue = new RecordingJobQueue({ now: () => MONDAY_0930_JST });
   });
   afterEach(async () => {
@@ -32,7 +33,7 @@ describe('callback job', () => {
       cases,
       calendar: { isOpen: () => true, nextOpen: (d) => d },
       queue,
-      dialer: { dial: async (_trx, caseId) => void dialled.push(caseId) },
+      dialer,
       clock: { now: () => MONDAY_0930_JST },
       logger: createLogger('silent'),
     });
@@ -59,7 +60,7 @@ describe('callback job', () => {
   it('does nothing for a case that is no longer scheduled (cancelled by the customer)', async () => {
     const id = await openCase('cancelled');
     await handler()({ caseId: id }, ctx());
-    expect(dialled).toEqual([]);
+    expect(dialer.dials.map((d) => d.caseId)).toEqual([]);
     expect((await cases.require(id)).state).toBe('cancelled');
   });
 
@@ -68,26 +69,26 @@ describe('callback job', () => {
     const later = new Date(MONDAY_0930_JST.getTime() + 3_600_000).toISOString();
     await cases.inTransaction((trx) => cases.transition(trx, id, 'scheduled', 'operator_approved', {}, { scheduled_at: later }));
     await handler()({ caseId: id }, ctx());
-    expect(dialled).toEqual([]);
+    expect(dialer.dials.map((d) => d.caseId)).toEqual([]);
     expect(await cases.require(id)).toMatchObject({ state: 'scheduled', scheduled_at: later });
   });
 
   it('does nothing for a case that does not exist', async () => {
     await handler()({ caseId: 'gone' }, ctx());
-    expect(dialled).toEqual([]);
+    expect(dialer.dials.map((d) => d.caseId)).toEqual([]);
   });
 
   it('refuses a payload that names no case as a permanent failure, dialling nobody', async () => {
     for (const bad of [null, {}, { caseId: 42 }, { caseId: '' }, 'c1']) {
       await expect(handler()(bad, ctx())).rejects.toBeInstanceOf(PermanentJobError);
     }
-    expect(dialled).toEqual([]);
+    expect(dialer.dials.map((d) => d.caseId)).toEqual([]);
   });
 
   it('moves a due case to calling and dials it, in business hours', async () => {
     const id = await openCase('scheduled');
     await handler()({ caseId: id }, ctx());
-    expect(dialled).toEqual([id]);
+    expect(dialer.dials.map((d) => d.caseId)).toEqual([id]);
     expect(await cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 1 });
     expect(queue.jobs).toEqual([]);
   });

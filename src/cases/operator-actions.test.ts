@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../audit/audit-log';
+import { RecordingDialer } from '../channels/testing/recording-dialer';
 import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
 import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
@@ -18,8 +19,7 @@ describe('operator actions', () => {
   let cases: CaseService;
   let queue: RecordingJobQueue;
   let cancelledKeys: string[];
-  let dialled: Array<{ caseId: string; attempt: number; state: string | undefined }>;
-  let dialFails: boolean;
+  let dialer: RecordingDialer;
 
   beforeEach(async () => {
     store = openStore('sqlite::memory:');
@@ -28,8 +28,7 @@ describe('operator actions', () => {
     cases = new CaseService(store, { now: () => now });
     queue = new RecordingJobQueue({ now: () => now });
     cancelledKeys = [];
-    dialled = [];
-    dialFails = false;
+    dialer = new RecordingDialer();
   });
   afterEach(async () => {
     await store.close();
@@ -50,14 +49,8 @@ describe('operator actions', () => {
         cancelledKeys.push(key);
         return true;
       },
-      dialer: {
-        dial: async (trx, caseId, attempt) => {
-          // The case is already `calling` in the same transaction when the phone rings.
-          const row = await trx.selectFrom('cases').select('state').where('id', '=', caseId).executeTakeFirst();
-          dialled.push({ caseId, attempt, state: row?.state });
-          if (dialFails) throw new Error('line busy');
-        },
-      },
+      // Records the case state inside the dialling transaction: already `calling` when the phone rings.
+      dialer,
       clock: { now: () => now },
       callLeadMs: 5 * 60_000,
     });
@@ -95,7 +88,7 @@ describe('operator actions', () => {
     expect(await cases.require(id)).toMatchObject({ state: 'scheduled', scheduled_at: MON_0900_JST.toISOString() });
     expect(enqueued()).toEqual([{ kind: CALLBACK_JOB, payload: { caseId: id }, runAt: MON_0900_JST, dedupeKey: callbackDedupeKey(id, MON_0900_JST), inTrx: true }]);
     expect(await lastEvent(id)).toEqual({ kind: 'operator_approved', data: { from: 'escalated', to: 'scheduled', operatorId: OPERATOR.accountId, review: 'phone_not_on_record', at: MON_0900_JST.toISOString() } });
-    expect(dialled).toEqual([]);
+    expect(dialer.dials).toEqual([]);
   });
 
   it('adds the lead to the approval time when the calendar is open', async () => {
@@ -144,7 +137,7 @@ describe('operator actions', () => {
     const id = await openCase('scheduled');
     now = MON_1000_JST;
     expect(await actions().callNow(id, OPERATOR, { outsideHours: false })).toEqual({ attempt: 1 });
-    expect(dialled).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
+    expect(dialer.dials).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
     expect(cancelledKeys).toEqual([callbackDedupeKey(id, MON_0900_JST)]);
     expect(await cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 1 });
     expect(await lastEvent(id)).toEqual({ kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, via: 'call_now', operatorId: OPERATOR.accountId, outsideHours: false } });
@@ -154,18 +147,18 @@ describe('operator actions', () => {
   it('refuses to call outside business hours unless overridden, and records the override', async () => {
     const id = await openCase('scheduled');
     await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ reason: 'outside_hours' });
-    expect(dialled).toEqual([]);
+    expect(dialer.dials).toEqual([]);
     expect((await cases.require(id)).state).toBe('scheduled');
     await actions().callNow(id, OPERATOR, { outsideHours: true });
     const kinds = (await cases.history(id)).map((e) => e.kind);
     expect(kinds.slice(-2)).toEqual(['outside_hours_override', 'call_started']);
-    expect(dialled).toHaveLength(1);
+    expect(dialer.dials).toHaveLength(1);
   });
 
   it('leaves the case scheduled when the dialer fails, and refuses call-now on a case that is not scheduled', async () => {
     const id = await openCase('scheduled');
     now = MON_1000_JST;
-    dialFails = true;
+    dialer.failWith = new Error('line busy');
     await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toThrow('line busy');
     expect(await cases.require(id)).toMatchObject({ state: 'scheduled', call_attempts: 0 });
     const review = await openCase('review');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLBACK_JOB, type Dialer } from '../../src/cases/callback-job';
+import { CALLBACK_JOB } from '../../src/cases/callback-job';
+import { RecordingDialer } from '../../src/channels/testing/recording-dialer';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
@@ -15,12 +16,8 @@ const MONDAY_09_JST = '2035-12-03T00:00:00.000Z';
 for (const db of DATABASES) {
   describe.runIf(db.enabled)(`callback job at run time (${db.name})`, () => {
     const clock = manualClock(FRIDAY_1750_JST);
-    const dialled: Array<{ caseId: string; attempt: number }> = [];
-    const dialer: Dialer = {
-      async dial(_trx, caseId, attempt) {
-        dialled.push({ caseId, attempt });
-      },
-    };
+    const dialer = new RecordingDialer();
+    const dialled = dialer.dials;
     let t: TestServer;
 
     beforeAll(async () => {
@@ -76,7 +73,7 @@ for (const db of DATABASES) {
       clock.set(new Date('2035-12-03T00:00:30Z'));
       expect(await t.services.jobs.worker.runDue()).toBeGreaterThanOrEqual(1);
       expect(await t.services.cases.require(c!.id)).toMatchObject({ state: 'calling', call_attempts: 1 });
-      expect(dialled).toEqual([{ caseId: c!.id, attempt: 1 }]);
+      expect(dialled).toEqual([{ caseId: c!.id, attempt: 1, state: 'calling' }]);
       expect((await t.services.cases.history(c!.id)).at(-1)!.kind).toBe('call_started');
       // Nothing left to run: the call is placed once.
       expect(await t.services.jobs.worker.runDue()).toBe(0);

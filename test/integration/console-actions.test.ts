@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/audit-log';
 import { CALLBACK_JOB, callbackDedupeKey } from '../../src/cases/callback-job';
+import { RecordingDialer } from '../../src/channels/testing/recording-dialer';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { InjectBrowser } from '../e2e/support/inject-browser';
@@ -17,7 +18,7 @@ for (const db of DATABASES) {
     let t: TestServer;
     let operatorId: string;
     let op: InjectBrowser;
-    const dialled: Array<{ caseId: string; attempt: number; state: string | undefined }> = [];
+    const dialer = new RecordingDialer();
     const operator = { email: `op-${db.name}@example.com`, password: 'operator password' };
     let customerCount = 0;
 
@@ -57,12 +58,7 @@ for (const db of DATABASES) {
         clock,
         postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
         env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
-        dialer: {
-          dial: async (trx, caseId, attempt) => {
-            const row = await trx.selectFrom('cases').select('state').where('id', '=', caseId).executeTakeFirst();
-            dialled.push({ caseId, attempt, state: row?.state });
-          },
-        },
+        dialer,
       });
       operatorId = (await t.services.identity.createAccount({ ...operator, name: 'Op', phone: '03-1234-5678', role: 'operator' })).account.id;
       op = new InjectBrowser(t.server.app, '192.0.2.1');
@@ -86,12 +82,12 @@ for (const db of DATABASES) {
       const approved = (await events(id)).find((e) => e.kind === 'operator_approved');
       expect(approved?.data).toMatchObject({ from: 'escalated', to: 'scheduled', operatorId, review: 'phone_not_on_record' });
       expect(JSON.stringify(await events(id))).not.toContain(operator.email);
-      expect(dialled.filter((d) => d.caseId === id)).toEqual([]);
+      expect(dialer.of(id)).toEqual([]);
 
       // When the slot comes, the queued job rings the customer the ordinary way.
       await setClock(MON_0900_JST);
       await t.services.jobs.worker.runDue();
-      expect(dialled.filter((d) => d.caseId === id)).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
+      expect(dialer.of(id)).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
       expect(await state(id)).toBe('calling');
 
       // Approving again is a state conflict, explained on the page.
@@ -139,11 +135,11 @@ for (const db of DATABASES) {
       expect(refused.statusCode).toBe(409);
       expect(refused.body).toContain('outside business hours');
       expect(await state(id)).toBe('scheduled');
-      expect(dialled.filter((d) => d.caseId === id)).toEqual([]);
+      expect(dialer.of(id)).toEqual([]);
 
       const res = await act(id, 'call-now', { outside_hours: '1' });
       expect(res.statusCode).toBe(303);
-      expect(dialled.filter((d) => d.caseId === id)).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
+      expect(dialer.of(id)).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
       const kinds = (await events(id)).map((e) => e.kind);
       expect(kinds.slice(-2)).toEqual(['outside_hours_override', 'call_started']);
       expect((await events(id)).find((e) => e.kind === 'outside_hours_override')?.data).toMatchObject({ operatorId });
@@ -159,7 +155,7 @@ for (const db of DATABASES) {
       // The slot's job is gone, so the worker does not ring a second time.
       expect(await callbackJob(id, MON_0900_JST)).toBeUndefined();
       await t.services.jobs.worker.runDue();
-      expect(dialled.filter((d) => d.caseId === id)).toHaveLength(1);
+      expect(dialer.of(id)).toHaveLength(1);
 
       const again = await act(id, 'call-now');
       expect(again.statusCode).toBe(409);

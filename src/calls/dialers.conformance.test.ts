@@ -1,0 +1,101 @@
+import crypto from 'node:crypto';
+import { dialerConformance, type DialerConformanceSetup } from '../channels/dialer.conformance';
+import type { Dialer } from '../channels/dialer';
+import { RecordingDialer } from '../channels/testing/recording-dialer';
+import { CaseService } from '../cases/case-service';
+import { createIdentityService } from '../identity/service';
+import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
+import { createLogger } from '../observability/logger';
+import { deriveKeys } from '../security/keys';
+import { RateLimiter } from '../security/rate-limiter';
+import { type Store, openStore } from '../store/connect';
+import { migrateToLatest } from '../store/migrate';
+import { createSoftphoneCalls } from '../telephony/softphone/softphone-calls';
+import { createSoftphoneHub } from '../telephony/softphone/softphone-hub';
+import { type CallService, createCallService } from './call-service';
+import { createTextDialer } from './text-dialer';
+
+const NOW = new Date('2035-12-03T00:30:00Z');
+
+/** A migrated in-memory store with the case and call services a dialer works against. */
+async function rig(makeDialer: (env: { calls: CallService; store: Store }) => { dialer: Dialer; answerable(caseId: string): Promise<boolean> }): Promise<DialerConformanceSetup> {
+  const store = openStore('sqlite::memory:');
+  await migrateToLatest(store);
+  const clock = { now: () => NOW };
+  const keys = deriveKeys(crypto.randomBytes(32));
+  const logger = createLogger('silent');
+  const cases = new CaseService(store, clock);
+  const identity = createIdentityService({ store, keys, clock, logger, limits: { loginFailuresPer15Min: 5 } });
+  const calls = createCallService({
+    store,
+    cases,
+    identity,
+    calendar: { isOpen: () => true, nextOpen: (d) => d },
+    clock,
+    keys,
+    queue: new RecordingJobQueue(clock),
+    cancelJob: async () => false,
+    limiter: new RateLimiter(store, clock),
+    logger,
+    settings: {
+      serverUrl: 'http://localhost:3000',
+      publicUrl: 'http://localhost:3000',
+      companyName: 'Example Co',
+      agentName: 'Aizuchi',
+      policy: 'standard',
+      timeZone: 'Asia/Tokyo',
+      callbackRetries: 3,
+      callbackRetryDelayMin: 30,
+    },
+  });
+  const made = makeDialer({ calls, store });
+  let accounts = 0;
+  return {
+    dialer: made.dialer,
+    answerable: made.answerable,
+    inTransaction: (fn) => cases.inTransaction(fn),
+    async newCase() {
+      const n = ++accounts;
+      const { account } = await identity.createAccount({ email: `taro${n}@example.com`, password: 'correct horse battery', name: '山田 太郎', phone: '090-1234-5678' });
+      const row = await cases.inTransaction((trx) =>
+        cases.open(
+          trx,
+          { account_id: account.id, email: account.email, phone_e164: account.phoneE164, phone_on_record: 1, lang: 'ja', state: 'requested', assurance: 'password_verified', consent_at: NOW.toISOString(), consent_version: 'v1', recording_consent: 1, client_ip_hash: 'h', scheduled_at: null, cancel_token_hash: null },
+          {},
+        ),
+      );
+      await cases.inTransaction((trx) => cases.transition(trx, row.id, 'scheduled', 'callback_scheduled', {}, { scheduled_at: NOW.toISOString() }));
+      return row.id;
+    },
+    startCalling: async (trx, caseId, attempt) => void (await cases.transition(trx, caseId, 'calling', 'call_started', { attempt }, { call_attempts: attempt })),
+    teardown: () => store.close(),
+  };
+}
+
+dialerConformance('text dialer', () => {
+  const links = new Map<string, string>();
+  return rig(({ calls }) => ({
+    dialer: createTextDialer(calls, (caseId, url) => void links.set(caseId, url)),
+    // The customer picks up by connecting with the link the dialer handed out.
+    async answerable(caseId) {
+      const url = links.get(caseId);
+      const token = url ? new URL(url).searchParams.get('token') : null;
+      return token ? (await calls.connect(token)).ok : false;
+    },
+  }));
+});
+
+dialerConformance('softphone dialer', () =>
+  rig(({ calls, store }) => {
+    const softphone = createSoftphoneCalls({ store, clock: { now: () => NOW }, backend: calls, hub: createSoftphoneHub(), timers: { setTimer: () => ({ cancel: () => undefined }) } });
+    // The customer's open page rings while the port finds a live offer for the case.
+    return { dialer: softphone.dialer, answerable: async (caseId) => (await softphone.port.findOffered(caseId)) !== null };
+  }),
+);
+
+dialerConformance('recording fake (tests of cases and the console)', () =>
+  rig(({ store }) => {
+    const dialer = new RecordingDialer();
+    return { dialer, answerable: (caseId) => dialer.rung(store.db, caseId) };
+  }),
+);
