@@ -23,17 +23,20 @@ async function main(argv: string[]): Promise<number> {
   let services: Promise<Services> | undefined;
   let keepOpen = false;
   const ctx = {
-    services(): Promise<Services> {
+    /**
+     * Builds the services once. `server` (from `serve`) keeps them open and logs at the configured
+     * level to stdout; other commands log warnings only, to stderr, so their stdout stays
+     * machine-readable. The mode is an argument of this call, not a flag set afterwards: a flag set
+     * after the logger was made left `serve` at warn (issue 7, finding 8).
+     */
+    services(mode: 'command' | 'server' = 'command'): Promise<Services> {
+      if (mode === 'server') keepOpen = true;
       services ??= (async () => {
         const config = loadConfig();
-        // CLI commands log warnings only, to stderr, so their stdout stays machine-readable.
-        const logger = keepOpen ? undefined : createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr as never);
+        const logger = mode === 'server' ? undefined : createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr as never);
         return createServices(config, { logger });
       })();
       return services;
-    },
-    keepOpen() {
-      keepOpen = true;
     },
   };
 

@@ -23,10 +23,9 @@ function portInUse(err: unknown, services: Services): CliError | null {
 }
 
 /** `aizuchi serve` — the web app, the mail catcher and the job worker in one process. */
-export function serveCommand(ctx: { services(): Promise<Services>; keepOpen(): void }): Command {
+export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> }): Command {
   return new Command('serve').description('start the server (web, mail catcher, jobs)').action(async () => {
-    const services = await ctx.services();
-    ctx.keepOpen();
+    const services = await ctx.services('server');
     const { config, logger } = services;
     const seeded = config.demo ? await seedDemo(services.identity) : null;
     let server: RunningServer;
