@@ -79,7 +79,9 @@ describe('aizuchi serve (demo)', () => {
     fs.rmSync(otherDataDir, { recursive: true, force: true });
     for (const r of [bothTaken, httpTaken]) {
       expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
+      // No banner; stdout holds only the server's own info log lines (serve logs at info, finding 8).
+      expect(r.stdout).not.toContain('aizuchi is running');
+      for (const line of r.stdout.split('\n').filter(Boolean)) expect((JSON.parse(line) as { level: number }).level).toBeLessThan(40);
       expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
