@@ -38,8 +38,9 @@ const AREA_ORDER = [
 ];
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The path pattern of an area: a folder and everything under it, or a single file under src/. */
-const areaPattern = (area) => (area.endsWith('.ts') ? `^src/${escapeRegExp(area)}$` : `^src/${escapeRegExp(area)}/`);
+/** The path pattern of an area: a folder and everything under it, or a file under src/ with its test beside it. */
+const areaPattern = (area) =>
+  area.endsWith('.ts') ? `^src/${escapeRegExp(area.slice(0, -'.ts'.length))}(\\.test)?\\.ts$` : `^src/${escapeRegExp(area)}/`;
 
 // One rule per area that has areas above it: nothing in it may import any of them.
 const upwardRules = AREA_ORDER.slice(1).map((area, index) => ({
