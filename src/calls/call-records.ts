@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../domain/clock';
+import { redactCallerText } from '../agent/redaction';
 import { hmacHex, newToken } from '../security/keys';
+import { guardCallerLine } from './transcript-guard';
 import type { Store } from '../store/connect';
 import type { CallsTable, Database } from '../store/schema';
 
@@ -70,9 +72,14 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
     return Number(res.numUpdatedRows) === 1;
   }
 
-  /** Already-redacted lines from the agent (the agent never hands over codes or spelled addresses). */
+  /**
+   * The transcript sink. Caller lines are redacted here again, whatever step or code path produced them
+   * (issue 7, finding 7): digits in any language's reading, written or spelled addresses, secret-shaped
+   * tokens (transcript-guard). Agent lines are our own prompts and are stored as said.
+   */
   async function appendTranscript(callId: string, speaker: 'agent' | 'caller', text: string): Promise<void> {
-    await store.db.insertInto('transcript_entries').values({ call_id: callId, speaker, text, at: clock.now().toISOString() }).execute();
+    const stored = speaker === 'caller' ? guardCallerLine(redactCallerText(text)) : text;
+    await store.db.insertInto('transcript_entries').values({ call_id: callId, speaker, text: stored, at: clock.now().toISOString() }).execute();
   }
 
   async function transcript(callId: string): Promise<TranscriptLine[]> {

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import type { Logger } from '../observability/logger';
+import { scrubUrl } from '../observability/scrub';
 import type { Metrics } from '../observability/metrics';
 
 export interface AppDeps {
@@ -15,11 +16,12 @@ export interface AppDeps {
 }
 
 /**
- * Request logs without the query string: links carry single-use tokens (`/recover/cancel?token=`,
- * call links) and the dev mail API takes an address (`?to=`), none of which belong in logs.
+ * Request logs without the query string and without path tokens: links carry tokens
+ * (`/recover/cancel?token=`, `/call/<token>` for 14 days) and the dev mail API takes an address (`?to=`),
+ * none of which belong in logs. The logger scrubs the same way; this keeps Fastify's own `req` alike.
  */
 function requestLogFields(req: FastifyRequest) {
-  return { method: req.method, path: req.url.split('?', 1)[0] };
+  return { method: req.method, path: scrubUrl(req.url) };
 }
 
 const SECURITY_HEADERS = [
