@@ -10,8 +10,8 @@ function requestFields(req: { method?: string; url?: string }) {
 
 /** Errors keep type and code; message and stack lose query values, tokens and addresses. */
 function errorFields(err: Error) {
-  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
-  return scrubDeep(out);
+  // The serializer's result has its own prototype; spread it so scrubDeep treats it as plain data.
+  return scrubDeep({ ...(pino.stdSerializers.err(err) as unknown as Record<string, unknown>) });
 }
 
 /**
