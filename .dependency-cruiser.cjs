@@ -9,9 +9,12 @@
 
 /** Folders under src/ by name; files directly under src/ by file name. Keep in step with the README. */
 const AREA_ORDER = [
-  // entry points: the command, the composition root, demo data the command seeds
+  // entry points: the command, the composition root (main.ts), serving (server.ts), each area's
+  // wiring (compose/), demo data the command seeds
   'cli',
   'main.ts',
+  'server.ts',
+  'compose',
   'demo',
   // HTTP: the Fastify app, plugins and pages
   'web',

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isLoopbackHost } from '../config';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -37,11 +38,6 @@ export class MetricsServerError extends Error {
   ) {
     super(message);
   }
-}
-
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 function sha256(s: string): Buffer {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UnsafeMailCatcherError, assertHostPolicy, isLoopbackHost } from './host-policy';
+import { isLoopbackHost } from '../config';
+import { UnsafeMailCatcherError, assertHostPolicy } from './host-policy';
 
 describe('host policy', () => {
   it('counts localhost, ::1 and 127.0.0.0/8 as loopback, nothing else', () => {

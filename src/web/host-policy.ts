@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../config';
+
 /**
  * Which interfaces the web app may listen on, given what it serves. The built-in mail catcher's
  * inbox (/dev/mail) shows every mail it caught, codes included: fine on a developer's loopback,
@@ -8,11 +10,6 @@ export class UnsafeMailCatcherError extends Error {
     super(`HOST=${host} would publish the built-in mail catcher's inbox (every code it sent); set AIZUCHI_SMTP_URL to a real relay, or keep HOST on loopback`);
     this.name = 'UnsafeMailCatcherError';
   }
-}
-
-/** true for `localhost`, `::1` and any 127.0.0.0/8 address (HOST as configured, not resolved). */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /**

@@ -245,6 +245,12 @@ describe('identity web flow', () => {
     expect((await cb.get('/console')).statusCode).toBe(403);
   });
 
+  it('sends the site root to sign-in', async () => {
+    const res = await new Browser(app).get('/');
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/signin');
+  });
+
   it('signs out, ending the session', async () => {
     await identity.createAccount(customer);
     const b = new Browser(app);

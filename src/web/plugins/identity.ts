@@ -159,6 +159,8 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   };
 
   const plugin: FastifyPluginAsync = async (app) => {
+    // The site's front door is sign-in; /signin itself sends a signed-in visitor on to their landing page.
+    app.get('/', async (_request, reply) => reply.redirect('/signin'));
     app.get('/signin', async (request, reply) => {
       const lang = langOf(request);
       const found = await sessionAccount(request, 'full');

@@ -1,0 +1,96 @@
+import type { Dialer } from '../cases/callback-job';
+import type { CaseService } from '../cases/case-service';
+import { type CallService, createCallService } from '../calls';
+import { openVoiceCall } from '../calls/voice/open-voice-call';
+import { type VoiceRuntime, createVoiceRuntime } from '../calls/voice/voice-media';
+import type { Config } from '../config';
+import type { BusinessCalendar } from '../domain/calendar';
+import type { Clock } from '../domain/clock';
+import type { IdentityService } from '../identity/service';
+import type { DbJobQueue } from '../jobs/db-job-queue';
+import type { Logger } from '../observability/logger';
+import type { Keys } from '../security/keys';
+import type { RateLimiter } from '../security/rate-limiter';
+import type { Store } from '../store/connect';
+import { type Softphone, createSoftphone } from '../telephony/softphone';
+
+export interface CallsWiring {
+  store: Store;
+  cases: CaseService;
+  identity: IdentityService;
+  calendar: BusinessCalendar;
+  clock: Clock;
+  keys: Keys;
+  jobs: DbJobQueue;
+  limiter: RateLimiter;
+  logger: Logger;
+  /** Given by tests and other channels; the default rings the built-in softphone. */
+  dialer?: Dialer;
+  withSoftphone: boolean;
+}
+
+export interface ComposedCalls {
+  calls: CallService;
+  softphone: Softphone | null;
+  dialer: Dialer;
+  /** Closes the speech engines if a voice call ever loaded them. */
+  closeVoice(): Promise<void>;
+}
+
+/** When neither a dialer nor the softphone exists, a due callback fails (and is retried) rather than vanish. */
+const noCallbackChannel: Dialer = {
+  dial: async () => {
+    throw new Error('no callback channel: the softphone is disabled and no dialer was given');
+  },
+};
+
+/**
+ * Calls from configuration: the call service, the browser softphone (voice engines loaded on the
+ * first voice call, not in every CLI command) and the dialer due callbacks ring.
+ */
+export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
+  const calls = createCallService({
+    store: w.store,
+    cases: w.cases,
+    identity: w.identity,
+    calendar: w.calendar,
+    clock: w.clock,
+    keys: w.keys,
+    queue: w.jobs.queue,
+    cancelJob: (key, trx) => w.jobs.cancelByDedupeKey(key, trx),
+    limiter: w.limiter,
+    logger: w.logger,
+    settings: {
+      serverUrl: config.serverUrl,
+      publicUrl: config.publicUrl,
+      companyName: config.companyName,
+      agentName: config.agentName,
+      policy: config.policy,
+      timeZone: config.calendar.timeZone,
+      callbackRetries: config.limits.callbackRetries,
+      callbackRetryDelayMin: config.limits.callbackRetryDelayMin,
+    },
+  });
+
+  let voiceRuntime: Promise<VoiceRuntime> | undefined;
+  const voice = () => (voiceRuntime ??= createVoiceRuntime(config, { prewarm: ['ja', 'en'] }));
+  const softphone = w.withSoftphone
+    ? createSoftphone({
+        store: w.store,
+        clock: w.clock,
+        tokenKey: w.keys.tokenHmac,
+        calls,
+        openVoice: async (args) => openVoiceCall({ runtime: await voice(), store: w.store, dataDir: config.dataDir, ...args }),
+      })
+    : null;
+
+  return {
+    calls,
+    softphone,
+    // Due callbacks ring the customer's browser softphone (the link in the request mail).
+    dialer: w.dialer ?? softphone?.dialer ?? noCallbackChannel,
+    async closeVoice() {
+      if (voiceRuntime) await (await voiceRuntime).close();
+    },
+  };
+}

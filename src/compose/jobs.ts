@@ -1,0 +1,49 @@
+import { CALLBACK_JOB, type Dialer, createCallbackJobHandler } from '../cases/callback-job';
+import type { CaseService } from '../cases/case-service';
+import { type CallService, MFA_RESET_DUE_JOB } from '../calls';
+import { RECORDING_RETENTION_JOB, createRecordingRetentionJobHandler } from '../calls/recording/retention-job';
+import { staleCallSweepJob } from '../calls/stale-call-sweep';
+import type { Config } from '../config';
+import type { BusinessCalendar } from '../domain/calendar';
+import type { Clock } from '../domain/clock';
+import type { DbJobQueue } from '../jobs/db-job-queue';
+import { type RecurringJob, recurringHandler } from '../jobs/recurring';
+import { MAIL_JOB, createMailJobHandler } from '../mail/mail-job';
+import type { MailSender } from '../mail/sender';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { pruneRateEventsJob } from '../security/prune-rate-events';
+import type { RateLimiter } from '../security/rate-limiter';
+import type { Store } from '../store/connect';
+
+export interface JobsWiring {
+  jobs: DbJobQueue;
+  store: Store;
+  cases: CaseService;
+  calendar: BusinessCalendar;
+  calls: CallService;
+  dialer: Dialer;
+  sender: MailSender;
+  limiter: RateLimiter;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * Registers every job kind's handler with the worker, and returns the recurring housekeeping jobs
+ * the server makes sure are queued (ensureRecurring) before the worker starts.
+ */
+export function registerJobs(config: Config, w: JobsWiring): RecurringJob[] {
+  const { jobs, clock } = w;
+  jobs.worker.register(CALLBACK_JOB, createCallbackJobHandler({ cases: w.cases, calendar: w.calendar, queue: jobs.queue, clock, logger: w.logger, dialer: w.dialer }));
+  jobs.worker.register(MAIL_JOB, createMailJobHandler({ sender: w.sender, logger: w.logger, metrics: w.metrics }));
+  jobs.worker.register(MFA_RESET_DUE_JOB, w.calls.resetDueHandler);
+  jobs.worker.register(
+    RECORDING_RETENTION_JOB,
+    createRecordingRetentionJobHandler({ store: w.store, queue: jobs.queue, clock, dataDir: config.dataDir, retentionDays: config.recordingRetentionDays }),
+  );
+  const recurring = [pruneRateEventsJob(w.limiter), staleCallSweepJob(w.calls, w.logger)];
+  for (const job of recurring) jobs.worker.register(job.kind, recurringHandler(jobs.queue, job, clock));
+  return recurring;
+}

@@ -1,0 +1,57 @@
+import { CALLBACK_JOB, callbackDedupeKey } from '../cases/callback-job';
+import type { CaseService } from '../cases/case-service';
+import { createRecoveryNotifier } from '../cases/recovery-notifier';
+import { RecoveryRequestService } from '../cases/recovery-request';
+import type { Config } from '../config';
+import type { BusinessCalendar } from '../domain/calendar';
+import type { Clock } from '../domain/clock';
+import { normalizePhone } from '../domain/phone';
+import { recoveryAccounts } from '../identity/recovery-accounts';
+import type { IdentityService } from '../identity/service';
+import type { JobQueue } from '../jobs/queue';
+import type { Keys } from '../security/keys';
+import type { RateLimiter } from '../security/rate-limiter';
+import { createSoftphoneLinks, softphoneLinkFor } from '../telephony/softphone/softphone-links';
+
+export interface RecoveryWiring {
+  cases: CaseService;
+  identity: IdentityService;
+  limiter: RateLimiter;
+  calendar: BusinessCalendar;
+  queue: JobQueue;
+  keys: Keys;
+  clock: Clock;
+  /** false: the request mail carries no softphone link (no built-in softphone). */
+  withSoftphone: boolean;
+}
+
+/**
+ * The recovery request flow from configuration: accounts come from the identity service, the
+ * callback is a queued CALLBACK_JOB (deduplicated per case and time), the mail links the softphone.
+ */
+export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequestService {
+  return new RecoveryRequestService({
+    cases: w.cases,
+    limiter: w.limiter,
+    accounts: recoveryAccounts(w.identity),
+    calendar: w.calendar,
+    scheduler: {
+      schedule: async (trx, caseId, at) => {
+        await w.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
+      },
+    },
+    notifier: createRecoveryNotifier({
+      queue: w.queue,
+      publicUrl: config.publicUrl,
+      timeZone: config.calendar.timeZone,
+      companyName: config.companyName,
+      clock: w.clock,
+      linkFor: w.withSoftphone ? softphoneLinkFor(createSoftphoneLinks({ tokenKey: w.keys.tokenHmac, clock: w.clock }), config.publicUrl) : null,
+    }),
+    keys: w.keys,
+    clock: w.clock,
+    normalizePhone: (input) => normalizePhone(input),
+    limits: config.limits,
+    callLeadMs: config.limits.callbackLeadSec * 1000,
+  });
+}

@@ -1,0 +1,53 @@
+import type { Dialer } from '../cases/callback-job';
+import type { CaseService } from '../cases/case-service';
+import type { RecoveryRequestService } from '../cases/recovery-request';
+import type { CallService } from '../calls';
+import type { Config } from '../config';
+import type { BusinessCalendar } from '../domain/calendar';
+import type { Clock } from '../domain/clock';
+import type { IdentityService } from '../identity/service';
+import type { DbJobQueue } from '../jobs/db-job-queue';
+import type { RecurringJob } from '../jobs/recurring';
+import type { MailCatcher } from '../mail/mail-catcher';
+import type { MailSender } from '../mail/sender';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { Keys } from '../security/keys';
+import type { Store } from '../store/connect';
+import type { Softphone } from '../telephony/softphone';
+
+/**
+ * Everything built from configuration (by createServices in src/main.ts). The server and every CLI
+ * command take what they need from here; nothing else reads the environment or creates singletons.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  keys: Keys;
+  clock: Clock;
+  calendar: BusinessCalendar;
+  identity: IdentityService;
+  cases: CaseService;
+  recovery: RecoveryRequestService;
+  jobs: DbJobQueue;
+  mail: { sender: MailSender; catcher: MailCatcher | null };
+  calls: CallService;
+  /** The browser softphone that due callbacks ring; null when disabled. */
+  softphone: Softphone | null;
+  /** How a due callback (or an operator's call-now) rings the customer. */
+  dialer: Dialer;
+  /** Housekeeping jobs that re-enqueue themselves; the server makes sure each is queued. */
+  recurring: RecurringJob[];
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** How a due callback rings the customer; the default leaves the case waiting in `calling`. */
+  dialer?: Dialer;
+  /** false: no built-in browser softphone (tests that build their own). */
+  withSoftphone?: boolean;
+}

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { createOperatorActions } from '../cases/operator-actions';
+import { recordingRoutes } from '../calls/recording/recording-route';
+import { createRecordingStore } from '../calls/recording/recording-store';
+import { maskEmail, maskPhone } from '../domain/phone';
+import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
+import { consolePlugin } from '../web/plugins/console';
+import { createIdentityWeb } from '../web/plugins/identity';
+import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
+import { recoveryPlugin } from '../web/plugins/recovery';
+import { softphonePlugin } from '../web/plugins/softphone';
+import type { Services } from './services-types';
+
+/**
+ * One Fastify plugin per area, wired to the services: sign-in and account pages, the recovery form
+ * and API, the operator console, calls, recordings, the softphone (when enabled) and the mail
+ * catcher's inbox (only when mail goes to the built-in catcher; see web/host-policy.ts).
+ */
+export function areaPlugins(services: Services): FastifyPluginAsync[] {
+  const { config, logger, keys, clock, identity, cases, recovery, store } = services;
+  const identityWeb = createIdentityWeb({ identity, clock, csrfKey: keys.tokenHmac, publicUrl: config.publicUrl });
+  return [
+    identityWeb.plugin,
+    recoveryPlugin({
+      recovery,
+      csrf: identityWeb.csrf,
+      minResponseMs: config.recoveryResponseFloorMs,
+      async passwordEvidence(req) {
+        const s = await identityWeb.readSession(req);
+        if (!s?.passwordVerifiedAt) return null;
+        const a = await identity.getAccount(s.accountId);
+        return a ? { accountId: a.id, email: a.email } : null;
+      },
+    }),
+    consolePlugin({
+      cases,
+      requireOperator: identityWeb.requireOperator,
+      mask: { email: maskEmail, phone: maskPhone },
+      caseSections: [callsCaseSection(services.calls)],
+      operator: {
+        actions: createOperatorActions({
+          cases,
+          calendar: services.calendar,
+          queue: services.jobs.queue,
+          cancelJob: (key, trx) => services.jobs.cancelByDedupeKey(key, trx),
+          dialer: services.dialer,
+          clock,
+          callLeadMs: config.limits.callbackLeadSec * 1000,
+        }),
+        csrf: identityWeb.csrf,
+        signedInAccount: identityWeb.signedInAccount,
+      },
+    }),
+    callsPlugin({ calls: services.calls, logger }),
+    recordingRoutes({ recordings: createRecordingStore(store), requireOperator: identityWeb.requireOperator }),
+    ...(services.softphone ? [softphonePlugin({ db: store.db, ...services.softphone, logger })] : []),
+    ...(services.mail.catcher ? [mailCatcherPlugin({ store })] : []),
+  ];
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { recoverRecordings } from './calls/recording/recover-recordings';
+import { scheduleRecordingRetention } from './calls/recording/retention-job';
+import type { Services } from './compose/services-types';
+import { areaPlugins } from './compose/web';
+import { ensureRecurring } from './jobs/recurring';
+import { startMetricsServer } from './observability/metrics-server';
+import { buildApp } from './web/app';
+import { assertHostPolicy } from './web/host-policy';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** http://localhost:<bound port>. */
+  url: string;
+  /** Prometheus scrapes here: its own listener (loopback by default), never the public app. */
+  metricsUrl: string;
+  /** Ends open calls' lines, closes the HTTP server, then every service (idempotent via Services.close). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serving, not composition: checks the host policy, starts the mail catcher, listens (the app and
+ * the metrics listener), queues the recurring jobs and the retention sweep, starts the job worker
+ * and abandons calls a previous process left open. Signals are the caller's business (cli/commands/serve.ts).
+ * Throws UnsafeMailCatcherError (non-loopback HOST with the catcher), MailCatcherError or the
+ * listen error (EADDRINUSE) before anything is served.
+ */
+export async function startServer(services: Services, extraPlugins: FastifyPluginAsync[] = []): Promise<RunningServer> {
+  const { config, logger, metrics, clock, store, jobs, calls } = services;
+  assertHostPolicy({ host: config.host, servesMailCatcher: services.mail.catcher !== null });
+  await services.mail.catcher?.start();
+  const app = await buildApp({ logger, metrics, plugins: [...areaPlugins(services), ...extraPlugins] });
+  await app.listen({ port: config.port, host: config.host });
+  const metricsServer = await startMetricsServer({ metrics, logger, ...config.metrics }).catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  });
+  for (const job of services.recurring) await ensureRecurring(jobs.queue, job, clock.now());
+  // Recordings cut off by a crash get a valid header again; the retention sweep is booked.
+  await recoverRecordings({ store, dataDir: config.dataDir, clock });
+  await scheduleRecordingRetention({ queue: jobs.queue, clock });
+  jobs.worker.start();
+  // Calls a previous process left open end as abandoned (their cases are retried); later, expired
+  // links are swept by the recurring stale-call job (calls/stale-call-sweep.ts).
+  await calls.abandonStale({ startup: true });
+  // The bound port, which differs from the configured one when that was 0 (tests).
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    app,
+    url: `http://localhost:${port}`,
+    metricsUrl: metricsServer.url,
+    async stop() {
+      calls.shutdown();
+      await metricsServer.stop();
+      await app.close();
+      await services.close();
+    },
+  };
+}
