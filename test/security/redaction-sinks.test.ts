@@ -103,7 +103,7 @@ describe('the running app: transcripts, logs and metrics hold no code, address o
     const done = await call.dtmf(`${code}#`);
     expect(ending(done)).toBe('mfa_reset');
 
-    const rows = await t.services.store.db.selectFrom('transcript_entries').select(['speaker', 'text']).execute();
+    const rows = await t.services.store.db.selectFrom('transcript_entries').innerJoin('calls', 'calls.id', 'transcript_entries.call_id').select(['speaker', 'text']).where('calls.case_id', '=', caseId).execute();
     const caller = rows.filter((r) => r.speaker === 'caller').map((r) => r.text);
     expect(caller.length).toBeGreaterThanOrEqual(7);
     const stored = caller.join('\n');
@@ -115,5 +115,33 @@ describe('the running app: transcripts, logs and metrics hold no code, address o
     }
     const logs = t.logs.join('');
     for (const secret of [code, token, c.email, c.password]) expect(logs).not.toContain(secret);
+  });
+
+  it('ja call: a code in English words, spelled addresses inside intent cues and a phone number in kana are not stored', async () => {
+    const c: Customer = { email: 'canary.ja@gmail.com', password: 'Canary-Pw-ja55k', name: '小林', phone: '090-1234-5697', lang: 'ja' };
+    const { caseId } = await customerWithRequest(t, c, { withPassword: true });
+    const url = await callNow(t, caseId);
+    const token = new URL(url).searchParams.get('token')!;
+    const call = await TextCaller.connect(url);
+    await call.turn();
+    await call.say('どちら様ですか、こちらの番号はぜろきゅうぜろ、いちにさんよん、ごろくきゅうななです');
+    await call.say('はい、本人です');
+    await call.say('はい、アドレスはシー、エー、エヌ、エー、アール、ワイ、ドット、ジェー、エーです');
+    await call.say('ちょっと待ってください、シー、エー、エヌ、エー、アール、ワイ、ドット、ジェー、エー、アットマーク、ジーメールドットコム');
+    await call.say('シー、エー、エヌ、エー、アール、ワイ、ドット、ジェー、エー、アットマーク、ジーメールドットコム');
+    const code = await readCode(t, c.email);
+    const EN = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    await call.say(`ちょっと待って、${[...code].map((d) => EN[Number(d)]).join(' ')}`);
+    const done = await call.dtmf(`${code}#`);
+    expect(ending(done)).toBe('mfa_reset');
+
+    const rows = await t.services.store.db.selectFrom('transcript_entries').innerJoin('calls', 'calls.id', 'transcript_entries.call_id').select(['speaker', 'text']).where('calls.case_id', '=', caseId).execute();
+    const caller = rows.filter((r) => r.speaker === 'caller').map((r) => r.text);
+    expect(caller.length).toBeGreaterThanOrEqual(6);
+    const stored = caller.join('\n');
+    for (const secret of [code, 'シー、エー、エヌ', 'canary', 'ぜろきゅうぜろ', token]) expect(stored).not.toContain(secret);
+    for (const line of caller) {
+      for (const lang of ['ja', 'en'] as const) expect(readDigits([line], lang).digits.length, line).toBeLessThan(4);
+    }
   });
 });
