@@ -52,18 +52,6 @@ export interface CallServiceDeps {
   tokenTtlMs?: number;
 }
 
-export type CallStartFailure = 'not_found' | 'not_scheduled' | 'outside_hours' | 'no_account';
-
-export class CallStartError extends Error {
-  constructor(
-    readonly reason: CallStartFailure,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CallStartError';
-  }
-}
-
 export interface StartedCall {
   callId: string;
   /** The single-use address; shown once, never stored or logged. */
@@ -129,28 +117,6 @@ export function createCallService(deps: CallServiceDeps) {
     const { call, token } = await records.create(trx, caseId, channel);
     await cases.record(trx, caseId, 'call_link_issued', { callId: call.id, channel, expiresAt: call.token_expires_at });
     return { callId: call.id, url: callUrl(settings.serverUrl, token) };
-  }
-
-  /** `cases call-now`: calls a scheduled case now, in business hours or with an operator's explicit override. */
-  async function startCall(caseId: string, opts: { channel: CallChannelName; outsideHours?: boolean }): Promise<StartedCall> {
-    const row = await cases.get(caseId);
-    if (!row) throw new CallStartError('not_found', `no case with id ${caseId}`);
-    if (row.state !== 'scheduled') throw new CallStartError('not_scheduled', `case ${caseId} is ${row.state}; only a scheduled case can be called`);
-    if (!row.account_id) throw new CallStartError('no_account', `case ${caseId} has no account to verify`);
-    const now = clock.now();
-    const open = deps.calendar.isOpen(now);
-    if (!open && !opts.outsideHours) {
-      const next = deps.calendar.nextOpen(now);
-      throw new CallStartError('outside_hours', `outside business hours (next opening ${next.toISOString()}); pass --outside-hours to call anyway`);
-    }
-    return cases.inTransaction(async (trx) => {
-      const attempt = row.call_attempts + 1;
-      if (!open) await cases.record(trx, caseId, 'outside_hours_override', { by: 'operator', via: 'cli' });
-      await cases.transition(trx, caseId, 'calling', 'call_started', { attempt, via: 'call_now', channel: opts.channel, outsideHours: !open }, { call_attempts: attempt });
-      // The queued callback for this slot would otherwise ring again later.
-      if (row.scheduled_at) await deps.cancelJob(callbackDedupeKey(caseId, new Date(row.scheduled_at)), trx);
-      return openLink(trx, caseId, opts.channel);
-    });
   }
 
   /** Spends a link: the call becomes active and the case moves to `verifying`. */
@@ -288,7 +254,6 @@ export function createCallService(deps: CallServiceDeps) {
   }
 
   return {
-    startCall,
     openLink,
     connect,
     attach,

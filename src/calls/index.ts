@@ -3,7 +3,6 @@ export {
   type CallService,
   type CallServiceDeps,
   type CallSettings,
-  CallStartError,
   type ConnectResult,
   type StartedCall,
   callUrl,

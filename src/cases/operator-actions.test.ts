@@ -6,12 +6,13 @@ import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
 import { CALLBACK_JOB, callbackDedupeKey } from './callback-job';
 import { CaseService } from './case-service';
-import { OperatorActionError, availableActions, createOperatorActions, escalationReview } from './operator-actions';
+import { COMMAND_LINE, OperatorActionError, availableActions, createOperatorActions, escalationReview } from './operator-actions';
 
 const SAT_1000_JST = new Date('2035-12-01T01:00:00Z');
 const MON_0900_JST = new Date('2035-12-03T00:00:00Z');
 const MON_1000_JST = new Date('2035-12-03T01:00:00Z');
 const OPERATOR = { accountId: 'op-account-1' };
+const ACCOUNT_ID = 'customer-account-1';
 
 describe('operator actions', () => {
   let store: Store;
@@ -24,6 +25,11 @@ describe('operator actions', () => {
   beforeEach(async () => {
     store = openStore('sqlite::memory:');
     await migrateToLatest(store);
+    // Cases belong to a real account (a call can only verify someone who has one).
+    await store.db
+      .insertInto('accounts')
+      .values({ id: ACCOUNT_ID, email: 'a@example.com', name: 'Pat', phone_e164: '+819012345678', lang: 'ja', role: 'customer', password_hash: 'x', mfa_secret_enc: null, mfa_enabled: 1, mfa_enroll_required: 0, privileged: 0, created_at: SAT_1000_JST.toISOString(), updated_at: SAT_1000_JST.toISOString() })
+      .execute();
     now = SAT_1000_JST;
     cases = new CaseService(store, { now: () => now });
     queue = new RecordingJobQueue({ now: () => now });
@@ -55,11 +61,11 @@ describe('operator actions', () => {
       callLeadMs: 5 * 60_000,
     });
 
-  async function openCase(path: 'review' | 'scheduled' | 'call_escalated' | 'resolved'): Promise<string> {
+  async function openCase(path: 'review' | 'scheduled' | 'call_escalated' | 'resolved', accountId: string | null = ACCOUNT_ID): Promise<string> {
     const row = await cases.inTransaction((trx) =>
       cases.open(
         trx,
-        { account_id: null, email: 'a@example.com', phone_e164: '+819012345678', phone_on_record: path === 'review' ? 0 : 1, lang: 'ja', state: 'requested', assurance: 'password_verified', consent_at: now.toISOString(), consent_version: 'v1', recording_consent: 1, client_ip_hash: 'h', scheduled_at: null, cancel_token_hash: null },
+        { account_id: accountId, email: 'a@example.com', phone_e164: '+819012345678', phone_on_record: path === 'review' ? 0 : 1, lang: 'ja', state: 'requested', assurance: 'password_verified', consent_at: now.toISOString(), consent_version: 'v1', recording_consent: 1, client_ip_hash: 'h', scheduled_at: null, cancel_token_hash: null },
         {},
       ),
     );
@@ -164,5 +170,25 @@ describe('operator actions', () => {
     const review = await openCase('review');
     await expect(actions().callNow(review, OPERATOR, { outsideHours: true })).rejects.toMatchObject({ reason: 'wrong_state' });
     expect((await verifyAuditLog(store)).ok).toBe(true);
+  });
+
+  it('refuses call-now on a case with no account to verify, before dialling', async () => {
+    const id = await openCase('scheduled', null);
+    now = MON_1000_JST;
+    await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ reason: 'no_account' });
+    expect(dialer.dials).toEqual([]);
+    expect((await cases.require(id)).state).toBe('scheduled');
+  });
+
+  it("records the command line as the actor of a CLI call-now, with the CLI's override wording", async () => {
+    const id = await openCase('scheduled');
+    await expect(actions().callNow(id, COMMAND_LINE, { outsideHours: false })).rejects.toThrow(/outside business hours.*pass --outside-hours/);
+    await actions().callNow(id, COMMAND_LINE, { outsideHours: true });
+    const history = (await cases.history(id)).slice(-2).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
+    expect(history).toEqual([
+      { kind: 'outside_hours_override', data: { operator: 'cli', via: 'cli' } },
+      { kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, via: 'call_now', operator: 'cli', outsideHours: true } },
+    ]);
+    expect(dialer.dials).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
   });
 });

@@ -9,7 +9,7 @@ import type { CaseRow, CaseService } from './case-service';
 export const REVIEW_EVENT = 'needs_review';
 export const MAX_CANCEL_REASON_CHARS = 200;
 
-export type OperatorActionFailure = 'not_found' | 'wrong_state' | 'not_reviewable' | 'outside_hours' | 'invalid_input';
+export type OperatorActionFailure = 'not_found' | 'wrong_state' | 'not_reviewable' | 'outside_hours' | 'no_account' | 'invalid_input';
 
 export class OperatorActionError extends Error {
   constructor(
@@ -40,9 +40,26 @@ export interface AvailableActions {
   callNow: boolean;
 }
 
-/** Who acts: the operator's account id goes into the history, never their email. */
-export interface Operator {
-  accountId: string;
+/**
+ * Who acts: a signed-in operator from the console (their account id goes into the history, never
+ * their email), or the `aizuchi` command line, which only someone with shell access to the server
+ * can run and which has no account.
+ */
+export type Operator = { readonly accountId: string } | { readonly commandLine: true };
+
+/** The actor of actions the `aizuchi` CLI runs. */
+export const COMMAND_LINE: Operator = { commandLine: true };
+
+/** The history fields naming the actor: `operatorId` for a console operator, `operator: 'cli'` otherwise. */
+function actorFields(operator: Operator): { operatorId: string } | { operator: 'cli' } {
+  return 'accountId' in operator ? { operatorId: operator.accountId } : { operator: 'cli' };
+}
+
+/** Where the actor works, and how that front end says "override the business hours". */
+function frontEnd(operator: Operator): { via: 'console' | 'cli'; overrideHint: string } {
+  return 'accountId' in operator
+    ? { via: 'console', overrideHint: 'tick "outside hours" to call anyway' }
+    : { via: 'cli', overrideHint: 'pass --outside-hours to call anyway' };
 }
 
 /**
@@ -113,7 +130,7 @@ export function createOperatorActions(deps: OperatorActionDeps) {
       const review = escalationReview(await eventsOf(trx, caseId));
       if (!review) throw new OperatorActionError('not_reviewable', 'this case was escalated during a call, not for review; it cannot be approved for an automated callback');
       const at = deps.calendar.nextOpen(new Date(deps.clock.now().getTime() + deps.callLeadMs));
-      await cases.transition(trx, caseId, 'scheduled', 'operator_approved', { operatorId: operator.accountId, review: review.reason, at: at.toISOString() }, { scheduled_at: at.toISOString() });
+      await cases.transition(trx, caseId, 'scheduled', 'operator_approved', { ...actorFields(operator), review: review.reason, at: at.toISOString() }, { scheduled_at: at.toISOString() });
       await deps.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
       return { scheduledAt: at };
     });
@@ -128,27 +145,31 @@ export function createOperatorActions(deps: OperatorActionDeps) {
       const row = await load(trx, caseId);
       if (isClosed(row.state)) throw new OperatorActionError('wrong_state', `the case is already ${row.state}`);
       await dropQueuedCallback(trx, row);
-      await cases.transition(trx, caseId, 'cancelled', 'cancelled_by_operator', { operatorId: operator.accountId, ...(why ? { reason: why } : {}) }, { outcome: 'cancelled' });
+      await cases.transition(trx, caseId, 'cancelled', 'cancelled_by_operator', { ...actorFields(operator), ...(why ? { reason: why } : {}) }, { outcome: 'cancelled' });
     });
   }
 
   /**
-   * Rings a scheduled case now, as a due callback would. Outside business hours only with the
-   * operator's explicit override, which is recorded first.
+   * Rings a scheduled case now, as a due callback would, through the dialer. The one "call now"
+   * rule for the console and the CLI: only a scheduled case with an account to verify; outside
+   * business hours only with the actor's explicit override, which is recorded first.
    */
   async function callNow(caseId: string, operator: Operator, opts: { outsideHours: boolean }): Promise<{ attempt: number }> {
     return cases.inTransaction(async (trx) => {
       const row = await load(trx, caseId);
       if (row.state !== 'scheduled') throw new OperatorActionError('wrong_state', `the case is ${row.state}; only a scheduled case can be called now`);
+      // The call could never verify anyone: the agent checks the code against the account.
+      if (!row.account_id) throw new OperatorActionError('no_account', 'the case has no account to verify; it cannot be called');
       const now = deps.clock.now();
       const open = deps.calendar.isOpen(now);
+      const { via, overrideHint } = frontEnd(operator);
       if (!open && !opts.outsideHours) {
         const next = deps.calendar.nextOpen(now);
-        throw new OperatorActionError('outside_hours', `outside business hours (next opening ${next.toISOString()}); tick "outside hours" to call anyway`);
+        throw new OperatorActionError('outside_hours', `outside business hours (next opening ${next.toISOString()}); ${overrideHint}`);
       }
-      if (!open) await cases.record(trx, caseId, 'outside_hours_override', { operatorId: operator.accountId, via: 'console' });
+      if (!open) await cases.record(trx, caseId, 'outside_hours_override', { ...actorFields(operator), via });
       await dropQueuedCallback(trx, row);
-      const attempt = await placeCallback(deps, trx, row, { via: 'call_now', operatorId: operator.accountId, outsideHours: !open });
+      const attempt = await placeCallback(deps, trx, row, { via: 'call_now', ...actorFields(operator), outsideHours: !open });
       return { attempt };
     });
   }

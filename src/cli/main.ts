@@ -4,7 +4,7 @@ import { type Services, createServices } from '../main';
 import { CliError } from './cli-error';
 import { accountsCommand } from './commands/accounts';
 import { auditCommand } from './commands/audit';
-import { callNowCommand } from './commands/call-now';
+import { callNowCommand, createCliCallNow } from './commands/call-now';
 import { casesCommand } from './commands/cases';
 import { chatCommand } from './commands/chat';
 import { dtmfCommand } from './commands/dtmf';
@@ -40,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
     },
   };
 
+  // The console's call-now action with the CLI as the actor (built only when a command runs it).
+  const callNow = async () => {
+    const s = await ctx.services();
+    return { callNow: createCliCallNow({ ...s, callLeadMs: s.config.limits.callbackLeadSec * 1000 }) };
+  };
+
   const program = new Command('aizuchi')
     .description('AI contact center for account recovery — Japanese first, English too')
     .exitOverride()
@@ -48,10 +54,10 @@ async function main(argv: string[]): Promise<number> {
   program.addCommand(accountsCommand(ctx));
   program.addCommand(
     casesCommand({ services: async () => ({ cases: (await ctx.services()).cases, maskPhone }) }, [
-      callNowCommand({ services: async () => ({ calls: (await ctx.services()).calls }) }),
+      callNowCommand({ services: callNow }),
     ]),
   );
-  program.addCommand(chatCommand({ services: async () => ({ calls: (await ctx.services()).calls }) }));
+  program.addCommand(chatCommand({ services: callNow }));
   program.addCommand(hoursCommand({ services: async () => ({ calendar: (await ctx.services()).calendar }) }));
   program.addCommand(auditCommand(ctx));
   program.addCommand(parseCommand());

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
-import { callNowCommand } from '../../src/cli/commands/call-now';
+import { callNowCommand, createCliCallNow } from '../../src/cli/commands/call-now';
 import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
 import { createLogger } from '../../src/observability/logger';
@@ -75,7 +75,8 @@ export async function startTestServer(extraEnv: Record<string, string> = {}, dat
 export async function callNow(t: TestServer, caseId: string, extra: string[] = ['--outside-hours']): Promise<string> {
   const cli = await t.cli();
   let out = '';
-  const cmd = callNowCommand({ services: async () => ({ calls: cli.calls }), write: (s) => void (out += s) });
+  const callNow = createCliCallNow({ ...cli, callLeadMs: cli.config.limits.callbackLeadSec * 1000 });
+  const cmd = callNowCommand({ services: async () => ({ callNow }), write: (s) => void (out += s) });
   cmd.exitOverride();
   await cmd.parseAsync([caseId, '--channel', 'text', '--json', ...extra], { from: 'user' });
   return (JSON.parse(out) as { url: string }).url;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { verifyAuditLog } from '../../src/audit/audit-log';
+import { createCliCallNow } from '../../src/cli/commands/call-now';
 import { chatCommand } from '../../src/cli/commands/chat';
 import {
   type AgentFrame,
@@ -214,8 +215,11 @@ describe('a text call, end to end', () => {
       await expect(callNow(closed, caseId, [])).rejects.toThrow(/outside business hours.*--outside-hours/);
       expect((await closed.services.cases.require(caseId)).state).toBe('scheduled');
       await callNow(closed, caseId, ['--outside-hours']);
-      const kinds = (await closed.services.cases.history(caseId)).map((e) => e.kind);
-      expect(kinds).toContain('outside_hours_override');
+      const history = await closed.services.cases.history(caseId);
+      expect(history.map((e) => e.kind)).toContain('outside_hours_override');
+      // The console's operator action ran it, with the command line as the actor.
+      const started = history.filter((e) => e.kind === 'call_started').at(-1);
+      expect(JSON.parse(started?.data ?? '{}')).toMatchObject({ via: 'call_now', operator: 'cli', outsideHours: true });
     } finally {
       await closed.stop();
     }
@@ -274,7 +278,8 @@ describe('aizuchi chat', () => {
     const output = new PassThrough();
     let printed = '';
     output.on('data', (d) => void (printed += String(d)));
-    const cmd = chatCommand({ services: async () => ({ calls: cli.calls }), io: { input, output } });
+    const callNow = createCliCallNow({ ...cli, callLeadMs: cli.config.limits.callbackLeadSec * 1000 });
+    const cmd = chatCommand({ services: async () => ({ callNow }), io: { input, output } });
     cmd.exitOverride();
     const running = cmd.parseAsync([caseId, '--outside-hours'], { from: 'user' });
     input.write('/dtmf 12\n');

@@ -1,9 +1,59 @@
 import { Command, Option } from 'commander';
-import { CallStartError, type CallService } from '../../calls';
+import type { CallService } from '../../calls';
+import { createTextDialer } from '../../calls/text-dialer';
+import type { CaseService } from '../../cases/case-service';
+import { COMMAND_LINE, OperatorActionError, createOperatorActions } from '../../cases/operator-actions';
+import type { Clock } from '../../domain/clock';
+import type { JobQueue, StoreTransaction } from '../../jobs/queue';
 import { CliError } from '../cli-error';
 
+/** Rings a scheduled case now over the text channel and gives back the call's single-use address. */
+export type CliCallNow = (caseId: string, opts: { outsideHours: boolean }) => Promise<{ url: string }>;
+
+export interface CliCallNowDeps {
+  cases: CaseService;
+  calls: Pick<CallService, 'openLink'>;
+  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date };
+  jobs: { queue: JobQueue; cancelByDedupeKey(dedupeKey: string, trx: StoreTransaction): Promise<boolean> };
+  clock: Clock;
+  /** AIZUCHI_CALLBACK_LEAD_SEC in ms (the operator actions need it; call-now does not use it). */
+  callLeadMs: number;
+}
+
+/**
+ * The console's call-now operator action, run by the command line (actor COMMAND_LINE), so the two
+ * cannot disagree on when a case may be called. Its dialer is a text dialer that keeps the link for
+ * the command to print instead of ringing a page. Refusals become CliErrors: exit 1 for an unknown
+ * case, 2 for any other refusal (wrong state, no account, outside hours without --outside-hours).
+ */
+export function createCliCallNow(deps: CliCallNowDeps): CliCallNow {
+  const links = new Map<string, string>(); // by case id, only between dial and return
+  const actions = createOperatorActions({
+    cases: deps.cases,
+    calendar: deps.calendar,
+    queue: deps.jobs.queue,
+    cancelJob: (key, trx) => deps.jobs.cancelByDedupeKey(key, trx),
+    dialer: createTextDialer(deps.calls, (caseId, url) => links.set(caseId, url)),
+    clock: deps.clock,
+    callLeadMs: deps.callLeadMs,
+  });
+  return async (caseId, opts) => {
+    try {
+      await actions.callNow(caseId, COMMAND_LINE, opts);
+    } catch (err) {
+      links.delete(caseId);
+      if (err instanceof OperatorActionError) throw new CliError(err.message, err.reason === 'not_found' ? 1 : 2);
+      throw err;
+    }
+    const url = links.get(caseId);
+    links.delete(caseId);
+    if (!url) throw new CliError('the call started but no link came back', 1);
+    return { url };
+  };
+}
+
 export interface CallNowDeps {
-  calls: Pick<CallService, 'startCall'>;
+  callNow: CliCallNow;
 }
 
 /**
@@ -20,13 +70,8 @@ export function callNowCommand(ctx: { services(): Promise<CallNowDeps>; write?: 
     .option('--outside-hours', 'call even though it is outside business hours (recorded in the case history)')
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { channel: 'text'; outsideHours?: boolean; json?: boolean }) => {
-      const { calls } = await ctx.services();
-      try {
-        const started = await calls.startCall(id, { channel: opts.channel, outsideHours: opts.outsideHours === true });
-        write(opts.json ? `${JSON.stringify({ url: started.url })}\n` : `${started.url}\n`);
-      } catch (err) {
-        if (err instanceof CallStartError) throw new CliError(err.message, err.reason === 'not_found' ? 1 : 2);
-        throw err;
-      }
+      const { callNow } = await ctx.services();
+      const started = await callNow(id, { outsideHours: opts.outsideHours === true });
+      write(opts.json ? `${JSON.stringify({ url: started.url })}\n` : `${started.url}\n`);
     });
 }

@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import { Command } from 'commander';
 import WebSocket from 'ws';
-import { CallStartError, type CallService } from '../../calls';
+import type { CliCallNow } from './call-now';
 import { CliError } from '../cli-error';
 
 export interface ChatIo {
@@ -67,21 +67,15 @@ export function runChat(url: string, io: ChatIo): Promise<string | null> {
 }
 
 /** `aizuchi chat ID [--outside-hours]` — start a case's call now and talk to the agent as the customer. */
-export function chatCommand(ctx: { services(): Promise<{ calls: Pick<CallService, 'startCall'> }>; io?: ChatIo }): Command {
+export function chatCommand(ctx: { services(): Promise<{ callNow: CliCallNow }>; io?: ChatIo }): Command {
   return new Command('chat')
     .description('call a scheduled case now over the text channel and chat with the agent (needs the server running)')
     .argument('<id>', 'case id')
     .option('--outside-hours', 'call even though it is outside business hours (recorded in the case history)')
     .action(async (id: string, opts: { outsideHours?: boolean }) => {
       const io = ctx.io ?? { input: process.stdin, output: process.stdout };
-      const { calls } = await ctx.services();
-      let url: string;
-      try {
-        url = (await calls.startCall(id, { channel: 'text', outsideHours: opts.outsideHours === true })).url;
-      } catch (err) {
-        if (err instanceof CallStartError) throw new CliError(err.message, err.reason === 'not_found' ? 1 : 2);
-        throw err;
-      }
+      const { callNow } = await ctx.services();
+      const { url } = await callNow(id, { outsideHours: opts.outsideHours === true });
       io.output.write('Type what you say; /dtmf 1234 for the keypad, /hangup to hang up.\n');
       const outcome = await runChat(url, io);
       if (outcome === null) process.exitCode = 1;

@@ -30,6 +30,7 @@ const STATUS: Record<OperatorActionFailure, number> = {
   wrong_state: 409,
   not_reviewable: 409,
   outside_hours: 409,
+  no_account: 409,
   invalid_input: 400,
 };
 
