@@ -237,14 +237,20 @@ describe('a text call, end to end', () => {
     await call.say('はい、小林です');
     await call.say(`パスワードは${password}です`);
     await call.say('はい');
+    // Issue 7, finding 7: the address spelled inside an intent cue ("wait") is stored by no code path.
+    await call.say('ちょっと待ってください、シー、エー、エヌ、エー、アール、ワイ、アットマーク、ジーメールドットコム');
     await call.say('シー、エー、エヌ、エー、アール、ワイ、アットマーク、ジーメールドットコム');
     const code = await readCode(t, c.email);
+    // …nor the code read in English words inside a cue on this Japanese call.
+    await call.say(`ちょっと待って、${code.split('').map((d) => EN_DIGITS[Number(d)]).join(' ')}`);
     await call.say(`えーっと、${chunk(code, 0)}`);
     const done = await call.say(`${chunk(code, 4)}です`);
     expect(ending(done)).toBe('mfa_reset');
     await waitForMail(t, c.email, (m) => /解除/.test(m.subject));
+    // The call link's token on the softphone route (a path token, 14 days long-lived there) stays out of logs.
+    await fetch(`${t.server.url}/call/${token}`);
 
-    const secrets = [code, password, password.toLowerCase(), 'Canary-Pw', token, '09012345699', '+819012345699', '9012345699', '1234-5699'];
+    const secrets = [code, password, password.toLowerCase(), 'Canary-Pw', token, '09012345699', '+819012345699', '9012345699', '1234-5699', 'シー、エー、エヌ', 'canary', 'one two'];
     const db = t.services.store.db;
     const transcripts = (await db.selectFrom('transcript_entries').select('text').execute()).map((r) => r.text).join('\n');
     const events = (await db.selectFrom('case_events').select('data').execute()).map((r) => r.data).join('\n');

@@ -67,6 +67,7 @@ const THIRD_PARTY_EN = [
   "He asked me to answer for him",
   "She's busy, I'm her personal assistant",
   'Family member speaking, go on',
+  'Yes, this is the family of the customer',
   "I'm answering for the customer",
   'Yes, this is the receptionist',
   'I am his lawyer, you can tell me',
@@ -76,7 +77,11 @@ const THIRD_PARTY_EN = [
 ];
 
 const FIRST_PERSON_JA = ['はい', 'はい、そうです', 'あ、そうです～～猪股です。', 'はい、本人です', 'ええ、私です', '本人でございます', 'さようでございます', 'はい、間違いありません', 'うん、僕です'];
-const FIRST_PERSON_EN = ['yes', 'Yes, speaking.', "Yes, that's me", 'This is she', 'This is he', 'Yep, it is', 'Correct', "Yes, I'm the customer", 'Yes it is me'];
+const FIRST_PERSON_EN = [
+  'yes', 'Yes, speaking.', "Yes, that's me", 'This is she', 'This is he', 'Yep, it is', 'Correct', "Yes, I'm the customer", 'Yes it is me',
+  // Words near the third-party cues that are still the callee speaking for themselves.
+  'Yes, my family name is Inomata', "Yes, I'm speaking for myself", "Yes, they told me you'd call", "Yes, I'm here",
+];
 
 describe('right-party answers, every phrasing of a third party (both languages)', () => {
   const ja = createIntentReader('ja');

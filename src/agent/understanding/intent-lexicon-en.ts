@@ -11,17 +11,20 @@ export const EN_LEXICON: IntentLexicon = {
     third_party: [
       'calling for my', 'on behalf of', 'on his behalf', 'on her behalf', 'on their behalf', 'for my boss', 'for my manager', 'for my husband', 'for my wife',
       'his assistant', 'her assistant', 'my boss asked', 'my manager asked', 'i handle his', 'i handle her', 'im his', 'im her', 'i am his', 'i am her',
-      / (wife|husband|spouse|partner|assistant|secretary|receptionist|colleague|coworker|co worker|boss|employer|mother|mom|mum|mommy|father|dad|daddy|son|daughter|brother|sister|sibling|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|girlfriend|boyfriend|fiance|fiancee|family|relative|caregiver|carer|guardian|nanny|housekeeper|roommate|flatmate|friend|neighbou?r|lawyer|attorney|accountant|proxy|representative of|behalf)s? /,
+      / (wife|husband|spouse|partner|assistant|secretary|receptionist|colleague|coworker|co worker|boss|employer|mother|mom|mum|mommy|father|dad|daddy|son|daughter|brother|sister|sibling|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|girlfriend|boyfriend|fiance|fiancee|relative|caregiver|carer|guardian|nanny|housekeeper|roommate|flatmate|friend|neighbou?r|lawyer|attorney|accountant|proxy|representative of|behalf)s? /,
+      // "family name" is the callee's own surname.
+      / famil(y|ies) (?!name )/,
       / (his|him|hers|himself|herself|mr|mrs|ms|mister) /,
       // "her" is also "for her", "tell her"; "here" never matches (whole words).
       / her /,
-      / (im|i am|were|we are|i was) (calling|speaking|answering|acting|here|responding|phoning) (for|instead of|on behalf) /,
+      / (im|i am|were|we are|i was) (calling|speaking|answering|acting|here|responding|phoning) (for|instead of|on behalf)(?! (myself|me|us) )/,
       / (handling|doing|sorting) (this|it) (out )?for /,
       / for the (account )?(owner|holder|customer|user|person) /,
       / (the )?(account )?(owner|holder|customer|user) (isnt|was|cant|cannot|asked|wants|told|said|needs|will|would) /,
       // Someone else sent the callee; "you asked me to spell it" is the agent's own request.
       /(?<! you| u) (asked|told|wants|sent|authori[sz]ed|allowed|permitted|instructed) me to /,
-      / (power of attorney|in place of|representing|speaking for|answering for|proxy) /,
+      / (power of attorney|in place of|representing|proxy) /,
+      / (speaking|answering) for(?! (myself|me|us) )/,
     ],
     not_requested: ['didnt request', 'did not request', 'didnt ask for', 'did not ask for', 'wasnt me', 'was not me', 'never requested', 'never asked for', 'i didnt make'],
     change_contact: [
@@ -65,5 +68,6 @@ export const EN_LEXICON: IntentLexicon = {
     'this is he', 'this is she', 'this is me', 'it is', 'i am', 'im the', 'affirmative', 'uh huh', 'mhm', 'indeed', 'i am indeed',
   ],
   // Subject pronouns other than "this is he/she" (a first-person answer in formal English).
-  otherPerson: [/(?<! this is| it is| its| that is| thats) (he|she|hes|shes|they|theyre) /],
+  // "they" is left out: "yes, they told me you'd call" is the owner talking about the company.
+  otherPerson: [/(?<! this is| it is| its| that is| thats) (he|she|hes|shes) /],
 };
