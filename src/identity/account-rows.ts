@@ -14,6 +14,7 @@ export function toAccount(row: AccountsTable): Account {
     mfaEnabled: row.mfa_enabled === 1,
     mfaEnrollRequired: row.mfa_enroll_required === 1,
     privileged: row.privileged === 1,
+    enrolmentFrozen: row.enrolment_frozen_at != null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

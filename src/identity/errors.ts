@@ -25,6 +25,14 @@ export class AccountNotFoundError extends Error {
   }
 }
 
+/** Enrolment of a new factor is frozen on the account until an operator lifts it. */
+export class EnrollmentFrozenError extends Error {
+  constructor() {
+    super('enrolment of a new factor is frozen on this account; an operator must review it first');
+    this.name = 'EnrollmentFrozenError';
+  }
+}
+
 /** The pending enrolment was missing, altered, for another account, or too old. */
 export class EnrollmentExpiredError extends Error {
   constructor() {

@@ -22,6 +22,13 @@ export interface IdentityProvider {
   removeMfaAndRequireNewDevice(accountId: string): Promise<void>;
   /** Ends every session of the account (and only that account's). Safe to repeat. */
   revokeSessions(accountId: string): Promise<void>;
+  /**
+   * Refuses enrolment of any new factor until unfrozen ("this wasn't me" after a reset: whoever
+   * signs in next must not get to register their own authenticator).
+   */
+  freezeEnrolment(accountId: string): Promise<void>;
+  /** Lifts the freeze; an operator's decision after review. */
+  unfreezeEnrolment(accountId: string): Promise<void>;
   /** null when the account does not exist. */
   getContact(accountId: string): Promise<IdentityContact | null>;
 }

@@ -8,7 +8,7 @@ import { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 import { type CreateAccountInput, validateAccountInput } from './account-input';
 import { isUniqueViolation, normalizeEmail, toAccount } from './account-rows';
-import { AccountNotFoundError, DuplicateEmailError } from './errors';
+import { AccountNotFoundError, DuplicateEmailError, EnrollmentFrozenError } from './errors';
 import { type PendingEnrollment, type TotpCheck, createMfa } from './mfa';
 import { MAX_PASSWORD_LENGTH, createDummyHash, hashPassword, verifyPasswordHash } from './password';
 import type { IdentityContact, IdentityProvider } from './provider';
@@ -62,7 +62,7 @@ export interface IdentityService extends IdentityProvider {
   attemptPassword(input: { email: string; password: string; clientAddress: string }): Promise<AttemptResult<Account>>;
   /** verifyTotp behind the failure limit for the account and the client address. */
   attemptTotp(input: { accountId: string; code: string; clientAddress: string }): Promise<AttemptResult<true>>;
-  /** A new secret to show as a QR code; nothing changes until confirmEnrollment. */
+  /** A new secret to show as a QR code; nothing changes until confirmEnrollment. Throws EnrollmentFrozenError. */
   beginEnrollment(accountId: string): Promise<PendingEnrollment>;
   /** The same pending enrolment again (the page reloaded). Throws EnrollmentExpiredError. */
   reopenEnrollment(accountId: string, pending: string): Promise<PendingEnrollment>;
@@ -210,16 +210,20 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   async function beginEnrollment(accountId: string): Promise<PendingEnrollment> {
     const account = await getAccount(accountId);
     if (!account) throw new AccountNotFoundError();
+    if (account.enrolmentFrozen) throw new EnrollmentFrozenError();
     return mfa.begin(accountId, account.email);
   }
 
   async function reopenEnrollment(accountId: string, pending: string): Promise<PendingEnrollment> {
     const account = await getAccount(accountId);
     if (!account) throw new AccountNotFoundError();
+    if (account.enrolmentFrozen) throw new EnrollmentFrozenError();
     return mfa.reopen(accountId, account.email, pending);
   }
 
   async function confirmEnrollment(accountId: string, pending: string, code: string): Promise<boolean> {
+    // Checked again here: a pending enrolment begun before the freeze must not complete after it.
+    if ((await getAccount(accountId))?.enrolmentFrozen) throw new EnrollmentFrozenError();
     const ok = await mfa.confirm(accountId, pending, code);
     logger.info({ accountId, ok }, 'mfa enrolment confirmation');
     return ok;
@@ -233,6 +237,17 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new AccountNotFoundError();
     logger.info({ accountId }, 'mfa removed; new device required');
+  }
+
+  async function setEnrolmentFrozen(accountId: string, frozen: boolean): Promise<void> {
+    const now = clock.now().toISOString();
+    const result = await db
+      .updateTable('accounts')
+      .set({ enrolment_frozen_at: frozen ? now : null, updated_at: now })
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new AccountNotFoundError();
+    logger.info({ accountId, frozen }, 'mfa enrolment freeze changed');
   }
 
   async function revokeSessions(accountId: string): Promise<void> {
@@ -265,6 +280,8 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     confirmEnrollment,
     removeMfaAndRequireNewDevice,
     revokeSessions,
+    freezeEnrolment: (accountId) => setEnrolmentFrozen(accountId, true),
+    unfreezeEnrolment: (accountId) => setEnrolmentFrozen(accountId, false),
     getContact,
     sessions,
   };

@@ -18,6 +18,8 @@ export interface Account {
   mfaEnabled: boolean;
   mfaEnrollRequired: boolean;
   privileged: boolean;
+  /** No new factor may be enrolled ("this wasn't me" after a reset) until an operator unfreezes it. */
+  enrolmentFrozen: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DialectName } from './dialect';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_softphone';
+import * as m003 from './migrations/003_recovery_undo';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -13,6 +14,7 @@ type DialectMigration = {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001_initial': m001,
   '002_softphone': m002,
+  '003_recovery_undo': m003,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

@@ -18,6 +18,8 @@ export interface AccountsTable {
   privileged: number;
   created_at: string;
   updated_at: string;
+  /** Set when "this wasn't me" followed a reset: no new factor may be enrolled until an operator unfreezes. */
+  enrolment_frozen_at?: string | null; // optional: added by migration 003, null unless frozen
 }
 
 export interface SessionsTable {
@@ -55,6 +57,16 @@ export interface CasesTable {
   cancel_token_hash: string | null;
   created_at: string;
   updated_at: string;
+  /** Why a person must look at this case whatever its state, e.g. 'disowned_after_reset'; null when nothing is pending. */
+  review_flag?: string | null; // optional: added by migration 003
+}
+
+/** Self-service recovery refused for an account until `locked_until` ("this wasn't me"). */
+export interface RecoveryLocksTable {
+  account_id: string;
+  locked_until: string;
+  case_id: string;
+  created_at: string;
 }
 
 export interface CaseEventsTable {
@@ -150,4 +162,5 @@ export interface Database {
   calls: CallsTable;
   transcript_entries: TranscriptEntriesTable;
   softphone_links: SoftphoneLinksTable;
+  recovery_locks: RecoveryLocksTable;
 }

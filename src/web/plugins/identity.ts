@@ -9,7 +9,7 @@ import type { Account, SessionStage } from '../../identity/types';
 import { accountPage } from '../pages/identity/account-page';
 import { type Csrf, createCsrf } from '../pages/identity/csrf';
 import { qrSvg } from '../pages/identity/qr';
-import { enrollPage, mfaPage, signinPage } from '../pages/identity/signin-pages';
+import { enrollPage, mfaFrozenPage, mfaPage, signinPage } from '../pages/identity/signin-pages';
 import { strings } from '../pages/identity/strings';
 
 export const SESSION_COOKIE = 'aizuchi_session';
@@ -113,12 +113,21 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     return fresh;
   }
 
+  /** True (and a 403 page sent) when the account may not enrol a new factor right now. */
+  async function refusedWhileFrozen(request: FastifyRequest, reply: FastifyReply, accountId: string): Promise<boolean> {
+    if (!(await identity.getAccount(accountId))?.enrolmentFrozen) return false;
+    const lang = langOf(request);
+    await sendPage(reply, 403, mfaFrozenPage({ lang }));
+    return true;
+  }
+
   async function renderEnroll(
     request: FastifyRequest,
     reply: FastifyReply,
     o: { accountId: string; action: string; required: boolean; status: number; error?: string },
   ) {
     const lang = langOf(request);
+    if (await refusedWhileFrozen(request, reply, o.accountId)) return reply;
     const pending = await pendingEnrollment(request, reply, o.accountId);
     const body = enrollPage({
       lang,
@@ -135,6 +144,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   /** Confirms the enrolment in the cookie; false (and an error page) when the code is wrong or it expired. */
   async function confirmEnroll(request: FastifyRequest, reply: FastifyReply, accountId: string, action: string, required: boolean) {
     const t = strings(langOf(request));
+    if (await refusedWhileFrozen(request, reply, accountId)) return false;
     const pending = request.cookies[ENROLL_COOKIE] ?? '';
     try {
       if (await identity.confirmEnrollment(accountId, pending, form(request).code ?? '')) {
