@@ -48,6 +48,7 @@ const schema = z.object({
   AIZUCHI_CALLBACK_RETRIES: int(3),
   AIZUCHI_CALLBACK_RETRY_DELAY_MIN: int(30),
   AIZUCHI_RECORDING_RETENTION_DAYS: int(30),
+  AIZUCHI_RECOVERY_LOCK_DAYS: int(30),
   // Speech engines.
   AIZUCHI_RECOGNIZER: z.enum(['none', 'whisper-http', 'deepgram', 'local']).default('none'),
   AIZUCHI_RECOGNIZER_URL: z.string().url().optional(),
@@ -91,6 +92,8 @@ export interface Config {
   /** Every recovery response takes at least this long, so account existence cannot be timed. */
   recoveryResponseFloorMs: number;
   recordingRetentionDays: number;
+  /** How long "this wasn't me" locks self-service recovery for the account. */
+  recoveryLockDays: number;
   speech: {
     recognizer: Env['AIZUCHI_RECOGNIZER'];
     recognizerUrl?: string;
@@ -154,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     recoveryResponseFloorMs: e.AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS,
     recordingRetentionDays: e.AIZUCHI_RECORDING_RETENTION_DAYS,
+    recoveryLockDays: e.AIZUCHI_RECOVERY_LOCK_DAYS,
     speech: {
       recognizer: e.AIZUCHI_RECOGNIZER,
       recognizerUrl: e.AIZUCHI_RECOGNIZER_URL,

@@ -3,7 +3,7 @@ import { CaseService } from './cases/case-service';
 import { composeCalls } from './compose/calls';
 import { registerJobs } from './compose/jobs';
 import { composeMail } from './compose/mail';
-import { composeRecovery } from './compose/recovery';
+import { composeRecovery, composeRecoveryUndo } from './compose/recovery';
 import type { ServiceOptions, Services } from './compose/services-types';
 import type { Config } from './config';
 import { createBusinessCalendar } from './domain/calendar';
@@ -53,6 +53,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const limiter = new RateLimiter(store, clock);
   const withSoftphone = opts.withSoftphone !== false;
   const recovery = composeRecovery(config, { cases, identity, limiter, calendar, queue: jobs.queue, keys, clock, withSoftphone });
+  const undo = composeRecoveryUndo(config, { cases, identity, queue: jobs.queue, keys, clock, logger });
   const callsWiring = { store, cases, identity, calendar, clock, keys, jobs, limiter, logger, withSoftphone, dialer: opts.dialer };
   const { calls, softphone, dialer, closeVoice } = composeCalls(config, callsWiring);
   const recurring = registerJobs(config, { jobs, store, cases, calendar, calls, dialer, sender: mail.sender, limiter, clock, logger, metrics });
@@ -69,6 +70,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     identity,
     cases,
     recovery,
+    undo,
     jobs,
     mail,
     calls,

@@ -141,15 +141,6 @@ describe('RecoveryRequestService', () => {
     expect((await s.submit({ ...input, email: 'd@example.com' }, { clientIp: '::ffff:192.0.2.1' })).kind).toBe('rate_limited');
   });
 
-  it('a cancel token works once; a made-up one is unknown', async () => {
-    const s = service();
-    await s.submit(input, { clientIp: '1' });
-    const token = notified[0]!.cancelToken;
-    expect(await s.cancelByToken(token)).toBe('cancelled');
-    expect(await s.cancelByToken(token)).toBe('already_closed');
-    expect(await s.cancelByToken(`${token}x`)).toBe('unknown');
-  });
-
   it('lets the owner with the right password past the account and phone limits that strangers filled', async () => {
     const s = service({ requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 });
     for (let i = 0; i < 3; i++) expect((await s.submit({ ...input, phone: `080-5555-000${i}` }, { clientIp: `10.0.0.${i}` })).kind).toBe('accepted');

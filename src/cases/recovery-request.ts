@@ -7,6 +7,7 @@ import { type Keys, hmacHex, newToken } from '../security/keys';
 import type { Limit, RateLimiter } from '../security/rate-limiter';
 import type { Database } from '../store/schema';
 import type { CaseService } from './case-service';
+import { isRecoveryLocked } from './recovery-undo';
 
 /** The version of the consent wording on the form; stored with every request. */
 export const CONSENT_VERSION = 'callback-consent-2026-11';
@@ -205,9 +206,11 @@ export class RecoveryRequestService {
         await this.deps.notifier.noAccount(trx, { caseId: opened.id, email: input.email, lang: input.lang });
         return false;
       }
-      if (!phoneOnRecord) {
-        // A number we do not know: a person approves before anyone is called (SECURITY.md).
-        await this.deps.cases.transition(trx, opened.id, 'escalated', 'needs_review', { reason: 'phone_not_on_record' });
+      // The owner said "this wasn't me" lately, or a number we do not know: a person approves
+      // before anyone is called (SECURITY.md), and the requester hears the same as ever.
+      const reviewReason = (await isRecoveryLocked(trx, account.id, now)) ? 'recovery_locked' : !phoneOnRecord ? 'phone_not_on_record' : null;
+      if (reviewReason) {
+        await this.deps.cases.transition(trx, opened.id, 'escalated', 'needs_review', { reason: reviewReason });
         await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt: null, cancelToken, needsReview: true });
         return false;
       }
@@ -231,20 +234,5 @@ export class RecoveryRequestService {
     await this.deps.limiter.record([bucket], trx);
     if (account) await this.deps.notifier.accountHammered(trx, { account });
     else await this.deps.notifier.noAccountHammered(trx, { email: input.email, lang: input.lang });
-  }
-
-  /** The "this wasn't me" link: cancels the request and flags the account for a person. */
-  async cancelByToken(token: string): Promise<'cancelled' | 'already_closed' | 'unknown'> {
-    const hash = hmacHex(this.deps.keys.tokenHmac, `cancel:${token}`);
-    return this.deps.cases.inTransaction(async (trx) => {
-      const row = await trx.selectFrom('cases').select(['id', 'state']).where('cancel_token_hash', '=', hash).executeTakeFirst();
-      if (!row) return 'unknown';
-      if (row.state === 'resolved' || row.state === 'failed' || row.state === 'cancelled') {
-        await this.deps.cases.record(trx, row.id, 'customer_disowned_request', { stateWas: row.state });
-        return 'already_closed';
-      }
-      await this.deps.cases.transition(trx, row.id, 'cancelled', 'cancelled_by_customer', { via: 'email_link' }, { outcome: 'cancelled' });
-      return 'cancelled';
-    });
   }
 }

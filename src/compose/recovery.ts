@@ -2,6 +2,7 @@ import { CALLBACK_JOB, callbackDedupeKey } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
 import { createRecoveryNotifier } from '../cases/recovery-notifier';
 import { RecoveryRequestService } from '../cases/recovery-request';
+import { type RecoveryUndo, createRecoveryUndo } from '../cases/recovery-undo';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
@@ -9,6 +10,7 @@ import { normalizePhone } from '../domain/phone';
 import { recoveryAccounts } from '../identity/recovery-accounts';
 import type { IdentityService } from '../identity/service';
 import type { JobQueue } from '../jobs/queue';
+import type { Logger } from '../observability/logger';
 import type { Keys } from '../security/keys';
 import type { RateLimiter } from '../security/rate-limiter';
 import { createSoftphoneLinks, softphoneLinkFor } from '../telephony/softphone/softphone-links';
@@ -53,5 +55,23 @@ export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequ
     normalizePhone: (input) => normalizePhone(input),
     limits: config.limits,
     callLeadMs: config.limits.callbackLeadSec * 1000,
+  });
+}
+
+/**
+ * The "this wasn't me" link's actions: the identity service freezes enrolment and revokes sessions,
+ * the lock lasts AIZUCHI_RECOVERY_LOCK_DAYS, the owner's mail goes through the job queue.
+ */
+export function composeRecoveryUndo(config: Config, w: Pick<RecoveryWiring, 'cases' | 'identity' | 'queue' | 'keys' | 'clock'> & { logger: Logger }): RecoveryUndo {
+  return createRecoveryUndo({
+    cases: w.cases,
+    identity: w.identity,
+    queue: w.queue,
+    keys: w.keys,
+    clock: w.clock,
+    lockMs: config.recoveryLockDays * 86_400_000,
+    companyName: config.companyName,
+    timeZone: config.calendar.timeZone,
+    logger: w.logger,
   });
 }

@@ -1,6 +1,7 @@
 import type { Dialer } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
 import type { RecoveryRequestService } from '../cases/recovery-request';
+import type { RecoveryUndo } from '../cases/recovery-undo';
 import type { CallService } from '../calls';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
@@ -31,6 +32,8 @@ export interface Services {
   identity: IdentityService;
   cases: CaseService;
   recovery: RecoveryRequestService;
+  /** What the "this wasn't me" link does. */
+  undo: RecoveryUndo;
   jobs: DbJobQueue;
   mail: { sender: MailSender; catcher: MailCatcher | null };
   calls: CallService;

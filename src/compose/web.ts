@@ -17,12 +17,13 @@ import type { Services } from './services-types';
  * catcher's inbox (only when mail goes to the built-in catcher; see web/host-policy.ts).
  */
 export function areaPlugins(services: Services): FastifyPluginAsync[] {
-  const { config, logger, keys, clock, identity, cases, recovery, store } = services;
+  const { config, logger, keys, clock, identity, cases, recovery, undo, store } = services;
   const identityWeb = createIdentityWeb({ identity, clock, csrfKey: keys.tokenHmac, publicUrl: config.publicUrl });
   return [
     identityWeb.plugin,
     recoveryPlugin({
       recovery,
+      undo,
       csrf: identityWeb.csrf,
       minResponseMs: config.recoveryResponseFloorMs,
       async passwordEvidence(req) {
@@ -49,6 +50,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
         }),
         csrf: identityWeb.csrf,
         signedInAccount: identityWeb.signedInAccount,
+        unfreezeEnrolment: (caseId, operatorId) => undo.unfreeze(caseId, operatorId),
       },
     }),
     callsPlugin({ calls: services.calls, logger }),

@@ -224,9 +224,9 @@ for (const db of DATABASES) {
     });
 
     it.each([
-      ['ja', '2035年12月3日(月) 09:00', /MFAリセット/, 'ご依頼を取り消しました', 'すでに終了しています'],
-      ['en', 'Mon 3 Dec 2035 09:00 JST', /MFA reset/, 'The request is cancelled', 'already ended'],
-    ] as const)('mails the call time and a cancel link that works (%s); a second click says it already ended', async (lang, callTime, subject, cancelled, again) => {
+      ['ja', '2035年12月3日(月) 09:00', /MFAリセット/, 'ご依頼を取り消しました', 'すでにご連絡を受け付けています'],
+      ['en', 'Mon 3 Dec 2035 09:00 JST', /MFA reset/, 'The request is cancelled', 'already have your answer'],
+    ] as const)('mails the call time and a "this wasn\'t me" link whose page cancels on POST (%s); a second POST changes nothing', async (lang, callTime, subject, cancelled, again) => {
       clock.set(SATURDAY_10_JST);
       const phone = lang === 'ja' ? '090-1234-5612' : '090-1234-5613';
       const email = await customer(`mail-${lang}`, phone, lang);
@@ -244,18 +244,30 @@ for (const db of DATABASES) {
       const url = new URL(link!);
       expect(url.searchParams.get('lang')).toBe(lang);
 
-      const first = await t.server.app.inject({ method: 'GET', url: url.pathname + url.search });
+      // Opening the link (as a mail scanner would) only shows the confirmation form.
+      const page = await t.server.app.inject({ method: 'GET', url: url.pathname + url.search });
+      expect(page.statusCode).toBe(200);
+      expect((await casesFor(email))[0]!.state).toBe('scheduled');
+      const confirm = () =>
+        t.server.app.inject({
+          method: 'POST',
+          url: '/recover/cancel',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ token: url.searchParams.get('token')!, lang }).toString(),
+        });
+
+      const first = await confirm();
       expect(first.statusCode).toBe(200);
       expect(first.body).toContain(cancelled);
       const [c] = await casesFor(email);
       expect(c).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
 
-      const second = await t.server.app.inject({ method: 'GET', url: url.pathname + url.search });
+      const second = await confirm();
       expect(second.statusCode).toBe(200);
       expect(second.body).toContain(again);
       expect((await t.services.cases.require(c!.id)).state).toBe('cancelled');
       const kinds = (await t.services.cases.history(c!.id)).map((e) => e.kind);
-      expect(kinds).toEqual(['case_opened', 'callback_scheduled', 'cancelled_by_customer', 'customer_disowned_request']);
+      expect(kinds).toEqual(['case_opened', 'callback_scheduled', 'cancelled_by_customer', 'recovery_locked', 'notification_queued', 'customer_disowned_request']);
 
       // When Monday comes, the cancelled case is not called.
       clock.set(new Date('2035-12-03T00:01:00Z'));

@@ -6,5 +6,5 @@ export { type VerificationCodeParams, verificationCode } from './verification-co
 export { type MfaResetParams, mfaReset } from './mfa-reset';
 export { type RecoveryCancelledParams, recoveryCancelled } from './recovery-cancelled';
 export { type CallRescheduledParams, type CallScheduledParams, callRescheduled, callScheduled } from './call-scheduled';
-export { type RecoveryHammeredParams, recoveryHammered } from './security-alerts';
+export { type RecoveryHammeredParams, type ResetDisownedParams, recoveryHammered, resetDisowned } from './security-alerts';
 export { type RecoveryNoAccountParams, recoveryNoAccount } from './recovery-no-account';

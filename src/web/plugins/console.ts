@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { CaseService } from '../../cases/case-service';
 import { type OperatorActionFailure, type OperatorActions, OperatorActionError, availableActions } from '../../cases/operator-actions';
+import { DISOWNED_AFTER_RESET } from '../../cases/recovery-undo';
 import { isCaseState } from '../../domain/cases/case-state';
 import type { Account } from '../../identity/types';
 import type { SafeHtml } from '../../html/safe-html';
@@ -13,6 +14,8 @@ export interface ConsoleActionDeps {
   csrf: Csrf;
   /** The operator requireOperator let through (identityWeb.signedInAccount). */
   signedInAccount(request: FastifyRequest): Pick<Account, 'id'> | undefined;
+  /** Lifts the enrolment freeze of a disowned reset (RecoveryUndo.unfreeze); the button shows only with it. */
+  unfreezeEnrolment?(caseId: string, operatorId: string): Promise<void>;
 }
 
 export interface ConsolePluginDeps {
@@ -51,7 +54,8 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const history = await deps.cases.history(id);
     const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id)));
     const op = deps.operator;
-    const actions = op ? { available: availableActions(row, history), csrfField: op.csrf.field(req, reply), error } : undefined;
+    const unfreeze = op?.unfreezeEnrolment !== undefined && row.review_flag === DISOWNED_AFTER_RESET;
+    const actions = op ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error } : undefined;
     return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions));
   }
 
@@ -90,6 +94,8 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
 
     action('approve', (_req, id, operatorId) => op.actions.approveCallback(id, { accountId: operatorId }));
     action('cancel', (req, id, operatorId) => op.actions.cancel(id, { accountId: operatorId }, field(req, 'reason')));
+    const unfreezeEnrolment = op.unfreezeEnrolment;
+    if (unfreezeEnrolment) action('unfreeze-enrolment', (_req, id, operatorId) => unfreezeEnrolment(id, operatorId));
     action('call-now', (req, id, operatorId) => op.actions.callNow(id, { accountId: operatorId }, { outsideHours: ['1', 'on'].includes(field(req, 'outside_hours') ?? '') }));
   };
 }

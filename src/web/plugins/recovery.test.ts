@@ -12,12 +12,12 @@ async function app() {
       submitted.push(raw);
       return { kind: 'accepted' } as const;
     },
-    cancelByToken: async () => 'unknown' as const,
   } as unknown as RecoveryRequestService;
+  const undo = { preview: async () => 'unknown' as const, disown: async () => 'unknown' as const };
   const csrf = { verify: () => false } as unknown as Csrf;
   const instance = Fastify();
   await instance.register(formbody);
-  await instance.register(recoveryPlugin({ recovery, passwordEvidence: async () => null, csrf }));
+  await instance.register(recoveryPlugin({ recovery, undo, passwordEvidence: async () => null, csrf }));
   return { instance, submitted };
 }
 

@@ -1,13 +1,16 @@
 import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult } from '../../cases/recovery-request';
+import type { RecoveryUndo } from '../../cases/recovery-undo';
 import { type Lang, isLang, pickLang } from '../../domain/lang';
 import type { Csrf } from '../pages/identity/csrf';
-import { messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
+import { disownConfirmPage, messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
 import { RECOVERY_TEXTS } from '../pages/recovery/texts';
 
 export interface RecoveryPluginDeps {
   recovery: RecoveryRequestService;
+  /** What the "this wasn't me" link does (cases/recovery-undo.ts). */
+  undo: Pick<RecoveryUndo, 'preview' | 'disown'>;
   /** The account whose password was verified in this browser's sign-in session, if any. */
   passwordEvidence(req: FastifyRequest): Promise<{ accountId: string; email: string } | null>;
   /** Cross-site request forgery protection for the HTML form (the JSON API needs a JSON content type instead). */
@@ -30,6 +33,24 @@ function ensureDeviceCookie(req: FastifyRequest, reply: FastifyReply): void {
   if (deviceId(req)) return;
   const secure = req.protocol === 'https';
   reply.setCookie(DEVICE_COOKIE, crypto.randomBytes(18).toString('base64url'), { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: DEVICE_COOKIE_MAX_AGE_SEC });
+}
+
+const wellFormedToken = (token: unknown): token is string => typeof token === 'string' && token.length >= 20 && token.length <= 100;
+
+/**
+ * True for a form post another site made: the browser says so (`Sec-Fetch-Site`), or the `Origin`
+ * is not this host. Browsers without either header are left to the token alone.
+ */
+function isCrossSite(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return true;
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true; // "null" (a sandboxed or privacy-redirected page) or garbage
+  }
 }
 
 /** The form field, then `?lang=`, then the shared page rule (the same as /signin's). */
@@ -114,15 +135,31 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       );
     });
 
+    // "This wasn't me": the GET only shows a confirmation (mail scanners open links); the POST acts.
     app.get('/recover/cancel', async (req, reply) => {
       const { token, lang: qlang } = (req.query ?? {}) as Record<string, unknown>;
       const lang = pickLang(qlang); // the link carries the request's language
       const t = RECOVERY_TEXTS[lang];
-      reply.type('text/html');
-      if (typeof token !== 'string' || token.length < 20 || token.length > 100) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));
-      const outcome = await deps.recovery.cancelByToken(token);
+      // The token is in this URL: keep it out of caches and out of Referer headers.
+      reply.type('text/html').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      if (!wellFormedToken(token)) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      if ((await deps.undo.preview(token)) === 'unknown') return reply.code(404).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      return reply.send(disownConfirmPage(lang, token));
+    });
+
+    app.post('/recover/cancel', async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const lang = pickLang(body.lang); // the form carries the link's language
+      const t = RECOVERY_TEXTS[lang];
+      reply.type('text/html').header('cache-control', 'no-store');
+      // The token is the capability (no session needed: the mail may be opened on another device);
+      // a post from another site is refused outright, so a page cannot trigger it with a stolen link.
+      if (isCrossSite(req)) return reply.code(403).send(messagePage(lang, t.title, t.crossSite, 'error'));
+      if (!wellFormedToken(body.token)) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      const outcome = await deps.undo.disown(body.token);
       if (outcome === 'unknown') return reply.code(404).send(messagePage(lang, t.title, t.unknownLink, 'error'));
-      return reply.send(messagePage(lang, t.title, outcome === 'cancelled' ? t.cancelled : t.alreadyClosed));
+      const message = outcome === 'cancelled' ? t.cancelled : outcome === 'reset_disowned' ? t.resetDisowned : t.alreadyClosed;
+      return reply.send(messagePage(lang, t.title, message));
     });
   };
 }

@@ -26,30 +26,38 @@ export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: 
   <label>Email<input name="email" value="${filter.email ?? ''}"></label>
   <button type="submit">Filter</button>
 </form>
-<table><thead><tr><th>Created</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at</th></tr></thead><tbody>
+<table><thead><tr><th>Created</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at</th><th>Needs a person</th></tr></thead><tbody>
 ${rows.map(
-  (r) => html`<tr><td><a href="/console/cases/${r.id}">${r.created_at.replace('T', ' ').slice(0, 19)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ?? ''}</td></tr>`,
+  (r) => html`<tr><td><a href="/console/cases/${r.id}">${r.created_at.replace('T', ' ').slice(0, 19)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ?? ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
 )}
 </tbody></table>${rows.length === 0 ? html`<p class="muted">No cases.</p>` : ''}`,
   });
 }
 
+/** Why a person must look at a case whatever its state; empty when nothing is pending. */
+const FLAG_TEXT: Record<string, string> = {
+  disowned_after_reset: 'Owner said "this wasn\'t me" after the reset: enrolment frozen, sessions revoked',
+};
+const flagCell = (flag: string | null | undefined) =>
+  flag ? html`<strong class="error" data-testid="review-flag">${FLAG_TEXT[flag] ?? flag}</strong>` : '';
+
 /** The operator's buttons on a case: which apply, the form's CSRF field, and the last action's error. */
 export interface CaseActionsView {
-  available: { approve: boolean; cancel: boolean; callNow: boolean };
+  available: { approve: boolean; cancel: boolean; callNow: boolean; unfreeze?: boolean };
   csrfField: SafeHtml;
   error?: string;
 }
 
 function actionForms(caseId: string, v: CaseActionsView): SafeHtml {
   const base = `/console/cases/${caseId}`;
-  const { approve, cancel, callNow } = v.available;
+  const { approve, cancel, callNow, unfreeze } = v.available;
   return html`<h2>Actions</h2>
 ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.error}</p>` : ''}
 ${approve ? html`<form method="post" action="${base}/approve" data-testid="approve-form">${v.csrfField}<p class="muted">Approving allows the automated callback only; the customer must still enter the emailed code on the call.</p><button type="submit">Approve callback</button></form>` : ''}
 ${callNow ? html`<form method="post" action="${base}/call-now" data-testid="call-now-form">${v.csrfField}<label><input type="checkbox" name="outside_hours" value="1"> Call outside business hours</label><button type="submit">Call now</button></form>` : ''}
 ${cancel ? html`<form method="post" action="${base}/cancel" data-testid="cancel-form">${v.csrfField}<label>Reason (optional)<input name="reason" maxlength="200"></label><button type="submit">Cancel case</button></form>` : ''}
-${!approve && !callNow && !cancel ? html`<p class="muted">No actions for a case in this state.</p>` : ''}`;
+${unfreeze ? html`<form method="post" action="${base}/unfreeze-enrolment" data-testid="unfreeze-form">${v.csrfField}<p class="muted">Only after confirming with the owner: the next sign-in may then set up a new authenticator.</p><button type="submit">Allow enrolment of a new factor</button></form>` : ''}
+${!approve && !callNow && !cancel && !unfreeze ? html`<p class="muted">No actions for a case in this state.</p>` : ''}`;
 }
 
 export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, extra: SafeHtml[] = [], actions?: CaseActionsView): string {
@@ -67,6 +75,7 @@ export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, e
 <tr><th>Assurance</th><td>${row.assurance}</td></tr>
 <tr><th>Consent</th><td>${row.consent_at} (${row.consent_version}); recording ${row.recording_consent ? 'yes' : 'no'}</td></tr>
 <tr><th>Callback at</th><td data-testid="scheduled-at">${row.scheduled_at ?? ''}</td></tr>
+<tr><th>Needs a person</th><td>${flagCell(row.review_flag)}</td></tr>
 </table>
 ${actions ? actionForms(row.id, actions) : ''}
 ${extra}

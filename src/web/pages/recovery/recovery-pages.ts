@@ -35,6 +35,25 @@ ${v.hasPasswordEvidence ? html`<p class="notice">${t.passwordEvidence}</p>` : ''
   });
 }
 
+/**
+ * The page behind the mailed "this wasn't me" link: it only asks. Mail scanners and link previews
+ * open links, so the act is the POST of this form, whose hidden token is the capability.
+ */
+export function disownConfirmPage(lang: Lang, token: string): string {
+  const t = RECOVERY_TEXTS[lang];
+  return page({
+    title: t.title,
+    lang,
+    body: html`<h1>${t.title}</h1>
+<p>${t.confirmIntro}</p>
+<form method="post" action="/recover/cancel">
+  <input type="hidden" name="token" value="${token}">
+  <input type="hidden" name="lang" value="${lang}">
+  <button type="submit">${t.confirmButton}</button>
+</form>`,
+  });
+}
+
 export function messagePage(lang: Lang, title: string, message: string, kind: 'notice' | 'error' = 'notice'): string {
   return page({ title, lang, body: html`<h1>${title}</h1><p class="${kind}" role="status">${message}</p>` });
 }
