@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDirSync, tightenIfPresentSync } from '../store/private-files';
 
 /**
  * Server keys. One random master key lives in `<dataDir>/keys/master.key` (mode 0600, created on
@@ -24,8 +25,10 @@ export function deriveKeys(master: Buffer): Keys {
 export function loadOrCreateMasterKey(dataDir: string): Buffer {
   const dir = path.join(dataDir, 'keys');
   const file = path.join(dir, 'master.key');
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // 0700 even when the folder existed looser; the key file is created 0600 below.
+  makePrivateDirSync(dir);
   try {
+    tightenIfPresentSync(file);
     return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

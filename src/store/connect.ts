@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect';
 import type { Database } from './schema';
+import { PRIVATE_DIR_MODE, makePrivateFileSync, tightenIfPresentSync } from './private-files';
 
 export interface Store {
   db: Kysely<Database>;
@@ -28,10 +29,17 @@ export function openStore(databaseUrl: string): Store {
   }
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      // The folder only when we make it (it may be one the operator chose); the file always 0600,
+      // before SQLite creates it: SQLite gives the -wal and -shm files the database file's mode.
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+      makePrivateFileSync(file);
+    }
     const sqlite = new SQLite(file);
     // WAL lets the server and CLI commands share the file; busy_timeout makes writers wait, not fail.
     sqlite.pragma('journal_mode = WAL');
+    // Files an older version left with the umask's mode.
+    if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) tightenIfPresentSync(`${file}${suffix}`);
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');

@@ -1,6 +1,7 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingError, StereoWavWriter, type StereoWavWriterOptions } from './stereo-wav-writer';
+import { makePrivateDir } from '../../store/private-files';
 
 /** Recordings are 16 kHz stereo: caller left, agent right. */
 export const RECORDING_RATE_HZ = 16000;
@@ -30,7 +31,7 @@ export class CallRecorder {
   static async start(opts: { dataDir: string; callId: string; writer?: StereoWavWriterOptions }): Promise<CallRecorder> {
     if (!/^[A-Za-z0-9_-]{1,100}$/u.test(opts.callId)) throw new RecordingError('call id is not a safe file name');
     const dir = recordingsDir(opts.dataDir);
-    await mkdir(dir, { recursive: true });
+    await makePrivateDir(dir);
     return new CallRecorder(await StereoWavWriter.create(join(dir, `${opts.callId}.wav`), RECORDING_RATE_HZ, opts.writer));
   }
 

@@ -1,7 +1,8 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { chmod, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../domain/clock';
 import type { Store } from '../../store/connect';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../store/private-files';
 import { recordingsDir } from './call-recorder';
 import { repairWavHeader } from './stereo-wav-writer';
 
@@ -14,13 +15,15 @@ export interface RecoverRecordingsResult {
 /**
  * Run at start-up. Recordings cut short by a crash get a header that matches their audio; files
  * with no consented call behind them are deleted once they are old enough that no live call (in
- * this or another process sharing the folder) can still be writing them.
+ * this or another process sharing the folder) can still be writing them. The folder and the files
+ * an older version left with the umask's mode (0755/0644) are tightened to 0700/0600.
  */
 export async function recoverRecordings(deps: { store: Store; dataDir: string; clock: Clock; orphanAgeMs?: number }): Promise<RecoverRecordingsResult> {
   const dir = recordingsDir(deps.dataDir);
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.wav'));
+    await chmod(dir, PRIVATE_DIR_MODE);
   } catch {
     return { repaired: 0, removed: 0 };
   }
@@ -33,6 +36,7 @@ export async function recoverRecordings(deps: { store: Store; dataDir: string; c
     const kept = row?.recording_path === path && !row.recording_deleted_at;
     try {
       if (kept) {
+        await chmod(path, PRIVATE_FILE_MODE);
         if (await repairWavHeader(path)) result.repaired++;
       } else if (deps.clock.now().getTime() - (await stat(path)).mtimeMs > orphanAgeMs) {
         await rm(path, { force: true });

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { WAV_HEADER_BYTES, wavHeader } from '../../media/wav';
+import { PRIVATE_FILE_MODE } from '../../store/private-files';
 
 const HEADER_BYTES = WAV_HEADER_BYTES;
 const CHANNELS = 2;
@@ -49,7 +50,8 @@ export class StereoWavWriter {
     const flushBytes = Math.max(CHANNELS * BYTES_PER_SAMPLE, Math.round((sampleRateHz * flushMs) / 1000) * CHANNELS * BYTES_PER_SAMPLE);
     let file: FileHandle;
     try {
-      file = await open(path, 'wx'); // never overwrite another call's recording
+      // Never overwrite another call's recording; 0600: a recording is a person's voice.
+      file = await open(path, 'wx', PRIVATE_FILE_MODE);
       await file.write(stereoWavHeader(sampleRateHz, 0), 0, HEADER_BYTES, 0);
     } catch (error) {
       throw new RecordingError(`cannot create recording ${path}`, { cause: error });

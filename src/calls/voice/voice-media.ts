@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config';
 import type { Lang } from '../../domain/lang';
@@ -23,9 +24,12 @@ export interface VoiceRuntime {
  * configured recognizer (null for AIZUCHI_RECOGNIZER=none) and the shared 20 ms clock.
  */
 export async function createVoiceRuntime(config: Pick<Config, 'dataDir' | 'speech'>, opts: { prewarm?: readonly Lang[] } = {}): Promise<VoiceRuntime> {
+  // Earlier versions cached every sentence a call spoke (names included) in tts-cache/, outside
+  // any retention; the disk cache now holds prewarmed prompts only, in a folder of its own.
+  await rm(join(config.dataDir, 'tts-cache'), { recursive: true, force: true });
   const synthesizer = createSynthesizer({
     engines: { ja: config.speech.synthJa, en: config.speech.synthEn },
-    cache: { dir: join(config.dataDir, 'tts-cache') },
+    cache: { dir: join(config.dataDir, 'tts-prompts') },
   });
   const backchannels = createBackchannelClips(synthesizer);
   const recognizerConfig: RecognizerConfig = {

@@ -7,7 +7,7 @@ import {
 } from '../openjtalk/openjtalk-synthesizer';
 import type { SynthesizeOptions, Synthesizer } from '../synthesizer';
 import { sentenceStreaming } from './sentence-streaming';
-import type { SentenceSplitOptions } from './sentences';
+import { type SentenceSplitOptions, splitSentences } from './sentences';
 import { cachingSynthesizer, type SynthesisCacheOptions } from './synthesis-cache';
 
 export interface SynthesisConfig {
@@ -60,15 +60,19 @@ export function createSynthesizer(config: SynthesisConfig = {}): AppSynthesizer 
     describe: (lang) => engineFor(lang).describe(lang),
     synthesize: (text, opts) => engineFor(opts.lang).synthesize(text, opts),
   };
-  const cached = config.cache === false ? routed : cachingSynthesizer(routed, config.cache);
-  const streaming = sentenceStreaming(cached, config.sentences);
+  const cache = config.cache === false ? null : cachingSynthesizer(routed, config.cache);
+  const streaming = sentenceStreaming(cache ?? routed, config.sentences);
   return {
     describe: (lang) => streaming.describe(lang),
     synthesize: (text, opts) => streaming.synthesize(text, opts),
     prewarm: async (texts, opts) => {
-      for (const text of texts) {
-        for await (const _frame of streaming.synthesize(text, opts)) {
-          // Draining fills the per-sentence cache.
+      // Split as the streaming layer splits, so a reply reusing one sentence hits its clip; only
+      // prewarmed prompts may reach the disk cache (never what a call says, e.g. a name).
+      const sentences = texts.flatMap((text) => splitSentences(text, config.sentences));
+      if (cache) return cache.prewarm(sentences, opts);
+      for (const sentence of sentences) {
+        for await (const _frame of routed.synthesize(sentence, opts)) {
+          // Without a cache, prewarming only proves the engine works.
         }
       }
     },

@@ -92,10 +92,12 @@ describe('cachingSynthesizer', () => {
     expect(cached.stats.memoryHits).toBe(1);
   });
 
-  it('survives a restart through the disk directory', async () => {
+  it('survives a restart through the disk directory (prewarmed prompts)', async () => {
     const dir = await tempDir();
     const engine = createScriptedSynthesizer();
-    const before = await collect(cachingSynthesizer(engine, { dir }).synthesize('はい。', { lang: 'ja' }));
+    const first = cachingSynthesizer(engine, { dir });
+    await first.prewarm(['はい。'], { lang: 'ja' });
+    const before = await collect(first.synthesize('はい。', { lang: 'ja' }));
     expect((await readdir(dir)).filter((f) => f.endsWith('.wav'))).toHaveLength(1);
     const restarted = cachingSynthesizer(engine, { dir });
     const after = await collect(restarted.synthesize('はい。', { lang: 'ja' }));
@@ -108,6 +110,7 @@ describe('cachingSynthesizer', () => {
     const file = join(await tempDir(), 'not-a-directory');
     await writeFile(file, 'x');
     const cached = cachingSynthesizer(createScriptedSynthesizer(), { dir: join(file, 'cache') });
+    await cached.prewarm(['はい。'], { lang: 'ja' });
     const frames = await collect(cached.synthesize('はい。', { lang: 'ja' }));
     expect(frames.length).toBeGreaterThan(0);
   });
