@@ -9,12 +9,16 @@ export type CallerInput = { type: 'say'; text: string } | { type: 'dtmf'; digits
  */
 export interface CallChannel {
   onInput(listener: (input: CallerInput) => void): void;
-  /** The line went away without a hangup (socket closed, network lost). */
+  /** The line went away without a hangup (socket closed, network lost). A channel may report it as a `hangup` input instead; either way, once. */
   onClose(listener: () => void): void;
   agentSays(text: string, kind: 'prompt' | 'backchannel'): void;
   listening(expecting: ListenExpecting): void;
   /** The last thing sent before the line closes. */
   end(outcome: Outcome): void;
+  /**
+   * 'ended' lets the last words play out, 'shutdown' cuts the line at once. Idempotent; the session's
+   * own close is never reported back (no onClose, no `hangup` input after it).
+   */
   close(reason?: 'ended' | 'shutdown'): void;
   /**
    * Every agent action, unabridged, for channels that need more than text (audio: whether a prompt

@@ -50,6 +50,8 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
   const inputs: ((input: CallerInput) => void)[] = [];
   const recording = deps.recording ?? null;
   let rawActions = false;
+  // The session's own close is not a caller leaving: no `hangup` input after it (channel.ts, onClose).
+  let closedBySession = false;
   let consent: 'granted' | 'declined' | 'unknown' = 'unknown';
   let consentCheck: Promise<void> = Promise.resolve();
   let resolveClosed!: (result: RecordingResult | null) => void;
@@ -66,7 +68,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     onEvent: (event) => {
       if (event.type === 'utterance' && event.isFinal) emit({ type: 'say', text: event.text });
       else if (event.type === 'dtmf') emit({ type: 'dtmf', digits: event.digits });
-      else if (event.type === 'hangup') emit({ type: 'hangup' });
+      else if (event.type === 'hangup' && !closedBySession) emit({ type: 'hangup' });
     },
     onNotice: (notice) => {
       deps.onNotice?.(notice);
@@ -136,6 +138,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
       deps.audio.sendControl({ type: 'outcome', outcome });
     },
     close(reason = 'ended') {
+      closedBySession = true;
       // A normal end lets the goodbye play out first; a server shutdown cuts the line at once.
       if (reason === 'ended') bridge.apply({ type: 'hangup' });
       else deps.audio.close(reason);
