@@ -47,6 +47,13 @@ const THIRD_PARTY_JA = [
   '弁護士の者です',
   '介護をしている者です',
   'うちの人の代わりです',
+  '義母です、嫁の代わりに出ました',
+  'はい、家政婦の者です',
+  'いとこですけど、聞いておきます',
+  '甥です',
+  'はい、妻でございます。主人から伺っております',
+  '主人は留守にしております',
+  '社長は席を外しておりますので、秘書の私が承ります',
 ];
 
 const THIRD_PARTY_EN = [
@@ -74,6 +81,13 @@ const THIRD_PARTY_EN = [
   "I'm doing this for my grandmother",
   'Yes, she is here, go ahead',
   "Sure, he's here, continue",
+  "I'm his PA, you can go ahead",
+  "Yes, I'm the office manager, tell me",
+  "It's for my mother, she doesn't use the phone",
+  "I'm her carer, I do everything for her",
+  'Yes, his mother-in-law speaking',
+  "I'm acting on her behalf",
+  'Good afternoon, Mrs. Inomata is unavailable, this is her housekeeper',
 ];
 
 const FIRST_PERSON_JA = ['はい', 'はい、そうです', 'あ、そうです～～猪股です。', 'はい、本人です', 'ええ、私です', '本人でございます', 'さようでございます', 'はい、間違いありません', 'うん、僕です'];
@@ -120,6 +134,7 @@ describe('right-party answers, every phrasing of a third party (both languages)'
     expect(ja.detectIntent('大丈夫です').intent).toBeNull();
     expect(ja.detectIntent('つまり、メールのことですか').intent).not.toBe('third_party');
     expect(en.detectIntent("Yes, I'm here, this is fine").intent).toBeNull();
+    expect(en.detectIntent('s m i t h pa at gmail dot com').intent).not.toBe('third_party');
   });
 });
 

@@ -11,7 +11,9 @@ export const EN_LEXICON: IntentLexicon = {
     third_party: [
       'calling for my', 'on behalf of', 'on his behalf', 'on her behalf', 'on their behalf', 'for my boss', 'for my manager', 'for my husband', 'for my wife',
       'his assistant', 'her assistant', 'my boss asked', 'my manager asked', 'i handle his', 'i handle her', 'im his', 'im her', 'i am his', 'i am her',
-      / (wife|husband|spouse|partner|assistant|secretary|receptionist|colleague|coworker|co worker|boss|employer|mother|mom|mum|mommy|father|dad|daddy|son|daughter|brother|sister|sibling|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|girlfriend|boyfriend|fiance|fiancee|relative|caregiver|carer|guardian|nanny|housekeeper|roommate|flatmate|friend|neighbou?r|lawyer|attorney|accountant|proxy|representative of|behalf)s? /,
+      / (wife|husband|spouse|partner|assistant|secretary|receptionist|colleague|coworker|co worker|boss|employer|mother|mom|mum|mommy|father|dad|daddy|son|daughter|brother|sister|sibling|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|aunt|uncle|nephew|niece|cousin|girlfriend|boyfriend|fiance|fiancee|relative|caregiver|carer|guardian|nanny|housekeeper|office manager|stepmother|stepfather|stepson|stepdaughter|in law|roommate|flatmate|friend|neighbou?r|lawyer|attorney|accountant|proxy|representative of|behalf)s? /,
+      // "PA" only as a role: a bare "pa" may be two spelled letters.
+      / (the|im|i am|his|her|their) pa /,
       // "family name" is the callee's own surname.
       / famil(y|ies) (?!name )/,
       / (his|him|hers|himself|herself|mr|mrs|ms|mister) /,
