@@ -136,4 +136,28 @@ describe('limits that cannot lock the owner out (red team, finding 5)', () => {
     expect(own.statusCode).toBe(202);
     expect(await statesOf(email)).toEqual(['scheduled']);
   });
+
+  it('counts the browser too: the form sets a device cookie, and a new address with the same browser is the same requester', async () => {
+    clock.set(new Date(SATURDAY_10_JST.getTime() + 4 * 3_600_000));
+    const page = await t.server.app.inject({ method: 'GET', url: '/recover?lang=en', remoteAddress: nextIp() });
+    const cookies = page.cookies as Array<{ name: string; value: string }>;
+    expect(cookies.map((c) => c.name)).toContain('aizuchi_device');
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    // The same browser (cookie jar) behind a new address each time.
+    const form = (i: number) =>
+      t.server.app.inject({
+        method: 'POST',
+        url: '/recover?lang=en',
+        remoteAddress: nextIp(),
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ email: `device${i}@example.com`, phone: `080-7300-${1000 + i}`, lang: 'en', consent: 'yes', _csrf: csrf }).toString(),
+      });
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++) answers.push((await form(i)).statusCode);
+    expect(answers).toEqual(Array(10).fill(202));
+    const refused = await form(10);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('3600');
+  });
 });

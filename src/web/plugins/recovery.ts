@@ -121,7 +121,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       const result = await withFloor(floorMs, () => deps.recovery.submit(input, { clientIp: req.ip, deviceId: deviceId(req), passwordVerifiedForAccountId: evidence?.accountId }));
       reply.type('text/html');
       if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted));
-      if (result.kind === 'rate_limited') return reply.code(429).send(messagePage(lang, t.title, t.limited, 'error'));
+      if (result.kind === 'rate_limited') return reply.code(429).header('retry-after', String(result.retryAfterSec)).send(messagePage(lang, t.title, t.limited, 'error'));
       return reply.code(400).send(
         recoveryFormPage({
           lang,
