@@ -6,7 +6,7 @@ import { writeTransaction } from '../store/write-transaction';
 import { type JobContext, PermanentJobError } from '../jobs/queue';
 import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
 import { RecordingDialer } from '../channels/testing/recording-dialer';
-import { createCallbackJobHandler, callbackDedupeKey } from './callback-job';
+import { CALLBACK_JOB, createCallbackJobHandler, callbackDedupeKey, queuedCallbackScheduler } from './callback-job';
 import { CaseService } from './case-service';
 
 const MONDAY_0930_JST = new Date('2035-12-03T00:30:00Z');
@@ -97,5 +97,18 @@ describe('callback job', () => {
     const at = new Date('2035-12-03T00:00:00Z');
     expect(callbackDedupeKey('c1', at)).toBe(callbackDedupeKey('c1', new Date(at.getTime())));
     expect(callbackDedupeKey('c1', at)).not.toBe(callbackDedupeKey('c2', at));
+  });
+
+  it('schedules a recovery callback as one CALLBACK_JOB per case and time, in the caller\'s transaction', async () => {
+    const scheduler = queuedCallbackScheduler(queue);
+    const at = new Date('2035-12-03T01:00:00Z');
+    await writeTransaction(store, async (trx) => {
+      await scheduler.schedule(trx, 'c1', at);
+      await scheduler.schedule(trx, 'c1', at); // a retried request for the same slot
+    });
+    const [job, ...rest] = queue.ofKind(CALLBACK_JOB);
+    expect(rest).toEqual([]);
+    expect(job).toMatchObject({ payload: { caseId: 'c1' }, runAt: at, dedupeKey: callbackDedupeKey('c1', at) });
+    expect(job?.trx).toBeDefined();
   });
 });

@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger';
 import { type JobHandler, type JobQueue, PermanentJobError, type StoreTransaction } from '../jobs/queue';
 import type { Dialer } from '../channels/dialer';
 import type { CaseRow, CaseService } from './case-service';
+import type { CallbackScheduler } from './recovery-request';
 
 export const CALLBACK_JOB = 'callback.start';
 
@@ -23,6 +24,18 @@ export interface CallbackJobDeps {
 
 export function callbackDedupeKey(caseId: string, at: Date): string {
   return `callback:${caseId}:${at.toISOString()}`;
+}
+
+/**
+ * The recovery flow's CallbackScheduler over the job queue: a CALLBACK_JOB at `at`, enqueued in the
+ * request's transaction; the dedupe key (case and time) makes a repeated schedule for the same slot a no-op.
+ */
+export function queuedCallbackScheduler(queue: Pick<JobQueue, 'enqueue'>): CallbackScheduler {
+  return {
+    schedule: async (trx, caseId, at) => {
+      await queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
+    },
+  };
 }
 
 /**

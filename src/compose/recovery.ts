@@ -1,4 +1,4 @@
-import { CALLBACK_JOB, callbackDedupeKey } from '../cases/callback-job';
+import { queuedCallbackScheduler } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
 import { createRecoveryNotifier } from '../cases/recovery-notifier';
 import { RecoveryRequestService } from '../cases/recovery-request';
@@ -29,7 +29,7 @@ export interface RecoveryWiring {
 
 /**
  * The recovery request flow from configuration: accounts come from the identity service, the
- * callback is a queued CALLBACK_JOB (deduplicated per case and time), the mail links the softphone.
+ * callback is a queued CALLBACK_JOB (cases/callback-job.ts), the mail links the softphone.
  */
 export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequestService {
   return new RecoveryRequestService({
@@ -37,11 +37,7 @@ export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequ
     limiter: w.limiter,
     accounts: recoveryAccounts(w.identity),
     calendar: w.calendar,
-    scheduler: {
-      schedule: async (trx, caseId, at) => {
-        await w.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
-      },
-    },
+    scheduler: queuedCallbackScheduler(w.queue),
     notifier: createRecoveryNotifier({
       queue: w.queue,
       publicUrl: config.publicUrl,
