@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { POLICY_NAMES } from './domain/policy/presets';
 
 /**
  * The one place configuration is read. Every variable is validated at boot; a bad value fails fast
@@ -22,7 +23,8 @@ const schema = z.object({
   AIZUCHI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AIZUCHI_COMPANY_NAME: z.string().default('aizuchi'),
   AIZUCHI_AGENT_NAME: z.string().default('aizuchi'),
-  AIZUCHI_POLICY: z.enum(['standard', 'strict']).default('standard'),
+  // Which proofs a reset needs (src/domain/policy/presets.ts); the error lists every preset.
+  AIZUCHI_POLICY: z.enum(POLICY_NAMES, { message: `expected one of ${POLICY_NAMES.join(', ')}` }).default('standard'),
   AIZUCHI_DEMO: bool(false),
   // Mail: unset SMTP URL means the built-in mail catcher.
   AIZUCHI_SMTP_URL: z.string().optional(),

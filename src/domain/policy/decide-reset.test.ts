@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { type ResetFacts, decideReset } from './decide-reset';
 import { POLICY_PRESETS, UnknownPolicyError, policyPreset } from './presets';
+import { type CallEvidence, InvalidProofError, proof, proofsFromEvidence } from './proofs';
+
+const password = proof('password', 'request_password');
+const phone = proof('phone_possession', 'outbound_call_to_record');
+const mailbox = proof('mailbox_possession', 'emailed_code');
 
 const clean: ResetFacts = {
-  passwordVerifiedAtRequest: true,
+  proofs: [password, phone, mailbox],
   phoneOnRecord: true,
   operatorApprovedNumber: false,
-  codeVerifiedOnCall: true,
   otherRecentRecovery: false,
   failedCodeAttempts: 0,
   contactChangeRequested: false,
@@ -15,9 +19,10 @@ const clean: ResetFacts = {
 
 const standard = POLICY_PRESETS.standard;
 const strict = POLICY_PRESETS.strict;
+const mailboxPolicy = POLICY_PRESETS.mailbox;
 
 describe('decideReset', () => {
-  it('standard: all evidence and no risk flag resets on the call', () => {
+  it('standard: all three proofs and no risk flag resets on the call', () => {
     expect(decideReset(clean, standard)).toEqual({ action: 'reset' });
   });
 
@@ -25,11 +30,23 @@ describe('decideReset', () => {
     expect(decideReset(clean, strict)).toEqual({ action: 'cooling_off', delayMs: 24 * 3_600_000 });
   });
 
+  it('standard and strict: password + mailed code without phone possession go to a person naming the proof', () => {
+    const facts = { ...clean, proofs: [password, mailbox] };
+    expect(decideReset(facts, standard)).toEqual({ action: 'needs_person', reasons: ['missing_phone_possession'] });
+    expect(decideReset(facts, strict)).toEqual({ action: 'needs_person', reasons: ['missing_phone_possession'] });
+  });
+
+  it('mailbox: password + mailed code are enough; each missing one is named', () => {
+    expect(decideReset({ ...clean, proofs: [password, mailbox] }, mailboxPolicy)).toEqual({ action: 'reset' });
+    expect(decideReset({ ...clean, proofs: [mailbox] }, mailboxPolicy)).toEqual({ action: 'needs_person', reasons: ['missing_password'] });
+    expect(decideReset({ ...clean, proofs: [password, phone] }, mailboxPolicy)).toEqual({ action: 'needs_person', reasons: ['missing_mailbox_possession'] });
+  });
+
   it('a number not on record counts once an operator approved calling it, and only then', () => {
     expect(decideReset({ ...clean, phoneOnRecord: false, operatorApprovedNumber: true }, standard)).toEqual({ action: 'reset' });
-    expect(decideReset({ ...clean, phoneOnRecord: false, operatorApprovedNumber: true, passwordVerifiedAtRequest: false }, standard)).toEqual({
+    expect(decideReset({ ...clean, phoneOnRecord: false, operatorApprovedNumber: true, proofs: [phone, mailbox] }, standard)).toEqual({
       action: 'needs_person',
-      reasons: ['password_not_verified'],
+      reasons: ['missing_password'],
     });
   });
 
@@ -39,15 +56,15 @@ describe('decideReset', () => {
   });
 
   const table: Array<[string, Partial<ResetFacts>, string]> = [
-    ['password not verified at request', { passwordVerifiedAtRequest: false }, 'password_not_verified'],
-    ['call not to the number on record', { phoneOnRecord: false }, 'phone_not_on_record'],
-    ['code not verified on this call', { codeVerifiedOnCall: false }, 'code_not_verified'],
+    ['password not verified at request', { proofs: [phone, mailbox] }, 'missing_password'],
+    ['callback number not on record', { phoneOnRecord: false }, 'phone_not_on_record'],
+    ['code not verified on this call', { proofs: [password, phone] }, 'missing_mailbox_possession'],
     ['another recovery in the last 30 days', { otherRecentRecovery: true }, 'recent_recovery'],
     ['2+ failed codes', { failedCodeAttempts: 3 }, 'failed_codes'],
     ['contact change requested', { contactChangeRequested: true }, 'contact_change_request'],
     ['privileged account', { privilegedAccount: true }, 'privileged_account'],
   ];
-  for (const preset of [standard, strict]) {
+  for (const preset of [standard, strict, mailboxPolicy]) {
     it.each(table)(`${preset.name}: %s → a person`, (_label, change, reason) => {
       expect(decideReset({ ...clean, ...change }, preset)).toEqual({ action: 'needs_person', reasons: [reason] });
     });
@@ -55,18 +72,56 @@ describe('decideReset', () => {
 
   it('lists every failing reason, in a stable order', () => {
     const all: ResetFacts = {
-      passwordVerifiedAtRequest: false,
+      proofs: [],
       phoneOnRecord: false,
       operatorApprovedNumber: false,
-      codeVerifiedOnCall: false,
       otherRecentRecovery: true,
       failedCodeAttempts: 2,
       contactChangeRequested: true,
       privilegedAccount: true,
     };
     const d = decideReset(all, standard);
-    expect(d.action).toBe('needs_person');
-    if (d.action === 'needs_person') expect(d.reasons).toHaveLength(7);
+    expect(d).toEqual({
+      action: 'needs_person',
+      reasons: ['missing_password', 'missing_phone_possession', 'missing_mailbox_possession', 'phone_not_on_record', 'recent_recovery', 'failed_codes', 'contact_change_request', 'privileged_account'],
+    });
+  });
+});
+
+describe('proofs', () => {
+  const evidence: CallEvidence = {
+    passwordVerifiedAtRequest: true,
+    placedByPossessionDialer: true,
+    callToNumberOnRecord: true,
+    operatorApprovedNumber: false,
+    codeVerifiedOnCall: true,
+  };
+
+  it('each proof is recorded with its source', () => {
+    expect(proofsFromEvidence(evidence)).toEqual([
+      { kind: 'password', source: 'request_password' },
+      { kind: 'phone_possession', source: 'outbound_call_to_record' },
+      { kind: 'mailbox_possession', source: 'emailed_code' },
+    ]);
+  });
+
+  it('a call on a dialer that does not ring the number itself (softphone, text) is no phone possession', () => {
+    expect(proofsFromEvidence({ ...evidence, placedByPossessionDialer: false }).map((p) => p.kind)).toEqual(['password', 'mailbox_possession']);
+  });
+
+  it('a possession dialer proves the phone only for the number on record or an operator-approved one', () => {
+    expect(proofsFromEvidence({ ...evidence, callToNumberOnRecord: false }).map((p) => p.kind)).not.toContain('phone_possession');
+    expect(proofsFromEvidence({ ...evidence, callToNumberOnRecord: false, operatorApprovedNumber: true }).map((p) => p.kind)).toContain('phone_possession');
+  });
+
+  it('a source cannot prove what it does not show: the mailed code is never phone possession, speech never a password', () => {
+    expect(() => proof('phone_possession', 'emailed_code')).toThrow(InvalidProofError);
+    expect(() => proof('password', 'outbound_call_to_record')).toThrow(InvalidProofError);
+  });
+
+  it('a proof claimed with a source outside its list does not satisfy the policy', () => {
+    const forged = { kind: 'phone_possession', source: 'emailed_code' } as const;
+    expect(decideReset({ ...clean, proofs: [password, forged, mailbox] }, standard)).toEqual({ action: 'needs_person', reasons: ['missing_phone_possession'] });
   });
 });
 
@@ -76,7 +131,14 @@ describe('policy presets', () => {
     expect(policyPreset('standard')).toMatchObject({ keypadOnlyCodes: false, coolingOffMs: 0, privilegedToPerson: true });
   });
 
-  it('an unknown name is a typed error', () => {
+  it('declares the proofs each needs: standard and strict all three, mailbox password + mailbox', () => {
+    expect(policyPreset('standard').requiredProofs).toEqual(['password', 'phone_possession', 'mailbox_possession']);
+    expect(policyPreset('strict').requiredProofs).toEqual(['password', 'phone_possession', 'mailbox_possession']);
+    expect(policyPreset('mailbox')).toMatchObject({ requiredProofs: ['password', 'mailbox_possession'], coolingOffMs: 0, privilegedToPerson: true });
+  });
+
+  it('an unknown name is a typed error listing every preset', () => {
     expect(() => policyPreset('lenient')).toThrow(UnknownPolicyError);
+    expect(() => policyPreset('lenient')).toThrow(/standard, strict, mailbox/);
   });
 });

@@ -1,3 +1,16 @@
 /** The reset policy: presets and the one pure decision. */
-export { type NeedsPersonReason, type ResetDecision, type ResetFacts, decideReset } from './decide-reset';
+export { type MissingProofReason, type NeedsPersonReason, type ResetDecision, type ResetFacts, decideReset } from './decide-reset';
 export { POLICY_NAMES, POLICY_PRESETS, type PolicyName, type PolicyPreset, UnknownPolicyError, policyPreset } from './presets';
+export {
+  type CallEvidence,
+  InvalidProofError,
+  PROOF_KINDS,
+  PROOF_SOURCES,
+  type Proof,
+  type ProofKind,
+  type ProofSource,
+  missingProofs,
+  proof,
+  proofsFromEvidence,
+  unreachableProofs,
+} from './proofs';

@@ -1,15 +1,19 @@
+import type { ProofKind } from './proofs';
+
 /** Recovery policies (AIZUCHI_POLICY). Presets, not free settings: each is a reviewed combination. */
-export const POLICY_NAMES = ['standard', 'strict'] as const;
+export const POLICY_NAMES = ['standard', 'strict', 'mailbox'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export interface PolicyPreset {
   name: PolicyName;
+  /** Every proof the agent needs before a reset (SECURITY.md "Evidence"); a missing one sends the case to a person. */
+  requiredProofs: readonly ProofKind[];
   /** Time between a verified call and the reset; 0 resets on the call. */
   coolingOffMs: number;
   /** The code may only be typed on the keypad, never spoken. */
   keypadOnlyCodes: boolean;
-  /** Privileged accounts never reset by the agent (both presets today; kept explicit). */
-  privilegedToPerson: boolean;
+  /** Privileged accounts never reset by the agent, under every preset (SECURITY.md): the type admits no other value. */
+  privilegedToPerson: true;
   /** How far back another recovery on the account is a risk flag. */
   recentRecoveryWindowMs: number;
   /** Failed code entries on the case from which a person must decide. */
@@ -18,9 +22,13 @@ export interface PolicyPreset {
 
 const DAY_MS = 24 * 3_600_000;
 
+/** Password + a call aizuchi placed to the number on record + the emailed code (issue 7, finding 3). */
+const STANDARD_PROOFS: readonly ProofKind[] = ['password', 'phone_possession', 'mailbox_possession'];
+
 export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
   standard: {
     name: 'standard',
+    requiredProofs: STANDARD_PROOFS,
     coolingOffMs: 0,
     keypadOnlyCodes: false,
     privilegedToPerson: true,
@@ -29,8 +37,22 @@ export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
   },
   strict: {
     name: 'strict',
+    requiredProofs: STANDARD_PROOFS,
     coolingOffMs: DAY_MS,
     keypadOnlyCodes: true,
+    privilegedToPerson: true,
+    recentRecoveryWindowMs: 30 * DAY_MS,
+    maxFailedCodesBeforePerson: 2,
+  },
+  /**
+   * For deployments without telephony: password + the emailed code over any channel (NIST SP
+   * 800-63B-4 recovery: a remaining authenticator plus a recovery code sent to an address of record).
+   */
+  mailbox: {
+    name: 'mailbox',
+    requiredProofs: ['password', 'mailbox_possession'],
+    coolingOffMs: 0,
+    keypadOnlyCodes: false,
     privilegedToPerson: true,
     recentRecoveryWindowMs: 30 * DAY_MS,
     maxFailedCodesBeforePerson: 2,
@@ -39,11 +61,12 @@ export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
 
 export class UnknownPolicyError extends Error {
   constructor(name: string) {
-    super(`unknown policy "${name}" (expected ${POLICY_NAMES.join(' or ')})`);
+    super(`unknown policy "${name}" (expected one of ${POLICY_NAMES.join(', ')})`);
     this.name = 'UnknownPolicyError';
   }
 }
 
+/** The preset called `name`; throws UnknownPolicyError naming every preset otherwise. */
 export function policyPreset(name: string): PolicyPreset {
   if (!(POLICY_NAMES as readonly string[]).includes(name)) throw new UnknownPolicyError(name);
   return POLICY_PRESETS[name as PolicyName];
