@@ -3,6 +3,7 @@ import { recoverRecordings } from './calls/recording/recover-recordings';
 import { scheduleRecordingRetention } from './calls/recording/retention-job';
 import type { Services } from './compose/services-types';
 import { areaPlugins } from './compose/web';
+import { policyPreset, unreachableProofs } from './domain/policy';
 import { ensureRecurring } from './jobs/recurring';
 import { startMetricsServer } from './observability/metrics-server';
 import { buildApp } from './web/app';
@@ -35,6 +36,11 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     await app.close();
     throw err;
   });
+  // Said once at boot rather than discovered case by case: e.g. `standard` with only the softphone.
+  const unreachable = unreachableProofs(policyPreset(config.policy).requiredProofs, { phonePossession: services.dialer.provesPhonePossession });
+  if (unreachable.length > 0) {
+    logger.warn({ policy: config.policy, unreachableProofs: unreachable }, 'no configured dialer can give a proof the recovery policy needs: every case will go to a person');
+  }
   for (const job of services.recurring) await ensureRecurring(jobs.queue, job, clock.now());
   // Recordings cut off by a crash get a valid header again; the retention sweep is booked.
   await recoverRecordings({ store, dataDir: config.dataDir, clock });

@@ -58,7 +58,7 @@ export type EscalationReason =
   | 'risk_flag'
   | 'system_error';
 
-export type Policy = 'standard' | 'strict';
+export type Policy = 'standard' | 'strict' | 'mailbox';
 
 /** Facts the host knows when the call connects. */
 export interface CallContext {

@@ -36,7 +36,7 @@ export function validateContext(context: CallContext): void {
   if (!isLang(context.lang)) throw new AgentError('invalid_context', 'context.lang must be ja or en');
   if (!context.companyName?.trim()) throw new AgentError('invalid_context', 'context.companyName is required');
   if (!context.agentName?.trim()) throw new AgentError('invalid_context', 'context.agentName is required');
-  if (context.policy !== 'standard' && context.policy !== 'strict') {
-    throw new AgentError('invalid_context', 'context.policy must be standard or strict');
+  if (context.policy !== 'standard' && context.policy !== 'strict' && context.policy !== 'mailbox') {
+    throw new AgentError('invalid_context', 'context.policy must be standard, strict or mailbox');
   }
 }

@@ -26,7 +26,8 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
   const { store, clock } = deps;
   const tokenHash = (token: string) => hmacHex(deps.tokenKey, `call:${token}`);
 
-  async function create(trx: Kysely<Database>, caseId: string, channel: CallChannelName): Promise<{ call: CallRow; token: string }> {
+  /** `provesPhonePossession`: the placing dialer's capability (Dialer.provesPhonePossession), fixed at dial time. */
+  async function create(trx: Kysely<Database>, caseId: string, channel: CallChannelName, provesPhonePossession: boolean): Promise<{ call: CallRow; token: string }> {
     const now = clock.now();
     const token = newToken();
     const call: CallRow = {
@@ -41,6 +42,7 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
       outcome: null,
       recording_path: null,
       recording_deleted_at: null,
+      proves_phone_possession: provesPhonePossession ? 1 : 0,
       created_at: now.toISOString(),
     };
     await trx.insertInto('calls').values(call).execute();

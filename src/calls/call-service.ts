@@ -112,10 +112,15 @@ export function createCallService(deps: CallServiceDeps) {
   });
   const live = new Map<string, CallSession>();
 
-  /** Opens a call record with a fresh link, inside a transaction that already moved the case to `calling`. */
-  async function openLink(trx: Kysely<Database>, caseId: string, channel: CallChannelName): Promise<StartedCall> {
-    const { call, token } = await records.create(trx, caseId, channel);
-    await cases.record(trx, caseId, 'call_link_issued', { callId: call.id, channel, expiresAt: call.token_expires_at });
+  /**
+   * Opens a call record with a fresh link, inside a transaction that already moved the case to
+   * `calling`. `dialer.provesPhonePossession` is recorded on the call (default false: a link
+   * reached by whoever holds it proves no phone).
+   */
+  async function openLink(trx: Kysely<Database>, caseId: string, channel: CallChannelName, dialer?: { provesPhonePossession: boolean }): Promise<StartedCall> {
+    const provesPhonePossession = dialer?.provesPhonePossession ?? false;
+    const { call, token } = await records.create(trx, caseId, channel, provesPhonePossession);
+    await cases.record(trx, caseId, 'call_link_issued', { callId: call.id, channel, expiresAt: call.token_expires_at, provesPhonePossession });
     return { callId: call.id, url: callUrl(settings.serverUrl, token) };
   }
 

@@ -53,6 +53,8 @@ async function rig(makeDialer: (env: { calls: CallService; store: Store }) => { 
   return {
     dialer: made.dialer,
     answerable: made.answerable,
+    // None of these rings the number on record itself: a link or a page proves no phone (SECURITY.md "Evidence").
+    capabilities: { provesPhonePossession: false },
     inTransaction: (fn) => cases.inTransaction(fn),
     async newCase() {
       const n = ++accounts;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaseService } from '../cases/case-service';
 import { type PolicyName, policyPreset } from '../domain/policy';
@@ -66,11 +67,21 @@ async function setup(ts: TestStore, opts: { policy?: PolicyName; privileged?: bo
     });
   }
 
-  async function portFor(caseId: string, policy: PolicyName = opts.policy ?? 'standard') {
+  /**
+   * The port for a call on the case. `provesPhonePossession`: what the placing dialer recorded on the
+   * call (true = a carrier/SIP dialer rang the number on record; false = a softphone or text link).
+   */
+  async function portFor(caseId: string, policy: PolicyName = opts.policy ?? 'standard', call: { provesPhonePossession?: boolean } = {}) {
     const contact = (await identity.getContact(account.id))!;
+    const callId = randomUUID();
+    const at = clock.now().toISOString();
+    await store.db
+      .insertInto('calls')
+      .values({ id: callId, case_id: caseId, channel: 'text', state: 'active', token_hash: null, token_expires_at: null, started_at: at, ended_at: null, outcome: null, recording_path: null, recording_deleted_at: null, proves_phone_possession: call.provesPhonePossession === false ? 0 : 1, created_at: at })
+      .execute();
     return createHostPort(
       { store, cases, identity, verification, reset, policy: policyPreset(policy), calendar: { nextOpen: (d) => new Date(d.getTime() + HOUR) }, clock, callbackDelayMs: 30 * 60_000 },
-      { callId: 'call-1', caseId, accountId: account.id, email: contact.email, lang: 'ja' },
+      { callId, caseId, accountId: account.id, email: contact.email, lang: 'ja' },
       contact,
     );
   }
@@ -167,7 +178,7 @@ function suite(name: string, open: () => Promise<TestStore>) {
     });
 
     const refused: Array<[string, (f: Awaited<ReturnType<typeof setup>>) => Promise<string>, string, Parameters<typeof setup>[1]?]> = [
-      ['no password at request', (f) => f.openCase({ assurance: 'low' }), 'password_not_verified'],
+      ['no password at request', (f) => f.openCase({ assurance: 'low' }), 'missing_password'],
       ['a different callback number', (f) => f.openCase({ phoneOnRecord: false }), 'phone_not_on_record'],
       [
         'another recovery in 30 days',
@@ -190,6 +201,43 @@ function suite(name: string, open: () => Promise<TestStore>) {
       expect(await f.identity.getAccount(f.account.id)).toMatchObject({ mfaEnabled: true });
       const decision = (await f.cases.history(caseId)).find((e) => e.kind === 'reset_decision');
       expect(JSON.parse(decision!.data).reasons).toEqual([reason]);
+    });
+
+    it('standard: password + the mailed code on a call through a link (softphone, text) is no phone possession → a person', async () => {
+      const f = await fresh();
+      const caseId = await f.openCase();
+      const { port } = await f.portFor(caseId, 'standard', { provesPhonePossession: false });
+      await port.sendCode();
+      expect(await port.checkCode('12675693')).toBe('ok');
+      expect(await port.resetMfa()).toBe('needs_person');
+      expect(await f.identity.getAccount(f.account.id)).toMatchObject({ mfaEnabled: true });
+      const decision = JSON.parse((await f.cases.history(caseId)).find((e) => e.kind === 'reset_decision')!.data);
+      expect(decision).toMatchObject({ policy: 'standard', decision: 'needs_person', reasons: ['missing_phone_possession'] });
+      expect(decision.facts.proofs).toEqual([
+        { kind: 'password', source: 'request_password' },
+        { kind: 'mailbox_possession', source: 'emailed_code' },
+      ]);
+    });
+
+    it('mailbox: password + the mailed code on a link call reset', async () => {
+      const f = await fresh({ policy: 'mailbox' });
+      const caseId = await f.openCase();
+      const { port } = await f.portFor(caseId, 'mailbox', { provesPhonePossession: false });
+      await port.sendCode();
+      expect(await port.checkCode('12675693')).toBe('ok');
+      expect(await port.resetMfa()).toBe('reset');
+      expect(await f.identity.getAccount(f.account.id)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+    });
+
+    it('mailbox: a different callback number is still a risk flag, and privileged accounts still go to a person', async () => {
+      const f = await fresh({ policy: 'mailbox', privileged: true });
+      const caseId = await f.openCase({ phoneOnRecord: false });
+      const { port } = await f.portFor(caseId, 'mailbox', { provesPhonePossession: false });
+      await port.sendCode();
+      expect(await port.checkCode('12675693')).toBe('ok');
+      expect(await port.resetMfa()).toBe('needs_person');
+      const decision = JSON.parse((await f.cases.history(caseId)).find((e) => e.kind === 'reset_decision')!.data);
+      expect(decision.reasons).toEqual(['phone_not_on_record', 'privileged_account']);
     });
 
     it('no reset after 2 failed codes or a risk flag raised on the call, nor without a verified code', async () => {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { AgentEventKind, EventData, HostPort, ResetResult } from '../agent';
 import type { CaseService } from '../cases/case-service';
 import type { Clock } from '../domain/clock';
-import { type PolicyPreset, decideReset } from '../domain/policy';
+import { type PolicyPreset, type ResetFacts, decideReset, proofsFromEvidence } from '../domain/policy';
 import type { IdentityContact, IdentityProvider } from '../identity/provider';
 import type { Store } from '../store/connect';
 import type { MfaReset } from './mfa-reset';
@@ -70,11 +70,21 @@ export function createHostPort(deps: HostPortDeps, call: CallFacts, contact: Ide
       const fresh = await deps.identity.getContact(call.accountId);
       const recent = await deps.cases.recentCasesForAccount(call.accountId, deps.policy.recentRecoveryWindowMs, call.caseId);
       const history = await deps.cases.history(call.caseId);
-      const facts = {
+      // The dialer's capability as recorded when this call was placed; a missing row proves nothing.
+      const placed = await deps.store.db.selectFrom('calls').select('proves_phone_possession').where('id', '=', call.callId).executeTakeFirst();
+      const numberOnRecord = fresh !== null && fresh.phoneE164 === row.phone_e164;
+      const operatorApprovedNumber = history.some((e) => e.kind === 'operator_approved');
+      const proofs = proofsFromEvidence({
         passwordVerifiedAtRequest: row.assurance === 'password_verified',
-        phoneOnRecord: row.phone_on_record === 1 && fresh !== null && fresh.phoneE164 === row.phone_e164,
-        operatorApprovedNumber: history.some((e) => e.kind === 'operator_approved'),
+        placedByPossessionDialer: placed?.proves_phone_possession === 1,
+        callToNumberOnRecord: numberOnRecord,
+        operatorApprovedNumber,
         codeVerifiedOnCall: state.codeVerified,
+      });
+      const facts: ResetFacts = {
+        proofs,
+        phoneOnRecord: row.phone_on_record === 1 && numberOnRecord,
+        operatorApprovedNumber,
         otherRecentRecovery: recent.length > 0,
         failedCodeAttempts: await deps.verification.failedAttemptsForCase(call.caseId, deps.store.db),
         contactChangeRequested: state.riskFlags.size > 0,

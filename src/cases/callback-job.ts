@@ -50,7 +50,8 @@ export async function placeCallback(
   eventData: Record<string, unknown> = {},
 ): Promise<number> {
   const attempt = row.call_attempts + 1;
-  await deps.cases.transition(trx, row.id, 'calling', 'call_started', { attempt, ...eventData }, { call_attempts: attempt });
+  const evidence = { provesPhonePossession: deps.dialer.provesPhonePossession };
+  await deps.cases.transition(trx, row.id, 'calling', 'call_started', { attempt, ...evidence, ...eventData }, { call_attempts: attempt });
   await deps.dialer.dial(trx, row.id, attempt);
   return attempt;
 }

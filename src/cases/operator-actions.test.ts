@@ -146,7 +146,7 @@ describe('operator actions', () => {
     expect(dialer.dials).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
     expect(cancelledKeys).toEqual([callbackDedupeKey(id, MON_0900_JST)]);
     expect(await cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 1 });
-    expect(await lastEvent(id)).toEqual({ kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, via: 'call_now', operatorId: OPERATOR.accountId, outsideHours: false } });
+    expect(await lastEvent(id)).toEqual({ kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, provesPhonePossession: false, via: 'call_now', operatorId: OPERATOR.accountId, outsideHours: false } });
     expect((await cases.history(id)).map((e) => e.kind)).not.toContain('outside_hours_override');
   });
 

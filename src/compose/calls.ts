@@ -39,6 +39,7 @@ export interface ComposedCalls {
 
 /** When neither a dialer nor the softphone exists, a due callback fails (and is retried) rather than vanish. */
 const noCallbackChannel: Dialer = {
+  provesPhonePossession: false,
   dial: async () => {
     throw new Error('no callback channel: the softphone is disabled and no dialer was given');
   },

@@ -3,6 +3,7 @@ import type { DialectName } from './dialect';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_softphone';
 import * as m003 from './migrations/003_recovery_undo';
+import * as m004 from './migrations/004_call_dialer_evidence';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '001_initial': m001,
   '002_softphone': m002,
   '003_recovery_undo': m003,
+  '004_call_dialer_evidence': m004,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

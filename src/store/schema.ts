@@ -131,6 +131,8 @@ export interface CallsTable {
   outcome: string | null;
   recording_path: string | null;
   recording_deleted_at: string | null;
+  /** 1 when the dialer that placed the call rang the number itself (Dialer.provesPhonePossession). */
+  proves_phone_possession: number;
   created_at: string;
 }
 

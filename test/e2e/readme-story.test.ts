@@ -59,6 +59,8 @@ beforeAll(async () => {
     AIZUCHI_JAPANESE_HOLIDAYS: 'false',
     AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
     AIZUCHI_LOG_LEVEL: 'silent',
+    // scripts/start.sh starts the demo under `mailbox`: the softphone proves no phone possession.
+    AIZUCHI_POLICY: 'mailbox',
   });
   // The default wiring on purpose: no dialer, no withSoftphone — what scripts/start.sh runs.
   services = await createServices(config);

@@ -58,6 +58,7 @@ describe('aizuchi serve (demo)', () => {
       `${url}/healthz`,
       `metrics:           http://127.0.0.1:${metricsPort}/metrics`,
       `data:              ${dataDir}`,
+      `recovery policy:   standard (needs password + phone_possession + mailbox_possession; AIZUCHI_POLICY)`,
       `customer ${DEMO_ACCOUNTS.customer.email} / ${DEMO_ACCOUNTS.customer.password}`,
       `operator ${DEMO_ACCOUNTS.operator.email} / ${DEMO_ACCOUNTS.operator.password}`,
     ]) {

@@ -151,7 +151,7 @@ for (const db of DATABASES) {
       const res = await act(id, 'call-now');
       expect(res.statusCode).toBe(303);
       expect(await t.services.cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 1 });
-      expect((await events(id)).at(-1)).toEqual({ kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, via: 'call_now', operatorId, outsideHours: false } });
+      expect((await events(id)).at(-1)).toEqual({ kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, provesPhonePossession: false, via: 'call_now', operatorId, outsideHours: false } });
       // The slot's job is gone, so the worker does not ring a second time.
       expect(await callbackJob(id, MON_0900_JST)).toBeUndefined();
       await t.services.jobs.worker.runDue();

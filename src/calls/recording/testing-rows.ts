@@ -19,7 +19,7 @@ export async function insertCallRow(store: Store, row: { callId: string; caseId:
     .values({
       id: row.callId, case_id: row.caseId, channel: 'softphone', state: 'ended', token_hash: null, token_expires_at: null,
       started_at: row.createdAt, ended_at: row.endedAt, outcome: 'mfa_reset', recording_path: row.recordingPath,
-      recording_deleted_at: null, created_at: row.createdAt,
+      recording_deleted_at: null, proves_phone_possession: 0, created_at: row.createdAt,
     })
     .execute();
 }

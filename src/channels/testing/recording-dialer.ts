@@ -16,6 +16,8 @@ export interface RecordedDial {
  */
 export class RecordingDialer implements Dialer {
   readonly dials: RecordedDial[] = [];
+  /** A test stand-in for a link dialer: proves no phone possession unless a test says so. */
+  provesPhonePossession = false;
   failWith: Error | null = null;
 
   async dial(trx: StoreTransaction, caseId: string, attempt: number): Promise<void> {

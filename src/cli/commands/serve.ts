@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { seedDemo } from '../../demo/seed';
 import { DEMO_ACCOUNTS } from '../../demo/seed';
+import { policyPreset } from '../../domain/policy';
 import { MailCatcherError } from '../../mail/mail-catcher';
 import { MetricsServerError } from '../../observability/metrics-server';
 import { type RunningServer, type Services, startServer } from '../../main';
@@ -44,6 +45,8 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
       `  health:            ${server.url}/healthz`,
       `  metrics:           ${server.metricsUrl}${config.metrics.token ? '  (bearer token required)' : ''}`,
       `  data:              ${config.dataDir}`,
+      // Which proofs a reset needs, so a demo under `mailbox` is never mistaken for `standard`.
+      `  recovery policy:   ${config.policy} (needs ${policyPreset(config.policy).requiredProofs.join(' + ')}; AIZUCHI_POLICY)`,
     ];
     if (seeded) {
       lines.push(

@@ -22,7 +22,7 @@ export interface SoftphoneCallPort {
  * service types its channel names narrowly, and the softphone passes its own.
  */
 export interface SoftphoneCallBackend<Connected> {
-  openLink(trx: Kysely<Database>, caseId: string, channel: string): Promise<{ callId: string; url: string }>;
+  openLink(trx: Kysely<Database>, caseId: string, channel: string, dialer: { provesPhonePossession: boolean }): Promise<{ callId: string; url: string }>;
   connect(token: string): Promise<{ ok: true; connected: Connected } | { ok: false; reason: string }>;
   finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: null): Promise<void>;
 }
@@ -65,16 +65,20 @@ export function createSoftphoneCalls<Connected>(deps: {
 
   const offerByCall = (callId: string): [string, Offer] | undefined => [...offers].find(([, o]) => o.callId === callId);
 
-  return {
-    dialer: {
-      async dial(trx, caseId) {
-        const { callId, url } = await backend.openLink(trx, caseId, SOFTPHONE_CHANNEL);
-        const token = new URL(url).searchParams.get('token');
-        if (!token) throw new Error('call link without a token');
-        offers.set(caseId, { callId, token });
-        for (const ms of POKE_DELAYS_MS) timers.setTimer(ms, () => hub.poke(caseId));
-      },
+  const dialer: Dialer = {
+    // The page is reached through the link in the request mail: at most mailbox possession.
+    provesPhonePossession: false,
+    async dial(trx, caseId) {
+      const { callId, url } = await backend.openLink(trx, caseId, SOFTPHONE_CHANNEL, dialer);
+      const token = new URL(url).searchParams.get('token');
+      if (!token) throw new Error('call link without a token');
+      offers.set(caseId, { callId, token });
+      for (const ms of POKE_DELAYS_MS) timers.setTimer(ms, () => hub.poke(caseId));
     },
+  };
+
+  return {
+    dialer,
     port: {
       async findOffered(caseId) {
         const offer = offers.get(caseId);

@@ -15,6 +15,7 @@ const call: CallRow = {
   outcome: 'mfa_reset',
   recording_path: null,
   recording_deleted_at: null,
+  proves_phone_possession: 0,
   created_at: '2026-01-06T01:00:00.000Z',
 };
 
