@@ -189,6 +189,50 @@ describe('softphone reached through the mailed link: password + mailed code (red
     expect(calls.map((x) => [x.call.channel, x.call.proves_phone_possession])).toEqual([['softphone', 0]]);
   });
 
+  it('standard: a dialer that rings the number on record itself (a SIP/carrier stand-in) records it on the call, and the same talk resets', async () => {
+    const c: Customer = { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' };
+    const logs: string[] = [];
+    const rung = new Map<string, string>();
+    let services: Services | null = null;
+    // Stands in for the telephony issue's carrier dialer: it would ring case.phone_e164; here the "phone" is a text link.
+    const sip: Dialer = {
+      provesPhonePossession: true,
+      async dial(trx, caseId) {
+        rung.set(caseId, (await services!.calls.openLink(trx, caseId, 'text', sip)).url);
+      },
+    };
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-possession-'));
+    services = await createServices(
+      loadConfig({ PORT: '0', AIZUCHI_MAIL_CATCHER_PORT: '0', AIZUCHI_DATA_DIR: dataDir, AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0', AIZUCHI_CALLBACK_LEAD_SEC: '0', AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00', AIZUCHI_JAPANESE_HOLIDAYS: 'false' }),
+      { dialer: sip, withSoftphone: false, logger: captureLogs(logs) },
+    );
+    const server = await startServer(services);
+    running = { server, services, dataDir };
+    expect(logs.join('\n')).not.toMatch(/every case will go to a person/);
+    const { account } = await services.identity.createAccount({ ...c, mfa: true });
+    const res = await fetch(`${server.url}/api/v1/recovery-requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: c.email, password: c.password, phone: c.phone, lang: c.lang, consent: true }),
+    });
+    expect(res.status).toBe(202);
+    const [caseRow] = await services.cases.list({ email: c.email });
+    const until = Date.now() + 15_000;
+    while (!rung.has(caseRow!.id) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // The link names the configured URL (port 0 here); the call goes to the bound port.
+    const link = new URL(rung.get(caseRow!.id)!);
+    const call = await TextCaller.connect(`${server.url.replace(/^http/, 'ws')}${link.pathname}${link.search}`);
+    await call.turn();
+    for (const line of JA_LINES) await call.say(line);
+    const end = await call.dtmf(await readCode({ server } as unknown as TestServer, c.email));
+    expect(ending(end)).toBe('mfa_reset');
+    expect(await services.identity.getAccount(account.id)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+    const [placed] = await services.calls.callsForCase(caseRow!.id);
+    expect(placed!.call.proves_phone_possession).toBe(1);
+    const decision = JSON.parse((await services.cases.history(caseRow!.id)).find((e) => e.kind === 'reset_decision')!.data);
+    expect(decision.facts.proofs).toContainEqual({ kind: 'phone_possession', source: 'outbound_call_to_record' });
+  });
+
   it('mailbox: the same softphone call resets', async () => {
     const r = await takeTheCall({ AIZUCHI_POLICY: 'mailbox' }, { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' });
     expect(r.outcome).toBe('mfa_reset');
