@@ -187,7 +187,7 @@ describe('operator actions', () => {
     const history = (await cases.history(id)).slice(-2).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
     expect(history).toEqual([
       { kind: 'outside_hours_override', data: { operator: 'cli', via: 'cli' } },
-      { kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, via: 'call_now', operator: 'cli', outsideHours: true } },
+      { kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, provesPhonePossession: false, via: 'call_now', operator: 'cli', outsideHours: true } },
     ]);
     expect(dialer.dials).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
   });
