@@ -65,7 +65,7 @@ export interface CallContext {
   lang: Lang;
   companyName: string;
   agentName: string;
-  /** Used only in the right-party question ("Am I speaking with …?"). */
+  /** Never spoken (issue 7, finding 6); the greet step accepts the callee saying this name as a first-person answer. */
   customerName?: string;
   policy: Policy;
   /** Strict policy: the code may only be typed on the keypad, never spoken. */

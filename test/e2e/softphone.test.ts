@@ -309,7 +309,7 @@ describe('the browser softphone in Chromium', () => {
     const greeting = await stats(page);
     expect(greeting.nonSilentFramesReceived).toBeGreaterThan(100);
     expect(greeting.maxRms).toBeGreaterThan(1000);
-    expect(await page.locator('#sp-captions').textContent()).toContain('山田様でいらっしゃいますか');
+    expect(await page.locator('#sp-captions').textContent()).toContain('ご本人様でいらっしゃいますか');
     await shot(page, 'voice-greeting');
 
     await type('はい、山田です。');
