@@ -2,7 +2,6 @@ import type { Logger } from '../observability/logger';
 import { type JobHandler, type JobQueue, PermanentJobError, type StoreTransaction } from '../jobs/queue';
 import type { Dialer } from '../channels/dialer';
 import type { CaseRow, CaseService } from './case-service';
-import type { CallbackScheduler } from './recovery-request';
 
 export const CALLBACK_JOB = 'callback.start';
 
@@ -24,6 +23,12 @@ export interface CallbackJobDeps {
 
 export function callbackDedupeKey(caseId: string, at: Date): string {
   return `callback:${caseId}:${at.toISOString()}`;
+}
+
+/** How the recovery flow books a callback for a scheduled case. */
+export interface CallbackScheduler {
+  /** Enqueues the callback job for a scheduled case, inside the caller's transaction. */
+  schedule(trx: StoreTransaction, caseId: string, at: Date): Promise<void>;
 }
 
 /**

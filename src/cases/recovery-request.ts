@@ -6,6 +6,7 @@ import { rateLimitAddress } from '../security/client-address';
 import { type Keys, hmacHex, newToken } from '../security/keys';
 import type { Limit, RateLimiter } from '../security/rate-limiter';
 import type { Database } from '../store/schema';
+import type { CallbackScheduler } from './callback-job';
 import type { CaseService } from './case-service';
 import { isRecoveryLocked } from './recovery-undo';
 
@@ -62,10 +63,8 @@ export interface RecoveryNotifier {
   noAccountHammered(trx: Kysely<Database>, args: { email: string; lang: Lang }): Promise<void>;
 }
 
-export interface CallbackScheduler {
-  /** Enqueues the callback job for a scheduled case, inside the caller's transaction. */
-  schedule(trx: Kysely<Database>, caseId: string, at: Date): Promise<void>;
-}
+// Declared with the callback job it queues (callback-job.ts), so that module needs nothing from here.
+export type { CallbackScheduler } from './callback-job';
 
 export interface RecoveryRequestDeps {
   cases: CaseService;
