@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import websocket from '@fastify/websocket';
+import websocket, { type WebSocket } from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
 import type { Logger } from '../observability/logger';
 import { scrubUrl } from '../observability/scrub';
@@ -36,6 +36,25 @@ function clientStatus(err: FastifyError): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
+/**
+ * Errors on an open WebSocket. What a client can cause — a frame that is too big or not valid
+ * UTF-8, a bad opcode, a dropped connection — is one warn line with the error's code and no stack
+ * (issue 7, finding 10: an unauthenticated client could fill the log with stack traces); `ws` has
+ * already answered a protocol error with the matching close code (1002, 1007, 1009). Anything
+ * else is our bug: logged in full, and the socket closed with 1011.
+ */
+function webSocketError(this: unknown, err: Error, socket: WebSocket, req: FastifyRequest): void {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && (code.startsWith('WS_ERR_') || CONNECTION_ERRORS.has(code))) {
+    req.log.warn({ wsError: code }, 'websocket closed on a client error');
+    return;
+  }
+  req.log.error({ err }, 'websocket handler failed');
+  socket.close(1011, 'server_error');
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
 /** The HTTP app: shared parsers, health and request counting; everything else comes from the area plugins. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -45,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(formbody);
   await app.register(cookie);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 }, errorHandler: webSocketError });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });

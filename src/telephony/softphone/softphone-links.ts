@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isCaseState, isTerminal } from '../../domain/cases/case-state';
 import type { Clock } from '../../domain/clock';
 import { hmacHex, newToken } from '../../security/keys';
 import type { Database } from '../../store/schema';
@@ -13,7 +14,7 @@ export interface SoftphoneLinkTarget {
 export interface SoftphoneLinks {
   /** Makes a new link token for the case inside the caller's transaction (the request mail's). */
   issue(trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string>;
-  /** The case a link opens, or null for an unknown, malformed or expired token. */
+  /** The case a link opens, or null for an unknown, malformed or expired token, or a case that has ended. */
   resolve(db: Kysely<Database>, token: string): Promise<SoftphoneLinkTarget | null>;
 }
 
@@ -58,6 +59,8 @@ export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock }): 
         .where('softphone_links.token_hash', '=', hash(token))
         .executeTakeFirst();
       if (!row || new Date(row.expiresAt) <= deps.clock.now()) return null;
+      // A resolved, failed or cancelled case has no call left to take (issue 7, finding 10).
+      if (!isCaseState(row.caseState) || isTerminal(row.caseState)) return null;
       return { caseId: row.caseId, lang: row.lang, caseState: row.caseState };
     },
   };

@@ -11,7 +11,7 @@ import { createSoftphoneChannel } from '../../telephony/softphone/softphone-chan
 import type { SoftphoneHub } from '../../telephony/softphone/softphone-hub';
 import { type SoftphoneSessionStarter, openSoftphoneLine } from '../../telephony/softphone/softphone-line';
 import type { SoftphoneLinks } from '../../telephony/softphone/softphone-links';
-import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
+import { type SoftphoneSocket, wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
 import { softphoneInvalidPage, softphonePage } from '../pages/softphone/softphone-page';
 
 export interface SoftphonePluginDeps {
@@ -56,6 +56,9 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
   const ringTimeoutMs = deps.ringTimeoutMs ?? 45_000;
   const pollIntervalMs = deps.pollIntervalMs ?? 1000;
   const log = deps.logger?.child({ component: 'softphone' });
+  // One live socket per case (so per link): a link opened 1,000 times must not ring 1,000 pages
+  // (issue 7, finding 10). The newest wins, so a reloaded page is never locked out by a stale one.
+  const liveByCase = new Map<string, SoftphoneSocket>();
 
   return async (app) => {
     app.get(`${SOFTPHONE_ASSETS}:name`, async (req, reply) => {
@@ -90,6 +93,11 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
             socket.close(4404, 'bad_link');
             return;
           }
+          liveByCase.get(target.caseId)?.close(4409, 'opened_elsewhere');
+          liveByCase.set(target.caseId, socket);
+          socket.onClose(() => {
+            if (liveByCase.get(target.caseId) === socket) liveByCase.delete(target.caseId);
+          });
           const channel = createSoftphoneChannel(socket, { logger: deps.logger });
           channel.sendControl({ type: 'hello', lang: target.lang, caseState: target.caseState, ringTimeoutMs });
           const line = openSoftphoneLine({
