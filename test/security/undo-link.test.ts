@@ -78,7 +78,7 @@ describe('"this wasn\'t me" acts (red team, finding 4)', () => {
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain(button);
       expect(page.body).toMatch(/<form method="post" action="\/recover\/cancel">/);
-      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      expect(page.headers['referrer-policy']).toBe('same-origin');
     }
     const [c] = await casesOf(email);
     expect(c!.state).toBe('scheduled');

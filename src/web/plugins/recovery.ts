@@ -140,8 +140,10 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       const { token, lang: qlang } = (req.query ?? {}) as Record<string, unknown>;
       const lang = pickLang(qlang); // the link carries the request's language
       const t = RECOVERY_TEXTS[lang];
-      // The token is in this URL: keep it out of caches and out of Referer headers.
-      reply.type('text/html').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      // The token is in this URL: keep it out of caches and out of Referer headers to other sites.
+      // Not 'no-referrer': browsers then send `Origin: null` with the form's POST, which the
+      // cross-site check must refuse.
+      reply.type('text/html').header('cache-control', 'no-store').header('referrer-policy', 'same-origin');
       if (!wellFormedToken(token)) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));
       if ((await deps.undo.preview(token)) === 'unknown') return reply.code(404).send(messagePage(lang, t.title, t.unknownLink, 'error'));
       return reply.send(disownConfirmPage(lang, token));
