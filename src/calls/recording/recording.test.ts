@@ -8,6 +8,7 @@ import { detectDtmf } from '../../media/dtmf/detector';
 import { generateDtmf } from '../../media/dtmf/generator';
 import { rms } from '../../media/testing/signals';
 import { SileroVadModel } from '../../media/vad/silero-vad';
+import { createSynthesizer } from '../../speech/synthesis/engine-registry';
 import { parseWav } from '../../media/wav';
 import type { JobContext } from '../../jobs/queue';
 import { RecordingJobQueue } from '../../jobs/testing/recording-job-queue';
@@ -23,6 +24,8 @@ import { repairWavHeader, StereoWavWriter } from './stereo-wav-writer';
 import { insertCallRow } from './testing-rows';
 
 const dir = mkdtempSync(join(tmpdir(), 'aizuchi-rec-'));
+// The engines these recordings were written against (the bridge rig defaults to scripted ones).
+const synthesizer = createSynthesizer();
 let vad: SileroVadModel;
 let speech: Int16Array;
 
@@ -40,7 +43,7 @@ describe('call recording through the voice bridge', () => {
   it('writes caller left / agent right at 16 kHz and writes silence while the code is entered', async () => {
     const dataDir = mkdtempSync(join(dir, 'data-'));
     const recorder = await CallRecorder.start({ dataDir, callId: 'call-1' });
-    const rig = createBridgeRig({ vad, recorder });
+    const rig = createBridgeRig({ vad, recorder, synthesizer });
     rig.bridge.apply({ type: 'say', text: 'メールをご確認ください。', interruptible: true });
     await rig.bridge.synthesized();
     await rig.play(rig.channel.framesOf(speech, 8000)); // agent speaks while the caller talks over it
@@ -78,7 +81,7 @@ describe('call recording through the voice bridge', () => {
   it('keeps nothing when the caller declines (stop) or never answers the consent question', async () => {
     const dataDir = mkdtempSync(join(dir, 'data-'));
     const declined = await CallRecorder.start({ dataDir, callId: 'declined' });
-    const rig = createBridgeRig({ vad, recorder: declined });
+    const rig = createBridgeRig({ vad, recorder: declined, synthesizer });
     await rig.play(rig.channel.framesOf(speech, 8000));
     rig.bridge.apply({ type: 'stop_recording' });
     await rig.play(rig.channel.framesOf(speech, 8000));

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('batched Silero VAD', () => {
-  it('gives every call the probabilities it would get alone, with many calls in one inference', async () => {
+  it('gives every call the probabilities it would get alone, with many calls in one inference (Silero, espeak-ng)', async () => {
     const signals = [
       concatSamples([new Int16Array(8000), speech]),
       addNoise(concatSamples([speech, new Int16Array(8000)]), 10, seededRandom(3)),
@@ -55,11 +55,11 @@ describe('batched Silero VAD', () => {
     });
   });
 
-  it('refuses a model file that is not there with a VadError, and leaves no worker running', async () => {
+  it('refuses a model file that is not there with a VadError, and leaves no worker running (Silero)', async () => {
     await expect(BatchedSileroVad.load({ modelPath: join(dir, 'missing.onnx') })).rejects.toBeInstanceOf(VadError);
   });
 
-  it('after close() every detector fails with a VadError instead of waiting forever', async () => {
+  it('after close() every detector fails with a VadError instead of waiting forever (Silero)', async () => {
     const own = await BatchedSileroVad.load();
     const detector = own.createDetector();
     const frame = { samples: speech.subarray(0, 512), sampleRateHz: 16000 };

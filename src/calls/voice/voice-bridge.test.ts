@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDtmf } from '../../media/dtmf/generator';
+import { sine } from '../../media/testing/signals';
 import { SileroVadModel } from '../../media/vad/silero-vad';
 import { FakeRecognizer } from '../../speech/fake/fake-recognizer';
 import { RecognizerError } from '../../speech/recognizer';
@@ -10,23 +11,13 @@ import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
 import { audible, createBridgeRig, realSpeech } from './testing/voice-test-kit';
 import { concatSamples } from '../../media/frame';
 
-const dir = mkdtempSync(join(tmpdir(), 'aizuchi-voice-'));
-let vad: SileroVadModel;
-let english: Int16Array;
-
-beforeAll(async () => {
-  vad = await SileroVadModel.load();
-  english = await realSpeech(dir, 'en', 'Hello, I would like to reset my authenticator, please.', 'en', 8000);
-});
-
-afterAll(async () => {
-  await vad?.release();
-  rmSync(dir, { recursive: true, force: true });
-});
+// By default the rig runs on the scripted synthesizer and VAD; the caller's "speech" is a tone the
+// scripted VAD hears as voice. Tests that need Silero or a real voice load them and say so.
+const utterance = sine(440, 8000, 8000, 2.5 * 8000);
 
 describe('voice bridge: agent speech out', () => {
   it('speaks a say action as 20 ms frames at the channel rate, with an agent caption', async () => {
-    const rig = createBridgeRig({ vad });
+    const rig = createBridgeRig({});
     rig.bridge.apply({ type: 'say', text: 'こんにちは。', interruptible: true });
     await rig.bridge.synthesized();
     await rig.silence(2000);
@@ -41,7 +32,7 @@ describe('voice bridge: agent speech out', () => {
   });
 
   it('plays the short aizuchi clip for a backchannel action', async () => {
-    const rig = createBridgeRig({ vad });
+    const rig = createBridgeRig({});
     rig.bridge.apply({ type: 'backchannel', text: 'はい' });
     await rig.bridge.synthesized();
     await rig.silence(1000);
@@ -52,7 +43,7 @@ describe('voice bridge: agent speech out', () => {
   });
 
   it('closes the channel after the goodbye has played when the agent hangs up', async () => {
-    const rig = createBridgeRig({ vad });
+    const rig = createBridgeRig({});
     rig.bridge.apply({ type: 'say', text: '失礼いたします。', interruptible: false });
     rig.bridge.apply({ type: 'hangup' });
     await rig.bridge.synthesized();
@@ -68,7 +59,99 @@ describe('voice bridge: agent speech out', () => {
 });
 
 describe('voice bridge: caller audio in', () => {
-  it('turns real speech into utterance events through VAD turns and the recognizer', async () => {
+  it('turns speech into utterance events through VAD turns and the recognizer', async () => {
+    const recognizer = new FakeRecognizer({
+      hypotheses: [
+        { atAudioMs: 600, text: 'hello I would', isFinal: false },
+        { text: 'hello I would like to reset my authenticator please', isFinal: true, confidence: 0.9 },
+      ],
+    });
+    const rig = createBridgeRig({ recognizer, lang: 'en' });
+    await rig.silence(500);
+    await rig.play(rig.channel.framesOf(utterance, 8000));
+    await rig.silence(1200);
+    expect(recognizer.sessions).toHaveLength(1);
+    expect(recognizer.sessions[0]?.ended).toBe(true);
+    expect(recognizer.sessions[0]?.opts.sampleRateHz).toBe(16000);
+    // Pre-roll: the stream got the whole utterance, not just what followed the VAD decision.
+    expect(recognizer.sessions[0]?.audioMs).toBeGreaterThanOrEqual((utterance.length / 8000) * 1000);
+    expect(rig.events).toEqual([
+      { type: 'utterance', text: 'hello I would', isFinal: false },
+      { type: 'utterance', text: 'hello I would like to reset my authenticator please', isFinal: true, confidence: 0.9 },
+    ]);
+    expect(rig.channel.captions.filter((c) => c.speaker === 'caller').map((c) => c.final)).toEqual([false, true]);
+    await rig.bridge.close();
+  });
+
+  it('hears in-band DTMF in the audio as dtmf events (and the tones never open a recognizer turn)', async () => {
+    const recognizer = new FakeRecognizer({ hypotheses: [] });
+    const rig = createBridgeRig({ recognizer });
+    const tones = generateDtmf('1267#', { sampleRateHz: 8000, durationMs: 120, gapMs: 120 });
+    await rig.play(rig.channel.framesOf(concatSamples([new Int16Array(4000), tones, new Int16Array(4000)]), 8000));
+    expect(rig.events).toEqual(['1', '2', '6', '7', '#'].map((digits) => ({ type: 'dtmf', digits })));
+    expect(recognizer.sessions).toHaveLength(0);
+    await rig.bridge.close();
+  });
+
+  it('passes out-of-band keys and typed text through, and ignores in-band copies once keys come out of band', async () => {
+    const rig = createBridgeRig({});
+    rig.channel.receiveDtmf('5');
+    await rig.play(rig.channel.framesOf(generateDtmf('9', { sampleRateHz: 8000 }), 8000));
+    rig.channel.receiveText('matty at gmail dot com', 'typed', true);
+    expect(rig.events).toEqual([
+      { type: 'dtmf', digits: '5' },
+      { type: 'utterance', text: 'matty at gmail dot com', isFinal: true },
+    ]);
+    await rig.bridge.close();
+  });
+
+  it('tells the agent when the caller hangs up, once', async () => {
+    const rig = createBridgeRig({});
+    rig.channel.hangUp();
+    await rig.bridge.close();
+    expect(rig.events).toEqual([{ type: 'hangup' }]);
+    expect(rig.clock.subscriberCount).toBe(0);
+  });
+});
+
+describe('voice bridge: recognizer failure', () => {
+  it('falls back to the keypad: says so in the call language, reports why, switches the agent', async () => {
+    const recognizer = new FakeRecognizer({
+      hypotheses: [],
+      failure: { error: new RecognizerError('unavailable', 'engine down'), atAudioMs: 400 },
+    });
+    const rig = createBridgeRig({ recognizer, lang: 'en' });
+    await rig.play(rig.channel.framesOf(utterance, 8000));
+    await rig.bridge.synthesized();
+    expect(rig.notices).toContainEqual({ type: 'recognizer_failed', code: 'unavailable', retryable: true });
+    expect(rig.keypadOnly.value).toBe(true);
+    await rig.silence(200);
+    expect(rig.channel.captions).toContainEqual({ speaker: 'agent', text: KEYPAD_FALLBACK_PROMPT.en, final: true });
+    // Later speech opens no further recognizer streams; keys still work.
+    await rig.play(rig.channel.framesOf(utterance, 8000));
+    expect(recognizer.sessions).toHaveLength(1);
+    rig.channel.receiveDtmf('1');
+    expect(rig.events).toContainEqual({ type: 'dtmf', digits: '1' });
+    await rig.bridge.close();
+  });
+});
+
+describe('voice bridge on real speech (Silero, espeak-ng)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aizuchi-voice-'));
+  let vad: SileroVadModel;
+  let english: Int16Array;
+
+  beforeAll(async () => {
+    vad = await SileroVadModel.load();
+    english = await realSpeech(dir, 'en', 'Hello, I would like to reset my authenticator, please.', 'en', 8000);
+  });
+
+  afterAll(async () => {
+    await vad?.release();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('turns real speech into utterance events through VAD turns and the recognizer (Silero, espeak-ng)', async () => {
     const recognizer = new FakeRecognizer({
       hypotheses: [
         { atAudioMs: 600, text: 'hello I would', isFinal: false },
@@ -92,55 +175,4 @@ describe('voice bridge: caller audio in', () => {
     await rig.bridge.close();
   });
 
-  it('hears in-band DTMF in the audio as dtmf events (and the tones never open a recognizer turn)', async () => {
-    const recognizer = new FakeRecognizer({ hypotheses: [] });
-    const rig = createBridgeRig({ vad, recognizer });
-    const tones = generateDtmf('1267#', { sampleRateHz: 8000, durationMs: 120, gapMs: 120 });
-    await rig.play(rig.channel.framesOf(concatSamples([new Int16Array(4000), tones, new Int16Array(4000)]), 8000));
-    expect(rig.events).toEqual(['1', '2', '6', '7', '#'].map((digits) => ({ type: 'dtmf', digits })));
-    expect(recognizer.sessions).toHaveLength(0);
-    await rig.bridge.close();
-  });
-
-  it('passes out-of-band keys and typed text through, and ignores in-band copies once keys come out of band', async () => {
-    const rig = createBridgeRig({ vad });
-    rig.channel.receiveDtmf('5');
-    await rig.play(rig.channel.framesOf(generateDtmf('9', { sampleRateHz: 8000 }), 8000));
-    rig.channel.receiveText('matty at gmail dot com', 'typed', true);
-    expect(rig.events).toEqual([
-      { type: 'dtmf', digits: '5' },
-      { type: 'utterance', text: 'matty at gmail dot com', isFinal: true },
-    ]);
-    await rig.bridge.close();
-  });
-
-  it('tells the agent when the caller hangs up, once', async () => {
-    const rig = createBridgeRig({ vad });
-    rig.channel.hangUp();
-    await rig.bridge.close();
-    expect(rig.events).toEqual([{ type: 'hangup' }]);
-    expect(rig.clock.subscriberCount).toBe(0);
-  });
-});
-
-describe('voice bridge: recognizer failure', () => {
-  it('falls back to the keypad: says so in the call language, reports why, switches the agent', async () => {
-    const recognizer = new FakeRecognizer({
-      hypotheses: [],
-      failure: { error: new RecognizerError('unavailable', 'engine down'), atAudioMs: 400 },
-    });
-    const rig = createBridgeRig({ vad, recognizer, lang: 'en' });
-    await rig.play(rig.channel.framesOf(english, 8000));
-    await rig.bridge.synthesized();
-    expect(rig.notices).toContainEqual({ type: 'recognizer_failed', code: 'unavailable', retryable: true });
-    expect(rig.keypadOnly.value).toBe(true);
-    await rig.silence(200);
-    expect(rig.channel.captions).toContainEqual({ speaker: 'agent', text: KEYPAD_FALLBACK_PROMPT.en, final: true });
-    // Later speech opens no further recognizer streams; keys still work.
-    await rig.play(rig.channel.framesOf(english, 8000));
-    expect(recognizer.sessions).toHaveLength(1);
-    rig.channel.receiveDtmf('1');
-    expect(rig.events).toContainEqual({ type: 'dtmf', digits: '1' });
-    await rig.bridge.close();
-  });
 });

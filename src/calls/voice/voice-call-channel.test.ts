@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateDtmf } from '../../media/dtmf/generator';
-import { SileroVadModel } from '../../media/vad/silero-vad';
+import { createScriptedVad } from '../../media/testing/scripted-vad';
 import { createBackchannelClips } from '../../speech/synthesis/backchannel-clips';
-import { createSynthesizer } from '../../speech/synthesis/engine-registry';
+import { createScriptedSynthesizer } from '../../speech/synthesis/scripted-synthesizer';
 import type { CallerInput } from '../../channels/call-channel';
 import { CallRecorder } from '../recording/call-recorder';
 import { InMemoryAudioChannel } from './testing/in-memory-channel';
@@ -13,14 +13,11 @@ import { ManualFrameClock } from './testing/manual-frame-clock';
 import { createVoiceCallChannel } from './voice-call-channel';
 
 const dir = mkdtempSync(join(tmpdir(), 'aizuchi-vcc-'));
-const synthesizer = createSynthesizer();
-let vad: SileroVadModel;
+// No engines needed: what this adapter does does not depend on how speech sounds or is detected.
+const synthesizer = createScriptedSynthesizer();
+const vad = createScriptedVad();
 
-beforeAll(async () => {
-  vad = await SileroVadModel.load();
-});
-afterAll(async () => {
-  await vad?.release();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,11 +3,12 @@ import type { Lang } from '../../../domain/lang';
 import type { AudioFrame } from '../../../media/frame';
 import { resampleAll } from '../../../media/resampler';
 import { speakEnglish, speakJapanese } from '../../../media/testing/speech';
-import type { SileroVadModel } from '../../../media/vad/silero-vad';
+import { createScriptedVad } from '../../../media/testing/scripted-vad';
 import type { Recognizer } from '../../../speech/recognizer';
 import { createBackchannelClips } from '../../../speech/synthesis/backchannel-clips';
-import { createSynthesizer } from '../../../speech/synthesis/engine-registry';
+import { createScriptedSynthesizer } from '../../../speech/synthesis/scripted-synthesizer';
 import type { Synthesizer } from '../../../speech/synthesizer';
+import type { VoiceMedia } from '../voice-bridge';
 import type { CallRecorder } from '../../recording/call-recorder';
 import { VoiceBridge, type VoiceNotice, type VoiceTuning } from '../voice-bridge';
 import { InMemoryAudioChannel } from './in-memory-channel';
@@ -37,8 +38,13 @@ export interface BridgeRig {
   silence(ms: number): Promise<void>;
 }
 
+/**
+ * A voice bridge on an in-memory 8 kHz channel and a manual clock. By default it runs on the scripted
+ * synthesizer (a tone per character) and the scripted VAD (loud = speech), so no engine or model is
+ * needed; tests of the real engines pass Silero or createSynthesizer() and say so in their names.
+ */
 export function createBridgeRig(opts: {
-  vad: SileroVadModel;
+  vad?: VoiceMedia['vad'];
   recognizer?: Recognizer | null;
   synthesizer?: Synthesizer;
   lang?: Lang;
@@ -47,7 +53,7 @@ export function createBridgeRig(opts: {
   tuning?: Partial<VoiceTuning>;
 }): BridgeRig {
   const lang = opts.lang ?? 'ja';
-  const synthesizer = opts.synthesizer ?? createSynthesizer();
+  const synthesizer = opts.synthesizer ?? createScriptedSynthesizer();
   const channel = new InMemoryAudioChannel({ sampleRateHz: opts.channelRateHz ?? 8000 });
   const clock = new ManualFrameClock();
   const events: AgentEvent[] = [];
@@ -56,7 +62,7 @@ export function createBridgeRig(opts: {
   const bridge = new VoiceBridge({
     channel,
     lang,
-    media: { synthesizer, backchannels: createBackchannelClips(synthesizer), vad: opts.vad, recognizer: opts.recognizer ?? null },
+    media: { synthesizer, backchannels: createBackchannelClips(synthesizer), vad: opts.vad ?? createScriptedVad(), recognizer: opts.recognizer ?? null },
     clock,
     recorder: opts.recorder ?? null,
     onEvent: (e) => events.push(e),
