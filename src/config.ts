@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { POLICY_NAMES } from './domain/policy/presets';
+import { AizuchiError } from './domain/errors';
 
 /**
  * The one place configuration is read. Every variable is validated at boot; a bad value fails fast
@@ -106,7 +107,11 @@ export interface Config {
   };
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'config', cause: options?.cause });
+  }
+}
 
 /**
  * True for addresses only this machine can reach: `localhost`, `::1` and 127.0.0.0/8, as configured

@@ -20,6 +20,11 @@ export interface AgentDeps {
   tuning?: Partial<AgentTuning>;
   /** Share one reader per language across calls to skip compiling the lexicon per call. */
   intents?: IntentReader;
+  /**
+   * Told about the error when a port failure escalates the call as `system_error`, so the host can
+   * log its cause (the agent itself has no logger). Must not throw.
+   */
+  onPortFailure?: (error: unknown) => void;
 }
 
 export interface AgentSnapshot {
@@ -358,8 +363,9 @@ export function createAgent(deps: AgentDeps): Agent {
       batch = collected;
       try {
         await process(event);
-      } catch {
-        // A port failure must not leave the caller in silence; errors carry no caller data to log here.
+      } catch (error) {
+        // A port failure must not leave the caller in silence; the host logs its name and code.
+        if (!ended) deps.onPortFailure?.(error);
         await failSafely().catch(() => undefined);
       } finally {
         const records = pendingRecords;

@@ -19,6 +19,7 @@ import type { CallChannel } from '../channels/call-channel';
 import { type CallState, createHostPort } from './host-port';
 import { createMfaReset } from './mfa-reset';
 import { createVerificationStore } from './verification-store';
+import { AizuchiError } from '../domain/errors';
 
 export interface CallSettings {
   /** Where call links point (AIZUCHI_URL); http(s) becomes ws(s). */
@@ -272,6 +273,10 @@ export function createCallService(deps: CallServiceDeps) {
   };
 }
 
-class ClosedCaseError extends Error {}
+class ClosedCaseError extends AizuchiError {
+  constructor() {
+    super('the case closed before the call connected', { code: 'case_closed' });
+  }
+}
 
 export type CallService = ReturnType<typeof createCallService>;

@@ -1,4 +1,5 @@
 import { type AgentAction, type ListenExpecting, type AgentTuning, type CallContext, type HostPort, type Outcome, type OutcomeDetail, type TimerPort, createAgent } from '../agent';
+import { errorFields } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { CallChannel } from '../channels/call-channel';
 import { guardCallerLine } from './transcript-guard';
@@ -109,7 +110,9 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
     }
   };
 
-  const agent = createAgent({ context: deps.context, port: deps.port, timers: deps.timers, tuning: deps.tuning, onAction });
+  // Name and code only: a port error's message may quote the caller or the account.
+  const onPortFailure = (error: unknown) => log.error(errorFields(error), 'port failure escalated the call (system_error)');
+  const agent = createAgent({ context: deps.context, port: deps.port, timers: deps.timers, tuning: deps.tuning, onAction, onPortFailure });
 
   const feed = (event: Parameters<typeof agent.handle>[0]) => {
     agent.handle(event).then(() => {

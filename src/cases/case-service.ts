@@ -7,13 +7,13 @@ import type { Clock } from '../domain/clock';
 import type { Store } from '../store/connect';
 import type { CasesTable, Database } from '../store/schema';
 import { writeTransaction } from '../store/write-transaction';
+import { AizuchiError } from '../domain/errors';
 
 export type CaseRow = CasesTable;
 
-export class CaseNotFoundError extends Error {
+export class CaseNotFoundError extends AizuchiError {
   constructor(readonly caseId: string) {
-    super(`no case with id ${caseId}`);
-    this.name = 'CaseNotFoundError';
+    super(`no case with id ${caseId}`, { code: 'case_not_found' });
   }
 }
 

@@ -108,10 +108,10 @@ describe('operator actions', () => {
     const escalatedOnCall = await openCase('call_escalated');
     expect(escalationReview(await cases.history(escalatedOnCall))).toBeNull();
     expect(availableActions(await cases.require(escalatedOnCall), await cases.history(escalatedOnCall)).approve).toBe(false);
-    await expect(actions().approveCallback(escalatedOnCall, OPERATOR)).rejects.toMatchObject({ reason: 'not_reviewable' });
+    await expect(actions().approveCallback(escalatedOnCall, OPERATOR)).rejects.toMatchObject({ code: 'not_reviewable' });
     const scheduled = await openCase('scheduled');
-    await expect(actions().approveCallback(scheduled, OPERATOR)).rejects.toMatchObject({ reason: 'wrong_state' });
-    await expect(actions().approveCallback('missing', OPERATOR)).rejects.toMatchObject({ reason: 'not_found' });
+    await expect(actions().approveCallback(scheduled, OPERATOR)).rejects.toMatchObject({ code: 'wrong_state' });
+    await expect(actions().approveCallback('missing', OPERATOR)).rejects.toMatchObject({ code: 'not_found' });
     expect((await cases.require(escalatedOnCall)).state).toBe('escalated');
     expect(enqueued()).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe('operator actions', () => {
     expect(await cases.require(id)).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
     expect(cancelledKeys).toEqual([callbackDedupeKey(id, MON_0900_JST)]);
     expect(await lastEvent(id)).toEqual({ kind: 'cancelled_by_operator', data: { from: 'scheduled', to: 'cancelled', operatorId: OPERATOR.accountId, reason: 'customer phoned the help desk' } });
-    await expect(actions().cancel(id, OPERATOR)).rejects.toMatchObject({ reason: 'wrong_state' });
+    await expect(actions().cancel(id, OPERATOR)).rejects.toMatchObject({ code: 'wrong_state' });
     const resolved = await openCase('resolved');
     expect(availableActions(await cases.require(resolved), [])).toEqual({ approve: false, cancel: false, callNow: false });
     await expect(actions().cancel(resolved, OPERATOR)).rejects.toBeInstanceOf(OperatorActionError);
@@ -130,7 +130,7 @@ describe('operator actions', () => {
 
   it('cancels without a reason, and refuses a reason over 200 characters without touching the case', async () => {
     const id = await openCase('review');
-    await expect(actions().cancel(id, OPERATOR, 'x'.repeat(201))).rejects.toMatchObject({ reason: 'invalid_input' });
+    await expect(actions().cancel(id, OPERATOR, 'x'.repeat(201))).rejects.toMatchObject({ code: 'invalid_input' });
     expect((await cases.require(id)).state).toBe('escalated');
     await actions().cancel(id, OPERATOR, 'あ'.repeat(200));
     expect((await cases.require(id)).state).toBe('cancelled');
@@ -152,7 +152,7 @@ describe('operator actions', () => {
 
   it('refuses to call outside business hours unless overridden, and records the override', async () => {
     const id = await openCase('scheduled');
-    await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ reason: 'outside_hours' });
+    await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ code: 'outside_hours' });
     expect(dialer.dials).toEqual([]);
     expect((await cases.require(id)).state).toBe('scheduled');
     await actions().callNow(id, OPERATOR, { outsideHours: true });
@@ -168,14 +168,14 @@ describe('operator actions', () => {
     await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toThrow('line busy');
     expect(await cases.require(id)).toMatchObject({ state: 'scheduled', call_attempts: 0 });
     const review = await openCase('review');
-    await expect(actions().callNow(review, OPERATOR, { outsideHours: true })).rejects.toMatchObject({ reason: 'wrong_state' });
+    await expect(actions().callNow(review, OPERATOR, { outsideHours: true })).rejects.toMatchObject({ code: 'wrong_state' });
     expect((await verifyAuditLog(store)).ok).toBe(true);
   });
 
   it('refuses call-now on a case with no account to verify, before dialling', async () => {
     const id = await openCase('scheduled', null);
     now = MON_1000_JST;
-    await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ reason: 'no_account' });
+    await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ code: 'no_account' });
     expect(dialer.dials).toEqual([]);
     expect((await cases.require(id)).state).toBe('scheduled');
   });

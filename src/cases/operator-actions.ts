@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock';
 import type { JobQueue, StoreTransaction } from '../jobs/queue';
 import { CALLBACK_JOB, type Dialer, callbackDedupeKey, placeCallback } from './callback-job';
 import type { CaseRow, CaseService } from './case-service';
+import { AizuchiError } from '../domain/errors';
 
 /** The event that parks a case for a person's review before any call (recovery-request.ts). */
 export const REVIEW_EVENT = 'needs_review';
@@ -11,13 +12,11 @@ export const MAX_CANCEL_REASON_CHARS = 200;
 
 export type OperatorActionFailure = 'not_found' | 'wrong_state' | 'not_reviewable' | 'outside_hours' | 'no_account' | 'invalid_input';
 
-export class OperatorActionError extends Error {
-  constructor(
-    readonly reason: OperatorActionFailure,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OperatorActionError';
+export class OperatorActionError extends AizuchiError {
+  /** Why the action was refused (was `reason`). */
+  declare readonly code: OperatorActionFailure;
+  constructor(code: OperatorActionFailure, message: string) {
+    super(message, { code });
   }
 }
 

@@ -9,6 +9,7 @@ import type { Database } from '../store/schema';
 import type { CallbackScheduler } from './callback-job';
 import type { CaseService } from './case-service';
 import { isRecoveryLocked } from './recovery-undo';
+import { AizuchiError } from '../domain/errors';
 
 /** The version of the consent wording on the form; stored with every request. */
 export const CONSENT_VERSION = 'callback-consent-2026-11';
@@ -94,7 +95,11 @@ export type RecoveryResult =
   | { kind: 'invalid'; message: string; field?: string }
   | { kind: 'rate_limited'; retryAfterSec: number };
 
-export class InvalidPhoneError extends Error {}
+export class InvalidPhoneError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'invalid_phone', cause: options?.cause });
+  }
+}
 
 /**
  * Turns a callback request into a case. Whatever the account, the caller sees the same answer in

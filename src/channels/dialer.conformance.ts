@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreTransaction } from '../jobs/queue';
 import type { Dialer } from './dialer';
+import { AizuchiError } from '../domain/errors';
 
 /** What a dialer's test file hands the suite for one test. */
 export interface DialerConformanceSetup {
@@ -22,7 +23,11 @@ export interface DialerConformanceSetup {
   teardown?(): Promise<void> | void;
 }
 
-class Rollback extends Error {}
+class Rollback extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'rollback', cause: options?.cause });
+  }
+}
 
 /**
  * Registers the behaviour dialer.ts promises of every Dialer — the text and softphone dialers and

@@ -38,7 +38,7 @@ describe('normalizePhone', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(PhoneNumberError);
-    expect((caught as PhoneNumberError).reason).toBe(reason);
+    expect((caught as PhoneNumberError).code).toBe(reason);
   });
 });
 

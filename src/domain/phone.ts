@@ -1,12 +1,14 @@
 import { type CountryCode, ParseError, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import { AizuchiError } from './errors';
 
 /** Why a phone number was refused; callers map the reason to a message in the user's language. */
 export type PhoneErrorReason = 'empty' | 'not_a_number' | 'invalid_country' | 'too_short' | 'too_long' | 'invalid';
 
-export class PhoneNumberError extends Error {
-  constructor(readonly reason: PhoneErrorReason) {
-    super(`invalid phone number (${reason})`);
-    this.name = 'PhoneNumberError';
+export class PhoneNumberError extends AizuchiError {
+  /** Why the number was refused (was `reason`). */
+  declare readonly code: PhoneErrorReason;
+  constructor(code: PhoneErrorReason) {
+    super(`invalid phone number (${code})`, { code });
   }
 }
 

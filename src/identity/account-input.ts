@@ -47,7 +47,7 @@ export function validateAccountInput(input: CreateAccountInput): ValidAccountInp
   try {
     phoneE164 = normalizePhone(input.phone);
   } catch (err) {
-    if (err instanceof PhoneNumberError) throw new AccountInputError('phone', `phone number is not valid (${err.reason})`);
+    if (err instanceof PhoneNumberError) throw new AccountInputError('phone', `phone number is not valid (${err.code})`);
     throw err;
   }
   const lang = input.lang ?? 'ja';

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
+import { AizuchiError } from '../domain/errors';
 
-export class SecretBoxError extends Error {
+export class SecretBoxError extends AizuchiError {
   constructor() {
-    super('sealed value is malformed or was altered');
-    this.name = 'SecretBoxError';
+    super('sealed value is malformed or was altered', { code: 'secret_box_tampered' });
   }
 }
 

@@ -5,6 +5,7 @@ import { writeTransaction } from '../store/write-transaction';
 import { type BackoffOptions, backoffDelayMs } from './backoff';
 import { type ClaimedJob, claimNext, type Lease, markDone, markFailed, renewLease } from './job-table';
 import { type JobContext, type JobHandler, LeaseLostError, PermanentJobError, RetryableJobError, isPermanentJobFailure } from './queue';
+import { AizuchiError } from '../domain/errors';
 
 /** A stored payload that is not JSON (edited by hand, truncated) can never run: dead, not retried. */
 function parsePayload(text: string): unknown {
@@ -44,10 +45,9 @@ export interface DbWorkerOptions {
   random: () => number;
 }
 
-class ShutdownError extends Error {
+class ShutdownError extends AizuchiError {
   constructor() {
-    super('worker is shutting down');
-    this.name = 'ShutdownError';
+    super('worker is shutting down', { code: 'worker_shutdown' });
   }
 }
 

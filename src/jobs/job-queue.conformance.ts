@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobInputError, type JobQueue, type StoreTransaction } from './queue';
+import { AizuchiError } from '../domain/errors';
 
 /** A queued job as the setup's own inspection shows it (table row, fake's record). */
 export interface QueuedJobView {
@@ -32,7 +33,11 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   return undefined;
 }
 
-class Rollback extends Error {}
+class Rollback extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'rollback', cause: options?.cause });
+  }
+}
 
 /**
  * Registers the behaviour queue.ts promises of every JobQueue — the embedded queue on SQLite and on

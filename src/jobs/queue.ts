@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema';
+import { AizuchiError } from '../domain/errors';
 
 /**
  * Delivery guarantees. A job runs at least once until it is done or dead; a killed or stalled worker's
@@ -55,11 +56,10 @@ export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
  * thrown also retries with exponential backoff until maxAttempts, then the job is 'dead' — except
  * a permanent failure (see PermanentJobError), which is dead at once.
  */
-export class RetryableJobError extends Error {
+export class RetryableJobError extends AizuchiError {
   readonly retryAfterMs?: number;
   constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.name = 'RetryableJobError';
+    super(message, { code: 'retry_later', retryable: true, cause: options.cause });
     this.retryAfterMs = options.retryAfterMs;
   }
 }
@@ -69,11 +69,9 @@ export class RetryableJobError extends Error {
  * refused for good): the job is dead at once instead of retrying until maxAttempts. Any thrown
  * error whose `retryable` is `false` (e.g. MailSendError for a 5xx reply) counts the same.
  */
-export class PermanentJobError extends Error {
-  readonly retryable = false;
+export class PermanentJobError extends AizuchiError {
   constructor(message: string) {
-    super(message);
-    this.name = 'PermanentJobError';
+    super(message, { code: 'permanent_failure', retryable: false });
   }
 }
 
@@ -82,17 +80,15 @@ export function isPermanentJobFailure(err: unknown): boolean {
 }
 
 /** This worker no longer owns the job (its lease expired and another worker claimed it). */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends AizuchiError {
   constructor(jobId: string) {
-    super(`job ${jobId}: lease lost to another worker`);
-    this.name = 'LeaseLostError';
+    super(`job ${jobId}: lease lost to another worker`, { code: 'lease_lost' });
   }
 }
 
 /** Bad arguments to enqueue (unknown kind format, payload not JSON, bad runAt/maxAttempts); the rules are in enqueue-input.ts. Nothing is queued. */
-export class JobInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'JobInputError';
+export class JobInputError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'job_input', cause: options?.cause });
   }
 }

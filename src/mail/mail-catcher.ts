@@ -8,6 +8,7 @@ import type { Store } from '../store/connect';
 import { storeCaughtMessage } from './mail-store';
 import type { MailSender } from './sender';
 import { createSmtpSender } from './smtp-sender';
+import { AizuchiError } from '../domain/errors';
 
 export const DEFAULT_CATCHER_MAX_BYTES = 1024 * 1024;
 
@@ -30,8 +31,10 @@ export interface MailCatcher {
   readonly host: string;
 }
 
-export class MailCatcherError extends Error {
-  override readonly name = 'MailCatcherError';
+export class MailCatcherError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'mail_catcher', cause: options?.cause });
+  }
 }
 
 type SmtpReplyError = Error & { responseCode: number };

@@ -5,6 +5,7 @@ import type { EnqueueOptions, JobHandler, JobQueue, StoreTransaction } from '../
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { type MailSender, isMailSendError } from './sender';
+import { AizuchiError } from '../domain/errors';
 
 /** The job kind that sends one mail. */
 export const MAIL_JOB = 'mail.send';
@@ -26,9 +27,10 @@ export const mailJobPayloadSchema = z.object({
 export type MailJobPayload = z.infer<typeof mailJobPayloadSchema>;
 
 /** A payload that can never be sent; retrying will not help. */
-export class MailJobPayloadError extends Error {
-  override readonly name = 'MailJobPayloadError';
-  readonly retryable = false;
+export class MailJobPayloadError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'mail_payload', retryable: false, cause: options?.cause });
+  }
 }
 
 function parsePayload(payload: unknown): MailJobPayload {
@@ -79,7 +81,7 @@ export function createMailJobHandler(deps: MailJobHandlerDeps): JobHandler {
       );
     } catch (err) {
       const details = isMailSendError(err)
-        ? { retryable: err.retryable, failure: err.kind, responseCode: err.responseCode, code: err.code }
+        ? { retryable: err.retryable, failure: err.kind, responseCode: err.responseCode, code: err.smtpCode }
         : { errorName: (err as Error)?.name };
       log.warn({ jobId: ctx.jobId, attempt: ctx.attempt, to, template, ...details }, 'mail send failed');
       throw err;

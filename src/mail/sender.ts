@@ -1,3 +1,4 @@
+import { AizuchiError } from '../domain/errors';
 /** One outgoing message. `messageId` is an RFC 5322 Message-ID such as `<abc@aizuchi.localhost>`. */
 export interface MailMessage {
   to: string;
@@ -23,16 +24,18 @@ export type MailFailureKind = 'auth' | 'rejected' | 'connection' | 'config' | 'a
  * A send that failed. `retryable` tells the job queue whether the same message may go through
  * later (4xx replies, dropped connections) or never will (5xx replies, bad credentials, bad config).
  */
-export class MailSendError extends Error {
-  override readonly name = 'MailSendError';
+export class MailSendError extends AizuchiError {
+  /** The failure's kind is its code. */
+  declare readonly code: MailFailureKind;
   constructor(
     message: string,
-    readonly retryable: boolean,
+    retryable: boolean,
     readonly kind: MailFailureKind,
     readonly responseCode?: number,
-    readonly code?: string,
+    /** The transport's own error code (EAUTH, ECONNECTION, …), when it gave one (was `code`). */
+    readonly smtpCode?: string,
   ) {
-    super(message);
+    super(message, { code: kind, retryable });
   }
 }
 

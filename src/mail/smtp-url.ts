@@ -1,3 +1,4 @@
+import { AizuchiError } from '../domain/errors';
 /**
  * The relay is configured from ONE string (AIZUCHI_SMTP_URL):
  *
@@ -27,8 +28,10 @@ export interface SmtpEndpoint {
   verifyCertificate: boolean;
 }
 
-export class SmtpUrlError extends Error {
-  override readonly name = 'SmtpUrlError';
+export class SmtpUrlError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'smtp_url', cause: options?.cause });
+  }
 }
 
 const KNOWN_PARAMS = new Set(['starttls', 'tls_verify']);

@@ -1,5 +1,6 @@
 import alawmulaw from 'alawmulaw';
 import type { AudioFrame } from './frame';
+import { AizuchiError } from '../domain/errors';
 
 /** The two G.711 companding laws: μ-law (North America, Japan) and A-law (most of the rest). */
 export type G711Law = 'mulaw' | 'alaw';
@@ -7,10 +8,9 @@ export type G711Law = 'mulaw' | 'alaw';
 /** G.711 is defined at 8 kHz only; other rates must be resampled before encoding. */
 export const G711_SAMPLE_RATE_HZ = 8000;
 
-export class G711Error extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'G711Error';
+export class G711Error extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'g711_input', cause: options?.cause });
   }
 }
 

@@ -1,4 +1,5 @@
 import { samplesPerFrame, type AudioFrame } from './frame';
+import { AizuchiError } from '../domain/errors';
 
 export interface PlayoutItemOptions {
   /** Barge-in may drop it. Legal notices, goodbyes before hang-up etc. are not interruptible. */
@@ -18,10 +19,9 @@ export interface PlayoutTick {
   readonly events: readonly PlayoutEvent[];
 }
 
-export class PlayoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlayoutError';
+export class PlayoutError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'playout', cause: options?.cause });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AudioFrame } from './frame';
+import { AizuchiError } from '../domain/errors';
 
 /*
  * Hand-rolled polyphase windowed-sinc resampler, on purpose.
@@ -10,10 +11,9 @@ import type { AudioFrame } from './frame';
  * gives exact frame sizes, a fixed known latency and synchronous construction.
  */
 
-export class ResamplerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResamplerError';
+export class ResamplerError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'resampler_input', cause: options?.cause });
   }
 }
 

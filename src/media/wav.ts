@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { decodeG711 } from './g711';
+import { AizuchiError } from '../domain/errors';
 
 /** Decoded WAV audio: one PCM16 array per channel (stereo recordings: caller left, agent right). */
 export interface WavAudio {
@@ -7,10 +8,9 @@ export interface WavAudio {
   readonly channels: readonly Int16Array[];
 }
 
-export class WavError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WavError';
+export class WavError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'invalid_wav', cause: options?.cause });
   }
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { isLoopbackHost } from '../config';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { AizuchiError } from '../domain/errors';
 
 /**
  * Where Prometheus scrapes: a listener of its own, never the public app (issue 7, finding 2: an
@@ -29,14 +30,14 @@ export interface MetricsServer {
 }
 
 /** The listener could not start; carries the port so the CLI can say which variable to change. */
-export class MetricsServerError extends Error {
-  override readonly name = 'MetricsServerError';
+export class MetricsServerError extends AizuchiError {
   constructor(
     readonly port: number,
-    readonly code: string | undefined,
+    /** The listener's system error code (EADDRINUSE, …), or `unsafe_host` for a refused configuration. */
+    code: string | undefined,
     message: string,
   ) {
-    super(message);
+    super(message, { code: code ?? 'listen_failed' });
   }
 }
 
@@ -57,7 +58,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
  */
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
   if (!isLoopbackHost(opts.host) && !opts.token) {
-    throw new MetricsServerError(opts.port, undefined, `AIZUCHI_METRICS_HOST=${opts.host} would publish metrics without credentials; set AIZUCHI_METRICS_TOKEN or keep it on loopback`);
+    throw new MetricsServerError(opts.port, 'unsafe_host', `AIZUCHI_METRICS_HOST=${opts.host} would publish metrics without credentials; set AIZUCHI_METRICS_TOKEN or keep it on loopback`);
   }
   const log = opts.logger.child({ component: 'metrics' });
   const server = http.createServer((req, res) => {

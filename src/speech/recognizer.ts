@@ -1,5 +1,6 @@
 import type { AudioFrame } from '../media/frame';
 import type { Lang } from '../domain/lang';
+import { AizuchiError } from '../domain/errors';
 
 /**
  * Speech recognition behind one narrow interface. Engines live in their own folders
@@ -73,19 +74,13 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<RecognizerErrorCode> = new Set([
  * The only error recognizers throw. Adapters classify (`retryable`); the caller decides
  * whether and when to retry, in one place.
  */
-export class RecognizerError extends Error {
-  readonly retryable: boolean;
+export class RecognizerError extends AizuchiError {
+  declare readonly code: RecognizerErrorCode;
   /** HTTP status (or WebSocket close code) behind the error, when there was one. */
   readonly status: number | undefined;
 
-  constructor(
-    readonly code: RecognizerErrorCode,
-    message: string,
-    options?: { retryable?: boolean; cause?: unknown; status?: number },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'RecognizerError';
-    this.retryable = options?.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+  constructor(code: RecognizerErrorCode, message: string, options?: { retryable?: boolean; cause?: unknown; status?: number }) {
+    super(message, { code, retryable: options?.retryable ?? RETRYABLE_BY_DEFAULT.has(code), cause: options?.cause });
     this.status = options?.status;
   }
 }

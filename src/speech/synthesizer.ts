@@ -1,5 +1,6 @@
 import type { Lang } from '../domain/lang';
 import type { AudioFrame } from '../media/frame';
+import { AizuchiError } from '../domain/errors';
 
 /** What a synthesizer produces for one language: needed by caches (key) and playout (rate). */
 export interface SynthesizerInfo {
@@ -38,23 +39,18 @@ export type SynthesisErrorCode =
   | 'bad_output';
 
 /** Typed synthesis failure; `retryable` says whether the same call may succeed later. */
-export class SynthesisError extends Error {
-  override readonly name = 'SynthesisError';
-  constructor(
-    readonly code: SynthesisErrorCode,
-    message: string,
-    readonly retryable = false,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class SynthesisError extends AizuchiError {
+  declare readonly code: SynthesisErrorCode;
+  constructor(code: SynthesisErrorCode, message: string, retryable = false, options?: { cause?: unknown }) {
+    super(message, { code, retryable, cause: options?.cause });
   }
 }
 
 /** Thrown when a synthesis is cancelled through its AbortSignal (same `name` as DOM aborts). */
-export class SynthesisAbortedError extends Error {
-  override readonly name = 'AbortError';
+export class SynthesisAbortedError extends AizuchiError {
   constructor() {
-    super('synthesis aborted');
+    super('synthesis aborted', { code: 'aborted' });
+    this.name = 'AbortError'; // what AbortSignal users test for
   }
 }
 

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { DialectName } from './dialect';
 import type { Database } from './schema';
 import { PRIVATE_DIR_MODE, makePrivateFileSync, tightenIfPresentSync } from './private-files';
+import { AizuchiError } from '../domain/errors';
 
 export interface Store {
   db: Kysely<Database>;
@@ -13,7 +14,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export class StoreConfigError extends Error {}
+export class StoreConfigError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'store_config', cause: options?.cause });
+  }
+}
 
 /**
  * Opens the database named by a URL: `sqlite:/path/file.db` (the default) or `postgres://…`.

@@ -1,14 +1,14 @@
 import { isLoopbackHost } from '../config';
+import { AizuchiError } from '../domain/errors';
 
 /**
  * Which interfaces the web app may listen on, given what it serves. The built-in mail catcher's
  * inbox (/dev/mail) shows every mail it caught, codes included: fine on a developer's loopback,
  * never on a network (README, AIZUCHI_SMTP_URL). So a non-loopback HOST requires a real relay (AIZUCHI_SMTP_URL).
  */
-export class UnsafeMailCatcherError extends Error {
+export class UnsafeMailCatcherError extends AizuchiError {
   constructor(host: string) {
-    super(`HOST=${host} would publish the built-in mail catcher's inbox (every code it sent); set AIZUCHI_SMTP_URL to a real relay, or keep HOST on loopback`);
-    this.name = 'UnsafeMailCatcherError';
+    super(`HOST=${host} would publish the built-in mail catcher's inbox (every code it sent); set AIZUCHI_SMTP_URL to a real relay, or keep HOST on loopback`, { code: 'unsafe_host' });
   }
 }
 

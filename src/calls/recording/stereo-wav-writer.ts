@@ -1,15 +1,15 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { WAV_HEADER_BYTES, wavHeader } from '../../media/wav';
 import { PRIVATE_FILE_MODE } from '../../store/private-files';
+import { AizuchiError } from '../../domain/errors';
 
 const HEADER_BYTES = WAV_HEADER_BYTES;
 const CHANNELS = 2;
 const BYTES_PER_SAMPLE = 2;
 
-export class RecordingError extends Error {
+export class RecordingError extends AizuchiError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RecordingError';
+    super(message, { code: 'recording_io', cause: options?.cause });
   }
 }
 

@@ -42,7 +42,7 @@ export function createCliCallNow(deps: CliCallNowDeps): CliCallNow {
       await actions.callNow(caseId, COMMAND_LINE, opts);
     } catch (err) {
       links.delete(caseId);
-      if (err instanceof OperatorActionError) throw new CliError(err.message, err.reason === 'not_found' ? 1 : 2);
+      if (err instanceof OperatorActionError) throw new CliError(err.message, err.code === 'not_found' ? 1 : 2);
       throw err;
     }
     const url = links.get(caseId);

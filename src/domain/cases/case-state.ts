@@ -1,3 +1,4 @@
+import { AizuchiError } from '../errors';
 /**
  * The life of a recovery case. Terminal states never change again; everything else moves only
  * along the edges below, so a bug cannot, say, resolve a cancelled case.
@@ -38,13 +39,12 @@ export function isTerminal(state: CaseState): boolean {
   return EDGES[state].length === 0;
 }
 
-export class InvalidTransitionError extends Error {
+export class InvalidTransitionError extends AizuchiError {
   constructor(
     readonly from: string,
     readonly to: string,
   ) {
-    super(`a case cannot go from ${from} to ${to}`);
-    this.name = 'InvalidTransitionError';
+    super(`a case cannot go from ${from} to ${to}`, { code: 'invalid_transition' });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ProofKind } from './proofs';
+import { AizuchiError } from '../errors';
 
 /** Recovery policies (AIZUCHI_POLICY). Presets, not free settings: each is a reviewed combination. */
 export const POLICY_NAMES = ['standard', 'strict', 'mailbox'] as const;
@@ -59,10 +60,9 @@ export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
   },
 };
 
-export class UnknownPolicyError extends Error {
+export class UnknownPolicyError extends AizuchiError {
   constructor(name: string) {
-    super(`unknown policy "${name}" (expected one of ${POLICY_NAMES.join(', ')})`);
-    this.name = 'UnknownPolicyError';
+    super(`unknown policy "${name}" (expected one of ${POLICY_NAMES.join(', ')})`, { code: 'unknown_policy' });
   }
 }
 

@@ -1,3 +1,5 @@
+import { AizuchiError } from '../errors';
+
 /**
  * The evidence model (SECURITY.md "Evidence"): three proofs, each recorded with the source it came
  * from. A proof counts only where possession was shown, never where it was claimed, so every
@@ -26,10 +28,9 @@ export const PROOF_SOURCES: Readonly<Record<ProofKind, readonly ProofSource[]>> 
   mailbox_possession: ['emailed_code'],
 };
 
-export class InvalidProofError extends Error {
+export class InvalidProofError extends AizuchiError {
   constructor(kind: ProofKind, source: ProofSource) {
-    super(`${source} cannot prove ${kind}`);
-    this.name = 'InvalidProofError';
+    super(`${source} cannot prove ${kind}`, { code: 'invalid_proof' });
   }
 }
 

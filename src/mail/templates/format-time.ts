@@ -1,8 +1,11 @@
 import { DateTime } from 'luxon';
 import type { Lang } from '../../domain/lang';
+import { AizuchiError } from '../../domain/errors';
 
-export class MailTemplateError extends Error {
-  override readonly name = 'MailTemplateError';
+export class MailTemplateError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'mail_template', cause: options?.cause });
+  }
 }
 
 /**

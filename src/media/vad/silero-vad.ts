@@ -4,15 +4,15 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { AudioFrame } from '../frame';
 import { StreamingResampler } from '../resampler';
 import type { VoiceActivityDetector } from './voice-activity-detector';
+import { AizuchiError } from '../../domain/errors';
 
 const MODEL_RATE_HZ = 16000;
 const WINDOW = 512; // Silero v4 at 16 kHz: 32 ms windows
 const STATE_SIZE = 2 * 1 * 64; // h and c: [2, batch, 64]
 
-export class VadError extends Error {
+export class VadError extends AizuchiError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'VadError';
+    super(message, { code: 'vad', cause: options?.cause });
   }
 }
 

@@ -1,12 +1,15 @@
 import type { Lang } from '../../domain/lang';
+import { AizuchiError } from '../../domain/errors';
 
 /**
  * Turns codes and email addresses into text an engine reads one character at a time, with pauses.
  * Engines would otherwise read "1267" as a number (せんにひゃく… / one thousand…) and an address
  * as words. Japanese readings follow docs/SPELLING.md (よん, なな, lengthened にー/ごー, ゼロ).
  */
-export class SayAsError extends Error {
-  override readonly name = 'SayAsError';
+export class SayAsError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'say_as', cause: options?.cause });
+  }
 }
 
 const JA_DIGITS = ['ゼロ', 'イチ', 'ニー', 'サン', 'ヨン', 'ゴー', 'ロク', 'ナナ', 'ハチ', 'キュー'] as const;

@@ -11,11 +11,11 @@ import {
   parseClientMessage,
 } from './protocol';
 import type { SoftphoneSocket } from './softphone-socket';
+import { AizuchiError } from '../../domain/errors';
 
-export class SoftphoneFrameError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SoftphoneFrameError';
+export class SoftphoneFrameError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'softphone_frame', cause: options?.cause });
   }
 }
 

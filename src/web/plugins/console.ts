@@ -87,7 +87,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
           await run(req, id, operator.id);
         } catch (err) {
           if (!(err instanceof OperatorActionError)) throw err;
-          return renderCase(req, reply, id, STATUS[err.reason], err.message);
+          return renderCase(req, reply, id, STATUS[err.code], err.message);
         }
         return reply.redirect(`/console/cases/${encodeURIComponent(id)}`, 303);
       });

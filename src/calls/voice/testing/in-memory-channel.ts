@@ -2,11 +2,11 @@ import { samplesPerFrame, type AudioFrame } from '../../../media/frame';
 import { Reframer } from '../../../media/reframer';
 import { StreamingResampler } from '../../../media/resampler';
 import type { AudioChannel } from '../../../channels/audio-channel';
+import { AizuchiError } from '../../../domain/errors';
 
-export class ChannelFrameError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChannelFrameError';
+export class ChannelFrameError extends AizuchiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'channel_frame', cause: options?.cause });
   }
 }
 

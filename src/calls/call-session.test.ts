@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { CallerInput, CallChannel } from '../channels/call-channel';
+import { CaseNotFoundError } from '../cases/case-service';
+import { createFakeClock } from '../agent/testing/fake-clock';
+import { createFakePort } from '../agent/testing/fake-port';
+import { STORY_ACCOUNT, STORY_CONTEXT_JA } from '../agent/testing/call-harness';
+import type { OutcomeDetail } from '../agent';
+import { createLogger } from '../observability/logger';
+import { startCallSession } from './call-session';
+
+function captureLogs() {
+  const lines: Array<Record<string, unknown>> = [];
+  const dest = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger('info', dest), lines };
+}
+
+/** A channel the test types into; it records what the agent sent. */
+function scriptedChannel() {
+  let input: (i: CallerInput) => void = () => undefined;
+  const ends: string[] = [];
+  const channel: CallChannel = {
+    onInput: (listener) => void (input = listener),
+    onClose: () => undefined,
+    agentSays: () => undefined,
+    listening: () => undefined,
+    end: (outcome) => void ends.push(outcome),
+    close: () => undefined,
+  };
+  return { channel, say: (text: string) => input({ type: 'say', text }), ends };
+}
+
+describe('call session', () => {
+  it('logs the name and code of a port failure that escalates the call as system_error, and nothing of its message', async () => {
+    const { logger, lines } = captureLogs();
+    const fake = createFakePort({ account: { ...STORY_ACCOUNT } });
+    // The e-mail check fails the way a store can: a typed error whose message names the case.
+    const port = { ...fake, checkEmail: () => Promise.reject(new CaseNotFoundError('case-secret-42')) };
+    const line = scriptedChannel();
+    const finished: Array<OutcomeDetail | null> = [];
+    const session = startCallSession({
+      callId: 'call-1',
+      channel: line.channel,
+      context: STORY_CONTEXT_JA,
+      port,
+      timers: createFakeClock(),
+      logger,
+      appendTranscript: async () => undefined,
+      finish: async (_outcome, detail) => void finished.push(detail),
+    });
+    // The story's first turns (engine.test.ts "a port failure…"): confirm, confirm, then the address.
+    for (const text of ['はい', 'はい', 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム']) {
+      line.say(text);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await session.done).toBe('escalated');
+    expect(finished).toEqual(['system_error']);
+    const failure = lines.find((l) => l.msg === 'port failure escalated the call (system_error)');
+    expect(failure).toMatchObject({ level: 50, callId: 'call-1', errorName: 'CaseNotFoundError', errorCode: 'case_not_found' });
+    expect(JSON.stringify(lines)).not.toContain('case-secret-42');
+  });
+});
