@@ -36,8 +36,9 @@ const AREA_ORDER = [
   'html',
   'store',
   'observability',
-  'domain',
+  // configuration validates names the domain defines (policy presets, languages)
   'config.ts',
+  'domain',
 ];
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
