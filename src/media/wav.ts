@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { decodeG711 } from './g711';
 import { AizuchiError } from '../domain/errors';
 
@@ -159,15 +159,42 @@ export function downmixToMono(audio: WavAudio): Int16Array {
 }
 
 /** Reads and parses a WAV file; a missing or unreadable file is a WavError naming the path. */
-export async function readWavFile(path: string): Promise<WavAudio> {
+export async function readWavFile(path: string, opts: { maxBytes?: number } = {}): Promise<WavAudio> {
+  const maxBytes = opts.maxBytes ?? MAX_WAV_FILE_BYTES;
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readAtMost(path, maxBytes);
   } catch (err) {
+    if (err instanceof WavError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new WavError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path} (${code ?? 'unknown error'})`);
   }
   return parseWav(bytes);
+}
+
+/** What readWavFile reads at most by default (about 23 minutes of 16-bit stereo at 48 kHz). */
+export const MAX_WAV_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a file but never more than `maxBytes`, so a device or pipe that never ends (`/dev/zero`)
+ * is an error instead of a read that runs until memory is gone (issue 7, finding 10).
+ */
+async function readAtMost(path: string, maxBytes: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes + 1 - total));
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw new WavError(`larger than ${Math.floor(maxBytes / (1024 * 1024))} MiB or never ends; not a WAV file to read`);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** Writes `audio` to `path` as a canonical PCM16 WAV file (overwrites). */

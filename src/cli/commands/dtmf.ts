@@ -5,7 +5,12 @@ import { CliError } from '../cli-error';
 
 export interface DtmfCommandDeps {
   print?: (line: string) => void;
+  /** The most a file may hold; default DTMF_MAX_FILE_BYTES. */
+  maxBytes?: number;
 }
+
+/** 64 MiB: over an hour of 8 kHz telephone audio, and `/dev/zero` ends in an error, not a hang. */
+export const DTMF_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** `aizuchi dtmf detect FILE.wav`: prints the keys pressed in a recording, e.g. `12675693`. */
 export function dtmfCommand(deps: DtmfCommandDeps = {}): Command {
@@ -20,7 +25,7 @@ export function dtmfCommand(deps: DtmfCommandDeps = {}): Command {
     .action(async (file: string) => {
       let audio;
       try {
-        audio = await readWavFile(file);
+        audio = await readWavFile(file, { maxBytes: deps.maxBytes ?? DTMF_MAX_FILE_BYTES });
       } catch (error) {
         if (error instanceof WavError) throw new CliError(`${file}: ${error.message}`);
         throw error;
