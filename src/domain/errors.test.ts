@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AizuchiError, errorFields } from './errors';
 
@@ -29,5 +31,17 @@ describe('errorFields', () => {
     expect(errorFields(new ExampleError('taro@example.com'))).toEqual({ errorName: 'ExampleError', errorCode: 'example' });
     expect(errorFields(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toEqual({ errorName: 'Error', errorCode: 'ECONNREFUSED' });
     expect(errorFields('boom')).toEqual({ errorName: 'string', errorCode: undefined });
+  });
+});
+
+describe('one error base', () => {
+  it('has no error class in src/ that extends Error directly, other than AizuchiError itself', () => {
+    const src = join(__dirname, '..');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'));
+    const offenders = files
+      .filter((f) => join(src, f) !== __filename.replace(/\.test\.ts$/, '.ts'))
+      .filter((f) => /\bclass\s+\w+\s+extends\s+Error\b/.test(readFileSync(join(src, f), 'utf8')))
+      .map((f) => relative(src, join(src, f)));
+    expect(offenders).toEqual([]);
   });
 });
