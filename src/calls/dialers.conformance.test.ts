@@ -18,7 +18,10 @@ import { createTextDialer } from './text-dialer';
 const NOW = new Date('2035-12-03T00:30:00Z');
 
 /** A migrated in-memory store with the case and call services a dialer works against. */
-async function rig(makeDialer: (env: { calls: CallService; store: Store }) => { dialer: Dialer; answerable(caseId: string): Promise<boolean> }): Promise<DialerConformanceSetup> {
+async function rig(
+  makeDialer: (env: { calls: CallService; store: Store }) => { dialer: Dialer; answerable(caseId: string): Promise<boolean> },
+  capabilities: { provesPhonePossession: boolean } = { provesPhonePossession: false },
+): Promise<DialerConformanceSetup> {
   const store = openStore('sqlite::memory:');
   await migrateToLatest(store);
   const clock = { now: () => NOW };
@@ -53,8 +56,8 @@ async function rig(makeDialer: (env: { calls: CallService; store: Store }) => { 
   return {
     dialer: made.dialer,
     answerable: made.answerable,
-    // None of these rings the number on record itself: a link or a page proves no phone (SECURITY.md "Evidence").
-    capabilities: { provesPhonePossession: false },
+    // Only a dialer that rings the number on record itself proves the phone (SECURITY.md "Evidence").
+    capabilities,
     inTransaction: (fn) => cases.inTransaction(fn),
     async newCase() {
       const n = ++accounts;
@@ -101,3 +104,27 @@ dialerConformance('recording fake (tests of cases and the console)', () =>
     return { dialer, answerable: (caseId) => dialer.rung(store.db, caseId) };
   }),
 );
+
+// The carrier dialer's stand-in (as in the phone-possession test): it claims to ring the number on
+// record, so its calls prove possession; here the "phone" is a text link.
+dialerConformance('carrier stand-in that rings the number on record', () => {
+  const links = new Map<string, string>();
+  return rig(
+    ({ calls }) => {
+      const dialer: Dialer = {
+        provesPhonePossession: true,
+        async dial(trx, caseId) {
+          links.set(caseId, (await calls.openLink(trx, caseId, 'text', dialer)).url);
+        },
+      };
+      return {
+        dialer,
+        async answerable(caseId) {
+          const token = links.has(caseId) ? new URL(links.get(caseId)!).searchParams.get('token') : null;
+          return token ? (await calls.connect(token)).ok : false;
+        },
+      };
+    },
+    { provesPhonePossession: true },
+  );
+});
