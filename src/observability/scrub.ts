@@ -20,7 +20,8 @@ function isTokenShaped(segment: string): boolean {
 
 /**
  * The path of a request URL for logs: the query string dropped, token segments replaced by `:token`
- * ("/call/AbC…xyz?lang=en" → "/call/:token"). Ids (UUIDs) and route words are kept.
+ * ("/call/AbC…xyz?lang=en" → "/call/:token"), segments holding an address by `:email`. Ids (UUIDs) and
+ * route words are kept.
  */
 export function scrubUrl(url: string): string {
   const path = url.split(/[?#]/, 1)[0] ?? '';
@@ -29,7 +30,9 @@ export function scrubUrl(url: string): string {
     .map((segment, i) => {
       if (segment === '') return segment;
       const afterTokenRoute = i > 0 && TOKEN_PATH_PREFIXES.includes(segments[i - 1] ?? '');
-      return afterTokenRoute || isTokenShaped(segment) ? TOKEN_PLACEHOLDER : segment;
+      if (afterTokenRoute || isTokenShaped(segment)) return TOKEN_PLACEHOLDER;
+      // An address typed into a path by anyone (no route takes one) is personal data all the same.
+      return /@|%40/i.test(segment) ? ':email' : segment;
     })
     .join('/');
 }

@@ -57,6 +57,7 @@ describe('the logger scrubs link tokens and addresses in every field', () => {
     expect(scrubUrl('/console/cases/3f2b8c1e-9d4a-4c1b-8e2f-0a1b2c3d4e5f?x=1')).toBe('/console/cases/3f2b8c1e-9d4a-4c1b-8e2f-0a1b2c3d4e5f');
     expect(scrubUrl('/api/v1/recovery-requests')).toBe('/api/v1/recovery-requests');
     expect(scrubUrl('/call/short')).toBe('/call/:token');
+    expect(scrubUrl('/recover/a.b%40example.com')).toBe('/recover/:email');
     expect(scrubUrl(`/recover/cancel/${newToken()}`)).toBe('/recover/cancel/:token');
   });
 });
@@ -77,9 +78,13 @@ describe('the running app: transcripts, logs and metrics hold no code, address o
     await fetch(`${t.server.url}/api/v1/softphone/ws?token=${tokens[1]}`);
     await fetch(`${t.server.url}/recover/cancel?token=${tokens[2]}`);
     await fetch(`${t.server.url}/call/${tokens[3]}/nothing-here`);
+    // An address an attacker puts in a path or query lands in no log line and no metric label either.
+    await fetch(`${t.server.url}/recover/victim.sink@example.com?to=victim.sink@example.com`);
     const logs = t.logs.join('');
     expect(logs).toContain('/call/:token');
     const metrics = await t.services.metrics.registry.metrics();
+    expect(logs).not.toContain('victim.sink');
+    expect(metrics).not.toContain('victim.sink');
     for (const token of tokens) {
       expect(logs, 'logs').not.toContain(token);
       expect(metrics, 'metrics').not.toContain(token);
