@@ -35,6 +35,7 @@ for (const target of targets) {
           return rows.map((r) => ({ id: r.id, kind: r.kind, payload: JSON.parse(r.payload) as unknown, runAt: new Date(r.run_at), maxAttempts: r.max_attempts }));
         },
         inTransaction: (fn) => writeTransaction(fresh.store, fn),
+        cancelByDedupeKey: (key) => jobs.cancelByDedupeKey(key),
       };
     });
   });

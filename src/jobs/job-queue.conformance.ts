@@ -21,6 +21,8 @@ export interface JobQueueConformanceSetup {
   queued(): Promise<QueuedJobView[]>;
   /** Runs `fn` in a store transaction; only queues that can join a caller's transaction provide it. */
   readonly inTransaction?: <T>(fn: (trx: StoreTransaction) => Promise<T>) => Promise<T>;
+  /** Cancels the queued job under a dedupe key, where the queue offers it (DbJobQueue.cancelByDedupeKey). */
+  readonly cancelByDedupeKey?: (dedupeKey: string) => Promise<boolean>;
   teardown?(): Promise<void> | void;
 }
 
@@ -105,6 +107,17 @@ export function jobQueueConformance(name: string, makeSetup: () => Promise<JobQu
       expect(job.runAt.getTime()).toBe(setup.now.getTime());
       const other = await setup.queue.enqueue('test.dedupe', { n: 3 }, { dedupeKey: 'k2' });
       expect(other).not.toBe(first);
+    });
+
+    it('frees a dedupe key when its job is cancelled (where the queue offers cancelling)', async (ctx) => {
+      const cancel = setup.cancelByDedupeKey;
+      if (!cancel) return ctx.skip();
+      const first = await setup.queue.enqueue('test.cancel', { n: 1 }, { dedupeKey: 'slot' });
+      expect(await cancel('slot')).toBe(true);
+      expect(await setup.queued()).toEqual([]);
+      const again = await setup.queue.enqueue('test.cancel', { n: 2 }, { dedupeKey: 'slot' });
+      expect(again).not.toBe(first);
+      expect((await only(again)).payload).toEqual({ n: 2 });
     });
 
     it('refuses bad arguments with JobInputError and queues nothing', async () => {
