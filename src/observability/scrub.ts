@@ -11,6 +11,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** newToken() is 43 base64url characters; anything from 20 up with a digit, capital or underscore is treated alike. */
 const TOKEN_SHAPED = /[A-Za-z0-9_-]{20,}/g;
 const QUERY_VALUE = /([?&][\w.-]+=)[^&\s"'#<>]*/g;
+/** maskEmail's output (first letter, ***, domain): already safe, and what operators read in logs. */
+const MASKED_EMAIL = /^[^@]?\*\*\*@/;
 const EMAIL = /[^\s@"'<>()[\]{}:;,]+@[^\s@"'<>()[\]{}:;,]+\.[a-z]{2,}/gi;
 const MAX_DEPTH = 4;
 
@@ -43,7 +45,7 @@ export function scrubText(text: string): string {
     .replace(QUERY_VALUE, '$1[redacted]')
     .replace(/\/call\/[^\s/?#"'<>]+/g, `/call/${TOKEN_PLACEHOLDER}`)
     .replace(TOKEN_SHAPED, (run) => (isTokenShaped(run) ? '[token]' : run))
-    .replace(EMAIL, '[email]');
+    .replace(EMAIL, (address) => (MASKED_EMAIL.test(address) ? address : '[email]'));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
