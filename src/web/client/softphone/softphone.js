@@ -70,7 +70,7 @@ function setState(next, message) {
   status.textContent = message;
   ringPanel.hidden = next !== 'ringing';
   callPanel.hidden = next !== 'in_call';
-  readyButton.hidden = next === 'in_call' || next === 'ended' || next === 'bad_link';
+  readyButton.hidden = next === 'in_call' || next === 'ended' || next === 'bad_link' || next === 'elsewhere';
   document.title = next === 'ringing' ? `📞 ${t.ringing}` : baseTitle;
 }
 
@@ -240,10 +240,16 @@ function connect() {
       }
     } else onAgentAudio(event.data);
   };
-  ws.onclose = () => {
+  ws.onclose = (event) => {
     ws = null;
     if (state === 'ended' || state === 'bad_link') return;
     if (state === 'in_call') return endCall();
+    // The link was opened in another window, which is now the live one: do not take it back,
+    // or two windows would push each other off every second. Reloading this page takes over.
+    if (event.code === 4409) {
+      audio.stopRinging();
+      return setState('elsewhere', t.elsewhere);
+    }
     audio.stopRinging();
     setState('connecting', t.reconnecting);
     setTimeout(connect, reconnectMs);
