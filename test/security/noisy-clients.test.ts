@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,16 @@ describe('softphone links and noisy clients', () => {
       await server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', headers: { 'content-type': 'application/json' }, payload: Buffer.alloc(70 * 1024, 0x20) }),
     ]) {
       expect(res.statusCode).toBeLessThan(500);
+    }
+    // Below HTTP: bytes that are no request at all, and a header block far over Node's limit.
+    const port = new URL(server.url).port;
+    for (const raw of ['GARBAGE \u00ff\r\n\r\n', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\n\r\n`]) {
+      await new Promise<void>((resolve) => {
+        const sock = net.connect(Number(port), '127.0.0.1', () => sock.end(raw));
+        sock.on('error', () => resolve());
+        sock.on('close', () => resolve());
+        sock.resume();
+      });
     }
     await new Promise((r) => setTimeout(r, 100));
     const lines = logLines.slice(before);
