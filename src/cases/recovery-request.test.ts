@@ -28,6 +28,7 @@ describe('RecoveryRequestService', () => {
       accounts: {
         findByEmail: async (email) => (email === ACCOUNT.email ? ACCOUNT : null),
         passwordMatches: async (email, password) => email === ACCOUNT.email && password === 'right',
+        findByPhone: async (phone) => (phone === ACCOUNT.phoneE164 ? [ACCOUNT] : []),
       },
       calendar: {
         nextOpen: (from) => {
@@ -188,5 +189,13 @@ describe('RecoveryRequestService', () => {
     // … but the unknown address gets its "no account" mail on the same terms (once), so the
     // warning's mail count does not tell the two apart (issue 7, finding 2).
     expect(noAccountHammered).toEqual(['ghost@example.com']);
+  });
+
+  it("tells the number's owner when strangers' requests for their number are refused", async () => {
+    const s = service({ requestsPerIpPerHour: 100, requestsPerAccountPerDay: 100, callsPerPhonePerDay: 2, requestsGlobalPerHour: 1000 });
+    for (let i = 0; i < 2; i++) expect((await s.submit({ ...input, email: `stranger${i}@example.com` }, { clientIp: `10.0.7.${i}` })).kind).toBe('accepted');
+    expect(hammered).toEqual([]);
+    expect((await s.submit({ ...input, email: 'stranger9@example.com', phone: '+81 90 1234 5678' }, { clientIp: '10.0.7.9' })).kind).toBe('rate_limited');
+    expect(hammered).toEqual([ACCOUNT.id]);
   });
 });

@@ -47,6 +47,8 @@ export interface AccountLookup {
   findByEmail(email: string): Promise<AccountForRecovery | null>;
   /** Runs in the same time whether or not the account exists. */
   passwordMatches(email: string, password: string): Promise<boolean>;
+  /** Accounts with this number on record, to warn them when it is being hammered (optional). */
+  findByPhone?(phoneE164: string): Promise<AccountForRecovery[]>;
 }
 
 export interface RecoveryNotifier {
@@ -157,6 +159,14 @@ export class RecoveryRequestService {
     const phoneOnRecord = account !== null && account.phoneE164 === phoneE164;
     const callAt = this.deps.calendar.nextOpen(new Date(now.getTime() + (this.deps.callLeadMs ?? 5 * 60_000)));
 
+    // Whose number this is, read only when its limit is already full (outside the write
+    // transaction: the identity store's own reader must not wait on it).
+    const phoneLimit = guesserLimits[1]!;
+    const phoneOwners =
+      !strongEvidence && this.deps.accounts.findByPhone && (await this.deps.limiter.firstExceeded([phoneLimit]))
+        ? await this.deps.accounts.findByPhone(phoneE164)
+        : [];
+
     const refused = await this.deps.cases.inTransaction(async (trx) => {
       // Checked under the write lock: requests sent together all pass the early check above.
       if (await this.deps.limiter.firstExceeded(requesterLimits, trx)) return true;
@@ -164,6 +174,8 @@ export class RecoveryRequestService {
       // email or number; guessers are. Each refusal of a real account may tell its owner.
       if (!strongEvidence && (await this.deps.limiter.firstExceeded(guesserLimits, trx))) {
         await this.tellOwnerOnce(trx, account, input);
+        // The number's owners are told too, when it is their number being hammered.
+        for (const owner of phoneOwners) if (owner.id !== account?.id) await this.tellOwnerOnce(trx, owner, input);
         return true;
       }
       // The global breaker adds friction instead of switching recovery off: while it is tripped,

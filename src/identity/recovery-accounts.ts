@@ -15,8 +15,9 @@ export interface RecoveryAccount {
  * recovery request needs (contact details, a password check), never hashes or MFA state.
  * Defined here, not in cases/, so identity stays a leaf the cases area depends on.
  */
-export function recoveryAccounts(identity: Pick<IdentityService, 'findAccountByEmail' | 'verifyPassword'>): {
+export function recoveryAccounts(identity: Pick<IdentityService, 'findAccountByEmail' | 'findAccountsByPhone' | 'verifyPassword'>): {
   findByEmail(email: string): Promise<RecoveryAccount | null>;
+  findByPhone(phoneE164: string): Promise<RecoveryAccount[]>;
   passwordMatches(email: string, password: string): Promise<boolean>;
 } {
   return {
@@ -24,6 +25,10 @@ export function recoveryAccounts(identity: Pick<IdentityService, 'findAccountByE
       const a = await identity.findAccountByEmail(email);
       // A row written before `lang` was validated falls back to Japanese, the product's first language.
       return a ? { id: a.id, email: a.email, phoneE164: a.phoneE164, lang: isLang(a.lang) ? a.lang : 'ja', name: a.name } : null;
+    },
+    async findByPhone(phoneE164) {
+      const found = await identity.findAccountsByPhone(phoneE164);
+      return found.map((a) => ({ id: a.id, email: a.email, phoneE164: a.phoneE164, lang: isLang(a.lang) ? a.lang : 'ja', name: a.name }));
     },
     // verifyPassword hashes a dummy when the account is missing, so both answers take the same time.
     passwordMatches: async (email, password) => (await identity.verifyPassword(email, password)) !== null,

@@ -53,6 +53,8 @@ export type AttemptResult<T> = { ok: true; value: T } | { ok: false; reason: Att
 export interface IdentityService extends IdentityProvider {
   createAccount(input: CreateAccountInput): Promise<{ account: Account; otpauthUri?: string }>;
   findAccountByEmail(email: string): Promise<Account | null>;
+  /** Accounts whose number on record is `phoneE164` (E.164), at most 5. */
+  findAccountsByPhone(phoneE164: string): Promise<Account[]>;
   getAccount(id: string): Promise<Account | null>;
   /** The account when the password is right; takes about as long for unknown emails. */
   verifyPassword(email: string, password: string): Promise<Account | null>;
@@ -103,6 +105,11 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   async function getAccount(id: string): Promise<Account | null> {
     const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toAccount(row) : null;
+  }
+
+  async function findAccountsByPhone(phoneE164: string): Promise<Account[]> {
+    const rows = await db.selectFrom('accounts').selectAll().where('phone_e164', '=', phoneE164).orderBy('created_at').limit(5).execute();
+    return rows.map(toAccount);
   }
 
   async function findAccountByEmail(email: string): Promise<Account | null> {
@@ -270,6 +277,7 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   return {
     createAccount,
     findAccountByEmail,
+    findAccountsByPhone,
     getAccount,
     verifyPassword,
     verifyTotp: async (accountId, code) => (await verifyTotpDetailed(accountId, code)) === 'ok',

@@ -69,6 +69,10 @@ describe('limits that cannot lock the owner out (red team, finding 5)', () => {
     expect((await post({ email: 'stranger9-three-ways@example.com', phone: '09070000002' }, nextIp())).statusCode).toBe(429);
     expect((await post({ email, phone: '(090) 7000-0002', password: PASSWORD }, nextIp())).statusCode).toBe(202);
     expect(await statesOf(email)).toEqual(['scheduled']);
+    // The number's owner is told that their number is being hammered.
+    await t.services.jobs.worker.runDue();
+    const res = await t.server.app.inject({ method: 'GET', url: `/api/v1/dev/mail?to=${encodeURIComponent(email)}` });
+    expect((res.json() as Array<{ subject: string }>).map((m) => m.subject).filter((s) => s.includes('繰り返し'))).toHaveLength(1);
   });
 
   it('5 addresses x wrong password do not lock the owner sign-in from their own address', async () => {
