@@ -80,6 +80,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
         store: w.store,
         clock: w.clock,
         tokenKey: w.keys.tokenHmac,
+        cases: w.cases,
         calls,
         openVoice: async (args) => openVoiceCall({ runtime: await voice(), store: w.store, dataDir: config.dataDir, ...args }),
       })

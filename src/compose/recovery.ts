@@ -44,7 +44,7 @@ export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequ
       timeZone: config.calendar.timeZone,
       companyName: config.companyName,
       clock: w.clock,
-      linkFor: w.withSoftphone ? softphoneLinkFor(createSoftphoneLinks({ tokenKey: w.keys.tokenHmac, clock: w.clock }), config.publicUrl) : null,
+      linkFor: w.withSoftphone ? softphoneLinkFor(createSoftphoneLinks({ tokenKey: w.keys.tokenHmac, clock: w.clock, cases: w.cases }), config.publicUrl) : null,
     }),
     keys: w.keys,
     clock: w.clock,

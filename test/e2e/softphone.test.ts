@@ -107,6 +107,7 @@ beforeAll(async () => {
     store: services.store,
     clock: services.clock,
     tokenKey: services.keys.tokenHmac,
+    cases: services.cases,
     calls: services.calls,
     // Voice engines for the voice story; the text story runs the same page as a captioned call.
     openVoice: async (args) =>

@@ -146,7 +146,7 @@ describe('softphone reached through the mailed link: password + mailed code (red
     // The production softphone dialer, reached once both exist.
     const dialer: Dialer = { provesPhonePossession: false, dial: (trx, caseId, attempt) => softphone!.dialer.dial(trx, caseId, attempt) };
     const services = await createServices(config, { dialer, withSoftphone: false, logger: captureLogs([]) });
-    softphone = createSoftphone<ConnectedCall>({ store: services.store, clock: services.clock, tokenKey: services.keys.tokenHmac, calls: services.calls });
+    softphone = createSoftphone<ConnectedCall>({ store: services.store, clock: services.clock, tokenKey: services.keys.tokenHmac, cases: services.cases, calls: services.calls });
     const plugin = softphonePlugin({ db: services.store.db, links: softphone.links, calls: softphone.calls, hub: softphone.hub, pollIntervalMs: 200, startSession: softphone.startSession });
     const server = await startServer(services, [plugin]);
     running = { server, services, dataDir };

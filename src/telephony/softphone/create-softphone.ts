@@ -5,7 +5,7 @@ import type { Store } from '../../store/connect';
 import { type SoftphoneCallBackend, type SoftphoneCallPort, createSoftphoneCalls } from './softphone-calls';
 import { type SoftphoneHub, createSoftphoneHub } from './softphone-hub';
 import type { SoftphoneSessionStarter } from './softphone-line';
-import { type SoftphoneLinks, createSoftphoneLinks } from './softphone-links';
+import { type SoftphoneCaseLookup, type SoftphoneLinks, createSoftphoneLinks } from './softphone-links';
 import { type ConnectedSoftphoneCall, type OpenVoiceLine, createSoftphoneSessionStarter } from './softphone-session';
 
 export interface Softphone {
@@ -24,6 +24,8 @@ export function createSoftphone<Connected extends ConnectedSoftphoneCall>(deps: 
   store: Pick<Store, 'db'>;
   clock: Clock;
   tokenKey: Buffer;
+  /** The case service, for the case a link opens. */
+  cases: SoftphoneCaseLookup;
   calls: SoftphoneCallBackend<Connected> & { attach(connected: Connected, channel: CallChannel): Promise<unknown> };
   /** Voice engines; without them calls run as captioned text calls in the page. */
   openVoice?: OpenVoiceLine;
@@ -32,7 +34,7 @@ export function createSoftphone<Connected extends ConnectedSoftphoneCall>(deps: 
   const calls = createSoftphoneCalls({ store: deps.store, clock: deps.clock, backend: deps.calls, hub });
   return {
     dialer: calls.dialer,
-    links: createSoftphoneLinks({ tokenKey: deps.tokenKey, clock: deps.clock }),
+    links: createSoftphoneLinks({ tokenKey: deps.tokenKey, clock: deps.clock, cases: deps.cases }),
     calls: calls.port,
     hub,
     startSession: createSoftphoneSessionStarter({

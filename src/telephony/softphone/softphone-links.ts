@@ -11,6 +11,14 @@ export interface SoftphoneLinkTarget {
   caseState: string;
 }
 
+/**
+ * How links read the case a token opens: the case service's `get` (src/cases), passed in, so case
+ * rows are read in one place and telephony does not import cases.
+ */
+export interface SoftphoneCaseLookup {
+  get(caseId: string, db: Kysely<Database>): Promise<{ lang: string; state: string } | undefined>;
+}
+
 export interface SoftphoneLinks {
   /** Makes a new link token for the case inside the caller's transaction (the request mail's). */
   issue(trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string>;
@@ -39,7 +47,7 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
  * in the mail, HMAC-keyed at rest so a database leak opens no calls. It only lets the holder answer a
  * call the server places; every check of who they are happens in the call itself.
  */
-export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock }): SoftphoneLinks {
+export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock; cases: SoftphoneCaseLookup }): SoftphoneLinks {
   const hash = (token: string) => hmacHex(deps.tokenKey, `softphone:${token}`);
   return {
     async issue(trx, caseId, expiresAt) {
@@ -54,14 +62,15 @@ export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock }): 
       if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
       const row = await db
         .selectFrom('softphone_links')
-        .innerJoin('cases', 'cases.id', 'softphone_links.case_id')
-        .select(['softphone_links.case_id as caseId', 'softphone_links.expires_at as expiresAt', 'cases.lang as lang', 'cases.state as caseState'])
-        .where('softphone_links.token_hash', '=', hash(token))
+        .select(['case_id as caseId', 'expires_at as expiresAt'])
+        .where('token_hash', '=', hash(token))
         .executeTakeFirst();
       if (!row || new Date(row.expiresAt) <= deps.clock.now()) return null;
+      const found = await deps.cases.get(row.caseId, db);
+      if (!found) return null;
       // A resolved, failed or cancelled case has no call left to take (issue 7, finding 10).
-      if (!isCaseState(row.caseState) || isTerminal(row.caseState)) return null;
-      return { caseId: row.caseId, lang: row.lang, caseState: row.caseState };
+      if (!isCaseState(found.state) || isTerminal(found.state)) return null;
+      return { caseId: row.caseId, lang: found.lang, caseState: found.state };
     },
   };
 }
