@@ -37,6 +37,6 @@ for (const target of targets) {
         inTransaction: (fn) => writeTransaction(fresh.store, fn),
         cancelByDedupeKey: (key) => jobs.cancelByDedupeKey(key),
       };
-    });
+    }, { joinsTransactions: true, cancelsByDedupeKey: true });
   });
 }
