@@ -20,7 +20,10 @@ export class CaseNotFoundError extends AizuchiError {
 export interface CaseFilter {
   state?: CaseState;
   email?: string;
+  /** At most this many rows (default 200, capped at 1000). */
   limit?: number;
+  /** Keyset paging: only cases that sort after this one (older, or same time and smaller id). */
+  after?: { createdAt: string; id: string };
 }
 
 /**
@@ -109,8 +112,19 @@ export class CaseService {
     return caseHistory(this.store, caseId);
   }
 
+  /**
+   * Cases newest first (ties by id, descending, so keyset pages neither skip nor repeat a row).
+   * `after` continues from the last row of a previous page.
+   */
   async list(filter: CaseFilter = {}): Promise<CaseRow[]> {
-    let q = this.store.db.selectFrom('cases').selectAll().orderBy('created_at', 'desc').limit(Math.min(filter.limit ?? 200, 1000));
+    let q = this.store.db
+      .selectFrom('cases')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(Math.min(filter.limit ?? 200, 1000));
+    const after = filter.after;
+    if (after) q = q.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
     if (filter.state && isCaseState(filter.state)) q = q.where('state', '=', filter.state);
     if (filter.email) q = q.where('email', '=', filter.email.trim().toLowerCase());
     return q.execute();

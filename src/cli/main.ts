@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { type Services, createServices } from '../main';
 import { CliError } from './cli-error';
+import { exitAfterDrain } from './exit';
 import { accountsCommand } from './commands/accounts';
 import { auditCommand } from './commands/audit';
 import { callNowCommand, createCliCallNow } from './commands/call-now';
@@ -87,4 +88,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const code = await main(process.argv);
-if (code !== 0 || !process.listenerCount('SIGTERM')) process.exit(code);
+// `serve` keeps running (it registered its signal handlers); every other command ends here, after
+// its output drained.
+if (code !== 0 || !process.listenerCount('SIGTERM')) await exitAfterDrain(code);

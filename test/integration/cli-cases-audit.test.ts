@@ -57,7 +57,8 @@ for (const db of DATABASES) {
       ]);
 
       expect(list).toMatchObject({ code: 0, stderr: '' });
-      const items = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
+      const { items, nextCursor } = JSON.parse(list.stdout) as { items: Array<Record<string, unknown>>; nextCursor: string | null };
+      expect(nextCursor).toBeNull();
       expect(items).toHaveLength(2);
       for (const item of items) expect(Object.keys(item).sort()).toEqual(CASE_KEYS);
       expect(items.map((i) => i.state).sort()).toEqual(['escalated', 'scheduled']);
@@ -65,7 +66,7 @@ for (const db of DATABASES) {
       expect(s).toMatchObject({ id: scheduled!.id, email, phone: '+81 90-****-5678', phoneOnRecord: true, lang: 'en', assurance: 'low', scheduledAt: '2035-12-03T00:00:00.000Z', callAttempts: 0, recordingConsent: true, outcome: null });
 
       expect(filtered.code).toBe(0);
-      expect((JSON.parse(filtered.stdout) as Array<{ state: string }>).map((i) => i.state)).toEqual(['escalated']);
+      expect((JSON.parse(filtered.stdout) as { items: Array<{ state: string }> }).items.map((i) => i.state)).toEqual(['escalated']);
 
       expect(show).toMatchObject({ code: 0, stderr: '' });
       const one = JSON.parse(show.stdout) as { id: string; state: string; history: Array<{ seq: number; at: string; kind: string; data: Record<string, unknown>; hash: string }> };

@@ -8,6 +8,26 @@ export interface CasesCommandDeps {
   maskPhone(e164: string): string;
 }
 
+/** `cases list` page sizes: the default, and the most one page may hold. */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+/** The opaque `--cursor`: base64url JSON of the last listed case's sort key. */
+function encodeCursor(key: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify({ c: key.createdAt, i: key.id })).toString('base64url');
+}
+
+/** Reads a cursor printed by a previous page; anything else is a usage error (exit 2). */
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
+    if (typeof key.c === 'string' && typeof key.i === 'string') return { createdAt: key.c, id: key.i };
+  } catch {
+    // falls through to the one-line error
+  }
+  throw new CliError('--cursor is not one printed by `cases list` (nextCursor)');
+}
+
 function caseJson(row: CaseRow, maskPhone: (p: string) => string) {
   return {
     id: row.id,
@@ -34,19 +54,28 @@ export function casesCommand(ctx: { services(): Promise<CasesCommandDeps> }, ext
 
   cmd
     .command('list')
-    .description('list cases, newest first')
+    .description('list cases, newest first, one page at a time')
     .addOption(new Option('--state <state>', 'only cases in this state').choices([...CASE_STATES]))
     .option('--email <email>', 'only cases for this email')
-    .option('--limit <n>', 'at most this many', '200')
-    .option('--json', 'print JSON')
-    .action(async (opts: { state?: string; email?: string; limit: string; json?: boolean }) => {
+    .option('--limit <n>', `at most this many (1-${MAX_PAGE})`, String(DEFAULT_PAGE))
+    .option('--cursor <cursor>', 'continue after the page that printed this nextCursor')
+    .option('--json', 'print JSON: {"items":[…],"nextCursor":"…"|null}')
+    .action(async (opts: { state?: string; email?: string; limit: string; cursor?: string; json?: boolean }) => {
       const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit must be a positive integer');
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new CliError(`--limit must be an integer from 1 to ${MAX_PAGE}`);
+      const after = opts.cursor === undefined ? undefined : decodeCursor(opts.cursor);
       const { cases, maskPhone } = await ctx.services();
-      const rows = await cases.list({ state: isCaseState(opts.state) ? opts.state : undefined, email: opts.email, limit });
-      const items = rows.map((r) => caseJson(r, maskPhone));
-      if (opts.json) process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
-      else for (const c of items) process.stdout.write(`${c.id}  ${c.state.padEnd(10)} ${c.createdAt}  ${c.email}\n`);
+      // One row more than the page tells whether another page follows.
+      const rows = await cases.list({ state: isCaseState(opts.state) ? opts.state : undefined, email: opts.email, limit: limit + 1, after });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null;
+      const items = page.map((r) => caseJson(r, maskPhone));
+      if (opts.json) process.stdout.write(`${JSON.stringify({ items, nextCursor }, null, 2)}\n`);
+      else {
+        for (const c of items) process.stdout.write(`${c.id}  ${c.state.padEnd(10)} ${c.createdAt}  ${c.email}\n`);
+        if (nextCursor) process.stdout.write(`more: --cursor ${nextCursor}\n`);
+      }
     });
 
   cmd

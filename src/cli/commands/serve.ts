@@ -6,6 +6,7 @@ import { MailCatcherError } from '../../mail/mail-catcher';
 import { MetricsServerError } from '../../observability/metrics-server';
 import { type RunningServer, type Services, startServer } from '../../main';
 import { CliError } from '../cli-error';
+import { exitAfterDrain } from '../exit';
 
 /** A port already taken (usually a second `serve`) becomes one line that says what to change. */
 function portInUse(err: unknown, services: Services): CliError | null {
@@ -64,7 +65,7 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
       stopping = true;
       logger.info({ signal }, 'shutting down');
       await server.stop();
-      process.exit(0);
+      await exitAfterDrain(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
