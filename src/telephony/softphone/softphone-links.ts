@@ -9,6 +9,10 @@ export interface SoftphoneLinkTarget {
   caseId: string;
   lang: string;
   caseState: string;
+  /** The booked call time (ISO 8601), or null while no time is set (a person reviews the request). */
+  scheduledAt: string | null;
+  /** The case's outcome once it has one (mfa_reset, cancelled, …). */
+  outcome: string | null;
 }
 
 /**
@@ -16,7 +20,7 @@ export interface SoftphoneLinkTarget {
  * rows are read in one place and telephony does not import cases.
  */
 export interface SoftphoneCaseLookup {
-  get(caseId: string, db: Kysely<Database>): Promise<{ lang: string; state: string } | undefined>;
+  get(caseId: string, db: Kysely<Database>): Promise<{ lang: string; state: string; scheduled_at: string | null; outcome: string | null } | undefined>;
 }
 
 export interface SoftphoneLinks {
@@ -24,6 +28,11 @@ export interface SoftphoneLinks {
   issue(trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string>;
   /** The case a link opens, or null for an unknown, malformed or expired token, or a case that has ended. */
   resolve(db: Kysely<Database>, token: string): Promise<SoftphoneLinkTarget | null>;
+  /**
+   * Like resolve, but a case that has ended is returned too, so the page can say how it ended
+   * instead of waiting for a call that will never come (issue 13). Never use it to ring or answer.
+   */
+  inspect(db: Kysely<Database>, token: string): Promise<SoftphoneLinkTarget | null>;
 }
 
 export const SOFTPHONE_PATH = '/call/';
@@ -49,6 +58,18 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
  */
 export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock; cases: SoftphoneCaseLookup }): SoftphoneLinks {
   const hash = (token: string) => hmacHex(deps.tokenKey, `softphone:${token}`);
+  async function inspect(db: Kysely<Database>, token: string): Promise<SoftphoneLinkTarget | null> {
+    if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
+    const row = await db
+      .selectFrom('softphone_links')
+      .select(['case_id as caseId', 'expires_at as expiresAt'])
+      .where('token_hash', '=', hash(token))
+      .executeTakeFirst();
+    if (!row || new Date(row.expiresAt) <= deps.clock.now()) return null;
+    const found = await deps.cases.get(row.caseId, db);
+    if (!found) return null;
+    return { caseId: row.caseId, lang: found.lang, caseState: found.state, scheduledAt: found.scheduled_at ?? null, outcome: found.outcome ?? null };
+  }
   return {
     async issue(trx, caseId, expiresAt) {
       const token = newToken();
@@ -59,18 +80,11 @@ export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock; cas
       return token;
     },
     async resolve(db, token) {
-      if (typeof token !== 'string' || !TOKEN_SHAPE.test(token)) return null;
-      const row = await db
-        .selectFrom('softphone_links')
-        .select(['case_id as caseId', 'expires_at as expiresAt'])
-        .where('token_hash', '=', hash(token))
-        .executeTakeFirst();
-      if (!row || new Date(row.expiresAt) <= deps.clock.now()) return null;
-      const found = await deps.cases.get(row.caseId, db);
-      if (!found) return null;
+      const target = await inspect(db, token);
       // A resolved, failed or cancelled case has no call left to take (issue 7, finding 10).
-      if (!isCaseState(found.state) || isTerminal(found.state)) return null;
-      return { caseId: row.caseId, lang: found.lang, caseState: found.state };
+      if (!target || !isCaseState(target.caseState) || isTerminal(target.caseState)) return null;
+      return target;
     },
+    inspect,
   };
 }

@@ -5,13 +5,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Database } from '../../store/schema';
 import { createSoftphoneHub } from '../../telephony/softphone/softphone-hub';
-import type { SoftphoneLinks } from '../../telephony/softphone/softphone-links';
+import type { SoftphoneLinkTarget, SoftphoneLinks } from '../../telephony/softphone/softphone-links';
 import { softphonePlugin } from './softphone';
 
 const GOOD = 'g'.repeat(43);
+/** Links whose cases are in the given states (by token); `scheduled` is the default GOOD one. */
+const TARGETS: Record<string, SoftphoneLinkTarget> = {
+  [GOOD]: { caseId: 'case-1', lang: 'en', caseState: 'scheduled', scheduledAt: '2026-12-01T01:30:00.000Z', outcome: null },
+  ['j'.repeat(43)]: { caseId: 'case-2', lang: 'ja', caseState: 'scheduled', scheduledAt: '2026-12-01T01:30:00.000Z', outcome: null },
+  ['r'.repeat(43)]: { caseId: 'case-3', lang: 'ja', caseState: 'resolved', scheduledAt: null, outcome: 'mfa_reset' },
+  ['c'.repeat(43)]: { caseId: 'case-4', lang: 'en', caseState: 'cancelled', scheduledAt: null, outcome: 'cancelled' },
+  ['e'.repeat(43)]: { caseId: 'case-5', lang: 'ja', caseState: 'escalated', scheduledAt: null, outcome: null },
+  ['q'.repeat(43)]: { caseId: 'case-6', lang: 'en', caseState: 'requested', scheduledAt: null, outcome: null },
+};
 const links: SoftphoneLinks = {
   issue: async () => GOOD,
-  resolve: async (_db, token) => (token === GOOD ? { caseId: 'case-1', lang: 'en', caseState: 'scheduled' } : null),
+  inspect: async (_db, token) => TARGETS[token] ?? null,
+  resolve: async (_db, token) => (['resolved', 'failed', 'cancelled'].includes(TARGETS[token]?.caseState ?? 'x') ? null : (TARGETS[token] ?? null)),
 };
 
 async function app() {
@@ -45,6 +55,35 @@ describe('softphone routes', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toContain('lang="en"');
     expect(res.body).toContain('/softphone/assets/softphone.js');
+  });
+
+  it('names the booked time in the case language and the business zone, and what to do', async () => {
+    open = await app();
+    const en = await open.inject({ method: 'GET', url: `/call/${GOOD}` });
+    expect(en.body).toContain('Tue 1 Dec 2026 10:30 JST');
+    expect(en.body).toContain('Keep this page open');
+    const ja = await open.inject({ method: 'GET', url: `/call/${'j'.repeat(43)}` });
+    expect(ja.body).toContain('2026年12月1日(火) 10:30');
+    expect(ja.body).toContain('このページを開いたまま');
+    const review = await open.inject({ method: 'GET', url: `/call/${'q'.repeat(43)}` });
+    expect(review.body).toContain('reviewing your request');
+    expect(review.body).not.toContain('will ring');
+  });
+
+  it('shows a final page, with no socket, for resolved, cancelled and escalated cases', async () => {
+    open = await app();
+    const resolved = await open.inject({ method: 'GET', url: `/call/${'r'.repeat(43)}` });
+    expect(resolved.statusCode).toBe(200);
+    expect(resolved.body).toContain('data-state="final"');
+    expect(resolved.body).toContain('多要素認証（MFA）を解除しました');
+    expect(resolved.body).toContain('href="/signin?lang=ja"');
+    expect(resolved.body).not.toContain('softphone.js');
+    const cancelled = await open.inject({ method: 'GET', url: `/call/${'c'.repeat(43)}` });
+    expect(cancelled.body).toContain('This request was cancelled.');
+    expect(cancelled.body).not.toContain('will ring');
+    const escalated = await open.inject({ method: 'GET', url: `/call/${'e'.repeat(43)}` });
+    expect(escalated.body).toContain('担当者にお引き継ぎしました');
+    expect(escalated.body).not.toContain('softphone.js');
   });
 
   it('answers an unknown link with a 404 page', async () => {

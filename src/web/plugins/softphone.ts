@@ -23,6 +23,8 @@ export interface SoftphonePluginDeps {
   ringTimeoutMs?: number;
   pollIntervalMs?: number;
   logger?: Logger;
+  /** The zone the booked time is shown in (the business zone the request mail used); default Asia/Tokyo. */
+  timeZone?: string;
   /** Where the browser files live; defaults to src/web/client/softphone. */
   clientDir?: string;
 }
@@ -71,12 +73,14 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       const { token } = req.params as { token: string };
       // The token is in this page's URL: never pass it on as a referrer, never cache the page.
       reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').type('text/html; charset=utf-8');
-      const target = await deps.links.resolve(deps.db, token);
+      // inspect, not resolve: an ended case gets a final page saying how it ended (issue 13); the
+      // socket below still refuses it.
+      const target = await deps.links.inspect(deps.db, token);
       if (!target) {
         const q = (req.query ?? {}) as Record<string, unknown>;
         return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang)));
       }
-      return reply.send(softphonePage({ lang: pickLang(target.lang), token, assetBase: SOFTPHONE_ASSETS }));
+      return reply.send(softphonePage({ lang: pickLang(target.lang), token, assetBase: SOFTPHONE_ASSETS, view: target, timeZone: deps.timeZone ?? 'Asia/Tokyo' }));
     });
 
     app.get('/api/v1/softphone/ws', { websocket: true }, (ws, req) => {

@@ -1,38 +1,113 @@
 import type { Lang } from '../../../domain/lang';
-import { html } from '../../../html/safe-html';
+import { type SafeHtml, html } from '../../../html/safe-html';
+import { formatMailTime } from '../../../mail/templates/format-time';
 import { page } from '../layout';
+import { OUTCOME_WORDS, outcomeWords } from './outcome-words';
+
+export { OUTCOME_WORDS, outcomeWords };
 
 const TEXTS = {
   ja: {
     title: 'ブラウザでお電話',
-    lead: 'ご予約のお時間になると、このページが鳴ります。ページを開いたままお待ちください。',
-    ready: '音とマイクを準備する',
+    booked: 'ご予約のお時間',
+    lead: 'このページを開いたままお待ちください。お時間になると、このページが鳴ります（お電話機にはかかりません）。',
+    soundFirst: '着信音が聞こえるように、先に下のボタンで音とマイクを有効にしてください。',
+    reviewing: '担当者がご依頼を確認しています。お電話の日時が決まりましたら、メールでお知らせします。このページは閉じても構いません。',
+    starting: 'お電話の時間です。このページを開いたままお待ちください。',
+    ready: '音とマイクを有効にする',
     invalidTitle: 'リンクが無効です',
     invalid: 'このリンクは無効か、期限が切れています。メールのリンクをもう一度お確かめください。',
+    finalTitle: 'このご依頼は終了しました',
+    noCall: 'このページにお電話がかかることはありません。',
+    escalatedTitle: '担当者にお引き継ぎしました',
+    escalated: 'このご依頼は担当者が確認します。担当者からメールでご連絡しますので、このページでお待ちいただく必要はありません。',
+    signIn: 'サインインする',
   },
   en: {
     title: 'Call in your browser',
-    lead: 'At the booked time this page will ring. Keep it open.',
-    ready: 'Get sound and microphone ready',
+    booked: 'Your booked call',
+    lead: 'Keep this page open. At the booked time this page will ring (your phone will not).',
+    soundFirst: 'So that you can hear the ring, turn on sound and microphone with the button below first.',
+    reviewing: 'A member of our staff is reviewing your request. We will email you the call time once it is set. You may close this page.',
+    starting: 'It is time for your call. Keep this page open.',
+    ready: 'Turn on sound and microphone',
     invalidTitle: 'Link not valid',
     invalid: 'This link is not valid or has expired. Please check the link in your email.',
+    finalTitle: 'This request has ended',
+    noCall: 'No call will come to this page.',
+    escalatedTitle: 'Passed to our staff',
+    escalated: 'A member of our staff will look at this request and contact you by email. You do not need to wait on this page.',
+    signIn: 'Sign in',
   },
 } as const;
 
-/** The softphone's shell; softphone.js (served from /softphone/assets/) builds the controls. */
-export function softphonePage(args: { lang: Lang; token: string; assetBase: string }): string {
+/** What the page knows about the case when it is served (from SoftphoneLinks.inspect). */
+export interface SoftphoneCaseView {
+  /** A CaseState (src/domain/cases/case-state.ts). */
+  caseState: string;
+  /** ISO 8601 booked time, or null while none is set. */
+  scheduledAt: string | null;
+  outcome: string | null;
+}
+
+/** States that get a final page with no socket: the call will not come here (issue 13). */
+const FINAL_STATES = new Set(['resolved', 'failed', 'cancelled', 'escalated']);
+
+/** True when the page for this case is a final one (no waiting, no socket). */
+export function isFinalView(view: Pick<SoftphoneCaseView, 'caseState'>): boolean {
+  return FINAL_STATES.has(view.caseState);
+}
+
+function waitingLead(lang: Lang, view: SoftphoneCaseView, timeZone: string): SafeHtml {
+  const t = TEXTS[lang];
+  if (view.caseState === 'requested' || !view.scheduledAt) return html`<p class="notice" id="sp-status">${t.reviewing}</p>`;
+  const when = formatMailTime(new Date(view.scheduledAt), timeZone, lang);
+  const what = view.caseState === 'scheduled' ? t.lead : t.starting;
+  return html`<dl class="sp-booked"><dt>${t.booked}</dt><dd id="sp-booked-at">${when}</dd></dl>
+  <p class="notice" id="sp-status">${what}</p>
+  <p id="sp-sound-first">${t.soundFirst}</p>`;
+}
+
+/**
+ * The softphone's shell; softphone.js (served from /softphone/assets/) builds the controls. Before
+ * the call it names the booked time in the case's language and the business time zone (the zone
+ * the request mail used) and what to do. Shapes: `scheduledAt` ISO 8601; `timeZone` an IANA zone.
+ */
+export function softphonePage(args: { lang: Lang; token: string; assetBase: string; view: SoftphoneCaseView; timeZone: string }): string {
   const t = TEXTS[args.lang];
+  if (isFinalView(args.view)) return softphoneFinalPage(args.lang, args.view);
   return page({
     title: t.title,
     lang: args.lang,
     body: html`<link rel="stylesheet" href="${args.assetBase}softphone.css">
 <h1>${t.title}</h1>
-<section id="softphone" data-token="${args.token}" data-lang="${args.lang}" data-assets="${args.assetBase}">
-  <p class="notice" id="sp-status">${t.lead}</p>
+<section id="softphone" data-token="${args.token}" data-lang="${args.lang}" data-assets="${args.assetBase}" data-case-state="${args.view.caseState}">
+  ${waitingLead(args.lang, args.view, args.timeZone)}
   <button type="button" id="sp-ready">${t.ready}</button>
   <noscript><p class="error">JavaScript is required for the browser call.</p></noscript>
 </section>
 <script type="module" src="${args.assetBase}softphone.js"></script>`,
+  });
+}
+
+/**
+ * The page for a case whose call will not come: ended (resolved, failed, cancelled) or handed to a
+ * person (escalated). It says how it ended in words and links to sign-in; it opens no socket.
+ */
+export function softphoneFinalPage(lang: Lang, view: Pick<SoftphoneCaseView, 'caseState' | 'outcome'>): string {
+  const t = TEXTS[lang];
+  const escalated = view.caseState === 'escalated';
+  const title = escalated ? t.escalatedTitle : t.finalTitle;
+  const words = escalated ? t.escalated : outcomeWords(lang, view.outcome ?? (view.caseState === 'cancelled' ? 'cancelled' : null));
+  return page({
+    title,
+    lang,
+    body: html`<h1>${title}</h1>
+<section id="softphone" data-state="final" data-case-state="${view.caseState}">
+  <p class="notice" id="sp-outcome">${words}</p>
+  <p>${t.noCall}</p>
+  <p><a id="sp-signin" href="/signin?lang=${lang}">${t.signIn}</a></p>
+</section>`,
   });
 }
 
