@@ -9,11 +9,14 @@ export const DEMO_ACCOUNTS = {
 export interface DemoSeedResult {
   created: string[];
   customerOtpauthUri?: string;
+  /** Operators cannot sign in without MFA (issue 7, finding 1), so the demo operator has it too. */
+  operatorOtpauthUri?: string;
 }
 
 export async function seedDemo(identity: IdentityService): Promise<DemoSeedResult> {
   const created: string[] = [];
   let customerOtpauthUri: string | undefined;
+  let operatorOtpauthUri: string | undefined;
   const { customer, operator } = DEMO_ACCOUNTS;
   if (!(await identity.findAccountByEmail(customer.email))) {
     const res = await identity.createAccount({ ...customer, mfa: true, role: 'customer' });
@@ -21,8 +24,8 @@ export async function seedDemo(identity: IdentityService): Promise<DemoSeedResul
     created.push(customer.email);
   }
   if (!(await identity.findAccountByEmail(operator.email))) {
-    await identity.createAccount({ ...operator, mfa: false, role: 'operator' });
+    operatorOtpauthUri = (await identity.createAccount({ ...operator, mfa: true, role: 'operator' })).otpauthUri;
     created.push(operator.email);
   }
-  return { created, customerOtpauthUri };
+  return { created, customerOtpauthUri, operatorOtpauthUri };
 }

@@ -15,7 +15,6 @@ export interface CreateAccountInput {
   /** Enrol TOTP now and hand back the otpauth:// URI. */
   mfa?: boolean;
   role?: string;
-  privileged?: boolean;
 }
 
 export interface ValidAccountInput {
@@ -26,7 +25,6 @@ export interface ValidAccountInput {
   lang: Lang;
   role: Role;
   mfa: boolean;
-  privileged: boolean;
 }
 
 const emailSchema = z.email().max(254);
@@ -54,5 +52,5 @@ export function validateAccountInput(input: CreateAccountInput): ValidAccountInp
   if (!isLang(lang)) throw new AccountInputError('lang', 'lang must be ja or en');
   const role = input.role ?? 'customer';
   if (!isRole(role)) throw new AccountInputError('role', 'role must be customer or operator');
-  return { email, password: input.password, name, phoneE164, lang, role, mfa: input.mfa ?? false, privileged: input.privileged ?? false };
+  return { email, password: input.password, name, phoneE164, lang, role, mfa: input.mfa ?? false };
 }

@@ -1,6 +1,6 @@
 import { isLang } from '../domain/lang';
 import type { AccountsTable } from '../store/schema';
-import { type Account, isRole } from './types';
+import { type Account, isPrivilegedRole, isRole } from './types';
 
 /** Row → the public Account shape; unknown enum values fall back to the safest reading. */
 export function toAccount(row: AccountsTable): Account {
@@ -13,7 +13,8 @@ export function toAccount(row: AccountsTable): Account {
     role: isRole(row.role) ? row.role : 'customer',
     mfaEnabled: row.mfa_enabled === 1,
     mfaEnrollRequired: row.mfa_enroll_required === 1,
-    privileged: row.privileged === 1,
+    // From the stored role as written (an unknown role is privileged), not the legacy `privileged` column.
+    privileged: isPrivilegedRole(row.role),
     enrolmentFrozen: row.enrolment_frozen_at != null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

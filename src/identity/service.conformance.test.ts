@@ -34,7 +34,8 @@ for (const target of targets) {
             name: contact.name,
             phone: contact.phoneE164,
             lang: contact.lang,
-            privileged: contact.privileged,
+            // Privilege follows from the role: an account that can act on others.
+            role: contact.privileged ? 'operator' : 'customer',
             mfa: true,
           });
           return account.id;

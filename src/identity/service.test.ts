@@ -65,7 +65,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
   });
 
   it('enrols MFA at creation, storing the secret only encrypted', async () => {
-    const { account, otpauthUri } = await service.createAccount({ ...base, mfa: true, role: 'operator', privileged: true });
+    const { account, otpauthUri } = await service.createAccount({ ...base, mfa: true, role: 'operator' });
     expect(account).toMatchObject({ mfaEnabled: true, role: 'operator', privileged: true });
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Example%20Co:taro\.yamada%40example\.com\?/);
     const secret = secretOf(otpauthUri ?? '');
@@ -241,7 +241,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
   });
 
   it('gives the contact details and null for unknown accounts', async () => {
-    const { account } = await service.createAccount({ ...base, lang: 'en', privileged: true });
+    const { account } = await service.createAccount({ ...base, lang: 'en', role: 'operator' });
     expect(await service.getContact(account.id)).toEqual({
       email: 'taro.yamada@example.com',
       phoneE164: '+819012345678',

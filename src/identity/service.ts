@@ -14,7 +14,7 @@ import { MAX_PASSWORD_LENGTH, createDummyHash, hashPassword, verifyPasswordHash 
 import type { IdentityContact, IdentityProvider } from './provider';
 import { type SessionStore, type SessionTtls, createSessionStore } from './sessions';
 import { newTotpSecret, totpUri } from './totp';
-import type { Account, AttemptFailure } from './types';
+import { type Account, type AttemptFailure, isPrivilegedRole } from './types';
 
 export interface IdentityLimits {
   /**
@@ -137,7 +137,8 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
           mfa_secret_enc: secret ? mfa.sealSecret(id, secret) : null,
           mfa_enabled: secret ? 1 : 0,
           mfa_enroll_required: 0,
-          privileged: valid.privileged ? 1 : 0,
+          // Legacy column, kept in step with the role for old readers; privilege is read from the role.
+          privileged: isPrivilegedRole(valid.role) ? 1 : 0,
           created_at: now,
           updated_at: now,
         })
@@ -194,6 +195,12 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
       return { ok: false, reason: 'invalid' } as const;
     }
     await rateLimiter.release(attempt.eventIds);
+    // An account that can act on others never gets in on a password alone (issue 7, finding 1). One
+    // that must enrol a new device may go on: it cannot reach a full session before it has MFA.
+    if (account.privileged && !account.mfaEnabled && !account.mfaEnrollRequired) {
+      logger.warn({ accountId: account.id, role: account.role }, 'sign-in refused: privileged account without MFA');
+      return { ok: false, reason: 'privileged_without_mfa' } as const;
+    }
     logger.info({ accountId: account.id }, 'sign-in password accepted');
     return { ok: true, value: account } as const;
   }

@@ -7,6 +7,16 @@ export function isRole(value: unknown): value is Role {
   return value === 'customer' || value === 'operator';
 }
 
+/**
+ * Privilege follows from what an account can do, never from an opt-in flag (issue 7, finding 1;
+ * SECURITY.md "privileged accounts"): every role but `customer` can act on other accounts (today
+ * operators; any role added later is privileged unless it is explicitly a customer's). Privileged
+ * accounts never recover through the agent and never sign in without a second factor.
+ */
+export function isPrivilegedRole(role: string): boolean {
+  return role !== 'customer';
+}
+
 /** An account as the rest of the app sees it: no hashes, no secrets. */
 export interface Account {
   id: string;
@@ -17,6 +27,7 @@ export interface Account {
   role: Role;
   mfaEnabled: boolean;
   mfaEnrollRequired: boolean;
+  /** Derived from the role (isPrivilegedRole), never stored as a choice. */
   privileged: boolean;
   /** No new factor may be enrolled ("this wasn't me" after a reset) until an operator unfreezes it. */
   enrolmentFrozen: boolean;
@@ -36,4 +47,4 @@ export interface SessionInfo {
 }
 
 /** Why a sign-in step failed; the web layer turns these into messages. */
-export type AttemptFailure = 'invalid' | 'rate_limited';
+export type AttemptFailure = 'invalid' | 'rate_limited' | 'privileged_without_mfa';

@@ -88,7 +88,8 @@ export interface Customer {
   name: string;
   phone: string;
   lang: 'ja' | 'en';
-  privileged?: boolean;
+  /** An operator is privileged (it can act on other accounts); the default is a customer. */
+  role?: 'customer' | 'operator';
 }
 
 /** Makes the account, submits the recovery request over HTTP and returns the scheduled case's id. */

@@ -16,15 +16,22 @@ for (const db of DATABASES) {
     let scheduled: CaseRow;
     let escalated: CaseRow;
     let failed: CaseRow;
+    let operatorUri: string;
+    const clock = manualClock(new Date('2035-12-01T01:00:00Z'));
+    /** Operators sign in with their authenticator; each sign-in a step later, as a replayed code is refused. */
+    const signInOperator = (b: InjectBrowser) => {
+      clock.set(new Date(clock.now().getTime() + 30_000));
+      return b.signInWithTotp(operator.email, operator.password, operatorUri, clock.now());
+    };
 
     beforeAll(async () => {
       t = await startTestServer({
-        clock: manualClock(new Date('2035-12-01T01:00:00Z')),
+        clock,
         postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
         env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
       });
       const { identity } = t.services;
-      await identity.createAccount({ ...operator, name: 'Op', phone: '03-1234-5678', role: 'operator' });
+      operatorUri = (await identity.createAccount({ ...operator, name: 'Op', phone: '03-1234-5678', role: 'operator', mfa: true })).otpauthUri!;
       await identity.createAccount({ ...customer, name: 'Cust', phone: '090-1234-5678', role: 'customer' });
       const request = (email: string, phone: string) =>
         t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', payload: { email, phone, lang: 'ja', consent: true } });
@@ -64,7 +71,7 @@ for (const db of DATABASES) {
 
     it('lists every case for an operator, masked, and filters by state and by email', async () => {
       const b = new InjectBrowser(t.server.app, '192.0.2.11');
-      const signedIn = await b.signIn(operator.email, operator.password);
+      const signedIn = await signInOperator(b);
       expect(signedIn.headers.location).toBe('/console?lang=en');
 
       const all = await b.get('/console');
@@ -85,7 +92,7 @@ for (const db of DATABASES) {
 
     it("shows a case's state, callback time and hash-chained timeline; 404 for an unknown id", async () => {
       const b = new InjectBrowser(t.server.app, '192.0.2.12');
-      await b.signIn(operator.email, operator.password);
+      await signInOperator(b);
       const page = await b.get(`/console/cases/${scheduled.id}`);
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('<td data-testid="case-state">scheduled</td>');

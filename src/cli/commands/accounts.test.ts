@@ -71,6 +71,16 @@ describe('aizuchi accounts', () => {
     expect(await identity.verifyTotp(out.id, totpCode(secret, new Date()))).toBe(true);
   });
 
+  it('privilege follows from the role: an operator is privileged, a customer is not, and there is no flag to opt out', async () => {
+    await run(...create, '--mfa', '--role', 'operator');
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({ role: 'operator', privileged: true });
+    lines = [];
+    await run('create', '--email', 'cust@example.com', '--password', 'correct horse battery', '--name', 'C', '--phone', '090-1234-5679');
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({ role: 'customer', privileged: false });
+    const createCmd = accountsCommand({ services: async () => ({ identity }) }).commands.find((c) => c.name() === 'create')!;
+    expect(createCmd.options.map((o) => o.long)).not.toContain('--privileged');
+  });
+
   it('shows an account by email with MFA state', async () => {
     await run(...create, '--mfa');
     const created = JSON.parse(lines.join('\n'));

@@ -56,6 +56,7 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
         `  operator ${DEMO_ACCOUNTS.operator.email} / ${DEMO_ACCOUNTS.operator.password}`,
       );
       if (seeded.customerOtpauthUri) lines.push(`  customer's authenticator URI (shown once): ${seeded.customerOtpauthUri}`);
+      if (seeded.operatorOtpauthUri) lines.push(`  operator's authenticator URI (shown once): ${seeded.operatorOtpauthUri}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
 

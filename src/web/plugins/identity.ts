@@ -165,6 +165,8 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     const found = await sessionAccount(request, 'full');
     if (!found) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
     if (found.account.role !== 'operator') return reply.code(403).type('text/plain').send('Forbidden');
+    // A session from before MFA was removed does not open the console either (issue 7, finding 1).
+    if (!found.account.mfaEnabled) return reply.code(403).type('text/plain').send('Forbidden: operators need MFA');
     accounts.set(request, found.account);
   };
 
@@ -187,7 +189,11 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
         sendPage(reply, status, signinPage({ lang, csrf: csrf.field(request, reply), error, email }));
       if (!csrf.verify(request)) return again(403, t.badForm);
       const result = await identity.attemptPassword({ email, password, clientAddress: request.ip });
-      if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCredentials);
+      if (!result.ok) {
+        if (result.reason === 'rate_limited') return again(429, t.tooManyAttempts);
+        if (result.reason === 'privileged_without_mfa') return again(403, t.privilegedNeedsMfa);
+        return again(401, t.badCredentials);
+      }
       const account = result.value;
       // A fresh session on every sign-in: a token planted before sign-in is never upgraded, and the
       // browser's previous session (perhaps another account's) ends rather than lingering unseen.

@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { totpFor } from './totp';
 
 /** A cookie-keeping client over app.inject: enough of a browser for form posts with CSRF tokens. */
 export class InjectBrowser {
@@ -48,5 +49,20 @@ export class InjectBrowser {
   /** Signs in with a password (for accounts without MFA) and follows nothing. */
   signIn(email: string, password: string): Promise<LightMyRequestResponse> {
     return this.submit('/signin?lang=en', '/signin?lang=en', { email, password });
+  }
+
+  /** Carries a session made in the test (e.g. identity.sessions.create), as a browser keeps its cookie. */
+  useSession(token: string): void {
+    this.cookies.set('aizuchi_session', token);
+  }
+
+  /**
+   * Signs in with the password, then the authenticator code for `at` (the server's clock) from the
+   * account's otpauth:// URI: how operators sign in, since they cannot without MFA.
+   */
+  async signInWithTotp(email: string, password: string, otpauthUri: string, at: Date): Promise<LightMyRequestResponse> {
+    const first = await this.signIn(email, password);
+    if (!String(first.headers.location ?? '').startsWith('/signin/mfa')) return first;
+    return this.submit('/signin/mfa?lang=en', '/signin/mfa?lang=en', { code: totpFor(otpauthUri, at) });
   }
 }
