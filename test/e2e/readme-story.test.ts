@@ -7,6 +7,7 @@ import { verifyAuditLog } from '../../src/audit/audit-log';
 import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
+import { totpFor } from './support/totp';
 import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForSoftphoneState } from './support/softphone-page';
 import { freePort } from './support/test-server';
 
@@ -84,7 +85,8 @@ describe("the README's story with the default wiring", () => {
   it('request → mail with the browser link → the page rings → text and keypad → mfa_reset, redacted transcript on the console', { timeout: 300_000 }, async () => {
     expect(services.softphone).not.toBeNull();
     const { account } = await services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
-    await services.identity.createAccount({ ...OPERATOR, mfa: false, role: 'operator' });
+    // Operators cannot sign in without MFA (issue 7, finding 1); the demo operator has it too.
+    const operatorUri = (await services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' })).otpauthUri!;
 
     // 1. The callback request, with the password as evidence.
     const res = await fetch(`${server.url}/api/v1/recovery-requests`, {
@@ -177,6 +179,9 @@ describe("the README's story with the default wiring", () => {
     await ops.goto(`${server.url}/signin?lang=en`);
     await ops.fill('input[name=email]', OPERATOR.email);
     await ops.fill('input[name=password]', OPERATOR.password);
+    await Promise.all([ops.waitForNavigation(), ops.click('button[type=submit]')]);
+    expect(new URL(ops.url()).pathname).toBe('/signin/mfa');
+    await ops.fill('input[name=code]', totpFor(operatorUri, new Date()));
     await Promise.all([ops.waitForNavigation(), ops.click('button[type=submit]')]);
     expect(new URL(ops.url()).pathname).toBe('/console');
     await ops.goto(`${server.url}/console/cases/${caseId}`);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/identity/totp';
 import { type TestBrowser, launchChromium } from './support/chromium';
 import { runningClockFrom } from './support/clocks';
+import { totpFor } from './support/totp';
 import { type TestServer, startTestServer } from './support/test-server';
 
 /**
@@ -66,7 +67,8 @@ describe('the recovery story in Chromium', () => {
     const { page } = b;
     const created = await t.services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
     expect(created.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-    await t.services.identity.createAccount({ ...OPERATOR, mfa: false, role: 'operator' });
+    // Operators cannot sign in without MFA (issue 7, finding 1).
+    const operatorUri = (await t.services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' })).otpauthUri!;
 
     // The customer knows their password but has lost the phone with the authenticator.
     await signIn(CUSTOMER.email, CUSTOMER.password);
@@ -102,6 +104,9 @@ describe('the recovery story in Chromium', () => {
     // An operator signs in (a different person: start from a clean cookie jar).
     await b.context.clearCookies();
     await signIn(OPERATOR.email, OPERATOR.password);
+    expect(new URL(page.url()).pathname).toBe('/signin/mfa');
+    await page.fill('input[name=code]', totpFor(operatorUri, clock.now()));
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     expect(new URL(page.url()).pathname).toBe('/console');
     const row = page.locator('tbody tr', { hasText: 'scheduled' });
     expect(await row.count()).toBe(1);
