@@ -27,6 +27,8 @@ const schema = z.object({
   // Which proofs a reset needs (src/domain/policy/presets.ts); the error lists every preset.
   AIZUCHI_POLICY: z.enum(POLICY_NAMES, { message: `expected one of ${POLICY_NAMES.join(', ')}` }).default('standard'),
   AIZUCHI_DEMO: bool(false),
+  // The demo banner prints passwords and authenticator URIs only when asked (serve --show-demo-secrets).
+  AIZUCHI_DEMO_SHOW_SECRETS: bool(false),
   // Mail: unset SMTP URL means the built-in mail catcher.
   AIZUCHI_SMTP_URL: z.string().optional(),
   AIZUCHI_MAIL_FROM: z.string().default('aizuchi <no-reply@aizuchi.localhost>'),
@@ -77,6 +79,8 @@ export interface Config {
   agentName: string;
   policy: Env['AIZUCHI_POLICY'];
   demo: boolean;
+  /** Print the demo's secrets in the banner (AIZUCHI_DEMO_SHOW_SECRETS); otherwise only the file's path. */
+  demoShowSecrets: boolean;
   mail: { smtpUrl: string | null; from: string; catcherPort: number };
   /** The metrics listener: never on the public port; a token is required off loopback. */
   metrics: { port: number; host: string; token: string | null };
@@ -144,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentName: e.AIZUCHI_AGENT_NAME,
     policy: e.AIZUCHI_POLICY,
     demo: e.AIZUCHI_DEMO,
+    demoShowSecrets: e.AIZUCHI_DEMO_SHOW_SECRETS,
     mail: { smtpUrl: e.AIZUCHI_SMTP_URL ?? null, from: e.AIZUCHI_MAIL_FROM, catcherPort: e.AIZUCHI_MAIL_CATCHER_PORT },
     metrics: { port: e.AIZUCHI_METRICS_PORT, host: e.AIZUCHI_METRICS_HOST, token: e.AIZUCHI_METRICS_TOKEN ?? null },
     calendar: {

@@ -59,12 +59,20 @@ describe('aizuchi serve (demo)', () => {
       `metrics:           http://127.0.0.1:${metricsPort}/metrics`,
       `data:              ${dataDir}`,
       `recovery policy:   standard (needs password + phone_possession + mailbox_possession; AIZUCHI_POLICY)`,
-      `customer ${DEMO_ACCOUNTS.customer.email} / ${DEMO_ACCOUNTS.customer.password}`,
-      `operator ${DEMO_ACCOUNTS.operator.email} / ${DEMO_ACCOUNTS.operator.password}`,
+      `customer ${DEMO_ACCOUNTS.customer.email}`,
+      `operator ${DEMO_ACCOUNTS.operator.email} (MFA on)`,
+      `passwords and authenticator URIs: ${path.join(dataDir, 'demo-credentials.txt')}`,
     ]) {
       expect(output).toContain(line);
     }
-    expect(output).toMatch(/authenticator URI \(shown once\): otpauth:\/\/totp\/\S+secret=[A-Z2-7]+/);
+    // Issue 7, finding 7: no password or TOTP secret in the banner; they are in an owner-only file.
+    for (const secret of [DEMO_ACCOUNTS.customer.password, DEMO_ACCOUNTS.operator.password, 'otpauth://', 'secret=']) expect(output).not.toContain(secret);
+    const file = path.join(dataDir, 'demo-credentials.txt');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const secrets = fs.readFileSync(file, 'utf8');
+    expect(secrets).toContain(DEMO_ACCOUNTS.operator.password);
+    // Both demo accounts have an authenticator: operators cannot sign in without one (finding 1).
+    expect(secrets.match(/otpauth:\/\/totp\/\S+secret=[A-Z2-7]+/g)).toHaveLength(2);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     // The demo operator can sign in (the seeded password works against the running server).
     const signin = await fetch(`${url}/signin?lang=en`);

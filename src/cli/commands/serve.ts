@@ -1,6 +1,6 @@
 import { Command } from 'commander';
+import { demoBannerLines, writeDemoCredentials } from '../../demo/credentials';
 import { seedDemo } from '../../demo/seed';
-import { DEMO_ACCOUNTS } from '../../demo/seed';
 import { policyPreset } from '../../domain/policy';
 import { MailCatcherError } from '../../mail/mail-catcher';
 import { MetricsServerError } from '../../observability/metrics-server';
@@ -26,7 +26,10 @@ function portInUse(err: unknown, services: Services): CliError | null {
 
 /** `aizuchi serve` — the web app, the mail catcher and the job worker in one process. */
 export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> }): Command {
-  return new Command('serve').description('start the server (web, mail catcher, jobs)').action(async () => {
+  return new Command('serve')
+    .description('start the server (web, mail catcher, jobs)')
+    .option('--show-demo-secrets', 'also print the demo passwords and authenticator URIs (or AIZUCHI_DEMO_SHOW_SECRETS=true)')
+    .action(async (opts: { showDemoSecrets?: boolean }) => {
     const services = await ctx.services('server');
     const { config, logger } = services;
     const seeded = config.demo ? await seedDemo(services.identity) : null;
@@ -50,13 +53,8 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
       `  recovery policy:   ${config.policy} (needs ${policyPreset(config.policy).requiredProofs.join(' + ')}; AIZUCHI_POLICY)`,
     ];
     if (seeded) {
-      lines.push(
-        `demo accounts:`,
-        `  customer ${DEMO_ACCOUNTS.customer.email} / ${DEMO_ACCOUNTS.customer.password} (MFA on; use "Can't use your MFA device?")`,
-        `  operator ${DEMO_ACCOUNTS.operator.email} / ${DEMO_ACCOUNTS.operator.password}`,
-      );
-      if (seeded.customerOtpauthUri) lines.push(`  customer's authenticator URI (shown once): ${seeded.customerOtpauthUri}`);
-      if (seeded.operatorOtpauthUri) lines.push(`  operator's authenticator URI (shown once): ${seeded.operatorOtpauthUri}`);
+      // Secrets go to an owner-only file; the banner (often in shared terminals and CI logs) names its path.
+      lines.push(...demoBannerLines(writeDemoCredentials(config.dataDir, seeded), opts.showDemoSecrets === true || config.demoShowSecrets));
     }
     process.stdout.write(`${lines.join('\n')}\n`);
 
