@@ -191,4 +191,26 @@ describe('operator actions', () => {
     ]);
     expect(dialer.dials).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
   });
+
+  it('takes over a ring nobody answered only when asked (the CLI): the old link ends, the case rings again', async () => {
+    const id = await openCase('scheduled');
+    now = MON_1000_JST;
+    await actions().callNow(id, OPERATOR, { outsideHours: false });
+    // The ring's link, as the softphone dialer would have stored it, still unanswered.
+    const ring = { id: 'call-1', case_id: id, channel: 'softphone', state: 'pending', token_hash: 'h1', token_expires_at: new Date(now.getTime() + 600_000).toISOString(), started_at: null, ended_at: null, outcome: null, recording_path: null, recording_deleted_at: null, proves_phone_possession: 0, created_at: now.toISOString() };
+    await store.db.insertInto('calls').values(ring).execute();
+    // A second console press does not ring twice.
+    await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ code: 'wrong_state' });
+
+    expect(await actions().callNow(id, COMMAND_LINE, { outsideHours: false, takeOverRinging: true })).toEqual({ attempt: 2 });
+    expect(await store.db.selectFrom('calls').select(['state', 'outcome']).where('id', '=', 'call-1').executeTakeFirst()).toEqual({ state: 'ended', outcome: 'abandoned' });
+    expect(await cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 2 });
+    const history = (await cases.history(id)).slice(-2).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
+    expect(history).toEqual([
+      { kind: 'ringing_call_taken_over', data: { from: 'calling', to: 'scheduled', operator: 'cli', calls: ['call-1'] } },
+      { kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 2, provesPhonePossession: false, via: 'call_now', operator: 'cli', outsideHours: false } },
+    ]);
+    expect(dialer.dials.map((d) => d.attempt)).toEqual([1, 2]);
+    expect((await verifyAuditLog(store)).ok).toBe(true);
+  });
 });

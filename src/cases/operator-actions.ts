@@ -152,11 +152,20 @@ export function createOperatorActions(deps: OperatorActionDeps) {
    * Rings a scheduled case now, as a due callback would, through the dialer. The one "call now"
    * rule for the console and the CLI: only a scheduled case with an account to verify; outside
    * business hours only with the actor's explicit override, which is recorded first.
+   *
+   * `takeOverRinging`: a case already `calling` (its link rang but nobody connected — a connected
+   * call moves the case to `verifying`) may be called again on this dialer. Its unanswered links
+   * are ended first, so the old ring can no longer connect, and the takeover is recorded. The CLI
+   * asks for it: with AIZUCHI_CALLBACK_LEAD_SEC=0 a new case is ringing the softphone before the
+   * terminal can call it (issue 13). The console does not: a second press must not ring twice.
    */
-  async function callNow(caseId: string, operator: Operator, opts: { outsideHours: boolean }): Promise<{ attempt: number }> {
+  async function callNow(caseId: string, operator: Operator, opts: { outsideHours: boolean; takeOverRinging?: boolean }): Promise<{ attempt: number }> {
     return cases.inTransaction(async (trx) => {
-      const row = await load(trx, caseId);
-      if (row.state !== 'scheduled') throw new OperatorActionError('wrong_state', `the case is ${row.state}; only a scheduled case can be called now`);
+      let row = await load(trx, caseId);
+      const ringing = row.state === 'calling' && opts.takeOverRinging === true;
+      if (row.state !== 'scheduled' && !ringing) {
+        throw new OperatorActionError('wrong_state', `the case is ${row.state}; only a scheduled case can be called now`);
+      }
       // The call could never verify anyone: the agent checks the code against the account.
       if (!row.account_id) throw new OperatorActionError('no_account', 'the case has no account to verify; it cannot be called');
       const now = deps.clock.now();
@@ -167,10 +176,23 @@ export function createOperatorActions(deps: OperatorActionDeps) {
         throw new OperatorActionError('outside_hours', `outside business hours (next opening ${next.toISOString()}); ${overrideHint}`);
       }
       if (!open) await cases.record(trx, caseId, 'outside_hours_override', { ...actorFields(operator), via });
+      if (ringing) row = await takeOverRinging(trx, row, operator, now);
       await dropQueuedCallback(trx, row);
       const attempt = await placeCallback(deps, trx, row, { via: 'call_now', ...actorFields(operator), outsideHours: !open });
       return { attempt };
     });
+  }
+
+  /**
+   * Ends the case's unanswered links (`abandoned`: nobody picked up) and puts the case back to
+   * `scheduled` for now, recording which calls were taken over and by whom.
+   */
+  async function takeOverRinging(trx: StoreTransaction, row: CaseRow, operator: Operator, now: Date): Promise<CaseRow> {
+    const pending = await trx.selectFrom('calls').select('id').where('case_id', '=', row.id).where('state', '=', 'pending').execute();
+    if (pending.length > 0) {
+      await trx.updateTable('calls').set({ state: 'ended', ended_at: now.toISOString(), outcome: 'abandoned' }).where('case_id', '=', row.id).where('state', '=', 'pending').execute();
+    }
+    return cases.transition(trx, row.id, 'scheduled', 'ringing_call_taken_over', { ...actorFields(operator), calls: pending.map((c) => c.id) }, { scheduled_at: now.toISOString() });
   }
 
   return { approveCallback, cancel, callNow };

@@ -7,7 +7,10 @@ import type { Clock } from '../../domain/clock';
 import type { JobQueue, StoreTransaction } from '../../jobs/queue';
 import { CliError } from '../cli-error';
 
-/** Rings a scheduled case now over the text channel and gives back the call's single-use address. */
+/**
+ * Rings a scheduled case (or one whose ring nobody answered) now over the text channel and gives
+ * back the call's single-use address.
+ */
 export type CliCallNow = (caseId: string, opts: { outsideHours: boolean }) => Promise<{ url: string }>;
 
 export interface CliCallNowDeps {
@@ -23,7 +26,8 @@ export interface CliCallNowDeps {
 /**
  * The console's call-now operator action, run by the command line (actor COMMAND_LINE), so the two
  * cannot disagree on when a case may be called. Its dialer is a text dialer that keeps the link for
- * the command to print instead of ringing a page. Refusals become CliErrors: exit 1 for an unknown
+ * the command to print instead of ringing a page. A case still `calling` (its link rang, nobody
+ * connected) is taken over: the old link ends and the new one is the terminal's. Refusals become CliErrors: exit 1 for an unknown
  * case, 2 for any other refusal (wrong state, no account, outside hours without --outside-hours).
  */
 export function createCliCallNow(deps: CliCallNowDeps): CliCallNow {
@@ -39,7 +43,9 @@ export function createCliCallNow(deps: CliCallNowDeps): CliCallNow {
   });
   return async (caseId, opts) => {
     try {
-      await actions.callNow(caseId, COMMAND_LINE, opts);
+      // The terminal's link is shown only to whoever runs the command, so it takes over a ring
+      // nobody answered (the softphone's, with AIZUCHI_CALLBACK_LEAD_SEC=0) instead of refusing.
+      await actions.callNow(caseId, COMMAND_LINE, { ...opts, takeOverRinging: true });
     } catch (err) {
       links.delete(caseId);
       if (err instanceof OperatorActionError) throw new CliError(err.message, err.code === 'not_found' ? 1 : 2);
