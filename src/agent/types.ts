@@ -72,6 +72,11 @@ export interface CallContext {
   keypadOnlyCodes: boolean;
   /** IANA zone for saying a callback time; defaults to Asia/Tokyo. */
   timeZone?: string;
+  /**
+   * True when the customer asked for the call on an earlier calendar day (in `timeZone`) than the
+   * call: only then does the Japanese agent say 先日 ("the other day"); on the same day 先ほど (issue 13).
+   */
+  requestedEarlierDay?: boolean;
 }
 
 export type StepName = 'greet' | 'consent' | 'email' | 'send_code' | 'code' | 'reset' | 'close';

@@ -219,6 +219,7 @@ export function createCallService(deps: CallServiceDeps) {
       policy: preset.name,
       keypadOnlyCodes: preset.keypadOnlyCodes,
       timeZone: settings.timeZone,
+      requestedEarlierDay: calendarDay(caseRow.created_at, settings.timeZone) < calendarDay(clock.now().toISOString(), settings.timeZone),
     };
     const session = startCallSession({
       callId: call.id,
@@ -271,6 +272,11 @@ export function createCallService(deps: CallServiceDeps) {
     /** Handler for MFA_RESET_DUE_JOB (strict policy's cooling-off). */
     resetDueHandler: reset.dueHandler,
   };
+}
+
+/** The calendar day (YYYY-MM-DD) an ISO instant falls on in the zone. */
+function calendarDay(iso: string, timeZone: string): string {
+  return new Date(iso).toLocaleDateString('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
 }
 
 class ClosedCaseError extends AizuchiError {

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from '../observability/logger';
 import { scrubUrl } from '../observability/scrub';
 import type { Metrics } from '../observability/metrics';
+import { FAVICON_SVG } from './pages/layout';
 
 export interface AppDeps {
   logger: Logger;
@@ -94,6 +95,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // The pages' icon, as a small SVG (no binary asset); /favicon.ico for browsers that ask anyway.
+  for (const path of ['/favicon.svg', '/favicon.ico']) {
+    app.get(path, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG));
+  }
   // No /metrics here: metrics are served on their own listener (observability/metrics-server.ts).
 
   for (const plugin of deps.plugins) await app.register(plugin);

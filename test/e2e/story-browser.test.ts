@@ -73,12 +73,12 @@ describe('the recovery story in Chromium', () => {
     // The customer knows their password but has lost the phone with the authenticator.
     await signIn(CUSTOMER.email, CUSTOMER.password);
     expect(new URL(page.url()).pathname).toBe('/signin/mfa');
-    expect(await page.textContent('h1')).toBe('2段階認証');
+    expect(await page.textContent('h1')).toBe('多要素認証（MFA）');
     await b.screenshot('mfa-prompt');
 
     await Promise.all([page.waitForNavigation(), page.click('#recover-link')]);
     expect(new URL(page.url()).pathname).toBe('/recover');
-    expect(await page.textContent('h1')).toBe('MFAデバイスを使用できない場合');
+    expect(await page.textContent('h1')).toBe('多要素認証（MFA）のデバイスを使用できない場合');
     // The password step counts as evidence and the address is filled in from the session.
     expect(await page.inputValue('input[name=email]')).toBe(CUSTOMER.email);
     expect(await page.textContent('.notice')).toContain('パスワード確認済み');

@@ -82,14 +82,20 @@ for (const db of DATABASES) {
 
     it('refuses bad input with 400 and a message that names the problem, and opens no case', async () => {
       const ip = nextIp();
-      const good = { email: `bad-input-${db.name}@example.com`, phone: '090-1234-5603', lang: 'ja', consent: true };
+      const good = { email: `bad-input-${db.name}@example.com`, phone: '090-1234-5603', lang: 'en', consent: true };
+      const ja = { ...good, lang: 'ja' };
       const cases: Array<[unknown, string, RegExp]> = [
         [{ ...good, email: 'not-an-email' }, 'email', /email/],
         [{ ...good, phone: 'call me maybe' }, 'phone', /phone must be a valid phone number, e\.g\. 090-1234-5678/],
         [{ ...good, phone: '' }, 'phone', /phone is required/],
         [{ ...good, lang: 'fr' }, 'lang', /lang must be "ja" or "en"/],
         [{ ...good, consent: false }, 'consent', /consent must be true/],
-        [{ email: good.email, phone: good.phone, lang: 'ja' }, 'consent', /consent must be true/],
+        [{ email: good.email, phone: good.phone, lang: 'en' }, 'consent', /consent must be true/],
+        // `lang: "ja"` says who reads it: the message comes in Japanese (issue 13).
+        [{ ...ja, email: 'not-an-email' }, 'email', /^メールアドレスの形式が正しくありません/],
+        [{ ...ja, phone: 'call me maybe' }, 'phone', /^電話番号の形式が正しくありません/],
+        [{ ...ja, phone: '' }, 'phone', /^折り返し先の電話番号を入力してください/],
+        [{ email: good.email, phone: good.phone, lang: 'ja' }, 'consent', /^AIによる自動音声の折り返し電話への同意が必要です/],
       ];
       for (const [payload, field, message] of cases) {
         const res = await post(payload, ip);

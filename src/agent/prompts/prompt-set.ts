@@ -9,6 +9,8 @@ export interface GreetingFacts {
   agentName: string;
   /** Never spoken: the greeting must not name the customer before they confirm who they are. */
   customerName?: string;
+  /** The request was made on an earlier day than the call (CallContext.requestedEarlierDay). */
+  requestedEarlierDay?: boolean;
 }
 
 export interface PromptSet {

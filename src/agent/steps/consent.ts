@@ -14,6 +14,7 @@ export function createConsentStep(): Step {
           companyName: ctx.call.companyName,
           agentName: ctx.call.agentName,
           customerName: ctx.call.customerName,
+          requestedEarlierDay: ctx.call.requestedEarlierDay,
         }),
       );
       ctx.listen();

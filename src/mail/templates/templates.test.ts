@@ -110,7 +110,7 @@ describe('mfaReset', () => {
     const m = mfaReset({ lang: 'ja', name: '山田 太郎', at, timeZone: 'Asia/Tokyo', cancelUrl });
     expect(m.subject).toBe('【aizuchi】多要素認証（MFA）を解除しました');
     expect(m.text).toContain('2026年11月30日(月) 09:05 に、お客様のアカウントの多要素認証（MFA）を解除しました');
-    expect(lines(m.text)).toContain('1. メールアドレスとパスワードでログインしてください。');
+    expect(lines(m.text)).toContain('1. メールアドレスとパスワードでサインインしてください。');
     expect(m.text).toMatch(/^2\. 新しい端末の認証アプリ/m);
     expect(m.text).toContain(`心当たりがない:\n${cancelUrl}`);
     expect(m.html).toContain('<ol><li>');

@@ -116,7 +116,7 @@ describe('identity web flow', () => {
 
     const prompt = await b.get('/signin/mfa');
     expect(prompt.statusCode).toBe(200);
-    expect(prompt.body).toContain('<a id="recover-link" href="/recover?lang=ja">MFAデバイスを使用できない場合</a>');
+    expect(prompt.body).toContain('<a id="recover-link" href="/recover?lang=ja">多要素認証（MFA）のデバイスを使用できない場合</a>');
 
     const badCode = await b.submit('/signin/mfa', '/signin/mfa', { code: '000000' === totpCode(secretOf(otpauthUri), now) ? '111111' : '000000' });
     expect(badCode.statusCode).toBe(401);
@@ -141,6 +141,28 @@ describe('identity web flow', () => {
     const prompt = await b.get('/signin/mfa?lang=en');
     expect(prompt.body).toContain('<html lang="en">');
     expect(prompt.body).toContain('href="/recover?lang=en">Can&#39;t use your MFA device?</a>');
+  });
+
+  it('answers empty or malformed entries in the page language without spending an attempt, with a language switch', async () => {
+    const { otpauthUri } = await identity.createAccount({ ...customer, mfa: true });
+    const b = new Browser(app);
+    const empty = await b.submit('/signin?lang=en', '/signin?lang=en', { email: customer.email, password: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Please enter your email address and password.');
+    expect(empty.body).toContain('value="taro@example.com"');
+    expect(empty.body).toContain('href="/signin?lang=ja" hreflang="ja" lang="ja">日本語</a>');
+    expect((await signIn(b, customer.email, customer.password)).headers.location).toBe('/signin/mfa?lang=ja');
+    const prompt = await b.get('/signin/mfa?lang=ja');
+    expect(prompt.body).toContain('<h1>多要素認証（MFA）</h1>');
+    expect(prompt.body).toContain('href="/signin/mfa?lang=en" hreflang="en" lang="en">English</a>');
+    for (let i = 0; i < 6; i++) {
+      const malformed = await b.submit('/signin/mfa?lang=ja', '/signin/mfa?lang=ja', { code: '12ab' });
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.body).toContain('認証アプリに表示されている6桁の数字を入力してください。');
+    }
+    // Six malformed tries were not counted against the five-wrong-codes limit.
+    const good = await b.submit('/signin/mfa?lang=ja', '/signin/mfa?lang=ja', { code: totpCode(secretOf(otpauthUri), now) });
+    expect(good.statusCode).toBe(303);
   });
 
   it('limits wrong codes: after five, even the right code gets "too many attempts"', async () => {

@@ -188,6 +188,8 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const again = (status: number, error: string) =>
         sendPage(reply, status, signinPage({ lang, csrf: csrf.field(request, reply), error, email }));
       if (!csrf.verify(request)) return again(403, t.badForm);
+      // Nothing to check: say what is missing (in the page's language) without spending an attempt.
+      if (email.trim() === '' || password === '') return again(400, t.missingCredentials);
       const result = await identity.attemptPassword({ email, password, clientAddress: request.ip });
       if (!result.ok) {
         if (result.reason === 'rate_limited') return again(429, t.tooManyAttempts);
@@ -218,7 +220,10 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       if (!csrf.verify(request)) return again(403, t.badForm);
       const found = await sessionAccount(request, 'password');
       if (!found || !found.account.mfaEnabled) return reply.redirect(`/signin?lang=${lang}`, 303);
-      const result = await identity.attemptTotp({ accountId: found.account.id, code: form(request).code ?? '', clientAddress: request.ip });
+      const code = form(request).code ?? '';
+      // Not six digits (spaces allowed, as apps show them): not a guess, so no attempt is spent.
+      if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) return again(400, t.malformedCode);
+      const result = await identity.attemptTotp({ accountId: found.account.id, code, clientAddress: request.ip });
       if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCode);
       return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
     });

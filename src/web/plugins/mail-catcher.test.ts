@@ -93,6 +93,21 @@ describe('inbox pages', () => {
     expect(res.body).toContain('<a href="https://aizuchi.example/r/cancel?t=abc&amp;x=1" rel="noreferrer">');
   });
 
+  it('speaks Japanese on ?lang=ja, English otherwise, and links to the other language; the favicon is served', async () => {
+    const en = await app.inject({ method: 'GET', url: '/dev/mail' });
+    expect(en.body).toContain('<h1>Mail catcher inbox</h1>');
+    expect(en.body).toContain('href="/dev/mail?lang=ja" hreflang="ja" lang="ja">日本語</a>');
+    const ja = await app.inject({ method: 'GET', url: '/dev/mail?lang=ja' });
+    expect(ja.body).toContain('<html lang="ja">');
+    expect(ja.body).toContain('<h1>メールキャッチャーの受信箱</h1>');
+    expect(ja.body).toContain('<th>件名</th>');
+    expect(ja.body).toContain('href="/dev/mail?lang=en" hreflang="en" lang="en">English</a>');
+    const icon = await app.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(icon.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  });
+
   it('answers an unknown message with 404', async () => {
     const res = await app.inject({ method: 'GET', url: '/dev/mail/does-not-exist' });
     expect(res.statusCode).toBe(404);

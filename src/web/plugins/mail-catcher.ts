@@ -1,10 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { getCaughtMessage, listCaughtMessages } from '../../mail/mail-store';
+import { type Lang, isLang } from '../../domain/lang';
 import type { Store } from '../../store/connect';
 import { inboxPage, messageNotFoundPage, messagePage } from '../pages/mail/inbox-pages';
 
 export interface MailCatcherPluginDeps {
   store: Pick<Store, 'db'>;
+}
+
+/** The inbox's language: `?lang=ja|en`, else English (a developer's tool, as before). */
+function inboxLang(query: unknown): Lang {
+  const lang = (query as Record<string, unknown> | undefined)?.lang;
+  return isLang(lang) ? lang : 'en';
 }
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
@@ -37,16 +44,17 @@ export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsy
       }));
     });
 
-    app.get('/dev/mail', async (_req, reply) => {
+    app.get('/dev/mail', async (req, reply) => {
       const messages = await listCaughtMessages(deps.store.db);
-      return reply.type('text/html; charset=utf-8').send(inboxPage(messages));
+      return reply.type('text/html; charset=utf-8').send(inboxPage(messages, inboxLang(req.query)));
     });
 
     app.get('/dev/mail/:id', async (req, reply) => {
       const { id } = req.params as { id: string };
+      const lang = inboxLang(req.query);
       const message = id.length <= 100 ? await getCaughtMessage(deps.store.db, id) : null;
-      if (!message) return reply.code(404).type('text/html; charset=utf-8').send(messageNotFoundPage());
-      return reply.type('text/html; charset=utf-8').send(messagePage(message));
+      if (!message) return reply.code(404).type('text/html; charset=utf-8').send(messageNotFoundPage(lang));
+      return reply.type('text/html; charset=utf-8').send(messagePage(message, lang));
     });
   };
 }

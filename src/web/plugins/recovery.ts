@@ -6,6 +6,7 @@ import { type Lang, isLang, pickLang } from '../../domain/lang';
 import type { Csrf } from '../pages/identity/csrf';
 import { disownConfirmPage, messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
 import { RECOVERY_TEXTS } from '../pages/recovery/texts';
+import { invalidRequestMessage } from '../pages/recovery/validation-texts';
 
 export interface RecoveryPluginDeps {
   recovery: RecoveryRequestService;
@@ -67,12 +68,18 @@ async function withFloor<T>(floorMs: number, work: () => Promise<T>): Promise<T>
   return result;
 }
 
-function sendApiResult(reply: FastifyReply, result: RecoveryResult) {
+/**
+ * The API's answer. A 400's `message` is in Japanese when the request's `lang` is `ja` (issue 13:
+ * a page posting for a Japanese customer can show it as is); otherwise the English message as before.
+ */
+function sendApiResult(reply: FastifyReply, result: RecoveryResult, body: Record<string, unknown>) {
   switch (result.kind) {
     case 'accepted':
       return reply.code(202).send({ status: 'accepted', message: 'If the details match an account, we will email the time of the callback.' });
-    case 'invalid':
-      return reply.code(400).send({ error: 'invalid_request', message: result.message, field: result.field });
+    case 'invalid': {
+      const message = body.lang === 'ja' ? invalidRequestMessage('ja', result.field, body) : result.message;
+      return reply.code(400).send({ error: 'invalid_request', message, field: result.field });
+    }
     case 'rate_limited':
       return reply.code(429).header('retry-after', String(result.retryAfterSec)).send({ error: 'rate_limited', message: 'too many requests; try again later' });
   }
@@ -92,7 +99,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
         return reply.code(400).send({ error: 'invalid_request', message: 'body must be a JSON object' });
       }
       const result = await withFloor(floorMs, () => deps.recovery.submit(req.body, { clientIp: req.ip, deviceId: deviceId(req) }));
-      return sendApiResult(reply, result);
+      return sendApiResult(reply, result, req.body as Record<string, unknown>);
     });
 
     app.get('/recover', async (req, reply) => {
@@ -127,7 +134,9 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
           lang,
           email: String(body.email ?? ''),
           phone: String(body.phone ?? ''),
-          error: result.message,
+          error: invalidRequestMessage(lang, result.field, body),
+          consent: input.consent === true,
+          recordingConsent: input.recordingConsent,
           hasPasswordEvidence: evidence !== null,
           consentVersion: CONSENT_VERSION,
           csrfField: deps.csrf.field(req, reply),

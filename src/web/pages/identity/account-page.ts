@@ -14,6 +14,7 @@ export function accountPage(o: { lang: Lang; account: Account; csrf: SafeHtml; n
     title: t.accountTitle,
     lang: o.lang,
     nav: signout,
+    switchPath: '/account',
     body: html`<h1>${t.accountTitle}</h1>
 ${o.notice ? html`<p class="notice">${o.notice}</p>` : ''}
 <table>

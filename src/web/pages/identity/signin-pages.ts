@@ -13,6 +13,7 @@ export function signinPage(o: { lang: Lang; csrf: SafeHtml; error?: string; noti
   return page({
     title: t.signinTitle,
     lang: o.lang,
+    switchPath: '/signin',
     body: html`<h1>${t.signinTitle}</h1>
 ${errorBox(o.error)}${o.notice ? html`<p class="notice">${o.notice}</p>` : ''}
 <form method="post" action="${withLang('/signin', o.lang)}">
@@ -29,6 +30,7 @@ export function mfaPage(o: { lang: Lang; csrf: SafeHtml; error?: string }): stri
   return page({
     title: t.mfaTitle,
     lang: o.lang,
+    switchPath: '/signin/mfa',
     body: html`<h1>${t.mfaTitle}</h1>
 ${errorBox(o.error)}
 <p>${t.mfaPrompt}</p>
@@ -56,6 +58,7 @@ export function enrollPage(o: {
   return page({
     title: t.enrollTitle,
     lang: o.lang,
+    switchPath: o.action,
     body: html`<h1>${t.enrollTitle}</h1>
 ${errorBox(o.error)}
 ${o.required ? html`<p class="notice">${t.enrollRequired}</p>` : ''}

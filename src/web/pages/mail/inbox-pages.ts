@@ -1,30 +1,38 @@
 import type { CaughtMessage } from '../../../mail/mail-store';
 import { type SafeHtml, html } from '../../../html/safe-html';
+import type { Lang } from '../../../domain/lang';
 import { page } from '../layout';
 
-const NAV = html`<a href="/dev/mail">Inbox</a>`;
+/** The catcher's texts; English by default (a developer's tool), Japanese on ?lang=ja. */
+const TEXTS = {
+  en: { inbox: 'Inbox', title: 'Mail catcher inbox', intro: 'Mail sent by this server is caught here instead of being delivered (no SMTP relay is configured).', empty: 'No mail yet.', subject: 'Subject', to: 'To', from: 'From', received: 'Received', noSubject: '(no subject)', message: 'Message', notFoundTitle: 'Not found', notFound: 'No such message.' },
+  ja: { inbox: '受信箱', title: 'メールキャッチャーの受信箱', intro: 'このサーバーが送ったメールは、配信されずにここに届きます（SMTPリレーが設定されていません）。', empty: 'まだメールはありません。', subject: '件名', to: '宛先', from: '差出人', received: '受信日時', noSubject: '（件名なし）', message: 'メール', notFoundTitle: '見つかりません', notFound: 'そのメールはありません。' },
+} satisfies Record<Lang, Record<string, string>>;
+
+const nav = (lang: Lang) => html`<a href="/dev/mail?lang=${lang}">${TEXTS[lang].inbox}</a>`;
 
 function when(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
 }
 
 /** Every caught message, newest first: what a demo user opens to read the 8-digit code. */
-export function inboxPage(messages: CaughtMessage[]): string {
+export function inboxPage(messages: CaughtMessage[], lang: Lang = 'en'): string {
+  const t = TEXTS[lang];
   const rows = messages.map(
     (m) => html`<tr>
-<td><a href="/dev/mail/${encodeURIComponent(m.id)}">${m.subject || '(no subject)'}</a></td>
+<td><a href="/dev/mail/${encodeURIComponent(m.id)}?lang=${lang}">${m.subject || t.noSubject}</a></td>
 <td>${m.to}</td>
 <td class="muted"><time datetime="${m.receivedAt}">${when(m.receivedAt)}</time></td>
 </tr>`,
   );
-  const body = html`<h1>Mail catcher inbox</h1>
-<p class="muted">Mail sent by this server is caught here instead of being delivered (no SMTP relay is configured).</p>
+  const body = html`<h1>${t.title}</h1>
+<p class="muted">${t.intro}</p>
 ${
   messages.length === 0
-    ? html`<p class="notice">No mail yet.</p>`
-    : html`<table><thead><tr><th>Subject</th><th>To</th><th>Received</th></tr></thead><tbody>${rows}</tbody></table>`
+    ? html`<p class="notice">${t.empty}</p>`
+    : html`<div class="table-scroll"><table><thead><tr><th>${t.subject}</th><th>${t.to}</th><th>${t.received}</th></tr></thead><tbody>${rows}</tbody></table></div>`
 }`;
-  return page({ title: 'Inbox', lang: 'en', body, nav: NAV });
+  return page({ title: t.inbox, lang, body, nav: nav(lang), switchPath: '/dev/mail' });
 }
 
 // Plain-text mail carries its links as bare URLs; making them clickable lets a demo user press
@@ -44,19 +52,21 @@ export function linkifyText(text: string): SafeHtml {
   return html`${parts}`;
 }
 
-export function messagePage(m: CaughtMessage): string {
-  const body = html`<p><a href="/dev/mail">← Inbox</a></p>
-<h1>${m.subject || '(no subject)'}</h1>
+export function messagePage(m: CaughtMessage, lang: Lang = 'en'): string {
+  const t = TEXTS[lang];
+  const body = html`<p><a href="/dev/mail?lang=${lang}">← ${t.inbox}</a></p>
+<h1>${m.subject || t.noSubject}</h1>
 <table>
-<tr><th>From</th><td>${m.from}</td></tr>
-<tr><th>To</th><td>${m.to}</td></tr>
-<tr><th>Received</th><td><time datetime="${m.receivedAt}">${when(m.receivedAt)}</time></td></tr>
+<tr><th>${t.from}</th><td>${m.from}</td></tr>
+<tr><th>${t.to}</th><td>${m.to}</td></tr>
+<tr><th>${t.received}</th><td><time datetime="${m.receivedAt}">${when(m.receivedAt)}</time></td></tr>
 <tr><th>Message-ID</th><td><code>${m.messageId ?? '—'}</code></td></tr>
 </table>
 <pre style="white-space:pre-wrap;font:inherit;background:#f8f8fb;padding:1rem;border-radius:6px">${linkifyText(m.text)}</pre>`;
-  return page({ title: m.subject || 'Message', lang: 'en', body, nav: NAV });
+  return page({ title: m.subject || t.message, lang, body, nav: nav(lang), switchPath: `/dev/mail/${encodeURIComponent(m.id)}` });
 }
 
-export function messageNotFoundPage(): string {
-  return page({ title: 'Not found', lang: 'en', body: html`<p class="error">No such message.</p><p><a href="/dev/mail">← Inbox</a></p>`, nav: NAV });
+export function messageNotFoundPage(lang: Lang = 'en'): string {
+  const t = TEXTS[lang];
+  return page({ title: t.notFoundTitle, lang, body: html`<p class="error">${t.notFound}</p><p><a href="/dev/mail?lang=${lang}">← ${t.inbox}</a></p>`, nav: nav(lang) });
 }

@@ -8,16 +8,25 @@ export interface FormView {
   email?: string;
   phone?: string;
   error?: string;
+  /** The boxes as the customer left them (after an error); unticked on a fresh form. */
+  consent?: boolean;
+  recordingConsent?: boolean;
   hasPasswordEvidence: boolean;
   consentVersion: string;
   csrfField: SafeHtml;
 }
 
+/**
+ * The callback request form. Neither consent is pre-ticked (APPI and GDPR want an affirmative act);
+ * after a refused post the fields and ticks come back as sent, with the error in the page's language.
+ */
 export function recoveryFormPage(v: FormView): string {
   const t = RECOVERY_TEXTS[v.lang];
+  const ticked = (on: boolean | undefined) => (on ? html` checked` : '');
   return page({
     title: t.title,
     lang: v.lang,
+    switchPath: '/recover',
     body: html`<h1>${t.title}</h1>
 <p>${t.intro}</p>
 ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
@@ -28,8 +37,8 @@ ${v.hasPasswordEvidence ? html`<p class="notice">${t.passwordEvidence}</p>` : ''
   <label>${t.email}<input name="email" type="email" required autocomplete="email" value="${v.email ?? ''}"></label>
   <label>${t.phone}<input name="phone" type="tel" required autocomplete="tel" placeholder="${t.phoneHint}" value="${v.phone ?? ''}"></label>
   <label>${t.lang}<select name="lang"><option value="ja"${v.lang === 'ja' ? ' selected' : ''}>日本語</option><option value="en"${v.lang === 'en' ? ' selected' : ''}>English</option></select></label>
-  <label><span><input type="checkbox" name="consent" value="yes" required> ${t.consent}</span></label>
-  <label><span><input type="checkbox" name="recordingConsent" value="yes" checked> ${t.recording}</span></label>
+  <label><span><input type="checkbox" name="consent" value="yes" required${ticked(v.consent)}> ${t.consent}</span></label>
+  <label><span><input type="checkbox" name="recordingConsent" value="yes"${ticked(v.recordingConsent)}> ${t.recording}</span></label>
   <button type="submit">${t.submit}</button>
 </form>`,
   });
@@ -44,6 +53,8 @@ export function disownConfirmPage(lang: Lang, token: string): string {
   return page({
     title: t.title,
     lang,
+    // The link's own address: the token is already in it (and the page's referrer policy keeps it here).
+    switchPath: `/recover/cancel?token=${encodeURIComponent(token)}`,
     body: html`<h1>${t.title}</h1>
 <p>${t.confirmIntro}</p>
 <form method="post" action="/recover/cancel">
@@ -54,6 +65,7 @@ export function disownConfirmPage(lang: Lang, token: string): string {
   });
 }
 
-export function messagePage(lang: Lang, title: string, message: string, kind: 'notice' | 'error' = 'notice'): string {
-  return page({ title, lang, body: html`<h1>${title}</h1><p class="${kind}" role="status">${message}</p>` });
+/** A result page. `switchPath` only for a page a GET can show again (a POST's answer cannot be re-asked in the other language). */
+export function messagePage(lang: Lang, title: string, message: string, kind: 'notice' | 'error' = 'notice', switchPath?: string): string {
+  return page({ title, lang, switchPath, body: html`<h1>${title}</h1><p class="${kind}" role="status">${message}</p>` });
 }

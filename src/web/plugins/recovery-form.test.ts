@@ -1,0 +1,63 @@
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import { describe, expect, it } from 'vitest';
+import type { RecoveryRequestService, RecoveryResult } from '../../cases/recovery-request';
+import { html } from '../../html/safe-html';
+import type { Csrf } from '../pages/identity/csrf';
+import { recoveryPlugin } from './recovery';
+
+/** The callback form asks honestly and answers in its own language (issue 13). */
+async function app(result: RecoveryResult) {
+  const recovery = { submit: async () => result } as unknown as RecoveryRequestService;
+  const undo = { preview: async () => 'unknown' as const, disown: async () => 'unknown' as const };
+  const csrf = { verify: () => true, field: () => html`<input type="hidden" name="_csrf" value="t">` } as unknown as Csrf;
+  const instance = Fastify();
+  await instance.register(formbody);
+  await instance.register(cookie);
+  await instance.register(recoveryPlugin({ recovery, undo, passwordEvidence: async () => null, csrf }));
+  return instance;
+}
+
+const post = (instance: Awaited<ReturnType<typeof app>>, fields: Record<string, string>) =>
+  instance.inject({ method: 'POST', url: '/recover', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+
+const checkbox = (body: string, name: string) => new RegExp(`<input type="checkbox" name="${name}"[^>]*>`).exec(body)?.[0] ?? '';
+
+describe('the /recover form', () => {
+  it('starts with neither consent ticked, and links to itself in the other language', async () => {
+    const instance = await app({ kind: 'accepted' });
+    const ja = await instance.inject({ method: 'GET', url: '/recover?lang=ja' });
+    expect(checkbox(ja.body, 'consent')).not.toContain('checked');
+    expect(checkbox(ja.body, 'recordingConsent')).not.toContain('checked');
+    expect(ja.body).toContain('<a class="lang-switch" data-testid="lang-switch" href="/recover?lang=en" hreflang="en" lang="en">English</a>');
+    const en = await instance.inject({ method: 'GET', url: '/recover?lang=en' });
+    expect(en.body).toContain('href="/recover?lang=ja" hreflang="ja" lang="ja">日本語</a>');
+    expect(en.body).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    await instance.close();
+  });
+
+  it('a refused Japanese post answers in Japanese and keeps what was typed and ticked', async () => {
+    const instance = await app({ kind: 'invalid', message: 'phone must be a valid phone number, e.g. 090-1234-5678 or +81 90 1234 5678', field: 'phone' });
+    const res = await post(instance, { email: 'pat@example.com', phone: 'call me', lang: 'ja', consent: 'yes', recordingConsent: 'yes' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<p class="error" role="alert">電話番号の形式が正しくありません（例: 090-1234-5678、+81 90 1234 5678）。</p>');
+    expect(res.body).not.toContain('phone must be');
+    expect(res.body).toContain('value="pat@example.com"');
+    expect(res.body).toContain('value="call me"');
+    expect(checkbox(res.body, 'consent')).toContain('checked');
+    expect(checkbox(res.body, 'recordingConsent')).toContain('checked');
+    await instance.close();
+  });
+
+  it('a refused English post without consent says so in English and leaves the unticked boxes unticked', async () => {
+    const instance = await app({ kind: 'invalid', message: 'consent must be true', field: 'consent' });
+    const res = await post(instance, { email: 'pat@example.com', phone: '090-1234-5678', lang: 'en' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Please tick the box to agree to an automated AI voice callback');
+    expect(checkbox(res.body, 'consent')).not.toContain('checked');
+    expect(checkbox(res.body, 'recordingConsent')).not.toContain('checked');
+    expect(res.body).toContain('<html lang="en">');
+    await instance.close();
+  });
+});
