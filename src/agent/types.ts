@@ -35,7 +35,10 @@ export type OutcomeDetail =
   | 'code_send_limit'
   | 'system_error'
   | 'policy_needs_person'
-  | 'caller_request';
+  | 'caller_request'
+  /** A ringing browser softphone: the customer pressed Decline, or nobody answered before the ring timed out. */
+  | 'declined'
+  | 'not_answered';
 
 export type AgentAction =
   | { type: 'say'; text: string; interruptible: boolean; rate?: number; sayAs?: SayAs }

@@ -18,6 +18,7 @@ import { type CallSession, startCallSession } from './call-session';
 import type { CallChannel } from '../channels/call-channel';
 import { type CallState, createHostPort } from './host-port';
 import { createMfaReset } from './mfa-reset';
+import { createRescheduleNotice } from './reschedule-notice';
 import { createVerificationStore } from './verification-store';
 import { AizuchiError } from '../domain/errors';
 
@@ -111,6 +112,14 @@ export function createCallService(deps: CallServiceDeps) {
     timeZone: settings.timeZone,
     logger: deps.logger,
   });
+  const rescheduleMail = createRescheduleNotice({
+    cases,
+    queue: deps.queue,
+    tokenKey: deps.keys.tokenHmac,
+    publicUrl: settings.publicUrl,
+    companyName: settings.companyName,
+    timeZone: settings.timeZone,
+  });
   const live = new Map<string, CallSession>();
 
   /**
@@ -144,6 +153,9 @@ export function createCallService(deps: CallServiceDeps) {
 
   /** Ends a call into the store once: call row, dead codes, case change (with its next callback), history. */
   async function finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: CallState | null): Promise<void> {
+    // An abandoned call may be retried, and the retry is mailed: read the contact first, outside
+    // the transaction (the identity provider may need its own connection).
+    const contact = outcome === 'abandoned' ? await contactForCall(callId) : null;
     await cases.inTransaction(async (trx) => {
       const call = await trx.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
       if (!call || !(await records.finish(trx, callId, outcome))) return;
@@ -182,7 +194,18 @@ export function createCallService(deps: CallServiceDeps) {
         { callId, outcome, ...(detail ? { detail } : {}), ...(scheduledAt ? { at: scheduledAt } : {}) },
         { ...(change.outcome ? { outcome: change.outcome } : {}), ...(scheduledAt ? { scheduled_at: scheduledAt } : {}) },
       );
+      // The automatic retry (declined, not answered, cut off) used to move the time silently (issue 13).
+      if (change.scheduleAt === 'retry' && scheduledAt && contact) {
+        const at = new Date(scheduledAt);
+        await rescheduleMail(trx, { caseId: row.id, contact, caseLang: row.lang, callId, channel: call.channel, at, kind: 'retry', detail });
+      }
     });
+  }
+
+  async function contactForCall(callId: string) {
+    const call = await records.get(callId);
+    const row = call ? await cases.get(call.case_id) : undefined;
+    return row?.account_id ? deps.identity.getContact(row.account_id) : null;
   }
 
   /** Runs a connected call through the agent on the given channel. */

@@ -323,7 +323,8 @@ describe('a server restart mid-call', () => {
       expect(calls[0]!.transcript.length).toBeGreaterThan(0);
       const history = await second.services.cases.history(caseId);
       expect(history.length).toBeGreaterThan(before);
-      expect(history.slice(-2).map((e) => e.kind)).toEqual(['call_ended', 'call_abandoned']);
+      // The retry's new time is mailed in the same transaction (issue 13).
+      expect(history.slice(-3).map((e) => e.kind)).toEqual(['call_ended', 'call_abandoned', 'notification_queued']);
       expect((await verifyAuditLog(second.services.store)).ok).toBe(true);
       const retry = await second.services.store.db.selectFrom('jobs').selectAll().where('kind', '=', 'callback.start').where('state', '=', 'queued').execute();
       expect(retry.some((j) => JSON.parse(j.payload).caseId === caseId && j.run_at === row.scheduled_at)).toBe(true);

@@ -11,8 +11,8 @@ export interface CallScheduledParams extends TemplateBase {
 }
 
 export interface CallRescheduledParams extends CallScheduledParams {
-  /** Why the time moved: we could not reach the customer, or they asked for another time. */
-  reason: 'no_answer' | 'requested';
+  /** Why the time moved: we could not reach the customer, they declined the ringing call, or they asked for another time. */
+  reason: 'no_answer' | 'declined' | 'requested';
 }
 
 function body(p: CallScheduledParams, lead: { ja: string; en: string }): Block[] {
@@ -48,13 +48,16 @@ export function callScheduled(p: CallScheduledParams): RenderedMail {
   return composeMail({ lang: p.lang, subject: subjectLine(p.lang, company, title), blocks, companyName: company });
 }
 
-/** The call moved: no answer (retry) or the customer asked for another time. */
+const RESCHEDULE_LEADS: Record<CallRescheduledParams['reason'], { ja: string; en: string }> = {
+  no_answer: { ja: 'お電話がつながらなかったため、あらためてお電話します。', en: "We couldn't reach you, so we will call again." },
+  declined: { ja: '着信を拒否されたため、下記の日時にあらためてお電話します。', en: 'You declined the call, so we will call again at the time below.' },
+  requested: { ja: 'ご希望に合わせて、お電話の日時を変更しました。', en: 'We moved your call to the time you asked for.' },
+};
+
+/** The call moved: no answer or declined (retry) or the customer asked for another time. */
 export function callRescheduled(p: CallRescheduledParams): RenderedMail {
   const company = oneLine(p.companyName ?? DEFAULT_COMPANY_NAME);
-  const lead =
-    p.reason === 'no_answer'
-      ? { ja: 'お電話がつながらなかったため、あらためてお電話します。', en: "We couldn't reach you, so we will call again." }
-      : { ja: 'ご希望に合わせて、お電話の日時を変更しました。', en: 'We moved your call to the time you asked for.' };
+  const lead = RESCHEDULE_LEADS[p.reason];
   const title = p.lang === 'ja' ? 'お電話の日時を変更しました' : 'Your call has been rescheduled';
   return composeMail({ lang: p.lang, subject: subjectLine(p.lang, company, title), blocks: body(p, lead), companyName: company });
 }

@@ -150,4 +150,15 @@ describe('recoveryCancelled and call schedule mails', () => {
     expect(r.text).toContain(cancelUrl);
     expect(callRescheduled({ ...p, lang: 'ja', reason: 'requested' }).text).toContain('ご希望に合わせて');
   });
+
+  it('callRescheduled says a declined call was declined, not unanswered, in ja and en', () => {
+    const p = { name: 'Taro', callAt, timeZone: 'Asia/Tokyo', channel: 'browser' as const, cancelUrl };
+    const ja = callRescheduled({ ...p, lang: 'ja', reason: 'declined' });
+    expect(ja.text).toContain('着信を拒否されたため');
+    expect(ja.text).not.toContain('つながらなかった');
+    expect(lines(ja.text)).toContain('お電話の予定: 2026年11月30日(月) 09:00');
+    const en = callRescheduled({ ...p, lang: 'en', reason: 'declined' });
+    expect(en.text).toContain('You declined the call');
+    expect(en.text).not.toContain("couldn't reach");
+  });
 });

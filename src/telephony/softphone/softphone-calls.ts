@@ -13,8 +13,11 @@ export interface SoftphoneCallPort {
   findOffered(caseId: string): Promise<{ callId: string } | null>;
   /** Connects the call (pending → active, case → verifying) exactly once: false when it is gone. */
   claim(callId: string): Promise<boolean>;
-  /** Ends a call nobody answered; the case's retry policy takes it from there. */
-  endUnanswered(callId: string, caseId: string, outcome: UnansweredOutcome): Promise<void>;
+  /**
+   * Ends a call nobody answered; the case's retry policy takes it from there. Returns the case's
+   * next call time (ISO 8601) when the retry booked one, so the page can say it (issue 13).
+   */
+  endUnanswered(callId: string, caseId: string, outcome: UnansweredOutcome): Promise<{ nextCallAt: string | null }>;
 }
 
 /**
@@ -52,6 +55,8 @@ export interface SoftphoneCalls<Connected> {
  */
 export function createSoftphoneCalls<Connected>(deps: {
   store: Pick<Store, 'db'>;
+  /** The case service's get, for the time a retry booked (telephony reads no case rows itself). */
+  cases?: { get(caseId: string): Promise<{ state: string; scheduled_at: string | null } | undefined> };
   clock: Clock;
   backend: SoftphoneCallBackend<Connected>;
   hub: SoftphoneHub;
@@ -101,10 +106,14 @@ export function createSoftphoneCalls<Connected>(deps: {
         connected.set(callId, result.connected);
         return true;
       },
-      async endUnanswered(callId, caseId) {
+      async endUnanswered(callId, caseId, outcome) {
         if (offers.get(caseId)?.callId === callId) offers.delete(caseId);
-        // The agent's outcome vocabulary has no "declined"/"no answer": nobody spoke, so abandoned (retried).
-        await backend.finish(callId, 'abandoned', null, null);
+        // Nobody spoke, so the outcome is abandoned (retried); the detail keeps declined apart from
+        // not answered, so the reschedule mail can say which (issue 13).
+        const detail = outcome === 'declined' ? 'declined' : outcome === 'no_answer' ? 'not_answered' : null;
+        await backend.finish(callId, 'abandoned', detail, null);
+        const row = await deps.cases?.get(caseId);
+        return { nextCallAt: row?.state === 'scheduled' ? row.scheduled_at : null };
       },
     },
     takeConnected(callId) {

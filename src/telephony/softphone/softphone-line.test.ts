@@ -51,6 +51,7 @@ function fakeCalls() {
     endUnanswered: async (callId, _caseId, outcome) => {
       state.ended.push([callId, outcome]);
       state.offered = null;
+      return { nextCallAt: '2026-12-01T01:30:00.000Z' };
     },
   };
   return { state, port };
@@ -107,7 +108,8 @@ describe('softphone line', () => {
     await t.timers.advance(30_000);
     expect(t.calls.state.ended).toEqual([['call-1', 'no_answer']]);
     expect(t.line.state()).toBe('idle');
-    expect(t.types()).toEqual(['ringing', 'call_ended']);
+    // The retry's new time follows the end, so the page can say when we call again.
+    expect(t.types()).toEqual(['ringing', 'call_ended', 'rescheduled']);
     t.calls.state.offered = 'call-2';
     await t.timers.advance(1000);
     expect(t.line.state()).toBe('ringing');
@@ -120,6 +122,11 @@ describe('softphone line', () => {
     t.socket.receive({ type: 'decline' });
     await settle();
     expect(t.calls.state.ended).toEqual([['call-1', 'declined']]);
+    // The page hears it was declined, then the new time the retry booked.
+    expect(t.socket.json().slice(-2)).toEqual([
+      { type: 'call_ended', reason: 'declined' },
+      { type: 'rescheduled', reason: 'declined', at: '2026-12-01T01:30:00.000Z' },
+    ]);
   });
 
   it('stops ringing when another tab answered', async () => {

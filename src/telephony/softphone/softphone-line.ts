@@ -70,7 +70,12 @@ export function openSoftphoneLine(deps: SoftphoneLineDeps): SoftphoneLine {
           track(deps.calls.claim(effect.callId).then((ok) => dispatch({ type: 'answer_result', ok })));
           break;
         case 'end_unanswered':
-          track(deps.calls.endUnanswered(effect.callId, deps.caseId, effect.outcome));
+          track(
+            deps.calls.endUnanswered(effect.callId, deps.caseId, effect.outcome).then(({ nextCallAt }) => {
+              // After call_ended: the page turns "declined" / "not answered" into "we call again at …".
+              if (nextCallAt && state.name !== 'closed') deps.channel.sendControl({ type: 'rescheduled', reason: effect.outcome, at: nextCallAt });
+            }),
+          );
           break;
         case 'start_session':
           track(

@@ -31,7 +31,7 @@ async function app() {
     softphonePlugin({
       db: {} as Kysely<Database>,
       links,
-      calls: { findOffered: async () => null, claim: async () => false, endUnanswered: async () => undefined },
+      calls: { findOffered: async () => null, claim: async () => false, endUnanswered: async () => ({ nextCallAt: null }) },
       hub: createSoftphoneHub(),
       startSession: () => undefined,
     }),
