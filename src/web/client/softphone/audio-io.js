@@ -17,6 +17,26 @@ export class AudioIo {
     this.micError = null;
   }
 
+  /**
+   * Whether this browser lets the page start sound without a tap (autoplay policy): a context made
+   * outside a gesture starts "running" only then. The probe context is closed at once.
+   */
+  static autoplayAllowed() {
+    try {
+      const probe = new AudioContext();
+      const allowed = probe.state === 'running';
+      void probe.close();
+      return allowed;
+    } catch {
+      return false;
+    }
+  }
+
+  /** True once sound can play (the context exists and runs). */
+  soundReady() {
+    return this.context?.state === 'running';
+  }
+
   /** Must run inside a user gesture the first time (autoplay rules). */
   async unlock() {
     if (!this.context) {

@@ -1,6 +1,6 @@
 import { AudioIo } from './audio-io.js';
 import { BrowserAsr, browserAsrAvailable } from './browser-asr.js';
-import { TEXTS } from './texts.js';
+import { OUTCOMES, TEXTS } from './texts.js';
 
 // The browser softphone: waits on a WebSocket for the callback to ring, answers, streams the
 // microphone as 20 ms 16 kHz PCM16 frames and plays the agent's frames, with captions, a keypad,
@@ -9,6 +9,7 @@ const root = document.getElementById('softphone');
 const token = root.dataset.token;
 const lang = root.dataset.lang === 'en' ? 'en' : 'ja';
 const assetBase = root.dataset.assets;
+const timeZone = root.dataset.timeZone || 'Asia/Tokyo';
 const t = TEXTS[lang];
 
 const stats = { framesSent: 0, keysSentOutOfBand: 0, framesReceived: 0, nonSilentFramesReceived: 0, maxRms: 0, errors: [], controls: [], playback: null, listening: null, outcome: null };
@@ -19,6 +20,9 @@ let ws = null;
 let reconnectMs = 1000;
 let muted = false;
 let asr = null;
+let callStartedAt = 0;
+let timerHandle = null;
+let keysThisTurn = '';
 
 const audio = new AudioIo(assetBase, {
   onFrame(buffer) {
@@ -42,10 +46,17 @@ function el(tag, attrs = {}, children = []) {
 }
 
 // ---- UI --------------------------------------------------------------------------------------
+// The server-rendered lead (booked time, what to do) stays; the live status goes under it.
+const booked = root.querySelector('.sp-booked');
+// What to do while waiting, as the server worded it for this case's state (booked, under review).
+const waitingText = root.querySelector('#sp-status')?.textContent?.trim() || t.waiting;
 const status = el('p', { id: 'sp-status', class: 'notice', role: 'status' }, t.connecting);
+const soundHint = el('p', { id: 'sp-sound-first' }, t.soundNeeded);
 const readyButton = el('button', { type: 'button', id: 'sp-ready', onclick: () => void getReady() }, document.getElementById('sp-ready')?.textContent ?? 'OK');
+const nextCall = el('p', { id: 'sp-next-call', class: 'notice', hidden: true });
 const answerButton = el('button', { type: 'button', id: 'sp-answer', class: 'sp-answer', onclick: () => void answer() }, t.answer);
 const declineButton = el('button', { type: 'button', id: 'sp-decline', class: 'sp-decline', onclick: () => send({ type: 'decline' }) }, t.decline);
+// The one place "incoming call" is shown while ringing (the status line stays quiet meanwhile).
 const ringPanel = el('div', { id: 'sp-ring', class: 'sp-ring', hidden: true }, [el('p', { class: 'sp-ring-label' }, t.ringing), answerButton, declineButton]);
 
 const hangupButton = el('button', { type: 'button', id: 'sp-hangup', class: 'sp-decline', onclick: () => send({ type: 'hangup' }) }, t.hangup);
@@ -60,26 +71,57 @@ const textInput = el('input', { type: 'text', id: 'sp-text', maxlength: '500', a
 const textForm = el('form', { id: 'sp-text-form', class: 'sp-text', onsubmit: sendTyped }, [el('label', { for: 'sp-text' }, t.textLabel), textInput, el('button', { type: 'submit' }, t.send)]);
 const asrToggle = el('input', { type: 'checkbox', id: 'sp-asr', onchange: syncAsr });
 const asrLabel = el('label', { class: 'sp-asr', hidden: !browserAsrAvailable() }, [asrToggle, ' ', t.asr]);
-const callPanel = el('div', { id: 'sp-call', class: 'sp-call', hidden: true }, [el('div', { class: 'sp-row' }, [hangupButton, muteButton]), captions, keypad, textForm, asrLabel]);
+const timer = el('span', { id: 'sp-timer', class: 'sp-timer', 'aria-label': t.timer }, '0:00');
+const keysEcho = el('output', { id: 'sp-keys', class: 'sp-keys', 'aria-label': t.keysPressed });
+const controls = el('div', { class: 'sp-controls' }, [keypad, el('p', { class: 'sp-keys-row' }, [`${t.keysPressed}: `, keysEcho]), textForm, asrLabel]);
+const callPanel = el('div', { id: 'sp-call', class: 'sp-call', hidden: true }, [el('div', { class: 'sp-row' }, [hangupButton, muteButton, timer]), captions, controls]);
+// After the call: how it ended in words and where to go next; the captions above stay.
+const outcomeText = el('p', { id: 'sp-outcome', class: 'notice' });
+const endPanel = el('div', { id: 'sp-end', class: 'sp-end', hidden: true }, [outcomeText, el('p', {}, el('a', { id: 'sp-signin', href: `/signin?lang=${lang}` }, t.signIn))]);
 
-root.replaceChildren(status, readyButton, ringPanel, callPanel);
+root.replaceChildren(...(booked ? [booked] : []), status, nextCall, soundHint, readyButton, ringPanel, callPanel, endPanel);
 
 function setState(next, message) {
   state = next;
   root.dataset.state = next;
   status.textContent = message;
+  status.hidden = next === 'ringing' || next === 'ended';
   ringPanel.hidden = next !== 'ringing';
-  callPanel.hidden = next !== 'in_call';
-  readyButton.hidden = next === 'in_call' || next === 'ended' || next === 'bad_link' || next === 'elsewhere';
+  callPanel.hidden = next !== 'in_call' && next !== 'ended';
+  controls.hidden = hangupButton.hidden = muteButton.hidden = next === 'ended';
+  endPanel.hidden = next !== 'ended';
+  if (booked) booked.hidden = next === 'in_call' || next === 'ended';
+  // One "turn on sound" step, before the ring only: the Answer button unlocks audio itself.
+  readyButton.hidden = soundHint.hidden = audio.soundReady() || next !== 'waiting';
+  if (next !== 'waiting') nextCall.hidden = true;
   document.title = next === 'ringing' ? `📞 ${t.ringing}` : baseTitle;
+}
+
+/** An ISO 8601 time in the page's language and the business zone the server named. */
+function formatWhen(iso) {
+  const options = { timeZone, year: 'numeric', month: lang === 'ja' ? 'long' : 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' };
+  if (lang === 'en') options.timeZoneName = 'short';
+  return new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', options).format(new Date(iso));
+}
+
+function tickTimer() {
+  const sec = Math.max(0, Math.floor((Date.now() - callStartedAt) / 1000));
+  timer.textContent = `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
+}
+
+/** Keys pressed this turn; masked while the agent asks for the code (shoulder-surfing, screenshots). */
+function renderKeys() {
+  const masked = stats.listening?.expecting === 'code';
+  keysEcho.textContent = masked ? '•'.repeat(keysThisTurn.length) : keysThisTurn;
+  keysEcho.dataset.masked = String(masked);
 }
 
 // ---- audio -----------------------------------------------------------------------------------
 async function getReady() {
   await audio.unlock();
   const micOk = await audio.openMicrophone();
-  readyButton.hidden = true;
-  if (state === 'waiting') status.textContent = micOk ? `${t.waiting} ${t.ready}` : `${t.waiting} ${t.noMic}`;
+  readyButton.hidden = soundHint.hidden = true;
+  if (state === 'waiting') status.textContent = micOk ? `${waitingText} ${t.ready}` : `${waitingText} ${t.noMic}`;
   if (state === 'ringing') audio.startRinging();
 }
 
@@ -121,6 +163,8 @@ function onAgentAudio(buffer) {
 function pressKey(key) {
   send({ type: 'dtmf', digits: key });
   stats.keysSentOutOfBand++;
+  keysThisTurn += key;
+  renderKeys();
   void audio.keyClick(key);
 }
 
@@ -179,20 +223,31 @@ function onControl(message) {
   switch (message.type) {
     case 'hello':
       reconnectMs = 1000;
-      if (state !== 'in_call') setState('waiting', t.waiting);
+      if (state !== 'in_call') setState('waiting', waitingText);
       break;
     case 'ringing':
+      if (state === 'ringing') break; // a repeated ring must not start a second ringtone
       setState('ringing', t.ringing);
       audio.startRinging();
       break;
     case 'connected':
       audio.stopRinging();
       setState('in_call', t.inCall);
+      callStartedAt = Date.now();
+      tickTimer();
+      timerHandle = setInterval(tickTimer, 1000);
       syncAsr();
       break;
     case 'call_ended':
       audio.stopRinging();
-      setState('waiting', message.reason === 'no_answer' || message.reason === 'declined' ? t.missed : t.waiting);
+      if (state === 'ended') break;
+      if (state === 'in_call') return endCall();
+      setState('waiting', message.reason === 'declined' ? t.declined : message.reason === 'no_answer' ? t.noAnswer : waitingText);
+      break;
+    case 'rescheduled':
+      if (state !== 'waiting' || typeof message.at !== 'string') break;
+      nextCall.textContent = t.nextCall(formatWhen(message.at));
+      nextCall.hidden = false;
       break;
     case 'ended':
       endCall();
@@ -202,9 +257,12 @@ function onControl(message) {
       break;
     case 'listening':
       stats.listening = { count: (stats.listening?.count ?? 0) + 1, expecting: message.expecting };
+      keysThisTurn = '';
+      renderKeys();
       break;
     case 'outcome':
       stats.outcome = message.outcome;
+      outcomeText.textContent = OUTCOMES[lang][message.outcome] ?? t.outcomeUnknown;
       break;
     case 'clear':
       audio.clearPlayback();
@@ -222,6 +280,9 @@ function endCall() {
   if (asr) asr.stop();
   asr = null;
   audio.stop();
+  if (timerHandle) clearInterval(timerHandle);
+  timerHandle = null;
+  if (!outcomeText.textContent) outcomeText.textContent = stats.outcome ? (OUTCOMES[lang][stats.outcome] ?? t.outcomeUnknown) : t.outcomeUnknown;
   setState('ended', t.ended);
 }
 
@@ -267,5 +328,7 @@ window.aizuchiSoftphone = {
   keysInBand: (keys, options) => audio.keysInBand(keys, options),
 };
 
+// Where the browser lets a page play sound without a tap, there is no "turn on sound" step.
+if (AudioIo.autoplayAllowed()) void audio.unlock().catch(() => undefined);
 setState('connecting', t.connecting);
 connect();

@@ -1,7 +1,37 @@
-// The softphone's words, ja and en.
+// The softphone's words, ja and en. OUTCOMES mirrors src/web/pages/softphone/outcome-words.ts
+// (softphone-page.test.ts checks they agree), so the page and the final page say the same.
+export const OUTCOMES = {
+  ja: {
+    mfa_reset: '多要素認証（MFA）を解除しました。確認のメールをお送りしました。サインインして、多要素認証（MFA）を設定し直してください。',
+    verification_failed: 'ご本人様の確認ができなかったため、多要素認証（MFA）は解除していません。',
+    escalated: '担当者にお引き継ぎしました。担当者からメールでご連絡します。',
+    callback_requested: 'ご希望のお時間にあらためてお電話します。',
+    wrong_person: 'ご本人様とお話しできなかったため、お電話を終了しました。',
+    cancelled: 'このご依頼は取り消されました。',
+    abandoned: 'お電話が途中で終了しました。',
+  },
+  en: {
+    mfa_reset: 'Multi-factor authentication (MFA) has been turned off. We sent you a confirmation email. Sign in and set up MFA again.',
+    verification_failed: 'We could not confirm it was you, so MFA has not been turned off.',
+    escalated: 'We passed your request to our staff. They will contact you by email.',
+    callback_requested: 'We will call you again at the time you asked for.',
+    wrong_person: 'We could not speak with the account holder, so the call ended.',
+    cancelled: 'This request was cancelled.',
+    abandoned: 'The call ended before it was finished.',
+  },
+};
+
 export const TEXTS = {
   ja: {
     waiting: 'ご予約のお時間になると、このページが鳴ります。ページを開いたままお待ちください。',
+    soundNeeded: '着信音が聞こえるように、下のボタンで音とマイクを有効にしてください。',
+    declined: '着信を拒否されました。',
+    noAnswer: '応答がなかったため、着信は終了しました。',
+    nextCall: (when) => `次のお電話: ${when}。同じ内容をメールでもお送りしました。このページを開いたままお待ちください。`,
+    outcomeUnknown: 'お電話は終了しました。',
+    signIn: 'サインインする',
+    timer: '通話時間',
+    keysPressed: '押したキー',
     connecting: '接続しています…',
     reconnecting: '接続が切れました。再接続しています…',
     badLink: 'このリンクは無効か、期限が切れています。',
@@ -14,7 +44,6 @@ export const TEXTS = {
     mute: 'ミュート',
     unmute: 'ミュート解除',
     ended: '通話は終了しました。',
-    missed: '応答がなかったため、着信は終了しました。改めておかけします。',
     ready: '音とマイクの準備ができました。',
     noMic: 'マイクが使えません。キーパッドと文字入力でお話しいただけます。',
     keypad: 'キーパッド',
@@ -27,6 +56,14 @@ export const TEXTS = {
   },
   en: {
     waiting: 'At the booked time this page will ring. Keep it open.',
+    soundNeeded: 'So that you can hear the ring, turn on sound and microphone with the button below.',
+    declined: 'You declined the call.',
+    noAnswer: 'The call was not answered.',
+    nextCall: (when) => `Next call: ${when}. We have emailed you this time too. Keep this page open.`,
+    outcomeUnknown: 'The call has ended.',
+    signIn: 'Sign in',
+    timer: 'Call time',
+    keysPressed: 'Keys pressed',
     connecting: 'Connecting…',
     reconnecting: 'Connection lost. Reconnecting…',
     badLink: 'This link is not valid or has expired.',
@@ -39,7 +76,6 @@ export const TEXTS = {
     mute: 'Mute',
     unmute: 'Unmute',
     ended: 'The call has ended.',
-    missed: 'The call was not answered. We will call again.',
     ready: 'Sound and microphone are ready.',
     noMic: 'No microphone. You can still talk by keypad and text.',
     keypad: 'Keypad',

@@ -81,7 +81,7 @@ export function softphonePage(args: { lang: Lang; token: string; assetBase: stri
     lang: args.lang,
     body: html`<link rel="stylesheet" href="${args.assetBase}softphone.css">
 <h1>${t.title}</h1>
-<section id="softphone" data-token="${args.token}" data-lang="${args.lang}" data-assets="${args.assetBase}" data-case-state="${args.view.caseState}">
+<section id="softphone" data-token="${args.token}" data-lang="${args.lang}" data-assets="${args.assetBase}" data-time-zone="${args.timeZone}" data-case-state="${args.view.caseState}">
   ${waitingLead(args.lang, args.view, args.timeZone)}
   <button type="button" id="sp-ready">${t.ready}</button>
   <noscript><p class="error">JavaScript is required for the browser call.</p></noscript>
