@@ -32,7 +32,7 @@ function scriptedChannel() {
     end: (outcome) => void ends.push(outcome),
     close: () => undefined,
   };
-  return { channel, say: (text: string) => input({ type: 'say', text }), ends };
+  return { channel, say: (text: string) => input({ type: 'utterance', text, isFinal: true }), ends };
 }
 
 describe('call session', () => {

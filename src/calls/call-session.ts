@@ -128,9 +128,8 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
 
   deps.channel.onInput((input) => {
     if (finished || detached) return;
-    if (input.type === 'say') feed({ type: 'utterance', text: input.text, isFinal: true });
-    else if (input.type === 'dtmf') feed({ type: 'dtmf', digits: input.digits });
-    else feed({ type: 'hangup' });
+    // The channel's event is the agent's event: interim results and confidence pass through unchanged.
+    feed(input);
   });
   deps.channel.onClose(() => {
     if (!finished && !detached) feed({ type: 'hangup' });

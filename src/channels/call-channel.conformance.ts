@@ -61,8 +61,8 @@ export function callChannelConformance(name: string, makeSetup: () => Promise<Ca
       await setup.remote.settle();
       setup.remote.say('taro at example dot com');
       await setup.remote.settle();
-      expect(inputs[0]).toEqual({ type: 'say', text: 'はい' });
-      expect(inputs.at(-1)).toEqual({ type: 'say', text: 'taro at example dot com' });
+      expect(inputs[0]).toEqual({ type: 'utterance', text: 'はい', isFinal: true });
+      expect(inputs.at(-1)).toEqual({ type: 'utterance', text: 'taro at example dot com', isFinal: true });
       const keys = inputs.slice(1, -1);
       expect(keys.every((i) => i.type === 'dtmf')).toBe(true);
       expect(keys.map((i) => (i.type === 'dtmf' ? i.digits : '')).join('')).toBe('12');

@@ -1,7 +1,12 @@
-import type { AgentAction, ListenExpecting, Outcome } from '../agent';
+import type { AgentAction, AgentEvent, ListenExpecting, Outcome } from '../agent';
 
-/** What a caller did, as any channel reports it (text frames, recognised speech, keypad tones). */
-export type CallerInput = { type: 'say'; text: string } | { type: 'dtmf'; digits: string } | { type: 'hangup' };
+/**
+ * What a caller did, as any channel reports it (text frames, recognised speech, keypad tones): the
+ * agent's own event, passed through unchanged. A typed line is a final utterance without confidence;
+ * a recognizer's interim results and confidence reach the agent as the engine gave them, so its
+ * low-confidence re-ask and "caller still talking" timer work on every channel (issue 9).
+ */
+export type CallerInput = Extract<AgentEvent, { type: 'utterance' | 'dtmf' | 'hangup' }>;
 
 /**
  * One connected call as the session sees it. The text channel implements it over a WebSocket;

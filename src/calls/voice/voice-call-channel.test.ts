@@ -48,7 +48,7 @@ describe('voice line as the call session\'s CallChannel', () => {
       l.audio.receiveFrame(frame);
       await l.channel.bridge.idle();
     }
-    expect(l.inputs).toEqual([{ type: 'say', text: 'はい' }, { type: 'dtmf', digits: '1' }, { type: 'dtmf', digits: '2' }]);
+    expect(l.inputs).toEqual([{ type: 'utterance', text: 'はい', isFinal: true }, { type: 'dtmf', digits: '1' }, { type: 'dtmf', digits: '2' }]);
     l.channel.agentSays('失礼いたします。', 'prompt');
     l.channel.end('mfa_reset');
     l.channel.close('ended');

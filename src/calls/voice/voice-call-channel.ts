@@ -66,9 +66,9 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     recorder: recording?.recorder ?? null,
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
     onEvent: (event) => {
-      if (event.type === 'utterance' && event.isFinal) emit({ type: 'say', text: event.text });
-      else if (event.type === 'dtmf') emit({ type: 'dtmf', digits: event.digits });
-      else if (event.type === 'hangup' && !closedBySession) emit({ type: 'hangup' });
+      // Unchanged: interim results and the engine's confidence reach the agent as they do on any channel.
+      if (event.type === 'utterance' || event.type === 'dtmf') emit(event);
+      else if (event.type === 'hangup' && !closedBySession) emit(event);
     },
     onNotice: (notice) => {
       deps.onNotice?.(notice);

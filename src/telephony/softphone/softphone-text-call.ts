@@ -12,8 +12,9 @@ export function softphoneTextCall(channel: AudioChannel): CallChannel {
   let closing = false;
   const emit = (input: CallerInput) => inputs.forEach((l) => l(input));
 
+  // The browser's interim results go to the agent too: they keep its silence clock from running out.
   channel.onText((text, _source, isFinal) => {
-    if (isFinal && text.trim()) emit({ type: 'say', text: text.trim() });
+    if (text.trim()) emit({ type: 'utterance', text: text.trim(), isFinal });
   });
   channel.onDtmf((digits) => emit({ type: 'dtmf', digits }));
   channel.onClose((reason) => {

@@ -29,7 +29,7 @@ describe('text channel', () => {
     emitter.emit('message', frame({ type: 'say', text: 'はい' }), false);
     emitter.emit('message', frame({ type: 'dtmf', digits: '12#' }), false);
     emitter.emit('message', frame({ type: 'hangup' }), false);
-    expect(got).toEqual([{ type: 'say', text: 'はい' }, { type: 'dtmf', digits: '12#' }, { type: 'hangup' }]);
+    expect(got).toEqual([{ type: 'utterance', text: 'はい', isFinal: true }, { type: 'dtmf', digits: '12#' }, { type: 'hangup' }]);
     ch.agentSays('はい', 'backchannel');
     ch.listening('code');
     ch.end('mfa_reset');
@@ -64,7 +64,7 @@ describe('text channel', () => {
     ch.onClose(() => (closed += 1));
     expect(got).toEqual([]);
     await tick();
-    expect(got).toEqual([{ type: 'say', text: 'いいえ' }]);
+    expect(got).toEqual([{ type: 'utterance', text: 'いいえ', isFinal: true }]);
     expect(closed).toBe(1);
   });
 
