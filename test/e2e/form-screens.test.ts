@@ -112,8 +112,15 @@ describe('customer forms in both languages and at both widths', () => {
         expect(await page.isChecked('input[name=recordingConsent]')).toBe(true);
         await state('recover-error');
 
-        // The mail inbox, in this language.
+        // The mail inbox, in this language, with a long subject and address that must wrap, not widen the page.
+        await t.services.mail.sender.send({
+          to: `a-very-long-mailbox-name-that-does-not-fit-${lang}-${widthName}@subdomain.example.com`,
+          subject: '多要素認証（MFA）のリセットのお電話を予約しました／Your MFA reset call is booked',
+          text: 'https://localhost/recover/cancel?token=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz',
+          messageId: `<forms-${lang}-${widthName}@aizuchi.localhost>`,
+        });
         await page.goto(`${t.url}/dev/mail?lang=${lang}`);
+        await page.waitForSelector('main tbody tr');
         expect(await page.textContent('h1')).toBe(text.inbox);
         await state('inbox');
       });
