@@ -30,6 +30,28 @@ const FREQS = [...DTMF_LOW_HZ, ...DTMF_HIGH_HZ];
 const START_BLOCKS = 2; // valid blocks (each compared with its predecessor) ≈ 30-40 ms of tone
 const END_BLOCKS = 3; // consecutive non-matching blocks that end a key press ≈ 30-40 ms of pause
 
+/** Acceptance limits for one block; a held key is judged against looser ones (hysteresis). */
+interface Limits {
+  readonly maxDeviation: number;
+  readonly maxTwistDb: number;
+  readonly minTwistDb: number;
+  readonly minTonePower: number;
+  readonly minShare: number;
+  readonly maxHarmonicRatio: number;
+}
+
+/*
+ * Hysteresis: a key already held stays held while its two tones remain clearly present under these
+ * looser limits. Without it, a press sitting at the edge of a limit (level at the floor, 6 dB twist,
+ * ±2.2 % frequency, noise as loud as the tone) flickers across the limit every few blocks and one
+ * 0.5 s press came out as `111111`. The loose limits stay inside Q.24's reject band (3.5 %).
+ */
+const HOLD_DEVIATION = 0.034;
+const HOLD_TWIST_MARGIN_DB = 4;
+const HOLD_LEVEL_MARGIN_DB = 8;
+const HOLD_SHARE = 0.3;
+const HOLD_HARMONIC_MARGIN_DB = 6;
+
 interface ActiveDigit {
   digit: DtmfDigit;
   startBlock: number;
@@ -45,12 +67,8 @@ interface ActiveDigit {
  * energy ratios on short blocks cannot. The cost is 8 multiply-adds per sample.
  */
 export class DtmfDetector {
-  private readonly maxDeviation: number;
-  private readonly maxTwistDb: number;
-  private readonly minTwistDb: number;
-  private readonly minTonePower: number;
-  private readonly minShare: number;
-  private readonly maxHarmonicRatio: number;
+  private readonly strict: Limits;
+  private readonly hold: Limits;
   private readonly coeff = new Float64Array(FREQS.length);
   private readonly cosW = new Float64Array(FREQS.length);
   private readonly sinW = new Float64Array(FREQS.length);
@@ -80,13 +98,23 @@ export class DtmfDetector {
   private active: ActiveDigit | null = null;
 
   constructor(options: DtmfDetectorOptions = {}) {
-    this.maxDeviation = options.maxFrequencyDeviation ?? 0.022;
-    this.maxTwistDb = options.maxTwistDb ?? 6;
-    this.minTwistDb = options.minReverseTwistDb ?? -10;
     const minAmp = 32767 * 10 ** ((options.minToneLevelDb ?? -38) / 20);
-    this.minTonePower = (minAmp * minAmp) / 2;
-    this.minShare = options.minToneEnergyShare ?? 0.8;
-    this.maxHarmonicRatio = 10 ** ((options.maxSecondHarmonicDb ?? -15) / 10);
+    this.strict = {
+      maxDeviation: options.maxFrequencyDeviation ?? 0.022,
+      maxTwistDb: options.maxTwistDb ?? 6,
+      minTwistDb: options.minReverseTwistDb ?? -10,
+      minTonePower: (minAmp * minAmp) / 2,
+      minShare: options.minToneEnergyShare ?? 0.8,
+      maxHarmonicRatio: 10 ** ((options.maxSecondHarmonicDb ?? -15) / 10),
+    };
+    this.hold = {
+      maxDeviation: Math.max(this.strict.maxDeviation, HOLD_DEVIATION),
+      maxTwistDb: this.strict.maxTwistDb + HOLD_TWIST_MARGIN_DB,
+      minTwistDb: this.strict.minTwistDb - HOLD_TWIST_MARGIN_DB,
+      minTonePower: this.strict.minTonePower * 10 ** (-HOLD_LEVEL_MARGIN_DB / 10),
+      minShare: Math.min(this.strict.minShare, HOLD_SHARE),
+      maxHarmonicRatio: this.strict.maxHarmonicRatio * 10 ** (HOLD_HARMONIC_MARGIN_DB / 10),
+    };
     FREQS.forEach((f, k) => {
       const w = (2 * Math.PI * f) / RATE_HZ;
       this.coeff[k] = 2 * Math.cos(w);
@@ -150,7 +178,11 @@ export class DtmfDetector {
       power[k] = (this.curRe[k] as number) ** 2 + (this.curIm[k] as number) ** 2;
     }
     const acEnergy = this.sumSquares - (this.sum * this.sum) / BLOCK;
-    const candidate = this.classify(power, acEnergy);
+    let candidate = this.classify(power, acEnergy, this.strict);
+    // A held key keeps going on the looser limits, but only as the same key.
+    if (candidate === null && this.active && this.classify(power, acEnergy, this.hold) === this.active.digit) {
+      candidate = this.active.digit;
+    }
     this.track(candidate, events);
 
     this.prevRe.set(this.curRe);
@@ -165,16 +197,16 @@ export class DtmfDetector {
   }
 
   /** Returns the digit this block shows, or null. */
-  private classify(power: Float64Array, acEnergy: number): DtmfDigit | null {
+  private classify(power: Float64Array, acEnergy: number, limits: Limits): DtmfDigit | null {
     let low = 0;
     let high = 4;
     for (let k = 1; k < 4; k++) if ((power[k] as number) > (power[low] as number)) low = k;
     for (let k = 5; k < 8; k++) if ((power[k] as number) > (power[high] as number)) high = k;
-    const lowEnergy = this.correctedToneEnergy(low, power);
-    const highEnergy = this.correctedToneEnergy(high, power);
+    const lowEnergy = this.correctedToneEnergy(low, power, limits.maxDeviation);
+    const highEnergy = this.correctedToneEnergy(high, power, limits.maxDeviation);
     if (lowEnergy === null || highEnergy === null) return null;
-    if (lowEnergy / BLOCK < this.minTonePower || highEnergy / BLOCK < this.minTonePower) return null;
-    if (lowEnergy + highEnergy < this.minShare * acEnergy) return null;
+    if (lowEnergy / BLOCK < limits.minTonePower || highEnergy / BLOCK < limits.minTonePower) return null;
+    if (lowEnergy + highEnergy < limits.minShare * acEnergy) return null;
     // Leakage between the two tones swings single-block levels by up to ±2.5 dB and its phase
     // rotates from block to block, so twist is judged on this block plus the previous one.
     const lowGain = lowEnergy / (power[low] as number);
@@ -183,11 +215,11 @@ export class DtmfDetector {
       (highGain * ((power[high] as number) + (this.prevPower[high] as number))) /
         (lowGain * ((power[low] as number) + (this.prevPower[low] as number))),
     );
-    if (twistDb > this.maxTwistDb || twistDb < this.minTwistDb) return null;
+    if (twistDb > limits.maxTwistDb || twistDb < limits.minTwistDb) return null;
     // Only blocks that look like DTMF pay for the harmonic check.
     // 2 x low lands 58-71 Hz from a high-group tone, so that tone's leakage is subtracted first.
-    if (this.harmonicEnergy(low, high) > this.maxHarmonicRatio * lowEnergy) return null;
-    if (this.harmonicEnergy(high, null) > this.maxHarmonicRatio * highEnergy) return null;
+    if (this.harmonicEnergy(low, high) > limits.maxHarmonicRatio * lowEnergy) return null;
+    if (this.harmonicEnergy(high, null) > limits.maxHarmonicRatio * highEnergy) return null;
     return digitAt(low, high - 4) ?? null;
   }
 
@@ -223,7 +255,7 @@ export class DtmfDetector {
    * Measures tone k's frequency from the phase advance since the previous block; returns its block
    * energy corrected for the off-centre loss, or null when the frequency is out of tolerance.
    */
-  private correctedToneEnergy(k: number, power: Float64Array): number | null {
+  private correctedToneEnergy(k: number, power: Float64Array, maxDeviation: number): number | null {
     const re = this.curRe[k] as number;
     const im = this.curIm[k] as number;
     const pr = this.prevRe[k] as number;
@@ -232,7 +264,7 @@ export class DtmfDetector {
     advance -= 2 * Math.PI * Math.round(advance / (2 * Math.PI));
     const offsetHz = (advance * RATE_HZ) / (2 * Math.PI * BLOCK);
     const nominalHz = FREQS[k] as number;
-    if (Math.abs(offsetHz) > this.maxDeviation * nominalHz) return null;
+    if (Math.abs(offsetHz) > maxDeviation * nominalHz) return null;
     this.offsetHz[k] = offsetHz;
     // Rectangular-window response to a tone offsetHz away from the analysed frequency.
     const x = (Math.PI * offsetHz) / RATE_HZ;
