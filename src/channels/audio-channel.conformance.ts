@@ -24,6 +24,8 @@ export interface AudioChannelRemote {
 export interface AudioChannelConformanceSetup {
   readonly channel: AudioChannel;
   readonly remote: AudioChannelRemote;
+  /** What the channel's carrier really does with keys: true when tones can come inside the audio. */
+  readonly carriesInBandTones: boolean;
   teardown?(): Promise<void> | void;
 }
 
@@ -44,7 +46,8 @@ function thrown(fn: () => void): unknown {
 /**
  * Registers the behaviour audio-channel.ts promises of every AudioChannel — the softphone over its
  * WebSocket and the in-memory test channel alike (SIP and carrier streams later): caller frames,
- * digits and text to every listener in arrival order; agent frames at the channel's own rate only;
+ * digits and text to every listener in arrival order; a declared in-band keypad capability that
+ * matches the carrier (the media chain runs its tone detector only where it is true); agent frames at the channel's own rate only;
  * captions and controls to the caller; close idempotent, onClose once with the first side's reason,
  * and nothing delivered or sent after close. Call it inside a test file.
  */
@@ -66,6 +69,13 @@ export function audioChannelConformance(name: string, makeSetup: () => Promise<A
       expect(typeof setup.channel.kind).toBe('string');
       expect(setup.channel.kind).not.toBe('');
       expect(Number.isInteger(rate) && rate > 0 && rate % 50 === 0).toBe(true);
+    });
+
+    it('declares whether keypad tones come in the audio, as its carrier does, and keeps that for the call', () => {
+      expect(setup.channel.inBandDtmf).toBe(setup.carriesInBandTones);
+      setup.remote.sendDtmf('1');
+      setup.remote.sendFrame(markedFrame(rate, 1));
+      expect(setup.channel.inBandDtmf).toBe(setup.carriesInBandTones);
     });
 
     it('delivers caller frames to every listener, in arrival order, at its rate', () => {

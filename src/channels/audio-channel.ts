@@ -8,6 +8,13 @@ import type { AudioFrame } from '../media/frame';
 export interface AudioChannel {
   /** e.g. 'softphone', 'sip', 'media-stream'. */
   readonly kind: string;
+  /**
+   * Whether keypad tones can arrive inside the caller audio (a phone line, SIP without RFC 4733),
+   * so the media chain must run the in-band DTMF detector on it. False when the channel carries
+   * keys only out of band through onDtmf (the softphone's keypad): those channels don't pay for
+   * the detector, and a tone-like sound in the audio is never taken for a key.
+   */
+  readonly inBandDtmf: boolean;
   /** The rate of frames this channel delivers and wants back. */
   readonly sampleRateHz: number;
   /** Caller audio, one 20 ms frame at a time, in arrival order. */

@@ -93,6 +93,15 @@ describe('voice bridge: caller audio in', () => {
     await rig.bridge.close();
   });
 
+  it('does not run the tone detector on a channel whose keys come only out of band', async () => {
+    const rig = createBridgeRig({ inBandDtmf: false });
+    const tones = generateDtmf('1267#', { sampleRateHz: 8000, durationMs: 120, gapMs: 120 });
+    await rig.play(rig.channel.framesOf(concatSamples([new Int16Array(4000), tones, new Int16Array(4000)]), 8000));
+    rig.channel.receiveDtmf('3');
+    expect(rig.events).toEqual([{ type: 'dtmf', digits: '3' }]);
+    await rig.bridge.close();
+  });
+
   it('passes out-of-band keys and typed text through, and ignores in-band copies once keys come out of band', async () => {
     const rig = createBridgeRig({});
     rig.channel.receiveDtmf('5');

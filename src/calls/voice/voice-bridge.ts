@@ -99,7 +99,8 @@ export class VoiceBridge {
   private readonly speaker: AgentSpeaker;
   private readonly vad: VoiceActivityDetector;
   private readonly endpointer: Endpointer;
-  private readonly dtmf = new DtmfDetector();
+  /** Null on channels whose keys come only out of band (see AudioChannel.inBandDtmf). */
+  private readonly dtmf: DtmfDetector | null;
   private readonly bargeIn: BargeInDetector;
   private readonly turns: RecognitionTurns | null;
   private readonly toInternal: StreamingResampler | null;
@@ -125,6 +126,7 @@ export class VoiceBridge {
   constructor(private readonly options: VoiceBridgeOptions) {
     this.tuning = { ...DEFAULT_VOICE_TUNING, ...options.tuning };
     this.channel = options.channel;
+    this.dtmf = this.channel.inBandDtmf ? new DtmfDetector() : null;
     const rate = this.channel.sampleRateHz;
     this.toInternal = rate === INTERNAL_RATE_HZ ? null : new StreamingResampler(rate, INTERNAL_RATE_HZ);
     this.toChannel = rate === INTERNAL_RATE_HZ ? null : new StreamingResampler(INTERNAL_RATE_HZ, rate);
@@ -265,8 +267,8 @@ export class VoiceBridge {
   private async processFrame(frame: AudioFrame, internal: AudioFrame): Promise<void> {
     this.backlog--;
     if (this.closed) return;
-    const keys = this.dtmf.process(frame);
-    const keyHeld = this.dtmf.activeDigit !== null;
+    const keys = this.dtmf?.process(frame) ?? [];
+    const keyHeld = (this.dtmf?.activeDigit ?? null) !== null;
     if (keyHeld && !this.keyBargedIn && !this.outOfBandDtmf) {
       this.keyBargedIn = true;
       this.interrupt('keypad');

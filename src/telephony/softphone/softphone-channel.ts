@@ -148,6 +148,8 @@ export function createSoftphoneChannel(socket: SoftphoneSocket, opts: SoftphoneC
 
   return {
     kind: 'softphone',
+    // The page's keypad sends keys as messages; its microphone audio never carries key tones we should act on.
+    inBandDtmf: false,
     sampleRateHz: SOFTPHONE_SAMPLE_RATE_HZ,
     onFrame: (l) => void frameListeners.push(l),
     onDtmf: (l) => void dtmfListeners.push(l),

@@ -20,6 +20,7 @@ type TextListener = (text: string, source: 'typed' | 'browser-asr', isFinal: boo
  */
 export class InMemoryAudioChannel implements AudioChannel {
   readonly kind: string;
+  readonly inBandDtmf: boolean;
   readonly sampleRateHz: number;
   /** Agent audio, in the order the playout clock sent it. */
   readonly sent: AudioFrame[] = [];
@@ -37,8 +38,10 @@ export class InMemoryAudioChannel implements AudioChannel {
   private readonly callerFramer: Reframer;
   private onSent: ((frame: AudioFrame) => void) | undefined;
 
-  constructor(options: { sampleRateHz?: number; kind?: string; onSent?: (frame: AudioFrame) => void } = {}) {
+  /** `inBandDtmf` defaults to true: the in-memory channel stands in for a phone line. */
+  constructor(options: { sampleRateHz?: number; kind?: string; inBandDtmf?: boolean; onSent?: (frame: AudioFrame) => void } = {}) {
     this.sampleRateHz = options.sampleRateHz ?? 8000;
+    this.inBandDtmf = options.inBandDtmf ?? true;
     this.kind = options.kind ?? 'in-memory';
     this.frameSize = samplesPerFrame(this.sampleRateHz);
     this.callerFramer = new Reframer(this.sampleRateHz);

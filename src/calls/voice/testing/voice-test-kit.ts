@@ -49,12 +49,14 @@ export function createBridgeRig(opts: {
   synthesizer?: Synthesizer;
   lang?: Lang;
   channelRateHz?: number;
+  /** False for a channel whose keys come only out of band (the softphone). */
+  inBandDtmf?: boolean;
   recorder?: CallRecorder | null;
   tuning?: Partial<VoiceTuning>;
 }): BridgeRig {
   const lang = opts.lang ?? 'ja';
   const synthesizer = opts.synthesizer ?? createScriptedSynthesizer();
-  const channel = new InMemoryAudioChannel({ sampleRateHz: opts.channelRateHz ?? 8000 });
+  const channel = new InMemoryAudioChannel({ sampleRateHz: opts.channelRateHz ?? 8000, inBandDtmf: opts.inBandDtmf ?? true });
   const clock = new ManualFrameClock();
   const events: AgentEvent[] = [];
   const notices: VoiceNotice[] = [];
