@@ -39,6 +39,12 @@ export interface RecognizerStream {
   /** No more audio: `results` yields what is left, then completes. Idempotent. */
   end(): void;
   /**
+   * Streaming engines only: the caller's turn ended, so deliver finals for the audio so far and keep
+   * the stream open for the next turn (Deepgram's `Finalize` message). Engines that take one
+   * utterance per stream leave it out, and the voice path then opens a stream per turn.
+   */
+  finalize?(): void;
+  /**
    * Hypotheses in order; completes after end() once the engine is done, or on abort.
    * Throws a RecognizerError when the engine fails. Iterate it once.
    */

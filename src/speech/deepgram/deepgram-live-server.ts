@@ -6,13 +6,15 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * Test double of Deepgram's live endpoint (/v1/listen): checks the `Authorization: Token`
  * header during the handshake (401 like Deepgram, with a dg-error header), parses the query
  * string, counts binary audio, answers KeepAlive silently and, on CloseStream, sends the
- * scripted Results, a Metadata summary and a 1000 close.
+ * scripted Results, a Metadata summary and a 1000 close. `Finalize` is answered with the scripted
+ * finals and the socket stays open. Outages can be scripted: a dropped socket, refused handshakes.
  */
 export interface LiveSession {
   readonly query: URLSearchParams;
   audioBytes: number;
   audioMessages: number;
   keepAlives: number;
+  finalizes: number;
   closeStreamReceived: boolean;
   textMessages: string[];
 }
@@ -26,6 +28,12 @@ export interface LiveScript {
   closeAfterBytes?: { bytes: number; code: number; reason: string };
   /** Don't answer CloseStream at all (to test the close timeout). */
   ignoreCloseStream?: boolean;
+  /** Messages to send when Finalize arrives (the socket stays open). */
+  onFinalize?(session: LiveSession): readonly object[];
+  /** Drop the TCP connection without a close frame once this many audio bytes arrived, in the first `sessions` sessions. */
+  dropAfterBytes?: { bytes: number; sessions: number };
+  /** Refuse the handshake with this HTTP status while it returns one (an outage, a bad request). */
+  refuse?(): number | null;
 }
 
 export interface LiveServer {
@@ -70,6 +78,8 @@ export async function startLiveServer(apiKey: string, script: LiveScript): Promi
       socket.end(`HTTP/1.1 ${status} Refused\r\ndg-error: ${error}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     };
     if (url.pathname !== '/v1/listen') return refuse(404, 'no such endpoint');
+    const scripted = script.refuse?.() ?? null;
+    if (scripted !== null) return refuse(scripted, 'scripted refusal');
     if (req.headers.authorization !== `Token ${apiKey}`) return refuse(401, 'Invalid credentials.');
     const q = url.searchParams;
     if (q.get('encoding') !== 'linear16' || !Number(q.get('sample_rate')) || !q.get('language')) {
@@ -80,9 +90,10 @@ export async function startLiveServer(apiKey: string, script: LiveScript): Promi
 
   function serve(ws: WebSocket, query: URLSearchParams): void {
     const session: LiveSession = {
-      query, audioBytes: 0, audioMessages: 0, keepAlives: 0, closeStreamReceived: false, textMessages: [],
+      query, audioBytes: 0, audioMessages: 0, keepAlives: 0, finalizes: 0, closeStreamReceived: false, textMessages: [],
     };
     sessions.push(session);
+    const index = sessions.length - 1;
     const sendAll = (messages: readonly object[]): void => {
       for (const message of messages) ws.send(JSON.stringify(message));
     };
@@ -95,6 +106,11 @@ export async function startLiveServer(apiKey: string, script: LiveScript): Promi
           ws.close(failAt.code, failAt.reason);
           return;
         }
+        const drop = script.dropAfterBytes;
+        if (drop && index < drop.sessions && session.audioBytes >= drop.bytes) {
+          ws.terminate();
+          return;
+        }
         sendAll(script.onAudio?.(session) ?? []);
         return;
       }
@@ -102,6 +118,10 @@ export async function startLiveServer(apiKey: string, script: LiveScript): Promi
       session.textMessages.push(text);
       const { type } = JSON.parse(text) as { type?: string };
       if (type === 'KeepAlive') session.keepAlives += 1;
+      if (type === 'Finalize') {
+        session.finalizes += 1;
+        sendAll(script.onFinalize?.(session) ?? []);
+      }
       if (type === 'CloseStream') {
         session.closeStreamReceived = true;
         if (script.ignoreCloseStream) return;

@@ -106,6 +106,7 @@ class DeepgramStream implements RecognizerStream {
   private state: State = 'connecting';
   private ended = false;
   private closeStreamSent = false;
+  private finalizeWanted = false;
   private readonly unsent: Buffer[] = [];
   private lastSentAt = 0;
   private keepAliveTimer: ReturnType<typeof setInterval> | undefined;
@@ -139,6 +140,13 @@ class DeepgramStream implements RecognizerStream {
     else this.unsent.push(Buffer.from(bytes)); // copy: the caller may reuse its buffer
   }
 
+  /** Deepgram's `Finalize`: flush finals for the audio so far; the socket stays open for the next turn. */
+  finalize(): void {
+    if (this.ended || this.state === 'done') return;
+    if (this.state === 'open') this.sendFinalize();
+    else this.finalizeWanted = true; // sent once the socket opens, after the audio waiting for it
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;
@@ -170,6 +178,7 @@ class DeepgramStream implements RecognizerStream {
     if (this.state !== 'connecting') return;
     this.state = 'open';
     for (const bytes of this.unsent.splice(0)) this.send(bytes);
+    if (this.finalizeWanted && !this.ended) this.sendFinalize();
     if (this.ended) this.sendCloseStream();
     this.keepAliveTimer = setInterval(() => this.keepAlive(), this.settings.keepAliveIntervalMs);
   }
@@ -212,6 +221,12 @@ class DeepgramStream implements RecognizerStream {
     if (this.state !== 'open' || this.closeStreamSent) return;
     if (this.settings.clock.now().getTime() - this.lastSentAt < this.settings.keepAliveIntervalMs) return;
     this.socket?.send(JSON.stringify({ type: 'KeepAlive' })); // must be a text frame
+    this.lastSentAt = this.settings.clock.now().getTime();
+  }
+
+  private sendFinalize(): void {
+    this.finalizeWanted = false;
+    this.socket?.send(JSON.stringify({ type: 'Finalize' })); // a text frame, like KeepAlive
     this.lastSentAt = this.settings.clock.now().getTime();
   }
 

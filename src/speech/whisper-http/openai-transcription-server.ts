@@ -29,8 +29,9 @@ export interface TranscriptionServer {
   close(): Promise<void>;
 }
 
+/** `'drop'`: destroy the connection without an answer (a dropped line). */
 export async function startTranscriptionServer(
-  reply: (request: TranscriptionRequest) => ScriptedReply | Promise<ScriptedReply>,
+  reply: (request: TranscriptionRequest) => ScriptedReply | 'drop' | Promise<ScriptedReply | 'drop'>,
 ): Promise<TranscriptionServer> {
   const requests: TranscriptionRequest[] = [];
   const server: Server = createServer((req, res) => {
@@ -43,7 +44,12 @@ export async function startTranscriptionServer(
         }
         const parsed = await parseRequest(req);
         requests.push(parsed);
-        const { status, body } = await reply(parsed);
+        const answer = await reply(parsed);
+        if (answer === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        const { status, body } = answer;
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(body);
       } catch (error) {
