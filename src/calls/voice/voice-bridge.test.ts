@@ -124,23 +124,63 @@ describe('voice bridge: caller audio in', () => {
 });
 
 describe('voice bridge: recognizer failure', () => {
-  it('falls back to the keypad: says so in the call language, reports why, switches the agent', async () => {
+  const quick = { recognizerRetryDelaysMs: [5, 5] };
+
+  it('retries a retryable error, then falls back to the keypad once retries are spent: says so once, reports why, switches the agent', async () => {
     const recognizer = new FakeRecognizer({
       hypotheses: [],
       failure: { error: new RecognizerError('unavailable', 'engine down'), atAudioMs: 400 },
     });
-    const rig = createBridgeRig({ recognizer, lang: 'en' });
+    const rig = createBridgeRig({ recognizer, lang: 'en', tuning: quick });
     await rig.play(rig.channel.framesOf(utterance, 8000));
     await rig.bridge.synthesized();
-    expect(rig.notices).toContainEqual({ type: 'recognizer_failed', code: 'unavailable', retryable: true });
+    // Two retries (each a new stream replaying the turn), then the fallback.
+    expect(rig.notices.filter((n) => n.type === 'recognizer_retry').map((n) => n.type === 'recognizer_retry' && n.attempt)).toEqual([1, 2]);
+    expect(rig.notices.filter((n) => n.type === 'recognizer_failed')).toEqual([{ type: 'recognizer_failed', code: 'unavailable', retryable: true }]);
+    expect(recognizer.sessions).toHaveLength(3);
     expect(rig.keypadOnly.value).toBe(true);
     await rig.silence(200);
-    expect(rig.channel.captions).toContainEqual({ speaker: 'agent', text: KEYPAD_FALLBACK_PROMPT.en, final: true });
+    expect(rig.channel.captions.filter((c) => c.text === KEYPAD_FALLBACK_PROMPT.en)).toHaveLength(1);
     // Later speech opens no further recognizer streams; keys still work.
     await rig.play(rig.channel.framesOf(utterance, 8000));
-    expect(recognizer.sessions).toHaveLength(1);
+    expect(recognizer.sessions).toHaveLength(3);
     rig.channel.receiveDtmf('1');
     expect(rig.events).toContainEqual({ type: 'dtmf', digits: '1' });
+    await rig.bridge.close();
+  });
+
+  it('does not retry an error that is not retryable (a refused request): the keypad at once', async () => {
+    const recognizer = new FakeRecognizer({
+      hypotheses: [],
+      failure: { error: new RecognizerError('bad-request', 'HTTP 400'), atAudioMs: 400 },
+    });
+    const rig = createBridgeRig({ recognizer, lang: 'en', tuning: quick });
+    await rig.play(rig.channel.framesOf(utterance, 8000));
+    expect(recognizer.sessions).toHaveLength(1);
+    expect(rig.notices.some((n) => n.type === 'recognizer_retry')).toBe(false);
+    expect(rig.notices).toContainEqual({ type: 'recognizer_failed', code: 'bad-request', retryable: false });
+    expect(rig.keypadOnly.value).toBe(true);
+    await rig.bridge.close();
+  });
+
+  it('a failure that a retry cures loses neither the turn nor recognition for the rest of the call', async () => {
+    // The first stream fails mid-turn; the next ones work. The turn's audio is replayed to the new stream.
+    const recognizer = new FakeRecognizer((call) =>
+      call === 0
+        ? { hypotheses: [], failure: { error: new RecognizerError('network', 'socket dropped'), atAudioMs: 400 } }
+        : { hypotheses: [{ text: `turn ${call}`, isFinal: true, confidence: 0.9 }] },
+    );
+    const rig = createBridgeRig({ recognizer, lang: 'en', tuning: quick });
+    await rig.play(rig.channel.framesOf(utterance, 8000));
+    await rig.silence(1200);
+    await rig.play(rig.channel.framesOf(utterance, 8000));
+    await rig.silence(1200);
+    const finals = rig.events.flatMap((e) => (e.type === 'utterance' && e.isFinal ? [e.text] : []));
+    expect(finals).toEqual(['turn 1', 'turn 2']);
+    // The replacement stream heard the whole first turn, not just what followed the failure.
+    expect(recognizer.sessions[1]?.audioMs).toBeGreaterThanOrEqual((utterance.length / 8000) * 1000);
+    expect(rig.keypadOnly.value).toBe(false);
+    expect(rig.bridge.recognition).toMatchObject({ retries: 1, turns: 2, streamsOpened: 3 });
     await rig.bridge.close();
   });
 });

@@ -1,94 +1,35 @@
-import type { AgentAction, AgentEvent, Endpointing, ListenExpecting } from '../../agent';
+import type { AgentAction, Endpointing, ListenExpecting } from '../../agent';
 import { readDigits } from '../../agent/understanding/digits';
-import type { Lang } from '../../domain/lang';
 import { DtmfDetector } from '../../media/dtmf/detector';
 import type { AudioFrame } from '../../media/frame';
 import { Reframer } from '../../media/reframer';
 import { StreamingResampler } from '../../media/resampler';
 import { Endpointer } from '../../media/vad/endpointer';
 import type { VoiceActivityDetector } from '../../media/vad/voice-activity-detector';
-import type { Hypothesis, Recognizer, RecognizerError } from '../../speech/recognizer';
-import type { BackchannelClips } from '../../speech/synthesis/backchannel-clips';
-import type { Synthesizer } from '../../speech/synthesizer';
+import type { Hypothesis, RecognizerError } from '../../speech/recognizer';
 import type { AudioChannel } from '../../channels/audio-channel';
-import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
+import type { RecordingResult } from '../recording/call-recorder';
 import { isShortAcknowledgement } from './acknowledgements';
 import { AgentSpeaker } from './agent-speaker';
-import { BargeInDetector, type BargeInConfig, type BargeInDecision, type Interruption } from './barge-in';
-import type { FrameClock } from './frame-clock';
+import { BargeInDetector, type BargeInDecision } from './barge-in';
 import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
-import { RecognitionTurns } from './recognition-turns';
+import { RecognitionTurns, type RecognitionStats } from './recognition-turns';
+import {
+  DEFAULT_VOICE_TUNING,
+  INTERNAL_RATE_HZ,
+  type VoiceBridgeOptions,
+  type VoiceBridgeStats,
+  type VoiceNotice,
+  type VoiceTuning,
+} from './voice-bridge-config';
 
-/** The media chain runs at 16 kHz inside: VAD, recognizers and recordings all want it. */
-export const INTERNAL_RATE_HZ = 16000;
-
-/** Process-wide engines shared by every call (one ONNX session, one synthesis cache). */
-export interface VoiceMedia {
-  readonly synthesizer: Synthesizer;
-  readonly backchannels: BackchannelClips;
-  readonly vad: { createDetector(): VoiceActivityDetector };
-  /** null: AIZUCHI_RECOGNIZER=none — keypad, typed text and browser speech recognition only. */
-  readonly recognizer: Recognizer | null;
-}
-
-export interface VoiceTuning {
-  /** Silence that ends a caller turn, per the agent's `listen.endpointing`. */
-  readonly silenceMs: Record<Endpointing, number>;
-  readonly bargeIn: Partial<BargeInConfig>;
-  /** Digits in a complete code: once heard, the turn is committed without waiting for silence. */
-  readonly codeLength: number;
-  readonly preRollMs: number;
-  /** After the agent's hangup, the line closes once the goodbye has played, or after this long without any agent audio (a stuck engine). */
-  readonly hangupDrainMaxMs: number;
-}
-
-export const DEFAULT_VOICE_TUNING: VoiceTuning = {
-  silenceMs: { normal: 700, spelling: 1200, digits: 1500 },
-  bargeIn: {},
-  codeLength: 8,
-  preRollMs: 300,
-  hangupDrainMaxMs: 10_000,
-};
-
-/** Things the call session records or reacts to; none carries caller speech. */
-export type VoiceNotice =
-  | { readonly type: 'recognizer_failed'; readonly code: string; readonly retryable: boolean }
-  | { readonly type: 'synthesis_failed'; readonly error: string }
-  | { readonly type: 'vad_failed' }
-  | { readonly type: 'barge_in'; readonly cause: Interruption['cause']; readonly dropped: number }
-  | { readonly type: 'recording_finished'; readonly result: RecordingResult }
-  | { readonly type: 'recording_failed'; readonly error: string };
-
-export interface VoiceBridgeOptions {
-  readonly channel: AudioChannel;
-  readonly lang: Lang;
-  readonly media: VoiceMedia;
-  readonly clock: FrameClock;
-  /** Null when the call is not recorded at all. */
-  readonly recorder?: CallRecorder | null;
-  /** Caller events for the agent, in order. */
-  readonly onEvent: (event: AgentEvent) => void;
-  readonly onNotice?: (notice: VoiceNotice) => void;
-  /** Speech recognition is gone for this call: switch the agent to keypad-only codes. */
-  readonly onKeypadOnly?: () => void;
-  readonly tuning?: Partial<VoiceTuning>;
-}
-
-export interface VoiceBridgeStats {
-  framesIn: number;
-  framesOut: number;
-  ticks: number;
-  /** Worst inbound backlog seen (frames waiting for VAD). */
-  maxBacklogFrames: number;
-  lateTicksOver20Ms: number;
-  /** Per-tick lateness samples (ms), only when `collectLateness` is set. */
-  lateness: number[] | null;
-}
+export { DEFAULT_VOICE_TUNING, INTERNAL_RATE_HZ } from './voice-bridge-config';
+export type { VoiceBridgeOptions, VoiceBridgeStats, VoiceMedia, VoiceNotice, VoiceTuning } from './voice-bridge-config';
 
 /**
  * The media chain of one voice call. Inbound: channel frames → 16 kHz → DTMF (Goertzel) + Silero VAD
- * → endpointer (hold per the agent's listen step) → one recognizer stream per caller turn →
- * `utterance` events; keypad and typed text become events too. Outbound: agent `say` → synthesizer →
+ * → endpointer (hold per the agent's listen step) → the call's recognizer stream (RecognitionTurns:
+ * finalized at each endpoint, retried there) → `utterance` events with interim results and confidence; keypad and typed text become events too. Outbound: agent `say` → synthesizer →
  * playout queue (16 kHz) → the 20 ms clock → channel rate → channel.sendFrame, with barge-in and
  * captions. Each tick also writes one stereo frame to the recording.
  */
@@ -148,8 +89,10 @@ export class VoiceBridge {
           lang: options.lang,
           sampleRateHz: INTERNAL_RATE_HZ,
           preRollFrames: Math.ceil(this.tuning.preRollMs / 20),
+          retryDelaysMs: this.tuning.recognizerRetryDelaysMs,
           onHypothesis: (h) => this.onHypothesis(h),
           onFailure: (error) => this.onRecognizerFailure(error),
+          onRetry: (error, attempt, delayMs) => this.notice({ type: 'recognizer_retry', code: error.code, attempt, delayMs }),
         })
       : null;
   }
@@ -207,6 +150,11 @@ export class VoiceBridge {
   /** What the caller is expected to say next (for recognizer hints and tests). */
   get listening(): { expecting: ListenExpecting; endpointing: Endpointing } {
     return { expecting: this.expecting, endpointing: this.endpointing };
+  }
+
+  /** Recognizer streams, turns, retries and recovery times of this call (null without a recognizer). */
+  get recognition(): RecognitionStats | null {
+    return this.turns?.stats ?? null;
   }
 
   /** Caller frames received but not yet through VAD/DTMF. */
