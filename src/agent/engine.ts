@@ -63,7 +63,8 @@ export function createAgent(deps: AgentDeps): Agent {
 
   const state: CallState = {
     rightPartyConfirmed: false,
-    recording: 'on',
+    // Refused on the request form: nothing is recorded, not even the greeting.
+    recording: call.recordingRefused === true ? 'stopped' : 'on',
     emailVerified: false,
     codeVerified: false,
     riskFlags: new Set(),

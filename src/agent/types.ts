@@ -80,6 +80,11 @@ export interface CallContext {
    * call: only then does the Japanese agent say 先日 ("the other day"); on the same day 先ほど (issue 13).
    */
   requestedEarlierDay?: boolean;
+  /**
+   * The customer refused recording on the request form (cases.recording_consent = 0): the agent
+   * neither says the call is recorded nor asks again, and the call starts with recording stopped.
+   */
+  recordingRefused?: boolean;
 }
 
 export type StepName = 'greet' | 'consent' | 'email' | 'send_code' | 'code' | 'reset' | 'close';

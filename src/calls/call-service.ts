@@ -243,6 +243,7 @@ export function createCallService(deps: CallServiceDeps) {
       keypadOnlyCodes: preset.keypadOnlyCodes,
       timeZone: settings.timeZone,
       requestedEarlierDay: calendarDay(caseRow.created_at, settings.timeZone) < calendarDay(clock.now().toISOString(), settings.timeZone),
+      recordingRefused: caseRow.recording_consent === 0,
     };
     const session = startCallSession({
       callId: call.id,

@@ -93,12 +93,13 @@ export interface Customer {
 }
 
 /** Makes the account, submits the recovery request over HTTP and returns the scheduled case's id. */
-export async function customerWithRequest(t: TestServer, c: Customer, opts: { withPassword: boolean }): Promise<{ accountId: string; caseId: string }> {
+/** `recordingConsent: false` ticks "don't record" on the form; left out, the form says nothing (recorded). */
+export async function customerWithRequest(t: TestServer, c: Customer, opts: { withPassword: boolean; recordingConsent?: boolean }): Promise<{ accountId: string; caseId: string }> {
   const { account } = await t.services.identity.createAccount({ ...c, mfa: true });
   const res = await fetch(`${t.server.url}/api/v1/recovery-requests`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: c.email, phone: c.phone, lang: c.lang, consent: true, ...(opts.withPassword ? { password: c.password } : {}) }),
+    body: JSON.stringify({ email: c.email, phone: c.phone, lang: c.lang, consent: true, ...(opts.recordingConsent === undefined ? {} : { recordingConsent: opts.recordingConsent }), ...(opts.withPassword ? { password: c.password } : {}) }),
   });
   if (res.status !== 202) throw new Error(`recovery request refused: ${res.status}`);
   const [row] = await t.services.cases.list({ email: c.email });

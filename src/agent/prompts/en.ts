@@ -3,15 +3,17 @@ import type { PromptSet } from './prompt-set';
 export const EN_PROMPTS: PromptSet = {
   greeting: (f) =>
     `Hello, this is ${f.agentName}, an automated AI agent calling from ${f.companyName} support. ` +
-    `This call is recorded to improve our service and to keep a record of your request. ` +
+    (f.recordingRefused
+      ? `As you asked on your request, this call is not recorded. `
+      : `This call is recorded to improve our service and to keep a record of your request. `) +
     `If you would like to speak with a person at any time, just say "person". ` +
     enRightParty(f.companyName),
   rightPartyQuestion: (f) => enRightParty(f.companyName),
   purposeWithheld: (f) =>
     `I'm sorry, I can only discuss the reason for my call with the person I'm calling. ${enRightParty(f.companyName)}`,
   purposeAndConsent: (f) =>
-    `Thank you. I'm calling about your recent request to remove multi-factor authentication, MFA, from your ${f.companyName} account. ` +
-    `This call is recorded to improve our service. Is that all right with you?`,
+    `Thank you. I'm calling about your recent request to remove multi-factor authentication, MFA, from your ${f.companyName} account.` +
+    (f.recordingRefused ? '' : ` This call is recorded to improve our service. Is that all right with you?`),
   consentQuestion: 'May I record this call?',
   consentThanks: 'Thank you.',
   recordingStopped: "Understood. I've stopped the recording, and we can continue.",

@@ -4,7 +4,9 @@ import type { PromptSet } from './prompt-set';
 export const JA_PROMPTS: PromptSet = {
   greeting: (f) =>
     `お電話ありがとうございます。こちらは${f.companyName}のサポート窓口、自動音声のAIエージェント、${f.agentName}です。` +
-    `この通話は、サービス品質の向上と、お手続きの記録のために録音しております。` +
+    (f.recordingRefused
+      ? `お申し込みの際のご希望どおり、この通話は録音いたしません。`
+      : `この通話は、サービス品質の向上と、お手続きの記録のために録音しております。`) +
     `担当者とのお話をご希望の場合は、いつでも「担当者」とおっしゃってください。` +
     jaRightParty(f.companyName),
   rightPartyQuestion: (f) => jaRightParty(f.companyName),
@@ -12,7 +14,7 @@ export const JA_PROMPTS: PromptSet = {
     `恐れ入りますが、ご用件はご本人様にのみお伝えしております。${jaRightParty(f.companyName)}`,
   purposeAndConsent: (f) =>
     `ありがとうございます。${f.requestedEarlierDay ? '先日' : '先ほど'}ご依頼いただいた、${f.companyName}アカウントの多要素認証、MFAの解除の件でお電話いたしました。` +
-    `こちらのお電話は、サービス品質向上のために録音させていただいておりますが、よろしいでしょうか。`,
+    (f.recordingRefused ? '' : `こちらのお電話は、サービス品質向上のために録音させていただいておりますが、よろしいでしょうか。`),
   consentQuestion: 'こちらのお電話を録音させていただいてもよろしいでしょうか。',
   consentThanks: 'ありがとうございます。',
   recordingStopped: '承知しました。録音を停止しました。このままお手続きを続けます。',

@@ -11,6 +11,8 @@ export interface GreetingFacts {
   customerName?: string;
   /** The request was made on an earlier day than the call (CallContext.requestedEarlierDay). */
   requestedEarlierDay?: boolean;
+  /** Recording was refused on the request form: say it is not recorded, never that it is, and don't ask. */
+  recordingRefused?: boolean;
 }
 
 export interface PromptSet {
@@ -19,7 +21,7 @@ export interface PromptSet {
   rightPartyQuestion(f: GreetingFacts): string;
   /** "What is this about?" before confirmation: only the person themselves may hear it. */
   purposeWithheld(f: GreetingFacts): string;
-  /** Said once the right person is confirmed: the reason, then the recording question. */
+  /** Said once the right person is confirmed: the reason, then the recording question (only the reason when refused on the form). */
   purposeAndConsent(f: GreetingFacts): string;
   consentQuestion: string;
   consentThanks: string;

@@ -39,4 +39,15 @@ describe('consent step', () => {
     expect(await step.onUtterance('うーん', h.ctx)).toBe('no_content');
     expect(h.gotos()).toEqual([]);
   });
+
+  it.each(['ja', 'en'] as const)('%s: refused on the request form, states only the reason and goes on without asking', async (lang) => {
+    const step = createConsentStep();
+    const h = createStepHarness(step, { context: { lang, recordingRefused: true } });
+    await step.enter(h.ctx);
+    expect(h.said()).toHaveLength(1);
+    expect(h.said()[0]).toMatch(/MFA/);
+    expect(h.said()[0]).not.toMatch(/録音|record/i);
+    expect(h.log).not.toContainEqual({ kind: 'listen' });
+    expect(h.gotos()).toEqual(['email']);
+  });
 });

@@ -1,22 +1,33 @@
 import type { Step } from '../step';
 import { MIDCALL_INTENTS } from './intent-sets';
 
-/** Reason for the call, then permission to record. Declining stops the recording; the call goes on. */
+/**
+ * Reason for the call, then permission to record. Declining stops the recording; the call goes on.
+ * When the customer refused recording on the request form, only the reason is said: the form's
+ * answer stands, so the question is never asked again.
+ */
 export function createConsentStep(): Step {
   return {
     name: 'consent',
     expecting: 'confirmation',
     endpointing: 'normal',
     intents: MIDCALL_INTENTS,
-    enter(ctx) {
+    async enter(ctx) {
+      const recordingRefused = ctx.call.recordingRefused === true;
       ctx.say(
         ctx.prompts.purposeAndConsent({
           companyName: ctx.call.companyName,
           agentName: ctx.call.agentName,
           customerName: ctx.call.customerName,
           requestedEarlierDay: ctx.call.requestedEarlierDay,
+          recordingRefused,
         }),
       );
+      if (recordingRefused) {
+        ctx.recording('stop'); // already stopped from the start; kept so this step alone guarantees it
+        await ctx.goto('email');
+        return;
+      }
       ctx.listen();
     },
     question: (ctx) => ctx.prompts.consentQuestion,

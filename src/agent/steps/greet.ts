@@ -3,7 +3,12 @@ import type { Step, StepContext } from '../step';
 import { GREET_INTENTS } from './intent-sets';
 
 function facts(ctx: StepContext) {
-  return { companyName: ctx.call.companyName, agentName: ctx.call.agentName, customerName: ctx.call.customerName };
+  return {
+    companyName: ctx.call.companyName,
+    agentName: ctx.call.agentName,
+    customerName: ctx.call.customerName,
+    recordingRefused: ctx.call.recordingRefused === true,
+  };
 }
 
 /** "猪股です" answers the right-party question even without a "yes". */
