@@ -8,6 +8,7 @@ import { realSpeech } from '../src/calls/voice/testing/voice-test-kit';
 import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
 import { SileroVadModel } from '../src/media/vad/silero-vad';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
+import { benchRecognizerStream } from './recognizer-stream';
 import { benchResponseLatency } from './response-latency';
 import { benchAgentReply, benchEmailParser, benchResampler, benchTts } from './small-benches';
 import { round, summary } from './stats';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     log('response latency…');
     const latency = await benchResponseLatency(vad, quick ? 1 : 3);
     const responseLatencyMs = { cached: summary(latency.cached), uncached: summary(latency.uncached) };
+    log('recognizer stream reuse and recovery…');
+    const recognizerStream = await benchRecognizerStream(quick ? 5 : 20);
 
     log('concurrent calls…');
     const caller8k = await realSpeech(dir, 'caller', 'はい、エム、エー、ティー、ティー、ワイ、アットマーク、ジーメールドットコムです。', 'ja', 8000);
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       agentReplyCpuMs,
       parseLinesPerSec,
       resamplerUsPerFrame,
+      recognizerStream,
       details: {
         quick,
         cpus: cpus().length,
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
         notes: [
           'responseLatencyMs: end of the caller turn (final text or last key) to the first frame of the reply leaving for the channel; recognizer latency is not included; playout clock wait (0-20 ms) excluded',
           'concurrentCalls: largest level with p99 tick lateness < 20 ms (after a 1 s warm-up), no lost frames and inbound VAD backlog <= 5 frames; 8 kHz calls with resampling, DTMF, batched Silero VAD (one shared session), recording to disk, a cached prompt every 5 s per call; no recognizer',
+          'recognizerStream: local Deepgram-protocol server on loopback; turnsPerStream = caller turns / streams opened (Finalize at each endpoint); recovery = from the injected socket drop to the first final of the replacement stream, which replays the unanswered turn (backoff 250, 500, 1000, 2000, 4000 ms)',
           'figures are only as good as the machine is quiet: see loadAverageAtStart',
         ],
       },
@@ -97,6 +102,8 @@ async function main(): Promise<void> {
       ['agent reply cpu p50/p95 (ms)', `${agentReplyCpuMs.p50} / ${agentReplyCpuMs.p95}`],
       ['email parser (lines/s)', String(parseLinesPerSec)],
       ['resampler 8->16 / 16->8 kHz (µs per 20 ms frame)', `${resamplerUsPerFrame.up8to16Us} / ${resamplerUsPerFrame.down16to8Us}`],
+      ['recognizer turns per stream', String(recognizerStream.turnsPerStream)],
+      ['recognizer recovery after drop / after 2 s outage (ms)', `${recognizerStream.recoveryAfterDropMs} / ${recognizerStream.recoveryAfter2sOutageMs}`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
