@@ -57,7 +57,7 @@ const nextCall = el('p', { id: 'sp-next-call', class: 'notice', hidden: true });
 const answerButton = el('button', { type: 'button', id: 'sp-answer', class: 'sp-answer', onclick: () => void answer() }, t.answer);
 const declineButton = el('button', { type: 'button', id: 'sp-decline', class: 'sp-decline', onclick: () => send({ type: 'decline' }) }, t.decline);
 // The one place "incoming call" is shown while ringing (the status line stays quiet meanwhile).
-const ringPanel = el('div', { id: 'sp-ring', class: 'sp-ring', hidden: true }, [el('p', { class: 'sp-ring-label' }, t.ringing), answerButton, declineButton]);
+const ringPanel = el('div', { id: 'sp-ring', class: 'sp-ring', role: 'alert', hidden: true }, [el('p', { class: 'sp-ring-label' }, t.ringing), answerButton, declineButton]);
 
 const hangupButton = el('button', { type: 'button', id: 'sp-hangup', class: 'sp-decline', onclick: () => send({ type: 'hangup' }) }, t.hangup);
 const muteButton = el('button', { type: 'button', id: 'sp-mute', onclick: toggleMute }, t.mute);
@@ -85,7 +85,7 @@ function setState(next, message) {
   state = next;
   root.dataset.state = next;
   status.textContent = message;
-  status.hidden = next === 'ringing' || next === 'ended';
+  status.hidden = next === 'ringing';
   ringPanel.hidden = next !== 'ringing';
   callPanel.hidden = next !== 'in_call' && next !== 'ended';
   controls.hidden = hangupButton.hidden = muteButton.hidden = next === 'ended';
@@ -227,7 +227,7 @@ function onControl(message) {
       break;
     case 'ringing':
       if (state === 'ringing') break; // a repeated ring must not start a second ringtone
-      setState('ringing', t.ringing);
+      setState('ringing', ''); // the ring panel says it, once
       audio.startRinging();
       break;
     case 'connected':
@@ -248,6 +248,7 @@ function onControl(message) {
       if (state !== 'waiting' || typeof message.at !== 'string') break;
       nextCall.textContent = t.nextCall(formatWhen(message.at));
       nextCall.hidden = false;
+      if (booked) booked.hidden = true; // the old booked time would contradict the new one
       break;
     case 'ended':
       endCall();
