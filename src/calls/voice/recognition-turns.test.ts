@@ -101,6 +101,24 @@ describe('recognition turns on the Deepgram protocol', () => {
     l.turns.close();
   });
 
+  it('a replay after a drop carries only the turn not yet answered, even when an earlier final was empty', async () => {
+    const live: LiveServer = await startLiveServer(KEY, {
+      // Turn 1 gets an empty final (silence, or words the engine dropped), which the adapter skips.
+      onFinalize: (s) => [
+        resultsMessage({ transcript: s.finalizes === 1 && live.sessions.indexOf(s) === 0 ? '' : `s${live.sessions.indexOf(s)} ${s.audioBytes} bytes`, isFinal: true, startSec: 0, durationSec: 0.1 }),
+      ],
+      dropAfterBytes: { bytes: 12800, sessions: 1 }, // 200 ms into turn 2
+    });
+    server = live;
+    const l = line(new DeepgramRecognizer({ apiKey: KEY, baseUrl: live.baseUrl }), [20, 40]);
+    l.speak(turnAudio(200));
+    await until(() => live.sessions[0]?.finalizes === 1);
+    l.speak(turnAudio(500));
+    await until(() => l.finals.length === 1);
+    expect(l.finals).toEqual(['s1 16000 bytes']); // turn 2 alone, not turn 1 heard twice
+    l.turns.close();
+  });
+
   it('a 4xx is not retried: recognition ends at once, reported once', async () => {
     const live = await startLiveServer(KEY, { refuse: () => 400 });
     server = live;

@@ -59,7 +59,7 @@ export class RecognitionTurns {
   private streaming: boolean | null = null;
   private live: Attempt | null = null;
   private turnOpen = false;
-  /** This turn's audio (per-utterance), or audio not yet answered by a final (streaming). */
+  /** This turn's audio; streaming: kept after the turn until a final answers it. */
   private audio: AudioFrame[] = [];
   private failures = 0;
   private failingSince: number | null = null;
@@ -100,8 +100,9 @@ export class RecognitionTurns {
     this.stats.turns++;
     const preRoll = this.preRoll.splice(0);
     if (this.streaming) {
-      // Audio of an earlier turn still waiting for its final stays first in line for a replay.
-      for (const frame of preRoll) this.keep(frame);
+      // A replay covers this turn only: an earlier turn's final may have been empty (Deepgram sends
+      // those and the adapter drops them), and replaying it would hear old words twice.
+      this.audio = preRoll;
       if (this.live) for (const frame of preRoll) this.write(this.live, frame);
       else if (!this.recovering) this.open(this.audio, true);
       return;

@@ -111,6 +111,29 @@ describe('DeepgramRecognizer on the wire', () => {
     ]);
   });
 
+  it('finalize sends Finalize (queued until the socket opens) and keeps the stream open for more turns', async () => {
+    server = await startLiveServer(KEY, {
+      onFinalize: (s) => [resultsMessage({ transcript: `${s.audioBytes} bytes`, isFinal: true, startSec: 0, durationSec: 0.1 })],
+      onCloseStream: () => [],
+    });
+    const stream = new DeepgramRecognizer({ apiKey: KEY, baseUrl: server.baseUrl }).start({ lang: 'ja', sampleRateHz: RATE });
+    const finals: string[] = [];
+    const collecting = (async () => {
+      for await (const h of stream.results) if (h.isFinal) finals.push(h.text);
+    })();
+    for (const frame of toneFrames(100, RATE)) stream.write(frame);
+    stream.finalize?.(); // before the socket is open: sent after the audio waiting for it
+    await expect.poll(() => finals).toEqual(['3200 bytes']);
+    for (const frame of toneFrames(100, RATE)) stream.write(frame);
+    stream.finalize?.();
+    await expect.poll(() => finals).toEqual(['3200 bytes', '6400 bytes']);
+    stream.end();
+    await collecting;
+    const sent = server.sessions[0]?.textMessages.map((t) => (JSON.parse(t) as { type: string }).type);
+    expect(sent).toEqual(['Finalize', 'Finalize', 'CloseStream']);
+    expect(server.sessions).toHaveLength(1);
+  });
+
   it('maps Deepgram start/duration seconds to audio milliseconds and skips empty results', async () => {
     const hypotheses = await run({
       onCloseStream: () => [
