@@ -33,6 +33,8 @@ const SAYS = {
     signIn: 'サインインする',
     finalTitle: 'このご依頼は終了しました',
     ended: '通話は終了しました。',
+    escalatedTitle: '担当者にお引き継ぎしました',
+    cancelled: 'このご依頼は取り消されました。',
   },
   en: {
     ready: 'Turn on sound and microphone',
@@ -45,6 +47,8 @@ const SAYS = {
     signIn: 'Sign in',
     finalTitle: 'This request has ended',
     ended: 'The call has ended.',
+    escalatedTitle: 'Passed to our staff',
+    cancelled: 'This request was cancelled.',
   },
 } as const;
 
@@ -163,7 +167,7 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
   const says = SAYS[lang];
   const n = lang === 'ja' ? 1 : 2;
 
-  it('waiting shows the booked time and the sound step; ringing shows the ring once; Decline says declined and gives the new time', async () => {
+  it('waiting shows the booked time and the sound step; ringing shows the ring once; Decline says declined and gives the new time; escalated and cancelled cases open final pages', async () => {
     const { caseId, link } = await requestCallback(lang, `decline.${lang}@example.com`, `090-1234-57${n}1`);
     const row = await services.cases.require(caseId);
     const page = await context.newPage();
@@ -197,6 +201,20 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     expect(await visibleText(page, '#sp-next-call')).toContain(hhmm);
     expect(await page.locator('#sp-booked-at').isHidden()).toBe(true);
     await shootBothWidths(page, `${lang}-declined`);
+
+    // Handed to a person, then cancelled: the same link opens a final page each time, never a waiting one.
+    await services.cases.inTransaction((trx) => services.cases.transition(trx, caseId, 'escalated', 'operator_escalated'));
+    await page.goto(link);
+    expect(await visibleText(page, 'h1')).toBe(says.escalatedTitle);
+    expect(await page.locator('#softphone').getAttribute('data-state')).toBe('final');
+    expect(await page.locator('#sp-ready').count()).toBe(0);
+    await shootBothWidths(page, `${lang}-final-escalated`);
+    await services.cases.inTransaction((trx) => services.cases.transition(trx, caseId, 'cancelled', 'cancelled_by_customer', {}, { outcome: 'cancelled' }));
+    await page.goto(link);
+    expect(await visibleText(page, 'h1')).toBe(says.finalTitle);
+    expect(await visibleText(page, '#sp-outcome')).toBe(says.cancelled);
+    expect(await page.locator('#sp-signin').getAttribute('href')).toBe(`/signin?lang=${lang}`);
+    await shootBothWidths(page, `${lang}-final-cancelled`);
     await page.close();
   }, 120_000);
 
@@ -267,4 +285,21 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     await shootBothWidths(page, `${lang}-final`);
     await page.close();
   }, 180_000);
+});
+
+describe('a browser that lets pages play sound without a tap', () => {
+  it('offers no "turn on sound" step: the page is ready for the ring as it opens', async () => {
+    const { link } = await requestCallback('en', 'autoplay@example.com', '090-1234-5790');
+    const allowed = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
+    try {
+      const page = await allowed.newPage({ viewport: DESKTOP });
+      await page.goto(link);
+      await waitForSoftphoneState(page, 'waiting');
+      expect(await page.locator('#sp-ready').isHidden()).toBe(true);
+      expect(await page.locator('#sp-sound-first').isHidden()).toBe(true);
+      expect(await visibleText(page, '#sp-status')).toContain(SAYS.en.lead);
+    } finally {
+      await allowed.close();
+    }
+  }, 60_000);
 });
