@@ -61,6 +61,11 @@ const schema = z.object({
   AIZUCHI_RECOGNIZER_MODEL: z.string().optional(),
   AIZUCHI_SYNTH_JA: z.enum(['openjtalk', 'espeak']).default('openjtalk'),
   AIZUCHI_SYNTH_EN: z.enum(['openjtalk', 'espeak']).default('espeak'),
+  // Pronunciation lexicon for brand and product names: `word=reading,…` per language, and/or a JSON
+  // file {"ja": {"word": "reading"}, "en": {…}}; parsed and checked when the voice engines start.
+  AIZUCHI_PRONUNCIATIONS_JA: z.string().regex(/^\s*$|^[^,=]+=[^,=]+(,\s*([^,=]+=[^,=]+)?)*$/u, 'expected word=reading,word=reading').optional(),
+  AIZUCHI_PRONUNCIATIONS_EN: z.string().regex(/^\s*$|^[^,=]+=[^,=]+(,\s*([^,=]+=[^,=]+)?)*$/u, 'expected word=reading,word=reading').optional(),
+  AIZUCHI_PRONUNCIATIONS_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -108,6 +113,8 @@ export interface Config {
     recognizerModel?: string;
     synthJa: Env['AIZUCHI_SYNTH_JA'];
     synthEn: Env['AIZUCHI_SYNTH_EN'];
+    /** The deployer's pronunciation entries as written in the environment (see speech/synthesis/pronunciation-lexicon.ts). */
+    pronunciations: { ja?: string; en?: string; file?: string };
   };
 }
 
@@ -177,6 +184,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       recognizerModel: e.AIZUCHI_RECOGNIZER_MODEL,
       synthJa: e.AIZUCHI_SYNTH_JA,
       synthEn: e.AIZUCHI_SYNTH_EN,
+      pronunciations: {
+        ...(e.AIZUCHI_PRONUNCIATIONS_JA ? { ja: e.AIZUCHI_PRONUNCIATIONS_JA } : {}),
+        ...(e.AIZUCHI_PRONUNCIATIONS_EN ? { en: e.AIZUCHI_PRONUNCIATIONS_EN } : {}),
+        ...(e.AIZUCHI_PRONUNCIATIONS_FILE ? { file: path.resolve(e.AIZUCHI_PRONUNCIATIONS_FILE) } : {}),
+      },
     },
   };
 }

@@ -6,6 +6,7 @@ import type { RecognizerConfig } from '../../speech/recognizer';
 import { createRecognizer } from '../../speech/recognizer-registry';
 import { createBackchannelClips } from '../../speech/synthesis/backchannel-clips';
 import { createSynthesizer } from '../../speech/synthesis/engine-registry';
+import { loadPronunciationLexicon } from '../../speech/synthesis/pronunciation-lexicon';
 import { BatchedSileroVad } from './batched-silero-vad';
 import { createIntervalFrameClock, type FrameClock } from './frame-clock';
 import { internalRateSynthesizer } from './internal-rate-synthesizer';
@@ -29,6 +30,7 @@ export async function createVoiceRuntime(config: Pick<Config, 'dataDir' | 'speec
   await rm(join(config.dataDir, 'tts-cache'), { recursive: true, force: true });
   const synthesizer = createSynthesizer({
     engines: { ja: config.speech.synthJa, en: config.speech.synthEn },
+    pronunciations: await loadPronunciationLexicon(config.speech.pronunciations),
     cache: { dir: join(config.dataDir, 'tts-prompts') },
   });
   const backchannels = createBackchannelClips(synthesizer);

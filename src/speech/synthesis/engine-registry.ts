@@ -9,6 +9,7 @@ import type { SynthesizeOptions, Synthesizer } from '../synthesizer';
 import { sentenceStreaming } from './sentence-streaming';
 import { type SentenceSplitOptions, splitSentences } from './sentences';
 import { cachingSynthesizer, type SynthesisCacheOptions } from './synthesis-cache';
+import { applyPronunciations, BUILT_IN_PRONUNCIATIONS, pronouncingSynthesizer, type PronunciationLexicon } from './pronunciation-lexicon';
 
 export interface SynthesisConfig {
   /** Engine per language; default ja → openjtalk, en → espeak. */
@@ -19,6 +20,8 @@ export interface SynthesisConfig {
   /** Cache options, or false for none (e.g. to measure raw engine speed). */
   readonly cache?: SynthesisCacheOptions | false;
   readonly sentences?: SentenceSplitOptions;
+  /** Applied to every sentence before the engine sees it; the built-in entries by default. */
+  readonly pronunciations?: PronunciationLexicon;
 }
 
 /** Adding an engine = one folder + one line here. */
@@ -42,8 +45,8 @@ export interface AppSynthesizer extends Synthesizer {
 }
 
 /**
- * The synthesizer the app uses: routes by language to the configured engine, caches per
- * sentence, and streams sentence by sentence.
+ * The synthesizer the app uses: routes by language to the configured engine, applies the
+ * pronunciation lexicon, caches per sentence, and streams sentence by sentence.
  */
 export function createSynthesizer(config: SynthesisConfig = {}): AppSynthesizer {
   const instances = new Map<SynthesisEngineName, Synthesizer>();
@@ -60,15 +63,17 @@ export function createSynthesizer(config: SynthesisConfig = {}): AppSynthesizer 
     describe: (lang) => engineFor(lang).describe(lang),
     synthesize: (text, opts) => engineFor(opts.lang).synthesize(text, opts),
   };
+  const lexicon = config.pronunciations ?? BUILT_IN_PRONUNCIATIONS;
   const cache = config.cache === false ? null : cachingSynthesizer(routed, config.cache);
-  const streaming = sentenceStreaming(cache ?? routed, config.sentences);
+  // Outside the cache, so clips are keyed by what was spoken: a changed lexicon never replays a stale clip.
+  const streaming = sentenceStreaming(pronouncingSynthesizer(cache ?? routed, lexicon), config.sentences);
   return {
     describe: (lang) => streaming.describe(lang),
     synthesize: (text, opts) => streaming.synthesize(text, opts),
     prewarm: async (texts, opts) => {
       // Split as the streaming layer splits, so a reply reusing one sentence hits its clip; only
       // prewarmed prompts may reach the disk cache (never what a call says, e.g. a name).
-      const sentences = texts.flatMap((text) => splitSentences(text, config.sentences));
+      const sentences = texts.flatMap((text) => splitSentences(text, config.sentences)).map((s) => applyPronunciations(s, lexicon[opts.lang]));
       if (cache) return cache.prewarm(sentences, opts);
       for (const sentence of sentences) {
         for await (const _frame of routed.synthesize(sentence, opts)) {
