@@ -97,6 +97,18 @@ const FIRST_PERSON_EN = [
   'Yes, my family name is Inomata', "Yes, I'm speaking for myself", "Yes, they told me you'd call", "Yes, I'm here",
 ];
 
+// Red team round 2: roles no list named. A yes followed by "I'm the <role>" / 「はい、<role>です」 was read as the
+// callee confirming (the "はい" or "I'm the" cue won), so the kind is any self-description as someone
+// other than the customer, not a longer list of nouns.
+const UNLISTED_ROLES_EN = [
+  "Yes, I'm the admin for this account", "I'm the butler", 'This is the front desk', "Yes, I'm the driver, go ahead",
+  "Yes, I'm a paralegal at his firm", "Yes, it's the concierge", "I'm the nurse looking after him",
+];
+const UNLISTED_ROLES_JA = [
+  'はい、管理者です', 'はい、配偶者です', 'はい、連れ合いです', 'はい、家の者です', 'はい、マネージャーです', 'はい、付き人です',
+  '情シスの者です', '総務の者ですが', '同居人です', 'ルームメイトです', 'ばあちゃんです', 'はい、運転手です', 'はい、担当の者です', 'はい、社員です',
+];
+
 describe('right-party answers, every phrasing of a third party (both languages)', () => {
   const ja = createIntentReader('ja');
   const en = createIntentReader('en');
@@ -106,6 +118,12 @@ describe('right-party answers, every phrasing of a third party (both languages)'
   });
   it.each(THIRD_PARTY_EN)('en: %s → other', (text) => {
     expect(en.readRightParty(text)).toBe('other');
+  });
+  it.each(UNLISTED_ROLES_EN)('en, a role no list named: %s → other', (text) => {
+    expect(en.readRightParty(text)).toBe('other');
+  });
+  it.each(UNLISTED_ROLES_JA)('ja, a role no list named: %s → other', (text) => {
+    expect(ja.readRightParty(text)).toBe('other');
   });
   it.each(FIRST_PERSON_JA)('ja: %s → self', (text) => {
     expect(ja.readRightParty(text)).toBe('self');

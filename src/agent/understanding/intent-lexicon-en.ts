@@ -67,9 +67,17 @@ export const EN_LEXICON: IntentLexicon = {
   done: ['thats it', 'thats all', 'that is it', 'that is all', 'done', 'finished', 'end of address'],
   selfConfirm: [
     'yes', 'yeah', 'yep', 'yup', 'yes it is', 'correct', 'thats correct', 'right', 'thats right', 'speaking', 'thats me', 'that is me', 'its me', 'it is me',
-    'this is he', 'this is she', 'this is me', 'it is', 'i am', 'im the', 'affirmative', 'uh huh', 'mhm', 'indeed', 'i am indeed',
+    'this is he', 'this is she', 'this is me', 'it is', 'i am', 'affirmative', 'uh huh', 'mhm', 'indeed', 'i am indeed',
+    // "I'm the ..." confirms only when it names the customer: "I'm the butler" is someone else.
+    / (im|i am) the (customer|account holder|account owner|owner|holder|user|one|person|right person|same person) /,
   ],
   // Subject pronouns other than "this is he/she" (a first-person answer in formal English).
   // "they" is left out: "yes, they told me you'd call" is the owner talking about the company.
-  otherPerson: [/(?<! this is| it is| its| that is| thats) (he|she|hes|shes) /],
+  otherPerson: [
+    /(?<! this is| it is| its| that is| thats) (he|she|hes|shes) /,
+    // Any self-description as a role (red team round 2: "I'm the butler", "this is the front desk"): roles are
+    // an open class, so the callee is someone else unless what follows is the customer or a filler word.
+    / (im|i am) (the|a|an|your|their|its) (?!(customer|account holder|account owner|owner|holder|user|one|person|right person|same person|bit|little)\b)/,
+    / (this is|its|it is|thats|that is) the (?!(customer|account holder|account owner|owner|holder|user|one|person|right person|same person|right number|correct number|right one)\b)[a-z]+ /,
+  ],
 };
