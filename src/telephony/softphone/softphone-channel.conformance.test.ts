@@ -10,7 +10,7 @@ audioChannelConformance('softphone channel over its WebSocket', () => {
   const json = () => socket.json();
   return {
     channel,
-    carriesInBandTones: false, // the page's keypad sends keys as messages
+    carriesInBandTones: true, // keys come as messages, and the page can also mix key tones into the microphone
     remote: {
       sendFrame(frame) {
         socket.receive(encodePcm16le(frame.samples), true);

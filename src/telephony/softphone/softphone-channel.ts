@@ -148,8 +148,10 @@ export function createSoftphoneChannel(socket: SoftphoneSocket, opts: SoftphoneC
 
   return {
     kind: 'softphone',
-    // The page's keypad sends keys as messages; its microphone audio never carries key tones we should act on.
-    inBandDtmf: false,
+    // The page's keypad sends keys as messages, but the page can also mix real key tones into the
+    // microphone (audio-io.js keysInBand, the Chromium tests' in-band path), so the detector runs
+    // until the first out-of-band key shows which way this page sends them.
+    inBandDtmf: true,
     sampleRateHz: SOFTPHONE_SAMPLE_RATE_HZ,
     onFrame: (l) => void frameListeners.push(l),
     onDtmf: (l) => void dtmfListeners.push(l),
