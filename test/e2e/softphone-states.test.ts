@@ -101,6 +101,7 @@ beforeAll(async () => {
     hub: softphone.hub,
     startSession: softphone.startSession,
     pollIntervalMs: 300,
+    caseCheckMs: 300,
     timeZone: config.calendar.timeZone,
   });
   server = await startServer(services, [plugin]);
@@ -202,13 +203,13 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     expect(await page.locator('#sp-booked-at').isHidden()).toBe(true);
     await shootBothWidths(page, `${lang}-declined`);
 
-    // Handed to a person, then cancelled: the same link opens a final page each time, never a waiting one.
+    // Handed to a person while the page waits: the open page turns into the final page by itself.
     await services.cases.inTransaction((trx) => services.cases.transition(trx, caseId, 'escalated', 'operator_escalated'));
-    await page.goto(link);
-    expect(await visibleText(page, 'h1')).toBe(says.escalatedTitle);
+    await page.locator('h1', { hasText: says.escalatedTitle }).waitFor({ timeout: 20_000 });
     expect(await page.locator('#softphone').getAttribute('data-state')).toBe('final');
     expect(await page.locator('#sp-ready').count()).toBe(0);
     await shootBothWidths(page, `${lang}-final-escalated`);
+    // Then cancelled: the same link opens a final page, never a waiting one.
     await services.cases.inTransaction((trx) => services.cases.transition(trx, caseId, 'cancelled', 'cancelled_by_customer', {}, { outcome: 'cancelled' }));
     await page.goto(link);
     expect(await visibleText(page, 'h1')).toBe(says.finalTitle);

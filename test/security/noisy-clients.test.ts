@@ -86,14 +86,21 @@ describe('softphone links and noisy clients', () => {
     await sockets.at(-1)!.closed;
   });
 
-  it.each(['cancelled', 'failed'] as const)('the link of a %s case opens neither the page nor a socket', async (state) => {
+  // Issue 13 turned the 404 into a final page that says how the case ended (no script, no token,
+  // no socket); the socket still gets no line: it is told the case closed and is shut.
+  it.each(['cancelled', 'failed'] as const)('the link of a %s case opens only a final page and no line', async (state) => {
     const { caseId, token } = await requestAndLink(`ended-${state}`, state === 'cancelled' ? '090-8000-0002' : '090-8000-0003');
-    expect((await server.app.inject({ method: 'GET', url: `/call/${token}` })).statusCode).toBe(200);
+    expect((await server.app.inject({ method: 'GET', url: `/call/${token}` })).body).toContain('softphone.js');
     await services.cases.inTransaction((trx) => services.cases.transition(trx, caseId, state, state === 'cancelled' ? 'cancelled_by_customer' : 'call_failed'));
-    expect((await server.app.inject({ method: 'GET', url: `/call/${token}` })).statusCode).toBe(404);
+    const final = await server.app.inject({ method: 'GET', url: `/call/${token}` });
+    expect(final.statusCode).toBe(200);
+    expect(final.body).toContain('data-state="final"');
+    expect(final.body).not.toContain('softphone.js');
+    expect(final.body).not.toContain(token);
     const s = await connect(token);
-    expect(JSON.parse(s.first!)).toMatchObject({ type: 'error', code: 'bad_link' });
-    expect(await s.closed).toBe(4404);
+    expect(JSON.parse(s.first!)).toEqual({ type: 'case_closed', caseState: state });
+    expect(await s.closed).toBe(4410);
+    expect(services.softphone!.hub.openLines()).toBe(0);
   });
 
   it('a 70 KB frame and invalid UTF-8 end in a clean close with a code and a warn line, never an error stack', async () => {

@@ -34,6 +34,7 @@ async function app() {
       calls: { findOffered: async () => null, claim: async () => false, endUnanswered: async () => ({ nextCallAt: null }) },
       hub: createSoftphoneHub(),
       startSession: () => undefined,
+      caseCheckMs: 50,
     }),
   );
   await a.listen({ port: 0, host: '127.0.0.1' });
@@ -123,5 +124,29 @@ describe('softphone routes', () => {
     expect(JSON.parse(bad.messages[0]!)).toMatchObject({ type: 'error', code: 'bad_link' });
     const good = await talk(GOOD);
     expect(JSON.parse(good.messages[0]!)).toMatchObject({ type: 'hello', lang: 'en' });
+  });
+
+  it('closes the socket of an ended or escalated case with case_closed (the page reloads into its final page), also when it ends while the page waits', async () => {
+    open = await app();
+    const { port } = open.server.address() as { port: number };
+    const talk = (token: string, whileOpen?: () => void) =>
+      new Promise<{ types: string[]; code: number }>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/softphone/ws?token=${token}`);
+        const types: string[] = [];
+        ws.on('message', (d) => {
+          types.push((JSON.parse(String(d)) as { type: string }).type);
+          if (types.length === 1) whileOpen?.();
+        });
+        ws.on('close', (code) => resolve({ types, code }));
+      });
+    expect(await talk('r'.repeat(43))).toEqual({ types: ['case_closed'], code: 4410 });
+    expect(await talk('e'.repeat(43))).toEqual({ types: ['case_closed'], code: 4410 });
+    // A waiting page: greeted, then its case is cancelled elsewhere and the next look closes it.
+    const waiting = 'w'.repeat(43);
+    TARGETS[waiting] = { caseId: 'case-7', lang: 'ja', caseState: 'scheduled', scheduledAt: '2026-12-01T01:30:00.000Z', outcome: null };
+    const seen = await talk(waiting, () => {
+      TARGETS[waiting] = { ...TARGETS[waiting]!, caseState: 'cancelled', outcome: 'cancelled' };
+    });
+    expect(seen).toEqual({ types: ['hello', 'case_closed'], code: 4410 });
   });
 });

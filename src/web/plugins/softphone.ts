@@ -12,7 +12,8 @@ import type { SoftphoneHub } from '../../telephony/softphone/softphone-hub';
 import { type SoftphoneSessionStarter, openSoftphoneLine } from '../../telephony/softphone/softphone-line';
 import type { SoftphoneLinks } from '../../telephony/softphone/softphone-links';
 import { type SoftphoneSocket, wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
-import { softphoneInvalidPage, softphonePage } from '../pages/softphone/softphone-page';
+import { isFinalView, softphoneInvalidPage, softphonePage } from '../pages/softphone/softphone-page';
+import { isCaseState } from '../../domain/cases/case-state';
 
 export interface SoftphonePluginDeps {
   db: Kysely<Database>;
@@ -23,6 +24,8 @@ export interface SoftphonePluginDeps {
   ringTimeoutMs?: number;
   pollIntervalMs?: number;
   logger?: Logger;
+  /** How often an open page's case is looked at again, so a page learns its case ended elsewhere (default 30 s). */
+  caseCheckMs?: number;
   /** The zone the booked time is shown in (the business zone the request mail used); default Asia/Tokyo. */
   timeZone?: string;
   /** Where the browser files live; defaults to src/web/client/softphone. */
@@ -57,6 +60,7 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
   const assets = loadAssets(clientDir);
   const ringTimeoutMs = deps.ringTimeoutMs ?? 45_000;
   const pollIntervalMs = deps.pollIntervalMs ?? 1000;
+  const caseCheckMs = deps.caseCheckMs ?? 30_000;
   const log = deps.logger?.child({ component: 'softphone' });
   // One live socket per case (so per link): a link opened 1,000 times must not ring 1,000 pages
   // (issue 7, finding 10). The newest wins, so a reloaded page is never locked out by a stale one.
@@ -89,14 +93,22 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       socket.onClose(() => {
         gone = true;
       });
-      void deps.links.resolve(deps.db, tokenFrom(req)).then(
+      const token = tokenFrom(req);
+      // A case that ended (or went to a person) gets no line: the page reloads into its final page (issue 13).
+      const closeAsEnded = (caseState: string) => {
+        socket.send(JSON.stringify({ type: 'case_closed', caseState }));
+        socket.close(4410, 'case_closed');
+      };
+      void deps.links.inspect(deps.db, token).then(
         (target) => {
           if (gone) return;
-          if (!target) {
+          if (!target || !isCaseState(target.caseState)) {
             socket.send(JSON.stringify({ type: 'error', code: 'bad_link', message: 'this call link is not valid or has expired' }));
             socket.close(4404, 'bad_link');
             return;
           }
+          if (isFinalView(target)) return closeAsEnded(target.caseState);
+
           liveByCase.get(target.caseId)?.close(4409, 'opened_elsewhere');
           liveByCase.set(target.caseId, socket);
           socket.onClose(() => {
@@ -114,6 +126,18 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
             logger: deps.logger,
           });
           deps.hub.add(line);
+          // The case can end while the page waits (cancelled by mail, escalated by an operator). Only
+          // an idle line is closed: a call's own end reaches the page as `ended`, captions kept.
+          const check = setInterval(() => {
+            if (line.state() !== 'idle') return;
+            void deps.links.inspect(deps.db, token).then(
+              (now) => {
+                if (!gone && line.state() === 'idle' && now && isFinalView(now)) closeAsEnded(now.caseState);
+              },
+              () => undefined,
+            );
+          }, caseCheckMs);
+          socket.onClose(() => clearInterval(check));
           channel.onClose(() => deps.hub.remove(line));
         },
         (err: unknown) => {

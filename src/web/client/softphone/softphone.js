@@ -268,6 +268,13 @@ function onControl(message) {
     case 'clear':
       audio.clearPlayback();
       break;
+    case 'case_closed':
+      // The case ended or went to a person: the server renders the final page on reload.
+      if (state === 'in_call' || state === 'ended') break;
+      state = 'closed';
+      audio.stopRinging();
+      location.reload();
+      break;
     case 'error':
       stats.errors.push({ code: message.code, message: message.message });
       if (message.code === 'bad_link') setState('bad_link', t.badLink);
@@ -304,7 +311,7 @@ function connect() {
   };
   ws.onclose = (event) => {
     ws = null;
-    if (state === 'ended' || state === 'bad_link') return;
+    if (state === 'ended' || state === 'bad_link' || state === 'closed') return;
     if (state === 'in_call') return endCall();
     // The link was opened in another window, which is now the live one: do not take it back,
     // or two windows would push each other off every second. Reloading this page takes over.
