@@ -11,6 +11,14 @@ const MIN_SUSPECT_DIGITS = 4;
 /** Three spelled characters are already part of an address ("m a t"); "I … a" in chatter reads as two at most. */
 const MIN_SPELLED_CHARS = 3;
 const WRITTEN_EMAIL = /[^\s@、。,]+@[^\s@、。,]+\.[^\s@、。,]+/u;
+/**
+ * An address said with words for "@" and "." ("matty at gmail dot com", "matty(at)gmail(dot)com", 「アット … ドット」):
+ * what a recogniser writes when a caller says their address instead of spelling it. Needs both an "at" and a
+ * later "dot" between words, so "I'm at home" is kept.
+ */
+const SPOKEN_EMAIL = /[\p{L}\p{N}]\s*(?:\(at\)|\[at\]|\bat\b|アット|あっと)\s*[\p{L}\p{N}][^。.!?]{0,40}?(?:\(dot\)|\[dot\]|\bdot\b|ドット|どっと)\s*[\p{L}\p{N}]/iu;
+/** Decimal digits of any script (٤, ४, ৪ …): the readers know ASCII, full-width and kanji only, so others count as digits here. */
+const ANY_SCRIPT_DIGIT = /\p{Nd}/gu;
 
 /**
  * Spelled letters in any language: the Japanese reader sees only the text's kana (it would take Latin
@@ -40,7 +48,9 @@ function spellsAddress(text: string): boolean {
  * `lang` is the call's language; it no longer narrows the readers and is kept for the call sites.
  */
 export function redactCallerText(text: string, _lang?: Lang): string {
-  if (LANGS.some((l) => readDigits([text], l).digits.length >= MIN_SUSPECT_DIGITS)) return DIGITS_TRANSCRIPT_PLACEHOLDER;
-  if (WRITTEN_EMAIL.test(text) || spellsAddress(text)) return SPELLING_TRANSCRIPT_PLACEHOLDER;
-  return text.replace(/[0-9０-９]/g, '#');
+  const digitsAsAscii = text.replace(ANY_SCRIPT_DIGIT, (d) => (/[0-9０-９]/.test(d) ? d : '0'));
+  if (LANGS.some((l) => readDigits([digitsAsAscii], l).digits.length >= MIN_SUSPECT_DIGITS)) return DIGITS_TRANSCRIPT_PLACEHOLDER;
+  const nfkc = text.normalize('NFKC');
+  if (WRITTEN_EMAIL.test(nfkc) || SPOKEN_EMAIL.test(nfkc) || spellsAddress(text)) return SPELLING_TRANSCRIPT_PLACEHOLDER;
+  return text.replace(ANY_SCRIPT_DIGIT, '#');
 }

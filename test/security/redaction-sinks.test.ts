@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIGITS_TRANSCRIPT_PLACEHOLDER, SPELLING_TRANSCRIPT_PLACEHOLDER, redactCallerText } from '../../src/agent/redaction';
 import { readDigits } from '../../src/agent/understanding/digits';
 import { createLogger } from '../../src/observability/logger';
 import { scrubUrl } from '../../src/observability/scrub';
@@ -59,6 +60,29 @@ describe('the logger scrubs link tokens and addresses in every field', () => {
     expect(scrubUrl('/call/short')).toBe('/call/:token');
     expect(scrubUrl('/recover/a.b%40example.com')).toBe('/recover/:email');
     expect(scrubUrl(`/recover/cancel/${newToken()}`)).toBe('/recover/cancel/:token');
+  });
+});
+
+/**
+ * Red team round 2: readings the readers did not list. The sink must catch an address said as words ("at",
+ * "dot", "(at)") and a code in any script's decimal digits, not only the ones a reader was written for.
+ */
+describe('caller text: unlisted readings of addresses and codes', () => {
+  it.each([
+    'matty at gmail dot com',
+    'my email is matty at gmail dot com, ok?',
+    'matty(at)gmail(dot)com',
+    'matty [at] gmail [dot] com',
+    'matty＠gmail．com',
+    'まってぃ アット ジーメール ドット コム',
+  ])('an address said in words: %s', (text) => {
+    for (const lang of ['en', 'ja'] as const) expect(redactCallerText(text, lang)).toBe(SPELLING_TRANSCRIPT_PLACEHOLDER);
+  });
+  it.each(['٤٨٢٩١٧٣٦', '४८२९१७३६', 'code ৪৮২৯১৭৩৬', '𝟒𝟖𝟐𝟗𝟏𝟕𝟑𝟔'])('a code in another script\'s digits: %s', (text) => {
+    for (const lang of ['en', 'ja'] as const) expect(redactCallerText(text, lang)).toBe(DIGITS_TRANSCRIPT_PLACEHOLDER);
+  });
+  it('chatter with "at" and "dot" but no address is kept', () => {
+    expect(redactCallerText("I'm at home, not at work", 'en')).toBe("I'm at home, not at work");
   });
 });
 
