@@ -58,6 +58,36 @@ describe('code step', () => {
     expect(h.state.codeVerified).toBe(true);
   });
 
+  it('mixed entry: 4 digits typed, then 4 keyed, is one 8-digit code checked once', async () => {
+    const { step, h } = await codeStep();
+    await step.onUtterance('1267', h.ctx);
+    expect(h.port.countOf('checkCode')).toBe(0);
+    await step.onDtmf?.('5693', h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
+    expect(h.state.codeVerified).toBe(true);
+  });
+
+  it('mixed entry the other way: 4 keyed, then 4 spoken (en), and * clears both', async () => {
+    const { step, h } = await codeStep({ context: { lang: 'en' } });
+    await step.onDtmf?.('9999', h.ctx);
+    await step.onUtterance('one two', h.ctx);
+    await step.onDtmf?.('*', h.ctx);
+    await step.onDtmf?.('1267', h.ctx);
+    await step.onUtterance('five six nine three', h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
+    expect(h.state.codeVerified).toBe(true);
+  });
+
+  it('a wrong mixed entry is said wrong, and none of its digits carry into the next try', async () => {
+    const { step, h } = await codeStep();
+    await step.onUtterance('1111', h.ctx);
+    await step.onDtmf?.('2222', h.ctx);
+    expect(h.said().at(-1)).toMatch(/違います|正しくありません|もう一度/);
+    await step.onDtmf?.('12675693', h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode').map((c) => c.args[0])).toEqual(['11112222', '12675693']);
+    expect(h.state.codeVerified).toBe(true);
+  });
+
   it('keypad: 8 digits commit on their own; a trailing # is not a second entry', async () => {
     const { step, h } = await codeStep();
     await step.onDtmf?.('12675693#', h.ctx);

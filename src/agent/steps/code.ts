@@ -6,12 +6,16 @@ export const CODE_TRANSCRIPT_PLACEHOLDER = '[code redacted]';
 export const KEYPAD_TRANSCRIPT_PLACEHOLDER = '[keypad entry redacted]';
 
 /**
- * The emailed code, spoken in chunks or typed. Recording is paused while here. The digits live only in
+ * The emailed code, spoken in chunks, typed or keyed, or a mix (4 typed then 4 keyed is one 8-digit
+ * code: the digits settled by one way of entry carry over when the caller switches to the other).
+ * Recording is paused while here. The digits live only in
  * this closure until they are passed to port.checkCode, then they are dropped; nothing else sees them.
  */
 export function createCodeStep(): Step {
   let spoken: string[] = [];
   let keyed = '';
+  // Digits settled before the caller switched between speaking/typing and keying (issue 9).
+  let carried = '';
   let attempts = 0;
   let resends = 0;
   let malformed = 0;
@@ -21,6 +25,7 @@ export function createCodeStep(): Step {
   const clear = () => {
     spoken = [];
     keyed = '';
+    carried = '';
   };
 
   async function sendAgain(ctx: StepContext, expired: boolean): Promise<void> {
@@ -109,15 +114,20 @@ export function createCodeStep(): Step {
         ctx.listen();
         return 'handled';
       }
-      const reading = readDigits([...spoken, text], ctx.lang, n);
-      if (reading.digits.length === 0) return spoken.length === 0 ? 'no_content' : 'handled';
+      const reading = readDigits([...spoken, text], ctx.lang, n - carried.length - keyed.length);
+      if (reading.digits.length === 0) return spoken.length === 0 && carried === '' ? 'no_content' : 'handled';
+      if (keyed !== '') {
+        carried += keyed;
+        keyed = '';
+      }
       spoken.push(text);
-      if (reading.digits.length > n) {
+      const entered = carried + reading.digits;
+      if (entered.length > n) {
         wrongLength(ctx);
         return 'handled';
       }
-      if (reading.digits.length === n) {
-        await commit(reading.digits, 'speech', ctx);
+      if (entered.length === n) {
+        await commit(entered, 'speech', ctx);
         return 'handled';
       }
       ctx.backchannel();
@@ -125,17 +135,21 @@ export function createCodeStep(): Step {
     },
     async onDtmf(digits, ctx): Promise<StepResult> {
       const n = ctx.tuning.codeLength;
+      if (spoken.length > 0) {
+        carried += readDigits(spoken, ctx.lang, n - carried.length).digits;
+        spoken = [];
+      }
       for (const key of digits) {
         if (key === '*') {
-          keyed = '';
+          clear();
           swallowHash = false;
         } else if (key === '#') {
           if (swallowHash && keyed === '') {
             swallowHash = false;
             continue;
           }
-          if (keyed.length === n) {
-            await commit(keyed, 'keypad', ctx);
+          if (carried.length + keyed.length === n) {
+            await commit(carried + keyed, 'keypad', ctx);
             return 'handled';
           }
           wrongLength(ctx);
@@ -143,9 +157,9 @@ export function createCodeStep(): Step {
         } else if (/^[0-9]$/.test(key)) {
           swallowHash = false;
           keyed += key;
-          if (keyed.length === n) {
+          if (carried.length + keyed.length === n) {
             swallowHash = true;
-            await commit(keyed, 'keypad', ctx);
+            await commit(carried + keyed, 'keypad', ctx);
             return 'handled';
           }
         }
