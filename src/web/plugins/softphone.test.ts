@@ -24,7 +24,7 @@ const links: SoftphoneLinks = {
   resolve: async (_db, token) => (['resolved', 'failed', 'cancelled'].includes(TARGETS[token]?.caseState ?? 'x') ? null : (TARGETS[token] ?? null)),
 };
 
-async function app() {
+async function app(opts: { ringsHere?: boolean } = {}) {
   const a = Fastify();
   await a.register(websocket);
   await a.register(
@@ -35,6 +35,7 @@ async function app() {
       hub: createSoftphoneHub(),
       startSession: () => undefined,
       caseCheckMs: 50,
+      ...opts,
     }),
   );
   await a.listen({ port: 0, host: '127.0.0.1' });
@@ -69,6 +70,16 @@ describe('softphone routes', () => {
     const review = await open.inject({ method: 'GET', url: `/call/${'q'.repeat(43)}` });
     expect(review.body).toContain('reviewing your request');
     expect(review.body).not.toContain('will ring');
+  });
+
+  it('says the phone will ring, with no script, when callbacks dial a phone instead of this page', async () => {
+    open = await app({ ringsHere: false });
+    const en = await open.inject({ method: 'GET', url: `/call/${GOOD}` });
+    expect(en.body).toContain('Tue 1 Dec 2026 10:30 JST');
+    expect(en.body).toContain('we will call the phone number on your account');
+    expect(en.body).not.toContain('softphone.js');
+    const ja = await open.inject({ method: 'GET', url: `/call/${'j'.repeat(43)}` });
+    expect(ja.body).toContain('ご登録の電話番号へお電話します');
   });
 
   it('shows a final page, with no socket, for resolved, cancelled and escalated cases', async () => {

@@ -26,6 +26,8 @@ export interface SoftphonePluginDeps {
   logger?: Logger;
   /** How often an open page's case is looked at again, so a page learns its case ended elsewhere (default 30 s). */
   caseCheckMs?: number;
+  /** False when due callbacks dial a phone instead of ringing this page (another Dialer); default true. */
+  ringsHere?: boolean;
   /** The zone the booked time is shown in (the business zone the request mail used); default Asia/Tokyo. */
   timeZone?: string;
   /** Where the browser files live; defaults to src/web/client/softphone. */
@@ -84,7 +86,7 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
         const q = (req.query ?? {}) as Record<string, unknown>;
         return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang)));
       }
-      return reply.send(softphonePage({ lang: pickLang(target.lang), token, assetBase: SOFTPHONE_ASSETS, view: target, timeZone: deps.timeZone ?? 'Asia/Tokyo' }));
+      return reply.send(softphonePage({ lang: pickLang(target.lang), token, assetBase: SOFTPHONE_ASSETS, view: target, timeZone: deps.timeZone ?? 'Asia/Tokyo', ringsHere: deps.ringsHere }));
     });
 
     app.get('/api/v1/softphone/ws', { websocket: true }, (ws, req) => {

@@ -14,6 +14,7 @@ const TEXTS = {
     soundFirst: '着信音が聞こえるように、先に下のボタンで音とマイクを有効にしてください。',
     reviewing: '担当者がご依頼を確認しています。お電話の日時が決まりましたら、メールでお知らせします。このページは閉じても構いません。',
     starting: 'お電話の時間です。このページを開いたままお待ちください。',
+    phoneLead: 'ご予約のお時間に、ご登録の電話番号へお電話します。このページを開いておく必要はありません。',
     ready: '音とマイクを有効にする',
     invalidTitle: 'リンクが無効です',
     invalid: 'このリンクは無効か、期限が切れています。メールのリンクをもう一度お確かめください。',
@@ -30,6 +31,7 @@ const TEXTS = {
     soundFirst: 'So that you can hear the ring, turn on sound and microphone with the button below first.',
     reviewing: 'A member of our staff is reviewing your request. We will email you the call time once it is set. You may close this page.',
     starting: 'It is time for your call. Keep this page open.',
+    phoneLead: 'At the booked time we will call the phone number on your account. You do not need to keep this page open.',
     ready: 'Turn on sound and microphone',
     invalidTitle: 'Link not valid',
     invalid: 'This link is not valid or has expired. Please check the link in your email.',
@@ -69,13 +71,33 @@ function waitingLead(lang: Lang, view: SoftphoneCaseView, timeZone: string): Saf
 }
 
 /**
+ * The page when callbacks go to the customer's phone, not to this page (the deployment dials a
+ * phone): the booked time and that the phone will ring; no script, no socket.
+ */
+function phonePage(lang: Lang, view: SoftphoneCaseView, timeZone: string): string {
+  const t = TEXTS[lang];
+  const when = view.scheduledAt ? formatMailTime(new Date(view.scheduledAt), timeZone, lang) : null;
+  return page({
+    title: t.title,
+    lang,
+    body: html`<h1>${t.title}</h1>
+<section id="softphone" data-state="phone" data-case-state="${view.caseState}">
+  ${when ? html`<dl class="sp-booked"><dt>${t.booked}</dt><dd id="sp-booked-at">${when}</dd></dl>` : ''}
+  <p class="notice" id="sp-status">${when ? t.phoneLead : t.reviewing}</p>
+</section>`,
+  });
+}
+
+/**
  * The softphone's shell; softphone.js (served from /softphone/assets/) builds the controls. Before
  * the call it names the booked time in the case's language and the business time zone (the zone
- * the request mail used) and what to do. Shapes: `scheduledAt` ISO 8601; `timeZone` an IANA zone.
+ * the request mail used) and what to do: keep the page open, or (`ringsHere: false`, the deployment
+ * dials a phone) expect a phone call. Shapes: `scheduledAt` ISO 8601; `timeZone` an IANA zone.
  */
-export function softphonePage(args: { lang: Lang; token: string; assetBase: string; view: SoftphoneCaseView; timeZone: string }): string {
+export function softphonePage(args: { lang: Lang; token: string; assetBase: string; view: SoftphoneCaseView; timeZone: string; ringsHere?: boolean }): string {
   const t = TEXTS[args.lang];
   if (isFinalView(args.view)) return softphoneFinalPage(args.lang, args.view);
+  if (args.ringsHere === false) return phonePage(args.lang, args.view, args.timeZone);
   return page({
     title: t.title,
     lang: args.lang,
