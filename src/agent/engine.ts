@@ -82,6 +82,10 @@ export function createAgent(deps: AgentDeps): Agent {
   let backchannels = 0;
   let timer: { handle: TimerHandle; generation: number } | null = null;
   let timerGeneration = 0;
+  // Playout reports (audio channels): once one has come, silence is not counted while words still play.
+  let playoutReported = false;
+  let promptPlaying = false;
+  let silenceDeferred = false;
   let batch: AgentAction[] | null = null;
   let pendingRecords: Array<Promise<void>> = [];
   let queue: Promise<unknown> = Promise.resolve();
@@ -112,6 +116,7 @@ export function createAgent(deps: AgentDeps): Agent {
   function clearTimer(): void {
     if (timer) timers.clearTimer(timer.handle);
     timer = null;
+    silenceDeferred = false;
   }
 
   function armTimer(): void {
@@ -153,6 +158,7 @@ export function createAgent(deps: AgentDeps): Agent {
       });
       emit({ type: 'transcript', speaker: 'agent', text });
       pendingSpeechChars += text.length;
+      promptPlaying = true;
       if (options.remember !== false) lastPrompt = text;
     },
     backchannel() {
@@ -317,7 +323,22 @@ export function createAgent(deps: AgentDeps): Agent {
       case 'timer':
         if (timer?.generation !== event.generation) return;
         timer = null;
+        if (event.kind === 'no_input' && playoutReported && promptPlaying) {
+          // The estimate ran out but the prompt is still playing: wait for the channel's report.
+          silenceDeferred = true;
+          return;
+        }
         await onSilence();
+        return;
+      case 'prompt_played':
+        playoutReported = true;
+        promptPlaying = false;
+        // The no-input clock starts now, when the caller has heard the whole prompt.
+        if (!waiting && (timer || silenceDeferred)) {
+          silenceDeferred = false;
+          pendingSpeechChars = 0;
+          armTimer();
+        }
         return;
       case 'no_input':
         await onSilence();

@@ -6,6 +6,11 @@ export type AgentEvent =
   | { type: 'utterance'; text: string; isFinal: boolean; confidence?: number }
   | { type: 'dtmf'; digits: string }
   | { type: 'no_input' }
+  /**
+   * An audio channel finished playing the agent's words to the caller (issue 9): from then on the
+   * no-input clock runs from this moment, not from when the words were sent. Text channels never send it.
+   */
+  | { type: 'prompt_played' }
   | { type: 'hangup' };
 
 export type ListenExpecting = 'confirmation' | 'email' | 'code' | 'free';

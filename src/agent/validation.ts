@@ -13,6 +13,7 @@ export function validateEvent(event: unknown): asserts event is AgentEvent {
   switch (e.type) {
     case 'start':
     case 'no_input':
+    case 'prompt_played':
     case 'hangup':
       return;
     case 'utterance':

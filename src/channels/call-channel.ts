@@ -6,7 +6,7 @@ import type { AgentAction, AgentEvent, ListenExpecting, Outcome } from '../agent
  * a recognizer's interim results and confidence reach the agent as the engine gave them, so its
  * low-confidence re-ask and "caller still talking" timer work on every channel (issue 9).
  */
-export type CallerInput = Extract<AgentEvent, { type: 'utterance' | 'dtmf' | 'hangup' }>;
+export type CallerInput = Extract<AgentEvent, { type: 'utterance' | 'dtmf' | 'prompt_played' | 'hangup' }>;
 
 /**
  * One connected call as the session sees it. The text channel implements it over a WebSocket;

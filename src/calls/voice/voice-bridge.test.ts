@@ -31,6 +31,22 @@ describe('voice bridge: agent speech out', () => {
     await rig.bridge.close();
   });
 
+  it('reports prompt_played once, on the tick the last of the words reached the caller', async () => {
+    const rig = createBridgeRig({});
+    rig.bridge.apply({ type: 'say', text: 'こんにちは。', interruptible: true });
+    await rig.bridge.synthesized();
+    let playedAt = -1;
+    await rig.play(Array.from({ length: 100 }, () => rig.channel.silenceFrame()), (i) => {
+      if (playedAt < 0 && rig.events.some((e) => e.type === 'prompt_played')) playedAt = i;
+    });
+    expect(rig.events.filter((e) => e.type === 'prompt_played')).toHaveLength(1);
+    const lastLoud = rig.channel.sent.map(audible).lastIndexOf(true);
+    // Not when the words were sent (tick 0), but when their audio ended.
+    expect(playedAt).toBeGreaterThanOrEqual(lastLoud - 1);
+    expect(playedAt).toBeLessThanOrEqual(lastLoud + 5);
+    await rig.bridge.close();
+  });
+
   it('plays the short aizuchi clip for a backchannel action', async () => {
     const rig = createBridgeRig({});
     rig.bridge.apply({ type: 'backchannel', text: 'はい' });

@@ -321,6 +321,8 @@ export class VoiceBridge {
     if (lateMs > 20) this.stats.lateTicksOver20Ms++;
     this.stats.lateness?.push(lateMs);
     const tick = this.speaker.tick();
+    // The last words queued have reached the caller (or were cut off): the agent's silence clock starts here.
+    if (tick.events.some((e) => e.type !== 'started') && this.speaker.idle) this.options.onEvent({ type: 'prompt_played' });
     for (const event of tick.events) {
       if (event.type !== 'started') continue;
       const text = this.speaker.textOf(event.id);

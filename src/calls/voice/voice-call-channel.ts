@@ -67,7 +67,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
     onEvent: (event) => {
       // Unchanged: interim results and the engine's confidence reach the agent as they do on any channel.
-      if (event.type === 'utterance' || event.type === 'dtmf') emit(event);
+      if (event.type === 'utterance' || event.type === 'dtmf' || event.type === 'prompt_played') emit(event);
       else if (event.type === 'hangup' && !closedBySession) emit(event);
     },
     onNotice: (notice) => {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createHarness, spoken } from './testing/call-harness';
+
+const played = (h: ReturnType<typeof createHarness>) => h.agent.handle({ type: 'prompt_played' });
+
+/** Issue 9: on an audio channel the no-input clock starts when the prompt has been heard, not when it was sent. */
+describe('no-input clock from the end of playout', () => {
+  it('starts when the channel reports the prompt played, even if that came sooner than the estimate', async () => {
+    const h = createHarness();
+    await h.start();
+    await h.silence(2_000);
+    await played(h);
+    expect(await h.silence(6_999)).toEqual([]);
+    expect(spoken(await h.silence(2))[0]).toBe('もしもし、お聞こえでしょうか。');
+  });
+
+  it('does not count silence while a prompt is still playing past its estimate, then counts from its end', async () => {
+    const h = createHarness();
+    await h.start();
+    await played(h);
+    await h.say('はい'); // right party: the purpose and the recording question follow
+    expect(h.agent.snapshot().step).toBe('consent');
+    // The estimate plus the timeout run out while the (slow) audio still plays: no reprompt yet.
+    expect(spoken(await h.silence(120_000))).toEqual([]);
+    await played(h);
+    expect(await h.silence(6_999)).toEqual([]);
+    expect(spoken(await h.silence(2))[0]).toBe('もしもし、お聞こえでしょうか。');
+  });
+
+  it('a text channel that never reports playout keeps the estimate', async () => {
+    const h = createHarness();
+    await h.start();
+    expect(await h.silence(7_000)).toEqual([]);
+    expect(spoken(await h.silence(60_000))[0]).toBe('もしもし、お聞こえでしょうか。');
+  });
+});
