@@ -47,6 +47,24 @@ describe('voice bridge: agent speech out', () => {
     await rig.bridge.close();
   });
 
+  it('a lone # after an entry does not cut off the answer to it: the wrong-code line is said and captioned', async () => {
+    const rig = createBridgeRig({});
+    rig.bridge.apply({ type: 'say', text: 'その番号では確認できませんでした。', interruptible: true });
+    rig.channel.receiveDtmf('#');
+    await rig.bridge.synthesized();
+    await rig.silence(3000);
+    expect(rig.channel.sent.filter(audible).length).toBeGreaterThan(40);
+    expect(rig.channel.captions).toContainEqual({ speaker: 'agent', text: 'その番号では確認できませんでした。', final: true });
+    // A digit still barges in.
+    rig.bridge.apply({ type: 'say', text: 'もう一度、8桁の番号をお願いします。', interruptible: true });
+    rig.channel.receiveDtmf('1');
+    await rig.bridge.synthesized();
+    const before = rig.channel.sent.length;
+    await rig.silence(3000);
+    expect(rig.channel.sent.slice(before).filter(audible).length).toBe(0);
+    await rig.bridge.close();
+  });
+
   it('plays the short aizuchi clip for a backchannel action', async () => {
     const rig = createBridgeRig({});
     rig.bridge.apply({ type: 'backchannel', text: 'はい' });

@@ -217,7 +217,7 @@ export class VoiceBridge {
     if (this.closed) return;
     const keys = this.dtmf?.process(frame) ?? [];
     const keyHeld = (this.dtmf?.activeDigit ?? null) !== null;
-    if (keyHeld && !this.keyBargedIn && !this.outOfBandDtmf) {
+    if (keyHeld && this.dtmf?.activeDigit !== '#' && !this.keyBargedIn && !this.outOfBandDtmf) {
       this.keyBargedIn = true;
       this.interrupt('keypad');
     }
@@ -249,7 +249,9 @@ export class VoiceBridge {
 
   private onDigits(digits: string): void {
     if (this.closed || digits === '') return;
-    this.interrupt('keypad');
+    // '#' ends an entry; callers press it just as the agent answers the entry ("that code is wrong"),
+    // so a lone '#' must not cut that answer off before it is said and captioned (issue 9).
+    if (/[^#]/.test(digits)) this.interrupt('keypad');
     if (digits.includes('#')) this.commitTurn();
     this.options.onEvent({ type: 'dtmf', digits });
   }
