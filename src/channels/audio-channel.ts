@@ -23,7 +23,10 @@ export interface AudioChannel {
   sendFrame(frame: AudioFrame): void;
   /** Keypad digits the channel carries out of band (RFC 4733, carrier events); in-band tones come as audio. */
   onDtmf(listener: (digits: string) => void): void;
-  /** Typed text where a channel offers it (the softphone's fallback box), and browser speech recognition results. */
+  /**
+   * Typed text where a channel offers it (the softphone's fallback box), and browser speech recognition
+   * results. Typed text that is not final is empty: the caller is typing, content withheld until sent.
+   */
   onText(listener: (text: string, source: 'typed' | 'browser-asr', isFinal: boolean) => void): void;
   /** Live captions for the caller's screen, where the channel has one. */
   sendCaption(caption: { speaker: 'agent' | 'caller'; text: string; final: boolean }): void;

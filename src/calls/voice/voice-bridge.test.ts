@@ -65,6 +65,20 @@ describe('voice bridge: agent speech out', () => {
     await rig.bridge.close();
   });
 
+  it('typing in the text box while the agent speaks is barge-in, and tells the agent the caller is busy', async () => {
+    const rig = createBridgeRig({});
+    rig.bridge.apply({ type: 'say', text: 'ご登録のメールアドレスを、アルファベット一文字ずつ、おっしゃっていただけますか。', interruptible: true });
+    await rig.bridge.synthesized();
+    await rig.silence(300);
+    expect(rig.channel.sent.filter(audible).length).toBeGreaterThan(5);
+    rig.channel.receiveText('', 'typed', false);
+    const before = rig.channel.sent.length;
+    await rig.silence(3000);
+    expect(rig.channel.sent.slice(before + 5).filter(audible).length).toBe(0);
+    expect(rig.events).toContainEqual({ type: 'utterance', text: '', isFinal: false });
+    await rig.bridge.close();
+  });
+
   it('plays the short aizuchi clip for a backchannel action', async () => {
     const rig = createBridgeRig({});
     rig.bridge.apply({ type: 'backchannel', text: 'はい' });

@@ -284,6 +284,12 @@ export class VoiceBridge {
   private onText(text: string, source: 'typed' | 'browser-asr', isFinal: boolean): void {
     if (this.closed) return;
     const trimmed = text.trim();
+    if (source === 'typed' && !isFinal) {
+      // Typing while the agent speaks is barge-in, as speaking is; and the caller is busy, not silent.
+      this.applyBargeIn(this.bargeIn.onWords(false, this.speaker.interruptiblePlaying), 'caller-words');
+      this.options.onEvent({ type: 'utterance', text: '', isFinal: false });
+      return;
+    }
     if (trimmed === '') return;
     // A working server recognizer hears the same words; the browser's would arrive twice.
     if (source === 'browser-asr' && this.turns && !this.turns.failed) return;

@@ -28,6 +28,8 @@ const controlSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dtmf'), digits: dtmfDigits }),
   z.object({ type: z.literal('text'), text: text.refine((t) => t.trim().length > 0, 'text must not be empty') }),
   z.object({ type: z.literal('asr'), text, isFinal: z.boolean() }),
+  // The caller is typing in the text box (no content: it may be a code being typed). Barge-in.
+  z.object({ type: z.literal('typing') }),
 ]);
 
 export type ControlMessage = z.infer<typeof controlSchema>;

@@ -63,11 +63,13 @@ describe('softphone channel', () => {
     socket.receive({ type: 'text', text: '  taro@example.com ' });
     socket.receive({ type: 'asr', text: 'はい', isFinal: false });
     socket.receive({ type: 'asr', text: 'はいそうです', isFinal: true });
+    socket.receive({ type: 'typing' });
     expect(keys).toEqual(['1']);
     expect(texts).toEqual([
       ['taro@example.com', 'typed', true],
       ['はい', 'browser-asr', false],
       ['はいそうです', 'browser-asr', true],
+      ['', 'typed', false], // the caller is typing; what, stays in the page until sent
     ]);
   });
 

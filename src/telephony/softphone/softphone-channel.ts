@@ -131,6 +131,8 @@ export function createSoftphoneChannel(socket: SoftphoneSocket, opts: SoftphoneC
         return emit(textListeners, msg.text.trim(), 'typed', true);
       case 'asr':
         return emit(textListeners, msg.text, 'browser-asr', msg.isFinal);
+      case 'typing':
+        return emit(textListeners, '', 'typed', false);
       case 'ping':
         return sendJson({ type: 'pong' });
       case 'hangup':

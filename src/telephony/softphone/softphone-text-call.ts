@@ -13,8 +13,10 @@ export function softphoneTextCall(channel: AudioChannel): CallChannel {
   const emit = (input: CallerInput) => inputs.forEach((l) => l(input));
 
   // The browser's interim results go to the agent too: they keep its silence clock from running out.
-  channel.onText((text, _source, isFinal) => {
+  channel.onText((text, source, isFinal) => {
     if (text.trim()) emit({ type: 'utterance', text: text.trim(), isFinal });
+    // Typing (no content yet) keeps the agent's silence clock from running out, like an interim result.
+    else if (source === 'typed' && !isFinal) emit({ type: 'utterance', text: '', isFinal: false });
   });
   channel.onDtmf((digits) => emit({ type: 'dtmf', digits }));
   channel.onClose((reason) => {

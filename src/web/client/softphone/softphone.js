@@ -67,7 +67,7 @@ const keypad = el(
   { id: 'sp-keypad', class: 'sp-keypad', role: 'group', 'aria-label': t.keypad },
   ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((key) => el('button', { type: 'button', 'data-key': key, onclick: () => pressKey(key) }, key)),
 );
-const textInput = el('input', { type: 'text', id: 'sp-text', maxlength: '500', autocomplete: 'off', 'aria-label': t.textLabel });
+const textInput = el('input', { type: 'text', id: 'sp-text', maxlength: '500', autocomplete: 'off', 'aria-label': t.textLabel, oninput: () => typing() });
 const textForm = el('form', { id: 'sp-text-form', class: 'sp-text', onsubmit: sendTyped }, [el('label', { for: 'sp-text' }, t.textLabel), textInput, el('button', { type: 'submit' }, t.send)]);
 const asrToggle = el('input', { type: 'checkbox', id: 'sp-asr', onchange: syncAsr });
 const asrLabel = el('label', { class: 'sp-asr', hidden: !browserAsrAvailable() }, [asrToggle, ' ', t.asr]);
@@ -166,6 +166,14 @@ function pressKey(key) {
   keysThisTurn += key;
   renderKeys();
   void audio.keyClick(key);
+}
+
+// Typing while the agent speaks is barge-in; the server hears only that the caller types, never what.
+let lastTypingMs = 0;
+function typing() {
+  if (state !== 'in_call' || performance.now() - lastTypingMs < 500) return;
+  lastTypingMs = performance.now();
+  send({ type: 'typing' });
 }
 
 function sendTyped(event) {
