@@ -29,6 +29,10 @@ export function openStore(databaseUrl: string): Store {
     // BIGINT (int8) comes back as a string by default; our sequence numbers fit in a double.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    // An idle pooled client whose server connection ends (database restart, failover, an admin's
+    // terminate) emits 'error' on the pool; unheard, that event kills the process. The pool drops the
+    // client and the next query connects again, so nothing is lost by listening (node-postgres docs, Pool "error").
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
