@@ -105,7 +105,12 @@ export function createCodeStep(): Step {
       ctx.recording('pause');
       ctx.listen();
     },
-    question: (ctx) => ctx.prompts.codeAsk(ctx.tuning.codeLength, ctx.call.keypadOnlyCodes),
+    question: (ctx) => {
+      // Asked again (silence, "repeat"), the caller starts over, and the page clears its key echo:
+      // digits left from before would join the new entry into a wrong code (issue 9).
+      clear();
+      return ctx.prompts.codeAsk(ctx.tuning.codeLength, ctx.call.keypadOnlyCodes);
+    },
     async onUtterance(text, ctx): Promise<StepResult> {
       const n = ctx.tuning.codeLength;
       if (ctx.call.keypadOnlyCodes) {

@@ -34,3 +34,20 @@ describe('no-input clock from the end of playout', () => {
     expect(spoken(await h.silence(60_000))[0]).toBe('もしもし、お聞こえでしょうか。');
   });
 });
+
+describe('leftover digits when the agent asks again', () => {
+  it('a partial code entry is dropped when the agent asks for the code again after silence', async () => {
+    const h = createHarness();
+    await h.start();
+    await h.say('はい');
+    await h.say('はい');
+    await h.say('エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム');
+    expect(h.agent.snapshot().step).toBe('code');
+    await h.key('999');
+    const reasked = spoken(await h.silence(120_000)).join('');
+    expect(reasked).toMatch(/8桁/);
+    await h.key('12675693');
+    expect(h.port.calls.filter((c) => c.method === 'checkCode').map((c) => c.args[0])).toEqual(['12675693']);
+    expect(h.outcome()).toBe('mfa_reset');
+  });
+});
