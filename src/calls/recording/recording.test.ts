@@ -29,17 +29,21 @@ const synthesizer = createSynthesizer();
 let vad: SileroVadModel;
 let speech: Int16Array;
 
-beforeAll(async () => {
-  vad = await SileroVadModel.load();
-  speech = await realSpeech(dir, 'ja', 'はい、メールを開きます。番号を読みますね。', 'ja', 8000);
-});
-
-afterAll(async () => {
-  await vad?.release();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('call recording through the voice bridge', () => {
+// Real engines: the Silero VAD model and Open JTalk (Japanese speech); only this block loads them.
+describe('call recording through the voice bridge on real speech (Silero, Open JTalk)', () => {
+  beforeAll(async () => {
+    vad = await SileroVadModel.load();
+    speech = await realSpeech(dir, 'ja', 'はい、メールを開きます。番号を読みますね。', 'ja', 8000);
+  });
+
+  afterAll(async () => {
+    await vad?.release();
+  });
+
   it('writes caller left / agent right at 16 kHz and writes silence while the code is entered', async () => {
     const dataDir = mkdtempSync(join(dir, 'data-'));
     const recorder = await CallRecorder.start({ dataDir, callId: 'call-1' });
