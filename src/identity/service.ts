@@ -63,7 +63,7 @@ export interface IdentityService extends IdentityProvider {
   /** verifyPassword behind the failure limit for the email and the client address. */
   attemptPassword(input: { email: string; password: string; clientAddress: string }): Promise<AttemptResult<Account>>;
   /** verifyTotp behind the failure limit for the account and the client address. */
-  attemptTotp(input: { accountId: string; code: string; clientAddress: string }): Promise<AttemptResult<true>>;
+  attemptTotp(input: { accountId: string; code: string; clientAddress: string; knownDevice?: string }): Promise<AttemptResult<true>>;
   /** A new secret to show as a QR code; nothing changes until confirmEnrollment. Throws EnrollmentFrozenError. */
   beginEnrollment(accountId: string): Promise<PendingEnrollment>;
   /** The same pending enrolment again (the page reloaded). Throws EnrollmentExpiredError. */
@@ -205,8 +205,15 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     return { ok: true, value: account } as const;
   }
 
-  async function attemptTotp(input: { accountId: string; code: string; clientAddress: string }) {
-    const buckets = [`identity:mfa:acct:${input.accountId}`, `identity:mfa:ip:${addressKey(input.clientAddress)}`];
+  async function attemptTotp(input: { accountId: string; code: string; clientAddress: string; knownDevice?: string }) {
+    // The account-wide count stops distributed code guessing, but anyone holding the password could
+    // then lock the owner out (red team round 2). A browser the account completed sign-in on before
+    // (a device cookie, OWASP "Slow Down Online Guessing Attacks with Device Cookies") gets its own
+    // count instead, so strangers' wrong codes cannot lock it; new browsers still meet the account's.
+    const accountSide = input.knownDevice
+      ? `identity:mfa:acct-dev:${hmacHex(keys.tokenHmac, `${input.accountId}|${input.knownDevice}`)}`
+      : `identity:mfa:acct:${input.accountId}`;
+    const buckets = [accountSide, `identity:mfa:ip:${addressKey(input.clientAddress)}`];
     const attempt = await beginAttempt(buckets);
     if (!attempt.ok) {
       logger.warn({ accountId: input.accountId }, 'sign-in code attempts limited');

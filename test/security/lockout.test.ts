@@ -91,6 +91,28 @@ describe('limits that cannot lock the owner out (red team, finding 5)', () => {
     expect((await guesser.signIn(email, PASSWORD)).statusCode).toBe(429);
   });
 
+  // Red team round 2: the authenticator-code limit was keyed on the account alone, so anyone holding the
+  // password (the case MFA exists for) could lock its owner out of signing in from 5 addresses.
+  it('5 addresses with the password x wrong codes do not lock the owner out on a browser they signed in on before', async () => {
+    const email = 'totp-lockout@example.com';
+    const { otpauthUri } = await t.services.identity.createAccount({ email, password: PASSWORD, name: '猪股 太郎', phone: '090-7000-0009', lang: 'ja', mfa: true });
+    const ownBrowser = new InjectBrowser(t.server.app, nextIp());
+    expect((await ownBrowser.signInWithTotp(email, PASSWORD, otpauthUri!, clock.now())).headers.location).toMatch(/^\/account/);
+    for (let i = 0; i < 5; i++) {
+      const attacker = new InjectBrowser(t.server.app, nextIp());
+      expect((await attacker.signIn(email, PASSWORD)).statusCode).toBe(303);
+      expect((await attacker.submit('/signin/mfa?lang=en', '/signin/mfa?lang=en', { code: '000000' })).statusCode).toBe(401);
+    }
+    // A new browser still meets the account-wide limit: that is what stops distributed code guessing.
+    const stranger = new InjectBrowser(t.server.app, nextIp());
+    expect((await stranger.signInWithTotp(email, PASSWORD, otpauthUri!, clock.now())).statusCode).toBe(429);
+    expect((await ownBrowser.submit('/account?lang=en', '/signout', {})).statusCode).toBe(303);
+    clock.advance(30_000); // the next code: the one above was spent
+    const res = await ownBrowser.signInWithTotp(email, PASSWORD, otpauthUri!, clock.now());
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toMatch(/^\/account/);
+  });
+
   it('every limit answers with the same 429 body and Retry-After', async () => {
     clock.set(SATURDAY_10_JST);
     const email = await owner('same-429', '090-7000-0004');

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../domain/clock';
 import { type Lang, pickLang } from '../../domain/lang';
@@ -6,6 +7,7 @@ import type { PendingEnrollment } from '../../identity/mfa';
 import type { IdentityService } from '../../identity/service';
 import type { IssuedSession } from '../../identity/sessions';
 import type { Account, SessionStage } from '../../identity/types';
+import { hmacHex, newToken } from '../../security/keys';
 import { accountPage } from '../pages/identity/account-page';
 import { type Csrf, createCsrf } from '../pages/identity/csrf';
 import { qrSvg } from '../pages/identity/qr';
@@ -14,6 +16,9 @@ import { strings } from '../pages/identity/strings';
 
 export const SESSION_COOKIE = 'aizuchi_session';
 const ENROLL_COOKIE = 'aizuchi_enroll';
+/** A browser this account completed sign-in on: its wrong codes are counted apart from strangers'. */
+const KNOWN_DEVICE_COOKIE = 'aizuchi_known_device';
+const KNOWN_DEVICE_MAX_AGE_SEC = 90 * 24 * 3600;
 
 export interface IdentityWebDeps {
   identity: IdentityService;
@@ -90,11 +95,30 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     return completeSignin(reply, token, account, lang);
   }
 
+  const knownDeviceMac = (accountId: string, nonce: string) => hmacHex(deps.csrfKey, `known-device:${accountId}:${nonce}`);
+
+  /** The device id in this browser's known-device cookie when it was issued to `accountId`, else undefined. */
+  function knownDeviceOf(request: FastifyRequest, accountId: string): string | undefined {
+    const [nonce, mac] = (request.cookies[KNOWN_DEVICE_COOKIE] ?? '').split('.');
+    if (!nonce || !mac) return undefined;
+    const expected = Buffer.from(knownDeviceMac(accountId, nonce));
+    const given = Buffer.from(mac);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? nonce : undefined;
+  }
+
   /** The 'password' session becomes a 'full' one under a new token. */
   async function completeSignin(reply: FastifyReply, token: string, account: Account, lang: Lang) {
     const full = await identity.sessions.promote(token);
     if (!full) return reply.redirect(`/signin?lang=${lang}`, 303);
     setSessionCookie(reply, full);
+    const nonce = newToken();
+    reply.setCookie(KNOWN_DEVICE_COOKIE, `${nonce}.${knownDeviceMac(account.id, nonce)}`, {
+      path: '/signin',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: KNOWN_DEVICE_MAX_AGE_SEC,
+    });
     return reply.redirect(landing(account, lang), 303);
   }
 
@@ -223,7 +247,8 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const code = form(request).code ?? '';
       // Not six digits (spaces allowed, as apps show them): not a guess, so no attempt is spent.
       if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) return again(400, t.malformedCode);
-      const result = await identity.attemptTotp({ accountId: found.account.id, code, clientAddress: request.ip });
+      const knownDevice = knownDeviceOf(request, found.account.id);
+      const result = await identity.attemptTotp({ accountId: found.account.id, code, clientAddress: request.ip, knownDevice });
       if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCode);
       return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
     });
