@@ -279,6 +279,53 @@ describe('the browser softphone in Chromium', () => {
     expect(calls.map((x) => [x.call.channel, x.call.outcome])).toEqual([['softphone', 'mfa_reset']]);
     await page.close();
   }, 120_000);
+  it('mixed entry: a wrong code is said and captioned, then 4 digits typed and 4 keyed make one code, ending in mfa_reset', async () => {
+    mode = 'text';
+    const c = { email: 'mixed.entry@example.com', name: '混合', phone: '090-1234-5631', password: 'correct-horse-battery' };
+    const { caseId, link } = await requestCallback(c);
+    const page = await context.newPage();
+    await page.goto(link);
+    await answerWhenRinging(page, caseId, 'mixed');
+    let turns = 0;
+    const nextTurn = async (expecting?: string) => {
+      const s = await waitFor(`agent turn ${turns + 1}`, async () => {
+        const st = await stats(page);
+        return (st.listening?.count ?? 0) > turns ? st : null;
+      });
+      turns = s.listening!.count;
+      if (expecting) expect(s.listening!.expecting).toBe(expecting);
+    };
+    const type = async (text: string) => {
+      await page.fill('#sp-text', text);
+      await page.click('#sp-text-form button[type=submit]');
+    };
+    await nextTurn('confirmation');
+    await type('はい、本人です');
+    await nextTurn();
+    await type('大丈夫です');
+    await nextTurn('email');
+    await type('エム、アイ、エックス、イー、ディー、ドット、イー、エヌ、ティー、アール、ワイ、アットマーク、イー、エックス、エー、エム、ピー、エル、イー、ドット、シー、オー、エム');
+    await nextTurn('code');
+    const code = await codeFromMail(server.url, c.email);
+    const wrong = code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
+
+    // A wrong code, typed half and keyed half: one attempt, said and captioned.
+    await type(wrong.slice(0, 4));
+    await pressKeys(page, wrong.slice(4));
+    await nextTurn('code');
+    expect(await page.locator('#sp-captions').textContent()).toContain('その番号では確認できませんでした');
+
+    await type(code.slice(0, 4));
+    await pressKeys(page, code.slice(4));
+    await waitState(page, 'ended', 30_000);
+    await shot(page, 'mixed-ended');
+    expect((await stats(page)).outcome).toBe('mfa_reset');
+    const history = (await services.cases.history(caseId)).map((e) => e.kind);
+    expect(history).toContain('code_verified');
+    expect(await services.cases.require(caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+    await page.close();
+  }, 120_000);
+
   it('takes the story call by voice: the greeting is heard, the email typed, the code keyed as in-band tones, ending in mfa_reset', async () => {
     mode = 'voice';
     const c = { email: 'taro.voice@gmail.com', name: '山田', phone: '090-1234-5621', password: 'correct-horse-battery' };
