@@ -20,7 +20,7 @@ import { type CallState, createHostPort } from './host-port';
 import { createMfaReset } from './mfa-reset';
 import { createRescheduleNotice } from './reschedule-notice';
 import { createVerificationStore } from './verification-store';
-import { AizuchiError } from '../domain/errors';
+import { AizuchiError, errorFields } from '../domain/errors';
 
 export interface CallSettings {
   /** Where call links point (AIZUCHI_URL); http(s) becomes ws(s). */
@@ -213,10 +213,13 @@ export function createCallService(deps: CallServiceDeps) {
     const { call, caseRow } = connected;
     const contact = await deps.identity.getContact(caseRow.account_id!);
     if (!contact) {
+      // A system_error call must carry its cause in the log, as port failures do (call-session.ts).
+      const error = new MissingAccountError();
+      log.error({ callId: call.id, ...errorFields(error) }, 'account of the case is missing; call escalated (system_error)');
       await finish(call.id, 'escalated', 'system_error', null);
       channel.end('escalated');
       channel.close('ended');
-      throw new Error('account of the case no longer exists');
+      throw error;
     }
     const lang = isLang(caseRow.lang) ? caseRow.lang : contact.lang;
     const { port, state } = createHostPort(
@@ -301,6 +304,17 @@ export function createCallService(deps: CallServiceDeps) {
 /** The calendar day (YYYY-MM-DD) an ISO instant falls on in the zone. */
 function calendarDay(iso: string, timeZone: string): string {
   return new Date(iso).toLocaleDateString('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+}
+
+/**
+ * The case's account no longer exists when its call connects (deleted after the case opened), so
+ * the call cannot run: it ends escalated as `system_error`. A retry cannot bring the account back.
+ * (Under 20 characters: the log scrubber masks longer identifier-like runs as tokens.)
+ */
+export class MissingAccountError extends AizuchiError {
+  constructor() {
+    super('account of the case no longer exists', { code: 'account_missing', retryable: false });
+  }
 }
 
 class ClosedCaseError extends AizuchiError {
