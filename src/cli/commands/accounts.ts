@@ -3,6 +3,7 @@ import { maskPhone } from '../../domain/phone';
 import { AccountInputError, DuplicateEmailError } from '../../identity/errors';
 import type { IdentityService } from '../../identity/service';
 import type { Account } from '../../identity/types';
+import { boundedLines } from '../bounded-lines';
 import { CliError } from '../cli-error';
 
 export interface AccountsCommandContext {
@@ -13,13 +14,13 @@ export interface AccountsCommandContext {
   readStdinLine?(): Promise<string>;
 }
 
-async function readFirstLine(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) {
-    text += String(chunk);
-    if (text.includes('\n')) break;
-  }
-  return text.split(/\r?\n/)[0] ?? '';
+/** Longest password line read from stdin: far above any password, small enough that /dev/zero ends at once. */
+const MAX_PASSWORD_LINE_CHARS = 4096;
+
+/** The first line of `input` (stdin by default); CliError when it never ends within the limit. */
+export async function readFirstLine(input: AsyncIterable<unknown> = process.stdin): Promise<string> {
+  for await (const line of boundedLines(input, MAX_PASSWORD_LINE_CHARS, 'standard input')) return line;
+  return '';
 }
 
 const FLAG_OF_FIELD: Record<AccountInputError['field'], string> = {

@@ -1,10 +1,13 @@
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Command } from 'commander';
 import { isLang, type Lang } from '../../domain/lang';
 import { readSpelledEmail } from '../../agent/understanding/email';
 import { readDigits } from '../../agent/understanding/digits';
+import { boundedLines } from '../bounded-lines';
 import { CliError } from '../cli-error';
+
+/** One JSON line of turns; a recogniser's output for one call is a few KB, so 1 MiB is generous. */
+const MAX_LINE_CHARS = 1024 * 1024;
 
 export interface ParseIo {
   stdin: Readable;
@@ -55,7 +58,7 @@ function readLine(line: string): { id: LineId; turns?: string[]; error?: string 
 
 /** Streams JSON lines in, one JSON line out per non-blank input line, writing in large buffered chunks. */
 async function run(io: ParseIo, handle: (id: LineId, turns: string[]) => LineResult): Promise<void> {
-  const lines = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = boundedLines(io.stdin, MAX_LINE_CHARS, 'standard input');
   let buffer = '';
   const flush = async (): Promise<void> => {
     if (buffer === '') return;
