@@ -50,7 +50,8 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
           },
           ...(joinUrl
             ? ([
-                { p: 'Keep this page open at the time of the call and it will ring in your browser (allow the microphone).' },
+                // A mail is not a page: point at the link below, as the Japanese text does (次のページ).
+                { p: 'Open the page below before the time of the call and keep it open: the call rings there, in your browser (allow the microphone).' },
                 { link: { label: 'Take the call in your browser', url: joinUrl } },
               ] satisfies Block[])
             : []),

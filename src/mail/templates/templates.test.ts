@@ -59,6 +59,14 @@ describe('recoveryRequested', () => {
     expect(m.text).toContain(`This wasn't me (cancel the request):\n${cancelUrl}`);
   });
 
+  it('en: the browser-call line points at the linked page, not at the mail itself', () => {
+    const joinUrl = 'https://support.example.jp/call/tok';
+    const m = recoveryRequested({ ...base, lang: 'en', channel: 'browser', joinUrl });
+    expect(m.text).not.toContain('Keep this page open');
+    expect(m.text).toContain('Open the page below before the time of the call');
+    expect(m.text).toContain(`Take the call in your browser:\n${joinUrl}`);
+  });
+
   it('escapes the name in HTML and keeps it on one line in text', () => {
     const m = recoveryRequested({ ...base, lang: 'en', name: '<img src=x onerror=alert(1)>\nBcc: evil@example.com' });
     expect(m.html).not.toContain('<img');
