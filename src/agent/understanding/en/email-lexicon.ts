@@ -20,6 +20,26 @@ export const EN_DOMAIN_WORDS: readonly EnDomainWord[] = [
   { forms: ['comcast'], base: 'comcast', suffix: '.net' },
   { forms: ['verizon'], base: 'verizon', suffix: '.net' },
   { forms: ['docomo'], base: 'docomo', suffix: '.ne.jp' },
+  // Well-known providers said as words (issue 9); the suffix is their usual ending.
+  // Not "so net": "so" is a filler, and "…dot, so, net" must stay .net.
+  { forms: ['aol', 'a o l'], base: 'aol', suffix: '.com' },
+  { forms: ['proton dot me', 'proton', 'proton me'], base: 'proton.me', suffix: '' },
+  { forms: ['me dot com'], base: 'me.com', suffix: '' },
+  { forms: ['mac dot com', 'mac'], base: 'mac', suffix: '.com' },
+  { forms: ['live'], base: 'live', suffix: '.com' },
+  { forms: ['msn'], base: 'msn', suffix: '.com' },
+  { forms: ['gmx'], base: 'gmx', suffix: '.com' },
+  { forms: ['zoho', 'zoho mail'], base: 'zoho', suffix: '.com' },
+  { forms: ['mail dot com'], base: 'mail.com', suffix: '' },
+  { forms: ['ezweb', 'e z web'], base: 'ezweb', suffix: '.ne.jp' },
+  { forms: ['au dot com'], base: 'au.com', suffix: '' },
+  { forms: ['i dot softbank', 'i softbank'], base: 'i.softbank', suffix: '.jp' },
+  { forms: ['softbank'], base: 'softbank', suffix: '.ne.jp' },
+  { forms: ['nifty'], base: 'nifty', suffix: '.com' },
+  { forms: ['biglobe', 'big globe'], base: 'biglobe', suffix: '.ne.jp' },
+  { forms: ['so-net', 'sonet', 'so dash net'], base: 'so-net', suffix: '.ne.jp' },
+  { forms: ['ocn'], base: 'ocn', suffix: '.ne.jp' },
+  { forms: ['plala'], base: 'plala', suffix: '.or.jp' },
 ];
 
 const SYMBOLS: Readonly<Record<Sym, readonly string[]>> = {
@@ -32,7 +52,10 @@ const SYMBOLS: Readonly<Record<Sym, readonly string[]>> = {
 
 const TLD_WORDS = ['com', 'net', 'org', 'edu', 'gov', 'io', 'uk', 'jp', 'info', 'biz'];
 
-const FIX = ['no', 'nope', 'sorry', 'i mean', 'correction', 'scratch that', 'my mistake', "i'm sorry", 'wait no', 'no wait'];
+const FIX = [
+  'no', 'nope', 'sorry', 'i mean', 'correction', 'scratch that', 'my mistake', "i'm sorry", 'wait no', 'no wait',
+  'actually', 'oops', 'my bad',
+];
 const SKIP = ['not', 'as in', 'as', 'like in'];
 const CASE = ['capital', 'uppercase', 'upper case', 'lowercase', 'lower case', 'small', 'big', 'caps', 'cap', 'all lowercase'];
 const FILLERS = [
@@ -41,6 +64,8 @@ const FILLERS = [
   'that', 'and', 'then', 'all', 'please', 'thanks', 'thank you', 'let me', 'spell', 'spelled', 'spelling', 'letters',
   'letter', "i'm", 'here', 'goes', 'ready', 'followed by', 'next', 'sure', 'hi', 'hello', 'this', 'by', 'with',
   'same', 'again', 'that is', 'it is', 'mine', 'of', 'number', 'digit', 'symbol', 'sign', 'mail',
+  // Back-channels between letters.
+  'uh-huh', 'uh huh', 'mm-hmm', 'mm hmm', 'mhm',
 ];
 
 function build(): Map<string, EnEntry> {
@@ -60,6 +85,8 @@ function build(): Map<string, EnEntry> {
     add([`dot ${second} dot jp`], { kind: 'tld', tld: `.${second}.jp`, text: `.${second}.jp` });
   }
   add(['dot co dot uk'], { kind: 'tld', tld: '.co.uk', text: '.co.uk' });
+  // Country endings only after "dot": as bare words (me, us, de) they are too often ordinary speech.
+  for (const t of ['me', 'de', 'us', 'ca', 'fr', 'au', 'co', 'ne']) add([`dot ${t}`], { kind: 'tld', tld: `.${t}`, text: `.${t}` });
   for (const [letter, forms] of Object.entries(EN_NATO_WORDS)) add(forms, { kind: 'lit', text: letter });
   add(['double'], { kind: 'repeat', times: 2 });
   add(['triple'], { kind: 'repeat', times: 3 });

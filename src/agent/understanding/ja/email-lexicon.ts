@@ -37,6 +37,18 @@ export const JA_DOMAIN_WORDS: readonly JaDomainWord[] = [
   { forms: ['ザック', 'ジェイコム'], base: 'zaq', suffix: '.ne.jp' },
   { forms: ['ラクメール', '楽メール'], base: 'rakumail', suffix: '.jp' },
   { forms: ['ユーキューモバイル'], base: 'uqmobile', suffix: '.jp' },
+  // Well-known providers said as words (issue 9).
+  { forms: ['エーオーエル', 'aol'], base: 'aol', suffix: '.com' },
+  { forms: ['プロトンメール', 'protonmail'], base: 'protonmail', suffix: '.com' },
+  { forms: ['プロトンドットミー', 'プロトン', 'proton'], base: 'proton.me', suffix: '' },
+  { forms: ['ミードットコム'], base: 'me.com', suffix: '' },
+  { forms: ['マックドットコム', 'マック'], base: 'mac', suffix: '.com' },
+  { forms: ['ライブ', 'live'], base: 'live', suffix: '.jp' },
+  { forms: ['エムエスエヌ', 'msn'], base: 'msn', suffix: '.com' },
+  { forms: ['ジーエムエックス', 'gmx'], base: 'gmx', suffix: '.com' },
+  { forms: ['ゾーホー', 'ゾーホ', 'ゾホ', 'zoho'], base: 'zoho', suffix: '.com' },
+  { forms: ['メールドットコム'], base: 'mail.com', suffix: '' },
+  { forms: ['エーユードットコム'], base: 'au.com', suffix: '' },
 ];
 
 /** Top-level parts said as a unit; `text` is what the caller literally spelled (used in a local part). */
@@ -77,7 +89,23 @@ export const JA_FILLERS: readonly string[] = [
 const JA_FIX_WORDS: readonly string[] = [
   'ジャナクテ', 'ジャナク', 'デハナクテ', 'デハナク', 'ジャアリマセン', 'デハアリマセン', 'ジャナイ',
   'イヤ', 'イイエ', 'チガイマス', 'チガウ', '違います', '違う', 'マチガエマシタ', '間違えました', 'テイセイ', '訂正',
+  // Turns are matched after hiragana → katakana folding, so kanji+okurigana forms must be folded too.
+  '違イマス', '違ウ', '違イマシタ', '間違エマシタ', '間違エタ', '間違イ', 'マチガイ', 'ゴメンナサイ', 'ゴメン', 'スミマセン', 'スイマセン',
 ];
+
+/**
+ * Kanji a recogniser writes for a letter name said alone (愛 for アイ = I, 円 for エン = N, 王 for オー = O;
+ * issue 9). Built from the readings in data/ja_letters.json: a kanji whose reading is a letter form.
+ * 絵/江 (え) stand for E because callers' イー is often cut short to え in fast spelling.
+ */
+export const JA_KANJI_LETTERS: Readonly<Record<string, readonly string[]>> = {
+  a: ['英'],
+  e: ['絵', '江', '胃', '井'],
+  i: ['愛', '藍', '哀', '相'],
+  n: ['円', '縁', '園'],
+  o: ['王', '尾', '欧'],
+  u: ['優', '友', '有', '悠', '夕'],
+};
 
 const JA_CASE_WORDS: readonly string[] = ['大文字', 'オオモジ', '小文字', 'コモジ', '全部小文字', 'ゼンブコモジ', 'キャピタル', 'スモール'];
 
@@ -92,6 +120,7 @@ function build(): Lexicon<EmailToken> {
   }
   for (const entry of JA_TLD_FORMS) lex.addAll(entry.forms, { kind: 'tld', tld: entry.tld, text: entry.text });
   for (const [letter, forms] of Object.entries(JA_NATO_WORDS)) lex.addAll(forms, { kind: 'lit', text: letter });
+  for (const [letter, forms] of Object.entries(JA_KANJI_LETTERS)) lex.addAll(forms, { kind: 'lit', text: letter });
   lex.addAll(JA_HINT_WORDS, { kind: 'hint' });
   lex.addAll(JA_CASE_WORDS, { kind: 'hint' });
   lex.addAll(['ノ'], { kind: 'of' });
