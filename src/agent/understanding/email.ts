@@ -7,6 +7,7 @@ import { JA_LETTER_FORMS } from './ja/letters';
 import { tokenizeEnEmailTurn } from './en/email-tokens';
 import { EN_BARE_DOMAINS, EN_DOMAIN_WORDS } from './en/email-lexicon';
 import { EN_DIGIT_WORDS } from './en/letters';
+import { isContentFreeTurn } from './content-free';
 
 export type EmailStatus = 'complete' | 'incomplete' | 'spell_domain';
 
@@ -33,11 +34,13 @@ const RULES: Record<Lang, LangRules> = {
 /**
  * Reads an email address spelled over one or more recogniser turns ("えーっと、エム、エー、ティ、ティ、ワイ",
  * "アットマーク、ジーメールドットコムです" → matty@gmail.com). Pass every turn of the spelling so far.
+ * A turn that is only a recogniser silence phrase or a back-channel ("you", ご視聴ありがとうございました,
+ * "uh-huh", はい) is skipped: it is not a letter even when it sounds like one (issue 9).
  */
 export function readSpelledEmail(turns: readonly string[], lang: Lang): EmailReading {
   const rules = RULES[lang];
   const result = assembleEmail(
-    turns.map((t) => rules.tokenize(t)),
+    turns.filter((t) => !isContentFreeTurn(t, lang)).map((t) => rules.tokenize(t)),
     rules.bareDomains,
   );
   const reading: EmailReading = { email: result.email, status: result.status, partial: result.partial };

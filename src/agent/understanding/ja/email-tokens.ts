@@ -69,6 +69,19 @@ function piecesToTokens(pieces: ReadonlyArray<Piece<EmailToken>>): EmailToken[] 
   return tokens;
 }
 
+/**
+ * 「ユーエスエーのユー」: the word before の is itself spelled letters (USA), yet it only illustrates the
+ * letter after の. Within one pause-free stretch, everything before の becomes one hint, so the
+ * stretch names one letter, not four (issue 9).
+ */
+function collapseSpelledHint(tokens: EmailToken[]): EmailToken[] {
+  const of = tokens.findIndex((t) => t.kind === 'of');
+  if (of < 2 || tokens[of + 1]?.kind !== 'lit') return tokens;
+  const before = tokens.slice(0, of);
+  if (!before.every((t) => t.kind === 'lit' || t.kind === 'unknown' || t.kind === 'hint')) return tokens;
+  return [{ kind: 'hint' }, ...tokens.slice(of)];
+}
+
 /** One Japanese turn → email tokens. */
 export function tokenizeJaEmailTurn(raw: string): EmailToken[] {
   let text = foldKana(stripLeadingFillers(normalizeKeepingScript(raw)));
@@ -76,7 +89,7 @@ export function tokenizeJaEmailTurn(raw: string): EmailToken[] {
   text = text.replace(/(?<=[a-z0-9])\.$/, '');
   const tokens: EmailToken[] = [];
   for (const seg of text.split(SEPARATORS)) {
-    if (seg !== '') tokens.push(...piecesToTokens(segment(seg, JA_EMAIL_LEXICON)));
+    if (seg !== '') tokens.push(...collapseSpelledHint(piecesToTokens(segment(seg, JA_EMAIL_LEXICON))));
   }
   return tokens;
 }
