@@ -62,6 +62,29 @@ describe('aizuchi parse code', () => {
     ]);
   });
 
+  it('reflects the issue 9 fixes: corrections, content-free turns, formatted numbers, letter words', async () => {
+    const fix = JSON.stringify({ id: 'fix', turns: ['さんろくきゅうご', 'ごななななに', '違います、いち'] });
+    expect(await runParse(['code', '--lang', 'ja'], fix)).toEqual([{ id: 'fix', digits: '36955771', complete: true }]);
+    const codes = [
+      JSON.stringify({ id: 'clock', turns: ['one two three four 5:06 seven eight'] }),
+      JSON.stringify({ id: 'unclear', turns: ['one two three 5:06'] }),
+    ].join('\n');
+    expect(await runParse(['code', '--lang', 'en'], codes)).toEqual([
+      { id: 'clock', digits: '12345678', complete: true },
+      { id: 'unclear', digits: '123506', complete: false, unclear: '5:06' },
+    ]);
+    const emails = [
+      JSON.stringify({ id: 'you', turns: ['m a t', 'you', 't y', 'at gmail dot com'] }),
+      JSON.stringify({ id: 'aol', turns: ['m a t t y at aol'] }),
+    ].join('\n');
+    expect(await runParse(['email', '--lang', 'en'], emails)).toEqual([
+      { id: 'you', email: 'matty@gmail.com', status: 'complete' },
+      { id: 'aol', email: 'matty@aol.com', status: 'complete' },
+    ]);
+    const ja = JSON.stringify({ id: 'kanji', turns: ['エム、愛、ケー、イー', 'アットマーク', 'ヤフードットシーオードットジェーピー'] });
+    expect(await runParse(['email', '--lang', 'ja'], ja)).toEqual([{ id: 'kanji', email: 'mike@yahoo.co.jp', status: 'complete' }]);
+  });
+
   it('honours --length', async () => {
     const input = JSON.stringify({ id: 'c', turns: ['one two three four five six'] });
     expect(await runParse(['code', '--lang', 'en', '--length', '6'], input)).toEqual([{ id: 'c', digits: '123456', complete: true }]);

@@ -98,7 +98,7 @@ export function parseCommand(io: ParseIo = { stdin: process.stdin, stdout: proce
 
   parse
     .command('code')
-    .description('each line {"id","turns":[...]} → {"id","digits","complete"}')
+    .description('each line {"id","turns":[...]} → {"id","digits","complete"} (+ "unclear" when the length cannot decide)')
     .requiredOption('--lang <lang>', 'ja or en')
     .option('--length <n>', 'expected number of digits', '8')
     .action(async (opts: { lang: string; length: string }) => {
@@ -106,7 +106,9 @@ export function parseCommand(io: ParseIo = { stdin: process.stdin, stdout: proce
       const length = parseLength(opts.length);
       await run(io, (id, turns) => {
         const reading = readDigits(turns, lang, length);
-        return { id, digits: reading.digits, complete: reading.complete };
+        const out: LineResult = { id, digits: reading.digits, complete: reading.complete };
+        if (reading.unclear !== undefined) out.unclear = reading.unclear;
+        return out;
       });
     });
 

@@ -16,10 +16,16 @@ const UNITS = new Map<string, number>([...EN_DIGIT_WORDS.map((w, i) => [w, i] as
 const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 /** Recogniser homophones: digits only when a neighbouring word is clearly numeric ("to" in "going to" is not 2). */
-const HOMOPHONES = new Map<string, number>([['to', 2], ['too', 2], ['for', 4], ['won', 1], ['ate', 8], ['free', 3]]);
+const HOMOPHONES = new Map<string, number>([
+  ['to', 2], ['too', 2], ['two', 2], ['for', 4], ['fore', 4], ['won', 1], ['ate', 8], ['free', 3], ['tree', 3],
+]);
+/** Doubled digits the recogniser writes as one word ("two two" → "tutu"); never ordinary words in a code. */
+const DOUBLED = new Map<string, string>([['tutu', '22'], ['toto', '22'], ['tootoo', '22'], ['tutoo', '22']]);
 
 function classify(word: string): Word {
   if (/^\d+$/.test(word)) return { kind: 'raw', digits: word };
+  const doubled = DOUBLED.get(word);
+  if (doubled !== undefined) return { kind: 'raw', digits: doubled };
   const unit = UNITS.get(word);
   if (unit !== undefined) return { kind: 'unit', value: unit };
   const teen = TEENS.indexOf(word);
