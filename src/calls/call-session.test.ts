@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CallerInput, CallChannel } from '../channels/call-channel';
+import { ScriptedCallChannel } from '../channels/testing/scripted-call-channel';
 import { CaseNotFoundError } from '../cases/case-service';
 import { createFakeClock } from '../agent/testing/fake-clock';
 import { createFakePort } from '../agent/testing/fake-port';
@@ -20,32 +20,17 @@ function captureLogs() {
   return { logger: createLogger('info', dest), lines };
 }
 
-/** A channel the test types into; it records what the agent sent. */
-function scriptedChannel() {
-  let input: (i: CallerInput) => void = () => undefined;
-  const ends: string[] = [];
-  const channel: CallChannel = {
-    onInput: (listener) => void (input = listener),
-    onClose: () => undefined,
-    agentSays: () => undefined,
-    listening: () => undefined,
-    end: (outcome) => void ends.push(outcome),
-    close: () => undefined,
-  };
-  return { channel, say: (text: string) => input({ type: 'utterance', text, isFinal: true }), ends };
-}
-
 describe('call session', () => {
   it('logs the name and code of a port failure that escalates the call as system_error, and nothing of its message', async () => {
     const { logger, lines } = captureLogs();
     const fake = createFakePort({ account: { ...STORY_ACCOUNT } });
     // The e-mail check fails the way a store can: a typed error whose message names the case.
     const port = { ...fake, checkEmail: () => Promise.reject(new CaseNotFoundError('case-secret-42')) };
-    const line = scriptedChannel();
+    const line = new ScriptedCallChannel();
     const finished: Array<OutcomeDetail | null> = [];
     const session = startCallSession({
       callId: 'call-1',
-      channel: line.channel,
+      channel: line,
       context: STORY_CONTEXT_JA,
       port,
       timers: createFakeClock(),
