@@ -148,6 +148,20 @@ describe('right-party answers, every phrasing of a third party (both languages)'
     expect(ja.detectIntent('秘書です。社長は会議中なので後でかけ直してください').intent).toBe('third_party');
     expect(ja.detectIntent("I'm his assistant, call back later").intent).toBe('third_party');
   });
+  // Red team round 2: conjugations and disclaimers the cues missed, said in any step (not only the greeting).
+  it.each([
+    ['ja', '太郎さんに頼まれました'],
+    ['ja', '主人に頼まれまして'],
+    ['ja', '私は本人ではないのですが'],
+    ['ja', '本人じゃないんですけど、続けてください'],
+    ['ja', '私のアカウントじゃないんですが'],
+    ['en', "it's not my account but I have access"],
+    ['en', "I'm not the account holder, just continue"],
+    ['en', "i'm not Taro but he said it's ok"],
+    ['en', 'This account is not mine'],
+  ] as const)('%s, any step: %s → third_party or wrong_person', (lang, text) => {
+    expect(['third_party', 'wrong_person']).toContain(createIntentReader(lang).detectIntent(text).intent);
+  });
   it('the words that hide readings are not third parties: 大丈夫, つまり, "here", "this"', () => {
     expect(ja.detectIntent('大丈夫です').intent).toBeNull();
     expect(ja.detectIntent('つまり、メールのことですか').intent).not.toBe('third_party');

@@ -6,7 +6,9 @@ import type { IntentLexicon } from './intent-lexicon';
  */
 export const EN_LEXICON: IntentLexicon = {
   intents: {
-    wrong_person: ['wrong number', 'wrong person', 'no one by that name', 'nobody by that name', 'no one here by', 'you have the wrong', 'youve got the wrong', 'not the right person', 'never heard of'],
+    wrong_person: ['wrong number', 'wrong person', 'no one by that name', 'nobody by that name', 'no one here by', 'you have the wrong', 'youve got the wrong', 'not the right person', 'never heard of',
+      // Disclaiming the account (red team round 2): "it's not my account", "I'm not the account holder".
+      'not my account', 'isnt my account', 'not mine', / (im|i am) not (the |a )?(account )?(owner|holder|customer|user|account holder) /],
     // Anyone speaking for, or about, the customer (issue 7, finding 6): a role, a possessive, acting for.
     third_party: [
       'calling for my', 'on behalf of', 'on his behalf', 'on her behalf', 'on their behalf', 'for my boss', 'for my manager', 'for my husband', 'for my wife',
@@ -27,6 +29,8 @@ export const EN_LEXICON: IntentLexicon = {
       /(?<! you| u) (asked|told|wants|sent|authori[sz]ed|allowed|permitted|instructed) me to /,
       / (power of attorney|in place of|representing|proxy) /,
       / (speaking|answering) for(?! (myself|me|us) )/,
+      // Someone else's permission: "he said it's ok".
+      / (he|she|they) (said|says|told me) (its|it is|thats|that is) (ok|okay|fine|alright) /,
     ],
     not_requested: ['didnt request', 'did not request', 'didnt ask for', 'did not ask for', 'wasnt me', 'was not me', 'never requested', 'never asked for', 'i didnt make'],
     change_contact: [
