@@ -1,5 +1,6 @@
 import type { OfflineRecognizer, OfflineRecognizerConfig } from 'sherpa-onnx-node';
 import type { Lang } from '../../domain/lang';
+import { isWhisperSilencePhrase } from '../silence-phrases';
 import { BufferedRecognizerStream, type UtteranceRequest } from '../buffered-stream';
 import { checkStartOptions, samplesToMs } from '../recognizer-input';
 import {
@@ -91,7 +92,8 @@ export class SherpaOnnxRecognizer implements Recognizer {
       throw new RecognizerError('engine-failed', 'sherpa-onnx failed to decode the utterance', { cause });
     }
     const text = typeof result.text === 'string' ? result.text.trim() : '';
-    if (text === '') return [];
+    // Whisper models invent sign-offs in silence (issue 9); a result that is only one of them is no speech.
+    if (text === '' || isWhisperSilencePhrase(text, request.opts.lang)) return [];
     const endMs = samplesToMs(request.samples.length, request.sampleRateHz);
     const firstTokenSec = result.timestamps?.[0];
     const startMs = typeof firstTokenSec === 'number' && firstTokenSec >= 0 ? Math.round(firstTokenSec * 1000) : 0;

@@ -111,6 +111,13 @@ describe('WhisperHttpRecognizer on the wire', () => {
     expect(await transcribeOnce(new WhisperHttpRecognizer({ baseUrl: server.baseUrl }))).toEqual([]);
   });
 
+  it('drops a transcript that is only a known silence phrase, keeps one with content (issue 9)', async () => {
+    reply = { status: 200, body: JSON.stringify({ text: ' ご視聴ありがとうございました。' }) };
+    expect(await transcribeOnce(new WhisperHttpRecognizer({ baseUrl: server.baseUrl }))).toEqual([]);
+    reply = { status: 200, body: JSON.stringify({ text: 'エム、エー' }) };
+    expect(await transcribeOnce(new WhisperHttpRecognizer({ baseUrl: server.baseUrl }))).toMatchObject([{ text: 'エム、エー' }]);
+  });
+
   it.each([
     [400, '{"error":{"message":"bad audio"}}', 'bad-request', false],
     [404, '{}', 'bad-config', false],

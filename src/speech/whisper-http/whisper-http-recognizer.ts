@@ -9,6 +9,8 @@ import {
 } from '../recognizer';
 import { classifyHttpFailure } from './http-errors';
 import { encodeWav } from '../../media/wav';
+import { isWhisperSilencePhrase } from '../silence-phrases';
+import type { Lang } from '../../domain/lang';
 
 export interface WhisperHttpOptions {
   /** Server root, e.g. https://api.openai.com or http://localhost:8000; /v1/audio/transcriptions is appended. */
@@ -88,7 +90,7 @@ export class WhisperHttpRecognizer implements Recognizer {
       throw new RecognizerError('network', 'could not reach the transcription endpoint', { cause });
     }
     if (!response.ok) throw classifyHttpFailure(response.status, body);
-    return toHypotheses(parseBody(body), samplesToMs(samples.length, sampleRateHz));
+    return toHypotheses(parseBody(body), samplesToMs(samples.length, sampleRateHz), opts.lang);
   }
 }
 
@@ -102,12 +104,12 @@ function parseBody(body: string): TranscriptionBody {
   throw new RecognizerError('protocol', 'transcription endpoint answered with a JSON value that is not an object');
 }
 
-function toHypotheses(body: TranscriptionBody, audioMs: number): Hypothesis[] {
+function toHypotheses(body: TranscriptionBody, audioMs: number, lang: Lang): Hypothesis[] {
   if (typeof body.text !== 'string') {
     throw new RecognizerError('protocol', 'transcription response has no text field');
   }
   const text = body.text.trim();
-  if (text === '') return [];
+  if (text === '' || isWhisperSilencePhrase(text, lang)) return [];
   const times = segmentTimes(body.segments, audioMs);
   return [{ text, isFinal: true, startMs: times.startMs, endMs: times.endMs }];
 }
