@@ -101,7 +101,6 @@ export function createCallService(deps: CallServiceDeps) {
     randomInt: deps.randomInt,
   });
   const reset = createMfaReset({
-    store: deps.store,
     cases,
     identity: deps.identity,
     queue: deps.queue,

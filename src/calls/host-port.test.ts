@@ -38,7 +38,7 @@ async function setup(ts: TestStore, opts: { policy?: PolicyName; privileged?: bo
     companyName: 'Acme',
     randomInt: () => Number(scripted.shift() ?? '99999999'),
   });
-  const reset = createMfaReset({ store, cases, identity, queue: jobs.queue, tokenKey: keys.tokenHmac, clock, publicUrl: 'http://localhost:3000', companyName: 'Acme', timeZone: 'Asia/Tokyo', logger });
+  const reset = createMfaReset({ cases, identity, queue: jobs.queue, tokenKey: keys.tokenHmac, clock, publicUrl: 'http://localhost:3000', companyName: 'Acme', timeZone: 'Asia/Tokyo', logger });
   const { account } = await identity.createAccount({ email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja', mfa: true, role: opts.privileged ? 'operator' : 'customer' });
 
   async function openCase(over: { assurance?: string; phoneOnRecord?: boolean } = {}): Promise<string> {

@@ -7,7 +7,6 @@ import { enqueueMail } from '../mail/mail-job';
 import { mfaReset } from '../mail/templates';
 import type { Logger } from '../observability/logger';
 import { hmacHex, newToken } from '../security/keys';
-import type { Store } from '../store/connect';
 
 /** Runs a strict-policy reset once its cooling-off is over. */
 export const MFA_RESET_DUE_JOB = 'mfa.reset_due';
@@ -19,7 +18,6 @@ export interface ResetDuePayload {
 }
 
 export interface MfaResetDeps {
-  store: Store;
   cases: CaseService;
   identity: IdentityProvider;
   queue: JobQueue;
@@ -82,13 +80,8 @@ export function createMfaReset(deps: MfaResetDeps) {
       return;
     }
     const accountId = row.account_id;
-    const signedIn = await deps.store.db
-      .selectFrom('sessions')
-      .select('id_hash')
-      .where('account_id', '=', accountId)
-      .where('stage', '=', 'full')
-      .where('created_at', '>', decidedAt)
-      .executeTakeFirst();
+    // Sessions belong to identity: ask the provider, never its table.
+    const signedIn = await deps.identity.signedInSince(accountId, new Date(decidedAt));
     if (signedIn) {
       await deps.cases.inTransaction((trx) =>
         deps.cases.transition(trx, caseId, 'cancelled', 'reset_aborted', { reason: 'normal_sign_in' }, { outcome: 'cancelled' }),

@@ -27,7 +27,7 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
  * Registers the behaviour provider.ts promises of every IdentityProvider — the embedded provider on
  * SQLite and PostgreSQL today, adapters for external providers later: contacts as stored, null for
  * an unknown account, MFA removal and session revocation that touch only the one account and are
- * safe to repeat (jobs run at least once). Call it inside a test file.
+ * safe to repeat (jobs run at least once), and whether an account signed in since an instant. Call it inside a test file.
  */
 export function identityProviderConformance(
   name: string,
@@ -89,6 +89,17 @@ export function identityProviderConformance(
       expect(await setup.sessionActive(aliceSession)).toBe(true);
       await setup.provider.revokeSessions(taro);
       expect(await setup.sessionActive(aliceSession)).toBe(true);
+    });
+
+    it('tells whether the account signed in after an instant, and only that account', async () => {
+      const taro = await setup.seedAccount(TARO);
+      const alice = await setup.seedAccount(ALICE);
+      await setup.signIn(taro);
+      expect(await setup.provider.signedInSince(taro, new Date(0))).toBe(true);
+      // Strictly after: a sign-in before the instant (the cooling-off's decision) does not count.
+      expect(await setup.provider.signedInSince(taro, new Date('2100-01-01T00:00:00Z'))).toBe(false);
+      expect(await setup.provider.signedInSince(alice, new Date(0))).toBe(false);
+      expect(await setup.provider.signedInSince(UNKNOWN_ID, new Date(0))).toBe(false);
     });
   });
 }

@@ -31,4 +31,10 @@ export interface IdentityProvider {
   unfreezeEnrolment(accountId: string): Promise<void>;
   /** null when the account does not exist. */
   getContact(accountId: string): Promise<IdentityContact | null>;
+  /**
+   * Whether the account completed a full sign-in (password and MFA) strictly after `since`. The
+   * strict policy's cooling-off cancels a scheduled reset on one: whoever signed in still holds the
+   * factors (SECURITY.md). False for an unknown account.
+   */
+  signedInSince(accountId: string, since: Date): Promise<boolean>;
 }

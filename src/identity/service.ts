@@ -305,6 +305,7 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     freezeEnrolment: (accountId) => setEnrolmentFrozen(accountId, true),
     unfreezeEnrolment: (accountId) => setEnrolmentFrozen(accountId, false),
     getContact,
+    signedInSince: (accountId, since) => sessions.signedInSince(accountId, since),
     sessions,
   };
 }

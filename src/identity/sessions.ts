@@ -26,6 +26,8 @@ export interface SessionStore {
   promote(token: string): Promise<IssuedSession | null>;
   end(token: string): Promise<void>;
   revokeAll(accountId: string): Promise<void>;
+  /** Whether a 'full' session was created for the account strictly after `since` (revoked or not). */
+  signedInSince(accountId: string, since: Date): Promise<boolean>;
 }
 
 /** Sessions keyed by the HMAC of their token, so a database leak yields no usable cookie. */
@@ -92,5 +94,16 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
       .execute();
   }
 
-  return { create, read, promote, end, revokeAll };
+  async function signedInSince(accountId: string, since: Date): Promise<boolean> {
+    const row = await db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('account_id', '=', accountId)
+      .where('stage', '=', 'full')
+      .where('created_at', '>', since.toISOString())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  return { create, read, promote, end, revokeAll, signedInSince };
 }

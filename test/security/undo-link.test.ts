@@ -140,7 +140,6 @@ describe('"this wasn\'t me" acts (red team, finding 4)', () => {
       await t.services.cases.transition(trx, c!.id, 'verifying', 'verifying');
     });
     const reset = createMfaReset({
-      store: t.services.store,
       cases: t.services.cases,
       identity: t.services.identity,
       queue: t.services.jobs.queue,
