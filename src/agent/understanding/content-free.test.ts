@@ -22,6 +22,13 @@ describe('content-free turns while spelling an email', () => {
     expect(readSpelledEmail(turns, lang)).toMatchObject({ email: want, status: 'complete' });
   });
 
+  it('a silence phrase appended to real letters is removed, the letters kept', () => {
+    expect(readSpelledEmail(['エム、エー、ティー、ティー、ワイ。ご視聴ありがとうございました', 'アットマーク', 'ジーメールドットコム'], 'ja').email).toBe(
+      'matty@gmail.com',
+    );
+    expect(readSpelledEmail(['m a t t y. Thanks for watching!', 'at gmail dot com'], 'en').email).toBe('matty@gmail.com');
+  });
+
   it('the letter U said inside a turn is still a letter', () => {
     expect(readSpelledEmail(['m a t you t y at gmail dot com'], 'en').email).toBe('matuty@gmail.com');
     expect(readSpelledEmail(['エム、ユー', 'アットマーク', 'ジーメールドットコム'], 'ja').email).toBe('mu@gmail.com');

@@ -50,3 +50,22 @@ export function isBackchannel(text: string, lang: Lang): boolean {
 export function isContentFreeTurn(text: string, lang: Lang): boolean {
   return key(text) === '' || isSilencePhrase(text, lang) || isBackchannel(text, lang);
 }
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Longest first, so ご視聴ありがとうございました goes whole rather than leaving ご視聴 behind. */
+const alternation = (phrases: readonly string[]): string =>
+  [...phrases].sort((a, b) => b.length - a.length).map(escape).join('|');
+
+/**
+ * Silence phrases a recogniser appended to real speech ("ティー、ワイ。ご視聴ありがとうございました"):
+ * only multi-word English phrases are removed, because a lone "you" inside a turn is the letter U.
+ */
+const EMBEDDED: Record<Lang, RegExp> = {
+  ja: new RegExp(alternation(SILENCE_PHRASES.ja), 'g'),
+  en: new RegExp(`\\b(?:${alternation(SILENCE_PHRASES.en.filter((p) => p.includes(' ')))})\\b[.!]?`, 'gi'),
+};
+
+/** The turn without silence phrases embedded in it (compared after NFKC); other text is untouched. */
+export function stripSilencePhrases(text: string, lang: Lang): string {
+  return text.normalize('NFKC').replace(EMBEDDED[lang], ' ').trim();
+}

@@ -7,7 +7,7 @@ import { JA_LETTER_FORMS } from './ja/letters';
 import { tokenizeEnEmailTurn } from './en/email-tokens';
 import { EN_BARE_DOMAINS, EN_DOMAIN_WORDS } from './en/email-lexicon';
 import { EN_DIGIT_WORDS } from './en/letters';
-import { isContentFreeTurn } from './content-free';
+import { isContentFreeTurn, stripSilencePhrases } from './content-free';
 
 export type EmailStatus = 'complete' | 'incomplete' | 'spell_domain';
 
@@ -40,7 +40,7 @@ const RULES: Record<Lang, LangRules> = {
 export function readSpelledEmail(turns: readonly string[], lang: Lang): EmailReading {
   const rules = RULES[lang];
   const result = assembleEmail(
-    turns.filter((t) => !isContentFreeTurn(t, lang)).map((t) => rules.tokenize(t)),
+    turns.filter((t) => !isContentFreeTurn(t, lang)).map((t) => rules.tokenize(stripSilencePhrases(t, lang))),
     rules.bareDomains,
   );
   const reading: EmailReading = { email: result.email, status: result.status, partial: result.partial };
