@@ -37,6 +37,17 @@ describe('the /recover form', () => {
     await instance.close();
   });
 
+  it('without a signed-in password it says a person finishes the reset and links to sign-in, in both languages', async () => {
+    const instance = await app({ kind: 'accepted' });
+    const en = await instance.inject({ method: 'GET', url: '/recover?lang=en' });
+    expect(en.body).toContain('a person will have to remove MFA');
+    expect(en.body).toContain('<a href="/signin?lang=en">Sign in</a>');
+    const ja = await instance.inject({ method: 'GET', url: '/recover?lang=ja' });
+    expect(ja.body).toContain('MFAの解除は担当者が行います');
+    expect(ja.body).toContain('<a href="/signin?lang=ja">サインインする</a>');
+    await instance.close();
+  });
+
   it('a refused Japanese post answers in Japanese and keeps what was typed and ticked', async () => {
     const instance = await app({ kind: 'invalid', message: 'phone must be a valid phone number, e.g. 090-1234-5678 or +81 90 1234 5678', field: 'phone' });
     const res = await post(instance, { email: 'pat@example.com', phone: 'call me', lang: 'ja', consent: 'yes', recordingConsent: 'yes' });

@@ -30,7 +30,13 @@ export function recoveryFormPage(v: FormView): string {
     body: html`<h1>${t.title}</h1>
 <p>${t.intro}</p>
 ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
-${v.hasPasswordEvidence ? html`<p class="notice">${t.passwordEvidence}</p>` : ''}
+${
+  v.hasPasswordEvidence
+    ? html`<p class="notice">${t.passwordEvidence}</p>`
+    : // Every policy needs the password and this form has no field for it (it comes from a
+      // signed-in session), so say up front that the call alone cannot finish the reset.
+      html`<p class="notice" data-testid="no-password">${t.noPasswordEvidence} <a href="/signin?lang=${v.lang}">${t.signInFirst}</a></p>`
+}
 <form method="post" action="/recover">
   ${v.csrfField}
   <input type="hidden" name="consentVersion" value="${v.consentVersion}">

@@ -13,6 +13,9 @@ export const RECOVERY_TEXTS = {
     recording: 'サービス品質と不正防止のため、通話の録音に同意します（同意しなくても通話はできます）',
     submit: '折り返し電話を依頼する',
     passwordEvidence: 'パスワード確認済みのリクエストとして送信されます。',
+    noPasswordEvidence:
+      'サインインしていないため、このご依頼にはパスワードの確認が含まれません。お電話でご本人確認はできますが、MFAの解除は担当者が行います。お電話で解除まで完了するには、先にパスワードでサインインし、「多要素認証（MFA）のデバイスを使用できない場合」を選んでください。',
+    signInFirst: 'サインインする',
     accepted: 'ご依頼を受け付けました。ご登録のメールアドレスに、お電話の予定日時をお送りします。メールが届かない場合は、入力内容をご確認ください。',
     limited: 'リクエストが多すぎます。しばらくしてからもう一度お試しください。',
     confirmIntro: '多要素認証（MFA）のリセットにお心当たりがない場合は、下のボタンを押してください。ご依頼を取り消し、このアカウントの自動のMFAリセットを停止します。リセット済みの場合は、すべてのサインインを解除し、新しい認証アプリの登録を止めて、担当者が確認します。',
@@ -35,6 +38,9 @@ export const RECOVERY_TEXTS = {
     recording: 'I agree that the call is recorded for service quality and fraud prevention (the call works without it)',
     submit: 'Request a callback',
     passwordEvidence: 'This request will carry your verified password.',
+    noPasswordEvidence:
+      "You are not signed in, so this request carries no password: the call can check who you are, but a person will have to remove MFA. For the call to finish the reset, sign in with your password first and choose \"Can't use your MFA device?\".",
+    signInFirst: 'Sign in',
     accepted: 'Thank you. We have sent the time of the call to the email address on the account. If no mail arrives, please check what you entered.',
     limited: 'Too many requests. Please try again later.',
     confirmIntro: 'If you did not ask to reset multi-factor authentication (MFA), press the button. We will cancel the request and pause automated MFA resets on this account; if a reset already happened, we will also sign out every session, stop a new authenticator from being set up, and have a person review it.',
