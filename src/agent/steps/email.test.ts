@@ -27,6 +27,22 @@ describe('email step', () => {
     expect(h.gotos()).toEqual(['send_code']);
   });
 
+  it.each([
+    ['en', ['m a t', 'you', 't y', 'at gmail dot com']],
+    ['en', ['m a t', 'uh-huh', 't y', 'at gmail dot com']],
+    ['ja', ['エム、エー、ティー', 'ご視聴ありがとうございました', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム']],
+  ] as const)('%s: a content-free turn between letters is ignored, not read as a letter (issue 9)', async (lang, turns) => {
+    const step = createEmailStep();
+    const h = createStepHarness(step, { context: { lang } });
+    for (const [i, turn] of turns.entries()) {
+      const result = await step.onUtterance(turn, h.ctx);
+      // The content-free turn (index 1) makes no progress: the step just keeps listening.
+      if (i === 1) expect(result).toBe('handled');
+    }
+    expect(h.port.calls.filter((c) => c.method === 'checkEmail')).toEqual([{ method: 'checkEmail', args: ['matty@gmail.com'] }]);
+    expect(h.gotos()).toEqual(['send_code']);
+  });
+
   it('a mismatch gets the same words as an unknown address, never the address on file, and is limited', async () => {
     const step = createEmailStep();
     const h = createStepHarness(step);
