@@ -5,6 +5,7 @@ import { isLoopbackHost } from '../config';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { AizuchiError } from '../domain/errors';
+import { MISDIRECTED_REQUEST, isLocalHostHeader } from '../security/host-header';
 
 /**
  * Where Prometheus scrapes: a listener of its own, never the public app (issue 7, finding 2: an
@@ -65,6 +66,11 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
     const path = (req.url ?? '/').split('?', 1)[0];
     if (opts.token && !bearerMatches(req.headers.authorization, opts.token)) {
       res.writeHead(401, { 'www-authenticate': 'Bearer', 'content-type': 'text/plain; charset=utf-8' }).end('Unauthorized\n');
+      return;
+    }
+    // Without a token, loopback is the only guard: refuse a rebinding page's Host name.
+    if (!opts.token && !isLocalHostHeader(req.headers.host)) {
+      res.writeHead(MISDIRECTED_REQUEST, { 'content-type': 'text/plain; charset=utf-8' }).end('Misdirected request\n');
       return;
     }
     if (req.method !== 'GET' || path !== '/metrics') {

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { getCaughtMessage, listCaughtMessages } from '../../mail/mail-store';
 import { type Lang, isLang } from '../../domain/lang';
+import { MISDIRECTED_REQUEST, isLocalHostHeader } from '../../security/host-header';
 import type { Store } from '../../store/connect';
 import { inboxPage, messageNotFoundPage, messagePage } from '../pages/mail/inbox-pages';
 
 export interface MailCatcherPluginDeps {
   store: Pick<Store, 'db'>;
+  /** Host names besides loopback ones the inbox answers (the public URL's); others get 421 (DNS rebinding). */
+  allowedHosts?: readonly string[];
 }
 
 /** The inbox's language: `?lang=ja|en`, else English (a developer's tool, as before). */
@@ -23,6 +26,14 @@ const MAX_ADDRESS_LENGTH = 320;
  */
 export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsync {
   return async (app) => {
+    // Encapsulated: only this plugin's routes. The inbox holds codes and links, so a rebinding page
+    // (Host: its own name, resolved to 127.0.0.1) must not read it.
+    app.addHook('onRequest', async (req, reply) => {
+      if (!isLocalHostHeader(req.headers.host, deps.allowedHosts)) {
+        return reply.code(MISDIRECTED_REQUEST).type('text/plain; charset=utf-8').send('Misdirected request\n');
+      }
+    });
+
     app.get('/api/v1/dev/mail', async (req, reply) => {
       const q = (req.query ?? {}) as Record<string, unknown>;
       let to: string | undefined;
