@@ -8,9 +8,11 @@ import type { Csrf } from '../pages/identity/csrf';
 import { recoveryPlugin } from './recovery';
 
 /** The callback form asks honestly and answers in its own language (issue 13). */
-async function app(result: RecoveryResult) {
+async function app(result: RecoveryResult, linkKnown = false) {
   const recovery = { submit: async () => result } as unknown as RecoveryRequestService;
-  const undo = { preview: async () => 'unknown' as const, disown: async () => 'unknown' as const };
+  const undo = linkKnown
+    ? { preview: async () => 'known' as const, disown: async () => 'cancelled' as const }
+    : { preview: async () => 'unknown' as const, disown: async () => 'unknown' as const };
   const csrf = { verify: () => true, field: () => html`<input type="hidden" name="_csrf" value="t">` } as unknown as Csrf;
   const instance = Fastify();
   await instance.register(formbody);
@@ -45,6 +47,19 @@ describe('the /recover form', () => {
     const ja = await instance.inject({ method: 'GET', url: '/recover?lang=ja' });
     expect(ja.body).toContain('MFAの解除は担当者が行います');
     expect(ja.body).toContain('<a href="/signin?lang=ja">サインインする</a>');
+    await instance.close();
+  });
+
+  it('the "this wasn\'t me" pages are titled for someone who did not ask, not with the request form\'s title', async () => {
+    const instance = await app({ kind: 'accepted' }, true);
+    const token = 'a'.repeat(43);
+    const ja = await instance.inject({ method: 'GET', url: `/recover/cancel?token=${token}&lang=ja` });
+    expect(ja.body).toContain('<h1>MFAリセットに心当たりがない場合</h1>');
+    expect(ja.body).not.toContain('使用できない場合');
+    const en = await instance.inject({ method: 'POST', url: '/recover/cancel', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${token}&lang=en` });
+    expect(en.statusCode).toBe(200);
+    expect(en.body).toContain("<h1>Didn&#39;t ask for an MFA reset?</h1>");
+    expect(en.body).not.toContain('use your MFA device');
     await instance.close();
   });
 

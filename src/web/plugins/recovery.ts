@@ -153,8 +153,8 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       // Not 'no-referrer': browsers then send `Origin: null` with the form's POST, which the
       // cross-site check must refuse.
       reply.type('text/html').header('cache-control', 'no-store').header('referrer-policy', 'same-origin');
-      if (!wellFormedToken(token)) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));
-      if ((await deps.undo.preview(token)) === 'unknown') return reply.code(404).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      if (!wellFormedToken(token)) return reply.code(400).send(messagePage(lang, t.disownTitle, t.unknownLink, 'error'));
+      if ((await deps.undo.preview(token)) === 'unknown') return reply.code(404).send(messagePage(lang, t.disownTitle, t.unknownLink, 'error'));
       return reply.send(disownConfirmPage(lang, token));
     });
 
@@ -165,12 +165,12 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       reply.type('text/html').header('cache-control', 'no-store');
       // The token is the capability (no session needed: the mail may be opened on another device);
       // a post from another site is refused outright, so a page cannot trigger it with a stolen link.
-      if (isCrossSite(req)) return reply.code(403).send(messagePage(lang, t.title, t.crossSite, 'error'));
-      if (!wellFormedToken(body.token)) return reply.code(400).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      if (isCrossSite(req)) return reply.code(403).send(messagePage(lang, t.disownTitle, t.crossSite, 'error'));
+      if (!wellFormedToken(body.token)) return reply.code(400).send(messagePage(lang, t.disownTitle, t.unknownLink, 'error'));
       const outcome = await deps.undo.disown(body.token);
-      if (outcome === 'unknown') return reply.code(404).send(messagePage(lang, t.title, t.unknownLink, 'error'));
+      if (outcome === 'unknown') return reply.code(404).send(messagePage(lang, t.disownTitle, t.unknownLink, 'error'));
       const message = outcome === 'cancelled' ? t.cancelled : outcome === 'reset_disowned' ? t.resetDisowned : t.alreadyClosed;
-      return reply.send(messagePage(lang, t.title, message));
+      return reply.send(messagePage(lang, t.disownTitle, message));
     });
   };
 }

@@ -57,11 +57,12 @@ ${
 export function disownConfirmPage(lang: Lang, token: string): string {
   const t = RECOVERY_TEXTS[lang];
   return page({
-    title: t.title,
+    // Whoever opens this link did not ask for anything: not the form's "Can't use your MFA device?".
+    title: t.disownTitle,
     lang,
     // The link's own address: the token is already in it (and the page's referrer policy keeps it here).
     switchPath: `/recover/cancel?token=${encodeURIComponent(token)}`,
-    body: html`<h1>${t.title}</h1>
+    body: html`<h1>${t.disownTitle}</h1>
 <p>${t.confirmIntro}</p>
 <form method="post" action="/recover/cancel">
   <input type="hidden" name="token" value="${token}">
