@@ -16,8 +16,11 @@ const MASKED_EMAIL = /^[^@]?\*\*\*@/;
 const EMAIL = /[^\s@"'<>()[\]{}:;,]+@[^\s@"'<>()[\]{}:;,]+\.[a-z]{2,}/gi;
 const MAX_DEPTH = 4;
 
+/** Error codes (`WS_ERR_UNSUPPORTED_MESSAGE_LENGTH`, `FST_ERR_CTP_BODY_TOO_LARGE`): upper-case words joined by `_`, never a random token. */
+const ERROR_CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+){2,}$/;
+
 function isTokenShaped(segment: string): boolean {
-  return segment.length >= 20 && /^[A-Za-z0-9_-]+$/.test(segment) && /[A-Z0-9_]/.test(segment) && !UUID.test(segment);
+  return segment.length >= 20 && /^[A-Za-z0-9_-]+$/.test(segment) && /[A-Z0-9_]/.test(segment) && !UUID.test(segment) && !ERROR_CODE.test(segment);
 }
 
 /**
