@@ -17,10 +17,10 @@ export interface DigitReading {
 const TURN_DIGITS: Record<Lang, (turn: string) => string> = { ja: jaTurnDigits, en: enTurnDigits };
 
 /**
- * Clock-style formatting of spoken digits ("five six" or "five oh six" → "5:06"). The zero after the
- * colon may be the recogniser's own padding, so both readings are candidates.
+ * Clock- or decimal-style formatting of spoken digits ("five six" or "five oh six" → "5:06" or "5.06").
+ * The zero after the separator may be the recogniser's own padding, so both readings are candidates.
  */
-const CLOCK = /(?<![0-9])(\d{1,2}):(0\d)(?![0-9])/;
+const CLOCK = /(?<![0-9])(\d{1,2})[:.](0\d)(?![0-9])/;
 const MAX_VARIANTS = 16;
 
 /** A turn's text with each clock-formatted part read both ways; the literal reading comes first. */

@@ -15,6 +15,7 @@ describe('letters written as other words', () => {
     // A letter illustrated by a word that is itself spelled letters.
     [['エヌ、エイチ、ケーのケー、エス', 'アットマーク', 'ジーメールドットコム'], 'nhks@gmail.com'],
     [['エム、ビービーシーのビー', 'アットマーク', 'ジーメールドットコム'], 'mb@gmail.com'],
+    [['ケー、エル、USAのU、エイチ', 'アットマーク', 'ジーメールドットコム'], 'kluh@gmail.com'],
     [['エー、アップルのエー、ビー', 'アットマーク', 'ジーメールドットコム'], 'ab@gmail.com'],
   ] as const)('%j → %s', (turns, want) => {
     expect(readSpelledEmail(turns, 'ja').email).toBe(want);

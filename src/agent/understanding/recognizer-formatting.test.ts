@@ -15,6 +15,8 @@ describe('codes formatted or misheard by the recogniser', () => {
     [['seven to to four', 'eight one nine zero'], '72248190'],
     [['one too three for five six seven ate'], '12345678'],
     [['tutu tutu', 'three four five six'], '22223456'],
+    [['one two three four 5.06 seven eight'], '12345678'],
+    [['seven for for for one two three four'], '74441234'],
   ] as const)('%j → %s', (turns, want) => {
     expect(readDigits(turns, 'en')).toEqual({ digits: want, complete: true });
   });

@@ -17,7 +17,7 @@ const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'si
 const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 /** Recogniser homophones: digits only when a neighbouring word is clearly numeric ("to" in "going to" is not 2). */
 const HOMOPHONES = new Map<string, number>([
-  ['to', 2], ['too', 2], ['two', 2], ['for', 4], ['fore', 4], ['won', 1], ['ate', 8], ['free', 3], ['tree', 3],
+  ['to', 2], ['too', 2], ['for', 4], ['fore', 4], ['won', 1], ['ate', 8], ['free', 3], ['tree', 3],
 ]);
 /** Doubled digits the recogniser writes as one word ("two two" → "tutu"); never ordinary words in a code. */
 const DOUBLED = new Map<string, string>([['tutu', '22'], ['toto', '22'], ['tootoo', '22'], ['tutoo', '22']]);
@@ -50,12 +50,18 @@ export function enTurnDigits(raw: string): string {
     .split(' ')
     .filter((w) => w !== '');
   const classes = words.map(classify);
-  words.forEach((w, i) => {
-    const value = HOMOPHONES.get(w);
-    if (value !== undefined && (isNumeric(classes[i - 1]) || isNumeric(classes[i + 1]))) {
-      classes[i] = { kind: 'unit', value };
-    }
-  });
+  // Repeat until nothing changes, so a run of homophones next to one clear number ("seven for for")
+  // is read as digits all the way along.
+  for (let changed = true; changed; ) {
+    changed = false;
+    words.forEach((w, i) => {
+      const value = HOMOPHONES.get(w);
+      if (value !== undefined && classes[i]?.kind === 'other' && (isNumeric(classes[i - 1]) || isNumeric(classes[i + 1]))) {
+        classes[i] = { kind: 'unit', value };
+        changed = true;
+      }
+    });
+  }
   return readWords(classes);
 }
 
