@@ -71,8 +71,17 @@ const toEvent = (r: { [K in keyof Row]: Row[K] }): ChainedEvent => ({
   hash: r.hash,
 });
 
-export async function caseHistory(store: Store, caseId: string): Promise<ChainedEvent[]> {
-  const rows = await store.db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+/** A case's events, oldest first. */
+export function caseHistory(store: Store, caseId: string): Promise<ChainedEvent[]> {
+  return caseHistoryIn(store.db, caseId);
+}
+
+/**
+ * A case's events, oldest first, read through `db` — a caller's open transaction, since a second
+ * connection's read would wait on that transaction's lock under SQLite.
+ */
+export async function caseHistoryIn(db: Kysely<Database>, caseId: string): Promise<ChainedEvent[]> {
+  const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
   return rows.map(toEvent);
 }
 

@@ -1,3 +1,4 @@
+import { caseHistoryIn } from '../audit/audit-log';
 import type { ChainedEvent } from '../audit/chain';
 import { isCaseState, isTerminal } from '../domain/cases/case-state';
 import type { Clock } from '../domain/clock';
@@ -126,7 +127,7 @@ export function createOperatorActions(deps: OperatorActionDeps) {
       if (row.state !== 'escalated') {
         throw new OperatorActionError('wrong_state', `the case is ${row.state}; only an escalated case waiting for review can be approved`);
       }
-      const review = escalationReview(await eventsOf(trx, caseId));
+      const review = escalationReview(await caseHistoryIn(trx, caseId));
       if (!review) throw new OperatorActionError('not_reviewable', 'this case was escalated during a call, not for review; it cannot be approved for an automated callback');
       const at = deps.calendar.nextOpen(new Date(deps.clock.now().getTime() + deps.callLeadMs));
       await cases.transition(trx, caseId, 'scheduled', 'operator_approved', { ...actorFields(operator), review: review.reason, at: at.toISOString() }, { scheduled_at: at.toISOString() });
@@ -199,8 +200,3 @@ export function createOperatorActions(deps: OperatorActionDeps) {
 }
 
 export type OperatorActions = ReturnType<typeof createOperatorActions>;
-
-/** The case's history read through the transaction (the store's own reader would deadlock SQLite). */
-function eventsOf(trx: StoreTransaction, caseId: string): Promise<Array<Pick<ChainedEvent, 'kind' | 'data'>>> {
-  return trx.selectFrom('case_events').select(['kind', 'data']).where('case_id', '=', caseId).orderBy('seq').execute();
-}

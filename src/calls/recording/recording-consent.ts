@@ -1,3 +1,4 @@
+import { caseHistory } from '../../audit/audit-log';
 import type { Store } from '../../store/connect';
 
 /** The case-history kind the call's host port writes for the agent's consent question. */
@@ -8,13 +9,8 @@ const CONSENT_EVENT = 'agent_recording_consent';
  * hash-chained truth the host port writes), or 'unknown' when it was not asked yet.
  */
 export async function recordingConsentOnCall(store: Store, caseId: string, callId: string): Promise<'granted' | 'declined' | 'unknown'> {
-  const rows = await store.db
-    .selectFrom('case_events')
-    .select(['data'])
-    .where('case_id', '=', caseId)
-    .where('kind', '=', CONSENT_EVENT)
-    .orderBy('seq', 'desc')
-    .execute();
+  // The history belongs to the audit log: read it through its reader, newest answer first.
+  const rows = (await caseHistory(store, caseId)).filter((event) => event.kind === CONSENT_EVENT).reverse();
   for (const row of rows) {
     let data: unknown;
     try {
