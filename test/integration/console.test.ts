@@ -79,6 +79,10 @@ for (const db of DATABASES) {
       expect(caseIdsOn(all.body)).toEqual(ids([scheduled, escalated, failed]));
       expect(all.body).not.toContain(customer.email);
       expect(all.body).not.toContain('+819012345678');
+      // Both time columns read alike, labelled UTC (the call time was raw ISO text).
+      expect(all.body).toContain('<th>Call at (UTC)</th>');
+      expect(all.body).toContain('<td>2035-12-03 00:00:00</td>');
+      expect(all.body).not.toContain('<td>2035-12-03T00:00:00.000Z</td>');
 
       expect(caseIdsOn((await b.get('/console?state=escalated')).body)).toEqual([escalated.id]);
       expect(caseIdsOn((await b.get('/console?state=failed')).body)).toEqual([failed.id]);

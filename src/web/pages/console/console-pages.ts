@@ -13,6 +13,14 @@ export interface MaskFns {
   phone(p: string): string;
 }
 
+/**
+ * An ISO-8601 UTC time as `YYYY-MM-DD HH:MM:SS` for the case list, so both time columns read alike
+ * (the raw ISO text wrapped mid-value in the narrow "Call at" column).
+ */
+function utcText(iso: string): string {
+  return iso.replace('T', ' ').slice(0, 19);
+}
+
 export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: string }, mask: MaskFns, csrfField?: SafeHtml): string {
   return page({
     title: 'Cases',
@@ -26,9 +34,9 @@ export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: 
   <label>Email<input name="email" value="${filter.email ?? ''}"></label>
   <button type="submit">Filter</button>
 </form>
-<table><thead><tr><th>Created</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at</th><th>Needs a person</th></tr></thead><tbody>
+<table><thead><tr><th>Created (UTC)</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at (UTC)</th><th>Needs a person</th></tr></thead><tbody>
 ${rows.map(
-  (r) => html`<tr><td><a href="/console/cases/${r.id}">${r.created_at.replace('T', ' ').slice(0, 19)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ?? ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
+  (r) => html`<tr><td><a href="/console/cases/${r.id}">${utcText(r.created_at)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? utcText(r.scheduled_at) : ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
 )}
 </tbody></table>${rows.length === 0 ? html`<p class="muted">No cases.</p>` : ''}`,
   });
