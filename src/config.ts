@@ -127,7 +127,7 @@ export class ConfigError extends AizuchiError {
 /**
  * True for addresses only this machine can reach: `localhost`, `::1` and 127.0.0.0/8, as configured
  * (not resolved). HOST and AIZUCHI_METRICS_HOST may leave loopback only with the protection each
- * needs (a real mail relay, a metrics token); see web/host-policy.ts and observability/metrics-server.ts.
+ * needs (a real mail relay, a metrics token); see web/host-policy.ts and web/metrics-server.ts.
  */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);

@@ -5,7 +5,7 @@ import type { Services } from './compose/services-types';
 import { areaPlugins } from './compose/web';
 import { policyPreset, unreachableProofs } from './domain/policy';
 import { ensureRecurring } from './jobs/recurring';
-import { startMetricsServer } from './observability/metrics-server';
+import { startMetricsServer } from './web/metrics-server';
 import { buildApp } from './web/app';
 import { assertHostPolicy } from './web/host-policy';
 

@@ -18,9 +18,11 @@ const MAX_DEPTH = 4;
 
 /** Error codes (`WS_ERR_UNSUPPORTED_MESSAGE_LENGTH`, `FST_ERR_CTP_BODY_TOO_LARGE`): upper-case words joined by `_`, never a random token. */
 const ERROR_CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+){2,}$/;
+/** A class name such as `SynthesisAbortedError`: a system_error's cause, never a random token. */
+const ERROR_NAME = /^[A-Z][A-Za-z]*(Error|Exception)$/;
 
 function isTokenShaped(segment: string): boolean {
-  return segment.length >= 20 && /^[A-Za-z0-9_-]+$/.test(segment) && /[A-Z0-9_]/.test(segment) && !UUID.test(segment) && !ERROR_CODE.test(segment);
+  return segment.length >= 20 && /^[A-Za-z0-9_-]+$/.test(segment) && /[A-Z0-9_]/.test(segment) && !UUID.test(segment) && !ERROR_CODE.test(segment) && !ERROR_NAME.test(segment);
 }
 
 /**

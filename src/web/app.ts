@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const path of ['/favicon.svg', '/favicon.ico']) {
     app.get(path, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG));
   }
-  // No /metrics here: metrics are served on their own listener (observability/metrics-server.ts).
+  // No /metrics here: metrics are served on their own listener (web/metrics-server.ts).
 
   for (const plugin of deps.plugins) await app.register(plugin);
   return app;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
-import { startMetricsServer } from '../../src/observability/metrics-server';
+import { startMetricsServer } from '../../src/web/metrics-server';
 import { manualClock } from '../e2e/support/clocks';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 

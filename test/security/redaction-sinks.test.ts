@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIGITS_TRANSCRIPT_PLACEHOLDER, SPELLING_TRANSCRIPT_PLACEHOLDER, redactCallerText } from '../../src/agent/redaction';
 import { readDigits } from '../../src/agent/understanding/digits';
 import { createLogger } from '../../src/observability/logger';
-import { scrubText, scrubUrl } from '../../src/observability/scrub';
+import { scrubDeep, scrubText, scrubUrl } from '../../src/observability/scrub';
 import { newToken } from '../../src/security/keys';
 import {
   type Customer,
@@ -64,6 +64,10 @@ describe('the logger scrubs link tokens and addresses in every field', () => {
   it('keeps error codes, which operators need to tell a client error apart (red team round 2)', () => {
     for (const code of ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'FST_ERR_CTP_BODY_TOO_LARGE']) expect(scrubText(`closed: ${code}`)).toBe(`closed: ${code}`);
     expect(scrubText(`token ${newToken()}`)).toMatch(/^token \[token\]$/);
+  });
+  it("keeps error class names, which say why a call ended in system_error", () => {
+    for (const name of ['SynthesisAbortedError', 'EnrollmentExpiredError', 'RecognizerUnavailableException'])
+      expect(scrubDeep({ errorName: name, msg: `failed: ${name}` })).toEqual({ errorName: name, msg: `failed: ${name}` });
   });
 });
 

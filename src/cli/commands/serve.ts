@@ -3,7 +3,7 @@ import { demoBannerLines, writeDemoCredentials } from '../../demo/credentials';
 import { seedDemo } from '../../demo/seed';
 import { policyPreset } from '../../domain/policy';
 import { MailCatcherError } from '../../mail/mail-catcher';
-import { MetricsServerError } from '../../observability/metrics-server';
+import { MetricsServerError } from '../../web/metrics-server';
 import { type RunningServer, type Services, startServer } from '../../main';
 import { CliError } from '../cli-error';
 import { exitAfterDrain } from '../exit';

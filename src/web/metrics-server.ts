@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLoopbackHost } from '../config';
-import type { Logger } from './logger';
-import type { Metrics } from './metrics';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
 import { AizuchiError } from '../domain/errors';
 import { MISDIRECTED_REQUEST, isLocalHostHeader } from '../security/host-header';
 
