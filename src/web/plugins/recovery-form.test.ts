@@ -63,6 +63,30 @@ describe('the /recover form', () => {
     await instance.close();
   });
 
+  it('the "request sent" page links to GET /recover/sent, which says the same in the other language', async () => {
+    const instance = await app({ kind: 'accepted' });
+    const sent = await post(instance, { email: 'pat@example.com', phone: '090-1234-5678', lang: 'ja', consent: 'yes' });
+    expect(sent.statusCode).toBe(202);
+    expect(sent.body).toContain('ご依頼を受け付けました');
+    expect(sent.body).toContain('data-testid="lang-switch" href="/recover/sent?lang=en"');
+    const en = await instance.inject({ method: 'GET', url: '/recover/sent?lang=en' });
+    expect(en.statusCode).toBe(200);
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('We have sent the time of the call');
+    expect(en.body).toContain('data-testid="lang-switch" href="/recover/sent?lang=ja"');
+    const ja = await instance.inject({ method: 'GET', url: '/recover/sent?lang=ja' });
+    expect(ja.body).toContain('ご依頼を受け付けました');
+    await instance.close();
+  });
+
+  it('"too many requests" links to the form in the other language', async () => {
+    const instance = await app({ kind: 'rate_limited', retryAfterSec: 60 } as RecoveryResult);
+    const res = await post(instance, { email: 'pat@example.com', phone: '090-1234-5678', lang: 'en', consent: 'yes' });
+    expect(res.statusCode).toBe(429);
+    expect(res.body).toContain('data-testid="lang-switch" href="/recover?lang=ja"');
+    await instance.close();
+  });
+
   it('a refused Japanese post answers in Japanese and keeps what was typed and ticked', async () => {
     const instance = await app({ kind: 'invalid', message: 'phone must be a valid phone number, e.g. 090-1234-5678 or +81 90 1234 5678', field: 'phone' });
     const res = await post(instance, { email: 'pat@example.com', phone: 'call me', lang: 'ja', consent: 'yes', recordingConsent: 'yes' });

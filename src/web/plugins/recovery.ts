@@ -110,12 +110,20 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       return reply.type('text/html').send(recoveryFormPage({ lang, email: evidence?.email, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION, csrfField }));
     });
 
+    // The "request sent" words again, in the chosen language: the target of the accepted page's
+    // language switch. It says only what every accepted request is told (nothing about this one).
+    app.get('/recover/sent', async (req, reply) => {
+      const lang = langOf(req);
+      const t = RECOVERY_TEXTS[lang];
+      return reply.type('text/html').send(messagePage(lang, t.title, t.accepted, 'notice', '/recover/sent'));
+    });
+
     app.post('/recover', async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = langOf(req, body.lang);
       const t = RECOVERY_TEXTS[lang];
       if (!deps.csrf.verify(req)) {
-        return reply.code(403).type('text/html').send(messagePage(lang, t.title, t.expiredForm, 'error'));
+        return reply.code(403).type('text/html').send(messagePage(lang, t.title, t.expiredForm, 'error', '/recover'));
       }
       const evidence = await deps.passwordEvidence(req);
       const input = {
@@ -127,8 +135,10 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       };
       const result = await withFloor(floorMs, () => deps.recovery.submit(input, { clientIp: req.ip, deviceId: deviceId(req), passwordVerifiedForAccountId: evidence?.accountId }));
       reply.type('text/html');
-      if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted));
-      if (result.kind === 'rate_limited') return reply.code(429).header('retry-after', String(result.retryAfterSec)).send(messagePage(lang, t.title, t.limited, 'error'));
+      // The language switch (issue 13): a POST's answer cannot be asked again, so "accepted" links to
+      // GET /recover/sent (the same words, which name nothing of the request) and "too many" to the form.
+      if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted, 'notice', '/recover/sent'));
+      if (result.kind === 'rate_limited') return reply.code(429).header('retry-after', String(result.retryAfterSec)).send(messagePage(lang, t.title, t.limited, 'error', '/recover'));
       return reply.code(400).send(
         recoveryFormPage({
           lang,

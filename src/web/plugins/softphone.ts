@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { pickLang } from '../../domain/lang';
+import { isLang, pickLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import type { Database } from '../../store/schema';
 import type { SoftphoneCallPort } from '../../telephony/softphone/softphone-calls';
@@ -82,11 +82,13 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       // inspect, not resolve: an ended case gets a final page saying how it ended (issue 13); the
       // socket below still refuses it.
       const target = await deps.links.inspect(deps.db, token);
-      if (!target) {
-        const q = (req.query ?? {}) as Record<string, unknown>;
-        return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang)));
-      }
-      return reply.send(softphonePage({ lang: pickLang(target.lang), token, assetBase: SOFTPHONE_ASSETS, view: target, timeZone: deps.timeZone ?? 'Asia/Tokyo', ringsHere: deps.ringsHere }));
+      const q = (req.query ?? {}) as Record<string, unknown>;
+      // The language switch (issue 13) is `?lang=` on this same path: the token stays in the path,
+      // never in a query. The page's words follow the choice; the call keeps the case's language.
+      const switchPath = `/call/${encodeURIComponent(token)}`;
+      if (!target) return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang), switchPath));
+      const callLang = pickLang(target.lang);
+      return reply.send(softphonePage({ lang: isLang(q.lang) ? q.lang : callLang, callLang, switchPath, token, assetBase: SOFTPHONE_ASSETS, view: target, timeZone: deps.timeZone ?? 'Asia/Tokyo', ringsHere: deps.ringsHere }));
     });
 
     app.get('/api/v1/softphone/ws', { websocket: true }, (ws, req) => {

@@ -8,6 +8,8 @@ import { OUTCOMES, TEXTS } from './texts.js';
 const root = document.getElementById('softphone');
 const token = root.dataset.token;
 const lang = root.dataset.lang === 'en' ? 'en' : 'ja';
+// The call's language (the case's) for speech recognition; `lang` is only the page's words.
+const callLang = root.dataset.callLang === 'en' ? 'en' : root.dataset.callLang === 'ja' ? 'ja' : lang;
 const assetBase = root.dataset.assets;
 const timeZone = root.dataset.timeZone || 'Asia/Tokyo';
 const t = TEXTS[lang];
@@ -189,7 +191,7 @@ function syncAsr() {
   const want = asrToggle.checked && state === 'in_call';
   if (want && !asr) {
     asr = new BrowserAsr(
-      lang,
+      callLang,
       (text, isFinal) => {
         send({ type: 'asr', text, isFinal });
         addCaption('caller', text, isFinal);

@@ -74,12 +74,13 @@ function waitingLead(lang: Lang, view: SoftphoneCaseView, timeZone: string): Saf
  * The page when callbacks go to the customer's phone, not to this page (the deployment dials a
  * phone): the booked time and that the phone will ring; no script, no socket.
  */
-function phonePage(lang: Lang, view: SoftphoneCaseView, timeZone: string): string {
+function phonePage(lang: Lang, view: SoftphoneCaseView, timeZone: string, switchPath?: string): string {
   const t = TEXTS[lang];
   const when = view.scheduledAt ? formatMailTime(new Date(view.scheduledAt), timeZone, lang) : null;
   return page({
     title: t.title,
     lang,
+    switchPath,
     body: html`<h1>${t.title}</h1>
 <section id="softphone" data-state="phone" data-case-state="${view.caseState}">
   ${when ? html`<dl class="sp-booked"><dt>${t.booked}</dt><dd id="sp-booked-at">${when}</dd></dl>` : ''}
@@ -93,17 +94,21 @@ function phonePage(lang: Lang, view: SoftphoneCaseView, timeZone: string): strin
  * the call it names the booked time in the case's language and the business time zone (the zone
  * the request mail used) and what to do: keep the page open, or (`ringsHere: false`, the deployment
  * dials a phone) expect a phone call. Shapes: `scheduledAt` ISO 8601; `timeZone` an IANA zone.
+ * `lang` is the page's (the visitor's choice, else the case's); `callLang` the case's, which the
+ * agent speaks and the browser's speech recognition listens for (defaults to `lang`).
+ * `switchPath` is the page's own path (`/call/<token>`): the language switch adds only `?lang=`.
  */
-export function softphonePage(args: { lang: Lang; token: string; assetBase: string; view: SoftphoneCaseView; timeZone: string; ringsHere?: boolean }): string {
+export function softphonePage(args: { lang: Lang; callLang?: Lang; token: string; assetBase: string; view: SoftphoneCaseView; timeZone: string; ringsHere?: boolean; switchPath?: string }): string {
   const t = TEXTS[args.lang];
-  if (isFinalView(args.view)) return softphoneFinalPage(args.lang, args.view);
-  if (args.ringsHere === false) return phonePage(args.lang, args.view, args.timeZone);
+  if (isFinalView(args.view)) return softphoneFinalPage(args.lang, args.view, args.switchPath);
+  if (args.ringsHere === false) return phonePage(args.lang, args.view, args.timeZone, args.switchPath);
   return page({
     title: t.title,
     lang: args.lang,
+    switchPath: args.switchPath,
     body: html`<link rel="stylesheet" href="${args.assetBase}softphone.css">
 <h1>${t.title}</h1>
-<section id="softphone" data-token="${args.token}" data-lang="${args.lang}" data-assets="${args.assetBase}" data-time-zone="${args.timeZone}" data-case-state="${args.view.caseState}">
+<section id="softphone" data-token="${args.token}" data-lang="${args.lang}" data-call-lang="${args.callLang ?? args.lang}" data-assets="${args.assetBase}" data-time-zone="${args.timeZone}" data-case-state="${args.view.caseState}">
   ${waitingLead(args.lang, args.view, args.timeZone)}
   <button type="button" id="sp-ready">${t.ready}</button>
   <noscript><p class="error">JavaScript is required for the browser call.</p></noscript>
@@ -116,7 +121,7 @@ export function softphonePage(args: { lang: Lang; token: string; assetBase: stri
  * The page for a case whose call will not come: ended (resolved, failed, cancelled) or handed to a
  * person (escalated). It says how it ended in words and links to sign-in; it opens no socket.
  */
-export function softphoneFinalPage(lang: Lang, view: Pick<SoftphoneCaseView, 'caseState' | 'outcome'>): string {
+export function softphoneFinalPage(lang: Lang, view: Pick<SoftphoneCaseView, 'caseState' | 'outcome'>, switchPath?: string): string {
   const t = TEXTS[lang];
   const escalated = view.caseState === 'escalated';
   const title = escalated ? t.escalatedTitle : t.finalTitle;
@@ -124,6 +129,7 @@ export function softphoneFinalPage(lang: Lang, view: Pick<SoftphoneCaseView, 'ca
   return page({
     title,
     lang,
+    switchPath,
     body: html`<h1>${title}</h1>
 <section id="softphone" data-state="final" data-case-state="${view.caseState}">
   <p class="notice" id="sp-outcome">${words}</p>
@@ -133,7 +139,8 @@ export function softphoneFinalPage(lang: Lang, view: Pick<SoftphoneCaseView, 'ca
   });
 }
 
-export function softphoneInvalidPage(lang: Lang): string {
+/** The page for an unknown or expired link; `switchPath` as for softphonePage. */
+export function softphoneInvalidPage(lang: Lang, switchPath?: string): string {
   const t = TEXTS[lang];
-  return page({ title: t.invalidTitle, lang, body: html`<h1>${t.invalidTitle}</h1><p class="error">${t.invalid}</p>` });
+  return page({ title: t.invalidTitle, lang, switchPath, body: html`<h1>${t.invalidTitle}</h1><p class="error">${t.invalid}</p>` });
 }
