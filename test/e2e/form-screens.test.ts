@@ -24,6 +24,7 @@ const TEXTS = {
     badPhone: '電話番号の形式が正しくありません',
     mfaTitle: '多要素認証（MFA）',
     switchTo: 'English',
+    sent: 'ご依頼を受け付けました',
     inbox: 'メールキャッチャーの受信箱',
   },
   en: {
@@ -32,6 +33,7 @@ const TEXTS = {
     badPhone: 'Please enter a valid phone number',
     mfaTitle: 'Multi-factor authentication (MFA)',
     switchTo: '日本語',
+    sent: 'We have sent the time of the call',
     inbox: 'Mail catcher inbox',
   },
 } as const;
@@ -111,6 +113,22 @@ describe('customer forms in both languages and at both widths', () => {
         expect(await page.isChecked('input[name=consent]')).toBe(true);
         expect(await page.isChecked('input[name=recordingConsent]')).toBe(true);
         await state('recover-error');
+
+        // Sent: the answer page has the switch too; it leads to GET /recover/sent in the other
+        // language (a POST's answer cannot be asked again) and back (issue 13).
+        await page.fill('input[name=phone]', '090-1234-5678');
+        await submit();
+        expect(await page.textContent('main')).toContain(text.sent);
+        await state('recover-sent');
+        const other: Lang = lang === 'ja' ? 'en' : 'ja';
+        for (const to of [other, lang] as const) {
+          await Promise.all([page.waitForNavigation(), page.click('[data-testid=lang-switch]')]);
+          expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(`/recover/sent?lang=${to}`);
+          expect(await page.getAttribute('html', 'lang')).toBe(to);
+          expect(await page.textContent('main')).toContain(TEXTS[to].sent);
+          expect(await fits(page), `recover-sent in ${to}: no horizontal overflow`).toBe(true);
+          if (to === other) await page.screenshot({ path: `${SHOTS}${String(++n).padStart(2, '0')}-${lang}-${widthName}-recover-sent-switched-${to}.png`, fullPage: true });
+        }
 
         // The mail inbox, in this language, with a long subject and address that must wrap, not widen the page.
         await t.services.mail.sender.send({

@@ -164,6 +164,26 @@ async function shootBothWidths(page: Page, name: string): Promise<void> {
 
 const visibleText = (page: Page, selector: string) => page.locator(selector).innerText();
 
+/**
+ * Issue 13's language switch on a softphone page: it links to the same path with only `?lang=`
+ * (the token stays in the path, never in a query), and following it changes the page's words;
+ * following it back restores them. `check` reads a text that must be in the given language.
+ */
+async function switchesLanguage(page: Page, lang: Lang, name: string, check: (page: Page, lang: Lang) => Promise<void>): Promise<void> {
+  const other: Lang = lang === 'ja' ? 'en' : 'ja';
+  const ownPath = new URL(page.url()).pathname;
+  for (const [from, to] of [[lang, other], [other, lang]] as const) {
+    const sw = page.getByTestId('lang-switch');
+    expect(await sw.getAttribute('href')).toBe(`${ownPath}?lang=${to}`);
+    expect(await page.locator('html').getAttribute('lang')).toBe(from);
+    await sw.click();
+    await page.waitForURL((u) => u.searchParams.get('lang') === to);
+    expect(await page.locator('html').getAttribute('lang')).toBe(to);
+    await check(page, to);
+    if (to === other) await shootBothWidths(page, `${name}-switched-${to}`);
+  }
+}
+
 describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%s)', (lang) => {
   const says = SAYS[lang];
   const n = lang === 'ja' ? 1 : 2;
@@ -180,6 +200,13 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     // This headless Chromium blocks sound until a tap, so the one "turn on sound" step is offered.
     expect(await visibleText(page, '#sp-ready')).toBe(says.ready);
     await shootBothWidths(page, `${lang}-waiting`);
+    await switchesLanguage(page, lang, `${lang}-waiting`, async (p, to) => {
+      await waitForSoftphoneState(p, 'waiting');
+      expect(await visibleText(p, '#sp-ready')).toBe(SAYS[to].ready);
+      expect(await visibleText(p, '#sp-status')).toContain(SAYS[to].lead);
+      // The call itself keeps the case's language (the agent and the speech recognition).
+      expect(await p.locator('#softphone').getAttribute('data-call-lang')).toBe(lang);
+    });
 
     await page.click('#sp-ready');
     await page.locator('#sp-ready').waitFor({ state: 'hidden' });
@@ -216,6 +243,11 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     expect(await visibleText(page, '#sp-outcome')).toBe(says.cancelled);
     expect(await page.locator('#sp-signin').getAttribute('href')).toBe(`/signin?lang=${lang}`);
     await shootBothWidths(page, `${lang}-final-cancelled`);
+    await switchesLanguage(page, lang, `${lang}-final-cancelled`, async (p, to) => {
+      expect(await visibleText(p, 'h1')).toBe(SAYS[to].finalTitle);
+      expect(await visibleText(p, '#sp-outcome')).toBe(SAYS[to].cancelled);
+      expect(await p.locator('#sp-signin').getAttribute('href')).toBe(`/signin?lang=${to}`);
+    });
     await page.close();
   }, 120_000);
 
@@ -260,6 +292,9 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     expect(await visibleText(page, '#sp-keys')).toBe('•••');
     expect(await page.locator('#sp-keys').getAttribute('data-masked')).toBe('true');
     await shootBothWidths(page, `${lang}-in-call-code`);
+    // In the call the switch is there too (same path, only `?lang=`); following it would reload
+    // the page and drop the call, so here it is only checked, and followed on the pages around it.
+    expect(await page.getByTestId('lang-switch').getAttribute('href')).toBe(`${new URL(page.url()).pathname}?lang=${lang === 'ja' ? 'en' : 'ja'}`);
 
     await pressKeys(page, code!.slice(3));
     await waitForSoftphoneState(page, 'ended', 30_000);
