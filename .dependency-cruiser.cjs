@@ -68,14 +68,16 @@ module.exports = {
     {
       name: 'area-not-in-map',
       severity: 'error',
-      comment: 'A folder or file directly under src/ that AREA_ORDER (.dependency-cruiser.cjs) and the README map do not list: place it in the order first.',
+      comment:
+        'A folder or file directly under src/ that AREA_ORDER (.dependency-cruiser.cjs) and the README map do not list: place it in the order first.',
       from: { path: '^src/', pathNot: AREA_ORDER.map(areaPattern) },
       to: {},
     },
     {
       name: 'area-not-in-map',
       severity: 'error',
-      comment: 'A folder or file directly under src/ that AREA_ORDER (.dependency-cruiser.cjs) and the README map do not list: place it in the order first.',
+      comment:
+        'A folder or file directly under src/ that AREA_ORDER (.dependency-cruiser.cjs) and the README map do not list: place it in the order first.',
       from: { path: '^src/' },
       to: { path: '^src/', pathNot: AREA_ORDER.map(areaPattern) },
     },

@@ -41,11 +41,19 @@ async function main(): Promise<void> {
     const recognizerStream = await benchRecognizerStream(quick ? 5 : 20);
 
     log('concurrent calls…');
-    const caller8k = await realSpeech(dir, 'caller', 'はい、エム、エー、ティー、ティー、ワイ、アットマーク、ジーメールドットコムです。', 'ja', 8000);
+    const caller8k = await realSpeech(
+      dir,
+      'caller',
+      'はい、エム、エー、ティー、ティー、ワイ、アットマーク、ジーメールドットコムです。',
+      'ja',
+      8000,
+    );
     // As the server runs calls (voice-media.ts): batched VAD, prompts kept at 16 kHz once synthesized.
     const batchedVad = await BatchedSileroVad.load();
     const synth = internalRateSynthesizer(createSynthesizer(), INTERNAL_RATE_HZ);
-    for await (const _frame of synth.synthesize('ご本人確認のため、登録されているメールアドレスを、一文字ずつお話しください。', { lang: 'ja' })) {
+    for await (const _frame of synth.synthesize('ご本人確認のため、登録されているメールアドレスを、一文字ずつお話しください。', {
+      lang: 'ja',
+    })) {
       // warms the prompt cache
     }
     global.gc?.();
@@ -56,7 +64,9 @@ async function main(): Promise<void> {
     for (const calls of levels) {
       const result = await runLoad({ calls, seconds, vad: batchedVad, synth, caller8k });
       ramp.push(result);
-      log(`  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames → ${result.passed ? 'ok' : 'FAIL'}`);
+      log(
+        `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames → ${result.passed ? 'ok' : 'FAIL'}`,
+      );
       if (!result.passed) break;
     }
     await batchedVad.release();
@@ -103,7 +113,10 @@ async function main(): Promise<void> {
       ['email parser (lines/s)', String(parseLinesPerSec)],
       ['resampler 8->16 / 16->8 kHz (µs per 20 ms frame)', `${resamplerUsPerFrame.up8to16Us} / ${resamplerUsPerFrame.down16to8Us}`],
       ['recognizer turns per stream', String(recognizerStream.turnsPerStream)],
-      ['recognizer recovery after drop / after 2 s outage (ms)', `${recognizerStream.recoveryAfterDropMs} / ${recognizerStream.recoveryAfter2sOutageMs}`],
+      [
+        'recognizer recovery after drop / after 2 s outage (ms)',
+        `${recognizerStream.recoveryAfterDropMs} / ${recognizerStream.recoveryAfter2sOutageMs}`,
+      ],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);

@@ -31,7 +31,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * and the endpointer, sends one agent frame per 20 ms (a cached prompt every few seconds) and writes
  * its stereo recording to disk. One shared clock drives both directions, as in the server.
  */
-export async function runLoad(opts: { calls: number; seconds: number; vad: VoiceMedia['vad']; synth: Synthesizer; caller8k: Int16Array }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  calls: number;
+  seconds: number;
+  vad: VoiceMedia['vad'];
+  synth: Synthesizer;
+  caller8k: Int16Array;
+}): Promise<LoadResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-'));
   const clock = createIntervalFrameClock();
   const backchannels = createBackchannelClips(opts.synth);
@@ -99,7 +105,14 @@ export async function runLoad(opts: { calls: number; seconds: number; vad: Voice
   const p99 = percentile(lateness, 99);
   const lostFrames = skipped + backlogLeft;
   // A backlog of 5 frames = caller audio judged 100 ms late: barge-in would miss its 200 ms budget.
-  return { calls: opts.calls, p99LatenessMs: round(p99, 2), lostFrames, maxBacklogFrames, rssMB: round(rssMB, 1), passed: p99 < 20 && lostFrames === 0 && maxBacklogFrames <= 5 };
+  return {
+    calls: opts.calls,
+    p99LatenessMs: round(p99, 2),
+    lostFrames,
+    maxBacklogFrames,
+    rssMB: round(rssMB, 1),
+    passed: p99 < 20 && lostFrames === 0 && maxBacklogFrames <= 5,
+  };
 }
 
 function processedOf(bridge: VoiceBridge): number {

@@ -12,6 +12,8 @@ export AIZUCHI_TEST_POSTGRES_URL
 
 npx tsc --noEmit
 npx eslint .
+# One formatter (.prettierrc.json); `npm run format` rewrites, this only checks.
+npx prettier --check . >/dev/null || { npx prettier --list-different .; echo 'aizuchi: files not formatted; run npm run format' >&2; exit 1; }
 # One-way dependencies between the areas of src/ and no import rings (.dependency-cruiser.cjs).
 npm run --silent lint:deps
 npx vitest run "$@"

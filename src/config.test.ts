@@ -17,7 +17,11 @@ describe('AIZUCHI_POLICY', () => {
 describe('AIZUCHI_PRONUNCIATIONS_*', () => {
   it('passes the lists and an absolute file path to the voice engines, and nothing when unset', () => {
     expect(loadConfig({}).speech.pronunciations).toEqual({});
-    const speech = loadConfig({ AIZUCHI_PRONUNCIATIONS_JA: 'aizuchi=あいづち,AWS=エーダブリューエス', AIZUCHI_PRONUNCIATIONS_EN: 'AWS=A W S', AIZUCHI_PRONUNCIATIONS_FILE: 'lexicon.json' }).speech;
+    const speech = loadConfig({
+      AIZUCHI_PRONUNCIATIONS_JA: 'aizuchi=あいづち,AWS=エーダブリューエス',
+      AIZUCHI_PRONUNCIATIONS_EN: 'AWS=A W S',
+      AIZUCHI_PRONUNCIATIONS_FILE: 'lexicon.json',
+    }).speech;
     expect(speech.pronunciations).toMatchObject({ ja: 'aizuchi=あいづち,AWS=エーダブリューエス', en: 'AWS=A W S' });
     expect(speech.pronunciations.file).toMatch(/^\/.*lexicon\.json$/);
   });

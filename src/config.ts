@@ -63,8 +63,14 @@ const schema = z.object({
   AIZUCHI_SYNTH_EN: z.enum(['openjtalk', 'espeak']).default('espeak'),
   // Pronunciation lexicon for brand and product names: `word=reading,…` per language, and/or a JSON
   // file {"ja": {"word": "reading"}, "en": {…}}; parsed and checked when the voice engines start.
-  AIZUCHI_PRONUNCIATIONS_JA: z.string().regex(/^\s*$|^[^,=]+=[^,=]+(,\s*([^,=]+=[^,=]+)?)*$/u, 'expected word=reading,word=reading').optional(),
-  AIZUCHI_PRONUNCIATIONS_EN: z.string().regex(/^\s*$|^[^,=]+=[^,=]+(,\s*([^,=]+=[^,=]+)?)*$/u, 'expected word=reading,word=reading').optional(),
+  AIZUCHI_PRONUNCIATIONS_JA: z
+    .string()
+    .regex(/^\s*$|^[^,=]+=[^,=]+(,\s*([^,=]+=[^,=]+)?)*$/u, 'expected word=reading,word=reading')
+    .optional(),
+  AIZUCHI_PRONUNCIATIONS_EN: z
+    .string()
+    .regex(/^\s*$|^[^,=]+=[^,=]+(,\s*([^,=]+=[^,=]+)?)*$/u, 'expected word=reading,word=reading')
+    .optional(),
   AIZUCHI_PRONUNCIATIONS_FILE: z.string().optional(),
 });
 
@@ -161,7 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     calendar: {
       timeZone: e.AIZUCHI_TIMEZONE,
       weeklyHours: e.AIZUCHI_BUSINESS_HOURS,
-      closedDates: e.AIZUCHI_CLOSED_DATES.split(',').map((s) => s.trim()).filter(Boolean),
+      closedDates: e.AIZUCHI_CLOSED_DATES.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       japaneseHolidays: e.AIZUCHI_JAPANESE_HOLIDAYS,
     },
     limits: {

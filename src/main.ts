@@ -56,7 +56,19 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const undo = composeRecoveryUndo(config, { cases, identity, queue: jobs.queue, keys, clock, logger });
   const callsWiring = { store, cases, identity, calendar, clock, keys, jobs, limiter, logger, withSoftphone, dialer: opts.dialer };
   const { calls, softphone, dialer, closeVoice } = composeCalls(config, callsWiring);
-  const recurring = registerJobs(config, { jobs, store, cases, calendar, calls, dialer, sender: mail.sender, limiter, clock, logger, metrics });
+  const recurring = registerJobs(config, {
+    jobs,
+    store,
+    cases,
+    calendar,
+    calls,
+    dialer,
+    sender: mail.sender,
+    limiter,
+    clock,
+    logger,
+    metrics,
+  });
 
   let closed = false;
   return {

@@ -37,9 +37,14 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     throw err;
   });
   // Said once at boot rather than discovered case by case: e.g. `standard` with only the softphone.
-  const unreachable = unreachableProofs(policyPreset(config.policy).requiredProofs, { phonePossession: services.dialer.provesPhonePossession });
+  const unreachable = unreachableProofs(policyPreset(config.policy).requiredProofs, {
+    phonePossession: services.dialer.provesPhonePossession,
+  });
   if (unreachable.length > 0) {
-    logger.warn({ policy: config.policy, unreachableProofs: unreachable }, 'no configured dialer can give a proof the recovery policy needs: every case will go to a person');
+    logger.warn(
+      { policy: config.policy, unreachableProofs: unreachable },
+      'no configured dialer can give a proof the recovery policy needs: every case will go to a person',
+    );
   }
   for (const job of services.recurring) await ensureRecurring(jobs.queue, job, clock.now());
   // Recordings cut off by a crash get a valid header again; the retention sweep is booked.

@@ -11,12 +11,20 @@ import { JA_PROMPTS } from '../src/agent/prompts/ja';
 const CUSTOMER_TEXT_DIRS = ['src/web/pages', 'src/mail/templates', 'src/agent/prompts'];
 
 function sourcesUnder(dir: string): Array<{ file: string; text: string }> {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
-    .map((e) => path.join(e.parentPath, e.name))
-    // What the code says to people, not its comments ("login CSRF" is a term of the trade).
-    .map((file) => ({ file, text: fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '') }));
+  return (
+    fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+      .map((e) => path.join(e.parentPath, e.name))
+      // What the code says to people, not its comments ("login CSRF" is a term of the trade).
+      .map((file) => ({
+        file,
+        text: fs
+          .readFileSync(file, 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/^\s*\/\/.*$/gm, ''),
+      }))
+  );
 }
 
 describe('customer-facing vocabulary', () => {

@@ -39,9 +39,9 @@ describe('global intents at any step', () => {
     const h = await atEmailStep(lang);
     const slow = (await h.say(text)).find((a) => a.type === 'say');
     expect(slow).toMatchObject({ type: 'say', rate: 0.85 });
-    const later = (await h.say(lang === 'ja' ? 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム' : 'm a t t y at gmail dot com')).find(
-      (a) => a.type === 'say',
-    );
+    const later = (
+      await h.say(lang === 'ja' ? 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム' : 'm a t t y at gmail dot com')
+    ).find((a) => a.type === 'say');
     expect(later).toMatchObject({ rate: 0.85 });
   });
 
@@ -186,7 +186,10 @@ describe('engine rules', () => {
     const h = createHarness();
     await h.start();
     const again = spoken(await h.say('うーん'));
-    expect(again).toEqual(['恐れ入ります、聞き取れませんでした。', 'お電話をお受けの方は、エーダブリューエスをご利用の、ご本人様でいらっしゃいますか。']);
+    expect(again).toEqual([
+      '恐れ入ります、聞き取れませんでした。',
+      'お電話をお受けの方は、エーダブリューエスをご利用の、ご本人様でいらっしゃいますか。',
+    ]);
     await h.say('うーん');
     await h.say('うーん');
     await h.say('うーん');
@@ -235,9 +238,7 @@ describe('engine rules', () => {
   it('a bad call context is refused up front', () => {
     const clock = createFakeClock();
     const port = createFakePort({ account: { ...STORY_ACCOUNT } });
-    expect(() =>
-      createAgent({ context: { ...STORY_CONTEXT_JA, companyName: ' ' }, port, timers: clock }),
-    ).toThrow(AgentError);
+    expect(() => createAgent({ context: { ...STORY_CONTEXT_JA, companyName: ' ' }, port, timers: clock })).toThrow(AgentError);
   });
 
   it('events are processed in order even when fed without awaiting', async () => {

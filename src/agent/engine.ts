@@ -206,9 +206,7 @@ export function createAgent(deps: AgentDeps): Agent {
       if (options.hangup) emit({ type: 'hangup' });
       ended = true;
       outcome = result;
-      pendingRecords.push(
-        Promise.resolve(deps.port.recordEvent('call_ended', { outcome: result, detail: options.detail ?? null })),
-      );
+      pendingRecords.push(Promise.resolve(deps.port.recordEvent('call_ended', { outcome: result, detail: options.detail ?? null })));
     },
     async escalate(reason: EscalationReason) {
       await deps.port.escalate(reason);
@@ -279,8 +277,7 @@ export function createAgent(deps: AgentDeps): Agent {
     if (!step) return;
     noInputs = 0;
     const reading = intents.detectIntent(text, step.intents);
-    const transcript =
-      reading.intent === null && step.transcriptOf ? step.transcriptOf(text, ctx) : redactCallerText(text, lang);
+    const transcript = reading.intent === null && step.transcriptOf ? step.transcriptOf(text, ctx) : redactCallerText(text, lang);
     emit({ type: 'transcript', speaker: 'caller', text: transcript });
     if (reading.suspicion.length > 0) {
       await ctx.record('suspicious_speech', { kinds: reading.suspicion.join(',') });

@@ -13,11 +13,7 @@ export interface IntentControls {
  * What the agent does when the caller asks for something outside the script. None of these changes the
  * account; the riskiest (contact change, "this wasn't me", a third party) end in a person's hands.
  */
-export async function handleGlobalIntent(
-  intent: GlobalIntent,
-  ctx: StepContext,
-  controls: IntentControls,
-): Promise<void> {
+export async function handleGlobalIntent(intent: GlobalIntent, ctx: StepContext, controls: IntentControls): Promise<void> {
   const p = ctx.prompts;
   switch (intent) {
     case 'repeat':

@@ -2,16 +2,7 @@
 export { createAgent, type Agent, type AgentDeps, type AgentSnapshot } from './engine';
 export { AgentError } from './errors';
 export { systemTimers } from './port';
-export type {
-  AgentEventKind,
-  CheckCodeResult,
-  EventData,
-  HostPort,
-  ResetResult,
-  SendCodeResult,
-  TimerHandle,
-  TimerPort,
-} from './port';
+export type { AgentEventKind, CheckCodeResult, EventData, HostPort, ResetResult, SendCodeResult, TimerHandle, TimerPort } from './port';
 export { DEFAULT_TUNING } from './tuning';
 export type {
   AgentAction,

@@ -16,7 +16,8 @@ const WRITTEN_EMAIL = /[^\s@、。,]+@[^\s@、。,]+\.[^\s@、。,]+/u;
  * what a recogniser writes when a caller says their address instead of spelling it. Needs both an "at" and a
  * later "dot" between words, so "I'm at home" is kept.
  */
-const SPOKEN_EMAIL = /[\p{L}\p{N}]\s*(?:\(at\)|\[at\]|\bat\b|アット|あっと)\s*[\p{L}\p{N}][^。.!?]{0,40}?(?:\(dot\)|\[dot\]|\bdot\b|ドット|どっと)\s*[\p{L}\p{N}]/iu;
+const SPOKEN_EMAIL =
+  /[\p{L}\p{N}]\s*(?:\(at\)|\[at\]|\bat\b|アット|あっと)\s*[\p{L}\p{N}][^。.!?]{0,40}?(?:\(dot\)|\[dot\]|\bdot\b|ドット|どっと)\s*[\p{L}\p{N}]/iu;
 /** Decimal digits of any script (٤, ४, ৪ …): the readers know ASCII, full-width and kanji only, so others count as digits here. */
 const ANY_SCRIPT_DIGIT = /\p{Nd}/gu;
 

@@ -43,7 +43,9 @@ describe('the story call', () => {
 
   it('en: the English twin of the same call', async () => {
     const h = createHarness({ context: STORY_CONTEXT_EN });
-    expect(spoken(await h.start())[0]).toMatch(/automated AI agent.*recorded.*person.*Am I speaking, in person, with the Acme Cloud customer I'm calling for\?/);
+    expect(spoken(await h.start())[0]).toMatch(
+      /automated AI agent.*recorded.*person.*Am I speaking, in person, with the Acme Cloud customer I'm calling for\?/,
+    );
     expect(spoken(await h.say('Yes, speaking.'))[0]).toMatch(/MFA.*recorded/);
     expect(spoken(await h.say("Sure, that's fine.")).join(' ')).toMatch(/one letter at a time/);
     expect((await h.say('m, a, t, t, y')).some((a) => a.type === 'backchannel')).toBe(true);

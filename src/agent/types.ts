@@ -19,14 +19,7 @@ export type Endpointing = 'normal' | 'spelling' | 'digits';
 /** Hints for the synthesizer. Codes and emails are never spoken, so there is no "spell this secret" mode. */
 export type SayAs = 'text' | 'datetime';
 
-export type Outcome =
-  | 'mfa_reset'
-  | 'verification_failed'
-  | 'escalated'
-  | 'callback_requested'
-  | 'wrong_person'
-  | 'cancelled'
-  | 'abandoned';
+export type Outcome = 'mfa_reset' | 'verification_failed' | 'escalated' | 'callback_requested' | 'wrong_person' | 'cancelled' | 'abandoned';
 
 /** Extra precision about an outcome, for the case history (never contains caller data). */
 export type OutcomeDetail =
@@ -58,13 +51,7 @@ export type AgentAction =
   | { type: 'transcript'; speaker: 'agent' | 'caller'; text: string };
 
 export type EscalationReason =
-  | 'caller_request'
-  | 'contact_change_request'
-  | 'code_locked'
-  | 'code_send_limit'
-  | 'policy_needs_person'
-  | 'risk_flag'
-  | 'system_error';
+  'caller_request' | 'contact_change_request' | 'code_locked' | 'code_send_limit' | 'policy_needs_person' | 'risk_flag' | 'system_error';
 
 export type Policy = 'standard' | 'strict' | 'mailbox';
 

@@ -23,7 +23,13 @@ for (const target of targets) {
       await Promise.all(
         Array.from({ length: 24 }, (_, i) =>
           writeTransaction(store, (trx) =>
-            appendAuditEvent(trx, store.dialect, { caseId: `case-${i % 4}`, accountId: null, kind: 'note', data: { i }, at: new Date(Date.UTC(2035, 0, 1, 0, 0, i)) }),
+            appendAuditEvent(trx, store.dialect, {
+              caseId: `case-${i % 4}`,
+              accountId: null,
+              kind: 'note',
+              data: { i },
+              at: new Date(Date.UTC(2035, 0, 1, 0, 0, i)),
+            }),
           ),
         ),
       );

@@ -5,7 +5,15 @@ function build(n: number): ChainedEvent[] {
   const out: ChainedEvent[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const base = { seq, caseId: `c${seq % 3}`, accountId: null, kind: 'note', data: JSON.stringify({ seq }), at: `2026-11-25T00:00:0${seq % 10}.000Z`, prevHash: prev };
+    const base = {
+      seq,
+      caseId: `c${seq % 3}`,
+      accountId: null,
+      kind: 'note',
+      data: JSON.stringify({ seq }),
+      at: `2026-11-25T00:00:0${seq % 10}.000Z`,
+      prevHash: prev,
+    };
     const e = { ...base, hash: hashEvent(base) };
     out.push(e);
     prev = e.hash;

@@ -18,7 +18,10 @@ describe('caseChangeForOutcome', () => {
   });
 
   it('an abandoned call is retried until the retries are used up, then the case fails', () => {
-    expect(caseChangeForOutcome({ ...base, outcome: 'abandoned', callAttempts: 3 })).toMatchObject({ to: 'scheduled', scheduleAt: 'retry' });
+    expect(caseChangeForOutcome({ ...base, outcome: 'abandoned', callAttempts: 3 })).toMatchObject({
+      to: 'scheduled',
+      scheduleAt: 'retry',
+    });
     expect(caseChangeForOutcome({ ...base, outcome: 'abandoned', callAttempts: 4 })).toMatchObject({ to: 'failed', outcome: 'abandoned' });
   });
 

@@ -13,9 +13,7 @@ export interface OutcomeFacts {
   callbackAt: Date | null;
 }
 
-export type CaseChange =
-  | { to: CaseState; kind: string; outcome: string | null; scheduleAt?: 'callback' | 'retry' }
-  | null;
+export type CaseChange = { to: CaseState; kind: string; outcome: string | null; scheduleAt?: 'callback' | 'retry' } | null;
 
 /**
  * What a call's outcome does to its case. Pure so the table is tested on its own; the session

@@ -27,7 +27,12 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
   const tokenHash = (token: string) => hmacHex(deps.tokenKey, `call:${token}`);
 
   /** `provesPhonePossession`: the placing dialer's capability (Dialer.provesPhonePossession), fixed at dial time. */
-  async function create(trx: Kysely<Database>, caseId: string, channel: CallChannelName, provesPhonePossession: boolean): Promise<{ call: CallRow; token: string }> {
+  async function create(
+    trx: Kysely<Database>,
+    caseId: string,
+    channel: CallChannelName,
+    provesPhonePossession: boolean,
+  ): Promise<{ call: CallRow; token: string }> {
     const now = clock.now();
     const token = newToken();
     const call: CallRow = {
@@ -58,7 +63,12 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
     const now = clock.now();
     if (!row.token_expires_at || new Date(row.token_expires_at) <= now) return { ok: false, reason: 'expired' };
     const startedAt = now.toISOString();
-    const res = await trx.updateTable('calls').set({ state: 'active', started_at: startedAt }).where('id', '=', row.id).where('state', '=', 'pending').executeTakeFirst();
+    const res = await trx
+      .updateTable('calls')
+      .set({ state: 'active', started_at: startedAt })
+      .where('id', '=', row.id)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false, reason: 'used' };
     return { ok: true, call: { ...row, state: 'active', started_at: startedAt } };
   }
@@ -81,11 +91,19 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
    */
   async function appendTranscript(callId: string, speaker: 'agent' | 'caller', text: string): Promise<void> {
     const stored = speaker === 'caller' ? guardCallerLine(redactCallerText(text)) : text;
-    await store.db.insertInto('transcript_entries').values({ call_id: callId, speaker, text: stored, at: clock.now().toISOString() }).execute();
+    await store.db
+      .insertInto('transcript_entries')
+      .values({ call_id: callId, speaker, text: stored, at: clock.now().toISOString() })
+      .execute();
   }
 
   async function transcript(callId: string): Promise<TranscriptLine[]> {
-    return store.db.selectFrom('transcript_entries').select(['speaker', 'text', 'at']).where('call_id', '=', callId).orderBy('id').execute();
+    return store.db
+      .selectFrom('transcript_entries')
+      .select(['speaker', 'text', 'at'])
+      .where('call_id', '=', callId)
+      .orderBy('id')
+      .execute();
   }
 
   async function forCase(caseId: string): Promise<CallRow[]> {

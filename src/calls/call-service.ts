@@ -90,7 +90,12 @@ export function createCallService(deps: CallServiceDeps) {
   const { cases, clock, settings } = deps;
   const log = deps.logger.child({ component: 'calls' });
   const preset = policyPreset(settings.policy);
-  const records = createCallRecords({ store: deps.store, tokenKey: deps.keys.tokenHmac, clock, tokenTtlMs: deps.tokenTtlMs ?? DEFAULT_CALL_TOKEN_TTL_MS });
+  const records = createCallRecords({
+    store: deps.store,
+    tokenKey: deps.keys.tokenHmac,
+    clock,
+    tokenTtlMs: deps.tokenTtlMs ?? DEFAULT_CALL_TOKEN_TTL_MS,
+  });
   const verification = createVerificationStore({
     cases,
     limiter: deps.limiter,
@@ -126,10 +131,20 @@ export function createCallService(deps: CallServiceDeps) {
    * `calling`. `dialer.provesPhonePossession` is recorded on the call (default false: a link
    * reached by whoever holds it proves no phone).
    */
-  async function openLink(trx: Kysely<Database>, caseId: string, channel: CallChannelName, dialer?: { provesPhonePossession: boolean }): Promise<StartedCall> {
+  async function openLink(
+    trx: Kysely<Database>,
+    caseId: string,
+    channel: CallChannelName,
+    dialer?: { provesPhonePossession: boolean },
+  ): Promise<StartedCall> {
     const provesPhonePossession = dialer?.provesPhonePossession ?? false;
     const { call, token } = await records.create(trx, caseId, channel, provesPhonePossession);
-    await cases.record(trx, caseId, 'call_link_issued', { callId: call.id, channel, expiresAt: call.token_expires_at, provesPhonePossession });
+    await cases.record(trx, caseId, 'call_link_issued', {
+      callId: call.id,
+      channel,
+      expiresAt: call.token_expires_at,
+      provesPhonePossession,
+    });
     return { callId: call.id, url: callUrl(settings.serverUrl, token) };
   }
 
@@ -141,7 +156,10 @@ export function createCallService(deps: CallServiceDeps) {
         if (!redeemed.ok) return redeemed;
         const caseRow = await cases.get(redeemed.call.case_id, trx);
         if (!caseRow || caseRow.state !== 'calling' || !caseRow.account_id) throw new ClosedCaseError();
-        const moved = await cases.transition(trx, caseRow.id, 'verifying', 'call_connected', { callId: redeemed.call.id, channel: redeemed.call.channel });
+        const moved = await cases.transition(trx, caseRow.id, 'verifying', 'call_connected', {
+          callId: redeemed.call.id,
+          channel: redeemed.call.channel,
+        });
         return { ok: true as const, connected: { call: redeemed.call, caseRow: moved } };
       });
     } catch (err) {
@@ -196,7 +214,16 @@ export function createCallService(deps: CallServiceDeps) {
       // The automatic retry (declined, not answered, cut off) used to move the time silently (issue 13).
       if (change.scheduleAt === 'retry' && scheduledAt && contact) {
         const at = new Date(scheduledAt);
-        await rescheduleMail(trx, { caseId: row.id, contact, caseLang: row.lang, callId, channel: call.channel, at, kind: 'retry', detail });
+        await rescheduleMail(trx, {
+          caseId: row.id,
+          contact,
+          caseLang: row.lang,
+          callId,
+          channel: call.channel,
+          at,
+          kind: 'retry',
+          detail,
+        });
       }
     });
   }
@@ -254,7 +281,12 @@ export function createCallService(deps: CallServiceDeps) {
       port,
       timers: deps.timers ?? systemTimers(),
       // The store's limits, so the agent and the database agree on when a code is used up.
-      tuning: { maxCodeAttempts: CODE_RULES.maxWrongPerCode, maxCodeResends: CODE_RULES.maxSendsPerRequest - 1, codeLength: CODE_RULES.length, ...deps.tuning },
+      tuning: {
+        maxCodeAttempts: CODE_RULES.maxWrongPerCode,
+        maxCodeResends: CODE_RULES.maxSendsPerRequest - 1,
+        codeLength: CODE_RULES.length,
+        ...deps.tuning,
+      },
       logger: deps.logger,
       appendTranscript: (speaker, text) => records.appendTranscript(call.id, speaker, text),
       finish: (outcome, detail) => finish(call.id, outcome, detail, state),

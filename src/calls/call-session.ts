@@ -1,4 +1,14 @@
-import { type AgentAction, type ListenExpecting, type AgentTuning, type CallContext, type HostPort, type Outcome, type OutcomeDetail, type TimerPort, createAgent } from '../agent';
+import {
+  type AgentAction,
+  type ListenExpecting,
+  type AgentTuning,
+  type CallContext,
+  type HostPort,
+  type Outcome,
+  type OutcomeDetail,
+  type TimerPort,
+  createAgent,
+} from '../agent';
 import { errorFields } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { CallChannel } from '../channels/call-channel';
@@ -47,9 +57,11 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
   done.catch(() => undefined);
 
   const persist = (speaker: 'agent' | 'caller', text: string) => {
-    writes = writes.then(() => deps.appendTranscript(speaker, text)).catch((err: unknown) => {
-      log.error({ err: (err as Error)?.name }, 'transcript line not stored');
-    });
+    writes = writes
+      .then(() => deps.appendTranscript(speaker, text))
+      .catch((err: unknown) => {
+        log.error({ err: (err as Error)?.name }, 'transcript line not stored');
+      });
   };
 
   function conclude(outcome: Outcome, detail: OutcomeDetail | null): void {
@@ -115,15 +127,18 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
   const agent = createAgent({ context: deps.context, port: deps.port, timers: deps.timers, tuning: deps.tuning, onAction, onPortFailure });
 
   const feed = (event: Parameters<typeof agent.handle>[0]) => {
-    agent.handle(event).then(() => {
-      if (spokeSinceListen && !finished && !detached) {
-        spokeSinceListen = false;
-        deps.channel.listening(expecting);
-      }
-    }, () => {
-      // Only malformed events reject; channels validate first, so this is a bug worth a line.
-      log.warn('agent refused an event');
-    });
+    agent.handle(event).then(
+      () => {
+        if (spokeSinceListen && !finished && !detached) {
+          spokeSinceListen = false;
+          deps.channel.listening(expecting);
+        }
+      },
+      () => {
+        // Only malformed events reject; channels validate first, so this is a bug worth a line.
+        log.warn('agent refused an event');
+      },
+    );
   };
 
   deps.channel.onInput((input) => {

@@ -61,18 +61,40 @@ async function rig(
     inTransaction: (fn) => cases.inTransaction(fn),
     async newCase() {
       const n = ++accounts;
-      const { account } = await identity.createAccount({ email: `taro${n}@example.com`, password: 'correct horse battery', name: '山田 太郎', phone: '090-1234-5678' });
+      const { account } = await identity.createAccount({
+        email: `taro${n}@example.com`,
+        password: 'correct horse battery',
+        name: '山田 太郎',
+        phone: '090-1234-5678',
+      });
       const row = await cases.inTransaction((trx) =>
         cases.open(
           trx,
-          { account_id: account.id, email: account.email, phone_e164: account.phoneE164, phone_on_record: 1, lang: 'ja', state: 'requested', assurance: 'password_verified', consent_at: NOW.toISOString(), consent_version: 'v1', recording_consent: 1, client_ip_hash: 'h', scheduled_at: null, cancel_token_hash: null },
+          {
+            account_id: account.id,
+            email: account.email,
+            phone_e164: account.phoneE164,
+            phone_on_record: 1,
+            lang: 'ja',
+            state: 'requested',
+            assurance: 'password_verified',
+            consent_at: NOW.toISOString(),
+            consent_version: 'v1',
+            recording_consent: 1,
+            client_ip_hash: 'h',
+            scheduled_at: null,
+            cancel_token_hash: null,
+          },
           {},
         ),
       );
-      await cases.inTransaction((trx) => cases.transition(trx, row.id, 'scheduled', 'callback_scheduled', {}, { scheduled_at: NOW.toISOString() }));
+      await cases.inTransaction((trx) =>
+        cases.transition(trx, row.id, 'scheduled', 'callback_scheduled', {}, { scheduled_at: NOW.toISOString() }),
+      );
       return row.id;
     },
-    startCalling: async (trx, caseId, attempt) => void (await cases.transition(trx, caseId, 'calling', 'call_started', { attempt }, { call_attempts: attempt })),
+    startCalling: async (trx, caseId, attempt) =>
+      void (await cases.transition(trx, caseId, 'calling', 'call_started', { attempt }, { call_attempts: attempt })),
     teardown: () => store.close(),
   };
 }
@@ -92,7 +114,13 @@ dialerConformance('text dialer', () => {
 
 dialerConformance('softphone dialer', () =>
   rig(({ calls, store }) => {
-    const softphone = createSoftphoneCalls({ store, clock: { now: () => NOW }, backend: calls, hub: createSoftphoneHub(), timers: { setTimer: () => ({ cancel: () => undefined }) } });
+    const softphone = createSoftphoneCalls({
+      store,
+      clock: { now: () => NOW },
+      backend: calls,
+      hub: createSoftphoneHub(),
+      timers: { setTimer: () => ({ cancel: () => undefined }) },
+    });
     // The customer's open page rings while the port finds a live offer for the case.
     return { dialer: softphone.dialer, answerable: async (caseId) => (await softphone.port.findOffered(caseId)) !== null };
   }),

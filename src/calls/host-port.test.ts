@@ -38,8 +38,26 @@ async function setup(ts: TestStore, opts: { policy?: PolicyName; privileged?: bo
     companyName: 'Acme',
     randomInt: () => Number(scripted.shift() ?? '99999999'),
   });
-  const reset = createMfaReset({ cases, identity, queue: jobs.queue, tokenKey: keys.tokenHmac, clock, publicUrl: 'http://localhost:3000', companyName: 'Acme', timeZone: 'Asia/Tokyo', logger });
-  const { account } = await identity.createAccount({ email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja', mfa: true, role: opts.privileged ? 'operator' : 'customer' });
+  const reset = createMfaReset({
+    cases,
+    identity,
+    queue: jobs.queue,
+    tokenKey: keys.tokenHmac,
+    clock,
+    publicUrl: 'http://localhost:3000',
+    companyName: 'Acme',
+    timeZone: 'Asia/Tokyo',
+    logger,
+  });
+  const { account } = await identity.createAccount({
+    email: 'matty@gmail.com',
+    password: 'correct-horse-battery',
+    name: '猪股',
+    phone: '090-1234-5678',
+    lang: 'ja',
+    mfa: true,
+    role: opts.privileged ? 'operator' : 'customer',
+  });
 
   async function openCase(over: { assurance?: string; phoneOnRecord?: boolean } = {}): Promise<string> {
     return cases.inTransaction(async (trx) => {
@@ -77,17 +95,43 @@ async function setup(ts: TestStore, opts: { policy?: PolicyName; privileged?: bo
     const at = clock.now().toISOString();
     await store.db
       .insertInto('calls')
-      .values({ id: callId, case_id: caseId, channel: 'text', state: 'active', token_hash: null, token_expires_at: null, started_at: at, ended_at: null, outcome: null, recording_path: null, recording_deleted_at: null, proves_phone_possession: call.provesPhonePossession === false ? 0 : 1, created_at: at })
+      .values({
+        id: callId,
+        case_id: caseId,
+        channel: 'text',
+        state: 'active',
+        token_hash: null,
+        token_expires_at: null,
+        started_at: at,
+        ended_at: null,
+        outcome: null,
+        recording_path: null,
+        recording_deleted_at: null,
+        proves_phone_possession: call.provesPhonePossession === false ? 0 : 1,
+        created_at: at,
+      })
       .execute();
     return createHostPort(
-      { store, cases, identity, verification, reset, policy: policyPreset(policy), calendar: { nextOpen: (d) => new Date(d.getTime() + HOUR) }, clock, callbackDelayMs: 30 * 60_000 },
+      {
+        store,
+        cases,
+        identity,
+        verification,
+        reset,
+        policy: policyPreset(policy),
+        calendar: { nextOpen: (d) => new Date(d.getTime() + HOUR) },
+        clock,
+        callbackDelayMs: 30 * 60_000,
+      },
       { callId, caseId, accountId: account.id, email: contact.email, lang: 'ja' },
       contact,
     );
   }
 
   const mailJobs = async () =>
-    (await store.db.selectFrom('jobs').select(['kind', 'payload']).where('kind', '=', 'mail.send').execute()).map((j) => JSON.parse(j.payload) as { subject: string; text: string });
+    (await store.db.selectFrom('jobs').select(['kind', 'payload']).where('kind', '=', 'mail.send').execute()).map(
+      (j) => JSON.parse(j.payload) as { subject: string; text: string },
+    );
 
   return { store, clock, identity, cases, account, openCase, portFor, mailJobs, reset };
 }
@@ -120,7 +164,12 @@ function suite(name: string, open: () => Promise<TestStore>) {
     it('at most 3 sends per request and 5 per account in 24 h', async () => {
       const f = await fresh();
       const first = (await f.portFor(await f.openCase())).port;
-      expect([await first.sendCode(), await first.sendCode(), await first.sendCode(), await first.sendCode()]).toEqual(['sent', 'sent', 'sent', 'limit_reached']);
+      expect([await first.sendCode(), await first.sendCode(), await first.sendCode(), await first.sendCode()]).toEqual([
+        'sent',
+        'sent',
+        'sent',
+        'limit_reached',
+      ]);
       const second = (await f.portFor(await f.openCase())).port;
       expect([await second.sendCode(), await second.sendCode(), await second.sendCode()]).toEqual(['sent', 'sent', 'limit_reached']);
       f.clock.advance(24 * HOUR + 1);
@@ -196,7 +245,13 @@ function suite(name: string, open: () => Promise<TestStore>) {
       const caseId = await makeCase(f);
       const { port } = await f.portFor(caseId);
       await port.sendCode();
-      expect(await port.checkCode((await f.store.db.selectFrom('verification_codes').select('id').where('case_id', '!=', caseId).execute()).length > 0 ? '20000001' : '12675693')).toBe('ok');
+      expect(
+        await port.checkCode(
+          (await f.store.db.selectFrom('verification_codes').select('id').where('case_id', '!=', caseId).execute()).length > 0
+            ? '20000001'
+            : '12675693',
+        ),
+      ).toBe('ok');
       expect(await port.resetMfa()).toBe('needs_person');
       expect(await f.identity.getAccount(f.account.id)).toMatchObject({ mfaEnabled: true });
       const decision = (await f.cases.history(caseId)).find((e) => e.kind === 'reset_decision');
@@ -267,7 +322,12 @@ function suite(name: string, open: () => Promise<TestStore>) {
       const job = await f.store.db.selectFrom('jobs').selectAll().where('kind', '=', MFA_RESET_DUE_JOB).executeTakeFirstOrThrow();
       expect(new Date(job.run_at).getTime() - f.clock.now().getTime()).toBe(24 * HOUR);
       f.clock.advance(24 * HOUR);
-      await f.reset.dueHandler(JSON.parse(job.payload), { jobId: job.id, attempt: 1, signal: new AbortController().signal, complete: async (fn) => f.cases.inTransaction(fn) });
+      await f.reset.dueHandler(JSON.parse(job.payload), {
+        jobId: job.id,
+        attempt: 1,
+        signal: new AbortController().signal,
+        complete: async (fn) => f.cases.inTransaction(fn),
+      });
       expect(await f.identity.getAccount(f.account.id)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
       expect((await f.cases.require(caseId)).state).toBe('resolved');
     });
@@ -283,7 +343,12 @@ function suite(name: string, open: () => Promise<TestStore>) {
       await f.identity.sessions.create(f.account.id, 'full', f.clock.now());
       f.clock.advance(23 * HOUR);
       const job = await f.store.db.selectFrom('jobs').selectAll().where('kind', '=', MFA_RESET_DUE_JOB).executeTakeFirstOrThrow();
-      await f.reset.dueHandler(JSON.parse(job.payload), { jobId: job.id, attempt: 1, signal: new AbortController().signal, complete: async (fn) => f.cases.inTransaction(fn) });
+      await f.reset.dueHandler(JSON.parse(job.payload), {
+        jobId: job.id,
+        attempt: 1,
+        signal: new AbortController().signal,
+        complete: async (fn) => f.cases.inTransaction(fn),
+      });
       expect(await f.identity.getAccount(f.account.id)).toMatchObject({ mfaEnabled: true });
       expect(await f.cases.require(caseId)).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
     });

@@ -71,7 +71,11 @@ export function createHostPort(deps: HostPortDeps, call: CallFacts, contact: Ide
       const recent = await deps.cases.recentCasesForAccount(call.accountId, deps.policy.recentRecoveryWindowMs, call.caseId);
       const history = await deps.cases.history(call.caseId);
       // The dialer's capability as recorded when this call was placed; a missing row proves nothing.
-      const placed = await deps.store.db.selectFrom('calls').select('proves_phone_possession').where('id', '=', call.callId).executeTakeFirst();
+      const placed = await deps.store.db
+        .selectFrom('calls')
+        .select('proves_phone_possession')
+        .where('id', '=', call.callId)
+        .executeTakeFirst();
       const numberOnRecord = fresh !== null && fresh.phoneE164 === row.phone_e164;
       const operatorApprovedNumber = history.some((e) => e.kind === 'operator_approved');
       const proofs = proofsFromEvidence({

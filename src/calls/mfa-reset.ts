@@ -53,7 +53,14 @@ export function createMfaReset(deps: MfaResetDeps) {
         { outcome: 'mfa_reset' },
       );
       const cancelUrl = new URL(`/recover/cancel?token=${encodeURIComponent(token)}&lang=${contact.lang}`, deps.publicUrl).toString();
-      const mail = mfaReset({ lang: contact.lang, companyName: deps.companyName, name: contact.name, at: deps.clock.now(), timeZone: deps.timeZone, cancelUrl });
+      const mail = mfaReset({
+        lang: contact.lang,
+        companyName: deps.companyName,
+        name: contact.name,
+        at: deps.clock.now(),
+        timeZone: deps.timeZone,
+        cancelUrl,
+      });
       await enqueueMail(deps.queue, { to: contact.email, ...mail, key: `mfa-reset:${caseId}`, template: 'mfa-reset' }, trx);
       await deps.cases.record(trx, caseId, 'notification_queued', { template: 'mfa-reset', to: maskEmail(contact.email) });
     });

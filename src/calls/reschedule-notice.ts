@@ -59,7 +59,11 @@ export function createRescheduleNotice(deps: RescheduleNoticeDeps) {
       cancelUrl,
       reason,
     });
-    await enqueueMail(deps.queue, { to: contact.email, ...mail, key: `call-rescheduled:${call.callId}`, template: 'call-rescheduled' }, trx);
+    await enqueueMail(
+      deps.queue,
+      { to: contact.email, ...mail, key: `call-rescheduled:${call.callId}`, template: 'call-rescheduled' },
+      trx,
+    );
     await deps.cases.record(trx, call.caseId, 'notification_queued', { template: 'call-rescheduled', to: maskEmail(contact.email) });
   };
 }

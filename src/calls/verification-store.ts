@@ -4,7 +4,16 @@ import type { CaseService } from '../cases/case-service';
 import type { Clock } from '../domain/clock';
 import type { Lang } from '../domain/lang';
 import { maskEmail } from '../domain/phone';
-import { CODE_RULES, type RandomInt, checkEntry, codeHmac, expiryFor, generateCode, isWellFormedCode, maySend } from '../domain/verification';
+import {
+  CODE_RULES,
+  type RandomInt,
+  checkEntry,
+  codeHmac,
+  expiryFor,
+  generateCode,
+  isWellFormedCode,
+  maySend,
+} from '../domain/verification';
 import type { JobQueue } from '../jobs/queue';
 import { enqueueMail } from '../mail/mail-job';
 import { verificationCode } from '../mail/templates';
@@ -65,7 +74,11 @@ export function createVerificationStore(deps: VerificationStoreDeps) {
       const now = clock.now();
       const nowIso = now.toISOString();
       const since = new Date(now.getTime() - CODE_RULES.sendWindowMs).toISOString();
-      const forCase = await trx.selectFrom('verification_codes').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', subject.caseId).executeTakeFirst();
+      const forCase = await trx
+        .selectFrom('verification_codes')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('case_id', '=', subject.caseId)
+        .executeTakeFirst();
       const forAccount = await trx
         .selectFrom('verification_codes')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -155,7 +168,11 @@ export function createVerificationStore(deps: VerificationStoreDeps) {
             .where('id', '=', row!.id)
             .execute();
           await limiter.record([failBucket(subject.accountId)], trx);
-          await cases.record(trx, subject.caseId, 'code_rejected', { codeId: row!.id, wrongOnCode: failed, codeInvalidated: verdict.invalidate });
+          await cases.record(trx, subject.caseId, 'code_rejected', {
+            codeId: row!.id,
+            wrongOnCode: failed,
+            codeInvalidated: verdict.invalidate,
+          });
           return 'wrong';
         }
         case 'expired':
@@ -166,7 +183,12 @@ export function createVerificationStore(deps: VerificationStoreDeps) {
           return 'expired';
         case 'locked':
           if (verdict.lockAccount) {
-            if (row) await trx.updateTable('verification_codes').set({ failed_attempts: row.failed_attempts + 1 }).where('id', '=', row.id).execute();
+            if (row)
+              await trx
+                .updateTable('verification_codes')
+                .set({ failed_attempts: row.failed_attempts + 1 })
+                .where('id', '=', row.id)
+                .execute();
             await limiter.record([failBucket(subject.accountId), lockBucket(subject.accountId)], trx);
             await invalidateLive(trx, subject.caseId, nowIso);
             await cases.record(trx, subject.caseId, 'account_code_locked', { hours: CODE_RULES.lockMs / 3_600_000 });

@@ -48,7 +48,21 @@ describe('callback job', () => {
     const row = await cases.inTransaction((trx) =>
       cases.open(
         trx,
-        { account_id: null, email: 'a@example.com', phone_e164: '+819012345678', phone_on_record: 1, lang: 'ja', state: 'requested', assurance: 'low', consent_at: MONDAY_0930_JST.toISOString(), consent_version: 'v1', recording_consent: 1, client_ip_hash: 'h', scheduled_at: null, cancel_token_hash: null },
+        {
+          account_id: null,
+          email: 'a@example.com',
+          phone_e164: '+819012345678',
+          phone_on_record: 1,
+          lang: 'ja',
+          state: 'requested',
+          assurance: 'low',
+          consent_at: MONDAY_0930_JST.toISOString(),
+          consent_version: 'v1',
+          recording_consent: 1,
+          client_ip_hash: 'h',
+          scheduled_at: null,
+          cancel_token_hash: null,
+        },
         {},
       ),
     );
@@ -99,7 +113,7 @@ describe('callback job', () => {
     expect(callbackDedupeKey('c1', at)).not.toBe(callbackDedupeKey('c2', at));
   });
 
-  it('schedules a recovery callback as one CALLBACK_JOB per case and time, in the caller\'s transaction', async () => {
+  it("schedules a recovery callback as one CALLBACK_JOB per case and time, in the caller's transaction", async () => {
     const scheduler = queuedCallbackScheduler(queue);
     const at = new Date('2035-12-03T01:00:00Z');
     await writeTransaction(store, async (trx) => {

@@ -86,7 +86,14 @@ export function createCallbackJobHandler(deps: CallbackJobDeps): JobHandler {
     if (!deps.calendar.isOpen(now)) {
       const at = deps.calendar.nextOpen(now);
       await ctx.complete(async (trx) => {
-        await deps.cases.transition(trx, caseId, 'scheduled', 'callback_deferred', { reason: 'outside_hours', at: at.toISOString() }, { scheduled_at: at.toISOString() });
+        await deps.cases.transition(
+          trx,
+          caseId,
+          'scheduled',
+          'callback_deferred',
+          { reason: 'outside_hours', at: at.toISOString() },
+          { scheduled_at: at.toISOString() },
+        );
         await deps.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
       });
       return;

@@ -41,7 +41,9 @@ describe('CaseService', () => {
 
   it('writes each change and its audit event together, keeping the chain verifiable', async () => {
     const opened = await cases.inTransaction((trx) => cases.open(trx, newCase('a@example.com'), { why: 'test' }));
-    await cases.inTransaction((trx) => cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', {}, { scheduled_at: '2035-12-03T00:00:00.000Z' }));
+    await cases.inTransaction((trx) =>
+      cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', {}, { scheduled_at: '2035-12-03T00:00:00.000Z' }),
+    );
     await cases.inTransaction((trx) => cases.record(trx, opened.id, 'note', { n: 1 }));
     expect(await cases.require(opened.id)).toMatchObject({ state: 'scheduled', scheduled_at: '2035-12-03T00:00:00.000Z' });
     expect((await cases.history(opened.id)).map((e) => [e.seq, e.kind])).toEqual([
@@ -79,7 +81,7 @@ describe('CaseService', () => {
     expect(await cases.list({ limit: 1 })).toHaveLength(1);
   });
 
-  it('reads a case inside the caller\'s transaction, seeing that transaction\'s own uncommitted change', async () => {
+  it("reads a case inside the caller's transaction, seeing that transaction's own uncommitted change", async () => {
     const opened = await cases.inTransaction((trx) => cases.open(trx, newCase('e@example.com'), {}));
     const seen = await cases.inTransaction(async (trx) => {
       await cases.transition(trx, opened.id, 'escalated', 'needs_review');
@@ -89,7 +91,7 @@ describe('CaseService', () => {
     expect(await cases.inTransaction((trx) => cases.get('nope', trx))).toBeUndefined();
   });
 
-  it('replaces the cancel token hash of one case only, inside the caller\'s transaction', async () => {
+  it("replaces the cancel token hash of one case only, inside the caller's transaction", async () => {
     const first = await cases.inTransaction((trx) => cases.open(trx, { ...newCase('f@example.com'), cancel_token_hash: 'old-1' }, {}));
     const second = await cases.inTransaction((trx) => cases.open(trx, { ...newCase('g@example.com'), cancel_token_hash: 'old-2' }, {}));
     await expect(

@@ -50,12 +50,22 @@ export class CaseService {
     return lockAuditChain(trx, this.store.dialect);
   }
 
-  async open(trx: Kysely<Database>, row: Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'>, eventData: Record<string, unknown>): Promise<CaseRow> {
+  async open(
+    trx: Kysely<Database>,
+    row: Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'>,
+    eventData: Record<string, unknown>,
+  ): Promise<CaseRow> {
     const now = this.clock.now().toISOString();
     const full: CaseRow = { ...row, id: crypto.randomUUID(), created_at: now, updated_at: now, call_attempts: 0, outcome: null };
     await this.lockChain(trx);
     await trx.insertInto('cases').values(full).execute();
-    await appendAuditEvent(trx, this.store.dialect, { caseId: full.id, accountId: full.account_id, kind: 'case_opened', data: { state: full.state, ...eventData }, at: this.clock.now() });
+    await appendAuditEvent(trx, this.store.dialect, {
+      caseId: full.id,
+      accountId: full.account_id,
+      kind: 'case_opened',
+      data: { state: full.state, ...eventData },
+      at: this.clock.now(),
+    });
     return full;
   }
 
@@ -73,8 +83,18 @@ export class CaseService {
     if (!current) throw new CaseNotFoundError(caseId);
     assertTransition(current.state, to);
     const now = this.clock.now();
-    await trx.updateTable('cases').set({ ...changes, state: to, updated_at: now.toISOString() }).where('id', '=', caseId).execute();
-    await appendAuditEvent(trx, this.store.dialect, { caseId, accountId: current.account_id, kind, data: { from: current.state, to, ...data }, at: now });
+    await trx
+      .updateTable('cases')
+      .set({ ...changes, state: to, updated_at: now.toISOString() })
+      .where('id', '=', caseId)
+      .execute();
+    await appendAuditEvent(trx, this.store.dialect, {
+      caseId,
+      accountId: current.account_id,
+      kind,
+      data: { from: current.state, to, ...data },
+      at: now,
+    });
     return { ...current, ...changes, state: to, updated_at: now.toISOString() };
   }
 
@@ -124,7 +144,10 @@ export class CaseService {
       .orderBy('id', 'desc')
       .limit(Math.min(filter.limit ?? 200, 1000));
     const after = filter.after;
-    if (after) q = q.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+    if (after)
+      q = q.where((eb) =>
+        eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
+      );
     if (filter.state && isCaseState(filter.state)) q = q.where('state', '=', filter.state);
     if (filter.email) q = q.where('email', '=', filter.email.trim().toLowerCase());
     return q.execute();

@@ -28,7 +28,21 @@ describe('operator actions', () => {
     // Cases belong to a real account (a call can only verify someone who has one).
     await store.db
       .insertInto('accounts')
-      .values({ id: ACCOUNT_ID, email: 'a@example.com', name: 'Pat', phone_e164: '+819012345678', lang: 'ja', role: 'customer', password_hash: 'x', mfa_secret_enc: null, mfa_enabled: 1, mfa_enroll_required: 0, privileged: 0, created_at: SAT_1000_JST.toISOString(), updated_at: SAT_1000_JST.toISOString() })
+      .values({
+        id: ACCOUNT_ID,
+        email: 'a@example.com',
+        name: 'Pat',
+        phone_e164: '+819012345678',
+        lang: 'ja',
+        role: 'customer',
+        password_hash: 'x',
+        mfa_secret_enc: null,
+        mfa_enabled: 1,
+        mfa_enroll_required: 0,
+        privileged: 0,
+        created_at: SAT_1000_JST.toISOString(),
+        updated_at: SAT_1000_JST.toISOString(),
+      })
       .execute();
     now = SAT_1000_JST;
     cases = new CaseService(store, { now: () => now });
@@ -40,7 +54,8 @@ describe('operator actions', () => {
     await store.close();
   });
 
-  const enqueued = () => queue.jobs.map((j) => ({ kind: j.kind, payload: j.payload, runAt: j.runAt, dedupeKey: j.dedupeKey, inTrx: j.trx !== undefined }));
+  const enqueued = () =>
+    queue.jobs.map((j) => ({ kind: j.kind, payload: j.payload, runAt: j.runAt, dedupeKey: j.dedupeKey, inTrx: j.trx !== undefined }));
   // Open Mon–Fri 09:00–18:00 JST, which is 00:00–09:00 UTC.
   const calendar = {
     isOpen: (d: Date) => d.getUTCDay() >= 1 && d.getUTCDay() <= 5 && d.getUTCHours() < 9,
@@ -61,20 +76,43 @@ describe('operator actions', () => {
       callLeadMs: 5 * 60_000,
     });
 
-  async function openCase(path: 'review' | 'scheduled' | 'call_escalated' | 'resolved', accountId: string | null = ACCOUNT_ID): Promise<string> {
+  async function openCase(
+    path: 'review' | 'scheduled' | 'call_escalated' | 'resolved',
+    accountId: string | null = ACCOUNT_ID,
+  ): Promise<string> {
     const row = await cases.inTransaction((trx) =>
       cases.open(
         trx,
-        { account_id: accountId, email: 'a@example.com', phone_e164: '+819012345678', phone_on_record: path === 'review' ? 0 : 1, lang: 'ja', state: 'requested', assurance: 'password_verified', consent_at: now.toISOString(), consent_version: 'v1', recording_consent: 1, client_ip_hash: 'h', scheduled_at: null, cancel_token_hash: null },
+        {
+          account_id: accountId,
+          email: 'a@example.com',
+          phone_e164: '+819012345678',
+          phone_on_record: path === 'review' ? 0 : 1,
+          lang: 'ja',
+          state: 'requested',
+          assurance: 'password_verified',
+          consent_at: now.toISOString(),
+          consent_version: 'v1',
+          recording_consent: 1,
+          client_ip_hash: 'h',
+          scheduled_at: null,
+          cancel_token_hash: null,
+        },
         {},
       ),
     );
     await cases.inTransaction(async (trx) => {
-      if (path === 'review') return void (await cases.transition(trx, row.id, 'escalated', 'needs_review', { reason: 'phone_not_on_record' }));
+      if (path === 'review')
+        return void (await cases.transition(trx, row.id, 'escalated', 'needs_review', { reason: 'phone_not_on_record' }));
       await cases.transition(trx, row.id, 'scheduled', 'callback_scheduled', {}, { scheduled_at: MON_0900_JST.toISOString() });
       if (path === 'scheduled') return;
       await cases.transition(trx, row.id, 'calling', 'call_started', { attempt: 1 }, { call_attempts: 1 });
-      await cases.transition(trx, row.id, path === 'resolved' ? 'verifying' : 'escalated', path === 'resolved' ? 'call_connected' : 'call_escalated');
+      await cases.transition(
+        trx,
+        row.id,
+        path === 'resolved' ? 'verifying' : 'escalated',
+        path === 'resolved' ? 'call_connected' : 'call_escalated',
+      );
       if (path === 'resolved') await cases.transition(trx, row.id, 'resolved', 'mfa_reset');
     });
     return row.id;
@@ -92,8 +130,19 @@ describe('operator actions', () => {
     const { scheduledAt } = await actions().approveCallback(id, OPERATOR);
     expect(scheduledAt).toEqual(MON_0900_JST);
     expect(await cases.require(id)).toMatchObject({ state: 'scheduled', scheduled_at: MON_0900_JST.toISOString() });
-    expect(enqueued()).toEqual([{ kind: CALLBACK_JOB, payload: { caseId: id }, runAt: MON_0900_JST, dedupeKey: callbackDedupeKey(id, MON_0900_JST), inTrx: true }]);
-    expect(await lastEvent(id)).toEqual({ kind: 'operator_approved', data: { from: 'escalated', to: 'scheduled', operatorId: OPERATOR.accountId, review: 'phone_not_on_record', at: MON_0900_JST.toISOString() } });
+    expect(enqueued()).toEqual([
+      { kind: CALLBACK_JOB, payload: { caseId: id }, runAt: MON_0900_JST, dedupeKey: callbackDedupeKey(id, MON_0900_JST), inTrx: true },
+    ]);
+    expect(await lastEvent(id)).toEqual({
+      kind: 'operator_approved',
+      data: {
+        from: 'escalated',
+        to: 'scheduled',
+        operatorId: OPERATOR.accountId,
+        review: 'phone_not_on_record',
+        at: MON_0900_JST.toISOString(),
+      },
+    });
     expect(dialer.dials).toEqual([]);
   });
 
@@ -121,7 +170,10 @@ describe('operator actions', () => {
     await actions().cancel(id, OPERATOR, '  customer phoned the help desk  ');
     expect(await cases.require(id)).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
     expect(cancelledKeys).toEqual([callbackDedupeKey(id, MON_0900_JST)]);
-    expect(await lastEvent(id)).toEqual({ kind: 'cancelled_by_operator', data: { from: 'scheduled', to: 'cancelled', operatorId: OPERATOR.accountId, reason: 'customer phoned the help desk' } });
+    expect(await lastEvent(id)).toEqual({
+      kind: 'cancelled_by_operator',
+      data: { from: 'scheduled', to: 'cancelled', operatorId: OPERATOR.accountId, reason: 'customer phoned the help desk' },
+    });
     await expect(actions().cancel(id, OPERATOR)).rejects.toMatchObject({ code: 'wrong_state' });
     const resolved = await openCase('resolved');
     expect(availableActions(await cases.require(resolved), [])).toEqual({ approve: false, cancel: false, callNow: false });
@@ -146,7 +198,18 @@ describe('operator actions', () => {
     expect(dialer.dials).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
     expect(cancelledKeys).toEqual([callbackDedupeKey(id, MON_0900_JST)]);
     expect(await cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 1 });
-    expect(await lastEvent(id)).toEqual({ kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, provesPhonePossession: false, via: 'call_now', operatorId: OPERATOR.accountId, outsideHours: false } });
+    expect(await lastEvent(id)).toEqual({
+      kind: 'call_started',
+      data: {
+        from: 'scheduled',
+        to: 'calling',
+        attempt: 1,
+        provesPhonePossession: false,
+        via: 'call_now',
+        operatorId: OPERATOR.accountId,
+        outsideHours: false,
+      },
+    });
     expect((await cases.history(id)).map((e) => e.kind)).not.toContain('outside_hours_override');
   });
 
@@ -182,12 +245,25 @@ describe('operator actions', () => {
 
   it("records the command line as the actor of a CLI call-now, with the CLI's override wording", async () => {
     const id = await openCase('scheduled');
-    await expect(actions().callNow(id, COMMAND_LINE, { outsideHours: false })).rejects.toThrow(/outside business hours.*pass --outside-hours/);
+    await expect(actions().callNow(id, COMMAND_LINE, { outsideHours: false })).rejects.toThrow(
+      /outside business hours.*pass --outside-hours/,
+    );
     await actions().callNow(id, COMMAND_LINE, { outsideHours: true });
     const history = (await cases.history(id)).slice(-2).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
     expect(history).toEqual([
       { kind: 'outside_hours_override', data: { operator: 'cli', via: 'cli' } },
-      { kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, provesPhonePossession: false, via: 'call_now', operator: 'cli', outsideHours: true } },
+      {
+        kind: 'call_started',
+        data: {
+          from: 'scheduled',
+          to: 'calling',
+          attempt: 1,
+          provesPhonePossession: false,
+          via: 'call_now',
+          operator: 'cli',
+          outsideHours: true,
+        },
+      },
     ]);
     expect(dialer.dials).toEqual([{ caseId: id, attempt: 1, state: 'calling' }]);
   });
@@ -197,18 +273,46 @@ describe('operator actions', () => {
     now = MON_1000_JST;
     await actions().callNow(id, OPERATOR, { outsideHours: false });
     // The ring's link, as the softphone dialer would have stored it, still unanswered.
-    const ring = { id: 'call-1', case_id: id, channel: 'softphone', state: 'pending', token_hash: 'h1', token_expires_at: new Date(now.getTime() + 600_000).toISOString(), started_at: null, ended_at: null, outcome: null, recording_path: null, recording_deleted_at: null, proves_phone_possession: 0, created_at: now.toISOString() };
+    const ring = {
+      id: 'call-1',
+      case_id: id,
+      channel: 'softphone',
+      state: 'pending',
+      token_hash: 'h1',
+      token_expires_at: new Date(now.getTime() + 600_000).toISOString(),
+      started_at: null,
+      ended_at: null,
+      outcome: null,
+      recording_path: null,
+      recording_deleted_at: null,
+      proves_phone_possession: 0,
+      created_at: now.toISOString(),
+    };
     await store.db.insertInto('calls').values(ring).execute();
     // A second console press does not ring twice.
     await expect(actions().callNow(id, OPERATOR, { outsideHours: false })).rejects.toMatchObject({ code: 'wrong_state' });
 
     expect(await actions().callNow(id, COMMAND_LINE, { outsideHours: false, takeOverRinging: true })).toEqual({ attempt: 2 });
-    expect(await store.db.selectFrom('calls').select(['state', 'outcome']).where('id', '=', 'call-1').executeTakeFirst()).toEqual({ state: 'ended', outcome: 'abandoned' });
+    expect(await store.db.selectFrom('calls').select(['state', 'outcome']).where('id', '=', 'call-1').executeTakeFirst()).toEqual({
+      state: 'ended',
+      outcome: 'abandoned',
+    });
     expect(await cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 2 });
     const history = (await cases.history(id)).slice(-2).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
     expect(history).toEqual([
       { kind: 'ringing_call_taken_over', data: { from: 'calling', to: 'scheduled', operator: 'cli', calls: ['call-1'] } },
-      { kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 2, provesPhonePossession: false, via: 'call_now', operator: 'cli', outsideHours: false } },
+      {
+        kind: 'call_started',
+        data: {
+          from: 'scheduled',
+          to: 'calling',
+          attempt: 2,
+          provesPhonePossession: false,
+          via: 'call_now',
+          operator: 'cli',
+          outsideHours: false,
+        },
+      },
     ]);
     expect(dialer.dials.map((d) => d.attempt)).toEqual([1, 2]);
     expect((await verifyAuditLog(store)).ok).toBe(true);

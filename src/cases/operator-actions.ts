@@ -90,7 +90,10 @@ function parseData(text: string): Record<string, unknown> {
 /** A state the machine does not know counts as closed: nothing may act on it. */
 const isClosed = (state: string): boolean => !isCaseState(state) || isTerminal(state);
 
-export function availableActions(row: Pick<CaseRow, 'state'>, history: ReadonlyArray<Pick<ChainedEvent, 'kind' | 'data'>>): AvailableActions {
+export function availableActions(
+  row: Pick<CaseRow, 'state'>,
+  history: ReadonlyArray<Pick<ChainedEvent, 'kind' | 'data'>>,
+): AvailableActions {
   return {
     approve: row.state === 'escalated' && escalationReview(history) !== null,
     cancel: !isClosed(row.state),
@@ -128,9 +131,20 @@ export function createOperatorActions(deps: OperatorActionDeps) {
         throw new OperatorActionError('wrong_state', `the case is ${row.state}; only an escalated case waiting for review can be approved`);
       }
       const review = escalationReview(await caseHistoryIn(trx, caseId));
-      if (!review) throw new OperatorActionError('not_reviewable', 'this case was escalated during a call, not for review; it cannot be approved for an automated callback');
+      if (!review)
+        throw new OperatorActionError(
+          'not_reviewable',
+          'this case was escalated during a call, not for review; it cannot be approved for an automated callback',
+        );
       const at = deps.calendar.nextOpen(new Date(deps.clock.now().getTime() + deps.callLeadMs));
-      await cases.transition(trx, caseId, 'scheduled', 'operator_approved', { ...actorFields(operator), review: review.reason, at: at.toISOString() }, { scheduled_at: at.toISOString() });
+      await cases.transition(
+        trx,
+        caseId,
+        'scheduled',
+        'operator_approved',
+        { ...actorFields(operator), review: review.reason, at: at.toISOString() },
+        { scheduled_at: at.toISOString() },
+      );
       await deps.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
       return { scheduledAt: at };
     });
@@ -145,7 +159,14 @@ export function createOperatorActions(deps: OperatorActionDeps) {
       const row = await load(trx, caseId);
       if (isClosed(row.state)) throw new OperatorActionError('wrong_state', `the case is already ${row.state}`);
       await dropQueuedCallback(trx, row);
-      await cases.transition(trx, caseId, 'cancelled', 'cancelled_by_operator', { ...actorFields(operator), ...(why ? { reason: why } : {}) }, { outcome: 'cancelled' });
+      await cases.transition(
+        trx,
+        caseId,
+        'cancelled',
+        'cancelled_by_operator',
+        { ...actorFields(operator), ...(why ? { reason: why } : {}) },
+        { outcome: 'cancelled' },
+      );
     });
   }
 
@@ -160,7 +181,11 @@ export function createOperatorActions(deps: OperatorActionDeps) {
    * asks for it: with AIZUCHI_CALLBACK_LEAD_SEC=0 a new case is ringing the softphone before the
    * terminal can call it (issue 13). The console does not: a second press must not ring twice.
    */
-  async function callNow(caseId: string, operator: Operator, opts: { outsideHours: boolean; takeOverRinging?: boolean }): Promise<{ attempt: number }> {
+  async function callNow(
+    caseId: string,
+    operator: Operator,
+    opts: { outsideHours: boolean; takeOverRinging?: boolean },
+  ): Promise<{ attempt: number }> {
     return cases.inTransaction(async (trx) => {
       let row = await load(trx, caseId);
       const ringing = row.state === 'calling' && opts.takeOverRinging === true;
@@ -191,9 +216,21 @@ export function createOperatorActions(deps: OperatorActionDeps) {
   async function takeOverRinging(trx: StoreTransaction, row: CaseRow, operator: Operator, now: Date): Promise<CaseRow> {
     const pending = await trx.selectFrom('calls').select('id').where('case_id', '=', row.id).where('state', '=', 'pending').execute();
     if (pending.length > 0) {
-      await trx.updateTable('calls').set({ state: 'ended', ended_at: now.toISOString(), outcome: 'abandoned' }).where('case_id', '=', row.id).where('state', '=', 'pending').execute();
+      await trx
+        .updateTable('calls')
+        .set({ state: 'ended', ended_at: now.toISOString(), outcome: 'abandoned' })
+        .where('case_id', '=', row.id)
+        .where('state', '=', 'pending')
+        .execute();
     }
-    return cases.transition(trx, row.id, 'scheduled', 'ringing_call_taken_over', { ...actorFields(operator), calls: pending.map((c) => c.id) }, { scheduled_at: now.toISOString() });
+    return cases.transition(
+      trx,
+      row.id,
+      'scheduled',
+      'ringing_call_taken_over',
+      { ...actorFields(operator), calls: pending.map((c) => c.id) },
+      { scheduled_at: now.toISOString() },
+    );
   }
 
   return { approveCallback, cancel, callNow };

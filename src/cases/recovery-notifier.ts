@@ -52,7 +52,11 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
         channel: joinUrl ? 'browser' : 'phone',
         requestedAt: deps.clock.now(),
       });
-      await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-requested:${caseId}`, template: RECOVERY_MAIL_LABEL }, trx);
+      await enqueueMail(
+        deps.queue,
+        { to: account.email, ...mail, key: `recovery-requested:${caseId}`, template: RECOVERY_MAIL_LABEL },
+        trx,
+      );
     },
     async noAccount(trx: Kysely<Database>, { caseId, email, lang }) {
       const mail = recoveryNoAccount({ lang, companyName: deps.companyName, requestedAt: deps.clock.now(), timeZone: deps.timeZone });
@@ -61,8 +65,18 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
 
     async accountHammered(trx: Kysely<Database>, { account }) {
       const now = deps.clock.now();
-      const mail = recoveryHammered({ lang: account.lang, companyName: deps.companyName, name: account.name, at: now, timeZone: deps.timeZone });
-      await enqueueMail(deps.queue, { to: account.email, ...mail, key: `recovery-hammered:${account.id}:${now.toISOString()}`, template: HAMMERED_MAIL_LABEL }, trx);
+      const mail = recoveryHammered({
+        lang: account.lang,
+        companyName: deps.companyName,
+        name: account.name,
+        at: now,
+        timeZone: deps.timeZone,
+      });
+      await enqueueMail(
+        deps.queue,
+        { to: account.email, ...mail, key: `recovery-hammered:${account.id}:${now.toISOString()}`, template: HAMMERED_MAIL_LABEL },
+        trx,
+      );
     },
     async noAccountHammered(trx: Kysely<Database>, { email, lang }) {
       const now = deps.clock.now();

@@ -20,7 +20,9 @@ describe('RecoveryRequestService', () => {
   let noAccountHammered: string[];
   let noAccount: Array<Parameters<RecoveryNotifier['noAccount']>[1]>;
 
-  function service(limits = { requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 }) {
+  function service(
+    limits = { requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 },
+  ) {
     const clock = { now: () => NOW };
     return new RecoveryRequestService({
       cases,
@@ -57,7 +59,21 @@ describe('RecoveryRequestService', () => {
     // The case rows refer to a real account row.
     await store.db
       .insertInto('accounts')
-      .values({ id: ACCOUNT.id, email: ACCOUNT.email, name: 'Pat', phone_e164: ACCOUNT.phoneE164, lang: 'en', role: 'customer', password_hash: 'x', mfa_secret_enc: null, mfa_enabled: 1, mfa_enroll_required: 0, privileged: 0, created_at: NOW.toISOString(), updated_at: NOW.toISOString() })
+      .values({
+        id: ACCOUNT.id,
+        email: ACCOUNT.email,
+        name: 'Pat',
+        phone_e164: ACCOUNT.phoneE164,
+        lang: 'en',
+        role: 'customer',
+        password_hash: 'x',
+        mfa_secret_enc: null,
+        mfa_enabled: 1,
+        mfa_enroll_required: 0,
+        privileged: 0,
+        created_at: NOW.toISOString(),
+        updated_at: NOW.toISOString(),
+      })
       .execute();
     cases = new CaseService(store, { now: () => NOW });
     nextOpenAsked = [];
@@ -117,7 +133,10 @@ describe('RecoveryRequestService', () => {
     const s = service({ requestsPerIpPerHour: 1, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 });
     expect((await s.submit(input, { clientIp: '1' })).kind).toBe('accepted');
     const events = await store.db.selectFrom('rate_events').selectAll().execute();
-    expect(await s.submit({ ...input, email: 'new@example.com' }, { clientIp: '1' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
+    expect(await s.submit({ ...input, email: 'new@example.com' }, { clientIp: '1' })).toEqual({
+      kind: 'rate_limited',
+      retryAfterSec: 3600,
+    });
     expect(await store.db.selectFrom('rate_events').selectAll().execute()).toEqual(events);
     expect(await cases.list()).toHaveLength(1);
     // Rate buckets never hold the raw address, email or number.
@@ -144,7 +163,8 @@ describe('RecoveryRequestService', () => {
 
   it('lets the owner with the right password past the account and phone limits that strangers filled', async () => {
     const s = service({ requestsPerIpPerHour: 10, requestsPerAccountPerDay: 3, callsPerPhonePerDay: 3, requestsGlobalPerHour: 1000 });
-    for (let i = 0; i < 3; i++) expect((await s.submit({ ...input, phone: `080-5555-000${i}` }, { clientIp: `10.0.0.${i}` })).kind).toBe('accepted');
+    for (let i = 0; i < 3; i++)
+      expect((await s.submit({ ...input, phone: `080-5555-000${i}` }, { clientIp: `10.0.0.${i}` })).kind).toBe('accepted');
     expect(await s.submit(input, { clientIp: '10.0.0.9' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
     expect((await s.submit({ ...input, password: 'wrong' }, { clientIp: '10.0.0.9' })).kind).toBe('rate_limited');
     expect(await s.submit({ ...input, password: 'right' }, { clientIp: '10.0.0.10' })).toEqual({ kind: 'accepted' });
@@ -162,8 +182,12 @@ describe('RecoveryRequestService', () => {
 
   it('degrades the global breaker to friction: only password-verified requests pass while it is tripped', async () => {
     const s = service({ requestsPerIpPerHour: 10, requestsPerAccountPerDay: 10, callsPerPhonePerDay: 10, requestsGlobalPerHour: 2 });
-    for (let i = 0; i < 2; i++) expect((await s.submit({ ...input, email: `g${i}@example.com` }, { clientIp: `10.0.2.${i}` })).kind).toBe('accepted');
-    expect(await s.submit({ ...input, email: 'g9@example.com' }, { clientIp: '10.0.2.9' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
+    for (let i = 0; i < 2; i++)
+      expect((await s.submit({ ...input, email: `g${i}@example.com` }, { clientIp: `10.0.2.${i}` })).kind).toBe('accepted');
+    expect(await s.submit({ ...input, email: 'g9@example.com' }, { clientIp: '10.0.2.9' })).toEqual({
+      kind: 'rate_limited',
+      retryAfterSec: 3600,
+    });
     expect(await s.submit(input, { clientIp: '10.0.2.10' })).toEqual({ kind: 'rate_limited', retryAfterSec: 3600 });
     expect(await s.submit({ ...input, password: 'right' }, { clientIp: '10.0.2.11' })).toEqual({ kind: 'accepted' });
   });
@@ -193,9 +217,12 @@ describe('RecoveryRequestService', () => {
 
   it("tells the number's owner when strangers' requests for their number are refused", async () => {
     const s = service({ requestsPerIpPerHour: 100, requestsPerAccountPerDay: 100, callsPerPhonePerDay: 2, requestsGlobalPerHour: 1000 });
-    for (let i = 0; i < 2; i++) expect((await s.submit({ ...input, email: `stranger${i}@example.com` }, { clientIp: `10.0.7.${i}` })).kind).toBe('accepted');
+    for (let i = 0; i < 2; i++)
+      expect((await s.submit({ ...input, email: `stranger${i}@example.com` }, { clientIp: `10.0.7.${i}` })).kind).toBe('accepted');
     expect(hammered).toEqual([]);
-    expect((await s.submit({ ...input, email: 'stranger9@example.com', phone: '+81 90 1234 5678' }, { clientIp: '10.0.7.9' })).kind).toBe('rate_limited');
+    expect((await s.submit({ ...input, email: 'stranger9@example.com', phone: '+81 90 1234 5678' }, { clientIp: '10.0.7.9' })).kind).toBe(
+      'rate_limited',
+    );
     expect(hammered).toEqual([ACCOUNT.id]);
   });
 });

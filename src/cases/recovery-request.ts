@@ -53,7 +53,10 @@ export interface AccountLookup {
 
 export interface RecoveryNotifier {
   /** Enqueues the "we will call you at …" mail inside the request's transaction. */
-  requestReceived(trx: Kysely<Database>, args: { caseId: string; account: AccountForRecovery; lang: Lang; callAt: Date | null; cancelToken: string; needsReview: boolean }): Promise<void>;
+  requestReceived(
+    trx: Kysely<Database>,
+    args: { caseId: string; account: AccountForRecovery; lang: Lang; callAt: Date | null; cancelToken: string; needsReview: boolean },
+  ): Promise<void>;
   /** Enqueues the "someone keeps asking to recover your account" mail, inside the caller's transaction. */
   accountHammered(trx: Kysely<Database>, args: { account: AccountForRecovery }): Promise<void>;
   /**
@@ -93,9 +96,7 @@ export interface RequestContext {
 }
 
 export type RecoveryResult =
-  | { kind: 'accepted' }
-  | { kind: 'invalid'; message: string; field?: string }
-  | { kind: 'rate_limited'; retryAfterSec: number };
+  { kind: 'accepted' } | { kind: 'invalid'; message: string; field?: string } | { kind: 'rate_limited'; retryAfterSec: number };
 
 export class InvalidPhoneError extends AizuchiError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -181,7 +182,10 @@ export class RecoveryRequestService {
       // The global breaker adds friction instead of switching recovery off: while it is tripped,
       // only requests with a verified password get through (SECURITY.md "Rate limits").
       if (!strongEvidence && (await this.deps.limiter.firstExceeded([globalLimit], trx))) return true;
-      await this.deps.limiter.record([...requesterLimits, ...guesserLimits, globalLimit].map((b) => b.bucket), trx);
+      await this.deps.limiter.record(
+        [...requesterLimits, ...guesserLimits, globalLimit].map((b) => b.bucket),
+        trx,
+      );
       const opened = await this.deps.cases.open(
         trx,
         {
@@ -224,14 +228,39 @@ export class RecoveryRequestService {
       }
       // The owner said "this wasn't me" lately, or a number we do not know: a person approves
       // before anyone is called (SECURITY.md), and the requester hears the same as ever.
-      const reviewReason = (await isRecoveryLocked(trx, account.id, now)) ? 'recovery_locked' : !phoneOnRecord ? 'phone_not_on_record' : null;
+      const reviewReason = (await isRecoveryLocked(trx, account.id, now))
+        ? 'recovery_locked'
+        : !phoneOnRecord
+          ? 'phone_not_on_record'
+          : null;
       if (reviewReason) {
         await this.deps.cases.transition(trx, opened.id, 'escalated', 'needs_review', { reason: reviewReason });
-        await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt: null, cancelToken, needsReview: true });
+        await this.deps.notifier.requestReceived(trx, {
+          caseId: opened.id,
+          account,
+          lang: input.lang,
+          callAt: null,
+          cancelToken,
+          needsReview: true,
+        });
         return false;
       }
-      await this.deps.cases.transition(trx, opened.id, 'scheduled', 'callback_scheduled', { at: callAt.toISOString() }, { scheduled_at: callAt.toISOString() });
-      await this.deps.notifier.requestReceived(trx, { caseId: opened.id, account, lang: input.lang, callAt, cancelToken, needsReview: false });
+      await this.deps.cases.transition(
+        trx,
+        opened.id,
+        'scheduled',
+        'callback_scheduled',
+        { at: callAt.toISOString() },
+        { scheduled_at: callAt.toISOString() },
+      );
+      await this.deps.notifier.requestReceived(trx, {
+        caseId: opened.id,
+        account,
+        lang: input.lang,
+        callAt,
+        cancelToken,
+        needsReview: false,
+      });
       return false;
     });
     return refused ? RATE_LIMITED : { kind: 'accepted' };
@@ -243,7 +272,11 @@ export class RecoveryRequestService {
    * address with no account gets the "no account" mail on the same terms, so the warning's mail
    * count is no oracle for whether the account exists (issue 7, finding 2).
    */
-  private async tellOwnerOnce(trx: Kysely<Database>, account: AccountForRecovery | null, input: { email: string; lang: Lang }): Promise<void> {
+  private async tellOwnerOnce(
+    trx: Kysely<Database>,
+    account: AccountForRecovery | null,
+    input: { email: string; lang: Lang },
+  ): Promise<void> {
     const who = account ? `account:${account.id}` : `email:${input.email}`;
     const bucket = `notify:hammered:${hmacHex(this.deps.keys.tokenHmac, who)}`;
     if (await this.deps.limiter.firstExceeded([{ bucket, max: 1, windowMs: DAY_MS }], trx)) return;

@@ -55,7 +55,11 @@ export function createRecoveryUndo(deps: RecoveryUndoDeps) {
   const { cases } = deps;
   const hashOf = (token: string) => hmacHex(deps.keys.tokenHmac, `cancel:${token}`);
   const caseByToken = (db: Kysely<Database>, token: string) =>
-    db.selectFrom('cases').select(['id', 'state', 'outcome', 'account_id']).where('cancel_token_hash', '=', hashOf(token)).executeTakeFirst();
+    db
+      .selectFrom('cases')
+      .select(['id', 'state', 'outcome', 'account_id'])
+      .where('cancel_token_hash', '=', hashOf(token))
+      .executeTakeFirst();
 
   async function preview(token: string): Promise<DisownPreview> {
     return (await cases.inTransaction((trx) => caseByToken(trx, token))) ? 'known' : 'unknown';
@@ -91,8 +95,16 @@ export function createRecoveryUndo(deps: RecoveryUndoDeps) {
       await lockRecovery(trx, row.account_id, row.id, now, until);
       await cases.record(trx, row.id, LOCK_EVENT, { until: until.toISOString(), via: 'email_link' });
       if (afterReset) {
-        await trx.updateTable('cases').set({ review_flag: DISOWNED_AFTER_RESET, updated_at: now.toISOString() }).where('id', '=', row.id).execute();
-        await cases.record(trx, row.id, 'reset_disowned', { enrolmentFrozen: true, sessionsRevoked: true, reviewFlag: DISOWNED_AFTER_RESET });
+        await trx
+          .updateTable('cases')
+          .set({ review_flag: DISOWNED_AFTER_RESET, updated_at: now.toISOString() })
+          .where('id', '=', row.id)
+          .execute();
+        await cases.record(trx, row.id, 'reset_disowned', {
+          enrolmentFrozen: true,
+          sessionsRevoked: true,
+          reviewFlag: DISOWNED_AFTER_RESET,
+        });
       }
       if (contact) {
         const template = afterReset ? 'reset-disowned' : 'recovery-cancelled';
@@ -114,10 +126,15 @@ export function createRecoveryUndo(deps: RecoveryUndoDeps) {
   async function unfreeze(caseId: string, operatorId: string): Promise<void> {
     const row = await cases.get(caseId);
     if (!row) throw new OperatorActionError('not_found', `no case with id ${caseId}`);
-    if (row.review_flag !== DISOWNED_AFTER_RESET || !row.account_id) throw new OperatorActionError('wrong_state', 'this case has no frozen enrolment to lift');
+    if (row.review_flag !== DISOWNED_AFTER_RESET || !row.account_id)
+      throw new OperatorActionError('wrong_state', 'this case has no frozen enrolment to lift');
     await deps.identity.unfreezeEnrolment(row.account_id);
     await cases.inTransaction(async (trx) => {
-      await trx.updateTable('cases').set({ review_flag: null, updated_at: deps.clock.now().toISOString() }).where('id', '=', caseId).execute();
+      await trx
+        .updateTable('cases')
+        .set({ review_flag: null, updated_at: deps.clock.now().toISOString() })
+        .where('id', '=', caseId)
+        .execute();
       await cases.record(trx, caseId, 'enrolment_unfrozen', { operatorId });
     });
   }
@@ -131,8 +148,15 @@ export type RecoveryUndo = ReturnType<typeof createRecoveryUndo>;
 async function lockRecovery(trx: Kysely<Database>, accountId: string, caseId: string, now: Date, until: Date): Promise<void> {
   const existing = await trx.selectFrom('recovery_locks').select('locked_until').where('account_id', '=', accountId).executeTakeFirst();
   if (!existing) {
-    await trx.insertInto('recovery_locks').values({ account_id: accountId, locked_until: until.toISOString(), case_id: caseId, created_at: now.toISOString() }).execute();
+    await trx
+      .insertInto('recovery_locks')
+      .values({ account_id: accountId, locked_until: until.toISOString(), case_id: caseId, created_at: now.toISOString() })
+      .execute();
   } else if (existing.locked_until < until.toISOString()) {
-    await trx.updateTable('recovery_locks').set({ locked_until: until.toISOString(), case_id: caseId }).where('account_id', '=', accountId).execute();
+    await trx
+      .updateTable('recovery_locks')
+      .set({ locked_until: until.toISOString(), case_id: caseId })
+      .where('account_id', '=', accountId)
+      .execute();
   }
 }

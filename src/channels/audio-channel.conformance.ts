@@ -51,7 +51,10 @@ function thrown(fn: () => void): unknown {
  * captions and controls to the caller; close idempotent, onClose once with the first side's reason,
  * and nothing delivered or sent after close. Call it inside a test file.
  */
-export function audioChannelConformance(name: string, makeSetup: () => Promise<AudioChannelConformanceSetup> | AudioChannelConformanceSetup): void {
+export function audioChannelConformance(
+  name: string,
+  makeSetup: () => Promise<AudioChannelConformanceSetup> | AudioChannelConformanceSetup,
+): void {
   describe(`AudioChannel conformance: ${name}`, () => {
     let setup: AudioChannelConformanceSetup;
     let rate: number;

@@ -34,7 +34,10 @@ export interface CallChannelConformanceSetup {
  * input or through onClose); the session's own close is not reported back, is idempotent, and output
  * after it goes nowhere without throwing. Call it inside a test file.
  */
-export function callChannelConformance(name: string, makeSetup: () => Promise<CallChannelConformanceSetup> | CallChannelConformanceSetup): void {
+export function callChannelConformance(
+  name: string,
+  makeSetup: () => Promise<CallChannelConformanceSetup> | CallChannelConformanceSetup,
+): void {
   describe(`CallChannel conformance: ${name}`, () => {
     let setup: CallChannelConformanceSetup;
     let inputs: CallerInput[];

@@ -83,7 +83,8 @@ export function dialerConformance(name: string, makeSetup: () => Promise<DialerC
 
     it('shows the capabilities it declares, unchanged by dialling', async () => {
       const declared = setup.capabilities ?? {};
-      const shown = () => Object.fromEntries(Object.keys(declared).map((key) => [key, (setup.dialer as unknown as Record<string, unknown>)[key]]));
+      const shown = () =>
+        Object.fromEntries(Object.keys(declared).map((key) => [key, (setup.dialer as unknown as Record<string, unknown>)[key]]));
       expect(shown()).toEqual(declared);
       await dialIn(await setup.newCase(), 1);
       expect(shown()).toEqual(declared);

@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
       if (mode === 'server') keepOpen = true;
       services ??= (async () => {
         const config = loadConfig();
-        const logger = mode === 'server' ? undefined : createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr as never);
+        const logger =
+          mode === 'server' ? undefined : createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr as never);
         return createServices(config, { logger });
       })();
       return services;
@@ -54,9 +55,7 @@ async function main(argv: string[]): Promise<number> {
   program.addCommand(serveCommand(ctx));
   program.addCommand(accountsCommand(ctx));
   program.addCommand(
-    casesCommand({ services: async () => ({ cases: (await ctx.services()).cases, maskPhone }) }, [
-      callNowCommand({ services: callNow }),
-    ]),
+    casesCommand({ services: async () => ({ cases: (await ctx.services()).cases, maskPhone }) }, [callNowCommand({ services: callNow })]),
   );
   program.addCommand(chatCommand({ services: callNow }));
   program.addCommand(hoursCommand({ services: async () => ({ calendar: (await ctx.services()).calendar }) }));

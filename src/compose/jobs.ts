@@ -36,12 +36,21 @@ export interface JobsWiring {
  */
 export function registerJobs(config: Config, w: JobsWiring): RecurringJob[] {
   const { jobs, clock } = w;
-  jobs.worker.register(CALLBACK_JOB, createCallbackJobHandler({ cases: w.cases, calendar: w.calendar, queue: jobs.queue, clock, logger: w.logger, dialer: w.dialer }));
+  jobs.worker.register(
+    CALLBACK_JOB,
+    createCallbackJobHandler({ cases: w.cases, calendar: w.calendar, queue: jobs.queue, clock, logger: w.logger, dialer: w.dialer }),
+  );
   jobs.worker.register(MAIL_JOB, createMailJobHandler({ sender: w.sender, logger: w.logger, metrics: w.metrics }));
   jobs.worker.register(MFA_RESET_DUE_JOB, w.calls.resetDueHandler);
   jobs.worker.register(
     RECORDING_RETENTION_JOB,
-    createRecordingRetentionJobHandler({ store: w.store, queue: jobs.queue, clock, dataDir: config.dataDir, retentionDays: config.recordingRetentionDays }),
+    createRecordingRetentionJobHandler({
+      store: w.store,
+      queue: jobs.queue,
+      clock,
+      dataDir: config.dataDir,
+      retentionDays: config.recordingRetentionDays,
+    }),
   );
   const recurring = [pruneRateEventsJob(w.limiter), staleCallSweepJob(w.calls, w.logger)];
   for (const job of recurring) jobs.worker.register(job.kind, recurringHandler(jobs.queue, job, clock));

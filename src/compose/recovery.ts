@@ -44,7 +44,9 @@ export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequ
       timeZone: config.calendar.timeZone,
       companyName: config.companyName,
       clock: w.clock,
-      linkFor: w.withSoftphone ? softphoneLinkFor(createSoftphoneLinks({ tokenKey: w.keys.tokenHmac, clock: w.clock, cases: w.cases }), config.publicUrl) : null,
+      linkFor: w.withSoftphone
+        ? softphoneLinkFor(createSoftphoneLinks({ tokenKey: w.keys.tokenHmac, clock: w.clock, cases: w.cases }), config.publicUrl)
+        : null,
     }),
     keys: w.keys,
     clock: w.clock,
@@ -58,7 +60,10 @@ export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequ
  * The "this wasn't me" link's actions: the identity service freezes enrolment and revokes sessions,
  * the lock lasts AIZUCHI_RECOVERY_LOCK_DAYS, the owner's mail goes through the job queue.
  */
-export function composeRecoveryUndo(config: Config, w: Pick<RecoveryWiring, 'cases' | 'identity' | 'queue' | 'keys' | 'clock'> & { logger: Logger }): RecoveryUndo {
+export function composeRecoveryUndo(
+  config: Config,
+  w: Pick<RecoveryWiring, 'cases' | 'identity' | 'queue' | 'keys' | 'clock'> & { logger: Logger },
+): RecoveryUndo {
   return createRecoveryUndo({
     cases: w.cases,
     identity: w.identity,

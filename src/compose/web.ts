@@ -55,7 +55,17 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     }),
     callsPlugin({ calls: services.calls, logger }),
     recordingRoutes({ recordings: createRecordingStore(store), requireOperator: identityWeb.requireOperator }),
-    ...(services.softphone ? [softphonePlugin({ db: store.db, ...services.softphone, timeZone: config.calendar.timeZone, ringsHere: services.dialer === services.softphone.dialer, logger })] : []),
+    ...(services.softphone
+      ? [
+          softphonePlugin({
+            db: store.db,
+            ...services.softphone,
+            timeZone: config.calendar.timeZone,
+            ringsHere: services.dialer === services.softphone.dialer,
+            logger,
+          }),
+        ]
+      : []),
     ...(services.mail.catcher ? [mailCatcherPlugin({ store, allowedHosts: [new URL(config.publicUrl).hostname] })] : []),
   ];
 }

@@ -22,7 +22,8 @@ describe('demo credentials (issue 7, finding 7)', () => {
     const banner = demoBannerLines(file, false).join('\n');
     expect(banner).toContain(file);
     expect(banner).toContain(DEMO_ACCOUNTS.operator.email);
-    for (const secret of [DEMO_ACCOUNTS.customer.password, DEMO_ACCOUNTS.operator.password, 'secret=', 'otpauth://']) expect(banner).not.toContain(secret);
+    for (const secret of [DEMO_ACCOUNTS.customer.password, DEMO_ACCOUNTS.operator.password, 'secret=', 'otpauth://'])
+      expect(banner).not.toContain(secret);
   });
 
   it('are printed only when asked, and a later start keeps the file with the URIs it can no longer know', () => {

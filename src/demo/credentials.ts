@@ -41,6 +41,13 @@ export function demoBannerLines(file: string, show: boolean): string[] {
     `  operator ${DEMO_ACCOUNTS.operator.email} (MFA on)`,
     `  passwords and authenticator URIs: ${file} (owner-only; --show-demo-secrets prints them)`,
   ];
-  if (show) lines.push(...fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => `  ${l}`));
+  if (show)
+    lines.push(
+      ...fs
+        .readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   return lines;
 }

@@ -3,7 +3,13 @@ import type { IdentityService } from '../identity/service';
 /** Demo people for a first look; created once, left alone on later starts. */
 export const DEMO_ACCOUNTS = {
   customer: { email: 'matty@gmail.com', password: 'correct horse battery', name: '猪股 太郎', phone: '090-1234-5678', lang: 'ja' as const },
-  operator: { email: 'operator@aizuchi.localhost', password: 'operator password', name: 'Operator', phone: '03-1234-5678', lang: 'en' as const },
+  operator: {
+    email: 'operator@aizuchi.localhost',
+    password: 'operator password',
+    name: 'Operator',
+    phone: '03-1234-5678',
+    lang: 'en' as const,
+  },
 };
 
 export interface DemoSeedResult {

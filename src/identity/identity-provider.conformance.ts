@@ -19,8 +19,20 @@ export interface IdentityProviderConformanceSetup {
   teardown?(): Promise<void> | void;
 }
 
-const TARO: IdentityContact = { email: 'taro.yamada@example.com', phoneE164: '+819012345678', lang: 'ja', name: '山田 太郎', privileged: false };
-const ALICE: IdentityContact = { email: 'alice@example.com', phoneE164: '+14155550123', lang: 'en', name: 'Alice Example', privileged: true };
+const TARO: IdentityContact = {
+  email: 'taro.yamada@example.com',
+  phoneE164: '+819012345678',
+  lang: 'ja',
+  name: '山田 太郎',
+  privileged: false,
+};
+const ALICE: IdentityContact = {
+  email: 'alice@example.com',
+  phoneE164: '+14155550123',
+  lang: 'en',
+  name: 'Alice Example',
+  privileged: true,
+};
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /**

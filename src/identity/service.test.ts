@@ -69,7 +69,11 @@ function serviceSuite(open: () => Promise<TestStore>) {
     expect(account).toMatchObject({ mfaEnabled: true, role: 'operator', privileged: true });
     expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/Example%20Co:taro\.yamada%40example\.com\?/);
     const secret = secretOf(otpauthUri ?? '');
-    const row = await testStore.store.db.selectFrom('accounts').select('mfa_secret_enc').where('id', '=', account.id).executeTakeFirstOrThrow();
+    const row = await testStore.store.db
+      .selectFrom('accounts')
+      .select('mfa_secret_enc')
+      .where('id', '=', account.id)
+      .executeTakeFirstOrThrow();
     expect(row.mfa_secret_enc).toBeTruthy();
     expect(row.mfa_secret_enc).not.toContain(secret);
     expect(await service.verifyTotp(account.id, totpCode(secret, now))).toBe(true);
@@ -115,8 +119,7 @@ function serviceSuite(open: () => Promise<TestStore>) {
 
   it('limits failed passwords per account at one address, for unknown emails alike, and forgets after 15 minutes', async () => {
     await service.createAccount(base);
-    const attempt = (email: string, password: string, clientAddress: string) =>
-      service.attemptPassword({ email, password, clientAddress });
+    const attempt = (email: string, password: string, clientAddress: string) => service.attemptPassword({ email, password, clientAddress });
     for (let i = 0; i < 5; i++) {
       expect(await attempt(base.email, 'wrong horse', '10.0.0.1')).toEqual({ ok: false, reason: 'invalid' });
       expect(await attempt('ghost@example.com', 'wrong horse', '10.0.1.1')).toEqual({ ok: false, reason: 'invalid' });
@@ -130,13 +133,24 @@ function serviceSuite(open: () => Promise<TestStore>) {
   it('does not lock the owner out after wrong passwords from five other addresses; it slows attempts down instead', async () => {
     await service.createAccount(base);
     for (let i = 0; i < 5; i++) {
-      expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: `10.0.5.${i}` })).toEqual({ ok: false, reason: 'invalid' });
+      expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: `10.0.5.${i}` })).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
     }
     expect(sleeps).toEqual([]);
-    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '10.0.6.1' })).toMatchObject({ ok: true });
+    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '10.0.6.1' })).toMatchObject({
+      ok: true,
+    });
     expect(sleeps).toEqual([250]);
-    expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: '10.0.5.9' })).toEqual({ ok: false, reason: 'invalid' });
-    expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: '10.0.5.10' })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: '10.0.5.9' })).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(await service.attemptPassword({ email: base.email, password: 'wrong horse', clientAddress: '10.0.5.10' })).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(sleeps).toEqual([250, 250, 500]);
   });
 
@@ -162,20 +176,27 @@ function serviceSuite(open: () => Promise<TestStore>) {
     await service.createAccount(base);
     expect(await service.verifyPassword(base.email, 'x'.repeat(60_000))).toBeNull();
     expect(await service.verifyPassword(`${'a'.repeat(60_000)}@example.com`, 'correct horse')).toBeNull();
-    expect(await service.attemptPassword({ email: base.email, password: 'y'.repeat(60_000), clientAddress: '10.9.0.1' })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await service.attemptPassword({ email: base.email, password: 'y'.repeat(60_000), clientAddress: '10.9.0.1' })).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(await service.verifyPassword(base.email, 'correct horse')).toMatchObject({ email: 'taro.yamada@example.com' });
   });
 
   it('holds the failure limit for guesses sent all at once, and a right password does not count', async () => {
     await service.createAccount(base);
     const guesses = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => service.attemptPassword({ email: base.email, password: `guess ${i}`, clientAddress: '10.2.0.1' })),
+      Array.from({ length: 12 }, (_, i) =>
+        service.attemptPassword({ email: base.email, password: `guess ${i}`, clientAddress: '10.2.0.1' }),
+      ),
     );
     expect(guesses.filter((g) => !g.ok && g.reason === 'invalid')).toHaveLength(5);
     expect(guesses.filter((g) => !g.ok && g.reason === 'rate_limited')).toHaveLength(7);
     now = new Date(now.getTime() + 15 * 60_000 + 1000);
     for (let i = 0; i < 6; i++) {
-      expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '10.3.0.1' })).toMatchObject({ ok: true });
+      expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '10.3.0.1' })).toMatchObject({
+        ok: true,
+      });
     }
   });
 
@@ -188,7 +209,9 @@ function serviceSuite(open: () => Promise<TestStore>) {
       ok: false,
       reason: 'rate_limited',
     });
-    expect(await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '2001:db8:7:100::1' })).toMatchObject({ ok: true });
+    expect(
+      await service.attemptPassword({ email: base.email, password: 'correct horse', clientAddress: '2001:db8:7:100::1' }),
+    ).toMatchObject({ ok: true });
   });
 
   it('limits failed codes, even a correct one once limited', async () => {
@@ -196,10 +219,16 @@ function serviceSuite(open: () => Promise<TestStore>) {
     const secret = secretOf(otpauthUri ?? '');
     const wrong = totpCode(secret, new Date(now.getTime() + 10 * 60_000));
     for (let i = 0; i < 5; i++) {
-      expect(await service.attemptTotp({ accountId: account.id, code: wrong, clientAddress: '10.0.0.1' })).toEqual({ ok: false, reason: 'invalid' });
+      expect(await service.attemptTotp({ accountId: account.id, code: wrong, clientAddress: '10.0.0.1' })).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
     }
     const right = totpCode(secret, now);
-    expect(await service.attemptTotp({ accountId: account.id, code: right, clientAddress: '10.0.0.2' })).toEqual({ ok: false, reason: 'rate_limited' });
+    expect(await service.attemptTotp({ accountId: account.id, code: right, clientAddress: '10.0.0.2' })).toEqual({
+      ok: false,
+      reason: 'rate_limited',
+    });
   });
 
   it('enrols a new device only with a current code for the pending secret', async () => {
@@ -208,7 +237,9 @@ function serviceSuite(open: () => Promise<TestStore>) {
     const pending = await service.beginEnrollment(account.id);
     expect(pending.otpauthUri).toContain(`secret=${pending.secretBase32}`);
     expect(await service.reopenEnrollment(account.id, pending.pending)).toEqual(pending);
-    expect(await service.confirmEnrollment(account.id, pending.pending, totpCode(pending.secretBase32, new Date(now.getTime() + 120_000)))).toBe(false);
+    expect(
+      await service.confirmEnrollment(account.id, pending.pending, totpCode(pending.secretBase32, new Date(now.getTime() + 120_000))),
+    ).toBe(false);
     await expect(service.confirmEnrollment(other.account.id, pending.pending, totpCode(pending.secretBase32, now))).rejects.toBeInstanceOf(
       EnrollmentExpiredError,
     );
@@ -234,7 +265,11 @@ function serviceSuite(open: () => Promise<TestStore>) {
     const { account, otpauthUri } = await service.createAccount({ ...base, mfa: true });
     await service.removeMfaAndRequireNewDevice(account.id);
     expect(await service.getAccount(account.id)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
-    const row = await testStore.store.db.selectFrom('accounts').select('mfa_secret_enc').where('id', '=', account.id).executeTakeFirstOrThrow();
+    const row = await testStore.store.db
+      .selectFrom('accounts')
+      .select('mfa_secret_enc')
+      .where('id', '=', account.id)
+      .executeTakeFirstOrThrow();
     expect(row.mfa_secret_enc).toBeNull();
     expect(await service.verifyTotp(account.id, totpCode(secretOf(otpauthUri ?? ''), now))).toBe(false);
     await expect(service.removeMfaAndRequireNewDevice('missing')).rejects.toBeInstanceOf(AccountNotFoundError);
@@ -257,7 +292,11 @@ function serviceSuite(open: () => Promise<TestStore>) {
     const first = await service.sessions.create(account.id, 'password', now);
     const idHashes = await testStore.store.db.selectFrom('sessions').select('id_hash').execute();
     expect(idHashes.map((r) => r.id_hash)).not.toContain(first.token);
-    expect(await service.sessions.read(first.token)).toMatchObject({ accountId: account.id, stage: 'password', passwordVerifiedAt: now.toISOString() });
+    expect(await service.sessions.read(first.token)).toMatchObject({
+      accountId: account.id,
+      stage: 'password',
+      passwordVerifiedAt: now.toISOString(),
+    });
     expect(await service.sessions.read('forged')).toBeNull();
 
     const full = await service.sessions.promote(first.token);

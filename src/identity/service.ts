@@ -177,7 +177,10 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     // cannot lock its owner out of signing in from their own (issue 7, finding 5). The account-wide
     // count only slows attempts down.
     const accountBucket = `identity:pw:acct:${emailKey(input.email)}`;
-    const buckets = [`identity:pw:acct-ip:${accountAtAddressKey(input.email, input.clientAddress)}`, `identity:pw:ip:${addressKey(input.clientAddress)}`];
+    const buckets = [
+      `identity:pw:acct-ip:${accountAtAddressKey(input.email, input.clientAddress)}`,
+      `identity:pw:ip:${addressKey(input.clientAddress)}`,
+    ];
     const attempt = await beginAttempt(buckets);
     if (!attempt.ok) {
       logger.warn('sign-in password attempts limited');

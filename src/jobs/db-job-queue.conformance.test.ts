@@ -22,21 +22,36 @@ for (const target of targets) {
       await fresh.dispose();
     });
 
-    jobQueueConformance(`embedded db queue (${target.name})`, async () => {
-      await fresh.store.db.deleteFrom('jobs').execute();
-      const now = new Date('2026-12-01T00:00:00.000Z');
-      // No worker is started: the suite looks only at what enqueue wrote.
-      const jobs = createDbJobQueue({ store: fresh.store, clock: { now: () => now }, logger: createLogger('silent'), workerId: 'conformance' });
-      return {
-        queue: jobs.queue,
-        now,
-        queued: async () => {
-          const rows = await fresh.store.db.selectFrom('jobs').selectAll().where('state', '=', 'queued').execute();
-          return rows.map((r) => ({ id: r.id, kind: r.kind, payload: JSON.parse(r.payload) as unknown, runAt: new Date(r.run_at), maxAttempts: r.max_attempts }));
-        },
-        inTransaction: (fn) => writeTransaction(fresh.store, fn),
-        cancelByDedupeKey: (key) => jobs.cancelByDedupeKey(key),
-      };
-    }, { joinsTransactions: true, cancelsByDedupeKey: true });
+    jobQueueConformance(
+      `embedded db queue (${target.name})`,
+      async () => {
+        await fresh.store.db.deleteFrom('jobs').execute();
+        const now = new Date('2026-12-01T00:00:00.000Z');
+        // No worker is started: the suite looks only at what enqueue wrote.
+        const jobs = createDbJobQueue({
+          store: fresh.store,
+          clock: { now: () => now },
+          logger: createLogger('silent'),
+          workerId: 'conformance',
+        });
+        return {
+          queue: jobs.queue,
+          now,
+          queued: async () => {
+            const rows = await fresh.store.db.selectFrom('jobs').selectAll().where('state', '=', 'queued').execute();
+            return rows.map((r) => ({
+              id: r.id,
+              kind: r.kind,
+              payload: JSON.parse(r.payload) as unknown,
+              runAt: new Date(r.run_at),
+              maxAttempts: r.max_attempts,
+            }));
+          },
+          inTransaction: (fn) => writeTransaction(fresh.store, fn),
+          cancelByDedupeKey: (key) => jobs.cancelByDedupeKey(key),
+        };
+      },
+      { joinsTransactions: true, cancelsByDedupeKey: true },
+    );
   });
 }

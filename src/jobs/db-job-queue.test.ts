@@ -194,7 +194,11 @@ for (const target of targets) {
       await q.worker.runDue();
       expect(await jobRow(hopeless)).toMatchObject({ state: 'dead', attempts: 1 });
       expect(await jobRow(refused)).toMatchObject({ state: 'dead', attempts: 1 });
-      expect(await jobRow(garbled)).toMatchObject({ state: 'dead', attempts: 1, last_error: 'PermanentJobError: job payload is not valid JSON' });
+      expect(await jobRow(garbled)).toMatchObject({
+        state: 'dead',
+        attempts: 1,
+        last_error: 'PermanentJobError: job payload is not valid JSON',
+      });
       expect(ran).toBe(0);
     });
 
@@ -347,13 +351,15 @@ for (const target of targets) {
     it('aborts the handler signal when the lease is lost', async () => {
       const q = make({ workerId: 'owner', clock: systemClock, leaseMs: 90 });
       let reason: unknown;
-      q.worker.register('watch', (_p, ctx) =>
-        new Promise<void>((resolve) => {
-          ctx.signal.addEventListener('abort', () => {
-            reason = ctx.signal.reason;
-            resolve();
-          });
-        }),
+      q.worker.register(
+        'watch',
+        (_p, ctx) =>
+          new Promise<void>((resolve) => {
+            ctx.signal.addEventListener('abort', () => {
+              reason = ctx.signal.reason;
+              resolve();
+            });
+          }),
       );
       const id = await q.queue.enqueue('watch', {});
       const run = q.worker.runDue();
@@ -368,14 +374,16 @@ for (const target of targets) {
       const q = make({ clock: systemClock, pollIntervalMs: 10 });
       const started = deferred();
       let aborted = false;
-      q.worker.register('stuck', (_p, ctx) =>
-        new Promise<void>((resolve) => {
-          started.resolve();
-          ctx.signal.addEventListener('abort', () => {
-            aborted = true;
-            resolve();
-          });
-        }),
+      q.worker.register(
+        'stuck',
+        (_p, ctx) =>
+          new Promise<void>((resolve) => {
+            started.resolve();
+            ctx.signal.addEventListener('abort', () => {
+              aborted = true;
+              resolve();
+            });
+          }),
       );
       await q.queue.enqueue('stuck', {});
       q.worker.start();

@@ -105,4 +105,3 @@ export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
     stats: (kind) => countByState(store.db, kind),
   };
 }
-

@@ -20,7 +20,13 @@ export interface CheckedEnqueue {
  * (default `defaultMaxAttempts`); a non-empty dedupeKey when given. One module so the embedded queue
  * and the test fake cannot disagree. Throws JobInputError, which never echoes the payload (personal data).
  */
-export function checkEnqueue(kind: string, payload: unknown, opts: EnqueueOptions, now: Date, defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS): CheckedEnqueue {
+export function checkEnqueue(
+  kind: string,
+  payload: unknown,
+  opts: EnqueueOptions,
+  now: Date,
+  defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS,
+): CheckedEnqueue {
   if (!KIND_PATTERN.test(kind)) throw new JobInputError(`job kind "${kind}" must be 1-100 letters, digits or . _ : -`);
   const maxAttempts = opts.maxAttempts ?? defaultMaxAttempts;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {

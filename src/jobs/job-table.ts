@@ -57,14 +57,7 @@ export async function claimNext(
   const nowIso = now.toISOString();
   const due = dueCondition(nowIso);
   return writeTransaction(store, async (trx) => {
-    let next = trx
-      .selectFrom('jobs')
-      .select('id')
-      .where('kind', 'in', kinds)
-      .where(due)
-      .orderBy('run_at')
-      .orderBy('id')
-      .limit(1);
+    let next = trx.selectFrom('jobs').select('id').where('kind', 'in', kinds).where(due).orderBy('run_at').orderBy('id').limit(1);
     if (store.dialect === 'postgres') next = next.forUpdate().skipLocked();
     const row = await trx
       .updateTable('jobs')
@@ -175,7 +168,10 @@ export async function cancelQueuedByDedupeKey(db: Kysely<Database>, dedupeKey: s
 }
 
 export async function countByState(db: Kysely<Database>, kind?: string): Promise<JobCounts> {
-  let q = db.selectFrom('jobs').select((eb) => ['state', eb.fn.countAll<number | string>().as('n')]).groupBy('state');
+  let q = db
+    .selectFrom('jobs')
+    .select((eb) => ['state', eb.fn.countAll<number | string>().as('n')])
+    .groupBy('state');
   if (kind !== undefined) q = q.where('kind', '=', kind);
   const counts: JobCounts = { queued: 0, running: 0, done: 0, dead: 0 };
   for (const row of await q.execute()) {

@@ -66,10 +66,7 @@ function catcherSuite(name: string, open: () => Promise<TestStore>) {
     it('lists newest first and matches one recipient among several', async () => {
       await sender.send({ to: 'order@example.com', subject: 'first', text: '1', messageId: '<ord-1@x>' });
       await sender.send({ to: 'order@example.com', subject: 'second', text: '2', messageId: '<ord-2@x>' });
-      expect((await listCaughtMessages(ts.store.db, { to: 'ORDER@example.com' })).map((m) => m.subject)).toEqual([
-        'second',
-        'first',
-      ]);
+      expect((await listCaughtMessages(ts.store.db, { to: 'ORDER@example.com' })).map((m) => m.subject)).toEqual(['second', 'first']);
       const replies = await rawSmtpSession(catcher.port, [
         'EHLO test',
         'MAIL FROM:<a@x.test>',

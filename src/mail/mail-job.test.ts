@@ -77,8 +77,12 @@ describe('mail job handler', () => {
     const handler = createMailJobHandler({ sender, logger, metrics });
     const payload = { to: 'hanako.sato@example.jp', ...mail, messageId: '<fixed@aizuchi.localhost>', template: 'verificationCode' };
     await handler(payload, ctx());
-    expect(sent).toEqual([{ to: 'hanako.sato@example.jp', subject: mail.subject, text: mail.text, html: mail.html, messageId: '<fixed@aizuchi.localhost>' }]);
-    expect((await metrics.mailSent.get()).values).toEqual([expect.objectContaining({ labels: { template: 'verificationCode' }, value: 1 })]);
+    expect(sent).toEqual([
+      { to: 'hanako.sato@example.jp', subject: mail.subject, text: mail.text, html: mail.html, messageId: '<fixed@aizuchi.localhost>' },
+    ]);
+    expect((await metrics.mailSent.get()).values).toEqual([
+      expect.objectContaining({ labels: { template: 'verificationCode' }, value: 1 }),
+    ]);
     const log = output();
     expect(log).toContain('h***@example.jp');
     expect(log).not.toContain('hanako');
@@ -141,7 +145,10 @@ describe('mail jobs through the durable queue to the catcher', () => {
 
   it('delivers once even when the process dies after SMTP accepted the mail', async () => {
     const jobs = createDbJobQueue({ store: ts.store, clock, logger: createLogger('silent'), workerId: 'test', random: () => 0 });
-    const real = createMailJobHandler({ sender: createCatcherSender({ catcher, from: 'aizuchi <no-reply@aizuchi.localhost>' }), logger: createLogger('silent') });
+    const real = createMailJobHandler({
+      sender: createCatcherSender({ catcher, from: 'aizuchi <no-reply@aizuchi.localhost>' }),
+      logger: createLogger('silent'),
+    });
     let crashes = 1;
     // The first attempt sends, then "crashes" before the job is marked done.
     const crashing: JobHandler = async (payload, c) => {

@@ -17,11 +17,17 @@ export const mailJobPayloadSchema = z.object({
   to: z.string().max(320).regex(ADDRESS),
   subject: z.string().max(998),
   text: z.string().max(512 * 1024),
-  html: z.string().max(512 * 1024).optional(),
+  html: z
+    .string()
+    .max(512 * 1024)
+    .optional(),
   /** Fixed when the job is enqueued, so every retry sends the same Message-ID and the catcher (or a relay that dedupes) keeps one copy. */
   messageId: z.string().max(250).regex(MESSAGE_ID).optional(),
   /** Which template made it; a metrics label only. */
-  template: z.string().regex(/^[a-zA-Z][\w.-]{0,39}$/).optional(),
+  template: z
+    .string()
+    .regex(/^[a-zA-Z][\w.-]{0,39}$/)
+    .optional(),
 });
 
 export type MailJobPayload = z.infer<typeof mailJobPayloadSchema>;

@@ -55,9 +55,13 @@ beforeAll(async () => {
     ],
   });
   ca = pems.cert;
-  relay = spawn(process.execPath, ['--import', 'tsx', RELAY_SCRIPT, JSON.stringify({ key: pems.private, cert: pems.cert, user: USER, pass: PASS })], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  relay = spawn(
+    process.execPath,
+    ['--import', 'tsx', RELAY_SCRIPT, JSON.stringify({ key: pems.private, cert: pems.cert, user: USER, pass: PASS })],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   ports = await new Promise((resolve, reject) => {
     let buffer = '';
     relay.on('exit', (code) => reject(new Error(`relay process exited early (${code})`)));

@@ -20,7 +20,14 @@ afterEach(async () => {
 describe('startMail', () => {
   it('without an SMTP URL starts the catcher and sends to it over SMTP', async () => {
     ts = await openSqliteTestStore();
-    setup = await startMail({ smtpUrl: null, from: 'aizuchi <no-reply@aizuchi.localhost>', catcherPort: 0, store: ts.store, logger, clock });
+    setup = await startMail({
+      smtpUrl: null,
+      from: 'aizuchi <no-reply@aizuchi.localhost>',
+      catcherPort: 0,
+      store: ts.store,
+      logger,
+      clock,
+    });
     expect(setup.catcher?.port).toBeGreaterThan(0);
     await setup.sender.send({ to: 'x@example.jp', subject: 'hello', text: 'hi', messageId: '<s1@x>' });
     expect((await listCaughtMessages(ts.store.db, { to: 'x@example.jp' })).map((m) => m.subject)).toEqual(['hello']);
@@ -28,7 +35,14 @@ describe('startMail', () => {
 
   it('with an SMTP URL uses the relay and starts no catcher', async () => {
     ts = await openSqliteTestStore();
-    setup = await startMail({ smtpUrl: 'smtp://u:p@127.0.0.1:1?starttls=never', from: 'a@x.test', catcherPort: 0, store: ts.store, logger, clock });
+    setup = await startMail({
+      smtpUrl: 'smtp://u:p@127.0.0.1:1?starttls=never',
+      from: 'a@x.test',
+      catcherPort: 0,
+      store: ts.store,
+      logger,
+      clock,
+    });
     expect(setup.catcher).toBeNull();
     await expect(setup.sender.send({ to: 'x@example.jp', subject: 's', text: 't', messageId: '<s2@x>' })).rejects.toMatchObject({
       kind: 'connection',
@@ -38,6 +52,8 @@ describe('startMail', () => {
 
   it('fails at boot on a bad SMTP URL', async () => {
     ts = await openSqliteTestStore();
-    await expect(startMail({ smtpUrl: 'mailto:x', from: 'a@x.test', catcherPort: 0, store: ts.store, logger, clock })).rejects.toThrow(SmtpUrlError);
+    await expect(startMail({ smtpUrl: 'mailto:x', from: 'a@x.test', catcherPort: 0, store: ts.store, logger, clock })).rejects.toThrow(
+      SmtpUrlError,
+    );
   });
 });

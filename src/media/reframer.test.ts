@@ -8,7 +8,7 @@ it('cuts arbitrary chunks into exact 20 ms frames without losing or reordering s
   const reframer = new Reframer(16000);
   const input = Int16Array.from({ length: 16000 }, (_, i) => (i * 7) % 30000);
   const frames = [];
-  for (let i = 0; i < input.length; ) {
+  for (let i = 0; i < input.length;) {
     const size = Math.floor(random() * 1000); // includes empty chunks
     frames.push(...reframer.push(input.subarray(i, i + size)));
     i += size;

@@ -57,7 +57,7 @@ describe('StreamingResampler', () => {
     const input = sine(440, 9000, 8000, 8000);
     const resampler = new StreamingResampler(8000, 24000);
     const parts: Int16Array[] = [];
-    for (let i = 0; i < input.length; ) {
+    for (let i = 0; i < input.length;) {
       const size = 1 + Math.floor(random() * 300);
       parts.push(resampler.process(input.subarray(i, i + size)));
       i += size;

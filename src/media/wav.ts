@@ -190,7 +190,8 @@ async function readAtMost(path: string, maxBytes: number): Promise<Uint8Array> {
       if (bytesRead === 0) return Buffer.concat(chunks, total);
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > maxBytes) throw new WavError(`larger than ${Math.floor(maxBytes / (1024 * 1024))} MiB or never ends; not a WAV file to read`);
+      if (total > maxBytes)
+        throw new WavError(`larger than ${Math.floor(maxBytes / (1024 * 1024))} MiB or never ends; not a WAV file to read`);
     }
   } finally {
     await file.close();

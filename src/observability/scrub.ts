@@ -22,7 +22,14 @@ const ERROR_CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+){2,}$/;
 const ERROR_NAME = /^[A-Z][A-Za-z]*(Error|Exception)$/;
 
 function isTokenShaped(segment: string): boolean {
-  return segment.length >= 20 && /^[A-Za-z0-9_-]+$/.test(segment) && /[A-Z0-9_]/.test(segment) && !UUID.test(segment) && !ERROR_CODE.test(segment) && !ERROR_NAME.test(segment);
+  return (
+    segment.length >= 20 &&
+    /^[A-Za-z0-9_-]+$/.test(segment) &&
+    /[A-Z0-9_]/.test(segment) &&
+    !UUID.test(segment) &&
+    !ERROR_CODE.test(segment) &&
+    !ERROR_NAME.test(segment)
+  );
 }
 
 /**

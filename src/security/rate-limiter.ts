@@ -49,7 +49,10 @@ export class RateLimiter {
   async record(buckets: readonly string[], db: Kysely<Database> = this.store.db): Promise<void> {
     if (buckets.length === 0) return;
     const at = this.clock.now().toISOString();
-    await db.insertInto('rate_events').values(buckets.map((bucket) => ({ bucket, at }))).execute();
+    await db
+      .insertInto('rate_events')
+      .values(buckets.map((bucket) => ({ bucket, at })))
+      .execute();
   }
 
   /**
@@ -78,7 +81,10 @@ export class RateLimiter {
 
   async release(eventIds: readonly number[]): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.store.db.deleteFrom('rate_events').where('id', 'in', [...eventIds]).execute();
+    await this.store.db
+      .deleteFrom('rate_events')
+      .where('id', 'in', [...eventIds])
+      .execute();
   }
 
   /** Drops events older than the longest window we use, so the table stays small. */

@@ -1,12 +1,7 @@
 import type { AudioFrame } from '../media/frame';
 import { HypothesisQueue } from './hypothesis-queue';
 import { checkFrame, streamClosedError } from './recognizer-input';
-import {
-  RecognizerError,
-  type Hypothesis,
-  type RecognizerStartOptions,
-  type RecognizerStream,
-} from './recognizer';
+import { RecognizerError, type Hypothesis, type RecognizerStartOptions, type RecognizerStream } from './recognizer';
 
 /** What a non-streaming engine is asked to do with one whole utterance. */
 export interface UtteranceRequest {
@@ -78,9 +73,7 @@ export class BufferedRecognizerStream implements RecognizerStream {
       (error: unknown) => {
         if (this.abort.signal.aborted) return;
         this.queue.fail(
-          error instanceof RecognizerError
-            ? error
-            : new RecognizerError('engine-failed', 'recognizer engine failed', { cause: error }),
+          error instanceof RecognizerError ? error : new RecognizerError('engine-failed', 'recognizer engine failed', { cause: error }),
         );
       },
     );

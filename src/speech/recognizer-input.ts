@@ -18,10 +18,7 @@ export function checkFrame(frame: AudioFrame, sampleRateHz: number): void {
     throw new RecognizerError('bad-input', 'frame.samples must be an Int16Array');
   }
   if (frame.sampleRateHz !== sampleRateHz) {
-    throw new RecognizerError(
-      'bad-input',
-      `frame is ${frame.sampleRateHz} Hz but the stream was started at ${sampleRateHz} Hz`,
-    );
+    throw new RecognizerError('bad-input', `frame is ${frame.sampleRateHz} Hz but the stream was started at ${sampleRateHz} Hz`);
   }
 }
 

@@ -30,7 +30,17 @@ export async function openJtalkFrames(text: string, sampleRateHz: number): Promi
     const output = join(dir, 'out.wav');
     await writeFile(input, text, 'utf8');
     await promisify(execFile)('open_jtalk', [
-      '-x', OPEN_JTALK_DIC, '-m', OPEN_JTALK_VOICE, '-s', String(sampleRateHz), '-p', String(Math.round(sampleRateHz / 200)), '-ow', output, input,
+      '-x',
+      OPEN_JTALK_DIC,
+      '-m',
+      OPEN_JTALK_VOICE,
+      '-s',
+      String(sampleRateHz),
+      '-p',
+      String(Math.round(sampleRateHz / 200)),
+      '-ow',
+      output,
+      input,
     ]);
     const audio = parseWav(await readFile(output));
     return framesOf(downmixToMono(audio), audio.sampleRateHz);

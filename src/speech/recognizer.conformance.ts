@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AudioFrame } from '../media/frame';
 import type { Lang } from '../domain/lang';
-import {
-  RecognizerError,
-  type Hypothesis,
-  type Recognizer,
-  type RecognizerErrorCode,
-} from './recognizer';
+import { RecognizerError, type Hypothesis, type Recognizer, type RecognizerErrorCode } from './recognizer';
 
 /** What an engine's test file hands the suite for one test. */
 export interface ConformanceSetup {
@@ -147,9 +142,7 @@ export function recognizerConformance(
       const stream = start(controller.signal);
       const collecting = collectHypotheses(stream.results);
       const otherRate = setup.sampleRateHz === 16000 ? 8000 : 16000;
-      const error = catchSync(() =>
-        stream.write({ samples: new Int16Array(otherRate / 50), sampleRateHz: otherRate }),
-      );
+      const error = catchSync(() => stream.write({ samples: new Int16Array(otherRate / 50), sampleRateHz: otherRate }));
       expect(error).toMatchObject({ name: 'RecognizerError', code: 'bad-input', retryable: false });
       controller.abort();
       await collecting;
@@ -160,9 +153,7 @@ export function recognizerConformance(
         const error = catchSync(() => setup.recognizer.start({ lang: setup.lang, sampleRateHz }));
         expect(error).toMatchObject({ name: 'RecognizerError', code: 'bad-input', retryable: false });
       }
-      const badLang = catchSync(() =>
-        setup.recognizer.start({ lang: 'xx' as Lang, sampleRateHz: setup.sampleRateHz }),
-      );
+      const badLang = catchSync(() => setup.recognizer.start({ lang: 'xx' as Lang, sampleRateHz: setup.sampleRateHz }));
       expect(badLang).toMatchObject({ code: 'bad-input' });
     });
 

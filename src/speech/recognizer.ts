@@ -69,12 +69,7 @@ export type RecognizerErrorCode =
   | 'engine-failed' // local engine crashed or could not load
   | 'protocol'; // engine answered something we cannot read
 
-const RETRYABLE_BY_DEFAULT: ReadonlySet<RecognizerErrorCode> = new Set([
-  'rate-limited',
-  'unavailable',
-  'network',
-  'timeout',
-]);
+const RETRYABLE_BY_DEFAULT: ReadonlySet<RecognizerErrorCode> = new Set(['rate-limited', 'unavailable', 'network', 'timeout']);
 
 /**
  * The only error recognizers throw. Adapters classify (`retryable`); the caller decides

@@ -8,19 +8,35 @@ import type { Lang } from '../domain/lang';
  */
 export const WHISPER_SILENCE_PHRASES: Readonly<Record<Lang, readonly string[]>> = {
   ja: [
-    'ご視聴ありがとうございました', 'ご視聴ありがとうございます', '視聴ありがとうございました', 'ご清聴ありがとうございました',
-    'チャンネル登録お願いします', 'チャンネル登録よろしくお願いします', 'チャンネル登録をお願いします',
-    'チャンネル登録と高評価お願いします', 'チャンネル登録と高評価をお願いします', '字幕視聴ありがとうございました',
+    'ご視聴ありがとうございました',
+    'ご視聴ありがとうございます',
+    '視聴ありがとうございました',
+    'ご清聴ありがとうございました',
+    'チャンネル登録お願いします',
+    'チャンネル登録よろしくお願いします',
+    'チャンネル登録をお願いします',
+    'チャンネル登録と高評価お願いします',
+    'チャンネル登録と高評価をお願いします',
+    '字幕視聴ありがとうございました',
   ],
   en: [
-    'you', 'thanks for watching', 'thank you for watching', 'thank you for watching this video', 'please subscribe',
-    'like and subscribe', 'subscribe to my channel', 'subtitles by the amara org community',
+    'you',
+    'thanks for watching',
+    'thank you for watching',
+    'thank you for watching this video',
+    'please subscribe',
+    'like and subscribe',
+    'subscribe to my channel',
+    'subtitles by the amara org community',
   ],
 };
 
 /** Lowercase NFKC text without punctuation or spaces: "Thanks for watching!" and "thanks for watching" match. */
 export function silenceKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}]+/gu, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, '');
 }
 
 const KEYS: Readonly<Record<Lang, ReadonlySet<string>>> = {

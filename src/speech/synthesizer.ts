@@ -30,13 +30,7 @@ export interface Synthesizer {
 }
 
 export type SynthesisErrorCode =
-  | 'empty_text'
-  | 'bad_option'
-  | 'engine_missing'
-  | 'voice_missing'
-  | 'dictionary_missing'
-  | 'engine_failed'
-  | 'bad_output';
+  'empty_text' | 'bad_option' | 'engine_missing' | 'voice_missing' | 'dictionary_missing' | 'engine_failed' | 'bad_output';
 
 /** Typed synthesis failure; `retryable` says whether the same call may succeed later. */
 export class SynthesisError extends AizuchiError {

@@ -7,11 +7,7 @@ import type { Database } from './schema';
  * SQLITE_BUSY when two processes both read then write; BEGIN IMMEDIATE waits instead. On PostgreSQL
  * an advisory lock serialises writers of the same `lockKey` (e.g. the audit chain's head).
  */
-export async function writeTransaction<T>(
-  store: Store,
-  fn: (trx: Kysely<Database>) => Promise<T>,
-  lockKey?: number,
-): Promise<T> {
+export async function writeTransaction<T>(store: Store, fn: (trx: Kysely<Database>) => Promise<T>, lockKey?: number): Promise<T> {
   if (store.dialect === 'postgres') {
     return store.db.transaction().execute(async (trx: Transaction<Database>) => {
       if (lockKey !== undefined) await sql`select pg_advisory_xact_lock(${lockKey})`.execute(trx);

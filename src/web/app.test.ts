@@ -44,12 +44,27 @@ describe('buildApp error answers', () => {
 
   it('answers malformed JSON, wrong content types and huge bodies with a 4xx JSON error', async () => {
     const { instance } = await app();
-    const bad = await instance.inject({ method: 'POST', url: '/api/v1/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    const bad = await instance.inject({
+      method: 'POST',
+      url: '/api/v1/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: expect.any(String), message: expect.any(String) });
-    const wrongType = await instance.inject({ method: 'POST', url: '/api/v1/echo', headers: { 'content-type': 'application/x-unknown' }, payload: 'x' });
+    const wrongType = await instance.inject({
+      method: 'POST',
+      url: '/api/v1/echo',
+      headers: { 'content-type': 'application/x-unknown' },
+      payload: 'x',
+    });
     expect(wrongType.statusCode).toBe(415);
-    const huge = await instance.inject({ method: 'POST', url: '/api/v1/echo', headers: { 'content-type': 'application/json' }, payload: `"${'a'.repeat(100_000)}"` });
+    const huge = await instance.inject({
+      method: 'POST',
+      url: '/api/v1/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: `"${'a'.repeat(100_000)}"`,
+    });
     expect(huge.statusCode).toBe(413);
     await instance.close();
   });

@@ -8,7 +8,10 @@ import { AizuchiError } from '../domain/errors';
  */
 export class UnsafeMailCatcherError extends AizuchiError {
   constructor(host: string) {
-    super(`HOST=${host} would publish the built-in mail catcher's inbox (every code it sent); set AIZUCHI_SMTP_URL to a real relay, or keep HOST on loopback`, { code: 'unsafe_host' });
+    super(
+      `HOST=${host} would publish the built-in mail catcher's inbox (every code it sent); set AIZUCHI_SMTP_URL to a real relay, or keep HOST on loopback`,
+      { code: 'unsafe_host' },
+    );
   }
 }
 

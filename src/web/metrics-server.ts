@@ -59,7 +59,11 @@ function bearerMatches(header: string | undefined, token: string): boolean {
  */
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
   if (!isLoopbackHost(opts.host) && !opts.token) {
-    throw new MetricsServerError(opts.port, 'unsafe_host', `AIZUCHI_METRICS_HOST=${opts.host} would publish metrics without credentials; set AIZUCHI_METRICS_TOKEN or keep it on loopback`);
+    throw new MetricsServerError(
+      opts.port,
+      'unsafe_host',
+      `AIZUCHI_METRICS_HOST=${opts.host} would publish metrics without credentials; set AIZUCHI_METRICS_TOKEN or keep it on loopback`,
+    );
   }
   const log = opts.logger.child({ component: 'metrics' });
   const server = http.createServer((req, res) => {
@@ -86,7 +90,9 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(new MetricsServerError(opts.port, err.code, `metrics listener: ${err.message}`)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new MetricsServerError(opts.port, err.code, `metrics listener: ${err.message}`)),
+    );
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

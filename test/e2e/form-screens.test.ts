@@ -64,7 +64,15 @@ describe('customer forms in both languages and at both widths', () => {
         const { page, context } = b;
         const text = TEXTS[lang as Lang];
         const email = `forms-${lang}-${widthName}@example.com`;
-        await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat', phone: '090-1234-5678', lang, mfa: true, role: 'customer' });
+        await t.services.identity.createAccount({
+          email,
+          password: 'correct horse battery',
+          name: 'Pat',
+          phone: '090-1234-5678',
+          lang,
+          mfa: true,
+          role: 'customer',
+        });
         await context.clearCookies();
         await page.setViewportSize(viewport);
         const state = async (name: string) => {
@@ -127,7 +135,11 @@ describe('customer forms in both languages and at both widths', () => {
           expect(await page.getAttribute('html', 'lang')).toBe(to);
           expect(await page.textContent('main')).toContain(TEXTS[to].sent);
           expect(await fits(page), `recover-sent in ${to}: no horizontal overflow`).toBe(true);
-          if (to === other) await page.screenshot({ path: `${SHOTS}${String(++n).padStart(2, '0')}-${lang}-${widthName}-recover-sent-switched-${to}.png`, fullPage: true });
+          if (to === other)
+            await page.screenshot({
+              path: `${SHOTS}${String(++n).padStart(2, '0')}-${lang}-${widthName}-recover-sent-switched-${to}.png`,
+              fullPage: true,
+            });
         }
 
         // The mail inbox, in this language, with a long subject and address that must wrap, not widen the page.

@@ -91,49 +91,53 @@ async function talk(url: string): Promise<Array<{ type: string; kind?: string; o
 }
 
 describe("the README's quick look and terminal commands, as written", () => {
-  it('a request rings at once; call-now --channel text takes the unanswered ring over; chat works after it', { timeout: 300_000 }, async () => {
-    const res = await fetch(`${baseUrl}/api/v1/recovery-requests`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: DEMO.email, password: DEMO.password, phone: DEMO.phone, lang: 'ja', consent: true }),
-    });
-    expect(res.status).toBe(202);
+  it(
+    'a request rings at once; call-now --channel text takes the unanswered ring over; chat works after it',
+    { timeout: 300_000 },
+    async () => {
+      const res = await fetch(`${baseUrl}/api/v1/recovery-requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: DEMO.email, password: DEMO.password, phone: DEMO.phone, lang: 'ja', consent: true }),
+      });
+      expect(res.status).toBe(202);
 
-    // Lead 0 and all-day hours: the callback job rings the softphone right away.
-    let row = await caseOf(DEMO.email).catch(() => null);
-    for (let i = 0; i < 120 && row?.state !== 'calling'; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      row = await caseOf(DEMO.email).catch(() => null);
-    }
-    expect(row?.state).toBe('calling');
-    const caseId = row!.id;
-
-    // npx aizuchi cases call-now CASE_ID --channel text --json   # → {"url":"ws://…"} single-use
-    const callNow = await runCli(['cases', 'call-now', caseId, '--channel', 'text', '--json'], { ...env, AIZUCHI_URL: baseUrl });
-    expect(callNow).toMatchObject({ code: 0, stderr: '' });
-    const { url } = JSON.parse(callNow.stdout) as { url: string };
-    expect(url).toMatch(/^ws:\/\/.+\/api\/v1\/calls\/text\?token=/);
-    const frames = await talk(url);
-    expect(frames.some((f) => f.type === 'agent' && f.kind === 'prompt')).toBe(true);
-    expect(frames.at(-1)).toMatchObject({ type: 'end' });
-
-    // npx aizuchi chat CASE_ID   # a terminal client; /dtmf 1234, /hangup
-    const chat = spawnCli(['chat', caseId], { ...env, AIZUCHI_URL: baseUrl }, { stdin: 'pipe' });
-    let out = '';
-    chat.stdin?.on('error', () => undefined);
-    const exit = new Promise<number | null>((resolve) => chat.once('close', resolve));
-    chat.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (/^agent: /m.test(out) && !out.includes('/hangup sent')) {
-        out += '/hangup sent\n';
-        chat.stdin!.end('/hangup\n');
+      // Lead 0 and all-day hours: the callback job rings the softphone right away.
+      let row = await caseOf(DEMO.email).catch(() => null);
+      for (let i = 0; i < 120 && row?.state !== 'calling'; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        row = await caseOf(DEMO.email).catch(() => null);
       }
-    });
-    let stderr = '';
-    chat.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    expect(await exit).toBe(0);
-    expect(stderr).toBe('');
-    expect(out).toMatch(/^agent: /m);
-    expect(out).toMatch(/\[call ended: \w+\]/);
-  });
+      expect(row?.state).toBe('calling');
+      const caseId = row!.id;
+
+      // npx aizuchi cases call-now CASE_ID --channel text --json   # → {"url":"ws://…"} single-use
+      const callNow = await runCli(['cases', 'call-now', caseId, '--channel', 'text', '--json'], { ...env, AIZUCHI_URL: baseUrl });
+      expect(callNow).toMatchObject({ code: 0, stderr: '' });
+      const { url } = JSON.parse(callNow.stdout) as { url: string };
+      expect(url).toMatch(/^ws:\/\/.+\/api\/v1\/calls\/text\?token=/);
+      const frames = await talk(url);
+      expect(frames.some((f) => f.type === 'agent' && f.kind === 'prompt')).toBe(true);
+      expect(frames.at(-1)).toMatchObject({ type: 'end' });
+
+      // npx aizuchi chat CASE_ID   # a terminal client; /dtmf 1234, /hangup
+      const chat = spawnCli(['chat', caseId], { ...env, AIZUCHI_URL: baseUrl }, { stdin: 'pipe' });
+      let out = '';
+      chat.stdin?.on('error', () => undefined);
+      const exit = new Promise<number | null>((resolve) => chat.once('close', resolve));
+      chat.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (/^agent: /m.test(out) && !out.includes('/hangup sent')) {
+          out += '/hangup sent\n';
+          chat.stdin!.end('/hangup\n');
+        }
+      });
+      let stderr = '';
+      chat.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      expect(await exit).toBe(0);
+      expect(stderr).toBe('');
+      expect(out).toMatch(/^agent: /m);
+      expect(out).toMatch(/\[call ended: \w+\]/);
+    },
+  );
 });

@@ -21,7 +21,13 @@ import { freePort } from './support/test-server';
 const SHOTS = path.resolve('test-artifacts/e2e/readme-story');
 const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 const CUSTOMER = { email: 'matty@gmail.com', password: 'correct horse battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' };
-const OPERATOR = { email: 'operator@aizuchi.localhost', password: 'operator password', name: 'Operator', phone: '03-1234-5678', lang: 'en' };
+const OPERATOR = {
+  email: 'operator@aizuchi.localhost',
+  password: 'operator password',
+  name: 'Operator',
+  phone: '03-1234-5678',
+  lang: 'en',
+};
 
 type Mail = { subject: string; text: string };
 
@@ -82,123 +88,129 @@ afterAll(async () => {
 });
 
 describe("the README's story with the default wiring", () => {
-  it('request → mail with the browser link → the page rings → text and keypad → mfa_reset, redacted transcript on the console', { timeout: 300_000 }, async () => {
-    expect(services.softphone).not.toBeNull();
-    const { account } = await services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
-    // Operators cannot sign in without MFA (issue 7, finding 1); the demo operator has it too.
-    const operatorUri = (await services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' })).otpauthUri!;
+  it(
+    'request → mail with the browser link → the page rings → text and keypad → mfa_reset, redacted transcript on the console',
+    { timeout: 300_000 },
+    async () => {
+      expect(services.softphone).not.toBeNull();
+      const { account } = await services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
+      // Operators cannot sign in without MFA (issue 7, finding 1); the demo operator has it too.
+      const operatorUri = (await services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' })).otpauthUri!;
 
-    // 1. The callback request, with the password as evidence.
-    const res = await fetch(`${server.url}/api/v1/recovery-requests`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: CUSTOMER.email, phone: CUSTOMER.phone, lang: 'ja', consent: true, password: CUSTOMER.password }),
-    });
-    expect(res.status).toBe(202);
-    const [row] = await services.cases.list({ email: CUSTOMER.email });
-    if (!row) throw new Error('no case for the request');
-    const caseId = row.id;
+      // 1. The callback request, with the password as evidence.
+      const res = await fetch(`${server.url}/api/v1/recovery-requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: CUSTOMER.email, phone: CUSTOMER.phone, lang: 'ja', consent: true, password: CUSTOMER.password }),
+      });
+      expect(res.status).toBe(202);
+      const [row] = await services.cases.list({ email: CUSTOMER.email });
+      if (!row) throw new Error('no case for the request');
+      const caseId = row.id;
 
-    // 2. The request mail links to the browser softphone.
-    services.jobs.worker.wake();
-    const requestMail = await waitFor('the request mail', async () => (await mailsTo(CUSTOMER.email)).find((m) => /予約しました/.test(m.subject)));
-    const link = /(https?:\/\/\S+\/call\/[A-Za-z0-9_-]+)/.exec(requestMail.text)?.[1];
-    expect(link, 'the browser link in the request mail').toBeTruthy();
-    expect(link!.startsWith(`${server.url}/call/`)).toBe(true);
-
-    // 3.–4. At the call time (now: lead 0, hours all day) the page rings; answer it.
-    const page = await context.newPage();
-    await page.goto(link!);
-    services.jobs.worker.wake();
-    await waitState(page, 'ringing');
-    await shot(page, 'ringing');
-    await page.click('#sp-answer');
-    await waitState(page, 'in_call');
-
-    const agentLines = () => page.locator('#sp-captions .sp-agent').count();
-    /** The agent said something new and then fell quiet (no new non-silent frames for a while). */
-    const agentDone = async (after: number, what: string) => {
-      await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
-      let last = -1;
-      let stableSince = Date.now();
-      await waitFor(
-        `${what}: the agent to finish speaking`,
-        async () => {
-          const n = (await stats(page)).nonSilentFramesReceived;
-          if (n !== last) {
-            last = n;
-            stableSince = Date.now();
-          }
-          return n > 0 && Date.now() - stableSince > 1200;
-        },
-        90_000,
+      // 2. The request mail links to the browser softphone.
+      services.jobs.worker.wake();
+      const requestMail = await waitFor('the request mail', async () =>
+        (await mailsTo(CUSTOMER.email)).find((m) => /予約しました/.test(m.subject)),
       );
-      return agentLines();
-    };
-    const type = async (text: string) => {
-      await page.fill('#sp-text', text);
-      await page.click('#sp-text-form button[type=submit]');
-    };
-    const captions = async () => (await page.locator('#sp-captions').textContent()) ?? '';
+      const link = /(https?:\/\/\S+\/call\/[A-Za-z0-9_-]+)/.exec(requestMail.text)?.[1];
+      expect(link, 'the browser link in the request mail').toBeTruthy();
+      expect(link!.startsWith(`${server.url}/call/`)).toBe(true);
 
-    // The agent says it is automated and recorded, then asks who it is talking to.
-    let lines = await agentDone(0, 'greeting');
-    expect(await captions()).toContain('ご本人様でいらっしゃいますか');
-    const greeting = await stats(page);
-    expect(greeting.maxRms).toBeGreaterThan(1000);
-    await shot(page, 'greeting');
+      // 3.–4. At the call time (now: lead 0, hours all day) the page rings; answer it.
+      const page = await context.newPage();
+      await page.goto(link!);
+      services.jobs.worker.wake();
+      await waitState(page, 'ringing');
+      await shot(page, 'ringing');
+      await page.click('#sp-answer');
+      await waitState(page, 'in_call');
 
-    await type('あ、そうです～～猪股です。');
-    lines = await agentDone(lines, 'consent question');
-    await type('大丈夫です～～');
-    lines = await agentDone(lines, 'email question');
-    await type('えーっと、エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコムです');
-    await agentDone(lines, 'code question');
-    expect(await captions()).toContain('8桁');
-    await shot(page, 'code-asked');
+      const agentLines = () => page.locator('#sp-captions .sp-agent').count();
+      /** The agent said something new and then fell quiet (no new non-silent frames for a while). */
+      const agentDone = async (after: number, what: string) => {
+        await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
+        let last = -1;
+        let stableSince = Date.now();
+        await waitFor(
+          `${what}: the agent to finish speaking`,
+          async () => {
+            const n = (await stats(page)).nonSilentFramesReceived;
+            if (n !== last) {
+              last = n;
+              stableSince = Date.now();
+            }
+            return n > 0 && Date.now() - stableSince > 1200;
+          },
+          90_000,
+        );
+        return agentLines();
+      };
+      const type = async (text: string) => {
+        await page.fill('#sp-text', text);
+        await page.click('#sp-text-form button[type=submit]');
+      };
+      const captions = async () => (await page.locator('#sp-captions').textContent()) ?? '';
 
-    const code = await codeFromMail(server.url, CUSTOMER.email);
-    await pressKeys(page, code);
+      // The agent says it is automated and recorded, then asks who it is talking to.
+      let lines = await agentDone(0, 'greeting');
+      expect(await captions()).toContain('ご本人様でいらっしゃいますか');
+      const greeting = await stats(page);
+      expect(greeting.maxRms).toBeGreaterThan(1000);
+      await shot(page, 'greeting');
 
-    await waitState(page, 'ended', 120_000);
-    await shot(page, 'ended');
-    const end = await stats(page);
-    expect(end.outcome).toBe('mfa_reset');
-    expect(end.keysSentOutOfBand).toBe(8);
-    expect(await captions()).toContain('MFAを解除');
-    await page.close();
+      await type('あ、そうです～～猪股です。');
+      lines = await agentDone(lines, 'consent question');
+      await type('大丈夫です～～');
+      lines = await agentDone(lines, 'email question');
+      await type('えーっと、エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコムです');
+      await agentDone(lines, 'code question');
+      expect(await captions()).toContain('8桁');
+      await shot(page, 'code-asked');
 
-    // 5. MFA removed, a new device required, the case resolved, the audit chain intact.
-    expect(await services.identity.getAccount(account.id)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
-    expect(await services.cases.require(caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
-    const calls = await services.calls.callsForCase(caseId);
-    expect(calls.map((x) => [x.call.channel, x.call.outcome])).toEqual([['softphone', 'mfa_reset']]);
+      const code = await codeFromMail(server.url, CUSTOMER.email);
+      await pressKeys(page, code);
 
-    // The operator's console shows the call and its transcript, without the code.
-    const ops = await context.newPage();
-    await ops.goto(`${server.url}/signin?lang=en`);
-    await ops.fill('input[name=email]', OPERATOR.email);
-    await ops.fill('input[name=password]', OPERATOR.password);
-    await Promise.all([ops.waitForNavigation(), ops.click('button[type=submit]')]);
-    expect(new URL(ops.url()).pathname).toBe('/signin/mfa');
-    await ops.fill('input[name=code]', totpFor(operatorUri, new Date()));
-    await Promise.all([ops.waitForNavigation(), ops.click('button[type=submit]')]);
-    expect(new URL(ops.url()).pathname).toBe('/console');
-    await ops.goto(`${server.url}/console/cases/${caseId}`);
-    expect(await ops.textContent('[data-testid=case-state]')).toBe('resolved');
-    const call = ops.locator('section.calls article.call');
-    expect(await call.count()).toBe(1);
-    expect(await call.locator('h3').textContent()).toContain('mfa_reset');
-    const transcript = (await call.locator('ol.transcript').textContent()) ?? '';
-    expect(transcript).toContain('猪股');
-    expect(transcript).not.toContain(code);
-    // Not even spread out ("1 2 3 4 …"): the digits outside the timestamps never spell the code.
-    expect(transcript.replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z/g, '').replace(/\D/g, '')).not.toContain(code);
-    await shot(ops, 'console-case');
-    await ops.close();
+      await waitState(page, 'ended', 120_000);
+      await shot(page, 'ended');
+      const end = await stats(page);
+      expect(end.outcome).toBe('mfa_reset');
+      expect(end.keysSentOutOfBand).toBe(8);
+      expect(await captions()).toContain('MFAを解除');
+      await page.close();
 
-    const audit = await verifyAuditLog(services.store);
-    expect(audit.ok).toBe(true);
-    expect(audit.checked).toBeGreaterThan(0);
-  });
+      // 5. MFA removed, a new device required, the case resolved, the audit chain intact.
+      expect(await services.identity.getAccount(account.id)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+      expect(await services.cases.require(caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+      const calls = await services.calls.callsForCase(caseId);
+      expect(calls.map((x) => [x.call.channel, x.call.outcome])).toEqual([['softphone', 'mfa_reset']]);
+
+      // The operator's console shows the call and its transcript, without the code.
+      const ops = await context.newPage();
+      await ops.goto(`${server.url}/signin?lang=en`);
+      await ops.fill('input[name=email]', OPERATOR.email);
+      await ops.fill('input[name=password]', OPERATOR.password);
+      await Promise.all([ops.waitForNavigation(), ops.click('button[type=submit]')]);
+      expect(new URL(ops.url()).pathname).toBe('/signin/mfa');
+      await ops.fill('input[name=code]', totpFor(operatorUri, new Date()));
+      await Promise.all([ops.waitForNavigation(), ops.click('button[type=submit]')]);
+      expect(new URL(ops.url()).pathname).toBe('/console');
+      await ops.goto(`${server.url}/console/cases/${caseId}`);
+      expect(await ops.textContent('[data-testid=case-state]')).toBe('resolved');
+      const call = ops.locator('section.calls article.call');
+      expect(await call.count()).toBe(1);
+      expect(await call.locator('h3').textContent()).toContain('mfa_reset');
+      const transcript = (await call.locator('ol.transcript').textContent()) ?? '';
+      expect(transcript).toContain('猪股');
+      expect(transcript).not.toContain(code);
+      // Not even spread out ("1 2 3 4 …"): the digits outside the timestamps never spell the code.
+      expect(transcript.replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z/g, '').replace(/\D/g, '')).not.toContain(code);
+      await shot(ops, 'console-case');
+      await ops.close();
+
+      const audit = await verifyAuditLog(services.store);
+      expect(audit.ok).toBe(true);
+      expect(audit.checked).toBeGreaterThan(0);
+    },
+  );
 });

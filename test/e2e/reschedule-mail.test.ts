@@ -26,7 +26,13 @@ async function ringUnanswered(c: Customer, how: 'declined' | 'no_answer') {
 
 describe('the automatic reschedule after an unanswered ring', () => {
   it('ja: a declined ring mails the new time, says it was declined, and the line learns the time', async () => {
-    const c: Customer = { email: 'decline.ja@example.com', password: 'correct-horse-battery', name: '小林', phone: '090-1234-5631', lang: 'ja' };
+    const c: Customer = {
+      email: 'decline.ja@example.com',
+      password: 'correct-horse-battery',
+      name: '小林',
+      phone: '090-1234-5631',
+      lang: 'ja',
+    };
     const { caseId, result, row } = await ringUnanswered(c, 'declined');
     expect(row.state).toBe('scheduled');
     expect(result.nextCallAt).toBe(row.scheduled_at);
@@ -39,7 +45,13 @@ describe('the automatic reschedule after an unanswered ring', () => {
   });
 
   it('en: a ring nobody answered mails the new time as not reached, not declined', async () => {
-    const c: Customer = { email: 'noanswer.en@example.com', password: 'correct-horse-battery', name: 'Kim', phone: '090-1234-5632', lang: 'en' };
+    const c: Customer = {
+      email: 'noanswer.en@example.com',
+      password: 'correct-horse-battery',
+      name: 'Kim',
+      phone: '090-1234-5632',
+      lang: 'en',
+    };
     const { row } = await ringUnanswered(c, 'no_answer');
     const mail = await waitForMail(t, c.email, (m) => /rescheduled/.test(m.subject));
     expect(mail.text).toContain("We couldn't reach you");

@@ -153,7 +153,10 @@ async function callbackIsDue(caseId: string): Promise<void> {
 
 /** Screenshots the state at desktop and phone width; at each width nothing may scroll sideways. */
 async function shootBothWidths(page: Page, name: string): Promise<void> {
-  for (const [label, size] of [['desktop', DESKTOP], ['390', PHONE]] as const) {
+  for (const [label, size] of [
+    ['desktop', DESKTOP],
+    ['390', PHONE],
+  ] as const) {
     await page.setViewportSize(size);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${name} at ${label} scrolls sideways`).toBeLessThanOrEqual(0);
@@ -172,7 +175,10 @@ const visibleText = (page: Page, selector: string) => page.locator(selector).inn
 async function switchesLanguage(page: Page, lang: Lang, name: string, check: (page: Page, lang: Lang) => Promise<void>): Promise<void> {
   const other: Lang = lang === 'ja' ? 'en' : 'ja';
   const ownPath = new URL(page.url()).pathname;
-  for (const [from, to] of [[lang, other], [other, lang]] as const) {
+  for (const [from, to] of [
+    [lang, other],
+    [other, lang],
+  ] as const) {
     const sw = page.getByTestId('lang-switch');
     expect(await sw.getAttribute('href')).toBe(`${ownPath}?lang=${to}`);
     expect(await page.locator('html').getAttribute('lang')).toBe(from);
@@ -227,7 +233,9 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     expect(next.state).toBe('scheduled');
     expect(await visibleText(page, '#sp-next-call')).toContain(says.nextCall);
     // The page's own clock formatting names the same day and minute as the mail.
-    const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' }).format(new Date(next.scheduled_at!));
+    const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' }).format(
+      new Date(next.scheduled_at!),
+    );
     expect(await visibleText(page, '#sp-next-call')).toContain(hhmm);
     expect(await page.locator('#sp-booked-at').isHidden()).toBe(true);
     await shootBothWidths(page, `${lang}-declined`);
@@ -239,7 +247,9 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     expect(await page.locator('#sp-ready').count()).toBe(0);
     await shootBothWidths(page, `${lang}-final-escalated`);
     // Then cancelled: the same link opens a final page, never a waiting one.
-    await services.cases.inTransaction((trx) => services.cases.transition(trx, caseId, 'cancelled', 'cancelled_by_customer', {}, { outcome: 'cancelled' }));
+    await services.cases.inTransaction((trx) =>
+      services.cases.transition(trx, caseId, 'cancelled', 'cancelled_by_customer', {}, { outcome: 'cancelled' }),
+    );
     await page.goto(link);
     expect(await visibleText(page, 'h1')).toBe(says.finalTitle);
     expect(await visibleText(page, '#sp-outcome')).toBe(says.cancelled);
@@ -284,7 +294,10 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     expect(await visibleText(page, '#sp-timer')).toMatch(/^\d+:\d\d$/);
 
     const code = await waitFor('the code mail', async () => {
-      const mails = (await (await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(email)}`)).json()) as Array<{ subject: string; text: string }>;
+      const mails = (await (await fetch(`${server.url}/api/v1/dev/mail?to=${encodeURIComponent(email)}`)).json()) as Array<{
+        subject: string;
+        text: string;
+      }>;
       const mail = mails.find((m) => /確認コード|verification code/i.test(m.subject));
       return mail ? (/^\s+(\d{8})\s*$/m.exec(mail.text)?.[1] ?? null) : null;
     });
@@ -296,7 +309,9 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     await shootBothWidths(page, `${lang}-in-call-code`);
     // In the call the switch is there too (same path, only `?lang=`); following it would reload
     // the page and drop the call, so here it is only checked, and followed on the pages around it.
-    expect(await page.getByTestId('lang-switch').getAttribute('href')).toBe(`${new URL(page.url()).pathname}?lang=${lang === 'ja' ? 'en' : 'ja'}`);
+    expect(await page.getByTestId('lang-switch').getAttribute('href')).toBe(
+      `${new URL(page.url()).pathname}?lang=${lang === 'ja' ? 'en' : 'ja'}`,
+    );
 
     await pressKeys(page, code!.slice(3));
     await waitForSoftphoneState(page, 'ended', 30_000);
@@ -328,7 +343,11 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
 describe('a browser that lets pages play sound without a tap', () => {
   it('offers no "turn on sound" step: the page is ready for the ring as it opens', async () => {
     const { link } = await requestCallback('en', 'autoplay@example.com', '090-1234-5790');
-    const allowed = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
+    const allowed = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
+    });
     try {
       const page = await allowed.newPage({ viewport: DESKTOP });
       await page.goto(link);

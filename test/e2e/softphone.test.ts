@@ -197,7 +197,12 @@ describe('the browser softphone in Chromium', () => {
   it('rings, answers, streams 20 ms frames both ways and carries keypad tones in the microphone audio', async () => {
     mode = 'echo';
     echo = new EchoSession();
-    const { caseId, link } = await requestCallback({ email: 'echo@example.com', name: '音声', phone: '090-1234-5611', password: 'correct-horse-battery' });
+    const { caseId, link } = await requestCallback({
+      email: 'echo@example.com',
+      name: '音声',
+      phone: '090-1234-5611',
+      password: 'correct-horse-battery',
+    });
     const page = await context.newPage();
     await page.goto(link);
     await answerWhenRinging(page, caseId, 'audio');
@@ -214,7 +219,9 @@ describe('the browser softphone in Chromium', () => {
     // The caller's side: microphone frames of the right shape, then keypad tones mixed into them.
     await waitFor('microphone frames on the server', async () => echo.framesIn >= 50);
     expect(echo.loudestIn).toBeLessThan(500);
-    await page.evaluate(() => (window as unknown as { aizuchiSoftphone: { keysInBand(k: string): Promise<void> } }).aizuchiSoftphone.keysInBand('20261125'));
+    await page.evaluate(() =>
+      (window as unknown as { aizuchiSoftphone: { keysInBand(k: string): Promise<void> } }).aizuchiSoftphone.keysInBand('20261125'),
+    );
     await waitFor('in-band keys detected by the Goertzel detector', async () => echo.keysHeard.length >= 8);
     expect(echo.keysHeard).toBe('20261125');
     expect(echo.loudestIn).toBeGreaterThan(2000);
@@ -304,10 +311,15 @@ describe('the browser softphone in Chromium', () => {
     await nextTurn();
     await type('大丈夫です');
     await nextTurn('email');
-    await type('エム、アイ、エックス、イー、ディー、ドット、イー、エヌ、ティー、アール、ワイ、アットマーク、イー、エックス、エー、エム、ピー、エル、イー、ドット、シー、オー、エム');
+    await type(
+      'エム、アイ、エックス、イー、ディー、ドット、イー、エヌ、ティー、アール、ワイ、アットマーク、イー、エックス、エー、エム、ピー、エル、イー、ドット、シー、オー、エム',
+    );
     await nextTurn('code');
     const code = await codeFromMail(server.url, c.email);
-    const wrong = code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
+    const wrong = code
+      .split('')
+      .map((d) => String((Number(d) + 1) % 10))
+      .join('');
 
     // A wrong code, typed half and keyed half: one attempt, said and captioned.
     await type(wrong.slice(0, 4));
@@ -340,14 +352,18 @@ describe('the browser softphone in Chromium', () => {
       await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
       let last = -1;
       let stableSince = Date.now();
-      await waitFor(`${what}: the agent to finish speaking`, async () => {
-        const n = (await stats(page)).nonSilentFramesReceived;
-        if (n !== last) {
-          last = n;
-          stableSince = Date.now();
-        }
-        return n > 0 && Date.now() - stableSince > 1200;
-      }, 90_000);
+      await waitFor(
+        `${what}: the agent to finish speaking`,
+        async () => {
+          const n = (await stats(page)).nonSilentFramesReceived;
+          if (n !== last) {
+            last = n;
+            stableSince = Date.now();
+          }
+          return n > 0 && Date.now() - stableSince > 1200;
+        },
+        90_000,
+      );
       return agentLines();
     };
     const type = async (text: string) => {
@@ -372,7 +388,10 @@ describe('the browser softphone in Chromium', () => {
 
     const code = await codeFromMail(server.url, c.email);
     // The code goes in as DTMF tones mixed into the microphone audio, for the server's Goertzel detector.
-    await page.evaluate((k) => (window as unknown as { aizuchiSoftphone: { keysInBand(k: string): Promise<void> } }).aizuchiSoftphone.keysInBand(k), code);
+    await page.evaluate(
+      (k) => (window as unknown as { aizuchiSoftphone: { keysInBand(k: string): Promise<void> } }).aizuchiSoftphone.keysInBand(k),
+      code,
+    );
     await shot(page, 'voice-code-keyed');
 
     await waitState(page, 'ended', 120_000);

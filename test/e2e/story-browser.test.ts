@@ -63,76 +63,80 @@ describe('the recovery story in Chromium', () => {
     throw new Error(`no mail matching ${subject} reached the catcher`);
   }
 
-  it('sign-in → MFA prompt → callback request → mail → console shows it scheduled → "this wasn\'t me" cancels it', { timeout: 180_000 }, async () => {
-    const { page } = b;
-    const created = await t.services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
-    expect(created.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
-    // Operators cannot sign in without MFA (issue 7, finding 1).
-    const operatorUri = (await t.services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' })).otpauthUri!;
+  it(
+    'sign-in → MFA prompt → callback request → mail → console shows it scheduled → "this wasn\'t me" cancels it',
+    { timeout: 180_000 },
+    async () => {
+      const { page } = b;
+      const created = await t.services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
+      expect(created.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+      // Operators cannot sign in without MFA (issue 7, finding 1).
+      const operatorUri = (await t.services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' })).otpauthUri!;
 
-    // The customer knows their password but has lost the phone with the authenticator.
-    await signIn(CUSTOMER.email, CUSTOMER.password);
-    expect(new URL(page.url()).pathname).toBe('/signin/mfa');
-    expect(await page.textContent('h1')).toBe('多要素認証（MFA）');
-    await b.screenshot('mfa-prompt');
+      // The customer knows their password but has lost the phone with the authenticator.
+      await signIn(CUSTOMER.email, CUSTOMER.password);
+      expect(new URL(page.url()).pathname).toBe('/signin/mfa');
+      expect(await page.textContent('h1')).toBe('多要素認証（MFA）');
+      await b.screenshot('mfa-prompt');
 
-    await Promise.all([page.waitForNavigation(), page.click('#recover-link')]);
-    expect(new URL(page.url()).pathname).toBe('/recover');
-    expect(await page.textContent('h1')).toBe('多要素認証（MFA）のデバイスを使用できない場合');
-    // The password step counts as evidence and the address is filled in from the session.
-    expect(await page.inputValue('input[name=email]')).toBe(CUSTOMER.email);
-    expect(await page.textContent('.notice')).toContain('パスワード確認済み');
-    await page.fill('input[name=phone]', '090-1234-5678');
-    await page.check('input[name=consent]');
-    await b.screenshot('callback-form');
-    const [submitted] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    expect(submitted?.status()).toBe(202);
-    expect(await page.textContent('[role=status]')).toContain('ご依頼を受け付けました');
-    await b.screenshot('submitted');
+      await Promise.all([page.waitForNavigation(), page.click('#recover-link')]);
+      expect(new URL(page.url()).pathname).toBe('/recover');
+      expect(await page.textContent('h1')).toBe('多要素認証（MFA）のデバイスを使用できない場合');
+      // The password step counts as evidence and the address is filled in from the session.
+      expect(await page.inputValue('input[name=email]')).toBe(CUSTOMER.email);
+      expect(await page.textContent('.notice')).toContain('パスワード確認済み');
+      await page.fill('input[name=phone]', '090-1234-5678');
+      await page.check('input[name=consent]');
+      await b.screenshot('callback-form');
+      const [submitted] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(submitted?.status()).toBe(202);
+      expect(await page.textContent('[role=status]')).toContain('ご依頼を受け付けました');
+      await b.screenshot('submitted');
 
-    // The mail in the catcher's inbox names Monday 09:00 JST.
-    await openMail(/MFAリセットのお電話を予約しました/);
-    expect(await page.textContent('h1')).toContain('MFAリセットのお電話を予約しました');
-    const body = (await page.textContent('pre')) ?? '';
-    expect(body).toContain(CALL_TIME_JA);
-    expect(body).toContain('AIによる自動音声');
-    const cancelHref = await page.getAttribute('pre a[href*="/recover/cancel"]', 'href');
-    expect(cancelHref).toMatch(new RegExp(`^${t.url}/recover/cancel\\?token=`));
-    await b.screenshot('mail');
-    const mailUrl = page.url();
+      // The mail in the catcher's inbox names Monday 09:00 JST.
+      await openMail(/MFAリセットのお電話を予約しました/);
+      expect(await page.textContent('h1')).toContain('MFAリセットのお電話を予約しました');
+      const body = (await page.textContent('pre')) ?? '';
+      expect(body).toContain(CALL_TIME_JA);
+      expect(body).toContain('AIによる自動音声');
+      const cancelHref = await page.getAttribute('pre a[href*="/recover/cancel"]', 'href');
+      expect(cancelHref).toMatch(new RegExp(`^${t.url}/recover/cancel\\?token=`));
+      await b.screenshot('mail');
+      const mailUrl = page.url();
 
-    // An operator signs in (a different person: start from a clean cookie jar).
-    await b.context.clearCookies();
-    await signIn(OPERATOR.email, OPERATOR.password);
-    expect(new URL(page.url()).pathname).toBe('/signin/mfa');
-    await page.fill('input[name=code]', totpFor(operatorUri, clock.now()));
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    expect(new URL(page.url()).pathname).toBe('/console');
-    const row = page.locator('tbody tr', { hasText: 'scheduled' });
-    expect(await row.count()).toBe(1);
-    expect(await row.textContent()).toContain(MONDAY_09_JST);
-    expect(await row.textContent()).not.toContain(CUSTOMER.email); // masked
-    await b.screenshot('console');
-    await Promise.all([page.waitForNavigation(), row.locator('a').first().click()]);
-    const caseUrl = page.url();
-    expect(await page.textContent('[data-testid=case-state]')).toBe('scheduled');
-    expect(await page.textContent('[data-testid=scheduled-at]')).toBe(MONDAY_09_JST);
-    expect(await page.locator('table').first().textContent()).toContain('password_verified');
-    await b.screenshot('case-scheduled');
+      // An operator signs in (a different person: start from a clean cookie jar).
+      await b.context.clearCookies();
+      await signIn(OPERATOR.email, OPERATOR.password);
+      expect(new URL(page.url()).pathname).toBe('/signin/mfa');
+      await page.fill('input[name=code]', totpFor(operatorUri, clock.now()));
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(new URL(page.url()).pathname).toBe('/console');
+      const row = page.locator('tbody tr', { hasText: 'scheduled' });
+      expect(await row.count()).toBe(1);
+      expect(await row.textContent()).toContain(MONDAY_09_JST);
+      expect(await row.textContent()).not.toContain(CUSTOMER.email); // masked
+      await b.screenshot('console');
+      await Promise.all([page.waitForNavigation(), row.locator('a').first().click()]);
+      const caseUrl = page.url();
+      expect(await page.textContent('[data-testid=case-state]')).toBe('scheduled');
+      expect(await page.textContent('[data-testid=scheduled-at]')).toBe(MONDAY_09_JST);
+      expect(await page.locator('table').first().textContent()).toContain('password_verified');
+      await b.screenshot('case-scheduled');
 
-    // The account holder did not ask for this: the link in the mail cancels it.
-    await page.goto(mailUrl);
-    await Promise.all([page.waitForNavigation(), page.click('pre a[href*="/recover/cancel"]')]);
-    // The link only asks (mail scanners open links); the button on the page acts.
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/recover/cancel"] button')]);
-    expect(await page.textContent('[role=status]')).toContain('ご依頼を取り消しました');
-    await b.screenshot('cancelled');
+      // The account holder did not ask for this: the link in the mail cancels it.
+      await page.goto(mailUrl);
+      await Promise.all([page.waitForNavigation(), page.click('pre a[href*="/recover/cancel"]')]);
+      // The link only asks (mail scanners open links); the button on the page acts.
+      await Promise.all([page.waitForNavigation(), page.click('form[action="/recover/cancel"] button')]);
+      expect(await page.textContent('[role=status]')).toContain('ご依頼を取り消しました');
+      await b.screenshot('cancelled');
 
-    await page.goto(caseUrl);
-    expect(await page.textContent('[data-testid=case-state]')).toBe('cancelled');
-    expect(await page.locator('table').last().textContent()).toContain('cancelled_by_customer');
-    await b.screenshot('case-cancelled');
-  });
+      await page.goto(caseUrl);
+      expect(await page.textContent('[data-testid=case-state]')).toBe('cancelled');
+      expect(await page.locator('table').last().textContent()).toContain('cancelled_by_customer');
+      await b.screenshot('case-cancelled');
+    },
+  );
 
   it('shows the rate-limit message after too many wrong authenticator codes, even for a right one', { timeout: 120_000 }, async () => {
     const { page } = b;

@@ -94,12 +94,23 @@ export interface Customer {
 
 /** Makes the account, submits the recovery request over HTTP and returns the scheduled case's id. */
 /** `recordingConsent: false` ticks "don't record" on the form; left out, the form says nothing (recorded). */
-export async function customerWithRequest(t: TestServer, c: Customer, opts: { withPassword: boolean; recordingConsent?: boolean }): Promise<{ accountId: string; caseId: string }> {
+export async function customerWithRequest(
+  t: TestServer,
+  c: Customer,
+  opts: { withPassword: boolean; recordingConsent?: boolean },
+): Promise<{ accountId: string; caseId: string }> {
   const { account } = await t.services.identity.createAccount({ ...c, mfa: true });
   const res = await fetch(`${t.server.url}/api/v1/recovery-requests`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: c.email, phone: c.phone, lang: c.lang, consent: true, ...(opts.recordingConsent === undefined ? {} : { recordingConsent: opts.recordingConsent }), ...(opts.withPassword ? { password: c.password } : {}) }),
+    body: JSON.stringify({
+      email: c.email,
+      phone: c.phone,
+      lang: c.lang,
+      consent: true,
+      ...(opts.recordingConsent === undefined ? {} : { recordingConsent: opts.recordingConsent }),
+      ...(opts.withPassword ? { password: c.password } : {}),
+    }),
   });
   if (res.status !== 202) throw new Error(`recovery request refused: ${res.status}`);
   const [row] = await t.services.cases.list({ email: c.email });
@@ -225,4 +236,5 @@ export class TextCaller {
 
 export const prompts = (frames: AgentFrame[]) => frames.flatMap((f) => (f.type === 'agent' && f.kind === 'prompt' ? [f.text] : []));
 export const backchannels = (frames: AgentFrame[]) => frames.filter((f) => f.type === 'agent' && f.kind === 'backchannel');
-export const ending = (frames: AgentFrame[]) => frames.find((f): f is Extract<AgentFrame, { type: 'end' }> => f.type === 'end')?.outcome ?? null;
+export const ending = (frames: AgentFrame[]) =>
+  frames.find((f): f is Extract<AgentFrame, { type: 'end' }> => f.type === 'end')?.outcome ?? null;

@@ -16,7 +16,11 @@ afterAll(async () => {
 
 /** The agent's reason for calling, said once the right person is confirmed. */
 async function purposeLine(email: string, requestedDaysAgo: number): Promise<string> {
-  const { caseId } = await customerWithRequest(t, { email, password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5601', lang: 'ja' }, { withPassword: true });
+  const { caseId } = await customerWithRequest(
+    t,
+    { email, password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5601', lang: 'ja' },
+    { withPassword: true },
+  );
   if (requestedDaysAgo > 0) {
     const at = new Date(Date.now() - requestedDaysAgo * 86_400_000).toISOString();
     await t.services.store.db.updateTable('cases').set({ created_at: at }).where('id', '=', caseId).execute();

@@ -19,9 +19,17 @@ import {
 } from './text-call-harness';
 
 const EN_DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-const chunk = (code: string, from: number) => code.slice(from, from + 4).split('').join(',');
+const chunk = (code: string, from: number) =>
+  code
+    .slice(from, from + 4)
+    .split('')
+    .join(',');
 /** A wrong 8-digit entry that differs from the real code in every position. */
-const wrongCode = (code: string, n: number) => code.split('').map((d) => String((Number(d) + 1 + (n % 9)) % 10)).join('');
+const wrongCode = (code: string, n: number) =>
+  code
+    .split('')
+    .map((d) => String((Number(d) + 1 + (n % 9)) % 10))
+    .join('');
 
 let t: TestServer;
 
@@ -91,23 +99,45 @@ describe('a text call, end to end', () => {
     expect(transcript).toContain('[email spelling redacted]');
     expect(transcript).not.toContain(code.slice(0, 4));
     const kinds = history.map((e) => e.kind);
-    for (const k of ['call_started', 'call_connected', 'code_sent', 'code_verified', 'reset_decision', 'mfa_reset', 'notification_queued', 'call_ended']) {
+    for (const k of [
+      'call_started',
+      'call_connected',
+      'code_sent',
+      'code_verified',
+      'reset_decision',
+      'mfa_reset',
+      'notification_queued',
+      'call_ended',
+    ]) {
       expect(kinds).toContain(k);
     }
     expect((await verifyAuditLog(t.services.store)).ok).toBe(true);
   });
 
   it('en: the English twin', async () => {
-    const c: Customer = { email: 'alexi@gmail.com', password: 'correct-horse-battery', name: 'Alex Inomata', phone: '090-1234-5602', lang: 'en' };
+    const c: Customer = {
+      email: 'alexi@gmail.com',
+      password: 'correct-horse-battery',
+      name: 'Alex Inomata',
+      phone: '090-1234-5602',
+      lang: 'en',
+    };
     const { accountId, caseId } = await customerWithRequest(t, c, { withPassword: true });
     const call = await TextCaller.connect(await callNow(t, caseId));
-    expect(prompts(await call.turn())[0]).toMatch(/automated AI agent.*recorded.*Am I speaking, in person, with the .* customer I'm calling for\?/);
+    expect(prompts(await call.turn())[0]).toMatch(
+      /automated AI agent.*recorded.*Am I speaking, in person, with the .* customer I'm calling for\?/,
+    );
     expect(prompts(await call.say('Yes, speaking.'))[0]).toMatch(/MFA.*recorded/);
     expect(prompts(await call.say("Sure, that's fine.")).join(' ')).toMatch(/one letter at a time/);
     expect(backchannels(await call.say('a, l, e, x, i'))).toHaveLength(1);
     expect(prompts(await call.say('at gmail dot com')).join(' ')).toMatch(/an 8-digit number/);
     const code = await readCode(t, c.email);
-    const words = (from: number) => code.slice(from, from + 4).split('').map((d) => EN_DIGITS[Number(d)]).join(' ');
+    const words = (from: number) =>
+      code
+        .slice(from, from + 4)
+        .split('')
+        .map((d) => EN_DIGITS[Number(d)])
+        .join(' ');
     expect(backchannels(await call.say(words(0)))).toHaveLength(1);
     const done = await call.say(words(4));
     expect(prompts(done).join(' ')).toMatch(/removed MFA/);
@@ -118,13 +148,21 @@ describe('a text call, end to end', () => {
   });
 
   it('five wrong codes on the keypad → verification_failed; MFA stays, the case fails, the code is dead', async () => {
-    const c: Customer = { email: 'wrong.code@example.com', password: 'correct-horse-battery', name: '田中', phone: '090-1234-5603', lang: 'ja' };
+    const c: Customer = {
+      email: 'wrong.code@example.com',
+      password: 'correct-horse-battery',
+      name: '田中',
+      phone: '090-1234-5603',
+      lang: 'ja',
+    };
     const { accountId, caseId } = await customerWithRequest(t, c, { withPassword: true });
     const call = await TextCaller.connect(await callNow(t, caseId));
     await call.turn();
     await call.say('はい、そうです');
     await call.say('はい');
-    await call.say('ダブリュー、アール、オー、エヌ、ジー、ドット、シー、オー、ディー、イー、アットマーク、イーエックスエーエムピーエルイードットコム');
+    await call.say(
+      'ダブリュー、アール、オー、エヌ、ジー、ドット、シー、オー、ディー、イー、アットマーク、イーエックスエーエムピーエルイードットコム',
+    );
     const code = await readCode(t, c.email);
     let last: AgentFrame[] = [];
     for (let i = 0; i < 5; i += 1) last = await call.dtmf(wrongCode(code, i));
@@ -139,7 +177,13 @@ describe('a text call, end to end', () => {
   });
 
   it('the wrong person answers → wrong_person, nothing about the account said, a person reviews', async () => {
-    const c: Customer = { email: 'wrong.person@example.com', password: 'correct-horse-battery', name: '鈴木', phone: '090-1234-5604', lang: 'ja' };
+    const c: Customer = {
+      email: 'wrong.person@example.com',
+      password: 'correct-horse-battery',
+      name: '鈴木',
+      phone: '090-1234-5604',
+      lang: 'ja',
+    };
     const { caseId } = await customerWithRequest(t, c, { withPassword: true });
     const call = await TextCaller.connect(await callNow(t, caseId));
     await call.turn();
@@ -150,7 +194,13 @@ describe('a text call, end to end', () => {
   });
 
   it('"I want a person" → escalated and the line closes', async () => {
-    const c: Customer = { email: 'person@example.com', password: 'correct-horse-battery', name: '高橋', phone: '090-1234-5605', lang: 'ja' };
+    const c: Customer = {
+      email: 'person@example.com',
+      password: 'correct-horse-battery',
+      name: '高橋',
+      phone: '090-1234-5605',
+      lang: 'ja',
+    };
     const { caseId } = await customerWithRequest(t, c, { withPassword: true });
     const call = await TextCaller.connect(await callNow(t, caseId));
     await call.turn();
@@ -163,7 +213,13 @@ describe('a text call, end to end', () => {
   });
 
   it('a request without the password (low assurance): the code is verified but no reset — a person decides', async () => {
-    const c: Customer = { email: 'lowassurance@gmail.com', password: 'correct-horse-battery', name: '伊藤', phone: '090-1234-5606', lang: 'ja' };
+    const c: Customer = {
+      email: 'lowassurance@gmail.com',
+      password: 'correct-horse-battery',
+      name: '伊藤',
+      phone: '090-1234-5606',
+      lang: 'ja',
+    };
     const { accountId, caseId } = await customerWithRequest(t, c, { withPassword: false });
     const call = await TextCaller.connect(await callNow(t, caseId));
     await call.turn();
@@ -181,7 +237,13 @@ describe('a text call, end to end', () => {
   });
 
   it('a used link is refused; bad frames get an error and the call goes on', async () => {
-    const c: Customer = { email: 'frames@example.com', password: 'correct-horse-battery', name: '渡辺', phone: '090-1234-5607', lang: 'ja' };
+    const c: Customer = {
+      email: 'frames@example.com',
+      password: 'correct-horse-battery',
+      name: '渡辺',
+      phone: '090-1234-5607',
+      lang: 'ja',
+    };
     const { caseId } = await customerWithRequest(t, c, { withPassword: true });
     const url = await callNow(t, caseId);
     const call = await TextCaller.connect(url);
@@ -193,7 +255,8 @@ describe('a text call, end to end', () => {
     call.send({ type: 'say', text: 'あ'.repeat(2000) });
     call.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     const errors = async () => {
-      for (let i = 0; i < 50 && call.frames.filter((f) => f.type === 'error').length < 4; i += 1) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && call.frames.filter((f) => f.type === 'error').length < 4; i += 1)
+        await new Promise((r) => setTimeout(r, 20));
       return call.frames.filter((f) => f.type === 'error');
     };
     expect(await errors()).toHaveLength(4);
@@ -212,7 +275,13 @@ describe('a text call, end to end', () => {
     const openDay = days[(days.indexOf(todayTokyo) + 2) % 7]!;
     const closed = await startTestServer({ AIZUCHI_BUSINESS_HOURS: `${openDay} 09:00-18:00` });
     try {
-      const c: Customer = { email: 'hours@example.com', password: 'correct-horse-battery', name: '山本', phone: '090-1234-5608', lang: 'ja' };
+      const c: Customer = {
+        email: 'hours@example.com',
+        password: 'correct-horse-battery',
+        name: '山本',
+        phone: '090-1234-5608',
+        lang: 'ja',
+      };
       const { caseId } = await customerWithRequest(closed, c, { withPassword: true });
       await expect(callNow(closed, caseId, [])).rejects.toThrow(/outside business hours.*--outside-hours/);
       expect((await closed.services.cases.require(caseId)).state).toBe('scheduled');
@@ -244,7 +313,12 @@ describe('a text call, end to end', () => {
     await call.say('シー、エー、エヌ、エー、アール、ワイ、アットマーク、ジーメールドットコム');
     const code = await readCode(t, c.email);
     // …nor the code read in English words inside a cue on this Japanese call.
-    await call.say(`ちょっと待って、${code.split('').map((d) => EN_DIGITS[Number(d)]).join(' ')}`);
+    await call.say(
+      `ちょっと待って、${code
+        .split('')
+        .map((d) => EN_DIGITS[Number(d)])
+        .join(' ')}`,
+    );
     await call.say(`えーっと、${chunk(code, 0)}`);
     const done = await call.say(`${chunk(code, 4)}です`);
     expect(ending(done)).toBe('mfa_reset');
@@ -252,11 +326,26 @@ describe('a text call, end to end', () => {
     // The call link's token on the softphone route (a path token, 14 days long-lived there) stays out of logs.
     await fetch(`${t.server.url}/call/${token}`);
 
-    const secrets = [code, password, password.toLowerCase(), 'Canary-Pw', token, '09012345699', '+819012345699', '9012345699', '1234-5699', 'シー、エー、エヌ', 'canary', 'one two'];
+    const secrets = [
+      code,
+      password,
+      password.toLowerCase(),
+      'Canary-Pw',
+      token,
+      '09012345699',
+      '+819012345699',
+      '9012345699',
+      '1234-5699',
+      'シー、エー、エヌ',
+      'canary',
+      'one two',
+    ];
     const db = t.services.store.db;
     const transcripts = (await db.selectFrom('transcript_entries').select('text').execute()).map((r) => r.text).join('\n');
     const events = (await db.selectFrom('case_events').select('data').execute()).map((r) => r.data).join('\n');
-    const mails = (await db.selectFrom('mail_messages').selectAll().execute()).filter((m) => !/確認コード|verification code/i.test(m.subject));
+    const mails = (await db.selectFrom('mail_messages').selectAll().execute()).filter(
+      (m) => !/確認コード|verification code/i.test(m.subject),
+    );
     const mailText = mails.map((m) => `${m.subject}\n${m.text}\n${m.html ?? ''}`).join('\n');
     const logs = t.logs.join('');
     expect(transcripts.length).toBeGreaterThan(0);
@@ -272,7 +361,9 @@ describe('a text call, end to end', () => {
     expect(transcripts).not.toContain(code.slice(0, 4));
     expect(transcripts).not.toContain(code.slice(4));
     // The control: the code mail does hold the code, so the search above can find it.
-    const codeMail = (await db.selectFrom('mail_messages').selectAll().execute()).find((m) => /確認コード/.test(m.subject) && m.to_addr === c.email);
+    const codeMail = (await db.selectFrom('mail_messages').selectAll().execute()).find(
+      (m) => /確認コード/.test(m.subject) && m.to_addr === c.email,
+    );
     expect(codeMail?.text).toContain(code);
   });
 });
@@ -304,7 +395,13 @@ describe('a server restart mid-call', () => {
   it('marks the call abandoned on the next start and puts the case back to scheduled, with no event lost', async () => {
     const logs: string[] = [];
     const first = await startTestServer({}, undefined, logs);
-    const c: Customer = { email: 'restart@example.com', password: 'correct-horse-battery', name: '中村', phone: '090-1234-5610', lang: 'ja' };
+    const c: Customer = {
+      email: 'restart@example.com',
+      password: 'correct-horse-battery',
+      name: '中村',
+      phone: '090-1234-5610',
+      lang: 'ja',
+    };
     const { caseId } = await customerWithRequest(first, c, { withPassword: true });
     const call = await TextCaller.connect(await callNow(first, caseId));
     await call.turn();
@@ -326,7 +423,12 @@ describe('a server restart mid-call', () => {
       // The retry's new time is mailed in the same transaction (issue 13).
       expect(history.slice(-3).map((e) => e.kind)).toEqual(['call_ended', 'call_abandoned', 'notification_queued']);
       expect((await verifyAuditLog(second.services.store)).ok).toBe(true);
-      const retry = await second.services.store.db.selectFrom('jobs').selectAll().where('kind', '=', 'callback.start').where('state', '=', 'queued').execute();
+      const retry = await second.services.store.db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('kind', '=', 'callback.start')
+        .where('state', '=', 'queued')
+        .execute();
       expect(retry.some((j) => JSON.parse(j.payload).caseId === caseId && j.run_at === row.scheduled_at)).toBe(true);
     } finally {
       await second.stop();

@@ -21,7 +21,12 @@ for (const db of DATABASES) {
     let t: TestServer;
 
     beforeAll(async () => {
-      t = await startTestServer({ clock, dialer, postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined, env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' } });
+      t = await startTestServer({
+        clock,
+        dialer,
+        postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
+        env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
+      });
     });
     afterAll(async () => {
       await t?.stop();
@@ -39,8 +44,19 @@ for (const db of DATABASES) {
 
     it('re-checks the calendar when it runs: after closing it defers to Monday 09:00, and calls only then', async () => {
       const email = `late-${db.name}@example.com`;
-      await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat', phone: '090-1234-5678', lang: 'en', mfa: true });
-      const res = await t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', payload: { email, phone: '090-1234-5678', lang: 'en', consent: true } });
+      await t.services.identity.createAccount({
+        email,
+        password: 'correct horse battery',
+        name: 'Pat',
+        phone: '090-1234-5678',
+        lang: 'en',
+        mfa: true,
+      });
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/recovery-requests',
+        payload: { email, phone: '090-1234-5678', lang: 'en', consent: true },
+      });
       expect(res.statusCode).toBe(202);
       const [c] = await t.services.cases.list({ email });
       expect(c).toMatchObject({ state: 'scheduled', scheduled_at: FRIDAY_1755_JST });

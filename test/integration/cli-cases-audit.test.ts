@@ -37,9 +37,20 @@ for (const db of DATABASES) {
         env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
       });
       env = { AIZUCHI_DATA_DIR: t.dataDir, AIZUCHI_DATABASE_URL: t.databaseUrl, AIZUCHI_LOG_LEVEL: 'warn' };
-      await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat', phone: '090-1234-5678', lang: 'en', mfa: true });
+      await t.services.identity.createAccount({
+        email,
+        password: 'correct horse battery',
+        name: 'Pat',
+        phone: '090-1234-5678',
+        lang: 'en',
+        mfa: true,
+      });
       for (const phone of ['090-1234-5678', '080-5555-0003']) {
-        const res = await t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', payload: { email, phone, lang: 'en', consent: true } });
+        const res = await t.server.app.inject({
+          method: 'POST',
+          url: '/api/v1/recovery-requests',
+          payload: { email, phone, lang: 'en', consent: true },
+        });
         expect(res.statusCode).toBe(202);
       }
     });
@@ -63,13 +74,28 @@ for (const db of DATABASES) {
       for (const item of items) expect(Object.keys(item).sort()).toEqual(CASE_KEYS);
       expect(items.map((i) => i.state).sort()).toEqual(['escalated', 'scheduled']);
       const s = items.find((i) => i.state === 'scheduled')!;
-      expect(s).toMatchObject({ id: scheduled!.id, email, phone: '+81 90-****-5678', phoneOnRecord: true, lang: 'en', assurance: 'low', scheduledAt: '2035-12-03T00:00:00.000Z', callAttempts: 0, recordingConsent: true, outcome: null });
+      expect(s).toMatchObject({
+        id: scheduled!.id,
+        email,
+        phone: '+81 90-****-5678',
+        phoneOnRecord: true,
+        lang: 'en',
+        assurance: 'low',
+        scheduledAt: '2035-12-03T00:00:00.000Z',
+        callAttempts: 0,
+        recordingConsent: true,
+        outcome: null,
+      });
 
       expect(filtered.code).toBe(0);
       expect((JSON.parse(filtered.stdout) as { items: Array<{ state: string }> }).items.map((i) => i.state)).toEqual(['escalated']);
 
       expect(show).toMatchObject({ code: 0, stderr: '' });
-      const one = JSON.parse(show.stdout) as { id: string; state: string; history: Array<{ seq: number; at: string; kind: string; data: Record<string, unknown>; hash: string }> };
+      const one = JSON.parse(show.stdout) as {
+        id: string;
+        state: string;
+        history: Array<{ seq: number; at: string; kind: string; data: Record<string, unknown>; hash: string }>;
+      };
       expect(one).toMatchObject({ id: scheduled!.id, state: 'scheduled' });
       expect(one.history.map((h) => h.kind)).toEqual(['case_opened', 'callback_scheduled']);
       for (const h of one.history) {
@@ -93,7 +119,9 @@ for (const db of DATABASES) {
       expect(intact.stdout).toBe(`audit chain intact: ${events.length} events, head ${head}\n`);
 
       // Someone with database access rewrites history: the second event now says something else.
-      await sql`update case_events set data = ${'{"from":"requested","to":"scheduled","at":"2035-12-01T02:00:00.000Z"}'} where seq = 2`.execute(t.services.store.db);
+      await sql`update case_events set data = ${'{"from":"requested","to":"scheduled","at":"2035-12-01T02:00:00.000Z"}'} where seq = 2`.execute(
+        t.services.store.db,
+      );
 
       const [altered, alteredJson] = await Promise.all([runCli(['audit', 'verify'], env), runCli(['audit', 'verify', '--json'], env)]);
       expect(altered.code).toBe(1);

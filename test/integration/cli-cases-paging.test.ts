@@ -63,10 +63,17 @@ for (const db of DATABASES) {
     let env: Record<string, string>;
 
     beforeAll(async () => {
-      t = await startTestServer({ clock: manualClock(new Date('2035-12-02T01:00:00Z')), postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined });
+      t = await startTestServer({
+        clock: manualClock(new Date('2035-12-02T01:00:00Z')),
+        postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
+      });
       env = { AIZUCHI_DATA_DIR: t.dataDir, AIZUCHI_DATABASE_URL: t.databaseUrl, AIZUCHI_LOG_LEVEL: 'warn' };
       const rows = Array.from({ length: CASES }, (_, i) => caseRow(i));
-      for (let i = 0; i < rows.length; i += 100) await t.services.store.db.insertInto('cases').values(rows.slice(i, i + 100)).execute();
+      for (let i = 0; i < rows.length; i += 100)
+        await t.services.store.db
+          .insertInto('cases')
+          .values(rows.slice(i, i + 100))
+          .execute();
     }, 120_000);
     afterAll(async () => {
       await t?.stop();

@@ -23,7 +23,13 @@ describe('aizuchi serve (demo)', () => {
     port = await freePort();
     catcherPort = await freePort();
     metricsPort = await freePort();
-    env = { AIZUCHI_DEMO: 'true', PORT: String(port), AIZUCHI_MAIL_CATCHER_PORT: String(catcherPort), AIZUCHI_METRICS_PORT: String(metricsPort), AIZUCHI_DATA_DIR: dataDir };
+    env = {
+      AIZUCHI_DEMO: 'true',
+      PORT: String(port),
+      AIZUCHI_MAIL_CATCHER_PORT: String(catcherPort),
+      AIZUCHI_METRICS_PORT: String(metricsPort),
+      AIZUCHI_DATA_DIR: dataDir,
+    };
     server = spawnCli(['serve'], env);
     server.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
     server.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -66,7 +72,8 @@ describe('aizuchi serve (demo)', () => {
       expect(output).toContain(line);
     }
     // Issue 7, finding 7: no password or TOTP secret in the banner; they are in an owner-only file.
-    for (const secret of [DEMO_ACCOUNTS.customer.password, DEMO_ACCOUNTS.operator.password, 'otpauth://', 'secret=']) expect(output).not.toContain(secret);
+    for (const secret of [DEMO_ACCOUNTS.customer.password, DEMO_ACCOUNTS.operator.password, 'otpauth://', 'secret='])
+      expect(output).not.toContain(secret);
     const file = path.join(dataDir, 'demo-credentials.txt');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const secrets = fs.readFileSync(file, 'utf8');
@@ -94,8 +101,12 @@ describe('aizuchi serve (demo)', () => {
       expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    expect(bothTaken.stderr).toBe(`aizuchi: mail catcher port ${catcherPort} is already in use (is aizuchi already running?); set AIZUCHI_MAIL_CATCHER_PORT to another port\n`);
-    expect(httpTaken.stderr).toBe(`aizuchi: port ${port} on 127.0.0.1 is already in use (is aizuchi already running?); set PORT to another port\n`);
+    expect(bothTaken.stderr).toBe(
+      `aizuchi: mail catcher port ${catcherPort} is already in use (is aizuchi already running?); set AIZUCHI_MAIL_CATCHER_PORT to another port\n`,
+    );
+    expect(httpTaken.stderr).toBe(
+      `aizuchi: port ${port} on 127.0.0.1 is already in use (is aizuchi already running?); set PORT to another port\n`,
+    );
     // The first server is unharmed.
     expect((await fetch(`http://localhost:${port}/healthz`)).status).toBe(200);
   });

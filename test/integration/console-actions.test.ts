@@ -52,10 +52,17 @@ for (const db of DATABASES) {
       expect((await op.get('/console')).statusCode).toBe(200);
     }
     const state = async (id: string) => (await t.services.cases.require(id)).state;
-    const events = async (id: string) => (await t.services.cases.history(id)).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
-    const act = (id: string, action: string, fields: Record<string, string> = {}) => op.submit(`/console/cases/${id}`, `/console/cases/${id}/${action}`, fields);
+    const events = async (id: string) =>
+      (await t.services.cases.history(id)).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
+    const act = (id: string, action: string, fields: Record<string, string> = {}) =>
+      op.submit(`/console/cases/${id}`, `/console/cases/${id}/${action}`, fields);
     const callbackJob = (id: string, at: Date) =>
-      t.services.store.db.selectFrom('jobs').selectAll().where('kind', '=', CALLBACK_JOB).where('dedupe_key', '=', callbackDedupeKey(id, at)).executeTakeFirst();
+      t.services.store.db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('kind', '=', CALLBACK_JOB)
+        .where('dedupe_key', '=', callbackDedupeKey(id, at))
+        .executeTakeFirst();
 
     beforeAll(async () => {
       t = await startTestServer({
@@ -64,10 +71,18 @@ for (const db of DATABASES) {
         env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
         dialer,
       });
-      const created = await t.services.identity.createAccount({ ...operator, name: 'Op', phone: '03-1234-5678', role: 'operator', mfa: true });
+      const created = await t.services.identity.createAccount({
+        ...operator,
+        name: 'Op',
+        phone: '03-1234-5678',
+        role: 'operator',
+        mfa: true,
+      });
       operatorId = created.account.id;
       op = new InjectBrowser(t.server.app, '192.0.2.1');
-      expect((await op.signInWithTotp(operator.email, operator.password, created.otpauthUri!, clock.now())).headers.location).toBe('/console?lang=en');
+      expect((await op.signInWithTotp(operator.email, operator.password, created.otpauthUri!, clock.now())).headers.location).toBe(
+        '/console?lang=en',
+      );
     });
     afterAll(async () => {
       await t?.stop();
@@ -123,7 +138,10 @@ for (const db of DATABASES) {
       expect(res.statusCode).toBe(303);
       expect(await t.services.cases.require(id)).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
       const last = (await events(id)).at(-1);
-      expect(last).toEqual({ kind: 'cancelled_by_operator', data: { from: 'scheduled', to: 'cancelled', operatorId, reason: 'customer called the help desk to withdraw' } });
+      expect(last).toEqual({
+        kind: 'cancelled_by_operator',
+        data: { from: 'scheduled', to: 'cancelled', operatorId, reason: 'customer called the help desk to withdraw' },
+      });
       expect(await callbackJob(id, MON_0900_JST)).toBeUndefined();
 
       const page = await op.get(`/console/cases/${id}`);
@@ -156,7 +174,18 @@ for (const db of DATABASES) {
       const res = await act(id, 'call-now');
       expect(res.statusCode).toBe(303);
       expect(await t.services.cases.require(id)).toMatchObject({ state: 'calling', call_attempts: 1 });
-      expect((await events(id)).at(-1)).toEqual({ kind: 'call_started', data: { from: 'scheduled', to: 'calling', attempt: 1, provesPhonePossession: false, via: 'call_now', operatorId, outsideHours: false } });
+      expect((await events(id)).at(-1)).toEqual({
+        kind: 'call_started',
+        data: {
+          from: 'scheduled',
+          to: 'calling',
+          attempt: 1,
+          provesPhonePossession: false,
+          via: 'call_now',
+          operatorId,
+          outsideHours: false,
+        },
+      });
       // The slot's job is gone, so the worker does not ring a second time.
       expect(await callbackJob(id, MON_0900_JST)).toBeUndefined();
       await t.services.jobs.worker.runDue();
@@ -212,7 +241,10 @@ for (const db of DATABASES) {
     it('leaves an audit chain that verifies after all the actions', async () => {
       const verdict = await verifyAuditLog(t.services.store);
       expect(verdict).toMatchObject({ ok: true });
-      const all = await t.services.store.db.selectFrom('case_events').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      const all = await t.services.store.db
+        .selectFrom('case_events')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(verdict.checked).toBe(Number(all.n));
       expect(verdict.checked).toBeGreaterThan(0);
     });

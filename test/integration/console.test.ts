@@ -31,7 +31,8 @@ for (const db of DATABASES) {
         env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
       });
       const { identity } = t.services;
-      operatorUri = (await identity.createAccount({ ...operator, name: 'Op', phone: '03-1234-5678', role: 'operator', mfa: true })).otpauthUri!;
+      operatorUri = (await identity.createAccount({ ...operator, name: 'Op', phone: '03-1234-5678', role: 'operator', mfa: true }))
+        .otpauthUri!;
       await identity.createAccount({ ...customer, name: 'Cust', phone: '090-1234-5678', role: 'customer' });
       const request = (email: string, phone: string) =>
         t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', payload: { email, phone, lang: 'ja', consent: true } });
@@ -90,7 +91,9 @@ for (const db of DATABASES) {
       // An unknown state is ignored rather than an error.
       expect(caseIdsOn((await b.get('/console?state=nonsense')).body)).toHaveLength(3);
       // Email filter: exact address, case-insensitive.
-      expect(caseIdsOn((await b.get(`/console?email=${encodeURIComponent(customer.email.toUpperCase())}`)).body)).toEqual(ids([scheduled, escalated]));
+      expect(caseIdsOn((await b.get(`/console?email=${encodeURIComponent(customer.email.toUpperCase())}`)).body)).toEqual(
+        ids([scheduled, escalated]),
+      );
       expect(caseIdsOn((await b.get(`/console?email=${encodeURIComponent(customer.email)}&state=scheduled`)).body)).toEqual([scheduled.id]);
     });
 

@@ -44,7 +44,14 @@ for (const db of DATABASES) {
 
     async function customer(tag: string, phone: string, lang: 'ja' | 'en' = 'ja') {
       const email = `${tag}-${db.name}@example.com`;
-      await t.services.identity.createAccount({ email, password: 'correct horse battery', name: lang === 'ja' ? '猪股 太郎' : 'Pat Smith', phone, lang, mfa: true });
+      await t.services.identity.createAccount({
+        email,
+        password: 'correct horse battery',
+        name: lang === 'ja' ? '猪股 太郎' : 'Pat Smith',
+        phone,
+        lang,
+        mfa: true,
+      });
       return email;
     }
 
@@ -53,7 +60,11 @@ for (const db of DATABASES) {
     }
 
     async function callbackJobsFor(caseId: string) {
-      const rows = await t.services.store.db.selectFrom('jobs').select(['payload', 'run_at', 'state']).where('kind', '=', CALLBACK_JOB).execute();
+      const rows = await t.services.store.db
+        .selectFrom('jobs')
+        .select(['payload', 'run_at', 'state'])
+        .where('kind', '=', CALLBACK_JOB)
+        .execute();
       return rows.filter((r) => (JSON.parse(r.payload) as { caseId: string }).caseId === caseId);
     }
 
@@ -70,7 +81,10 @@ for (const db of DATABASES) {
         await post({ email: known, phone: '090-1234-5601', lang: 'ja', consent: true }, nextIp()),
         await post({ email: known, phone: '090-1234-5601', lang: 'ja', consent: true, password: 'correct horse battery' }, nextIp()),
         await post({ email: `nobody-${db.name}@example.com`, phone: '090-1234-5602', lang: 'ja', consent: true }, nextIp()),
-        await post({ email: `nobody-${db.name}@example.com`, phone: '090-1234-5602', lang: 'ja', consent: true, password: 'correct horse battery' }, nextIp()),
+        await post(
+          { email: `nobody-${db.name}@example.com`, phone: '090-1234-5602', lang: 'ja', consent: true, password: 'correct horse battery' },
+          nextIp(),
+        ),
       ];
       for (const a of answers) {
         expect(a.statusCode).toBe(202);
@@ -117,7 +131,15 @@ for (const db of DATABASES) {
       clock.set(SATURDAY_10_JST);
       const ip = nextIp();
       for (let i = 0; i < PER_IP_PER_HOUR; i++) {
-        const res = await post({ email: `ip-limit-${i}-${db.name}@example.com`, phone: `080-2222-${String(100 + i).padStart(4, '0')}`, lang: 'en', consent: true }, ip);
+        const res = await post(
+          {
+            email: `ip-limit-${i}-${db.name}@example.com`,
+            phone: `080-2222-${String(100 + i).padStart(4, '0')}`,
+            lang: 'en',
+            consent: true,
+          },
+          ip,
+        );
         expect(res.statusCode).toBe(202);
       }
       const limited = await post({ email: `ip-limit-x-${db.name}@example.com`, phone: '080-2222-0199', lang: 'en', consent: true }, ip);
@@ -127,7 +149,10 @@ for (const db of DATABASES) {
       // The refused request left no case behind.
       expect(await casesFor(`ip-limit-x-${db.name}@example.com`)).toHaveLength(0);
 
-      const otherIp = await post({ email: `ip-limit-y-${db.name}@example.com`, phone: '080-2222-0198', lang: 'en', consent: true }, nextIp());
+      const otherIp = await post(
+        { email: `ip-limit-y-${db.name}@example.com`, phone: '080-2222-0198', lang: 'en', consent: true },
+        nextIp(),
+      );
       expect(otherIp.statusCode).toBe(202);
 
       clock.advance(61 * 60_000);
@@ -143,7 +168,10 @@ for (const db of DATABASES) {
       for (const email of [known, unknown]) {
         // Different numbers and addresses each time: only the account's own limit can trip.
         for (let i = 0; i < 3; i++) {
-          const res = await post({ email, phone: `070-3333-${String(email === known ? 10 + i : 20 + i).padStart(4, '0')}`, lang: 'ja', consent: true }, nextIp());
+          const res = await post(
+            { email, phone: `070-3333-${String(email === known ? 10 + i : 20 + i).padStart(4, '0')}`, lang: 'ja', consent: true },
+            nextIp(),
+          );
           expect(res.statusCode).toBe(202);
         }
         const fourth = await post({ email, phone: `070-3333-${email === known ? '0019' : '0029'}`, lang: 'ja', consent: true }, nextIp());
@@ -160,7 +188,10 @@ for (const db of DATABASES) {
         expect(res.statusCode).toBe(202);
       }
       // Written another way, it is still the same number.
-      const fourth = await post({ email: `phone-limit-3-${db.name}@example.com`, phone: '+81 70 3333 0050', lang: 'ja', consent: true }, nextIp());
+      const fourth = await post(
+        { email: `phone-limit-3-${db.name}@example.com`, phone: '+81 70 3333 0050', lang: 'ja', consent: true },
+        nextIp(),
+      );
       expect(fourth.statusCode).toBe(429);
     });
 
@@ -169,8 +200,14 @@ for (const db of DATABASES) {
       const right = await customer('assurance-right', '090-1234-5605');
       const wrong = await customer('assurance-wrong', '090-1234-5606');
       const none = await customer('assurance-none', '090-1234-5607');
-      expect((await post({ email: right, phone: '090-1234-5605', lang: 'ja', consent: true, password: 'correct horse battery' }, nextIp())).statusCode).toBe(202);
-      expect((await post({ email: wrong, phone: '090-1234-5606', lang: 'ja', consent: true, password: 'wrong horse battery' }, nextIp())).statusCode).toBe(202);
+      expect(
+        (await post({ email: right, phone: '090-1234-5605', lang: 'ja', consent: true, password: 'correct horse battery' }, nextIp()))
+          .statusCode,
+      ).toBe(202);
+      expect(
+        (await post({ email: wrong, phone: '090-1234-5606', lang: 'ja', consent: true, password: 'wrong horse battery' }, nextIp()))
+          .statusCode,
+      ).toBe(202);
       expect((await post({ email: none, phone: '090-1234-5607', lang: 'ja', consent: true }, nextIp())).statusCode).toBe(202);
 
       const [r] = await casesFor(right);
@@ -181,7 +218,12 @@ for (const db of DATABASES) {
       expect(n).toMatchObject({ assurance: 'low', state: 'scheduled' });
       const opened = (await t.services.cases.history(r!.id))[0]!;
       expect(opened.kind).toBe('case_opened');
-      expect(JSON.parse(opened.data)).toMatchObject({ assurance: 'password_verified', evidence: 'password', accountKnown: true, phoneOnRecord: true });
+      expect(JSON.parse(opened.data)).toMatchObject({
+        assurance: 'password_verified',
+        evidence: 'password',
+        accountKnown: true,
+        phoneOnRecord: true,
+      });
       // The password itself is never part of the record.
       expect(opened.data).not.toContain('correct horse battery');
     });
@@ -195,7 +237,12 @@ for (const db of DATABASES) {
         const email = await customer(`schedule-${tag}`, phone);
         expect((await post({ email, phone, lang: 'ja', consent: true }, nextIp())).statusCode).toBe(202);
         const [c] = await casesFor(email);
-        expect(c).toMatchObject({ state: 'scheduled', scheduled_at: MONDAY_09_JST, phone_on_record: 1, consent_version: expect.any(String) });
+        expect(c).toMatchObject({
+          state: 'scheduled',
+          scheduled_at: MONDAY_09_JST,
+          phone_on_record: 1,
+          consent_version: expect.any(String),
+        });
         expect(c!.consent_at).toBe(at.toISOString());
         const jobs = await callbackJobsFor(c!.id);
         expect(jobs).toEqual([{ payload: JSON.stringify({ caseId: c!.id }), run_at: MONDAY_09_JST, state: 'queued' }]);
@@ -210,7 +257,9 @@ for (const db of DATABASES) {
       const [c] = await casesFor(email);
       expect(c).toMatchObject({ state: 'escalated', phone_on_record: 0, scheduled_at: null });
       // Every request leaves one callback job (issue 7, finding 2); a case not scheduled is never called (callback-job.test.ts).
-      expect(await callbackJobsFor(c!.id)).toEqual([{ payload: JSON.stringify({ caseId: c!.id }), run_at: MONDAY_09_JST, state: 'queued' }]);
+      expect(await callbackJobsFor(c!.id)).toEqual([
+        { payload: JSON.stringify({ caseId: c!.id }), run_at: MONDAY_09_JST, state: 'queued' },
+      ]);
       const kinds = (await t.services.cases.history(c!.id)).map((e) => e.kind);
       expect(kinds).toEqual(['case_opened', 'needs_review']);
     });
@@ -232,55 +281,65 @@ for (const db of DATABASES) {
     it.each([
       ['ja', '2035年12月3日(月) 09:00', /MFAリセット/, 'ご依頼を取り消しました', 'すでにご連絡を受け付けています'],
       ['en', 'Mon 3 Dec 2035 09:00 JST', /MFA reset/, 'The request is cancelled', 'already have your answer'],
-    ] as const)('mails the call time and a "this wasn\'t me" link whose page cancels on POST (%s); a second POST changes nothing', async (lang, callTime, subject, cancelled, again) => {
-      clock.set(SATURDAY_10_JST);
-      const phone = lang === 'ja' ? '090-1234-5612' : '090-1234-5613';
-      const email = await customer(`mail-${lang}`, phone, lang);
-      expect((await post({ email, phone, lang, consent: true }, nextIp())).statusCode).toBe(202);
-      expect(await mailTo(email)).toEqual([]); // queued, not yet sent
-      await t.services.jobs.worker.runDue();
+    ] as const)(
+      'mails the call time and a "this wasn\'t me" link whose page cancels on POST (%s); a second POST changes nothing',
+      async (lang, callTime, subject, cancelled, again) => {
+        clock.set(SATURDAY_10_JST);
+        const phone = lang === 'ja' ? '090-1234-5612' : '090-1234-5613';
+        const email = await customer(`mail-${lang}`, phone, lang);
+        expect((await post({ email, phone, lang, consent: true }, nextIp())).statusCode).toBe(202);
+        expect(await mailTo(email)).toEqual([]); // queued, not yet sent
+        await t.services.jobs.worker.runDue();
 
-      const mails = await mailTo(email);
-      expect(mails).toHaveLength(1);
-      const mail = mails[0]!;
-      expect(mail.subject).toMatch(subject);
-      expect(mail.text).toContain(callTime);
-      const link = /https?:\/\/\S+\/recover\/cancel\?\S+/.exec(mail.text)?.[0];
-      expect(link).toBeDefined();
-      const url = new URL(link!);
-      expect(url.searchParams.get('lang')).toBe(lang);
+        const mails = await mailTo(email);
+        expect(mails).toHaveLength(1);
+        const mail = mails[0]!;
+        expect(mail.subject).toMatch(subject);
+        expect(mail.text).toContain(callTime);
+        const link = /https?:\/\/\S+\/recover\/cancel\?\S+/.exec(mail.text)?.[0];
+        expect(link).toBeDefined();
+        const url = new URL(link!);
+        expect(url.searchParams.get('lang')).toBe(lang);
 
-      // Opening the link (as a mail scanner would) only shows the confirmation form.
-      const page = await t.server.app.inject({ method: 'GET', url: url.pathname + url.search });
-      expect(page.statusCode).toBe(200);
-      expect((await casesFor(email))[0]!.state).toBe('scheduled');
-      const confirm = () =>
-        t.server.app.inject({
-          method: 'POST',
-          url: '/recover/cancel',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          payload: new URLSearchParams({ token: url.searchParams.get('token')!, lang }).toString(),
-        });
+        // Opening the link (as a mail scanner would) only shows the confirmation form.
+        const page = await t.server.app.inject({ method: 'GET', url: url.pathname + url.search });
+        expect(page.statusCode).toBe(200);
+        expect((await casesFor(email))[0]!.state).toBe('scheduled');
+        const confirm = () =>
+          t.server.app.inject({
+            method: 'POST',
+            url: '/recover/cancel',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams({ token: url.searchParams.get('token')!, lang }).toString(),
+          });
 
-      const first = await confirm();
-      expect(first.statusCode).toBe(200);
-      expect(first.body).toContain(cancelled);
-      const [c] = await casesFor(email);
-      expect(c).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
+        const first = await confirm();
+        expect(first.statusCode).toBe(200);
+        expect(first.body).toContain(cancelled);
+        const [c] = await casesFor(email);
+        expect(c).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
 
-      const second = await confirm();
-      expect(second.statusCode).toBe(200);
-      expect(second.body).toContain(again);
-      expect((await t.services.cases.require(c!.id)).state).toBe('cancelled');
-      const kinds = (await t.services.cases.history(c!.id)).map((e) => e.kind);
-      expect(kinds).toEqual(['case_opened', 'callback_scheduled', 'cancelled_by_customer', 'recovery_locked', 'notification_queued', 'customer_disowned_request']);
+        const second = await confirm();
+        expect(second.statusCode).toBe(200);
+        expect(second.body).toContain(again);
+        expect((await t.services.cases.require(c!.id)).state).toBe('cancelled');
+        const kinds = (await t.services.cases.history(c!.id)).map((e) => e.kind);
+        expect(kinds).toEqual([
+          'case_opened',
+          'callback_scheduled',
+          'cancelled_by_customer',
+          'recovery_locked',
+          'notification_queued',
+          'customer_disowned_request',
+        ]);
 
-      // When Monday comes, the cancelled case is not called.
-      clock.set(new Date('2035-12-03T00:01:00Z'));
-      await t.services.jobs.worker.runDue();
-      expect((await t.services.cases.require(c!.id)).state).toBe('cancelled');
-      clock.set(SATURDAY_10_JST);
-    });
+        // When Monday comes, the cancelled case is not called.
+        clock.set(new Date('2035-12-03T00:01:00Z'));
+        await t.services.jobs.worker.runDue();
+        expect((await t.services.cases.require(c!.id)).state).toBe('cancelled');
+        clock.set(SATURDAY_10_JST);
+      },
+    );
 
     it('rejects a forged or malformed cancel link', async () => {
       const forged = await t.server.app.inject({ method: 'GET', url: `/recover/cancel?token=${'A'.repeat(43)}&lang=en` });

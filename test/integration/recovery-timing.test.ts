@@ -38,7 +38,14 @@ for (const db of DATABASES) {
           AIZUCHI_LIMIT_REQUESTS_GLOBAL_PER_HOUR: high,
         },
       });
-      await t.services.identity.createAccount({ email: known, password: 'correct horse battery', name: 'Pat', phone, lang: 'en', mfa: true });
+      await t.services.identity.createAccount({
+        email: known,
+        password: 'correct horse battery',
+        name: 'Pat',
+        phone,
+        lang: 'en',
+        mfa: true,
+      });
     });
     afterAll(async () => {
       await t?.stop();
@@ -72,7 +79,9 @@ for (const db of DATABASES) {
         }
       }
       const difference = Math.abs(p95(existing) - p95(missing));
-      console.info(`${db.name}: p95 existing ${p95(existing).toFixed(1)} ms, unknown ${p95(missing).toFixed(1)} ms, difference ${difference.toFixed(1)} ms`);
+      console.info(
+        `${db.name}: p95 existing ${p95(existing).toFixed(1)} ms, unknown ${p95(missing).toFixed(1)} ms, difference ${difference.toFixed(1)} ms`,
+      );
       expect(existing).toHaveLength(SAMPLES_PER_SIDE);
       expect(difference).toBeLessThan(MAX_P95_DIFFERENCE_MS);
       // The requests did what they should, so the timings compare real work.

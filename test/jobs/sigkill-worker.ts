@@ -34,7 +34,9 @@ const { worker } = createDbJobQueue({
 worker.register('sigkill-effect', async (_payload, ctx) => {
   await sleep(50 + Math.random() * 100);
   if (mode === 'separate') {
-    await sql`insert into sigkill_effects (job_id, worker_id, attempt) values (${ctx.jobId}, ${workerId}, ${ctx.attempt})`.execute(store.db);
+    await sql`insert into sigkill_effects (job_id, worker_id, attempt) values (${ctx.jobId}, ${workerId}, ${ctx.attempt})`.execute(
+      store.db,
+    );
     process.stdout.write('completed\n');
     await sleep(100);
     return;

@@ -45,7 +45,13 @@ describe('DNS rebinding: loopback-only services refuse foreign Host names', () =
   });
 
   it('the metrics listener without a token answers loopback Host names only', async () => {
-    const m = await startMetricsServer({ metrics: createMetrics(), logger: createLogger('silent'), port: 0, host: '127.0.0.1', token: null });
+    const m = await startMetricsServer({
+      metrics: createMetrics(),
+      logger: createLogger('silent'),
+      port: 0,
+      host: '127.0.0.1',
+      token: null,
+    });
     try {
       expect(await getStatus(m.port, '/metrics', `127.0.0.1:${m.port}`)).toBe(200);
       expect(await getStatus(m.port, '/metrics', `localhost:${m.port}`)).toBe(200);

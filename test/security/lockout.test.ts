@@ -95,7 +95,14 @@ describe('limits that cannot lock the owner out (red team, finding 5)', () => {
   // password (the case MFA exists for) could lock its owner out of signing in from 5 addresses.
   it('5 addresses with the password x wrong codes do not lock the owner out on a browser they signed in on before', async () => {
     const email = 'totp-lockout@example.com';
-    const { otpauthUri } = await t.services.identity.createAccount({ email, password: PASSWORD, name: '猪股 太郎', phone: '090-7000-0009', lang: 'ja', mfa: true });
+    const { otpauthUri } = await t.services.identity.createAccount({
+      email,
+      password: PASSWORD,
+      name: '猪股 太郎',
+      phone: '090-7000-0009',
+      lang: 'ja',
+      mfa: true,
+    });
     const ownBrowser = new InjectBrowser(t.server.app, nextIp());
     expect((await ownBrowser.signInWithTotp(email, PASSWORD, otpauthUri!, clock.now())).headers.location).toMatch(/^\/account/);
     for (let i = 0; i < 5; i++) {
@@ -177,7 +184,13 @@ describe('limits that cannot lock the owner out (red team, finding 5)', () => {
         url: '/recover?lang=en',
         remoteAddress: nextIp(),
         headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ email: `device${i}@example.com`, phone: `080-7300-${1000 + i}`, lang: 'en', consent: 'yes', _csrf: csrf }).toString(),
+        payload: new URLSearchParams({
+          email: `device${i}@example.com`,
+          phone: `080-7300-${1000 + i}`,
+          lang: 'en',
+          consent: 'yes',
+          _csrf: csrf,
+        }).toString(),
       });
     const answers: number[] = [];
     for (let i = 0; i < 10; i++) answers.push((await form(i)).statusCode);

@@ -21,7 +21,12 @@ describe('aizuchi serve logs at the default level (info)', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-loglevel-'));
     port = await freePort();
-    const env = { PORT: String(port), AIZUCHI_MAIL_CATCHER_PORT: String(await freePort()), AIZUCHI_METRICS_PORT: String(await freePort()), AIZUCHI_DATA_DIR: dataDir };
+    const env = {
+      PORT: String(port),
+      AIZUCHI_MAIL_CATCHER_PORT: String(await freePort()),
+      AIZUCHI_METRICS_PORT: String(await freePort()),
+      AIZUCHI_DATA_DIR: dataDir,
+    };
     server = spawnCli(['serve'], env);
     let stderr = '';
     server.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

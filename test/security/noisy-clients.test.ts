@@ -48,10 +48,16 @@ describe('softphone links and noisy clients', () => {
   async function requestAndLink(tag: string, phone: string): Promise<{ caseId: string; token: string }> {
     const email = `${tag}@example.com`;
     await services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat Smith', phone, lang: 'en', mfa: true });
-    const res = await server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', payload: { email, phone, lang: 'en', consent: true, password: 'correct horse battery' } });
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/recovery-requests',
+      payload: { email, phone, lang: 'en', consent: true, password: 'correct horse battery' },
+    });
     expect(res.statusCode).toBe(202);
     await services.jobs.worker.runDue();
-    const mails = (await server.app.inject({ method: 'GET', url: `/api/v1/dev/mail?to=${encodeURIComponent(email)}` })).json() as Array<{ text: string }>;
+    const mails = (await server.app.inject({ method: 'GET', url: `/api/v1/dev/mail?to=${encodeURIComponent(email)}` })).json() as Array<{
+      text: string;
+    }>;
     const token = /\/call\/([A-Za-z0-9_-]+)/.exec(mails.map((m) => m.text).join('\n'))?.[1];
     expect(token).toBeDefined();
     const [c] = await services.cases.list({ email });
@@ -91,7 +97,9 @@ describe('softphone links and noisy clients', () => {
   it.each(['cancelled', 'failed'] as const)('the link of a %s case opens only a final page and no line', async (state) => {
     const { caseId, token } = await requestAndLink(`ended-${state}`, state === 'cancelled' ? '090-8000-0002' : '090-8000-0003');
     expect((await server.app.inject({ method: 'GET', url: `/call/${token}` })).body).toContain('softphone.js');
-    await services.cases.inTransaction((trx) => services.cases.transition(trx, caseId, state, state === 'cancelled' ? 'cancelled_by_customer' : 'call_failed'));
+    await services.cases.inTransaction((trx) =>
+      services.cases.transition(trx, caseId, state, state === 'cancelled' ? 'cancelled_by_customer' : 'call_failed'),
+    );
     const final = await server.app.inject({ method: 'GET', url: `/call/${token}` });
     expect(final.statusCode).toBe(200);
     expect(final.body).toContain('data-state="final"');
@@ -118,8 +126,18 @@ describe('softphone links and noisy clients', () => {
     // The same kinds over plain HTTP: a malformed path, a body that is not UTF-8.
     for (const res of [
       await server.app.inject({ method: 'GET', url: '/call/%FF%FE' }),
-      await server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', headers: { 'content-type': 'application/json' }, payload: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]) }),
-      await server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', headers: { 'content-type': 'application/json' }, payload: Buffer.alloc(70 * 1024, 0x20) }),
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/recovery-requests',
+        headers: { 'content-type': 'application/json' },
+        payload: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      }),
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/recovery-requests',
+        headers: { 'content-type': 'application/json' },
+        payload: Buffer.alloc(70 * 1024, 0x20),
+      }),
     ]) {
       expect(res.statusCode).toBeLessThan(500);
     }

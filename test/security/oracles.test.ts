@@ -21,7 +21,10 @@ describe('oracles: metrics and follow-on work say nothing about accounts', () =>
   const nextIp = () => `203.0.113.${++seq}`;
 
   beforeAll(async () => {
-    t = await startTestServer({ clock: manualClock(SATURDAY_10_JST), env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0', AIZUCHI_METRICS_TOKEN: TOKEN } });
+    t = await startTestServer({
+      clock: manualClock(SATURDAY_10_JST),
+      env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0', AIZUCHI_METRICS_TOKEN: TOKEN },
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -59,7 +62,12 @@ describe('oracles: metrics and follow-on work say nothing about accounts', () =>
     const [m0, j0] = [await series(), await jobCounts()];
     const statuses: number[] = [];
     for (let i = 0; i < n; i++) {
-      const res = await t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', remoteAddress: nextIp(), payload: { lang: 'en', consent: true, ...body(i) } });
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/recovery-requests',
+        remoteAddress: nextIp(),
+        payload: { lang: 'en', consent: true, ...body(i) },
+      });
       statuses.push(res.statusCode);
     }
     await t.services.jobs.worker.runDue();
@@ -82,11 +90,22 @@ describe('oracles: metrics and follow-on work say nothing about accounts', () =>
   it('N requests for real accounts and N for unknown ones change /metrics and the job table identically', async () => {
     const emails = [0, 1, 2].map((i) => `oracle-real-${i}@example.com`);
     for (const [i, email] of emails.entries()) {
-      await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat Smith', phone: `090-4444-000${i}`, lang: 'en', mfa: true });
+      await t.services.identity.createAccount({
+        email,
+        password: 'correct horse battery',
+        name: 'Pat Smith',
+        phone: `090-4444-000${i}`,
+        lang: 'en',
+        mfa: true,
+      });
     }
     const realRightPhone = await observe((i) => ({ email: emails[i], phone: `090-4444-000${i}`, password: 'correct horse battery' }));
     const realOtherPhone = await observe((i) => ({ email: emails[i], phone: `090-5555-000${i}` }));
-    const unknown = await observe((i) => ({ email: `oracle-nobody-${i}@example.com`, phone: `090-4444-000${i}`, password: 'correct horse battery' }));
+    const unknown = await observe((i) => ({
+      email: `oracle-nobody-${i}@example.com`,
+      phone: `090-4444-000${i}`,
+      password: 'correct horse battery',
+    }));
 
     // Something was counted (the comparison is not between two empty sets) …
     expect(realRightPhone.statuses).toEqual([202, 202, 202]);
@@ -99,7 +118,14 @@ describe('oracles: metrics and follow-on work say nothing about accounts', () =>
 
   it('refusals piling up on a real account and on an unknown address look the same (the owner warning has a twin)', async () => {
     const email = 'oracle-hammered@example.com';
-    await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat Smith', phone: '090-4444-0100', lang: 'en', mfa: true });
+    await t.services.identity.createAccount({
+      email,
+      password: 'correct horse battery',
+      name: 'Pat Smith',
+      phone: '090-4444-0100',
+      lang: 'en',
+      mfa: true,
+    });
     // Three a day per address are let through, then refused; the refusals warn the address once.
     const real = await observe((i) => ({ email, phone: `080-6000-010${i}` }), 6);
     const unknown = await observe((i) => ({ email: 'oracle-hammered-nobody@example.com', phone: `080-6000-020${i}` }), 6);
@@ -110,7 +136,8 @@ describe('oracles: metrics and follow-on work say nothing about accounts', () =>
 
   it('HOST does not move the metrics listener; off loopback it refuses to start without a token', async () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '127.0.0.1', token: null });
-    const start = (host: string, token: string | null) => startMetricsServer({ metrics: createMetrics(), logger: createLogger('silent'), port: 0, host, token });
+    const start = (host: string, token: string | null) =>
+      startMetricsServer({ metrics: createMetrics(), logger: createLogger('silent'), port: 0, host, token });
     await expect(start('0.0.0.0', null)).rejects.toBeInstanceOf(MetricsServerError);
     const guarded = await start('0.0.0.0', TOKEN);
     try {

@@ -9,7 +9,17 @@ import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
 import { type Softphone, createSoftphone } from '../../src/telephony/softphone';
 import { softphonePlugin } from '../../src/web/plugins/softphone';
-import { captureLogs, type Customer, type TestServer, TextCaller, callNow, customerWithRequest, ending, readCode, startTestServer } from '../e2e/text-call-harness';
+import {
+  captureLogs,
+  type Customer,
+  type TestServer,
+  TextCaller,
+  callNow,
+  customerWithRequest,
+  ending,
+  readCode,
+  startTestServer,
+} from '../e2e/text-call-harness';
 
 // Issue 7, finding 3: "a call to the number on record is never proven". Knowing the password and
 // reading the mailbox (the code, and the softphone link mailed to the same inbox) must not reset
@@ -41,23 +51,36 @@ describe('text call link: password + mailed code (red team, finding 3)', () => {
   }
 
   it('standard (the default): the call ends escalated, MFA stays, the reason names phone possession', async () => {
-    const r = await callWithPasswordAndCode({}, { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5601', lang: 'ja' });
+    const r = await callWithPasswordAndCode(
+      {},
+      { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5601', lang: 'ja' },
+    );
     expect(r.outcome).toBe('escalated');
     expect(await r.services.identity.getAccount(r.accountId)).toMatchObject({ mfaEnabled: true, mfaEnrollRequired: false });
     expect(await r.services.cases.require(r.caseId)).toMatchObject({ state: 'escalated' });
-    expect(await decisionOf(r.services, r.caseId)).toMatchObject({ policy: 'standard', decision: 'needs_person', reasons: ['missing_phone_possession'] });
+    expect(await decisionOf(r.services, r.caseId)).toMatchObject({
+      policy: 'standard',
+      decision: 'needs_person',
+      reasons: ['missing_phone_possession'],
+    });
     const [call] = await r.services.calls.callsForCase(r.caseId);
     expect(call!.call.proves_phone_possession).toBe(0);
   });
 
   it('strict: the same call goes to a person too (no cooling-off is even scheduled)', async () => {
-    const r = await callWithPasswordAndCode({ AIZUCHI_POLICY: 'strict' }, { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5602', lang: 'ja' });
+    const r = await callWithPasswordAndCode(
+      { AIZUCHI_POLICY: 'strict' },
+      { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5602', lang: 'ja' },
+    );
     expect(r.outcome).toBe('escalated');
     expect(await decisionOf(r.services, r.caseId)).toMatchObject({ policy: 'strict', reasons: ['missing_phone_possession'] });
   });
 
   it('mailbox: the same call resets, as NIST recovery with a remaining authenticator and an emailed code', async () => {
-    const r = await callWithPasswordAndCode({ AIZUCHI_POLICY: 'mailbox' }, { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5603', lang: 'ja' });
+    const r = await callWithPasswordAndCode(
+      { AIZUCHI_POLICY: 'mailbox' },
+      { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5603', lang: 'ja' },
+    );
     expect(r.outcome).toBe('mfa_reset');
     expect(await r.services.identity.getAccount(r.accountId)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
   });
@@ -65,7 +88,9 @@ describe('text call link: password + mailed code (red team, finding 3)', () => {
   it('boot warns once that every case will go to a person when the policy needs phone possession and no dialer proves it', async () => {
     const logs: string[] = [];
     t = await startTestServer({}, undefined, logs);
-    const warning = logs.map((l) => JSON.parse(l) as { level: number; msg: string; policy?: string; unreachableProofs?: string[] }).filter((l) => /every case will go to a person/.test(l.msg));
+    const warning = logs
+      .map((l) => JSON.parse(l) as { level: number; msg: string; policy?: string; unreachableProofs?: string[] })
+      .filter((l) => /every case will go to a person/.test(l.msg));
     expect(warning).toEqual([expect.objectContaining({ level: 40, policy: 'standard', unreachableProofs: ['phone_possession'] })]);
     await t.stop();
     const quiet: string[] = [];
@@ -146,8 +171,21 @@ describe('softphone reached through the mailed link: password + mailed code (red
     // The production softphone dialer, reached once both exist.
     const dialer: Dialer = { provesPhonePossession: false, dial: (trx, caseId, attempt) => softphone!.dialer.dial(trx, caseId, attempt) };
     const services = await createServices(config, { dialer, withSoftphone: false, logger: captureLogs([]) });
-    softphone = createSoftphone<ConnectedCall>({ store: services.store, clock: services.clock, tokenKey: services.keys.tokenHmac, cases: services.cases, calls: services.calls });
-    const plugin = softphonePlugin({ db: services.store.db, links: softphone.links, calls: softphone.calls, hub: softphone.hub, pollIntervalMs: 200, startSession: softphone.startSession });
+    softphone = createSoftphone<ConnectedCall>({
+      store: services.store,
+      clock: services.clock,
+      tokenKey: services.keys.tokenHmac,
+      cases: services.cases,
+      calls: services.calls,
+    });
+    const plugin = softphonePlugin({
+      db: services.store.db,
+      links: softphone.links,
+      calls: softphone.calls,
+      hub: softphone.hub,
+      pollIntervalMs: 200,
+      startSession: softphone.startSession,
+    });
     const server = await startServer(services, [plugin]);
     running = { server, services, dataDir };
     return { ...running, softphone };
@@ -181,10 +219,17 @@ describe('softphone reached through the mailed link: password + mailed code (red
   }
 
   it('standard: the softphone call is at most mailbox possession → escalated, MFA stays, reason names phone possession', async () => {
-    const r = await takeTheCall({}, { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' });
+    const r = await takeTheCall(
+      {},
+      { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' },
+    );
     expect(r.outcome).toBe('escalated');
     expect(await r.services.identity.getAccount(r.accountId)).toMatchObject({ mfaEnabled: true });
-    expect(await decisionOf(r.services, r.caseId)).toMatchObject({ policy: 'standard', decision: 'needs_person', reasons: ['missing_phone_possession'] });
+    expect(await decisionOf(r.services, r.caseId)).toMatchObject({
+      policy: 'standard',
+      decision: 'needs_person',
+      reasons: ['missing_phone_possession'],
+    });
     const calls = await r.services.calls.callsForCase(r.caseId);
     expect(calls.map((x) => [x.call.channel, x.call.proves_phone_possession])).toEqual([['softphone', 0]]);
   });
@@ -203,7 +248,15 @@ describe('softphone reached through the mailed link: password + mailed code (red
     };
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-possession-'));
     services = await createServices(
-      loadConfig({ PORT: '0', AIZUCHI_MAIL_CATCHER_PORT: '0', AIZUCHI_DATA_DIR: dataDir, AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0', AIZUCHI_CALLBACK_LEAD_SEC: '0', AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00', AIZUCHI_JAPANESE_HOLIDAYS: 'false' }),
+      loadConfig({
+        PORT: '0',
+        AIZUCHI_MAIL_CATCHER_PORT: '0',
+        AIZUCHI_DATA_DIR: dataDir,
+        AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
+        AIZUCHI_CALLBACK_LEAD_SEC: '0',
+        AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',
+        AIZUCHI_JAPANESE_HOLIDAYS: 'false',
+      }),
       { dialer: sip, withSoftphone: false, logger: captureLogs(logs) },
     );
     const server = await startServer(services);
@@ -234,7 +287,10 @@ describe('softphone reached through the mailed link: password + mailed code (red
   });
 
   it('mailbox: the same softphone call resets', async () => {
-    const r = await takeTheCall({ AIZUCHI_POLICY: 'mailbox' }, { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' });
+    const r = await takeTheCall(
+      { AIZUCHI_POLICY: 'mailbox' },
+      { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' },
+    );
     expect(r.outcome).toBe('mfa_reset');
     expect(await r.services.identity.getAccount(r.accountId)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
   });

@@ -62,10 +62,11 @@ describe('the logger scrubs link tokens and addresses in every field', () => {
     expect(scrubUrl(`/recover/cancel/${newToken()}`)).toBe('/recover/cancel/:token');
   });
   it('keeps error codes, which operators need to tell a client error apart (red team round 2)', () => {
-    for (const code of ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'FST_ERR_CTP_BODY_TOO_LARGE']) expect(scrubText(`closed: ${code}`)).toBe(`closed: ${code}`);
+    for (const code of ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH', 'FST_ERR_CTP_BODY_TOO_LARGE'])
+      expect(scrubText(`closed: ${code}`)).toBe(`closed: ${code}`);
     expect(scrubText(`token ${newToken()}`)).toMatch(/^token \[token\]$/);
   });
-  it("keeps error class names, which say why a call ended in system_error", () => {
+  it('keeps error class names, which say why a call ended in system_error', () => {
     for (const name of ['SynthesisAbortedError', 'EnrollmentExpiredError', 'RecognizerUnavailableException'])
       expect(scrubDeep({ errorName: name, msg: `failed: ${name}` })).toEqual({ errorName: name, msg: `failed: ${name}` });
   });
@@ -86,7 +87,7 @@ describe('caller text: unlisted readings of addresses and codes', () => {
   ])('an address said in words: %s', (text) => {
     for (const lang of ['en', 'ja'] as const) expect(redactCallerText(text, lang)).toBe(SPELLING_TRANSCRIPT_PLACEHOLDER);
   });
-  it.each(['٤٨٢٩١٧٣٦', '४८२९१७३६', 'code ৪৮২৯১৭৩৬', '𝟒𝟖𝟐𝟗𝟏𝟕𝟑𝟔'])('a code in another script\'s digits: %s', (text) => {
+  it.each(['٤٨٢٩١٧٣٦', '४८२९१७३६', 'code ৪৮২৯১৭৩৬', '𝟒𝟖𝟐𝟗𝟏𝟕𝟑𝟔'])("a code in another script's digits: %s", (text) => {
     for (const lang of ['en', 'ja'] as const) expect(redactCallerText(text, lang)).toBe(DIGITS_TRANSCRIPT_PLACEHOLDER);
   });
   it('chatter with "at" and "dot" but no address is kept', () => {
@@ -124,13 +125,19 @@ describe('the running app: transcripts, logs and metrics hold no code, address o
   });
 
   it('en call: a kanji code, spelled addresses inside intent cues and a phone number in words are not stored', async () => {
-    const c: Customer = { email: 'canary.en@gmail.com', password: 'Canary-Pw-en77q', name: 'Casey Nary', phone: '090-1234-5698', lang: 'en' };
+    const c: Customer = {
+      email: 'canary.en@gmail.com',
+      password: 'Canary-Pw-en77q',
+      name: 'Casey Nary',
+      phone: '090-1234-5698',
+      lang: 'en',
+    };
     const { caseId } = await customerWithRequest(t, c, { withPassword: true });
     const url = await callNow(t, caseId);
     const token = new URL(url).searchParams.get('token')!;
     const call = await TextCaller.connect(url);
     await call.turn();
-    await call.say("Who is this? My number is oh nine oh, one two three four, five six nine eight");
+    await call.say('Who is this? My number is oh nine oh, one two three four, five six nine eight');
     await call.say('Yes, speaking.');
     await call.say('yes, and my address is c, a, n, a, r, y, dot, e, n at gmail dot com');
     await call.say('hold on, c a n a r y dot e n at gmail dot com');
@@ -141,7 +148,12 @@ describe('the running app: transcripts, logs and metrics hold no code, address o
     const done = await call.dtmf(`${code}#`);
     expect(ending(done)).toBe('mfa_reset');
 
-    const rows = await t.services.store.db.selectFrom('transcript_entries').innerJoin('calls', 'calls.id', 'transcript_entries.call_id').select(['speaker', 'text']).where('calls.case_id', '=', caseId).execute();
+    const rows = await t.services.store.db
+      .selectFrom('transcript_entries')
+      .innerJoin('calls', 'calls.id', 'transcript_entries.call_id')
+      .select(['speaker', 'text'])
+      .where('calls.case_id', '=', caseId)
+      .execute();
     const caller = rows.filter((r) => r.speaker === 'caller').map((r) => r.text);
     expect(caller.length).toBeGreaterThanOrEqual(7);
     const stored = caller.join('\n');
@@ -165,7 +177,9 @@ describe('the running app: transcripts, logs and metrics hold no code, address o
     await call.say('どちら様ですか、こちらの番号はぜろきゅうぜろ、いちにさんよん、ごろくきゅうななです');
     await call.say('はい、本人です');
     await call.say('はい、アドレスはシー、エー、エヌ、エー、アール、ワイ、ドット、ジェー、エーです');
-    await call.say('ちょっと待ってください、シー、エー、エヌ、エー、アール、ワイ、ドット、ジェー、エー、アットマーク、ジーメールドットコム');
+    await call.say(
+      'ちょっと待ってください、シー、エー、エヌ、エー、アール、ワイ、ドット、ジェー、エー、アットマーク、ジーメールドットコム',
+    );
     await call.say('シー、エー、エヌ、エー、アール、ワイ、ドット、ジェー、エー、アットマーク、ジーメールドットコム');
     const code = await readCode(t, c.email);
     const EN = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
@@ -173,7 +187,12 @@ describe('the running app: transcripts, logs and metrics hold no code, address o
     const done = await call.dtmf(`${code}#`);
     expect(ending(done)).toBe('mfa_reset');
 
-    const rows = await t.services.store.db.selectFrom('transcript_entries').innerJoin('calls', 'calls.id', 'transcript_entries.call_id').select(['speaker', 'text']).where('calls.case_id', '=', caseId).execute();
+    const rows = await t.services.store.db
+      .selectFrom('transcript_entries')
+      .innerJoin('calls', 'calls.id', 'transcript_entries.call_id')
+      .select(['speaker', 'text'])
+      .where('calls.case_id', '=', caseId)
+      .execute();
     const caller = rows.filter((r) => r.speaker === 'caller').map((r) => r.text);
     expect(caller.length).toBeGreaterThanOrEqual(6);
     const stored = caller.join('\n');

@@ -71,7 +71,7 @@ const THIRD_PARTY_EN = [
   "It's his daughter, go ahead",
   "I'm the account holder's partner",
   'Yes, I handle his accounts',
-  "He asked me to answer for him",
+  'He asked me to answer for him',
   "She's busy, I'm her personal assistant",
   'Family member speaking, go on',
   'Yes, this is the family of the customer',
@@ -90,23 +90,61 @@ const THIRD_PARTY_EN = [
   'Good afternoon, Mrs. Inomata is unavailable, this is her housekeeper',
 ];
 
-const FIRST_PERSON_JA = ['はい', 'はい、そうです', 'あ、そうです～～猪股です。', 'はい、本人です', 'ええ、私です', '本人でございます', 'さようでございます', 'はい、間違いありません', 'うん、僕です'];
+const FIRST_PERSON_JA = [
+  'はい',
+  'はい、そうです',
+  'あ、そうです～～猪股です。',
+  'はい、本人です',
+  'ええ、私です',
+  '本人でございます',
+  'さようでございます',
+  'はい、間違いありません',
+  'うん、僕です',
+];
 const FIRST_PERSON_EN = [
-  'yes', 'Yes, speaking.', "Yes, that's me", 'This is she', 'This is he', 'Yep, it is', 'Correct', "Yes, I'm the customer", 'Yes it is me',
+  'yes',
+  'Yes, speaking.',
+  "Yes, that's me",
+  'This is she',
+  'This is he',
+  'Yep, it is',
+  'Correct',
+  "Yes, I'm the customer",
+  'Yes it is me',
   // Words near the third-party cues that are still the callee speaking for themselves.
-  'Yes, my family name is Inomata', "Yes, I'm speaking for myself", "Yes, they told me you'd call", "Yes, I'm here",
+  'Yes, my family name is Inomata',
+  "Yes, I'm speaking for myself",
+  "Yes, they told me you'd call",
+  "Yes, I'm here",
 ];
 
 // Red team round 2: roles no list named. A yes followed by "I'm the <role>" / 「はい、<role>です」 was read as the
 // callee confirming (the "はい" or "I'm the" cue won), so the kind is any self-description as someone
 // other than the customer, not a longer list of nouns.
 const UNLISTED_ROLES_EN = [
-  "Yes, I'm the admin for this account", "I'm the butler", 'This is the front desk', "Yes, I'm the driver, go ahead",
-  "Yes, I'm a paralegal at his firm", "Yes, it's the concierge", "I'm the nurse looking after him",
+  "Yes, I'm the admin for this account",
+  "I'm the butler",
+  'This is the front desk',
+  "Yes, I'm the driver, go ahead",
+  "Yes, I'm a paralegal at his firm",
+  "Yes, it's the concierge",
+  "I'm the nurse looking after him",
 ];
 const UNLISTED_ROLES_JA = [
-  'はい、管理者です', 'はい、配偶者です', 'はい、連れ合いです', 'はい、家の者です', 'はい、マネージャーです', 'はい、付き人です',
-  '情シスの者です', '総務の者ですが', '同居人です', 'ルームメイトです', 'ばあちゃんです', 'はい、運転手です', 'はい、担当の者です', 'はい、社員です',
+  'はい、管理者です',
+  'はい、配偶者です',
+  'はい、連れ合いです',
+  'はい、家の者です',
+  'はい、マネージャーです',
+  'はい、付き人です',
+  '情シスの者です',
+  '総務の者ですが',
+  '同居人です',
+  'ルームメイトです',
+  'ばあちゃんです',
+  'はい、運転手です',
+  'はい、担当の者です',
+  'はい、社員です',
 ];
 
 describe('right-party answers, every phrasing of a third party (both languages)', () => {
@@ -171,10 +209,7 @@ describe('right-party answers, every phrasing of a third party (both languages)'
 });
 
 describe('third parties in a whole call end wrong_person: zero resets, zero callbacks, nothing disclosed', () => {
-  const cases = [
-    ...THIRD_PARTY_JA.map((t) => ['ja', t] as const),
-    ...THIRD_PARTY_EN.map((t) => ['en', t] as const),
-  ];
+  const cases = [...THIRD_PARTY_JA.map((t) => ['ja', t] as const), ...THIRD_PARTY_EN.map((t) => ['en', t] as const)];
   it.each(cases)('%s at the greeting: %s', async (lang, text) => {
     const h = createHarness({ context: lang === 'ja' ? STORY_CONTEXT_JA : STORY_CONTEXT_EN });
     await h.start();

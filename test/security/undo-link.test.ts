@@ -29,7 +29,14 @@ describe('"this wasn\'t me" acts (red team, finding 4)', () => {
 
   async function owner(tag: string, phone: string, lang: Lang = 'ja') {
     const email = `${tag}@example.com`;
-    await t.services.identity.createAccount({ email, password: PASSWORD, name: lang === 'ja' ? '猪股 太郎' : 'Pat Smith', phone, lang, mfa: true });
+    await t.services.identity.createAccount({
+      email,
+      password: PASSWORD,
+      name: lang === 'ja' ? '猪股 太郎' : 'Pat Smith',
+      phone,
+      lang,
+      mfa: true,
+    });
     return email;
   }
 
@@ -160,7 +167,12 @@ describe('"this wasn\'t me" acts (red team, finding 4)', () => {
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('Every session is signed out');
     expect((await t.services.cases.require(c!.id)).review_flag).toBe(DISOWNED_AFTER_RESET);
-    const live = await t.services.store.db.selectFrom('sessions').select('id_hash').where('account_id', '=', account.id).where('revoked_at', 'is', null).execute();
+    const live = await t.services.store.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('account_id', '=', account.id)
+      .where('revoked_at', 'is', null)
+      .execute();
     expect(live).toEqual([]);
     expect((await intruder.get('/signin/enroll?lang=en')).statusCode).not.toBe(200);
     const next = new InjectBrowser(t.server.app, '198.51.100.67');

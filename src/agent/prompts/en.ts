@@ -25,8 +25,7 @@ export const EN_PROMPTS: PromptSet = {
   emailFailed:
     "I'm sorry, I couldn't complete the check over the phone, so I'll stop here and we'll be in touch about next steps. Goodbye.",
   emailVerified: 'Thank you, that is verified.',
-  codeSent: (n, keypadOnly) =>
-    `I've just sent an email with ${article(n)} ${n}-digit number to that address. ` + enCodeAsk(n, keypadOnly),
+  codeSent: (n, keypadOnly) => `I've just sent an email with ${article(n)} ${n}-digit number to that address. ` + enCodeAsk(n, keypadOnly),
   codeAsk: (n, keypadOnly) => enCodeAsk(n, keypadOnly),
   codeKeypadOnly: 'For your security, please type the number on your phone keypad instead of saying it, then press the pound key.',
   codeWrongLength: (n) => `The number has ${n} digits. Please enter it again from the beginning.`,
@@ -35,8 +34,7 @@ export const EN_PROMPTS: PromptSet = {
   codeExpiredResent: "That number had expired, so I've sent you a new one. Please use the number in the newest email.",
   codeResent: "I've sent a new number. Please use the one in the newest email.",
   codeResendLimit: "I'm sorry, I can't send another number.",
-  codeLocked:
-    "For your security, checks by number are paused. I'm passing this to a person, and we'll contact you again. Goodbye.",
+  codeLocked: "For your security, checks by number are paused. I'm passing this to a person, and we'll contact you again. Goodbye.",
   codeSendLimit: "I'm sorry, I can't send a number right now. I'm passing this to a person, and we'll contact you again.",
   codeVerified: 'Thank you, that number is verified.',
   closeAfterReset: (agent) =>
@@ -60,16 +58,12 @@ export const EN_PROMPTS: PromptSet = {
       hour: 'numeric',
       minute: '2-digit',
     }).format(at),
-  cancelled: (confirmed) =>
-    confirmed ? "Understood. I've cancelled the request. Goodbye." : 'Understood. Goodbye.',
-  notRequested:
-    "Understood. I've cancelled this request and passed it to our team to look into. Thank you for telling us. Goodbye.",
+  cancelled: (confirmed) => (confirmed ? "Understood. I've cancelled the request. Goodbye." : 'Understood. Goodbye.'),
+  notRequested: "Understood. I've cancelled this request and passed it to our team to look into. Thank you for telling us. Goodbye.",
   wrongPerson: "I'm sorry for the trouble. Goodbye.",
   notAvailable: "Understood. I'll call again another time. Goodbye.",
-  thirdParty:
-    "I'm sorry, I can only go through this with the person themselves. They're welcome to contact us directly. Goodbye.",
-  humanQuestion:
-    "No, I'm not a human. I'm an automated AI agent. If you'd like to speak with a person, just say \"person\".",
+  thirdParty: "I'm sorry, I can only go through this with the person themselves. They're welcome to contact us directly. Goodbye.",
+  humanQuestion: "No, I'm not a human. I'm an automated AI agent. If you'd like to speak with a person, just say \"person\".",
   disclosureRefused: "For your security, I can't read out any details we hold.",
   contactChangeRefused:
     "I can't change contact details over the phone. For your security, I'm passing this to a person, and we'll contact you again.",

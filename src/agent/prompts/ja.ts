@@ -10,8 +10,7 @@ export const JA_PROMPTS: PromptSet = {
     `担当者とのお話をご希望の場合は、いつでも「担当者」とおっしゃってください。` +
     jaRightParty(f.companyName),
   rightPartyQuestion: (f) => jaRightParty(f.companyName),
-  purposeWithheld: (f) =>
-    `恐れ入りますが、ご用件はご本人様にのみお伝えしております。${jaRightParty(f.companyName)}`,
+  purposeWithheld: (f) => `恐れ入りますが、ご用件はご本人様にのみお伝えしております。${jaRightParty(f.companyName)}`,
   purposeAndConsent: (f) =>
     `ありがとうございます。${f.requestedEarlierDay ? '先日' : '先ほど'}ご依頼いただいた、${f.companyName}アカウントの多要素認証、MFAの解除の件でお電話いたしました。` +
     (f.recordingRefused ? '' : `こちらのお電話は、サービス品質向上のために録音させていただいておりますが、よろしいでしょうか。`),
@@ -20,17 +19,13 @@ export const JA_PROMPTS: PromptSet = {
   recordingStopped: '承知しました。録音を停止しました。このままお手続きを続けます。',
   askEmail: 'では早速ですが、ご登録のメールアドレスを、アルファベット一文字ずつ、おっしゃっていただけますか。',
   emailGoOn: '続きをお願いします。',
-  emailSpellDomain:
-    '恐れ入ります。アットマークより後ろの部分も、アルファベット一文字ずつおっしゃっていただけますか。',
+  emailSpellDomain: '恐れ入ります。アットマークより後ろの部分も、アルファベット一文字ずつおっしゃっていただけますか。',
   emailStartOver: '恐れ入ります、うまく聞き取れませんでした。お手数ですが、最初から一文字ずつお願いできますか。',
-  emailNotVerified:
-    '申し訳ありません、確認できませんでした。お手数ですが、もう一度、最初から一文字ずつおっしゃっていただけますか。',
-  emailFailed:
-    '申し訳ありません、お電話では確認を完了できませんでした。お手続きはここで終了し、改めてご案内いたします。失礼いたします。',
+  emailNotVerified: '申し訳ありません、確認できませんでした。お手数ですが、もう一度、最初から一文字ずつおっしゃっていただけますか。',
+  emailFailed: '申し訳ありません、お電話では確認を完了できませんでした。お手続きはここで終了し、改めてご案内いたします。失礼いたします。',
   emailVerified: '確認できました。',
   codeSent: (n, keypadOnly) =>
-    `ただいま、そちらのメールアドレスに、${n}桁の番号を記載したメールをお送りしました。` +
-    jaCodeAsk(n, keypadOnly),
+    `ただいま、そちらのメールアドレスに、${n}桁の番号を記載したメールをお送りしました。` + jaCodeAsk(n, keypadOnly),
   codeAsk: (n, keypadOnly) => jaCodeAsk(n, keypadOnly),
   codeKeypadOnly: 'セキュリティのため、番号は読み上げずに、お電話のキーパッドで入力してください。最後にシャープを押してください。',
   codeWrongLength: (n) => `番号は${n}桁です。お手数ですが、もう一度最初からお願いします。`,
@@ -40,8 +35,7 @@ export const JA_PROMPTS: PromptSet = {
   codeExpiredResent: '番号の有効期限が切れていました。新しい番号をお送りしましたので、新しいメールの番号をお願いします。',
   codeResent: '新しい番号をお送りしました。最新のメールに記載の番号をお願いします。',
   codeResendLimit: '申し訳ありません、これ以上番号をお送りすることができません。',
-  codeLocked:
-    '安全のため、番号での確認を一時停止しました。この件は担当者に引き継ぎ、改めてご連絡いたします。失礼いたします。',
+  codeLocked: '安全のため、番号での確認を一時停止しました。この件は担当者に引き継ぎ、改めてご連絡いたします。失礼いたします。',
   codeSendLimit: '申し訳ありません、ただいま番号をお送りできません。この件は担当者に引き継ぎ、改めてご連絡いたします。',
   codeVerified: 'はい、確認できました。',
   closeAfterReset: (agent) =>
@@ -65,20 +59,16 @@ export const JA_PROMPTS: PromptSet = {
       hour: 'numeric',
       minute: '2-digit',
     }).format(at),
-  cancelled: (confirmed) =>
-    confirmed ? '承知しました。お手続きを取り消しました。失礼いたします。' : '承知しました。失礼いたします。',
-  notRequested:
-    '承知しました。お手続きを取り消し、この件を担当者に引き継ぎます。ご連絡ありがとうございました。失礼いたします。',
+  cancelled: (confirmed) => (confirmed ? '承知しました。お手続きを取り消しました。失礼いたします。' : '承知しました。失礼いたします。'),
+  notRequested: '承知しました。お手続きを取り消し、この件を担当者に引き継ぎます。ご連絡ありがとうございました。失礼いたします。',
   wrongPerson: '大変失礼いたしました。失礼いたします。',
   notAvailable: '承知しました。改めてお電話いたします。失礼いたします。',
   thirdParty:
     '恐れ入りますが、このお手続きはご本人様としかお話しできません。ご本人様から直接ご連絡いただけますと幸いです。失礼いたします。',
   humanQuestion:
     'いいえ、私は人間ではなく、自動音声のAIエージェントです。担当者とのお話をご希望でしたら、「担当者」とおっしゃってください。',
-  disclosureRefused:
-    'セキュリティのため、ご登録の情報を、こちらからお伝えすることはできません。',
-  contactChangeRefused:
-    'お電話では、連絡先の変更は承っておりません。安全のため、この件は担当者に引き継ぎ、改めてご連絡いたします。',
+  disclosureRefused: 'セキュリティのため、ご登録の情報を、こちらからお伝えすることはできません。',
+  contactChangeRefused: 'お電話では、連絡先の変更は承っておりません。安全のため、この件は担当者に引き継ぎ、改めてご連絡いたします。',
   waitAck: 'はい、ごゆっくりどうぞ。お待ちしています。',
   waitCheckBack: 'いかがでしょうか。ご準備ができましたら、お声がけください。',
   waitGiveUp: 'お時間がかかっているようですので、改めてご連絡いたします。失礼いたします。',

@@ -12,9 +12,7 @@ describe('email step', () => {
     expect(h.log.at(-1)).toEqual({ kind: 'backchannel' });
     expect(h.said()).toHaveLength(1);
     await step.onUtterance('アットマーク、ジーメールドットコムです', h.ctx);
-    expect(h.port.calls.filter((c) => c.method === 'checkEmail')).toEqual([
-      { method: 'checkEmail', args: ['matty@gmail.com'] },
-    ]);
+    expect(h.port.calls.filter((c) => c.method === 'checkEmail')).toEqual([{ method: 'checkEmail', args: ['matty@gmail.com'] }]);
     expect(h.state.emailVerified).toBe(true);
     expect(h.gotos()).toEqual(['send_code']);
   });

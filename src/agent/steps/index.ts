@@ -21,12 +21,4 @@ export function createSteps(): Record<StepName, Step> {
   };
 }
 
-export {
-  createCloseStep,
-  createCodeStep,
-  createConsentStep,
-  createEmailStep,
-  createGreetStep,
-  createResetStep,
-  createSendCodeStep,
-};
+export { createCloseStep, createCodeStep, createConsentStep, createEmailStep, createGreetStep, createResetStep, createSendCodeStep };

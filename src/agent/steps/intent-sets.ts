@@ -5,7 +5,5 @@ const GREETING_ONLY: ReadonlySet<GlobalIntent> = new Set(['not_available', 'what
 const CODE_ONLY: ReadonlySet<GlobalIntent> = new Set(['resend_code']);
 
 export const GREET_INTENTS: ReadonlySet<GlobalIntent> = new Set(GLOBAL_INTENTS.filter((i) => !CODE_ONLY.has(i)));
-export const MIDCALL_INTENTS: ReadonlySet<GlobalIntent> = new Set(
-  GLOBAL_INTENTS.filter((i) => !GREETING_ONLY.has(i) && !CODE_ONLY.has(i)),
-);
+export const MIDCALL_INTENTS: ReadonlySet<GlobalIntent> = new Set(GLOBAL_INTENTS.filter((i) => !GREETING_ONLY.has(i) && !CODE_ONLY.has(i)));
 export const CODE_INTENTS: ReadonlySet<GlobalIntent> = new Set(GLOBAL_INTENTS.filter((i) => !GREETING_ONLY.has(i)));

@@ -16,7 +16,13 @@ export const STORY_CONTEXT_JA: CallContext = {
   keypadOnlyCodes: false,
 };
 
-export const STORY_CONTEXT_EN: CallContext = { ...STORY_CONTEXT_JA, lang: 'en', companyName: 'Acme Cloud', agentName: 'Sam', customerName: 'Alex Inomata' };
+export const STORY_CONTEXT_EN: CallContext = {
+  ...STORY_CONTEXT_JA,
+  lang: 'en',
+  companyName: 'Acme Cloud',
+  agentName: 'Sam',
+  customerName: 'Alex Inomata',
+};
 
 export interface HarnessOptions {
   context?: Partial<CallContext>;
@@ -49,7 +55,14 @@ export function createHarness(options: HarnessOptions = {}): CallHarness {
   const clock = createFakeClock(Date.UTC(2021, 5, 7, 0, 30));
   const port = createFakePort({ account: { ...STORY_ACCOUNT }, ...options.port });
   const actions: AgentAction[] = [];
-  const agent = createAgent({ context, port, timers: clock, tuning: options.tuning, intents: options.intents, onAction: (a) => actions.push(a) });
+  const agent = createAgent({
+    context,
+    port,
+    timers: clock,
+    tuning: options.tuning,
+    intents: options.intents,
+    onAction: (a) => actions.push(a),
+  });
   const since = async (run: () => Promise<unknown>): Promise<AgentAction[]> => {
     const before = actions.length;
     await run();
@@ -70,8 +83,7 @@ export function createHarness(options: HarnessOptions = {}): CallHarness {
         clock.advance(ms);
       }),
     hangup: () => since(() => agent.handle({ type: 'hangup' })),
-    agentTexts: () =>
-      actions.flatMap((a) => (a.type === 'say' || a.type === 'backchannel' ? [a.text] : [])),
+    agentTexts: () => actions.flatMap((a) => (a.type === 'say' || a.type === 'backchannel' ? [a.text] : [])),
     outcome: () => agent.snapshot().outcome,
   };
 }

@@ -29,7 +29,12 @@ export interface StepHarness {
 /** Runs one step alone, with a recording StepContext; goto only records the target (no next step runs). */
 export function createStepHarness(
   step: Step,
-  options: { context?: Partial<CallContext>; port?: Partial<FakePortOptions>; tuning?: Partial<AgentTuning>; state?: Partial<CallState> } = {},
+  options: {
+    context?: Partial<CallContext>;
+    port?: Partial<FakePortOptions>;
+    tuning?: Partial<AgentTuning>;
+    state?: Partial<CallState>;
+  } = {},
 ): StepHarness {
   const call: CallContext = { ...STORY_CONTEXT_JA, ...options.context };
   const port = createFakePort({ account: { ...STORY_ACCOUNT }, ...options.port });

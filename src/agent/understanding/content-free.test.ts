@@ -7,14 +7,22 @@ describe('content-free turns while spelling an email', () => {
   it.each([
     // Issue lines.
     [['m a t', 'you', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
-    [['エム、エー、ティー', 'ご視聴ありがとうございました', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
+    [
+      ['エム、エー、ティー', 'ご視聴ありがとうございました', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'],
+      'ja',
+      'matty@gmail.com',
+    ],
     [['m a t', 'uh-huh', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
     // Other members of the kind.
     [['m a t', 'Thank you.', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
     [['m a t', 'Thanks for watching!', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
     [['m a t', 'mm-hmm', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
     [['m a t uh-huh t y at gmail dot com'], 'en', 'matty@gmail.com'],
-    [['エム、エー、ティー', 'チャンネル登録よろしくお願いします', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
+    [
+      ['エム、エー、ティー', 'チャンネル登録よろしくお願いします', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'],
+      'ja',
+      'matty@gmail.com',
+    ],
     [['エム、エー、ティー', 'はい', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
     [['エム、エー、ティー', 'うん。', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
     [['エム、エー、ティー', 'ええ', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
@@ -23,9 +31,10 @@ describe('content-free turns while spelling an email', () => {
   });
 
   it('a silence phrase appended to real letters is removed, the letters kept', () => {
-    expect(readSpelledEmail(['エム、エー、ティー、ティー、ワイ。ご視聴ありがとうございました', 'アットマーク', 'ジーメールドットコム'], 'ja').email).toBe(
-      'matty@gmail.com',
-    );
+    expect(
+      readSpelledEmail(['エム、エー、ティー、ティー、ワイ。ご視聴ありがとうございました', 'アットマーク', 'ジーメールドットコム'], 'ja')
+        .email,
+    ).toBe('matty@gmail.com');
     expect(readSpelledEmail(['m a t t y. Thanks for watching!', 'at gmail dot com'], 'en').email).toBe('matty@gmail.com');
   });
 

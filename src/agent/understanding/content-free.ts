@@ -54,7 +54,10 @@ export function isContentFreeTurn(text: string, lang: Lang): boolean {
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Longest first, so ご視聴ありがとうございました goes whole rather than leaving ご視聴 behind. */
 const alternation = (phrases: readonly string[]): string =>
-  [...phrases].sort((a, b) => b.length - a.length).map(escape).join('|');
+  [...phrases]
+    .sort((a, b) => b.length - a.length)
+    .map(escape)
+    .join('|');
 
 /**
  * Silence phrases a recogniser appended to real speech ("ティー、ワイ。ご視聴ありがとうございました"):

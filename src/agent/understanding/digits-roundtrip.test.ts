@@ -84,7 +84,7 @@ function speakEnChunk(g: Gen, chunk: string): string {
     return (chunk.match(/../g) ?? []).map((p) => enPair(g, p)).join(' ');
   }
   const words: string[] = [];
-  for (let i = 0; i < chunk.length; ) {
+  for (let i = 0; i < chunk.length;) {
     const d = chunk[i]!;
     let run = 1;
     while (chunk[i + run] === d && run < 3) run++;
@@ -106,7 +106,8 @@ describe('spoken codes round-trip', () => {
         const spoken = chunks(g, digits).map((c) => speakJaChunk(g, c));
         const turns = g(fc.boolean) ? spoken : [spoken.join(g(fc.constantFrom, 'の', '、', ' '))];
         const dressed = turns.map(
-          (t) => g(fc.constantFrom, '', 'えーっと、', 'はい、', 'あー、はい。これか。えーっと、') + t + g(fc.constantFrom, '', 'です', 'ですね'),
+          (t) =>
+            g(fc.constantFrom, '', 'えーっと、', 'はい、', 'あー、はい。これか。えーっと、') + t + g(fc.constantFrom, '', 'です', 'ですね'),
         );
         expect(readDigits(dressed, 'ja')).toEqual({ digits, complete: true });
       }),

@@ -169,10 +169,7 @@ export function isValidAddress(local: string, domain: string): boolean {
   return labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l)) && /^[a-z]{2,}$/.test(tld);
 }
 
-export function assembleEmail(
-  turns: ReadonlyArray<readonly EmailToken[]>,
-  bareDomains: ReadonlyMap<string, string>,
-): Assembly {
+export function assembleEmail(turns: ReadonlyArray<readonly EmailToken[]>, bareDomains: ReadonlyMap<string, string>): Assembly {
   const items = collectItems(turns);
   const firstAt = items.findIndex((i) => i.kind === 'at');
   if (firstAt < 0) return { email: null, status: 'incomplete', partial: renderLocal(items) };
@@ -200,9 +197,7 @@ export function assembleEmail(
     }
     // Letters spelled after the unknown word replace it; if they include their own ending, so be it.
     const spelled = renderDomain(spelling, new Map());
-    domain = spelled.includes('.')
-      ? beforeText + spelled
-      : renderDomain([...before, ...spelling, ...suffix], bareDomains);
+    domain = spelled.includes('.') ? beforeText + spelled : renderDomain([...before, ...spelling, ...suffix], bareDomains);
   } else {
     domain = renderDomain(domainItems, bareDomains);
   }

@@ -19,7 +19,11 @@ const JA_COMPLETE: Case[] = [
   ['XはYのX names one letter', ['エーはアップルのエー、ビー', 'アットマーク、ドコモ'], 'ab@docomo.ne.jp'],
   ['NATO words', ['マイク、アルファ、タンゴ、タンゴ、ヤンキー、アットマーク、ジーメール'], 'matty@gmail.com'],
   ['digits in kana', ['ケー、エー、ゼット、ユー、イチ、キュウ、ハチ、ゴー', 'アット、ドコモ'], 'kazu1985@docomo.ne.jp'],
-  ['underscore, hyphen, plus, dot', ['エー、アンダーバー、ビー、ハイフン、シー、プラス、ディー、ドット、イー', 'アットマーク、ジーメール'], 'a_b-c+d.e@gmail.com'],
+  [
+    'underscore, hyphen, plus, dot',
+    ['エー、アンダーバー、ビー、ハイフン、シー、プラス、ディー、ドット、イー', 'アットマーク、ジーメール'],
+    'a_b-c+d.e@gmail.com',
+  ],
   ['double dot kept (old docomo)', ['エー、ドット、ドット、ビー、ドット', 'アットマーク、ドコモ'], 'a..b.@docomo.ne.jp'],
   ['yahoo co.jp read out with dots', ['ワイ、ケー、アットマーク、ヤフードットシーオードットジェーピー'], 'yk@yahoo.co.jp'],
   ['yahoo ne.jp (Y!mobile)', ['ワイ、ケー、アットマーク、ヤフードットエヌイージェーピー'], 'yk@yahoo.ne.jp'],
@@ -37,13 +41,32 @@ const JA_COMPLETE: Case[] = [
   ['hiragana えー at turn start is a filler', ['えー、エー、ビー', 'アットマーク、ジーメール'], 'ab@gmail.com'],
   ['hiragana えー mid-turn is the letter', ['エム、えー、ティー、アットマーク、ジーメール'], 'mat@gmail.com'],
   ['hiragana えー as a whole turn is the letter', ['エム', 'えー', 'ティー、アットマーク、ジーメール'], 'mat@gmail.com'],
-  ['fillers and politeness', ['あの、メールアドレスは、エム、エー、ですね、ティー', 'えっと、アットマーク、ジーメールドットコムです。よろしくお願いします'], 'mat@gmail.com'],
+  [
+    'fillers and politeness',
+    ['あの、メールアドレスは、エム、エー、ですね、ティー', 'えっと、アットマーク、ジーメールドットコムです。よろしくお願いします'],
+    'mat@gmail.com',
+  ],
   ['mixed scripts', ['ｍ、エー、てぃー、Ｔ、わい、@、gmail.com'], 'matty@gmail.com'],
   ['recogniser wrote the address', ['matty@gmail.comです'], 'matty@gmail.com'],
   ['いやー is a hesitation, not a correction', ['エム、エー', 'いやー、ティー、アットマーク、ジーメール'], 'mat@gmail.com'],
-  ['unknown domain spelled in a later turn with ending', ['エム、アットマーク、アイズチテック', 'エー、アイ、ズィー、ユー、シー、エイチ、アイ、ティー、イー、シー、エイチ、ドットシーオージェーピー'], 'm@aizuchitech.co.jp'],
-  ['unknown domain with ドットコム, letters later', ['エム、アットマーク、アイズチテックドットコム', 'エー、アイ、ズィー、ユー'], 'm@aizu.com'],
-  ['unknown domain replaced by a new アットマーク', ['エム、アットマーク、アイズチテック', 'アットマーク、エー、ビー、ドットコム'], 'm@ab.com'],
+  [
+    'unknown domain spelled in a later turn with ending',
+    [
+      'エム、アットマーク、アイズチテック',
+      'エー、アイ、ズィー、ユー、シー、エイチ、アイ、ティー、イー、シー、エイチ、ドットシーオージェーピー',
+    ],
+    'm@aizuchitech.co.jp',
+  ],
+  [
+    'unknown domain with ドットコム, letters later',
+    ['エム、アットマーク、アイズチテックドットコム', 'エー、アイ、ズィー、ユー'],
+    'm@aizu.com',
+  ],
+  [
+    'unknown domain replaced by a new アットマーク',
+    ['エム、アットマーク、アイズチテック', 'アットマーク、エー、ビー、ドットコム'],
+    'm@ab.com',
+  ],
 ];
 
 const JA_NOT_COMPLETE: Array<[name: string, turns: string[], status: 'incomplete' | 'spell_domain', unknown?: string]> = [

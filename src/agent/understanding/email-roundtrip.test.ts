@@ -14,9 +14,23 @@ const localPart = fc.tuple(alnum, fc.array(localChar, { minLength: 0, maxLength:
 const label = fc.tuple(letter, fc.array(alnum, { minLength: 1, maxLength: 7 })).map(([h, t]) => h + t.join(''));
 
 const JA_KNOWN_DOMAINS = [
-  'gmail.com', 'yahoo.co.jp', 'yahoo.ne.jp', 'docomo.ne.jp', 'icloud.com', 'ezweb.ne.jp', 'softbank.ne.jp',
-  'i.softbank.jp', 'outlook.jp', 'outlook.com', 'hotmail.co.jp', 'nifty.com', 'biglobe.ne.jp', 'ocn.ne.jp',
-  'so-net.ne.jp', 'plala.or.jp', 'au.com',
+  'gmail.com',
+  'yahoo.co.jp',
+  'yahoo.ne.jp',
+  'docomo.ne.jp',
+  'icloud.com',
+  'ezweb.ne.jp',
+  'softbank.ne.jp',
+  'i.softbank.jp',
+  'outlook.jp',
+  'outlook.com',
+  'hotmail.co.jp',
+  'nifty.com',
+  'biglobe.ne.jp',
+  'ocn.ne.jp',
+  'so-net.ne.jp',
+  'plala.or.jp',
+  'au.com',
 ];
 const EN_KNOWN_DOMAINS = ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'icloud.com', 'protonmail.com'];
 const spelledDomain = fc
@@ -29,8 +43,7 @@ const address = (known: readonly string[]): fc.Arbitrary<string> =>
 function toHiragana(text: string): string {
   return text.replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
 }
-const toFullWidth = (text: string): string =>
-  text.replace(/[a-z0-9]/gi, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+const toFullWidth = (text: string): string => text.replace(/[a-z0-9]/gi, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
 
 const JA_PRIMARY_TO_LETTER = new Map(Object.entries(JA_LETTER_FORMS).map(([l, forms]) => [forms[0]!, l]));
 const JA_DIGIT_PRIMARY = ['ゼロ', 'イチ', 'ニー', 'サン', 'ヨン', 'ゴー', 'ロク', 'ナナ', 'ハチ', 'キュウ'];
@@ -151,7 +164,15 @@ describe('spelled emails round-trip', () => {
 
   it('speaks providers as words', () => {
     expect(spellEmailForSpeech('matty@gmail.com', 'ja')).toEqual([
-      'エム', 'エー', 'ティー', 'ティー', 'ワイ', 'アットマーク', 'ジーメール', 'ドット', 'コム',
+      'エム',
+      'エー',
+      'ティー',
+      'ティー',
+      'ワイ',
+      'アットマーク',
+      'ジーメール',
+      'ドット',
+      'コム',
     ]);
     expect(spellEmailForSpeech('matty@gmail.com', 'en')).toEqual(['m', 'a', 't', 't', 'y', 'at', 'gmail', 'dot', 'com']);
   });

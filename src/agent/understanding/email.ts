@@ -49,7 +49,13 @@ export function readSpelledEmail(turns: readonly string[], lang: Lang): EmailRea
 }
 
 const JA_DIGITS = ['ゼロ', 'イチ', 'ニー', 'サン', 'ヨン', 'ゴー', 'ロク', 'ナナ', 'ハチ', 'キュウ'];
-const JA_SYMBOLS: Readonly<Record<string, string>> = { '@': 'アットマーク', '.': 'ドット', _: 'アンダーバー', '-': 'ハイフン', '+': 'プラス' };
+const JA_SYMBOLS: Readonly<Record<string, string>> = {
+  '@': 'アットマーク',
+  '.': 'ドット',
+  _: 'アンダーバー',
+  '-': 'ハイフン',
+  '+': 'プラス',
+};
 const EN_SYMBOLS: Readonly<Record<string, string>> = { '@': 'at', '.': 'dot', _: 'underscore', '-': 'dash', '+': 'plus' };
 const JA_LABEL_WORDS: Readonly<Record<string, string>> = { com: 'コム', net: 'ネット', jp: 'ジェーピー' };
 const EN_LABEL_WORDS: ReadonlySet<string> = new Set(['com', 'net', 'org', 'edu', 'gov', 'io', 'uk', 'jp']);

@@ -2,14 +2,7 @@ import type { Lang } from '../../domain/lang';
 import { normalizeUtterance } from './normalize';
 import { EN_LEXICON } from './intent-lexicon-en';
 import { JA_LEXICON } from './intent-lexicon-ja';
-import {
-  GLOBAL_INTENTS,
-  SUSPICION_KINDS,
-  type Cue,
-  type GlobalIntent,
-  type IntentLexicon,
-  type SuspicionKind,
-} from './intent-lexicon';
+import { GLOBAL_INTENTS, SUSPICION_KINDS, type Cue, type GlobalIntent, type IntentLexicon, type SuspicionKind } from './intent-lexicon';
 
 export { GLOBAL_INTENTS, SUSPICION_KINDS, type GlobalIntent, type SuspicionKind } from './intent-lexicon';
 
@@ -67,9 +60,7 @@ const PREPARE: Record<Lang, (text: string) => string> = { ja: prepareJa, en: pre
 
 /** Hiragana → katakana for regex sources, so patterns can be written in ordinary kana like the phrases. */
 function foldKana(source: string): string {
-  return source
-    .normalize('NFKC')
-    .replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
+  return source.normalize('NFKC').replace(/[\u3041-\u3096]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0x60));
 }
 
 function compileCues(cues: readonly Cue[], lang: Lang): Matcher {
@@ -124,8 +115,7 @@ export function createIntentReader(lang: Lang): IntentReader {
     [other, compile(other === 'ja' ? JA_LEXICON : EN_LEXICON, other)],
   ];
 
-  const prepared = (text: string): Array<[string, CompiledLexicon]> =>
-    lexicons.map(([l, lex]) => [PREPARE[l](text), lex]);
+  const prepared = (text: string): Array<[string, CompiledLexicon]> => lexicons.map(([l, lex]) => [PREPARE[l](text), lex]);
 
   return {
     detectIntent(text, allowed) {

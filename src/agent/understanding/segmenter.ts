@@ -73,7 +73,7 @@ export function segment<T>(text: string, lexicon: Lexicon<T>): Array<Piece<T>> {
     }
   }
   const pieces: Array<Piece<T>> = [];
-  for (let end = n; end > 0; ) {
+  for (let end = n; end > 0;) {
     const step = back[end]!;
     const surface = text.slice(step.from, end);
     if (step.value === undefined) {

@@ -59,7 +59,12 @@ describe('call recording through the voice bridge on real speech (Silero, Open J
     const resumeAt = rig.clock.ticks;
     rig.bridge.apply({ type: 'resume_recording' });
     await rig.play(rig.channel.framesOf(speech, 8000));
-    expect(rig.events.filter((e) => e.type === 'dtmf').map((e) => (e.type === 'dtmf' ? e.digits : '')).join('')).toBe('12675693');
+    expect(
+      rig.events
+        .filter((e) => e.type === 'dtmf')
+        .map((e) => (e.type === 'dtmf' ? e.digits : ''))
+        .join(''),
+    ).toBe('12675693');
     recorder.setConsent(true);
     const result = await rig.bridge.close();
     expect(result).toMatchObject({ kept: true, path: join(recordingsDir(dataDir), 'call-1.wav') });
@@ -128,9 +133,27 @@ describe('recordings in the store: retention, recovery, console route', () => {
     await migrateToLatest(store);
     await (await CallRecorder.start({ dataDir, callId: 'old' })).finish(); // directory exists
     for (const id of ['old', 'new', 'deleted-by-hand']) writeFileSync(rec(id), Buffer.alloc(44));
-    await insertCallRow(store, { callId: 'old', caseId: 'case-1', createdAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:10:00.000Z', recordingPath: rec('old') });
-    await insertCallRow(store, { callId: 'new', caseId: 'case-1', createdAt: '2026-03-01T00:00:00.000Z', endedAt: '2026-03-01T00:10:00.000Z', recordingPath: rec('new') });
-    await insertCallRow(store, { callId: 'deleted-by-hand', caseId: 'case-1', createdAt: '2026-01-02T00:00:00.000Z', endedAt: null, recordingPath: rec('deleted-by-hand') });
+    await insertCallRow(store, {
+      callId: 'old',
+      caseId: 'case-1',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:10:00.000Z',
+      recordingPath: rec('old'),
+    });
+    await insertCallRow(store, {
+      callId: 'new',
+      caseId: 'case-1',
+      createdAt: '2026-03-01T00:00:00.000Z',
+      endedAt: '2026-03-01T00:10:00.000Z',
+      recordingPath: rec('new'),
+    });
+    await insertCallRow(store, {
+      callId: 'deleted-by-hand',
+      caseId: 'case-1',
+      createdAt: '2026-01-02T00:00:00.000Z',
+      endedAt: null,
+      recordingPath: rec('deleted-by-hand'),
+    });
     rmSync(rec('deleted-by-hand'));
   });
 
@@ -153,7 +176,9 @@ describe('recordings in the store: retention, recovery, console route', () => {
       { id: 'new', recording_deleted_at: null },
       { id: 'old', recording_deleted_at: now.toISOString() },
     ]);
-    expect(queue.jobs.map((j) => ({ kind: j.kind, runAt: j.runAt }))).toEqual([{ kind: RECORDING_RETENTION_JOB, runAt: new Date(now.getTime() + 86_400_000) }]);
+    expect(queue.jobs.map((j) => ({ kind: j.kind, runAt: j.runAt }))).toEqual([
+      { kind: RECORDING_RETENTION_JOB, runAt: new Date(now.getTime() + 86_400_000) },
+    ]);
   });
 
   it('start-up recovery removes old files no consented call owns and leaves kept ones', async () => {

@@ -18,7 +18,12 @@ export interface RecoverRecordingsResult {
  * this or another process sharing the folder) can still be writing them. The folder and the files
  * an older version left with the umask's mode (0755/0644) are tightened to 0700/0600.
  */
-export async function recoverRecordings(deps: { store: Store; dataDir: string; clock: Clock; orphanAgeMs?: number }): Promise<RecoverRecordingsResult> {
+export async function recoverRecordings(deps: {
+  store: Store;
+  dataDir: string;
+  clock: Clock;
+  orphanAgeMs?: number;
+}): Promise<RecoverRecordingsResult> {
   const dir = recordingsDir(deps.dataDir);
   let names: string[];
   try {
@@ -32,7 +37,11 @@ export async function recoverRecordings(deps: { store: Store; dataDir: string; c
   for (const name of names) {
     const path = join(dir, name);
     const callId = name.slice(0, -'.wav'.length);
-    const row = await deps.store.db.selectFrom('calls').select(['recording_path', 'recording_deleted_at']).where('id', '=', callId).executeTakeFirst();
+    const row = await deps.store.db
+      .selectFrom('calls')
+      .select(['recording_path', 'recording_deleted_at'])
+      .where('id', '=', callId)
+      .executeTakeFirst();
     const kept = row?.recording_path === path && !row.recording_deleted_at;
     try {
       if (kept) {

@@ -21,7 +21,10 @@ export interface RecordingRetentionDeps {
 }
 
 /** Queues the next sweep; the dedupe key makes a second scheduler (another process, a restart) a no-op. */
-export async function scheduleRecordingRetention(deps: Pick<RecordingRetentionDeps, 'queue' | 'clock' | 'intervalMs'>, at?: Date): Promise<string> {
+export async function scheduleRecordingRetention(
+  deps: Pick<RecordingRetentionDeps, 'queue' | 'clock' | 'intervalMs'>,
+  at?: Date,
+): Promise<string> {
   const intervalMs = deps.intervalMs ?? DAY_MS;
   const runAt = at ?? deps.clock.now();
   const slot = Math.floor(runAt.getTime() / intervalMs);
@@ -56,7 +59,12 @@ export function createRecordingRetentionJobHandler(deps: RecordingRetentionDeps)
     const nowIso = now.toISOString();
     await ctx.complete(async (trx) => {
       if (deleted.length > 0) {
-        await trx.updateTable('calls').set({ recording_deleted_at: nowIso }).where('id', 'in', deleted).where('recording_deleted_at', 'is', null).execute();
+        await trx
+          .updateTable('calls')
+          .set({ recording_deleted_at: nowIso })
+          .where('id', 'in', deleted)
+          .where('recording_deleted_at', 'is', null)
+          .execute();
       }
       const intervalMs = deps.intervalMs ?? DAY_MS;
       const next = new Date(now.getTime() + intervalMs);

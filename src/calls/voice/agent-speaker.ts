@@ -150,9 +150,14 @@ export class AgentSpeaker {
         }
       }
       // Push the filter's last samples out (the resampler lags its input by its delay).
-      if (resampler && !signal.aborted) this.queue.append(id, resampler.process(new Int16Array(Math.ceil((resampler.delayOutputSamples * resampler.inputRateHz) / resampler.outputRateHz) + 1)));
+      if (resampler && !signal.aborted)
+        this.queue.append(
+          id,
+          resampler.process(new Int16Array(Math.ceil((resampler.delayOutputSamples * resampler.inputRateHz) / resampler.outputRateHz) + 1)),
+        );
     } catch (error) {
-      if (!isAbortError(error) && !signal.aborted) this.options.onSynthesisError?.(error instanceof Error ? error : new Error(String(error)));
+      if (!isAbortError(error) && !signal.aborted)
+        this.options.onSynthesisError?.(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.queue.end(id);
     }
@@ -163,7 +168,10 @@ export class AgentSpeaker {
       const frames = await this.options.backchannels.backchannelClip(this.options.lang, variant);
       if (signal.aborted || this.closed) return;
       const first = frames[0];
-      const resampler = first && first.sampleRateHz !== this.options.sampleRateHz ? new StreamingResampler(first.sampleRateHz, this.options.sampleRateHz) : null;
+      const resampler =
+        first && first.sampleRateHz !== this.options.sampleRateHz
+          ? new StreamingResampler(first.sampleRateHz, this.options.sampleRateHz)
+          : null;
       for (const frame of frames) this.queue.append(id, resampler ? resampler.process(frame.samples) : frame.samples);
     } catch (error) {
       if (!signal.aborted) this.options.onSynthesisError?.(error instanceof Error ? error : new Error(String(error)));

@@ -9,7 +9,8 @@ import { isShortAcknowledgement } from './acknowledgements';
 import { BargeInDetector } from './barge-in';
 import { audible, createBridgeRig, realSpeech, type BridgeRig } from './testing/voice-test-kit';
 
-const PROMPT = 'これから、アカウントの確認のために、いくつか質問をさせていただきます。ご登録のメールアドレスを、一文字ずつ、ゆっくりお話しください。';
+const PROMPT =
+  'これから、アカウントの確認のために、いくつか質問をさせていただきます。ご登録のメールアドレスを、一文字ずつ、ゆっくりお話しください。';
 const dir = mkdtempSync(join(tmpdir(), 'aizuchi-barge-'));
 const synthesizer = createSynthesizer();
 let vad: SileroVadModel;
@@ -19,7 +20,11 @@ let hai: Int16Array;
 let baselineAudible = 0;
 
 /** Starts the prompt, lets 1 s of it play, then the caller's audio arrives; returns the onset tick. */
-async function promptThenCaller(rig: BridgeRig, interruptible: boolean, caller: Int16Array): Promise<{ onsetTick: number; stopTick: number | null }> {
+async function promptThenCaller(
+  rig: BridgeRig,
+  interruptible: boolean,
+  caller: Int16Array,
+): Promise<{ onsetTick: number; stopTick: number | null }> {
   rig.bridge.apply({ type: 'say', text: PROMPT, interruptible });
   await rig.bridge.synthesized();
   await rig.silence(1000);
@@ -99,7 +104,6 @@ describe('barge-in on real speech (Silero, Open JTalk, espeak-ng)', () => {
     expect(rig.channel.sent.filter(audible).length).toBe(baselineAudible);
     await rig.bridge.close();
   });
-
 });
 
 describe('barge-in by keypad (scripted engines)', () => {
@@ -119,7 +123,8 @@ describe('barge-in by keypad (scripted engines)', () => {
 });
 
 describe('BargeInDetector (frame counting)', () => {
-  const frames = (d: BargeInDetector, p: number, n: number, playing = true) => Array.from({ length: n }, () => d.onFrame(p, playing)).filter((x) => x !== null);
+  const frames = (d: BargeInDetector, p: number, n: number, playing = true) =>
+    Array.from({ length: n }, () => d.onFrame(p, playing)).filter((x) => x !== null);
 
   it('holds after 120 ms of speech, resumes after a short burst, interrupts a long one', () => {
     const d = new BargeInDetector();
@@ -149,15 +154,30 @@ describe('BargeInDetector (frame counting)', () => {
 
 describe('isShortAcknowledgement', () => {
   it.each([
-    ['はい', 'ja'], ['ハイ。', 'ja'], ['うん', 'ja'], ['ええ', 'ja'], ['はい、はい', 'ja'], ['うんうん', 'ja'], ['yes', 'en'],
-    ['mm-hm', 'en'], ['Okay.', 'en'], ['uh huh', 'en'], ['yeah yeah', 'en'], ['オッケー', 'ja'],
+    ['はい', 'ja'],
+    ['ハイ。', 'ja'],
+    ['うん', 'ja'],
+    ['ええ', 'ja'],
+    ['はい、はい', 'ja'],
+    ['うんうん', 'ja'],
+    ['yes', 'en'],
+    ['mm-hm', 'en'],
+    ['Okay.', 'en'],
+    ['uh huh', 'en'],
+    ['yeah yeah', 'en'],
+    ['オッケー', 'ja'],
   ] as const)('%s is an acknowledgement', (text, lang) => {
     expect(isShortAcknowledgement(text, lang)).toBe(true);
   });
 
   it.each([
-    ['いいえ', 'ja'], ['ちょっと待ってください', 'ja'], ['はい、エムエーティーティーワイです', 'ja'], ['no', 'en'], ['wait', 'en'],
-    ['yes I want a person', 'en'], ['', 'en'],
+    ['いいえ', 'ja'],
+    ['ちょっと待ってください', 'ja'],
+    ['はい、エムエーティーティーワイです', 'ja'],
+    ['no', 'en'],
+    ['wait', 'en'],
+    ['yes I want a person', 'en'],
+    ['', 'en'],
   ] as const)('%s is not', (text, lang) => {
     expect(isShortAcknowledgement(text, lang)).toBe(false);
   });

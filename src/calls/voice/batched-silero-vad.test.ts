@@ -44,7 +44,9 @@ describe('batched Silero VAD', () => {
     const frames = signals.map((s) => chunks(s, 320).filter((c) => c.length === 320));
     const longest = Math.max(...frames.map((f) => f.length));
     for (let i = 0; i < longest; i++) {
-      const results = await Promise.all(frames.map((f, k) => (f[i] ? detectors[k]!.process({ samples: f[i]!, sampleRateHz: 16000 }) : Promise.resolve(null))));
+      const results = await Promise.all(
+        frames.map((f, k) => (f[i] ? detectors[k]!.process({ samples: f[i]!, sampleRateHz: 16000 }) : Promise.resolve(null))),
+      );
       results.forEach((p, k) => p !== null && together[k]!.push(p));
     }
     expect(batched.batches).toBeLessThan(batched.windows); // windows really were batched

@@ -12,7 +12,11 @@ import type { Synthesizer } from '../../speech/synthesizer';
 export function internalRateSynthesizer(inner: Synthesizer, sampleRateHz: number, options: { maxBytes?: number } = {}): Synthesizer {
   const cache = new LRUCache<string, Int16Array[]>({
     maxSize: options.maxBytes ?? 32 * 1024 * 1024,
-    sizeCalculation: (frames) => Math.max(1, frames.reduce((n, f) => n + f.byteLength, 0)),
+    sizeCalculation: (frames) =>
+      Math.max(
+        1,
+        frames.reduce((n, f) => n + f.byteLength, 0),
+      ),
   });
 
   async function* run(text: string, opts: Parameters<Synthesizer['synthesize']>[1]): AsyncGenerator<AudioFrame> {
@@ -37,10 +41,13 @@ export function internalRateSynthesizer(inner: Synthesizer, sampleRateHz: number
       }
     }
     // Push the filter's delayed tail out, then the last partial frame.
-    if (resampler) for (const out of framer.push(resampler.process(new Int16Array(Math.ceil((resampler.delayOutputSamples * resampler.inputRateHz) / sampleRateHz) + 1)))) {
-      collected.push(out.samples);
-      yield out;
-    }
+    if (resampler)
+      for (const out of framer.push(
+        resampler.process(new Int16Array(Math.ceil((resampler.delayOutputSamples * resampler.inputRateHz) / sampleRateHz) + 1)),
+      )) {
+        collected.push(out.samples);
+        yield out;
+      }
     const last = framer.flush();
     if (last) {
       collected.push(last.samples);

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AudioFrame } from '../../media/frame';
-import { resultsMessage, startLiveServer, type LiveScript, type LiveServer, type LiveSession } from '../../speech/deepgram/deepgram-live-server';
+import {
+  resultsMessage,
+  startLiveServer,
+  type LiveScript,
+  type LiveServer,
+  type LiveSession,
+} from '../../speech/deepgram/deepgram-live-server';
 import { DeepgramRecognizer } from '../../speech/deepgram/deepgram-recognizer';
 import type { Hypothesis, Recognizer, RecognizerError } from '../../speech/recognizer';
 import { toneFrames } from '../../speech/recognizer-test-audio';
@@ -105,7 +111,12 @@ describe('recognition turns on the Deepgram protocol', () => {
     const live: LiveServer = await startLiveServer(KEY, {
       // Turn 1 gets an empty final (silence, or words the engine dropped), which the adapter skips.
       onFinalize: (s) => [
-        resultsMessage({ transcript: s.finalizes === 1 && live.sessions.indexOf(s) === 0 ? '' : `s${live.sessions.indexOf(s)} ${s.audioBytes} bytes`, isFinal: true, startSec: 0, durationSec: 0.1 }),
+        resultsMessage({
+          transcript: s.finalizes === 1 && live.sessions.indexOf(s) === 0 ? '' : `s${live.sessions.indexOf(s)} ${s.audioBytes} bytes`,
+          isFinal: true,
+          startSec: 0,
+          durationSec: 0.1,
+        }),
       ],
       dropAfterBytes: { bytes: 12800, sessions: 1 }, // 200 ms into turn 2
     });

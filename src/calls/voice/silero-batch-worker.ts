@@ -51,7 +51,11 @@ async function main(): Promise<void> {
         const c = Float32Array.from(out.cn?.data as Float32Array);
         port.postMessage({ type: 'result', id: request.id, p, h, c } satisfies BatchReply, [p.buffer, h.buffer, c.buffer]);
       } catch (error) {
-        port.postMessage({ type: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) } satisfies BatchReply);
+        port.postMessage({
+          type: 'failed',
+          id: request.id,
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies BatchReply);
       }
     })();
   });

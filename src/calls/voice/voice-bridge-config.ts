@@ -82,4 +82,3 @@ export interface VoiceBridgeStats {
   /** Per-tick lateness samples (ms), only when `collectLateness` is set. */
   lateness: number[] | null;
 }
-

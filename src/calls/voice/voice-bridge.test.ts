@@ -36,9 +36,12 @@ describe('voice bridge: agent speech out', () => {
     rig.bridge.apply({ type: 'say', text: 'こんにちは。', interruptible: true });
     await rig.bridge.synthesized();
     let playedAt = -1;
-    await rig.play(Array.from({ length: 100 }, () => rig.channel.silenceFrame()), (i) => {
-      if (playedAt < 0 && rig.events.some((e) => e.type === 'prompt_played')) playedAt = i;
-    });
+    await rig.play(
+      Array.from({ length: 100 }, () => rig.channel.silenceFrame()),
+      (i) => {
+        if (playedAt < 0 && rig.events.some((e) => e.type === 'prompt_played')) playedAt = i;
+      },
+    );
     expect(rig.events.filter((e) => e.type === 'prompt_played')).toHaveLength(1);
     const lastLoud = rig.channel.sent.map(audible).lastIndexOf(true);
     // Not when the words were sent (tick 0), but when their audio ended.
@@ -67,7 +70,11 @@ describe('voice bridge: agent speech out', () => {
 
   it('typing in the text box while the agent speaks is barge-in, and tells the agent the caller is busy', async () => {
     const rig = createBridgeRig({});
-    rig.bridge.apply({ type: 'say', text: 'ご登録のメールアドレスを、アルファベット一文字ずつ、おっしゃっていただけますか。', interruptible: true });
+    rig.bridge.apply({
+      type: 'say',
+      text: 'ご登録のメールアドレスを、アルファベット一文字ずつ、おっしゃっていただけますか。',
+      interruptible: true,
+    });
     await rig.bridge.synthesized();
     await rig.silence(300);
     expect(rig.channel.sent.filter(audible).length).toBeGreaterThan(5);
@@ -96,9 +103,12 @@ describe('voice bridge: agent speech out', () => {
     rig.bridge.apply({ type: 'hangup' });
     await rig.bridge.synthesized();
     let closedAt = -1;
-    await rig.play(Array.from({ length: 200 }, () => rig.channel.silenceFrame()), (i) => {
-      if (closedAt < 0 && rig.channel.closedReason) closedAt = i;
-    });
+    await rig.play(
+      Array.from({ length: 200 }, () => rig.channel.silenceFrame()),
+      (i) => {
+        if (closedAt < 0 && rig.channel.closedReason) closedAt = i;
+      },
+    );
     expect(rig.channel.closedReason).toBe('agent_hangup');
     const loud = rig.channel.sent.filter(audible).length;
     expect(closedAt).toBeGreaterThanOrEqual(loud - 1);
@@ -184,7 +194,9 @@ describe('voice bridge: recognizer failure', () => {
     await rig.bridge.synthesized();
     // Two retries (each a new stream replaying the turn), then the fallback.
     expect(rig.notices.filter((n) => n.type === 'recognizer_retry').map((n) => n.type === 'recognizer_retry' && n.attempt)).toEqual([1, 2]);
-    expect(rig.notices.filter((n) => n.type === 'recognizer_failed')).toEqual([{ type: 'recognizer_failed', code: 'unavailable', retryable: true }]);
+    expect(rig.notices.filter((n) => n.type === 'recognizer_failed')).toEqual([
+      { type: 'recognizer_failed', code: 'unavailable', retryable: true },
+    ]);
     expect(recognizer.sessions).toHaveLength(3);
     expect(rig.keypadOnly.value).toBe(true);
     await rig.silence(200);
@@ -271,5 +283,4 @@ describe('voice bridge on real speech (Silero, espeak-ng)', () => {
     expect(rig.channel.captions.filter((c) => c.speaker === 'caller').map((c) => c.final)).toEqual([false, true]);
     await rig.bridge.close();
   });
-
 });

@@ -40,7 +40,7 @@ async function line(consent: 'granted' | 'declined' | 'unknown') {
   return { audio, clock, recorder, channel, inputs, kept, events };
 }
 
-describe('voice line as the call session\'s CallChannel', () => {
+describe("voice line as the call session's CallChannel", () => {
   it('turns typed text and keys into caller input, speaks prompts and closes after the goodbye', async () => {
     const l = await line('granted');
     l.audio.receiveText('はい', 'typed', true);
@@ -48,7 +48,11 @@ describe('voice line as the call session\'s CallChannel', () => {
       l.audio.receiveFrame(frame);
       await l.channel.bridge.idle();
     }
-    expect(l.inputs).toEqual([{ type: 'utterance', text: 'はい', isFinal: true }, { type: 'dtmf', digits: '1' }, { type: 'dtmf', digits: '2' }]);
+    expect(l.inputs).toEqual([
+      { type: 'utterance', text: 'はい', isFinal: true },
+      { type: 'dtmf', digits: '1' },
+      { type: 'dtmf', digits: '2' },
+    ]);
     l.channel.agentSays('失礼いたします。', 'prompt');
     l.channel.end('mfa_reset');
     l.channel.close('ended');

@@ -73,7 +73,9 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     onNotice: (notice) => {
       deps.onNotice?.(notice);
       if (notice.type === 'recognizer_failed') {
-        void deps.recordCaseEvent?.('voice_keypad_fallback', { reason: 'recognizer_failed', code: notice.code, retryable: notice.retryable }).catch(() => undefined);
+        void deps
+          .recordCaseEvent?.('voice_keypad_fallback', { reason: 'recognizer_failed', code: notice.code, retryable: notice.retryable })
+          .catch(() => undefined);
       }
     },
   });

@@ -24,7 +24,10 @@ export interface VoiceRuntime {
  * its own worker thread), the synthesizer with its on-disk cache, back-channel clips (prewarmed), the
  * configured recognizer (null for AIZUCHI_RECOGNIZER=none) and the shared 20 ms clock.
  */
-export async function createVoiceRuntime(config: Pick<Config, 'dataDir' | 'speech'>, opts: { prewarm?: readonly Lang[] } = {}): Promise<VoiceRuntime> {
+export async function createVoiceRuntime(
+  config: Pick<Config, 'dataDir' | 'speech'>,
+  opts: { prewarm?: readonly Lang[] } = {},
+): Promise<VoiceRuntime> {
   // Earlier versions cached every sentence a call spoke (names included) in tts-cache/, outside
   // any retention; the disk cache now holds prewarmed prompts only, in a folder of its own.
   await rm(join(config.dataDir, 'tts-cache'), { recursive: true, force: true });

@@ -33,7 +33,17 @@ describe('aizuchi accounts', () => {
   });
 
   const run = (...args: string[]) => program.parseAsync(['node', 'aizuchi', 'accounts', ...args]);
-  const create = ['create', '--email', ' Taro@Example.com', '--password', 'correct horse', '--name', '山田 太郎', '--phone', '090-1234-5678'];
+  const create = [
+    'create',
+    '--email',
+    ' Taro@Example.com',
+    '--password',
+    'correct horse',
+    '--name',
+    '山田 太郎',
+    '--phone',
+    '090-1234-5678',
+  ];
 
   it('creates an account and prints it as JSON with a masked phone', async () => {
     await run(...create, '--lang', 'en');
@@ -54,12 +64,18 @@ describe('aizuchi accounts', () => {
   it('reads the password from stdin with --password-stdin, and wants exactly one password source', async () => {
     const stdinProgram = new Command('aizuchi').exitOverride();
     stdinProgram.addCommand(
-      accountsCommand({ services: async () => ({ identity }), print: (l) => lines.push(l), readStdinLine: async () => 'from standard input' }),
+      accountsCommand({
+        services: async () => ({ identity }),
+        print: (l) => lines.push(l),
+        readStdinLine: async () => 'from standard input',
+      }),
     );
     const base = ['node', 'aizuchi', 'accounts', 'create', '--email', 'hanako@example.com', '--name', 'Hanako', '--phone', '090-1234-5678'];
     await stdinProgram.parseAsync([...base, '--password-stdin']);
     expect(await identity.verifyPassword('hanako@example.com', 'from standard input')).not.toBeNull();
-    await expect(stdinProgram.parseAsync([...base, '--password-stdin', '--password', 'x'.repeat(10)])).rejects.toThrow(/exactly one of --password or --password-stdin/);
+    await expect(stdinProgram.parseAsync([...base, '--password-stdin', '--password', 'x'.repeat(10)])).rejects.toThrow(
+      /exactly one of --password or --password-stdin/,
+    );
     await expect(stdinProgram.parseAsync(base)).rejects.toThrow(/exactly one/);
   });
 

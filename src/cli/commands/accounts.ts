@@ -62,10 +62,24 @@ export function accountsCommand(ctx: AccountsCommandContext): Command {
     .requiredOption('--phone <phone>', 'phone number on record, e.g. 090-1234-5678 or +81 90 1234 5678')
     .option('--mfa', 'enrol TOTP now and print the otpauth:// URI to add to an authenticator app')
     .option('--lang <lang>', 'ja or en', 'ja')
-    .option('--role <role>', 'customer or operator (an operator is privileged: never recovered by the agent, and signs in only with --mfa)', 'customer')
+    .option(
+      '--role <role>',
+      'customer or operator (an operator is privileged: never recovered by the agent, and signs in only with --mfa)',
+      'customer',
+    )
     .action(
-      async (opts: { email: string; password?: string; passwordStdin?: boolean; name: string; phone: string; mfa?: boolean; lang: string; role: string }) => {
-        if ((opts.password === undefined) === (opts.passwordStdin !== true)) throw new CliError('give exactly one of --password or --password-stdin');
+      async (opts: {
+        email: string;
+        password?: string;
+        passwordStdin?: boolean;
+        name: string;
+        phone: string;
+        mfa?: boolean;
+        lang: string;
+        role: string;
+      }) => {
+        if ((opts.password === undefined) === (opts.passwordStdin !== true))
+          throw new CliError('give exactly one of --password or --password-stdin');
         const password = opts.passwordStdin ? await (ctx.readStdinLine ?? readFirstLine)() : opts.password!;
         const { identity } = await ctx.services();
         try {

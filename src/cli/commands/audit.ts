@@ -16,7 +16,12 @@ export function auditCommand(ctx: { services(): Promise<{ store: Store }> }): Co
       else if (verdict.ok) process.stdout.write(`audit chain intact: ${verdict.checked} events, head ${verdict.headHash}\n`);
       else {
         const b = verdict.firstBreak!;
-        const detail = b.problem === 'sequence_gap' ? `event #${b.expectedSeq} is missing` : b.problem === 'broken_link' ? 'its link to the previous event does not match' : 'its contents do not match its hash';
+        const detail =
+          b.problem === 'sequence_gap'
+            ? `event #${b.expectedSeq} is missing`
+            : b.problem === 'broken_link'
+              ? 'its link to the previous event does not match'
+              : 'its contents do not match its hash';
         process.stdout.write(`audit chain ALTERED at event #${b.seq}: ${detail} (${verdict.checked} events before it are intact)\n`);
       }
       if (!verdict.ok) process.exitCode = 1;

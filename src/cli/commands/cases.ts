@@ -66,7 +66,12 @@ export function casesCommand(ctx: { services(): Promise<CasesCommandDeps> }, ext
       const after = opts.cursor === undefined ? undefined : decodeCursor(opts.cursor);
       const { cases, maskPhone } = await ctx.services();
       // One row more than the page tells whether another page follows.
-      const rows = await cases.list({ state: isCaseState(opts.state) ? opts.state : undefined, email: opts.email, limit: limit + 1, after });
+      const rows = await cases.list({
+        state: isCaseState(opts.state) ? opts.state : undefined,
+        email: opts.email,
+        limit: limit + 1,
+        after,
+      });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null;
@@ -87,7 +92,13 @@ export function casesCommand(ctx: { services(): Promise<CasesCommandDeps> }, ext
       const { cases, maskPhone } = await ctx.services();
       const row = await cases.get(id);
       if (!row) throw new CliError(`no case with id ${id}`, 1);
-      const history = (await cases.history(id)).map((e) => ({ seq: e.seq, at: e.at, kind: e.kind, data: JSON.parse(e.data) as unknown, hash: e.hash }));
+      const history = (await cases.history(id)).map((e) => ({
+        seq: e.seq,
+        at: e.at,
+        kind: e.kind,
+        data: JSON.parse(e.data) as unknown,
+        hash: e.hash,
+      }));
       const out = { ...caseJson(row, maskPhone), history };
       if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       else {

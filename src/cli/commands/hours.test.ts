@@ -32,9 +32,7 @@ describe('aizuchi hours next', () => {
   });
 
   it('uses the zone offset in force at the answer (New York, after DST ends)', async () => {
-    expect(await run(['next', '--from', '2026-10-30T23:00:00Z'], undefined, 'America/New_York')).toEqual([
-      '2026-11-02T09:00:00.000-05:00',
-    ]);
+    expect(await run(['next', '--from', '2026-10-30T23:00:00Z'], undefined, 'America/New_York')).toEqual(['2026-11-02T09:00:00.000-05:00']);
   });
 
   it('rejects a bad --from with a one-line CliError', async () => {

@@ -96,7 +96,9 @@ describe('aizuchi parse code', () => {
   });
 
   it('streams many lines', async () => {
-    const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ id: String(i), turns: ['いちにーろくなな', 'ごーろくきゅうさん'] }));
+    const lines = Array.from({ length: 5000 }, (_, i) =>
+      JSON.stringify({ id: String(i), turns: ['いちにーろくなな', 'ごーろくきゅうさん'] }),
+    );
     const out = (await runParse(['code', '--lang', 'ja'], lines.join('\n'))) as Array<{ id: string; digits: string }>;
     expect(out).toHaveLength(5000);
     expect(out[4999]).toEqual({ id: '4999', digits: '12675693', complete: true });

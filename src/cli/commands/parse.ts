@@ -69,8 +69,7 @@ async function run(io: ParseIo, handle: (id: LineId, turns: string[]) => LineRes
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const parsed = readLine(line);
-    const result: LineResult =
-      parsed.turns === undefined ? { id: parsed.id, error: parsed.error } : handle(parsed.id, parsed.turns);
+    const result: LineResult = parsed.turns === undefined ? { id: parsed.id, error: parsed.error } : handle(parsed.id, parsed.turns);
     buffer += `${JSON.stringify(result)}\n`;
     if (buffer.length >= FLUSH_CHARS) await flush();
   }

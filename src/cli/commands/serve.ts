@@ -12,14 +12,23 @@ import { exitAfterDrain } from '../exit';
 function portInUse(err: unknown, services: Services): CliError | null {
   const { config } = services;
   if (err instanceof MailCatcherError && err.message.includes('EADDRINUSE')) {
-    return new CliError(`mail catcher port ${config.mail.catcherPort} is already in use (is aizuchi already running?); set AIZUCHI_MAIL_CATCHER_PORT to another port`, 1);
+    return new CliError(
+      `mail catcher port ${config.mail.catcherPort} is already in use (is aizuchi already running?); set AIZUCHI_MAIL_CATCHER_PORT to another port`,
+      1,
+    );
   }
   if (err instanceof MetricsServerError && err.code === 'EADDRINUSE') {
-    return new CliError(`metrics port ${err.port} on ${config.metrics.host} is already in use (is aizuchi already running?); set AIZUCHI_METRICS_PORT to another port`, 1);
+    return new CliError(
+      `metrics port ${err.port} on ${config.metrics.host} is already in use (is aizuchi already running?); set AIZUCHI_METRICS_PORT to another port`,
+      1,
+    );
   }
   if (err instanceof MetricsServerError) return new CliError(err.message, 1);
   if ((err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE') {
-    return new CliError(`port ${config.port} on ${config.host} is already in use (is aizuchi already running?); set PORT to another port`, 1);
+    return new CliError(
+      `port ${config.port} on ${config.host} is already in use (is aizuchi already running?); set PORT to another port`,
+      1,
+    );
   }
   return null;
 }
@@ -30,43 +39,47 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
     .description('start the server (web, mail catcher, jobs)')
     .option('--show-demo-secrets', 'also print the demo passwords and authenticator URIs (or AIZUCHI_DEMO_SHOW_SECRETS=true)')
     .action(async (opts: { showDemoSecrets?: boolean }) => {
-    const services = await ctx.services('server');
-    const { config, logger } = services;
-    const seeded = config.demo ? await seedDemo(services.identity) : null;
-    let server: RunningServer;
-    try {
-      server = await startServer(services);
-    } catch (err) {
-      throw portInUse(err, services) ?? err;
-    }
+      const services = await ctx.services('server');
+      const { config, logger } = services;
+      const seeded = config.demo ? await seedDemo(services.identity) : null;
+      let server: RunningServer;
+      try {
+        server = await startServer(services);
+      } catch (err) {
+        throw portInUse(err, services) ?? err;
+      }
 
-    const lines = [
-      `aizuchi is running at ${server.url}`,
-      `  sign in:           ${server.url}/signin`,
-      `  request a callback: ${server.url}/recover`,
-      `  operator console:  ${server.url}/console`,
-      services.mail.catcher ? `  mail inbox:        ${server.url}/dev/mail  (SMTP catcher on 127.0.0.1:${services.mail.catcher.port})` : `  mail relay:        configured by AIZUCHI_SMTP_URL`,
-      `  health:            ${server.url}/healthz`,
-      `  metrics:           ${server.metricsUrl}${config.metrics.token ? '  (bearer token required)' : ''}`,
-      `  data:              ${config.dataDir}`,
-      // Which proofs a reset needs, so a demo under `mailbox` is never mistaken for `standard`.
-      `  recovery policy:   ${config.policy} (needs ${policyPreset(config.policy).requiredProofs.join(' + ')}; AIZUCHI_POLICY)`,
-    ];
-    if (seeded) {
-      // Secrets go to an owner-only file; the banner (often in shared terminals and CI logs) names its path.
-      lines.push(...demoBannerLines(writeDemoCredentials(config.dataDir, seeded), opts.showDemoSecrets === true || config.demoShowSecrets));
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
+      const lines = [
+        `aizuchi is running at ${server.url}`,
+        `  sign in:           ${server.url}/signin`,
+        `  request a callback: ${server.url}/recover`,
+        `  operator console:  ${server.url}/console`,
+        services.mail.catcher
+          ? `  mail inbox:        ${server.url}/dev/mail  (SMTP catcher on 127.0.0.1:${services.mail.catcher.port})`
+          : `  mail relay:        configured by AIZUCHI_SMTP_URL`,
+        `  health:            ${server.url}/healthz`,
+        `  metrics:           ${server.metricsUrl}${config.metrics.token ? '  (bearer token required)' : ''}`,
+        `  data:              ${config.dataDir}`,
+        // Which proofs a reset needs, so a demo under `mailbox` is never mistaken for `standard`.
+        `  recovery policy:   ${config.policy} (needs ${policyPreset(config.policy).requiredProofs.join(' + ')}; AIZUCHI_POLICY)`,
+      ];
+      if (seeded) {
+        // Secrets go to an owner-only file; the banner (often in shared terminals and CI logs) names its path.
+        lines.push(
+          ...demoBannerLines(writeDemoCredentials(config.dataDir, seeded), opts.showDemoSecrets === true || config.demoShowSecrets),
+        );
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
 
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'shutting down');
-      await server.stop();
-      await exitAfterDrain(0);
-    };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-  });
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        await server.stop();
+        await exitAfterDrain(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+    });
 }

@@ -95,7 +95,11 @@ export function createBusinessCalendar(options: BusinessCalendarOptions = {}): B
     const hit = recentDays.find((d) => d.startMs <= ms && ms < d.endMs);
     if (hit) return hit;
     const start = DateTime.fromMillis(ms, { zone: timeZone }).startOf('day');
-    const day: LocalDay = { startMs: start.toMillis(), endMs: start.plus({ days: 1 }).startOf('day').toMillis(), windows: windowsOn(start) };
+    const day: LocalDay = {
+      startMs: start.toMillis(),
+      endMs: start.plus({ days: 1 }).startOf('day').toMillis(),
+      windows: windowsOn(start),
+    };
     recentDays.unshift(day);
     if (recentDays.length > DAY_CACHE_SIZE) recentDays.pop();
     return day;

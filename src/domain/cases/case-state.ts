@@ -3,16 +3,7 @@ import { AizuchiError } from '../errors';
  * The life of a recovery case. Terminal states never change again; everything else moves only
  * along the edges below, so a bug cannot, say, resolve a cancelled case.
  */
-export const CASE_STATES = [
-  'requested',
-  'scheduled',
-  'calling',
-  'verifying',
-  'resolved',
-  'failed',
-  'escalated',
-  'cancelled',
-] as const;
+export const CASE_STATES = ['requested', 'scheduled', 'calling', 'verifying', 'resolved', 'failed', 'escalated', 'cancelled'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 const EDGES: Record<CaseState, readonly CaseState[]> = {

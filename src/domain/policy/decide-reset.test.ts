@@ -39,7 +39,10 @@ describe('decideReset', () => {
   it('mailbox: password + mailed code are enough; each missing one is named', () => {
     expect(decideReset({ ...clean, proofs: [password, mailbox] }, mailboxPolicy)).toEqual({ action: 'reset' });
     expect(decideReset({ ...clean, proofs: [mailbox] }, mailboxPolicy)).toEqual({ action: 'needs_person', reasons: ['missing_password'] });
-    expect(decideReset({ ...clean, proofs: [password, phone] }, mailboxPolicy)).toEqual({ action: 'needs_person', reasons: ['missing_mailbox_possession'] });
+    expect(decideReset({ ...clean, proofs: [password, phone] }, mailboxPolicy)).toEqual({
+      action: 'needs_person',
+      reasons: ['missing_mailbox_possession'],
+    });
   });
 
   it('a number not on record counts once an operator approved calling it, and only then', () => {
@@ -83,7 +86,16 @@ describe('decideReset', () => {
     const d = decideReset(all, standard);
     expect(d).toEqual({
       action: 'needs_person',
-      reasons: ['missing_password', 'missing_phone_possession', 'missing_mailbox_possession', 'phone_not_on_record', 'recent_recovery', 'failed_codes', 'contact_change_request', 'privileged_account'],
+      reasons: [
+        'missing_password',
+        'missing_phone_possession',
+        'missing_mailbox_possession',
+        'phone_not_on_record',
+        'recent_recovery',
+        'failed_codes',
+        'contact_change_request',
+        'privileged_account',
+      ],
     });
   });
 });
@@ -106,12 +118,17 @@ describe('proofs', () => {
   });
 
   it('a call on a dialer that does not ring the number itself (softphone, text) is no phone possession', () => {
-    expect(proofsFromEvidence({ ...evidence, placedByPossessionDialer: false }).map((p) => p.kind)).toEqual(['password', 'mailbox_possession']);
+    expect(proofsFromEvidence({ ...evidence, placedByPossessionDialer: false }).map((p) => p.kind)).toEqual([
+      'password',
+      'mailbox_possession',
+    ]);
   });
 
   it('a possession dialer proves the phone only for the number on record or an operator-approved one', () => {
     expect(proofsFromEvidence({ ...evidence, callToNumberOnRecord: false }).map((p) => p.kind)).not.toContain('phone_possession');
-    expect(proofsFromEvidence({ ...evidence, callToNumberOnRecord: false, operatorApprovedNumber: true }).map((p) => p.kind)).toContain('phone_possession');
+    expect(proofsFromEvidence({ ...evidence, callToNumberOnRecord: false, operatorApprovedNumber: true }).map((p) => p.kind)).toContain(
+      'phone_possession',
+    );
   });
 
   it('a source cannot prove what it does not show: the mailed code is never phone possession, speech never a password', () => {
@@ -121,7 +138,10 @@ describe('proofs', () => {
 
   it('a proof claimed with a source outside its list does not satisfy the policy', () => {
     const forged = { kind: 'phone_possession', source: 'emailed_code' } as const;
-    expect(decideReset({ ...clean, proofs: [password, forged, mailbox] }, standard)).toEqual({ action: 'needs_person', reasons: ['missing_phone_possession'] });
+    expect(decideReset({ ...clean, proofs: [password, forged, mailbox] }, standard)).toEqual({
+      action: 'needs_person',
+      reasons: ['missing_phone_possession'],
+    });
   });
 });
 
@@ -134,7 +154,11 @@ describe('policy presets', () => {
   it('declares the proofs each needs: standard and strict all three, mailbox password + mailbox', () => {
     expect(policyPreset('standard').requiredProofs).toEqual(['password', 'phone_possession', 'mailbox_possession']);
     expect(policyPreset('strict').requiredProofs).toEqual(['password', 'phone_possession', 'mailbox_possession']);
-    expect(policyPreset('mailbox')).toMatchObject({ requiredProofs: ['password', 'mailbox_possession'], coolingOffMs: 0, privilegedToPerson: true });
+    expect(policyPreset('mailbox')).toMatchObject({
+      requiredProofs: ['password', 'mailbox_possession'],
+      coolingOffMs: 0,
+      privilegedToPerson: true,
+    });
   });
 
   it('an unknown name is a typed error listing every preset', () => {

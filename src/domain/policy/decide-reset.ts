@@ -22,17 +22,10 @@ export interface ResetFacts {
 export type MissingProofReason = `missing_${ProofKind}`;
 
 export type NeedsPersonReason =
-  | MissingProofReason
-  | 'phone_not_on_record'
-  | 'recent_recovery'
-  | 'failed_codes'
-  | 'contact_change_request'
-  | 'privileged_account';
+  MissingProofReason | 'phone_not_on_record' | 'recent_recovery' | 'failed_codes' | 'contact_change_request' | 'privileged_account';
 
 export type ResetDecision =
-  | { action: 'reset' }
-  | { action: 'cooling_off'; delayMs: number }
-  | { action: 'needs_person'; reasons: NeedsPersonReason[] };
+  { action: 'reset' } | { action: 'cooling_off'; delayMs: number } | { action: 'needs_person'; reasons: NeedsPersonReason[] };
 
 /**
  * SECURITY.md "Evidence": reset only when the policy's every required proof was shown and no risk
@@ -41,7 +34,9 @@ export type ResetDecision =
  * a person, under every preset.
  */
 export function decideReset(facts: ResetFacts, policy: PolicyPreset): ResetDecision {
-  const reasons: NeedsPersonReason[] = missingProofs(policy.requiredProofs, facts.proofs).map((kind): MissingProofReason => `missing_${kind}`);
+  const reasons: NeedsPersonReason[] = missingProofs(policy.requiredProofs, facts.proofs).map(
+    (kind): MissingProofReason => `missing_${kind}`,
+  );
   if (!facts.phoneOnRecord && !facts.operatorApprovedNumber) reasons.push('phone_not_on_record');
   if (facts.otherRecentRecovery) reasons.push('recent_recovery');
   if (facts.failedCodeAttempts >= policy.maxFailedCodesBeforePerson) reasons.push('failed_codes');

@@ -14,7 +14,8 @@ export type ProofKind = (typeof PROOF_KINDS)[number];
  * an operator approved) through a carrier or SIP and the callee answered. `emailed_code`: the code
  * mailed to the address of record, read back correctly. The others are reserved for later channels.
  */
-export type ProofSource = 'request_password' | 'signed_handoff' | 'outbound_call_to_record' | 'inbound_call_from_record' | 'sms_otp' | 'emailed_code';
+export type ProofSource =
+  'request_password' | 'signed_handoff' | 'outbound_call_to_record' | 'inbound_call_from_record' | 'sms_otp' | 'emailed_code';
 
 export interface Proof {
   kind: ProofKind;
@@ -65,7 +66,8 @@ export interface CallEvidence {
 export function proofsFromEvidence(e: CallEvidence): Proof[] {
   const proofs: Proof[] = [];
   if (e.passwordVerifiedAtRequest) proofs.push(proof('password', 'request_password'));
-  if (e.placedByPossessionDialer && (e.callToNumberOnRecord || e.operatorApprovedNumber)) proofs.push(proof('phone_possession', 'outbound_call_to_record'));
+  if (e.placedByPossessionDialer && (e.callToNumberOnRecord || e.operatorApprovedNumber))
+    proofs.push(proof('phone_possession', 'outbound_call_to_record'));
   if (e.codeVerifiedOnCall) proofs.push(proof('mailbox_possession', 'emailed_code'));
   return proofs;
 }

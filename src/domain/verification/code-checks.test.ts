@@ -64,7 +64,9 @@ describe('checkEntry', () => {
 
   it('expired at exactly 10 minutes', () => {
     const sent = new Date(now.getTime() - CODE_RULES.validMs);
-    expect(checkEntry({ ...base, code: live({ expiresAt: expiryFor(sent) }), enteredHmac: entry('12675693') })).toEqual({ result: 'expired' });
+    expect(checkEntry({ ...base, code: live({ expiresAt: expiryFor(sent) }), enteredHmac: entry('12675693') })).toEqual({
+      result: 'expired',
+    });
     const justIn = new Date(now.getTime() - CODE_RULES.validMs + 1);
     expect(checkEntry({ ...base, code: live({ expiresAt: expiryFor(justIn) }), enteredHmac: entry('12675693') })).toEqual({ result: 'ok' });
   });
@@ -76,15 +78,32 @@ describe('checkEntry', () => {
   });
 
   it('the 5th wrong entry invalidates the code; afterwards even the right code is refused', () => {
-    expect(checkEntry({ ...base, code: live({ failedAttempts: 3 }), enteredHmac: entry('00000000') })).toEqual({ result: 'wrong', invalidate: false, lockAccount: false });
-    expect(checkEntry({ ...base, code: live({ failedAttempts: 4 }), enteredHmac: entry('00000000') })).toEqual({ result: 'wrong', invalidate: true, lockAccount: false });
+    expect(checkEntry({ ...base, code: live({ failedAttempts: 3 }), enteredHmac: entry('00000000') })).toEqual({
+      result: 'wrong',
+      invalidate: false,
+      lockAccount: false,
+    });
+    expect(checkEntry({ ...base, code: live({ failedAttempts: 4 }), enteredHmac: entry('00000000') })).toEqual({
+      result: 'wrong',
+      invalidate: true,
+      lockAccount: false,
+    });
     expect(checkEntry({ ...base, code: live({ failedAttempts: 5 }), enteredHmac: entry('12675693') }).result).toBe('expired');
   });
 
   it('the 10th failure on the account in 24 h locks it; a locked account is refused even with the right code', () => {
-    expect(checkEntry({ ...base, accountFailures: 9, code: live(), enteredHmac: entry('00000000') })).toEqual({ result: 'locked', lockAccount: true });
-    expect(checkEntry({ ...base, accountLocked: true, code: live(), enteredHmac: entry('12675693') })).toEqual({ result: 'locked', lockAccount: false });
-    expect(checkEntry({ ...base, accountFailures: 10, code: live(), enteredHmac: entry('12675693') })).toEqual({ result: 'locked', lockAccount: true });
+    expect(checkEntry({ ...base, accountFailures: 9, code: live(), enteredHmac: entry('00000000') })).toEqual({
+      result: 'locked',
+      lockAccount: true,
+    });
+    expect(checkEntry({ ...base, accountLocked: true, code: live(), enteredHmac: entry('12675693') })).toEqual({
+      result: 'locked',
+      lockAccount: false,
+    });
+    expect(checkEntry({ ...base, accountFailures: 10, code: live(), enteredHmac: entry('12675693') })).toEqual({
+      result: 'locked',
+      lockAccount: true,
+    });
   });
 
   it('a malformed entry (no HMAC) counts as wrong', () => {

@@ -24,14 +24,24 @@ function body(p: CallScheduledParams, lead: { ja: string; en: string }): Block[]
     ? [
         { p: greeting('ja', name) },
         { p: lead.ja },
-        { facts: [['お電話の予定', callAt], ['方法', how]] },
+        {
+          facts: [
+            ['お電話の予定', callAt],
+            ['方法', how],
+          ],
+        },
         { p: 'お電話はAIによる自動音声です。パスワードや認証アプリのコードを伺うことはありません。' },
         { link: { label: '心当たりがない（依頼を取り消す）', url: cancelUrl } },
       ]
     : [
         { p: greeting('en', name) },
         { p: lead.en },
-        { facts: [['Call', callAt], ['How', how]] },
+        {
+          facts: [
+            ['Call', callAt],
+            ['How', how],
+          ],
+        },
         { p: 'The call is an automated AI voice call. It will never ask for your password or an authenticator code.' },
         { link: { label: "This wasn't me (cancel the request)", url: cancelUrl } },
       ];
@@ -50,7 +60,10 @@ export function callScheduled(p: CallScheduledParams): RenderedMail {
 
 const RESCHEDULE_LEADS: Record<CallRescheduledParams['reason'], { ja: string; en: string }> = {
   no_answer: { ja: 'お電話がつながらなかったため、あらためてお電話します。', en: "We couldn't reach you, so we will call again." },
-  declined: { ja: '着信を拒否されたため、下記の日時にあらためてお電話します。', en: 'You declined the call, so we will call again at the time below.' },
+  declined: {
+    ja: '着信を拒否されたため、下記の日時にあらためてお電話します。',
+    en: 'You declined the call, so we will call again at the time below.',
+  },
   requested: { ja: 'ご希望に合わせて、お電話の日時を変更しました。', en: 'We moved your call to the time you asked for.' },
 };
 

@@ -21,8 +21,10 @@ export type Block =
 
 /** Names and company names go into mail as one short line: no line breaks, no control characters. */
 export function oneLine(value: string, maxLength = 100): string {
-   
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, maxLength);
+  return value
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, maxLength);
 }
 
 /** Only absolute http(s) URLs may become links in our mail. */

@@ -27,7 +27,9 @@ export function recoveryCancelled(p: RecoveryCancelledParams): RenderedMail {
         ]
       : [
           { p: greeting('en', name) },
-          { p: `Your request to reset multi-factor authentication (MFA) was cancelled on ${at}. We will not call you. Your MFA settings have not changed.` },
+          {
+            p: `Your request to reset multi-factor authentication (MFA) was cancelled on ${at}. We will not call you. Your MFA settings have not changed.`,
+          },
           p.recoveryLocked
             ? { p: 'To keep your account safe, MFA resets are paused on it until a person has reviewed it.' }
             : { p: 'If you still need help, please submit a new request.' },

@@ -19,11 +19,17 @@ export function recoveryNoAccount(p: RecoveryNoAccountParams): RenderedMail {
   const blocks: Block[] =
     p.lang === 'ja'
       ? [
-          { p: `${requestedAt} に、このメールアドレスで多要素認証（MFA）のリセットのご依頼がありましたが、このアドレスで登録されたアカウントはありません。お電話はおかけしません。` },
-          { p: 'ご自身のご依頼であれば、別のメールアドレスでご登録の可能性があります。お心当たりがない場合は、このメールを削除してください。' },
+          {
+            p: `${requestedAt} に、このメールアドレスで多要素認証（MFA）のリセットのご依頼がありましたが、このアドレスで登録されたアカウントはありません。お電話はおかけしません。`,
+          },
+          {
+            p: 'ご自身のご依頼であれば、別のメールアドレスでご登録の可能性があります。お心当たりがない場合は、このメールを削除してください。',
+          },
         ]
       : [
-          { p: `On ${requestedAt} someone asked to reset multi-factor authentication (MFA) for an account with this email address, but no account uses this address. We will not call anyone.` },
+          {
+            p: `On ${requestedAt} someone asked to reset multi-factor authentication (MFA) for an account with this email address, but no account uses this address. We will not call anyone.`,
+          },
           { p: "If it was you, your account may use a different email address. If it wasn't, you can delete this email." },
         ];
   const title = p.lang === 'ja' ? 'MFAリセットのご依頼について' : 'About your MFA reset request';

@@ -28,7 +28,13 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
       ? [
           { p: greeting('ja', name) },
           { p: '多要素認証（MFA）のリセットのご依頼を受け付けました。' },
-          { facts: [['受付日時', requestedAt], ['お電話の予定', callAt], ['方法', how]] },
+          {
+            facts: [
+              ['受付日時', requestedAt],
+              ['お電話の予定', callAt],
+              ['方法', how],
+            ],
+          },
           {
             p: 'お電話はAIによる自動音声でおかけします。メールアドレスを一文字ずつ伺い、通話中にこのアドレスへお送りする8桁の確認コードを読み上げていただきます。パスワードや認証アプリのコードを伺うことはありません。',
           },
@@ -44,14 +50,22 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
       : [
           { p: greeting('en', name) },
           { p: 'We received a request to reset multi-factor authentication (MFA) on your account.' },
-          { facts: [['Requested', requestedAt], ['Call', callAt], ['How', how]] },
+          {
+            facts: [
+              ['Requested', requestedAt],
+              ['Call', callAt],
+              ['How', how],
+            ],
+          },
           {
             p: 'The call is an automated AI voice call. It will ask you to spell your email address and to read back an 8-digit code that we email you during the call. It will never ask for your password or an authenticator code.',
           },
           ...(joinUrl
             ? ([
                 // A mail is not a page: point at the link below, as the Japanese text does (次のページ).
-                { p: 'Open the page below before the time of the call and keep it open: the call rings there, in your browser (allow the microphone).' },
+                {
+                  p: 'Open the page below before the time of the call and keep it open: the call rings there, in your browser (allow the microphone).',
+                },
                 { link: { label: 'Take the call in your browser', url: joinUrl } },
               ] satisfies Block[])
             : []),

@@ -32,7 +32,15 @@ describe('formatMailTime', () => {
 });
 
 describe('recoveryRequested', () => {
-  const base = { name: '山田 太郎', callAt, timeZone: 'Asia/Tokyo', cancelUrl, channel: 'phone' as const, requestedAt, companyName: 'Example社' };
+  const base = {
+    name: '山田 太郎',
+    callAt,
+    timeZone: 'Asia/Tokyo',
+    cancelUrl,
+    channel: 'phone' as const,
+    requestedAt,
+    companyName: 'Example社',
+  };
 
   it('ja: call time, AI disclosure and the cancel link', () => {
     const m = recoveryRequested({ ...base, lang: 'ja' });

@@ -34,11 +34,19 @@ describe('hysteresis: one press at the edge of the limits', () => {
       const noiseRandom = seededRandom(press.seed);
       let signal = concatSamples([
         new Int16Array(press.leadSamples),
-        generateDtmf(press.digit, { durationMs: 500, gapMs: 300, levelDb: press.levelDb, twistDb: press.twistDb, frequencyDeviation: press.frequencyDeviation }),
+        generateDtmf(press.digit, {
+          durationMs: 500,
+          gapMs: 300,
+          levelDb: press.levelDb,
+          twistDb: press.twistDb,
+          frequencyDeviation: press.frequencyDeviation,
+        }),
       ]);
       if (Number.isFinite(press.snrDb)) signal = addNoise(signal, press.snrDb, noiseRandom);
       if (press.mulaw) signal = decodeG711('mulaw', encodeG711('mulaw', { samples: signal, sampleRateHz: 8000 })).samples;
-      const heard = detectDtmf(signal, 8000).map((e) => e.digit).join('');
+      const heard = detectDtmf(signal, 8000)
+        .map((e) => e.digit)
+        .join('');
       expect(['', press.digit], JSON.stringify(press)).toContain(heard);
       outcomes[heard === '' ? 'none' : 'one']++;
     }
@@ -47,6 +55,10 @@ describe('hysteresis: one press at the edge of the limits', () => {
   });
 
   it('hears the 6 dB-twist press that used to come out as 111111 exactly once', () => {
-    expect(detectDtmf(generateDtmf('1', { durationMs: 500, levelDb: -38, twistDb: 6 }), 8000).map((e) => e.digit).join('')).toBe('1');
+    expect(
+      detectDtmf(generateDtmf('1', { durationMs: 500, levelDb: -38, twistDb: 6 }), 8000)
+        .map((e) => e.digit)
+        .join(''),
+    ).toBe('1');
   });
 });

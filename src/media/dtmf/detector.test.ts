@@ -51,7 +51,10 @@ describe('valid key presses', () => {
       for (const frequencyDeviation of [-0.015, 0, 0.015]) {
         for (const twistDb of [-8, 0, 4]) {
           const levelDb = -6 - random() * 20;
-          const clean = concatSamples([new Int16Array(Math.floor(random() * 80)), generateDtmf(ALL, { frequencyDeviation, twistDb, levelDb, durationMs: 60, gapMs: 40 })]);
+          const clean = concatSamples([
+            new Int16Array(Math.floor(random() * 80)),
+            generateDtmf(ALL, { frequencyDeviation, twistDb, levelDb, durationMs: 60, gapMs: 40 }),
+          ]);
           expect(digits(detectDtmf(g711(law, addNoise(clean, 15, random)), 8000)), `${law} ${frequencyDeviation} ${twistDb}`).toBe(ALL);
         }
       }
@@ -109,7 +112,8 @@ describe('talk-off: speech and music never produce digits', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stays silent on English speech (espeak-ng, several voices), also after 8 kHz μ-law', async () => {
-    const text = 'Please enter the six digit code from your app, then press pound. One two three four five six seven eight nine zero. Eeee, oooh, aaah, mmm.';
+    const text =
+      'Please enter the six digit code from your app, then press pound. One two three four five six seven eight nine zero. Eeee, oooh, aaah, mmm.';
     for (const voice of ['en', 'en-us', 'en+f3', 'en+m3', 'en+f5']) {
       const audio = await speakEnglish(dir, voice.replace('+', '_'), text, voice);
       const samples = audio.channels[0] ?? new Int16Array(0);
@@ -147,7 +151,10 @@ describe('talk-off: speech and music never produce digits', () => {
 
   it('stays silent on two-note chords with harmonics over three octaves', () => {
     const note = (midi: number) => 440 * 2 ** ((midi - 69) / 12);
-    for (const harmonics of [[1, 0.5, 0.33, 0.25], [1, 0.3, 0.1]]) {
+    for (const harmonics of [
+      [1, 0.5, 0.33, 0.25],
+      [1, 0.3, 0.1],
+    ]) {
       for (let a = 64; a <= 96; a++) {
         for (let b = a + 1; b <= 100; b += 1) {
           const out = new Float64Array(1600);

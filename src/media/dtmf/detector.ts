@@ -211,10 +211,12 @@ export class DtmfDetector {
     // rotates from block to block, so twist is judged on this block plus the previous one.
     const lowGain = lowEnergy / (power[low] as number);
     const highGain = highEnergy / (power[high] as number);
-    const twistDb = 10 * Math.log10(
-      (highGain * ((power[high] as number) + (this.prevPower[high] as number))) /
-        (lowGain * ((power[low] as number) + (this.prevPower[low] as number))),
-    );
+    const twistDb =
+      10 *
+      Math.log10(
+        (highGain * ((power[high] as number) + (this.prevPower[high] as number))) /
+          (lowGain * ((power[low] as number) + (this.prevPower[low] as number))),
+      );
     if (twistDb > limits.maxTwistDb || twistDb < limits.minTwistDb) return null;
     // Only blocks that look like DTMF pay for the harmonic check.
     // 2 x low lands 58-71 Hz from a high-group tone, so that tone's leakage is subtracted first.

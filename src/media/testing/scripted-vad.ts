@@ -17,7 +17,10 @@ export interface ScriptedVadOptions {
  * is speech or silence by a rule the test controls, answered at once, so voice-bridge tests run
  * without onnxruntime; tests of real speech detection use Silero and say so in their names.
  */
-export function createScriptedVad(options: ScriptedVadOptions = {}): { createDetector(): VoiceActivityDetector; readonly detectors: number } {
+export function createScriptedVad(options: ScriptedVadOptions = {}): {
+  createDetector(): VoiceActivityDetector;
+  readonly detectors: number;
+} {
   const threshold = options.threshold ?? 500;
   const isSpeech = options.isSpeech ?? ((frame: AudioFrame) => frame.samples.some((s) => Math.abs(s) > threshold));
   let detectors = 0;

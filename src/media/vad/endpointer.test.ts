@@ -22,17 +22,33 @@ describe('Endpointer', () => {
   });
 
   it('ignores blips shorter than minSpeechMs', () => {
-    expect(feed(new Endpointer({ silenceMs: 700, minSpeechMs: 100 }), [[0.9, 60], [0.1, 500], [0.9, 40], [0.1, 500]])).toEqual([]);
+    expect(
+      feed(new Endpointer({ silenceMs: 700, minSpeechMs: 100 }), [
+        [0.9, 60],
+        [0.1, 500],
+        [0.9, 40],
+        [0.1, 500],
+      ]),
+    ).toEqual([]);
   });
 
   it('uses hysteresis: probabilities between the thresholds keep speech going', () => {
-    const events = feed(new Endpointer({ silenceMs: 300 }), [[0.9, 200], [0.4, 1000], [0.1, 400]]);
+    const events = feed(new Endpointer({ silenceMs: 300 }), [
+      [0.9, 200],
+      [0.4, 1000],
+      [0.1, 400],
+    ]);
     expect(events.map((e) => e.type)).toEqual(['speechStart', 'speechEnd']);
     expect(events[1]).toMatchObject({ lastSpeechMs: 1200, atMs: 1500 });
   });
 
   it('waits longer when configured for digit reading, so a pause between digits does not end the turn', () => {
-    const script: [number, number][] = [[0.9, 300], [0.05, 1000], [0.9, 300], [0.05, 2000]];
+    const script: [number, number][] = [
+      [0.9, 300],
+      [0.05, 1000],
+      [0.9, 300],
+      [0.05, 2000],
+    ];
     const normal = feed(new Endpointer({ silenceMs: 700 }), script);
     expect(normal.filter((e) => e.type === 'speechEnd')).toHaveLength(2);
     const digits = new Endpointer({ silenceMs: 700 });

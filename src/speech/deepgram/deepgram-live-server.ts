@@ -90,7 +90,13 @@ export async function startLiveServer(apiKey: string, script: LiveScript): Promi
 
   function serve(ws: WebSocket, query: URLSearchParams): void {
     const session: LiveSession = {
-      query, audioBytes: 0, audioMessages: 0, keepAlives: 0, finalizes: 0, closeStreamReceived: false, textMessages: [],
+      query,
+      audioBytes: 0,
+      audioMessages: 0,
+      keepAlives: 0,
+      finalizes: 0,
+      closeStreamReceived: false,
+      textMessages: [],
     };
     sessions.push(session);
     const index = sessions.length - 1;
@@ -126,7 +132,9 @@ export async function startLiveServer(apiKey: string, script: LiveScript): Promi
         session.closeStreamReceived = true;
         if (script.ignoreCloseStream) return;
         sendAll(script.onCloseStream?.(session) ?? []);
-        sendAll([{ type: 'Metadata', request_id: 'test', duration: session.audioBytes / 2 / Number(query.get('sample_rate')), channels: 1 }]);
+        sendAll([
+          { type: 'Metadata', request_id: 'test', duration: session.audioBytes / 2 / Number(query.get('sample_rate')), channels: 1 },
+        ]);
         ws.close(1000);
       }
     });

@@ -4,9 +4,7 @@ import { RecognizerError, type Hypothesis } from '../recognizer';
  * Reading Deepgram's live (/v1/listen) server messages. Only `Results` carries text;
  * Metadata, SpeechStarted and UtteranceEnd are informational here.
  */
-export type ServerMessage =
-  | { readonly kind: 'hypothesis'; readonly hypothesis: Hypothesis }
-  | { readonly kind: 'ignored' };
+export type ServerMessage = { readonly kind: 'hypothesis'; readonly hypothesis: Hypothesis } | { readonly kind: 'ignored' };
 
 export function parseServerMessage(raw: string): ServerMessage {
   let message: unknown;

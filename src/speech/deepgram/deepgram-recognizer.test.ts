@@ -10,8 +10,7 @@ const KEY = 'dg-test-key';
 
 /** Interim after the first audio, final on CloseStream naming how much audio arrived. */
 const echoScript: LiveScript = {
-  onAudio: (s) =>
-    s.audioMessages === 1 ? [resultsMessage({ transcript: 'え', isFinal: false, startSec: 0, durationSec: 0.02 })] : [],
+  onAudio: (s) => (s.audioMessages === 1 ? [resultsMessage({ transcript: 'え', isFinal: false, startSec: 0, durationSec: 0.02 })] : []),
   onCloseStream: (s) =>
     s.audioBytes === 0
       ? [resultsMessage({ transcript: '', isFinal: true, startSec: 0, durationSec: 0 })]
@@ -166,7 +165,10 @@ describe('DeepgramRecognizer on the wire', () => {
     server = await startLiveServer(KEY, echoScript);
     const frozen = { now: () => new Date(0) }; // audio was "just sent" at every tick
     const stream = new DeepgramRecognizer({
-      apiKey: KEY, baseUrl: server.baseUrl, keepAliveIntervalMs: 20, clock: frozen,
+      apiKey: KEY,
+      baseUrl: server.baseUrl,
+      keepAliveIntervalMs: 20,
+      clock: frozen,
     }).start({ lang: 'en', sampleRateHz: RATE });
     const collecting = collectHypotheses(stream.results);
     stream.write(toneFrames(20, RATE)[0]!);
@@ -180,7 +182,9 @@ describe('DeepgramRecognizer on the wire', () => {
     server = await startLiveServer(KEY, echoScript);
     const controller = new AbortController();
     const stream = new DeepgramRecognizer({ apiKey: KEY, baseUrl: server.baseUrl }).start({
-      lang: 'ja', sampleRateHz: RATE, signal: controller.signal,
+      lang: 'ja',
+      sampleRateHz: RATE,
+      signal: controller.signal,
     });
     const collecting = collectHypotheses(stream.results);
     stream.write(toneFrames(20, RATE)[0]!);

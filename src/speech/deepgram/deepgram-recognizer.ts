@@ -3,13 +3,7 @@ import { systemClock, type Clock } from '../../domain/clock';
 import type { AudioFrame } from '../../media/frame';
 import { HypothesisQueue } from '../hypothesis-queue';
 import { checkFrame, checkStartOptions, streamClosedError } from '../recognizer-input';
-import {
-  RecognizerError,
-  type Hypothesis,
-  type Recognizer,
-  type RecognizerStartOptions,
-  type RecognizerStream,
-} from '../recognizer';
+import { RecognizerError, type Hypothesis, type Recognizer, type RecognizerStartOptions, type RecognizerStream } from '../recognizer';
 import { classifyClose, classifyHandshakeStatus, parseServerMessage } from './deepgram-messages';
 
 /*
@@ -189,7 +183,9 @@ class DeepgramStream implements RecognizerStream {
       const message = parseServerMessage(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString());
       if (message.kind === 'hypothesis') this.queue.push(message.hypothesis);
     } catch (error) {
-      this.fail(error instanceof RecognizerError ? error : new RecognizerError('protocol', 'unreadable Deepgram message', { cause: error }));
+      this.fail(
+        error instanceof RecognizerError ? error : new RecognizerError('protocol', 'unreadable Deepgram message', { cause: error }),
+      );
     }
   }
 

@@ -52,9 +52,7 @@ describe('FakeRecognizer', () => {
     expect((await iterator.next()).value).toMatchObject({ text: 'ab', isFinal: true, endMs: 300 });
     stream.end();
     expect((await iterator.next()).done).toBe(true);
-    expect(fake.sessions).toEqual([
-      { opts: { lang: 'en', sampleRateHz: RATE }, audioMs: 300, ended: true, aborted: false },
-    ]);
+    expect(fake.sessions).toEqual([{ opts: { lang: 'en', sampleRateHz: RATE }, audioMs: 300, ended: true, aborted: false }]);
   });
 
   it('delivers the scripted failure after the hypotheses before it', async () => {

@@ -1,13 +1,7 @@
 import type { AudioFrame } from '../../media/frame';
 import { HypothesisQueue } from '../hypothesis-queue';
 import { checkFrame, checkStartOptions, samplesToMs, streamClosedError } from '../recognizer-input';
-import type {
-  Hypothesis,
-  Recognizer,
-  RecognizerError,
-  RecognizerStartOptions,
-  RecognizerStream,
-} from '../recognizer';
+import type { Hypothesis, Recognizer, RecognizerError, RecognizerStartOptions, RecognizerStream } from '../recognizer';
 
 /** One scripted hypothesis, released once the caller has written `atAudioMs` of audio. */
 export interface ScriptedHypothesis {

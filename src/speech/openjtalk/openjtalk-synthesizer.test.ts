@@ -85,10 +85,12 @@ describe('open_jtalk synthesizer (real binary)', () => {
     const watch = watchingSpawn();
     const synth = createOpenJTalkSynthesizer({ ...paths, spawn: watch.spawn });
     const controller = new AbortController();
-    const iterator = synth.synthesize('本日は多要素認証のリセットについてご案内いたします。', {
-      lang: 'ja',
-      signal: controller.signal,
-    })[Symbol.asyncIterator]();
+    const iterator = synth
+      .synthesize('本日は多要素認証のリセットについてご案内いたします。', {
+        lang: 'ja',
+        signal: controller.signal,
+      })
+      [Symbol.asyncIterator]();
     const pending = iterator.next().catch((e: unknown) => e);
     const child = await watch.firstSpawn;
     controller.abort();

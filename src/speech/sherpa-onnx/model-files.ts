@@ -7,8 +7,7 @@ export type ModelFiles =
   | { readonly kind: 'sense-voice'; readonly model: string; readonly tokens: string }
   | { readonly kind: 'whisper'; readonly encoder: string; readonly decoder: string; readonly tokens: string };
 
-const HOW_TO_GET_ONE =
-  'run scripts/download-model.sh (needs internet once) and point the recognizer modelDir at the folder it prints';
+const HOW_TO_GET_ONE = 'run scripts/download-model.sh (needs internet once) and point the recognizer modelDir at the folder it prints';
 
 /**
  * Looks in `modelDir` for a SenseVoice export (model[.int8].onnx + tokens.txt) or a Whisper
@@ -28,8 +27,7 @@ export function findModelFiles(modelDir: string): ModelFiles {
   }
 
   // Prefer int8 exports: a quarter of the memory for a small accuracy cost.
-  const encoder =
-    names.find((n) => n.endsWith('-encoder.int8.onnx')) ?? names.find((n) => n.endsWith('-encoder.onnx'));
+  const encoder = names.find((n) => n.endsWith('-encoder.int8.onnx')) ?? names.find((n) => n.endsWith('-encoder.onnx'));
   if (encoder) {
     const prefix = encoder.slice(0, encoder.indexOf('-encoder'));
     const decoder = [`${prefix}-decoder.int8.onnx`, `${prefix}-decoder.onnx`].find(has);

@@ -102,9 +102,7 @@ describe('SherpaOnnxRecognizer', () => {
   it('configures SenseVoice for the stream language and feeds it floats in [-1, 1]', async () => {
     const { engine, configs, received } = fakeEngine(() => ({ text: 'もしもし', timestamps: [0.005, 0.01] }));
     const recognizer = new SherpaOnnxRecognizer({ modelDir, numThreads: 3, loadEngine: async () => engine });
-    expect(await recognise(recognizer, 'ja', [16384, -32768, 32767])).toEqual([
-      { text: 'もしもし', isFinal: true, startMs: 5, endMs: 20 },
-    ]);
+    expect(await recognise(recognizer, 'ja', [16384, -32768, 32767])).toEqual([{ text: 'もしもし', isFinal: true, startMs: 5, endMs: 20 }]);
     expect(configs[0]?.modelConfig).toMatchObject({
       senseVoice: { model: join(modelDir, 'model.int8.onnx'), language: 'ja', useInverseTextNormalization: 1 },
       tokens: join(modelDir, 'tokens.txt'),
@@ -197,9 +195,7 @@ describe('findModelFiles', () => {
 });
 
 // The real model is ~230 MB and cannot be fetched here; with it on disk this runs for real.
-const MODEL_DIR = resolve(
-  process.env.AIZUCHI_LOCAL_MODEL_DIR ?? 'data/models/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17',
-);
+const MODEL_DIR = resolve(process.env.AIZUCHI_LOCAL_MODEL_DIR ?? 'data/models/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17');
 describe('SherpaOnnxRecognizer with the downloaded model (live)', () => {
   it.runIf(existsSync(MODEL_DIR))('transcribes synthesized Japanese speech', async () => {
     const recognizer = new SherpaOnnxRecognizer({ modelDir: MODEL_DIR });
@@ -210,4 +206,3 @@ describe('SherpaOnnxRecognizer with the downloaded model (live)', () => {
     expect(hypotheses.map((h) => h.text).join('')).toMatch(/こんにち/);
   });
 });
-

@@ -3,13 +3,7 @@ import type { Lang } from '../../domain/lang';
 import { isWhisperSilencePhrase } from '../silence-phrases';
 import { BufferedRecognizerStream, type UtteranceRequest } from '../buffered-stream';
 import { checkStartOptions, samplesToMs } from '../recognizer-input';
-import {
-  RecognizerError,
-  type Hypothesis,
-  type Recognizer,
-  type RecognizerStartOptions,
-  type RecognizerStream,
-} from '../recognizer';
+import { RecognizerError, type Hypothesis, type Recognizer, type RecognizerStartOptions, type RecognizerStream } from '../recognizer';
 import { findModelFiles, type ModelFiles } from './model-files';
 
 /** What we need from the native addon; injectable so the glue is testable without a model. */

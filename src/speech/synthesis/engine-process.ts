@@ -39,7 +39,9 @@ export function superviseEngineProcess(child: ChildProcessWithoutNullStreams, op
   };
   signal?.addEventListener('abort', kill, { once: true });
   const done = new Promise<void>((resolve, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) => reject(signal?.aborted ? new SynthesisAbortedError() : spawnError(engine, error)));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(signal?.aborted ? new SynthesisAbortedError() : spawnError(engine, error)),
+    );
     child.once('close', (code: number | null) => {
       if (signal?.aborted) reject(new SynthesisAbortedError());
       else if (code === 0) resolve();
@@ -62,10 +64,7 @@ export function superviseEngineProcess(child: ChildProcessWithoutNullStreams, op
 }
 
 /** Streams the WAV an engine writes on stdout as 20 ms frames (espeak-ng --stdout). */
-export async function* framesFromEngineStdout(
-  child: ChildProcessWithoutNullStreams,
-  opts: EngineRunOptions,
-): AsyncGenerator<AudioFrame> {
+export async function* framesFromEngineStdout(child: ChildProcessWithoutNullStreams, opts: EngineRunOptions): AsyncGenerator<AudioFrame> {
   const { signal } = opts;
   const supervised = superviseEngineProcess(child, opts);
   try {

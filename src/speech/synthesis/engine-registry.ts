@@ -1,10 +1,6 @@
 import type { Lang } from '../../domain/lang';
 import { createEspeakSynthesizer, type EspeakOptions } from '../espeak/espeak-synthesizer';
-import {
-  createOpenJTalkSynthesizer,
-  DEBIAN_OPENJTALK_PATHS,
-  type OpenJTalkOptions,
-} from '../openjtalk/openjtalk-synthesizer';
+import { createOpenJTalkSynthesizer, DEBIAN_OPENJTALK_PATHS, type OpenJTalkOptions } from '../openjtalk/openjtalk-synthesizer';
 import type { SynthesizeOptions, Synthesizer } from '../synthesizer';
 import { sentenceStreaming } from './sentence-streaming';
 import { type SentenceSplitOptions, splitSentences } from './sentences';
@@ -26,8 +22,7 @@ export interface SynthesisConfig {
 
 /** Adding an engine = one folder + one line here. */
 export const SYNTHESIS_ENGINES = {
-  openjtalk: (config: SynthesisConfig): Synthesizer =>
-    createOpenJTalkSynthesizer({ ...DEBIAN_OPENJTALK_PATHS, ...config.openjtalk }),
+  openjtalk: (config: SynthesisConfig): Synthesizer => createOpenJTalkSynthesizer({ ...DEBIAN_OPENJTALK_PATHS, ...config.openjtalk }),
   espeak: (config: SynthesisConfig): Synthesizer => createEspeakSynthesizer(config.espeak),
 } satisfies Record<string, (config: SynthesisConfig) => Synthesizer>;
 
@@ -73,7 +68,9 @@ export function createSynthesizer(config: SynthesisConfig = {}): AppSynthesizer 
     prewarm: async (texts, opts) => {
       // Split as the streaming layer splits, so a reply reusing one sentence hits its clip; only
       // prewarmed prompts may reach the disk cache (never what a call says, e.g. a name).
-      const sentences = texts.flatMap((text) => splitSentences(text, config.sentences)).map((s) => applyPronunciations(s, lexicon[opts.lang]));
+      const sentences = texts
+        .flatMap((text) => splitSentences(text, config.sentences))
+        .map((s) => applyPronunciations(s, lexicon[opts.lang]));
       if (cache) return cache.prewarm(sentences, opts);
       for (const sentence of sentences) {
         for await (const _frame of routed.synthesize(sentence, opts)) {

@@ -52,7 +52,12 @@ describe('pronunciation lexicon', () => {
   });
 
   it('lets a later source re-read a word, and prefers the longest match', () => {
-    const lexicon = mergePronunciations({ ja: [{ written: 'AIZUCHI', spoken: 'アイヅチ' }, { written: 'aizuchi cloud', spoken: 'あいづちクラウド' }] });
+    const lexicon = mergePronunciations({
+      ja: [
+        { written: 'AIZUCHI', spoken: 'アイヅチ' },
+        { written: 'aizuchi cloud', spoken: 'あいづちクラウド' },
+      ],
+    });
     expect(lexicon.ja).toHaveLength(2);
     expect(applyPronunciations('aizuchi cloudとaizuchi', lexicon.ja)).toBe('あいづちクラウドとアイヅチ');
   });
@@ -68,7 +73,9 @@ describe('pronunciation lexicon', () => {
   it('open_jtalk speaks "aizuchi" as あいづち through the app synthesizer, not letter by letter', async () => {
     const withLexicon = await samples(createSynthesizer({ cache: false }).synthesize('aizuchiです。', { lang: 'ja' }));
     const kana = await samples(createSynthesizer({ cache: false }).synthesize('あいづちです。', { lang: 'ja' }));
-    const letters = await samples(createSynthesizer({ cache: false, pronunciations: { ja: [], en: [] } }).synthesize('aizuchiです。', { lang: 'ja' }));
+    const letters = await samples(
+      createSynthesizer({ cache: false, pronunciations: { ja: [], en: [] } }).synthesize('aizuchiです。', { lang: 'ja' }),
+    );
     expect(withLexicon).toEqual(kana);
     // Letter by letter (エーアイズィーユー…) takes far longer than three morae.
     expect(letters.length).toBeGreaterThan(kana.length * 1.5);

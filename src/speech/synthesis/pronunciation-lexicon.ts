@@ -58,13 +58,16 @@ export function parsePronunciationJson(json: string): Partial<Record<Lang, Pronu
   } catch {
     throw new PronunciationError('not valid JSON');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new PronunciationError('expected an object keyed by language');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new PronunciationError('expected an object keyed by language');
   const out: Partial<Record<Lang, Pronunciation[]>> = {};
   for (const [lang, words] of Object.entries(data)) {
     if (!(LANGS as readonly string[]).includes(lang)) throw new PronunciationError(`unknown language ${JSON.stringify(lang)}`);
-    if (typeof words !== 'object' || words === null || Array.isArray(words)) throw new PronunciationError(`${lang}: expected an object of word: reading`);
+    if (typeof words !== 'object' || words === null || Array.isArray(words))
+      throw new PronunciationError(`${lang}: expected an object of word: reading`);
     out[lang as Lang] = Object.entries(words).map(([written, spoken]) => {
-      if (typeof spoken !== 'string' || written.trim() === '' || spoken.trim() === '') throw new PronunciationError(`${lang}: each entry must be "word": "reading"`);
+      if (typeof spoken !== 'string' || written.trim() === '' || spoken.trim() === '')
+        throw new PronunciationError(`${lang}: each entry must be "word": "reading"`);
       return { written: written.trim(), spoken: spoken.trim() };
     });
   }

@@ -14,9 +14,7 @@ async function durationMs(synth: Synthesizer, text: string, lang: Lang): Promise
 
 describe('sayDigits', () => {
   it('reads Japanese digits one by one with phone-style readings', () => {
-    expect(sayDigits('0123456789', 'ja', { groupSize: 0 })).toBe(
-      'ゼロ、イチ、ニー、サン、ヨン、ゴー、ロク、ナナ、ハチ、キュー',
-    );
+    expect(sayDigits('0123456789', 'ja', { groupSize: 0 })).toBe('ゼロ、イチ、ニー、サン、ヨン、ゴー、ロク、ナナ、ハチ、キュー');
   });
 
   it('reads English digits as words with commas', () => {

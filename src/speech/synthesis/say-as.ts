@@ -17,9 +17,32 @@ const EN_DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'
 
 // Primary katakana reading per letter (SPELLING.md §1, "Primary" column).
 const JA_LETTERS: Record<string, string> = {
-  a: 'エー', b: 'ビー', c: 'シー', d: 'ディー', e: 'イー', f: 'エフ', g: 'ジー', h: 'エイチ', i: 'アイ',
-  j: 'ジェー', k: 'ケー', l: 'エル', m: 'エム', n: 'エヌ', o: 'オー', p: 'ピー', q: 'キュー', r: 'アール',
-  s: 'エス', t: 'ティー', u: 'ユー', v: 'ブイ', w: 'ダブリュー', x: 'エックス', y: 'ワイ', z: 'ゼット',
+  a: 'エー',
+  b: 'ビー',
+  c: 'シー',
+  d: 'ディー',
+  e: 'イー',
+  f: 'エフ',
+  g: 'ジー',
+  h: 'エイチ',
+  i: 'アイ',
+  j: 'ジェー',
+  k: 'ケー',
+  l: 'エル',
+  m: 'エム',
+  n: 'エヌ',
+  o: 'オー',
+  p: 'ピー',
+  q: 'キュー',
+  r: 'アール',
+  s: 'エス',
+  t: 'ティー',
+  u: 'ユー',
+  v: 'ブイ',
+  w: 'ダブリュー',
+  x: 'エックス',
+  y: 'ワイ',
+  z: 'ゼット',
 };
 
 const SYMBOLS: Record<Lang, Record<string, string>> = {
@@ -30,8 +53,16 @@ const SYMBOLS: Record<Lang, Record<string, string>> = {
 // Domain labels people say as a word rather than spell (SPELLING.md §4); everything else is spelled.
 const DOMAIN_WORDS: Record<Lang, Record<string, string>> = {
   ja: {
-    gmail: 'ジーメール', yahoo: 'ヤフー', icloud: 'アイクラウド', docomo: 'ドコモ', outlook: 'アウトルック',
-    hotmail: 'ホットメール', softbank: 'ソフトバンク', biglobe: 'ビッグローブ', nifty: 'ニフティ', com: 'コム',
+    gmail: 'ジーメール',
+    yahoo: 'ヤフー',
+    icloud: 'アイクラウド',
+    docomo: 'ドコモ',
+    outlook: 'アウトルック',
+    hotmail: 'ホットメール',
+    softbank: 'ソフトバンク',
+    biglobe: 'ビッグローブ',
+    nifty: 'ニフティ',
+    com: 'コム',
   },
   en: { gmail: 'gmail', yahoo: 'yahoo', icloud: 'i cloud', outlook: 'outlook', hotmail: 'hotmail', com: 'com', net: 'net', org: 'org' },
 };
@@ -55,11 +86,13 @@ export function sayDigits(digits: string, lang: Lang, options: SayDigitsOptions 
   }
   const explicitGroups = normalized.split(/[\s\-()]+/u).filter((g) => g !== '');
   const groupSize = options.groupSize ?? 4;
-  const groups =
-    explicitGroups.length > 1 || groupSize <= 0 ? explicitGroups : chunk(explicitGroups[0] ?? '', groupSize);
+  const groups = explicitGroups.length > 1 || groupSize <= 0 ? explicitGroups : chunk(explicitGroups[0] ?? '', groupSize);
   const names = lang === 'ja' ? JA_DIGITS : EN_DIGITS;
   const pause = PAUSE[lang];
-  return groups.map((group) => [...group].map((d) => names[Number(d)]).join(pause.short)).join(pause.long).trim();
+  return groups
+    .map((group) => [...group].map((d) => names[Number(d)]).join(pause.short))
+    .join(pause.long)
+    .trim();
 }
 
 export interface SayEmailOptions {

@@ -1,12 +1,6 @@
 import type { Lang } from '../../domain/lang';
 import { samplesPerFrame, type AudioFrame } from '../../media/frame';
-import {
-  SynthesisAbortedError,
-  throwIfAborted,
-  validateSynthesisInput,
-  type SynthesizeOptions,
-  type Synthesizer,
-} from '../synthesizer';
+import { SynthesisAbortedError, throwIfAborted, validateSynthesisInput, type SynthesizeOptions, type Synthesizer } from '../synthesizer';
 
 /**
  * Test fake: a tone whose length follows the text (`msPerChar`), with scripted pauses and failures.

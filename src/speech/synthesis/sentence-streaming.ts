@@ -1,11 +1,5 @@
 import type { AudioFrame } from '../../media/frame';
-import {
-  SynthesisAbortedError,
-  throwIfAborted,
-  validateSynthesisInput,
-  type SynthesizeOptions,
-  type Synthesizer,
-} from '../synthesizer';
+import { SynthesisAbortedError, throwIfAborted, validateSynthesisInput, type SynthesizeOptions, type Synthesizer } from '../synthesizer';
 import { splitSentences, type SentenceSplitOptions } from './sentences';
 
 /**

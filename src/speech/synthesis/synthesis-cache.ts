@@ -5,12 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { Lang } from '../../domain/lang';
 import type { AudioFrame } from '../../media/frame';
 import { encodeWav } from '../../media/wav';
-import {
-  throwIfAborted,
-  validateSynthesisInput,
-  type SynthesizeOptions,
-  type Synthesizer,
-} from '../synthesizer';
+import { throwIfAborted, validateSynthesisInput, type SynthesizeOptions, type Synthesizer } from '../synthesizer';
 import { concatFrames } from '../../media/frame';
 import { framesOf } from '../../media/reframer';
 import { WavStreamDecoder } from './wav-stream-decoder';

@@ -5,7 +5,7 @@ import { concatFrames } from '../../media/frame';
 import { WavStreamDecoder } from './wav-stream-decoder';
 
 function ramp(length: number): Int16Array {
-  return Int16Array.from({ length }, (_, i) => (i * 37) % 30000 - 15000);
+  return Int16Array.from({ length }, (_, i) => ((i * 37) % 30000) - 15000);
 }
 
 function decodeInPieces(bytes: Uint8Array, pieceBytes: number): ReturnType<WavStreamDecoder['end']> {

@@ -100,9 +100,7 @@ describe('WhisperHttpRecognizer on the wire', () => {
       }),
     };
     const recognizer = new WhisperHttpRecognizer({ baseUrl: server.baseUrl, responseFormat: 'verbose_json' });
-    expect(await transcribeOnce(recognizer)).toEqual([
-      { text: 'hello there', isFinal: true, startMs: 120, endMs: 280 },
-    ]);
+    expect(await transcribeOnce(recognizer)).toEqual([{ text: 'hello there', isFinal: true, startMs: 120, endMs: 280 }]);
     expect(server.requests[0]?.responseFormat).toBe('verbose_json');
   });
 
@@ -164,7 +162,9 @@ describe('WhisperHttpRecognizer on the wire', () => {
     try {
       const controller = new AbortController();
       const stream = new WhisperHttpRecognizer({ baseUrl: slow.baseUrl }).start({
-        lang: 'en', sampleRateHz: RATE, signal: controller.signal,
+        lang: 'en',
+        sampleRateHz: RATE,
+        signal: controller.signal,
       });
       for (const frame of toneFrames(100, RATE)) stream.write(frame);
       stream.end();

@@ -1,12 +1,6 @@
 import { BufferedRecognizerStream, type UtteranceRequest } from '../buffered-stream';
 import { checkStartOptions, samplesToMs } from '../recognizer-input';
-import {
-  RecognizerError,
-  type Hypothesis,
-  type Recognizer,
-  type RecognizerStartOptions,
-  type RecognizerStream,
-} from '../recognizer';
+import { RecognizerError, type Hypothesis, type Recognizer, type RecognizerStartOptions, type RecognizerStream } from '../recognizer';
 import { classifyHttpFailure } from './http-errors';
 import { encodeWav } from '../../media/wav';
 import { isWhisperSilencePhrase } from '../silence-phrases';

@@ -31,7 +31,13 @@ export function createSoftphone<Connected extends ConnectedSoftphoneCall>(deps: 
   openVoice?: OpenVoiceLine;
 }): Softphone {
   const hub = createSoftphoneHub();
-  const calls = createSoftphoneCalls({ store: deps.store, clock: deps.clock, backend: deps.calls, hub, cases: { get: (caseId) => deps.cases.get(caseId, deps.store.db) } });
+  const calls = createSoftphoneCalls({
+    store: deps.store,
+    clock: deps.clock,
+    backend: deps.calls,
+    hub,
+    cases: { get: (caseId) => deps.cases.get(caseId, deps.store.db) },
+  });
   return {
     dialer: calls.dialer,
     links: createSoftphoneLinks({ tokenKey: deps.tokenKey, clock: deps.clock, cases: deps.cases }),

@@ -1,7 +1,19 @@
 export * from './protocol';
-export { createSoftphoneChannel, SoftphoneFrameError, type SoftphoneChannel, type SoftphoneChannelOptions, type SoftphoneControl } from './softphone-channel';
+export {
+  createSoftphoneChannel,
+  SoftphoneFrameError,
+  type SoftphoneChannel,
+  type SoftphoneChannelOptions,
+  type SoftphoneControl,
+} from './softphone-channel';
 export { wsSoftphoneSocket, type SoftphoneSocket } from './softphone-socket';
-export { createSoftphoneCalls, SOFTPHONE_CHANNEL, type SoftphoneCallBackend, type SoftphoneCallPort, type SoftphoneCalls } from './softphone-calls';
+export {
+  createSoftphoneCalls,
+  SOFTPHONE_CHANNEL,
+  type SoftphoneCallBackend,
+  type SoftphoneCallPort,
+  type SoftphoneCalls,
+} from './softphone-calls';
 export { createSoftphoneHub, type SoftphoneHub } from './softphone-hub';
 export { openSoftphoneLine, type SoftphoneLine, type SoftphoneSessionStarter } from './softphone-line';
 export { createSoftphoneLinks, softphoneUrl, type SoftphoneLinks, type SoftphoneLinkTarget } from './softphone-links';

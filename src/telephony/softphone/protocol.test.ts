@@ -24,10 +24,22 @@ describe('softphone protocol', () => {
 
   it.each([
     [{ type: 'answer' }, { type: 'answer' }],
-    [{ type: 'dtmf', digits: '1' }, { type: 'dtmf', digits: '1' }],
-    [{ type: 'dtmf', digits: '0123456789*#' }, { type: 'dtmf', digits: '0123456789*#' }],
-    [{ type: 'text', text: 'taro@example.com' }, { type: 'text', text: 'taro@example.com' }],
-    [{ type: 'asr', text: 'はい', isFinal: false }, { type: 'asr', text: 'はい', isFinal: false }],
+    [
+      { type: 'dtmf', digits: '1' },
+      { type: 'dtmf', digits: '1' },
+    ],
+    [
+      { type: 'dtmf', digits: '0123456789*#' },
+      { type: 'dtmf', digits: '0123456789*#' },
+    ],
+    [
+      { type: 'text', text: 'taro@example.com' },
+      { type: 'text', text: 'taro@example.com' },
+    ],
+    [
+      { type: 'asr', text: 'はい', isFinal: false },
+      { type: 'asr', text: 'はい', isFinal: false },
+    ],
     [{ type: 'typing' }, { type: 'typing' }],
   ])('accepts control %j', (input, expected) => {
     expect(parseClientMessage(text(input), false)).toEqual(expected);

@@ -72,7 +72,10 @@ export function nextLineState(state: LineState, event: LineEvent): Transition {
           return unanswered(callId, 'abandoned', { name: 'closed' });
         case 'call_withdrawn':
           if (event.callId !== callId) return stay(state);
-          return { state: idle, effects: [{ kind: 'clear_ring_timer' }, { kind: 'notify', message: { type: 'call_ended', reason: 'withdrawn' } }] };
+          return {
+            state: idle,
+            effects: [{ kind: 'clear_ring_timer' }, { kind: 'notify', message: { type: 'call_ended', reason: 'withdrawn' } }],
+          };
         default:
           return stay(state);
       }
@@ -83,7 +86,10 @@ export function nextLineState(state: LineState, event: LineEvent): Transition {
         if (event.ok) {
           return {
             state: { name: 'in_call', callId: state.callId },
-            effects: [{ kind: 'notify', message: { type: 'connected', callId: state.callId } }, { kind: 'start_session', callId: state.callId }],
+            effects: [
+              { kind: 'notify', message: { type: 'connected', callId: state.callId } },
+              { kind: 'start_session', callId: state.callId },
+            ],
           };
         }
         return { state: idle, effects: [{ kind: 'notify', message: { type: 'call_ended', reason: 'answered_elsewhere' } }] };

@@ -25,7 +25,12 @@ export interface SoftphoneCallPort {
  * service types its channel names narrowly, and the softphone passes its own.
  */
 export interface SoftphoneCallBackend<Connected> {
-  openLink(trx: Kysely<Database>, caseId: string, channel: string, dialer: { provesPhonePossession: boolean }): Promise<{ callId: string; url: string }>;
+  openLink(
+    trx: Kysely<Database>,
+    caseId: string,
+    channel: string,
+    dialer: { provesPhonePossession: boolean },
+  ): Promise<{ callId: string; url: string }>;
   connect(token: string): Promise<{ ok: true; connected: Connected } | { ok: false; reason: string }>;
   finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: null): Promise<void>;
 }
@@ -88,7 +93,11 @@ export function createSoftphoneCalls<Connected>(deps: {
       async findOffered(caseId) {
         const offer = offers.get(caseId);
         if (!offer) return null;
-        const row = await store.db.selectFrom('calls').select(['state', 'token_expires_at']).where('id', '=', offer.callId).executeTakeFirst();
+        const row = await store.db
+          .selectFrom('calls')
+          .select(['state', 'token_expires_at'])
+          .where('id', '=', offer.callId)
+          .executeTakeFirst();
         // Not visible yet: the dial's transaction has not committed (or rolled back; then the offer stays inert).
         if (!row) return null;
         if (row.state !== 'pending' || !row.token_expires_at || new Date(row.token_expires_at) <= clock.now()) {

@@ -20,7 +20,10 @@ audioChannelConformance('softphone channel over its WebSocket', () => {
       sendText: (text) => socket.receive({ type: 'text', text }, false),
       hangUp: () => socket.receive({ type: 'hangup' }, false),
       framesHeard: () => socket.binary().map((b) => decodePcm16le(b)),
-      captionsSeen: () => json().filter((m) => m.type === 'caption').map(({ speaker, text, final }) => ({ speaker, text, final }) as never),
+      captionsSeen: () =>
+        json()
+          .filter((m) => m.type === 'caption')
+          .map(({ speaker, text, final }) => ({ speaker, text, final }) as never),
       controlsSeen: () => json().filter((m) => m.type !== 'caption'),
     },
   };

@@ -7,7 +7,6 @@ import type { SoftphoneChannel } from './softphone-channel';
 /** Starts the call session (media chain + agent) on an answered call; it closes the channel when done. */
 export type SoftphoneSessionStarter = (args: { callId: string; caseId: string; channel: SoftphoneChannel }) => Promise<void> | void;
 
-
 export interface SoftphoneLineDeps {
   caseId: string;
   channel: SoftphoneChannel;
@@ -73,7 +72,8 @@ export function openSoftphoneLine(deps: SoftphoneLineDeps): SoftphoneLine {
           track(
             deps.calls.endUnanswered(effect.callId, deps.caseId, effect.outcome).then(({ nextCallAt }) => {
               // After call_ended: the page turns "declined" / "not answered" into "we call again at …".
-              if (nextCallAt && state.name !== 'closed') deps.channel.sendControl({ type: 'rescheduled', reason: effect.outcome, at: nextCallAt });
+              if (nextCallAt && state.name !== 'closed')
+                deps.channel.sendControl({ type: 'rescheduled', reason: effect.outcome, at: nextCallAt });
             }),
           );
           break;

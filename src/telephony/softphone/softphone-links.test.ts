@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../../store/schema';
 import { softphoneLinkFor } from './softphone-links';
 
-describe('softphoneLinkFor (the recovery notifier\'s linkFor)', () => {
+describe("softphoneLinkFor (the recovery notifier's linkFor)", () => {
   it('issues a link in the given transaction and returns its absolute /call/ URL under the public URL', async () => {
     const trx = {} as Kysely<Database>;
     const issued: unknown[] = [];

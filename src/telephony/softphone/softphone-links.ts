@@ -4,7 +4,6 @@ import type { Clock } from '../../domain/clock';
 import { hmacHex, newToken } from '../../security/keys';
 import type { Database } from '../../store/schema';
 
-
 export interface SoftphoneLinkTarget {
   caseId: string;
   lang: string;
@@ -20,7 +19,10 @@ export interface SoftphoneLinkTarget {
  * rows are read in one place and telephony does not import cases.
  */
 export interface SoftphoneCaseLookup {
-  get(caseId: string, db: Kysely<Database>): Promise<{ lang: string; state: string; scheduled_at: string | null; outcome: string | null } | undefined>;
+  get(
+    caseId: string,
+    db: Kysely<Database>,
+  ): Promise<{ lang: string; state: string; scheduled_at: string | null; outcome: string | null } | undefined>;
 }
 
 export interface SoftphoneLinks {
@@ -46,7 +48,8 @@ export function softphoneUrl(publicUrl: string, token: string): string {
  * returns its absolute URL under `publicUrl`.
  */
 export function softphoneLinkFor(links: Pick<SoftphoneLinks, 'issue'>, publicUrl: string) {
-  return async (trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string> => softphoneUrl(publicUrl, await links.issue(trx, caseId, expiresAt));
+  return async (trx: Kysely<Database>, caseId: string, expiresAt: Date): Promise<string> =>
+    softphoneUrl(publicUrl, await links.issue(trx, caseId, expiresAt));
 }
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
@@ -68,14 +71,25 @@ export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock; cas
     if (!row || new Date(row.expiresAt) <= deps.clock.now()) return null;
     const found = await deps.cases.get(row.caseId, db);
     if (!found) return null;
-    return { caseId: row.caseId, lang: found.lang, caseState: found.state, scheduledAt: found.scheduled_at ?? null, outcome: found.outcome ?? null };
+    return {
+      caseId: row.caseId,
+      lang: found.lang,
+      caseState: found.state,
+      scheduledAt: found.scheduled_at ?? null,
+      outcome: found.outcome ?? null,
+    };
   }
   return {
     async issue(trx, caseId, expiresAt) {
       const token = newToken();
       await trx
         .insertInto('softphone_links')
-        .values({ token_hash: hash(token), case_id: caseId, created_at: deps.clock.now().toISOString(), expires_at: expiresAt.toISOString() })
+        .values({
+          token_hash: hash(token),
+          case_id: caseId,
+          created_at: deps.clock.now().toISOString(),
+          expires_at: expiresAt.toISOString(),
+        })
         .execute();
       return token;
     },

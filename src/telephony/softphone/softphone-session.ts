@@ -12,7 +12,13 @@ export interface ConnectedSoftphoneCall {
 }
 
 /** Builds the voice line (voice bridge: VAD, DTMF, recognizer, synthesizer, recording) over the audio channel. */
-export type OpenVoiceLine = (args: { callId: string; caseId: string; lang: Lang; recordingAllowed: boolean; audio: AudioChannel }) => Promise<CallChannel>;
+export type OpenVoiceLine = (args: {
+  callId: string;
+  caseId: string;
+  lang: Lang;
+  recordingAllowed: boolean;
+  audio: AudioChannel;
+}) => Promise<CallChannel>;
 
 /**
  * Starts the call session on an answered softphone call: with voice engines the call runs through

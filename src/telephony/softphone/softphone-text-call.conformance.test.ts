@@ -14,7 +14,11 @@ callChannelConformance('softphone as a text call (no speech engines)', () => {
       hangUp: () => socket.receive({ type: 'hangup' }, false),
       dropLine: () => socket.drop(),
       settle: () => new Promise((r) => setTimeout(r, 0)),
-      agentLines: () => socket.json().filter((m) => m.type === 'caption' && m.speaker === 'agent').map((m) => String(m.text)),
+      agentLines: () =>
+        socket
+          .json()
+          .filter((m) => m.type === 'caption' && m.speaker === 'agent')
+          .map((m) => String(m.text)),
       outcomeShown: () => (socket.json().find((m) => m.type === 'outcome')?.outcome as string | undefined) ?? null,
       lineClosed: () => socket.closedWith !== null,
     },

@@ -6,7 +6,12 @@ export const MAX_SAY_CHARS = 1000;
 export const MAX_FRAME_BYTES = 4096;
 
 const callerFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('say'), text: z.string().trim().min(1, 'text is empty').max(MAX_SAY_CHARS, `text is longer than ${MAX_SAY_CHARS} characters`) }).strict(),
+  z
+    .object({
+      type: z.literal('say'),
+      text: z.string().trim().min(1, 'text is empty').max(MAX_SAY_CHARS, `text is longer than ${MAX_SAY_CHARS} characters`),
+    })
+    .strict(),
   z.object({ type: z.literal('dtmf'), digits: z.string().regex(/^[0-9*#]{1,32}$/, 'digits must be 1-32 of 0-9 * #') }).strict(),
   z.object({ type: z.literal('hangup') }).strict(),
 ]);
@@ -31,7 +36,8 @@ export function parseCallerFrame(data: Buffer | string, isBinary: boolean): Pars
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'frame must be a JSON object' };
   const type = (value as { type?: unknown }).type;
-  if (type !== 'say' && type !== 'dtmf' && type !== 'hangup') return { ok: false, message: 'unknown frame type (expected say, dtmf or hangup)' };
+  if (type !== 'say' && type !== 'dtmf' && type !== 'hangup')
+    return { ok: false, message: 'unknown frame type (expected say, dtmf or hangup)' };
   const parsed = callerFrame.safeParse(value);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? 'invalid frame' };
   return { ok: true, frame: parsed.data };

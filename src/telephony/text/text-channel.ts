@@ -32,7 +32,12 @@ export function createTextChannel(socket: WebSocket): CallChannel {
       return;
     }
     const f = parsed.frame;
-    const input: CallerInput = f.type === 'say' ? { type: 'utterance', text: f.text, isFinal: true } : f.type === 'dtmf' ? { type: 'dtmf', digits: f.digits } : { type: 'hangup' };
+    const input: CallerInput =
+      f.type === 'say'
+        ? { type: 'utterance', text: f.text, isFinal: true }
+        : f.type === 'dtmf'
+          ? { type: 'dtmf', digits: f.digits }
+          : { type: 'hangup' };
     if (inputs.length === 0) early.push(input);
     else for (const l of inputs) l(input);
   });

@@ -30,7 +30,10 @@ export function callsPlugin(deps: CallsPluginDeps): FastifyPluginAsync {
           const result = typeof token === 'string' ? await deps.calls.connect(token) : ({ ok: false, reason: 'unknown' } as const);
           if (!result.ok) {
             const gone = result.reason !== 'unknown';
-            return reply.code(gone ? 410 : 401).send({ error: gone ? 'call_link_gone' : 'call_link_unknown', message: gone ? 'this call link was already used or has expired' : 'unknown call link' });
+            return reply.code(gone ? 410 : 401).send({
+              error: gone ? 'call_link_gone' : 'call_link_unknown',
+              message: gone ? 'this call link was already used or has expired' : 'unknown call link',
+            });
           }
           connected.set(req, result.connected);
         },

@@ -55,7 +55,9 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id)));
     const op = deps.operator;
     const unfreeze = op?.unfreezeEnrolment !== undefined && row.review_flag === DISOWNED_AFTER_RESET;
-    const actions = op ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error } : undefined;
+    const actions = op
+      ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error }
+      : undefined;
     return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions));
   }
 
@@ -80,7 +82,8 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const action = (path: string, run: (req: FastifyRequest, caseId: string, operatorId: string) => Promise<unknown>) =>
       app.post(`/console/cases/:id/${path}`, { preHandler: deps.requireOperator }, async (req, reply) => {
         const { id } = req.params as { id: string };
-        if (!op.csrf.verify(req)) return renderCase(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
+        if (!op.csrf.verify(req))
+          return renderCase(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
         const operator = op.signedInAccount(req);
         if (!operator) return reply.code(403).type('text/plain').send('Forbidden');
         try {
@@ -96,6 +99,8 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     action('cancel', (req, id, operatorId) => op.actions.cancel(id, { accountId: operatorId }, field(req, 'reason')));
     const unfreezeEnrolment = op.unfreezeEnrolment;
     if (unfreezeEnrolment) action('unfreeze-enrolment', (_req, id, operatorId) => unfreezeEnrolment(id, operatorId));
-    action('call-now', (req, id, operatorId) => op.actions.callNow(id, { accountId: operatorId }, { outsideHours: ['1', 'on'].includes(field(req, 'outside_hours') ?? '') }));
+    action('call-now', (req, id, operatorId) =>
+      op.actions.callNow(id, { accountId: operatorId }, { outsideHours: ['1', 'on'].includes(field(req, 'outside_hours') ?? '') }),
+    );
   };
 }

@@ -118,7 +118,9 @@ describe('identity web flow', () => {
     expect(prompt.statusCode).toBe(200);
     expect(prompt.body).toContain('<a id="recover-link" href="/recover?lang=ja">多要素認証（MFA）のデバイスを使用できない場合</a>');
 
-    const badCode = await b.submit('/signin/mfa', '/signin/mfa', { code: '000000' === totpCode(secretOf(otpauthUri), now) ? '111111' : '000000' });
+    const badCode = await b.submit('/signin/mfa', '/signin/mfa', {
+      code: '000000' === totpCode(secretOf(otpauthUri), now) ? '111111' : '000000',
+    });
     expect(badCode.statusCode).toBe(401);
     expect(badCode.body).toContain('コードが正しくありません。');
 
@@ -286,7 +288,11 @@ describe('identity web flow', () => {
 
   it('issues a new session token at sign-in and ends the one the browser held before', async () => {
     await identity.createAccount(customer);
-    const planted = await identity.sessions.create((await identity.createAccount({ ...customer, email: 'other@example.com' })).account.id, 'password', now);
+    const planted = await identity.sessions.create(
+      (await identity.createAccount({ ...customer, email: 'other@example.com' })).account.id,
+      'password',
+      now,
+    );
     const b = new Browser(app);
     b.cookies.set('aizuchi_session', planted.token);
     await signIn(b, customer.email, customer.password);

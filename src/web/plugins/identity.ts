@@ -264,7 +264,13 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const found = await sessionAccount(request, 'password');
       if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${lang}`, 303);
       if (!csrf.verify(request)) {
-        return renderEnroll(request, reply, { accountId: found.account.id, action: '/signin/enroll', required: true, status: 403, error: strings(lang).badForm });
+        return renderEnroll(request, reply, {
+          accountId: found.account.id,
+          action: '/signin/enroll',
+          required: true,
+          status: 403,
+          error: strings(lang).badForm,
+        });
       }
       if (!(await confirmEnroll(request, reply, found.account.id, '/signin/enroll', true))) return reply;
       return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
@@ -289,7 +295,13 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const found = await sessionAccount(request, 'full');
       if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
       if (!csrf.verify(request)) {
-        return renderEnroll(request, reply, { accountId: found.account.id, action: '/account/mfa', required: false, status: 403, error: strings(lang).badForm });
+        return renderEnroll(request, reply, {
+          accountId: found.account.id,
+          action: '/account/mfa',
+          required: false,
+          status: 403,
+          error: strings(lang).badForm,
+        });
       }
       if (!(await confirmEnroll(request, reply, found.account.id, '/account/mfa', false))) return reply;
       return reply.redirect(`/account?lang=${lang}&enrolled=1`, 303);

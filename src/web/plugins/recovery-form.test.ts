@@ -22,7 +22,12 @@ async function app(result: RecoveryResult, linkKnown = false) {
 }
 
 const post = (instance: Awaited<ReturnType<typeof app>>, fields: Record<string, string>) =>
-  instance.inject({ method: 'POST', url: '/recover', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+  instance.inject({
+    method: 'POST',
+    url: '/recover',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  });
 
 const checkbox = (body: string, name: string) => new RegExp(`<input type="checkbox" name="${name}"[^>]*>`).exec(body)?.[0] ?? '';
 
@@ -32,7 +37,9 @@ describe('the /recover form', () => {
     const ja = await instance.inject({ method: 'GET', url: '/recover?lang=ja' });
     expect(checkbox(ja.body, 'consent')).not.toContain('checked');
     expect(checkbox(ja.body, 'recordingConsent')).not.toContain('checked');
-    expect(ja.body).toContain('<a class="lang-switch" data-testid="lang-switch" href="/recover?lang=en" hreflang="en" lang="en">English</a>');
+    expect(ja.body).toContain(
+      '<a class="lang-switch" data-testid="lang-switch" href="/recover?lang=en" hreflang="en" lang="en">English</a>',
+    );
     const en = await instance.inject({ method: 'GET', url: '/recover?lang=en' });
     expect(en.body).toContain('href="/recover?lang=ja" hreflang="ja" lang="ja">日本語</a>');
     expect(en.body).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
@@ -56,9 +63,14 @@ describe('the /recover form', () => {
     const ja = await instance.inject({ method: 'GET', url: `/recover/cancel?token=${token}&lang=ja` });
     expect(ja.body).toContain('<h1>MFAリセットに心当たりがない場合</h1>');
     expect(ja.body).not.toContain('使用できない場合');
-    const en = await instance.inject({ method: 'POST', url: '/recover/cancel', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${token}&lang=en` });
+    const en = await instance.inject({
+      method: 'POST',
+      url: '/recover/cancel',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `token=${token}&lang=en`,
+    });
     expect(en.statusCode).toBe(200);
-    expect(en.body).toContain("<h1>Didn&#39;t ask for an MFA reset?</h1>");
+    expect(en.body).toContain('<h1>Didn&#39;t ask for an MFA reset?</h1>');
     expect(en.body).not.toContain('use your MFA device');
     await instance.close();
   });
@@ -88,10 +100,16 @@ describe('the /recover form', () => {
   });
 
   it('a refused Japanese post answers in Japanese and keeps what was typed and ticked', async () => {
-    const instance = await app({ kind: 'invalid', message: 'phone must be a valid phone number, e.g. 090-1234-5678 or +81 90 1234 5678', field: 'phone' });
+    const instance = await app({
+      kind: 'invalid',
+      message: 'phone must be a valid phone number, e.g. 090-1234-5678 or +81 90 1234 5678',
+      field: 'phone',
+    });
     const res = await post(instance, { email: 'pat@example.com', phone: 'call me', lang: 'ja', consent: 'yes', recordingConsent: 'yes' });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('<p class="error" role="alert">電話番号の形式が正しくありません（例: 090-1234-5678、+81 90 1234 5678）。</p>');
+    expect(res.body).toContain(
+      '<p class="error" role="alert">電話番号の形式が正しくありません（例: 090-1234-5678、+81 90 1234 5678）。</p>',
+    );
     expect(res.body).not.toContain('phone must be');
     expect(res.body).toContain('value="pat@example.com"');
     expect(res.body).toContain('value="call me"');

@@ -33,7 +33,13 @@ function deviceId(req: FastifyRequest): string | undefined {
 function ensureDeviceCookie(req: FastifyRequest, reply: FastifyReply): void {
   if (deviceId(req)) return;
   const secure = req.protocol === 'https';
-  reply.setCookie(DEVICE_COOKIE, crypto.randomBytes(18).toString('base64url'), { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: DEVICE_COOKIE_MAX_AGE_SEC });
+  reply.setCookie(DEVICE_COOKIE, crypto.randomBytes(18).toString('base64url'), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: DEVICE_COOKIE_MAX_AGE_SEC,
+  });
 }
 
 const wellFormedToken = (token: unknown): token is string => typeof token === 'string' && token.length >= 20 && token.length <= 100;
@@ -75,13 +81,18 @@ async function withFloor<T>(floorMs: number, work: () => Promise<T>): Promise<T>
 function sendApiResult(reply: FastifyReply, result: RecoveryResult, body: Record<string, unknown>) {
   switch (result.kind) {
     case 'accepted':
-      return reply.code(202).send({ status: 'accepted', message: 'If the details match an account, we will email the time of the callback.' });
+      return reply
+        .code(202)
+        .send({ status: 'accepted', message: 'If the details match an account, we will email the time of the callback.' });
     case 'invalid': {
       const message = body.lang === 'ja' ? invalidRequestMessage('ja', result.field, body) : result.message;
       return reply.code(400).send({ error: 'invalid_request', message, field: result.field });
     }
     case 'rate_limited':
-      return reply.code(429).header('retry-after', String(result.retryAfterSec)).send({ error: 'rate_limited', message: 'too many requests; try again later' });
+      return reply
+        .code(429)
+        .header('retry-after', String(result.retryAfterSec))
+        .send({ error: 'rate_limited', message: 'too many requests; try again later' });
   }
 }
 
@@ -93,7 +104,9 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       // Only JSON: a cross-site HTML form can send urlencoded or text/plain bodies but not
       // application/json, so this is what keeps the API out of CSRF's reach.
       if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
-        return reply.code(415).send({ error: 'unsupported_media_type', message: 'send the request as JSON (content-type: application/json)' });
+        return reply
+          .code(415)
+          .send({ error: 'unsupported_media_type', message: 'send the request as JSON (content-type: application/json)' });
       }
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
         return reply.code(400).send({ error: 'invalid_request', message: 'body must be a JSON object' });
@@ -107,7 +120,15 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       const lang = langOf(req);
       const csrfField = deps.csrf.field(req, reply);
       ensureDeviceCookie(req, reply);
-      return reply.type('text/html').send(recoveryFormPage({ lang, email: evidence?.email, hasPasswordEvidence: evidence !== null, consentVersion: CONSENT_VERSION, csrfField }));
+      return reply.type('text/html').send(
+        recoveryFormPage({
+          lang,
+          email: evidence?.email,
+          hasPasswordEvidence: evidence !== null,
+          consentVersion: CONSENT_VERSION,
+          csrfField,
+        }),
+      );
     });
 
     // The "request sent" words again, in the chosen language: the target of the accepted page's
@@ -123,7 +144,10 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       const lang = langOf(req, body.lang);
       const t = RECOVERY_TEXTS[lang];
       if (!deps.csrf.verify(req)) {
-        return reply.code(403).type('text/html').send(messagePage(lang, t.title, t.expiredForm, 'error', '/recover'));
+        return reply
+          .code(403)
+          .type('text/html')
+          .send(messagePage(lang, t.title, t.expiredForm, 'error', '/recover'));
       }
       const evidence = await deps.passwordEvidence(req);
       const input = {
@@ -133,12 +157,18 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
         consent: body.consent === 'yes' || body.consent === 'on' ? true : undefined,
         recordingConsent: body.recordingConsent === 'yes' || body.recordingConsent === 'on',
       };
-      const result = await withFloor(floorMs, () => deps.recovery.submit(input, { clientIp: req.ip, deviceId: deviceId(req), passwordVerifiedForAccountId: evidence?.accountId }));
+      const result = await withFloor(floorMs, () =>
+        deps.recovery.submit(input, { clientIp: req.ip, deviceId: deviceId(req), passwordVerifiedForAccountId: evidence?.accountId }),
+      );
       reply.type('text/html');
       // The language switch (issue 13): a POST's answer cannot be asked again, so "accepted" links to
       // GET /recover/sent (the same words, which name nothing of the request) and "too many" to the form.
       if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted, 'notice', '/recover/sent'));
-      if (result.kind === 'rate_limited') return reply.code(429).header('retry-after', String(result.retryAfterSec)).send(messagePage(lang, t.title, t.limited, 'error', '/recover'));
+      if (result.kind === 'rate_limited')
+        return reply
+          .code(429)
+          .header('retry-after', String(result.retryAfterSec))
+          .send(messagePage(lang, t.title, t.limited, 'error', '/recover'));
       return reply.code(400).send(
         recoveryFormPage({
           lang,
@@ -164,7 +194,8 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       // cross-site check must refuse.
       reply.type('text/html').header('cache-control', 'no-store').header('referrer-policy', 'same-origin');
       if (!wellFormedToken(token)) return reply.code(400).send(messagePage(lang, t.disownTitle, t.unknownLink, 'error'));
-      if ((await deps.undo.preview(token)) === 'unknown') return reply.code(404).send(messagePage(lang, t.disownTitle, t.unknownLink, 'error'));
+      if ((await deps.undo.preview(token)) === 'unknown')
+        return reply.code(404).send(messagePage(lang, t.disownTitle, t.unknownLink, 'error'));
       return reply.send(disownConfirmPage(lang, token));
     });
 

@@ -21,7 +21,8 @@ const TARGETS: Record<string, SoftphoneLinkTarget> = {
 const links: SoftphoneLinks = {
   issue: async () => GOOD,
   inspect: async (_db, token) => TARGETS[token] ?? null,
-  resolve: async (_db, token) => (['resolved', 'failed', 'cancelled'].includes(TARGETS[token]?.caseState ?? 'x') ? null : (TARGETS[token] ?? null)),
+  resolve: async (_db, token) =>
+    ['resolved', 'failed', 'cancelled'].includes(TARGETS[token]?.caseState ?? 'x') ? null : (TARGETS[token] ?? null),
 };
 
 async function app(opts: { ringsHere?: boolean } = {}) {

@@ -88,7 +88,18 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       const switchPath = `/call/${encodeURIComponent(token)}`;
       if (!target) return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang), switchPath));
       const callLang = pickLang(target.lang);
-      return reply.send(softphonePage({ lang: isLang(q.lang) ? q.lang : callLang, callLang, switchPath, token, assetBase: SOFTPHONE_ASSETS, view: target, timeZone: deps.timeZone ?? 'Asia/Tokyo', ringsHere: deps.ringsHere }));
+      return reply.send(
+        softphonePage({
+          lang: isLang(q.lang) ? q.lang : callLang,
+          callLang,
+          switchPath,
+          token,
+          assetBase: SOFTPHONE_ASSETS,
+          view: target,
+          timeZone: deps.timeZone ?? 'Asia/Tokyo',
+          ringsHere: deps.ringsHere,
+        }),
+      );
     });
 
     app.get('/api/v1/softphone/ws', { websocket: true }, (ws, req) => {

@@ -23,7 +23,9 @@ export class InjectBrowser {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader() } }));
+    return this.keep(
+      await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader() } }),
+    );
   }
 
   async post(url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {

@@ -22,7 +22,11 @@ export function cliEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Starts `node bin/aizuchi.mjs …` as a real child process; stdin is closed unless `stdin: 'pipe'`. */
 export function spawnCli(args: string[], settings: Record<string, string>, opts: { stdin?: 'ignore' | 'pipe' } = {}): ChildProcess {
-  return spawn(process.execPath, ['bin/aizuchi.mjs', ...args], { cwd: REPO_ROOT, env: cliEnv(settings), stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['bin/aizuchi.mjs', ...args], {
+    cwd: REPO_ROOT,
+    env: cliEnv(settings),
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs the CLI to completion and collects its output. */

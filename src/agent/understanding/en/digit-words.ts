@@ -12,15 +12,33 @@ type Word =
   | { kind: 'and' }
   | { kind: 'other' };
 
-const UNITS = new Map<string, number>([...EN_DIGIT_WORDS.map((w, i) => [w, i] as const), ['oh', 0], ['o', 0], ['nought', 0], ['naught', 0]]);
+const UNITS = new Map<string, number>([
+  ...EN_DIGIT_WORDS.map((w, i) => [w, i] as const),
+  ['oh', 0],
+  ['o', 0],
+  ['nought', 0],
+  ['naught', 0],
+]);
 const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 /** Recogniser homophones: digits only when a neighbouring word is clearly numeric ("to" in "going to" is not 2). */
 const HOMOPHONES = new Map<string, number>([
-  ['to', 2], ['too', 2], ['for', 4], ['fore', 4], ['won', 1], ['ate', 8], ['free', 3], ['tree', 3],
+  ['to', 2],
+  ['too', 2],
+  ['for', 4],
+  ['fore', 4],
+  ['won', 1],
+  ['ate', 8],
+  ['free', 3],
+  ['tree', 3],
 ]);
 /** Doubled digits the recogniser writes as one word ("two two" → "tutu"); never ordinary words in a code. */
-const DOUBLED = new Map<string, string>([['tutu', '22'], ['toto', '22'], ['tootoo', '22'], ['tutoo', '22']]);
+const DOUBLED = new Map<string, string>([
+  ['tutu', '22'],
+  ['toto', '22'],
+  ['tootoo', '22'],
+  ['tutoo', '22'],
+]);
 
 function classify(word: string): Word {
   if (/^\d+$/.test(word)) return { kind: 'raw', digits: word };
@@ -52,7 +70,7 @@ export function enTurnDigits(raw: string): string {
   const classes = words.map(classify);
   // Repeat until nothing changes, so a run of homophones next to one clear number ("seven for for")
   // is read as digits all the way along.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     words.forEach((w, i) => {
       const value = HOMOPHONES.get(w);
@@ -69,8 +87,7 @@ function readWords(ws: readonly Word[]): string {
   let out = '';
   let i = 0;
   const at = (k: number): Word | undefined => ws[k];
-  const startsSmall = (w: Word | undefined): boolean =>
-    (w?.kind === 'unit' && w.value > 0) || w?.kind === 'teen' || w?.kind === 'tens';
+  const startsSmall = (w: Word | undefined): boolean => (w?.kind === 'unit' && w.value > 0) || w?.kind === 'teen' || w?.kind === 'tens';
   /** tens [unit] | teen | unit, after "hundred" (and an optional "and"). */
   const tensPart = (): number => {
     if (at(i)?.kind === 'and' && startsSmall(at(i + 1))) i++;

@@ -61,7 +61,10 @@ function toUnits(text: string): Unit[] {
 
 /** One English turn → email tokens. */
 export function tokenizeEnEmailTurn(raw: string): EmailToken[] {
-  const text = normalizeUtterance(raw).replace(/[,;!?"“”()]/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = normalizeUtterance(raw)
+    .replace(/[,;!?"“”()]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const units = toUnits(text);
   const out: EmailToken[] = [];
   let repeat = 1;
@@ -73,7 +76,7 @@ export function tokenizeEnEmailTurn(raw: string): EmailToken[] {
     if (tok.kind === 'unknown' && last?.kind === 'unknown') out[out.length - 1] = { kind: 'unknown', word: `${last.word} ${tok.word}` };
     else out.push(tok);
   };
-  for (let i = 0; i < units.length; ) {
+  for (let i = 0; i < units.length;) {
     const unit = units[i]!;
     if (unit.kind === 'tokens') {
       unit.tokens.forEach(emit);

@@ -24,9 +24,39 @@ const MULTIPLIERS: ReadonlyArray<[number, readonly string[]]> = [
 ];
 
 const FILLERS = [
-  'デス', 'デスネ', 'デシタ', 'ダヨ', 'ネ', 'ヨ', 'ノ', 'ハイ', 'エート', 'エーット', 'エット', 'エー', 'アノ', 'アノー', 'アー',
-  'ウーン', 'ウン', 'ソウデス', 'コード', 'バンゴウ', '番号', 'ハ', 'ニナリマス', 'イジョウ', '以上', 'ツヅキ', 'ツヅケテ', 'ツギ',
-  'ト', 'デ', 'カラ', 'マデ', 'ソレカラ',
+  'デス',
+  'デスネ',
+  'デシタ',
+  'ダヨ',
+  'ネ',
+  'ヨ',
+  'ノ',
+  'ハイ',
+  'エート',
+  'エーット',
+  'エット',
+  'エー',
+  'アノ',
+  'アノー',
+  'アー',
+  'ウーン',
+  'ウン',
+  'ソウデス',
+  'コード',
+  'バンゴウ',
+  '番号',
+  'ハ',
+  'ニナリマス',
+  'イジョウ',
+  '以上',
+  'ツヅキ',
+  'ツヅケテ',
+  'ツギ',
+  'ト',
+  'デ',
+  'カラ',
+  'マデ',
+  'ソレカラ',
 ];
 
 function build(): Lexicon<DigitToken> {
@@ -86,7 +116,7 @@ function stretchDigits(pieces: ReadonlyArray<Piece<DigitToken>>): string {
   let out = '';
   const isNumeric = (p: Piece<DigitToken> | undefined): boolean =>
     p?.kind === 'known' && (p.value.kind === 'digit' || p.value.kind === 'mult');
-  for (let i = 0; i < pieces.length; ) {
+  for (let i = 0; i < pieces.length;) {
     if (!isNumeric(pieces[i])) {
       i++;
       continue;

@@ -46,7 +46,7 @@ function isWordMaterial(piece: Piece<EmailToken>): boolean {
  */
 function piecesToTokens(pieces: ReadonlyArray<Piece<EmailToken>>): EmailToken[] {
   const tokens: EmailToken[] = [];
-  for (let i = 0; i < pieces.length; ) {
+  for (let i = 0; i < pieces.length;) {
     if (!isWordMaterial(pieces[i]!)) {
       const p = pieces[i]! as Extract<Piece<EmailToken>, { kind: 'known' }>;
       tokens.push(p.value);
@@ -60,7 +60,13 @@ function piecesToTokens(pieces: ReadonlyArray<Piece<EmailToken>>): EmailToken[] 
       j++;
     }
     if (hasUnknown) {
-      tokens.push({ kind: 'unknown', word: pieces.slice(i, j).map((p) => p.surface).join('') });
+      tokens.push({
+        kind: 'unknown',
+        word: pieces
+          .slice(i, j)
+          .map((p) => p.surface)
+          .join(''),
+      });
     } else {
       for (const p of pieces.slice(i, j)) if (p.kind === 'known') tokens.push(p.value);
     }

@@ -1,7 +1,10 @@
 import { audioChannelConformance } from '../../../channels/audio-channel.conformance';
 import { InMemoryAudioChannel } from './in-memory-channel';
 
-for (const [sampleRateHz, inBandDtmf] of [[8000, true], [16000, false]] as const) {
+for (const [sampleRateHz, inBandDtmf] of [
+  [8000, true],
+  [16000, false],
+] as const) {
   audioChannelConformance(`in-memory test channel at ${sampleRateHz} Hz${inBandDtmf ? '' : ', keys out of band only'}`, () => {
     const channel = new InMemoryAudioChannel({ sampleRateHz, inBandDtmf });
     return {

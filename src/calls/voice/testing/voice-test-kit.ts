@@ -64,7 +64,12 @@ export function createBridgeRig(opts: {
   const bridge = new VoiceBridge({
     channel,
     lang,
-    media: { synthesizer, backchannels: createBackchannelClips(synthesizer), vad: opts.vad ?? createScriptedVad(), recognizer: opts.recognizer ?? null },
+    media: {
+      synthesizer,
+      backchannels: createBackchannelClips(synthesizer),
+      vad: opts.vad ?? createScriptedVad(),
+      recognizer: opts.recognizer ?? null,
+    },
     clock,
     recorder: opts.recorder ?? null,
     onEvent: (e) => events.push(e),

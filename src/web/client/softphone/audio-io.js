@@ -44,12 +44,22 @@ export class AudioIo {
       await this.context.audioWorklet.addModule(this.assetBase + 'capture-worklet.js');
       await this.context.audioWorklet.addModule(this.assetBase + 'playback-worklet.js');
       // One (silent) output wired to the destination so every browser keeps pulling the processor.
-      this.capture = new AudioWorkletNode(this.context, 'aizuchi-capture', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1], channelCount: 1, channelCountMode: 'explicit' });
+      this.capture = new AudioWorkletNode(this.context, 'aizuchi-capture', {
+        numberOfInputs: 1,
+        numberOfOutputs: 1,
+        outputChannelCount: [1],
+        channelCount: 1,
+        channelCountMode: 'explicit',
+      });
       this.capture.connect(this.context.destination);
       this.capture.port.onmessage = (event) => {
         if (event.data instanceof ArrayBuffer) this.onFrame(event.data);
       };
-      this.playback = new AudioWorkletNode(this.context, 'aizuchi-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
+      this.playback = new AudioWorkletNode(this.context, 'aizuchi-playback', {
+        numberOfInputs: 0,
+        numberOfOutputs: 1,
+        outputChannelCount: [1],
+      });
       this.playback.port.onmessage = (event) => this.onPlaybackStats(event.data);
       this.playback.connect(this.context.destination);
       // The in-band bus: keypad tones meant to travel in the call's audio join the microphone here.
@@ -63,7 +73,9 @@ export class AudioIo {
   async openMicrophone() {
     if (this.stream) return true;
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 } });
+      this.stream = await navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
+      });
       this.context.createMediaStreamSource(this.stream).connect(this.micGain);
       return true;
     } catch (err) {

@@ -83,7 +83,12 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     }
     for (let c = 1; c < output.length; c++) output[c].set(first);
     if (++this.blocks % 200 === 0) {
-      this.port.postMessage({ type: 'stats', bufferedMs: (this.buffered * 1000) / SOURCE_RATE_HZ, underruns: this.underruns, droppedSamples: this.dropped });
+      this.port.postMessage({
+        type: 'stats',
+        bufferedMs: (this.buffered * 1000) / SOURCE_RATE_HZ,
+        underruns: this.underruns,
+        droppedSamples: this.dropped,
+      });
     }
     return true;
   }

@@ -14,7 +14,18 @@ const assetBase = root.dataset.assets;
 const timeZone = root.dataset.timeZone || 'Asia/Tokyo';
 const t = TEXTS[lang];
 
-const stats = { framesSent: 0, keysSentOutOfBand: 0, framesReceived: 0, nonSilentFramesReceived: 0, maxRms: 0, errors: [], controls: [], playback: null, listening: null, outcome: null };
+const stats = {
+  framesSent: 0,
+  keysSentOutOfBand: 0,
+  framesReceived: 0,
+  nonSilentFramesReceived: 0,
+  maxRms: 0,
+  errors: [],
+  controls: [],
+  playback: null,
+  listening: null,
+  outcome: null,
+};
 const SILENCE_RMS = 100; // of 32767: below this a frame is treated as silence
 const baseTitle = document.title;
 let state = 'connecting';
@@ -54,32 +65,73 @@ const booked = root.querySelector('.sp-booked');
 const waitingText = root.querySelector('#sp-status')?.textContent?.trim() || t.waiting;
 const status = el('p', { id: 'sp-status', class: 'notice', role: 'status' }, t.connecting);
 const soundHint = el('p', { id: 'sp-sound-first' }, t.soundNeeded);
-const readyButton = el('button', { type: 'button', id: 'sp-ready', onclick: () => void getReady() }, document.getElementById('sp-ready')?.textContent ?? 'OK');
+const readyButton = el(
+  'button',
+  { type: 'button', id: 'sp-ready', onclick: () => void getReady() },
+  document.getElementById('sp-ready')?.textContent ?? 'OK',
+);
 const nextCall = el('p', { id: 'sp-next-call', class: 'notice', hidden: true });
 const answerButton = el('button', { type: 'button', id: 'sp-answer', class: 'sp-answer', onclick: () => void answer() }, t.answer);
-const declineButton = el('button', { type: 'button', id: 'sp-decline', class: 'sp-decline', onclick: () => send({ type: 'decline' }) }, t.decline);
+const declineButton = el(
+  'button',
+  { type: 'button', id: 'sp-decline', class: 'sp-decline', onclick: () => send({ type: 'decline' }) },
+  t.decline,
+);
 // The one place "incoming call" is shown while ringing (the status line stays quiet meanwhile).
-const ringPanel = el('div', { id: 'sp-ring', class: 'sp-ring', role: 'alert', hidden: true }, [el('p', { class: 'sp-ring-label' }, t.ringing), answerButton, declineButton]);
+const ringPanel = el('div', { id: 'sp-ring', class: 'sp-ring', role: 'alert', hidden: true }, [
+  el('p', { class: 'sp-ring-label' }, t.ringing),
+  answerButton,
+  declineButton,
+]);
 
-const hangupButton = el('button', { type: 'button', id: 'sp-hangup', class: 'sp-decline', onclick: () => send({ type: 'hangup' }) }, t.hangup);
+const hangupButton = el(
+  'button',
+  { type: 'button', id: 'sp-hangup', class: 'sp-decline', onclick: () => send({ type: 'hangup' }) },
+  t.hangup,
+);
 const muteButton = el('button', { type: 'button', id: 'sp-mute', onclick: toggleMute }, t.mute);
 const captions = el('ol', { id: 'sp-captions', class: 'sp-captions', 'aria-live': 'polite' });
 const keypad = el(
   'div',
   { id: 'sp-keypad', class: 'sp-keypad', role: 'group', 'aria-label': t.keypad },
-  ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((key) => el('button', { type: 'button', 'data-key': key, onclick: () => pressKey(key) }, key)),
+  ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((key) =>
+    el('button', { type: 'button', 'data-key': key, onclick: () => pressKey(key) }, key),
+  ),
 );
-const textInput = el('input', { type: 'text', id: 'sp-text', maxlength: '500', autocomplete: 'off', 'aria-label': t.textLabel, oninput: () => typing() });
-const textForm = el('form', { id: 'sp-text-form', class: 'sp-text', onsubmit: sendTyped }, [el('label', { for: 'sp-text' }, t.textLabel), textInput, el('button', { type: 'submit' }, t.send)]);
+const textInput = el('input', {
+  type: 'text',
+  id: 'sp-text',
+  maxlength: '500',
+  autocomplete: 'off',
+  'aria-label': t.textLabel,
+  oninput: () => typing(),
+});
+const textForm = el('form', { id: 'sp-text-form', class: 'sp-text', onsubmit: sendTyped }, [
+  el('label', { for: 'sp-text' }, t.textLabel),
+  textInput,
+  el('button', { type: 'submit' }, t.send),
+]);
 const asrToggle = el('input', { type: 'checkbox', id: 'sp-asr', onchange: syncAsr });
 const asrLabel = el('label', { class: 'sp-asr', hidden: !browserAsrAvailable() }, [asrToggle, ' ', t.asr]);
 const timer = el('span', { id: 'sp-timer', class: 'sp-timer', 'aria-label': t.timer }, '0:00');
 const keysEcho = el('output', { id: 'sp-keys', class: 'sp-keys', 'aria-label': t.keysPressed });
-const controls = el('div', { class: 'sp-controls' }, [keypad, el('p', { class: 'sp-keys-row' }, [`${t.keysPressed}: `, keysEcho]), textForm, asrLabel]);
-const callPanel = el('div', { id: 'sp-call', class: 'sp-call', hidden: true }, [el('div', { class: 'sp-row' }, [hangupButton, muteButton, timer]), captions, controls]);
+const controls = el('div', { class: 'sp-controls' }, [
+  keypad,
+  el('p', { class: 'sp-keys-row' }, [`${t.keysPressed}: `, keysEcho]),
+  textForm,
+  asrLabel,
+]);
+const callPanel = el('div', { id: 'sp-call', class: 'sp-call', hidden: true }, [
+  el('div', { class: 'sp-row' }, [hangupButton, muteButton, timer]),
+  captions,
+  controls,
+]);
 // After the call: how it ended in words and where to go next; the captions above stay.
 const outcomeText = el('p', { id: 'sp-outcome', class: 'notice' });
-const endPanel = el('div', { id: 'sp-end', class: 'sp-end', hidden: true }, [outcomeText, el('p', {}, el('a', { id: 'sp-signin', href: `/signin?lang=${lang}` }, t.signIn))]);
+const endPanel = el('div', { id: 'sp-end', class: 'sp-end', hidden: true }, [
+  outcomeText,
+  el('p', {}, el('a', { id: 'sp-signin', href: `/signin?lang=${lang}` }, t.signIn)),
+]);
 
 root.replaceChildren(...(booked ? [booked] : []), status, nextCall, soundHint, readyButton, ringPanel, callPanel, endPanel);
 
@@ -101,7 +153,15 @@ function setState(next, message) {
 
 /** An ISO 8601 time in the page's language and the business zone the server named. */
 function formatWhen(iso) {
-  const options = { timeZone, year: 'numeric', month: lang === 'ja' ? 'long' : 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' };
+  const options = {
+    timeZone,
+    year: 'numeric',
+    month: lang === 'ja' ? 'long' : 'short',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  };
   if (lang === 'en') options.timeZoneName = 'short';
   return new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', options).format(new Date(iso));
 }
@@ -300,7 +360,8 @@ function endCall() {
   audio.stop();
   if (timerHandle) clearInterval(timerHandle);
   timerHandle = null;
-  if (!outcomeText.textContent) outcomeText.textContent = stats.outcome ? (OUTCOMES[lang][stats.outcome] ?? t.outcomeUnknown) : t.outcomeUnknown;
+  if (!outcomeText.textContent)
+    outcomeText.textContent = stats.outcome ? (OUTCOMES[lang][stats.outcome] ?? t.outcomeUnknown) : t.outcomeUnknown;
   setState('ended', t.ended);
 }
 

@@ -36,7 +36,8 @@ export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: 
 </form>
 <table><thead><tr><th>Created (UTC)</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at (UTC)</th><th>Needs a person</th></tr></thead><tbody>
 ${rows.map(
-  (r) => html`<tr><td><a href="/console/cases/${r.id}">${utcText(r.created_at)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? utcText(r.scheduled_at) : ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
+  (r) =>
+    html`<tr><td><a href="/console/cases/${r.id}">${utcText(r.created_at)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? utcText(r.scheduled_at) : ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
 )}
 </tbody></table>${rows.length === 0 ? html`<p class="muted">No cases.</p>` : ''}`,
   });

@@ -76,6 +76,10 @@ ${o.csrf}
 /** Shown instead of enrolment while it is frozen on the account ("this wasn't me" after a reset). */
 export function mfaFrozenPage(o: { lang: Lang }): string {
   const t = strings(o.lang);
-  return page({ title: t.mfaTitle, lang: o.lang, body: html`<h1>${t.mfaTitle}</h1>
-<p class="error" role="alert">${t.enrolFrozen}</p>` });
+  return page({
+    title: t.mfaTitle,
+    lang: o.lang,
+    body: html`<h1>${t.mfaTitle}</h1>
+<p class="error" role="alert">${t.enrolFrozen}</p>`,
+  });
 }

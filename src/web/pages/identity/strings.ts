@@ -9,7 +9,8 @@ const JA = {
   badCredentials: 'メールアドレスまたはパスワードが正しくありません。',
   missingCredentials: 'メールアドレスとパスワードを入力してください。',
   tooManyAttempts: '試行回数が多すぎます。15分ほど待ってからもう一度お試しください。',
-  privilegedNeedsMfa: 'このアカウントは他のアカウントを操作できるため、MFA（認証アプリ）なしではサインインできません。管理者に認証アプリの登録を依頼してください。',
+  privilegedNeedsMfa:
+    'このアカウントは他のアカウントを操作できるため、MFA（認証アプリ）なしではサインインできません。管理者に認証アプリの登録を依頼してください。',
   badForm: 'フォームの有効期限が切れました。ページを再読み込みしてもう一度お試しください。',
   mfaTitle: '多要素認証（MFA）',
   mfaPrompt: '認証アプリ（Google Authenticator など）に表示されている6桁のコードを入力してください。',
@@ -48,7 +49,8 @@ const EN: Strings = {
   badCredentials: 'The email address or password is incorrect.',
   missingCredentials: 'Please enter your email address and password.',
   tooManyAttempts: 'Too many attempts. Please wait about 15 minutes and try again.',
-  privilegedNeedsMfa: 'This account can act on other accounts, so it cannot sign in without MFA (an authenticator app). Ask an administrator to enrol one.',
+  privilegedNeedsMfa:
+    'This account can act on other accounts, so it cannot sign in without MFA (an authenticator app). Ask an administrator to enrol one.',
   badForm: 'This form has expired. Reload the page and try again.',
   mfaTitle: 'Multi-factor authentication (MFA)',
   mfaPrompt: 'Enter the 6-digit code shown in your authenticator app (for example Google Authenticator).',

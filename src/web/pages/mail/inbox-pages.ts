@@ -5,8 +5,34 @@ import { page } from '../layout';
 
 /** The catcher's texts; English by default (a developer's tool), Japanese on ?lang=ja. */
 const TEXTS = {
-  en: { inbox: 'Inbox', title: 'Mail catcher inbox', intro: 'Mail sent by this server is caught here instead of being delivered (no SMTP relay is configured).', empty: 'No mail yet.', subject: 'Subject', to: 'To', from: 'From', received: 'Received', noSubject: '(no subject)', message: 'Message', notFoundTitle: 'Not found', notFound: 'No such message.' },
-  ja: { inbox: '受信箱', title: 'メールキャッチャーの受信箱', intro: 'このサーバーが送ったメールは、配信されずにここに届きます（SMTPリレーが設定されていません）。', empty: 'まだメールはありません。', subject: '件名', to: '宛先', from: '差出人', received: '受信日時', noSubject: '（件名なし）', message: 'メール', notFoundTitle: '見つかりません', notFound: 'そのメールはありません。' },
+  en: {
+    inbox: 'Inbox',
+    title: 'Mail catcher inbox',
+    intro: 'Mail sent by this server is caught here instead of being delivered (no SMTP relay is configured).',
+    empty: 'No mail yet.',
+    subject: 'Subject',
+    to: 'To',
+    from: 'From',
+    received: 'Received',
+    noSubject: '(no subject)',
+    message: 'Message',
+    notFoundTitle: 'Not found',
+    notFound: 'No such message.',
+  },
+  ja: {
+    inbox: '受信箱',
+    title: 'メールキャッチャーの受信箱',
+    intro: 'このサーバーが送ったメールは、配信されずにここに届きます（SMTPリレーが設定されていません）。',
+    empty: 'まだメールはありません。',
+    subject: '件名',
+    to: '宛先',
+    from: '差出人',
+    received: '受信日時',
+    noSubject: '（件名なし）',
+    message: 'メール',
+    notFoundTitle: '見つかりません',
+    notFound: 'そのメールはありません。',
+  },
 } satisfies Record<Lang, Record<string, string>>;
 
 const nav = (lang: Lang) => html`<a href="/dev/mail?lang=${lang}">${TEXTS[lang].inbox}</a>`;
@@ -68,5 +94,10 @@ export function messagePage(m: CaughtMessage, lang: Lang = 'en'): string {
 
 export function messageNotFoundPage(lang: Lang = 'en'): string {
   const t = TEXTS[lang];
-  return page({ title: t.notFoundTitle, lang, body: html`<p class="error">${t.notFound}</p><p><a href="/dev/mail?lang=${lang}">← ${t.inbox}</a></p>`, nav: nav(lang) });
+  return page({
+    title: t.notFoundTitle,
+    lang,
+    body: html`<p class="error">${t.notFound}</p><p><a href="/dev/mail?lang=${lang}">← ${t.inbox}</a></p>`,
+    nav: nav(lang),
+  });
 }

@@ -21,7 +21,15 @@ describe('the softphone page language switch (issue 13)', () => {
   const view = { caseState: 'scheduled', scheduledAt: '2026-12-01T01:00:00Z', outcome: null };
   it('links to its own path with only ?lang= (the token never in a query); the call keeps the case language', async () => {
     const { softphonePage, softphoneFinalPage } = await import('./softphone-page');
-    const en = softphonePage({ lang: 'en', callLang: 'ja', token: 'tok123', assetBase: '/softphone/assets/', view, timeZone: 'Asia/Tokyo', switchPath: '/call/tok123' });
+    const en = softphonePage({
+      lang: 'en',
+      callLang: 'ja',
+      token: 'tok123',
+      assetBase: '/softphone/assets/',
+      view,
+      timeZone: 'Asia/Tokyo',
+      switchPath: '/call/tok123',
+    });
     expect(en).toContain('data-testid="lang-switch" href="/call/tok123?lang=ja"');
     expect(en).toContain('data-lang="en" data-call-lang="ja"');
     expect(en).toContain('Keep this page open');

@@ -98,7 +98,16 @@ function phonePage(lang: Lang, view: SoftphoneCaseView, timeZone: string, switch
  * agent speaks and the browser's speech recognition listens for (defaults to `lang`).
  * `switchPath` is the page's own path (`/call/<token>`): the language switch adds only `?lang=`.
  */
-export function softphonePage(args: { lang: Lang; callLang?: Lang; token: string; assetBase: string; view: SoftphoneCaseView; timeZone: string; ringsHere?: boolean; switchPath?: string }): string {
+export function softphonePage(args: {
+  lang: Lang;
+  callLang?: Lang;
+  token: string;
+  assetBase: string;
+  view: SoftphoneCaseView;
+  timeZone: string;
+  ringsHere?: boolean;
+  switchPath?: string;
+}): string {
   const t = TEXTS[args.lang];
   if (isFinalView(args.view)) return softphoneFinalPage(args.lang, args.view, args.switchPath);
   if (args.ringsHere === false) return phonePage(args.lang, args.view, args.timeZone, args.switchPath);
