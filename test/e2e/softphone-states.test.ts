@@ -180,10 +180,11 @@ async function switchesLanguage(page: Page, lang: Lang, name: string, check: (pa
     [other, lang],
   ] as const) {
     const sw = page.getByTestId('lang-switch');
-    expect(await sw.getAttribute('href')).toBe(`${ownPath}?lang=${to}`);
+    expect(await sw.getAttribute('href')).toBe(`?lang=${to}`);
     expect(await page.locator('html').getAttribute('lang')).toBe(from);
     await sw.click();
     await page.waitForURL((u) => u.searchParams.get('lang') === to);
+    expect(new URL(page.url()).pathname).toBe(ownPath);
     expect(await page.locator('html').getAttribute('lang')).toBe(to);
     await check(page, to);
     if (to === other) await shootBothWidths(page, `${name}-switched-${to}`);
@@ -309,9 +310,7 @@ describe.each(['ja', 'en'] as const)('the softphone page tells the real state (%
     await shootBothWidths(page, `${lang}-in-call-code`);
     // In the call the switch is there too (same path, only `?lang=`); following it would reload
     // the page and drop the call, so here it is only checked, and followed on the pages around it.
-    expect(await page.getByTestId('lang-switch').getAttribute('href')).toBe(
-      `${new URL(page.url()).pathname}?lang=${lang === 'ja' ? 'en' : 'ja'}`,
-    );
+    expect(await page.getByTestId('lang-switch').getAttribute('href')).toBe(`?lang=${lang === 'ja' ? 'en' : 'ja'}`);
 
     await pressKeys(page, code!.slice(3));
     await waitForSoftphoneState(page, 'ended', 30_000);

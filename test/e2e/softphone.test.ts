@@ -325,7 +325,11 @@ describe('the browser softphone in Chromium', () => {
     await type(wrong.slice(0, 4));
     await pressKeys(page, wrong.slice(4));
     await nextTurn('code');
-    expect(await page.locator('#sp-captions').textContent()).toContain('その番号では確認できませんでした');
+    // Keyed tones are detected in the audio after the typed half arrives, and the agent may first
+    // acknowledge the typed half; wait until the wrong-code line is captioned (it must be, within the limit).
+    await waitFor('the wrong-code caption', async () =>
+      ((await page.locator('#sp-captions').textContent()) ?? '').includes('その番号では確認できませんでした'),
+    );
 
     await type(code.slice(0, 4));
     await pressKeys(page, code.slice(4));

@@ -48,15 +48,18 @@ export interface PageOptions {
   /**
    * The page's own address (path and query); when given, the header links to it in the other
    * language (issue 13: a language switch on every customer page, the mail inbox and sign-in).
+   * `''` links with a query-only relative reference (`?lang=en`, RFC 3986 5.2: same path), for pages
+   * whose path is a capability token that must not be written into the page.
    */
   switchPath?: string;
 }
 
 export function page({ title, lang = 'ja', body, nav, switchPath }: PageOptions): string {
   const other: Lang = lang === 'ja' ? 'en' : 'ja';
-  const langSwitch = switchPath
-    ? html`<a class="lang-switch" data-testid="lang-switch" href="${withLangParam(switchPath, other)}" hreflang="${other}" lang="${other}">${LANG_NAMES[other]}</a>`
-    : '';
+  const langSwitch =
+    switchPath !== undefined
+      ? html`<a class="lang-switch" data-testid="lang-switch" href="${switchPath === '' ? `?lang=${other}` : withLangParam(switchPath, other)}" hreflang="${other}" lang="${other}">${LANG_NAMES[other]}</a>`
+      : '';
   return html`<!doctype html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -83,9 +83,10 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       // socket below still refuses it.
       const target = await deps.links.inspect(deps.db, token);
       const q = (req.query ?? {}) as Record<string, unknown>;
-      // The language switch (issue 13) is `?lang=` on this same path: the token stays in the path,
-      // never in a query. The page's words follow the choice; the call keeps the case's language.
-      const switchPath = `/call/${encodeURIComponent(token)}`;
+      // The language switch (issue 13) is a query-only link (`?lang=`) to this same path: the token
+      // stays in the address bar, never in a query nor written into the page (an ended case's page
+      // must not carry it). The page's words follow the choice; the call keeps the case's language.
+      const switchPath = '';
       if (!target) return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang), switchPath));
       const callLang = pickLang(target.lang);
       return reply.send(
