@@ -5,7 +5,15 @@ export interface IdentityContact {
   email: string;
   phoneE164: string;
   lang: Lang;
+  /** The name as written on record (kanji for most Japanese accounts). */
   name: string;
+  /**
+   * How to say the name: its kana reading (フリガナ) for Japanese calls, its Latin spelling (romaji) for
+   * English ones. Absent when the provider keeps none; the agent then avoids reading a name it cannot
+   * pronounce in the call's language (issue 9).
+   */
+  nameKana?: string | null;
+  nameLatin?: string | null;
   privileged: boolean;
 }
 
