@@ -14,6 +14,9 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+/** E.164 as carriers take it: `+`, country code, up to 15 digits (ITU-T E.164 §6). */
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/u, 'expected an E.164 number such as +81501234567');
+
 const schema = z.object({
   PORT: int(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -72,9 +75,71 @@ const schema = z.object({
     .regex(/^\s*$|^[^,=]+=[^,=]+(,\s*([^,=]+=[^,=]+)?)*$/u, 'expected word=reading,word=reading')
     .optional(),
   AIZUCHI_PRONUNCIATIONS_FILE: z.string().optional(),
+  // Twilio (issue 8): REST calls with a <Connect><Stream> to /telephony/media-stream; status at /telephony/twilio/status.
+  AIZUCHI_TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/u, 'expected AC followed by 32 hex digits')
+    .optional(),
+  AIZUCHI_TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  AIZUCHI_TWILIO_FROM: e164.optional(),
+  AIZUCHI_TWILIO_FROM_JA: e164.optional(),
+  AIZUCHI_TWILIO_FROM_EN: e164.optional(),
+  AIZUCHI_TWILIO_API_URL: z.string().url().optional(),
+  // Edge = where calls enter Twilio (tokyo for JP→JP, TELEPHONY.md §1.7); region = where they are processed.
+  AIZUCHI_TWILIO_EDGE: z
+    .string()
+    .regex(/^[a-z0-9-]+$/u, 'expected an edge name such as tokyo')
+    .optional(),
+  AIZUCHI_TWILIO_REGION: z
+    .string()
+    .regex(/^[a-z]{2}\d$/u, 'expected a region such as us1 or ie1')
+    .optional(),
+  AIZUCHI_TWILIO_MACHINE_DETECTION: bool(true),
+  // Telnyx (issue 8): Call Control v2 dial with a media stream; webhooks at /telephony/telnyx/webhook.
+  AIZUCHI_TELNYX_API_KEY: z.string().min(1).optional(),
+  AIZUCHI_TELNYX_CONNECTION_ID: z.string().min(1).optional(),
+  AIZUCHI_TELNYX_FROM: e164.optional(),
+  AIZUCHI_TELNYX_FROM_JA: e164.optional(),
+  AIZUCHI_TELNYX_FROM_EN: e164.optional(),
+  AIZUCHI_TELNYX_PUBLIC_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected the base64 Ed25519 public key from the Telnyx portal (32 bytes)')
+    .optional(),
+  AIZUCHI_TELNYX_API_URL: z.string().url().default('https://api.telnyx.com/v2'),
+  AIZUCHI_TELNYX_MACHINE_DETECTION: bool(true),
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** Caller ID for outbound calls: `default` unless the case's language has its own number. */
+export interface CallerIds {
+  default: string;
+  ja?: string;
+  en?: string;
+}
+
+/** Twilio account settings (null when AIZUCHI_TWILIO_ACCOUNT_SID is unset). */
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  from: CallerIds;
+  /** REST base URL: AIZUCHI_TWILIO_API_URL, else `https://api.{edge}.{region}.twilio.com` when an edge or region is set, else api.twilio.com. */
+  apiUrl: string;
+  /** Answering-machine detection (async AMD) on outbound calls. */
+  machineDetection: boolean;
+}
+
+/** Telnyx Call Control settings (null when AIZUCHI_TELNYX_API_KEY is unset). */
+export interface TelnyxConfig {
+  apiKey: string;
+  connectionId: string;
+  from: CallerIds;
+  /** Base64 Ed25519 key that webhooks are verified with. */
+  publicKey: string;
+  /** REST base URL including `/v2`. */
+  apiUrl: string;
+  machineDetection: boolean;
+}
 
 export interface Config {
   port: number;
@@ -122,6 +187,8 @@ export interface Config {
     /** The deployer's pronunciation entries as written in the environment (see speech/synthesis/pronunciation-lexicon.ts). */
     pronunciations: { ja?: string; en?: string; file?: string };
   };
+  twilio: TwilioConfig | null;
+  telnyx: TelnyxConfig | null;
 }
 
 export class ConfigError extends AizuchiError {
@@ -198,5 +265,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(e.AIZUCHI_PRONUNCIATIONS_FILE ? { file: path.resolve(e.AIZUCHI_PRONUNCIATIONS_FILE) } : {}),
       },
     },
+    twilio: twilioConfig(e),
+    telnyx: telnyxConfig(e),
+  };
+}
+
+function required(e: Env, set: string, names: (keyof Env)[]): void {
+  const missing = names.filter((n) => !e[n]);
+  if (missing.length > 0) throw new ConfigError(`${set} is set, so ${missing.join(', ')} must be set too`);
+}
+
+function callerIds(fallback: string | undefined, ja: string | undefined, en: string | undefined): CallerIds {
+  return { default: fallback ?? '', ...(ja ? { ja } : {}), ...(en ? { en } : {}) };
+}
+
+function twilioConfig(e: Env): TwilioConfig | null {
+  if (!e.AIZUCHI_TWILIO_ACCOUNT_SID) return null;
+  required(e, 'AIZUCHI_TWILIO_ACCOUNT_SID', ['AIZUCHI_TWILIO_AUTH_TOKEN', 'AIZUCHI_TWILIO_FROM']);
+  // REST hostnames are api.{edge}.{region}.twilio.com; an edge alone goes with us1 (TELEPHONY.md §1.7).
+  const edged =
+    e.AIZUCHI_TWILIO_EDGE || e.AIZUCHI_TWILIO_REGION
+      ? `https://api.${[e.AIZUCHI_TWILIO_EDGE, e.AIZUCHI_TWILIO_REGION ?? 'us1'].filter(Boolean).join('.')}.twilio.com`
+      : 'https://api.twilio.com';
+  return {
+    accountSid: e.AIZUCHI_TWILIO_ACCOUNT_SID,
+    authToken: e.AIZUCHI_TWILIO_AUTH_TOKEN ?? '',
+    from: callerIds(e.AIZUCHI_TWILIO_FROM, e.AIZUCHI_TWILIO_FROM_JA, e.AIZUCHI_TWILIO_FROM_EN),
+    apiUrl: (e.AIZUCHI_TWILIO_API_URL ?? edged).replace(/\/+$/u, ''),
+    machineDetection: e.AIZUCHI_TWILIO_MACHINE_DETECTION,
+  };
+}
+
+function telnyxConfig(e: Env): TelnyxConfig | null {
+  if (!e.AIZUCHI_TELNYX_API_KEY) return null;
+  required(e, 'AIZUCHI_TELNYX_API_KEY', ['AIZUCHI_TELNYX_CONNECTION_ID', 'AIZUCHI_TELNYX_FROM', 'AIZUCHI_TELNYX_PUBLIC_KEY']);
+  return {
+    apiKey: e.AIZUCHI_TELNYX_API_KEY,
+    connectionId: e.AIZUCHI_TELNYX_CONNECTION_ID ?? '',
+    from: callerIds(e.AIZUCHI_TELNYX_FROM, e.AIZUCHI_TELNYX_FROM_JA, e.AIZUCHI_TELNYX_FROM_EN),
+    publicKey: e.AIZUCHI_TELNYX_PUBLIC_KEY ?? '',
+    apiUrl: e.AIZUCHI_TELNYX_API_URL.replace(/\/+$/u, ''),
+    machineDetection: e.AIZUCHI_TELNYX_MACHINE_DETECTION,
   };
 }

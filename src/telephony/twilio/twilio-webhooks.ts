@@ -1,0 +1,78 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import twilio from 'twilio';
+import type { CarrierEvents } from '../../channels/carrier';
+import type { Logger } from '../../observability/logger';
+import { TWILIO_AMD_PATH, TWILIO_STATUS_PATH } from './twilio-carrier';
+import { twilioProgress } from './status-callback';
+
+export interface TwilioWebhookDeps {
+  /** AIZUCHI_TWILIO_AUTH_TOKEN: the HMAC key Twilio signs with. */
+  authToken: string;
+  /** AIZUCHI_PUBLIC_URL: Twilio signs the URL it was given, which is this one, not the address the request arrived on. */
+  publicUrl: string;
+  events: CarrierEvents;
+  logger: Logger;
+}
+
+type FormBody = Record<string, string | string[]>;
+
+/** Status-callback fields we read; Twilio sends more, all of which are signed and passed to the check as received. */
+const bodySchema = {
+  type: 'object',
+  required: ['CallSid'],
+  properties: {
+    CallSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' },
+    AccountSid: { type: 'string' },
+    CallStatus: { type: 'string', maxLength: 32 },
+    AnsweredBy: { type: 'string', maxLength: 32 },
+    SequenceNumber: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    SipResponseCode: { type: 'string', pattern: '^[0-9]{3}$' },
+  },
+} as const;
+
+/**
+ * `X-Twilio-Signature` check (TELEPHONY.md §1.6): HMAC-SHA1, keyed with the auth token, over the
+ * full URL Twilio requested (our public URL + the path + any query) followed by the POST parameters
+ * sorted by name, compared in constant time — the helper's `validateRequest` does exactly this
+ * (scmp), also trying the URL with and without the default port as proxies differ.
+ */
+export function verifyTwilioSignature(authToken: string, signature: unknown, url: string, params: FormBody): boolean {
+  if (typeof signature !== 'string' || signature.length === 0 || signature.length > 128) return false;
+  return twilio.validateRequest(authToken, signature, url, params);
+}
+
+/**
+ * Twilio's webhooks: `POST /telephony/twilio/status` (call progress: initiated, ringing, answered,
+ * completed/busy/no-answer/failed/canceled) and `POST /telephony/twilio/amd` (the async AMD
+ * verdict). Both are form-encoded and signed; an unsigned or wrongly signed request is answered
+ * 403 before anything reads it. Each accepted request becomes `CarrierEvents.progress` steps for
+ * the leg named by `CallSid`; callbacks are separate requests that may arrive out of order, and
+ * `progress` keeps the furthest state, so a late `ringing` never undoes `completed` (§1.2).
+ * Answers 204 (Twilio ignores the body).
+ */
+export function twilioWebhooks(deps: TwilioWebhookDeps): FastifyPluginAsync {
+  const base = deps.publicUrl.replace(/\/+$/u, '');
+  const publicPathPrefix = new URL(base).pathname.replace(/\/+$/u, '');
+  return async (app) => {
+    const verify = async (req: FastifyRequest, reply: FastifyReply) => {
+      const body = (req.body ?? {}) as FormBody;
+      const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      // The public URL's origin and path prefix, then the route's own path as Twilio was told it.
+      const signedUrl = `${new URL(base).origin}${publicPathPrefix}${req.routeOptions.url ?? ''}${query}`;
+      if (typeof body !== 'object' || !verifyTwilioSignature(deps.authToken, req.headers['x-twilio-signature'], signedUrl, body)) {
+        deps.logger.warn({ route: req.routeOptions.url }, 'twilio webhook refused: bad or missing signature');
+        return reply.code(403).send({ error: 'forbidden', message: 'invalid Twilio signature' });
+      }
+    };
+    const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+      const body = req.body as Record<string, string>;
+      const leg = { carrier: 'twilio', carrierCallId: body.CallSid ?? '' } as const;
+      for (const step of twilioProgress(body)) await deps.events.progress(leg, step);
+      deps.logger.debug({ carrierCallId: leg.carrierCallId, status: body.CallStatus, sequence: body.SequenceNumber }, 'twilio callback');
+      return reply.code(204).send();
+    };
+    for (const path of [TWILIO_STATUS_PATH, TWILIO_AMD_PATH]) {
+      app.post(path, { schema: { body: bodySchema }, preValidation: verify }, handle);
+    }
+  };
+}
