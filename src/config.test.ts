@@ -30,3 +30,29 @@ describe('AIZUCHI_PRONUNCIATIONS_*', () => {
     expect(() => loadConfig({ AIZUCHI_PRONUNCIATIONS_JA: 'aizuchi=あいづち,AWS' })).toThrow(/AIZUCHI_PRONUNCIATIONS_JA/);
   });
 });
+
+describe('AIZUCHI_HANDOFF_*', () => {
+  const base = { AIZUCHI_HANDOFF_ISSUER: 'https://signin.example.com', AIZUCHI_HANDOFF_AUDIENCE: 'aizuchi' };
+  it('is off when unset, and takes a JWKS URL or a shared secret with the issuer and audience', () => {
+    expect(loadConfig({}).handoff).toBeNull();
+    expect(loadConfig({ ...base, AIZUCHI_HANDOFF_JWKS_URL: 'https://signin.example.com/jwks.json' }).handoff).toEqual({
+      keys: { jwksUrl: 'https://signin.example.com/jwks.json' },
+      issuer: 'https://signin.example.com',
+      audience: 'aizuchi',
+    });
+    expect(loadConfig({ ...base, AIZUCHI_HANDOFF_SECRET: 's'.repeat(32) }).handoff?.keys).toEqual({ secret: 's'.repeat(32) });
+  });
+
+  it('refuses half a configuration, both key sources, a short secret and plain-http keys off loopback, naming the variable', () => {
+    expect(() => loadConfig(base)).toThrow('invalid AIZUCHI_HANDOFF_JWKS_URL');
+    expect(() => loadConfig({ AIZUCHI_HANDOFF_SECRET: 's'.repeat(32), AIZUCHI_HANDOFF_AUDIENCE: 'a' })).toThrow(
+      'invalid AIZUCHI_HANDOFF_ISSUER',
+    );
+    expect(() => loadConfig({ ...base, AIZUCHI_HANDOFF_SECRET: 's'.repeat(32), AIZUCHI_HANDOFF_JWKS_URL: 'https://x.example/j' })).toThrow(
+      'not both',
+    );
+    expect(() => loadConfig({ ...base, AIZUCHI_HANDOFF_SECRET: 'short' })).toThrow('invalid AIZUCHI_HANDOFF_SECRET');
+    expect(() => loadConfig({ ...base, AIZUCHI_HANDOFF_JWKS_URL: 'http://signin.example.com/jwks.json' })).toThrow('must be https');
+    expect(loadConfig({ ...base, AIZUCHI_HANDOFF_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).handoff).not.toBeNull();
+  });
+});

@@ -107,6 +107,11 @@ const schema = z.object({
     .optional(),
   AIZUCHI_TELNYX_API_URL: z.string().url().default('https://api.telnyx.com/v2'),
   AIZUCHI_TELNYX_MACHINE_DETECTION: bool(true),
+  // Sign-in hand-off (issue 12): the company's sign-in page sends a signed token to /recover?handoff=.
+  AIZUCHI_HANDOFF_JWKS_URL: z.string().url().optional(),
+  AIZUCHI_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a key as long as its hash)').optional(),
+  AIZUCHI_HANDOFF_ISSUER: z.string().min(1).optional(),
+  AIZUCHI_HANDOFF_AUDIENCE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -189,6 +194,11 @@ export interface Config {
   };
   twilio: TwilioConfig | null;
   telnyx: TelnyxConfig | null;
+  /**
+   * The sign-in hand-off's verification (identity/handoff): exactly one key source, the issuer and
+   * the audience; null when no AIZUCHI_HANDOFF_* variable is set (`?handoff=` is then ignored).
+   */
+  handoff: { keys: { jwksUrl: string } | { secret: string }; issuer: string; audience: string } | null;
 }
 
 export class ConfigError extends AizuchiError {
@@ -204,6 +214,24 @@ export class ConfigError extends AizuchiError {
  */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The hand-off settings, all or nothing: a half-configured hand-off would accept what it should not check. */
+function handoffConfig(e: Env): Config['handoff'] {
+  const { AIZUCHI_HANDOFF_JWKS_URL: jwksUrl, AIZUCHI_HANDOFF_SECRET: secret } = e;
+  const issuer = e.AIZUCHI_HANDOFF_ISSUER;
+  const audience = e.AIZUCHI_HANDOFF_AUDIENCE;
+  if (!jwksUrl && !secret && !issuer && !audience) return null;
+  if (jwksUrl && secret)
+    throw new ConfigError('invalid AIZUCHI_HANDOFF_SECRET: set AIZUCHI_HANDOFF_JWKS_URL or AIZUCHI_HANDOFF_SECRET, not both');
+  if (!jwksUrl && !secret)
+    throw new ConfigError('invalid AIZUCHI_HANDOFF_JWKS_URL: the hand-off needs AIZUCHI_HANDOFF_JWKS_URL or AIZUCHI_HANDOFF_SECRET');
+  if (!issuer) throw new ConfigError('invalid AIZUCHI_HANDOFF_ISSUER: required when a hand-off key is set');
+  if (!audience) throw new ConfigError('invalid AIZUCHI_HANDOFF_AUDIENCE: required when a hand-off key is set');
+  // Keys fetched over plain HTTP could be swapped on the way; only this machine is exempt (tests, sidecars).
+  if (jwksUrl && new URL(jwksUrl).protocol !== 'https:' && !isLoopbackHost(new URL(jwksUrl).hostname.replace(/^\[|\]$/g, '')))
+    throw new ConfigError('invalid AIZUCHI_HANDOFF_JWKS_URL: must be https (plain http only on loopback)');
+  return { keys: jwksUrl ? { jwksUrl } : { secret: secret! }, issuer, audience };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -267,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     twilio: twilioConfig(e),
     telnyx: telnyxConfig(e),
+    handoff: handoffConfig(e),
   };
 }
 

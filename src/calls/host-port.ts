@@ -44,6 +44,14 @@ function sameAddress(a: string, b: string): boolean {
  * asks; this decides: resetMfa gathers verified facts from the database and this call, and only
  * `decideReset` says whether the account changes.
  */
+/** The password evidence the case was opened with (`case_opened`'s `evidence`, cases/recovery-request.ts), if any. */
+function openedWith(history: ReadonlyArray<{ kind: string; data: string }>): string | undefined {
+  const opened = history.find((e) => e.kind === 'case_opened');
+  if (!opened) return undefined;
+  const data = JSON.parse(opened.data) as { evidence?: unknown };
+  return typeof data.evidence === 'string' ? data.evidence : undefined;
+}
+
 export function createHostPort(deps: HostPortDeps, call: CallFacts, contact: IdentityContact): { port: HostPort; state: CallState } {
   const state: CallState = { codeVerified: false, riskFlags: new Set(), callbackAt: null, escalation: null };
   const subject: CodeSubject = { caseId: call.caseId, accountId: call.accountId, email: contact.email, lang: call.lang };
@@ -80,6 +88,7 @@ export function createHostPort(deps: HostPortDeps, call: CallFacts, contact: Ide
       const operatorApprovedNumber = history.some((e) => e.kind === 'operator_approved');
       const proofs = proofsFromEvidence({
         passwordVerifiedAtRequest: row.assurance === 'password_verified',
+        passwordSource: openedWith(history) === 'signed_handoff' ? 'signed_handoff' : 'request_password',
         placedByPossessionDialer: placed?.proves_phone_possession === 1,
         callToNumberOnRecord: numberOnRecord,
         operatorApprovedNumber,

@@ -93,6 +93,18 @@ export interface RequestContext {
   deviceId?: string;
   /** Set when the customer passed the password step of sign-in moments ago (session evidence). */
   passwordVerifiedForAccountId?: string;
+  /**
+   * Where that password evidence came from: aizuchi's own sign-in (`signin_session`, the default) or a
+   * signed hand-off from the company's sign-in page (`signed_handoff`, SECURITY.md "Evidence").
+   */
+  passwordEvidenceSource?: 'signin_session' | 'signed_handoff';
+  /** The address the evidence names: it must be the account's too, or the evidence does not count. */
+  passwordVerifiedEmail?: string;
+  /**
+   * A hand-off token came with this request and was refused (identity/handoff HandoffRefusal, e.g.
+   * `expired`, `replayed`): the request goes on at lower assurance and the case says why.
+   */
+  handoffRefused?: string;
 }
 
 export type RecoveryResult =
@@ -151,7 +163,19 @@ export class RecoveryRequestService {
     // Both lookups run whether or not the account exists (passwordMatches hashes a dummy if not).
     const passwordOk = input.password !== undefined ? await this.deps.accounts.passwordMatches(input.email, input.password) : false;
     const account = await this.deps.accounts.findByEmail(input.email);
-    const sessionEvidence = account !== null && ctx.passwordVerifiedForAccountId === account.id;
+    const evidenceForAccount =
+      account !== null &&
+      ctx.passwordVerifiedForAccountId === account.id &&
+      (ctx.passwordVerifiedEmail === undefined || ctx.passwordVerifiedEmail === account.email.toLowerCase());
+    const sessionEvidence = evidenceForAccount;
+    const evidenceSource = ctx.passwordEvidenceSource ?? 'signin_session';
+    // A good hand-off for another account than the one asked for (the address was changed on the
+    // form) proves nothing here: it is recorded as refused, like a bad token.
+    const handoffRefused =
+      ctx.handoffRefused ??
+      (evidenceSource === 'signed_handoff' && ctx.passwordVerifiedForAccountId !== undefined && !evidenceForAccount
+        ? 'account_mismatch'
+        : undefined);
     const assurance = account && (passwordOk || sessionEvidence) ? 'password_verified' : 'low';
     const strongEvidence = assurance === 'password_verified';
 
@@ -205,7 +229,8 @@ export class RecoveryRequestService {
         },
         {
           assurance,
-          evidence: passwordOk ? 'password' : sessionEvidence ? 'signin_session' : 'none',
+          evidence: passwordOk ? 'password' : sessionEvidence ? evidenceSource : 'none',
+          ...(handoffRefused && !sessionEvidence ? { handoffRefused } : {}),
           accountKnown: account !== null,
           phoneOnRecord,
           phoneHash: phoneKey,
@@ -220,6 +245,8 @@ export class RecoveryRequestService {
       // account exists or a number is on record (issue 7, finding 2). A callback job whose case is
       // not scheduled for that time does nothing when it runs (see callback-job.ts).
       await this.deps.scheduler.schedule(trx, opened.id, callAt);
+      // Its own event, so the timeline says plainly why a hand-off did not count (the visitor is told nothing).
+      if (handoffRefused && !sessionEvidence) await this.deps.cases.record(trx, opened.id, 'handoff_refused', { reason: handoffRefused });
       if (!account) {
         // Kept as a case so the security team sees probing; nobody is called.
         await this.deps.cases.transition(trx, opened.id, 'failed', 'closed_unknown_account', {}, { outcome: 'no_account' });

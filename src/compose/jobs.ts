@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
 import type { DbJobQueue } from '../jobs/db-job-queue';
+import { dbSpentTokens, pruneSpentHandoffsJob } from '../identity/handoff/spent-tokens';
 import { type RecurringJob, recurringHandler } from '../jobs/recurring';
 import { MAIL_JOB, createMailJobHandler } from '../mail/mail-job';
 import type { MailSender } from '../mail/sender';
@@ -52,7 +53,11 @@ export function registerJobs(config: Config, w: JobsWiring): RecurringJob[] {
       retentionDays: config.recordingRetentionDays,
     }),
   );
-  const recurring = [pruneRateEventsJob(w.limiter), staleCallSweepJob(w.calls, w.logger)];
+  const recurring = [
+    pruneRateEventsJob(w.limiter),
+    pruneSpentHandoffsJob(dbSpentTokens(w.store.db, clock)),
+    staleCallSweepJob(w.calls, w.logger),
+  ];
   for (const job of recurring) jobs.worker.register(job.kind, recurringHandler(jobs.queue, job, clock));
   return recurring;
 }

@@ -3,6 +3,9 @@ import { createOperatorActions } from '../cases/operator-actions';
 import { recordingRoutes } from '../calls/recording/recording-route';
 import { createRecordingStore } from '../calls/recording/recording-store';
 import { maskEmail, maskPhone } from '../domain/phone';
+import { createHandoffVerifier } from '../identity/handoff/handoff-verifier';
+import { dbSpentTokens } from '../identity/handoff/spent-tokens';
+import { createHandoffBinder } from '../web/plugins/handoff-binding';
 import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
 import { consolePlugin } from '../web/plugins/console';
 import { createIdentityWeb } from '../web/plugins/identity';
@@ -19,6 +22,14 @@ import type { Services } from './services-types';
 export function areaPlugins(services: Services): FastifyPluginAsync[] {
   const { config, logger, keys, clock, identity, cases, recovery, undo, store } = services;
   const identityWeb = createIdentityWeb({ identity, clock, csrfKey: keys.tokenHmac, publicUrl: config.publicUrl });
+  const handoff = config.handoff
+    ? createHandoffBinder({
+        verifier: createHandoffVerifier({ ...config.handoff, spent: dbSpentTokens(store.db, clock), clock }),
+        key: keys.tokenHmac,
+        clock,
+        secure: config.publicUrl.startsWith('https:'),
+      })
+    : undefined;
   return [
     identityWeb.plugin,
     recoveryPlugin({
@@ -26,6 +37,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       undo,
       csrf: identityWeb.csrf,
       minResponseMs: config.recoveryResponseFloorMs,
+      handoff,
       async passwordEvidence(req) {
         const s = await identityWeb.readSession(req);
         if (!s?.passwordVerifiedAt) return null;

@@ -152,6 +152,25 @@ export interface SoftphoneLinksTable {
   expires_at: string;
 }
 
+/** A used sign-in hand-off token id (hash of issuer and `jti`), kept until the token's own expiry. */
+export interface HandoffSpentJtiTable {
+  jti_hash: string;
+  expires_at: string;
+}
+
+/** A console session opened through the company's OpenID Connect provider; only the token's HMAC is kept. */
+export interface OperatorSsoSessionsTable {
+  token_hash: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  name: string | null;
+  /** 'viewer' | 'operator' | 'admin', mapped from the provider's group claim at sign-in. */
+  role: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -165,4 +184,6 @@ export interface Database {
   transcript_entries: TranscriptEntriesTable;
   softphone_links: SoftphoneLinksTable;
   recovery_locks: RecoveryLocksTable;
+  handoff_spent_jti: HandoffSpentJtiTable;
+  operator_sso_sessions: OperatorSsoSessionsTable;
 }

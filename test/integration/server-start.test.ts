@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STALE_CALL_SWEEP_JOB } from '../../src/calls/stale-call-sweep';
+import { PRUNE_SPENT_HANDOFFS_JOB } from '../../src/identity/handoff/spent-tokens';
 import { PRUNE_RATE_EVENTS_JOB } from '../../src/security/prune-rate-events';
 import { manualClock } from '../e2e/support/clocks';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
@@ -17,13 +18,15 @@ describe('server start-up', () => {
     await t?.stop();
   });
 
-  it('queues the stale-call sweep (every minute) and the rate-event pruning (hourly), and runs them when due', async () => {
+  it('queues the stale-call sweep (every minute), the rate-event and spent hand-off pruning (hourly), and runs them when due', async () => {
     expect(t.services.recurring.map((j) => [j.kind, j.everyMs])).toEqual([
       [PRUNE_RATE_EVENTS_JOB, 3_600_000],
+      [PRUNE_SPENT_HANDOFFS_JOB, 3_600_000],
       [STALE_CALL_SWEEP_JOB, 60_000],
     ]);
     expect((await t.services.jobs.stats(STALE_CALL_SWEEP_JOB)).queued).toBe(1);
     expect((await t.services.jobs.stats(PRUNE_RATE_EVENTS_JOB)).queued).toBe(1);
+    expect((await t.services.jobs.stats(PRUNE_SPENT_HANDOFFS_JOB)).queued).toBe(1);
 
     clock.advance(60_000);
     await t.services.jobs.worker.runDue();

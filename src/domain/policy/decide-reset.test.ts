@@ -117,6 +117,13 @@ describe('proofs', () => {
     ]);
   });
 
+  it("a password shown through the company's signed hand-off is recorded with that source (SECURITY.md 'Evidence')", () => {
+    expect(proofsFromEvidence({ ...evidence, passwordSource: 'signed_handoff' })[0]).toEqual({
+      kind: 'password',
+      source: 'signed_handoff',
+    });
+  });
+
   it('a call on a dialer that does not ring the number itself (softphone, text) is no phone possession', () => {
     expect(proofsFromEvidence({ ...evidence, placedByPossessionDialer: false }).map((p) => p.kind)).toEqual([
       'password',

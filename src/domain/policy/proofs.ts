@@ -10,7 +10,8 @@ export type ProofKind = (typeof PROOF_KINDS)[number];
 
 /**
  * Where a proof comes from. `request_password`: a correct password at request time (or a signed-in
- * session). `outbound_call_to_record`: aizuchi's own dialer rang the E.164 number on record (or one
+ * session). `signed_handoff`: the company's own sign-in page checked the password and sent a signed,
+ * one-time token naming the account (identity/handoff). `outbound_call_to_record`: aizuchi's own dialer rang the E.164 number on record (or one
  * an operator approved) through a carrier or SIP and the callee answered. `emailed_code`: the code
  * mailed to the address of record, read back correctly. The others are reserved for later channels.
  */
@@ -45,6 +46,8 @@ export function proof(kind: ProofKind, source: ProofSource): Proof {
 export interface CallEvidence {
   /** The case's password was verified at request time (case assurance `password_verified`). */
   passwordVerifiedAtRequest: boolean;
+  /** What showed that password: aizuchi's own sign-in or password field (default), or a signed hand-off. */
+  passwordSource?: 'request_password' | 'signed_handoff';
   /**
    * The dialer that placed this call rings the number itself through a carrier or SIP
    * (`Dialer.provesPhonePossession`, recorded on the call when it was placed).
@@ -65,7 +68,7 @@ export interface CallEvidence {
  */
 export function proofsFromEvidence(e: CallEvidence): Proof[] {
   const proofs: Proof[] = [];
-  if (e.passwordVerifiedAtRequest) proofs.push(proof('password', 'request_password'));
+  if (e.passwordVerifiedAtRequest) proofs.push(proof('password', e.passwordSource ?? 'request_password'));
   if (e.placedByPossessionDialer && (e.callToNumberOnRecord || e.operatorApprovedNumber))
     proofs.push(proof('phone_possession', 'outbound_call_to_record'));
   if (e.codeVerifiedOnCall) proofs.push(proof('mailbox_possession', 'emailed_code'));

@@ -4,6 +4,7 @@ import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult } fro
 import type { RecoveryUndo } from '../../cases/recovery-undo';
 import { type Lang, isLang, pickLang } from '../../domain/lang';
 import type { Csrf } from '../pages/identity/csrf';
+import type { HandoffBinder, HandoffBinding } from './handoff-binding';
 import { disownConfirmPage, messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
 import { RECOVERY_TEXTS } from '../pages/recovery/texts';
 import { invalidRequestMessage } from '../pages/recovery/validation-texts';
@@ -18,6 +19,22 @@ export interface RecoveryPluginDeps {
   csrf: Csrf;
   /** Adds a fixed floor to every response so that work done only for real accounts cannot show. */
   minResponseMs?: number;
+  /** The sign-in hand-off (`GET /recover?handoff=<JWT>`, issue 12); without it the parameter is ignored. */
+  handoff?: HandoffBinder;
+}
+
+/** The request context's evidence fields for a hand-off binding, else for the sign-in session's evidence. */
+function evidenceContext(binding: HandoffBinding | null, session: { accountId: string } | null) {
+  if (binding?.kind === 'verified')
+    return {
+      passwordVerifiedForAccountId: binding.subject,
+      passwordVerifiedEmail: binding.email,
+      passwordEvidenceSource: 'signed_handoff' as const,
+    };
+  return {
+    passwordVerifiedForAccountId: session?.accountId,
+    ...(binding?.kind === 'refused' ? { handoffRefused: binding.reason } : {}),
+  };
 }
 
 /** A random per-browser id, so recovery limits also count the requester's device (not only what they type). */
@@ -116,8 +133,17 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
     });
 
     app.get('/recover', async (req, reply) => {
-      const evidence = await deps.passwordEvidence(req);
       const lang = langOf(req);
+      const handoffToken = (req.query as Record<string, unknown> | undefined)?.handoff;
+      if (deps.handoff && typeof handoffToken === 'string') {
+        // Redeemed at once (the token is single use and short-lived), remembered in a cookie, and the
+        // address bar cleared of it: the token must not stay in history or leave in a Referer header.
+        const binding = await deps.handoff.redeem(req, reply, handoffToken);
+        if (binding.kind === 'refused') req.log.warn({ handoffRefused: binding.reason }, 'sign-in hand-off refused');
+        return reply.header('cache-control', 'no-store').redirect(`/recover?lang=${lang}`, 303);
+      }
+      const bound = deps.handoff?.read(req) ?? null;
+      const evidence = bound?.kind === 'verified' ? { email: bound.email } : await deps.passwordEvidence(req);
       const csrfField = deps.csrf.field(req, reply);
       ensureDeviceCookie(req, reply);
       return reply.type('text/html').send(
@@ -149,7 +175,9 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
           .type('text/html')
           .send(messagePage(lang, t.title, t.expiredForm, 'error', '/recover'));
       }
-      const evidence = await deps.passwordEvidence(req);
+      const bound = deps.handoff?.read(req) ?? null;
+      const session = bound?.kind === 'verified' ? null : await deps.passwordEvidence(req);
+      const evidence = bound?.kind === 'verified' ? { email: bound.email } : session;
       const input = {
         email: body.email,
         phone: body.phone,
@@ -158,9 +186,11 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
         recordingConsent: body.recordingConsent === 'yes' || body.recordingConsent === 'on',
       };
       const result = await withFloor(floorMs, () =>
-        deps.recovery.submit(input, { clientIp: req.ip, deviceId: deviceId(req), passwordVerifiedForAccountId: evidence?.accountId }),
+        deps.recovery.submit(input, { clientIp: req.ip, deviceId: deviceId(req), ...evidenceContext(bound, session) }),
       );
       reply.type('text/html');
+      // A binding serves one accepted request; a refused one is forgotten too, so the next request is plain.
+      if (bound && result.kind === 'accepted') deps.handoff?.clear(reply);
       // The language switch (issue 13): a POST's answer cannot be asked again, so "accepted" links to
       // GET /recover/sent (the same words, which name nothing of the request) and "too many" to the form.
       if (result.kind === 'accepted') return reply.code(202).send(messagePage(lang, t.title, t.accepted, 'notice', '/recover/sent'));
