@@ -35,4 +35,27 @@ export interface AudioChannel {
   onClose(listener: (reason: string) => void): void;
   /** Idempotent. */
   close(reason: string): void;
+  /**
+   * Present on channels whose far end buffers agent audio before the caller hears it (carrier media
+   * streams: Twilio keeps minutes, Vonage ~60 s; TELEPHONY.md §0, §1.5). "Sent" is not "heard" there,
+   * so the media chain learns what was heard from marks and flushes the buffer on barge-in. Channels
+   * that play what they are sent at once (the softphone) leave it out: sent counts as heard.
+   */
+  readonly playout?: PlayoutMarks;
+}
+
+/**
+ * Marks in the agent's audio and what the caller's side reports back about them
+ * (Twilio/Telnyx/Exotel `mark`, Plivo `checkpoint`). Names are the caller's of this interface.
+ */
+export interface PlayoutMarks {
+  /** Places a mark after every agent frame sent so far. */
+  mark(name: string): void;
+  /**
+   * A mark's name once the far end has played all audio sent before it, in the order marks were
+   * placed. Never for a mark that clear() discarded: carriers echo those too, unplayed (§1.5).
+   */
+  onPlayed(listener: (name: string) => void): void;
+  /** Drops agent audio the far end holds but has not played (barge-in); marks still pending are discarded. */
+  clear(): void;
 }
