@@ -18,6 +18,7 @@ async function atEmailStep(lang: 'ja' | 'en' = 'ja') {
 async function atCodeStep(lang: 'ja' | 'en' = 'ja') {
   const h = await atEmailStep(lang);
   await h.say(lang === 'ja' ? 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム' : 'm a t t y at gmail dot com');
+  await h.settle();
   expect(h.agent.snapshot().step).toBe('code');
   return h;
 }
@@ -39,9 +40,8 @@ describe('global intents at any step', () => {
     const h = await atEmailStep(lang);
     const slow = (await h.say(text)).find((a) => a.type === 'say');
     expect(slow).toMatchObject({ type: 'say', rate: 0.85 });
-    const later = (
-      await h.say(lang === 'ja' ? 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム' : 'm a t t y at gmail dot com')
-    ).find((a) => a.type === 'say');
+    await h.say(lang === 'ja' ? 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム' : 'm a t t y at gmail dot com');
+    const later = (await h.settle()).find((a) => a.type === 'say');
     expect(later).toMatchObject({ rate: 0.85 });
   });
 
@@ -208,6 +208,7 @@ describe('engine rules', () => {
     const out = await h.hangup();
     expect(out).toEqual([{ type: 'end', outcome: 'abandoned' }]);
     expect(await h.say('12675693')).toEqual([]);
+    expect(await h.settle()).toEqual([]);
     expect(h.port.countOf('checkCode')).toBe(0);
   });
 
@@ -222,7 +223,8 @@ describe('engine rules', () => {
     await h.start();
     await h.say('はい');
     await h.say('はい');
-    const out = await h.say('エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム');
+    await h.say('エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム');
+    const out = await h.settle();
     expect(spoken(out)[0]).toMatch(/システムに問題/);
     expect(out).toContainEqual({ type: 'end', outcome: 'escalated', detail: 'system_error' });
   });

@@ -1,5 +1,5 @@
 import { createIntentReader, type IntentReader } from './understanding/intents';
-import { AgentError } from './errors';
+import { guardPort } from './guarded-port';
 import { handleGlobalIntent, type IntentControls } from './global-intents';
 import type { HostPort, TimerHandle, TimerPort } from './port';
 import { promptsFor } from './prompts';
@@ -44,7 +44,7 @@ export interface Agent {
   snapshot(): AgentSnapshot;
 }
 
-type InternalEvent = AgentEvent | { type: 'timer'; kind: 'no_input' | 'check_back'; generation: number };
+type InternalEvent = AgentEvent | { type: 'timer'; kind: 'no_input' | 'check_back' | 'settle'; generation: number };
 
 /**
  * The conversation engine: pure with respect to I/O (everything goes through the port, the timer port
@@ -82,6 +82,8 @@ export function createAgent(deps: AgentDeps): Agent {
   let backchannels = 0;
   let timer: { handle: TimerHandle; generation: number } | null = null;
   let timerGeneration = 0;
+  // The settle window after a complete code or address (issue 9): the step decides when it runs out.
+  let settleTimer: { handle: TimerHandle; generation: number } | null = null;
   // Playout reports (audio channels): once one has come, silence is not counted while words still play.
   let playoutReported = false;
   let promptPlaying = false;
@@ -97,26 +99,28 @@ export function createAgent(deps: AgentDeps): Agent {
   };
   const rate = (): number | undefined => tuning.slowerRates[rateIndex];
 
-  // The port as steps see it: resetMfa is refused unless this call verified the code and raised no flag.
-  const guardedPort: HostPort = {
-    checkEmail: (email) => deps.port.checkEmail(email),
-    sendCode: () => deps.port.sendCode(),
-    checkCode: (digits) => deps.port.checkCode(digits),
-    reschedule: () => deps.port.reschedule(),
-    escalate: (reason) => deps.port.escalate(reason),
-    recordEvent: (kind, data) => deps.port.recordEvent(kind, data),
-    resetMfa: () => {
-      if (!state.codeVerified || state.riskFlags.size > 0 || ended) {
-        return Promise.reject(new AgentError('invariant', 'resetMfa requires a verified code and no risk flag'));
-      }
-      return deps.port.resetMfa();
-    },
-  };
+  // resetMfa is refused unless this call verified the code and raised no flag.
+  const guardedPort = guardPort(deps.port, () => state.codeVerified && state.riskFlags.size === 0 && !ended);
 
   function clearTimer(): void {
     if (timer) timers.clearTimer(timer.handle);
     timer = null;
     silenceDeferred = false;
+  }
+
+  function clearSettle(): void {
+    if (settleTimer) timers.clearTimer(settleTimer.handle);
+    settleTimer = null;
+  }
+
+  function armSettle(): void {
+    clearSettle();
+    if (ended || !current) return;
+    const generation = ++timerGeneration;
+    const handle = timers.setTimer(tuning.settleMs, () => {
+      enqueue({ type: 'timer', kind: 'settle', generation }).catch(() => undefined);
+    });
+    settleTimer = { handle, generation };
   }
 
   function armTimer(): void {
@@ -173,6 +177,7 @@ export function createAgent(deps: AgentDeps): Agent {
       ctx.say(current.question(ctx));
       ctx.listen();
     },
+    settle: () => armSettle(),
     listen() {
       if (ended || !current) return;
       emit({ type: 'listen', expecting: current.expecting, endpointing: current.endpointing });
@@ -192,6 +197,7 @@ export function createAgent(deps: AgentDeps): Agent {
     },
     async goto(next) {
       if (ended) return;
+      clearSettle();
       current?.exit?.(ctx, 'next');
       current = steps[next];
       unclear = 0;
@@ -201,6 +207,7 @@ export function createAgent(deps: AgentDeps): Agent {
     end(result, options: EndOptions = {}) {
       if (ended) return;
       clearTimer();
+      clearSettle();
       current?.exit?.(ctx, 'end');
       emit({ type: 'end', outcome: result, ...(options.detail ? { detail: options.detail } : {}) });
       if (options.hangup) emit({ type: 'hangup' });
@@ -294,6 +301,8 @@ export function createAgent(deps: AgentDeps): Agent {
       await notUnderstood();
       return;
     }
+    // Content for the step: it decides afresh whether to settle again (intents leave the window running).
+    clearSettle();
     const result = await step.onUtterance(text, ctx, confidence);
     if (result === 'no_content' && !ended && current === step) {
       if (wasWaiting) ctx.ask();
@@ -318,6 +327,13 @@ export function createAgent(deps: AgentDeps): Agent {
       case 'start':
         return;
       case 'timer':
+        if (event.kind === 'settle') {
+          if (settleTimer?.generation !== event.generation) return;
+          settleTimer = null;
+          await current?.onSettled?.(ctx);
+          if (!ended && !timer) armTimer();
+          return;
+        }
         if (timer?.generation !== event.generation) return;
         timer = null;
         if (event.kind === 'no_input' && playoutReported && promptPlaying) {
@@ -345,14 +361,18 @@ export function createAgent(deps: AgentDeps): Agent {
         waiting = null;
         emit({ type: 'transcript', speaker: 'caller', text: KEYPAD_TRANSCRIPT_PLACEHOLDER });
         const step = current;
-        if (step?.onDtmf) await step.onDtmf(event.digits, ctx);
+        if (step?.onDtmf) {
+          clearSettle();
+          await step.onDtmf(event.digits, ctx);
+        }
         if (!ended && current === step && !timer) armTimer();
         return;
       }
       case 'utterance': {
         if (!event.isFinal) {
-          // The caller is talking: the silence clock starts again.
+          // The caller is talking: the silence clock starts again, and a pending check waits for their words.
           if (timer) armTimer();
+          if (settleTimer) armSettle();
           return;
         }
         const text = event.text.trim();

@@ -28,6 +28,7 @@ describe('recording refused on the request form', () => {
       expect(h.agent.snapshot().step).toBe('email');
 
       await h.say(email);
+      await h.settle();
       await h.key('12675693#');
       const all = spoken(h.actions).join(' ');
       expect(all).not.toMatch(claimsOrAsks);

@@ -52,6 +52,13 @@ export interface StepContext {
   /** Ask the current step's question and listen. */
   ask(): void;
   listen(): void;
+  /**
+   * Holds a complete entry (code, address) for `tuning.settleMs` before acting on it, so a correction or
+   * the rest of it in the caller's next turn still counts (issue 9). When the window runs out with the
+   * caller quiet, the step's `onSettled` runs. A caller still talking (interim results) restarts the
+   * window; their next final turn or key press cancels it and goes to the step, which may settle again.
+   */
+  settle(): void;
   recording(change: 'pause' | 'resume' | 'stop'): void;
   goto(step: StepName): Promise<void>;
   end(outcome: Outcome, options?: EndOptions): void;
@@ -78,6 +85,8 @@ export interface Step {
   question(ctx: StepContext): string;
   onUtterance(text: string, ctx: StepContext, confidence?: number): Promise<StepResult> | StepResult;
   onDtmf?(digits: string, ctx: StepContext): Promise<StepResult> | StepResult;
+  /** The settle window asked for with `ctx.settle()` ran out with no more caller input. */
+  onSettled?(ctx: StepContext): Promise<void> | void;
   /** A global intent the step handles itself (e.g. "I didn't get the email" in the code step). */
   onIntent?(intent: GlobalIntent, ctx: StepContext): Promise<boolean> | boolean;
   /** Silence; return false for the engine's default ("are you there?" + question). */

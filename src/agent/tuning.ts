@@ -14,6 +14,12 @@ export const DEFAULT_TUNING: AgentTuning = {
   maxCodeAttempts: 3,
   maxCodeResends: 2,
   codeLength: 8,
+  // The voice path ends a turn the moment the 8th digit is heard (voice-bridge), so the window starts right
+  // after the last digit. Speakers who catch their own slip mostly break off within or right after the wrong
+  // word (Levelt 1983, "Monitoring and self-repair in speech", Cognition 14), and a recognizer's first interim
+  // result comes some 0.3-0.5 s after speech starts; an interim restarts the window. 2 s covers both with
+  // margin and costs a caller who got it right 2 s, once.
+  settleMs: 2000,
   minConfidence: 0.35,
   slowerRates: [0.85, 0.7],
   // Measured: Open JTalk speaks about 5.3 characters a second of mixed kana/kanji, espeak-ng about 16 in English;

@@ -102,6 +102,12 @@ export interface AgentTuning {
   /** Extra code sends the caller may ask for on this call (the port enforces its own limit too). */
   maxCodeResends: number;
   codeLength: number;
+  /**
+   * Quiet after a complete code or address before it is checked, so a self-correction in the next turn
+   * ("…ごななななに" · "違います、いち") replaces the last digit instead of spending an attempt (issue 9).
+   * Keypad '#', a yes or "that's it" confirms at once.
+   */
+  settleMs: number;
   /** Recognizer confidence under which a yes/no answer is asked again. */
   minConfidence: number;
   /** Successive speaking rates for "slower, please". */

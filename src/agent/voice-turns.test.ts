@@ -42,6 +42,7 @@ describe('leftover digits when the agent asks again', () => {
     await h.say('はい');
     await h.say('はい');
     await h.say('エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム');
+    await h.settle();
     expect(h.agent.snapshot().step).toBe('code');
     await h.key('999');
     const reasked = spoken(await h.silence(120_000)).join('');

@@ -5,7 +5,7 @@ import { CaseNotFoundError } from '../cases/case-service';
 import { createFakeClock } from '../agent/testing/fake-clock';
 import { createFakePort } from '../agent/testing/fake-port';
 import { STORY_ACCOUNT, STORY_CONTEXT_JA } from '../agent/testing/call-harness';
-import type { OutcomeDetail } from '../agent';
+import { DEFAULT_TUNING, type OutcomeDetail } from '../agent';
 import { createLogger } from '../observability/logger';
 import { startCallSession } from './call-session';
 
@@ -28,12 +28,13 @@ describe('call session', () => {
     const port = { ...fake, checkEmail: () => Promise.reject(new CaseNotFoundError('case-secret-42')) };
     const line = new ScriptedCallChannel();
     const finished: Array<OutcomeDetail | null> = [];
+    const clock = createFakeClock();
     const session = startCallSession({
       callId: 'call-1',
       channel: line,
       context: STORY_CONTEXT_JA,
       port,
-      timers: createFakeClock(),
+      timers: clock,
       logger,
       appendTranscript: async () => undefined,
       finish: async (_outcome, detail) => void finished.push(detail),
@@ -43,6 +44,8 @@ describe('call session', () => {
       line.say(text);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // The whole address is checked once the settle window has passed with the caller quiet.
+    clock.advance(DEFAULT_TUNING.settleMs);
     expect(await session.done).toBe('escalated');
     expect(finished).toEqual(['system_error']);
     const failure = lines.find((l) => l.msg === 'port failure escalated the call (system_error)');

@@ -2,6 +2,7 @@ import { createAgent } from '../engine';
 import { STORY_ACCOUNT, STORY_CONTEXT_EN, STORY_CONTEXT_JA } from '../testing/call-harness';
 import { createFakeClock } from '../testing/fake-clock';
 import { createFakePort, type FakePort } from '../testing/fake-port';
+import { DEFAULT_TUNING } from '../tuning';
 import type { AgentAction, Outcome } from '../types';
 import type { RedTeamScript } from './script';
 
@@ -17,7 +18,11 @@ export interface ScriptRun {
   calls: ScriptCall[];
 }
 
-/** Plays a scripted caller against the engine and a recording fake port (fresh state per script). */
+/**
+ * Plays a scripted caller against the engine and a recording fake port (fresh state per script).
+ * After each spoken turn the caller pauses for the settle window (tuning.settleMs) before the next
+ * one, as a person does, so a whole code or address is checked before the script goes on.
+ */
 export async function runScript(script: RedTeamScript): Promise<ScriptRun> {
   const calls: ScriptCall[] = [];
   let call: ScriptCall = { actions: [], confirmedAt: null, outcome: null };
@@ -42,8 +47,11 @@ export async function runScript(script: RedTeamScript): Promise<ScriptRun> {
 
   let { agent, current } = await dial();
   for (const turn of script.turns) {
-    if (typeof turn === 'string') await agent.handle({ type: 'utterance', text: turn, isFinal: true });
-    else if ('dtmf' in turn) await agent.handle({ type: 'dtmf', digits: turn.dtmf });
+    if (typeof turn === 'string') {
+      await agent.handle({ type: 'utterance', text: turn, isFinal: true });
+      await agent.idle();
+      clock.advance(DEFAULT_TUNING.settleMs);
+    } else if ('dtmf' in turn) await agent.handle({ type: 'dtmf', digits: turn.dtmf });
     else if ('silenceMs' in turn) clock.advance(turn.silenceMs);
     else if ('hangup' in turn) await agent.handle({ type: 'hangup' });
     else {

@@ -46,6 +46,10 @@ describe('code step', () => {
     expect(h.log.at(-1)).toEqual({ kind: 'backchannel' });
     expect(h.port.countOf('checkCode')).toBe(0);
     await step.onUtterance('5,6,9,3です', h.ctx);
+    // Whole: it waits out the settle window for a correction before the check.
+    expect(h.log.at(-1)).toEqual({ kind: 'settle' });
+    expect(h.port.countOf('checkCode')).toBe(0);
+    await step.onSettled?.(h.ctx);
     expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
     expect(h.state.codeVerified).toBe(true);
     expect(h.gotos()).toEqual(['reset']);
@@ -55,6 +59,7 @@ describe('code step', () => {
     const { step, h } = await codeStep({ context: { lang: 'en' } });
     await step.onUtterance('one two six seven', h.ctx);
     await step.onUtterance('five six nine three', h.ctx);
+    await step.onSettled?.(h.ctx);
     expect(h.state.codeVerified).toBe(true);
   });
 
@@ -74,6 +79,7 @@ describe('code step', () => {
     await step.onDtmf?.('*', h.ctx);
     await step.onDtmf?.('1267', h.ctx);
     await step.onUtterance('five six nine three', h.ctx);
+    await step.onSettled?.(h.ctx);
     expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
     expect(h.state.codeVerified).toBe(true);
   });
@@ -86,6 +92,48 @@ describe('code step', () => {
     await step.onDtmf?.('12675693', h.ctx);
     expect(h.port.calls.filter((c) => c.method === 'checkCode').map((c) => c.args[0])).toEqual(['11112222', '12675693']);
     expect(h.state.codeVerified).toBe(true);
+  });
+
+  it.each([
+    // Issue 9's line: without the window, 36955772 was checked (an attempt spent) and いち began a new code.
+    ['ja', ['さんろくきゅうご', 'ごななななに', '違います、いち'], '36955771'],
+    ['en', ['one two three four', 'five six seven nine', 'sorry eight'], '12345678'],
+    // A bare cue: the window waits for the replacement digit, however long the window.
+    ['ja', ['いちにさんよん', 'ごろくななきゅう', '違います', 'はち'], '12345678'],
+    ['en', ['one two three four five six seven nine', 'no wait', 'eight'], '12345678'],
+  ] as const)('%s: a correction in the turn after the 8th digit replaces it before the check: %j → %s', async (lang, turns, want) => {
+    const { step, h } = await codeStep({ context: { lang } });
+    for (const turn of turns) {
+      await step.onUtterance(turn, h.ctx);
+      if (turn === '違います' || turn === 'no wait') await step.onSettled?.(h.ctx);
+    }
+    expect(h.port.countOf('checkCode')).toBe(0);
+    await step.onSettled?.(h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: [want] }]);
+  });
+
+  it.each([
+    ['ja', ['いちにろくなな', 'ごろくきゅうさん', 'はい']],
+    ['ja', ['いちにろくなな', 'ごろくきゅうさん、以上です']],
+    ['en', ['one two six seven', 'five six nine three', 'yes']],
+    ['en', ['one two six seven', "five six nine three, that's it"]],
+  ] as const)('%s: a yes or "that\'s it" confirms the whole code at once: %j', async (lang, turns) => {
+    const { step, h } = await codeStep({ context: { lang } });
+    for (const turn of turns) await step.onUtterance(turn, h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
+  });
+
+  it('keypad # confirms a whole spoken code at once; keys after it start a keyed entry instead', async () => {
+    const { step, h } = await codeStep();
+    await step.onUtterance('いちにろくなな', h.ctx);
+    await step.onUtterance('ごろくきゅうさん', h.ctx);
+    await step.onDtmf?.('#', h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
+    const again = await codeStep();
+    await again.step.onUtterance('いちにろくなな、ごろくきゅうに', again.h.ctx);
+    await again.step.onDtmf?.('12675693', again.h.ctx);
+    await again.step.onSettled?.(again.h.ctx);
+    expect(again.h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
   });
 
   it('keypad: 8 digits commit on their own; a trailing # is not a second entry', async () => {

@@ -8,6 +8,9 @@ export const KEYPAD_TRANSCRIPT_PLACEHOLDER = '[keypad entry redacted]';
 /**
  * The emailed code, spoken in chunks, typed or keyed, or a mix (4 typed then 4 keyed is one 8-digit
  * code: the digits settled by one way of entry carry over when the caller switches to the other).
+ * A complete spoken entry waits `tuning.settleMs` (ctx.settle) before the check, so "違います、いち" in the
+ * next turn replaces the last digit instead of spending an attempt; keypad '#', a yes or "that's it"
+ * confirms at once, and 8 keyed digits are checked at once (keys are never misheard).
  * Recording is paused while here. The digits live only in
  * this closure until they are passed to port.checkCode, then they are dropped; nothing else sees them.
  */
@@ -21,12 +24,23 @@ export function createCodeStep(): Step {
   let malformed = 0;
   // After 8 keyed digits commit on their own, a trailing '#' belongs to that entry.
   let swallowHash = false;
+  // A complete spoken entry waiting out the settle window; pending: a correction cue still wants its digit.
+  let settling: { code: string; pending: boolean } | null = null;
 
   const clear = () => {
     spoken = [];
     keyed = '';
     carried = '';
+    settling = null;
   };
+
+  /**
+   * The caller says the entry is finished: "以上です" / "that's it" (also in the turn with the last digits),
+   * or a yes ("はい", "yes") in a turn of its own after the whole code.
+   */
+  const confirms = (text: string, entered: string, ctx: StepContext): boolean =>
+    ctx.intents.saysDone(text) ||
+    (settling?.code === entered && readDigits([text], ctx.lang).digits === '' && ctx.intents.readYesNo(text) === 'yes');
 
   async function sendAgain(ctx: StepContext, expired: boolean): Promise<void> {
     if (resends >= ctx.tuning.maxCodeResends) {
@@ -132,14 +146,31 @@ export function createCodeStep(): Step {
         return 'handled';
       }
       if (entered.length === n) {
-        await commit(entered, 'speech', ctx);
+        const pending = reading.correctionPending === true;
+        if (!pending && confirms(text, entered, ctx)) {
+          await commit(entered, 'speech', ctx);
+          return 'handled';
+        }
+        settling = { code: entered, pending };
+        ctx.settle();
         return 'handled';
       }
+      settling = null;
       ctx.backchannel();
       return 'handled';
     },
+    async onSettled(ctx) {
+      // After a bare "違います" the caller owes the replacement digit: keep waiting for it.
+      if (!settling || settling.pending) return;
+      await commit(settling.code, 'speech', ctx);
+    },
     async onDtmf(digits, ctx): Promise<StepResult> {
       const n = ctx.tuning.codeLength;
+      if (settling && /[0-9]/.test(digits[0] ?? '')) {
+        // Keys right after a whole spoken code: the caller enters it again on the keypad, not a 9th digit.
+        clear();
+      }
+      settling = null;
       if (spoken.length > 0) {
         carried += readDigits(spoken, ctx.lang, n - carried.length).digits;
         spoken = [];

@@ -12,6 +12,10 @@ describe('email step', () => {
     expect(h.log.at(-1)).toEqual({ kind: 'backchannel' });
     expect(h.said()).toHaveLength(1);
     await step.onUtterance('アットマーク、ジーメールドットコムです', h.ctx);
+    // Whole: it waits out the settle window for a correction before the check.
+    expect(h.log.at(-1)).toEqual({ kind: 'settle' });
+    expect(h.port.countOf('checkEmail')).toBe(0);
+    await step.onSettled?.(h.ctx);
     expect(h.port.calls.filter((c) => c.method === 'checkEmail')).toEqual([{ method: 'checkEmail', args: ['matty@gmail.com'] }]);
     expect(h.state.emailVerified).toBe(true);
     expect(h.gotos()).toEqual(['send_code']);
@@ -22,6 +26,7 @@ describe('email step', () => {
     const h = createStepHarness(step, { context: { lang: 'en' } });
     await step.onUtterance('m a t t y', h.ctx);
     await step.onUtterance('at gmail dot com', h.ctx);
+    await step.onSettled?.(h.ctx);
     expect(h.gotos()).toEqual(['send_code']);
   });
 
@@ -37,6 +42,7 @@ describe('email step', () => {
       // The content-free turn (index 1) makes no progress: the step just keeps listening.
       if (i === 1) expect(result).toBe('handled');
     }
+    await step.onSettled?.(h.ctx);
     expect(h.port.calls.filter((c) => c.method === 'checkEmail')).toEqual([{ method: 'checkEmail', args: ['matty@gmail.com'] }]);
     expect(h.gotos()).toEqual(['send_code']);
   });
@@ -45,13 +51,44 @@ describe('email step', () => {
     const step = createEmailStep();
     const h = createStepHarness(step);
     await step.onUtterance('エム、エー、ティ、ティ、エー、アットマーク、ジーメールドットコム', h.ctx);
+    await step.onSettled?.(h.ctx);
     await step.onUtterance('ティー、エー、アール、オー、アットマーク、ヤフードットシーオードットジェーピー', h.ctx);
+    await step.onSettled?.(h.ctx);
     const [first, second] = h.said();
     expect(first).toBe(second);
     expect(h.said().join('')).not.toMatch(/matty|gmail|ジーメール/);
     await step.onUtterance('エックス、アットマーク、ジーメールドットコム', h.ctx);
+    await step.onSettled?.(h.ctx);
     expect(h.ended()?.outcome).toBe('verification_failed');
     expect(h.port.countOf('checkEmail')).toBe(3);
+  });
+
+  it.each([
+    // The address looked whole at "yahoo.co", but the caller was not finished.
+    ['en', ['m i k e at yahoo dot co', 'dot jp'], 'mike@yahoo.co.jp'],
+    ['ja', ['エム、アイ、ケー、イー、アットマーク、ヤフードットシーオー', 'ドットジェーピー'], 'mike@yahoo.co.jp'],
+    // Its last letters corrected in the next turn.
+    ['en', ['m i k e at gmail dot com', 'sorry, dot net'], 'mike@gmail.net'],
+  ] as const)('%s: the turn after a whole address still counts, within the settle window: %j → %s', async (lang, turns, want) => {
+    const step = createEmailStep();
+    const h = createStepHarness(step, { context: { lang } });
+    for (const turn of turns) await step.onUtterance(turn, h.ctx);
+    expect(h.port.countOf('checkEmail')).toBe(0);
+    await step.onSettled?.(h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkEmail')).toEqual([{ method: 'checkEmail', args: [want] }]);
+  });
+
+  it.each([
+    ['ja', ['エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム', 'はい']],
+    ['ja', ['エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム、以上です']],
+    ['en', ['m a t t y at gmail dot com', "that's it"]],
+    ['en', ['m a t t y at gmail dot com', 'yes']],
+  ] as const)('%s: a yes or "that\'s it" after the whole address checks it at once: %j', async (lang, turns) => {
+    const step = createEmailStep();
+    const h = createStepHarness(step, { context: { lang } });
+    for (const turn of turns) await step.onUtterance(turn, h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkEmail')).toEqual([{ method: 'checkEmail', args: ['matty@gmail.com'] }]);
+    expect(h.gotos()).toEqual(['send_code']);
   });
 
   it('an unknown company domain: asks to spell that part letter by letter, without echoing it', async () => {

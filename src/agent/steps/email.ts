@@ -8,7 +8,9 @@ export const EMAIL_TRANSCRIPT_PLACEHOLDER = '[email spelling redacted]';
 /**
  * The address, letter by letter. While it is incomplete the agent only says "はい" after each chunk
  * (aizuchi, not a turn). A complete address goes to the port; a mismatch and an unknown address get
- * the same words, and nothing on file is ever read back.
+ * the same words, and nothing on file is ever read back. A complete address waits `tuning.settleMs`
+ * (ctx.settle) before the check, so the rest of it ("…yahoo dot co" · "dot jp") or a correction of its
+ * last letters in the next turn still counts; a yes or "that's it" confirms at once.
  */
 export function createEmailStep(): Step {
   let turns: string[] = [];
@@ -16,12 +18,15 @@ export function createEmailStep(): Step {
   let askedDomain = false;
   let lastPartial = '';
   let turnsWithoutProgress = 0;
+  // A complete address waiting out the settle window.
+  let settling: string | null = null;
 
   const startOver = () => {
     turns = [];
     askedDomain = false;
     lastPartial = '';
     turnsWithoutProgress = 0;
+    settling = null;
   };
 
   async function verify(email: string, ctx: StepContext): Promise<void> {
@@ -69,9 +74,18 @@ export function createEmailStep(): Step {
         }
       }
       if (reading.status === 'complete' && reading.email) {
-        await verify(reading.email, ctx);
+        // "以上です" / "that's it" (in the same turn too), or a yes on its own after the whole address.
+        const confirmed = ctx.intents.saysDone(text) || (settling === reading.email && ctx.intents.readYesNo(text) === 'yes');
+        if (confirmed) {
+          await verify(reading.email, ctx);
+          return 'handled';
+        }
+        settling = reading.email;
+        lastPartial = reading.partial;
+        ctx.settle();
         return 'handled';
       }
+      settling = null;
       if (reading.status === 'spell_domain' && !askedDomain) {
         askedDomain = true;
         ctx.say(ctx.prompts.emailSpellDomain);
@@ -97,6 +111,9 @@ export function createEmailStep(): Step {
       turnsWithoutProgress += 1;
       turns.pop();
       return turnsWithoutProgress >= 2 ? 'no_content' : 'handled';
+    },
+    async onSettled(ctx) {
+      if (settling !== null) await verify(settling, ctx);
     },
     onNoInput(ctx) {
       if (turns.length === 0) return false;

@@ -1,5 +1,6 @@
 import { createAgent, type Agent } from '../engine';
 import type { IntentReader } from '../understanding/intents';
+import { DEFAULT_TUNING } from '../tuning';
 import type { AgentAction, AgentTuning, CallContext, Outcome } from '../types';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { createFakePort, type FakePort, type FakePortOptions } from './fake-port';
@@ -44,6 +45,8 @@ export interface CallHarness {
   key(digits: string): Promise<AgentAction[]>;
   /** Lets time pass with the caller silent; resolves after the agent reacted. */
   silence(ms: number): Promise<AgentAction[]>;
+  /** The caller stays quiet for the settle window after a whole code or address; resolves with the check's reply. */
+  settle(): Promise<AgentAction[]>;
   hangup(): Promise<AgentAction[]>;
   agentTexts(): string[];
   outcome(): Outcome | null;
@@ -55,6 +58,7 @@ export function createHarness(options: HarnessOptions = {}): CallHarness {
   const clock = createFakeClock(Date.UTC(2021, 5, 7, 0, 30));
   const port = createFakePort({ account: { ...STORY_ACCOUNT }, ...options.port });
   const actions: AgentAction[] = [];
+  const settleMs = options.tuning?.settleMs ?? DEFAULT_TUNING.settleMs;
   const agent = createAgent({
     context,
     port,
@@ -81,6 +85,10 @@ export function createHarness(options: HarnessOptions = {}): CallHarness {
     silence: (ms) =>
       since(async () => {
         clock.advance(ms);
+      }),
+    settle: () =>
+      since(async () => {
+        clock.advance(settleMs);
       }),
     hangup: () => since(() => agent.handle({ type: 'hangup' })),
     agentTexts: () => actions.flatMap((a) => (a.type === 'say' || a.type === 'backchannel' ? [a.text] : [])),

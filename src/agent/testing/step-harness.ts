@@ -11,6 +11,7 @@ export type StepLogEntry =
   | { kind: 'backchannel' }
   | { kind: 'ask'; text: string }
   | { kind: 'listen' }
+  | { kind: 'settle' }
   | { kind: 'recording'; change: 'pause' | 'resume' | 'stop' }
   | { kind: 'goto'; step: StepName }
   | { kind: 'end'; outcome: Outcome; options: EndOptions }
@@ -67,6 +68,9 @@ export function createStepHarness(
     },
     listen: () => {
       if (!ended) log.push({ kind: 'listen' });
+    },
+    settle: () => {
+      if (!ended) log.push({ kind: 'settle' });
     },
     recording: (change) => {
       log.push({ kind: 'recording', change });

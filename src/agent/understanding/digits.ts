@@ -5,13 +5,18 @@ import { splitAtCorrections } from './corrections';
 
 export interface DigitReading {
   digits: string;
-  /** Exactly `length` digits were heard, with no unresolved formatting. */
+  /** Exactly `length` digits were heard, with no unresolved formatting and no correction still to come. */
   complete: boolean;
   /**
    * A recogniser-formatted part (e.g. "5:06") whose reading the code length could not decide
    * (5,6 or 5,0,6): the caller should be asked again about this part. Absent when all is clear.
    */
   unclear?: string;
+  /**
+   * The last turn ended on a correction cue with no digit after it ("…sorry", 「違います」): the caller
+   * is about to replace the last digit, so the digits are not final yet. Absent when false.
+   */
+  correctionPending?: true;
 }
 
 const TURN_DIGITS: Record<Lang, (turn: string) => string> = { ja: jaTurnDigits, en: enTurnDigits };
@@ -35,7 +40,7 @@ function variantsOf(turn: string): Array<{ text: string; unclear?: string }> {
 }
 
 /** Digits of all turns, each correction cue replacing the last digit said before it (across turns). */
-function readWithCorrections(turns: readonly string[], lang: Lang): string {
+function readWithCorrections(turns: readonly string[], lang: Lang): { digits: string; pendingFix: boolean } {
   const read = TURN_DIGITS[lang];
   let digits = '';
   let pendingFix = false;
@@ -49,7 +54,7 @@ function readWithCorrections(turns: readonly string[], lang: Lang): string {
       digits += heard;
     });
   }
-  return digits;
+  return { digits, pendingFix };
 }
 
 /**
@@ -72,10 +77,13 @@ export function readDigits(turns: readonly string[], lang: Lang, length = 8): Di
     }
     combos = next.slice(0, MAX_VARIANTS);
   }
-  const readings = combos.map((c) => ({ digits: readWithCorrections(c.turns, lang), unclear: c.unclear }));
+  const readings = combos.map((c) => ({ ...readWithCorrections(c.turns, lang), unclear: c.unclear }));
   const literal = readings[0]!;
-  if (literal.unclear === undefined) return { digits: literal.digits, complete: literal.digits.length === length };
+  // A trailing cue is in every variant alike (variants differ only in how a clock part is split).
+  const pending: Pick<DigitReading, 'correctionPending'> = literal.pendingFix && literal.digits !== '' ? { correctionPending: true } : {};
+  if (literal.unclear === undefined)
+    return { digits: literal.digits, complete: literal.digits.length === length && !literal.pendingFix, ...pending };
   const fitting = [...new Set(readings.filter((r) => r.digits.length === length).map((r) => r.digits))];
-  if (fitting.length === 1) return { digits: fitting[0]!, complete: true };
-  return { digits: literal.digits, complete: false, unclear: literal.unclear };
+  if (fitting.length === 1) return { digits: fitting[0]!, complete: !literal.pendingFix, ...pending };
+  return { digits: literal.digits, complete: false, unclear: literal.unclear, ...pending };
 }
