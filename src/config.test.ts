@@ -14,6 +14,20 @@ describe('AIZUCHI_POLICY', () => {
   });
 });
 
+describe('AIZUCHI_TELEPHONY', () => {
+  it('defaults to the browser softphone, ringing 30 s, and names the carriers it accepts', () => {
+    expect(loadConfig({}).telephony).toEqual({ dialer: 'softphone', ringTimeoutSec: 30 });
+    expect(loadConfig({ AIZUCHI_TELEPHONY: 'twilio', AIZUCHI_TELEPHONY_RING_SEC: '45' }).telephony).toEqual({
+      dialer: 'twilio',
+      ringTimeoutSec: 45,
+    });
+    expect(() => loadConfig({ AIZUCHI_TELEPHONY: 'plivo' })).toThrow(
+      'invalid AIZUCHI_TELEPHONY: expected one of softphone, twilio, telnyx, sip',
+    );
+    expect(() => loadConfig({ AIZUCHI_TELEPHONY_RING_SEC: '2' })).toThrow(ConfigError);
+  });
+});
+
 describe('AIZUCHI_PRONUNCIATIONS_*', () => {
   it('passes the lists and an absolute file path to the voice engines, and nothing when unset', () => {
     expect(loadConfig({}).speech.pronunciations).toEqual({});

@@ -7,6 +7,9 @@ import { AizuchiError } from './domain/errors';
  * The one place configuration is read. Every variable is validated at boot; a bad value fails fast
  * with the variable's name. Nothing else in src/ reads process.env.
  */
+/** AIZUCHI_TELEPHONY: the browser softphone, or a carrier (src/channels/carrier.ts CarrierName). */
+export const TELEPHONY_NAMES = ['softphone', 'twilio', 'telnyx', 'sip'] as const;
+
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const bool = (fallback: boolean) =>
   z
@@ -57,6 +60,11 @@ const schema = z.object({
   AIZUCHI_CALLBACK_RETRY_DELAY_MIN: int(30),
   AIZUCHI_RECORDING_RETENTION_DAYS: int(30),
   AIZUCHI_RECOVERY_LOCK_DAYS: int(30),
+  // Phone calls (issue 8): which dialer places callbacks. softphone rings the browser page of the
+  // request mail; the carriers ring the phone on record (their own variables follow).
+  AIZUCHI_TELEPHONY: z.enum(TELEPHONY_NAMES, { message: `expected one of ${TELEPHONY_NAMES.join(', ')}` }).default('softphone'),
+  // Seconds a carrier call rings before it counts as not answered (Twilio's own default is 60 s).
+  AIZUCHI_TELEPHONY_RING_SEC: z.coerce.number().int().min(5).max(600).default(30),
   // Speech engines.
   AIZUCHI_RECOGNIZER: z.enum(['none', 'whisper-http', 'deepgram', 'local']).default('none'),
   AIZUCHI_RECOGNIZER_URL: z.string().url().optional(),
@@ -182,6 +190,8 @@ export interface Config {
   recordingRetentionDays: number;
   /** How long "this wasn't me" locks self-service recovery for the account. */
   recoveryLockDays: number;
+  /** Who places callbacks, and how long a carrier call rings. */
+  telephony: { dialer: Env['AIZUCHI_TELEPHONY']; ringTimeoutSec: number };
   speech: {
     recognizer: Env['AIZUCHI_RECOGNIZER'];
     recognizerUrl?: string;
@@ -280,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryResponseFloorMs: e.AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS,
     recordingRetentionDays: e.AIZUCHI_RECORDING_RETENTION_DAYS,
     recoveryLockDays: e.AIZUCHI_RECOVERY_LOCK_DAYS,
+    telephony: { dialer: e.AIZUCHI_TELEPHONY, ringTimeoutSec: e.AIZUCHI_TELEPHONY_RING_SEC },
     speech: {
       recognizer: e.AIZUCHI_RECOGNIZER,
       recognizerUrl: e.AIZUCHI_RECOGNIZER_URL,

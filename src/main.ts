@@ -54,8 +54,23 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const withSoftphone = opts.withSoftphone !== false;
   const recovery = composeRecovery(config, { cases, identity, limiter, calendar, queue: jobs.queue, keys, clock, withSoftphone });
   const undo = composeRecoveryUndo(config, { cases, identity, queue: jobs.queue, keys, clock, logger });
-  const callsWiring = { store, cases, identity, calendar, clock, keys, jobs, limiter, logger, withSoftphone, dialer: opts.dialer };
-  const { calls, softphone, dialer, closeVoice } = composeCalls(config, callsWiring);
+  const callsWiring = {
+    store,
+    cases,
+    identity,
+    calendar,
+    clock,
+    keys,
+    jobs,
+    limiter,
+    logger,
+    withSoftphone,
+    dialer: opts.dialer,
+    carrier: opts.carrier,
+    carrierLine: opts.carrierLine,
+  };
+  const { calls, softphone, telephony, dialer, closeVoice } = composeCalls(config, callsWiring);
+  telephony?.registerJobs();
   const recurring = registerJobs(config, {
     jobs,
     store,
@@ -87,6 +102,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     mail,
     calls,
     softphone,
+    telephony,
     dialer,
     recurring,
     async close() {

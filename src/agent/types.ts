@@ -36,7 +36,11 @@ export type OutcomeDetail =
   | 'caller_request'
   /** A ringing browser softphone: the customer pressed Decline, or nobody answered before the ring timed out. */
   | 'declined'
-  | 'not_answered';
+  | 'not_answered'
+  /** A carrier call (issue 8): the line was busy, an answering machine picked up, or the carrier could not place or carry the call. */
+  | 'busy'
+  | 'machine'
+  | 'carrier_failed';
 
 export type AgentAction =
   | { type: 'say'; text: string; interruptible: boolean; rate?: number; sayAs?: SayAs }

@@ -6,9 +6,11 @@ import { hmacHex, newToken } from '../security/keys';
 import { guardCallerLine } from './transcript-guard';
 import type { Store } from '../store/connect';
 import type { CallsTable, Database } from '../store/schema';
+import type { CarrierName } from '../channels/carrier';
 
 export type CallRow = CallsTable;
-export type CallChannelName = 'text' | 'softphone';
+/** How the call reaches the customer: a text link, the browser softphone, or a carrier ringing the phone (issue 8). */
+export type CallChannelName = 'text' | 'softphone' | CarrierName;
 
 export interface TranscriptLine {
   speaker: string;
@@ -73,6 +75,23 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
     return { ok: true, call: { ...row, state: 'active', started_at: startedAt } };
   }
 
+  /**
+   * A fresh single-use token for a call that is still `pending`, replacing the one issued at dial
+   * time (whose raw value nobody kept): the carrier's outbound-call job mints it right before it
+   * places the call, so no raw token ever sits in a job payload or a table. Valid `tokenTtlMs` from
+   * now. Null when the call is no longer pending (ended by the sweep, a cancel, or already connected).
+   */
+  async function reissueToken(trx: Kysely<Database>, callId: string): Promise<string | null> {
+    const token = newToken();
+    const res = await trx
+      .updateTable('calls')
+      .set({ token_hash: tokenHash(token), token_expires_at: new Date(clock.now().getTime() + deps.tokenTtlMs).toISOString() })
+      .where('id', '=', callId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1 ? token : null;
+  }
+
   /** Marks the call ended once; false when it already was. */
   async function finish(trx: Kysely<Database>, callId: string, outcome: string): Promise<boolean> {
     const res = await trx
@@ -130,7 +149,7 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
     return rows.filter((r) => !opts.exclude.has(r.id));
   }
 
-  return { create, redeem, finish, appendTranscript, transcript, forCase, get, stale };
+  return { create, redeem, reissueToken, finish, appendTranscript, transcript, forCase, get, stale };
 }
 
 export type CallRecords = ReturnType<typeof createCallRecords>;

@@ -148,6 +148,14 @@ export function createCallService(deps: CallServiceDeps) {
     return { callId: call.id, url: callUrl(settings.serverUrl, token) };
   }
 
+  /**
+   * A new single-use token for a pending call (call-records.ts reissueToken), inside the caller's
+   * transaction; null when the call is no longer pending. The carrier's outbound-call job uses it.
+   */
+  function reissueToken(trx: Kysely<Database>, callId: string): Promise<string | null> {
+    return records.reissueToken(trx, callId);
+  }
+
   /** Spends a link: the call becomes active and the case moves to `verifying`. */
   async function connect(token: string): Promise<ConnectResult> {
     try {
@@ -320,6 +328,7 @@ export function createCallService(deps: CallServiceDeps) {
 
   return {
     openLink,
+    reissueToken,
     connect,
     attach,
     finish,

@@ -4,12 +4,14 @@ import type { Dialer } from '../channels/dialer';
 import { RecordingDialer } from '../channels/testing/recording-dialer';
 import { CaseService } from '../cases/case-service';
 import { createIdentityService } from '../identity/service';
+import { createDbJobQueue } from '../jobs/db-job-queue';
 import { RecordingJobQueue } from '../jobs/testing/recording-job-queue';
 import { createLogger } from '../observability/logger';
 import { deriveKeys } from '../security/keys';
 import { RateLimiter } from '../security/rate-limiter';
 import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
+import { PLACE_CALL_JOB, createCarrierDialer } from '../telephony/carrier';
 import { createSoftphoneCalls } from '../telephony/softphone/softphone-calls';
 import { createSoftphoneHub } from '../telephony/softphone/softphone-hub';
 import { type CallService, createCallService } from './call-service';
@@ -156,3 +158,34 @@ dialerConformance('carrier stand-in that rings the number on record', () => {
     { provesPhonePossession: true },
   );
 });
+
+// The carrier dialer (issue 8) never calls the carrier while dialling: the call row and the
+// outbound-call job are written in the dialling transaction (an outbox), and the job rings later.
+dialerConformance('carrier dialer (call row + place-call job)', () =>
+  rig(
+    ({ calls, store }) => {
+      const jobs = createDbJobQueue({ store, clock: { now: () => NOW }, logger: createLogger('silent'), workerId: 'conformance' });
+      const dialer = createCarrierDialer({ carrier: 'sip', calls, queue: jobs.queue });
+      return {
+        dialer,
+        // Answerable once both committed: a queued carrier attempt and the job that will place it.
+        async answerable(caseId) {
+          const call = await store.db
+            .selectFrom('calls')
+            .select(['id', 'channel', 'dial_state'])
+            .where('case_id', '=', caseId)
+            .executeTakeFirst();
+          if (!call || call.channel !== 'sip' || call.dial_state !== 'queued') return false;
+          const job = await store.db
+            .selectFrom('jobs')
+            .select(['payload'])
+            .where('kind', '=', PLACE_CALL_JOB)
+            .where('dedupe_key', '=', `place-call:${call.id}`)
+            .executeTakeFirst();
+          return job !== undefined && (JSON.parse(job.payload) as { callId: string }).callId === call.id;
+        },
+      };
+    },
+    { provesPhonePossession: true },
+  ),
+);

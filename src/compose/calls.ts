@@ -13,6 +13,8 @@ import type { Keys } from '../security/keys';
 import type { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 import { type Softphone, createSoftphone } from '../telephony/softphone';
+import type { OpenCarrierLine } from '../telephony/carrier';
+import { type CarrierFactory, type ComposedCarrier, composeTelephony } from './telephony';
 
 export interface CallsWiring {
   store: Store;
@@ -27,12 +29,18 @@ export interface CallsWiring {
   /** Given by tests and other channels; the default rings the built-in softphone. */
   dialer?: Dialer;
   withSoftphone: boolean;
+  /** Tests: the carrier AIZUCHI_TELEPHONY's name stands for (instead of the adapter registry's). */
+  carrier?: CarrierFactory;
+  /** Tests: the line a carrier call's audio runs over (a scripted line instead of the voice engines). */
+  carrierLine?: OpenCarrierLine;
 }
 
 export interface ComposedCalls {
   calls: CallService;
   softphone: Softphone | null;
   dialer: Dialer;
+  /** The carrier AIZUCHI_TELEPHONY names, or null for the softphone. */
+  telephony: ComposedCarrier | null;
   /** Closes the speech engines if a voice call ever loaded them. */
   closeVoice(): Promise<void>;
 }
@@ -82,16 +90,32 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
         tokenKey: w.keys.tokenHmac,
         cases: w.cases,
         calls,
-        openVoice: async (args) => openVoiceCall({ runtime: await voice(), store: w.store, dataDir: config.dataDir, ...args }),
+        openVoice: (args) => openVoice(args),
       })
     : null;
+
+  const openVoice = async (args: Omit<Parameters<typeof openVoiceCall>[0], 'runtime' | 'store' | 'dataDir'>) =>
+    openVoiceCall({ runtime: await voice(), store: w.store, dataDir: config.dataDir, ...args });
+  const telephony = composeTelephony(config, {
+    store: w.store,
+    cases: w.cases,
+    calls,
+    jobs: w.jobs,
+    clock: w.clock,
+    logger: w.logger,
+    openLine: w.carrierLine ?? openVoice,
+    ...(w.carrier ? { carrier: w.carrier } : {}),
+  });
 
   return {
     calls,
     softphone,
-    // Due callbacks ring the customer's browser softphone (the link in the request mail).
-    dialer: w.dialer ?? softphone?.dialer ?? noCallbackChannel,
+    telephony,
+    // Due callbacks ring the phone through the configured carrier, else the customer's browser
+    // softphone (the link in the request mail).
+    dialer: w.dialer ?? telephony?.dialer ?? softphone?.dialer ?? noCallbackChannel,
     async closeVoice() {
+      await telephony?.close();
       if (voiceRuntime) await (await voiceRuntime).close();
     },
   };

@@ -16,6 +16,8 @@ import type { Metrics } from '../observability/metrics';
 import type { Keys } from '../security/keys';
 import type { Store } from '../store/connect';
 import type { Softphone } from '../telephony/softphone';
+import type { OpenCarrierLine } from '../telephony/carrier';
+import type { CarrierFactory, ComposedCarrier } from './telephony';
 
 /**
  * Everything built from configuration (by createServices in src/main.ts). The server and every CLI
@@ -39,6 +41,11 @@ export interface Services {
   calls: CallService;
   /** The browser softphone that due callbacks ring; null when disabled. */
   softphone: Softphone | null;
+  /**
+   * The carrier AIZUCHI_TELEPHONY names (its CarrierEvents for webhooks and the media-stream
+   * endpoint), or null for the softphone.
+   */
+  telephony: ComposedCarrier | null;
   /** How a due callback (or an operator's call-now) rings the customer. */
   dialer: Dialer;
   /** Housekeeping jobs that re-enqueue themselves; the server makes sure each is queued. */
@@ -53,4 +60,8 @@ export interface ServiceOptions {
   dialer?: Dialer;
   /** false: no built-in browser softphone (tests that build their own). */
   withSoftphone?: boolean;
+  /** Tests: the carrier AIZUCHI_TELEPHONY stands for, instead of the adapter registry's (e.g. a FakeCarrier). */
+  carrier?: CarrierFactory;
+  /** Tests: the line a carrier call's audio runs over, instead of the voice engines (e.g. a scripted text line). */
+  carrierLine?: OpenCarrierLine;
 }

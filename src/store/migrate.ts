@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_softphone';
 import * as m003 from './migrations/003_recovery_undo';
 import * as m004 from './migrations/004_call_dialer_evidence';
+import * as m005 from './migrations/005_carrier_calls';
 import * as m007 from './migrations/007_handoff_and_sso';
 import type { Store } from './connect';
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '002_softphone': m002,
   '003_recovery_undo': m003,
   '004_call_dialer_evidence': m004,
+  '005_carrier_calls': m005,
   '007_handoff_and_sso': m007,
 };
 

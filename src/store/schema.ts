@@ -134,6 +134,14 @@ export interface CallsTable {
   /** 1 when the dialer that placed the call rang the number itself (Dialer.provesPhonePossession). */
   proves_phone_possession: number;
   created_at: string;
+  /** The carrier that carries the call ('twilio' | 'telnyx' | 'sip'); null for softphone and text calls. Migration 005. */
+  carrier?: string | null;
+  /** The carrier's own id for the leg (CallSid, call_control_id, SIP Call-ID); unique per carrier. */
+  carrier_call_id?: string | null;
+  /** How far the outbound-call job got: 'queued' | 'placing' | 'placed' | 'unknown' | 'failed' (telephony/carrier). */
+  dial_state?: string | null;
+  /** The furthest progress the carrier reported (CallProgress kind); progress never moves back. */
+  carrier_progress?: string | null;
 }
 
 export interface TranscriptEntriesTable {
