@@ -186,7 +186,7 @@ describe('Twilio carrier: placing a call', () => {
 
   it('hangup ends a live call and resolves for a call that is already gone (20404)', async () => {
     const r = await start(() => ({ kind: 'hold' }));
-    const carrier = createTwilioCarrier({ config: r.config, publicUrl: 'https://a.example', logger });
+    const carrier = createTwilioCarrier({ config: r.config, publicUrl: r.publicUrl, logger });
     const leg = await carrier.place(req());
     await carrier.hangup(leg);
     expect(await r.fake.calls[0]!.ended).toBe('canceled');

@@ -3,7 +3,8 @@ import type { Carrier, CarrierLeg, OutboundCallRequest } from '../../channels/ca
 import type { TwilioConfig } from '../../config';
 import { AizuchiError } from '../../domain/errors';
 import type { Logger } from '../../observability/logger';
-import { mediaStreamUrl, streamTwiml } from './twiml';
+import { mediaStreamUrl } from '../public-urls';
+import { streamTwiml } from './twiml';
 
 /** Where Twilio posts call progress and the async AMD verdict, under AIZUCHI_PUBLIC_URL. */
 export const TWILIO_STATUS_PATH = '/telephony/twilio/status';

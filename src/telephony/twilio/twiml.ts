@@ -1,21 +1,5 @@
 import twilio from 'twilio';
 
-/** The media-stream endpoint carriers connect to (issue 8 interface), under the public URL. */
-export const MEDIA_STREAM_PATH = '/telephony/media-stream';
-
-/**
- * `wss://…/telephony/media-stream` for AIZUCHI_PUBLIC_URL `https://…` (and `ws://` for a plain-HTTP
- * development URL). Twilio accepts only `wss://` on 443 in production, and no query string
- * (TELEPHONY.md §1.3), so nothing call-specific goes in it.
- */
-export function mediaStreamUrl(publicUrl: string): string {
-  const url = new URL(MEDIA_STREAM_PATH, `${publicUrl.replace(/\/+$/u, '')}/`);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  // Keep a path prefix the public URL may have (https://example.com/aizuchi → …/aizuchi/telephony/media-stream).
-  url.pathname = `${new URL(publicUrl).pathname.replace(/\/+$/u, '')}${MEDIA_STREAM_PATH}`;
-  return url.toString();
-}
-
 /**
  * The call's TwiML: `<Response><Connect><Stream url="…"><Parameter name="token" …/><Parameter
  * name="callId" …/></Stream></Connect></Response>`. `<Connect>` makes the stream bidirectional

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { type FakeTwilioStream, openFakeTwilioStream } from './fake-twilio-stream';
+import { type FakeCalleeStream, openFakeCalleeStream } from '../../testing/fake-callee-stream';
+import { twilioStreamVendor } from './twilio-stream-vendor';
 
 /**
  * A local server that behaves as Twilio documents for what aizuchi uses (TELEPHONY.md §1):
@@ -12,10 +13,10 @@ import { type FakeTwilioStream, openFakeTwilioStream } from './fake-twilio-strea
  * callee's behaviour from `callee`: SIGNED status callbacks (initiated → ringing → in-progress →
  * completed, or busy / no-answer / failed) with increasing SequenceNumber, the async AMD verdict
  * to AsyncAmdStatusCallback, and on answer the `<Connect><Stream>` from the inline TwiML opened
- * as Twilio would (see fake-twilio-stream.ts).
+ * as Twilio would (see ../../testing/fake-callee-stream.ts).
  */
 export type FakeCallee =
-  | { kind: 'answer'; answeredBy?: 'human' | 'machine_start' | 'unknown'; talk?: (stream: FakeTwilioStream) => Promise<void> }
+  | { kind: 'answer'; answeredBy?: 'human' | 'machine_start' | 'unknown'; talk?: (stream: FakeCalleeStream) => Promise<void> }
   | { kind: 'busy' }
   | { kind: 'no-answer' }
   | { kind: 'failed'; sipCode?: number }
@@ -32,7 +33,7 @@ export interface FakeTwilioCall {
   status: string;
   /** Status callbacks sent, with aizuchi's HTTP answer. */
   readonly callbacks: Array<{ url: string; params: Record<string, string>; status: number }>;
-  media: FakeTwilioStream | null;
+  media: FakeCalleeStream | null;
   /** Resolves when the call reached a terminal status. */
   readonly ended: Promise<string>;
 }
@@ -176,13 +177,14 @@ export async function startFakeTwilio(opts: {
       });
     }
     if (!call.stream) return setStatus(call, 'completed');
-    const media = await openFakeTwilioStream({
+    const vendor = twilioStreamVendor({
       url: call.stream.url,
       authToken: opts.authToken,
       accountSid: opts.accountSid,
       callSid: call.sid,
       customParameters: call.stream.parameters,
-    }).catch(() => null);
+    });
+    const media = await openFakeCalleeStream(call.stream.url, vendor).catch(() => null);
     call.media = media;
     if (!media) return setStatus(call, 'completed');
     if (callee.talk) await callee.talk(media).catch(() => undefined);

@@ -1,24 +1,23 @@
 import WebSocket from 'ws';
-import twilio from 'twilio';
 
 /**
- * The callee's side of a Twilio `<Connect><Stream>` as Twilio runs it (TELEPHONY.md §1.4–1.5),
- * for the fake Twilio server: opens the WebSocket to the TwiML's stream URL (the upgrade signed
- * with `X-Twilio-Signature` over the URL, §1.3), sends `connected` and `start` with the
- * `<Parameter>`s as `customParameters`, then streams the callee's line: 20 ms `media` frames of
- * μ-law (silence, 0xFF, unless `say` queued audio), `dtmf` on `press`, `stop` on hang-up.
- * What aizuchi sends plays out at 8000 bytes/s: `mark`s echo when the audio before them has
- * played, and `clear` drops the queue and echoes every pending mark at once, as Twilio does.
+ * The callee's side of a carrier media stream as Twilio (TELEPHONY.md §1.4–1.5) or Telnyx (§2.3)
+ * runs it, for the fake vendor servers: opens the WebSocket to the stream URL with the vendor's
+ * upgrade headers, sends `connected` and `start`, then streams the callee's line: 20 ms `media`
+ * frames of μ-law (silence, 0xFF, unless `say` queued audio), `dtmf` on `press`, `stop` on
+ * hang-up. What aizuchi sends plays out at 8000 bytes/s: `mark`s echo when the audio before
+ * them has played, and `clear` drops the queue and echoes every pending mark at once (both
+ * vendors document this). Twilio's messages are camelCase with `streamSid` on each (ours must
+ * carry it too); Telnyx's are snake_case with `stream_id`, and ours need no id.
  */
-export interface FakeTwilioStream {
-  readonly streamSid: string;
+export interface FakeCalleeStream {
   /** μ-law bytes aizuchi sent that have "played" to the callee, in order. */
   readonly heard: Buffer[];
   /** Names of marks echoed back, in order. */
   readonly marksEchoed: string[];
   /** Number of `clear` messages received. */
   readonly clears: number;
-  /** Messages from aizuchi that Twilio would refuse (error 31924 family): not JSON, unknown event, wrong streamSid. */
+  /** Messages from aizuchi the vendor would refuse (Twilio 31924, Telnyx 100003): not JSON, unknown event, wrong streamSid. */
   readonly badMessages: number;
   /** Queues μ-law audio as the callee's voice (sent in 20 ms frames at real-time pace). */
   say(mulaw: Buffer): Promise<void>;
@@ -33,28 +32,36 @@ export interface FakeTwilioStream {
 const FRAME_BYTES = 160; // 20 ms of μ-law at 8 kHz
 const SILENCE = 0xff;
 
-export function openFakeTwilioStream(opts: {
-  url: string;
-  authToken: string;
-  accountSid: string;
-  callSid: string;
-  customParameters: Record<string, string>;
-}): Promise<FakeTwilioStream> {
-  const streamSid = `MZ${opts.callSid.slice(2)}`;
-  const signature = twilio.getExpectedTwilioSignature(opts.authToken, opts.url, {});
-  const ws = new WebSocket(opts.url, { headers: { 'x-twilio-signature': signature } });
+/** The vendor's framing for one stream: its opening `start`, and how its messages name the stream. */
+export interface CalleeStreamVendor {
+  readonly name: 'twilio' | 'telnyx';
+  /** Headers of the WebSocket upgrade (Twilio: X-Twilio-Signature; Telnyx: the stream auth token). */
+  readonly headers: Record<string, string>;
+  /** The `connected` message and the `start` message, given the sequence counter. */
+  opening(seq: () => string): Array<Record<string, unknown>>;
+  /** Fields every message we send carries to name the stream (Twilio `streamSid`, Telnyx `stream_id`). */
+  readonly idFields: Record<string, string>;
+  /** Whether a message from aizuchi names this stream (Twilio requires `streamSid`; Telnyx needs none). */
+  accepts(msg: Record<string, unknown>): boolean;
+  dtmf(digit: string): Record<string, unknown>;
+  stop(): Record<string, unknown>;
+}
+
+export function openFakeCalleeStream(url: string, vendor: CalleeStreamVendor): Promise<FakeCalleeStream> {
+  const ws = new WebSocket(url, { headers: vendor.headers });
   let seq = 0;
+  const seqField = vendor.name === 'twilio' ? 'sequenceNumber' : 'sequence_number';
   let chunk = 0;
   let outQueue: Array<{ audio: Buffer } | { mark: string }> = [];
   const inQueue: Buffer[] = [];
   const state = { heard: [] as Buffer[], marksEchoed: [] as string[], clears: 0, badMessages: 0, byAizuchi: true };
   let said: Array<() => void> = [];
   const send = (msg: Record<string, unknown>) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ ...msg, sequenceNumber: String(++seq) }));
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ ...msg, ...vendor.idFields, [seqField]: String(++seq) }));
   };
   const echoMark = (name: string) => {
     state.marksEchoed.push(name);
-    send({ event: 'mark', streamSid, mark: { name } });
+    send({ event: 'mark', mark: { name } });
   };
 
   // One tick = 20 ms both ways: the callee's next frame goes out, and 20 ms of our queue plays.
@@ -68,7 +75,6 @@ export function openFakeTwilioStream(opts: {
     chunk += 1;
     send({
       event: 'media',
-      streamSid,
       media: { track: 'inbound', chunk: String(chunk), timestamp: String(chunk * 20), payload: frame.toString('base64') },
     });
     let budget = FRAME_BYTES;
@@ -97,14 +103,14 @@ export function openFakeTwilioStream(opts: {
   });
 
   ws.on('message', (data) => {
-    let msg: { event?: unknown; streamSid?: unknown; media?: { payload?: unknown }; mark?: { name?: unknown } };
+    let msg: { event?: unknown; media?: { payload?: unknown }; mark?: { name?: unknown } };
     try {
       msg = JSON.parse(String(data)) as typeof msg;
     } catch {
       state.badMessages++;
       return;
     }
-    if (msg.streamSid !== streamSid) {
+    if (typeof msg !== 'object' || msg === null || !vendor.accepts(msg as Record<string, unknown>)) {
       state.badMessages++;
       return;
     }
@@ -121,22 +127,9 @@ export function openFakeTwilioStream(opts: {
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
     ws.once('open', () => {
-      ws.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
-      send({
-        event: 'start',
-        streamSid,
-        start: {
-          streamSid,
-          accountSid: opts.accountSid,
-          callSid: opts.callSid,
-          tracks: ['inbound'],
-          customParameters: opts.customParameters,
-          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
-        },
-      });
+      for (const m of vendor.opening(() => String(++seq))) ws.send(JSON.stringify(m));
       timer = setInterval(tick, 20);
       resolve({
-        streamSid,
         get heard() {
           return state.heard;
         },
@@ -158,12 +151,12 @@ export function openFakeTwilioStream(opts: {
           return new Promise<void>((done) => said.push(done));
         },
         press(digits) {
-          for (const digit of digits) send({ event: 'dtmf', streamSid, dtmf: { track: 'inbound_track', digit } });
+          for (const digit of digits) send(vendor.dtmf(digit));
         },
         closed,
         hangup() {
           state.byAizuchi = false;
-          send({ event: 'stop', streamSid, stop: { accountSid: opts.accountSid, callSid: opts.callSid } });
+          send(vendor.stop());
           ws.close(1000);
         },
       });
