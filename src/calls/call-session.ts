@@ -28,6 +28,11 @@ export interface CallSessionDeps {
   finish(outcome: Outcome, detail: OutcomeDetail | null): Promise<void>;
 }
 
+/** The transcript line for a prompt the caller cut off: what they heard of it, marked as cut. */
+export function promptCutLine(heardText: string): string {
+  return `[cut by the caller after: "${heardText.trim()}…"]`;
+}
+
 export interface CallSession {
   /** Resolves when the call has ended and everything about it is stored. */
   readonly done: Promise<Outcome>;
@@ -148,6 +153,10 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
   });
   deps.channel.onClose(() => {
     if (!finished && !detached) feed({ type: 'hangup' });
+  });
+  // A prompt cut by barge-in: its full line is already written; this one says how far the caller heard it.
+  deps.channel.onPromptCut?.((cut) => {
+    if (!detached) persist('agent', promptCutLine(cut.heardText));
   });
 
   log.info('call connected');

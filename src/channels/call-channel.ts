@@ -30,4 +30,10 @@ export interface CallChannel {
    * may be interrupted, speaking rate, endpointing, when to pause recording for the code).
    */
   onAgentAction?(action: AgentAction): void;
+  /**
+   * Audio channels: a prompt the caller cut off by barging in, with the part they actually heard
+   * (from the carrier's echoed marks where audio is buffered far away). The session writes it to
+   * the transcript after the prompt's own line, so the record shows where the prompt was cut.
+   */
+  onPromptCut?(listener: (cut: { text: string; heardText: string; heardMs: number }) => void): void;
 }

@@ -13,12 +13,28 @@ export interface SpeakerTick {
   readonly events: readonly PlayoutEvent[];
   /** Some item's audio is in this frame (not padding, not hold). */
   readonly audible: boolean;
+  /** The prompt (not an aizuchi clip) whose audio this frame carries, if any. */
+  readonly prompt: PlayingPrompt | null;
+}
+
+/** A prompt on its way to the caller, as far as synthesis has got. */
+export interface PlayingPrompt {
+  readonly id: string;
+  readonly text: string;
+  /** Samples synthesized so far, at the speaker's rate. */
+  readonly samples: number;
+  /** Synthesis has delivered all of it (samples is its whole length). */
+  readonly complete: boolean;
 }
 
 interface ItemInfo {
   readonly text: string;
   readonly interruptible: boolean;
   readonly abort: AbortController;
+  readonly prompt: boolean;
+  samples: number;
+  complete: boolean;
+  started: boolean;
 }
 
 export interface AgentSpeakerOptions {
@@ -70,7 +86,7 @@ export class AgentSpeaker {
   say(text: string, opts: { interruptible: boolean; rate?: number }): string {
     const id = `say-${++this.nextId}`;
     const abort = new AbortController();
-    this.items.set(id, { text, interruptible: opts.interruptible, abort });
+    this.items.set(id, { text, interruptible: opts.interruptible, abort, prompt: true, samples: 0, complete: false, started: false });
     this.queue.open(id, { interruptible: opts.interruptible, priority: PRIORITY.prompt });
     this.track(this.synthesize(id, text, opts.rate, abort.signal));
     return id;
@@ -79,7 +95,7 @@ export class AgentSpeaker {
   backchannel(text: string): string {
     const id = `aizuchi-${++this.nextId}`;
     const abort = new AbortController();
-    this.items.set(id, { text, interruptible: true, abort });
+    this.items.set(id, { text, interruptible: true, abort, prompt: false, samples: 0, complete: false, started: false });
     this.queue.open(id, { interruptible: true, priority: PRIORITY.backchannel });
     this.track(this.playClip(id, variantFor(text, this.options.lang), abort.signal));
     return id;
@@ -101,14 +117,33 @@ export class AgentSpeaker {
     this.held = false;
   }
 
+  /** The prompt now playing (started, not finished), for what-was-heard bookkeeping before a barge-in drops it. */
+  playingPrompt(): PlayingPrompt | null {
+    const head = this.queue.queuedIds[0];
+    return head === undefined ? null : this.promptInfo(head);
+  }
+
   tick(): SpeakerTick {
     if (this.held && this.interruptiblePlaying) {
-      return { frame: { samples: this.silence, sampleRateHz: this.options.sampleRateHz }, events: [], audible: false };
+      return { frame: { samples: this.silence, sampleRateHz: this.options.sampleRateHz }, events: [], audible: false, prompt: null };
     }
     this.held = false;
+    const head = this.queue.queuedIds[0];
     const { frame, events } = this.queue.tick();
+    for (const e of events) {
+      const item = e.type === 'started' ? this.items.get(e.id) : undefined;
+      if (item) item.started = true;
+    }
+    // The frame carries the item that started in it last, else the one that was playing.
+    const carried = events.filter((e) => e.type === 'started').at(-1)?.id ?? head;
+    const prompt = carried === undefined ? null : this.promptInfo(carried);
     for (const e of events) if (e.type !== 'started') this.forget(e.id);
-    return { frame, events, audible: hasSignal(frame.samples) };
+    return { frame, events, audible: hasSignal(frame.samples), prompt };
+  }
+
+  private promptInfo(id: string): PlayingPrompt | null {
+    const item = this.items.get(id);
+    return item?.prompt && item.started ? { id, text: item.text, samples: item.samples, complete: item.complete } : null;
   }
 
   /** Resolves when every synthesis started so far has delivered its audio (tests, benchmark). */
@@ -120,6 +155,12 @@ export class AgentSpeaker {
     this.closed = true;
     for (const id of [...this.items.keys()]) this.forget(id);
     this.queue.clear(Number.POSITIVE_INFINITY);
+  }
+
+  private append(id: string, samples: Int16Array): void {
+    const item = this.items.get(id);
+    if (item) item.samples += samples.length;
+    this.queue.append(id, samples);
   }
 
   private track(work: Promise<void>): void {
@@ -144,17 +185,19 @@ export class AgentSpeaker {
         if (++frames % 10 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (frame.sampleRateHz !== this.options.sampleRateHz) {
           resampler ??= new StreamingResampler(frame.sampleRateHz, this.options.sampleRateHz);
-          this.queue.append(id, resampler.process(frame.samples));
+          this.append(id, resampler.process(frame.samples));
         } else {
-          this.queue.append(id, frame.samples);
+          this.append(id, frame.samples);
         }
       }
       // Push the filter's last samples out (the resampler lags its input by its delay).
       if (resampler && !signal.aborted)
-        this.queue.append(
+        this.append(
           id,
           resampler.process(new Int16Array(Math.ceil((resampler.delayOutputSamples * resampler.inputRateHz) / resampler.outputRateHz) + 1)),
         );
+      const item = this.items.get(id);
+      if (item && !signal.aborted) item.complete = true;
     } catch (error) {
       if (!isAbortError(error) && !signal.aborted)
         this.options.onSynthesisError?.(error instanceof Error ? error : new Error(String(error)));

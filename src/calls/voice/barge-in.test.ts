@@ -69,7 +69,7 @@ describe('barge-in on real speech (Silero, Open JTalk, espeak-ng)', () => {
     expect(framesToStop).toBeLessThanOrEqual(10);
     // From the stop on, the caller hears nothing more of the prompt: it was dropped, not paused.
     expect(rig.channel.sent.slice(stopTick ?? 0).some(audible)).toBe(false);
-    expect(rig.notices).toContainEqual({ type: 'barge_in', cause: 'caller-words', dropped: 1 });
+    expect(rig.notices).toContainEqual(expect.objectContaining({ type: 'barge_in', cause: 'caller-words', dropped: 1 }));
     expect(rig.channel.sent.filter(audible).length).toBeLessThan(baselineAudible);
     await rig.bridge.close();
   });
@@ -78,7 +78,7 @@ describe('barge-in on real speech (Silero, Open JTalk, espeak-ng)', () => {
     const rig = createBridgeRig({ vad, synthesizer, lang: 'en' });
     const { onsetTick, stopTick } = await promptThenCaller(rig, true, sentence);
     expect((stopTick ?? Number.POSITIVE_INFINITY) - onsetTick).toBeLessThanOrEqual(10);
-    expect(rig.notices).toContainEqual({ type: 'barge_in', cause: 'caller-speech', dropped: 1 });
+    expect(rig.notices).toContainEqual(expect.objectContaining({ type: 'barge_in', cause: 'caller-speech', dropped: 1 }));
     expect(rig.channel.sent.slice(stopTick ?? 0).some(audible)).toBe(false);
     await rig.bridge.close();
   });
@@ -117,7 +117,7 @@ describe('barge-in by keypad (scripted engines)', () => {
     await rig.silence(1000);
     // One frame may still carry the channel resampler's few-sample filter tail.
     expect(rig.channel.sent.slice(at + 1).some(audible)).toBe(false);
-    expect(rig.notices).toContainEqual({ type: 'barge_in', cause: 'keypad', dropped: 1 });
+    expect(rig.notices).toContainEqual(expect.objectContaining({ type: 'barge_in', cause: 'keypad', dropped: 1 }));
     await rig.bridge.close();
   });
 });

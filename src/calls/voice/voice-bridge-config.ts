@@ -8,6 +8,7 @@ import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
 import type { BargeInConfig, Interruption } from './barge-in';
 import type { FrameClock } from './frame-clock';
+import type { PromptCut } from './heard-position';
 import { DEFAULT_RECOGNIZER_RETRY_DELAYS_MS } from './recognition-turns';
 
 // The voice bridge's configuration and the shapes it reports, apart from the media chain itself.
@@ -53,7 +54,8 @@ export type VoiceNotice =
   | { readonly type: 'recognizer_retry'; readonly code: string; readonly attempt: number; readonly delayMs: number }
   | { readonly type: 'synthesis_failed'; readonly error: string }
   | { readonly type: 'vad_failed' }
-  | { readonly type: 'barge_in'; readonly cause: Interruption['cause']; readonly dropped: number }
+  /** `cut`: the prompt that was playing, as far as the caller heard it (what the transcript records). */
+  | { readonly type: 'barge_in'; readonly cause: Interruption['cause']; readonly dropped: number; readonly cut?: PromptCut }
   | { readonly type: 'recording_finished'; readonly result: RecordingResult }
   | { readonly type: 'recording_failed'; readonly error: string };
 

@@ -12,6 +12,7 @@ import type { RecordingResult } from '../recording/call-recorder';
 import { isShortAcknowledgement } from './acknowledgements';
 import { AgentSpeaker } from './agent-speaker';
 import { BargeInDetector, type BargeInDecision } from './barge-in';
+import { HeardPosition } from './heard-position';
 import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
 import { RecognitionTurns, type RecognitionStats } from './recognition-turns';
 import {
@@ -43,6 +44,7 @@ export class VoiceBridge {
   /** Null on channels whose keys come only out of band (see AudioChannel.inBandDtmf). */
   private readonly dtmf: DtmfDetector | null;
   private readonly bargeIn: BargeInDetector;
+  private readonly heard: HeardPosition;
   private readonly turns: RecognitionTurns | null;
   private readonly toInternal: StreamingResampler | null;
   private readonly toChannel: StreamingResampler | null;
@@ -82,6 +84,7 @@ export class VoiceBridge {
     this.vad = options.media.vad.createDetector();
     this.endpointer = new Endpointer({ silenceMs: this.tuning.silenceMs.normal });
     this.bargeIn = new BargeInDetector(this.tuning.bargeIn);
+    this.heard = new HeardPosition(this.channel.playout, options.lang);
     const recognizer = options.media.recognizer;
     this.turns = recognizer
       ? new RecognitionTurns({
@@ -316,9 +319,13 @@ export class VoiceBridge {
   }
 
   private interrupt(cause: 'caller-speech' | 'caller-words' | 'keypad'): void {
+    const playing = this.speaker.playingPrompt();
     const dropped = this.speaker.interrupt({ cause });
     this.bargeIn.playbackStopped();
-    if (dropped.length > 0) this.notice({ type: 'barge_in', cause, dropped: dropped.length });
+    if (dropped.length === 0) return;
+    // Flush what the carrier still holds, and learn how much of the dropped prompt was heard.
+    const cut = this.heard.cut(playing && dropped.includes(playing.id) ? playing : null, INTERNAL_RATE_HZ);
+    this.notice({ type: 'barge_in', cause, dropped: dropped.length, ...(cut ? { cut } : {}) });
   }
 
   // ---- outbound ----
@@ -342,6 +349,7 @@ export class VoiceBridge {
       this.channel.sendFrame(frame);
       this.stats.framesOut++;
     }
+    this.heard.sent(tick.prompt);
     if (tick.audible) this.lastAudibleTick = this.stats.ticks;
     if (this.hangupRequested && (this.speaker.idle || (this.stats.ticks - this.lastAudibleTick) * 20 >= this.tuning.hangupDrainMaxMs)) {
       this.channel.close('agent_hangup');

@@ -4,6 +4,7 @@ import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallChannel, CallerInput } from '../../channels/call-channel';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
 import type { FrameClock } from './frame-clock';
+import type { PromptCut } from './heard-position';
 import { VoiceBridge, type VoiceMedia, type VoiceNotice, type VoiceTuning } from './voice-bridge';
 
 /** What the listen step implies when the session passes only `expecting` (today's CallChannel). */
@@ -48,6 +49,7 @@ export interface VoiceCallChannel extends CallChannel {
  */
 export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallChannel {
   const inputs: ((input: CallerInput) => void)[] = [];
+  const cuts: ((cut: PromptCut) => void)[] = [];
   const recording = deps.recording ?? null;
   let rawActions = false;
   // The session's own close is not a caller leaving: no `hangup` input after it (channel.ts, onClose).
@@ -72,6 +74,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     },
     onNotice: (notice) => {
       deps.onNotice?.(notice);
+      if (notice.type === 'barge_in' && notice.cut) for (const l of cuts) l(notice.cut);
       if (notice.type === 'recognizer_failed') {
         void deps
           .recordCaseEvent?.('voice_keypad_fallback', { reason: 'recognizer_failed', code: notice.code, retryable: notice.retryable })
@@ -118,6 +121,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     bridge,
     closed,
     onInput: (l) => void inputs.push(l),
+    onPromptCut: (l) => void cuts.push(l),
     // Lost lines arrive as a `hangup` input, which ends the agent the same way.
     onClose: () => undefined,
     agentSays(text, kind) {
