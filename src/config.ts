@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { POLICY_NAMES } from './domain/policy/presets';
 import { AizuchiError } from './domain/errors';
+import { IDENTITY_KINDS } from './domain/identity-kind';
 
 /**
  * The one place configuration is read. Every variable is validated at boot; a bad value fails fast
@@ -120,6 +121,15 @@ const schema = z.object({
   AIZUCHI_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a key as long as its hash)').optional(),
   AIZUCHI_HANDOFF_ISSUER: z.string().min(1).optional(),
   AIZUCHI_HANDOFF_AUDIENCE: z.string().min(1).optional(),
+  // Where customer accounts live (issue 12) and where each adapter reads contact facts.
+  AIZUCHI_IDENTITY: z.enum(IDENTITY_KINDS, { message: `expected one of ${IDENTITY_KINDS.join(', ')}` }).default('embedded'),
+  AIZUCHI_IDENTITY_PHONE_ATTRIBUTE: z.string().min(1).default('phoneNumber'),
+  AIZUCHI_IDENTITY_NAME_ATTRIBUTE: z.string().min(1).optional(),
+  AIZUCHI_IDENTITY_NAME_KANA_ATTRIBUTE: z.string().min(1).default('nameKana'),
+  AIZUCHI_IDENTITY_NAME_LATIN_ATTRIBUTE: z.string().min(1).default('nameLatin'),
+  AIZUCHI_IDENTITY_LANG_ATTRIBUTE: z.string().min(1).default('locale'),
+  AIZUCHI_IDENTITY_DEFAULT_LANG: z.enum(['ja', 'en']).default('ja'),
+  AIZUCHI_IDENTITY_PRIVILEGED: z.string().min(1).default('aizuchi-privileged'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -209,6 +219,20 @@ export interface Config {
    * the audience; null when no AIZUCHI_HANDOFF_* variable is set (`?handoff=` is then ignored).
    */
   handoff: { keys: { jwksUrl: string } | { secret: string }; issuer: string; audience: string } | null;
+  /** Where customer accounts live; operators always sign in with local (embedded) accounts. */
+  identity: {
+    kind: Env['AIZUCHI_IDENTITY'];
+    /** Where an external provider keeps contact facts (identity/attribute-mapping.ts AttributeMapping). */
+    mapping: {
+      phone: string;
+      name: string | null;
+      nameKana: string;
+      nameLatin: string;
+      lang: string;
+      defaultLang: Env['AIZUCHI_IDENTITY_DEFAULT_LANG'];
+      privileged: string;
+    };
+  };
 }
 
 export class ConfigError extends AizuchiError {
@@ -302,6 +326,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(e.AIZUCHI_PRONUNCIATIONS_JA ? { ja: e.AIZUCHI_PRONUNCIATIONS_JA } : {}),
         ...(e.AIZUCHI_PRONUNCIATIONS_EN ? { en: e.AIZUCHI_PRONUNCIATIONS_EN } : {}),
         ...(e.AIZUCHI_PRONUNCIATIONS_FILE ? { file: path.resolve(e.AIZUCHI_PRONUNCIATIONS_FILE) } : {}),
+      },
+    },
+    identity: {
+      kind: e.AIZUCHI_IDENTITY,
+      mapping: {
+        phone: e.AIZUCHI_IDENTITY_PHONE_ATTRIBUTE,
+        name: e.AIZUCHI_IDENTITY_NAME_ATTRIBUTE ?? null,
+        nameKana: e.AIZUCHI_IDENTITY_NAME_KANA_ATTRIBUTE,
+        nameLatin: e.AIZUCHI_IDENTITY_NAME_LATIN_ATTRIBUTE,
+        lang: e.AIZUCHI_IDENTITY_LANG_ATTRIBUTE,
+        defaultLang: e.AIZUCHI_IDENTITY_DEFAULT_LANG,
+        privileged: e.AIZUCHI_IDENTITY_PRIVILEGED,
       },
     },
     twilio: twilioConfig(e),

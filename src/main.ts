@@ -2,6 +2,7 @@ import os from 'node:os';
 import { CaseService } from './cases/case-service';
 import { composeCalls } from './compose/calls';
 import { registerJobs } from './compose/jobs';
+import { composeIdentityProvider } from './compose/identity';
 import { composeMail } from './compose/mail';
 import { composeRecovery, composeRecoveryUndo } from './compose/recovery';
 import type { ServiceOptions, Services } from './compose/services-types';
@@ -47,17 +48,18 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     limits: { loginFailuresPer15Min: config.limits.loginFailuresPer15Min },
     issuer: config.companyName,
   });
+  const accounts = composeIdentityProvider({ config, clock, logger, embedded: identity });
   const cases = new CaseService(store, clock);
   const jobs = createDbJobQueue({ store, clock, logger, workerId: `${os.hostname()}:${process.pid}` });
   const mail = composeMail(config, { store, logger, clock });
   const limiter = new RateLimiter(store, clock);
   const withSoftphone = opts.withSoftphone !== false;
-  const recovery = composeRecovery(config, { cases, identity, limiter, calendar, queue: jobs.queue, keys, clock, withSoftphone });
-  const undo = composeRecoveryUndo(config, { cases, identity, queue: jobs.queue, keys, clock, logger });
+  const recovery = composeRecovery(config, { cases, identity, accounts, limiter, calendar, queue: jobs.queue, keys, clock, withSoftphone });
+  const undo = composeRecoveryUndo(config, { cases, accounts, queue: jobs.queue, keys, clock, logger });
   const callsWiring = {
     store,
     cases,
-    identity,
+    identity: accounts,
     calendar,
     clock,
     keys,
@@ -95,6 +97,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     clock,
     calendar,
     identity,
+    accounts,
     cases,
     recovery,
     undo,

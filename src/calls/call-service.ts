@@ -338,6 +338,8 @@ export function createCallService(deps: CallServiceDeps) {
     liveCount: () => live.size,
     /** Handler for MFA_RESET_DUE_JOB (strict policy's cooling-off). */
     resetDueHandler: reset.dueHandler,
+    /** Handler for MFA_RESET_RESUME_JOB (a reset whose provider steps half-failed). */
+    resetResumeHandler: reset.resumeHandler,
   };
 }
 

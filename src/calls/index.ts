@@ -9,5 +9,5 @@ export {
   createCallService,
 } from './call-service';
 export type { CallChannel, CallerInput } from '../channels/call-channel';
-export { MFA_RESET_DUE_JOB } from './mfa-reset';
+export { MFA_RESET_DUE_JOB, MFA_RESET_RESUME_JOB } from './mfa-reset';
 export { createTextDialer } from './text-dialer';

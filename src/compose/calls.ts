@@ -6,7 +6,7 @@ import { type VoiceRuntime, createVoiceRuntime } from '../calls/voice/voice-medi
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
-import type { IdentityService } from '../identity/service';
+import type { IdentityProvider } from '../identity/provider';
 import type { DbJobQueue } from '../jobs/db-job-queue';
 import type { Logger } from '../observability/logger';
 import type { Keys } from '../security/keys';
@@ -19,7 +19,8 @@ import { type CarrierFactory, type ComposedCarrier, composeTelephony } from './t
 export interface CallsWiring {
   store: Store;
   cases: CaseService;
-  identity: IdentityService;
+  /** Where customer accounts live (Services.accounts). */
+  identity: IdentityProvider;
   calendar: BusinessCalendar;
   clock: Clock;
   keys: Keys;

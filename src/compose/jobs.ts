@@ -1,6 +1,6 @@
 import { CALLBACK_JOB, type Dialer, createCallbackJobHandler } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
-import { type CallService, MFA_RESET_DUE_JOB } from '../calls';
+import { type CallService, MFA_RESET_DUE_JOB, MFA_RESET_RESUME_JOB } from '../calls';
 import { RECORDING_RETENTION_JOB, createRecordingRetentionJobHandler } from '../calls/recording/retention-job';
 import { staleCallSweepJob } from '../calls/stale-call-sweep';
 import type { Config } from '../config';
@@ -43,6 +43,7 @@ export function registerJobs(config: Config, w: JobsWiring): RecurringJob[] {
   );
   jobs.worker.register(MAIL_JOB, createMailJobHandler({ sender: w.sender, logger: w.logger, metrics: w.metrics }));
   jobs.worker.register(MFA_RESET_DUE_JOB, w.calls.resetDueHandler);
+  jobs.worker.register(MFA_RESET_RESUME_JOB, w.calls.resetResumeHandler);
   jobs.worker.register(
     RECORDING_RETENTION_JOB,
     createRecordingRetentionJobHandler({

@@ -4,10 +4,11 @@ import { createRecoveryNotifier } from '../cases/recovery-notifier';
 import { RecoveryRequestService } from '../cases/recovery-request';
 import { type RecoveryUndo, createRecoveryUndo } from '../cases/recovery-undo';
 import type { Config } from '../config';
+import { composeAccountLookup } from './identity';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
 import { normalizePhone } from '../domain/phone';
-import { recoveryAccounts } from '../identity/recovery-accounts';
+import type { IdentityProvider } from '../identity/provider';
 import type { IdentityService } from '../identity/service';
 import type { JobQueue } from '../jobs/queue';
 import type { Logger } from '../observability/logger';
@@ -18,6 +19,8 @@ import { createSoftphoneLinks, softphoneLinkFor } from '../telephony/softphone/s
 export interface RecoveryWiring {
   cases: CaseService;
   identity: IdentityService;
+  /** Where customer accounts live (AIZUCHI_IDENTITY). */
+  accounts: IdentityProvider;
   limiter: RateLimiter;
   calendar: BusinessCalendar;
   queue: JobQueue;
@@ -28,14 +31,14 @@ export interface RecoveryWiring {
 }
 
 /**
- * The recovery request flow from configuration: accounts come from the identity service, the
+ * The recovery request flow from configuration: accounts come from AIZUCHI_IDENTITY's provider, the
  * callback is a queued CALLBACK_JOB (cases/callback-job.ts), the mail links the softphone.
  */
 export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequestService {
   return new RecoveryRequestService({
     cases: w.cases,
     limiter: w.limiter,
-    accounts: recoveryAccounts(w.identity),
+    accounts: composeAccountLookup(w.accounts, w.identity),
     calendar: w.calendar,
     scheduler: queuedCallbackScheduler(w.queue),
     notifier: createRecoveryNotifier({
@@ -57,16 +60,16 @@ export function composeRecovery(config: Config, w: RecoveryWiring): RecoveryRequ
 }
 
 /**
- * The "this wasn't me" link's actions: the identity service freezes enrolment and revokes sessions,
+ * The "this wasn't me" link's actions: the accounts' provider freezes enrolment and revokes sessions,
  * the lock lasts AIZUCHI_RECOVERY_LOCK_DAYS, the owner's mail goes through the job queue.
  */
 export function composeRecoveryUndo(
   config: Config,
-  w: Pick<RecoveryWiring, 'cases' | 'identity' | 'queue' | 'keys' | 'clock'> & { logger: Logger },
+  w: Pick<RecoveryWiring, 'cases' | 'accounts' | 'queue' | 'keys' | 'clock'> & { logger: Logger },
 ): RecoveryUndo {
   return createRecoveryUndo({
     cases: w.cases,
-    identity: w.identity,
+    identity: w.accounts,
     queue: w.queue,
     keys: w.keys,
     clock: w.clock,

@@ -6,6 +6,7 @@ import type { CallService } from '../calls';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
+import type { IdentityProvider } from '../identity/provider';
 import type { IdentityService } from '../identity/service';
 import type { DbJobQueue } from '../jobs/db-job-queue';
 import type { RecurringJob } from '../jobs/recurring';
@@ -31,7 +32,10 @@ export interface Services {
   keys: Keys;
   clock: Clock;
   calendar: BusinessCalendar;
+  /** The embedded provider: operators' accounts and the sign-in pages (and customers when AIZUCHI_IDENTITY=embedded). */
   identity: IdentityService;
+  /** Where customer accounts live (AIZUCHI_IDENTITY): recovery requests, calls and resets act here. */
+  accounts: IdentityProvider;
   cases: CaseService;
   recovery: RecoveryRequestService;
   /** What the "this wasn't me" link does. */

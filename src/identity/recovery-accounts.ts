@@ -1,4 +1,5 @@
 import { type Lang, isLang } from '../domain/lang';
+import type { IdentityProvider } from './provider';
 import type { IdentityService } from './service';
 
 /** An account as the recovery flow sees it (structurally `AccountForRecovery` in cases/recovery-request). */
@@ -32,5 +33,25 @@ export function recoveryAccounts(identity: Pick<IdentityService, 'findAccountByE
     },
     // verifyPassword hashes a dummy when the account is missing, so both answers take the same time.
     passwordMatches: async (email, password) => (await identity.verifyPassword(email, password)) !== null,
+  };
+}
+
+/**
+ * An external provider seen through the recovery flow's `AccountLookup` port: accounts by email only.
+ * `passwordMatches` is always false: aizuchi never receives an external account's password (its own
+ * sign-in page checks it and sends a signed hand-off instead), so a password typed into our form is
+ * no evidence. No lookup by phone: providers cannot search attributes alike, and the warning it feeds
+ * is optional.
+ */
+export function directoryAccounts(provider: Pick<IdentityProvider, 'findByEmail'>): {
+  findByEmail(email: string): Promise<RecoveryAccount | null>;
+  passwordMatches(email: string, password: string): Promise<boolean>;
+} {
+  return {
+    async findByEmail(email) {
+      const a = await provider.findByEmail(email);
+      return a ? { id: a.id, email: a.email, phoneE164: a.phoneE164, lang: a.lang, name: a.name } : null;
+    },
+    passwordMatches: async () => false,
   };
 }

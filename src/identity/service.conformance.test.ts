@@ -45,7 +45,7 @@ for (const target of targets) {
         async accountState(accountId) {
           const account = await service.getAccount(accountId);
           if (!account) throw new Error('conformance: seeded account vanished');
-          return { mfaEnabled: account.mfaEnabled, newDeviceRequired: account.mfaEnrollRequired };
+          return { mfaEnabled: account.mfaEnabled, newDeviceRequired: account.mfaEnrollRequired, enrolmentFrozen: account.enrolmentFrozen };
         },
         teardown: () => testStore.dispose(),
       };

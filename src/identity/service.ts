@@ -11,7 +11,7 @@ import { isUniqueViolation, normalizeEmail, toAccount } from './account-rows';
 import { AccountNotFoundError, DuplicateEmailError, EnrollmentFrozenError } from './errors';
 import { type PendingEnrollment, type TotpCheck, createMfa } from './mfa';
 import { MAX_PASSWORD_LENGTH, createDummyHash, hashPassword, verifyPasswordHash } from './password';
-import type { IdentityContact, IdentityProvider } from './provider';
+import type { DirectoryAccount, IdentityContact, IdentityProvider, MfaFactor } from './provider';
 import { type SessionStore, type SessionTtls, createSessionStore } from './sessions';
 import { newTotpSecret, totpUri } from './totp';
 import { type Account, type AttemptFailure, isPrivilegedRole } from './types';
@@ -70,6 +70,8 @@ export interface IdentityService extends IdentityProvider {
   reopenEnrollment(accountId: string, pending: string): Promise<PendingEnrollment>;
   /** Stores the pending secret if `code` is current for it. Throws EnrollmentExpiredError. */
   confirmEnrollment(accountId: string, pending: string, code: string): Promise<boolean>;
+  /** requireNewFactor then removeMfaFactors, for the CLI and tests (the reset job runs them as recorded steps). */
+  removeMfaAndRequireNewDevice(accountId: string): Promise<void>;
   readonly sessions: SessionStore;
 }
 
@@ -253,14 +255,30 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     return ok;
   }
 
-  async function removeMfaAndRequireNewDevice(accountId: string): Promise<void> {
+  async function updateAccount(accountId: string, set: { mfa_secret_enc?: null; mfa_enabled?: 0; mfa_enroll_required?: 1 }) {
     const result = await db
       .updateTable('accounts')
-      .set({ mfa_secret_enc: null, mfa_enabled: 0, mfa_enroll_required: 1, updated_at: clock.now().toISOString() })
+      .set({ ...set, updated_at: clock.now().toISOString() })
       .where('id', '=', accountId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new AccountNotFoundError();
-    logger.info({ accountId }, 'mfa removed; new device required');
+  }
+
+  async function removeMfaFactors(accountId: string): Promise<void> {
+    await updateAccount(accountId, { mfa_secret_enc: null, mfa_enabled: 0 });
+    logger.info({ accountId }, 'mfa factors removed');
+  }
+
+  async function requireNewFactor(accountId: string): Promise<void> {
+    await updateAccount(accountId, { mfa_enroll_required: 1 });
+    logger.info({ accountId }, 'new mfa device required');
+  }
+
+  async function listMfaFactors(accountId: string): Promise<MfaFactor[]> {
+    const account = await getAccount(accountId);
+    if (!account) throw new AccountNotFoundError();
+    // The embedded provider knows one kind of factor: the TOTP authenticator app.
+    return account.mfaEnabled ? [{ id: 'totp', type: 'totp', label: 'authenticator app' }] : [];
   }
 
   async function setEnrolmentFrozen(accountId: string, frozen: boolean): Promise<void> {
@@ -275,20 +293,33 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
   }
 
   async function revokeSessions(accountId: string): Promise<void> {
+    // The embedded provider's sessions are its only tokens: no refresh tokens to revoke besides.
     await sessions.revokeAll(accountId);
     logger.info({ accountId }, 'sessions revoked');
   }
 
-  async function getContact(accountId: string): Promise<IdentityContact | null> {
-    const account = await getAccount(accountId);
-    if (!account) return null;
+  function contactOf(account: Account): DirectoryAccount {
     return {
+      id: account.id,
       email: account.email,
       phoneE164: account.phoneE164,
       lang: account.lang,
       name: account.name,
       privileged: account.privileged,
     };
+  }
+
+  async function getContact(accountId: string): Promise<IdentityContact | null> {
+    const account = await getAccount(accountId);
+    if (!account) return null;
+    const { id: _id, ...contact } = contactOf(account);
+    return contact;
+  }
+
+  async function findByEmail(email: string): Promise<DirectoryAccount | null> {
+    if (email.length > MAX_EMAIL_LENGTH) return null;
+    const account = await findAccountByEmail(email);
+    return account ? contactOf(account) : null;
   }
 
   return {
@@ -303,7 +334,15 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
     beginEnrollment,
     reopenEnrollment,
     confirmEnrollment,
-    removeMfaAndRequireNewDevice,
+    kind: 'embedded',
+    findByEmail,
+    listMfaFactors,
+    removeMfaFactors,
+    requireNewFactor,
+    async removeMfaAndRequireNewDevice(accountId) {
+      await requireNewFactor(accountId);
+      await removeMfaFactors(accountId);
+    },
     revokeSessions,
     freezeEnrolment: (accountId) => setEnrolmentFrozen(accountId, true),
     unfreezeEnrolment: (accountId) => setEnrolmentFrozen(accountId, false),

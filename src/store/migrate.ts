@@ -6,6 +6,7 @@ import * as m003 from './migrations/003_recovery_undo';
 import * as m004 from './migrations/004_call_dialer_evidence';
 import * as m005 from './migrations/005_carrier_calls';
 import * as m007 from './migrations/007_handoff_and_sso';
+import * as m008 from './migrations/008_external_accounts';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '004_call_dialer_evidence': m004,
   '005_carrier_calls': m005,
   '007_handoff_and_sso': m007,
+  '008_external_accounts': m008,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {
