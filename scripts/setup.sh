@@ -10,6 +10,7 @@ DEB_PACKAGES=(
   open-jtalk open-jtalk-mecab-naist-jdic hts-voice-nitech-jp-atr503-m001  # Japanese speech
   espeak-ng sox         # English speech, audio tools
   fonts-ipafont-gothic  # Japanese glyphs in browser-test screenshots
+  kamailio baresip-core # SIP test bed: the trunk/proxy and the customer's phone (src/telephony/sip)
 )
 
 missing=()

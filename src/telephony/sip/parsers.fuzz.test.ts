@@ -16,7 +16,8 @@ import {
 import { parseRtp, serializeRtp } from './rtp';
 import { negotiateAnswer, parseSdp } from './sdp';
 import { serializeTelephoneEvent, TelephoneEventReceiver } from './telephone-event';
-import { mutate, seededRandom } from './testing/fuzz';
+import { seededRandom } from '../../media/testing/signals';
+import { mutate } from './testing/fuzz';
 
 // Real messages of the kinds a trunk sends us (shapes from a Kamailio + baresip capture, §4.8).
 const CORPUS = [

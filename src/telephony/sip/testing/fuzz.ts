@@ -1,16 +1,4 @@
-/** Seeded randomness and mutations for the SIP/RTP parser fuzz tests (deterministic per seed). */
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mutations of real messages for the SIP/RTP parser fuzz tests (deterministic with a seeded random source). */
 
 const INTERESTING = [
   '\r\n',
