@@ -11,12 +11,14 @@ import { consolePlugin } from '../web/plugins/console';
 import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
+import { mediaStreamPlugin } from '../web/plugins/media-stream';
 import { softphonePlugin } from '../web/plugins/softphone';
 import type { Services } from './services-types';
 
 /**
  * One Fastify plugin per area, wired to the services: sign-in and account pages, the recovery form
- * and API, the operator console, calls, recordings, the softphone (when enabled) and the mail
+ * and API, the operator console, calls, recordings, the softphone (when enabled), the carrier
+ * media-stream endpoint (when AIZUCHI_TELEPHONY names a carrier) and the mail
  * catcher's inbox (only when mail goes to the built-in catcher; see web/host-policy.ts).
  */
 export function areaPlugins(services: Services): FastifyPluginAsync[] {
@@ -78,6 +80,8 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
           }),
         ]
       : []),
+    // Carrier media streams (any of the five framings) connect here once a carrier call is answered.
+    ...(services.telephony ? [mediaStreamPlugin({ events: services.telephony.events, logger })] : []),
     ...(services.mail.catcher ? [mailCatcherPlugin({ store, allowedHosts: [new URL(config.publicUrl).hostname] })] : []),
   ];
 }

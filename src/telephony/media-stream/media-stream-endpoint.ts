@@ -28,6 +28,16 @@ export interface MediaStreamEndpointOptions {
   readonly onAccepted?: (channel: MediaStreamChannel, callId: string) => void;
 }
 
+/** What the WebSocket upgrade request said, beyond the path. */
+export interface StreamUpgrade {
+  /**
+   * `Authorization: Bearer <token>` of the upgrade: how we read Telnyx's `stream_auth_token` being
+   * "sent as part of the WebSocket connection" (TELEPHONY.md §9, unverified; tel-telnyx's dial puts
+   * the media token there). Taken for Telnyx streams only.
+   */
+  readonly bearerToken?: string;
+}
+
 /** The carrier leg a stream names, for correlation only: Plivo, Exotel and Vonage place no calls for us. */
 function legOf(start: StreamStart): CarrierLeg | null {
   if ((start.vendor === 'twilio' || start.vendor === 'telnyx') && start.carrierCallId) {
@@ -42,7 +52,8 @@ function legOf(start: StreamStart): CarrierLeg | null {
  *    `connected` then `start`; Plivo `start`; Vonage `websocket:connected`. Anything else, or a
  *    codec we do not decode, closes with 4400 and a reason; no start within `startTimeoutMs`, 4408.
  * 2. The start must carry the call's single-use token: Twilio `start.customParameters.token`, Telnyx
- *    `start.client_state` (base64 of the token or of `{"token":…}`) or `start.custom_parameters`,
+ *    `start.custom_parameters`, `start.client_state` (base64 of the token or of `{"token":…}`) or the
+ *    upgrade's `Authorization: Bearer` (`stream_auth_token`),
  *    Plivo `extra_headers` `token=…`, Exotel `start.custom_parameters.token`, Vonage the `token`
  *    header of the websocket endpoint. None, or one `events.answered` refuses (unknown, used,
  *    expired): 4401, before any caller audio is delivered. The token is never logged.
@@ -50,7 +61,7 @@ function legOf(start: StreamStart): CarrierLeg | null {
  *    the vendor's `stop` (or the socket closing) is the caller hanging up.
  * Ids in the stream (CallSid, stream ids) are used for correlation only, never to find a call.
  */
-export function acceptMediaStream(socket: MediaStreamSocket, opts: MediaStreamEndpointOptions): void {
+export function acceptMediaStream(socket: MediaStreamSocket, opts: MediaStreamEndpointOptions, upgrade: StreamUpgrade = {}): void {
   const log = opts.logger?.child({ component: 'media-stream' });
   let channel: MediaStreamChannel | null = null;
   let greeted = false;
@@ -88,11 +99,12 @@ export function acceptMediaStream(socket: MediaStreamSocket, opts: MediaStreamEn
     const start = framing.start;
     const accepted = createMediaStreamChannel(socket, framing, opts.channel);
     channel = accepted;
-    if (!start.token) {
+    const token = start.token ?? (start.vendor === 'telnyx' ? (upgrade.bearerToken ?? null) : null);
+    if (!token) {
       log?.warn({ vendor: start.vendor }, 'media stream without a token refused');
       return accepted.refuse(MEDIA_STREAM_CLOSE.tokenRefused, 'token_missing');
     }
-    opts.events.answered(start.token, accepted, legOf(start)).then(
+    opts.events.answered(token, accepted, legOf(start)).then(
       (answer) => {
         if (!answer.ok) {
           log?.warn({ vendor: start.vendor, reason: answer.reason }, 'media stream token refused');

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { acceptMediaStream, type MediaStreamEndpointOptions } from '../../telephony/media-stream/media-stream-endpoint';
 import { wsMediaStreamSocket } from '../../telephony/media-stream/media-stream-socket';
+import { MEDIA_STREAM_PATH } from '../../telephony/public-urls';
 
-/** The path carriers' media streams connect to (issue 8: the one endpoint for every vendor). */
-export const MEDIA_STREAM_PATH = '/telephony/media-stream';
+export { MEDIA_STREAM_PATH };
 
 /**
  * `GET /telephony/media-stream`: the WebSocket a carrier's media stream opens once a call is answered
@@ -14,8 +14,9 @@ export const MEDIA_STREAM_PATH = '/telephony/media-stream';
  */
 export function mediaStreamPlugin(opts: MediaStreamEndpointOptions): FastifyPluginAsync {
   return async (app) => {
-    app.get(MEDIA_STREAM_PATH, { websocket: true }, (ws) => {
-      acceptMediaStream(wsMediaStreamSocket(ws), opts);
+    app.get(MEDIA_STREAM_PATH, { websocket: true }, (ws, req) => {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      acceptMediaStream(wsMediaStreamSocket(ws), opts, bearer ? { bearerToken: bearer } : {});
     });
   };
 }

@@ -7,8 +7,12 @@ export interface TelnyxWireOptions {
   /** PCMU (default), PCMA or L16 as `media_format.encoding`. */
   readonly encoding?: 'PCMU' | 'PCMA' | 'L16';
   readonly sampleRateHz?: 8000 | 16000;
-  /** Where the token goes: `client_state` as base64 of the token (default), or `custom_parameters`. */
-  readonly tokenIn?: 'client_state' | 'custom_parameters';
+  /**
+   * Where the token goes: `client_state` as base64 of the token (default), `custom_parameters`, or
+   * `stream_auth_token`, which we read as the upgrade's `Authorization: Bearer` (client_state then
+   * carries base64 `{"callId":…}`, as tel-telnyx dials).
+   */
+  readonly tokenIn?: 'client_state' | 'custom_parameters' | 'stream_auth_token';
 }
 
 const CODEC = { PCMU: 'mulaw', PCMA: 'alaw', L16: 'l16be' } as const;
@@ -25,8 +29,12 @@ export function telnyxWire(opts: TelnyxWireOptions = {}): VendorWire {
   return {
     vendor: 'telnyx',
     encoding,
+    upgradeHeaders: (token): Record<string, string> =>
+      opts.tokenIn === 'stream_auth_token' && token !== null ? { authorization: `Bearer ${token}` } : {},
     opening(token) {
       const inState = (opts.tokenIn ?? 'client_state') === 'client_state';
+      const inParams = opts.tokenIn === 'custom_parameters';
+      const state = inState ? token : opts.tokenIn === 'stream_auth_token' ? JSON.stringify({ callId: 'call-1' }) : null;
       return [
         JSON.stringify({ event: 'connected', version: '1.0.0' }),
         JSON.stringify({
@@ -39,8 +47,8 @@ export function telnyxWire(opts: TelnyxWireOptions = {}): VendorWire {
             call_session_id: 'ff55a038-1f9e-11ee-9d66-02420a0daa69',
             from: '+815012345678',
             to: '+819012345678',
-            ...(token !== null && inState ? { client_state: Buffer.from(token).toString('base64') } : {}),
-            ...(token !== null && !inState ? { custom_parameters: [{ name: 'token', value: token }] } : {}),
+            ...(state !== null ? { client_state: Buffer.from(state).toString('base64') } : {}),
+            ...(token !== null && inParams ? { custom_parameters: [{ name: 'token', value: token }] } : {}),
             media_format: { encoding: name, sample_rate: encoding.sampleRateHz, channels: 1 },
           },
         }),

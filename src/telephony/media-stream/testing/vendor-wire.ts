@@ -24,6 +24,8 @@ export interface VendorWire {
   stop(): string | null;
   /** The vendor's answer to one of our marks; null where it has none (Vonage). */
   markEcho(name: string): string | null;
+  /** Headers of the WebSocket upgrade, given the token (Telnyx's `stream_auth_token` as a bearer). */
+  upgradeHeaders?(token: string | null): Record<string, string>;
   /** Reads one message we sent. */
   read(data: Buffer, isBinary: boolean): OutboundMessage;
 }

@@ -17,7 +17,7 @@ export interface WsCarrier {
  * open, sends the vendor's opening messages with `token` (none when null).
  */
 export async function connectCarrier(url: string, wire: VendorWire, token: string | null): Promise<WsCarrier> {
-  const socket = new WebSocket(url);
+  const socket = new WebSocket(url, { headers: wire.upgradeHeaders?.(token) ?? {} });
   const carrier = new CarrierSide(wire, {
     send: (data) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(data);
