@@ -112,7 +112,13 @@ const VENDORS: Array<{ name: string; wire: () => VendorWire; rate: number; bytes
     bytesPerFrame: 160,
     leg: 'telnyx',
   },
-  { name: 'Telnyx, stream_auth_token as a bearer', wire: () => telnyxWire({ tokenIn: 'stream_auth_token' }), rate: 8000, bytesPerFrame: 160, leg: 'telnyx' },
+  {
+    name: 'Telnyx, stream_auth_token as a bearer',
+    wire: () => telnyxWire({ tokenIn: 'stream_auth_token' }),
+    rate: 8000,
+    bytesPerFrame: 160,
+    leg: 'telnyx',
+  },
   { name: 'Plivo', wire: () => plivoWire(), rate: 8000, bytesPerFrame: 160, leg: null },
   {
     name: 'Plivo L16 16 kHz',
@@ -219,7 +225,11 @@ describe('media stream endpoint: refusals', () => {
 
   it('takes a bearer token from the upgrade for Telnyx only', async () => {
     const server = await serve();
-    const twilio = await connectCarrier(server.url, { ...twilioWire(), upgradeHeaders: () => ({ authorization: `Bearer ${TOKEN}` }) }, null);
+    const twilio = await connectCarrier(
+      server.url,
+      { ...twilioWire(), upgradeHeaders: () => ({ authorization: `Bearer ${TOKEN}` }) },
+      null,
+    );
     carriers.push(twilio);
     expect(await twilio.closed).toEqual({ code: MEDIA_STREAM_CLOSE.tokenRefused, reason: 'token_missing' });
     expect(server.events.answers).toEqual([]);
