@@ -28,6 +28,38 @@ describe('AIZUCHI_TELEPHONY', () => {
   });
 });
 
+describe('AIZUCHI_SIP_*', () => {
+  it('is off without a trunk, and carries the trunk settings with their defaults', () => {
+    expect(loadConfig({}).sip).toBeNull();
+    expect(
+      loadConfig({
+        AIZUCHI_SIP_TRUNK: 'sip:pbx.example.com:5060;transport=tcp',
+        AIZUCHI_SIP_USER: 'aizuchi',
+        AIZUCHI_SIP_PASSWORD: 'pw',
+        AIZUCHI_SIP_FROM: '+81501234567',
+      }).sip,
+    ).toEqual({
+      trunk: 'sip:pbx.example.com:5060;transport=tcp',
+      user: 'aizuchi',
+      password: 'pw',
+      from: '+81501234567',
+      listen: '127.0.0.1:5070',
+      rtpPorts: '20000-20999',
+      registerExpiresSec: 0,
+    });
+  });
+
+  it('refuses a trunk without a caller, a password without a user and malformed addresses, naming the variable', () => {
+    expect(() => loadConfig({ AIZUCHI_SIP_TRUNK: 'sip:pbx.example.com' })).toThrow('AIZUCHI_SIP_FROM');
+    expect(() => loadConfig({ AIZUCHI_SIP_TRUNK: 'sip:pbx', AIZUCHI_SIP_FROM: 'x', AIZUCHI_SIP_PASSWORD: 'pw' })).toThrow(
+      'AIZUCHI_SIP_USER',
+    );
+    expect(() => loadConfig({ AIZUCHI_SIP_TRUNK: 'pbx.example.com' })).toThrow('invalid AIZUCHI_SIP_TRUNK');
+    expect(() => loadConfig({ AIZUCHI_SIP_LISTEN: '5070' })).toThrow('invalid AIZUCHI_SIP_LISTEN');
+    expect(() => loadConfig({ AIZUCHI_SIP_RTP_PORTS: '20000' })).toThrow('invalid AIZUCHI_SIP_RTP_PORTS');
+  });
+});
+
 describe('AIZUCHI_PRONUNCIATIONS_*', () => {
   it('passes the lists and an absolute file path to the voice engines, and nothing when unset', () => {
     expect(loadConfig({}).speech.pronunciations).toEqual({});

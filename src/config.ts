@@ -116,6 +116,24 @@ const schema = z.object({
     .optional(),
   AIZUCHI_TELNYX_API_URL: z.string().url().default('https://api.telnyx.com/v2'),
   AIZUCHI_TELNYX_MACHINE_DETECTION: bool(true),
+  // SIP trunk or PBX (issue 8): aizuchi's own SIP UA dials through it and carries the RTP itself.
+  AIZUCHI_SIP_TRUNK: z
+    .string()
+    .regex(/^sip:[^@\s]+$/u, 'expected a SIP URI such as sip:pbx.example.com:5060;transport=udp')
+    .optional(),
+  AIZUCHI_SIP_USER: z.string().min(1).optional(),
+  AIZUCHI_SIP_PASSWORD: z.string().min(1).optional(),
+  AIZUCHI_SIP_FROM: z.string().min(1).optional(),
+  AIZUCHI_SIP_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):\d{1,5}$/u, 'expected host:port such as 127.0.0.1:5070')
+    .default('127.0.0.1:5070'),
+  AIZUCHI_SIP_PUBLIC_HOST: z.string().min(1).optional(),
+  AIZUCHI_SIP_RTP_PORTS: z
+    .string()
+    .regex(/^\d{4,5}-\d{4,5}$/u, 'expected min-max such as 20000-20999')
+    .default('20000-20999'),
+  AIZUCHI_SIP_REGISTER_SEC: int(0),
   // Sign-in hand-off (issue 12): the company's sign-in page sends a signed token to /recover?handoff=.
   AIZUCHI_HANDOFF_JWKS_URL: z.string().url().optional(),
   AIZUCHI_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a key as long as its hash)').optional(),
@@ -139,6 +157,20 @@ export interface CallerIds {
   default: string;
   ja?: string;
   en?: string;
+}
+
+/** SIP trunk settings (null when AIZUCHI_SIP_TRUNK is unset); telephony/sip/sip-carrier.ts reads them. */
+export interface SipConfig {
+  trunk: string;
+  user?: string;
+  password?: string;
+  /** A SIP URI, or a user part (an E.164 caller ID) put on the trunk's host. */
+  from: string;
+  listen: string;
+  publicHost?: string;
+  rtpPorts: string;
+  /** 0: no REGISTER. */
+  registerExpiresSec: number;
 }
 
 /** Twilio account settings (null when AIZUCHI_TWILIO_ACCOUNT_SID is unset). */
@@ -214,6 +246,7 @@ export interface Config {
   };
   twilio: TwilioConfig | null;
   telnyx: TelnyxConfig | null;
+  sip: SipConfig | null;
   /**
    * The sign-in hand-off's verification (identity/handoff): exactly one key source, the issuer and
    * the audience; null when no AIZUCHI_HANDOFF_* variable is set (`?handoff=` is then ignored).
@@ -342,6 +375,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     twilio: twilioConfig(e),
     telnyx: telnyxConfig(e),
+    sip: sipConfig(e),
     handoff: handoffConfig(e),
   };
 }
@@ -369,6 +403,23 @@ function twilioConfig(e: Env): TwilioConfig | null {
     from: callerIds(e.AIZUCHI_TWILIO_FROM, e.AIZUCHI_TWILIO_FROM_JA, e.AIZUCHI_TWILIO_FROM_EN),
     apiUrl: (e.AIZUCHI_TWILIO_API_URL ?? edged).replace(/\/+$/u, ''),
     machineDetection: e.AIZUCHI_TWILIO_MACHINE_DETECTION,
+  };
+}
+
+function sipConfig(e: Env): SipConfig | null {
+  if (!e.AIZUCHI_SIP_TRUNK) return null;
+  required(e, 'AIZUCHI_SIP_TRUNK', ['AIZUCHI_SIP_FROM']);
+  if (e.AIZUCHI_SIP_PASSWORD && !e.AIZUCHI_SIP_USER)
+    throw new ConfigError('AIZUCHI_SIP_PASSWORD is set, so AIZUCHI_SIP_USER must be set too');
+  return {
+    trunk: e.AIZUCHI_SIP_TRUNK,
+    ...(e.AIZUCHI_SIP_USER ? { user: e.AIZUCHI_SIP_USER } : {}),
+    ...(e.AIZUCHI_SIP_PASSWORD ? { password: e.AIZUCHI_SIP_PASSWORD } : {}),
+    from: e.AIZUCHI_SIP_FROM ?? '',
+    listen: e.AIZUCHI_SIP_LISTEN,
+    ...(e.AIZUCHI_SIP_PUBLIC_HOST ? { publicHost: e.AIZUCHI_SIP_PUBLIC_HOST } : {}),
+    rtpPorts: e.AIZUCHI_SIP_RTP_PORTS,
+    registerExpiresSec: e.AIZUCHI_SIP_REGISTER_SEC,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   createCarrierDialer,
   createPlaceCallJobHandler,
 } from '../telephony/carrier';
+import { SipCarrier } from '../telephony/sip/sip-carrier';
 
 /** What a carrier adapter is built from: its configuration and where it reports progress and answered media. */
 export interface CarrierDeps {
@@ -39,7 +40,10 @@ function notAvailable(name: CarrierName): CarrierFactory {
 export const carriers: Record<CarrierName, CarrierFactory> = {
   twilio: notAvailable('twilio'),
   telnyx: notAvailable('telnyx'),
-  sip: notAvailable('sip'),
+  sip: (config, deps) => {
+    if (!config.sip) throw new ConfigError('invalid AIZUCHI_TELEPHONY: sip needs AIZUCHI_SIP_TRUNK and AIZUCHI_SIP_FROM');
+    return new SipCarrier(config.sip, deps.events, deps.logger);
+  },
 };
 
 export interface TelephonyWiring {
