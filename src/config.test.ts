@@ -102,3 +102,30 @@ describe('AIZUCHI_HANDOFF_*', () => {
     expect(loadConfig({ ...base, AIZUCHI_HANDOFF_JWKS_URL: 'http://127.0.0.1:8080/jwks.json' }).handoff).not.toBeNull();
   });
 });
+
+describe('AIZUCHI_OIDC_*', () => {
+  const base = {
+    AIZUCHI_OIDC_ISSUER: 'https://sso.example.com/realms/corp',
+    AIZUCHI_OIDC_CLIENT_ID: 'aizuchi',
+    AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-operators=operator',
+  };
+  it('is off without an issuer; with one, the callback is under the public URL and groups is the default claim', () => {
+    expect(loadConfig({}).oidc).toBeNull();
+    const oidc = loadConfig({ ...base, AIZUCHI_PUBLIC_URL: 'https://help.example.com' }).oidc;
+    expect(oidc).toMatchObject({
+      issuer: 'https://sso.example.com/realms/corp',
+      redirectUri: 'https://help.example.com/signin/sso/callback',
+      scopes: 'openid email profile',
+      roleClaim: 'groups',
+    });
+    expect([...oidc!.roleMap]).toEqual([['aizuchi-operators', 'operator']]);
+  });
+
+  it('refuses a missing client id or role map, a bad role, plain http off loopback and scopes without openid', () => {
+    expect(() => loadConfig({ ...base, AIZUCHI_OIDC_CLIENT_ID: undefined })).toThrow('invalid AIZUCHI_OIDC_CLIENT_ID');
+    expect(() => loadConfig({ ...base, AIZUCHI_OIDC_ROLE_MAP: undefined })).toThrow('invalid AIZUCHI_OIDC_ROLE_MAP');
+    expect(() => loadConfig({ ...base, AIZUCHI_OIDC_ROLE_MAP: 'g=superuser' })).toThrow('invalid AIZUCHI_OIDC_ROLE_MAP: "superuser"');
+    expect(() => loadConfig({ ...base, AIZUCHI_OIDC_ISSUER: 'http://sso.example.com' })).toThrow('must be https');
+    expect(() => loadConfig({ ...base, AIZUCHI_OIDC_SCOPES: 'email' })).toThrow('must include openid');
+  });
+});

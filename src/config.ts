@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { POLICY_NAMES } from './domain/policy/presets';
+import { type RoleMap, parseRoleMap } from './domain/console-roles';
 import { AizuchiError } from './domain/errors';
 import { IDENTITY_KINDS } from './domain/identity-kind';
 
@@ -148,6 +149,13 @@ const schema = z.object({
   AIZUCHI_IDENTITY_LANG_ATTRIBUTE: z.string().min(1).default('locale'),
   AIZUCHI_IDENTITY_DEFAULT_LANG: z.enum(['ja', 'en']).default('ja'),
   AIZUCHI_IDENTITY_PRIVILEGED: z.string().min(1).default('aizuchi-privileged'),
+  // Operator sign-in with the company's OpenID Connect provider (issue 12).
+  AIZUCHI_OIDC_ISSUER: z.string().url().optional(),
+  AIZUCHI_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  AIZUCHI_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  AIZUCHI_OIDC_SCOPES: z.string().default('openid email profile'),
+  AIZUCHI_OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+  AIZUCHI_OIDC_ROLE_MAP: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -252,7 +260,7 @@ export interface Config {
    * the audience; null when no AIZUCHI_HANDOFF_* variable is set (`?handoff=` is then ignored).
    */
   handoff: { keys: { jwksUrl: string } | { secret: string }; issuer: string; audience: string } | null;
-  /** Where customer accounts live; operators always sign in with local (embedded) accounts. */
+  /** Where customer accounts live; operators sign in with local (embedded) accounts or through operator SSO (`oidc`). */
   identity: {
     kind: Env['AIZUCHI_IDENTITY'];
     /** Where an external provider keeps contact facts (identity/attribute-mapping.ts AttributeMapping). */
@@ -266,6 +274,16 @@ export interface Config {
       privileged: string;
     };
   };
+  /** Operator SSO (identity/operator-sso); null when AIZUCHI_OIDC_ISSUER is unset. */
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret?: string;
+    redirectUri: string;
+    scopes: string;
+    roleClaim: string;
+    roleMap: RoleMap;
+  } | null;
 }
 
 export class ConfigError extends AizuchiError {
@@ -299,6 +317,33 @@ function handoffConfig(e: Env): Config['handoff'] {
   if (jwksUrl && new URL(jwksUrl).protocol !== 'https:' && !isLoopbackHost(new URL(jwksUrl).hostname.replace(/^\[|\]$/g, '')))
     throw new ConfigError('invalid AIZUCHI_HANDOFF_JWKS_URL: must be https (plain http only on loopback)');
   return { keys: jwksUrl ? { jwksUrl } : { secret: secret! }, issuer, audience };
+}
+
+/** Operator SSO settings: the issuer turns it on, and then the client and a role map are required. */
+function oidcConfig(e: Env, publicUrl: string): Config['oidc'] {
+  if (!e.AIZUCHI_OIDC_ISSUER) return null;
+  if (!e.AIZUCHI_OIDC_CLIENT_ID) throw new ConfigError('invalid AIZUCHI_OIDC_CLIENT_ID: required when AIZUCHI_OIDC_ISSUER is set');
+  if (!e.AIZUCHI_OIDC_ROLE_MAP)
+    throw new ConfigError('invalid AIZUCHI_OIDC_ROLE_MAP: required when AIZUCHI_OIDC_ISSUER is set, e.g. aizuchi-operators=operator');
+  const issuer = new URL(e.AIZUCHI_OIDC_ISSUER);
+  if (issuer.protocol !== 'https:' && !isLoopbackHost(issuer.hostname.replace(/^\[|\]$/g, '')))
+    throw new ConfigError('invalid AIZUCHI_OIDC_ISSUER: must be https (plain http only on loopback)');
+  if (!e.AIZUCHI_OIDC_SCOPES.split(/\s+/).includes('openid')) throw new ConfigError('invalid AIZUCHI_OIDC_SCOPES: must include openid');
+  let roleMap: RoleMap;
+  try {
+    roleMap = parseRoleMap(e.AIZUCHI_OIDC_ROLE_MAP);
+  } catch (err) {
+    throw new ConfigError(`invalid AIZUCHI_OIDC_ROLE_MAP: ${(err as Error).message}`);
+  }
+  return {
+    issuer: e.AIZUCHI_OIDC_ISSUER,
+    clientId: e.AIZUCHI_OIDC_CLIENT_ID,
+    ...(e.AIZUCHI_OIDC_CLIENT_SECRET ? { clientSecret: e.AIZUCHI_OIDC_CLIENT_SECRET } : {}),
+    redirectUri: new URL('/signin/sso/callback', publicUrl).href,
+    scopes: e.AIZUCHI_OIDC_SCOPES,
+    roleClaim: e.AIZUCHI_OIDC_ROLE_CLAIM,
+    roleMap,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -377,6 +422,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telnyx: telnyxConfig(e),
     sip: sipConfig(e),
     handoff: handoffConfig(e),
+    oidc: oidcConfig(e, e.AIZUCHI_PUBLIC_URL ?? serverUrl),
   };
 }
 

@@ -4,6 +4,9 @@ import { recordingRoutes } from '../calls/recording/recording-route';
 import { createRecordingStore } from '../calls/recording/recording-store';
 import { maskEmail, maskPhone } from '../domain/phone';
 import { createHandoffVerifier } from '../identity/handoff/handoff-verifier';
+import { createOidcSignIn } from '../identity/operator-sso/oidc-sign-in';
+import { dbSsoSessions } from '../identity/operator-sso/sso-sessions';
+import { consoleAccess, createOperatorSso } from '../web/plugins/operator-sso';
 import { dbSpentTokens } from '../identity/handoff/spent-tokens';
 import { createHandoffBinder } from '../web/plugins/handoff-binding';
 import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
@@ -23,7 +26,25 @@ import type { Services } from './services-types';
  */
 export function areaPlugins(services: Services): FastifyPluginAsync[] {
   const { config, logger, keys, clock, identity, cases, recovery, undo, store } = services;
-  const identityWeb = createIdentityWeb({ identity, clock, csrfKey: keys.tokenHmac, publicUrl: config.publicUrl });
+  // Operators may also sign in through the company's OpenID Connect provider (issue 12).
+  const sso = config.oidc
+    ? createOperatorSso({
+        signIn: createOidcSignIn(config.oidc),
+        sessions: dbSsoSessions(store.db, keys.tokenHmac, clock),
+        key: keys.tokenHmac,
+        publicUrl: config.publicUrl,
+        clock,
+      })
+    : undefined;
+  const identityWeb = createIdentityWeb({
+    identity,
+    clock,
+    csrfKey: keys.tokenHmac,
+    publicUrl: config.publicUrl,
+    ssoLink: sso !== undefined,
+    onSignOut: sso?.signOut,
+  });
+  const access = consoleAccess({ requireLocalOperator: identityWeb.requireOperator, localAccount: identityWeb.signedInAccount, sso });
   const handoff = config.handoff
     ? createHandoffBinder({
         verifier: createHandoffVerifier({ ...config.handoff, spent: dbSpentTokens(store.db, clock), clock }),
@@ -34,6 +55,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     : undefined;
   return [
     identityWeb.plugin,
+    ...(sso ? [sso.plugin] : []),
     recoveryPlugin({
       recovery,
       undo,
@@ -49,7 +71,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     }),
     consolePlugin({
       cases,
-      requireOperator: identityWeb.requireOperator,
+      requireOperator: access.requireOperator,
       mask: { email: maskEmail, phone: maskPhone },
       caseSections: [callsCaseSection(services.calls)],
       operator: {
@@ -63,12 +85,13 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
           callLeadMs: config.limits.callbackLeadSec * 1000,
         }),
         csrf: identityWeb.csrf,
-        signedInAccount: identityWeb.signedInAccount,
+        signedInAccount: access.principal,
+        roleOf: (req) => access.principal(req)?.role,
         unfreezeEnrolment: (caseId, operatorId) => undo.unfreeze(caseId, operatorId),
       },
     }),
     callsPlugin({ calls: services.calls, logger }),
-    recordingRoutes({ recordings: createRecordingStore(store), requireOperator: identityWeb.requireOperator }),
+    recordingRoutes({ recordings: createRecordingStore(store), requireOperator: access.requireOperator }),
     ...(services.softphone
       ? [
           softphonePlugin({

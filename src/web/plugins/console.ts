@@ -3,6 +3,7 @@ import type { CaseService } from '../../cases/case-service';
 import { type OperatorActionFailure, type OperatorActions, OperatorActionError, availableActions } from '../../cases/operator-actions';
 import { DISOWNED_AFTER_RESET } from '../../cases/recovery-undo';
 import { isCaseState } from '../../domain/cases/case-state';
+import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Account } from '../../identity/types';
 import type { SafeHtml } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
@@ -16,6 +17,11 @@ export interface ConsoleActionDeps {
   signedInAccount(request: FastifyRequest): Pick<Account, 'id'> | undefined;
   /** Lifts the enrolment freeze of a disowned reset (RecoveryUndo.unfreeze); the button shows only with it. */
   unfreezeEnrolment?(caseId: string, operatorId: string): Promise<void>;
+  /**
+   * The signed-in person's console role (issue 12): a viewer sees no buttons and every action is
+   * refused; lifting an enrolment freeze needs an admin. Unset: everyone who passes is an admin.
+   */
+  roleOf?(request: FastifyRequest): ConsoleRole | undefined;
 }
 
 export interface ConsolePluginDeps {
@@ -45,6 +51,7 @@ const field = (req: FastifyRequest, name: string): string | undefined => {
 
 /** The operators' console: cases with filters, and each case with its hash-chained timeline and actions. */
 export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
+  const roleOf = (req: FastifyRequest): ConsoleRole => (deps.operator?.roleOf ? (deps.operator.roleOf(req) ?? 'viewer') : 'admin');
   const sendHtml = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
@@ -54,10 +61,12 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const history = await deps.cases.history(id);
     const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id)));
     const op = deps.operator;
-    const unfreeze = op?.unfreezeEnrolment !== undefined && row.review_flag === DISOWNED_AFTER_RESET;
-    const actions = op
-      ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error }
-      : undefined;
+    const role = roleOf(req);
+    const unfreeze = op?.unfreezeEnrolment !== undefined && row.review_flag === DISOWNED_AFTER_RESET && roleAtLeast(role, 'admin');
+    const actions =
+      op && roleAtLeast(role, 'operator')
+        ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error }
+        : undefined;
     return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions));
   }
 
@@ -67,7 +76,17 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
       const state = isCaseState(q.state) ? q.state : undefined;
       const email = typeof q.email === 'string' && q.email.trim() ? q.email : undefined;
       const rows = await deps.cases.list({ state, email });
-      return reply.type('text/html').send(caseListPage(rows, { state, email }, deps.mask, deps.operator?.csrf.field(req, reply)));
+      return reply
+        .type('text/html')
+        .send(
+          caseListPage(
+            rows,
+            { state, email },
+            deps.mask,
+            deps.operator?.csrf.field(req, reply),
+            deps.operator?.roleOf ? roleOf(req) : undefined,
+          ),
+        );
     });
 
     app.get('/console/cases/:id', { preHandler: deps.requireOperator }, async (req, reply) => {
@@ -78,14 +97,20 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const op = deps.operator;
     if (!op) return;
 
-    /** One POST action: CSRF first, then the action; its refusal is shown on the case page. */
-    const action = (path: string, run: (req: FastifyRequest, caseId: string, operatorId: string) => Promise<unknown>) =>
+    /** One POST action: CSRF first, then the role, then the action; its refusal is shown on the case page. */
+    const action = (
+      path: string,
+      run: (req: FastifyRequest, caseId: string, operatorId: string) => Promise<unknown>,
+      needs: ConsoleRole = 'operator',
+    ) =>
       app.post(`/console/cases/:id/${path}`, { preHandler: deps.requireOperator }, async (req, reply) => {
         const { id } = req.params as { id: string };
         if (!op.csrf.verify(req))
           return renderCase(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
         const operator = op.signedInAccount(req);
         if (!operator) return reply.code(403).type('text/plain').send('Forbidden');
+        if (!roleAtLeast(roleOf(req), needs))
+          return reply.code(403).type('text/plain').send(`Forbidden: this needs the ${needs} role; nothing was changed`);
         try {
           await run(req, id, operator.id);
         } catch (err) {
@@ -98,7 +123,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     action('approve', (_req, id, operatorId) => op.actions.approveCallback(id, { accountId: operatorId }));
     action('cancel', (req, id, operatorId) => op.actions.cancel(id, { accountId: operatorId }, field(req, 'reason')));
     const unfreezeEnrolment = op.unfreezeEnrolment;
-    if (unfreezeEnrolment) action('unfreeze-enrolment', (_req, id, operatorId) => unfreezeEnrolment(id, operatorId));
+    if (unfreezeEnrolment) action('unfreeze-enrolment', (_req, id, operatorId) => unfreezeEnrolment(id, operatorId), 'admin');
     action('call-now', (req, id, operatorId) =>
       op.actions.callNow(id, { accountId: operatorId }, { outsideHours: ['1', 'on'].includes(field(req, 'outside_hours') ?? '') }),
     );

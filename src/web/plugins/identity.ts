@@ -27,6 +27,10 @@ export interface IdentityWebDeps {
   csrfKey: Buffer;
   /** Cookies get `Secure` when this is https. */
   publicUrl: string;
+  /** The sign-in page links to the company's single sign-on (operator SSO is configured). */
+  ssoLink?: boolean;
+  /** Also ends the browser's other console session (operator SSO) on POST /signout. */
+  onSignOut?(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 export interface SessionView {
@@ -202,7 +206,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const found = await sessionAccount(request, 'full');
       if (found) return reply.redirect(landing(found.account, lang), 303);
       const notice = (request.query as Query).signedout ? strings(lang).signedOut : undefined;
-      return sendPage(reply, 200, signinPage({ lang, csrf: csrf.field(request, reply), notice }));
+      return sendPage(reply, 200, signinPage({ lang, csrf: csrf.field(request, reply), notice, sso: deps.ssoLink }));
     });
 
     app.post('/signin', async (request, reply) => {
@@ -210,7 +214,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const t = strings(lang);
       const { email = '', password = '' } = form(request);
       const again = (status: number, error: string) =>
-        sendPage(reply, status, signinPage({ lang, csrf: csrf.field(request, reply), error, email }));
+        sendPage(reply, status, signinPage({ lang, csrf: csrf.field(request, reply), error, email, sso: deps.ssoLink }));
       if (!csrf.verify(request)) return again(403, t.badForm);
       // Nothing to check: say what is missing (in the page's language) without spending an attempt.
       if (email.trim() === '' || password === '') return again(400, t.missingCredentials);
@@ -313,6 +317,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await identity.sessions.end(token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      await deps.onSignOut?.(request, reply);
       return reply.redirect(`/signin?lang=${lang}&signedout=1`, 303);
     });
   };

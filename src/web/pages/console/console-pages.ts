@@ -21,12 +21,20 @@ function utcText(iso: string): string {
   return iso.replace('T', ' ').slice(0, 19);
 }
 
-export function caseListPage(rows: CaseRow[], filter: { state?: string; email?: string }, mask: MaskFns, csrfField?: SafeHtml): string {
+/** `role`: the signed-in person's console role, shown so a viewer knows why there are no buttons. */
+export function caseListPage(
+  rows: CaseRow[],
+  filter: { state?: string; email?: string },
+  mask: MaskFns,
+  csrfField?: SafeHtml,
+  role?: string,
+): string {
   return page({
     title: 'Cases',
     lang: 'en',
     nav: nav(csrfField),
     body: html`<h1>Cases</h1>
+${role ? html`<p class="muted" data-testid="console-role">Signed in as ${role}${role === 'viewer' ? ' (read only)' : ''}</p>` : ''}
 <form method="get" action="/console" style="grid-template-columns:1fr 1fr auto;max-width:none">
   <label>State<select name="state"><option value="">any</option>${CASE_STATES.map(
     (s) => html`<option value="${s}"${filter.state === s ? ' selected' : ''}>${s}</option>`,

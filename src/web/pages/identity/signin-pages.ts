@@ -8,7 +8,8 @@ const withLang = (path: string, lang: Lang) => `${path}?lang=${lang}`;
 
 const errorBox = (message: string | undefined) => (message ? html`<p class="error" role="alert">${message}</p>` : '');
 
-export function signinPage(o: { lang: Lang; csrf: SafeHtml; error?: string; notice?: string; email?: string }): string {
+/** `sso`: operators may also sign in through the company's OpenID Connect provider (a link to /signin/sso). */
+export function signinPage(o: { lang: Lang; csrf: SafeHtml; error?: string; notice?: string; email?: string; sso?: boolean }): string {
   const t = strings(o.lang);
   return page({
     title: t.signinTitle,
@@ -21,7 +22,8 @@ ${o.csrf}
 <label>${t.email}<input type="email" name="email" autocomplete="username" required value="${o.email ?? ''}"></label>
 <label>${t.password}<input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit">${t.signinButton}</button>
-</form>`,
+</form>
+${o.sso ? html`<p><a href="${withLang('/signin/sso', o.lang)}" data-testid="sso-link">${t.ssoLink}</a></p>` : ''}`,
   });
 }
 

@@ -37,6 +37,12 @@ const JA = {
   enrolled: '認証アプリを登録しました。',
   signout: 'サインアウト',
   signedOut: 'サインアウトしました。',
+  ssoLink: '担当者の方：会社のシングルサインオン（SSO）でサインイン',
+  ssoTitle: 'シングルサインオン（SSO）',
+  ssoExpired: 'サインインの有効期限が切れたか、別の画面から開かれました。もう一度サインインしてください。',
+  ssoNoRole: 'このアカウントには管理画面を使う権限がありません。管理者にグループへの追加を依頼してください。',
+  ssoFailed: 'シングルサインオン（SSO）でのサインインを確認できませんでした。もう一度お試しください。',
+  ssoUnavailable: '会社のサインインサービスに接続できません。しばらくしてからもう一度お試しください。',
 } as const;
 
 export type Strings = { [K in keyof typeof JA]: string };
@@ -77,6 +83,12 @@ const EN: Strings = {
   enrolled: 'Your authenticator app is set up.',
   signout: 'Sign out',
   signedOut: 'You have signed out.',
+  ssoLink: "Operators: sign in with your company's single sign-on (SSO)",
+  ssoTitle: 'Single sign-on (SSO)',
+  ssoExpired: 'This sign-in expired or was opened from another page. Please sign in again.',
+  ssoNoRole: 'Your account may not use the console. Ask an administrator to add you to a group that can.',
+  ssoFailed: 'The single sign-on (SSO) sign-in could not be verified. Please try again.',
+  ssoUnavailable: "Your company's sign-in service cannot be reached. Please try again later.",
 };
 
 export function strings(lang: Lang): Strings {

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runningClockFrom } from '../e2e/support/clocks';
+import { HttpBrowser } from '../e2e/support/http-browser';
+import { type TestOidcProvider, startOidcProvider } from '../e2e/support/oidc-provider';
+import { type TestServer, freePort, startTestServer } from '../e2e/support/test-server';
+
+/**
+ * Operator sign-in with the company's OpenID Connect provider (issue 12): a real oidc-provider on
+ * loopback, real HTTP redirects both ways (authorization code + PKCE, state, nonce), and the group
+ * claim mapped by AIZUCHI_OIDC_ROLE_MAP to the console role — which the console then enforces.
+ */
+const PEOPLE = {
+  'ada.admin': { email: 'ada@corp.example', name: 'Ada Admin', groups: ['staff', 'aizuchi-admins'] },
+  'otto.operator': { email: 'otto@corp.example', name: 'Otto Operator', groups: ['aizuchi-operators'] },
+  'vera.viewer': { email: 'vera@corp.example', name: 'Vera Viewer', groups: ['aizuchi-viewers', 'staff'] },
+  'nora.nobody': { email: 'nora@corp.example', name: 'Nora Nobody', groups: ['staff'] },
+};
+
+describe('operator sign-in through OpenID Connect', () => {
+  let idp: TestOidcProvider;
+  let t: TestServer;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    idp = await startOidcProvider({
+      clientId: 'aizuchi-console',
+      clientSecret: 'console client secret',
+      redirectUri: `${base}/signin/sso/callback`,
+      people: PEOPLE,
+    });
+    t = await startTestServer({
+      clock: runningClockFrom(new Date()),
+      keepWorker: false,
+      env: {
+        PORT: String(port),
+        AIZUCHI_PUBLIC_URL: base,
+        AIZUCHI_OIDC_ISSUER: idp.issuer,
+        AIZUCHI_OIDC_CLIENT_ID: 'aizuchi-console',
+        AIZUCHI_OIDC_CLIENT_SECRET: 'console client secret',
+        AIZUCHI_OIDC_SCOPES: 'openid email profile groups',
+        AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-admins=admin,aizuchi-operators=operator,aizuchi-viewers=viewer',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await idp?.close();
+  });
+
+  /** From aizuchi's sign-in link through the provider's login page and back; returns the landing page. */
+  async function signIn(login: string, browser = new HttpBrowser()) {
+    const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
+    expect(loginPage.url.origin).toBe(new URL(idp.issuer).origin);
+    const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
+    expect(action).toBeDefined();
+    const landed = await browser.follow(new URL(action!, loginPage.url), { form: { prompt: 'login', login, password: 'any' } });
+    return { ...landed, browser };
+  }
+
+  it('the sign-in page links to SSO, and each mapped group lands on /console with its role', async () => {
+    const signin = await new HttpBrowser().follow(`${base}/signin?lang=en`);
+    expect(signin.body).toContain('href="/signin/sso?lang=en"');
+    for (const [login, role] of [
+      ['ada.admin', 'admin'],
+      ['otto.operator', 'operator'],
+      ['vera.viewer', 'viewer'],
+    ] as const) {
+      const landed = await signIn(login);
+      expect([login, landed.res.status, landed.url.pathname]).toEqual([login, 200, '/console']);
+      expect(landed.body).toContain(`data-testid="console-role">Signed in as ${role}`);
+    }
+  });
+
+  it('refuses a person in no mapped group, and opens no session', async () => {
+    const refused = await signIn('nora.nobody');
+    expect([refused.res.status, refused.url.pathname]).toEqual([403, '/signin/sso/callback']);
+    expect(refused.body).toContain('may not use the console');
+    const console = await refused.browser.follow(`${base}/console`);
+    expect(console.url.pathname).toBe('/signin');
+  });
+
+  it('a viewer sees no action buttons and an action posted anyway is refused; an operator may act', async () => {
+    // A request from a number not on record waits for a person: a case with buttons to press.
+    const email = 'review-sso@example.com';
+    await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat', phone: '090-1111-2222', lang: 'en' });
+    const res = await t.server.app.inject({
+      method: 'POST',
+      url: '/api/v1/recovery-requests',
+      remoteAddress: '198.51.100.77',
+      payload: { email, phone: '080-3333-4444', lang: 'en', consent: true },
+    });
+    expect(res.statusCode).toBe(202);
+    const [row] = await t.services.cases.list({ email });
+    expect(row?.state).toBe('escalated');
+
+    const viewer = (await signIn('vera.viewer')).browser;
+    const page = await viewer.follow(`${base}/console/cases/${row!.id}`);
+    expect(page.res.status).toBe(200);
+    expect(page.body).not.toContain(`/console/cases/${row!.id}/cancel`);
+    // The case list's sign-out form carries a valid CSRF token for this browser: the refusal below is the role's.
+    const csrf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+    const listPage = await viewer.follow(`${base}/console`);
+    const refused = await viewer.request(`${base}/console/cases/${row!.id}/cancel`, {
+      form: { _csrf: csrf(listPage.body), reason: 'viewer' },
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('needs the operator role');
+    expect((await t.services.cases.require(row!.id)).state).toBe('escalated');
+
+    const operator = (await signIn('otto.operator')).browser;
+    const opPage = await operator.follow(`${base}/console/cases/${row!.id}`);
+    expect(opPage.body).toContain(`/console/cases/${row!.id}/cancel`);
+    const cancelled = await operator.request(`${base}/console/cases/${row!.id}/cancel`, {
+      form: { _csrf: csrf(opPage.body), reason: 'sso' },
+    });
+    expect(cancelled.status).toBe(303);
+    const history = await t.services.cases.history(row!.id);
+    const event = history.find((e) => e.kind === 'cancelled_by_operator');
+    expect(JSON.parse(event!.data)).toMatchObject({ operatorId: 'oidc:otto.operator', reason: 'sso' });
+  });
+
+  it('a callback without the flow cookie (another browser, or a forged state) is refused', async () => {
+    const browser = new HttpBrowser();
+    const forged = await browser.follow(`${base}/signin/sso/callback?code=abc&state=forged&lang=en`);
+    expect(forged.res.status).toBe(400);
+    expect(forged.body).toContain('expired or was opened from another page');
+
+    // A flow started in this browser, answered with a state the provider did not send.
+    const started = await browser.request(`${base}/signin/sso?lang=en`);
+    expect(started.status).toBe(303);
+    const wrong = await browser.follow(`${base}/signin/sso/callback?code=abc&state=not-the-one&iss=${encodeURIComponent(idp.issuer)}`);
+    expect(wrong.res.status).toBe(400);
+    expect(wrong.body).toContain('could not be verified');
+  });
+
+  it('signing out ends the SSO session', async () => {
+    const { browser } = await signIn('otto.operator');
+    const consolePage = await browser.follow(`${base}/console`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(consolePage.body)?.[1];
+    const out = await browser.follow(`${base}/signout`, { form: { _csrf: csrf ?? '' } });
+    expect(out.url.pathname).toBe('/signin');
+    expect((await browser.follow(`${base}/console`)).url.pathname).toBe('/signin');
+  });
+});
