@@ -66,6 +66,13 @@ export interface CallContext {
   agentName: string;
   /** Never spoken (issue 7, finding 6); the greet step accepts the callee saying this name as a first-person answer. */
   customerName?: string;
+  /**
+   * The name's kana reading and Latin spelling, when the identity provider keeps them (issue 9): the
+   * Japanese agent says the kana, the English agent the Latin spelling, each only after the right person
+   * confirmed; without one the agent says no name (see spokenName).
+   */
+  customerNameKana?: string;
+  customerNameLatin?: string;
   policy: Policy;
   /** Strict policy: the code may only be typed on the keypad, never spoken. */
   keypadOnlyCodes: boolean;

@@ -276,6 +276,8 @@ export function createCallService(deps: CallServiceDeps) {
       companyName: settings.companyName,
       agentName: settings.agentName,
       customerName: contact.name,
+      ...(contact.nameKana ? { customerNameKana: contact.nameKana } : {}),
+      ...(contact.nameLatin ? { customerNameLatin: contact.nameLatin } : {}),
       policy: preset.name,
       keypadOnlyCodes: preset.keypadOnlyCodes,
       timeZone: settings.timeZone,

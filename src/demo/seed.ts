@@ -2,7 +2,15 @@ import type { IdentityService } from '../identity/service';
 
 /** Demo people for a first look; created once, left alone on later starts. */
 export const DEMO_ACCOUNTS = {
-  customer: { email: 'matty@gmail.com', password: 'correct horse battery', name: '猪股 太郎', phone: '090-1234-5678', lang: 'ja' as const },
+  customer: {
+    email: 'matty@gmail.com',
+    password: 'correct horse battery',
+    name: '猪股 太郎',
+    nameKana: 'イノマタ タロウ',
+    nameLatin: 'Taro Inomata',
+    phone: '090-1234-5678',
+    lang: 'ja' as const,
+  },
   operator: {
     email: 'operator@aizuchi.localhost',
     password: 'operator password',

@@ -10,6 +10,10 @@ export interface CreateAccountInput {
   email: string;
   password: string;
   name: string;
+  /** The name's kana reading (フリガナ), e.g. 'イノマタ タロウ'; optional. */
+  nameKana?: string | null;
+  /** The name in Latin letters, e.g. 'Taro Inomata'; optional. */
+  nameLatin?: string | null;
   phone: string;
   lang?: string;
   /** Enrol TOTP now and hand back the otpauth:// URI. */
@@ -21,10 +25,30 @@ export interface ValidAccountInput {
   email: string;
   password: string;
   name: string;
+  nameKana: string | null;
+  nameLatin: string | null;
   phoneE164: string;
   lang: Lang;
   role: Role;
   mfa: boolean;
+}
+
+// Kana (either script, with ー ・ ゛ and spaces) and Latin letters (with the marks names carry: - ' .).
+const KANA_NAME = /^[\p{Script=Hiragana}\p{Script=Katakana}ー・\s]+$/u;
+const LATIN_NAME = /^[\p{Script=Latin}\p{M}\s'’.-]+$/u;
+
+/**
+ * A name's reading: NFKC-normalised (half-width kana become full-width), spaces collapsed; empty → null.
+ * Throws AccountInputError when it has other characters or more than 200 of them.
+ */
+function nameReading(value: string | null | undefined, field: 'nameKana' | 'nameLatin'): string | null {
+  const text = (value ?? '').normalize('NFKC').replace(/\s+/gu, ' ').trim();
+  if (text === '') return null;
+  if (text.length > 200) throw new AccountInputError(field, 'must be at most 200 characters');
+  if (field === 'nameKana' && !KANA_NAME.test(text)) throw new AccountInputError(field, 'must be written in kana (e.g. イノマタ タロウ)');
+  if (field === 'nameLatin' && !LATIN_NAME.test(text))
+    throw new AccountInputError(field, 'must be written in Latin letters (e.g. Taro Inomata)');
+  return text;
 }
 
 const emailSchema = z.email().max(254);
@@ -52,5 +76,7 @@ export function validateAccountInput(input: CreateAccountInput): ValidAccountInp
   if (!isLang(lang)) throw new AccountInputError('lang', 'lang must be ja or en');
   const role = input.role ?? 'customer';
   if (!isRole(role)) throw new AccountInputError('role', 'role must be customer or operator');
-  return { email, password: input.password, name, phoneE164, lang, role, mfa: input.mfa ?? false };
+  const nameKana = nameReading(input.nameKana, 'nameKana');
+  const nameLatin = nameReading(input.nameLatin, 'nameLatin');
+  return { email, password: input.password, name, nameKana, nameLatin, phoneE164, lang, role, mfa: input.mfa ?? false };
 }

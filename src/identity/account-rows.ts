@@ -8,6 +8,8 @@ export function toAccount(row: AccountsTable): Account {
     id: row.id,
     email: row.email,
     name: row.name,
+    nameKana: row.name_kana ?? null,
+    nameLatin: row.name_latin ?? null,
     phoneE164: row.phone_e164,
     lang: isLang(row.lang) ? row.lang : 'ja',
     role: isRole(row.role) ? row.role : 'customer',

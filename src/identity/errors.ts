@@ -1,6 +1,6 @@
 import { AizuchiError } from '../domain/errors';
 /** Which input of createAccount was refused. */
-export type AccountField = 'email' | 'password' | 'name' | 'phone' | 'lang' | 'role';
+export type AccountField = 'email' | 'password' | 'name' | 'nameKana' | 'nameLatin' | 'phone' | 'lang' | 'role';
 
 export class AccountInputError extends AizuchiError {
   constructor(

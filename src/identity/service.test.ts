@@ -287,6 +287,29 @@ function serviceSuite(open: () => Promise<TestStore>) {
     expect(await service.getContact('missing')).toBeNull();
   });
 
+  it("stores the name's kana reading and Latin spelling when given, and hands them on in the contact (issue 9)", async () => {
+    const { account } = await service.createAccount({ ...base, nameKana: 'ﾔﾏﾀﾞ  たろう', nameLatin: ' Taro  Yamada ' });
+    // Half-width kana become full-width; spaces are collapsed.
+    expect(account).toMatchObject({ nameKana: 'ヤマダ たろう', nameLatin: 'Taro Yamada' });
+    expect(await service.getContact(account.id)).toMatchObject({ name: '山田 太郎', nameKana: 'ヤマダ たろう', nameLatin: 'Taro Yamada' });
+    const plain = await service.createAccount({ ...base, email: 'plain@example.com', nameKana: '', nameLatin: null });
+    expect(plain.account).toMatchObject({ nameKana: null, nameLatin: null });
+    const contact = await service.getContact(plain.account.id);
+    expect(contact && 'nameKana' in contact).toBe(false);
+  });
+
+  it.each([
+    [{ nameKana: '山田 太郎' }, 'nameKana'],
+    [{ nameKana: 'yamada' }, 'nameKana'],
+    [{ nameLatin: '山田' }, 'nameLatin'],
+    [{ nameLatin: 'Taro <script>' }, 'nameLatin'],
+    [{ nameLatin: 'a'.repeat(201) }, 'nameLatin'],
+  ] as const)('refuses a name reading in the wrong script or too long: %j', async (extra, field) => {
+    const refused = service.createAccount({ ...base, ...extra });
+    await expect(refused).rejects.toBeInstanceOf(AccountInputError);
+    await expect(refused).rejects.toMatchObject({ field });
+  });
+
   it('keeps sessions by token hash: short password stage, promotion with a new token, revocation', async () => {
     const { account } = await service.createAccount(base);
     const first = await service.sessions.create(account.id, 'password', now);

@@ -132,6 +132,8 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
           id,
           email: valid.email,
           name: valid.name,
+          name_kana: valid.nameKana,
+          name_latin: valid.nameLatin,
           phone_e164: valid.phoneE164,
           lang: valid.lang,
           role: valid.role,
@@ -305,6 +307,9 @@ export function createIdentityService(deps: IdentityServiceDeps): IdentityServic
       phoneE164: account.phoneE164,
       lang: account.lang,
       name: account.name,
+      // Only when given: a contact without readings is the same as one from before migration 009.
+      ...(account.nameKana ? { nameKana: account.nameKana } : {}),
+      ...(account.nameLatin ? { nameLatin: account.nameLatin } : {}),
       privileged: account.privileged,
     };
   }

@@ -22,6 +22,9 @@ export interface Account {
   id: string;
   email: string;
   name: string;
+  /** The name's kana reading (フリガナ) and Latin spelling, when given: how a call says it (issue 9). */
+  nameKana: string | null;
+  nameLatin: string | null;
   phoneE164: string;
   lang: Lang;
   role: Role;

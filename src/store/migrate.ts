@@ -7,6 +7,7 @@ import * as m004 from './migrations/004_call_dialer_evidence';
 import * as m005 from './migrations/005_carrier_calls';
 import * as m007 from './migrations/007_handoff_and_sso';
 import * as m008 from './migrations/008_external_accounts';
+import * as m009 from './migrations/009_account_name_readings';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '005_carrier_calls': m005,
   '007_handoff_and_sso': m007,
   '008_external_accounts': m008,
+  '009_account_name_readings': m009,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

@@ -20,6 +20,9 @@ export interface AccountsTable {
   updated_at: string;
   /** Set when "this wasn't me" followed a reset: no new factor may be enrolled until an operator unfreezes. */
   enrolment_frozen_at?: string | null; // optional: added by migration 003, null unless frozen
+  /** The name's kana reading and Latin spelling, for saying it in a call (migration 009); null when not given. */
+  name_kana?: string | null;
+  name_latin?: string | null;
 }
 
 export interface SessionsTable {

@@ -88,6 +88,9 @@ export interface Customer {
   name: string;
   phone: string;
   lang: 'ja' | 'en';
+  /** How the name is said in ja / en calls (issue 9). */
+  nameKana?: string;
+  nameLatin?: string;
   /** An operator is privileged (it can act on other accounts); the default is a customer. */
   role?: 'customer' | 'operator';
 }

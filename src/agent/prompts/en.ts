@@ -12,7 +12,7 @@ export const EN_PROMPTS: PromptSet = {
   purposeWithheld: (f) =>
     `I'm sorry, I can only discuss the reason for my call with the person I'm calling. ${enRightParty(f.companyName)}`,
   purposeAndConsent: (f) =>
-    `Thank you. I'm calling about your recent request to remove multi-factor authentication, MFA, from your ${f.companyName} account.` +
+    `Thank you${f.spokenName ? `, ${f.spokenName}` : ''}. I'm calling about your recent request to remove multi-factor authentication, MFA, from your ${f.companyName} account.` +
     (f.recordingRefused ? '' : ` This call is recorded to improve our service. Is that all right with you?`),
   consentQuestion: 'May I record this call?',
   consentThanks: 'Thank you.',

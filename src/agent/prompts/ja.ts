@@ -12,7 +12,7 @@ export const JA_PROMPTS: PromptSet = {
   rightPartyQuestion: (f) => jaRightParty(f.companyName),
   purposeWithheld: (f) => `恐れ入りますが、ご用件はご本人様にのみお伝えしております。${jaRightParty(f.companyName)}`,
   purposeAndConsent: (f) =>
-    `ありがとうございます。${f.requestedEarlierDay ? '先日' : '先ほど'}ご依頼いただいた、${f.companyName}アカウントの多要素認証、MFAの解除の件でお電話いたしました。` +
+    `ありがとうございます${f.spokenName ? `、${f.spokenName}様` : ''}。${f.requestedEarlierDay ? '先日' : '先ほど'}ご依頼いただいた、${f.companyName}アカウントの多要素認証、MFAの解除の件でお電話いたしました。` +
     (f.recordingRefused ? '' : `こちらのお電話は、サービス品質向上のために録音させていただいておりますが、よろしいでしょうか。`),
   consentQuestion: 'こちらのお電話を録音させていただいてもよろしいでしょうか。',
   consentThanks: 'ありがとうございます。',

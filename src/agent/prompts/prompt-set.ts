@@ -9,6 +9,11 @@ export interface GreetingFacts {
   agentName: string;
   /** Never spoken: the greeting must not name the customer before they confirm who they are. */
   customerName?: string;
+  /**
+   * The name as the call's language says it (spokenName): used only once the right person confirmed,
+   * in the thanks before the reason for the call. Absent: no name is said.
+   */
+  spokenName?: string | null;
   /** The request was made on an earlier day than the call (CallContext.requestedEarlierDay). */
   requestedEarlierDay?: boolean;
   /** Recording was refused on the request form: say it is not recorded, never that it is, and don't ask. */

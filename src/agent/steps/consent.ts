@@ -1,3 +1,4 @@
+import { spokenName } from '../spoken-name';
 import type { Step } from '../step';
 import { MIDCALL_INTENTS } from './intent-sets';
 
@@ -19,6 +20,7 @@ export function createConsentStep(): Step {
           companyName: ctx.call.companyName,
           agentName: ctx.call.agentName,
           customerName: ctx.call.customerName,
+          spokenName: spokenName(ctx.call),
           requestedEarlierDay: ctx.call.requestedEarlierDay,
           recordingRefused,
         }),

@@ -1,4 +1,5 @@
 import { normalizeUtterance } from '../understanding/normalize';
+import { nameForms } from '../spoken-name';
 import type { Step, StepContext } from '../step';
 import { GREET_INTENTS } from './intent-sets';
 
@@ -11,14 +12,19 @@ function facts(ctx: StepContext) {
   };
 }
 
-/** "猪股です" answers the right-party question even without a "yes". */
-function saysOwnName(text: string, customerName: string | undefined): boolean {
-  if (!customerName) return false;
-  const said = normalizeUtterance(text).replace(/\s+/g, '');
-  return normalizeUtterance(customerName)
-    .split(/[\s・]+/u)
-    .filter((part) => part.length >= 2)
-    .some((part) => said.includes(part));
+/** "猪股です", "いのまたです" or "Inomata speaking" answers the right-party question even without a "yes". */
+function saysOwnName(text: string, names: readonly string[]): boolean {
+  const normal = normalizeUtterance(text).toLowerCase();
+  const said = normal.replace(/\s+/g, '');
+  // Latin parts match whole words only, so "Al" is not heard in "call"; kana and kanji have no spaces to match on.
+  const words = new Set(normal.split(/[^\p{L}\p{M}'’-]+/u));
+  return names.some((name) =>
+    normalizeUtterance(name)
+      .toLowerCase()
+      .split(/[\s・]+/u)
+      .filter((part) => part.length >= 2)
+      .some((part) => (/^[\p{Script=Latin}\p{M}'’.-]+$/u.test(part) ? words.has(part) : said.includes(part))),
+  );
 }
 
 function isPickUpGreeting(text: string): boolean {
@@ -56,7 +62,7 @@ export function createGreetStep(): Step {
         return 'handled';
       }
       let answer = ctx.intents.readRightParty(text);
-      if (answer === 'unknown' && saysOwnName(text, ctx.call.customerName)) answer = 'self';
+      if (answer === 'unknown' && saysOwnName(text, nameForms(ctx.call))) answer = 'self';
       if (answer === 'other') {
         // Someone speaking for or about the customer: a polite close, never a callback or a reset for them.
         await closeForThirdParty(ctx);

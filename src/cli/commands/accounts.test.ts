@@ -61,6 +61,28 @@ describe('aizuchi accounts', () => {
     expect(await identity.verifyPassword('taro@example.com', 'correct horse')).toMatchObject({ id: out.id });
   });
 
+  it("takes the name's kana reading and Latin spelling (issue 9), and names the flag of a bad one", async () => {
+    await run(...create, '--name-kana', 'ヤマダ タロウ', '--name-latin', 'Taro Yamada');
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({ name: '山田 太郎', nameKana: 'ヤマダ タロウ', nameLatin: 'Taro Yamada' });
+    const contact = await identity.getContact(JSON.parse(lines.join('\n')).id);
+    expect(contact).toMatchObject({ nameKana: 'ヤマダ タロウ', nameLatin: 'Taro Yamada' });
+    await expect(
+      run(
+        'create',
+        '--email',
+        'x@example.com',
+        '--password',
+        'correct horse',
+        '--name',
+        'X',
+        '--phone',
+        '090-1234-5679',
+        '--name-kana',
+        'X',
+      ),
+    ).rejects.toThrow(/--name-kana: must be written in kana/);
+  });
+
   it('reads the password from stdin with --password-stdin, and wants exactly one password source', async () => {
     const stdinProgram = new Command('aizuchi').exitOverride();
     stdinProgram.addCommand(

@@ -27,6 +27,8 @@ const FLAG_OF_FIELD: Record<AccountInputError['field'], string> = {
   email: '--email',
   password: '--password',
   name: '--name',
+  nameKana: '--name-kana',
+  nameLatin: '--name-latin',
   phone: '--phone',
   lang: '--lang',
   role: '--role',
@@ -37,6 +39,8 @@ function accountJson(account: Account) {
     id: account.id,
     email: account.email,
     name: account.name,
+    nameKana: account.nameKana,
+    nameLatin: account.nameLatin,
     phone: maskPhone(account.phoneE164),
     lang: account.lang,
     role: account.role,
@@ -59,6 +63,8 @@ export function accountsCommand(ctx: AccountsCommandContext): Command {
     .option('--password <password>', 'password, at least 8 characters (visible to other users in `ps`; prefer --password-stdin)')
     .option('--password-stdin', 'read the password from the first line of standard input')
     .requiredOption('--name <name>', 'full name')
+    .option('--name-kana <kana>', "the name's kana reading (フリガナ), said in Japanese calls, e.g. 'イノマタ タロウ'")
+    .option('--name-latin <latin>', "the name in Latin letters, said in English calls, e.g. 'Taro Inomata'")
     .requiredOption('--phone <phone>', 'phone number on record, e.g. 090-1234-5678 or +81 90 1234 5678')
     .option('--mfa', 'enrol TOTP now and print the otpauth:// URI to add to an authenticator app')
     .option('--lang <lang>', 'ja or en', 'ja')
@@ -73,6 +79,8 @@ export function accountsCommand(ctx: AccountsCommandContext): Command {
         password?: string;
         passwordStdin?: boolean;
         name: string;
+        nameKana?: string;
+        nameLatin?: string;
         phone: string;
         mfa?: boolean;
         lang: string;
@@ -87,6 +95,8 @@ export function accountsCommand(ctx: AccountsCommandContext): Command {
             email: opts.email,
             password,
             name: opts.name,
+            nameKana: opts.nameKana ?? null,
+            nameLatin: opts.nameLatin ?? null,
             phone: opts.phone,
             lang: opts.lang,
             role: opts.role,
