@@ -65,9 +65,10 @@ export interface CarrierEvents {
    */
   progress(leg: CarrierLeg, progress: CallProgress): Promise<void>;
   /**
-   * The answered call's audio is here: spends `mediaToken` (single use), runs the agent over
-   * `audio` and resolves once the call session is attached. `{ ok: false }` for an unknown, used or
-   * expired token: the caller must close the media connection at once.
+   * The answered call's audio is here: spends `mediaToken` (single use) and resolves as soon as the
+   * call is taken, so the adapter can release the caller's audio; the answering-machine gate and then
+   * the agent run over `audio` from there (they need that audio to decide). `{ ok: false }` for an
+   * unknown, used or expired token: the caller must close the media connection at once.
    */
   answered(
     mediaToken: string,
