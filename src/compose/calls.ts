@@ -13,7 +13,7 @@ import type { Keys } from '../security/keys';
 import type { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 import { type Softphone, createSoftphone } from '../telephony/softphone';
-import type { OpenCarrierLine } from '../telephony/carrier';
+import { type OpenCarrierLine, createMachineMessagePlayer } from '../telephony/carrier';
 import { type CarrierFactory, type ComposedCarrier, composeTelephony } from './telephony';
 
 export interface CallsWiring {
@@ -105,6 +105,15 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     clock: w.clock,
     logger: w.logger,
     openLine: w.carrierLine ?? openVoice,
+    machineMessage: async (audio, lang) => {
+      const runtime = await voice();
+      const play = createMachineMessagePlayer({
+        synthesizer: runtime.media.synthesizer,
+        pacer: runtime.clock,
+        companyName: config.companyName,
+      });
+      await play(audio, lang);
+    },
     ...(w.carrier ? { carrier: w.carrier } : {}),
   });
 

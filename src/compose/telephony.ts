@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger';
 import type { Store } from '../store/connect';
 import {
   type CarrierCallService,
+  type MachineMessagePlayer,
   type OpenCarrierLine,
   PLACE_CALL_JOB,
   createCarrierCallService,
@@ -55,6 +56,8 @@ export interface TelephonyWiring {
   logger: Logger;
   /** The voice line over a carrier call's audio (voice engines are loaded on the first call). */
   openLine: OpenCarrierLine;
+  /** What an answering machine hears (the voice engines' synthesizer, paced by their clock). */
+  machineMessage: MachineMessagePlayer;
   /** Tests: the carrier to use instead of the registry's (a FakeCarrier). */
   carrier?: CarrierFactory;
 }
@@ -87,6 +90,7 @@ export function composeTelephony(config: Config, w: TelephonyWiring): ComposedCa
     cases: w.cases,
     calls: w.calls,
     openLine: w.openLine,
+    machineMessage: w.machineMessage,
     logger: w.logger,
   });
   const factory = w.carrier ?? carriers[name];

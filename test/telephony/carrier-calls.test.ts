@@ -4,6 +4,7 @@ import { openStore } from '../../src/store/connect';
 import {
   type CarrierRig,
   JA_LINES,
+  calleeSays,
   carrierRig,
   eventData,
   eventKinds,
@@ -84,6 +85,9 @@ describe.each(databases)('carrier calls on %s', (_name, pgUrl) => {
     expect(await r.fake.answer(leg, audio)).toEqual({ ok: true, callId: request.callId });
     // The token is single use: a second media connection with it is refused.
     expect(await r.fake.answer(leg, new InMemoryAudioChannel())).toEqual({ ok: false, reason: 'used' });
+    // A person answers with a short もしもし and waits: the greeting gate hands the call to the agent.
+    await calleeSays(r, audio, 'ja', 'もしもし');
+    await until(r, 'the agent line', () => r.lines.length === 1);
 
     const line = r.lines[0]!;
     for (const said of JA_LINES) await sayWhenListening(r, line, (l) => l.say(said));

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { InMemoryAudioChannel } from '../../src/calls/voice/testing/in-memory-channel';
 import { FakeCarrier } from '../../src/channels/testing/fake-carrier';
+import { framesOf } from '../../src/media/reframer';
+import { resampleAll } from '../../src/media/resampler';
+import { addNoise, seededRandom } from '../../src/media/testing/signals';
+import { speakEnglish, speakJapanese } from '../../src/media/testing/speech';
 import { ScriptedCallChannel } from '../../src/channels/testing/scripted-call-channel';
 import { loadConfig } from '../../src/config';
 import { type Services, createServices } from '../../src/main';
@@ -19,6 +24,8 @@ export const CUSTOMER = {
 export const JA_LINES = ['はい、そうです', 'はい、大丈夫です', 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム'];
 
 export interface CarrierRig {
+  /** Temp folder of this rig (data dir; synthesized test speech goes here too). */
+  dataDir: string;
   services: Services;
   fake: FakeCarrier;
   /** The scripted lines answered calls ran over, in answer order. */
@@ -69,6 +76,7 @@ export async function carrierRig(env: Record<string, string> = {}, postgresUrl?:
   );
   await services.mail.catcher?.start();
   return {
+    dataDir,
     services,
     fake,
     lines,
@@ -138,3 +146,25 @@ export async function eventData(rig: CarrierRig, caseId: string, kind: string, n
   const events = (await rig.services.cases.history(caseId)).filter((e) => e.kind === kind);
   return events[n] ? (JSON.parse(events[n].data) as Record<string, unknown>) : undefined;
 }
+
+/**
+ * The callee's side of an answered call: real synthesized speech (open_jtalk for ja, espeak-ng for
+ * en) at the channel's 8 kHz with a quiet line-noise floor, then `silenceMs` of line noise only.
+ */
+export async function calleeSays(
+  rig: CarrierRig,
+  audio: InMemoryAudioChannel,
+  lang: 'ja' | 'en',
+  text: string,
+  silenceMs = 1200,
+): Promise<void> {
+  const name = `callee-${Math.random().toString(36).slice(2)}`;
+  const wav = lang === 'ja' ? await speakJapanese(rig.dataDir, name, text) : await speakEnglish(rig.dataDir, name, text);
+  const speech = resampleAll(wav.channels[0]!, wav.sampleRateHz, audio.sampleRateHz);
+  const all = new Int16Array(speech.length + (silenceMs * audio.sampleRateHz) / 1000);
+  all.set(speech);
+  for (const frame of framesOf(addNoise(all, 35, seededRandom(11)), audio.sampleRateHz)) audio.receiveFrame(frame);
+}
+
+/** A Japanese voicemail greeting, as an answering machine plays it on pick-up. */
+export const VOICEMAIL_JA = 'ただいま電話に出ることができません。ピーという発信音のあとに、お名前とご用件をお話しください。';

@@ -2,11 +2,14 @@ import type { OutcomeDetail } from '../../agent';
 import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallProgress, Carrier, CarrierEvents, CarrierLeg } from '../../channels/carrier';
 import { errorFields } from '../../domain/errors';
-import { isLang } from '../../domain/lang';
+import { type Lang, isLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import type { Store } from '../../store/connect';
-import { carrierCallRows, progressEventKind, progressStep } from './carrier-call-rows';
+import { type CarrierCallRow, carrierCallRows, progressEventKind, progressStep } from './carrier-call-rows';
 import type { CarrierCallBackend, CarrierCaseBackend, ConnectedCarrierCall, OpenCarrierLine } from './carrier-ports';
+import { GatedAudio, type GateResult, listenToGreeting } from './gated-audio';
+import type { GreetingRules } from './greeting-classifier';
+import type { MachineMessagePlayer } from './machine-message';
 
 export interface CarrierCallServiceDeps<Connected extends ConnectedCarrierCall> {
   /** The carrier that hangs up legs this service ends (the configured one). */
@@ -16,6 +19,10 @@ export interface CarrierCallServiceDeps<Connected extends ConnectedCarrierCall> 
   calls: Pick<CarrierCallBackend<Connected>, 'connect' | 'attach' | 'finish'>;
   /** The voice line over the answered call's audio (compose/calls.ts: openVoiceCall). */
   openLine: OpenCarrierLine;
+  /** What an answering machine hears before the hang-up (machine-message.ts). */
+  machineMessage: MachineMessagePlayer;
+  /** The greeting heuristic's figures (default GREETING_RULES, TELEPHONY.md §6). */
+  greetingRules?: GreetingRules;
   logger: Logger;
 }
 
@@ -26,49 +33,105 @@ function detailFor(progress: CallProgress, previous: string | null | undefined):
   switch (progress.result) {
     case 'busy':
       return 'busy';
-    case 'no_answer':
-    case 'cancelled':
-      return 'not_answered';
-    case 'completed':
-      // Answered on the carrier's side, but the media never reached us: nobody talked to the agent.
-      return 'not_answered';
     case 'failed':
       return 'carrier_failed';
+    default:
+      // no_answer, cancelled, or completed on the carrier's side without its media ever reaching us.
+      return 'not_answered';
   }
+}
+
+const LEG_LOOKUP_RETRIES = 3;
+const LEG_LOOKUP_DELAY_MS = 100;
+
+/** An answered call this process carries. */
+interface LiveCall {
+  readonly callId: string;
+  readonly lang: Lang;
+  readonly raw: AudioChannel;
+  readonly gated: GatedAudio;
+  readonly leg: CarrierLeg | null;
+  /** Settles the greeting gate from outside while it listens. */
+  interruptGate: ((result: GateResult) => void) | null;
+  session: { detach(): void } | null;
+  machine: boolean;
 }
 
 /**
  * The CarrierEvents every adapter reports to (src/channels/carrier.ts), over the calls table:
  * progress by the carrier's leg id, and the answered call's audio by its single-use media token.
+ * An answered call first passes the greeting gate (a long greeting is an answering machine); a
+ * machine, whether the gate or the carrier's detection says so, hears the machine message once and
+ * the call ends `abandoned` (machine), which the retry policy books again.
  */
 export function createCarrierCallService<Connected extends ConnectedCarrierCall>(deps: CarrierCallServiceDeps<Connected>) {
   const { cases, calls } = deps;
   const log = deps.logger.child({ component: 'carrier' });
-  /** Answered calls this process carries, by call id. */
-  const live = new Map<string, { audio: AudioChannel; leg: CarrierLeg | null }>();
+  const live = new Map<string, LiveCall>();
+
+  /** Records a step once (the furthest wins) with its case event; false when it was no advance. */
+  async function advance(call: Pick<CarrierCallRow, 'id' | 'case_id'>, leg: CarrierLeg | null, progress: CallProgress): Promise<boolean> {
+    return cases.inTransaction(async (trx) => {
+      if (!(await carrierCallRows.advance(trx, call.id, progressStep(progress)))) return false;
+      await cases.record(trx, call.case_id, progressEventKind(progress), {
+        callId: call.id,
+        carrier: leg?.carrier ?? deps.carrier.name,
+        ...(leg ? { carrierCallId: leg.carrierCallId } : {}),
+        ...(progress.kind === 'machine' ? { source: progress.source } : {}),
+        ...(progress.kind === 'ended' && progress.sipCode !== undefined ? { sipCode: progress.sipCode } : {}),
+      });
+      return true;
+    });
+  }
+
+  /** The machine message, the hang-up, and the end of the call as `abandoned` (machine). Once per call. */
+  async function answerMachine(entry: LiveCall): Promise<void> {
+    if (entry.machine) return;
+    entry.machine = true;
+    entry.gated.cut();
+    entry.session?.detach();
+    try {
+      await deps.machineMessage(entry.raw, entry.lang);
+    } catch (err) {
+      log.warn({ callId: entry.callId, ...errorFields(err) }, 'machine message could not be played');
+    }
+    live.delete(entry.callId);
+    entry.raw.close('machine');
+    if (entry.leg) await deps.carrier.hangup(entry.leg).catch((err: unknown) => log.warn({ ...errorFields(err) }, 'hang-up failed'));
+    await calls.finish(entry.callId, 'abandoned', 'machine', null);
+  }
+
+  /**
+   * The call a leg names. A carrier may report progress in the moment between accepting the call and
+   * our write of its leg id (place-call-job.ts step 3), so a miss is looked up again a few times
+   * (LEG_LOOKUP_RETRIES × LEG_LOOKUP_DELAY_MS) before the report counts as another deployment's.
+   */
+  async function findLeg(leg: CarrierLeg): Promise<CarrierCallRow | undefined> {
+    for (let i = 0; ; i++) {
+      const call = await carrierCallRows.byLeg(deps.store.db, leg);
+      if (call || i >= LEG_LOOKUP_RETRIES) return call;
+      await new Promise((resolve) => setTimeout(resolve, LEG_LOOKUP_DELAY_MS));
+    }
+  }
 
   const events: CarrierEvents = {
     async progress(leg, progress) {
-      const call = await carrierCallRows.byLeg(deps.store.db, leg);
+      const call = await findLeg(leg);
       if (!call) {
         log.debug({ carrier: leg.carrier, progress: progress.kind }, 'progress for a leg we do not know; ignored');
         return;
       }
-      const step = progressStep(progress);
-      const advanced = await cases.inTransaction(async (trx) => {
-        if (!(await carrierCallRows.advance(trx, call.id, step))) return false;
-        await cases.record(trx, call.case_id, progressEventKind(progress), {
-          callId: call.id,
-          carrier: leg.carrier,
-          carrierCallId: leg.carrierCallId,
-          ...(progress.kind === 'machine' ? { source: progress.source } : {}),
-          ...(progress.kind === 'ended' && progress.sipCode !== undefined ? { sipCode: progress.sipCode } : {}),
-        });
-        return true;
-      });
-      if (!advanced) return;
+      if (!(await advance(call, leg, progress))) return;
+      const entry = live.get(call.id);
+      if (progress.kind === 'machine' && entry) {
+        // The carrier's detection spoke while the gate listened or the agent talked: the gate's answer no longer matters.
+        if (entry.interruptGate) entry.interruptGate('machine');
+        else
+          void answerMachine(entry).catch((err: unknown) => log.error({ callId: call.id, ...errorFields(err) }, 'machine handling failed'));
+        return;
+      }
       if (progress.kind === 'ended') {
-        live.get(call.id)?.audio.close('carrier_ended');
+        entry?.raw.close('carrier_ended');
         // A call that never connected ends here; a connected one ends through its session (the line closed).
         const now = await carrierCallRows.get(deps.store.db, call.id);
         if (now?.state === 'pending') await calls.finish(call.id, 'abandoned', detailFor(progress, call.carrier_progress), null);
@@ -83,29 +146,64 @@ export function createCarrierCallService<Connected extends ConnectedCarrierCall>
       }
       const { connected } = result;
       const callId = connected.call.id;
-      live.set(callId, { audio, leg });
-      audio.onClose(() => live.delete(callId));
-      try {
-        const line = await deps.openLine({
-          callId,
-          caseId: connected.caseRow.id,
-          lang: isLang(connected.caseRow.lang) ? connected.caseRow.lang : 'ja',
-          recordingAllowed: connected.caseRow.recording_consent === 1,
-          audio,
-        });
-        await calls.attach(connected, line);
-      } catch (err) {
-        log.error({ callId, ...errorFields(err) }, 'carrier call could not start its voice line');
-        live.delete(callId);
-        audio.close('error');
-        if (leg) await deps.carrier.hangup(leg).catch(() => undefined);
-        await calls.finish(callId, 'escalated', 'system_error', null);
-        // Connected, then lost: the token is spent, and the adapter must close its media.
-        return { ok: false, reason: 'closed' };
-      }
+      const entry: LiveCall = {
+        callId,
+        lang: isLang(connected.caseRow.lang) ? connected.caseRow.lang : 'ja',
+        raw: audio,
+        gated: new GatedAudio(audio),
+        leg,
+        interruptGate: null,
+        session: null,
+        machine: false,
+      };
+      live.set(callId, entry);
+      audio.onClose(() => {
+        if (!entry.machine) live.delete(callId);
+      });
+      // Resolve now: the adapter releases the caller's audio only once the token is accepted, and the
+      // gate needs that audio. The gate and the agent go on from here.
+      void takeCall(entry, connected).catch((err: unknown) => log.error({ callId, ...errorFields(err) }, 'carrier call failed to start'));
       return { ok: true, callId };
     },
   };
+
+  /** The greeting gate, then the machine message or the agent's voice line. */
+  async function takeCall(entry: LiveCall, connected: Connected): Promise<void> {
+    const { callId, leg, raw } = entry;
+    const row = await carrierCallRows.get(deps.store.db, callId);
+    let verdict: GateResult;
+    if (row?.carrier_progress === 'machine') {
+      verdict = 'machine'; // the carrier's detection decided before the media arrived
+    } else {
+      const gate = listenToGreeting(raw, deps.greetingRules);
+      entry.interruptGate = gate.interrupt;
+      verdict = await gate.result;
+      entry.interruptGate = null;
+      if (verdict === 'machine' && row && !entry.machine) await advance(row, leg, { kind: 'machine', source: 'greeting_heuristic' });
+    }
+    if (verdict === 'machine') return answerMachine(entry);
+    if (verdict === 'closed') {
+      // Picked up and hung up before anything we could act on: retried like no answer.
+      live.delete(callId);
+      return calls.finish(callId, 'abandoned', 'not_answered', null);
+    }
+    try {
+      const line = await deps.openLine({
+        callId,
+        caseId: connected.caseRow.id,
+        lang: entry.lang,
+        recordingAllowed: connected.caseRow.recording_consent === 1,
+        audio: entry.gated,
+      });
+      entry.session = await calls.attach(connected, line);
+    } catch (err) {
+      log.error({ callId, ...errorFields(err) }, 'carrier call could not start its voice line');
+      live.delete(callId);
+      raw.close('error');
+      if (leg) await deps.carrier.hangup(leg).catch(() => undefined);
+      await calls.finish(callId, 'escalated', 'system_error', null);
+    }
+  }
 
   return {
     events,
