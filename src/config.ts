@@ -156,6 +156,12 @@ const schema = z.object({
   AIZUCHI_OIDC_SCOPES: z.string().default('openid email profile'),
   AIZUCHI_OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
   AIZUCHI_OIDC_ROLE_MAP: z.string().optional(),
+  // Keycloak (issue 12): a confidential client with a service account in the customers' realm.
+  AIZUCHI_KEYCLOAK_URL: z.string().url().optional(),
+  AIZUCHI_KEYCLOAK_REALM: z.string().min(1).optional(),
+  AIZUCHI_KEYCLOAK_CLIENT_ID: z.string().min(1).optional(),
+  AIZUCHI_KEYCLOAK_CLIENT_SECRET: z.string().min(1).optional(),
+  AIZUCHI_KEYCLOAK_REQUIRED_ACTION: z.string().min(1).default('CONFIGURE_TOTP'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -273,6 +279,8 @@ export interface Config {
       defaultLang: Env['AIZUCHI_IDENTITY_DEFAULT_LANG'];
       privileged: string;
     };
+    /** Set when AIZUCHI_IDENTITY=keycloak (every AIZUCHI_KEYCLOAK_* then required). */
+    keycloak: { url: string; realm: string; clientId: string; clientSecret: string; requiredAction: string } | null;
   };
   /** Operator SSO (identity/operator-sso); null when AIZUCHI_OIDC_ISSUER is unset. */
   oidc: {
@@ -417,6 +425,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         defaultLang: e.AIZUCHI_IDENTITY_DEFAULT_LANG,
         privileged: e.AIZUCHI_IDENTITY_PRIVILEGED,
       },
+      keycloak: keycloakConfig(e),
     },
     twilio: twilioConfig(e),
     telnyx: telnyxConfig(e),
@@ -479,5 +488,22 @@ function telnyxConfig(e: Env): TelnyxConfig | null {
     publicKey: e.AIZUCHI_TELNYX_PUBLIC_KEY ?? '',
     apiUrl: e.AIZUCHI_TELNYX_API_URL.replace(/\/+$/u, ''),
     machineDetection: e.AIZUCHI_TELNYX_MACHINE_DETECTION,
+  };
+}
+
+function keycloakConfig(e: Env): Config['identity']['keycloak'] {
+  if (e.AIZUCHI_IDENTITY !== 'keycloak') return null;
+  required(e, 'AIZUCHI_IDENTITY=keycloak', [
+    'AIZUCHI_KEYCLOAK_URL',
+    'AIZUCHI_KEYCLOAK_REALM',
+    'AIZUCHI_KEYCLOAK_CLIENT_ID',
+    'AIZUCHI_KEYCLOAK_CLIENT_SECRET',
+  ]);
+  return {
+    url: e.AIZUCHI_KEYCLOAK_URL ?? '',
+    realm: e.AIZUCHI_KEYCLOAK_REALM ?? '',
+    clientId: e.AIZUCHI_KEYCLOAK_CLIENT_ID ?? '',
+    clientSecret: e.AIZUCHI_KEYCLOAK_CLIENT_SECRET ?? '',
+    requiredAction: e.AIZUCHI_KEYCLOAK_REQUIRED_ACTION,
   };
 }

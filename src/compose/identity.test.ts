@@ -69,4 +69,19 @@ describe('composeIdentityProvider', () => {
     expect(await lookup.findByEmail('a@example.com')).toMatchObject({ email: 'a@example.com', phoneE164: '+819012345678' });
     expect(await lookup.passwordMatches('a@example.com', 'correct horse battery')).toBe(false);
   });
+
+  it('AIZUCHI_IDENTITY=keycloak needs its four variables, then builds the Keycloak adapter', async () => {
+    const { identity, clock, logger } = await embedded();
+    expect(() => loadConfig({ AIZUCHI_IDENTITY: 'keycloak', AIZUCHI_KEYCLOAK_URL: 'https://sso.example.com' })).toThrow(
+      /AIZUCHI_KEYCLOAK_REALM, AIZUCHI_KEYCLOAK_CLIENT_ID, AIZUCHI_KEYCLOAK_CLIENT_SECRET must be set/,
+    );
+    const config = loadConfig({
+      AIZUCHI_IDENTITY: 'keycloak',
+      AIZUCHI_KEYCLOAK_URL: 'https://sso.example.com',
+      AIZUCHI_KEYCLOAK_REALM: 'customers',
+      AIZUCHI_KEYCLOAK_CLIENT_ID: 'aizuchi',
+      AIZUCHI_KEYCLOAK_CLIENT_SECRET: 's3cret',
+    });
+    expect(composeIdentityProvider({ config, clock, logger, embedded: identity }).kind).toBe('keycloak');
+  });
 });

@@ -3,6 +3,7 @@ import { type Config, ConfigError } from '../config';
 import type { Clock } from '../domain/clock';
 import type { IdentityKind } from '../domain/identity-kind';
 import type { Logger } from '../observability/logger';
+import { keycloakFromConfig } from '../identity/keycloak';
 import { directoryAccounts, recoveryAccounts } from '../identity/recovery-accounts';
 import type { IdentityProvider } from '../identity/provider';
 import type { IdentityService } from '../identity/service';
@@ -24,6 +25,7 @@ export type IdentityAdapterFactory = (deps: IdentityAdapterDeps) => IdentityProv
  */
 const IDENTITY_ADAPTERS: Partial<Record<IdentityKind, IdentityAdapterFactory>> = {
   embedded: (d) => d.embedded,
+  keycloak: (d) => keycloakFromConfig(d.config.identity, { clock: d.clock, logger: d.logger }),
 };
 
 /**
