@@ -7,6 +7,8 @@ import type { Clock } from '../domain/clock';
 import type { DbJobQueue } from '../jobs/db-job-queue';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/connect';
+import { createTelnyxCarrier } from '../telephony/telnyx/telnyx-carrier';
+import { createTwilioCarrier } from '../telephony/twilio/twilio-carrier';
 import {
   type CarrierCallService,
   type MachineMessagePlayer,
@@ -27,20 +29,26 @@ export interface CarrierDeps {
 
 export type CarrierFactory = (config: Config, deps: CarrierDeps) => Carrier;
 
-/** A carrier named by AIZUCHI_TELEPHONY whose adapter has not been built into this version. */
-function notAvailable(name: CarrierName): CarrierFactory {
-  return () => {
-    throw new ConfigError(`invalid AIZUCHI_TELEPHONY: the ${name} carrier is not available in this build (use softphone)`);
-  };
+/** A vendor's settings, or a boot error naming the variable that turns them on. */
+function settings<T>(value: T | null, variable: string): T {
+  if (value === null)
+    throw new ConfigError(`invalid AIZUCHI_TELEPHONY: this carrier needs ${variable} and its companions (see README "Phone calls")`);
+  return value;
 }
 
 /**
  * Every carrier aizuchi can dial through, by AIZUCHI_TELEPHONY name. Each adapter adds its one line
- * here (src/telephony/<vendor>/); until it does, naming it fails at boot with a config error.
+ * here (src/telephony/<vendor>/); a carrier named without its settings fails at boot with a config error.
  */
 export const carriers: Record<CarrierName, CarrierFactory> = {
-  twilio: notAvailable('twilio'),
-  telnyx: notAvailable('telnyx'),
+  twilio: (config, deps) =>
+    createTwilioCarrier({
+      config: settings(config.twilio, 'AIZUCHI_TWILIO_ACCOUNT_SID'),
+      publicUrl: config.publicUrl,
+      logger: deps.logger,
+    }),
+  telnyx: (config, deps) =>
+    createTelnyxCarrier({ config: settings(config.telnyx, 'AIZUCHI_TELNYX_API_KEY'), publicUrl: config.publicUrl, logger: deps.logger }),
   sip: (config, deps) => {
     if (!config.sip) throw new ConfigError('invalid AIZUCHI_TELEPHONY: sip needs AIZUCHI_SIP_TRUNK and AIZUCHI_SIP_FROM');
     return new SipCarrier(config.sip, deps.events, deps.logger);

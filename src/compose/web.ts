@@ -16,7 +16,25 @@ import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
 import { mediaStreamPlugin } from '../web/plugins/media-stream';
 import { softphonePlugin } from '../web/plugins/softphone';
+import { telnyxWebhooks } from '../telephony/telnyx/telnyx-webhooks';
+import { twilioWebhooks } from '../telephony/twilio/twilio-webhooks';
 import type { Services } from './services-types';
+
+/**
+ * The webhooks of the carrier AIZUCHI_TELEPHONY names (Twilio's status and AMD callbacks, Telnyx's
+ * Call Control events), reporting to the carrier call service; none for the softphone or SIP.
+ */
+function carrierWebhooks(services: Services): FastifyPluginAsync[] {
+  const { config, logger, telephony } = services;
+  if (!telephony) return [];
+  if (telephony.carrier.name === 'twilio' && config.twilio) {
+    return [twilioWebhooks({ authToken: config.twilio.authToken, publicUrl: config.publicUrl, events: telephony.events, logger })];
+  }
+  if (telephony.carrier.name === 'telnyx' && config.telnyx) {
+    return [telnyxWebhooks({ publicKey: config.telnyx.publicKey, events: telephony.events, logger })];
+  }
+  return [];
+}
 
 /**
  * One Fastify plugin per area, wired to the services: sign-in and account pages, the recovery form
@@ -91,6 +109,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       },
     }),
     callsPlugin({ calls: services.calls, logger }),
+    ...carrierWebhooks(services),
     recordingRoutes({ recordings: createRecordingStore(store), requireOperator: access.requireOperator }),
     ...(services.softphone
       ? [

@@ -3,6 +3,7 @@ import type { Carrier, CarrierLeg, OutboundCallRequest } from '../../channels/ca
 import type { TelnyxConfig } from '../../config';
 import { AizuchiError } from '../../domain/errors';
 import type { Logger } from '../../observability/logger';
+import { LiveLegs } from '../live-legs';
 import { mediaStreamUrl } from '../public-urls';
 
 /** Where Telnyx posts Call Control webhooks for the calls we dial, under AIZUCHI_PUBLIC_URL. */
@@ -59,11 +60,13 @@ export function createTelnyxCarrier(deps: TelnyxCarrierDeps): Carrier {
     timeout: deps.requestTimeoutMs ?? 15_000,
   });
   const publicUrl = deps.publicUrl.replace(/\/+$/u, '');
+  const live = new LiveLegs('telnyx');
 
   return {
     name: 'telnyx',
 
     async place(req: OutboundCallRequest): Promise<CarrierLeg> {
+      live.assertOpen();
       try {
         const res = await client.calls.dial({
           connection_id: config.connectionId,
@@ -91,13 +94,16 @@ export function createTelnyxCarrier(deps: TelnyxCarrierDeps): Carrier {
             status: null,
           });
         logger.info({ callId: req.callId, carrier: 'telnyx', carrierCallId: id }, 'telnyx call dialled');
-        return { carrier: 'telnyx', carrierCallId: id };
+        const leg: CarrierLeg = { carrier: 'telnyx', carrierCallId: id };
+        live.add(leg);
+        return leg;
       } catch (err) {
         throw telnyxError(err, 'dial');
       }
     },
 
     async hangup(leg: CarrierLeg): Promise<void> {
+      live.delete(leg);
       try {
         await client.calls.actions.hangup(leg.carrierCallId, {});
       } catch (err) {
@@ -105,6 +111,10 @@ export function createTelnyxCarrier(deps: TelnyxCarrierDeps): Carrier {
         if (mapped.status === 404 || mapped.code === `telnyx_${CALL_ALREADY_ENDED}`) return;
         throw mapped;
       }
+    },
+
+    async close(): Promise<void> {
+      await Promise.allSettled(live.close().map((leg) => this.hangup(leg)));
     },
   };
 }

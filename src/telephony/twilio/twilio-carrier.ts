@@ -3,6 +3,7 @@ import type { Carrier, CarrierLeg, OutboundCallRequest } from '../../channels/ca
 import type { TwilioConfig } from '../../config';
 import { AizuchiError } from '../../domain/errors';
 import type { Logger } from '../../observability/logger';
+import { LiveLegs } from '../live-legs';
 import { mediaStreamUrl } from '../public-urls';
 import { streamTwiml } from './twiml';
 
@@ -53,11 +54,13 @@ export function createTwilioCarrier(deps: TwilioCarrierDeps): Carrier {
   client.region = undefined;
   client.api.baseUrl = config.apiUrl;
   const publicUrl = deps.publicUrl.replace(/\/+$/u, '');
+  const live = new LiveLegs('twilio');
 
   return {
     name: 'twilio',
 
     async place(req: OutboundCallRequest): Promise<CarrierLeg> {
+      live.assertOpen();
       const twiml = streamTwiml({ streamUrl: mediaStreamUrl(publicUrl), token: req.mediaToken, callId: req.callId });
       try {
         const call = await client.calls.create({
@@ -75,13 +78,16 @@ export function createTwilioCarrier(deps: TwilioCarrierDeps): Carrier {
             : {}),
         });
         logger.info({ callId: req.callId, carrier: 'twilio', carrierCallId: call.sid }, 'twilio call created');
-        return { carrier: 'twilio', carrierCallId: call.sid };
+        const leg: CarrierLeg = { carrier: 'twilio', carrierCallId: call.sid };
+        live.add(leg);
+        return leg;
       } catch (err) {
         throw twilioError(err, 'create');
       }
     },
 
     async hangup(leg: CarrierLeg): Promise<void> {
+      live.delete(leg);
       try {
         await client.calls(leg.carrierCallId).update({ status: 'completed' });
       } catch (err) {
@@ -90,6 +96,10 @@ export function createTwilioCarrier(deps: TwilioCarrierDeps): Carrier {
         if (mapped.status === 404 || mapped.code === `twilio_${TWILIO_NOT_FOUND}`) return;
         throw mapped;
       }
+    },
+
+    async close(): Promise<void> {
+      await Promise.allSettled(live.close().map((leg) => this.hangup(leg)));
     },
   };
 }

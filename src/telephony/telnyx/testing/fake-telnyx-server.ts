@@ -35,6 +35,9 @@ export interface FakeTelnyx {
   readonly publicKey: string;
   readonly calls: FakeTelnyxCall[];
   failNextDial(status: number, code: string, title: string): void;
+  /** The callee hangs up (normal_clearing after an answer, call_rejected before). */
+  hangUpRemotely(callControlId: string): void;
+  isUp(callControlId: string): boolean;
   /** Signs `body` as Telnyx would, at `timestamp` (Unix seconds; default now). */
   signatureFor(body: string, timestamp?: number): { 'telnyx-signature-ed25519': string; 'telnyx-timestamp': string };
   close(): Promise<void>;
@@ -192,6 +195,16 @@ export async function startFakeTelnyx(opts: {
       failNext = { status, code, title };
     },
     signatureFor,
+    hangUpRemotely(id) {
+      const call = calls.find((c) => c.callControlId === id);
+      if (!call) return;
+      if (call.media) call.media.hangup();
+      else void hangUp(call, call.state === 'answered' ? 'normal_clearing' : 'call_rejected', call.state === 'answered' ? '200' : '603');
+    },
+    isUp(id) {
+      const call = calls.find((c) => c.callControlId === id);
+      return call !== undefined && call.state !== 'ended';
+    },
     async close() {
       for (const c of calls) c.media?.hangup();
       await Promise.allSettled([...pending]);

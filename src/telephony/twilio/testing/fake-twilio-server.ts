@@ -43,8 +43,12 @@ export interface FakeTwilio {
   readonly calls: FakeTwilioCall[];
   /** The next create answers this error instead (e.g. 429/20429, 500, 400/21211). */
   failNextCreate(status: number, code: number, message: string): void;
-  /** The next create drops the connection without answering (after "creating" the call, or not). */
+  /** The next create drops the connection without answering. */
   dropNextCreate(): void;
+  /** The callee hangs up (an answered call completes; a ringing one ends as no-answer). */
+  hangUpRemotely(sid: string): void;
+  /** Whether the call is still queued, ringing or in progress. */
+  isUp(sid: string): boolean;
   close(): Promise<void>;
 }
 
@@ -214,6 +218,16 @@ export async function startFakeTwilio(opts: {
     },
     dropNextCreate() {
       dropNext = true;
+    },
+    hangUpRemotely(sid) {
+      const call = calls.find((c) => c.sid === sid);
+      if (!call) return;
+      if (call.media) call.media.hangup();
+      else track(setStatus(call, call.status === 'in-progress' ? 'completed' : 'no-answer'));
+    },
+    isUp(sid) {
+      const call = calls.find((c) => c.sid === sid);
+      return call !== undefined && !TERMINAL.has(call.status);
     },
     async close() {
       for (const c of calls) if (c.media) c.media.hangup();
