@@ -162,6 +162,30 @@ const schema = z.object({
   AIZUCHI_KEYCLOAK_CLIENT_ID: z.string().min(1).optional(),
   AIZUCHI_KEYCLOAK_CLIENT_SECRET: z.string().min(1).optional(),
   AIZUCHI_KEYCLOAK_REQUIRED_ACTION: z.string().min(1).default('CONFIGURE_TOTP'),
+  // Auth0 (README "Auth0"): a Machine-to-Machine application; the API URL replaces https://{domain} (tests).
+  AIZUCHI_AUTH0_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'expected the tenant host name, e.g. example.jp.auth0.com')
+    .optional(),
+  AIZUCHI_AUTH0_CLIENT_ID: z.string().min(1).optional(),
+  AIZUCHI_AUTH0_CLIENT_SECRET: z.string().min(1).optional(),
+  AIZUCHI_AUTH0_API_URL: z.string().url().optional(),
+  // Microsoft Entra ID through Microsoft Graph (README "Microsoft Entra ID"); the URLs change for national clouds and tests.
+  AIZUCHI_ENTRA_TENANT_ID: z.string().min(1).optional(),
+  AIZUCHI_ENTRA_CLIENT_ID: z.string().min(1).optional(),
+  AIZUCHI_ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+  AIZUCHI_ENTRA_LOGIN_URL: z.string().url().default('https://login.microsoftonline.com'),
+  AIZUCHI_ENTRA_GRAPH_URL: z.string().url().default('https://graph.microsoft.com'),
+  // The signed webhook to a company's own account system (src/identity/webhook/SPEC.md): https unless loopback.
+  AIZUCHI_IDENTITY_WEBHOOK_URL: z
+    .string()
+    .url()
+    .refine((u) => {
+      const url = new URL(u);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname.replace(/^\[|\]$/g, '')));
+    }, 'expected an https URL (http only to a loopback address)')
+    .optional(),
+  AIZUCHI_IDENTITY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -281,6 +305,12 @@ export interface Config {
     };
     /** Set when AIZUCHI_IDENTITY=keycloak (every AIZUCHI_KEYCLOAK_* then required). */
     keycloak: { url: string; realm: string; clientId: string; clientSecret: string; requiredAction: string } | null;
+    /** AIZUCHI_AUTH0_*: checked when AIZUCHI_IDENTITY=auth0 (identity/auth0/auth0-provider.ts). */
+    auth0: { domain: string | null; clientId: string | null; clientSecret: string | null; apiUrl: string | null };
+    /** AIZUCHI_ENTRA_*: checked when AIZUCHI_IDENTITY=entra. */
+    entra: { tenantId: string | null; clientId: string | null; clientSecret: string | null; loginUrl: string; graphUrl: string };
+    /** AIZUCHI_IDENTITY_WEBHOOK_*: checked when AIZUCHI_IDENTITY=webhook. */
+    webhook: { url: string | null; secret: string | null };
   };
   /** Operator SSO (identity/operator-sso); null when AIZUCHI_OIDC_ISSUER is unset. */
   oidc: {
@@ -426,6 +456,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         privileged: e.AIZUCHI_IDENTITY_PRIVILEGED,
       },
       keycloak: keycloakConfig(e),
+      auth0: {
+        domain: e.AIZUCHI_AUTH0_DOMAIN ?? null,
+        clientId: e.AIZUCHI_AUTH0_CLIENT_ID ?? null,
+        clientSecret: e.AIZUCHI_AUTH0_CLIENT_SECRET ?? null,
+        apiUrl: e.AIZUCHI_AUTH0_API_URL ?? null,
+      },
+      entra: {
+        tenantId: e.AIZUCHI_ENTRA_TENANT_ID ?? null,
+        clientId: e.AIZUCHI_ENTRA_CLIENT_ID ?? null,
+        clientSecret: e.AIZUCHI_ENTRA_CLIENT_SECRET ?? null,
+        loginUrl: e.AIZUCHI_ENTRA_LOGIN_URL,
+        graphUrl: e.AIZUCHI_ENTRA_GRAPH_URL,
+      },
+      webhook: { url: e.AIZUCHI_IDENTITY_WEBHOOK_URL ?? null, secret: e.AIZUCHI_IDENTITY_WEBHOOK_SECRET ?? null },
     },
     twilio: twilioConfig(e),
     telnyx: telnyxConfig(e),

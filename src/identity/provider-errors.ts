@@ -62,7 +62,7 @@ export class IdentityProviderRequestError extends IdentityProviderError {
 
 /**
  * Reads a 429 answer's wait: `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), else Okta's
- * `X-Rate-Limit-Reset` (epoch seconds when the window resets). Undefined when neither is usable.
+ * `X-Rate-Limit-Reset` or Auth0's `x-ratelimit-reset` (epoch seconds when the window resets). Undefined when none is usable.
  */
 export function retryAfterMsFrom(headers: Headers, now: Date): number | undefined {
   const retryAfter = headers.get('retry-after')?.trim();
@@ -71,7 +71,8 @@ export function retryAfterMsFrom(headers: Headers, now: Date): number | undefine
     const at = Date.parse(retryAfter);
     if (!Number.isNaN(at)) return Math.max(0, at - now.getTime());
   }
-  const reset = headers.get('x-rate-limit-reset')?.trim();
+  // Okta spells it X-Rate-Limit-Reset, Auth0 x-ratelimit-reset; both are epoch seconds.
+  const reset = (headers.get('x-rate-limit-reset') ?? headers.get('x-ratelimit-reset'))?.trim();
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now.getTime());
   return undefined;
 }
