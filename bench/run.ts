@@ -8,6 +8,7 @@ import { realSpeech } from '../src/calls/voice/testing/voice-test-kit';
 import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
 import { SileroVadModel } from '../src/media/vad/silero-vad';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
+import { benchParserAccuracy } from './parser-accuracy';
 import { benchRecognizerStream } from './recognizer-stream';
 import { benchResponseLatency } from './response-latency';
 import { benchAgentReply, benchEmailParser, benchResampler, benchTts } from './small-benches';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
     const agentReplyCpuMs = await benchAgentReply(quick ? 20 : 100);
     log('email parser…');
     const parseLinesPerSec = benchEmailParser(quick ? 300 : 1500);
+    log('parser accuracy on the test sets…');
+    const parserAccuracy = benchParserAccuracy();
     log('resampler…');
     const resamplerUsPerFrame = benchResampler(quick ? 2000 : 20000);
     log('response latency…');
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
       parseLinesPerSec,
       resamplerUsPerFrame,
       recognizerStream,
+      parserAccuracy,
       details: {
         quick,
         cpus: cpus().length,
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
           'responseLatencyMs: end of the caller turn (final text or last key) to the first frame of the reply leaving for the channel; recognizer latency is not included; playout clock wait (0-20 ms) excluded',
           'concurrentCalls: largest level with p99 tick lateness < 20 ms (after a 1 s warm-up), no lost frames and inbound VAD backlog <= 5 frames; 8 kHz calls with resampling, DTMF, batched Silero VAD (one shared session), recording to disk, a cached prompt every 5 s per call; no recognizer',
           'recognizerStream: local Deepgram-protocol server on loopback; turnsPerStream = caller turns / streams opened (Finalize at each endpoint); recovery = from the injected socket drop to the first final of the replacement stream, which replays the unanswered turn (backoff 250, 500, 1000, 2000, 4000 ms)',
+          'parserAccuracy: share of cases read right per kind and language, over the arrays the parser tests iterate (src/agent/understanding/test-sets); a case the parsers get wrong shows here before any test is changed',
           'figures are only as good as the machine is quiet: see loadAverageAtStart',
         ],
       },
@@ -117,6 +122,10 @@ async function main(): Promise<void> {
         'recognizer recovery after drop / after 2 s outage (ms)',
         `${recognizerStream.recoveryAfterDropMs} / ${recognizerStream.recoveryAfter2sOutageMs}`,
       ],
+      ...Object.entries(parserAccuracy).map(([set, a]): [string, string] => [
+        `parser accuracy: ${set} (right / cases)`,
+        `${(a.share * 100).toFixed(1)} % (${a.right} / ${a.total})`,
+      ]),
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);

@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readSpelledEmail } from './email';
+import { CONTENT_FREE_TURNS } from './test-sets/content-free';
 import { isBackchannel, isContentFreeTurn, isSilencePhrase } from './content-free';
 
 // Issue 9, "Turns with no content read as content": silence hallucinations and back-channels between letters.
 describe('content-free turns while spelling an email', () => {
-  it.each([
-    // Issue lines.
-    [['m a t', 'you', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
-    [
-      ['エム、エー、ティー', 'ご視聴ありがとうございました', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'],
-      'ja',
-      'matty@gmail.com',
-    ],
-    [['m a t', 'uh-huh', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
-    // Other members of the kind.
-    [['m a t', 'Thank you.', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
-    [['m a t', 'Thanks for watching!', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
-    [['m a t', 'mm-hmm', 't y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
-    [['m a t uh-huh t y at gmail dot com'], 'en', 'matty@gmail.com'],
-    [
-      ['エム、エー、ティー', 'チャンネル登録よろしくお願いします', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'],
-      'ja',
-      'matty@gmail.com',
-    ],
-    [['エム、エー、ティー', 'はい', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
-    [['エム、エー、ティー', 'うん。', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
-    [['エム、エー、ティー', 'ええ', 'ティー、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
-  ] as const)('%j (%s) → %s', (turns, lang, want) => {
+  it.each(CONTENT_FREE_TURNS)('%j (%s) → %s', (turns, lang, want) => {
     expect(readSpelledEmail(turns, lang)).toMatchObject({ email: want, status: 'complete' });
   });
 
