@@ -19,6 +19,7 @@ import type { CallChannel } from '../channels/call-channel';
 import { type CallState, createHostPort } from './host-port';
 import { createMfaReset } from './mfa-reset';
 import { createRescheduleNotice } from './reschedule-notice';
+import { createCallsExhaustedNotice } from './calls-exhausted-notice';
 import { createVerificationStore } from './verification-store';
 import { AizuchiError, errorFields } from '../domain/errors';
 
@@ -124,6 +125,12 @@ export function createCallService(deps: CallServiceDeps) {
     companyName: settings.companyName,
     timeZone: settings.timeZone,
   });
+  const exhaustedMail = createCallsExhaustedNotice({
+    cases,
+    queue: deps.queue,
+    publicUrl: settings.publicUrl,
+    companyName: settings.companyName,
+  });
   const live = new Map<string, CallSession>();
 
   /**
@@ -219,6 +226,10 @@ export function createCallService(deps: CallServiceDeps) {
         { callId, outcome, ...(detail ? { detail } : {}), ...(scheduledAt ? { at: scheduledAt } : {}) },
         { ...(change.outcome ? { outcome: change.outcome } : {}), ...(scheduledAt ? { scheduled_at: scheduledAt } : {}) },
       );
+      // The last automatic call went unanswered: the case closes, and the customer learns how to ask again (issue 8).
+      if (change.to === 'failed' && outcome === 'abandoned' && contact) {
+        await exhaustedMail(trx, { caseId: row.id, contact, caseLang: row.lang, attempts: row.call_attempts });
+      }
       // The automatic retry (declined, not answered, cut off) used to move the time silently (issue 13).
       if (change.scheduleAt === 'retry' && scheduledAt && contact) {
         const at = new Date(scheduledAt);

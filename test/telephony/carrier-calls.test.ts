@@ -140,6 +140,40 @@ describe.each(databases)('carrier calls on %s', (_name, pgUrl) => {
     expect((await r.services.cases.require(caseId)).call_attempts).toBe(2);
   });
 
+  it('no answer on every attempt: each is retried with its events, and after the last the customer is mailed how to ask again', async () => {
+    rig = await carrierRig({ AIZUCHI_CALLBACK_RETRIES: '1', AIZUCHI_CALLBACK_RETRY_DELAY_MIN: '0' }, pgUrl);
+    const r = rig;
+    const { caseId } = await requestCallback(r);
+    await until(r, 'the first call', () => r.fake.placed.length === 1);
+    await r.fake.progress(r.fake.lastPlaced().leg, { kind: 'ringing' });
+    await r.fake.progress(r.fake.lastPlaced().leg, { kind: 'ended', result: 'no_answer', sipCode: 487 });
+    await until(r, 'the second call', () => r.fake.placed.length === 2);
+    await r.fake.progress(r.fake.lastPlaced().leg, { kind: 'ended', result: 'no_answer' });
+    await until(r, 'the case to close', async () => (await r.services.cases.require(caseId)).state === 'failed');
+    expect((await eventKinds(r, caseId)).filter((k) => /^call_(no_answer|ringing|abandoned|placed)$/.test(k))).toEqual([
+      'call_placed',
+      'call_ringing',
+      'call_no_answer',
+      'call_abandoned',
+      'call_placed',
+      'call_no_answer',
+      'call_abandoned',
+    ]);
+    expect(await eventData(r, caseId, 'notification_queued', 1)).toMatchObject({ template: 'calls-exhausted' });
+    let mail: { subject: string; text: string } | undefined;
+    await until(r, 'the last mail', async () => {
+      mail = await r.services.store.db
+        .selectFrom('mail_messages')
+        .select(['subject', 'text'])
+        .where('subject', 'like', '%つながりませんでした%')
+        .executeTakeFirst();
+      return mail !== undefined;
+    });
+    expect(mail!.text).toContain('2回お電話しましたが');
+    expect(mail!.text).toMatch(/\/recover\?lang=ja/);
+    expect(r.fake.placed).toHaveLength(2);
+  });
+
   it('progress for a leg nobody placed is ignored, and a repeated step is recorded once', async () => {
     rig = await carrierRig({}, pgUrl);
     const r = rig;

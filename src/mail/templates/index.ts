@@ -8,3 +8,4 @@ export { type RecoveryCancelledParams, recoveryCancelled } from './recovery-canc
 export { type CallRescheduledParams, type CallScheduledParams, callRescheduled, callScheduled } from './call-scheduled';
 export { type RecoveryHammeredParams, type ResetDisownedParams, recoveryHammered, resetDisowned } from './security-alerts';
 export { type RecoveryNoAccountParams, recoveryNoAccount } from './recovery-no-account';
+export { type CallsExhaustedParams, callsExhausted } from './calls-exhausted';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MailTemplateError,
   callRescheduled,
+  callsExhausted,
   callScheduled,
   formatMailTime,
   mfaReset,
@@ -176,5 +177,31 @@ describe('recoveryCancelled and call schedule mails', () => {
     const en = callRescheduled({ ...p, lang: 'en', reason: 'declined' });
     expect(en.text).toContain('You declined the call');
     expect(en.text).not.toContain("couldn't reach");
+  });
+});
+
+describe('callsExhausted', () => {
+  const base = { name: '山田 太郎', attempts: 4, requestUrl: 'https://support.example.jp/recover?lang=ja', companyName: 'Example' };
+
+  it('says the calls did not connect, nothing changed, and links a new request (ja and en)', () => {
+    const ja = callsExhausted({ ...base, lang: 'ja' });
+    expect(ja.subject).toContain('お電話がつながりませんでした');
+    expect(ja.text).toContain('4回お電話しましたが、つながりませんでした');
+    expect(ja.text).toContain('MFAの設定は変わっていません');
+    expect(ja.text).toContain('https://support.example.jp/recover?lang=ja');
+    const en = callsExhausted({ ...base, lang: 'en', requestUrl: 'https://support.example.jp/recover?lang=en' });
+    expect(en.subject).toContain('We could not reach you');
+    expect(en.text).toContain('We called you 4 times');
+    expect(en.text).toContain('https://support.example.jp/recover?lang=en');
+    expect(en.text).not.toMatch(/call us/);
+  });
+
+  it('gives the number to call and the reference when the deployment takes calls in', () => {
+    const callIn = { number: '050-1234-5678', reference: '482913' };
+    const ja = callsExhausted({ ...base, lang: 'ja', callIn });
+    expect(lines(ja.text)).toEqual(expect.arrayContaining([expect.stringContaining('050-1234-5678'), expect.stringContaining('482913')]));
+    const en = callsExhausted({ ...base, lang: 'en', callIn });
+    expect(en.text).toContain('call from the phone number on your account');
+    expect(en.text).toContain('482913');
   });
 });
