@@ -149,6 +149,18 @@ const schema = z.object({
   AIZUCHI_IDENTITY_LANG_ATTRIBUTE: z.string().min(1).default('locale'),
   AIZUCHI_IDENTITY_DEFAULT_LANG: z.enum(['ja', 'en']).default('ja'),
   AIZUCHI_IDENTITY_PRIVILEGED: z.string().min(1).default('aizuchi-privileged'),
+  // Amazon Cognito user pool (AIZUCHI_IDENTITY=cognito).
+  AIZUCHI_COGNITO_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/u, 'expected an AWS region such as ap-northeast-1')
+    .optional(),
+  AIZUCHI_COGNITO_USER_POOL_ID: z
+    .string()
+    .regex(/^[\w-]+_[0-9a-zA-Z]+$/u, 'expected a user pool id such as ap-northeast-1_AbCdEf123')
+    .optional(),
+  AIZUCHI_COGNITO_ENDPOINT: z.string().url().optional(),
+  AIZUCHI_COGNITO_ACCESS_KEY_ID: z.string().min(16).optional(),
+  AIZUCHI_COGNITO_SECRET_ACCESS_KEY: z.string().min(16).optional(),
   // Operator sign-in with the company's OpenID Connect provider (issue 12).
   AIZUCHI_OIDC_ISSUER: z.string().url().optional(),
   AIZUCHI_OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -311,6 +323,13 @@ export interface Config {
     entra: { tenantId: string | null; clientId: string | null; clientSecret: string | null; loginUrl: string; graphUrl: string };
     /** AIZUCHI_IDENTITY_WEBHOOK_*: checked when AIZUCHI_IDENTITY=webhook. */
     webhook: { url: string | null; secret: string | null };
+    /** AIZUCHI_COGNITO_*; null unless both the region and the pool id are set. */
+    cognito: {
+      region: string;
+      userPoolId: string;
+      endpoint?: string;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    } | null;
   };
   /** Operator SSO (identity/operator-sso); null when AIZUCHI_OIDC_ISSUER is unset. */
   oidc: {
@@ -470,12 +489,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         graphUrl: e.AIZUCHI_ENTRA_GRAPH_URL,
       },
       webhook: { url: e.AIZUCHI_IDENTITY_WEBHOOK_URL ?? null, secret: e.AIZUCHI_IDENTITY_WEBHOOK_SECRET ?? null },
+      cognito: cognitoConfig(e),
     },
     twilio: twilioConfig(e),
     telnyx: telnyxConfig(e),
     sip: sipConfig(e),
     handoff: handoffConfig(e),
     oidc: oidcConfig(e, e.AIZUCHI_PUBLIC_URL ?? serverUrl),
+  };
+}
+
+function cognitoConfig(e: Env): Config['identity']['cognito'] {
+  if (!e.AIZUCHI_COGNITO_USER_POOL_ID && e.AIZUCHI_IDENTITY !== 'cognito') return null;
+  required(e, e.AIZUCHI_COGNITO_USER_POOL_ID ? 'AIZUCHI_COGNITO_USER_POOL_ID' : 'AIZUCHI_IDENTITY=cognito', [
+    'AIZUCHI_COGNITO_REGION',
+    'AIZUCHI_COGNITO_USER_POOL_ID',
+  ]);
+  // Keys come as a pair or not at all (then the SDK's default chain: environment, profile, role).
+  if (Boolean(e.AIZUCHI_COGNITO_ACCESS_KEY_ID) !== Boolean(e.AIZUCHI_COGNITO_SECRET_ACCESS_KEY))
+    throw new ConfigError('AIZUCHI_COGNITO_ACCESS_KEY_ID and AIZUCHI_COGNITO_SECRET_ACCESS_KEY are set together or not at all');
+  return {
+    region: e.AIZUCHI_COGNITO_REGION!,
+    userPoolId: e.AIZUCHI_COGNITO_USER_POOL_ID!,
+    ...(e.AIZUCHI_COGNITO_ENDPOINT ? { endpoint: e.AIZUCHI_COGNITO_ENDPOINT } : {}),
+    ...(e.AIZUCHI_COGNITO_ACCESS_KEY_ID
+      ? { credentials: { accessKeyId: e.AIZUCHI_COGNITO_ACCESS_KEY_ID, secretAccessKey: e.AIZUCHI_COGNITO_SECRET_ACCESS_KEY! } }
+      : {}),
   };
 }
 

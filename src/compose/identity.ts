@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger';
 import { keycloakFromConfig } from '../identity/keycloak';
 import { auth0ProviderFromConfig } from '../identity/auth0/auth0-provider';
 import { entraProviderFromConfig } from '../identity/entra/entra-provider';
+import { createCognitoProvider } from '../identity/cognito/cognito-provider';
 import { directoryAccounts, recoveryAccounts } from '../identity/recovery-accounts';
 import { webhookProviderFromConfig } from '../identity/webhook/webhook-provider';
 import type { IdentityProvider } from '../identity/provider';
@@ -32,6 +33,11 @@ const IDENTITY_ADAPTERS: Partial<Record<IdentityKind, IdentityAdapterFactory>> =
   auth0: (d) => auth0ProviderFromConfig(d.config, d.clock),
   entra: (d) => entraProviderFromConfig(d.config, d.clock),
   webhook: (d) => webhookProviderFromConfig(d.config, d.clock),
+  cognito: (d) => {
+    const cognito = d.config.identity.cognito;
+    if (!cognito) throw new ConfigError('invalid AIZUCHI_COGNITO_USER_POOL_ID: required when AIZUCHI_IDENTITY=cognito');
+    return createCognitoProvider(cognito, d.config.identity.mapping);
+  },
 };
 
 /**
