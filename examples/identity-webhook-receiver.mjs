@@ -198,8 +198,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(1);
   }
   const accounts = process.env.DIRECTORY_FILE ? JSON.parse(readFileSync(process.env.DIRECTORY_FILE, 'utf8')) : [];
-  const port = Number(process.env.PORT ?? 8787);
-  createIdentityWebhookReceiver({ secret, directory: new InMemoryDirectory(accounts) }).listen(port, '127.0.0.1', () => {
-    console.log(`identity webhook receiver on http://127.0.0.1:${port}/ (${accounts.length} accounts)`);
+  const server = createIdentityWebhookReceiver({ secret, directory: new InMemoryDirectory(accounts) });
+  server.listen(Number(process.env.PORT ?? 8787), '127.0.0.1', () => {
+    console.log(`identity webhook receiver on http://127.0.0.1:${server.address().port}/ (${accounts.length} accounts)`);
   });
+  // Stop cleanly on Ctrl-C or a supervisor's SIGTERM.
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => {
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+    });
 }
