@@ -54,7 +54,20 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const mail = composeMail(config, { store, logger, clock });
   const limiter = new RateLimiter(store, clock);
   const withSoftphone = opts.withSoftphone !== false;
-  const recovery = composeRecovery(config, { cases, identity, accounts, limiter, calendar, queue: jobs.queue, keys, clock, withSoftphone });
+  // The request mail links the softphone page only when the softphone is what rings: with a carrier
+  // (AIZUCHI_TELEPHONY) the phone on record rings, and the mail says so instead (issue 8).
+  const mailsSoftphoneLink = withSoftphone && config.telephony.dialer === 'softphone';
+  const recovery = composeRecovery(config, {
+    cases,
+    identity,
+    accounts,
+    limiter,
+    calendar,
+    queue: jobs.queue,
+    keys,
+    clock,
+    withSoftphone: mailsSoftphoneLink,
+  });
   const undo = composeRecoveryUndo(config, { cases, accounts, queue: jobs.queue, keys, clock, logger });
   const callsWiring = {
     store,

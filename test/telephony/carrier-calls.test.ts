@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryAudioChannel } from '../../src/calls/voice/testing/in-memory-channel';
 import { openStore } from '../../src/store/connect';
 import {
+  CUSTOMER,
   type CarrierRig,
   JA_LINES,
   calleeSays,
@@ -188,6 +189,23 @@ describe.each(databases)('carrier calls on %s', (_name, pgUrl) => {
     await r.fake.progress(leg, { kind: 'ringing' });
     await r.fake.progress(leg, { kind: 'initiated' });
     expect((await eventKinds(r, caseId)).filter((k) => k === 'call_ringing' || k === 'call_initiated')).toEqual(['call_ringing']);
+  });
+
+  it('the request mail promises a call to the phone on record and links no softphone page when a carrier rings', async () => {
+    rig = await carrierRig({}, pgUrl, { withSoftphone: true });
+    const r = rig;
+    await requestCallback(r);
+    let mail: { text: string } | undefined;
+    await until(r, 'the request mail', async () => {
+      mail = await r.services.store.db
+        .selectFrom('mail_messages')
+        .select(['text'])
+        .where('to_addr', '=', CUSTOMER.email)
+        .executeTakeFirst();
+      return mail !== undefined;
+    });
+    expect(mail!.text).toContain('ご登録の電話番号へのお電話');
+    expect(mail!.text).not.toMatch(/softphone|ブラウザ/);
   });
 
   it('a media connection with an unknown token is refused and starts nothing', async () => {

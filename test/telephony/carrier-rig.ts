@@ -40,7 +40,11 @@ export interface CarrierRig {
  * text line instead of the voice engines, the mail catcher, and a business calendar that is always
  * open. Jobs run only when a test calls `services.jobs.worker.runDue()`.
  */
-export async function carrierRig(env: Record<string, string> = {}, postgresUrl?: string): Promise<CarrierRig> {
+export async function carrierRig(
+  env: Record<string, string> = {},
+  postgresUrl?: string,
+  opts: { withSoftphone?: boolean } = {},
+): Promise<CarrierRig> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-carrier-'));
   const fresh = postgresUrl ? await openFreshStore(postgresUrl) : null;
   if (fresh) await fresh.store.close();
@@ -62,7 +66,7 @@ export async function carrierRig(env: Record<string, string> = {}, postgresUrl?:
     }),
     {
       logger: createLogger('silent'),
-      withSoftphone: false,
+      withSoftphone: opts.withSoftphone ?? false,
       carrier: (_config, deps) => {
         fake.reportTo(deps.events);
         return fake;
