@@ -129,3 +129,20 @@ describe('AIZUCHI_OIDC_*', () => {
     expect(() => loadConfig({ ...base, AIZUCHI_OIDC_SCOPES: 'email' })).toThrow('must include openid');
   });
 });
+
+describe('AIZUCHI_COGNITO_*', () => {
+  it('is null unless used; with AIZUCHI_IDENTITY=cognito it needs the region and pool, and keys in pairs', () => {
+    expect(loadConfig({}).identity.cognito).toBeNull();
+    const pool = {
+      AIZUCHI_IDENTITY: 'cognito',
+      AIZUCHI_COGNITO_REGION: 'ap-northeast-1',
+      AIZUCHI_COGNITO_USER_POOL_ID: 'ap-northeast-1_AbC123',
+    };
+    expect(loadConfig(pool).identity.cognito).toEqual({ region: 'ap-northeast-1', userPoolId: 'ap-northeast-1_AbC123' });
+    expect(() => loadConfig({ AIZUCHI_IDENTITY: 'cognito' })).toThrow(
+      'AIZUCHI_COGNITO_REGION, AIZUCHI_COGNITO_USER_POOL_ID must be set too',
+    );
+    expect(() => loadConfig({ ...pool, AIZUCHI_COGNITO_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' })).toThrow('set together or not at all');
+    expect(() => loadConfig({ ...pool, AIZUCHI_COGNITO_USER_POOL_ID: 'not a pool' })).toThrow('invalid AIZUCHI_COGNITO_USER_POOL_ID');
+  });
+});

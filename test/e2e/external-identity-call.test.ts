@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeCognito } from '../../src/identity/cognito/testing/cognito-fake';
 import { type FakeKeycloak, startFakeKeycloak } from '../../src/identity/keycloak/testing/fake-keycloak';
 import { InjectBrowser } from './support/inject-browser';
 import {
@@ -72,7 +73,45 @@ async function keycloak(): Promise<ProviderUnderTest> {
   };
 }
 
-const providers: Array<[string, () => Promise<ProviderUnderTest>]> = [['keycloak', keycloak]];
+async function cognito(): Promise<ProviderUnderTest> {
+  const fake = new FakeCognito();
+  const endpoint = await fake.start();
+  return {
+    env: {
+      AIZUCHI_IDENTITY: 'cognito',
+      AIZUCHI_COGNITO_REGION: 'ap-northeast-1',
+      AIZUCHI_COGNITO_USER_POOL_ID: fake.userPoolId,
+      AIZUCHI_COGNITO_ENDPOINT: endpoint,
+      AIZUCHI_COGNITO_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AIZUCHI_COGNITO_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    },
+    seed() {
+      const sub = fake.addUser({
+        attributes: { email: 'alexi@gmail.com', given_name: 'Alex', family_name: 'Inomata', phone_number: '+819012345602', locale: 'en' },
+        mfa: ['SOFTWARE_TOKEN_MFA', 'SMS_MFA'],
+      });
+      fake.signIn(sub);
+      return sub;
+    },
+    state(id) {
+      const u = fake.find(id);
+      return {
+        factors: [...u.mfa],
+        // The pool requires MFA, so a user with none enabled must set one up (MFA_SETUP) at the next sign-in.
+        newFactorRequired: fake.mfaConfiguration === 'ON' && u.mfa.size === 0,
+        sessions: u.refreshTokens.size,
+        // Cognito has no offline tokens apart from refresh tokens (counted as sessions).
+        offlineTokens: 0,
+      };
+    },
+    close: () => fake.stop(),
+  };
+}
+
+const providers: Array<[string, () => Promise<ProviderUnderTest>]> = [
+  ['keycloak', keycloak],
+  ['cognito', cognito],
+];
 
 describe.each(providers)('a customer who exists only in %s recovers over a text call (mailbox policy)', (_name, start) => {
   let provider: ProviderUnderTest;
