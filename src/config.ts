@@ -174,6 +174,9 @@ const schema = z.object({
   AIZUCHI_KEYCLOAK_CLIENT_ID: z.string().min(1).optional(),
   AIZUCHI_KEYCLOAK_CLIENT_SECRET: z.string().min(1).optional(),
   AIZUCHI_KEYCLOAK_REQUIRED_ACTION: z.string().min(1).default('CONFIGURE_TOTP'),
+  // Okta (issue 12): the org URL and an SSWS API token.
+  AIZUCHI_OKTA_ORG_URL: z.string().url().optional(),
+  AIZUCHI_OKTA_API_TOKEN: z.string().min(1).optional(),
   // Auth0 (README "Auth0"): a Machine-to-Machine application; the API URL replaces https://{domain} (tests).
   AIZUCHI_AUTH0_DOMAIN: z
     .string()
@@ -317,6 +320,8 @@ export interface Config {
     };
     /** Set when AIZUCHI_IDENTITY=keycloak (every AIZUCHI_KEYCLOAK_* then required). */
     keycloak: { url: string; realm: string; clientId: string; clientSecret: string; requiredAction: string } | null;
+    /** Set when AIZUCHI_IDENTITY=okta (AIZUCHI_OKTA_ORG_URL and AIZUCHI_OKTA_API_TOKEN then required). */
+    okta: { orgUrl: string; apiToken: string } | null;
     /** AIZUCHI_AUTH0_*: checked when AIZUCHI_IDENTITY=auth0 (identity/auth0/auth0-provider.ts). */
     auth0: { domain: string | null; clientId: string | null; clientSecret: string | null; apiUrl: string | null };
     /** AIZUCHI_ENTRA_*: checked when AIZUCHI_IDENTITY=entra. */
@@ -475,6 +480,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         privileged: e.AIZUCHI_IDENTITY_PRIVILEGED,
       },
       keycloak: keycloakConfig(e),
+      okta: oktaConfig(e),
       auth0: {
         domain: e.AIZUCHI_AUTH0_DOMAIN ?? null,
         clientId: e.AIZUCHI_AUTH0_CLIENT_ID ?? null,
@@ -589,4 +595,10 @@ function keycloakConfig(e: Env): Config['identity']['keycloak'] {
     clientSecret: e.AIZUCHI_KEYCLOAK_CLIENT_SECRET ?? '',
     requiredAction: e.AIZUCHI_KEYCLOAK_REQUIRED_ACTION,
   };
+}
+
+function oktaConfig(e: Env): Config['identity']['okta'] {
+  if (e.AIZUCHI_IDENTITY !== 'okta') return null;
+  required(e, 'AIZUCHI_IDENTITY=okta', ['AIZUCHI_OKTA_ORG_URL', 'AIZUCHI_OKTA_API_TOKEN']);
+  return { orgUrl: e.AIZUCHI_OKTA_ORG_URL ?? '', apiToken: e.AIZUCHI_OKTA_API_TOKEN ?? '' };
 }

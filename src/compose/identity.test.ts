@@ -84,4 +84,11 @@ describe('composeIdentityProvider', () => {
     });
     expect(composeIdentityProvider({ config, clock, logger, embedded: identity }).kind).toBe('keycloak');
   });
+
+  it('AIZUCHI_IDENTITY=okta needs the org URL and API token, then builds the Okta adapter', async () => {
+    const { identity, clock, logger } = await embedded();
+    expect(() => loadConfig({ AIZUCHI_IDENTITY: 'okta' })).toThrow(/AIZUCHI_OKTA_ORG_URL, AIZUCHI_OKTA_API_TOKEN must be set/);
+    const config = loadConfig({ AIZUCHI_IDENTITY: 'okta', AIZUCHI_OKTA_ORG_URL: 'https://acme.okta.com', AIZUCHI_OKTA_API_TOKEN: '00abc' });
+    expect(composeIdentityProvider({ config, clock, logger, embedded: identity }).kind).toBe('okta');
+  });
 });

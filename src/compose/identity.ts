@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock';
 import type { IdentityKind } from '../domain/identity-kind';
 import type { Logger } from '../observability/logger';
 import { keycloakFromConfig } from '../identity/keycloak';
+import { oktaFromConfig } from '../identity/okta';
 import { auth0ProviderFromConfig } from '../identity/auth0/auth0-provider';
 import { entraProviderFromConfig } from '../identity/entra/entra-provider';
 import { createCognitoProvider } from '../identity/cognito/cognito-provider';
@@ -30,6 +31,7 @@ export type IdentityAdapterFactory = (deps: IdentityAdapterDeps) => IdentityProv
 const IDENTITY_ADAPTERS: Partial<Record<IdentityKind, IdentityAdapterFactory>> = {
   embedded: (d) => d.embedded,
   keycloak: (d) => keycloakFromConfig(d.config.identity, { clock: d.clock, logger: d.logger }),
+  okta: (d) => oktaFromConfig(d.config.identity, { clock: d.clock, logger: d.logger }),
   auth0: (d) => auth0ProviderFromConfig(d.config, d.clock),
   entra: (d) => entraProviderFromConfig(d.config, d.clock),
   webhook: (d) => webhookProviderFromConfig(d.config, d.clock),

@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeCognito } from '../../src/identity/cognito/testing/cognito-fake';
 import { type FakeKeycloak, startFakeKeycloak } from '../../src/identity/keycloak/testing/fake-keycloak';
+import { startFakeOkta } from '../../src/identity/okta/testing/fake-okta';
 import { InjectBrowser } from './support/inject-browser';
 import {
   type TestServer,
@@ -108,9 +109,40 @@ async function cognito(): Promise<ProviderUnderTest> {
   };
 }
 
+async function okta(): Promise<ProviderUnderTest> {
+  const fake = await startFakeOkta();
+  return {
+    env: { AIZUCHI_IDENTITY: 'okta', AIZUCHI_OKTA_ORG_URL: fake.orgUrl, AIZUCHI_OKTA_API_TOKEN: fake.apiToken },
+    seed() {
+      const user = fake.addUser({
+        email: 'alexi@gmail.com',
+        profile: { firstName: 'Alex', lastName: 'Inomata', mobilePhone: '090-1234-5602', locale: 'en_US' },
+        factors: [
+          { id: 'uftotp1', factorType: 'token:software:totp', provider: 'GOOGLE', status: 'ACTIVE' },
+          { id: 'opfpush1', factorType: 'push', provider: 'OKTA', status: 'ACTIVE' },
+        ],
+      });
+      fake.signIn(user.id);
+      return user.id;
+    },
+    state(id) {
+      const u = fake.users.get(id)!;
+      // Okta's enrolment policy (README) makes a user with no factor enrol one at the next sign-in.
+      return {
+        factors: u.factors.map((f) => f.factorType),
+        newFactorRequired: u.factors.length === 0,
+        sessions: u.sessions.length,
+        offlineTokens: u.oauthTokens,
+      };
+    },
+    close: () => fake.close(),
+  };
+}
+
 const providers: Array<[string, () => Promise<ProviderUnderTest>]> = [
   ['keycloak', keycloak],
   ['cognito', cognito],
+  ['okta', okta],
 ];
 
 describe.each(providers)('a customer who exists only in %s recovers over a text call (mailbox policy)', (_name, start) => {
