@@ -8,6 +8,7 @@ import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
 import type { DbJobQueue } from '../jobs/db-job-queue';
 import { dbSpentTokens, pruneSpentHandoffsJob } from '../identity/handoff/spent-tokens';
+import { pruneExpiredSsoSessions } from '../identity/operator-sso/sso-sessions';
 import { type RecurringJob, recurringHandler } from '../jobs/recurring';
 import { MAIL_JOB, createMailJobHandler } from '../mail/mail-job';
 import type { MailSender } from '../mail/sender';
@@ -56,7 +57,7 @@ export function registerJobs(config: Config, w: JobsWiring): RecurringJob[] {
   );
   const recurring = [
     pruneRateEventsJob(w.limiter),
-    pruneSpentHandoffsJob(dbSpentTokens(w.store.db, clock)),
+    pruneSpentHandoffsJob(dbSpentTokens(w.store.db, clock), [{ prune: () => pruneExpiredSsoSessions(w.store.db, clock) }]),
     staleCallSweepJob(w.calls, w.logger),
   ];
   for (const job of recurring) jobs.worker.register(job.kind, recurringHandler(jobs.queue, job, clock));

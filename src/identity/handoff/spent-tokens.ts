@@ -42,8 +42,19 @@ export const PRUNE_SPENT_HANDOFFS_JOB = 'maintenance.prune-spent-handoffs';
 
 /**
  * Hourly housekeeping (the jobs area's `RecurringJob` shape, like security/prune-rate-events.ts):
- * drops spent ids of tokens that have expired, which can no longer be replayed anyway.
+ * drops spent ids of tokens that have expired, which can no longer be replayed anyway, and whatever
+ * else of issue 12 expires on its own (`alsoPrune`: operator SSO sessions past their end).
  */
-export function pruneSpentHandoffsJob(spent: Pick<SpentTokens, 'prune'>): { kind: string; everyMs: number; run(): Promise<void> } {
-  return { kind: PRUNE_SPENT_HANDOFFS_JOB, everyMs: 3_600_000, run: async () => void (await spent.prune()) };
+export function pruneSpentHandoffsJob(
+  spent: Pick<SpentTokens, 'prune'>,
+  alsoPrune: Array<{ prune(): Promise<number> }> = [],
+): { kind: string; everyMs: number; run(): Promise<void> } {
+  return {
+    kind: PRUNE_SPENT_HANDOFFS_JOB,
+    everyMs: 3_600_000,
+    run: async () => {
+      await spent.prune();
+      for (const other of alsoPrune) await other.prune();
+    },
+  };
 }

@@ -21,6 +21,8 @@ export interface SsoSessions {
   /** The unexpired session for `token`, or null. */
   read(token: string): Promise<SsoSession | null>;
   end(token: string): Promise<void>;
+  /** Deletes expired sessions; returns how many. */
+  prune(): Promise<number>;
 }
 
 /**
@@ -71,5 +73,12 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
     async end(token) {
       await db.deleteFrom('operator_sso_sessions').where('token_hash', '=', hash(token)).execute();
     },
+    prune: () => pruneExpiredSsoSessions(db, clock),
   };
+}
+
+/** Deletes SSO sessions past their expiry (hourly, with the spent hand-off ids); returns how many. */
+export async function pruneExpiredSsoSessions(db: Kysely<Database>, clock: Clock): Promise<number> {
+  const result = await db.deleteFrom('operator_sso_sessions').where('expires_at', '<=', clock.now().toISOString()).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
