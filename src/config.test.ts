@@ -16,11 +16,10 @@ describe('AIZUCHI_POLICY', () => {
 
 describe('AIZUCHI_TELEPHONY', () => {
   it('defaults to the browser softphone, ringing 30 s, and names the carriers it accepts', () => {
-    expect(loadConfig({}).telephony).toEqual({ dialer: 'softphone', ringTimeoutSec: 30 });
-    expect(loadConfig({ AIZUCHI_TELEPHONY: 'twilio', AIZUCHI_TELEPHONY_RING_SEC: '45' }).telephony).toEqual({
-      dialer: 'twilio',
-      ringTimeoutSec: 45,
-    });
+    expect(loadConfig({}).telephony).toEqual({ dialer: 'softphone', ringTimeoutSec: 30, machineDetection: 'greeting' });
+    const carrier = { AIZUCHI_TELEPHONY: 'twilio', AIZUCHI_TELEPHONY_RING_SEC: '45', AIZUCHI_TELEPHONY_MACHINE_DETECTION: 'carrier' };
+    expect(loadConfig(carrier).telephony).toEqual({ dialer: 'twilio', ringTimeoutSec: 45, machineDetection: 'carrier' });
+    expect(() => loadConfig({ AIZUCHI_TELEPHONY_MACHINE_DETECTION: 'beep' })).toThrow(ConfigError);
     expect(() => loadConfig({ AIZUCHI_TELEPHONY: 'plivo' })).toThrow(
       'invalid AIZUCHI_TELEPHONY: expected one of softphone, twilio, telnyx, sip',
     );

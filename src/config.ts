@@ -67,6 +67,10 @@ const schema = z.object({
   AIZUCHI_TELEPHONY: z.enum(TELEPHONY_NAMES, { message: `expected one of ${TELEPHONY_NAMES.join(', ')}` }).default('softphone'),
   // Seconds a carrier call rings before it counts as not answered (Twilio's own default is 60 s).
   AIZUCHI_TELEPHONY_RING_SEC: z.coerce.number().int().min(5).max(600).default(30),
+  // Answering machines: `greeting` listens to the callee's first words before the agent speaks
+  // (the greeting-length heuristic) and also honours the carrier's detection; `carrier` trusts the
+  // carrier's detection alone, so the agent greets at once (TELEPHONY.md §6: not for Japanese).
+  AIZUCHI_TELEPHONY_MACHINE_DETECTION: z.enum(['greeting', 'carrier']).default('greeting'),
   // Speech engines.
   AIZUCHI_RECOGNIZER: z.enum(['none', 'whisper-http', 'deepgram', 'local']).default('none'),
   AIZUCHI_RECOGNIZER_URL: z.string().url().optional(),
@@ -286,7 +290,7 @@ export interface Config {
   /** How long "this wasn't me" locks self-service recovery for the account. */
   recoveryLockDays: number;
   /** Who places callbacks, and how long a carrier call rings. */
-  telephony: { dialer: Env['AIZUCHI_TELEPHONY']; ringTimeoutSec: number };
+  telephony: { dialer: Env['AIZUCHI_TELEPHONY']; ringTimeoutSec: number; machineDetection: Env['AIZUCHI_TELEPHONY_MACHINE_DETECTION'] };
   speech: {
     recognizer: Env['AIZUCHI_RECOGNIZER'];
     recognizerUrl?: string;
@@ -454,7 +458,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryResponseFloorMs: e.AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS,
     recordingRetentionDays: e.AIZUCHI_RECORDING_RETENTION_DAYS,
     recoveryLockDays: e.AIZUCHI_RECOVERY_LOCK_DAYS,
-    telephony: { dialer: e.AIZUCHI_TELEPHONY, ringTimeoutSec: e.AIZUCHI_TELEPHONY_RING_SEC },
+    telephony: {
+      dialer: e.AIZUCHI_TELEPHONY,
+      ringTimeoutSec: e.AIZUCHI_TELEPHONY_RING_SEC,
+      machineDetection: e.AIZUCHI_TELEPHONY_MACHINE_DETECTION,
+    },
     speech: {
       recognizer: e.AIZUCHI_RECOGNIZER,
       recognizerUrl: e.AIZUCHI_RECOGNIZER_URL,

@@ -99,6 +99,7 @@ export function composeTelephony(config: Config, w: TelephonyWiring): ComposedCa
     calls: w.calls,
     openLine: w.openLine,
     machineMessage: w.machineMessage,
+    machineDetection: config.telephony.machineDetection,
     logger: w.logger,
   });
   const factory = w.carrier ?? carriers[name];

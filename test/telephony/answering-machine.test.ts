@@ -79,6 +79,15 @@ describe('answering machines on carrier calls', () => {
     expect(r.lines).toHaveLength(0);
   });
 
+  it('with AIZUCHI_TELEPHONY_MACHINE_DETECTION=carrier the agent starts without listening first', async () => {
+    rig = await carrierRig({ AIZUCHI_TELEPHONY_MACHINE_DETECTION: 'carrier' });
+    const r = rig;
+    await answered(r);
+    // No callee audio at all: the gate would wait for it; here the agent line opens on the answer alone.
+    await until(r, 'the agent line', () => r.lines.length === 1);
+    await until(r, 'the agent to speak', () => r.lines[0]!.agentLines.length > 0);
+  });
+
   it("the carrier's detection after the agent started: the agent is cut off, the machine hears the message", async () => {
     rig = await carrierRig();
     const r = rig;

@@ -21,6 +21,11 @@ export interface CarrierCallServiceDeps<Connected extends ConnectedCarrierCall> 
   openLine: OpenCarrierLine;
   /** What an answering machine hears before the hang-up (machine-message.ts). */
   machineMessage: MachineMessagePlayer;
+  /**
+   * `greeting` (default): the greeting gate listens before the agent speaks; `carrier`: only the
+   * carrier's own detection counts and the agent starts at once (AIZUCHI_TELEPHONY_MACHINE_DETECTION).
+   */
+  machineDetection?: 'greeting' | 'carrier';
   /** The greeting heuristic's figures (default GREETING_RULES, TELEPHONY.md §6). */
   greetingRules?: GreetingRules;
   logger: Logger;
@@ -174,6 +179,8 @@ export function createCarrierCallService<Connected extends ConnectedCarrierCall>
     let verdict: GateResult;
     if (row?.carrier_progress === 'machine') {
       verdict = 'machine'; // the carrier's detection decided before the media arrived
+    } else if (deps.machineDetection === 'carrier') {
+      verdict = 'human'; // the carrier's detection alone; a later `machine` report still cuts the agent off
     } else {
       const gate = listenToGreeting(raw, deps.greetingRules);
       entry.interruptGate = gate.interrupt;
