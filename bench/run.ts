@@ -9,6 +9,8 @@ import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
 import { SileroVadModel } from '../src/media/vad/silero-vad';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
 import { benchParserAccuracy } from './parser-accuracy';
+import type { Synthesizer } from '../src/speech/synthesizer';
+import { benchMediaStreamLatency, LOAD_PROMPT, runStreamLoad, type StreamLoadResult } from './media-stream';
 import { benchRecognizerStream } from './recognizer-stream';
 import { benchResponseLatency } from './response-latency';
 import { benchAgentReply, benchEmailParser, benchResampler, benchTts } from './small-benches';
@@ -16,13 +18,15 @@ import { round, summary } from './stats';
 import { runLoad, type LoadResult } from './voice-load';
 
 /**
- * `npm run bench [-- --json] [-- --quick]`: how fast aizuchi answers and how many voice calls this
- * machine carries. Prints a table, or exactly one JSON object with --json (progress goes to stderr).
+ * `npm run bench [-- --json] [-- --quick] [-- --media-stream]`: how fast aizuchi answers and how many
+ * voice calls this machine carries. Prints a table, or exactly one JSON object with --json (progress
+ * goes to stderr). --media-stream runs only the carrier media-stream figures.
  */
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const quick = process.argv.includes('--quick');
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (process.argv.includes('--media-stream')) return mediaStreamOnly({ json, quick, log });
   const startLoad = loadavg().map((l) => round(l, 2));
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
   const vad = await SileroVadModel.load();
@@ -54,9 +58,7 @@ async function main(): Promise<void> {
     // As the server runs calls (voice-media.ts): batched VAD, prompts kept at 16 kHz once synthesized.
     const batchedVad = await BatchedSileroVad.load();
     const synth = internalRateSynthesizer(createSynthesizer(), INTERNAL_RATE_HZ);
-    for await (const _frame of synth.synthesize('ご本人確認のため、登録されているメールアドレスを、一文字ずつお話しください。', {
-      lang: 'ja',
-    })) {
+    for await (const _frame of synth.synthesize(LOAD_PROMPT, { lang: 'ja' })) {
       // warms the prompt cache
     }
     global.gc?.();
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
       );
       if (!result.passed) break;
     }
+    log('media streams (Twilio framing over loopback WebSockets)…');
+    const streams = await benchMediaStreams({ quick, vad: batchedVad, synth, caller8k, log });
     await batchedVad.release();
     const passing = ramp.filter((r) => r.passed);
     const best = passing[passing.length - 1];
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
       resamplerUsPerFrame,
       recognizerStream,
       parserAccuracy,
+      mediaStream: streams.summary,
       details: {
         quick,
         cpus: cpus().length,
@@ -95,7 +100,9 @@ async function main(): Promise<void> {
         responseLatencySamples: { cached: latency.cached.length, uncached: latency.uncached.length },
         loadSecondsPerLevel: seconds,
         ramp,
+        mediaStreamRamp: streams.ramp,
         notes: [
+          'mediaStream: the real /telephony/media-stream endpoint on loopback with Twilio framing; firstAudioMs = the carrier sending start → the first audible agent frame reaching it (cached greeting); replyMs = end of the caller turn (final text to the agent, or the last key sent by the carrier) → the first audible reply frame at the carrier, 0-20 ms playout tick wait included; concurrentCalls = the softphone pass rule, carriers in the same process',
           'responseLatencyMs: end of the caller turn (final text or last key) to the first frame of the reply leaving for the channel; recognizer latency is not included; playout clock wait (0-20 ms) excluded',
           'concurrentCalls: largest level with p99 tick lateness < 20 ms (after a 1 s warm-up), no lost frames and inbound VAD backlog <= 5 frames; 8 kHz calls with resampling, DTMF, batched Silero VAD (one shared session), recording to disk, a cached prompt every 5 s per call; no recognizer',
           'recognizerStream: local Deepgram-protocol server on loopback; turnsPerStream = caller turns / streams opened (Finalize at each endpoint); recovery = from the injected socket drop to the first final of the replacement stream, which replays the unanswered turn (backoff 250, 500, 1000, 2000, 4000 ms)',
@@ -117,6 +124,12 @@ async function main(): Promise<void> {
       ['agent reply cpu p50/p95 (ms)', `${agentReplyCpuMs.p50} / ${agentReplyCpuMs.p95}`],
       ['email parser (lines/s)', String(parseLinesPerSec)],
       ['resampler 8->16 / 16->8 kHz (µs per 20 ms frame)', `${resamplerUsPerFrame.up8to16Us} / ${resamplerUsPerFrame.down16to8Us}`],
+      [
+        'media stream: first agent audio after start p50/p95 (ms)',
+        `${streams.summary.firstAudioMs.p50} / ${streams.summary.firstAudioMs.p95}`,
+      ],
+      ['media stream: response latency p50/p95 (ms)', `${streams.summary.replyMs.p50} / ${streams.summary.replyMs.p95}`],
+      ['media stream: concurrent calls', String(streams.summary.concurrentCalls)],
       ['recognizer turns per stream', String(recognizerStream.turnsPerStream)],
       [
         'recognizer recovery after drop / after 2 s outage (ms)',
@@ -133,6 +146,73 @@ async function main(): Promise<void> {
     await vad.release();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The media-stream figures alone, with the same engines and caller signal as the full run. */
+async function mediaStreamOnly(opts: { json: boolean; quick: boolean; log: (line: string) => void }): Promise<void> {
+  const startLoad = loadavg().map((l) => round(l, 2));
+  const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
+  const vad = await BatchedSileroVad.load();
+  try {
+    const caller8k = await realSpeech(
+      dir,
+      'caller',
+      'はい、エム、エー、ティー、ティー、ワイ、アットマーク、ジーメールドットコムです。',
+      'ja',
+      8000,
+    );
+    const synth = internalRateSynthesizer(createSynthesizer(), INTERNAL_RATE_HZ);
+    for await (const _frame of synth.synthesize(LOAD_PROMPT, { lang: 'ja' })) {
+      // warms the prompt cache
+    }
+    const streams = await benchMediaStreams({ quick: opts.quick, vad, synth, caller8k, log: opts.log });
+    const result = { mediaStream: streams.summary, details: { loadAverageAtStart: startLoad, mediaStreamRamp: streams.ramp } };
+    if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      process.stdout.write(
+        `media stream: first agent audio after start p50/p95 (ms)  ${streams.summary.firstAudioMs.p50} / ${streams.summary.firstAudioMs.p95}\n`,
+      );
+      process.stdout.write(
+        `media stream: response latency p50/p95 (ms)              ${streams.summary.replyMs.p50} / ${streams.summary.replyMs.p95}\n`,
+      );
+      process.stdout.write(`media stream: concurrent calls                           ${streams.summary.concurrentCalls}\n`);
+      process.stdout.write(`load average at start                                    ${startLoad.join(' ')}\n`);
+    }
+  } finally {
+    await vad.release();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** First audio, reply latency and the concurrency ramp over media streams (bench/media-stream.ts). */
+async function benchMediaStreams(opts: {
+  quick: boolean;
+  vad: BatchedSileroVad;
+  synth: Synthesizer;
+  caller8k: Int16Array;
+  log: (line: string) => void;
+}) {
+  const latency = await benchMediaStreamLatency({ synth: opts.synth, vad: opts.vad }, opts.quick ? 3 : 10);
+  const levels = opts.quick ? [10, 25] : [25, 50, 75, 100, 150, 200];
+  const ramp: StreamLoadResult[] = [];
+  for (const calls of levels) {
+    const result = await runStreamLoad({ calls, seconds: opts.quick ? 4 : 8, vad: opts.vad, synth: opts.synth, caller8k: opts.caller8k });
+    ramp.push(result);
+    opts.log(
+      `  ${calls} streams: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames → ${result.passed ? 'ok' : 'FAIL'}`,
+    );
+    if (!result.passed) break;
+  }
+  const passing = ramp.filter((r) => r.passed);
+  return {
+    summary: {
+      firstAudioMs: summary(latency.firstAudioMs),
+      replyMs: summary(latency.replyMs),
+      concurrentCalls: passing[passing.length - 1]?.calls ?? 0,
+      samples: { firstAudio: latency.firstAudioMs.length, reply: latency.replyMs.length },
+    },
+    ramp,
+  };
 }
 
 main().catch((error: unknown) => {
