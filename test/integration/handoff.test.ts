@@ -137,6 +137,25 @@ describe('sign-in hand-off with a shared HS256 secret', () => {
     }
   });
 
+  it('a binding cookie edited in the browser (another account put in) counts for nothing', async () => {
+    const owner = await customer(t, 'handoff-cookie@example.com', '090-2000-0301');
+    const victim = await customer(t, 'handoff-cookie-victim@example.com', '090-2000-0302');
+    const token = await hs256(claims(owner.id, owner.email, clock.now()));
+    const arrival = await t.server.app.inject({ method: 'GET', url: `/recover?lang=en&handoff=${token}`, remoteAddress: nextIp() });
+    const cookie = arrival.cookies.find((c) => c.name === 'aizuchi_handoff')!.value;
+    const [body, mac] = cookie.split('.');
+    const stored = JSON.parse(Buffer.from(body!, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...stored, s: victim.id, e: victim.email })).toString('base64url');
+    const form = await t.server.app.inject({
+      method: 'GET',
+      url: '/recover?lang=en',
+      headers: { cookie: `aizuchi_handoff=${forged}.${mac}` },
+      remoteAddress: nextIp(),
+    });
+    expect(form.body).toContain('data-testid="no-password"');
+    expect(form.body).not.toContain(victim.email);
+  });
+
   it('a good token for one account does not vouch for another address typed on the form', async () => {
     const owner = await customer(t, 'handoff-owner@example.com', '090-2000-0201');
     await customer(t, 'handoff-victim@example.com', '090-2000-0202');
