@@ -55,6 +55,12 @@ describe('Auth0 adapter against a local Management API', () => {
     expect(await provider.findByEmail('nobody@example.com')).toBeNull();
   });
 
+  it('finds nobody when several Auth0 users share the email (a database user and a social login)', async () => {
+    addTaro();
+    fake.addUser({ email: 'taro.yamada@example.com', name: 'Taro (Google)', app_metadata: {}, user_metadata: {} });
+    expect(await provider.findByEmail('taro.yamada@example.com')).toBeNull();
+  });
+
   it('reads privilege from an RBAC role or app_metadata.roles named by the mapping', async () => {
     const byRole = fake.addUser({
       email: 'a@example.com',

@@ -49,6 +49,11 @@ const TOKEN_EARLY_RENEWAL_MS = 60_000;
 /** The Management API's largest page (`per_page`). */
 const MAX_PER_PAGE = 100;
 
+/**
+ * The client: every method resolves to Auth0's own shapes, `null`/`false` where the user or method is
+ * gone (404), and rejects with the typed IdentityProviderErrors of provider-http.ts otherwise. No
+ * retries here: the adapter wraps each operation in withProviderRetries.
+ */
 export function createAuth0ManagementApi(options: Auth0ApiOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const perPage = Math.min(MAX_PER_PAGE, options.perPage ?? MAX_PER_PAGE);

@@ -58,6 +58,11 @@ export interface GraphFailure {
   code: string;
 }
 
+/**
+ * The client: Graph's shapes back, `null`/`false`/`'gone'` where the user or method is gone (404),
+ * typed IdentityProviderErrors otherwise (provider-http.ts); collections are followed through every
+ * @odata.nextLink. No retries here: the adapter wraps each operation in withProviderRetries.
+ */
 export function createGraphApi(options: GraphApiOptions) {
   const login = options.loginUrl.replace(/\/+$/, '');
   const graph = `${options.graphUrl.replace(/\/+$/, '')}/v1.0/`;

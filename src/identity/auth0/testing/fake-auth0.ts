@@ -79,6 +79,10 @@ const err = (statusCode: number, error: string, message: string, errorCode?: str
   json: { statusCode, error, message, ...(errorCode ? { errorCode } : {}) },
 });
 
+/**
+ * Starts a fake tenant on 127.0.0.1 with a fresh M2M client (its id and secret on the result) granted
+ * `scopes` (default: the README's least-privilege set). `perPageMax` is the largest `per_page` accepted.
+ */
 export async function startFakeAuth0(options: { scopes?: readonly string[]; perPageMax?: number } = {}): Promise<FakeAuth0> {
   const clientId = crypto.randomBytes(16).toString('hex');
   const clientSecret = crypto.randomBytes(32).toString('base64url');

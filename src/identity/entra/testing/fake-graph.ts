@@ -111,6 +111,11 @@ function parseFilter(filter: string): Array<{ prop: string; value: string }> | n
   return clauses.map((c) => ({ prop: c![1]!, value: c![2]!.replace(/''/g, "'") }));
 }
 
+/**
+ * Starts a fake tenant + Graph on 127.0.0.1 (one URL serves as both AIZUCHI_ENTRA_LOGIN_URL and
+ * AIZUCHI_ENTRA_GRAPH_URL) with a fresh app registration granted `permissions` (default: the README's
+ * set); `pageSize` is the most objects one page returns before an @odata.nextLink.
+ */
 export async function startFakeGraph(options: { permissions?: readonly string[]; pageSize?: number } = {}): Promise<FakeGraph> {
   const tenantId = crypto.randomUUID();
   const clientId = crypto.randomUUID();
