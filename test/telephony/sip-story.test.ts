@@ -162,10 +162,8 @@ describe('a callback over SIP through Kamailio to baresip (real packages, real v
     expect(call!.call.carrier_call_id).toMatch(/@aizuchi$/);
     // Each spoken answer reached the recognizer as audio from the phone.
     expect(recognizer.requests.length).toBeGreaterThanOrEqual(JA_LINES.length);
-    // The customer hangs up after the goodbye (a BYE from the phone), and the call's row ends.
-    await agentDone('goodbye');
-    await lab.command('hangup');
-    await lab.waitForEvent('CALL_CLOSED');
+    // The agent says goodbye (with what to do next, which takes a while) and hangs up: a BYE reaches the phone.
+    await lab.waitForEvent('CALL_CLOSED', 120_000);
     await until('the carrier leg to end', async () => (await s.calls.callsForCase(caseId))[0]!.call.carrier_progress === 'ended');
     // What the customer heard: baresip's recording holds the agent's speech (seconds of it).
     const [heard] = await lab.recordings();
