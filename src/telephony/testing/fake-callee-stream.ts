@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { decodeG711 } from '../../media/g711';
 
 /**
  * The callee's side of a carrier media stream as Twilio (TELEPHONY.md §1.4–1.5) or Telnyx (§2.3)
@@ -13,6 +14,10 @@ import WebSocket from 'ws';
 export interface FakeCalleeStream {
   /** μ-law bytes aizuchi sent that have "played" to the callee, in order. */
   readonly heard: Buffer[];
+  /** 20 ms slices of aizuchi's audio that played with speech in them (not silence), so far. */
+  readonly voicedFrames: number;
+  /** Wall-clock ms of the last voiced slice played (0 before any): tests wait for the agent to fall quiet. */
+  readonly lastVoiceAt: number;
   /** Names of marks echoed back, in order. */
   readonly marksEchoed: string[];
   /** Number of `clear` messages received. */
@@ -54,7 +59,15 @@ export function openFakeCalleeStream(url: string, vendor: CalleeStreamVendor): P
   let chunk = 0;
   let outQueue: Array<{ audio: Buffer } | { mark: string }> = [];
   const inQueue: Buffer[] = [];
-  const state = { heard: [] as Buffer[], marksEchoed: [] as string[], clears: 0, badMessages: 0, byAizuchi: true };
+  const state = {
+    heard: [] as Buffer[],
+    marksEchoed: [] as string[],
+    clears: 0,
+    badMessages: 0,
+    byAizuchi: true,
+    voicedFrames: 0,
+    lastVoiceAt: 0,
+  };
   let said: Array<() => void> = [];
   const send = (msg: Record<string, unknown>) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ ...msg, ...vendor.idFields, [seqField]: String(++seq) }));
@@ -88,6 +101,11 @@ export function openFakeCalleeStream(url: string, vendor: CalleeStreamVendor): P
       if (budget === 0) break;
       const take = head.audio.subarray(0, budget);
       state.heard.push(take);
+      // Speech, not comfort silence: some sample louder than -36 dBFS.
+      if (decodeG711('mulaw', take).samples.some((v) => Math.abs(v) > 500)) {
+        state.voicedFrames++;
+        state.lastVoiceAt = Date.now();
+      }
       budget -= take.length;
       if (take.length === head.audio.length) outQueue.shift();
       else outQueue[0] = { audio: head.audio.subarray(take.length) };
@@ -132,6 +150,12 @@ export function openFakeCalleeStream(url: string, vendor: CalleeStreamVendor): P
       resolve({
         get heard() {
           return state.heard;
+        },
+        get voicedFrames() {
+          return state.voicedFrames;
+        },
+        get lastVoiceAt() {
+          return state.lastVoiceAt;
         },
         get marksEchoed() {
           return state.marksEchoed;
