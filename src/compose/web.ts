@@ -15,6 +15,8 @@ import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
 import { mediaStreamPlugin } from '../web/plugins/media-stream';
+import { mediaStreamUrl } from '../telephony/public-urls';
+import { verifyTwilioSignature } from '../telephony/twilio/twilio-webhooks';
 import { softphonePlugin } from '../web/plugins/softphone';
 import { telnyxWebhooks } from '../telephony/telnyx/telnyx-webhooks';
 import { twilioWebhooks } from '../telephony/twilio/twilio-webhooks';
@@ -123,7 +125,23 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
         ]
       : []),
     // Carrier media streams (any of the five framings) connect here once a carrier call is answered.
-    ...(services.telephony ? [mediaStreamPlugin({ events: services.telephony.events, logger })] : []),
+    ...(services.telephony
+      ? [
+          mediaStreamPlugin({
+            events: services.telephony.events,
+            logger,
+            // With a Twilio account, a Twilio-framed stream must carry Twilio's signature of the stream URL (TELEPHONY.md §1.3).
+            verifyUpgrade: (vendor, upgrade) => {
+              const twilio = config.twilio;
+              return (
+                vendor !== 'twilio' ||
+                !twilio ||
+                verifyTwilioSignature(twilio.authToken, upgrade.twilioSignature, mediaStreamUrl(config.publicUrl), {})
+              );
+            },
+          }),
+        ]
+      : []),
     ...(services.mail.catcher ? [mailCatcherPlugin({ store, allowedHosts: [new URL(config.publicUrl).hostname] })] : []),
   ];
 }

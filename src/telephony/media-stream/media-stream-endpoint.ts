@@ -14,6 +14,8 @@ export const MEDIA_STREAM_CLOSE = {
   tokenRefused: 4401,
   /** No decisive start within the deadline. */
   startTimeout: 4408,
+  /** The upgrade request failed the vendor's own check (a Twilio stream not signed with our account's token). */
+  upgradeRefused: 4403,
   /** CarrierEvents.answered failed: our fault, the carrier may retry the call. */
   serverError: 1011,
 } as const;
@@ -24,6 +26,11 @@ export interface MediaStreamEndpointOptions {
   /** How long a new socket may take to send its decisive start (default 5000 ms). */
   readonly startTimeoutMs?: number;
   readonly channel?: MediaStreamChannelOptions;
+  /**
+   * Checks the upgrade request once the vendor is known, before the token is looked at (Twilio's
+   * `X-Twilio-Signature`, when a Twilio account is configured). False closes the socket with 4403.
+   */
+  readonly verifyUpgrade?: (vendor: StreamStart['vendor'], upgrade: StreamUpgrade) => boolean;
   /** Every channel whose token was accepted (metrics, benchmark, tests). */
   readonly onAccepted?: (channel: MediaStreamChannel, callId: string) => void;
 }
@@ -36,6 +43,8 @@ export interface StreamUpgrade {
    * the media token there). Taken for Telnyx streams only.
    */
   readonly bearerToken?: string;
+  /** `X-Twilio-Signature` of the upgrade: Twilio signs the stream URL with the account's auth token (TELEPHONY.md §1.3). */
+  readonly twilioSignature?: string;
 }
 
 /** The carrier leg a stream names, for correlation only: Plivo, Exotel and Vonage place no calls for us. */
@@ -99,6 +108,10 @@ export function acceptMediaStream(socket: MediaStreamSocket, opts: MediaStreamEn
     const start = framing.start;
     const accepted = createMediaStreamChannel(socket, framing, opts.channel);
     channel = accepted;
+    if (opts.verifyUpgrade && !opts.verifyUpgrade(start.vendor, upgrade)) {
+      log?.warn({ vendor: start.vendor }, 'media stream upgrade not signed by the carrier: refused');
+      return accepted.refuse(MEDIA_STREAM_CLOSE.upgradeRefused, 'upgrade_refused');
+    }
     const token = start.token ?? (start.vendor === 'telnyx' ? (upgrade.bearerToken ?? null) : null);
     if (!token) {
       log?.warn({ vendor: start.vendor }, 'media stream without a token refused');

@@ -8,7 +8,9 @@ import type { AudioFrame } from '../../media/frame';
 import { rms, sine } from '../../media/testing/signals';
 import { createLogger } from '../../observability/logger';
 import type { MediaStreamChannel } from '../../telephony/media-stream/media-stream-channel';
-import { MEDIA_STREAM_CLOSE } from '../../telephony/media-stream/media-stream-endpoint';
+import { MEDIA_STREAM_CLOSE, type MediaStreamEndpointOptions } from '../../telephony/media-stream/media-stream-endpoint';
+import { verifyTwilioSignature } from '../../telephony/twilio/twilio-webhooks';
+import twilio from 'twilio';
 import { exotelWire } from '../../telephony/media-stream/testing/exotel-wire';
 import { plivoWire } from '../../telephony/media-stream/testing/plivo-wire';
 import { telnyxWire } from '../../telephony/media-stream/testing/telnyx-wire';
@@ -32,7 +34,9 @@ interface Server {
 let servers: Server[] = [];
 let carriers: WsCarrier[] = [];
 
-async function serve(opts: { events?: CarrierEvents; startTimeoutMs?: number } = {}): Promise<Server> {
+async function serve(
+  opts: { events?: CarrierEvents; startTimeoutMs?: number; verifyUpgrade?: MediaStreamEndpointOptions['verifyUpgrade'] } = {},
+): Promise<Server> {
   const logged: string[] = [];
   const logger = createLogger(
     'debug',
@@ -53,6 +57,7 @@ async function serve(opts: { events?: CarrierEvents; startTimeoutMs?: number } =
       events: opts.events ?? events,
       logger,
       startTimeoutMs: opts.startTimeoutMs ?? 5000,
+      ...(opts.verifyUpgrade ? { verifyUpgrade: opts.verifyUpgrade } : {}),
       onAccepted: (channel) => accepted.push(channel),
     }),
   );
@@ -221,6 +226,32 @@ describe('media stream endpoint: refusals', () => {
     const carrier = await connect(server, twilioWire(), null);
     expect(await carrier.closed).toEqual({ code: MEDIA_STREAM_CLOSE.tokenRefused, reason: 'token_missing' });
     expect(server.events.answers).toEqual([]);
+  });
+
+  it('with a Twilio account, accepts a Twilio stream only with Twilio’s signature of the stream URL on the upgrade', async () => {
+    const authToken = 'twilio-auth-token-0123456789abcdef';
+    const server = await serve({
+      verifyUpgrade: (vendor, upgrade) => vendor !== 'twilio' || verifyTwilioSignature(authToken, upgrade.twilioSignature, server.url, {}),
+    });
+    const forged = await connectCarrier(
+      server.url,
+      { ...twilioWire(), upgradeHeaders: () => ({ 'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }) },
+      TOKEN,
+    );
+    carriers.push(forged);
+    expect(await forged.closed).toEqual({ code: MEDIA_STREAM_CLOSE.upgradeRefused, reason: 'upgrade_refused' });
+    const unsigned = await connect(server, twilioWire());
+    expect(await unsigned.closed).toEqual({ code: MEDIA_STREAM_CLOSE.upgradeRefused, reason: 'upgrade_refused' });
+    expect(server.events.answers).toEqual([]); // the token was never looked at, so it is still good
+    const signature = twilio.getExpectedTwilioSignature(authToken, server.url, {});
+    await connectCarrier(server.url, { ...twilioWire(), upgradeHeaders: () => ({ 'x-twilio-signature': signature }) }, TOKEN).then((c) =>
+      carriers.push(c),
+    );
+    await acceptedChannel(server);
+    // Other vendors carry no Twilio signature and are not asked for one.
+    server.events.issue('tok-telnyx', 'call-2');
+    await connect(server, telnyxWire(), 'tok-telnyx');
+    await acceptedChannel(server, 2);
   });
 
   it('takes a bearer token from the upgrade for Telnyx only', async () => {

@@ -16,7 +16,11 @@ export function mediaStreamPlugin(opts: MediaStreamEndpointOptions): FastifyPlug
   return async (app) => {
     app.get(MEDIA_STREAM_PATH, { websocket: true }, (ws, req) => {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      acceptMediaStream(wsMediaStreamSocket(ws), opts, bearer ? { bearerToken: bearer } : {});
+      const signature = req.headers['x-twilio-signature'];
+      acceptMediaStream(wsMediaStreamSocket(ws), opts, {
+        ...(bearer ? { bearerToken: bearer } : {}),
+        ...(typeof signature === 'string' ? { twilioSignature: signature } : {}),
+      });
     });
   };
 }
