@@ -181,6 +181,11 @@ const schema = z.object({
   // Okta (issue 12): the org URL and an SSWS API token.
   AIZUCHI_OKTA_ORG_URL: z.string().url().optional(),
   AIZUCHI_OKTA_API_TOKEN: z.string().min(1).optional(),
+  // …or an OAuth 2.0 API service app with a private key (private_key_jwt).
+  AIZUCHI_OKTA_CLIENT_ID: z.string().min(1).optional(),
+  AIZUCHI_OKTA_PRIVATE_KEY: z.string().min(1).optional(),
+  AIZUCHI_OKTA_KEY_ID: z.string().min(1).optional(),
+  AIZUCHI_OKTA_SCOPES: z.string().min(1).default('okta.users.read okta.users.manage okta.groups.read okta.roles.read'),
   // Auth0 (README "Auth0"): a Machine-to-Machine application; the API URL replaces https://{domain} (tests).
   AIZUCHI_AUTH0_DOMAIN: z
     .string()
@@ -324,8 +329,12 @@ export interface Config {
     };
     /** Set when AIZUCHI_IDENTITY=keycloak (every AIZUCHI_KEYCLOAK_* then required). */
     keycloak: { url: string; realm: string; clientId: string; clientSecret: string; requiredAction: string } | null;
-    /** Set when AIZUCHI_IDENTITY=okta (AIZUCHI_OKTA_ORG_URL and AIZUCHI_OKTA_API_TOKEN then required). */
-    okta: { orgUrl: string; apiToken: string } | null;
+    /** Set when AIZUCHI_IDENTITY=okta: the org and an API token, or an OAuth service app's client id and private key. */
+    okta:
+      | ({ orgUrl: string } & (
+          { apiToken: string } | { oauth: { clientId: string; privateKeyPem: string; keyId?: string; scopes: string } }
+        ))
+      | null;
     /** AIZUCHI_AUTH0_*: checked when AIZUCHI_IDENTITY=auth0 (identity/auth0/auth0-provider.ts). */
     auth0: { domain: string | null; clientId: string | null; clientSecret: string | null; apiUrl: string | null };
     /** AIZUCHI_ENTRA_*: checked when AIZUCHI_IDENTITY=entra. */
@@ -607,6 +616,26 @@ function keycloakConfig(e: Env): Config['identity']['keycloak'] {
 
 function oktaConfig(e: Env): Config['identity']['okta'] {
   if (e.AIZUCHI_IDENTITY !== 'okta') return null;
+  const orgUrl = e.AIZUCHI_OKTA_ORG_URL ?? '';
+  if (e.AIZUCHI_OKTA_CLIENT_ID || e.AIZUCHI_OKTA_PRIVATE_KEY) {
+    required(e, 'AIZUCHI_IDENTITY=okta with an OAuth service app', [
+      'AIZUCHI_OKTA_ORG_URL',
+      'AIZUCHI_OKTA_CLIENT_ID',
+      'AIZUCHI_OKTA_PRIVATE_KEY',
+    ]);
+    if (e.AIZUCHI_OKTA_API_TOKEN)
+      throw new ConfigError('set AIZUCHI_OKTA_API_TOKEN or AIZUCHI_OKTA_CLIENT_ID/AIZUCHI_OKTA_PRIVATE_KEY, not both');
+    return {
+      orgUrl,
+      oauth: {
+        clientId: e.AIZUCHI_OKTA_CLIENT_ID ?? '',
+        // A PEM in one environment line usually has its newlines written as \n.
+        privateKeyPem: (e.AIZUCHI_OKTA_PRIVATE_KEY ?? '').replace(/\\n/g, '\n'),
+        ...(e.AIZUCHI_OKTA_KEY_ID ? { keyId: e.AIZUCHI_OKTA_KEY_ID } : {}),
+        scopes: e.AIZUCHI_OKTA_SCOPES,
+      },
+    };
+  }
   required(e, 'AIZUCHI_IDENTITY=okta', ['AIZUCHI_OKTA_ORG_URL', 'AIZUCHI_OKTA_API_TOKEN']);
-  return { orgUrl: e.AIZUCHI_OKTA_ORG_URL ?? '', apiToken: e.AIZUCHI_OKTA_API_TOKEN ?? '' };
+  return { orgUrl, apiToken: e.AIZUCHI_OKTA_API_TOKEN ?? '' };
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../../observability/logger';
 import type { AttributeMapping } from '../attribute-mapping';
 import type { IdentityProvider } from '../provider';
 import { IdentityProviderAuthError } from '../provider-errors';
-import { createOktaClient } from './okta-client';
+import { type OktaSettings, createOktaClient } from './okta-client';
 import { createOktaProvider } from './okta-provider';
 
 export { createOktaClient, type OktaSettings } from './okta-client';
@@ -14,7 +14,7 @@ export { createOktaProvider } from './okta-provider';
  * AIZUCHI_IDENTITY=okta). Throws IdentityProviderAuthError when the section is missing.
  */
 export function oktaFromConfig(
-  identity: { mapping: AttributeMapping; okta: { orgUrl: string; apiToken: string } | null },
+  identity: { mapping: AttributeMapping; okta: OktaSettings | null },
   deps: { clock: Clock; logger: Logger; fetch?: typeof fetch },
 ): IdentityProvider {
   if (!identity.okta) throw new IdentityProviderAuthError('okta', 'AIZUCHI_OKTA_* is not configured');

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type JWK, importJWK, jwtVerify } from 'jose';
 
 /**
  * A local server that answers as Okta's Management API documents, for what aizuchi uses: SSWS
@@ -8,6 +9,10 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
  * E0000007), `DELETE sessions?oauthTokens=`, groups, admin roles (403 E0000006 unless the token may
  * read them), lifecycle suspend/unsuspend (400 E0000001 from the wrong status), and rate limiting
  * with X-Rate-Limit-Limit/-Remaining/-Reset on every answer and 429 E0000047 when a test asks.
+ * OAuth 2.0 service apps: `POST /oauth2/v1/token` (client credentials with a private_key_jwt client
+ * assertion verified against the app's registered public key: iss = sub = client id, aud = the token
+ * URL, exp; only granted `okta.*` scopes) issues Bearer tokens, which a test can expire; a Bearer call
+ * needs okta.users.read (reads) or okta.users.manage (writes).
  * Listens on 127.0.0.1 only.
  */
 export interface FakeOktaUser {
@@ -36,6 +41,11 @@ export interface FakeOkta {
   addUser(user: { email: string } & Partial<Omit<FakeOktaUser, 'profile'>> & { profile?: Record<string, string | null> }): FakeOktaUser;
   signIn(userId: string): string;
   rateLimitNext(count: number, resetInSec: number): void;
+  /** Registers an API service app with its public key (JWK) and the scopes granted to it. */
+  registerServiceApp(clientId: string, publicJwk: JWK, grantedScopes: string[]): void;
+  /** Every issued OAuth access token stops working. */
+  expireTokens(): void;
+  tokensIssued(): number;
   close(): Promise<void>;
 }
 
@@ -53,13 +63,53 @@ export async function startFakeOkta(): Promise<FakeOkta> {
   const users = new Map<string, FakeOktaUser>();
   const requests: string[] = [];
   let limited = { count: 0, resetInSec: 0 };
+  const apps = new Map<string, { key: JWK; scopes: string[] }>();
+  const bearer = new Map<string, { scopes: string[]; expired: boolean }>();
   const app = Fastify({ logger: false });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+
+  app.post('/oauth2/v1/token', async (req, reply) => {
+    const form = (req.body ?? {}) as Record<string, string>;
+    const refuse = (error: string) => reply.code(400).send({ error, error_description: error });
+    if (form.grant_type !== 'client_credentials') return refuse('unsupported_grant_type');
+    if (form.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return refuse('invalid_client');
+    const clientId = JSON.parse(Buffer.from((form.client_assertion ?? '').split('.')[1] ?? '', 'base64url').toString() || '{}')
+      .iss as string;
+    const registered = apps.get(clientId);
+    if (!registered) return refuse('invalid_client');
+    try {
+      const { payload } = await jwtVerify(form.client_assertion!, await importJWK(registered.key, 'RS256'), {
+        issuer: clientId,
+        subject: clientId,
+        audience: `${fake.orgUrl}/oauth2/v1/token`,
+        algorithms: ['RS256'],
+      });
+      if (!payload.jti || !payload.exp) return refuse('invalid_client');
+    } catch {
+      return refuse('invalid_client');
+    }
+    const scopes = (form.scope ?? '').split(' ').filter(Boolean);
+    if (scopes.length === 0 || scopes.some((s) => !registered.scopes.includes(s))) return refuse('invalid_scope');
+    const token = randomBytes(24).toString('base64url');
+    bearer.set(token, { scopes, expired: false });
+    return { token_type: 'Bearer', expires_in: 3600, access_token: token, scope: scopes.join(' ') };
+  });
 
   app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/oauth2/')) return;
     requests.push(`${req.method} ${req.url.split('?')[0]}`);
     const resetAt = Math.ceil(Date.now() / 1000) + 60;
     void reply.header('x-rate-limit-limit', '600').header('x-rate-limit-remaining', '599').header('x-rate-limit-reset', String(resetAt));
-    if (req.headers.authorization !== `SSWS ${apiToken}`) return reply.code(401).send(oktaError('E0000011', 'Invalid token provided'));
+    const auth = req.headers.authorization ?? '';
+    const oauth = auth.startsWith('Bearer ') ? bearer.get(auth.slice(7)) : undefined;
+    if (auth !== `SSWS ${apiToken}` && (!oauth || oauth.expired))
+      return reply.code(401).send(oktaError('E0000011', 'Invalid token provided'));
+    const needed = req.method === 'GET' ? 'okta.users.read' : 'okta.users.manage';
+    if (oauth && !oauth.scopes.includes(needed)) {
+      return reply.code(403).send(oktaError('E0000006', 'You do not have permission to perform the requested action'));
+    }
     if (limited.count > 0) {
       limited.count -= 1;
       return reply
@@ -200,6 +250,13 @@ export async function startFakeOkta(): Promise<FakeOkta> {
     rateLimitNext(count, resetInSec) {
       limited = { count, resetInSec };
     },
+    registerServiceApp(clientId, publicJwk, grantedScopes) {
+      apps.set(clientId, { key: publicJwk, scopes: grantedScopes });
+    },
+    expireTokens() {
+      for (const t of bearer.values()) t.expired = true;
+    },
+    tokensIssued: () => bearer.size,
     close: () => app.close(),
   };
   return fake;
