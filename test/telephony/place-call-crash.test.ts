@@ -11,8 +11,14 @@ class SimulatedCrash extends AizuchiError {
   }
 }
 
+const postgresUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
+const databases: Array<[string, string | undefined]> = [
+  ['SQLite', undefined],
+  ...(postgresUrl ? [['PostgreSQL', postgresUrl] as [string, string]] : []),
+];
+
 /** Issue 8: "a crash between the carrier's answer and the database write never places a second call for the same attempt". */
-describe('the outbound-call job across a crash', () => {
+describe.each(databases)('the outbound-call job across a crash on %s', (_name, pgUrl) => {
   let rig: CarrierRig | null = null;
   afterEach(async () => {
     await rig?.dispose();
@@ -48,7 +54,7 @@ describe('the outbound-call job across a crash', () => {
   });
 
   it('after place() but before the write: the re-run dials nothing, ends the attempt unknown, and the retry dials a new attempt', async () => {
-    rig = await carrierRig({ AIZUCHI_CALLBACK_RETRY_DELAY_MIN: '0' });
+    rig = await carrierRig({ AIZUCHI_CALLBACK_RETRY_DELAY_MIN: '0' }, pgUrl);
     const r = rig;
     const { caseId } = await requestCallback(r);
     const payload = await dialed(r, caseId);
@@ -85,7 +91,7 @@ describe('the outbound-call job across a crash', () => {
   });
 
   it('a transient refusal retries the same attempt; a refusal for good ends it and the retry policy takes over', async () => {
-    rig = await carrierRig({ AIZUCHI_CALLBACK_RETRY_DELAY_MIN: '0' });
+    rig = await carrierRig({ AIZUCHI_CALLBACK_RETRY_DELAY_MIN: '0' }, pgUrl);
     const r = rig;
     const { caseId } = await requestCallback(r);
     const payload = await dialed(r, caseId);

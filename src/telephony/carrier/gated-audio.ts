@@ -18,7 +18,22 @@ export class GatedAudio implements AudioChannel {
     this.kind = raw.kind;
     this.inBandDtmf = raw.inBandDtmf;
     this.sampleRateHz = raw.sampleRateHz;
-    if (raw.playout) this.playout = raw.playout;
+    const playout = raw.playout;
+    if (playout) {
+      // Marks and flushes of a line that was cut must not touch the machine message that follows.
+      this.playout = {
+        mark: (name) => {
+          if (!this.isCut) playout.mark(name);
+        },
+        clear: () => {
+          if (!this.isCut) playout.clear();
+        },
+        onPlayed: (listener) =>
+          playout.onPlayed((name) => {
+            if (!this.isCut) listener(name);
+          }),
+      };
+    }
   }
 
   /** From now on the voice line is disconnected from the call (idempotent). */
