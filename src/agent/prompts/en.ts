@@ -28,6 +28,9 @@ export const EN_PROMPTS: PromptSet = {
   codeSent: (n, keypadOnly) => `I've just sent an email with ${article(n)} ${n}-digit number to that address. ` + enCodeAsk(n, keypadOnly),
   codeAsk: (n, keypadOnly) => enCodeAsk(n, keypadOnly),
   codeKeypadOnly: 'For your security, please type the number on your phone keypad instead of saying it, then press the pound key.',
+  codeUnclearPart: (k) =>
+    `I couldn't make out ${k === 0 ? 'the first digits' : `the digits after the ${ORDINALS[k] ?? `${k}th`} one`}. ` +
+    'Could you say the number again from the start, one digit at a time?',
   codeWrongLength: (n) => `The number has ${n} digits. Please enter it again from the beginning.`,
   codeWrong: (n) => `That number didn't work. Please try the ${n}-digit number again.`,
   codeFailed: "I'm sorry, I couldn't verify the number. For your security I have to stop here. Goodbye.",
@@ -94,6 +97,8 @@ function enCodeAsk(n: number, keypadOnly: boolean): string {
 }
 
 /** "an 8-digit number", "a 6-digit number". */
+const ORDINALS = ['', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+
 function article(n: number): string {
   return /^(8|11|18)$/.test(String(n)) || String(n).startsWith('8') ? 'an' : 'a';
 }

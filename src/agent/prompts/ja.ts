@@ -28,6 +28,8 @@ export const JA_PROMPTS: PromptSet = {
     `ただいま、そちらのメールアドレスに、${n}桁の番号を記載したメールをお送りしました。` + jaCodeAsk(n, keypadOnly),
   codeAsk: (n, keypadOnly) => jaCodeAsk(n, keypadOnly),
   codeKeypadOnly: 'セキュリティのため、番号は読み上げずに、お電話のキーパッドで入力してください。最後にシャープを押してください。',
+  codeUnclearPart: (k) =>
+    `${k === 0 ? '最初のほうの番号' : `${k}桁目より後の番号`}が聞き取りにくかったため、お手数ですが、番号を最初から、一桁ずつお願いします。`,
   codeWrongLength: (n) => `番号は${n}桁です。お手数ですが、もう一度最初からお願いします。`,
   codeWrong: (n) => `その番号では確認できませんでした。お手数ですが、もう一度、${n}桁の番号をお願いします。`,
   codeFailed:

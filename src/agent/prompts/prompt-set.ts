@@ -43,6 +43,11 @@ export interface PromptSet {
   codeAsk(codeLength: number, keypadOnly: boolean): string;
   codeKeypadOnly: string;
   codeWrongLength(codeLength: number): string;
+  /**
+   * A recogniser-formatted part ("5:06": 5,6 or 5,0,6?) that the code length could not decide (issue 9):
+   * names where it was by the count of digits before it, never by its digits, and asks for the code again.
+   */
+  codeUnclearPart(digitsBefore: number): string;
   codeWrong(codeLength: number): string;
   codeFailed: string;
   codeExpiredResent: string;

@@ -197,6 +197,33 @@ describe('code step', () => {
     expect(h.state.codeVerified).toBe(true);
   });
 
+  it.each([
+    // 4 + (5,0,6 | 5,6) + 3 = 10 or 9 digits: the length cannot decide, so the part is named by position.
+    ['en', ['one two three four 5:06 seven eight nine'], 4, 'the digits after the fourth one'],
+    ['ja', ['いちにさんよん', '5:06、なな、はち、きゅう'], 4, '4桁目より後の番号'],
+  ] as const)(
+    '%s: a formatted part the length cannot decide is asked about by where it was, without a check: %j',
+    async (lang, turns, k, named) => {
+      const { step, h } = await codeStep({ context: { lang } });
+      for (const turn of turns) await step.onUtterance(turn, h.ctx);
+      expect(h.port.countOf('checkCode')).toBe(0);
+      expect(h.said().at(-1)).toBe(h.ctx.prompts.codeUnclearPart(k));
+      expect(h.said().at(-1)).toContain(named);
+      expect(h.said().join(' ')).not.toMatch(/5|06|five|six/i);
+    },
+  );
+
+  it('en: the caller stops short with an unclear part ("one two 5:06 seven"): on silence the agent asks about it', async () => {
+    const { step, h } = await codeStep({ context: { lang: 'en' } });
+    await step.onUtterance('one two 5:06 seven', h.ctx);
+    expect(step.onNoInput?.(h.ctx)).toBe(true);
+    expect(h.said().at(-1)).toBe(h.ctx.prompts.codeUnclearPart(2));
+    // Asked again: the next entry starts from scratch.
+    await step.onUtterance('one two six seven five six nine three', h.ctx);
+    await step.onSettled?.(h.ctx);
+    expect(h.port.calls.filter((c) => c.method === 'checkCode')).toEqual([{ method: 'checkCode', args: ['12675693'] }]);
+  });
+
   it('too many spoken digits are rejected without a check', async () => {
     const { step, h } = await codeStep();
     await step.onUtterance('1 2 6 7 5 6 9 3 4', h.ctx);

@@ -67,7 +67,22 @@ export function createCodeStep(): Step {
     ctx.listen();
   }
 
-  function wrongLength(ctx: StepContext): void {
+  /**
+   * How many digits came before a recogniser-formatted part the code length could not decide ("5:06"
+   * in "one two three four 5:06 seven eight nine"), so the agent can name where it was without saying
+   * any digit; null when every part was clear.
+   */
+  function digitsBeforeUnclear(turns: readonly string[], ctx: StepContext): number | null {
+    const unclear = readDigits(turns, ctx.lang, ctx.tuning.codeLength - carried.length).unclear;
+    if (unclear === undefined) return null;
+    const at = turns.findIndex((t) => t.includes(unclear));
+    if (at < 0) return null;
+    const before = [...turns.slice(0, at), turns[at]!.slice(0, turns[at]!.indexOf(unclear))];
+    return carried.length + readDigits(before, ctx.lang).digits.length;
+  }
+
+  /** A spoken entry that cannot be a code: named by its unclear part when there is one, else by its length. */
+  function wrongLength(ctx: StepContext, unclearAfter: number | null = null): void {
     clear();
     malformed += 1;
     if (malformed > ctx.tuning.maxUnclear) {
@@ -75,7 +90,7 @@ export function createCodeStep(): Step {
       ctx.end('verification_failed', { hangup: true });
       return;
     }
-    ctx.say(ctx.prompts.codeWrongLength(ctx.tuning.codeLength));
+    ctx.say(unclearAfter === null ? ctx.prompts.codeWrongLength(ctx.tuning.codeLength) : ctx.prompts.codeUnclearPart(unclearAfter));
     ctx.listen();
   }
 
@@ -142,7 +157,7 @@ export function createCodeStep(): Step {
       spoken.push(text);
       const entered = carried + reading.digits;
       if (entered.length > n) {
-        wrongLength(ctx);
+        wrongLength(ctx, reading.unclear === undefined ? null : digitsBeforeUnclear(spoken, ctx));
         return 'handled';
       }
       if (entered.length === n) {
@@ -205,6 +220,13 @@ export function createCodeStep(): Step {
     async onIntent(intent, ctx) {
       if (intent !== 'resend_code') return false;
       await sendAgain(ctx, false);
+      return true;
+    },
+    onNoInput(ctx) {
+      // The caller stopped short of a code and part of it was unclear ("one two 5:06 seven"): ask about that part.
+      const unclearAfter = spoken.length > 0 ? digitsBeforeUnclear(spoken, ctx) : null;
+      if (unclearAfter === null) return false;
+      wrongLength(ctx, unclearAfter);
       return true;
     },
     transcriptOf: () => CODE_TRANSCRIPT_PLACEHOLDER,
