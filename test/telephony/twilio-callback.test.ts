@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeCallee, type FakeTwilio, startFakeTwilio } from '../../src/telephony/twilio/testing/fake-twilio-server';
-import type { FakeCalleeStream } from '../../src/telephony/testing/fake-callee-stream';
 import {
-  type Customer,
+  EN,
+  JA,
+  LINES,
   type VendorCallRig,
-  agentAsked,
   freePort,
-  readCode,
+  humanCallee,
   requestCallback,
   speechMulaw,
   until,
@@ -20,23 +20,6 @@ import {
 
 const SID = `AC${'4'.repeat(32)}`;
 const TOKEN = 'done-when-auth-token';
-
-const JA: Customer = { email: 'matty@gmail.com', password: 'correct-horse-battery', name: '猪股', phone: '090-1234-5678', lang: 'ja' };
-const EN: Customer = {
-  email: 'alexi@gmail.com',
-  password: 'correct-horse-battery',
-  name: 'Alex Inomata',
-  phone: '090-1234-5602',
-  lang: 'en',
-};
-/** What the callee says, turn by turn (what the recognizer answers); the audio is a short real utterance each time. */
-const LINES = {
-  ja: {
-    hello: 'もしもし',
-    turns: ['はい、そうです', 'はい、大丈夫です', 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム'],
-  },
-  en: { hello: 'Hello?', turns: ['Yes, speaking.', "Sure, that's fine.", 'a, l, e, x, i, at gmail dot com'] },
-} as const;
 
 let rig: VendorCallRig | null = null;
 let fake: FakeTwilio | null = null;
@@ -58,39 +41,6 @@ async function boot(callee: (params: Record<string, string | string[]>) => FakeC
     AIZUCHI_TWILIO_API_URL: fake.apiUrl,
   });
   return { rig, fake };
-}
-
-/** The callee: answers with a short hello, then says each line when the agent falls quiet, then keys the mailed code. */
-function humanCallee(
-  c: Customer,
-  getRig: () => VendorCallRig,
-  caseId: () => string,
-  done: (e: unknown) => void,
-): (stream: FakeCalleeStream) => Promise<void> {
-  const lines = LINES[c.lang];
-  return async (stream) => {
-    try {
-      const r = getRig();
-      const dir = r.services.config.dataDir;
-      // A plain answer's length of real speech: a lone はい is a backchannel while the agent talks.
-      const utterance = await speechMulaw(dir, c.lang, c.lang === 'ja' ? 'はい、そうです' : 'Yes, that is right');
-      await stream.say(await speechMulaw(dir, c.lang, lines.hello));
-      let heard = 0;
-      for (const line of lines.turns) {
-        await agentAsked(r, caseId(), stream, heard);
-        heard = stream.voicedFrames;
-        r.nextLine.push(line);
-        await stream.say(utterance);
-      }
-      const code = await readCode(r, c.email);
-      await agentAsked(r, caseId(), stream, heard);
-      stream.press(code);
-      await stream.closed;
-      done(null);
-    } catch (e) {
-      done(e);
-    }
-  };
 }
 
 describe.each([
@@ -155,5 +105,49 @@ describe.each([
     expect(call.media!.badMessages).toBe(0);
     expect(r.transcription.requests.length).toBeGreaterThanOrEqual(LINES[customer.lang].turns.length);
     expect(r.transcription.requests.every((q) => q.language === customer.lang)).toBe(true);
+  }, 240_000);
+});
+
+describe('a voicemail through the fake Twilio', () => {
+  it('AnsweredBy=machine_start: the machine hears one message with no personal details, the call ends, and a retry is booked', async () => {
+    let attempts = 0;
+    const { rig: r, fake: f } = await boot(() => {
+      attempts++;
+      if (attempts > 1) return { kind: 'hold' };
+      return {
+        kind: 'answer',
+        answeredBy: 'machine_start',
+        talk: async (stream) => {
+          await stream.say(
+            await speechMulaw(
+              rig!.services.config.dataDir,
+              'ja',
+              'ただいま電話に出ることができません。発信音のあとに、お名前とご用件をお話しください。',
+            ),
+          );
+          await stream.closed;
+        },
+      };
+    });
+    const { caseId } = await requestCallback(r, JA);
+    await until('the first call', () => f.calls.length >= 1);
+    const first = f.calls[0]!;
+    expect(await first.ended).toBe('completed');
+    expect(first.callbacks.map((c) => c.params.AnsweredBy).filter(Boolean)).toEqual(['machine_start']);
+    await until('the retry', () => f.calls.length === 2);
+
+    const history = await r.services.cases.history(caseId);
+    const kinds = history.map((e) => e.kind);
+    expect(kinds).toContain('call_machine');
+    expect(kinds).not.toContain('code_sent');
+    const ended = history.find((e) => e.kind === 'call_ended');
+    expect(JSON.parse(ended!.data)).toMatchObject({ outcome: 'abandoned', detail: 'machine' });
+    // What was said to the machine: the company's message only — nothing personal, nobody heard.
+    const [call] = await r.services.calls.callsForCase(caseId);
+    const said = call!.transcript.map((t) => t.text).join(' ');
+    for (const personal of [JA.name, JA.email, '090', '5678', 'MFA', '認証']) expect(said).not.toContain(personal);
+    expect(call!.transcript.filter((t) => t.speaker === 'caller')).toEqual([]);
+    expect(r.transcription.requests).toHaveLength(0);
+    expect(first.media?.voicedFrames ?? 0).toBeGreaterThan(0);
   }, 240_000);
 });

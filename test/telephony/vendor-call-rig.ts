@@ -164,3 +164,63 @@ export async function agentAsked(
     90_000,
   );
 }
+
+export const JA: Customer = {
+  email: 'matty@gmail.com',
+  password: 'correct-horse-battery',
+  name: '猪股',
+  phone: '090-1234-5678',
+  lang: 'ja',
+};
+export const EN: Customer = {
+  email: 'alexi@gmail.com',
+  password: 'correct-horse-battery',
+  name: 'Alex Inomata',
+  phone: '090-1234-5602',
+  lang: 'en',
+};
+/** What the callee says, turn by turn (what the recognizer answers); the audio is a plain answer's length of real speech each time. */
+export const LINES = {
+  ja: {
+    hello: 'もしもし',
+    turns: ['はい、そうです', 'はい、大丈夫です', 'エム、エー、ティ、ティ、ワイ、アットマーク、ジーメールドットコム'],
+  },
+  en: { hello: 'Hello?', turns: ['Yes, speaking.', "Sure, that's fine.", 'a, l, e, x, i, at gmail dot com'] },
+} as const;
+
+/**
+ * A person answering: a short hello (the answering-machine gate hears a person), then each of the
+ * customer's lines when the agent has asked, then the mailed code keyed as the carrier's DTMF
+ * events. `done` gets null, or what went wrong.
+ */
+export function humanCallee(
+  c: Customer,
+  getRig: () => VendorCallRig,
+  caseId: () => string,
+  done: (e: unknown) => void,
+): (stream: FakeCalleeStream) => Promise<void> {
+  const lines = LINES[c.lang];
+  return async (stream) => {
+    try {
+      const r = getRig();
+      const dir = r.services.config.dataDir;
+      // A plain answer's length of real speech: a lone はい is a backchannel while the agent talks.
+      const utterance = await speechMulaw(dir, c.lang, c.lang === 'ja' ? 'はい、そうです' : 'Yes, that is right');
+      await stream.say(await speechMulaw(dir, c.lang, lines.hello));
+      let heard = 0;
+      for (const line of lines.turns) {
+        await agentAsked(r, caseId(), stream, heard);
+        heard = stream.voicedFrames;
+        r.nextLine.push(line);
+        await stream.say(utterance);
+      }
+      const code = await readCode(r, c.email);
+      await agentAsked(r, caseId(), stream, heard);
+      stream.press(code);
+      await stream.closed;
+      done(null);
+    } catch (e) {
+      done(e);
+    }
+  };
+}
