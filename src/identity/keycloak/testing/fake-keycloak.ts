@@ -52,6 +52,8 @@ export interface FakeKeycloak {
   rateLimitNext(count: number, retryAfterSec: number): void;
   /** The next `count` admin requests answer 503. */
   failNext(count: number): void;
+  /** Admin requests `METHOD /path` whose path ends with `suffix` answer 503 until `count` have (Infinity: until cleared with 0). */
+  failPath(method: string, suffix: string, count: number): void;
   tokensIssued(): number;
   close(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function startFakeKeycloak(opts: { realm?: string; clientId?: strin
   let issued = 0;
   let rateLimited = { count: 0, retryAfterSec: 0 };
   let failing = 0;
+  const failingPaths: Array<{ method: string; suffix: string; count: number }> = [];
 
   const app = Fastify({ logger: false });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
@@ -106,8 +109,10 @@ export async function startFakeKeycloak(opts: { realm?: string; clientId?: strin
       rateLimited.count -= 1;
       return reply.code(429).header('retry-after', String(rateLimited.retryAfterSec)).send({ error: 'too_many_requests' });
     }
-    if (failing > 0) {
-      failing -= 1;
+    const byPath = failingPaths.find((f) => f.count > 0 && f.method === req.method && path.endsWith(f.suffix));
+    if (failing > 0 || byPath) {
+      if (byPath) byPath.count -= 1;
+      else failing -= 1;
       return reply.code(503).send('Service Unavailable');
     }
     const needed = path.startsWith('/events') ? 'view-events' : NEEDS[req.method]!;
@@ -292,6 +297,11 @@ export async function startFakeKeycloak(opts: { realm?: string; clientId?: strin
     },
     failNext(count) {
       failing = count;
+    },
+    failPath(method, suffix, count) {
+      const existing = failingPaths.find((f) => f.method === method && f.suffix === suffix);
+      if (existing) existing.count = count;
+      else failingPaths.push({ method, suffix, count });
     },
     tokensIssued: () => issued,
     close: () => app.close(),
