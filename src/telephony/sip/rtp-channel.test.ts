@@ -43,7 +43,7 @@ describe('SIP RTP channel', () => {
     channel.close('ended');
   });
 
-  it('latches onto where the media really comes from (symmetric RTP behind NAT)', () => {
+  it('latches onto where the media really comes from (symmetric RTP behind NAT) and ignores other sources after that', () => {
     const wire = memoryPort();
     const channel = createRtpChannel({
       port: wire.port,
@@ -56,10 +56,15 @@ describe('SIP RTP channel', () => {
     wire.deliver(pcmu(1), { address: '203.0.113.9', port: 50123 });
     channel.sendFrame({ samples: new Int16Array(160), sampleRateHz: 8000 });
     expect(wire.sent.map((s) => `${s.address}:${s.port}`)).toEqual(['10.0.0.5:4000', '203.0.113.9:50123']);
-    // A later packet from elsewhere does not move the media (no hijacking mid-call).
+    // A later packet from elsewhere does not move the media, and is not taken for the caller (no injection mid-call).
+    const frames: number[] = [];
+    channel.onFrame((f) => frames.push(f.samples.length));
     wire.deliver(pcmu(2), { address: '198.51.100.66', port: 9 });
     channel.sendFrame({ samples: new Int16Array(160), sampleRateHz: 8000 });
     expect(wire.sent[2]!.address).toBe('203.0.113.9');
+    expect(frames).toEqual([]);
+    wire.deliver(pcmu(3), { address: '203.0.113.9', port: 50123 });
+    expect(frames).toEqual([160]);
     channel.close('ended');
   });
 

@@ -11,7 +11,7 @@ import { TelephoneEventReceiver } from './telephone-event';
 /**
  * The AudioChannel of one SIP call: G.711 over RTP on one UDP port, sent from the port we receive
  * on (symmetric RTP, RFC 4961), latching onto where the far end's media really comes from
- * (TELEPHONY.md §4.6), keys from RFC 4733 events or SIP INFO. Pacing is the caller's: sendFrame
+ * (TELEPHONY.md §4.6) and ignoring media from anywhere else after that, keys from RFC 4733 events or SIP INFO. Pacing is the caller's: sendFrame
  * sends one packet at once; until the first agent frame, `startSilence` keeps 20 ms of silence
  * flowing so a media relay that waits for our first packet opens its path (§4.6, §8).
  */
@@ -148,9 +148,17 @@ export function createRtpChannel(o: RtpChannelOptions): RtpAudioChannel {
       counts.packetsIgnored++;
       return;
     }
-    if (rtp.payloadType === o.payloadType) {
-      if (!latched && (from.address !== remote.address || from.port !== remote.port)) remote = { ...from };
+    const ours = rtp.payloadType === o.payloadType || (o.telephoneEventPt !== null && rtp.payloadType === o.telephoneEventPt);
+    if (ours && !latched) {
+      // Latch onto the far end's real address (NAT): the first packet of a negotiated type wins.
+      remote = { ...from };
       latched = true;
+    } else if (latched && (from.address !== remote.address || from.port !== remote.port)) {
+      // After latching, media from anywhere else is not the caller's: no injected audio or keys.
+      counts.packetsIgnored++;
+      return;
+    }
+    if (rtp.payloadType === o.payloadType) {
       counts.packetsIn++;
       for (const frame of reframer.push(decodeG711(o.law, rtp.payload).samples)) for (const l of frameListeners) l(frame);
     } else if (o.telephoneEventPt !== null && rtp.payloadType === o.telephoneEventPt) {
