@@ -5,6 +5,7 @@ import { twilioWire } from './testing/twilio-wire';
 import { openInMemoryStream } from './testing/in-memory-stream';
 import type { VendorWire } from './testing/vendor-wire';
 import { exotelWire } from './testing/exotel-wire';
+import { plivoWire } from './testing/plivo-wire';
 import { vonageWire } from './testing/vonage-wire';
 
 /** What μ-law does to one sample: the carrier's and our codec are both G.711. */
@@ -35,5 +36,6 @@ function conformance(name: string, makeWire: () => VendorWire, roundTrip?: (samp
 conformance('Twilio, μ-law 8 kHz', () => twilioWire(), mulaw);
 conformance('Telnyx, L16 16 kHz', () => telnyxWire({ encoding: 'L16', sampleRateHz: 16000 }));
 conformance('Telnyx, PCMU', () => telnyxWire(), mulaw);
+conformance('Plivo, μ-law 8 kHz', () => plivoWire(), mulaw);
 conformance('Exotel, raw PCM 8 kHz', () => exotelWire());
 conformance('Vonage, L16 16 kHz', () => vonageWire());
