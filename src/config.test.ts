@@ -48,6 +48,11 @@ describe('AIZUCHI_SIP_*', () => {
     });
   });
 
+  it('takes a caller ID per language', () => {
+    const sip = loadConfig({ AIZUCHI_SIP_TRUNK: 'sip:pbx', AIZUCHI_SIP_FROM: '+81501234567', AIZUCHI_SIP_FROM_EN: '+81501230000' }).sip;
+    expect(sip).toMatchObject({ from: '+81501234567', fromByLang: { en: '+81501230000' } });
+  });
+
   it('refuses a trunk without a caller, a password without a user and malformed addresses, naming the variable', () => {
     expect(() => loadConfig({ AIZUCHI_SIP_TRUNK: 'sip:pbx.example.com' })).toThrow('AIZUCHI_SIP_FROM');
     expect(() => loadConfig({ AIZUCHI_SIP_TRUNK: 'sip:pbx', AIZUCHI_SIP_FROM: 'x', AIZUCHI_SIP_PASSWORD: 'pw' })).toThrow(

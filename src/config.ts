@@ -129,6 +129,8 @@ const schema = z.object({
   AIZUCHI_SIP_USER: z.string().min(1).optional(),
   AIZUCHI_SIP_PASSWORD: z.string().min(1).optional(),
   AIZUCHI_SIP_FROM: z.string().min(1).optional(),
+  AIZUCHI_SIP_FROM_JA: z.string().min(1).optional(),
+  AIZUCHI_SIP_FROM_EN: z.string().min(1).optional(),
   AIZUCHI_SIP_LISTEN: z
     .string()
     .regex(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):\d{1,5}$/u, 'expected host:port such as 127.0.0.1:5070')
@@ -228,6 +230,8 @@ export interface SipConfig {
   password?: string;
   /** A SIP URI, or a user part (an E.164 caller ID) put on the trunk's host. */
   from: string;
+  /** Caller IDs for cases in that language (AIZUCHI_SIP_FROM_JA / _EN), in the same forms. */
+  fromByLang?: { ja?: string; en?: string };
   listen: string;
   publicHost?: string;
   rtpPorts: string;
@@ -577,6 +581,14 @@ function sipConfig(e: Env): SipConfig | null {
     ...(e.AIZUCHI_SIP_USER ? { user: e.AIZUCHI_SIP_USER } : {}),
     ...(e.AIZUCHI_SIP_PASSWORD ? { password: e.AIZUCHI_SIP_PASSWORD } : {}),
     from: e.AIZUCHI_SIP_FROM ?? '',
+    ...(e.AIZUCHI_SIP_FROM_JA || e.AIZUCHI_SIP_FROM_EN
+      ? {
+          fromByLang: {
+            ...(e.AIZUCHI_SIP_FROM_JA ? { ja: e.AIZUCHI_SIP_FROM_JA } : {}),
+            ...(e.AIZUCHI_SIP_FROM_EN ? { en: e.AIZUCHI_SIP_FROM_EN } : {}),
+          },
+        }
+      : {}),
     listen: e.AIZUCHI_SIP_LISTEN,
     ...(e.AIZUCHI_SIP_PUBLIC_HOST ? { publicHost: e.AIZUCHI_SIP_PUBLIC_HOST } : {}),
     rtpPorts: e.AIZUCHI_SIP_RTP_PORTS,

@@ -43,6 +43,8 @@ export interface SipCallOptions {
   /** Request-URI, e.g. sip:+81312345678@pbx.example.com. */
   readonly target: string;
   readonly ringTimeoutMs: number;
+  /** Our From URI for this call (the caller ID for the case's language); the UA's default otherwise. */
+  readonly from?: string;
   /** The RTP port already bound for this call and the port number to put in the SDP. */
   readonly rtp: { port: DatagramPort; localPort: number };
   readonly events: SipCallEvents;
@@ -94,7 +96,7 @@ export class OutboundSipCall implements DialogHandler {
   }
 
   private fromHeader(): string {
-    return `<${this.o.ua.fromUri}>;tag=${this.localTag}`;
+    return `<${this.o.from ?? this.o.ua.fromUri}>;tag=${this.localTag}`;
   }
 
   private sendInvite(auth: [string, string] | null): void {

@@ -190,6 +190,16 @@ describe('SIP carrier against an in-test trunk', () => {
     expect(sink.channels).toHaveLength(0);
   });
 
+  it("presents the caller ID of the case's language, and dials the E.164 number on the trunk's host", async () => {
+    const { trunk, carrier } = await start({}, { fromByLang: { en: '+81501230000' } });
+    const ja = await carrier.place(request());
+    const en = await carrier.place({ ...request(), lang: 'en' as const });
+    const inviteOf = (callId: string) => trunk.requests.find((r) => r.method === 'INVITE' && header(r, 'call-id') === callId)!;
+    expect(header(inviteOf(ja.carrierCallId), 'from')).toMatch(/^<sip:\+81501234567@127\.0\.0\.1>;tag=/);
+    expect(header(inviteOf(en.carrierCallId), 'from')).toMatch(/^<sip:\+81501230000@127\.0\.0\.1>;tag=/);
+    expect(inviteOf(ja.carrierCallId).uri).toBe(`sip:+81312345678@127.0.0.1:${trunk.port}`);
+  });
+
   it('maps final answers: 486 busy, 480 no answer, 404 failed (after the trunk took the call)', async () => {
     for (const [status, result] of [
       [486, 'busy'],

@@ -19,6 +19,8 @@ export interface SipCarrierOptions {
   readonly password?: string;
   /** AIZUCHI_SIP_FROM: a SIP URI or a user part (an E.164 caller ID) put on the trunk's host. */
   readonly from: string;
+  /** AIZUCHI_SIP_FROM_JA / _EN: the caller ID for cases in that language, instead of `from`. */
+  readonly fromByLang?: { readonly ja?: string; readonly en?: string };
   /** AIZUCHI_SIP_LISTEN, `host:port`. */
   readonly listen: string;
   /** AIZUCHI_SIP_PUBLIC_HOST: the address the trunk reaches us at, when not the listen host (NAT). */
@@ -115,6 +117,7 @@ export class SipCarrier implements Carrier {
       ua,
       target: `sip:${req.toE164}@${this.trunk.host}${port}`,
       ringTimeoutMs: req.ringTimeoutSec * 1000,
+      from: ua.uriFor(this.options.fromByLang?.[req.lang] ?? this.options.from),
       rtp,
       events: {
         progress: (p) => {

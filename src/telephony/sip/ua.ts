@@ -87,8 +87,7 @@ export class SipUserAgent {
     this.allowed = new Set(trunkAddresses);
     this.trunkPeer = { transport: options.trunk.transport, address: trunkAddresses[0]!, port: options.trunk.port };
     this.publicHost = options.publicHost ?? options.listenHost;
-    this.fromUri =
-      options.from.startsWith('sip:') || options.from.startsWith('sips:') ? options.from : `sip:${options.from}@${options.trunk.host}`;
+    this.fromUri = this.uriFor(options.from);
     transport.onMessage((msg, from) => this.receive(msg, from));
   }
 
@@ -107,6 +106,11 @@ export class SipUserAgent {
     if (addresses.length === 0) throw new SipConfigError('the SIP trunk host has no address');
     const transport = await SipTransport.listen(options.listenHost, options.listenPort);
     return new SipUserAgent(transport, options, addresses);
+  }
+
+  /** A From value as configured (a SIP URI, or a user part such as an E.164 caller ID) → a SIP URI on the trunk's host. */
+  uriFor(from: string): string {
+    return from.startsWith('sip:') || from.startsWith('sips:') ? from : `sip:${from}@${this.options.trunk.host}`;
   }
 
   get localPort(): number {
