@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { AizuchiError } from '../../../domain/errors.js';
+
 /**
  * A local Amazon Cognito user pool speaking the service's wire protocol, for the adapter's tests: AWS
  * JSON 1.1 (`POST /`, `Content-Type: application/x-amz-json-1.1`, the action in
@@ -29,13 +31,14 @@ const SIGV4 =
   /^AWS4-HMAC-SHA256 Credential=[A-Z0-9]{16,128}\/\d{8}\/[a-z0-9-]+\/cognito-idp\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/;
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
-class CognitoFault extends Error {
+/** A fault the fake answers as Cognito's `{"__type", "message"}` error body. */
+class CognitoFault extends AizuchiError {
   constructor(
     readonly type: string,
     message: string,
     readonly status = 400,
   ) {
-    super(message);
+    super(message, { code: type, retryable: false });
   }
 }
 
