@@ -71,6 +71,11 @@ const schema = z.object({
   // (the greeting-length heuristic) and also honours the carrier's detection; `carrier` trusts the
   // carrier's detection alone, so the agent greets at once (TELEPHONY.md §6: not for Japanese).
   AIZUCHI_TELEPHONY_MACHINE_DETECTION: z.enum(['greeting', 'carrier']).default('greeting'),
+  // Call-in (issue 8 §5): the number customers call, quoted with the case reference in the
+  // missed-call mail; _JA/_EN override it for that language. Unset: the mail offers no number.
+  AIZUCHI_INBOUND_NUMBER: e164.optional(),
+  AIZUCHI_INBOUND_NUMBER_JA: e164.optional(),
+  AIZUCHI_INBOUND_NUMBER_EN: e164.optional(),
   // Speech engines.
   AIZUCHI_RECOGNIZER: z.enum(['none', 'whisper-http', 'deepgram', 'local']).default('none'),
   AIZUCHI_RECOGNIZER_URL: z.string().url().optional(),
@@ -300,6 +305,8 @@ export interface Config {
   recoveryLockDays: number;
   /** Who places callbacks, and how long a carrier call rings. */
   telephony: { dialer: Env['AIZUCHI_TELEPHONY']; ringTimeoutSec: number; machineDetection: Env['AIZUCHI_TELEPHONY_MACHINE_DETECTION'] };
+  /** The number customers call in on, per language (AIZUCHI_INBOUND_NUMBER*); null when none is set. */
+  inboundNumbers: CallerIds | null;
   speech: {
     recognizer: Env['AIZUCHI_RECOGNIZER'];
     recognizerUrl?: string;
@@ -476,6 +483,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ringTimeoutSec: e.AIZUCHI_TELEPHONY_RING_SEC,
       machineDetection: e.AIZUCHI_TELEPHONY_MACHINE_DETECTION,
     },
+    inboundNumbers:
+      e.AIZUCHI_INBOUND_NUMBER || e.AIZUCHI_INBOUND_NUMBER_JA || e.AIZUCHI_INBOUND_NUMBER_EN
+        ? callerIds(e.AIZUCHI_INBOUND_NUMBER, e.AIZUCHI_INBOUND_NUMBER_JA, e.AIZUCHI_INBOUND_NUMBER_EN)
+        : null,
     speech: {
       recognizer: e.AIZUCHI_RECOGNIZER,
       recognizerUrl: e.AIZUCHI_RECOGNIZER_URL,

@@ -33,6 +33,8 @@ export interface CallSettings {
   timeZone: string;
   callbackRetries: number;
   callbackRetryDelayMin: number;
+  /** The call-in number per language (AIZUCHI_INBOUND_NUMBER*), quoted in the missed-call mail; `default` '' means none for languages without their own. */
+  inboundNumbers?: { default: string; ja?: string; en?: string } | null;
 }
 
 export interface CallServiceDeps {
@@ -130,6 +132,7 @@ export function createCallService(deps: CallServiceDeps) {
     queue: deps.queue,
     publicUrl: settings.publicUrl,
     companyName: settings.companyName,
+    inboundNumbers: settings.inboundNumbers ?? null,
   });
   const live = new Map<string, CallSession>();
 

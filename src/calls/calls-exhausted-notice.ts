@@ -13,6 +13,8 @@ export interface CallsExhaustedNoticeDeps {
   queue: JobQueue;
   publicUrl: string;
   companyName: string;
+  /** The call-in number per language (AIZUCHI_INBOUND_NUMBER*); null: the mail offers no number to call. */
+  inboundNumbers?: { default: string; ja?: string; en?: string } | null;
 }
 
 /**
@@ -28,7 +30,13 @@ export function createCallsExhaustedNotice(deps: CallsExhaustedNoticeDeps) {
   ): Promise<void> {
     const { contact } = call;
     const lang = isLang(call.caseLang) ? call.caseLang : contact.lang;
+    // Call-in needs both a number for the language and the case's reference (migration 010).
+    const number = deps.inboundNumbers ? (deps.inboundNumbers[lang] ?? deps.inboundNumbers.default) : '';
+    const reference = number
+      ? (await trx.selectFrom('cases').select('reference').where('id', '=', call.caseId).executeTakeFirst())?.reference
+      : null;
     const mail = callsExhausted({
+      callIn: number && reference ? { number, reference } : undefined,
       lang,
       companyName: deps.companyName,
       name: contact.name,

@@ -105,4 +105,20 @@ describe('CaseService', () => {
     expect((await cases.require(first.id)).cancel_token_hash).toBe('new-1');
     expect((await cases.require(second.id)).cancel_token_hash).toBe('old-2');
   });
+
+  it('gives every case its own 6-digit reference, and the store refuses a second open case with one (issue 8 §4)', async () => {
+    const opened: CaseRow[] = [];
+    for (let i = 0; i < 30; i++) opened.push(await cases.inTransaction((trx) => cases.open(trx, newCase(`r${i}@example.com`), {})));
+    for (const row of opened) expect(row.reference).toMatch(/^[1-9]\d{5}$/);
+    expect(new Set(opened.map((r) => r.reference)).size).toBe(30);
+    expect((await cases.require(opened[0]!.id)).reference).toBe(opened[0]!.reference);
+
+    // The migration 010 index backs the draw up: no two open cases share one …
+    const [a, b] = opened as [CaseRow, CaseRow];
+    await expect(store.db.updateTable('cases').set({ reference: a.reference }).where('id', '=', b.id).execute()).rejects.toThrow(/unique/i);
+    // … while a closed case's reference may repeat (the draw keeps it out for 30 days on its own).
+    await cases.inTransaction((trx) => cases.transition(trx, a.id, 'cancelled', 'cancelled', {}, { outcome: 'cancelled' }));
+    await store.db.updateTable('cases').set({ reference: a.reference }).where('id', '=', b.id).execute();
+    expect((await cases.require(b.id)).reference).toBe(a.reference);
+  });
 });

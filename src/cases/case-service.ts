@@ -17,6 +17,41 @@ export class CaseNotFoundError extends AizuchiError {
   }
 }
 
+/**
+ * A closed case's reference is not handed out again for this long (ms): the missed-call mail quotes
+ * it, and a customer calling in a week later should not match somebody else's new case.
+ */
+const REFERENCE_QUIET_MS = 30 * 86_400_000;
+
+/** The migration 010 index allows one open case per reference; these states are closed. */
+const CLOSED_STATES = ['resolved', 'failed', 'cancelled'] as const;
+
+/**
+ * Draws 6 random digits (100000–999999, so no leading zero to drop when said or keyed) that no open
+ * case uses and no case closed since `quietSince` (ISO time) used. Runs under the audit chain lock
+ * every case insert takes, so two requests cannot draw the same one; the unique index backs this up.
+ */
+async function freeReference(trx: Kysely<Database>, quietSince: string): Promise<string> {
+  for (let i = 0; i < 20; i++) {
+    const candidate = String(crypto.randomInt(100_000, 1_000_000));
+    const taken = await trx
+      .selectFrom('cases')
+      .select('id')
+      .where('reference', '=', candidate)
+      .where((eb) => eb.or([eb('state', 'not in', CLOSED_STATES), eb('updated_at', '>=', quietSince)]))
+      .executeTakeFirst();
+    if (!taken) return candidate;
+  }
+  throw new ReferencesExhaustedError();
+}
+
+/** Twenty random draws all hit a reference in use: the 900,000 are nearly used up, a person must look. */
+export class ReferencesExhaustedError extends AizuchiError {
+  constructor() {
+    super('no free case reference after 20 draws', { code: 'references_exhausted', retryable: true });
+  }
+}
+
 export interface CaseFilter {
   state?: CaseState;
   email?: string;
@@ -56,8 +91,9 @@ export class CaseService {
     eventData: Record<string, unknown>,
   ): Promise<CaseRow> {
     const now = this.clock.now().toISOString();
-    const full: CaseRow = { ...row, id: crypto.randomUUID(), created_at: now, updated_at: now, call_attempts: 0, outcome: null };
     await this.lockChain(trx);
+    const reference = await freeReference(trx, new Date(this.clock.now().getTime() - REFERENCE_QUIET_MS).toISOString());
+    const full: CaseRow = { ...row, id: crypto.randomUUID(), reference, created_at: now, updated_at: now, call_attempts: 0, outcome: null };
     await trx.insertInto('cases').values(full).execute();
     await appendAuditEvent(trx, this.store.dialect, {
       caseId: full.id,

@@ -34,7 +34,7 @@ const HAMMERED_MAIL_LABEL = 'recovery-hammered';
 /** Mails the account holder that a recovery was requested, with the "this wasn't me" link, or that requests are being refused; or the address given that no account uses it. */
 export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNotifier {
   return {
-    async requestReceived(trx: Kysely<Database>, { caseId, account, lang, callAt, cancelToken }) {
+    async requestReceived(trx: Kysely<Database>, { caseId, reference, account, lang, callAt, cancelToken }) {
       const cancelUrl = new URL(`/recover/cancel?token=${encodeURIComponent(cancelToken)}&lang=${lang}`, deps.publicUrl).toString();
       let joinUrl: string | undefined;
       if (deps.linkFor) {
@@ -43,6 +43,7 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
       // A case waiting for a person's review has no call time yet; say the earliest it could be.
       const mail = recoveryRequested({
         joinUrl,
+        reference: reference ?? undefined,
         lang,
         companyName: deps.companyName,
         name: account.name,

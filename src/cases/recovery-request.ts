@@ -55,7 +55,16 @@ export interface RecoveryNotifier {
   /** Enqueues the "we will call you at …" mail inside the request's transaction. */
   requestReceived(
     trx: Kysely<Database>,
-    args: { caseId: string; account: AccountForRecovery; lang: Lang; callAt: Date | null; cancelToken: string; needsReview: boolean },
+    args: {
+      caseId: string;
+      /** The case's 6-digit reference (migration 010), quoted in the mail for calling in. */
+      reference: string | null;
+      account: AccountForRecovery;
+      lang: Lang;
+      callAt: Date | null;
+      cancelToken: string;
+      needsReview: boolean;
+    },
   ): Promise<void>;
   /** Enqueues the "someone keeps asking to recover your account" mail, inside the caller's transaction. */
   accountHammered(trx: Kysely<Database>, args: { account: AccountForRecovery }): Promise<void>;
@@ -264,6 +273,7 @@ export class RecoveryRequestService {
         await this.deps.cases.transition(trx, opened.id, 'escalated', 'needs_review', { reason: reviewReason });
         await this.deps.notifier.requestReceived(trx, {
           caseId: opened.id,
+          reference: opened.reference ?? null,
           account,
           lang: input.lang,
           callAt: null,
@@ -282,6 +292,7 @@ export class RecoveryRequestService {
       );
       await this.deps.notifier.requestReceived(trx, {
         caseId: opened.id,
+        reference: opened.reference ?? null,
         account,
         lang: input.lang,
         callAt,

@@ -74,6 +74,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
       serverUrl: config.serverUrl,
       publicUrl: config.publicUrl,
       companyName: config.companyName,
+      inboundNumbers: config.inboundNumbers,
       agentName: config.agentName,
       policy: config.policy,
       timeZone: config.calendar.timeZone,

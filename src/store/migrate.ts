@@ -8,6 +8,7 @@ import * as m005 from './migrations/005_carrier_calls';
 import * as m007 from './migrations/007_handoff_and_sso';
 import * as m008 from './migrations/008_external_accounts';
 import * as m009 from './migrations/009_account_name_readings';
+import * as m010 from './migrations/010_case_reference';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '007_handoff_and_sso': m007,
   '008_external_accounts': m008,
   '009_account_name_readings': m009,
+  '010_case_reference': m010,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

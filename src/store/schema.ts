@@ -62,6 +62,8 @@ export interface CasesTable {
   updated_at: string;
   /** Why a person must look at this case whatever its state, e.g. 'disowned_after_reset'; null when nothing is pending. */
   review_flag?: string | null; // optional: added by migration 003
+  /** 6 random digits the customer keys or says when calling in, unique among open cases (migration 010); null only on rows written by old code. */
+  reference?: string | null;
 }
 
 /** Self-service recovery refused for an account until `locked_until` ("this wasn't me"). */

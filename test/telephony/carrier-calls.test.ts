@@ -142,7 +142,10 @@ describe.each(databases)('carrier calls on %s', (_name, pgUrl) => {
   });
 
   it('no answer on every attempt: each is retried with its events, and after the last the customer is mailed how to ask again', async () => {
-    rig = await carrierRig({ AIZUCHI_CALLBACK_RETRIES: '1', AIZUCHI_CALLBACK_RETRY_DELAY_MIN: '0' }, pgUrl);
+    rig = await carrierRig(
+      { AIZUCHI_CALLBACK_RETRIES: '1', AIZUCHI_CALLBACK_RETRY_DELAY_MIN: '0', AIZUCHI_INBOUND_NUMBER: '+81501234567' },
+      pgUrl,
+    );
     const r = rig;
     const { caseId } = await requestCallback(r);
     await until(r, 'the first call', () => r.fake.placed.length === 1);
@@ -172,6 +175,11 @@ describe.each(databases)('carrier calls on %s', (_name, pgUrl) => {
     });
     expect(mail!.text).toContain('2回お電話しましたが');
     expect(mail!.text).toMatch(/\/recover\?lang=ja/);
+    // Call-in (issue 8 §4): the configured number and this case's own reference.
+    const { reference } = await r.services.cases.require(caseId);
+    expect(reference).toMatch(/^[1-9]\d{5}$/);
+    expect(mail!.text).toContain('お電話番号: +81501234567');
+    expect(mail!.text).toContain(`受付番号: ${reference}`);
     expect(r.fake.placed).toHaveLength(2);
   });
 

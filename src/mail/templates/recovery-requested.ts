@@ -11,6 +11,8 @@ export interface RecoveryRequestedParams extends TemplateBase {
   requestedAt: Date;
   /** The browser softphone page where the call will ring. */
   joinUrl?: string;
+  /** The case's 6-digit reference (issue 8): the customer keys or says it when calling in. */
+  reference?: string;
 }
 
 /** Sent when a recovery request is accepted: when the call comes, that it is an AI, and "this wasn't me". */
@@ -22,6 +24,7 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
   const requestedAt = formatMailTime(p.requestedAt, p.timeZone, p.lang);
   const how = channelText(p.lang, p.channel);
   const joinUrl = p.joinUrl ? checkedUrl(p.joinUrl) : undefined;
+  const reference = p.reference ? oneLine(p.reference, 20) : undefined;
 
   const blocks: Block[] =
     p.lang === 'ja'
@@ -33,6 +36,7 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
               ['受付日時', requestedAt],
               ['お電話の予定', callAt],
               ['方法', how],
+              ...(reference ? ([['受付番号', reference]] as Array<[string, string]>) : []),
             ],
           },
           {
@@ -55,6 +59,7 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
               ['Requested', requestedAt],
               ['Call', callAt],
               ['How', how],
+              ...(reference ? ([['Reference', reference]] as Array<[string, string]>) : []),
             ],
           },
           {

@@ -44,9 +44,10 @@ describe('recoveryRequested', () => {
   };
 
   it('ja: call time, AI disclosure and the cancel link', () => {
-    const m = recoveryRequested({ ...base, lang: 'ja' });
+    const m = recoveryRequested({ ...base, lang: 'ja', reference: '482913' });
     expect(m.subject).toBe('【Example社】MFAリセットのお電話を予約しました');
     const l = lines(m.text);
+    expect(l).toContain('受付番号: 482913');
     expect(l[0]).toBe('山田 太郎 様');
     expect(l).toContain('受付日時: 2026年11月27日(金) 15:12');
     expect(l).toContain('お電話の予定: 2026年11月30日(月) 09:00');
@@ -64,6 +65,7 @@ describe('recoveryRequested', () => {
     expect(l[0]).toBe('Hello Taro Yamada,');
     expect(l).toContain('Call: Mon 30 Nov 2026 09:00 JST');
     expect(l).toContain('How: a call in your web browser');
+    expect(l.some((x) => x.startsWith('Reference'))).toBe(false); // none given, none shown
     expect(m.text).toContain('automated AI voice call');
     expect(m.text).toContain(`This wasn't me (cancel the request):\n${cancelUrl}`);
   });

@@ -12,6 +12,8 @@ export interface SoftphoneLinkTarget {
   scheduledAt: string | null;
   /** The case's outcome once it has one (mfa_reset, cancelled, …). */
   outcome: string | null;
+  /** The case's 6-digit reference (migration 010), or null on a case written before it. */
+  reference?: string | null;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface SoftphoneCaseLookup {
   get(
     caseId: string,
     db: Kysely<Database>,
-  ): Promise<{ lang: string; state: string; scheduled_at: string | null; outcome: string | null } | undefined>;
+  ): Promise<{ lang: string; state: string; scheduled_at: string | null; outcome: string | null; reference?: string | null } | undefined>;
 }
 
 export interface SoftphoneLinks {
@@ -77,6 +79,7 @@ export function createSoftphoneLinks(deps: { tokenKey: Buffer; clock: Clock; cas
       caseState: found.state,
       scheduledAt: found.scheduled_at ?? null,
       outcome: found.outcome ?? null,
+      reference: found.reference ?? null,
     };
   }
   return {

@@ -42,10 +42,10 @@ ${role ? html`<p class="muted" data-testid="console-role">Signed in as ${role}${
   <label>Email<input name="email" value="${filter.email ?? ''}"></label>
   <button type="submit">Filter</button>
 </form>
-<table><thead><tr><th>Created (UTC)</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at (UTC)</th><th>Needs a person</th></tr></thead><tbody>
+<table><thead><tr><th>Created (UTC)</th><th>Reference</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at (UTC)</th><th>Needs a person</th></tr></thead><tbody>
 ${rows.map(
   (r) =>
-    html`<tr><td><a href="/console/cases/${r.id}">${utcText(r.created_at)}</a></td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? utcText(r.scheduled_at) : ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
+    html`<tr><td><a href="/console/cases/${r.id}">${utcText(r.created_at)}</a></td><td>${r.reference ?? ''}</td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? utcText(r.scheduled_at) : ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
 )}
 </tbody></table>${rows.length === 0 ? html`<p class="muted">No cases.</p>` : ''}`,
   });
@@ -84,6 +84,7 @@ export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, e
     nav: nav(actions?.csrfField),
     body: html`<h1>Case <code>${row.id}</code></h1>
 <table>
+<tr><th>Reference</th><td data-testid="case-reference">${row.reference ?? ''}</td></tr>
 <tr><th>State</th><td data-testid="case-state">${row.state}</td></tr>
 <tr><th>Outcome</th><td>${row.outcome ?? ''}</td></tr>
 <tr><th>Email</th><td>${mask.email(row.email)}</td></tr>

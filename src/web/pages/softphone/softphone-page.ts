@@ -10,6 +10,7 @@ const TEXTS = {
   ja: {
     title: 'ブラウザでお電話',
     booked: 'ご予約のお時間',
+    reference: '受付番号',
     lead: 'このページを開いたままお待ちください。お時間になると、このページが鳴ります（お手持ちの電話にはかかりません）。',
     soundFirst: '着信音が聞こえるように、先に下のボタンで音とマイクを有効にしてください。',
     reviewing: '担当者がご依頼を確認しています。お電話の日時が決まりましたら、メールでお知らせします。このページは閉じても構いません。',
@@ -27,6 +28,7 @@ const TEXTS = {
   en: {
     title: 'Call in your browser',
     booked: 'Your booked call',
+    reference: 'Your reference',
     lead: 'Keep this page open. At the booked time this page will ring (your phone will not).',
     soundFirst: 'So that you can hear the ring, turn on sound and microphone with the button below first.',
     reviewing: 'A member of our staff is reviewing your request. We will email you the call time once it is set. You may close this page.',
@@ -50,6 +52,8 @@ export interface SoftphoneCaseView {
   /** ISO 8601 booked time, or null while none is set. */
   scheduledAt: string | null;
   outcome: string | null;
+  /** The case's 6-digit reference, quoted when calling in (issue 8); absent on old cases. */
+  reference?: string | null;
 }
 
 /** States that get a final page with no socket: the call will not come here (issue 13). */
@@ -60,12 +64,19 @@ export function isFinalView(view: Pick<SoftphoneCaseView, 'caseState'>): boolean
   return FINAL_STATES.has(view.caseState);
 }
 
+/** The case's reference as a definition-list entry, or nothing on a case without one. */
+function referenceEntry(lang: Lang, view: SoftphoneCaseView): SafeHtml | string {
+  return view.reference ? html`<dt>${TEXTS[lang].reference}</dt><dd id="sp-reference">${view.reference}</dd>` : '';
+}
+
 function waitingLead(lang: Lang, view: SoftphoneCaseView, timeZone: string): SafeHtml {
   const t = TEXTS[lang];
-  if (view.caseState === 'requested' || !view.scheduledAt) return html`<p class="notice" id="sp-status">${t.reviewing}</p>`;
+  if (view.caseState === 'requested' || !view.scheduledAt) {
+    return html`${view.reference ? html`<dl class="sp-booked">${referenceEntry(lang, view)}</dl>` : ''}<p class="notice" id="sp-status">${t.reviewing}</p>`;
+  }
   const when = formatMailTime(new Date(view.scheduledAt), timeZone, lang);
   const what = view.caseState === 'scheduled' ? t.lead : t.starting;
-  return html`<dl class="sp-booked"><dt>${t.booked}</dt><dd id="sp-booked-at">${when}</dd></dl>
+  return html`<dl class="sp-booked"><dt>${t.booked}</dt><dd id="sp-booked-at">${when}</dd>${referenceEntry(lang, view)}</dl>
   <p class="notice" id="sp-status">${what}</p>
   <p id="sp-sound-first">${t.soundFirst}</p>`;
 }
@@ -83,7 +94,7 @@ function phonePage(lang: Lang, view: SoftphoneCaseView, timeZone: string, switch
     switchPath,
     body: html`<h1>${t.title}</h1>
 <section id="softphone" data-state="phone" data-case-state="${view.caseState}">
-  ${when ? html`<dl class="sp-booked"><dt>${t.booked}</dt><dd id="sp-booked-at">${when}</dd></dl>` : ''}
+  ${when || view.reference ? html`<dl class="sp-booked">${when ? html`<dt>${t.booked}</dt><dd id="sp-booked-at">${when}</dd>` : ''}${referenceEntry(lang, view)}</dl>` : ''}
   <p class="notice" id="sp-status">${when ? t.phoneLead : t.reviewing}</p>
 </section>`,
   });
