@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../audit/audit-log';
+import { type TestStore, openPostgresTestStore, openSqliteTestStore } from '../identity/test-stores';
 import { InvalidTransitionError } from '../domain/cases/case-state';
 import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
@@ -105,20 +106,41 @@ describe('CaseService', () => {
     expect((await cases.require(first.id)).cancel_token_hash).toBe('new-1');
     expect((await cases.require(second.id)).cancel_token_hash).toBe('old-2');
   });
+});
+
+// The partial unique index is dialect SQL, so the reference rules run on both databases (migration 010).
+const pgUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
+const referenceStores: Array<[string, () => Promise<TestStore>]> = [
+  ['SQLite', openSqliteTestStore],
+  ...(pgUrl ? [['PostgreSQL', () => openPostgresTestStore(pgUrl)] as [string, () => Promise<TestStore>]] : []),
+];
+
+describe.each(referenceStores)('case references on %s', (_name, open) => {
+  let t: TestStore;
+  let c: CaseService;
+  beforeEach(async () => {
+    t = await open();
+    c = new CaseService(t.store, clock);
+  });
+  afterEach(async () => {
+    await t.dispose();
+  });
 
   it('gives every case its own 6-digit reference, and the store refuses a second open case with one (issue 8 §4)', async () => {
     const opened: CaseRow[] = [];
-    for (let i = 0; i < 30; i++) opened.push(await cases.inTransaction((trx) => cases.open(trx, newCase(`r${i}@example.com`), {})));
+    for (let i = 0; i < 30; i++) opened.push(await c.inTransaction((trx) => c.open(trx, newCase(`r${i}@example.com`), {})));
     for (const row of opened) expect(row.reference).toMatch(/^[1-9]\d{5}$/);
     expect(new Set(opened.map((r) => r.reference)).size).toBe(30);
-    expect((await cases.require(opened[0]!.id)).reference).toBe(opened[0]!.reference);
+    expect((await c.require(opened[0]!.id)).reference).toBe(opened[0]!.reference);
 
     // The migration 010 index backs the draw up: no two open cases share one …
     const [a, b] = opened as [CaseRow, CaseRow];
-    await expect(store.db.updateTable('cases').set({ reference: a.reference }).where('id', '=', b.id).execute()).rejects.toThrow(/unique/i);
+    await expect(t.store.db.updateTable('cases').set({ reference: a.reference }).where('id', '=', b.id).execute()).rejects.toThrow(
+      /unique/i,
+    );
     // … while a closed case's reference may repeat (the draw keeps it out for 30 days on its own).
-    await cases.inTransaction((trx) => cases.transition(trx, a.id, 'cancelled', 'cancelled', {}, { outcome: 'cancelled' }));
-    await store.db.updateTable('cases').set({ reference: a.reference }).where('id', '=', b.id).execute();
-    expect((await cases.require(b.id)).reference).toBe(a.reference);
+    await c.inTransaction((trx) => c.transition(trx, a.id, 'cancelled', 'cancelled', {}, { outcome: 'cancelled' }));
+    await t.store.db.updateTable('cases').set({ reference: a.reference }).where('id', '=', b.id).execute();
+    expect((await c.require(b.id)).reference).toBe(a.reference);
   });
 });
