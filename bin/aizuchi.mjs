@@ -1,6 +1,38 @@
 #!/usr/bin/env node
-// The package's bin: runs the TypeScript CLI through tsx so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The package's bin: runs the compiled CLI in dist/ (README "Build"). When the sources are newer
+// than dist/ (a checkout, an edit), it rebuilds first, so `bash scripts/start.sh` never runs stale
+// code; one build at a time (a lock file), since tests start many CLIs at once.
+import fs from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const root = new URL('../', import.meta.url);
+const hasSources = fs.existsSync(new URL('src/', root));
+
+if (hasSources) {
+  const { build, isStale } = await import('../scripts/build.mjs');
+  if (isStale()) await withBuildLock(async () => (isStale() ? build() : undefined));
+}
+await import('../dist/cli.js');
+
+/**
+ * Runs `fn` holding dist/.build.lock (created exclusively). Another process holding it is waited
+ * for; a lock older than two minutes is taken to be left by a killed build and removed.
+ */
+async function withBuildLock(fn) {
+  const lock = new URL('.build.lock', root);
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, 'wx'));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) fs.rmSync(lock, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}

@@ -16,4 +16,6 @@ npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --list-different .; echo 'aizuchi: files not formatted; run npm run format' >&2; exit 1; }
 # One-way dependencies between the areas of src/ and no import rings (.dependency-cruiser.cjs).
 npm run --silent lint:deps
+# The compiled build (dist/) the CLI tests spawn; built once here rather than by the first test.
+npm run --silent build
 npx vitest run "$@"
