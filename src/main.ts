@@ -84,7 +84,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     carrier: opts.carrier,
     carrierLine: opts.carrierLine,
   };
-  const { calls, softphone, telephony, dialer, closeVoice } = composeCalls(config, callsWiring);
+  const { calls, live, softphone, telephony, dialer, closeVoice } = composeCalls(config, callsWiring);
   telephony?.registerJobs();
   const recurring = registerJobs(config, {
     jobs,
@@ -117,6 +117,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     jobs,
     mail,
     calls,
+    live,
     softphone,
     telephony,
     dialer,

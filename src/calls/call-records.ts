@@ -106,14 +106,14 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
   /**
    * The transcript sink. Caller lines are redacted here again, whatever step or code path produced them
    * (issue 7, finding 7): digits in any language's reading, written or spelled addresses, secret-shaped
-   * tokens (transcript-guard). Agent lines are our own prompts and are stored as said.
+   * tokens (transcript-guard). Agent lines are our own prompts and are stored as said. Returns the line
+   * as stored, for the live feed (which must show no more than the store keeps).
    */
-  async function appendTranscript(callId: string, speaker: 'agent' | 'caller', text: string): Promise<void> {
+  async function appendTranscript(callId: string, speaker: 'agent' | 'caller', text: string): Promise<TranscriptLine> {
     const stored = speaker === 'caller' ? guardCallerLine(redactCallerText(text)) : text;
-    await store.db
-      .insertInto('transcript_entries')
-      .values({ call_id: callId, speaker, text: stored, at: clock.now().toISOString() })
-      .execute();
+    const at = clock.now().toISOString();
+    await store.db.insertInto('transcript_entries').values({ call_id: callId, speaker, text: stored, at }).execute();
+    return { speaker, text: stored, at };
   }
 
   async function transcript(callId: string): Promise<TranscriptLine[]> {

@@ -22,6 +22,9 @@ import { createRescheduleNotice } from './reschedule-notice';
 import { createCallsExhaustedNotice } from './calls-exhausted-notice';
 import { createVerificationStore } from './verification-store';
 import { AizuchiError, errorFields } from '../domain/errors';
+import { maskEmail } from '../domain/phone';
+import type { LiveCalls } from './live/live-calls';
+import { watchCall } from './live/watch-call';
 
 export interface CallSettings {
   /** Where call links point (AIZUCHI_URL); http(s) becomes ws(s). */
@@ -55,6 +58,8 @@ export interface CallServiceDeps {
   randomInt?: RandomInt;
   /** How long a call link may wait for its one connection. */
   tokenTtlMs?: number;
+  /** The live feed the console's live calls view reads (issue 10); without it nothing is published. */
+  live?: LiveCalls;
 }
 
 export interface StartedCall {
@@ -285,6 +290,14 @@ export function createCallService(deps: CallServiceDeps) {
       { callId: call.id, caseId: caseRow.id, accountId: caseRow.account_id!, email: contact.email, lang },
       contact,
     );
+    const watch = watchCall(deps.live, {
+      callId: call.id,
+      caseId: caseRow.id,
+      channel: call.channel,
+      lang,
+      customer: maskEmail(contact.email),
+      startedAt: clock.now().toISOString(),
+    });
     const context: CallContext = {
       lang,
       companyName: settings.companyName,
@@ -302,7 +315,7 @@ export function createCallService(deps: CallServiceDeps) {
       callId: call.id,
       channel,
       context,
-      port,
+      port: watch.port(port),
       timers: deps.timers ?? systemTimers(),
       // The store's limits, so the agent and the database agree on when a code is used up.
       tuning: {
@@ -312,11 +325,14 @@ export function createCallService(deps: CallServiceDeps) {
         ...deps.tuning,
       },
       logger: deps.logger,
-      appendTranscript: (speaker, text) => records.appendTranscript(call.id, speaker, text),
+      appendTranscript: async (speaker, text) => watch.line(speaker, await records.appendTranscript(call.id, speaker, text)),
       finish: (outcome, detail) => finish(call.id, outcome, detail, state),
     });
     live.set(call.id, session);
-    session.done.finally(() => live.delete(call.id)).catch(() => undefined);
+    session.done
+      .then(watch.ended, () => watch.ended('error'))
+      .finally(() => live.delete(call.id))
+      .catch(() => undefined);
     return session;
   }
 

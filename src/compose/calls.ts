@@ -1,6 +1,7 @@
 import type { Dialer } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
 import { type CallService, createCallService } from '../calls';
+import { type LiveCalls, createInProcessLiveCalls } from '../calls/live/live-calls';
 import { openVoiceCall } from '../calls/voice/open-voice-call';
 import { type VoiceRuntime, createVoiceRuntime } from '../calls/voice/voice-media';
 import type { Config } from '../config';
@@ -38,6 +39,8 @@ export interface CallsWiring {
 
 export interface ComposedCalls {
   calls: CallService;
+  /** Calls in progress and their transcripts as they happen (the console's live calls view). */
+  live: LiveCalls;
   softphone: Softphone | null;
   dialer: Dialer;
   /** The carrier AIZUCHI_TELEPHONY names, or null for the softphone. */
@@ -59,7 +62,9 @@ const noCallbackChannel: Dialer = {
  * first voice call, not in every CLI command) and the dialer due callbacks ring.
  */
 export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
+  const live = createInProcessLiveCalls();
   const calls = createCallService({
+    live,
     store: w.store,
     cases: w.cases,
     identity: w.identity,
@@ -120,6 +125,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
 
   return {
     calls,
+    live,
     softphone,
     telephony,
     // Due callbacks ring the phone through the configured carrier, else the customer's browser

@@ -3,6 +3,7 @@ import type { CaseService } from '../cases/case-service';
 import type { RecoveryRequestService } from '../cases/recovery-request';
 import type { RecoveryUndo } from '../cases/recovery-undo';
 import type { CallService } from '../calls';
+import type { LiveCalls } from '../calls/live/live-calls';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
@@ -43,6 +44,8 @@ export interface Services {
   jobs: DbJobQueue;
   mail: { sender: MailSender; catcher: MailCatcher | null };
   calls: CallService;
+  /** Calls in progress and their transcripts as they happen (the console's live calls view). */
+  live: LiveCalls;
   /** The browser softphone that due callbacks ring; null when disabled. */
   softphone: Softphone | null;
   /**

@@ -11,6 +11,7 @@ import { dbSpentTokens } from '../identity/handoff/spent-tokens';
 import { createHandoffBinder } from '../web/plugins/handoff-binding';
 import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
 import { consolePlugin } from '../web/plugins/console';
+import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
@@ -111,6 +112,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       },
     }),
     callsPlugin({ calls: services.calls, logger }),
+    liveCallsPlugin({ live: services.live, requireOperator: access.requireOperator, timeZone: config.calendar.timeZone, logger }),
     ...carrierWebhooks(services),
     recordingRoutes({ recordings: createRecordingStore(store), requireOperator: access.requireOperator }),
     ...(services.softphone

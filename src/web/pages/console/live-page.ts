@@ -1,0 +1,152 @@
+import type { LiveCallView } from '../../../calls/live/live-calls';
+import type { Lang } from '../../../domain/lang';
+import { html, raw } from '../../../html/safe-html';
+import { page } from '../layout';
+
+/** The live calls view's words; the script gets the ones it writes itself (step and speaker names). */
+export const LIVE_TEXTS = {
+  ja: {
+    title: 'ライブ通話',
+    cases: 'ケース一覧',
+    none: '現在進行中の通話はありません。',
+    started: '開始',
+    step: 'ステップ',
+    customer: 'お客様',
+    channel: '経路',
+    lang: '言語',
+    case: 'ケース',
+    agent: 'エージェント',
+    caller: 'お客様',
+    ended: '通話終了',
+    connecting: 'ライブ更新に接続中…',
+    live: 'ライブ更新中',
+    lost: 'ライブ更新が切れました。再接続します…',
+    steps: {
+      greet: '本人確認',
+      consent: '録音の同意',
+      email: 'メール確認',
+      send_code: 'コード送信',
+      code: 'コード入力',
+      reset: 'リセット',
+      close: '終話',
+    },
+  },
+  en: {
+    title: 'Live calls',
+    cases: 'Cases',
+    none: 'No calls in progress.',
+    started: 'Started',
+    step: 'Step',
+    customer: 'Customer',
+    channel: 'Channel',
+    lang: 'Language',
+    case: 'Case',
+    agent: 'Agent',
+    caller: 'Caller',
+    ended: 'Call ended',
+    connecting: 'Connecting to live updates…',
+    live: 'Live',
+    lost: 'Live updates lost; reconnecting…',
+    steps: {
+      greet: 'Right party',
+      consent: 'Recording consent',
+      email: 'Email check',
+      send_code: 'Sending code',
+      code: 'Code entry',
+      reset: 'Reset',
+      close: 'Closing',
+    },
+  },
+} as const satisfies Record<Lang, unknown>;
+
+/** A UTC ISO instant as wall-clock time in the business zone, with the zone named (issue 10). */
+export function zonedTime(iso: string, timeZone: string, lang: Lang): string {
+  return new Date(iso).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+  });
+}
+
+function stepName(step: string, lang: Lang): string {
+  const steps: Record<string, string> = LIVE_TEXTS[lang].steps;
+  return steps[step] ?? step;
+}
+
+/**
+ * GET /console/live: every call in progress as the server saw it when the page was made (it works
+ * without script), then kept current by the script from the SSE stream at `eventsPath`.
+ */
+export function liveCallsPage(calls: LiveCallView[], opts: { lang: Lang; timeZone: string; eventsPath: string }): string {
+  const t = LIVE_TEXTS[opts.lang];
+  const callCard = (c: LiveCallView) =>
+    html`<section class="live-call" data-call-id="${c.callId}" data-testid="live-call">
+<h2><a href="/console/cases/${encodeURIComponent(c.caseId)}">${t.case} ${c.caseId.slice(0, 8)}</a></h2>
+<p class="muted">${t.customer}: ${c.customer} · ${t.lang}: ${c.lang} · ${t.channel}: ${c.channel} · ${t.started}: ${zonedTime(c.startedAt, opts.timeZone, opts.lang)}</p>
+<p>${t.step}: <strong data-testid="live-step">${stepName(c.step, opts.lang)}</strong></p>
+<ol class="live-lines" data-testid="live-lines">${c.lines.map(
+      (l) => html`<li class="${l.speaker}"><b>${l.speaker === 'agent' ? t.agent : t.caller}</b>: ${l.text}</li>`,
+    )}</ol>
+</section>`;
+  // The script's strings come from the server as JSON (no markup), and it writes text nodes only.
+  const config = JSON.stringify({ events: opts.eventsPath, texts: t, lang: opts.lang, timeZone: opts.timeZone }).replace(/</g, '\\u003c');
+  return page({
+    title: t.title,
+    lang: opts.lang,
+    switchPath: '/console/live',
+    nav: html`<a href="/console">${t.cases}</a>`,
+    body: html`<h1>${t.title}</h1>
+<p class="muted" data-testid="live-status">${t.connecting}</p>
+<p data-testid="live-none"${calls.length > 0 ? ' hidden' : ''}>${t.none}</p>
+<div id="live-calls">${calls.map(callCard)}</div>
+<style>.live-call{border:1px solid #dde;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}.live-lines li.caller b{color:#24509a}.live-call.ended{opacity:.6}</style>
+<script type="application/json" id="live-config">${raw(config)}</script>
+<script>${raw(LIVE_SCRIPT)}</script>`,
+  });
+}
+
+/** Applies the SSE events (live-calls.ts LiveEvent) to the page. Plain DOM, no framework. */
+const LIVE_SCRIPT = `(() => {
+  const cfg = JSON.parse(document.getElementById('live-config').textContent);
+  const t = cfg.texts;
+  const root = document.getElementById('live-calls');
+  const none = document.querySelector('[data-testid=live-none]');
+  const status = document.querySelector('[data-testid=live-status]');
+  const el = (tag, props, ...kids) => { const e = document.createElement(tag); Object.assign(e, props || {}); for (const k of kids) e.append(k); return e; };
+  const time = (iso) => new Date(iso).toLocaleString(cfg.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: cfg.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  const stepName = (s) => t.steps[s] || s;
+  const card = (id) => root.querySelector('[data-call-id="' + CSS.escape(id) + '"]');
+  const refreshNone = () => { none.hidden = root.querySelector('.live-call:not(.ended)') !== null; };
+  const addLine = (sec, line) => {
+    const li = el('li', { className: line.speaker }, el('b', { textContent: line.speaker === 'agent' ? t.agent : t.caller }), ': ' + line.text);
+    sec.querySelector('.live-lines').append(li);
+  };
+  const addCall = (c) => {
+    const old = card(c.callId); if (old) old.remove();
+    const link = el('a', { href: '/console/cases/' + encodeURIComponent(c.caseId), textContent: t.case + ' ' + c.caseId.slice(0, 8) });
+    const sec = el('section', { className: 'live-call' },
+      el('h2', {}, link),
+      el('p', { className: 'muted', textContent: t.customer + ': ' + c.customer + ' · ' + t.lang + ': ' + c.lang + ' · ' + t.channel + ': ' + c.channel + ' · ' + t.started + ': ' + time(c.startedAt) }),
+      el('p', {}, t.step + ': ', el('strong', { textContent: stepName(c.step) })),
+      el('ol', { className: 'live-lines' }));
+    sec.dataset.callId = c.callId; sec.dataset.testid = 'live-call';
+    sec.querySelector('strong').dataset.testid = 'live-step';
+    sec.querySelector('ol').dataset.testid = 'live-lines';
+    for (const l of c.lines || []) addLine(sec, l);
+    root.append(sec);
+  };
+  const apply = (ev) => {
+    if (ev.type === 'snapshot') { root.replaceChildren(); for (const c of ev.calls) addCall(c); }
+    else if (ev.type === 'started') addCall(Object.assign({ lines: [] }, ev.call));
+    else if (ev.type === 'step') { const s = card(ev.callId); if (s) s.querySelector('[data-testid=live-step]').textContent = stepName(ev.step); }
+    else if (ev.type === 'line') { const s = card(ev.callId); if (s) addLine(s, ev.line); }
+    else if (ev.type === 'ended') { const s = card(ev.callId); if (s) { s.classList.add('ended'); s.querySelector('[data-testid=live-step]').textContent = t.ended; setTimeout(() => { s.remove(); refreshNone(); }, 10000); } }
+    refreshNone();
+  };
+  const source = new EventSource(cfg.events);
+  source.onopen = () => { status.textContent = t.live; status.dataset.state = 'live'; };
+  source.onerror = () => { status.textContent = t.lost; status.dataset.state = 'lost'; };
+  source.onmessage = (m) => { try { apply(JSON.parse(m.data)); } catch (e) { console.error('live view: bad event', e); } };
+})();`;

@@ -1,0 +1,102 @@
+import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
+import type { LiveCalls, LiveEvent } from '../../calls/live/live-calls';
+import { pickLang } from '../../domain/lang';
+import type { Logger } from '../../observability/logger';
+import { liveCallsPage } from '../pages/console/live-page';
+
+export interface LiveCallsPluginDeps {
+  live: LiveCalls;
+  requireOperator: preHandlerAsyncHookHandler;
+  /** The business time zone times are shown in (AIZUCHI_TIME_ZONE). */
+  timeZone: string;
+  logger?: Logger;
+  /** Comment lines that keep idle proxies from closing the stream; default 15 s. */
+  heartbeatMs?: number;
+}
+
+export const LIVE_EVENTS_PATH = '/console/live/events';
+
+/**
+ * A viewer this far behind (a stalled browser) is cut off rather than buffered without bound;
+ * its EventSource reconnects and starts again from a fresh snapshot.
+ */
+const MAX_UNSENT_BYTES = 1024 * 1024;
+
+/**
+ * The live calls view (issue 10): `GET /console/live` (the page) and `GET /console/live/events`
+ * (Server-Sent Events, WHATWG HTML §9.2: first `{type:'snapshot', calls}` with every call in
+ * progress, then each live-calls.ts LiveEvent as one `data:` line of JSON).
+ */
+export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
+  const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const log = deps.logger?.child({ component: 'live-view' });
+  return async (app) => {
+    app.get(
+      '/console/live',
+      {
+        preHandler: deps.requireOperator,
+        schema: { querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } } },
+      },
+      async (req, reply) => {
+        const lang = pickLang((req.query as { lang?: string }).lang, req.headers['accept-language']);
+        const calls = await deps.live.snapshot();
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(liveCallsPage(calls, { lang, timeZone: deps.timeZone, eventsPath: LIVE_EVENTS_PATH }));
+      },
+    );
+
+    app.get(LIVE_EVENTS_PATH, { preHandler: deps.requireOperator }, async (req, reply) => {
+      // The snapshot is taken when snapshot() is called, and the subscription starts in the same tick:
+      // nothing falls between them. Events arriving before the snapshot is written wait behind it.
+      const snapshot = deps.live.snapshot();
+      let backlog: LiveEvent[] | null = [];
+      let closed = false;
+      const raw = reply.raw;
+      const write = (chunk: string) => {
+        if (closed) return;
+        if (raw.writableLength > MAX_UNSENT_BYTES) {
+          log?.warn('live view viewer too slow; stream closed');
+          stop();
+          raw.end();
+          return;
+        }
+        raw.write(chunk);
+      };
+      const send = (event: unknown) => write(`data: ${JSON.stringify(event)}\n\n`);
+      const unsubscribe = deps.live.subscribe((event) => {
+        if (backlog) backlog.push(event);
+        else send(event);
+      });
+      const heartbeat = setInterval(() => write(': keep-alive\n\n'), heartbeatMs);
+      function stop() {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+      }
+      req.raw.on('close', stop);
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      // Reconnect after 2 s if the stream drops (the default is browser-defined).
+      write('retry: 2000\n\n');
+      try {
+        send({ type: 'snapshot', calls: await snapshot });
+      } catch (err) {
+        log?.error({ err: (err as Error)?.name }, 'live calls snapshot failed');
+        stop();
+        raw.end();
+        return;
+      }
+      const queued = backlog;
+      backlog = null;
+      for (const event of queued) send(event);
+    });
+  };
+}
