@@ -111,7 +111,7 @@ describe('spoken codes round-trip', () => {
         );
         expect(readDigits(dressed, 'ja')).toEqual({ digits, complete: true });
       }),
-      { numRuns: 500 },
+      { numRuns: Number(process.env.FC_RUNS ?? 500), seed: Number(process.env.FC_SEED ?? 20261201) },
     );
   });
 
@@ -121,7 +121,7 @@ describe('spoken codes round-trip', () => {
         const turns = chunks(g, digits).map((c) => g(fc.constantFrom, '', 'um, ', "okay it's ", 'uh ') + speakEnChunk(g, c));
         expect(readDigits(turns, 'en')).toEqual({ digits, complete: true });
       }),
-      { numRuns: 500 },
+      { numRuns: Number(process.env.FC_RUNS ?? 500), seed: Number(process.env.FC_SEED ?? 20261201) },
     );
   });
 

@@ -110,8 +110,9 @@ function renderDomain(items: readonly Item[], bareDomains: ReadonlyMap<string, s
     } else if (out === '' || out.endsWith('.')) {
       // Already at a label boundary (ドット、ジェーピー or a domain that starts with jp.): just the labels.
       out += item.tld.slice(1);
-    } else if (!item.text.startsWith('.') && next?.kind === 'lit' && next.text !== '.') {
-      // ジェーピー run into more letters (エックスジェーピーワイ) is just the letters j, p.
+    } else if (!item.text.startsWith('.') && (next?.kind === 'lit' || next?.kind === 'tld' || next?.kind === 'domain')) {
+      // ジェーピー with more domain after it (エックスジェーピーワイ, エージェーピードットコム) is just the
+      // letters j, p: a top-level domain ends the address, and the caller said no ドット before it.
       out += item.text;
     } else {
       out += item.tld;

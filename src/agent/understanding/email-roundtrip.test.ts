@@ -1,11 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isContentFreeTurn } from './content-free';
 import { readSpelledEmail, spellEmailForSpeech } from './email';
 import { JA_EMAIL_DIGIT_FORMS, JA_LETTER_FORMS } from './ja/letters';
 import { JA_DOMAIN_WORDS } from './ja/email-lexicon';
 import { EN_LETTER_NAMES, EN_NATO_WORDS, EN_DIGIT_WORDS } from './en/letters';
 
 type Gen = fc.GeneratorValue;
+
+// A fixed seed keeps CI deterministic; FC_SEED / FC_RUNS explore further (FC_RUNS=20000 found the two cases pinned below).
+const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 400), seed: Number(process.env.FC_SEED ?? 20261201) };
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split(''));
 const letter = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'.split(''));
@@ -138,7 +142,15 @@ function speakEn(g: Gen, email: string): string[] {
     else words.push(tok);
   }
   const sep = g(fc.constantFrom, ' ', ', ');
-  return splitTurns(g, words).map((turn) => g(fc.constantFrom, '', 'um, ', 'okay so ', 'uh ') + turn.join(sep));
+  // By rule a turn that is only a silence phrase or back-channel ("you" alone is Whisper's classic) carries
+  // nothing (content-free.ts); the caller's readback catches a real lone U. So a generated turn never is one.
+  const turns = splitTurns(g, words).reduce<string[][]>((acc, turn) => {
+    const last = acc[acc.length - 1];
+    if (last && (isContentFreeTurn(last.join(' '), 'en') || isContentFreeTurn(turn.join(' '), 'en'))) last.push(...turn);
+    else acc.push([...turn]);
+    return acc;
+  }, []);
+  return turns.map((turn) => g(fc.constantFrom, '', 'um, ', 'okay so ', 'uh ') + turn.join(sep));
 }
 
 describe('spelled emails round-trip', () => {
@@ -146,9 +158,12 @@ describe('spelled emails round-trip', () => {
     fc.assert(
       fc.property(address(JA_KNOWN_DOMAINS), fc.gen(), (email, g) => {
         const turns = speakJa(g, email);
+        // Glued recogniser output where a spelled label ends in a .jp second level (…イーディードットジェーピー)
+        // is ambiguous; it is read as the second level, pinned in 'reads glued second levels as …' below.
+        fc.pre(!(/[a-z0-9](co|ne|or|ac|go|ed)\.jp$/.test(email) && !/[、 ・,]/.test(turns[turns.length - 1]!)));
         expect(readSpelledEmail(turns, 'ja')).toMatchObject({ email, status: 'complete' });
       }),
-      { numRuns: 400 },
+      RUNS,
     );
   });
 
@@ -158,8 +173,17 @@ describe('spelled emails round-trip', () => {
         const turns = speakEn(g, email);
         expect(readSpelledEmail(turns, 'en')).toMatchObject({ email, status: 'complete' });
       }),
-      { numRuns: 400 },
+      RUNS,
     );
+  });
+
+  it('reads glued second levels as second levels, and separated letters as letters', () => {
+    expect(readSpelledEmail(['エーエーエーアットマークエーエーエーエーイーディードットジェーピー'], 'ja').email).toBe('aaa@aaaa.ed.jp');
+    expect(readSpelledEmail(['エー、エー、エー、アットマーク、エー、エー、イー、ディー、ドット、ジェーピー'], 'ja').email).toBe(
+      'aaa@aaed.jp',
+    );
+    // ジェーピー with more domain after it is the letters j, p (found by the round trip: aaaaajp.com).
+    expect(readSpelledEmail(['エーエーエーアットマークエーエージェーピードットコム'], 'ja').email).toBe('aaa@aajp.com');
   });
 
   it('speaks providers as words', () => {
