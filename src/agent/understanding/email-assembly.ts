@@ -25,6 +25,8 @@ export interface Assembly {
 /** Applies tokens in order, handling の-hints, corrections and "not"/"as in" skips. */
 function collectItems(turns: ReadonlyArray<readonly EmailToken[]>): Item[] {
   const items: Item[] = [];
+  // A correction cue waits for what follows it: that decides how much it takes back.
+  let pendingFix = false;
   let skipNext = false;
   let dedupeAfterOf = false;
   turns.forEach((tokens, turn) => {
@@ -45,7 +47,7 @@ function collectItems(turns: ReadonlyArray<readonly EmailToken[]>): Item[] {
         }
         case 'fix': {
           while (items[items.length - 1]?.kind === 'hint') items.pop();
-          items.pop();
+          pendingFix = true; // two cues in a row (違う、間違えました) are one correction
           skipNext = false;
           continue;
         }
@@ -58,6 +60,10 @@ function collectItems(turns: ReadonlyArray<readonly EmailToken[]>): Item[] {
       if (skipNext) {
         skipNext = false;
         continue;
+      }
+      if (pendingFix) {
+        undoForCorrection(items, tok);
+        pendingFix = false;
       }
       switch (tok.kind) {
         case 'lit': {
@@ -82,7 +88,37 @@ function collectItems(turns: ReadonlyArray<readonly EmailToken[]>): Item[] {
       }
     }
   });
+  // A cue with nothing after it still takes back the last item ("…アイ、違います" and then silence).
+  if (pendingFix) items.pop();
   return items;
+}
+
+/**
+ * What a correction takes back, by what replaces it (issue 9): a letter replaces the last item
+ * (ティー、アイ、違います、ワイ); a provider word or an at sign restates the whole domain
+ * (at gmail dot com, no wait, hotmail dot com); a top-level domain replaces the last one said
+ * (ジーメールドットコム、違います、ドットネット → gmail.net), or the provider's implied one.
+ */
+function undoForCorrection(items: Item[], replacement: EmailToken): void {
+  const at = items.findLastIndex((x) => x.kind === 'at');
+  if (replacement.kind === 'domain' && at >= 0) {
+    items.length = at + 1;
+    return;
+  }
+  if (replacement.kind === 'sym' && replacement.sym === '@' && at >= 0) {
+    items.length = at;
+    return;
+  }
+  if (replacement.kind === 'tld' && at >= 0) {
+    const tld = items.findLastIndex((x) => x.kind === 'tld');
+    if (tld > at) items.length = tld;
+    // After a bare provider word the replacement overrides its implied suffix: nothing to take back.
+    else if (items[items.length - 1]?.kind !== 'domain') items.pop();
+    return;
+  }
+  // A hint said after the cue (違います、ユーエスエーのユー) is not what is taken back.
+  const last = items.findLastIndex((x) => x.kind !== 'hint');
+  if (last >= 0) items.splice(last, 1);
 }
 
 function renderLocal(items: readonly Item[]): string {

@@ -52,39 +52,41 @@ export type Piece<T> = { kind: 'known'; value: T; surface: string } | { kind: 'u
 const UNKNOWN_CHAR_COST = 10;
 const TOKEN_COST = 1;
 
-/** Splits `text` into lexicon entries and unknown runs, minimising unknown characters, then token count. */
+/**
+ * Splits `text` into lexicon entries and unknown runs, minimising unknown characters, then token count;
+ * among equally cheap splits the earliest token is the longest (ジーメール・ドットコム, not
+ * ジー・メールドットコム: callers name a provider before its top-level domain).
+ */
 export function segment<T>(text: string, lexicon: Lexicon<T>): Array<Piece<T>> {
   const n = text.length;
+  // Solved from the end, so each position keeps its cheapest continuation and a tie goes to the longer match.
   const cost = new Array<number>(n + 1).fill(Number.POSITIVE_INFINITY);
-  const back = new Array<{ from: number; value: T | undefined }>(n + 1);
-  cost[0] = 0;
-  for (let i = 0; i < n; i++) {
-    const here = cost[i]!;
-    if (here === Number.POSITIVE_INFINITY) continue;
-    if (here + UNKNOWN_CHAR_COST < cost[i + 1]!) {
-      cost[i + 1] = here + UNKNOWN_CHAR_COST;
-      back[i + 1] = { from: i, value: undefined };
-    }
+  const next = new Array<{ to: number; value: T | undefined }>(n + 1);
+  cost[n] = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    cost[i] = cost[i + 1]! + UNKNOWN_CHAR_COST;
+    next[i] = { to: i + 1, value: undefined };
     for (const [end, value] of lexicon.matchesAt(text, i)) {
-      if (here + TOKEN_COST < cost[end]!) {
-        cost[end] = here + TOKEN_COST;
-        back[end] = { from: i, value };
+      // matchesAt lists shorter matches first: `<=` lets a longer one win a tie.
+      if (cost[end]! + TOKEN_COST <= cost[i]!) {
+        cost[i] = cost[end]! + TOKEN_COST;
+        next[i] = { to: end, value };
       }
     }
   }
   const pieces: Array<Piece<T>> = [];
-  for (let end = n; end > 0;) {
-    const step = back[end]!;
-    const surface = text.slice(step.from, end);
+  for (let start = 0; start < n;) {
+    const step = next[start]!;
+    const surface = text.slice(start, step.to);
     if (step.value === undefined) {
       const prev = pieces[pieces.length - 1];
-      // Walking backwards: glue adjacent unknown characters into one run.
-      if (prev?.kind === 'unknown') prev.surface = surface + prev.surface;
+      // Glue adjacent unknown characters into one run.
+      if (prev?.kind === 'unknown') prev.surface += surface;
       else pieces.push({ kind: 'unknown', surface });
     } else {
       pieces.push({ kind: 'known', value: step.value, surface });
     }
-    end = step.from;
+    start = step.to;
   }
-  return pieces.reverse();
+  return pieces;
 }

@@ -24,4 +24,19 @@ export const EMAIL_CORRECTIONS = [
   [['えむ、えー、てぃー、てぃー、あい、ちがう、わい', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
   [['m a t t i', 'actually y', 'at gmail dot com'], 'en', 'matty@gmail.com'],
   [['m a t t i no wait y at gmail dot com'], 'en', 'matty@gmail.com'],
+  [['エム、エー、ティー、ティー、アイ', '違う、間違えました、ワイ', 'アットマーク', 'ジーメールドットコム'], 'ja', 'matty@gmail.com'],
+  // A correction of the domain takes back what it replaces: a top-level domain the last one, a provider
+  // word or an at sign the whole domain.
+  [['エム、エー、ティー、ティー、ワイ', 'アットマーク', 'ジーメールドットコム', '違います、ドットネット'], 'ja', 'matty@gmail.net'],
+  [['エム、エー、ティー、ティー、ワイ', 'アットマーク', 'ジーメールドットコム、違います、ドットネット'], 'ja', 'matty@gmail.net'],
+  [['エム、エー、ティー、ティー、ワイ', 'アットマーク', 'ヤフー', '違います、ジーメール'], 'ja', 'matty@gmail.com'],
+  [
+    ['エム、エー、ティー、ティー、ワイ', 'アットマーク', 'ジーメールドットコム', 'ごめんなさい、ホットメールドットコムです'],
+    'ja',
+    'matty@hotmail.com',
+  ],
+  [['m a t t y', 'at gmail dot com', 'sorry, dot net'], 'en', 'matty@gmail.net'],
+  [['m a t t y at gmail dot com no wait hotmail dot com'], 'en', 'matty@hotmail.com'],
+  [['m a t t y at yahoo dot com', 'I mean yahoo dot co dot jp'], 'en', 'matty@yahoo.co.jp'],
+  [['m a t t y at gmail', 'sorry at hotmail dot com'], 'en', 'matty@hotmail.com'],
 ] as const;
