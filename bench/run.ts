@@ -8,6 +8,7 @@ import { realSpeech } from '../src/calls/voice/testing/voice-test-kit';
 import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
 import { SileroVadModel } from '../src/media/vad/silero-vad';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
+import { benchCliStart } from './cli-start';
 import { benchParserAccuracy } from './parser-accuracy';
 import type { Synthesizer } from '../src/speech/synthesizer';
 import { benchMediaStreamLatency, LOAD_PROMPT, runStreamLoad, type StreamLoadResult } from './media-stream';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (process.argv.includes('--media-stream')) return mediaStreamOnly({ json, quick, log });
+  if (process.argv.includes('--cli')) return cliOnly({ json, quick });
   const startLoad = loadavg().map((l) => round(l, 2));
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
   const vad = await SileroVadModel.load();
@@ -149,6 +151,18 @@ async function main(): Promise<void> {
 }
 
 /** The media-stream figures alone, with the same engines and caller signal as the full run. */
+/** `--cli`: only the CLI's start times (issue 11 goal: --help and hours next < 300 ms). */
+function cliOnly(opts: { json: boolean; quick: boolean }): void {
+  const startLoad = loadavg().map((l) => round(l, 2));
+  const cliStartMs = benchCliStart(opts.quick ? 5 : 20);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ cliStartMs, details: { loadAverageAtStart: startLoad } })}\n`);
+    return;
+  }
+  process.stdout.write(`CLI start, ms (load average at start ${startLoad.join(' ')})\n`);
+  for (const f of cliStartMs) process.stdout.write(`  ${f.label.padEnd(22)} p50 ${f.p50}  p95 ${f.p95}  (${f.runs} runs)\n`);
+}
+
 async function mediaStreamOnly(opts: { json: boolean; quick: boolean; log: (line: string) => void }): Promise<void> {
   const startLoad = loadavg().map((l) => round(l, 2));
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));

@@ -1,24 +1,20 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '../config';
-import { type Services, createServices } from '../main';
+import type { Services } from '../main';
+import { AizuchiError } from '../domain/errors';
 import { CliError } from './cli-error';
+import { CLI_COMMANDS } from './command-table';
 import { exitAfterDrain } from './exit';
-import { accountsCommand } from './commands/accounts';
-import { auditCommand } from './commands/audit';
-import { callNowCommand, createCliCallNow } from './commands/call-now';
-import { casesCommand } from './commands/cases';
-import { chatCommand } from './commands/chat';
-import { dtmfCommand } from './commands/dtmf';
-import { hoursCommand } from './commands/hours';
-import { parseCommand } from './commands/parse';
-import { serveCommand } from './commands/serve';
-import { ttsCommand } from './commands/tts';
-import { maskPhone } from '../domain/phone';
-import { createLogger } from '../observability/logger';
+
+/** The command `argv` names (`aizuchi help X` names X), or undefined for `aizuchi --help` and the like. */
+function requestedCommand(argv: string[]): string | undefined {
+  const [first, second] = argv.slice(2);
+  return first === 'help' ? second : first;
+}
 
 /**
- * The `aizuchi` command. Services are built lazily, only for commands that need them, and closed
- * when the command ends (except `serve`, which keeps them open).
+ * The `aizuchi` command. Only the command named on the command line is loaded (cli/command-table.ts);
+ * services are built lazily, only for commands that need them, and closed when the command ends
+ * (except `serve`, which keeps them open).
  */
 async function main(argv: string[]): Promise<number> {
   let services: Promise<Services> | undefined;
@@ -33,6 +29,11 @@ async function main(argv: string[]): Promise<number> {
     services(mode: 'command' | 'server' = 'command'): Promise<Services> {
       if (mode === 'server') keepOpen = true;
       services ??= (async () => {
+        const [{ loadConfig }, { createServices }, { createLogger }] = await Promise.all([
+          import('../config'),
+          import('../main'),
+          import('../observability/logger'),
+        ]);
         const config = loadConfig();
         const logger =
           mode === 'server' ? undefined : createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr as never);
@@ -42,27 +43,14 @@ async function main(argv: string[]): Promise<number> {
     },
   };
 
-  // The console's call-now action with the CLI as the actor (built only when a command runs it).
-  const callNow = async () => {
-    const s = await ctx.services();
-    return { callNow: createCliCallNow({ ...s, callLeadMs: s.config.limits.callbackLeadSec * 1000 }) };
-  };
-
   const program = new Command('aizuchi')
     .description('AI contact center for account recovery — Japanese first, English too')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  program.addCommand(serveCommand(ctx));
-  program.addCommand(accountsCommand(ctx));
-  program.addCommand(
-    casesCommand({ services: async () => ({ cases: (await ctx.services()).cases, maskPhone }) }, [callNowCommand({ services: callNow })]),
-  );
-  program.addCommand(chatCommand({ services: callNow }));
-  program.addCommand(hoursCommand({ services: async () => ({ calendar: (await ctx.services()).calendar }) }));
-  program.addCommand(auditCommand(ctx));
-  program.addCommand(parseCommand());
-  program.addCommand(dtmfCommand());
-  program.addCommand(ttsCommand());
+  const wanted = requestedCommand(argv);
+  for (const entry of CLI_COMMANDS) {
+    program.addCommand(entry.name === wanted ? await entry.load(ctx) : new Command(entry.name).description(entry.description));
+  }
   for (const cmd of program.commands) cmd.exitOverride();
 
   try {
@@ -74,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`aizuchi: ${err.message}\n`);
       return err.exitCode;
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof AizuchiError && err.code === 'config') {
       process.stderr.write(`aizuchi: configuration: ${err.message}\n`);
       return 2;
     }
