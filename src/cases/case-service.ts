@@ -8,6 +8,7 @@ import type { Store } from '../store/connect';
 import type { CasesTable, Database } from '../store/schema';
 import { writeTransaction } from '../store/write-transaction';
 import { AizuchiError } from '../domain/errors';
+import { type CasePage, type CaseReason, type CaseSearch, currentReasons, searchCases } from './case-search';
 
 export type CaseRow = CasesTable;
 
@@ -187,6 +188,16 @@ export class CaseService {
     if (filter.state && isCaseState(filter.state)) q = q.where('state', '=', filter.state);
     if (filter.email) q = q.where('email', '=', filter.email.trim().toLowerCase());
     return q.execute();
+  }
+
+  /** One page of cases for the console's search, with the total (see case-search.ts). */
+  search(search: CaseSearch): Promise<CasePage> {
+    return searchCases(this.store.db, search);
+  }
+
+  /** Why each listed case stands where it does, from its audit history (see case-search.ts). */
+  reasons(rows: Pick<CaseRow, 'id' | 'state'>[]): Promise<Map<string, CaseReason>> {
+    return currentReasons(this.store.db, rows);
   }
 
   /** Recoveries on this account in the window — a risk flag for the policy. */

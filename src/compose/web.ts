@@ -94,6 +94,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       cases,
       requireOperator: access.requireOperator,
       mask: { email: maskEmail, phone: maskPhone },
+      timeZone: config.calendar.timeZone,
       caseSections: [callsCaseSection(services.calls)],
       operator: {
         actions: createOperatorActions({

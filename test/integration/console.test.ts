@@ -80,17 +80,43 @@ for (const db of DATABASES) {
       expect(caseIdsOn(all.body)).toEqual(ids([scheduled, escalated, failed]));
       expect(all.body).not.toContain(customer.email);
       expect(all.body).not.toContain('+819012345678');
-      // Both time columns read alike, labelled UTC (the call time was raw ISO text).
-      expect(all.body).toContain('<th>Call at (UTC)</th>');
-      expect(all.body).toContain('<td>2035-12-03 00:00:00</td>');
-      expect(all.body).not.toContain('<td>2035-12-03T00:00:00.000Z</td>');
+      // Times read in the business time zone, which the column heads name (the call at 00:00 UTC is 09:00 JST).
+      expect(all.body).toContain('Call at (JST)');
+      expect(all.body).toContain('<td>2035-12-03 09:00:00</td>');
+      expect(all.body).not.toContain('2035-12-03T00:00:00.000Z');
+      expect(all.body).toContain('1–3 of 3 · page 1 of 1');
+      // The escalated and failed rows say why.
+      expect(all.body).toContain('needs_review');
+      expect(all.body).toContain('no_account · closed_unknown_account');
 
       expect(caseIdsOn((await b.get('/console?state=escalated')).body)).toEqual([escalated.id]);
       expect(caseIdsOn((await b.get('/console?state=failed')).body)).toEqual([failed.id]);
       expect(caseIdsOn((await b.get('/console?state=resolved')).body)).toEqual([]);
       // An unknown state is ignored rather than an error.
       expect(caseIdsOn((await b.get('/console?state=nonsense')).body)).toHaveLength(3);
-      // Email filter: exact address, case-insensitive.
+      // The case reference, exactly, shown in its own column.
+      expect(caseIdsOn((await b.get(`/console?ref=${escalated.reference}`)).body)).toEqual([escalated.id]);
+      expect(all.body).toContain(`<td data-testid="row-reference">${failed.reference}</td>`);
+      // Phone: the last four digits, full-width digits folded.
+      expect(caseIdsOn((await b.get('/console?phone=5678')).body)).toEqual([scheduled.id]);
+      expect(caseIdsOn((await b.get(`/console?phone=${encodeURIComponent('０００２')}`)).body)).toEqual([failed.id]);
+      expect(caseIdsOn((await b.get('/console?phone=&email=&state=&reason=&from=&to=')).body)).toHaveLength(3);
+      expect(caseIdsOn((await b.get('/console?reason=needs_review')).body)).toEqual([escalated.id]);
+      // Created-date range in JST: all three were opened 2035-12-01 10:00 JST.
+      expect(caseIdsOn((await b.get('/console?from=2035-12-01&to=2035-12-01')).body)).toHaveLength(3);
+      expect(caseIdsOn((await b.get('/console?from=2035-12-02')).body)).toEqual([]);
+      // A page past the end shows the last page rather than nothing.
+      const p2 = await b.get('/console?size=25&page=2');
+      expect(p2.body).toContain('page 1 of 1');
+      const bad = await b.get('/console?from=yesterday');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('from');
+      expect((await b.get('/console?size=7')).statusCode).toBe(400);
+      // Auto-refresh is opt-in: a meta refresh only when asked.
+      expect(all.body).not.toContain('http-equiv="refresh"');
+      expect((await b.get('/console?refresh=1')).body).toContain('<meta http-equiv="refresh" content="30">');
+      // Email filter: any part of the address, case-insensitive.
+      expect(caseIdsOn((await b.get('/console?email=CUST-')).body)).toEqual(ids([scheduled, escalated]));
       expect(caseIdsOn((await b.get(`/console?email=${encodeURIComponent(customer.email.toUpperCase())}`)).body)).toEqual(
         ids([scheduled, escalated]),
       );

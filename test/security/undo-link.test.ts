@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMfaReset } from '../../src/calls/mfa-reset';
 import { DISOWNED_AFTER_RESET } from '../../src/cases/recovery-undo';
 import type { Lang } from '../../src/domain/lang';
-import { caseListPage } from '../../src/web/pages/console/console-pages';
+import { caseListPage } from '../../src/web/pages/console/case-list-page';
 import { manualClock } from '../e2e/support/clocks';
 import { InjectBrowser } from '../e2e/support/inject-browser';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
@@ -182,7 +182,16 @@ describe('"this wasn\'t me" acts (red team, finding 4)', () => {
     expect(frozen.body).toContain('setting up a new authenticator is paused');
     expect((await mails(email)).map((m) => m.subject)).toContain('[aizuchi] We have acted on "this wasn\'t me"');
     // Visible in the console's case list.
-    expect(caseListPage(await casesOf(email), {}, { email: (e) => e, phone: (p) => p })).toContain('data-testid="review-flag"');
+    const rows = await casesOf(email);
+    const listed = caseListPage({
+      result: { rows, total: rows.length, page: 1, pageSize: 50, pages: 1 },
+      reasons: new Map(),
+      query: {},
+      mask: { email: (e) => e, phone: (p) => p },
+      timeZone: 'Asia/Tokyo',
+      refreshSeconds: 30,
+    });
+    expect(listed).toContain('data-testid="review-flag"');
 
     // A new request goes to a person, not to a callback.
     clock.advance(3_600_000);

@@ -22,6 +22,9 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}td,th{border-bottom:1
 code{background:#f4f4f8;padding:0 .25rem;border-radius:4px;word-break:break-all;white-space:pre-wrap}
 img,svg{max-width:100%;height:auto}
 .muted{color:#667}
+body.wide{max-width:84rem}
+form.filters{grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));max-width:none;align-items:end}
+.pager{display:flex;gap:1rem;flex-wrap:wrap;margin:.6rem 0}
 `;
 
 /** The site's icon (GET /favicon.svg): a speech bubble with two dots, the product's 相槌. */
@@ -52,9 +55,13 @@ export interface PageOptions {
    * whose path is a capability token that must not be written into the page.
    */
   switchPath?: string;
+  /** Extra elements for <head> (the console's opt-in meta refresh). */
+  head?: SafeHtml;
+  /** A wider page for tables with many columns (the console). */
+  wide?: boolean;
 }
 
-export function page({ title, lang = 'ja', body, nav, switchPath }: PageOptions): string {
+export function page({ title, lang = 'ja', body, nav, switchPath, head, wide }: PageOptions): string {
   const other: Lang = lang === 'ja' ? 'en' : 'ja';
   const langSwitch =
     switchPath !== undefined
@@ -64,7 +71,7 @@ export function page({ title, lang = 'ja', body, nav, switchPath }: PageOptions)
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<title>${title} · aizuchi</title><style>${raw(STYLE)}</style></head>
-<body><header><a href="/">aizuchi</a><nav>${nav ?? ''}${langSwitch}</nav></header>
+<title>${title} · aizuchi</title><style>${raw(STYLE)}</style>${head ?? ''}</head>
+<body${wide ? raw(' class="wide"') : ''}><header><a href="/">aizuchi</a><nav>${nav ?? ''}${langSwitch}</nav></header>
 <main>${body}</main></body></html>`.value;
 }

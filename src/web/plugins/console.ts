@@ -7,7 +7,10 @@ import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Account } from '../../identity/types';
 import type { SafeHtml } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
-import { type MaskFns, caseListPage, casePage } from '../pages/console/console-pages';
+import { CASE_PAGE_SIZES, CASE_REASONS, CASE_SORTS } from '../../cases/case-search';
+import { caseListPage } from '../pages/console/case-list-page';
+import { type MaskFns, casePage } from '../pages/console/console-pages';
+import { dayStartUtc } from '../pages/console/console-time';
 
 /** What the case page's buttons need: the actions, CSRF, and who is signed in. */
 export interface ConsoleActionDeps {
@@ -32,7 +35,53 @@ export interface ConsolePluginDeps {
   caseSections?: Array<(caseId: string) => Promise<SafeHtml>>;
   /** Operator buttons (approve, cancel, call now); without them the console is read-only. */
   operator?: ConsoleActionDeps;
+  /** The business time zone (config AIZUCHI_TIMEZONE) the console shows times and reads dates in; default Asia/Tokyo. */
+  timeZone?: string;
+  /** Seconds between reloads of the case list when its auto-refresh is on; default 30. */
+  refreshSeconds?: number;
 }
+
+interface ListQuerystring {
+  ref?: string;
+  email?: string;
+  phone?: string;
+  state?: string;
+  reason?: string;
+  from?: string;
+  to?: string;
+  sort?: (typeof CASE_SORTS)[number];
+  dir?: 'asc' | 'desc';
+  page?: number;
+  size?: number;
+  refresh?: '1';
+}
+
+/**
+ * The case list's query. An empty field (a form submitted with nothing chosen) means "any"; an
+ * unknown state is ignored (old links); a malformed date, sort, page or size is a 400 naming it.
+ */
+const LIST_QUERYSTRING = {
+  type: 'object',
+  properties: {
+    ref: { type: 'string', maxLength: 20 },
+    email: { type: 'string', maxLength: 254 },
+    phone: { type: 'string', maxLength: 30 },
+    state: { type: 'string', maxLength: 40 },
+    reason: {
+      anyOf: [
+        { type: 'string', enum: [...CASE_REASONS] },
+        { type: 'string', maxLength: 0 },
+      ],
+    },
+    from: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
+    to: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
+    sort: { type: 'string', enum: [...CASE_SORTS] },
+    dir: { type: 'string', enum: ['asc', 'desc'] },
+    page: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    size: { type: 'integer', enum: [...CASE_PAGE_SIZES] },
+    refresh: { type: 'string', enum: ['1'] },
+  },
+} as const;
 
 const STATUS: Record<OperatorActionFailure, number> = {
   not_found: 404,
@@ -71,23 +120,40 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get('/console', { preHandler: deps.requireOperator }, async (req, reply) => {
-      const q = (req.query ?? {}) as Record<string, unknown>;
-      const state = isCaseState(q.state) ? q.state : undefined;
-      const email = typeof q.email === 'string' && q.email.trim() ? q.email : undefined;
-      const rows = await deps.cases.list({ state, email });
-      return reply
-        .type('text/html')
-        .send(
-          caseListPage(
-            rows,
-            { state, email },
-            deps.mask,
-            deps.operator?.csrf.field(req, reply),
-            deps.operator?.roleOf ? roleOf(req) : undefined,
-          ),
-        );
-    });
+    app.get<{ Querystring: ListQuerystring }>(
+      '/console',
+      { preHandler: deps.requireOperator, schema: { querystring: LIST_QUERYSTRING } },
+      async (req, reply) => {
+        const q = req.query;
+        const timeZone = deps.timeZone ?? 'Asia/Tokyo';
+        const phone = q.phone?.normalize('NFKC').replace(/\D/g, '') || undefined;
+        const reference = q.ref?.normalize('NFKC').replace(/\D/g, '') || undefined;
+        const result = await deps.cases.search({
+          reference,
+          emailContains: q.email,
+          phoneEndsWith: phone,
+          state: isCaseState(q.state) ? q.state : undefined,
+          reason: q.reason || undefined,
+          createdFrom: q.from ? dayStartUtc(q.from, timeZone) : undefined,
+          createdBefore: q.to ? dayStartUtc(q.to, timeZone, 1) : undefined,
+          sort: q.sort,
+          dir: q.dir,
+          page: q.page,
+          pageSize: q.size,
+        });
+        const view = {
+          result,
+          reasons: await deps.cases.reasons(result.rows),
+          query: { ...q, state: isCaseState(q.state) ? q.state : undefined, page: undefined },
+          mask: deps.mask,
+          timeZone,
+          refreshSeconds: deps.refreshSeconds ?? 30,
+          csrfField: deps.operator?.csrf.field(req, reply),
+          role: deps.operator?.roleOf ? roleOf(req) : undefined,
+        };
+        return sendHtml(reply, 200, caseListPage(view));
+      },
+    );
 
     app.get('/console/cases/:id', { preHandler: deps.requireOperator }, async (req, reply) => {
       const { id } = req.params as { id: string };

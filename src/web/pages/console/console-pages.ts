@@ -1,11 +1,10 @@
 import type { ChainedEvent } from '../../../audit/chain';
 import type { CaseRow } from '../../../cases/case-service';
-import { CASE_STATES } from '../../../domain/cases/case-state';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 
 /** Sign-out is a POST checked for CSRF like every other form, so it carries the field when there is one. */
-const nav = (csrfField: SafeHtml | '' = '') =>
+export const consoleNav = (csrfField: SafeHtml | '' = '') =>
   html`<a href="/console">Cases</a> · <a href="/dev/mail">Mail</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>Sign out</button></form>`;
 
 export interface MaskFns {
@@ -13,49 +12,11 @@ export interface MaskFns {
   phone(p: string): string;
 }
 
-/**
- * An ISO-8601 UTC time as `YYYY-MM-DD HH:MM:SS` for the case list, so both time columns read alike
- * (the raw ISO text wrapped mid-value in the narrow "Call at" column).
- */
-function utcText(iso: string): string {
-  return iso.replace('T', ' ').slice(0, 19);
-}
-
-/** `role`: the signed-in person's console role, shown so a viewer knows why there are no buttons. */
-export function caseListPage(
-  rows: CaseRow[],
-  filter: { state?: string; email?: string },
-  mask: MaskFns,
-  csrfField?: SafeHtml,
-  role?: string,
-): string {
-  return page({
-    title: 'Cases',
-    lang: 'en',
-    nav: nav(csrfField),
-    body: html`<h1>Cases</h1>
-${role ? html`<p class="muted" data-testid="console-role">Signed in as ${role}${role === 'viewer' ? ' (read only)' : ''}</p>` : ''}
-<form method="get" action="/console" style="grid-template-columns:1fr 1fr auto;max-width:none">
-  <label>State<select name="state"><option value="">any</option>${CASE_STATES.map(
-    (s) => html`<option value="${s}"${filter.state === s ? ' selected' : ''}>${s}</option>`,
-  )}</select></label>
-  <label>Email<input name="email" value="${filter.email ?? ''}"></label>
-  <button type="submit">Filter</button>
-</form>
-<table><thead><tr><th>Created (UTC)</th><th>Reference</th><th>State</th><th>Email</th><th>Phone</th><th>Assurance</th><th>Call at (UTC)</th><th>Needs a person</th></tr></thead><tbody>
-${rows.map(
-  (r) =>
-    html`<tr><td><a href="/console/cases/${r.id}">${utcText(r.created_at)}</a></td><td>${r.reference ?? ''}</td><td>${r.state}</td><td>${mask.email(r.email)}</td><td>${mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? utcText(r.scheduled_at) : ''}</td><td>${flagCell(r.review_flag)}</td></tr>`,
-)}
-</tbody></table>${rows.length === 0 ? html`<p class="muted">No cases.</p>` : ''}`,
-  });
-}
-
 /** Why a person must look at a case whatever its state; empty when nothing is pending. */
 const FLAG_TEXT: Record<string, string> = {
   disowned_after_reset: 'Owner said "this wasn\'t me" after the reset: enrolment frozen, sessions revoked',
 };
-const flagCell = (flag: string | null | undefined) =>
+export const flagCell = (flag: string | null | undefined) =>
   flag ? html`<strong class="error" data-testid="review-flag">${FLAG_TEXT[flag] ?? flag}</strong>` : '';
 
 /** The operator's buttons on a case: which apply, the form's CSRF field, and the last action's error. */
@@ -81,7 +42,7 @@ export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, e
   return page({
     title: `Case ${row.id.slice(0, 8)}`,
     lang: 'en',
-    nav: nav(actions?.csrfField),
+    nav: consoleNav(actions?.csrfField),
     body: html`<h1>Case <code>${row.id}</code></h1>
 <table>
 <tr><th>Reference</th><td data-testid="case-reference">${row.reference ?? ''}</td></tr>
