@@ -146,6 +146,12 @@ const schema = z.object({
     .regex(/^\d{4,5}-\d{4,5}$/u, 'expected min-max such as 20000-20999')
     .default('20000-20999'),
   AIZUCHI_SIP_REGISTER_SEC: int(0),
+  // Asterisk AudioSocket (issue 8 §4): Asterisk connects to this TCP address; unset = off.
+  AIZUCHI_AUDIOSOCKET_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):\d{1,5}$/u, 'expected host:port such as 127.0.0.1:9092')
+    .optional(),
+  AIZUCHI_AUDIOSOCKET_ALLOW: z.string().min(1).default('127.0.0.1,::1'),
   // Sign-in hand-off (issue 12): the company's sign-in page sends a signed token to /recover?handoff=.
   AIZUCHI_HANDOFF_JWKS_URL: z.string().url().optional(),
   AIZUCHI_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a key as long as its hash)').optional(),
@@ -320,6 +326,8 @@ export interface Config {
   twilio: TwilioConfig | null;
   telnyx: TelnyxConfig | null;
   sip: SipConfig | null;
+  /** The AudioSocket listener (null when AIZUCHI_AUDIOSOCKET_LISTEN is unset); telephony/audiosocket reads it. */
+  audioSocket: { host: string; port: number; allow: string[] } | null;
   /**
    * The sign-in hand-off's verification (identity/handoff): exactly one key source, the issuer and
    * the audience; null when no AIZUCHI_HANDOFF_* variable is set (`?handoff=` is then ignored).
@@ -532,6 +540,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilio: twilioConfig(e),
     telnyx: telnyxConfig(e),
     sip: sipConfig(e),
+    audioSocket: audioSocketConfig(e),
     handoff: handoffConfig(e),
     oidc: oidcConfig(e, e.AIZUCHI_PUBLIC_URL ?? serverUrl),
   };
@@ -580,6 +589,18 @@ function twilioConfig(e: Env): TwilioConfig | null {
     apiUrl: (e.AIZUCHI_TWILIO_API_URL ?? edged).replace(/\/+$/u, ''),
     machineDetection: e.AIZUCHI_TWILIO_MACHINE_DETECTION,
   };
+}
+
+function audioSocketConfig(e: Env): Config['audioSocket'] {
+  if (!e.AIZUCHI_AUDIOSOCKET_LISTEN) return null;
+  const at = e.AIZUCHI_AUDIOSOCKET_LISTEN.lastIndexOf(':');
+  const host = e.AIZUCHI_AUDIOSOCKET_LISTEN.slice(0, at).replace(/^\[(.*)\]$/u, '$1');
+  const port = Number(e.AIZUCHI_AUDIOSOCKET_LISTEN.slice(at + 1));
+  if (port > 65535) throw new ConfigError('invalid AIZUCHI_AUDIOSOCKET_LISTEN: port above 65535');
+  const allow = e.AIZUCHI_AUDIOSOCKET_ALLOW.split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  return { host, port, allow };
 }
 
 function sipConfig(e: Env): SipConfig | null {

@@ -84,7 +84,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     carrier: opts.carrier,
     carrierLine: opts.carrierLine,
   };
-  const { calls, live, softphone, telephony, dialer, closeVoice } = composeCalls(config, callsWiring);
+  const { calls, live, softphone, telephony, audioSocket, dialer, closeVoice } = composeCalls(config, callsWiring);
   telephony?.registerJobs();
   const recurring = registerJobs(config, {
     jobs,
@@ -120,6 +120,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     live,
     softphone,
     telephony,
+    audioSocket,
     dialer,
     recurring,
     async close() {

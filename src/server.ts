@@ -36,6 +36,11 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     await app.close();
     throw err;
   });
+  await services.audioSocket?.start().catch(async (err: unknown) => {
+    await metricsServer.stop();
+    await app.close();
+    throw err;
+  });
   // Said once at boot rather than discovered case by case: e.g. `standard` with only the softphone.
   const unreachable = unreachableProofs(policyPreset(config.policy).requiredProofs, {
     phonePossession: services.dialer.provesPhonePossession,
@@ -63,6 +68,7 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     metricsUrl: metricsServer.url,
     async stop() {
       calls.shutdown();
+      await services.audioSocket?.close();
       await metricsServer.stop();
       await app.close();
       await services.close();

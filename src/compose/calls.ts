@@ -15,6 +15,7 @@ import type { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 import { type Softphone, createSoftphone } from '../telephony/softphone';
 import { type OpenCarrierLine, createMachineMessagePlayer } from '../telephony/carrier';
+import { type ComposedAudioSocket, composeAudioSocket } from './audiosocket';
 import { type CarrierFactory, type ComposedCarrier, composeTelephony } from './telephony';
 
 export interface CallsWiring {
@@ -45,6 +46,8 @@ export interface ComposedCalls {
   dialer: Dialer;
   /** The carrier AIZUCHI_TELEPHONY names, or null for the softphone. */
   telephony: ComposedCarrier | null;
+  /** The AudioSocket listener (AIZUCHI_AUDIOSOCKET_LISTEN), or null. */
+  audioSocket: ComposedAudioSocket | null;
   /** Closes the speech engines if a voice call ever loaded them. */
   closeVoice(): Promise<void>;
 }
@@ -123,15 +126,25 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     ...(w.carrier ? { carrier: w.carrier } : {}),
   });
 
+  const audioSocket = composeAudioSocket(config, {
+    logger: w.logger,
+    voice: async () => {
+      const runtime = await voice();
+      return { synthesizer: runtime.media.synthesizer, pacer: runtime.clock };
+    },
+  });
+
   return {
     calls,
     live,
     softphone,
     telephony,
+    audioSocket,
     // Due callbacks ring the phone through the configured carrier, else the customer's browser
     // softphone (the link in the request mail).
     dialer: w.dialer ?? telephony?.dialer ?? softphone?.dialer ?? noCallbackChannel,
     async closeVoice() {
+      await audioSocket?.close();
       await telephony?.close();
       if (voiceRuntime) await (await voiceRuntime).close();
     },

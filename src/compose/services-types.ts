@@ -19,6 +19,7 @@ import type { Keys } from '../security/keys';
 import type { Store } from '../store/connect';
 import type { Softphone } from '../telephony/softphone';
 import type { OpenCarrierLine } from '../telephony/carrier';
+import type { ComposedAudioSocket } from './audiosocket';
 import type { CarrierFactory, ComposedCarrier } from './telephony';
 
 /**
@@ -53,6 +54,8 @@ export interface Services {
    * endpoint), or null for the softphone.
    */
   telephony: ComposedCarrier | null;
+  /** The Asterisk AudioSocket listener (AIZUCHI_AUDIOSOCKET_LISTEN), started by the server; null when unset. */
+  audioSocket: ComposedAudioSocket | null;
   /** How a due callback (or an operator's call-now) rings the customer. */
   dialer: Dialer;
   /** Housekeeping jobs that re-enqueue themselves; the server makes sure each is queued. */
