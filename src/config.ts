@@ -60,6 +60,7 @@ const schema = z.object({
   AIZUCHI_CALLBACK_LEAD_SEC: int(300),
   AIZUCHI_CALLBACK_RETRIES: int(3),
   AIZUCHI_CALLBACK_RETRY_DELAY_MIN: int(30),
+  AIZUCHI_ESCALATION_SLA_MIN: z.coerce.number().int().min(1).default(240),
   AIZUCHI_RECORDING_RETENTION_DAYS: int(30),
   AIZUCHI_RECOVERY_LOCK_DAYS: int(30),
   // Phone calls (issue 8): which dialer places callbacks. softphone rings the browser page of the
@@ -303,6 +304,8 @@ export interface Config {
     callbackLeadSec: number;
     callbackRetries: number;
     callbackRetryDelayMin: number;
+    /** How long an escalated case may wait in the queue before it shows as overdue (issue 10). */
+    escalationSlaMin: number;
   };
   /** Every recovery response takes at least this long, so account existence cannot be timed. */
   recoveryResponseFloorMs: number;
@@ -482,6 +485,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callbackLeadSec: e.AIZUCHI_CALLBACK_LEAD_SEC,
       callbackRetries: e.AIZUCHI_CALLBACK_RETRIES,
       callbackRetryDelayMin: e.AIZUCHI_CALLBACK_RETRY_DELAY_MIN,
+      escalationSlaMin: e.AIZUCHI_ESCALATION_SLA_MIN,
     },
     recoveryResponseFloorMs: e.AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS,
     recordingRetentionDays: e.AIZUCHI_RECORDING_RETENTION_DAYS,

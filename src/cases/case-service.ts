@@ -9,6 +9,8 @@ import type { CasesTable, Database } from '../store/schema';
 import { writeTransaction } from '../store/write-transaction';
 import { AizuchiError } from '../domain/errors';
 import { type CasePage, type CaseReason, type CaseSearch, currentReasons, searchCases } from './case-search';
+import { closeEscalationIn, openEscalationIn } from './escalations/escalation-rows';
+import { escalationForChange } from './escalations/reasons';
 
 export type CaseRow = CasesTable;
 
@@ -120,11 +122,21 @@ export class CaseService {
     if (!current) throw new CaseNotFoundError(caseId);
     assertTransition(current.state, to);
     const now = this.clock.now();
+    // Issue 10: a hand-over puts the case in the escalation queue and says why in its outcome (it
+    // was blank); leaving `escalated` takes it out again. Calls exhausted close the case as failed
+    // and still queue it, so a person can call.
+    const escalation = escalationForChange(to, kind, data);
+    if (current.state === 'escalated' && to !== 'escalated') {
+      await closeEscalationIn(trx, caseId, kind, now);
+      if (changes.outcome === undefined && !['resolved', 'failed', 'cancelled'].includes(to)) changes = { ...changes, outcome: null };
+    }
+    if (escalation && to === 'escalated' && changes.outcome === undefined) changes = { ...changes, outcome: `escalated: ${escalation}` };
     await trx
       .updateTable('cases')
       .set({ ...changes, state: to, updated_at: now.toISOString() })
       .where('id', '=', caseId)
       .execute();
+    if (escalation) await openEscalationIn(trx, { caseId, reason: escalation, at: now });
     await appendAuditEvent(trx, this.store.dialect, {
       caseId,
       accountId: current.account_id,

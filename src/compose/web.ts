@@ -12,6 +12,8 @@ import { createHandoffBinder } from '../web/plugins/handoff-binding';
 import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
 import { consolePlugin } from '../web/plugins/console';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
+import { createEscalationQueue } from '../cases/escalations/escalation-queue';
+import { escalationCaseSection, escalationsPlugin } from '../web/plugins/escalations';
 import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
@@ -74,6 +76,8 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
         secure: config.publicUrl.startsWith('https:'),
       })
     : undefined;
+  const escalations = createEscalationQueue({ store, cases, clock, slaMs: config.limits.escalationSlaMin * 60_000 });
+  const mask = { email: maskEmail, phone: maskPhone };
   return [
     identityWeb.plugin,
     ...(sso ? [sso.plugin] : []),
@@ -93,9 +97,9 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     consolePlugin({
       cases,
       requireOperator: access.requireOperator,
-      mask: { email: maskEmail, phone: maskPhone },
+      mask,
       timeZone: config.calendar.timeZone,
-      caseSections: [callsCaseSection(services.calls)],
+      caseSections: [escalationCaseSection(escalations), callsCaseSection(services.calls)],
       operator: {
         actions: createOperatorActions({
           cases,
@@ -111,6 +115,14 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
         roleOf: (req) => access.principal(req)?.role,
         unfreezeEnrolment: (caseId, operatorId) => undo.unfreeze(caseId, operatorId),
       },
+    }),
+    escalationsPlugin({
+      queue: escalations,
+      requireOperator: access.requireOperator,
+      principal: access.principal,
+      csrf: identityWeb.csrf,
+      mask,
+      timeZone: config.calendar.timeZone,
     }),
     callsPlugin({ calls: services.calls, logger }),
     liveCallsPlugin({ live: services.live, requireOperator: access.requireOperator, timeZone: config.calendar.timeZone, logger }),

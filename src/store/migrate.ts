@@ -9,6 +9,7 @@ import * as m007 from './migrations/007_handoff_and_sso';
 import * as m008 from './migrations/008_external_accounts';
 import * as m009 from './migrations/009_account_name_readings';
 import * as m010 from './migrations/010_case_reference';
+import * as m011 from './migrations/011_escalations';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '008_external_accounts': m008,
   '009_account_name_readings': m009,
   '010_case_reference': m010,
+  '011_escalations': m011,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

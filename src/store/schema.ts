@@ -184,6 +184,31 @@ export interface OperatorSsoSessionsTable {
   expires_at: string;
 }
 
+/** A case handed to a person (migration 011); open while `closed_at` is null, at most one open per case. */
+export interface EscalationsTable {
+  id: string;
+  case_id: string;
+  /** An EscalationReason (cases/escalations/reasons.ts). */
+  reason: string;
+  opened_at: string;
+  /** The operator holding it (account id or SSO principal id); null when nobody has claimed it. */
+  claimed_by: string | null;
+  claimed_at: string | null;
+  closed_at: string | null;
+  /** The case event that closed it (e.g. 'operator_approved', 'escalation_closed'). */
+  resolution: string | null;
+}
+
+/** An operator's note on an escalation (migration 011). Free text; the form refuses digit runs that look like codes. */
+export interface EscalationNotesTable {
+  id: string;
+  escalation_id: string;
+  case_id: string;
+  operator_id: string;
+  text: string;
+  at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -199,4 +224,6 @@ export interface Database {
   recovery_locks: RecoveryLocksTable;
   handoff_spent_jti: HandoffSpentJtiTable;
   operator_sso_sessions: OperatorSsoSessionsTable;
+  escalations: EscalationsTable;
+  escalation_notes: EscalationNotesTable;
 }

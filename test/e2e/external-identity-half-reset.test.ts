@@ -107,7 +107,8 @@ describe('a half-failed reset in Keycloak', () => {
     await call.waitClosed();
 
     const half = await t.services.cases.require(caseId);
-    expect(half).toMatchObject({ state: 'escalated', outcome: null });
+    // Issue 10: the hand-over names its reason (it was blank); the resume job later resolves it with the reset's own outcome.
+    expect(half).toMatchObject({ state: 'escalated', outcome: 'escalated: system_error' });
     const history = await t.services.cases.history(caseId);
     expect(history.filter((e) => e.kind === 'reset_step').map((e) => (JSON.parse(e.data) as { step: string }).step)).toEqual([
       'new_factor_required',

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { factWords, summarizeCall } from './call-summary';
+
+const ev = (kind: string, data: Record<string, unknown> = {}) => ({ kind, data: JSON.stringify(data) });
+
+describe('summarizeCall', () => {
+  it('states what the call verified and what it did not, from the steps’ events', () => {
+    const s = summarizeCall([
+      ev('case_opened', { assurance: 'password_verified', phoneOnRecord: true }),
+      ev('agent_right_party_confirmed', { callId: 'c1' }),
+      ev('agent_email_checked', { attempt: 1, matches: false }),
+      ev('agent_email_checked', { attempt: 2, matches: true }),
+      ev('agent_code_attempt', { attempt: 1, via: 'dtmf', result: 'wrong' }),
+      ev('agent_code_attempt', { attempt: 2, via: 'dtmf', result: 'wrong' }),
+      ev('agent_risk_flag', { kind: 'contact_change_request' }),
+      ev('reset_decision', { decision: 'needs_person', reasons: ['failed_codes', 'privileged_account'] }),
+      ev('call_ended', { outcome: 'escalated' }),
+    ]);
+    expect(s.facts).toEqual([
+      { check: 'password_at_request', held: true },
+      { check: 'phone_on_record', held: true },
+      { check: 'right_party', held: true },
+      { check: 'email', held: true, count: 2 },
+      { check: 'code', held: false, count: 2 },
+      { check: 'recording_consent', held: null },
+    ]);
+    expect(s).toMatchObject({ calls: 1, riskFlags: ['contact_change_request'], policyReasons: ['failed_codes', 'privileged_account'] });
+    expect(factWords(s.facts[4]!, 'en')).toEqual({ label: 'Verification code', value: 'not verified (2 wrong)' });
+    expect(factWords(s.facts[3]!, 'ja')).toEqual({ label: 'メールアドレスの確認', value: '確認済み (2回)' });
+  });
+
+  it('a request that never reached a call has nothing verified on the phone', () => {
+    const s = summarizeCall([ev('case_opened', { assurance: 'low', phoneOnRecord: false })]);
+    expect(s.facts.map((f) => f.held)).toEqual([false, false, null, null, null, null]);
+    expect(s.calls).toBe(0);
+  });
+});

@@ -1,0 +1,210 @@
+import { type CallSummary, factWords } from '../../../cases/escalations/call-summary';
+import type { EscalationNote, QueueEntry } from '../../../cases/escalations/escalation-queue';
+import { reasonWords } from '../../../cases/escalations/reasons';
+import type { Lang } from '../../../domain/lang';
+import { type SafeHtml, html } from '../../../html/safe-html';
+import { page } from '../layout';
+import type { MaskFns } from './console-pages';
+
+/** What the queue pages need besides the rows: language, zone, who is looking, and the forms' CSRF field. */
+export interface EscalationView {
+  lang: Lang;
+  /** The business time zone (AIZUCHI_TIME_ZONE), shown with every time. */
+  timeZone: string;
+  mask: MaskFns;
+  /** The signed-in operator's id, to say "you" for their own claims. */
+  me: string;
+  /** Present when the signed-in person may act (operator or admin); absent for a viewer. */
+  csrfField?: SafeHtml;
+  error?: string;
+}
+
+const T = {
+  ja: {
+    title: 'エスカレーション',
+    cases: 'ケース',
+    reason: '理由',
+    opened: '受付',
+    sla: '対応期限',
+    lang: '言語',
+    preferred: 'ご希望の時間',
+    holder: '担当',
+    state: '状態',
+    none: '対応待ちのエスカレーションはありません。',
+    nobody: '未割当',
+    you: 'あなた',
+    left: (m: string) => `残り ${m}`,
+    overdue: (m: string) => `${m} 超過`,
+    summary: '通話の要約',
+    calls: '通話数',
+    risk: '注意事項',
+    policy: 'ポリシーの理由',
+    notes: 'メモ',
+    noNotes: 'メモはありません。',
+    addNote: 'メモを追加',
+    noteHint: 'コードや完全な電話番号・メールアドレスは書かないでください。',
+    claim: '担当する',
+    release: '担当を外れる',
+    heldBy: (who: string) => `担当: ${who}`,
+    readOnly: '閲覧のみ（操作はできません）',
+    caseLink: 'ケースを開く',
+    langNames: { ja: '日本語', en: '英語' } as Record<string, string>,
+    notGiven: '指定なし',
+  },
+  en: {
+    title: 'Escalations',
+    cases: 'Cases',
+    reason: 'Reason',
+    opened: 'Opened',
+    sla: 'SLA',
+    lang: 'Language',
+    preferred: 'Preferred time',
+    holder: 'Held by',
+    state: 'State',
+    none: 'No escalations are waiting.',
+    nobody: 'unclaimed',
+    you: 'you',
+    left: (m: string) => `${m} left`,
+    overdue: (m: string) => `overdue by ${m}`,
+    summary: 'Call summary',
+    calls: 'Calls',
+    risk: 'Risk flags',
+    policy: 'Policy reasons',
+    notes: 'Notes',
+    noNotes: 'No notes yet.',
+    addNote: 'Add note',
+    noteHint: 'Never write a code, or a full phone number or email address.',
+    claim: 'Claim',
+    release: 'Release',
+    heldBy: (who: string) => `Held by ${who}`,
+    readOnly: 'Read only (no actions)',
+    caseLink: 'Open the case',
+    langNames: { ja: 'Japanese', en: 'English' } as Record<string, string>,
+    notGiven: 'not given',
+  },
+};
+
+/** `2026-12-01 14:05 JST`-style text of an instant in the business zone, with the zone's short name. */
+export function zonedText(at: Date | string, timeZone: string): string {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(d);
+  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+  // Intl names Asia/Tokyo "GMT+9" in en-US; JST is what operators read.
+  const zone = timeZone === 'Asia/Tokyo' ? 'JST' : p('timeZoneName');
+  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')} ${zone}`;
+}
+
+/** A duration in whole minutes as "2 h 05 min" / "45 min" (ja: "2時間05分" / "45分"). */
+function durationText(ms: number, lang: Lang): string {
+  const min = Math.floor(Math.abs(ms) / 60_000);
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  if (lang === 'ja') return h > 0 ? `${h}時間${String(m).padStart(2, '0')}分` : `${m}分`;
+  return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
+}
+
+/** The SLA cell: time left, or how long overdue (marked so it stands out). */
+export function slaCell(e: Pick<QueueEntry, 'msLeft'>, lang: Lang): SafeHtml {
+  const t = T[lang];
+  return e.msLeft >= 0
+    ? html`<span data-testid="sla" data-overdue="false">${t.left(durationText(e.msLeft, lang))}</span>`
+    : html`<strong class="error" data-testid="sla" data-overdue="true">${t.overdue(durationText(e.msLeft, lang))}</strong>`;
+}
+
+function holderText(e: QueueEntry, v: EscalationView): string {
+  const t = T[v.lang];
+  const who = e.escalation.claimed_by;
+  return who === null ? t.nobody : who === v.me ? t.you : who;
+}
+
+const nav = (lang: Lang) => html`<a href="/console">${T[lang].cases}</a> · <a href="/console/escalations">${T[lang].title}</a>`;
+
+/** GET /console/escalations: the open escalations, most urgent first. */
+export function escalationQueuePage(entries: QueueEntry[], v: EscalationView): string {
+  const t = T[v.lang];
+  return page({
+    title: t.title,
+    lang: v.lang,
+    nav: nav(v.lang),
+    switchPath: '/console/escalations',
+    body: html`<h1>${t.title}</h1>
+${v.csrfField ? '' : html`<p class="muted" data-testid="read-only">${t.readOnly}</p>`}
+<div class="table-scroll"><table data-testid="escalation-queue"><thead><tr><th>${t.sla}</th><th>${t.reason}</th><th>${t.opened}</th><th>${t.lang}</th><th>${t.preferred}</th><th>${t.holder}</th><th>${t.state}</th></tr></thead><tbody>
+${entries.map(
+  (e) =>
+    html`<tr data-escalation="${e.escalation.id}"><td>${slaCell(e, v.lang)}</td><td><a href="/console/escalations/${e.escalation.id}">${reasonWords(e.escalation.reason, v.lang)}</a></td><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td><td data-testid="holder">${holderText(e, v)}</td><td>${e.caseRow.state}</td></tr>`,
+)}
+</tbody></table></div>${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : ''}`,
+  });
+}
+
+function summaryBlock(s: CallSummary, lang: Lang): SafeHtml {
+  const t = T[lang];
+  return html`<h2>${t.summary}</h2>
+<table data-testid="call-summary">${s.facts.map((f) => {
+    const w = factWords(f, lang);
+    return html`<tr data-check="${f.check}" data-held="${String(f.held)}"><th>${w.label}</th><td>${w.value}</td></tr>`;
+  })}
+<tr><th>${t.calls}</th><td>${s.calls}</td></tr>
+${s.riskFlags.length ? html`<tr><th>${t.risk}</th><td>${s.riskFlags.join(', ')}</td></tr>` : ''}
+${s.policyReasons.length ? html`<tr><th>${t.policy}</th><td>${s.policyReasons.join(', ')}</td></tr>` : ''}
+</table>`;
+}
+
+/**
+ * GET /console/escalations/:id: reason, SLA, the agent's summary, who holds it, notes, and (for an
+ * operator) the claim/release and note forms. `actions`: further action forms from the caller.
+ */
+export function escalationPage(
+  e: QueueEntry & { summary: CallSummary; notes: EscalationNote[] },
+  v: EscalationView,
+  actions: SafeHtml | '' = '',
+): string {
+  const t = T[v.lang];
+  const base = `/console/escalations/${e.escalation.id}`;
+  const open = e.escalation.closed_at === null;
+  const mine = e.escalation.claimed_by === v.me;
+  const claimForms = !v.csrfField
+    ? html`<p class="muted" data-testid="read-only">${t.readOnly}</p>`
+    : !open
+      ? ''
+      : e.escalation.claimed_by === null
+        ? html`<form method="post" action="${base}/claim" data-testid="claim-form">${v.csrfField}<button type="submit">${t.claim}</button></form>`
+        : mine
+          ? html`<form method="post" action="${base}/release" data-testid="release-form">${v.csrfField}<button type="submit">${t.release}</button></form>`
+          : '';
+  return page({
+    title: `${t.title} ${e.escalation.id.slice(0, 8)}`,
+    lang: v.lang,
+    nav: nav(v.lang),
+    switchPath: base,
+    body: html`<h1>${reasonWords(e.escalation.reason, v.lang)}</h1>
+${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.error}</p>` : ''}
+<table>
+<tr><th>${t.sla}</th><td>${open ? slaCell(e, v.lang) : (e.escalation.resolution ?? '')}</td></tr>
+<tr><th>${t.opened}</th><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td></tr>
+<tr><th>${t.holder}</th><td data-testid="holder">${e.escalation.claimed_by === null ? t.nobody : t.heldBy(holderText(e, v))}</td></tr>
+<tr><th>${t.lang}</th><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td></tr>
+<tr><th>${t.preferred}</th><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td></tr>
+<tr><th>Email</th><td>${v.mask.email(e.caseRow.email)}</td></tr>
+<tr><th>Phone</th><td>${v.mask.phone(e.caseRow.phone_e164)}</td></tr>
+<tr><th>${t.state}</th><td data-testid="case-state">${e.caseRow.state}</td></tr>
+</table>
+<p><a href="/console/cases/${e.caseRow.id}">${t.caseLink}</a></p>
+${claimForms}
+${summaryBlock(e.summary, v.lang)}
+${actions}
+<h2>${t.notes}</h2>
+${e.notes.length === 0 ? html`<p class="muted">${t.noNotes}</p>` : html`<ul data-testid="notes">${e.notes.map((n) => html`<li><span class="muted">${zonedText(n.at, v.timeZone)} · ${n.operatorId === v.me ? t.you : n.operatorId}</span><br>${n.text}</li>`)}</ul>`}
+${v.csrfField ? html`<form method="post" action="${base}/note" data-testid="note-form">${v.csrfField}<label>${t.addNote}<textarea name="text" maxlength="1000" rows="3" required></textarea></label><p class="muted">${t.noteHint}</p><button type="submit">${t.addNote}</button></form>` : ''}`,
+  });
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../e2e/support/clocks';
+import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
+import { InjectBrowser } from '../e2e/support/inject-browser';
+import { type TestServer, startTestServer } from '../e2e/support/test-server';
+
+// Monday 10:00 JST: open hours.
+const MON_1000_JST = new Date('2035-12-03T01:00:00Z');
+
+for (const db of DATABASES) {
+  describe.runIf(db.enabled)(`escalation queue in the console (${db.name})`, () => {
+    const clock = manualClock(MON_1000_JST);
+    let t: TestServer;
+    let op: InjectBrowser;
+    let operatorId: string;
+    let n = 0;
+
+    /** A recovery request from a number not on record: the case waits for a person's review. */
+    async function reviewCase(lang: 'ja' | 'en'): Promise<string> {
+      const i = ++n;
+      const email = `esc${i}-${db.name}@example.com`;
+      await t.services.identity.createAccount({
+        email,
+        password: 'correct horse battery',
+        name: `Esc ${i}`,
+        phone: `090-2222-${String(3000 + i)}`,
+        role: 'customer',
+      });
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/recovery-requests',
+        remoteAddress: `192.0.2.${50 + i}`,
+        payload: { email, phone: `080-7777-${String(1000 + i)}`, lang, consent: true },
+      });
+      expect(res.statusCode).toBe(202);
+      return (await t.services.cases.list({ email }))[0]!.id;
+    }
+    const escalationOf = async (caseId: string) =>
+      (await t.services.store.db.selectFrom('escalations').selectAll().where('case_id', '=', caseId).executeTakeFirst())!;
+
+    beforeAll(async () => {
+      t = await startTestServer({
+        clock,
+        postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
+        env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0', AIZUCHI_ESCALATION_SLA_MIN: '60' },
+      });
+      const created = await t.services.identity.createAccount({
+        email: `esc-op-${db.name}@example.com`,
+        password: 'operator password',
+        name: 'Op',
+        phone: '03-1234-5678',
+        role: 'operator',
+        mfa: true,
+      });
+      operatorId = created.account.id;
+      op = new InjectBrowser(t.server.app, '192.0.2.1');
+      op.useSession((await t.services.identity.sessions.create(operatorId, 'full', clock.now())).token);
+    });
+    afterAll(async () => {
+      await t?.stop();
+    });
+
+    it('lists a case waiting for review with its reason in words, language and SLA clock, in English and Japanese', async () => {
+      const id = await reviewCase('ja');
+      const esc = await escalationOf(id);
+      expect(esc).toMatchObject({ reason: 'phone_not_on_record', claimed_by: null });
+
+      const en = await op.get('/console/escalations?lang=en');
+      expect(en.statusCode).toBe(200);
+      expect(en.body).toContain(`href="/console/escalations/${esc.id}">Number not on record</a>`);
+      expect(en.body).toContain('1 h 00 min left');
+      expect(en.body).toContain('Japanese');
+      expect(en.body).toContain('JST');
+
+      const ja = await op.get('/console/escalations?lang=ja');
+      expect(ja.body).toContain('登録にない電話番号');
+      expect(ja.body).toContain('残り 1時間00分');
+
+      clock.set(new Date(MON_1000_JST.getTime() + 75 * 60_000));
+      expect((await op.get('/console/escalations?lang=en')).body).toContain('overdue by 15 min');
+      clock.set(MON_1000_JST);
+
+      // The case page links to it and its outcome names the reason.
+      const casePage = await op.get(`/console/cases/${id}`);
+      expect(casePage.body).toContain('escalated: phone_not_on_record');
+      expect(casePage.body).toContain(`href="/console/escalations/${esc.id}"`);
+    });
+
+    it('shows the summary without the address, claims, notes and releases through the forms, each with the operator id', async () => {
+      const id = await reviewCase('en');
+      const esc = await escalationOf(id);
+      const url = `/console/escalations/${esc.id}`;
+      const detail = await op.get(`${url}?lang=en`);
+      expect(detail.body).toContain('data-testid="call-summary"');
+      expect(detail.body).toMatch(/data-check="phone_on_record" data-held="false"/);
+      expect(detail.body).toMatch(/data-check="password_at_request" data-held="false"/);
+      expect(detail.body).not.toContain(`esc${n}-${db.name}@example.com`);
+
+      const claimed = await op.submit(url, `${url}/claim`, {});
+      expect(claimed.statusCode).toBe(303);
+      expect((await escalationOf(id)).claimed_by).toBe(operatorId);
+      expect((await op.get(`${url}?lang=en`)).body).toContain('Held by you');
+
+      const badNote = await op.submit(url, `${url}/note`, { text: 'code was 123456' });
+      expect(badNote.statusCode).toBe(400);
+      expect(badNote.body).toContain('six or more digits');
+      const note = await op.submit(url, `${url}/note`, { text: 'Customer prefers an afternoon call' });
+      expect(note.statusCode).toBe(303);
+      expect((await op.get(`${url}?lang=en`)).body).toContain('Customer prefers an afternoon call');
+
+      const released = await op.submit(url, `${url}/release`, {});
+      expect(released.statusCode).toBe(303);
+      expect((await escalationOf(id)).claimed_by).toBeNull();
+      const kinds = (await t.services.cases.history(id)).map((e) => ({
+        kind: e.kind,
+        data: JSON.parse(e.data) as Record<string, unknown>,
+      }));
+      expect(kinds.filter((e) => e.kind.startsWith('escalation_')).map((e) => [e.kind, e.data.operatorId])).toEqual([
+        ['escalation_claimed', operatorId],
+        ['escalation_note_added', operatorId],
+        ['escalation_released', operatorId],
+      ]);
+    });
+
+    it('refuses a form without its CSRF field and changes nothing', async () => {
+      const id = await reviewCase('en');
+      const esc = await escalationOf(id);
+      const res = await op.post(`/console/escalations/${esc.id}/claim`, {});
+      expect(res.statusCode).toBe(403);
+      expect((await escalationOf(id)).claimed_by).toBeNull();
+    });
+  });
+}
