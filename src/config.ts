@@ -150,7 +150,7 @@ const schema = z.object({
   // Asterisk AudioSocket (issue 8 §4): Asterisk connects to this TCP address; unset = off.
   AIZUCHI_AUDIOSOCKET_LISTEN: z
     .string()
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):\d{1,5}$/u, 'expected host:port such as 127.0.0.1:9092')
+    .regex(/^((\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+):)?\d{1,5}$/u, 'expected host:port such as 127.0.0.1:9092, or a port (loopback)')
     .optional(),
   AIZUCHI_AUDIOSOCKET_ALLOW: z.string().min(1).default('127.0.0.1,::1'),
   // Sign-in hand-off (issue 12): the company's sign-in page sends a signed token to /recover?handoff=.
@@ -598,7 +598,8 @@ function twilioConfig(e: Env): TwilioConfig | null {
 function audioSocketConfig(e: Env): Config['audioSocket'] {
   if (!e.AIZUCHI_AUDIOSOCKET_LISTEN) return null;
   const at = e.AIZUCHI_AUDIOSOCKET_LISTEN.lastIndexOf(':');
-  const host = e.AIZUCHI_AUDIOSOCKET_LISTEN.slice(0, at).replace(/^\[(.*)\]$/u, '$1');
+  // A bare port listens on loopback: Asterisk on the same host, nothing exposed by accident.
+  const host = at < 0 ? '127.0.0.1' : e.AIZUCHI_AUDIOSOCKET_LISTEN.slice(0, at).replace(/^\[(.*)\]$/u, '$1');
   const port = Number(e.AIZUCHI_AUDIOSOCKET_LISTEN.slice(at + 1));
   if (port > 65535) throw new ConfigError('invalid AIZUCHI_AUDIOSOCKET_LISTEN: port above 65535');
   const allow = e.AIZUCHI_AUDIOSOCKET_ALLOW.split(',')

@@ -72,6 +72,12 @@ describe('AudioSocket on the whole server', () => {
       port: 9092,
       allow: ['10.1.2.3', 'fd00::/8'],
     });
+    expect(loadConfig({ AIZUCHI_DATA_DIR: dataDir, AIZUCHI_AUDIOSOCKET_LISTEN: '9092' }).audioSocket).toEqual({
+      host: '127.0.0.1',
+      port: 9092,
+      allow: ['127.0.0.1', '::1'],
+    });
+    expect(() => loadConfig({ AIZUCHI_DATA_DIR: dataDir, AIZUCHI_AUDIOSOCKET_LISTEN: 'pbx:port' })).toThrow(/AIZUCHI_AUDIOSOCKET_LISTEN/);
   });
 
   it('refuses to start on an allow-list entry that is no address', async () => {

@@ -119,6 +119,8 @@ export async function startAudioSocketServer(o: AudioSocketServerOptions): Promi
               ended = true;
               clearTimeout(timer);
               socket.end();
+              // Asterisk closes on our hangup; a peer that keeps its half open is cut.
+              setTimeout(() => socket.destroy(), 5000).unref();
             },
           });
           channel = opened;
@@ -138,7 +140,7 @@ export async function startAudioSocketServer(o: AudioSocketServerOptions): Promi
         if (channel.closed) {
           ended = true;
           clearTimeout(timer);
-          socket.end();
+          socket.destroySoon();
         }
       }
     });
