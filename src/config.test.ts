@@ -14,6 +14,17 @@ describe('AIZUCHI_POLICY', () => {
   });
 });
 
+describe('AIZUCHI_JOB_ENGINE', () => {
+  it('defaults to the embedded queue, and takes pg-boss on PostgreSQL only, naming the variable', () => {
+    expect(loadConfig({}).jobEngine).toBe('embedded');
+    expect(loadConfig({ AIZUCHI_JOB_ENGINE: 'pg-boss', AIZUCHI_DATABASE_URL: 'postgres://u@db.example/aizuchi' }).jobEngine).toBe(
+      'pg-boss',
+    );
+    expect(() => loadConfig({ AIZUCHI_JOB_ENGINE: 'pg-boss' })).toThrow(/AIZUCHI_JOB_ENGINE.*PostgreSQL/);
+    expect(() => loadConfig({ AIZUCHI_JOB_ENGINE: 'graphile' })).toThrow(ConfigError);
+  });
+});
+
 describe('AIZUCHI_TELEPHONY', () => {
   it('defaults to the browser softphone, ringing 30 s, and names the carriers it accepts', () => {
     expect(loadConfig({}).telephony).toEqual({ dialer: 'softphone', ringTimeoutSec: 30, machineDetection: 'greeting' });

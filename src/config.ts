@@ -29,6 +29,8 @@ const schema = z.object({
   AIZUCHI_URL: z.string().url().optional(),
   AIZUCHI_PUBLIC_URL: z.string().url().optional(),
   AIZUCHI_DATABASE_URL: z.string().optional(),
+  // Which engine runs jobs: the embedded table queue, or pg-boss for many processes on PostgreSQL (issue 11).
+  AIZUCHI_JOB_ENGINE: z.enum(['embedded', 'pg-boss']).default('embedded'),
   AIZUCHI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AIZUCHI_COMPANY_NAME: z.string().default('aizuchi'),
   AIZUCHI_AGENT_NAME: z.string().default('aizuchi'),
@@ -283,6 +285,8 @@ export interface Config {
   /** The address customers reach (links in mail). */
   publicUrl: string;
   databaseUrl: string;
+  /** The job engine (AIZUCHI_JOB_ENGINE): `pg-boss` only on PostgreSQL. */
+  jobEngine: Env['AIZUCHI_JOB_ENGINE'];
   logLevel: Env['AIZUCHI_LOG_LEVEL'];
   companyName: string;
   agentName: string;
@@ -453,13 +457,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = path.resolve(e.AIZUCHI_DATA_DIR);
   const serverUrl = e.AIZUCHI_URL ?? `http://localhost:${e.PORT}`;
+  const databaseUrl = e.AIZUCHI_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'aizuchi.db')}`;
+  if (e.AIZUCHI_JOB_ENGINE === 'pg-boss' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('invalid AIZUCHI_JOB_ENGINE: pg-boss needs a PostgreSQL AIZUCHI_DATABASE_URL (postgres://…)');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir,
     serverUrl,
     publicUrl: e.AIZUCHI_PUBLIC_URL ?? serverUrl,
-    databaseUrl: e.AIZUCHI_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'aizuchi.db')}`,
+    databaseUrl,
+    jobEngine: e.AIZUCHI_JOB_ENGINE,
     logLevel: e.AIZUCHI_LOG_LEVEL,
     companyName: e.AIZUCHI_COMPANY_NAME,
     agentName: e.AIZUCHI_AGENT_NAME,

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { CaseService } from './cases/case-service';
 import { composeCalls } from './compose/calls';
-import { registerJobs } from './compose/jobs';
+import { createJobSystem, registerJobs } from './compose/jobs';
 import { composeIdentityProvider } from './compose/identity';
 import { composeMail } from './compose/mail';
 import { composeRecovery, composeRecoveryUndo } from './compose/recovery';
@@ -10,7 +10,6 @@ import type { Config } from './config';
 import { createBusinessCalendar } from './domain/calendar';
 import { systemClock } from './domain/clock';
 import { createIdentityService } from './identity/service';
-import { createDbJobQueue } from './jobs/db-job-queue';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { deriveKeys, loadOrCreateMasterKey } from './security/keys';
@@ -50,7 +49,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   });
   const accounts = composeIdentityProvider({ config, clock, logger, embedded: identity });
   const cases = new CaseService(store, clock);
-  const jobs = createDbJobQueue({ store, clock, logger, workerId: `${os.hostname()}:${process.pid}` });
+  const jobs = await createJobSystem(config, { store, clock, logger, workerId: `${os.hostname()}:${process.pid}` });
   const mail = composeMail(config, { store, logger, clock });
   const limiter = new RateLimiter(store, clock);
   const withSoftphone = opts.withSoftphone !== false;

@@ -48,7 +48,7 @@ export interface CallServiceDeps {
   clock: Clock;
   keys: { codeHmac: Buffer; tokenHmac: Buffer };
   queue: JobQueue;
-  /** Drops the queued callback a call-now replaces (DbJobQueue.cancelByDedupeKey). */
+  /** Drops the queued callback a call-now replaces (JobSystem.cancelByDedupeKey). */
   cancelJob(dedupeKey: string, trx: Kysely<Database>): Promise<boolean>;
   limiter: RateLimiter;
   logger: Logger;

@@ -25,7 +25,7 @@ export interface OperatorActionDeps {
   cases: CaseService;
   calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date };
   queue: JobQueue;
-  /** Drops a queued callback the action replaces (DbJobQueue.cancelByDedupeKey). */
+  /** Drops a queued callback the action replaces (JobSystem.cancelByDedupeKey). */
   cancelJob(dedupeKey: string, trx: StoreTransaction): Promise<boolean>;
   /** The dialer due callbacks use, so "call now" rings the same way. */
   dialer: Dialer;

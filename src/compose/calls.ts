@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
 import type { IdentityProvider } from '../identity/provider';
-import type { DbJobQueue } from '../jobs/db-job-queue';
+import type { JobSystem } from '../jobs/job-system';
 import type { Logger } from '../observability/logger';
 import type { Keys } from '../security/keys';
 import type { RateLimiter } from '../security/rate-limiter';
@@ -26,7 +26,7 @@ export interface CallsWiring {
   calendar: BusinessCalendar;
   clock: Clock;
   keys: Keys;
-  jobs: DbJobQueue;
+  jobs: JobSystem;
   limiter: RateLimiter;
   logger: Logger;
   /** Given by tests and other channels; the default rings the built-in softphone. */

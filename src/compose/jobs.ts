@@ -6,7 +6,9 @@ import { staleCallSweepJob } from '../calls/stale-call-sweep';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
-import type { DbJobQueue } from '../jobs/db-job-queue';
+import { createDbJobQueue } from '../jobs/db-job-queue';
+import type { JobSystem } from '../jobs/job-system';
+import { createPgBossJobs } from '../jobs/pg-boss/pg-boss-jobs';
 import { dbSpentTokens, pruneSpentHandoffsJob } from '../identity/handoff/spent-tokens';
 import { pruneExpiredSsoSessions } from '../identity/operator-sso/sso-sessions';
 import { type RecurringJob, recurringHandler } from '../jobs/recurring';
@@ -18,8 +20,21 @@ import { pruneRateEventsJob } from '../security/prune-rate-events';
 import type { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 
+/**
+ * The job engine AIZUCHI_JOB_ENGINE names over the opened store: the embedded queue (any database)
+ * or pg-boss (PostgreSQL; installs its schema here, so `serve` and every command that opens the
+ * store have it). Starts no worker. Throws JobEngineError when pg-boss cannot install its schema.
+ */
+export async function createJobSystem(
+  config: Config,
+  deps: { store: Store; clock: Clock; logger: Logger; workerId: string },
+): Promise<JobSystem> {
+  if (config.jobEngine === 'pg-boss') return createPgBossJobs(deps);
+  return createDbJobQueue(deps);
+}
+
 export interface JobsWiring {
-  jobs: DbJobQueue;
+  jobs: JobSystem;
   store: Store;
   cases: CaseService;
   calendar: BusinessCalendar;

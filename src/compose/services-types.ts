@@ -9,7 +9,7 @@ import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
 import type { IdentityProvider } from '../identity/provider';
 import type { IdentityService } from '../identity/service';
-import type { DbJobQueue } from '../jobs/db-job-queue';
+import type { JobSystem } from '../jobs/job-system';
 import type { RecurringJob } from '../jobs/recurring';
 import type { MailCatcher } from '../mail/mail-catcher';
 import type { MailSender } from '../mail/sender';
@@ -42,7 +42,7 @@ export interface Services {
   recovery: RecoveryRequestService;
   /** What the "this wasn't me" link does. */
   undo: RecoveryUndo;
-  jobs: DbJobQueue;
+  jobs: JobSystem;
   mail: { sender: MailSender; catcher: MailCatcher | null };
   calls: CallService;
   /** Calls in progress and their transcripts as they happen (the console's live calls view). */

@@ -4,7 +4,7 @@ import type { Carrier, CarrierEvents, CarrierName } from '../channels/carrier';
 import type { Dialer } from '../channels/dialer';
 import { ConfigError, type Config } from '../config';
 import type { Clock } from '../domain/clock';
-import type { DbJobQueue } from '../jobs/db-job-queue';
+import type { JobSystem } from '../jobs/job-system';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/connect';
 import { createTelnyxCarrier } from '../telephony/telnyx/telnyx-carrier';
@@ -59,7 +59,7 @@ export interface TelephonyWiring {
   store: Store;
   cases: CaseService;
   calls: CallService;
-  jobs: DbJobQueue;
+  jobs: JobSystem;
   clock: Clock;
   logger: Logger;
   /** The voice line over a carrier call's audio (voice engines are loaded on the first call). */

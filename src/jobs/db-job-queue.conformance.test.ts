@@ -4,6 +4,7 @@ import { createLogger } from '../observability/logger';
 import { writeTransaction } from '../store/write-transaction';
 import { createDbJobQueue } from './db-job-queue';
 import { jobQueueConformance } from './job-queue.conformance';
+import { jobWorkerConformance } from './job-worker.conformance';
 
 const postgresUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
 
@@ -53,5 +54,25 @@ for (const target of targets) {
       },
       { joinsTransactions: true, cancelsByDedupeKey: true },
     );
+
+    jobWorkerConformance(`embedded db queue (${target.name})`, async () => {
+      await fresh.store.db.deleteFrom('jobs').execute();
+      const now = new Date('2026-12-01T00:00:00.000Z');
+      const jobs = createDbJobQueue({
+        store: fresh.store,
+        clock: { now: () => now },
+        logger: createLogger('silent'),
+        workerId: 'conformance',
+      });
+      return {
+        queue: jobs.queue,
+        worker: jobs.worker,
+        stats: (kind) => jobs.stats(kind),
+        queuedKinds: async () => {
+          const rows = await fresh.store.db.selectFrom('jobs').select('kind').where('state', '=', 'queued').orderBy('kind').execute();
+          return rows.map((r) => r.kind);
+        },
+      };
+    });
   });
 }

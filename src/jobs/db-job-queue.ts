@@ -3,10 +3,11 @@ import type { Clock } from '../domain/clock';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/connect';
 import { type BackoffOptions, defaultBackoff } from './backoff';
-import { cancelQueuedByDedupeKey, countByState, type JobCounts } from './job-table';
+import { cancelQueuedByDedupeKey, countByState } from './job-table';
 import { type EnqueueOptions, type JobQueue, type StoreTransaction } from './queue';
 import { DEFAULT_MAX_ATTEMPTS, checkEnqueue } from './enqueue-input';
-import { createDbWorker, type JobWorker } from './db-worker';
+import { createDbWorker } from './db-worker';
+import type { JobSystem } from './job-system';
 
 export interface DbJobQueueOptions {
   store: Store;
@@ -28,19 +29,13 @@ export interface DbJobQueueOptions {
   newId?: () => string;
 }
 
-export interface DbJobQueue {
-  queue: JobQueue;
-  worker: JobWorker;
-  /** Cancels a job that has not started yet; false when none is queued under that key. */
-  cancelByDedupeKey(dedupeKey: string, trx?: StoreTransaction): Promise<boolean>;
-  /** Jobs per state, optionally of one kind. */
-  stats(kind?: string): Promise<JobCounts>;
-}
+/** The embedded engine is one JobSystem; pg-boss (pg-boss/pg-boss-jobs.ts) is the other. */
+export type DbJobQueue = JobSystem;
 
 /**
  * The embedded, database-backed queue: jobs live in the `jobs` table of the app's own database
  * (SQLite or PostgreSQL), so enqueueing can share the caller's transaction and nothing else needs
- * running. At scale this module is what a pg-boss or graphile-worker adapter would replace.
+ * running. On PostgreSQL with many processes, pg-boss (pg-boss/pg-boss-jobs.ts) can replace it.
  */
 export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
   const { store, clock } = options;
@@ -99,6 +94,7 @@ export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
   };
 
   return {
+    engine: 'embedded',
     queue,
     worker,
     cancelByDedupeKey: (dedupeKey, trx) => cancelQueuedByDedupeKey(trx ?? store.db, dedupeKey, clock.now()),

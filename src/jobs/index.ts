@@ -5,3 +5,5 @@ export type { JobCounts } from './job-table';
 export type { BackoffOptions } from './backoff';
 export { JobInputError, LeaseLostError, PermanentJobError, RetryableJobError, isPermanentJobFailure } from './queue';
 export type { EnqueueOptions, JobContext, JobHandler, JobQueue, StoreTransaction } from './queue';
+export type { JobEngineName, JobSystem } from './job-system';
+export { JobEngineError, createPgBossJobs } from './pg-boss/pg-boss-jobs';

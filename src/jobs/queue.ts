@@ -10,9 +10,11 @@ import { AizuchiError } from '../domain/errors';
  * a deterministic key from the job (e.g. Message-ID `<job-${jobId}@…>`) so the receiver can drop
  * repeats — the built-in mail catcher dedupes by Message-ID.
  *
- * The job queue as the rest of aizuchi sees it. Nothing here names the jobs table or a driver, so
- * the embedded implementation (db-job-queue.ts) can be swapped for pg-boss or graphile-worker. The
- * only database type is the store's own transaction handle, which callers already hold.
+ * The job queue as the rest of aizuchi sees it. Nothing here names the jobs table or a driver: the
+ * embedded implementation (db-job-queue.ts) and pg-boss (pg-boss/pg-boss-jobs.ts) both implement it.
+ * The only database type is the store's own transaction handle, which callers already hold; an
+ * engine must be able to write its enqueue and its done mark inside that transaction (pg-boss does,
+ * through its `db` option, because its tables are in the same database).
  */
 export type StoreTransaction = Kysely<Database>;
 

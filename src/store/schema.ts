@@ -101,6 +101,14 @@ export interface JobsTable {
   updated_at: string;
 }
 
+/** A dedupe key held by a job of an engine with its own tables (pg-boss); see migration 014. */
+export interface JobKeysTable {
+  dedupe_key: string;
+  job_id: string;
+  kind: string;
+  created_at: string;
+}
+
 export interface MailMessagesTable {
   id: string;
   message_id: string | null;
@@ -216,6 +224,7 @@ export interface Database {
   cases: CasesTable;
   case_events: CaseEventsTable;
   jobs: JobsTable;
+  job_keys: JobKeysTable;
   mail_messages: MailMessagesTable;
   verification_codes: VerificationCodesTable;
   calls: CallsTable;
