@@ -8,6 +8,9 @@ import type { Store } from '../store/connect';
 import type { MfaReset } from './mfa-reset';
 import type { CodeSubject, VerificationStore } from './verification-store';
 
+/** The case event the call-in service writes when a caller calling in was matched to the case (call-in/call-in-service.ts). */
+export const CALL_IN_IDENTIFIED = 'call_in_identified';
+
 export interface CallFacts extends CodeSubject {
   callId: string;
 }
@@ -90,6 +93,9 @@ export function createHostPort(deps: HostPortDeps, call: CallFacts, contact: Ide
         passwordVerifiedAtRequest: row.assurance === 'password_verified',
         passwordSource: openedWith(history) === 'signed_handoff' ? 'signed_handoff' : 'request_password',
         placedByPossessionDialer: placed?.proves_phone_possession === 1,
+        inboundCall: history.some(
+          (e) => e.kind === CALL_IN_IDENTIFIED && (JSON.parse(e.data) as { callId?: unknown }).callId === call.callId,
+        ),
         callToNumberOnRecord: numberOnRecord,
         operatorApprovedNumber,
         codeVerifiedOnCall: state.codeVerified,

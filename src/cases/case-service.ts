@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AUDIT_CHAIN_LOCK, appendAuditEvent, caseHistory, lockAuditChain } from '../audit/audit-log';
 import type { ChainedEvent } from '../audit/chain';
-import { type CaseState, assertTransition, isCaseState } from '../domain/cases/case-state';
+import { type CaseState, InvalidTransitionError, assertTransition, canReopenForCallIn, isCaseState } from '../domain/cases/case-state';
 import type { Clock } from '../domain/clock';
 import type { Store } from '../store/connect';
 import type { CasesTable, Database } from '../store/schema';
@@ -145,6 +145,29 @@ export class CaseService {
       at: now,
     });
     return { ...current, ...changes, state: to, updated_at: now.toISOString() };
+  }
+
+  /**
+   * Reopens a case whose automatic calls were all unanswered (`failed`, outcome `abandoned`, closed
+   * recently: domain canReopenForCallIn) because the customer called in and was identified: back to
+   * `scheduled` with the outcome cleared, audited as `kind`. Throws InvalidTransitionError otherwise.
+   */
+  async reopenForCallIn(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown>): Promise<CaseRow> {
+    await this.lockChain(trx);
+    const current = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+    if (!current) throw new CaseNotFoundError(caseId);
+    const now = this.clock.now();
+    if (!canReopenForCallIn(current, now)) throw new InvalidTransitionError(current.state, 'scheduled');
+    const changes = { state: 'scheduled' as const, outcome: null, updated_at: now.toISOString() };
+    await trx.updateTable('cases').set(changes).where('id', '=', caseId).execute();
+    await appendAuditEvent(trx, this.store.dialect, {
+      caseId,
+      accountId: current.account_id,
+      kind,
+      data: { from: current.state, to: 'scheduled', previousOutcome: current.outcome, ...data },
+      at: now,
+    });
+    return { ...current, ...changes };
   }
 
   /** Records a fact without changing state (a code sent, an attempt, a notification). */

@@ -92,3 +92,22 @@ export interface Carrier {
   /** Stops listeners and timers (SIP sockets); calls in progress are hung up. */
   close?(): Promise<void>;
 }
+
+/** A customer's call arriving at aizuchi's number, as the carrier's incoming-call webhook names it (issue 8 §5). */
+export interface IncomingCall {
+  readonly leg: CarrierLeg;
+  /** The caller ID as the carrier gave it; E.164, or null when withheld or not a number ("anonymous"). */
+  readonly from: string | null;
+  /** The number the customer dialled (E.164 as the carrier gave it): picks the language. */
+  readonly to: string;
+}
+
+/**
+ * Incoming calls (call-in). `ring` runs for the carrier's signed incoming-call webhook and returns a
+ * fresh single-use media token bound server-side to the call's leg and caller ID, for the answer's
+ * `<Connect><Stream>` parameter; null when call-in is off (the adapter rejects the call). The media
+ * stream then arrives at CarrierEvents.answered with that token like any answered call.
+ */
+export interface IncomingCalls {
+  ring(call: IncomingCall): Promise<{ token: string } | null>;
+}

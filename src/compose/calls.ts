@@ -17,6 +17,8 @@ import { type Softphone, createSoftphone } from '../telephony/softphone';
 import { type OpenCarrierLine, createMachineMessagePlayer } from '../telephony/carrier';
 import { type ComposedAudioSocket, composeAudioSocket } from './audiosocket';
 import { type CarrierFactory, type ComposedCarrier, composeTelephony } from './telephony';
+import { createCallIn, withCallIn } from '../calls/call-in/call-in-service';
+import { policyPreset } from '../domain/policy';
 
 export interface CallsWiring {
   store: Store;
@@ -106,7 +108,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
 
   const openVoice = async (args: Omit<Parameters<typeof openVoiceCall>[0], 'runtime' | 'store' | 'dataDir'>) =>
     openVoiceCall({ runtime: await voice(), store: w.store, dataDir: config.dataDir, ...args });
-  const telephony = composeTelephony(config, {
+  const carrierTelephony = composeTelephony(config, {
     store: w.store,
     cases: w.cases,
     calls,
@@ -125,6 +127,28 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     },
     ...(w.carrier ? { carrier: w.carrier } : {}),
   });
+  // Call-in (issue 8 §5): over Twilio, when a number to call is configured.
+  const callIn =
+    carrierTelephony?.carrier.name === 'twilio' && config.inboundNumbers
+      ? createCallIn({
+          store: w.store,
+          cases: w.cases,
+          calls,
+          identity: w.identity,
+          limiter: w.limiter,
+          tokenKey: w.keys.tokenHmac,
+          clock: w.clock,
+          policy: policyPreset(config.policy),
+          inboundNumbers: config.inboundNumbers,
+          companyName: config.companyName,
+          openLine: w.carrierLine ?? openVoice,
+          logger: w.logger,
+        })
+      : null;
+  const telephony: ComposedCarrier | null =
+    carrierTelephony && callIn
+      ? { ...carrierTelephony, events: withCallIn(carrierTelephony.events, callIn), incoming: callIn.incoming }
+      : carrierTelephony;
 
   const audioSocket = composeAudioSocket(config, {
     logger: w.logger,

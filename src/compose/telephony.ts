@@ -1,6 +1,6 @@
 import type { CallService, ConnectedCall } from '../calls/call-service';
 import type { CaseService } from '../cases/case-service';
-import type { Carrier, CarrierEvents, CarrierName } from '../channels/carrier';
+import type { Carrier, CarrierEvents, CarrierName, IncomingCalls } from '../channels/carrier';
 import type { Dialer } from '../channels/dialer';
 import { ConfigError, type Config } from '../config';
 import type { Clock } from '../domain/clock';
@@ -75,6 +75,8 @@ export interface ComposedCarrier {
   carrier: Carrier;
   /** For the adapters' webhooks and the media-stream endpoint. */
   events: CarrierEvents;
+  /** Call-in, when configured (compose/calls.ts): the incoming-call webhook's answer. */
+  incoming?: IncomingCalls;
   service: CarrierCallService;
   dialer: Dialer;
   /** Registers PLACE_CALL_JOB with the worker. */

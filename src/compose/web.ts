@@ -33,7 +33,15 @@ function carrierWebhooks(services: Services): FastifyPluginAsync[] {
   const { config, logger, telephony } = services;
   if (!telephony) return [];
   if (telephony.carrier.name === 'twilio' && config.twilio) {
-    return [twilioWebhooks({ authToken: config.twilio.authToken, publicUrl: config.publicUrl, events: telephony.events, logger })];
+    return [
+      twilioWebhooks({
+        authToken: config.twilio.authToken,
+        publicUrl: config.publicUrl,
+        events: telephony.events,
+        ...(telephony.incoming ? { incoming: telephony.incoming } : {}),
+        logger,
+      }),
+    ];
   }
   if (telephony.carrier.name === 'telnyx' && config.telnyx) {
     return [telnyxWebhooks({ publicKey: config.telnyx.publicKey, events: telephony.events, logger })];

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_STATES, InvalidTransitionError, assertTransition, canTransition, isTerminal } from './case-state';
+import {
+  CALL_IN_REOPEN_MS,
+  CASE_STATES,
+  InvalidTransitionError,
+  assertTransition,
+  canReopenForCallIn,
+  canTransition,
+  isTerminal,
+} from './case-state';
 
 describe('case state machine', () => {
   it('follows the callback path from request to resolution', () => {
@@ -24,5 +32,15 @@ describe('case state machine', () => {
     expect(canTransition('calling', 'resolved')).toBe(false);
     expect(() => assertTransition('requested', 'resolved')).toThrow(InvalidTransitionError);
     expect(() => assertTransition('bogus', 'scheduled')).toThrow(/cannot go from bogus/);
+  });
+
+  it('reopens only a case closed by unanswered calls, and only for a while, when the customer calls in (issue 8 §5)', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const closedAgo = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    expect(canReopenForCallIn({ state: 'failed', outcome: 'abandoned', updated_at: closedAgo(86_400_000) }, now)).toBe(true);
+    expect(canReopenForCallIn({ state: 'failed', outcome: 'abandoned', updated_at: closedAgo(CALL_IN_REOPEN_MS) }, now)).toBe(false);
+    expect(canReopenForCallIn({ state: 'failed', outcome: 'verification_failed', updated_at: closedAgo(1000) }, now)).toBe(false);
+    expect(canReopenForCallIn({ state: 'cancelled', outcome: 'abandoned', updated_at: closedAgo(1000) }, now)).toBe(false);
+    expect(canReopenForCallIn({ state: 'resolved', outcome: 'abandoned', updated_at: closedAgo(1000) }, now)).toBe(false);
   });
 });

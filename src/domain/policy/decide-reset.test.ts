@@ -131,6 +131,17 @@ describe('proofs', () => {
     ]);
   });
 
+  it('a call that came in from the number on record with the case reference is phone possession from that source (issue 8 §5)', () => {
+    expect(proofsFromEvidence({ ...evidence, inboundCall: true })[1]).toEqual({
+      kind: 'phone_possession',
+      source: 'inbound_call_from_record',
+    });
+    // The call-in service marks the call a possession one only for the number on record; without that mark, nothing.
+    expect(proofsFromEvidence({ ...evidence, inboundCall: true, placedByPossessionDialer: false }).map((p) => p.kind)).not.toContain(
+      'phone_possession',
+    );
+  });
+
   it('a possession dialer proves the phone only for the number on record or an operator-approved one', () => {
     expect(proofsFromEvidence({ ...evidence, callToNumberOnRecord: false }).map((p) => p.kind)).not.toContain('phone_possession');
     expect(proofsFromEvidence({ ...evidence, callToNumberOnRecord: false, operatorApprovedNumber: true }).map((p) => p.kind)).toContain(

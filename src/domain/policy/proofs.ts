@@ -12,7 +12,8 @@ export type ProofKind = (typeof PROOF_KINDS)[number];
  * Where a proof comes from. `request_password`: a correct password at request time (or a signed-in
  * session). `signed_handoff`: the company's own sign-in page checked the password and sent a signed,
  * one-time token naming the account (identity/handoff). `outbound_call_to_record`: aizuchi's own dialer rang the E.164 number on record (or one
- * an operator approved) through a carrier or SIP and the callee answered. `emailed_code`: the code
+ * an operator approved) through a carrier or SIP and the callee answered. `inbound_call_from_record`: the customer called in from the number on
+ * record and keyed or said the case's reference. `emailed_code`: the code
  * mailed to the address of record, read back correctly. The others are reserved for later channels.
  */
 export type ProofSource =
@@ -53,6 +54,13 @@ export interface CallEvidence {
    * (`Dialer.provesPhonePossession`, recorded on the call when it was placed).
    */
   placedByPossessionDialer: boolean;
+  /**
+   * The call came IN from the number on record and the caller gave the case's reference (issue 8
+   * §5; the call-in service records `proves_phone_possession` only then): the proof's source is
+   * `inbound_call_from_record` instead of `outbound_call_to_record`. Caller ID can be spoofed;
+   * SECURITY notes in README "Customers calling in".
+   */
+  inboundCall?: boolean;
   /** The number the call went to is the E.164 number on record now. */
   callToNumberOnRecord: boolean;
   /** An operator reviewed the case and approved calling its number. */
@@ -70,7 +78,7 @@ export function proofsFromEvidence(e: CallEvidence): Proof[] {
   const proofs: Proof[] = [];
   if (e.passwordVerifiedAtRequest) proofs.push(proof('password', e.passwordSource ?? 'request_password'));
   if (e.placedByPossessionDialer && (e.callToNumberOnRecord || e.operatorApprovedNumber))
-    proofs.push(proof('phone_possession', 'outbound_call_to_record'));
+    proofs.push(proof('phone_possession', e.inboundCall ? 'inbound_call_from_record' : 'outbound_call_to_record'));
   if (e.codeVerifiedOnCall) proofs.push(proof('mailbox_possession', 'emailed_code'));
   return proofs;
 }

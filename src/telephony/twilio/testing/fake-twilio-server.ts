@@ -38,6 +38,17 @@ export interface FakeTwilioCall {
   readonly ended: Promise<string>;
 }
 
+export interface FakeIncomingCall {
+  readonly sid: string;
+  /** aizuchi's HTTP status and body for the incoming-call request. */
+  readonly status: number;
+  readonly twiml: string;
+  readonly stream: { url: string; parameters: Record<string, string> } | null;
+  readonly media: FakeCalleeStream | null;
+  /** Resolves when the stream closed (at once when there was none). */
+  readonly ended: Promise<void>;
+}
+
 export interface FakeTwilio {
   readonly apiUrl: string;
   readonly calls: FakeTwilioCall[];
@@ -49,6 +60,17 @@ export interface FakeTwilio {
   hangUpRemotely(sid: string): void;
   /** Whether the call is still queued, ringing or in progress. */
   isUp(sid: string): boolean;
+  /**
+   * A customer calls the account's number: Twilio's SIGNED incoming-call request (CallSid, AccountSid,
+   * From, To, CallStatus=ringing, Direction=inbound, ApiVersion) to `voiceUrl`, and when the answer is
+   * TwiML with `<Connect><Stream>`, the stream opened as for an outbound call, with `talk` as the caller.
+   */
+  incoming(opts: {
+    voiceUrl: string;
+    from: string;
+    to: string;
+    talk?: (stream: FakeCalleeStream) => Promise<void>;
+  }): Promise<FakeIncomingCall>;
   close(): Promise<void>;
 }
 
@@ -120,6 +142,7 @@ export async function startFakeTwilio(opts: {
   }
 
   const endedHooks = new Map<string, (s: string) => void>();
+  const incomingStreams: Array<FakeCalleeStream | null> = [];
   const seqs = new Map<string, number>();
 
   async function callback(call: FakeTwilioCall, url: string | undefined, fields: Record<string, string>): Promise<void> {
@@ -229,7 +252,48 @@ export async function startFakeTwilio(opts: {
       const call = calls.find((c) => c.sid === sid);
       return call !== undefined && !TERMINAL.has(call.status);
     },
+    async incoming({ voiceUrl, from, to, talk }) {
+      const sid = `CA${randomBytes(16).toString('hex')}`;
+      const params: Record<string, string> = {
+        AccountSid: opts.accountSid,
+        CallSid: sid,
+        From: from,
+        To: to,
+        CallStatus: 'ringing',
+        Direction: 'inbound',
+        ApiVersion: '2010-04-01',
+      };
+      const res = await fetch(voiceUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(opts.authToken, voiceUrl, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      const twiml = await res.text();
+      const stream = res.status === 200 ? parseStreamTwiml(twiml) : null;
+      let media: FakeCalleeStream | null = null;
+      if (stream) {
+        const vendor = twilioStreamVendor({
+          url: stream.url,
+          authToken: opts.authToken,
+          accountSid: opts.accountSid,
+          callSid: sid,
+          customParameters: stream.parameters,
+        });
+        media = await openFakeCalleeStream(stream.url, vendor).catch(() => null);
+        incomingStreams.push(media);
+      }
+      const open = media;
+      const ended = open
+        ? (talk ? talk(open).catch(() => undefined) : Promise.resolve()).then(() => open.closed).then(() => undefined)
+        : Promise.resolve();
+      track(ended);
+      return { sid, status: res.status, twiml, stream, media, ended };
+    },
     async close() {
+      for (const m of incomingStreams) m?.hangup();
       for (const c of calls) if (c.media) c.media.hangup();
       await Promise.allSettled([...pending]);
       server.closeAllConnections();
