@@ -160,6 +160,8 @@ export class CaseService {
     if (!canReopenForCallIn(current, now)) throw new InvalidTransitionError(current.state, 'scheduled');
     const changes = { state: 'scheduled' as const, outcome: null, updated_at: now.toISOString() };
     await trx.updateTable('cases').set(changes).where('id', '=', caseId).execute();
+    // The calls-exhausted close queued the case for a person (issue 10); the customer is on the line now.
+    await closeEscalationIn(trx, caseId, kind, now);
     await appendAuditEvent(trx, this.store.dialect, {
       caseId,
       accountId: current.account_id,

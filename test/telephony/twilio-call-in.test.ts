@@ -137,6 +137,13 @@ describe('customers calling in over Twilio', () => {
     const decision = JSON.parse(history.find((e) => e.kind === 'reset_decision')!.data) as { facts: { proofs: unknown[] } };
     expect(decision.facts.proofs).toContainEqual({ kind: 'phone_possession', source: 'inbound_call_from_record' });
     expect((await r.services.cases.require(caseId)).state).toBe('resolved');
+    // The calls-exhausted close queued the case for a person; calling in took it out of the queue.
+    const queued = await r.services.store.db
+      .selectFrom('escalations')
+      .select(['reason', 'closed_at'])
+      .where('case_id', '=', caseId)
+      .execute();
+    expect(queued).toEqual([{ reason: 'calls_exhausted', closed_at: expect.any(String) }]);
   }, 240_000);
 
   it('wrong references end the call and then lock the caller out, the right one included; the case is untouched', async () => {
@@ -188,8 +195,14 @@ describe('customers calling in over Twilio', () => {
     const after = await r.services.cases.require(caseId);
     expect(after.state).toBe('escalated');
     const needsPerson = (await r.services.cases.history(caseId)).find((e) => e.kind === 'call_in_needs_person');
-    expect(JSON.parse(needsPerson!.data)).toMatchObject({ reason: 'caller_not_number_on_record', carrierCallId: call.sid });
+    expect(JSON.parse(needsPerson!.data)).toMatchObject({ reason: 'phone_not_on_record', carrierCallId: call.sid });
     expect(await r.services.calls.callsForCase(caseId)).toHaveLength(0);
+    const queued = await r.services.store.db
+      .selectFrom('escalations')
+      .select(['reason', 'closed_at'])
+      .where('case_id', '=', caseId)
+      .execute();
+    expect(queued).toEqual([{ reason: 'phone_not_on_record', closed_at: null }]);
     expect(await r.services.identity.getAccount(accountId)).toMatchObject({ mfaEnabled: true });
     expect(f.calls).toHaveLength(0);
   }, 240_000);

@@ -152,7 +152,7 @@ export function createCallIn(deps: CallInDeps) {
     const runnable = RUNNABLE_STATES.has(row.state) || canReopenForCallIn(row, deps.clock.now());
     const needsPhone = deps.policy.requiredProofs.includes('phone_possession');
     if (!contact || !runnable || (needsPhone && !fromRecord)) {
-      await toPerson(row, r, !contact ? 'account_missing' : !runnable ? `case_${row.state}` : 'caller_not_number_on_record');
+      await toPerson(row, r, !contact ? 'system_error' : !runnable ? `case_${row.state}` : 'phone_not_on_record');
       line.agentSays(IDENTIFY_PROMPTS[lang].person, 'prompt');
       line.end('escalated');
       line.close('ended');
