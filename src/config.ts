@@ -25,6 +25,8 @@ const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/u, 'expected an E.164 number su
 const schema = z.object({
   PORT: int(3000),
   HOST: z.string().default('127.0.0.1'),
+  // Graceful shutdown: how long calls in progress may go on after SIGTERM (README "Shutdown and readiness").
+  AIZUCHI_DRAIN_SEC: int(25),
   AIZUCHI_DATA_DIR: z.string().default('./data'),
   AIZUCHI_URL: z.string().url().optional(),
   AIZUCHI_PUBLIC_URL: z.string().url().optional(),
@@ -279,6 +281,8 @@ export interface TelnyxConfig {
 export interface Config {
   port: number;
   host: string;
+  /** After SIGTERM, seconds calls in progress may run on before they end as abandoned (and are retried). */
+  drainSec: number;
   dataDir: string;
   /** Where commands find the running server. */
   serverUrl: string;
@@ -464,6 +468,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
+    drainSec: e.AIZUCHI_DRAIN_SEC,
     dataDir,
     serverUrl,
     publicUrl: e.AIZUCHI_PUBLIC_URL ?? serverUrl,

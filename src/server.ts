@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
 import { recoverRecordings } from './calls/recording/recover-recordings';
 import { scheduleRecordingRetention } from './calls/recording/retention-job';
 import type { Services } from './compose/services-types';
@@ -17,7 +18,17 @@ export interface RunningServer {
   metricsUrl: string;
   /** Ends open calls' lines, closes the HTTP server, then every service (idempotent via Services.close). */
   stop(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM): from now on /readyz answers 503 and new call streams are refused
+   * (503 `draining`); the job worker stops claiming and finishes the jobs in hand; calls in
+   * progress may end on their own for up to `drainMs`, then the rest end `abandoned` (recorded,
+   * their cases retried); then stop(). Resolves with how the calls ended.
+   */
+  shutdown(drainMs: number): Promise<{ finished: number; abandoned: number }>;
 }
+
+/** How long /readyz waits for the database before calling it unreachable. */
+const DB_PING_TIMEOUT_MS = 2000;
 
 /**
  * Serving, not composition: checks the host policy, starts the mail catcher, listens (the app and
@@ -30,7 +41,9 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   const { config, logger, metrics, clock, store, jobs, calls } = services;
   assertHostPolicy({ host: config.host, servesMailCatcher: services.mail.catcher !== null });
   await services.mail.catcher?.start();
-  const app = await buildApp({ logger, metrics, plugins: [...areaPlugins(services), ...extraPlugins] });
+  let draining = false;
+  const readiness = { draining: () => draining, checkDatabase: () => pingDatabase(services) };
+  const app = await buildApp({ logger, metrics, readiness, plugins: [...areaPlugins(services), ...extraPlugins] });
   await app.listen({ port: config.port, host: config.host });
   const metricsServer = await startMetricsServer({ metrics, logger, ...config.metrics }).catch(async (err: unknown) => {
     await app.close();
@@ -62,16 +75,39 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
   // The bound port, which differs from the configured one when that was 0 (tests).
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  return {
-    app,
-    url: `http://localhost:${port}`,
-    metricsUrl: metricsServer.url,
-    async stop() {
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
       calls.shutdown();
       await services.audioSocket?.close();
       await metricsServer.stop();
       await app.close();
       await services.close();
+    })());
+  return {
+    app,
+    url: `http://localhost:${port}`,
+    metricsUrl: metricsServer.url,
+    stop,
+    async shutdown(drainMs) {
+      draining = true;
+      // Both at once: a job in hand may be waiting on a call, and calls go on while jobs finish.
+      const [, ended] = await Promise.all([jobs.worker.stop({ abortAfterMs: drainMs }), calls.drain(drainMs)]);
+      await stop();
+      return ended;
     },
   };
+}
+
+/** Resolves when the database answers `SELECT 1` within DB_PING_TIMEOUT_MS; rejects otherwise. */
+async function pingDatabase(services: Services): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('database ping timed out')), DB_PING_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([sql`select 1`.execute(services.store.db), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

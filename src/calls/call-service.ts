@@ -353,6 +353,25 @@ export function createCallService(deps: CallServiceDeps) {
     live.clear();
   }
 
+  /**
+   * Graceful shutdown (SIGTERM): waits up to `maxMs` for the calls in progress to end on their
+   * own; each one still running then has its line cut and ends `abandoned` here and now, so its
+   * case is retried (by this or another process) without waiting for the next start-up.
+   * Returns how many ended on their own and how many were abandoned.
+   */
+  async function drain(maxMs: number): Promise<{ finished: number; abandoned: number }> {
+    const running = [...live.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
+    await Promise.race([Promise.allSettled(running.map((s) => s.done)), deadline]);
+    clearTimeout(timer);
+    const left = [...live.keys()];
+    shutdown();
+    for (const callId of left) await finish(callId, 'abandoned', null, null);
+    if (running.length > 0) log.info({ finished: running.length - left.length, abandoned: left.length }, 'calls drained');
+    return { finished: running.length - left.length, abandoned: left.length };
+  }
+
   async function callsForCase(caseId: string): Promise<CallWithTranscript[]> {
     const calls = await records.forCase(caseId);
     return Promise.all(calls.map(async (call) => ({ call, transcript: await records.transcript(call.id) })));
@@ -366,6 +385,7 @@ export function createCallService(deps: CallServiceDeps) {
     finish,
     abandonStale,
     shutdown,
+    drain,
     callsForCase,
     liveCount: () => live.size,
     /** Handler for MFA_RESET_DUE_JOB (strict policy's cooling-off). */

@@ -20,6 +20,16 @@ export interface AppDeps {
   plugins: FastifyPluginAsync[];
   /** Requests come through a proxy that sets X-Forwarded-For (off by default). */
   trustProxy?: boolean;
+  /** What /readyz reports; without it the app is always ready (tests that build only the app). */
+  readiness?: Readiness;
+}
+
+/** Kubernetes-style readiness, separate from liveness (/healthz): README "Shutdown and readiness". */
+export interface Readiness {
+  /** True once SIGTERM was received: no new call streams, /readyz 503. */
+  draining(): boolean;
+  /** Rejects when the database does not answer. */
+  checkDatabase(): Promise<void>;
 }
 
 /**
@@ -100,7 +110,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
   });
 
+  // Liveness: the process answers. Readiness: it should be sent traffic (not draining, database up).
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const readiness = deps.readiness;
+  app.get('/readyz', async (req, reply) => {
+    if (readiness?.draining()) return reply.code(503).send({ status: 'draining' });
+    try {
+      await readiness?.checkDatabase();
+    } catch (err) {
+      req.log.warn({ err }, 'readiness: database unreachable');
+      return reply.code(503).send({ status: 'database_unreachable' });
+    }
+    return { status: 'ready' };
+  });
+  // While draining, a new call stream (every WebSocket here carries a call, a softphone line or a
+  // live view) is refused before the upgrade, so the client connects again through a ready process.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!readiness?.draining() || req.headers.upgrade?.toLowerCase() !== 'websocket') return;
+    return reply
+      .code(503)
+      .header('retry-after', '1')
+      .send({ error: 'draining', message: 'this server is shutting down; connect again to reach another one' });
+  });
   // The pages' icon, as a small SVG (no binary asset); /favicon.ico for browsers that ask anyway.
   for (const path of ['/favicon.svg', '/favicon.ico']) {
     app.get(path, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG));

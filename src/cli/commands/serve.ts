@@ -57,7 +57,7 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
         services.mail.catcher
           ? `  mail inbox:        ${server.url}/dev/mail  (SMTP catcher on 127.0.0.1:${services.mail.catcher.port})`
           : `  mail relay:        configured by AIZUCHI_SMTP_URL`,
-        `  health:            ${server.url}/healthz`,
+        `  health:            ${server.url}/healthz  (readiness: /readyz)`,
         `  metrics:           ${server.metricsUrl}${config.metrics.token ? '  (bearer token required)' : ''}`,
         `  data:              ${config.dataDir}`,
         // Which proofs a reset needs, so a demo under `mailbox` is never mistaken for `standard`.
@@ -75,8 +75,14 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        logger.info({ signal }, 'shutting down');
-        await server.stop();
+        logger.info({ signal, drainSec: config.drainSec }, 'shutting down: draining calls and jobs');
+        try {
+          const ended = await server.shutdown(config.drainSec * 1000);
+          logger.info(ended, 'shut down');
+        } catch (err) {
+          logger.error({ err }, 'shutdown failed');
+          await exitAfterDrain(1);
+        }
         await exitAfterDrain(0);
       };
       process.on('SIGINT', () => void stop('SIGINT'));
