@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BatchedSileroVad } from '../src/calls/voice/batched-silero-vad';
+import { MediaShardPool } from '../src/calls/voice/media-shards';
 import { internalRateSynthesizer } from '../src/calls/voice/internal-rate-synthesizer';
 import { realSpeech } from '../src/calls/voice/testing/voice-test-kit';
 import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
@@ -16,6 +17,7 @@ import { benchRecognizerStream } from './recognizer-stream';
 import { benchResponseLatency } from './response-latency';
 import { benchAgentReply, benchEmailParser, benchResampler, benchTts } from './small-benches';
 import { round, summary } from './stats';
+import { benchVadGate } from './vad-gate';
 import { runLoad, type LoadResult } from './voice-load';
 
 /**
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
     const responseLatencyMs = { cached: summary(latency.cached), uncached: summary(latency.uncached) };
     log('recognizer stream reuse and recovery…');
     const recognizerStream = await benchRecognizerStream(quick ? 5 : 20);
+    log('energy gate: recall of speech starts and inferences saved…');
+    const vadGate = await benchVadGate(vad, dir);
 
     log('concurrent calls…');
     const caller8k = await realSpeech(
@@ -63,32 +67,37 @@ async function main(): Promise<void> {
     for await (const _frame of synth.synthesize(LOAD_PROMPT, { lang: 'ja' })) {
       // warms the prompt cache
     }
+    // As the server runs calls (voice-media.ts): media shards, one per core, energy gate on.
+    const shards = await MediaShardPool.start();
     global.gc?.();
     const baselineMB = process.memoryUsage().rss / 1048576;
-    const levels = quick ? [10, 25, 50] : [25, 50, 100, 150, 200, 250, 300, 400];
     const seconds = quick ? 4 : 8;
-    const ramp: LoadResult[] = [];
-    for (const calls of levels) {
-      const result = await runLoad({ calls, seconds, vad: batchedVad, synth, caller8k });
-      ramp.push(result);
-      log(
-        `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames → ${result.passed ? 'ok' : 'FAIL'}`,
-      );
-      if (!result.passed) break;
-    }
+    const ramp = await rampCalls({
+      quick,
+      seconds,
+      log,
+      run: (calls) => runLoad({ calls, seconds, vad: batchedVad, shards, synth, caller8k }),
+    });
     log('media streams (Twilio framing over loopback WebSockets)…');
     const streams = await benchMediaStreams({ quick, vad: batchedVad, synth, caller8k, log });
+    const shardStats = shards.stats;
+    await shards.close();
     await batchedVad.release();
-    const passing = ramp.filter((r) => r.passed);
-    const best = passing[passing.length - 1];
+    const best = ramp
+      .filter((r) => r.passed)
+      .sort((a, b) => a.calls - b.calls)
+      .pop();
     const concurrentCalls = best?.calls ?? 0;
     const memoryPerCallMB = best ? round((best.rssMB - baselineMB) / best.calls, 2) : null;
 
     const result = {
       responseLatencyMs,
       concurrentCalls,
+      cpuMsPerCallSecond: best?.cpuMsPerCallSecond ?? null,
+      loadAverageAtConcurrentCalls: best?.loadAverage ?? null,
       ttsRealTimeFactor,
       memoryPerCallMB,
+      vadGate,
       agentReplyCpuMs,
       parseLinesPerSec,
       resamplerUsPerFrame,
@@ -102,11 +111,13 @@ async function main(): Promise<void> {
         responseLatencySamples: { cached: latency.cached.length, uncached: latency.uncached.length },
         loadSecondsPerLevel: seconds,
         ramp,
+        mediaShards: { threads: shardStats.lanes.length, sileroWindowsInferred: shardStats.inferred, windowsGated: shardStats.skipped },
         mediaStreamRamp: streams.ramp,
         notes: [
           'mediaStream: the real /telephony/media-stream endpoint on loopback with Twilio framing; firstAudioMs = the carrier sending start → the first audible agent frame reaching it (cached greeting); replyMs = end of the caller turn (final text to the agent, or the last key sent by the carrier) → the first audible reply frame at the carrier, 0-20 ms playout tick wait included; concurrentCalls = the softphone pass rule, carriers in the same process',
           'responseLatencyMs: end of the caller turn (final text or last key) to the first frame of the reply leaving for the channel; recognizer latency is not included; playout clock wait (0-20 ms) excluded',
-          'concurrentCalls: largest level with p99 tick lateness < 20 ms (after a 1 s warm-up), no lost frames and inbound VAD backlog <= 5 frames; 8 kHz calls with resampling, DTMF, batched Silero VAD (one shared session), recording to disk, a cached prompt every 5 s per call; no recognizer',
+          'concurrentCalls: largest level with p99 tick lateness < 20 ms (after a 1 s warm-up), no lost frames and inbound VAD backlog <= 5 frames; 8 kHz calls with resampling, DTMF, Silero VAD behind the energy gate on media shards (one worker thread per core, one batched session each), recording to disk, a cached prompt every 5 s per call; no recognizer. The ramp climbs in coarse steps, then in steps of 25 from the last passing level; cpuMsPerCallSecond = process CPU (all threads) per second of call at that level; loadAverage = the 1-minute load when the level ended',
+          'vadGate: recall of speech starts (turn onset found within -100..+300 ms) on 8 sentences x 2 turns x 4 backgrounds, Silero on every window vs behind the energy gate, and the share of windows the gate answered',
           'recognizerStream: local Deepgram-protocol server on loopback; turnsPerStream = caller turns / streams opened (Finalize at each endpoint); recovery = from the injected socket drop to the first final of the replacement stream, which replays the unanswered turn (backoff 250, 500, 1000, 2000, 4000 ms)',
           'parserAccuracy: share of cases read right per kind and language, over the arrays the parser tests iterate (src/agent/understanding/test-sets); a case the parsers get wrong shows here before any test is changed',
           'figures are only as good as the machine is quiet: see loadAverageAtStart',
@@ -120,7 +131,10 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ['response latency cached p50/p95 (ms)', `${responseLatencyMs.cached.p50} / ${responseLatencyMs.cached.p95}`],
       ['response latency uncached p50/p95 (ms)', `${responseLatencyMs.uncached.p50} / ${responseLatencyMs.uncached.p95}`],
-      ['concurrent calls', String(concurrentCalls)],
+      ['concurrent calls', `${concurrentCalls} (load average ${best?.loadAverage ?? '-'})`],
+      ['cpu per call (ms of CPU per second of call)', String(best?.cpuMsPerCallSecond ?? '-')],
+      ['energy gate: speech-start recall without / with', `${vadGate.recallWithout} / ${vadGate.recallWith} (${vadGate.turns} turns)`],
+      ['energy gate: Silero inferences saved', `${(vadGate.inferencesSaved * 100).toFixed(1)} %`],
       ['memory per call (MB)', String(memoryPerCallMB)],
       ['tts real-time factor ja / en', `${ttsRealTimeFactor.ja} / ${ttsRealTimeFactor.en}`],
       ['agent reply cpu p50/p95 (ms)', `${agentReplyCpuMs.p50} / ${agentReplyCpuMs.p95}`],
@@ -148,6 +162,40 @@ async function main(): Promise<void> {
     await vad.release();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The concurrency ramp: coarse levels up to the first failure, then steps of 25 from the last
+ * passing level up to that failure, so the figure is exact to 25 calls.
+ */
+async function rampCalls(opts: {
+  quick: boolean;
+  seconds: number;
+  log: (line: string) => void;
+  run: (calls: number) => Promise<LoadResult>;
+}): Promise<LoadResult[]> {
+  const coarse = opts.quick ? [10, 25, 50] : [50, 100, 200, 300, 400, 500, 600];
+  const ramp: LoadResult[] = [];
+  const level = async (calls: number) => {
+    const result = await opts.run(calls);
+    ramp.push(result);
+    opts.log(
+      `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames, cpu ${result.cpuMsPerCallSecond} ms/s per call, load ${result.loadAverage} → ${result.passed ? 'ok' : 'FAIL'}`,
+    );
+    return result.passed;
+  };
+  let lastPass = 0;
+  let firstFail: number | null = null;
+  for (const calls of coarse) {
+    if (!(await level(calls))) {
+      firstFail = calls;
+      break;
+    }
+    lastPass = calls;
+  }
+  if (opts.quick || firstFail === null) return ramp;
+  for (let calls = lastPass + 25; calls < firstFail; calls += 25) if (!(await level(calls))) break;
+  return ramp;
 }
 
 /** The media-stream figures alone, with the same engines and caller signal as the full run. */

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CallRecorder } from '../src/calls/recording/call-recorder';
 import { createIntervalFrameClock } from '../src/calls/voice/frame-clock';
@@ -19,6 +20,10 @@ export interface LoadResult {
   lostFrames: number;
   maxBacklogFrames: number;
   rssMB: number;
+  /** CPU time of the whole process (every thread) per second of call, over the measured seconds. */
+  cpuMsPerCallSecond: number;
+  /** 1-minute load average when the level ended: the machine's other work shows here. */
+  loadAverage: number;
   passed: boolean;
 }
 
@@ -35,6 +40,8 @@ export async function runLoad(opts: {
   calls: number;
   seconds: number;
   vad: VoiceMedia['vad'];
+  /** Media worker threads, as the server runs calls; absent: all media work on the main thread. */
+  shards?: VoiceMedia['shards'];
   synth: Synthesizer;
   caller8k: Int16Array;
 }): Promise<LoadResult> {
@@ -51,7 +58,7 @@ export async function runLoad(opts: {
     const bridge = new VoiceBridge({
       channel,
       lang: 'ja',
-      media: { synthesizer: opts.synth, backchannels, vad: opts.vad, recognizer: null },
+      media: { synthesizer: opts.synth, backchannels, vad: opts.vad, recognizer: null, ...(opts.shards ? { shards: opts.shards } : {}) },
       clock,
       recorder,
       onEvent: () => undefined,
@@ -73,6 +80,8 @@ export async function runLoad(opts: {
   // Each call starts a prompt every 5 s at its own phase (calls do not all speak in the same instant).
   const promptsSent = lines.map(() => 0);
   let warmedUp = false;
+  let cpuFrom = process.cpuUsage();
+  let cpuFromAt = performance.now();
   while (performance.now() - started < opts.seconds * 1000) {
     const now = performance.now() - started;
     lines.forEach((line, i) => {
@@ -86,10 +95,14 @@ export async function runLoad(opts: {
     if (!warmedUp && now >= 1000) {
       warmedUp = true;
       for (const line of lines) line.bridge.stats.lateness = [];
+      cpuFrom = process.cpuUsage();
+      cpuFromAt = performance.now();
     }
     await sleep(20);
   }
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuFrom);
+  const cpuMsPerCallSecond = (cpu.user + cpu.system) / 1000 / ((performance.now() - cpuFromAt) / 1000) / opts.calls;
   const rssMB = process.memoryUsage().rss / 1048576;
   feeder();
   // Inbound frames still queued 100 ms after the feed stops were too late to matter.
@@ -111,6 +124,8 @@ export async function runLoad(opts: {
     lostFrames,
     maxBacklogFrames,
     rssMB: round(rssMB, 1),
+    cpuMsPerCallSecond: round(cpuMsPerCallSecond, 2),
+    loadAverage: round(loadavg()[0] ?? 0, 2),
     passed: p99 < 20 && lostFrames === 0 && maxBacklogFrames <= 5,
   };
 }

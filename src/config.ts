@@ -87,6 +87,8 @@ const schema = z.object({
   AIZUCHI_RECOGNIZER_KEY: z.string().optional(),
   AIZUCHI_RECOGNIZER_MODEL: z.string().optional(),
   AIZUCHI_SYNTH_JA: z.enum(['openjtalk', 'espeak']).default('openjtalk'),
+  // Media worker threads for voice calls (calls/voice/media-shards.ts); unset = one per core, 0 = on the event loop.
+  AIZUCHI_MEDIA_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   AIZUCHI_SYNTH_EN: z.enum(['openjtalk', 'espeak']).default('espeak'),
   // Pronunciation lexicon for brand and product names: `word=reading,…` per language, and/or a JSON
   // file {"ja": {"word": "reading"}, "en": {…}}; parsed and checked when the voice engines start.
@@ -331,6 +333,8 @@ export interface Config {
     recognizerModel?: string;
     synthJa: Env['AIZUCHI_SYNTH_JA'];
     synthEn: Env['AIZUCHI_SYNTH_EN'];
+    /** Media worker threads; undefined = one per core, 0 = none (all media work on the event loop). */
+    mediaThreads?: number;
     /** The deployer's pronunciation entries as written in the environment (see speech/synthesis/pronunciation-lexicon.ts). */
     pronunciations: { ja?: string; en?: string; file?: string };
   };
@@ -520,6 +524,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       recognizerModel: e.AIZUCHI_RECOGNIZER_MODEL,
       synthJa: e.AIZUCHI_SYNTH_JA,
       synthEn: e.AIZUCHI_SYNTH_EN,
+      ...(e.AIZUCHI_MEDIA_THREADS === undefined ? {} : { mediaThreads: e.AIZUCHI_MEDIA_THREADS }),
       pronunciations: {
         ...(e.AIZUCHI_PRONUNCIATIONS_JA ? { ja: e.AIZUCHI_PRONUNCIATIONS_JA } : {}),
         ...(e.AIZUCHI_PRONUNCIATIONS_EN ? { en: e.AIZUCHI_PRONUNCIATIONS_EN } : {}),

@@ -8,6 +8,7 @@ import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
 import type { BargeInConfig, Interruption } from './barge-in';
 import type { FrameClock } from './frame-clock';
+import type { MediaLane } from './media-shards';
 import type { PromptCut } from './heard-position';
 import { DEFAULT_RECOGNIZER_RETRY_DELAYS_MS } from './recognition-turns';
 
@@ -23,6 +24,11 @@ export interface VoiceMedia {
   readonly vad: { createDetector(): VoiceActivityDetector };
   /** null: AIZUCHI_RECOGNIZER=none — keypad, typed text and browser speech recognition only. */
   readonly recognizer: Recognizer | null;
+  /**
+   * Media worker threads (MediaShardPool): each call's resampling, DTMF and VAD run on its shard
+   * instead of the thread that paces frames. Absent: all on this thread (tests, small tools).
+   */
+  readonly shards?: { open(call: { sampleRateHz: number; inBandDtmf: boolean }): MediaLane };
 }
 
 export interface VoiceTuning {
@@ -54,6 +60,8 @@ export type VoiceNotice =
   | { readonly type: 'recognizer_retry'; readonly code: string; readonly attempt: number; readonly delayMs: number }
   | { readonly type: 'synthesis_failed'; readonly error: string }
   | { readonly type: 'vad_failed' }
+  /** The call's media shard died: the call ends (reason `media_lost`); the pool starts a new shard. */
+  | { readonly type: 'media_lost' }
   /** `cut`: the prompt that was playing, as far as the caller heard it (what the transcript records). */
   | { readonly type: 'barge_in'; readonly cause: Interruption['cause']; readonly dropped: number; readonly cut?: PromptCut }
   | { readonly type: 'recording_finished'; readonly result: RecordingResult }

@@ -1,17 +1,15 @@
 import type { AgentAction, Endpointing, ListenExpecting } from '../../agent';
 import { readDigits } from '../../agent/understanding/digits';
-import { DtmfDetector } from '../../media/dtmf/detector';
 import type { AudioFrame } from '../../media/frame';
 import { Reframer } from '../../media/reframer';
-import { StreamingResampler } from '../../media/resampler';
 import { Endpointer } from '../../media/vad/endpointer';
-import type { VoiceActivityDetector } from '../../media/vad/voice-activity-detector';
 import type { Hypothesis, RecognizerError } from '../../speech/recognizer';
 import type { AudioChannel } from '../../channels/audio-channel';
 import type { RecordingResult } from '../recording/call-recorder';
 import { isShortAcknowledgement } from './acknowledgements';
 import { AgentSpeaker } from './agent-speaker';
 import { BargeInDetector, type BargeInDecision } from './barge-in';
+import { CallSignalPath, type AnalysedFrame } from './call-signal-path';
 import { HeardPosition } from './heard-position';
 import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
 import { RecognitionTurns, type RecognitionStats } from './recognition-turns';
@@ -39,19 +37,14 @@ export class VoiceBridge {
   private readonly tuning: VoiceTuning;
   private readonly channel: AudioChannel;
   private readonly speaker: AgentSpeaker;
-  private readonly vad: VoiceActivityDetector;
   private readonly endpointer: Endpointer;
-  /** Null on channels whose keys come only out of band (see AudioChannel.inBandDtmf). */
-  private readonly dtmf: DtmfDetector | null;
   private readonly bargeIn: BargeInDetector;
   private readonly heard: HeardPosition;
   private readonly turns: RecognitionTurns | null;
-  private readonly toInternal: StreamingResampler | null;
-  private readonly toChannel: StreamingResampler | null;
+  /** Resampling, DTMF and VAD: here, or on the call's media shard (VoiceMedia.shards). */
+  private readonly signal: CallSignalPath;
   private readonly outFramer: Reframer;
   private readonly callerLane: Int16Array[] = [];
-  private inbound: Promise<void> = Promise.resolve();
-  private backlog = 0;
   private unsubscribe: (() => void) | null = null;
   private started = false;
   private closed = false;
@@ -60,7 +53,6 @@ export class VoiceBridge {
   private lastAudibleTick = 0;
   private keyBargedIn = false;
   private outOfBandDtmf = false;
-  private vadFailed = false;
   private endpointing: Endpointing = 'normal';
   private expecting: ListenExpecting = 'free';
   private digitsThisListen = 0;
@@ -69,10 +61,24 @@ export class VoiceBridge {
   constructor(private readonly options: VoiceBridgeOptions) {
     this.tuning = { ...DEFAULT_VOICE_TUNING, ...options.tuning };
     this.channel = options.channel;
-    this.dtmf = this.channel.inBandDtmf ? new DtmfDetector() : null;
     const rate = this.channel.sampleRateHz;
-    this.toInternal = rate === INTERNAL_RATE_HZ ? null : new StreamingResampler(rate, INTERNAL_RATE_HZ);
-    this.toChannel = rate === INTERNAL_RATE_HZ ? null : new StreamingResampler(INTERNAL_RATE_HZ, rate);
+    const lane = options.media.shards?.open({ sampleRateHz: rate, inBandDtmf: this.channel.inBandDtmf }) ?? null;
+    lane?.onLost(() => this.onMediaLost());
+    this.signal = new CallSignalPath({
+      channelRateHz: rate,
+      inBandDtmf: this.channel.inBandDtmf,
+      lane,
+      createVad: () => options.media.vad.createDetector(),
+      onInternal: (samples) => {
+        if (!options.recorder) return;
+        this.callerLane.push(samples);
+        // The caller's clock may run a little fast: never let the recording fall more than 200 ms behind.
+        if (this.callerLane.length > 10) this.callerLane.shift();
+      },
+      onAnalysed: (frame) => this.onAnalysed(frame),
+      onVadFailed: () => this.notice({ type: 'vad_failed' }), // keypad and text still work; said once
+      isClosed: () => this.closed,
+    });
     this.outFramer = new Reframer(rate);
     this.speaker = new AgentSpeaker({
       lang: options.lang,
@@ -81,7 +87,6 @@ export class VoiceBridge {
       sampleRateHz: INTERNAL_RATE_HZ,
       onSynthesisError: (error) => this.notice({ type: 'synthesis_failed', error: error.name }),
     });
-    this.vad = options.media.vad.createDetector();
     this.endpointer = new Endpointer({ silenceMs: this.tuning.silenceMs.normal });
     this.bargeIn = new BargeInDetector(this.tuning.bargeIn);
     this.heard = new HeardPosition(this.channel.playout, options.lang);
@@ -112,6 +117,13 @@ export class VoiceBridge {
     this.channel.onText((text, source, isFinal) => this.onText(text, source, isFinal));
     this.channel.onClose((reason) => void this.close(reason));
     this.unsubscribe = this.options.clock.subscribe((lateMs) => this.onTick(lateMs));
+  }
+
+  /** The call's media shard died under it: its audio state is gone, so the call ends as a lost line. */
+  private onMediaLost(): void {
+    if (this.closed) return;
+    this.notice({ type: 'media_lost' });
+    void this.close('media_lost');
   }
 
   /** Agent actions that concern audio; the rest (transcript, end, escalate) belong to the session. */
@@ -162,7 +174,7 @@ export class VoiceBridge {
 
   /** Caller frames received but not yet through VAD/DTMF. */
   get backlogFrames(): number {
-    return this.backlog;
+    return this.signal.backlog;
   }
 
   /** The agent has audio queued, playing or still being synthesized. */
@@ -177,8 +189,8 @@ export class VoiceBridge {
   /** Resolves once every frame received so far went through VAD/DTMF and recognizers delivered. */
   async idle(): Promise<void> {
     let seen: Promise<void> | null = null;
-    while (seen !== this.inbound) {
-      seen = this.inbound;
+    while (seen !== this.signal.inbound) {
+      seen = this.signal.inbound;
       await seen;
       await this.turns?.settled();
       // Let hypotheses already pushed by an engine reach us (they travel through promise callbacks).
@@ -202,42 +214,20 @@ export class VoiceBridge {
   private onChannelFrame(frame: AudioFrame): void {
     if (this.closed) return;
     this.stats.framesIn++;
-    const internal: AudioFrame = this.toInternal
-      ? { samples: this.toInternal.process(frame.samples), sampleRateHz: INTERNAL_RATE_HZ }
-      : frame;
-    if (this.options.recorder) {
-      this.callerLane.push(internal.samples);
-      // The caller's clock may run a little fast: never let the recording fall more than 200 ms behind.
-      if (this.callerLane.length > 10) this.callerLane.shift();
-    }
-    this.backlog++;
-    if (this.backlog > this.stats.maxBacklogFrames) this.stats.maxBacklogFrames = this.backlog;
-    this.inbound = this.inbound.then(() => this.processFrame(frame, internal));
+    this.signal.receive(frame);
+    if (this.signal.maxBacklog > this.stats.maxBacklogFrames) this.stats.maxBacklogFrames = this.signal.maxBacklog;
   }
 
-  private async processFrame(frame: AudioFrame, internal: AudioFrame): Promise<void> {
-    this.backlog--;
-    if (this.closed) return;
-    const keys = this.dtmf?.process(frame) ?? [];
-    const keyHeld = (this.dtmf?.activeDigit ?? null) !== null;
-    if (keyHeld && this.dtmf?.activeDigit !== '#' && !this.keyBargedIn && !this.outOfBandDtmf) {
+  /** Each caller frame, analysed, in arrival order. */
+  private onAnalysed({ internal, probability: heard, keys, activeDigit }: AnalysedFrame): void {
+    if (activeDigit !== null && activeDigit !== '#' && !this.keyBargedIn && !this.outOfBandDtmf) {
       this.keyBargedIn = true;
       this.interrupt('keypad');
     }
-    if (!keyHeld) this.keyBargedIn = false;
-    if (!this.outOfBandDtmf) for (const key of keys) this.onDigits(key.digit);
-
-    let probability = 0;
-    if (!this.vadFailed) {
-      try {
-        probability = await this.vad.process(internal);
-      } catch {
-        this.vadFailed = true; // keypad and text still work; the session hears about it once
-        this.notice({ type: 'vad_failed' });
-      }
-    }
+    if (activeDigit === null) this.keyBargedIn = false;
+    if (!this.outOfBandDtmf) for (const digit of keys) this.onDigits(digit);
     if (this.closed) return;
-    if (keyHeld || keys.length > 0) probability = 0; // key tones are not speech
+    const probability = activeDigit !== null || keys !== '' ? 0 : heard; // key tones are not speech
     this.turns?.push(internal);
     for (const event of this.endpointer.push(probability)) {
       if (event.type === 'speechStart') this.turns?.begin();
@@ -344,16 +334,18 @@ export class VoiceBridge {
       if (text) this.channel.sendCaption({ speaker: 'agent', text, final: true });
     }
     this.options.recorder?.addTick(this.callerLane.shift() ?? null, tick.frame.samples);
-    const samples = this.toChannel ? this.toChannel.process(tick.frame.samples) : tick.frame.samples;
-    for (const frame of this.outFramer.push(samples)) {
-      this.channel.sendFrame(frame);
-      this.stats.framesOut++;
-    }
-    this.heard.sent(tick.prompt);
     if (tick.audible) this.lastAudibleTick = this.stats.ticks;
-    if (this.hangupRequested && (this.speaker.idle || (this.stats.ticks - this.lastAudibleTick) * 20 >= this.tuning.hangupDrainMaxMs)) {
-      this.channel.close('agent_hangup');
-    }
+    const hangup =
+      this.hangupRequested && (this.speaker.idle || (this.stats.ticks - this.lastAudibleTick) * 20 >= this.tuning.hangupDrainMaxMs);
+    // With a media shard the frame comes back resampled a moment later; ticks stay in order.
+    this.signal.send(tick.frame.samples, (samples) => {
+      for (const frame of this.outFramer.push(samples)) {
+        this.channel.sendFrame(frame);
+        this.stats.framesOut++;
+      }
+      this.heard.sent(tick.prompt);
+      if (hangup) this.channel.close('agent_hangup');
+    });
   }
 
   // ---- lifecycle ----
@@ -384,7 +376,8 @@ export class VoiceBridge {
     this.turns?.close();
     this.speaker.close();
     this.channel.close(reason);
-    await this.inbound;
+    await this.signal.inbound;
+    this.signal.close();
     if (callerHungUp) this.options.onEvent({ type: 'hangup' });
     return this.finishRecording(false);
   }

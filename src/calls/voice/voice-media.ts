@@ -10,19 +10,22 @@ import { loadPronunciationLexicon } from '../../speech/synthesis/pronunciation-l
 import { BatchedSileroVad } from './batched-silero-vad';
 import { createIntervalFrameClock, type FrameClock } from './frame-clock';
 import { internalRateSynthesizer } from './internal-rate-synthesizer';
+import { MediaShardPool } from './media-shards';
 import { INTERNAL_RATE_HZ, type VoiceMedia } from './voice-bridge';
 
 export interface VoiceRuntime {
   readonly media: VoiceMedia;
   readonly clock: FrameClock;
-  /** Stops the clock and the VAD worker. */
+  /** Stops the clock, the VAD worker and the media shards. */
   close(): Promise<void>;
 }
 
 /**
  * The process-wide voice engines, built once at start-up from config: one batched Silero session (in
  * its own worker thread), the synthesizer with its on-disk cache, back-channel clips (prewarmed), the
- * configured recognizer (null for AIZUCHI_RECOGNIZER=none) and the shared 20 ms clock.
+ * configured recognizer (null for AIZUCHI_RECOGNIZER=none), the shared 20 ms clock and the media
+ * shards (AIZUCHI_MEDIA_THREADS worker threads, each with its own Silero session and energy gate) that
+ * do every call's resampling, keypad tones and VAD off the thread that paces frames.
  */
 export async function createVoiceRuntime(
   config: Pick<Config, 'dataDir' | 'speech'>,
@@ -45,13 +48,22 @@ export async function createVoiceRuntime(
   };
   const recognizer = createRecognizer(recognizerConfig);
   const vad = await BatchedSileroVad.load();
+  const threads = config.speech.mediaThreads;
+  const shards = threads === 0 ? null : await MediaShardPool.start(threads === undefined ? {} : { size: threads });
   if (opts.prewarm?.length) await backchannels.prewarm(opts.prewarm);
   const clock = createIntervalFrameClock();
   return {
-    media: { synthesizer: internalRateSynthesizer(synthesizer, INTERNAL_RATE_HZ), backchannels, vad, recognizer },
+    media: {
+      synthesizer: internalRateSynthesizer(synthesizer, INTERNAL_RATE_HZ),
+      backchannels,
+      vad,
+      recognizer,
+      ...(shards ? { shards } : {}),
+    },
     clock,
     close: async () => {
       clock.stop();
+      await shards?.close();
       await vad.close();
     },
   };

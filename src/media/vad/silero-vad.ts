@@ -5,6 +5,7 @@ import type { AudioFrame } from '../frame';
 import { StreamingResampler } from '../resampler';
 import type { VoiceActivityDetector } from './voice-activity-detector';
 import { AizuchiError } from '../../domain/errors';
+import { gatedInfer, type EnergyGate } from './energy-gate';
 
 const MODEL_RATE_HZ = 16000;
 const WINDOW = 512; // Silero v4 at 16 kHz: 32 ms windows
@@ -56,8 +57,9 @@ export class SileroVadModel {
     }
   }
 
-  createDetector(): SileroWindowDetector {
-    return new SileroWindowDetector(this.infer);
+  /** A detector for one call; with `gate`, windows the energy gate answers skip the model (energy-gate.ts). */
+  createDetector(options: { gate?: EnergyGate } = {}): SileroWindowDetector {
+    return new SileroWindowDetector(options.gate ? gatedInfer(this.infer, options.gate) : this.infer);
   }
 
   async release(): Promise<void> {

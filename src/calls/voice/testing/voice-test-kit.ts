@@ -53,6 +53,8 @@ export function createBridgeRig(opts: {
   inBandDtmf?: boolean;
   recorder?: CallRecorder | null;
   tuning?: Partial<VoiceTuning>;
+  /** Media worker threads (MediaShardPool) instead of this thread's resampling, DTMF and VAD. */
+  shards?: VoiceMedia['shards'];
 }): BridgeRig {
   const lang = opts.lang ?? 'ja';
   const synthesizer = opts.synthesizer ?? createScriptedSynthesizer();
@@ -69,6 +71,7 @@ export function createBridgeRig(opts: {
       backchannels: createBackchannelClips(synthesizer),
       vad: opts.vad ?? createScriptedVad(),
       recognizer: opts.recognizer ?? null,
+      ...(opts.shards ? { shards: opts.shards } : {}),
     },
     clock,
     recorder: opts.recorder ?? null,
