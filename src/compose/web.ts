@@ -11,6 +11,7 @@ import { dbSpentTokens } from '../identity/handoff/spent-tokens';
 import { createHandoffBinder } from '../web/plugins/handoff-binding';
 import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
 import { consolePlugin } from '../web/plugins/console';
+import { dbConsolePreferences } from '../web/plugins/console-preferences';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { createEscalationQueue } from '../cases/escalations/escalation-queue';
 import { escalationCaseSection, escalationsPlugin } from '../web/plugins/escalations';
@@ -107,6 +108,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       requireOperator: access.requireOperator,
       mask,
       timeZone: config.calendar.timeZone,
+      preferences: dbConsolePreferences(store.db, clock),
       caseSections: [escalationCaseSection(escalations), callsCaseSection(services.calls)],
       operator: {
         actions: createOperatorActions({

@@ -10,6 +10,7 @@ import * as m008 from './migrations/008_external_accounts';
 import * as m009 from './migrations/009_account_name_readings';
 import * as m010 from './migrations/010_case_reference';
 import * as m011 from './migrations/011_escalations';
+import * as m012 from './migrations/012_console_preferences';
 import * as m014 from './migrations/014_job_keys';
 import type { Store } from './connect';
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '009_account_name_readings': m009,
   '010_case_reference': m010,
   '011_escalations': m011,
+  '012_console_preferences': m012,
   '014_job_keys': m014,
 };
 

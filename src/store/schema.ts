@@ -85,6 +85,13 @@ export interface CaseEventsTable {
   hash: string;
 }
 
+/** A console operator's stored language (migration 012); `operator_id` is the console principal's id. */
+export interface ConsolePreferencesTable {
+  operator_id: string;
+  lang: string;
+  updated_at: string;
+}
+
 export interface JobsTable {
   id: string;
   kind: string;
@@ -230,6 +237,7 @@ export interface Database {
   calls: CallsTable;
   transcript_entries: TranscriptEntriesTable;
   softphone_links: SoftphoneLinksTable;
+  console_preferences: ConsolePreferencesTable;
   recovery_locks: RecoveryLocksTable;
   handoff_spent_jti: HandoffSpentJtiTable;
   operator_sso_sessions: OperatorSsoSessionsTable;

@@ -16,7 +16,6 @@ import { type TestServer, startTestServer } from './support/test-server';
 // Saturday 2035-12-01 10:00 JST, running on with real time (session and TOTP windows behave).
 // A date years ahead keeps cookie expiry (which the browser judges by its own clock) in the future.
 const SATURDAY_10_JST = new Date('2035-12-01T01:00:00Z');
-const MONDAY_09_JST = '2035-12-03T00:00:00.000Z';
 const CALL_TIME_JA = '2035年12月3日(月) 09:00';
 
 const SHOTS = fileURLToPath(new URL('../../test-artifacts/e2e/story/', import.meta.url));
@@ -111,16 +110,17 @@ describe('the recovery story in Chromium', () => {
       await page.fill('input[name=code]', totpFor(operatorUri, clock.now()));
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
       expect(new URL(page.url()).pathname).toBe('/console');
-      const row = page.locator('tbody tr', { hasText: 'scheduled' });
+      const row = page.locator('tbody tr:has(td[data-state=scheduled])');
       expect(await row.count()).toBe(1);
-      // The list shows UTC as YYYY-MM-DD HH:MM:SS (the case page keeps the ISO instant).
-      expect(await row.textContent()).toContain(MONDAY_09_JST.slice(0, 19).replace('T', ' '));
+      // The list shows times in the business time zone (JST, named in the column head), in Japanese here.
+      expect(await row.textContent()).toContain('2035-12-03 09:00:00');
+      expect(await row.textContent()).toContain('発信予定');
       expect(await row.textContent()).not.toContain(CUSTOMER.email); // masked
       await b.screenshot('console');
       await Promise.all([page.waitForNavigation(), row.locator('a').first().click()]);
       const caseUrl = page.url();
       expect(await page.textContent('[data-testid=case-state]')).toBe('scheduled');
-      expect(await page.textContent('[data-testid=scheduled-at]')).toBe(MONDAY_09_JST);
+      expect(await page.textContent('[data-testid=scheduled-at]')).toBe('2035-12-03 09:00:00 JST');
       expect(await page.locator('table').first().textContent()).toContain('password_verified');
       await b.screenshot('case-scheduled');
 

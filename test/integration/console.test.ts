@@ -75,11 +75,12 @@ for (const db of DATABASES) {
       const signedIn = await signInOperator(b);
       expect(signedIn.headers.location).toBe('/console?lang=en');
 
-      const all = await b.get('/console');
+      const all = await b.get('/console?lang=en');
       expect(all.statusCode).toBe(200);
       expect(caseIdsOn(all.body)).toEqual(ids([scheduled, escalated, failed]));
       expect(all.body).not.toContain(customer.email);
       expect(all.body).not.toContain('+819012345678');
+      expect(all.body).toContain('<html lang="en">');
       // Times read in the business time zone, which the column heads name (the call at 00:00 UTC is 09:00 JST).
       expect(all.body).toContain('Call at (JST)');
       expect(all.body).toContain('<td>2035-12-03 09:00:00</td>');
@@ -106,7 +107,7 @@ for (const db of DATABASES) {
       expect(caseIdsOn((await b.get('/console?from=2035-12-01&to=2035-12-01')).body)).toHaveLength(3);
       expect(caseIdsOn((await b.get('/console?from=2035-12-02')).body)).toEqual([]);
       // A page past the end shows the last page rather than nothing.
-      const p2 = await b.get('/console?size=25&page=2');
+      const p2 = await b.get('/console?size=25&page=2&lang=en');
       expect(p2.body).toContain('page 1 of 1');
       const bad = await b.get('/console?from=yesterday');
       expect(bad.statusCode).toBe(400);
@@ -123,17 +124,56 @@ for (const db of DATABASES) {
       expect(caseIdsOn((await b.get(`/console?email=${encodeURIComponent(customer.email)}&state=scheduled`)).body)).toEqual([scheduled.id]);
     });
 
+    it("speaks the operator's stored language, else the browser's; ?lang= switches for one page", async () => {
+      const b = new InjectBrowser(t.server.app, '192.0.2.13');
+      await signInOperator(b);
+      const ja = await b.get('/console');
+      expect(ja.body).toContain('<html lang="ja">');
+      expect(ja.body).toContain('<h1>ケース一覧</h1>');
+      expect(ja.body).toContain('発信予定 (JST)');
+      expect(ja.body).toContain('data-testid="lang-switch" href="/console?lang=en"');
+      // Stored: the next visit without ?lang= is in English.
+      const saved = await b.submit('/console?lang=en', '/console/preferences', { lang: 'en' });
+      expect(saved.statusCode).toBe(303);
+      expect(saved.headers.location).toBe('/console?lang=en&saved=1');
+      const en = await b.get('/console');
+      expect(en.body).toContain('<html lang="en">');
+      expect(en.body).toContain('<h1>Cases</h1>');
+      expect((await b.get(`/console/cases/${failed.id}`)).body).toContain('<html lang="en">');
+      expect((await b.get('/console?lang=ja')).body).toContain('<html lang="ja">');
+      // A forged form changes nothing; an unknown language is refused.
+      expect((await b.post('/console/preferences', { lang: 'ja', _csrf: 'a'.repeat(64) })).statusCode).toBe(403);
+      expect((await b.submit('/console?lang=en', '/console/preferences', { lang: 'fr' })).statusCode).toBe(400);
+      expect((await b.get('/console')).body).toContain('<html lang="en">');
+    });
+
     it("shows a case's state, callback time and hash-chained timeline; 404 for an unknown id", async () => {
       const b = new InjectBrowser(t.server.app, '192.0.2.12');
       await signInOperator(b);
-      const page = await b.get(`/console/cases/${scheduled.id}`);
+      const page = await b.get(`/console/cases/${scheduled.id}?lang=en`);
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('<td data-testid="case-state">scheduled</td>');
-      expect(page.body).toContain('<td data-testid="scheduled-at">2035-12-03T00:00:00.000Z</td>');
-      expect(page.body).toContain('callback_scheduled');
-      const esc = await b.get(`/console/cases/${escalated.id}`);
+      // In the business time zone, named.
+      expect(page.body).toContain('<td data-testid="scheduled-at">2035-12-03 09:00:00 JST</td>');
+      // The timeline: the event in words, its kind, when (JST), who; the chain behind a toggle.
+      expect(page.body).toContain('<span data-testid="event-words">Callback scheduled</span>');
+      expect(page.body).toContain('<code class="muted">callback_scheduled</code>');
+      expect(page.body).toContain('<th>Time (JST)</th>');
+      expect(page.body).toContain('<td>2035-12-01 10:00:00</td>');
+      const events = await t.services.cases.history(scheduled.id);
+      expect(events.length).toBeGreaterThan(0);
+      for (const e of events) expect(page.body).toContain(`→ ${e.hash}</code></details>`);
+      expect(page.body).toMatch(/<details data-testid="chain"><summary>Hash chain #\d+<\/summary>/);
+      const esc = await b.get(`/console/cases/${escalated.id}?lang=en`);
       expect(esc.body).toContain('(NOT on record)');
+      expect(esc.body).toContain('Waiting for a person to review');
       expect(esc.body).toContain('needs_review');
+      // Japanese: the same page in words operators read.
+      const ja = await b.get(`/console/cases/${escalated.id}?lang=ja`);
+      expect(ja.body).toContain('<html lang="ja">');
+      expect(ja.body).toContain('<span data-testid="event-words">担当者の確認待ち</span>');
+      expect(ja.body).toContain('<th>日時 (JST)</th>');
+      expect(ja.body).toContain('（未登録）');
       expect((await b.get('/console/cases/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     });
   });

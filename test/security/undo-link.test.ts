@@ -190,6 +190,7 @@ describe('"this wasn\'t me" acts (red team, finding 4)', () => {
       mask: { email: (e) => e, phone: (p) => p },
       timeZone: 'Asia/Tokyo',
       refreshSeconds: 30,
+      lang: 'en',
     });
     expect(listed).toContain('data-testid="review-flag"');
 

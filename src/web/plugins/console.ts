@@ -11,6 +11,9 @@ import { CASE_PAGE_SIZES, CASE_REASONS, CASE_SORTS } from '../../cases/case-sear
 import { caseListPage } from '../pages/console/case-list-page';
 import { type MaskFns, casePage } from '../pages/console/console-pages';
 import { dayStartUtc } from '../pages/console/console-time';
+import { CONSOLE_TEXTS } from '../pages/console/console-texts';
+import { LANGS, type Lang, isLang, pickLang } from '../../domain/lang';
+import type { ConsolePreferences } from './console-preferences';
 
 /** What the case page's buttons need: the actions, CSRF, and who is signed in. */
 export interface ConsoleActionDeps {
@@ -39,9 +42,13 @@ export interface ConsolePluginDeps {
   timeZone?: string;
   /** Seconds between reloads of the case list when its auto-refresh is on; default 30. */
   refreshSeconds?: number;
+  /** Each operator's stored console language; without it the language comes from ?lang= and the browser. */
+  preferences?: ConsolePreferences;
 }
 
 interface ListQuerystring {
+  lang?: string;
+  saved?: '1';
   ref?: string;
   email?: string;
   phone?: string;
@@ -63,6 +70,8 @@ interface ListQuerystring {
 const LIST_QUERYSTRING = {
   type: 'object',
   properties: {
+    lang: { type: 'string', maxLength: 8 },
+    saved: { type: 'string', enum: ['1'] },
     ref: { type: 'string', maxLength: 20 },
     email: { type: 'string', maxLength: 254 },
     phone: { type: 'string', maxLength: 30 },
@@ -98,15 +107,35 @@ const field = (req: FastifyRequest, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
+/** The case page's address: the case id, and the page's language. */
+const CASE_ROUTE_SCHEMA = {
+  params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
+  querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } },
+} as const;
+
 /** The operators' console: cases with filters, and each case with its hash-chained timeline and actions. */
 export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
   const roleOf = (req: FastifyRequest): ConsoleRole => (deps.operator?.roleOf ? (deps.operator.roleOf(req) ?? 'viewer') : 'admin');
   const sendHtml = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
+  const timeZone = deps.timeZone ?? 'Asia/Tokyo';
+  /**
+   * The one language rule (domain/lang.ts pickLang) with the operator's stored choice as the
+   * explicit preference when the address names none: ?lang= → stored → Accept-Language → ja.
+   */
+  async function langOf(req: FastifyRequest): Promise<Lang> {
+    const asked = (req.query as { lang?: unknown } | undefined)?.lang;
+    if (isLang(asked)) return asked;
+    const who = deps.operator?.signedInAccount(req);
+    const stored = who && deps.preferences ? await deps.preferences.lang(who.id) : undefined;
+    return pickLang(stored, req.headers['accept-language']);
+  }
+
   async function renderCase(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: string) {
+    const lang = await langOf(req);
     const row = await deps.cases.get(id);
-    if (!row) return sendHtml(reply, 404, '<!doctype html><p>No such case.</p>');
+    if (!row) return sendHtml(reply, 404, `<!doctype html><p>${CONSOLE_TEXTS[lang].noCase}</p>`);
     const history = await deps.cases.history(id);
     const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id)));
     const op = deps.operator;
@@ -116,7 +145,8 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
       op && roleAtLeast(role, 'operator')
         ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error }
         : undefined;
-    return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions));
+    const switchPath = `/console/cases/${encodeURIComponent(id)}`;
+    return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions, { lang, timeZone, switchPath }));
   }
 
   return async (app) => {
@@ -125,7 +155,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
       { preHandler: deps.requireOperator, schema: { querystring: LIST_QUERYSTRING } },
       async (req, reply) => {
         const q = req.query;
-        const timeZone = deps.timeZone ?? 'Asia/Tokyo';
+        const lang = await langOf(req);
         const phone = q.phone?.normalize('NFKC').replace(/\D/g, '') || undefined;
         const reference = q.ref?.normalize('NFKC').replace(/\D/g, '') || undefined;
         const result = await deps.cases.search({
@@ -144,7 +174,11 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
         const view = {
           result,
           reasons: await deps.cases.reasons(result.rows),
-          query: { ...q, state: isCaseState(q.state) ? q.state : undefined, page: undefined },
+          query: { ...q, lang, saved: undefined, state: isCaseState(q.state) ? q.state : undefined, page: undefined },
+          lang,
+          switchPath: req.url,
+          langSaved: q.saved === '1',
+          rememberLangField: deps.preferences && deps.operator?.signedInAccount(req) ? deps.operator.csrf.field(req, reply) : undefined,
           mask: deps.mask,
           timeZone,
           refreshSeconds: deps.refreshSeconds ?? 30,
@@ -155,13 +189,31 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
       },
     );
 
-    app.get('/console/cases/:id', { preHandler: deps.requireOperator }, async (req, reply) => {
+    app.get('/console/cases/:id', { preHandler: deps.requireOperator, schema: CASE_ROUTE_SCHEMA }, async (req, reply) => {
       const { id } = req.params as { id: string };
       return renderCase(req, reply, id, 200);
     });
 
     const op = deps.operator;
     if (!op) return;
+
+    const preferences = deps.preferences;
+    if (preferences)
+      app.post<{ Body: { lang: Lang } }>(
+        '/console/preferences',
+        {
+          preHandler: deps.requireOperator,
+          schema: { body: { type: 'object', required: ['lang'], properties: { lang: { type: 'string', enum: [...LANGS] } } } },
+        },
+        async (req, reply) => {
+          if (!op.csrf.verify(req))
+            return reply.code(403).type('text/plain').send('The form was stale or not from this site; nothing was changed.');
+          const who = op.signedInAccount(req);
+          if (!who) return reply.code(403).type('text/plain').send('Forbidden');
+          await preferences.setLang(who.id, req.body.lang);
+          return reply.redirect(`/console?lang=${req.body.lang}&saved=1`, 303);
+        },
+      );
 
     /** One POST action: CSRF first, then the role, then the action; its refusal is shown on the case page. */
     const action = (

@@ -1,11 +1,17 @@
 import type { ChainedEvent } from '../../../audit/chain';
 import type { CaseRow } from '../../../cases/case-service';
 import { type SafeHtml, html } from '../../../html/safe-html';
+import type { Lang } from '../../../domain/lang';
 import { page } from '../layout';
+import { CONSOLE_TEXTS, eventWords } from './console-texts';
+import { localTime, zoneLabel } from './console-time';
+import { timelineSection } from './timeline';
 
 /** Sign-out is a POST checked for CSRF like every other form, so it carries the field when there is one. */
-export const consoleNav = (csrfField: SafeHtml | '' = '') =>
-  html`<a href="/console">Cases</a> · <a href="/dev/mail">Mail</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>Sign out</button></form>`;
+export const consoleNav = (csrfField: SafeHtml | '' = '', lang: Lang = 'en') => {
+  const t = CONSOLE_TEXTS[lang];
+  return html`<a href="/console?lang=${lang}">${t.cases}</a> · <a href="/console/live?lang=${lang}">${t.live}</a> · <a href="/dev/mail">${t.mail}</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>${t.signOut}</button></form>`;
+};
 
 export interface MaskFns {
   email(e: string): string;
@@ -38,29 +44,47 @@ ${unfreeze ? html`<form method="post" action="${base}/unfreeze-enrolment" data-t
 ${!approve && !callNow && !cancel && !unfreeze ? html`<p class="muted">No actions for a case in this state.</p>` : ''}`;
 }
 
-export function casePage(row: CaseRow, history: ChainedEvent[], mask: MaskFns, extra: SafeHtml[] = [], actions?: CaseActionsView): string {
+/** The operator's language and the business time zone the page is written in. */
+export interface ConsoleLocale {
+  lang: Lang;
+  timeZone: string;
+  /** The page's own path and query, for the language switch. */
+  switchPath?: string;
+}
+
+export function casePage(
+  row: CaseRow,
+  history: ChainedEvent[],
+  mask: MaskFns,
+  extra: SafeHtml[] = [],
+  actions?: CaseActionsView,
+  locale: ConsoleLocale = { lang: 'en', timeZone: 'Asia/Tokyo' },
+): string {
+  const { lang, timeZone } = locale;
+  const t = CONSOLE_TEXTS[lang];
+  const zone = zoneLabel(timeZone);
+  const when = (iso: string | null | undefined) => (iso ? `${localTime(iso, timeZone)} ${zone}` : '');
   return page({
-    title: `Case ${row.id.slice(0, 8)}`,
-    lang: 'en',
-    nav: consoleNav(actions?.csrfField),
-    body: html`<h1>Case <code>${row.id}</code></h1>
+    title: `${t.case} ${row.reference ?? row.id.slice(0, 8)}`,
+    lang,
+    wide: true,
+    switchPath: locale.switchPath,
+    nav: consoleNav(actions?.csrfField, lang),
+    body: html`<h1>${t.case} <code>${row.id}</code></h1>
 <table>
-<tr><th>Reference</th><td data-testid="case-reference">${row.reference ?? ''}</td></tr>
-<tr><th>State</th><td data-testid="case-state">${row.state}</td></tr>
-<tr><th>Outcome</th><td>${row.outcome ?? ''}</td></tr>
-<tr><th>Email</th><td>${mask.email(row.email)}</td></tr>
-<tr><th>Phone</th><td>${mask.phone(row.phone_e164)} ${row.phone_on_record ? '(on record)' : '(NOT on record)'}</td></tr>
-<tr><th>Language</th><td>${row.lang}</td></tr>
-<tr><th>Assurance</th><td>${row.assurance}</td></tr>
-<tr><th>Consent</th><td>${row.consent_at} (${row.consent_version}); recording ${row.recording_consent ? 'yes' : 'no'}</td></tr>
-<tr><th>Callback at</th><td data-testid="scheduled-at">${row.scheduled_at ?? ''}</td></tr>
-<tr><th>Needs a person</th><td>${flagCell(row.review_flag)}</td></tr>
+<tr><th>${t.reference}</th><td data-testid="case-reference">${row.reference ?? ''}</td></tr>
+<tr><th>${t.state}</th><td data-testid="case-state">${row.state}</td></tr>
+<tr><th>${t.outcome}</th><td>${row.outcome ? eventWords(row.outcome, lang) : ''}</td></tr>
+<tr><th>${t.email}</th><td>${mask.email(row.email)}</td></tr>
+<tr><th>${t.phone}</th><td>${mask.phone(row.phone_e164)} ${row.phone_on_record ? t.onRecord : t.notOnRecord}</td></tr>
+<tr><th>${t.language}</th><td>${row.lang}</td></tr>
+<tr><th>${t.assurance}</th><td>${row.assurance}</td></tr>
+<tr><th>${t.consent}</th><td>${when(row.consent_at)} (${row.consent_version}); ${t.recording(Boolean(row.recording_consent))}</td></tr>
+<tr><th>${t.callbackAt}</th><td data-testid="scheduled-at">${when(row.scheduled_at)}</td></tr>
+<tr><th>${t.needsPerson}</th><td>${flagCell(row.review_flag)}</td></tr>
 </table>
 ${actions ? actionForms(row.id, actions) : ''}
 ${extra}
-<h2>Timeline</h2>
-<table><thead><tr><th>#</th><th>Time (UTC)</th><th>Event</th><th>Details</th></tr></thead><tbody>
-${history.map((e) => html`<tr><td>${e.seq}</td><td>${e.at}</td><td>${e.kind}</td><td><code>${e.data}</code></td></tr>`)}
-</tbody></table>`,
+${timelineSection(history, lang, timeZone)}`,
   });
 }

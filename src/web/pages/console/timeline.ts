@@ -1,0 +1,55 @@
+import type { ChainedEvent } from '../../../audit/chain';
+import type { Lang } from '../../../domain/lang';
+import { type SafeHtml, html } from '../../../html/safe-html';
+import { CONSOLE_TEXTS, eventWords, stateWords } from './console-texts';
+import { localTime, zoneLabel } from './console-time';
+
+/** Event data fields the timeline shows in other columns (who, the state change) rather than as details. */
+const SHOWN_ELSEWHERE = new Set(['from', 'to', 'operatorId', 'operator', 'state']);
+
+/**
+ * Who did it, from the event's data: an operator (`operatorId` from the console, `operator: 'cli'`
+ * from the CLI; cases/operator-actions.ts actorFields), the customer (their own link or call), or
+ * the system (jobs, the agent, timers).
+ */
+function actor(data: Record<string, unknown>, lang: Lang): string {
+  const t = CONSOLE_TEXTS[lang];
+  if (typeof data.operatorId === 'string') return t.operator(data.operatorId.slice(0, 12));
+  if (data.operator === 'cli') return t.cli;
+  if (data.via === 'email_link' || data.via === 'web' || data.by === 'customer') return t.customer;
+  return t.system;
+}
+
+function parse(data: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(data);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * A case's audit history as people read it: when (business time zone, zone named), the event in
+ * words with a state change as "from → to", who did it, the remaining facts as `key: value`, and
+ * each event's place in the hash chain (prev → hash) behind a <details> toggle.
+ */
+export function timelineSection(history: ChainedEvent[], lang: Lang, timeZone: string): SafeHtml {
+  const t = CONSOLE_TEXTS[lang];
+  const zone = zoneLabel(timeZone);
+  return html`<h2>${t.timeline}</h2>
+<div class="table-scroll"><table data-testid="timeline"><thead><tr><th>${t.time} (${zone})</th><th>${t.event}</th><th>${t.who}</th><th>${t.details}</th></tr></thead><tbody>
+${history.map((e) => {
+  const data = parse(e.data);
+  const move =
+    typeof data.to === 'string'
+      ? html` <span class="muted">(${typeof data.from === 'string' ? `${stateWords(data.from, lang)} → ` : ''}${stateWords(data.to, lang)})</span>`
+      : '';
+  const facts = Object.entries(data)
+    .filter(([k]) => !SHOWN_ELSEWHERE.has(k))
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' · ');
+  return html`<tr data-testid="timeline-event"><td>${localTime(e.at, timeZone)}</td><td><span data-testid="event-words">${eventWords(e.kind, lang)}</span>${move} <code class="muted">${e.kind}</code></td><td>${actor(data, lang)}</td><td>${facts}<details data-testid="chain"><summary>${t.chain} #${String(e.seq)}</summary><code>${e.prevHash.slice(0, 16)}… → ${e.hash}</code></details></td></tr>`;
+})}
+</tbody></table></div>`;
+}
