@@ -16,6 +16,7 @@ import { deriveKeys, loadOrCreateMasterKey } from './security/keys';
 import { RateLimiter } from './security/rate-limiter';
 import { openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
+import { openPubSub } from './store/pubsub';
 
 /*
  * The composition root: configuration → adapters → services. Each area's wiring sits in
@@ -37,6 +38,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const metrics = createMetrics();
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store);
+  const pubsub = openPubSub(store, config.databaseUrl, logger);
   const keys = deriveKeys(loadOrCreateMasterKey(config.dataDir));
   const calendar = createBusinessCalendar(config.calendar);
   const identity = createIdentityService({
@@ -122,12 +124,14 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     audioSocket,
     dialer,
     recurring,
+    pubsub,
     async close() {
       if (closed) return;
       closed = true;
       await jobs.worker.stop({ abortAfterMs: 5000 });
       await closeVoice();
       await mail.catcher?.stop();
+      await pubsub.close();
       await store.close();
     },
   };

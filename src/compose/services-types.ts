@@ -17,6 +17,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { Keys } from '../security/keys';
 import type { Store } from '../store/connect';
+import type { PubSub } from '../store/pubsub';
 import type { Softphone } from '../telephony/softphone';
 import type { OpenCarrierLine } from '../telephony/carrier';
 import type { ComposedAudioSocket } from './audiosocket';
@@ -60,6 +61,8 @@ export interface Services {
   dialer: Dialer;
   /** Housekeeping jobs that re-enqueue themselves; the server makes sure each is queued. */
   recurring: RecurringJob[];
+  /** Messages between processes on one database (LISTEN/NOTIFY on PostgreSQL, in-process on SQLite). */
+  pubsub: PubSub;
   close(): Promise<void>;
 }
 
