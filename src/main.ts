@@ -85,7 +85,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     carrier: opts.carrier,
     carrierLine: opts.carrierLine,
   };
-  const { calls, live, softphone, telephony, audioSocket, dialer, closeVoice } = composeCalls(config, callsWiring);
+  const { calls, live, desk, softphone, telephony, audioSocket, dialer, closeVoice } = composeCalls(config, callsWiring);
   telephony?.registerJobs();
   const recurring = registerJobs(config, {
     jobs,
@@ -119,6 +119,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     mail,
     calls,
     live,
+    desk,
     softphone,
     telephony,
     audioSocket,

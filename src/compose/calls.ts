@@ -2,6 +2,8 @@ import type { Dialer } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
 import { type CallService, createCallService } from '../calls';
 import { type LiveCalls, createInProcessLiveCalls } from '../calls/live/live-calls';
+import { OperatorDesk } from '../calls/transfer/operator-desk';
+import { systemTimers } from '../domain/clock';
 import { openVoiceCall } from '../calls/voice/open-voice-call';
 import { type VoiceRuntime, createVoiceRuntime } from '../calls/voice/voice-media';
 import type { Config } from '../config';
@@ -44,6 +46,8 @@ export interface ComposedCalls {
   calls: CallService;
   /** Calls in progress and their transcripts as they happen (the console's live calls view). */
   live: LiveCalls;
+  /** Operators whose console softphone is connected, for live transfers. */
+  desk: OperatorDesk;
   softphone: Softphone | null;
   dialer: Dialer;
   /** The carrier AIZUCHI_TELEPHONY names, or null for the softphone. */
@@ -161,6 +165,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
   return {
     calls,
     live,
+    desk: new OperatorDesk(systemTimers({ keepsProcessAlive: false })),
     softphone,
     telephony,
     audioSocket,

@@ -4,6 +4,7 @@ import type { RecoveryRequestService } from '../cases/recovery-request';
 import type { RecoveryUndo } from '../cases/recovery-undo';
 import type { CallService } from '../calls';
 import type { LiveCalls } from '../calls/live/live-calls';
+import type { OperatorDesk } from '../calls/transfer/operator-desk';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
@@ -48,6 +49,8 @@ export interface Services {
   calls: CallService;
   /** Calls in progress and their transcripts as they happen (the console's live calls view). */
   live: LiveCalls;
+  /** Operators whose console softphone is connected, for live transfers (issue 10). */
+  desk: OperatorDesk;
   /** The browser softphone that due callbacks ring; null when disabled. */
   softphone: Softphone | null;
   /**

@@ -13,6 +13,7 @@ import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
 import { consolePlugin } from '../web/plugins/console';
 import { dbConsolePreferences } from '../web/plugins/console-preferences';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
+import { operatorSoftphonePlugin } from '../web/plugins/operator-softphone';
 import { createEscalationQueue } from '../cases/escalations/escalation-queue';
 import { escalationCaseSection, escalationsPlugin } from '../web/plugins/escalations';
 import { createIdentityWeb } from '../web/plugins/identity';
@@ -136,6 +137,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     }),
     callsPlugin({ calls: services.calls, logger }),
     liveCallsPlugin({ live: services.live, requireOperator: access.requireOperator, timeZone: config.calendar.timeZone, logger }),
+    operatorSoftphonePlugin({ desk: services.desk, requireOperator: access.requireOperator, principal: access.principal, logger }),
     ...carrierWebhooks(services),
     recordingRoutes({ recordings: createRecordingStore(store), requireOperator: access.requireOperator }),
     ...(services.softphone

@@ -1,0 +1,106 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bridgeAudio } from '../../src/calls/transfer/audio-bridge';
+import { InMemoryAudioChannel } from '../../src/calls/voice/testing/in-memory-channel';
+import { rms, sine } from '../../src/media/testing/signals';
+import { decodePcm16le, encodePcm16le } from '../../src/telephony/softphone/protocol';
+import { type TestServer, startTestServer } from '../e2e/text-call-harness';
+
+/** The operator's console page, as far as the socket goes: JSON control in, binary audio in, both out. */
+class OperatorPage {
+  readonly json: Array<Record<string, unknown>> = [];
+  readonly audio: Int16Array[] = [];
+  closed: number | null = null;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.audio.push(decodePcm16le(data as Buffer));
+      else this.json.push(JSON.parse(String(data)) as Record<string, unknown>);
+    });
+    ws.on('close', (code) => (this.closed = code));
+  }
+  static open(url: string, cookie?: string): Promise<OperatorPage> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+      const page = new OperatorPage(ws);
+      ws.once('open', () => resolve(page));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+  async until<T>(check: () => T | undefined, what: string): Promise<T> {
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const v = check();
+      if (v !== undefined && v !== false) return v;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+describe('operator console softphone (live transfer leg)', () => {
+  let t: TestServer;
+  let cookie: string;
+  let wsUrl: string;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const { account } = await t.services.identity.createAccount({
+      email: 'desk-op@example.com',
+      password: 'operator password',
+      name: 'Op',
+      phone: '03-1234-5678',
+      role: 'operator',
+      mfa: true,
+    });
+    cookie = `aizuchi_session=${(await t.services.identity.sessions.create(account.id, 'full', new Date())).token}`;
+    wsUrl = `${t.server.url.replace(/^http/, 'ws')}/console/softphone/ws`;
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('refuses a visitor who is not signed in', async () => {
+    await expect(OperatorPage.open(wsUrl)).rejects.toThrow(/HTTP 303/);
+    expect(t.services.desk.availableCount()).toBe(0);
+  });
+
+  it('an open console is available, gets the warm offer, and once it answers hears the caller and is heard', async () => {
+    const page = await OperatorPage.open(wsUrl, cookie);
+    await page.until(() => page.json.find((m) => m.type === 'available'), 'available');
+    expect(t.services.desk.availableCount()).toBe(1);
+
+    const offered = t.services.desk.offer(
+      {
+        callId: 'call-x',
+        caseId: 'case-x',
+        lang: 'en',
+        customer: 'a***@example.com',
+        reason: 'caller_request',
+        summary: 'Right party confirmed.',
+        lines: [{ speaker: 'caller', text: 'A person, please.', at: '2026-12-01T01:00:00Z' }],
+      },
+      { ringMs: 10_000 },
+    );
+    const offer = await page.until(() => page.json.find((m) => m.type === 'transfer_offer'), 'offer');
+    expect(offer).toMatchObject({ caseId: 'case-x', summary: 'Right party confirmed.', lines: [{ text: 'A person, please.' }] });
+    page.ws.send(JSON.stringify({ type: 'answer' }));
+    const { taken } = await offered;
+    expect(taken).not.toBeNull();
+
+    // A phone-side caller (8 kHz) bridged to the page over the real socket.
+    const caller = new InMemoryAudioChannel({ sampleRateHz: 8000 });
+    const bridge = bridgeAudio(caller, taken!.line);
+    for (let i = 0; i < 10; i++) caller.receiveFrame({ samples: sine(1000, 8000, 8000, 160), sampleRateHz: 8000 });
+    await page.until(() => page.audio.length >= 10, 'caller audio at the page');
+    expect(rms(page.audio[5]!)).toBeGreaterThan(4000);
+    for (let i = 0; i < 10; i++) page.ws.send(encodePcm16le(sine(440, 8000, 16000, 320)));
+    await page.until(() => caller.sent.length >= 10, 'operator audio on the line');
+    expect(rms(caller.sent[5]!.samples)).toBeGreaterThan(4000);
+
+    page.ws.send(JSON.stringify({ type: 'hangup' }));
+    await expect(bridge.ended).resolves.toMatchObject({ by: 'operator', lost: false });
+    expect(caller.closedReason).toBe('operator_hangup');
+    await page.until(() => page.closed !== null, 'socket closed');
+  });
+});
