@@ -229,12 +229,20 @@ export async function runStreamLoad(opts: {
   calls: number;
   seconds: number;
   vad: VoiceMedia['vad'];
+  /** Media worker threads, as the server runs calls (voice-media.ts). */
+  shards?: VoiceMedia['shards'];
   synth: Synthesizer;
   caller8k: Int16Array;
 }): Promise<StreamLoadResult> {
   const server = await startServer();
   const clock = createIntervalFrameClock();
-  const media: VoiceMedia = { synthesizer: opts.synth, backchannels: createBackchannelClips(opts.synth), vad: opts.vad, recognizer: null };
+  const media: VoiceMedia = {
+    synthesizer: opts.synth,
+    backchannels: createBackchannelClips(opts.synth),
+    vad: opts.vad,
+    recognizer: null,
+    ...(opts.shards ? { shards: opts.shards } : {}),
+  };
   const bridges: VoiceBridge[] = [];
   const carriers: WsCarrier[] = [];
   const framesInSignal = Math.floor(opts.caller8k.length / 160);

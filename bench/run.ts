@@ -21,15 +21,17 @@ import { benchVadGate } from './vad-gate';
 import { runLoad, type LoadResult } from './voice-load';
 
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --media-stream]`: how fast aizuchi answers and how many
- * voice calls this machine carries. Prints a table, or exactly one JSON object with --json (progress
- * goes to stderr). --media-stream runs only the carrier media-stream figures.
+ * `npm run bench [-- --json] [-- --quick] [-- --media-stream] [-- --calls]`: how fast aizuchi answers
+ * and how many voice calls this machine carries. Prints a table, or exactly one JSON object with
+ * --json (progress goes to stderr). --media-stream runs only the carrier media-stream figures,
+ * --calls only the concurrent-calls ramp.
  */
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const quick = process.argv.includes('--quick');
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (process.argv.includes('--media-stream')) return mediaStreamOnly({ json, quick, log });
+  if (process.argv.includes('--calls')) return callsOnly({ quick, log });
   if (process.argv.includes('--cli')) return cliOnly({ json, quick });
   const startLoad = loadavg().map((l) => round(l, 2));
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
       run: (calls) => runLoad({ calls, seconds, vad: batchedVad, shards, synth, caller8k }),
     });
     log('media streams (Twilio framing over loopback WebSockets)…');
-    const streams = await benchMediaStreams({ quick, vad: batchedVad, synth, caller8k, log });
+    const streams = await benchMediaStreams({ quick, vad: batchedVad, shards, synth, caller8k, log });
     const shardStats = shards.stats;
     await shards.close();
     await batchedVad.release();
@@ -198,6 +200,33 @@ async function rampCalls(opts: {
   return ramp;
 }
 
+/** `--calls`: the concurrent-calls ramp alone (to re-measure when the machine is quiet), one JSON line per level on stdout. */
+async function callsOnly(opts: { quick: boolean; log: (line: string) => void }): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
+  const vad = await BatchedSileroVad.load();
+  const shards = await MediaShardPool.start();
+  try {
+    const caller8k = await realSpeech(
+      dir,
+      'caller',
+      'はい、エム、エー、ティー、ティー、ワイ、アットマーク、ジーメールドットコムです。',
+      'ja',
+      8000,
+    );
+    const synth = internalRateSynthesizer(createSynthesizer(), INTERNAL_RATE_HZ);
+    for await (const _frame of synth.synthesize(LOAD_PROMPT, { lang: 'ja' })) {
+      // warms the prompt cache
+    }
+    const seconds = opts.quick ? 4 : 8;
+    const ramp = await rampCalls({ ...opts, seconds, run: (calls) => runLoad({ calls, seconds, vad, shards, synth, caller8k }) });
+    for (const level of ramp) process.stdout.write(`${JSON.stringify(level)}\n`);
+  } finally {
+    await shards.close();
+    await vad.release();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The media-stream figures alone, with the same engines and caller signal as the full run. */
 /** `--cli`: only the CLI's start times (issue 11 goal: --help and hours next < 300 ms). */
 function cliOnly(opts: { json: boolean; quick: boolean }): void {
@@ -215,6 +244,7 @@ async function mediaStreamOnly(opts: { json: boolean; quick: boolean; log: (line
   const startLoad = loadavg().map((l) => round(l, 2));
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
   const vad = await BatchedSileroVad.load();
+  const shards = await MediaShardPool.start();
   try {
     const caller8k = await realSpeech(
       dir,
@@ -227,7 +257,7 @@ async function mediaStreamOnly(opts: { json: boolean; quick: boolean; log: (line
     for await (const _frame of synth.synthesize(LOAD_PROMPT, { lang: 'ja' })) {
       // warms the prompt cache
     }
-    const streams = await benchMediaStreams({ quick: opts.quick, vad, synth, caller8k, log: opts.log });
+    const streams = await benchMediaStreams({ quick: opts.quick, vad, shards, synth, caller8k, log: opts.log });
     const result = { mediaStream: streams.summary, details: { loadAverageAtStart: startLoad, mediaStreamRamp: streams.ramp } };
     if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
@@ -241,6 +271,7 @@ async function mediaStreamOnly(opts: { json: boolean; quick: boolean; log: (line
       process.stdout.write(`load average at start                                    ${startLoad.join(' ')}\n`);
     }
   } finally {
+    await shards.close();
     await vad.release();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -250,6 +281,7 @@ async function mediaStreamOnly(opts: { json: boolean; quick: boolean; log: (line
 async function benchMediaStreams(opts: {
   quick: boolean;
   vad: BatchedSileroVad;
+  shards?: MediaShardPool;
   synth: Synthesizer;
   caller8k: Int16Array;
   log: (line: string) => void;
@@ -258,7 +290,14 @@ async function benchMediaStreams(opts: {
   const levels = opts.quick ? [10, 25] : [25, 50, 75, 100, 150, 200];
   const ramp: StreamLoadResult[] = [];
   for (const calls of levels) {
-    const result = await runStreamLoad({ calls, seconds: opts.quick ? 4 : 8, vad: opts.vad, synth: opts.synth, caller8k: opts.caller8k });
+    const result = await runStreamLoad({
+      calls,
+      seconds: opts.quick ? 4 : 8,
+      vad: opts.vad,
+      ...(opts.shards ? { shards: opts.shards } : {}),
+      synth: opts.synth,
+      caller8k: opts.caller8k,
+    });
     ramp.push(result);
     opts.log(
       `  ${calls} streams: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames → ${result.passed ? 'ok' : 'FAIL'}`,
