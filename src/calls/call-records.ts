@@ -6,11 +6,11 @@ import { hmacHex, newToken } from '../security/keys';
 import { guardCallerLine } from './transcript-guard';
 import type { Store } from '../store/connect';
 import type { CallsTable, Database } from '../store/schema';
-import type { CarrierName } from '../channels/carrier';
+import type { LegCarrier } from '../channels/carrier';
 
 export type CallRow = CallsTable;
 /** How the call reaches the customer: a text link, the browser softphone, or a carrier ringing the phone (issue 8). */
-export type CallChannelName = 'text' | 'softphone' | CarrierName;
+export type CallChannelName = 'text' | 'softphone' | LegCarrier;
 
 export interface TranscriptLine {
   speaker: string;

@@ -10,9 +10,15 @@ import type { AudioChannel } from './audio-channel';
 /** Carriers aizuchi can place outbound calls through (`AIZUCHI_TELEPHONY` other than `softphone`). */
 export type CarrierName = 'twilio' | 'telnyx' | 'sip';
 
-/** One outbound attempt's carrier leg: the vendor and its own id (CallSid, call_control_id, SIP Call-ID). */
+/**
+ * Who carries a leg: a carrier aizuchi dials through, or `audiosocket` for a call an Asterisk PBX
+ * hands over by AudioSocket (inbound only; its id is the stream's UUID).
+ */
+export type LegCarrier = CarrierName | 'audiosocket';
+
+/** One call's carrier leg: the vendor and its own id (CallSid, call_control_id, SIP Call-ID, AudioSocket UUID). */
 export interface CarrierLeg {
-  readonly carrier: CarrierName;
+  readonly carrier: LegCarrier;
   readonly carrierCallId: string;
 }
 

@@ -1,8 +1,9 @@
+import type { CarrierEvents, IncomingCalls } from '../channels/carrier';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
 import type { Synthesizer } from '../speech/synthesizer';
 import type { FramePacer } from '../telephony/carrier';
-import { type AudioSocketServer, createCallInAnswer, startAudioSocketServer } from '../telephony/audiosocket';
+import { type AudioSocketServer, createCallInAnswer, createCallInRoute, startAudioSocketServer } from '../telephony/audiosocket';
 
 /** The AudioSocket listener AIZUCHI_AUDIOSOCKET_LISTEN asks for; started by server.ts, not by composition. */
 export interface ComposedAudioSocket {
@@ -15,18 +16,33 @@ export interface ComposedAudioSocket {
 }
 
 /**
- * AudioSocket from configuration, or null when AIZUCHI_AUDIOSOCKET_LISTEN is unset. Every call is
- * unbound today (aizuchi places no calls through Asterisk, and the call-in flow is not wired to
- * AudioSocket), so each one hears the call-in answer (telephony/audiosocket/call-in.ts) and is hung up.
+ * AudioSocket from configuration, or null when AIZUCHI_AUDIOSOCKET_LISTEN is unset. aizuchi places no
+ * calls through Asterisk, so every AudioSocket call is a call in: with call-in configured
+ * (AIZUCHI_INBOUND_NUMBER*) it runs the call-in flow as if the customer had dialled the default
+ * inbound number (no caller ID: never phone evidence); without, the caller hears that this line
+ * takes no calls yet (telephony/audiosocket/call-in.ts) and is hung up.
  */
 export function composeAudioSocket(
   config: Config,
-  deps: { logger: Logger; voice: () => Promise<{ synthesizer: Synthesizer; pacer: FramePacer }> },
+  deps: {
+    logger: Logger;
+    voice: () => Promise<{ synthesizer: Synthesizer; pacer: FramePacer }>;
+    /** The call-in service, when call-in is configured. */
+    callIn: { incoming: IncomingCalls; answered: CarrierEvents['answered'] } | null;
+  },
 ): ComposedAudioSocket | null {
   const settings = config.audioSocket;
   if (!settings) return null;
   let server: AudioSocketServer | null = null;
-  const onCall = createCallInAnswer({ voice: deps.voice, companyName: config.companyName, logger: deps.logger });
+  const onCall =
+    deps.callIn && config.inboundNumbers
+      ? createCallInRoute({
+          ...deps.callIn,
+          // The number the call counts as dialled: the default one, else the only one configured.
+          to: config.inboundNumbers.default || config.inboundNumbers.ja || config.inboundNumbers.en || '',
+          logger: deps.logger,
+        })
+      : createCallInAnswer({ voice: deps.voice, companyName: config.companyName, logger: deps.logger });
   return {
     async start() {
       if (server) return;

@@ -131,9 +131,9 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     },
     ...(w.carrier ? { carrier: w.carrier } : {}),
   });
-  // Call-in (issue 8 §5): over Twilio, when a number to call is configured.
+  // Call-in (issue 8 §5): over Twilio or Asterisk AudioSocket, when a number to call is configured.
   const callIn =
-    carrierTelephony?.carrier.name === 'twilio' && config.inboundNumbers
+    (carrierTelephony?.carrier.name === 'twilio' || config.audioSocket) && config.inboundNumbers
       ? createCallIn({
           store: w.store,
           cases: w.cases,
@@ -150,7 +150,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
         })
       : null;
   const telephony: ComposedCarrier | null =
-    carrierTelephony && callIn
+    carrierTelephony?.carrier.name === 'twilio' && callIn
       ? { ...carrierTelephony, events: withCallIn(carrierTelephony.events, callIn), incoming: callIn.incoming }
       : carrierTelephony;
 
@@ -160,6 +160,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
       const runtime = await voice();
       return { synthesizer: runtime.media.synthesizer, pacer: runtime.clock };
     },
+    callIn: callIn ? { incoming: callIn.incoming, answered: callIn.answered } : null,
   });
 
   return {

@@ -1,3 +1,4 @@
+import type { CarrierEvents, CarrierLeg, IncomingCalls } from '../../channels/carrier';
 import type { Lang } from '../../domain/lang';
 import { errorFields } from '../../domain/errors';
 import type { AudioFrame } from '../../media/frame';
@@ -74,6 +75,45 @@ export function createCallInAnswer(deps: CallInAnswerDeps): (uuid: string, chann
       channel.close('ended');
     })().catch((err: unknown) => {
       log.error(errorFields(err), 'audiosocket announcement failed');
+      channel.close('error');
+    });
+  };
+}
+
+export interface CallInRouteDeps {
+  /** The call-in service's ring (issue 8 §5): a single-use token bound to the leg and caller ID. */
+  incoming: IncomingCalls;
+  /** Where that token's audio goes (the call-in service's answered). */
+  answered: CarrierEvents['answered'];
+  /** The number the call counts as dialled (AIZUCHI_INBOUND_NUMBER*): picks the language of the identify step. */
+  to: string;
+  logger: Logger;
+}
+
+/**
+ * Routes every AudioSocket call into the call-in flow (identify by case reference, then the case's
+ * call), as a carrier's incoming-call webhook would: the leg is `audiosocket` with the stream's UUID,
+ * and the caller ID is null because AudioSocket carries none, so such a call never counts as the
+ * phone on record (under policies that need the phone, a person takes the case after the match).
+ * A refusal (call-in off) hangs up.
+ */
+export function createCallInRoute(deps: CallInRouteDeps): (uuid: string, channel: AudioSocketChannel) => void {
+  const log = deps.logger.child({ component: 'audiosocket' });
+  return (uuid, channel) => {
+    const leg: CarrierLeg = { carrier: 'audiosocket', carrierCallId: uuid };
+    void (async () => {
+      const rang = await deps.incoming.ring({ leg, from: null, to: deps.to });
+      if (!rang) {
+        log.info('audiosocket call refused: call-in is off');
+        return channel.close('refused');
+      }
+      const answer = await deps.answered(rang.token, channel, leg);
+      if (!answer.ok) {
+        log.warn({ reason: answer.reason }, 'audiosocket call not taken by call-in');
+        channel.close('refused');
+      }
+    })().catch((err: unknown) => {
+      log.error(errorFields(err), 'audiosocket call could not reach call-in');
       channel.close('error');
     });
   };

@@ -1,4 +1,4 @@
 export { createAudioSocketChannel, type AudioSocketChannel, type AudioSocketWire } from './audiosocket-channel';
 export { startAudioSocketServer, type AudioSocketServer, type AudioSocketServerOptions } from './audiosocket-server';
-export { createCallInAnswer, notTakingCallsText } from './call-in';
+export { createCallInAnswer, createCallInRoute, notTakingCallsText } from './call-in';
 export { AUDIOSOCKET_KIND, AudioSocketDecoder, encodeAudioSocket, type AudioSocketMessage } from './framing';
