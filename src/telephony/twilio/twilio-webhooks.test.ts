@@ -3,9 +3,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CallProgress, CarrierEvents, CarrierLeg } from '../../channels/carrier';
+import type { CallProgress, CarrierEvents, CarrierLeg, IncomingCall, IncomingCalls } from '../../channels/carrier';
 import { twilioProgress } from './status-callback';
-import { twilioWebhooks, verifyTwilioSignature } from './twilio-webhooks';
+import { TWILIO_VOICE_PATH, callerE164, twilioWebhooks, verifyTwilioSignature } from './twilio-webhooks';
 
 const TOKEN = 'webhook-test-auth-token';
 const PUBLIC = 'https://aizuchi.example.com';
@@ -17,7 +17,7 @@ afterEach(async () => {
   app = null;
 });
 
-async function build(publicUrl = PUBLIC) {
+async function build(publicUrl = PUBLIC, incoming?: IncomingCalls) {
   const seen: Array<{ leg: CarrierLeg; p: CallProgress }> = [];
   const events: CarrierEvents = {
     async progress(leg, p) {
@@ -29,7 +29,9 @@ async function build(publicUrl = PUBLIC) {
   };
   app = Fastify();
   await app.register(formbody);
-  await app.register(twilioWebhooks({ authToken: TOKEN, publicUrl, events, logger: pino({ level: 'silent' }) }));
+  await app.register(
+    twilioWebhooks({ authToken: TOKEN, publicUrl, events, ...(incoming ? { incoming } : {}), logger: pino({ level: 'silent' }) }),
+  );
   return { app, seen };
 }
 
@@ -140,5 +142,41 @@ describe('twilioProgress', () => {
     expect(twilioProgress({ AnsweredBy: 'human' })).toEqual([]);
     expect(twilioProgress({ AnsweredBy: 'unknown' })).toEqual([]);
     expect(twilioProgress({ CallStatus: 'something-new' })).toEqual([]);
+  });
+});
+
+describe('the incoming-call webhook (call-in, issue 8 §5)', () => {
+  const params = { AccountSid: `AC${'1'.repeat(32)}`, CallSid: CALL, From: '+819012345678', To: '+815012340000', Direction: 'inbound' };
+  const url = `${PUBLIC}${TWILIO_VOICE_PATH}`;
+
+  it('answers a signed call with <Connect><Stream> and the token call-in issued for that CallSid and caller ID', async () => {
+    const rung: IncomingCall[] = [];
+    const { app: a } = await build(PUBLIC, { ring: async (call) => (rung.push(call), { token: 'tok-123' }) });
+    const res = await post(a, TWILIO_VOICE_PATH, params, sign(url, params));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/xml/);
+    expect(res.body).toContain('<Connect><Stream url="wss://aizuchi.example.com/telephony/media-stream">');
+    expect(res.body).toContain('<Parameter name="token" value="tok-123"/>');
+    expect(res.body).not.toContain(params.From);
+    expect(rung).toEqual([{ leg: { carrier: 'twilio', carrierCallId: CALL }, from: '+819012345678', to: '+815012340000' }]);
+  });
+
+  it('refuses an unsigned or wrongly signed call with 403 before call-in hears of it, and rejects every call when call-in is off', async () => {
+    const rung: IncomingCall[] = [];
+    const { app: a } = await build(PUBLIC, { ring: async (call) => (rung.push(call), { token: 'tok' }) });
+    expect((await post(a, TWILIO_VOICE_PATH, params)).statusCode).toBe(403);
+    expect((await post(a, TWILIO_VOICE_PATH, params, sign(url, params, 'other-token'))).statusCode).toBe(403);
+    expect(rung).toEqual([]);
+    await a.close();
+    const { app: off } = await build(PUBLIC);
+    const res = await post(off, TWILIO_VOICE_PATH, params, sign(url, params));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<Reject reason="rejected"/>');
+    expect(res.body).not.toContain('<Stream');
+  });
+
+  it("a withheld or non-numeric caller ID is no number at all (Twilio's ANONYMOUS, BLOCKED, … placeholders)", () => {
+    expect(callerE164('+819012345678')).toBe('+819012345678');
+    for (const from of ['+266696687', '+2562533', 'anonymous', 'client:alice', '', undefined]) expect(callerE164(from)).toBeNull();
   });
 });
