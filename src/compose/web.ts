@@ -12,6 +12,7 @@ import { createHandoffBinder } from '../web/plugins/handoff-binding';
 import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
 import { consolePlugin } from '../web/plugins/console';
 import { dbConsolePreferences } from '../web/plugins/console-preferences';
+import { consoleChartsPlugin } from '../web/plugins/console-charts';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { operatorSoftphonePlugin } from '../web/plugins/operator-softphone';
 import { createEscalationQueue } from '../cases/escalations/escalation-queue';
@@ -134,6 +135,13 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       csrf: identityWeb.csrf,
       mask,
       timeZone: config.calendar.timeZone,
+    }),
+    consoleChartsPlugin({
+      db: store.db,
+      requireOperator: access.requireOperator,
+      calendar: services.calendar,
+      timeZone: config.calendar.timeZone,
+      clock,
     }),
     callsPlugin({ calls: services.calls, logger }),
     liveCallsPlugin({ live: services.live, requireOperator: access.requireOperator, timeZone: config.calendar.timeZone, logger }),

@@ -5,6 +5,7 @@ export const CONSOLE_TEXTS = {
   ja: {
     cases: 'ケース一覧',
     live: 'ライブ通話',
+    charts: '統計',
     mail: 'メール',
     signOut: 'サインアウト',
     signedInAs: (role: string) => `ロール: ${ROLE_WORDS.ja[role] ?? role}`,
@@ -58,6 +59,7 @@ export const CONSOLE_TEXTS = {
   en: {
     cases: 'Cases',
     live: 'Live calls',
+    charts: 'Charts',
     mail: 'Mail',
     signOut: 'Sign out',
     signedInAs: (role: string) => `Signed in as ${role}`,
