@@ -6,6 +6,8 @@ import type { JobQueue, StoreTransaction } from '../jobs/queue';
 import { CALLBACK_JOB, type Dialer, callbackDedupeKey, placeCallback } from './callback-job';
 import type { CaseRow, CaseService } from './case-service';
 import { AizuchiError } from '../domain/errors';
+import type { IdentityContact } from '../identity/provider';
+import type { EscalationNotices } from './escalations/escalation-notices';
 
 /** The event that parks a case for a person's review before any call (recovery-request.ts). */
 export const REVIEW_EVENT = 'needs_review';
@@ -32,6 +34,14 @@ export interface OperatorActionDeps {
   clock: Clock;
   /** Minimum time between approval and the call (AIZUCHI_CALLBACK_LEAD_SEC). */
   callLeadMs: number;
+  /**
+   * Mails the approved call's time (issue 10: an approval used to send none). With it, `contactOf`
+   * reads the customer's address before the transaction (the identity provider may be remote).
+   */
+  approvedMail?: {
+    contactOf(accountId: string): Promise<IdentityContact | null>;
+    notices: Pick<EscalationNotices, 'approved'>;
+  };
 }
 
 export interface AvailableActions {
@@ -125,6 +135,8 @@ export function createOperatorActions(deps: OperatorActionDeps) {
    * lead. It only allows the call: the agent's policy still needs the emailed code on it.
    */
   async function approveCallback(caseId: string, operator: Operator): Promise<{ scheduledAt: Date }> {
+    const before = deps.approvedMail ? await cases.get(caseId) : undefined;
+    const contact = before?.account_id ? await deps.approvedMail!.contactOf(before.account_id) : null;
     return cases.inTransaction(async (trx) => {
       const row = await load(trx, caseId);
       if (row.state !== 'escalated') {
@@ -146,6 +158,7 @@ export function createOperatorActions(deps: OperatorActionDeps) {
         { scheduled_at: at.toISOString() },
       );
       await deps.queue.enqueue(CALLBACK_JOB, { caseId }, { runAt: at, dedupeKey: callbackDedupeKey(caseId, at) }, trx);
+      if (contact) await deps.approvedMail!.notices.approved(trx, { caseRow: row, contact }, at);
       return { scheduledAt: at };
     });
   }

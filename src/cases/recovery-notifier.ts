@@ -40,14 +40,15 @@ export function createRecoveryNotifier(deps: RecoveryNotifierDeps): RecoveryNoti
       if (deps.linkFor) {
         joinUrl = await deps.linkFor(trx, caseId, new Date((callAt ?? deps.clock.now()).getTime() + SOFTPHONE_LINK_TTL_MS));
       }
-      // A case waiting for a person's review has no call time yet; say the earliest it could be.
+      // A case waiting for a person's review has no call time yet: the mail says a person sets it
+      // (issue 10), and the approval or the human callback mails the time.
       const mail = recoveryRequested({
         joinUrl,
         reference: reference ?? undefined,
         lang,
         companyName: deps.companyName,
         name: account.name,
-        callAt: callAt ?? deps.clock.now(),
+        callAt,
         timeZone: deps.timeZone,
         cancelUrl,
         channel: joinUrl ? 'browser' : 'phone',

@@ -16,6 +16,8 @@ import { consoleChartsPlugin } from '../web/plugins/console-charts';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { operatorSoftphonePlugin } from '../web/plugins/operator-softphone';
 import { createEscalationQueue } from '../cases/escalations/escalation-queue';
+import { createEscalationActions } from '../cases/escalations/escalation-actions';
+import { createEscalationNotices } from '../cases/escalations/escalation-notices';
 import { escalationCaseSection, escalationsPlugin } from '../web/plugins/escalations';
 import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
@@ -89,6 +91,25 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     : undefined;
   const escalations = createEscalationQueue({ store, cases, clock, slaMs: config.limits.escalationSlaMin * 60_000 });
   const mask = { email: maskEmail, phone: maskPhone };
+  const notices = createEscalationNotices({
+    cases,
+    queue: services.jobs.queue,
+    tokenKey: keys.tokenHmac,
+    publicUrl: config.publicUrl,
+    companyName: config.companyName,
+    timeZone: config.calendar.timeZone,
+  });
+  const contactOf = (accountId: string) => identity.getContact(accountId);
+  const operatorActions = createOperatorActions({
+    cases,
+    calendar: services.calendar,
+    queue: services.jobs.queue,
+    cancelJob: (key, trx) => services.jobs.cancelByDedupeKey(key, trx),
+    dialer: services.dialer,
+    clock,
+    callLeadMs: config.limits.callbackLeadSec * 1000,
+    approvedMail: { contactOf, notices },
+  });
   return [
     identityWeb.plugin,
     ...(sso ? [sso.plugin] : []),
@@ -113,15 +134,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       preferences: dbConsolePreferences(store.db, clock),
       caseSections: [escalationCaseSection(escalations), callsCaseSection(services.calls)],
       operator: {
-        actions: createOperatorActions({
-          cases,
-          calendar: services.calendar,
-          queue: services.jobs.queue,
-          cancelJob: (key, trx) => services.jobs.cancelByDedupeKey(key, trx),
-          dialer: services.dialer,
-          clock,
-          callLeadMs: config.limits.callbackLeadSec * 1000,
-        }),
+        actions: operatorActions,
         csrf: identityWeb.csrf,
         signedInAccount: access.principal,
         roleOf: (req) => access.principal(req)?.role,
@@ -135,6 +148,10 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       csrf: identityWeb.csrf,
       mask,
       timeZone: config.calendar.timeZone,
+      actions: {
+        escalation: createEscalationActions({ cases, calendar: services.calendar, clock, contactOf, notices, queue: escalations }),
+        approve: (caseId, operatorId) => operatorActions.approveCallback(caseId, { accountId: operatorId }),
+      },
     }),
     consoleChartsPlugin({
       db: store.db,

@@ -35,6 +35,13 @@ for (const db of DATABASES) {
       expect(res.statusCode).toBe(202);
       return (await t.services.cases.list({ email }))[0]!.id;
     }
+    async function mails(email: string) {
+      await t.services.jobs.worker.runDue();
+      const res = await t.server.app.inject({ method: 'GET', url: `/api/v1/dev/mail?to=${encodeURIComponent(email)}` });
+      expect(res.statusCode).toBe(200);
+      return res.json() as Array<{ subject: string; text: string }>;
+    }
+    const emailOf = (i: number) => `esc${i}-${db.name}@example.com`;
     const escalationOf = async (caseId: string) =>
       (await t.services.store.db.selectFrom('escalations').selectAll().where('case_id', '=', caseId).executeTakeFirst())!;
 
@@ -128,6 +135,58 @@ for (const db of DATABASES) {
       const res = await op.post(`/console/escalations/${esc.id}/claim`, {});
       expect(res.statusCode).toBe(403);
       expect((await escalationOf(id)).claimed_by).toBeNull();
+    });
+
+    it('the review mail promises no time; the holder schedules a person’s callback inside business hours and the customer is mailed the time in their language', async () => {
+      const id = await reviewCase('ja');
+      const email = emailOf(n);
+      const first = (await mails(email)).find((m) => m.subject.includes('MFAリセットのお電話を予約しました'));
+      expect(first?.text).toContain('担当者が確認のうえ、日時をメールでお知らせします');
+
+      const esc = await escalationOf(id);
+      const url = `/console/escalations/${esc.id}`;
+      // Only the holder acts.
+      const unclaimed = await op.submit(url, `${url}/close`, { reason: 'other' });
+      expect(unclaimed.statusCode).toBe(409);
+      expect(unclaimed.body).toContain('claim the escalation first');
+      expect((await op.submit(url, `${url}/claim`, {})).statusCode).toBe(303);
+
+      // Saturday 2035-12-08 11:00 JST is closed; Monday 2035-12-03 15:30 JST is open.
+      const closed = await op.submit(url, `${url}/callback`, { at: '2035-12-08T11:00' });
+      expect(closed.statusCode).toBe(400);
+      expect(closed.body).toContain('outside business hours');
+      const booked = await op.submit(url, `${url}/callback`, { at: '2035-12-03T15:30' });
+      expect(booked.statusCode).toBe(303);
+      const event = (await t.services.cases.history(id)).find((e) => e.kind === 'human_callback_scheduled');
+      expect(JSON.parse(event!.data)).toEqual({ escalationId: esc.id, operatorId, at: '2035-12-03T06:30:00.000Z' });
+      const mail = (await mails(email)).find((m) => m.subject.includes('担当者からのお電話のお知らせ'));
+      expect(mail?.text).toContain('15:30');
+      expect(mail?.text).not.toContain('6:30');
+    });
+
+    it('approving the AI callback from the queue mails the new time; closing tells the customer and takes the case out of the queue', async () => {
+      const approveId = await reviewCase('en');
+      const approveEsc = await escalationOf(approveId);
+      const aUrl = `/console/escalations/${approveEsc.id}`;
+      await op.submit(aUrl, `${aUrl}/claim`, {});
+      expect((await op.get(`${aUrl}?lang=en`)).body).toContain('data-testid="approve-form"');
+      expect((await op.submit(aUrl, `${aUrl}/approve`, {})).statusCode).toBe(303);
+      const approved = await t.services.cases.require(approveId);
+      expect(approved.state).toBe('scheduled');
+      expect((await escalationOf(approveId)).resolution).toBe('operator_approved');
+      const scheduledMail = (await mails(emailOf(n))).find((m) => m.subject.includes('Your call is scheduled'));
+      expect(scheduledMail?.text).toContain('JST');
+
+      const closeId = await reviewCase('en');
+      const closeEsc = await escalationOf(closeId);
+      const cUrl = `/console/escalations/${closeEsc.id}`;
+      await op.submit(cUrl, `${cUrl}/claim`, {});
+      expect((await op.submit(cUrl, `${cUrl}/close`, { reason: 'nonsense' })).statusCode).toBe(400);
+      expect((await op.submit(cUrl, `${cUrl}/close`, { reason: 'handled_by_staff' })).statusCode).toBe(303);
+      expect(await t.services.cases.require(closeId)).toMatchObject({ state: 'cancelled', outcome: 'closed: handled_by_staff' });
+      expect((await escalationOf(closeId)).closed_at).not.toBeNull();
+      expect((await mails(emailOf(n))).some((m) => m.subject.includes('Your request is closed'))).toBe(true);
+      expect((await op.get('/console/escalations?lang=en')).body).not.toContain(closeEsc.id);
     });
   });
 }

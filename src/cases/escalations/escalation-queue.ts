@@ -103,6 +103,11 @@ export function createEscalationQueue(deps: EscalationQueueDeps) {
     return { ...entry(e, c, clock.now()), summary: summarizeCall(history), notes: await notes(e.id) };
   }
 
+  /** The escalation row by id, or undefined. */
+  function get(id: string): Promise<EscalationRow | undefined> {
+    return store.db.selectFrom('escalations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   /** The case's open escalation, else its latest one; null when it never had one. */
   async function forCase(caseId: string): Promise<EscalationRow | null> {
     const rows = await store.db
@@ -188,7 +193,7 @@ export function createEscalationQueue(deps: EscalationQueueDeps) {
     return rows.map((r) => ({ id: r.id, operatorId: r.operator_id, text: r.text, at: r.at }));
   }
 
-  return { listOpen, detail, forCase, claim, release, addNote, notes, slaMs: deps.slaMs, now: () => clock.now() };
+  return { listOpen, detail, get, forCase, claim, release, addNote, notes, slaMs: deps.slaMs, now: () => clock.now() };
 }
 
 export type EscalationQueue = ReturnType<typeof createEscalationQueue>;

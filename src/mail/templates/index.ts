@@ -9,3 +9,11 @@ export { type CallRescheduledParams, type CallScheduledParams, callRescheduled, 
 export { type RecoveryHammeredParams, type ResetDisownedParams, recoveryHammered, resetDisowned } from './security-alerts';
 export { type RecoveryNoAccountParams, recoveryNoAccount } from './recovery-no-account';
 export { type CallsExhaustedParams, callsExhausted } from './calls-exhausted';
+export {
+  type HandedOverParams,
+  type HumanCallbackParams,
+  type RequestClosedParams,
+  handedOver,
+  humanCallbackScheduled,
+  requestClosed,
+} from './escalation-mails';

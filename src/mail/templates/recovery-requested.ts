@@ -4,7 +4,11 @@ import { formatMailTime } from './format-time';
 
 export interface RecoveryRequestedParams extends TemplateBase {
   name: string;
-  callAt: Date;
+  /**
+   * When the call comes; null while the request waits for a person's review (issue 10: that mail
+   * used to promise "now", a time nobody would call at). The time follows in its own mail.
+   */
+  callAt: Date | null;
   timeZone: string;
   cancelUrl: string;
   channel: CallChannel;
@@ -20,7 +24,11 @@ export function recoveryRequested(p: RecoveryRequestedParams): RenderedMail {
   const company = oneLine(p.companyName ?? DEFAULT_COMPANY_NAME);
   const name = oneLine(p.name);
   const cancelUrl = checkedUrl(p.cancelUrl);
-  const callAt = formatMailTime(p.callAt, p.timeZone, p.lang);
+  const callAt = p.callAt
+    ? formatMailTime(p.callAt, p.timeZone, p.lang)
+    : p.lang === 'ja'
+      ? '担当者が確認のうえ、日時をメールでお知らせします'
+      : 'our staff will review the request and email you the time';
   const requestedAt = formatMailTime(p.requestedAt, p.timeZone, p.lang);
   const how = channelText(p.lang, p.channel);
   const joinUrl = p.joinUrl ? checkedUrl(p.joinUrl) : undefined;

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { type EscalationFailure, EscalationError, type EscalationQueue } from '../../cases/escalations/escalation-queue';
 import { reasonWords } from '../../cases/escalations/reasons';
+import { type EscalationActions, isCloseReason } from '../../cases/escalations/escalation-actions';
+import { OperatorActionError } from '../../cases/operator-actions';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import { pickLang } from '../../domain/lang';
 import { type SafeHtml, html } from '../../html/safe-html';
@@ -15,8 +17,40 @@ export interface EscalationsPluginDeps {
   principal(request: FastifyRequest): { id: string; role: ConsoleRole } | undefined;
   csrf: Csrf;
   mask: MaskFns;
-  /** AIZUCHI_TIME_ZONE: times are shown in it, with the zone. */
+  /** AIZUCHI_TIME_ZONE: times are shown in it, with the zone; the callback form's time is read in it. */
   timeZone: string;
+  /** The holder's actions; without them the page offers claim and notes only. */
+  actions?: {
+    escalation: EscalationActions;
+    /** The case page's "approve callback" (OperatorActions.approveCallback), offered for cases waiting for review. */
+    approve(caseId: string, operatorId: string): Promise<unknown>;
+  };
+}
+
+/**
+ * A `datetime-local` value (`YYYY-MM-DDTHH:MM`) read as wall-clock time in `timeZone`, as an instant.
+ * The zone's offset is taken at the guessed instant and once more at the result, so a DST edge lands
+ * right; Asia/Tokyo has no DST. Invalid input gives an invalid Date.
+ */
+export function zonedLocalToInstant(local: string, timeZone: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return new Date(NaN);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  const offsetAt = (t: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(new Date(t));
+    const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute')) - t;
+  };
+  const first = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(first));
 }
 
 const STATUS: Record<EscalationFailure, number> = {
@@ -54,7 +88,7 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
     timeZone: deps.timeZone,
     mask: deps.mask,
     me: deps.principal(req)?.id ?? '',
-    ...(canAct(req) ? { csrfField: deps.csrf.field(req, reply) } : {}),
+    ...(canAct(req) ? { csrfField: deps.csrf.field(req, reply), holderActions: deps.actions !== undefined } : {}),
     ...(error ? { error } : {}),
   });
 
@@ -89,8 +123,10 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
           try {
             await run(id, p.id, req);
           } catch (err) {
-            if (!(err instanceof EscalationError)) throw err;
-            return renderOne(req, reply, id, STATUS[err.code], err.message);
+            if (err instanceof EscalationError) return renderOne(req, reply, id, STATUS[err.code], err.message);
+            if (err instanceof OperatorActionError)
+              return renderOne(req, reply, id, err.code === 'not_found' ? 404 : err.code === 'invalid_input' ? 400 : 409, err.message);
+            throw err;
           }
           return reply.redirect(`/console/escalations/${encodeURIComponent(id)}`, 303);
         },
@@ -101,6 +137,26 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
     action('note', { type: 'object', properties: { text: { type: 'string', maxLength: 4000 } }, required: ['text'] }, (id, op, req) =>
       deps.queue.addNote(id, op, (req.body as { text: string }).text),
     );
+    const acts = deps.actions;
+    if (!acts) return;
+    action('callback', { type: 'object', properties: { at: { type: 'string', maxLength: 40 } }, required: ['at'] }, (id, op, req) =>
+      acts.escalation.scheduleHumanCallback(id, op, zonedLocalToInstant((req.body as { at: string }).at, deps.timeZone)),
+    );
+    action(
+      'close',
+      { type: 'object', properties: { reason: { type: 'string', maxLength: 40 } }, required: ['reason'] },
+      async (id, op, req) => {
+        const reason = (req.body as { reason: string }).reason;
+        if (!isCloseReason(reason)) throw new EscalationError('invalid_input', 'choose a reason for closing');
+        await acts.escalation.close(id, op, reason);
+      },
+    );
+    action('approve', undefined, async (id, op) => {
+      const e = await deps.queue.get(id);
+      if (!e) throw new EscalationError('not_found', `no escalation with id ${id}`);
+      if (e.claimed_by !== op) throw new EscalationError('not_holder', 'claim the escalation first; only its holder can act on it');
+      await acts.approve(e.case_id, op);
+    });
   };
 }
 

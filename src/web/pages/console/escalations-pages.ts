@@ -5,6 +5,20 @@ import type { Lang } from '../../../domain/lang';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 import type { MaskFns } from './console-pages';
+import { CLOSE_REASONS, closeReasonWords } from '../../../cases/escalations/escalation-actions';
+
+/** Reasons set at intake that an operator may approve for the automated callback (operator-actions.ts escalationReview). */
+const APPROVABLE = new Set(['phone_not_on_record', 'recovery_locked']);
+
+function holderForms(e: QueueEntry, v: EscalationView, base: string): SafeHtml {
+  const t = T[v.lang];
+  const zone = zonedText(new Date(0), v.timeZone).split(' ').at(-1) ?? v.timeZone;
+  const approvable = APPROVABLE.has(e.escalation.reason) && e.caseRow.state === 'escalated';
+  return html`<h2>${t.actions}</h2>
+<form method="post" action="${base}/callback" data-testid="callback-form">${v.csrfField ?? ''}<label>${t.callbackAt(zone)}<input type="datetime-local" name="at" required></label><button type="submit">${t.scheduleCallback}</button></form>
+${approvable ? html`<form method="post" action="${base}/approve" data-testid="approve-form">${v.csrfField ?? ''}<button type="submit">${t.approve}</button></form>` : ''}
+<form method="post" action="${base}/close" data-testid="close-form">${v.csrfField ?? ''}<label>${t.closeReason}<select name="reason" required>${CLOSE_REASONS.map((r) => html`<option value="${r}">${closeReasonWords(r, v.lang)}</option>`)}</select></label><button type="submit">${t.close}</button></form>`;
+}
 
 /** What the queue pages need besides the rows: language, zone, who is looking, and the forms' CSRF field. */
 export interface EscalationView {
@@ -17,6 +31,8 @@ export interface EscalationView {
   /** Present when the signed-in person may act (operator or admin); absent for a viewer. */
   csrfField?: SafeHtml;
   error?: string;
+  /** The holder's action forms (callback, approve, close) are offered. */
+  holderActions?: boolean;
 }
 
 const T = {
@@ -50,6 +66,13 @@ const T = {
     caseLink: 'ケースを開く',
     langNames: { ja: '日本語', en: '英語' } as Record<string, string>,
     notGiven: '指定なし',
+    actions: '対応',
+    callbackAt: (zone: string) => `担当者からの折り返し日時（${zone}、営業時間内）`,
+    scheduleCallback: '折り返しを予約してメールで知らせる',
+    approve: 'AIによる折り返しを承認（お客様にメールで日時を通知）',
+    closeReason: '終了の理由',
+    close: '終了してお客様に知らせる',
+    claimFirst: '対応するには、まず担当してください。',
   },
   en: {
     title: 'Escalations',
@@ -81,6 +104,13 @@ const T = {
     caseLink: 'Open the case',
     langNames: { ja: 'Japanese', en: 'English' } as Record<string, string>,
     notGiven: 'not given',
+    actions: 'Actions',
+    callbackAt: (zone: string) => `Person calls back at (${zone}, business hours)`,
+    scheduleCallback: 'Schedule the call and mail the customer',
+    approve: 'Approve the AI callback (the customer is mailed the time)',
+    closeReason: 'Reason for closing',
+    close: 'Close and tell the customer',
+    claimFirst: 'Claim the escalation to act on it.',
   },
 };
 
@@ -162,13 +192,9 @@ ${s.policyReasons.length ? html`<tr><th>${t.policy}</th><td>${s.policyReasons.jo
 
 /**
  * GET /console/escalations/:id: reason, SLA, the agent's summary, who holds it, notes, and (for an
- * operator) the claim/release and note forms. `actions`: further action forms from the caller.
+ * operator) the claim/release and note forms, and the holder's action forms.
  */
-export function escalationPage(
-  e: QueueEntry & { summary: CallSummary; notes: EscalationNote[] },
-  v: EscalationView,
-  actions: SafeHtml | '' = '',
-): string {
+export function escalationPage(e: QueueEntry & { summary: CallSummary; notes: EscalationNote[] }, v: EscalationView): string {
   const t = T[v.lang];
   const base = `/console/escalations/${e.escalation.id}`;
   const open = e.escalation.closed_at === null;
@@ -202,7 +228,7 @@ ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.er
 <p><a href="/console/cases/${e.caseRow.id}">${t.caseLink}</a></p>
 ${claimForms}
 ${summaryBlock(e.summary, v.lang)}
-${actions}
+${v.csrfField && open && v.holderActions ? (mine ? holderForms(e, v, base) : html`<p class="muted">${t.claimFirst}</p>`) : ''}
 <h2>${t.notes}</h2>
 ${e.notes.length === 0 ? html`<p class="muted">${t.noNotes}</p>` : html`<ul data-testid="notes">${e.notes.map((n) => html`<li><span class="muted">${zonedText(n.at, v.timeZone)} · ${n.operatorId === v.me ? t.you : n.operatorId}</span><br>${n.text}</li>`)}</ul>`}
 ${v.csrfField ? html`<form method="post" action="${base}/note" data-testid="note-form">${v.csrfField}<label>${t.addNote}<textarea name="text" maxlength="1000" rows="3" required></textarea></label><p class="muted">${t.noteHint}</p><button type="submit">${t.addNote}</button></form>` : ''}`,
