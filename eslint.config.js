@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 // Type-aware lint: floating promises and misused promises are errors, because a dropped promise
 // in a call session is a lost audit event or a silent crash.
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.dist-tmp-*/', 'data/', 'test-artifacts/', 'src/web/client/vendor/'] },
+  { ignores: ['node_modules/', '.tools/', 'dist/', '.dist-tmp-*/', 'data/', 'test-artifacts/', 'src/web/client/vendor/'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
