@@ -28,6 +28,13 @@ const DAY_MS = 86_400_000;
  */
 const PER_NUMBER_PER_DAY = 5;
 const PER_REFERENCE_PER_DAY = 5;
+/**
+ * Misses all callers without a caller ID may make per day, together (withheld numbers, and every
+ * AudioSocket call, which carries none): hiding the number buys no more guesses per reference, and
+ * a few strangers' misses cannot lock every such caller out for the day. Such a caller never gives
+ * phone evidence, so a lucky guess reaches at most a person or the emailed code.
+ */
+const WITHHELD_PER_DAY = 50;
 /** Open states a caller is put through to the agent from; `failed` ones only when canReopenForCallIn. */
 const RUNNABLE_STATES = new Set(['scheduled']);
 
@@ -115,10 +122,12 @@ export function createCallIn(deps: CallInDeps) {
   }
 
   async function check(r: Ringing, reference: string): Promise<{ verdict: ReferenceVerdict; row?: CaseRow }> {
-    // Withheld numbers share one bucket: hiding the number must not buy more guesses.
+    // Callers without a number share one bucket (WITHHELD_PER_DAY).
     const limits: Limit[] = [
       { bucket: bucket('ref', reference), max: PER_REFERENCE_PER_DAY, windowMs: DAY_MS },
-      { bucket: bucket('from', r.call.from ?? 'withheld'), max: PER_NUMBER_PER_DAY, windowMs: DAY_MS },
+      r.call.from
+        ? { bucket: bucket('from', r.call.from), max: PER_NUMBER_PER_DAY, windowMs: DAY_MS }
+        : { bucket: bucket('from', 'withheld'), max: WITHHELD_PER_DAY, windowMs: DAY_MS },
     ];
     const acquired = await deps.limiter.tryAcquire(limits);
     if (!acquired.ok) {
