@@ -54,7 +54,16 @@ describe('the compiled CLI (dist/)', () => {
     for (const file of js) expect(fs.readFileSync(path.join(DIST, file), 'utf8')).not.toMatch(/from ["']tsx|import\(["']tsx/u);
     // Assets the code finds next to itself: the softphone's browser files and the VAD worker's entry.
     expect(fs.existsSync(path.join(DIST, 'web/client/softphone/softphone.js'))).toBe(true);
-    expect(fs.readFileSync(path.join(DIST, 'calls/voice/silero-batch-worker-entry.mjs'), 'utf8')).not.toContain('tsx/esm');
+    // Every worker entry of src/ has a compiled twin that loads a worker file which exists.
+    const entries = (fs.readdirSync(path.join(REPO_ROOT, 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('-entry.mjs'));
+    expect(entries).toContain(path.join('calls', 'voice', 'silero-batch-worker-entry.mjs'));
+    for (const entry of entries) {
+      const built = fs.readFileSync(path.join(DIST, entry), 'utf8');
+      expect(built).not.toContain('tsx/esm');
+      const target = /await import\('([^']+)'\)/u.exec(built)?.[1];
+      expect(target, entry).toMatch(/\.js$/u);
+      expect(fs.existsSync(path.resolve(DIST, path.dirname(entry), target!)), entry).toBe(true);
+    }
   });
 
   it("starts the VAD worker from dist/'s own entry", async () => {
