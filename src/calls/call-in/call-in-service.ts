@@ -239,8 +239,9 @@ export function createCallIn(deps: CallInDeps) {
 
   const answered: CarrierEvents['answered'] = async (mediaToken, audio, leg) => {
     const r = take(mediaToken);
-    // The token is bound to the call it was issued for: a stream naming another call does not get it.
-    if (!r || (leg && (leg.carrier !== r.call.leg.carrier || leg.carrierCallId !== r.call.leg.carrierCallId))) {
+    // The token is bound to the call it was issued for (it sits in the carrier's logged TwiML): a
+    // stream naming another call, or none (Plivo/Exotel/Vonage framing, a start without callSid), does not get it.
+    if (!r || !leg || leg.carrier !== r.call.leg.carrier || leg.carrierCallId !== r.call.leg.carrierCallId) {
       return { ok: false, reason: 'unknown' };
     }
     const provisionalId = randomUUID();
