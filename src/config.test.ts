@@ -25,6 +25,16 @@ describe('AIZUCHI_JOB_ENGINE', () => {
   });
 });
 
+describe('AIZUCHI_ROLES', () => {
+  it('defaults to all, takes any comma-separated mix, and names the variable for an unknown role', () => {
+    expect(loadConfig({}).roles).toEqual({ web: true, worker: true, media: true });
+    expect(loadConfig({ AIZUCHI_ROLES: 'web, Worker' }).roles).toEqual({ web: true, worker: true, media: false });
+    expect(loadConfig({ AIZUCHI_ROLES: 'media' }).roles).toEqual({ web: false, worker: false, media: true });
+    expect(() => loadConfig({ AIZUCHI_ROLES: 'web,jobs' })).toThrow(/AIZUCHI_ROLES: "jobs" is not a role/);
+    expect(() => loadConfig({ AIZUCHI_ROLES: ' , ' })).toThrow(ConfigError);
+  });
+});
+
 describe('AIZUCHI_TELEPHONY', () => {
   it('defaults to the browser softphone, ringing 30 s, and names the carriers it accepts', () => {
     expect(loadConfig({}).telephony).toEqual({ dialer: 'softphone', ringTimeoutSec: 30, machineDetection: 'greeting' });

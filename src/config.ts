@@ -33,6 +33,8 @@ const schema = z.object({
   AIZUCHI_DATABASE_URL: z.string().optional(),
   // Which engine runs jobs: the embedded table queue, or pg-boss for many processes on PostgreSQL (issue 11).
   AIZUCHI_JOB_ENGINE: z.enum(['embedded', 'pg-boss']).default('embedded'),
+  // What `aizuchi serve` runs in this process: web, worker, media, comma-separated, or all (issue 11).
+  AIZUCHI_ROLES: z.string().default('all'),
   AIZUCHI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AIZUCHI_COMPANY_NAME: z.string().default('aizuchi'),
   AIZUCHI_AGENT_NAME: z.string().default('aizuchi'),
@@ -293,6 +295,8 @@ export interface Config {
   databaseUrl: string;
   /** The job engine (AIZUCHI_JOB_ENGINE): `pg-boss` only on PostgreSQL. */
   jobEngine: Env['AIZUCHI_JOB_ENGINE'];
+  /** What `serve` runs here (AIZUCHI_ROLES or `serve --roles`). */
+  roles: ServerRoles;
   logLevel: Env['AIZUCHI_LOG_LEVEL'];
   companyName: string;
   agentName: string;
@@ -455,6 +459,37 @@ function oidcConfig(e: Env, publicUrl: string): Config['oidc'] {
   };
 }
 
+/**
+ * What one `aizuchi serve` process does. web: the HTTP app (pages, API, webhooks, softphone and
+ * media-stream sockets) and the mail catcher; worker: the job worker and the recurring jobs; media:
+ * the call listeners of their own (AudioSocket). Any mix, N of each against one database.
+ */
+export interface ServerRoles {
+  web: boolean;
+  worker: boolean;
+  media: boolean;
+}
+
+const ROLE_NAMES = ['web', 'worker', 'media'] as const;
+
+/** Parses `web,worker`, `media` or `all` (any case, spaces ignored). Throws ConfigError naming AIZUCHI_ROLES. */
+export function parseRoles(text: string): ServerRoles {
+  const names = text
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '');
+  if (names.length === 0) throw new ConfigError('invalid AIZUCHI_ROLES: name at least one of web, worker, media or all');
+  const roles: ServerRoles = { web: false, worker: false, media: false };
+  for (const name of names) {
+    if (name === 'all') return { web: true, worker: true, media: true };
+    if (!(ROLE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`invalid AIZUCHI_ROLES: "${name}" is not a role; expected web, worker, media or all, comma-separated`);
+    }
+    roles[name as keyof ServerRoles] = true;
+  }
+  return roles;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -478,6 +513,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.AIZUCHI_PUBLIC_URL ?? serverUrl,
     databaseUrl,
     jobEngine: e.AIZUCHI_JOB_ENGINE,
+    roles: parseRoles(e.AIZUCHI_ROLES),
     logLevel: e.AIZUCHI_LOG_LEVEL,
     companyName: e.AIZUCHI_COMPANY_NAME,
     agentName: e.AIZUCHI_AGENT_NAME,

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { recoverRecordings } from './calls/recording/recover-recordings';
 import { scheduleRecordingRetention } from './calls/recording/retention-job';
 import type { Services } from './compose/services-types';
+import type { ServerRoles } from './config';
 import { areaPlugins } from './compose/web';
 import { policyPreset, unreachableProofs } from './domain/policy';
 import { ensureRecurring } from './jobs/recurring';
@@ -12,7 +13,7 @@ import { assertHostPolicy } from './web/host-policy';
 
 export interface RunningServer {
   app: FastifyInstance;
-  /** http://localhost:<bound port>. */
+  /** http://localhost:<bound port>; '' when this process has no web role (nothing listens). */
   url: string;
   /** Prometheus scrapes here: its own listener (loopback by default), never the public app. */
   metricsUrl: string;
@@ -33,27 +34,34 @@ const DB_PING_TIMEOUT_MS = 2000;
 /**
  * Serving, not composition: checks the host policy, starts the mail catcher, listens (the app and
  * the metrics listener), queues the recurring jobs and the retention sweep, starts the job worker
- * and abandons calls a previous process left open. Signals are the caller's business (cli/commands/serve.ts).
+ * and abandons calls a previous process left open — each part only under its role (`roles`, by
+ * default AIZUCHI_ROLES): web listens (app, mail catcher), worker runs jobs, media starts the call
+ * listeners. Signals are the caller's business (cli/commands/serve.ts).
  * Throws UnsafeMailCatcherError (non-loopback HOST with the catcher), MailCatcherError or the
  * listen error (EADDRINUSE) before anything is served.
  */
-export async function startServer(services: Services, extraPlugins: FastifyPluginAsync[] = []): Promise<RunningServer> {
+export async function startServer(
+  services: Services,
+  extraPlugins: FastifyPluginAsync[] = [],
+  roles: ServerRoles = services.config.roles,
+): Promise<RunningServer> {
   const { config, logger, metrics, clock, store, jobs, calls } = services;
-  assertHostPolicy({ host: config.host, servesMailCatcher: services.mail.catcher !== null });
-  await services.mail.catcher?.start();
+  assertHostPolicy({ host: config.host, servesMailCatcher: roles.web && services.mail.catcher !== null });
+  if (roles.web) await services.mail.catcher?.start();
   let draining = false;
   const readiness = { draining: () => draining, checkDatabase: () => pingDatabase(services) };
   const app = await buildApp({ logger, metrics, readiness, plugins: [...areaPlugins(services), ...extraPlugins] });
-  await app.listen({ port: config.port, host: config.host });
+  if (roles.web) await app.listen({ port: config.port, host: config.host });
   const metricsServer = await startMetricsServer({ metrics, logger, ...config.metrics }).catch(async (err: unknown) => {
     await app.close();
     throw err;
   });
-  await services.audioSocket?.start().catch(async (err: unknown) => {
-    await metricsServer.stop();
-    await app.close();
-    throw err;
-  });
+  if (roles.media)
+    await services.audioSocket?.start().catch(async (err: unknown) => {
+      await metricsServer.stop();
+      await app.close();
+      throw err;
+    });
   // Said once at boot rather than discovered case by case: e.g. `standard` with only the softphone.
   const unreachable = unreachableProofs(policyPreset(config.policy).requiredProofs, {
     phonePossession: services.dialer.provesPhonePossession,
@@ -64,11 +72,13 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
       'no configured dialer can give a proof the recovery policy needs: every case will go to a person',
     );
   }
-  for (const job of services.recurring) await ensureRecurring(jobs.queue, job, clock.now());
-  // Recordings cut off by a crash get a valid header again; the retention sweep is booked.
+  // Recordings cut off by a crash get a valid header again.
   await recoverRecordings({ store, dataDir: config.dataDir, clock });
-  await scheduleRecordingRetention({ queue: jobs.queue, clock });
-  jobs.worker.start();
+  if (roles.worker) {
+    for (const job of services.recurring) await ensureRecurring(jobs.queue, job, clock.now());
+    await scheduleRecordingRetention({ queue: jobs.queue, clock });
+    jobs.worker.start();
+  }
   // Calls a previous process left open end as abandoned (their cases are retried); later, expired
   // links are swept by the recurring stale-call job (calls/stale-call-sweep.ts).
   await calls.abandonStale({ startup: true });
@@ -86,7 +96,7 @@ export async function startServer(services: Services, extraPlugins: FastifyPlugi
     })());
   return {
     app,
-    url: `http://localhost:${port}`,
+    url: roles.web ? `http://localhost:${port}` : '',
     metricsUrl: metricsServer.url,
     stop,
     async shutdown(drainMs) {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { demoBannerLines, writeDemoCredentials } from '../../demo/credentials';
 import { seedDemo } from '../../demo/seed';
+import { parseRoles } from '../../config';
 import { policyPreset } from '../../domain/policy';
 import { MailCatcherError } from '../../mail/mail-catcher';
 import { MetricsServerError } from '../../web/metrics-server';
@@ -38,18 +39,21 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
   return new Command('serve')
     .description('start the server (web, mail catcher, jobs)')
     .option('--show-demo-secrets', 'also print the demo passwords and authenticator URIs (or AIZUCHI_DEMO_SHOW_SECRETS=true)')
-    .action(async (opts: { showDemoSecrets?: boolean }) => {
+    .option('--roles <list>', 'what this process runs: web, worker, media (comma-separated) or all (or AIZUCHI_ROLES; default all)')
+    .action(async (opts: { showDemoSecrets?: boolean; roles?: string }) => {
       const services = await ctx.services('server');
       const { config, logger } = services;
+      const roles = opts.roles === undefined ? config.roles : parseRoles(opts.roles);
       const seeded = config.demo ? await seedDemo(services.identity) : null;
       let server: RunningServer;
       try {
-        server = await startServer(services);
+        server = await startServer(services, [], roles);
       } catch (err) {
         throw portInUse(err, services) ?? err;
       }
 
-      const lines = [
+      const roleNames = (Object.keys(roles) as Array<keyof typeof roles>).filter((r) => roles[r]).join(', ');
+      const webLines = [
         `aizuchi is running at ${server.url}`,
         `  sign in:           ${server.url}/signin`,
         `  request a callback: ${server.url}/recover`,
@@ -58,6 +62,10 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
           ? `  mail inbox:        ${server.url}/dev/mail  (SMTP catcher on 127.0.0.1:${services.mail.catcher.port})`
           : `  mail relay:        configured by AIZUCHI_SMTP_URL`,
         `  health:            ${server.url}/healthz  (readiness: /readyz)`,
+      ];
+      const lines = [
+        ...(roles.web ? webLines : [`aizuchi is running without a web listener`]),
+        `  roles:             ${roleNames} (AIZUCHI_ROLES or --roles)`,
         `  metrics:           ${server.metricsUrl}${config.metrics.token ? '  (bearer token required)' : ''}`,
         `  data:              ${config.dataDir}`,
         // Which proofs a reset needs, so a demo under `mailbox` is never mistaken for `standard`.
