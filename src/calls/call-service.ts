@@ -18,6 +18,7 @@ import { type CallSession, startCallSession } from './call-session';
 import type { CallChannel } from '../channels/call-channel';
 import { type CallState, createHostPort } from './host-port';
 import { createMfaReset } from './mfa-reset';
+import { createEscalationNotices } from '../cases/escalations/escalation-notices';
 import { createRescheduleNotice } from './reschedule-notice';
 import { createCallsExhaustedNotice } from './calls-exhausted-notice';
 import { createVerificationStore } from './verification-store';
@@ -139,6 +140,14 @@ export function createCallService(deps: CallServiceDeps) {
     companyName: settings.companyName,
     inboundNumbers: settings.inboundNumbers ?? null,
   });
+  const escalationNotices = createEscalationNotices({
+    cases,
+    queue: deps.queue,
+    tokenKey: deps.keys.tokenHmac,
+    publicUrl: settings.publicUrl,
+    companyName: settings.companyName,
+    timeZone: settings.timeZone,
+  });
   const live = new Map<string, CallSession>();
 
   /**
@@ -195,7 +204,7 @@ export function createCallService(deps: CallServiceDeps) {
   async function finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: CallState | null): Promise<void> {
     // An abandoned call may be retried, and the retry is mailed: read the contact first, outside
     // the transaction (the identity provider may need its own connection).
-    const contact = outcome === 'abandoned' ? await contactForCall(callId) : null;
+    const contact = outcome === 'abandoned' || outcome === 'escalated' ? await contactForCall(callId) : null;
     await cases.inTransaction(async (trx) => {
       const call = await trx.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
       if (!call || !(await records.finish(trx, callId, outcome))) return;
@@ -234,6 +243,11 @@ export function createCallService(deps: CallServiceDeps) {
         { callId, outcome, ...(detail ? { detail } : {}), ...(scheduledAt ? { at: scheduledAt } : {}) },
         { ...(change.outcome ? { outcome: change.outcome } : {}), ...(scheduledAt ? { scheduled_at: scheduledAt } : {}) },
       );
+      // Handed to a person (issue 10): the caller heard that someone will be in touch; the mail says
+      // from when (the next business hours). Not after "someone else answered": a person reviews first.
+      if (change.to === 'escalated' && outcome === 'escalated' && contact) {
+        await escalationNotices.handedOver(trx, { caseRow: row, contact }, deps.calendar.nextOpen(clock.now()), callId);
+      }
       // The last automatic call went unanswered: the case closes, and the customer learns how to ask again (issue 8).
       if (change.to === 'failed' && outcome === 'abandoned' && contact) {
         await exhaustedMail(trx, { caseId: row.id, contact, caseLang: row.lang, attempts: row.call_attempts });

@@ -206,10 +206,15 @@ describe('a text call, end to end', () => {
     await call.turn();
     const end = await call.say('担当者と話したいです');
     expect(ending(end)).toBe('escalated');
+    // Issue 10: the caller hears what happens next, in their language.
+    expect(prompts(end).join(' ')).toContain('営業時間内に担当者からご連絡いたします');
     await call.waitClosed();
     const { row, history } = await caseEnd(caseId);
-    expect(row.state).toBe('escalated');
+    expect(row).toMatchObject({ state: 'escalated', outcome: 'escalated: caller_request' });
     expect(history.find((e) => e.kind === 'escalation_requested')?.data).toContain('caller_request');
+    // …and a mail follows, in Japanese, saying from when a person will be in touch.
+    const mail = await waitForMail(t, c.email, (m) => m.subject.includes('担当者に引き継ぎました'));
+    expect(mail.text).toContain('以降');
   });
 
   it('a request without the password (low assurance): the code is verified but no reset — a person decides', async () => {

@@ -49,7 +49,8 @@ export const EN_PROMPTS: PromptSet = {
     `If you sign in normally before then, the request is cancelled. Afterwards, sign in with your email and your password, ` +
     `and register a new device. This was ${agent}. Thank you, and goodbye.`,
   needsPerson: "You're verified, but a person needs to complete the last step. I'm passing this on, and we'll contact you again.",
-  handOver: "Of course. I'm passing you to a person.",
+  handOver:
+    "Of course. I'm passing your request to a person. Someone from our team will contact you during business hours, and we'll email you the details.",
   callbackAt: (when) => `No problem. I'll call you again around ${when}. Goodbye.`,
   callbackUnscheduled: "No problem. We'll contact you again. Goodbye.",
   formatCallbackTime: (at, timeZone) =>
