@@ -91,12 +91,18 @@ describe('buildApp hardening', () => {
     await instance.close();
   });
 
-  it('forbids framing and sniffing and keeps a route’s own referrer policy', async () => {
+  it('forbids framing and sniffing through helmet and keeps a route’s own referrer policy', async () => {
     const { instance } = await app();
     const res = await instance.inject({ method: 'GET', url: '/link' });
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('same-origin');
+    // From @fastify/helmet, not hand-set: its other defaults come along, on errors and 404s too.
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res.headers['x-dns-prefetch-control']).toBe('off');
+    expect(res.headers['content-security-policy']).toBeUndefined();
+    const missing = await instance.inject({ method: 'GET', url: '/nowhere' });
+    expect([missing.statusCode, missing.headers['x-frame-options']]).toEqual([404, 'DENY']);
     const own = await instance.inject({ method: 'GET', url: '/own-policy' });
     expect(own.headers['referrer-policy']).toBe('no-referrer');
     await instance.close();

@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
 import websocket, { type WebSocket } from '@fastify/websocket';
 import Fastify, {
   type FastifyBaseLogger,
@@ -41,11 +42,18 @@ function requestLogFields(req: FastifyRequest) {
   return { method: req.method, path: scrubUrl(req.url) };
 }
 
-const SECURITY_HEADERS = [
-  ['x-frame-options', 'DENY'],
-  ['x-content-type-options', 'nosniff'],
-  ['referrer-policy', 'same-origin'],
-] as const;
+/**
+ * Security headers from @fastify/helmet (helmet 8): no framing at all (clickjacking on sign-in and
+ * the recovery form), no MIME sniffing, and no Referer to other origins (links carry tokens), plus
+ * helmet's other defaults. Set on every request before the route runs, so a route may still set a
+ * stricter value of its own (the softphone's no-referrer). No Content-Security-Policy yet: the
+ * softphone, live-calls and console pages use inline script and style, which need nonces first.
+ */
+const HELMET_OPTIONS = {
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'same-origin' },
+  contentSecurityPolicy: false,
+} as const;
 
 /** Errors whose status is a client error carry a message meant for the client (e.g. "Body is not valid JSON"). */
 function clientStatus(err: FastifyError): number | undefined {
@@ -79,19 +87,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: 64 * 1024,
   });
+  await app.register(helmet, HELMET_OPTIONS);
   await app.register(formbody);
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 }, errorHandler: webSocketError });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
-  });
-
-  // Pages must not be framed by another site (clickjacking on sign-in and the recovery form), and
-  // token-bearing URLs must not leak to other origins through the Referer header.
-  // A route may set its own (stricter) value first.
-  app.addHook('onSend', async (_req, reply) => {
-    for (const [name, value] of SECURITY_HEADERS) if (!reply.hasHeader(name)) reply.header(name, value);
   });
 
   // 4xx errors keep their message (it describes the client's mistake); anything else is logged in
