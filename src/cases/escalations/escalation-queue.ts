@@ -43,8 +43,26 @@ export const MAX_NOTE_CHARS = 1000;
 /**
  * Six or more digits in a row look like a verification code (or a card or phone number): a note
  * must never keep one (SECURITY.md: no codes in stored text), so the form refuses it and asks again.
+ * Read after NFKC folding (full-width digits from an IME are digits) with up to three characters
+ * that are neither letters nor digits between them ("4, 8, 2", "48.29.13", "482_913"); `:` and `/`
+ * end a run so times and dates ("12/03 15:00") stay writable.
  */
-const CODE_LIKE = /\d(?:[\s-]?\d){5,}/;
+const CODE_LIKE = /\p{Nd}(?:[^\p{L}\p{N}:/]{0,3}\p{Nd}){5,}/u;
+/** A full email address (after NFKC, so `＠` and `．` count); maskEmail's `t***@example.com` is allowed. */
+const FULL_EMAIL = /([^\s@]+)@[^\s@]+\.[^\s@]+/gu;
+const MASKED_LOCAL = /^[^*]?\*{3}$/u;
+
+/** Why a note may not be stored, or null: a code-like digit run or a customer's full address. */
+function noteRefusal(body: string): string | null {
+  const folded = body.normalize('NFKC');
+  if (CODE_LIKE.test(folded)) return 'a note must not contain a run of six or more digits (it could be a code); nothing was saved';
+  for (const m of folded.matchAll(FULL_EMAIL)) {
+    // The address part of what precedes `@` (a note may run Japanese text straight into it).
+    const local = /[A-Za-z0-9._%+*-]*$/u.exec(m[1] ?? '')?.[0] ?? '';
+    if (!MASKED_LOCAL.test(local)) return 'a note must not contain a full email address (write the masked one); nothing was saved';
+  }
+  return null;
+}
 
 export interface EscalationQueueDeps {
   store: Store;
@@ -156,7 +174,7 @@ export function createEscalationQueue(deps: EscalationQueueDeps) {
   }
 
   /**
-   * Stores a note (1–MAX_NOTE_CHARS characters, no code-like digit runs) and records that it was
+   * Stores a note (1–MAX_NOTE_CHARS characters, no code-like digit runs or full addresses) and records that it was
    * written — its length, not its text — in the case's history.
    */
   async function addNote(id: string, operatorId: string, text: string): Promise<void> {
@@ -165,12 +183,8 @@ export function createEscalationQueue(deps: EscalationQueueDeps) {
     if (chars === 0 || chars > MAX_NOTE_CHARS) {
       throw new EscalationError('invalid_input', `a note must be 1 to ${MAX_NOTE_CHARS} characters`);
     }
-    if (CODE_LIKE.test(body)) {
-      throw new EscalationError(
-        'invalid_input',
-        'a note must not contain a run of six or more digits (it could be a code); nothing was saved',
-      );
-    }
+    const refusal = noteRefusal(body);
+    if (refusal) throw new EscalationError('invalid_input', refusal);
     await cases.inTransaction(async (trx) => {
       const row = await load(trx, id);
       const noteId = crypto.randomUUID();
