@@ -22,12 +22,34 @@ const WS_FORBIDDEN = 4403;
  * (20 ms 16 kHz PCM16 binary frames, JSON control). While it is open the operator is available
  * for live transfers (OperatorDesk.join); an offer arrives as `{type:'transfer_offer', …}` and the
  * page answers `{type:'answer'}` or `{type:'decline'}`; once connected, audio flows both ways and
- * `{type:'hangup'}` ends the call. Viewers may watch the console but take no calls.
+ * `{type:'hangup'}` ends the call. Viewers may watch the console but take no calls. A handshake
+ * whose Origin is another host is refused with 403 (the cookie would otherwise let any page in).
  */
+/**
+ * The handshake's `Origin` (RFC 6455 §4.1: browsers always send it) names another host: a page
+ * elsewhere opening the socket with the operator's cookie. Clients without one are not browsers.
+ */
+function fromAnotherOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true; // "null" (a sandboxed page) or garbage
+  }
+}
+
 export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): FastifyPluginAsync {
   const log = deps.logger?.child({ component: 'operator-softphone' });
   return async (app) => {
-    app.get(OPERATOR_SOFTPHONE_PATH, { websocket: true, preHandler: deps.requireOperator }, (ws, req) => {
+    // Cross-site WebSocket hijacking: the cookie alone authenticates the upgrade, so the origin is checked before it.
+    const sameOrigin: preHandlerAsyncHookHandler = async (req, reply) => {
+      if (fromAnotherOrigin(req)) {
+        log?.warn('operator softphone: handshake from another origin refused');
+        return reply.code(403).type('text/plain').send('Forbidden: the console softphone opens only from this console');
+      }
+    };
+    app.get(OPERATOR_SOFTPHONE_PATH, { websocket: true, preHandler: [sameOrigin, deps.requireOperator] }, (ws, req) => {
       const socket = wsSoftphoneSocket(ws);
       const who = deps.principal(req);
       if (!who || !roleAtLeast(who.role, 'operator')) {
