@@ -43,6 +43,9 @@ export async function migrateToLatest(store: Store): Promise<void> {
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
+    // Numbers are taken in parallel work and may land out of order (014 before 012): a database that ran
+    // the later one first still gets the earlier one instead of refusing to start.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
