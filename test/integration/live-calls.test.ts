@@ -115,6 +115,10 @@ describe('live calls view', () => {
       const en = await (await fetch(`${t.server.url}/console/live?lang=en`, { headers: { cookie } })).text();
       expect(en).toContain('Live calls');
       expect(en).toContain('Right party');
+      // The same nav as the rest of the console, and its sign-out form carries the CSRF field
+      // (without it POST /signout answers 403).
+      expect(en).toContain('href="/console/escalations?lang=en"');
+      expect(en).toMatch(/<form method="post" action="\/signout"[^>]*><input type="hidden" name="_csrf"/);
 
       await call.say('はい、猪股です。');
       await call.say('大丈夫です');

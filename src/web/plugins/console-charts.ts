@@ -7,6 +7,7 @@ import type { Clock } from '../../domain/clock';
 import { pickLang } from '../../domain/lang';
 import type { Database } from '../../store/schema';
 import { chartsPage } from '../pages/console/charts-page';
+import type { Csrf } from '../pages/identity/csrf';
 
 export interface ConsoleChartsDeps {
   db: Kysely<Database>;
@@ -15,6 +16,8 @@ export interface ConsoleChartsDeps {
   /** The business time zone (config AIZUCHI_TIMEZONE): days and hours are counted in it. */
   timeZone: string;
   clock: Clock;
+  /** For the nav's sign-out form. */
+  csrf?: Pick<Csrf, 'field'>;
 }
 
 /**
@@ -51,7 +54,17 @@ export function consoleChartsPlugin(deps: ConsoleChartsDeps): FastifyPluginAsync
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
-          .send(chartsPage({ stats, days, openHours, timeZone: deps.timeZone, lang, switchPath: req.url }));
+          .send(
+            chartsPage({
+              stats,
+              days,
+              openHours,
+              timeZone: deps.timeZone,
+              lang,
+              switchPath: req.url,
+              csrfField: deps.csrf?.field(req, reply),
+            }),
+          );
       },
     );
   };

@@ -3,12 +3,15 @@ import type { LiveCalls, LiveEvent } from '../../calls/live/live-calls';
 import { pickLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import { liveCallsPage } from '../pages/console/live-page';
+import type { Csrf } from '../pages/identity/csrf';
 
 export interface LiveCallsPluginDeps {
   live: LiveCalls;
   requireOperator: preHandlerAsyncHookHandler;
   /** The business time zone times are shown in (AIZUCHI_TIME_ZONE). */
   timeZone: string;
+  /** For the nav's sign-out form. */
+  csrf?: Pick<Csrf, 'field'>;
   logger?: Logger;
   /** Comment lines that keep idle proxies from closing the stream; default 15 s. */
   heartbeatMs?: number;
@@ -43,7 +46,9 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
-          .send(liveCallsPage(calls, { lang, timeZone: deps.timeZone, eventsPath: LIVE_EVENTS_PATH }));
+          .send(
+            liveCallsPage(calls, { lang, timeZone: deps.timeZone, eventsPath: LIVE_EVENTS_PATH, csrfField: deps.csrf?.field(req, reply) }),
+          );
       },
     );
 

@@ -47,6 +47,8 @@ export interface ChartsView {
   timeZone: string;
   lang: Lang;
   switchPath?: string;
+  /** The CSRF field for the nav's sign-out form (without it sign-out is refused as a bad form). */
+  csrfField?: SafeHtml;
 }
 
 interface Bar {
@@ -111,7 +113,7 @@ export function chartsPage(view: ChartsView): string {
     lang: view.lang,
     wide: true,
     switchPath: view.switchPath,
-    nav: consoleNav('', view.lang),
+    nav: consoleNav(view.csrfField ?? '', view.lang),
     body: html`<h1>${t.title}</h1><p class="muted">${t.range(view.days.length)} (${zoneLabel(timeZone)})</p>
 ${barChart(
   'calls-per-hour',

@@ -5,6 +5,7 @@ export const CONSOLE_TEXTS = {
   ja: {
     cases: 'ケース一覧',
     live: 'ライブ通話',
+    escalations: 'エスカレーション',
     charts: '統計',
     mail: 'メール',
     signOut: 'サインアウト',
@@ -59,6 +60,7 @@ export const CONSOLE_TEXTS = {
   en: {
     cases: 'Cases',
     live: 'Live calls',
+    escalations: 'Escalations',
     charts: 'Charts',
     mail: 'Mail',
     signOut: 'Sign out',

@@ -4,7 +4,7 @@ import { reasonWords } from '../../../cases/escalations/reasons';
 import type { Lang } from '../../../domain/lang';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
-import type { MaskFns } from './console-pages';
+import { type MaskFns, consoleNav } from './console-pages';
 import { CLOSE_REASONS, closeReasonWords } from '../../../cases/escalations/escalation-actions';
 
 /** Reasons set at intake that an operator may approve for the automated callback (operator-actions.ts escalationReview). */
@@ -156,15 +156,13 @@ function holderText(e: QueueEntry, v: EscalationView): string {
   return who === null ? t.nobody : who === v.me ? t.you : who;
 }
 
-const nav = (lang: Lang) => html`<a href="/console">${T[lang].cases}</a> · <a href="/console/escalations">${T[lang].title}</a>`;
-
 /** GET /console/escalations: the open escalations, most urgent first. */
 export function escalationQueuePage(entries: QueueEntry[], v: EscalationView): string {
   const t = T[v.lang];
   return page({
     title: t.title,
     lang: v.lang,
-    nav: nav(v.lang),
+    nav: consoleNav(v.csrfField ?? '', v.lang),
     switchPath: '/console/escalations',
     body: html`<h1>${t.title}</h1>
 ${v.csrfField ? '' : html`<p class="muted" data-testid="read-only">${t.readOnly}</p>`}
@@ -211,7 +209,7 @@ export function escalationPage(e: QueueEntry & { summary: CallSummary; notes: Es
   return page({
     title: `${t.title} ${e.escalation.id.slice(0, 8)}`,
     lang: v.lang,
-    nav: nav(v.lang),
+    nav: consoleNav(v.csrfField ?? '', v.lang),
     switchPath: base,
     body: html`<h1>${reasonWords(e.escalation.reason, v.lang)}</h1>
 ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.error}</p>` : ''}

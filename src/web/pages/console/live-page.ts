@@ -1,7 +1,8 @@
 import type { LiveCallView } from '../../../calls/live/live-calls';
 import type { Lang } from '../../../domain/lang';
-import { html, raw } from '../../../html/safe-html';
+import { type SafeHtml, html, raw } from '../../../html/safe-html';
 import { page } from '../layout';
+import { consoleNav } from './console-pages';
 
 /** The live calls view's words; the script gets the ones it writes itself (step and speaker names). */
 export const LIVE_TEXTS = {
@@ -79,7 +80,10 @@ function stepName(step: string, lang: Lang): string {
  * GET /console/live: every call in progress as the server saw it when the page was made (it works
  * without script), then kept current by the script from the SSE stream at `eventsPath`.
  */
-export function liveCallsPage(calls: LiveCallView[], opts: { lang: Lang; timeZone: string; eventsPath: string }): string {
+export function liveCallsPage(
+  calls: LiveCallView[],
+  opts: { lang: Lang; timeZone: string; eventsPath: string; csrfField?: SafeHtml },
+): string {
   const t = LIVE_TEXTS[opts.lang];
   const callCard = (c: LiveCallView) =>
     html`<section class="live-call" data-call-id="${c.callId}" data-testid="live-call">
@@ -96,7 +100,7 @@ export function liveCallsPage(calls: LiveCallView[], opts: { lang: Lang; timeZon
     title: t.title,
     lang: opts.lang,
     switchPath: '/console/live',
-    nav: html`<a href="/console">${t.cases}</a>`,
+    nav: consoleNav(opts.csrfField ?? '', opts.lang),
     body: html`<h1>${t.title}</h1>
 <p class="muted" data-testid="live-status">${t.connecting}</p>
 <p data-testid="live-none"${calls.length > 0 ? ' hidden' : ''}>${t.none}</p>
