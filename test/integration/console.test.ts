@@ -102,6 +102,14 @@ for (const db of DATABASES) {
       expect(caseIdsOn((await b.get('/console?phone=5678')).body)).toEqual([scheduled.id]);
       expect(caseIdsOn((await b.get(`/console?phone=${encodeURIComponent('０００２')}`)).body)).toEqual([failed.id]);
       expect(caseIdsOn((await b.get('/console?phone=&email=&state=&reason=&from=&to=')).body)).toHaveLength(3);
+      // A filter with no digits in it matches nothing and says why, instead of listing every case.
+      for (const bad of ['/console?phone=abc', '/console?ref=abcdef&lang=en']) {
+        const body = (await b.get(bad)).body;
+        expect(caseIdsOn(body), bad).toEqual([]);
+        expect(body).toContain('data-testid="filter-error"');
+      }
+      expect((await b.get('/console?ref=abcdef&lang=en')).body).toContain('Reference and phone ending take digits only.');
+      expect((await b.get('/console?phone=5678')).body).not.toContain('filter-error');
       expect(caseIdsOn((await b.get('/console?reason=needs_review')).body)).toEqual([escalated.id]);
       // Created-date range in JST: all three were opened 2035-12-01 10:00 JST.
       expect(caseIdsOn((await b.get('/console?from=2035-12-01&to=2035-12-01')).body)).toHaveLength(3);

@@ -158,7 +158,9 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
         const lang = await langOf(req);
         const phone = q.phone?.normalize('NFKC').replace(/\D/g, '') || undefined;
         const reference = q.ref?.normalize('NFKC').replace(/\D/g, '') || undefined;
-        const result = await deps.cases.search({
+        // "abc" in a digits-only box used to drop the filter and list every case as if they matched.
+        const digitsOnly = (!!q.phone?.trim() && !phone) || (!!q.ref?.trim() && !reference);
+        const search = {
           reference,
           emailContains: q.email,
           phoneEndsWith: phone,
@@ -170,9 +172,11 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
           dir: q.dir,
           page: q.page,
           pageSize: q.size,
-        });
+        };
+        const result = digitsOnly ? { rows: [], total: 0, page: 1, pageSize: q.size ?? 50, pages: 1 } : await deps.cases.search(search);
         const view = {
           result,
+          digitsOnly,
           reasons: await deps.cases.reasons(result.rows),
           query: { ...q, lang, saved: undefined, state: isCaseState(q.state) ? q.state : undefined, page: undefined },
           lang,

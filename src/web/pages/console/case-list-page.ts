@@ -26,6 +26,8 @@ export interface CaseListQuery {
 
 export interface CaseListView {
   result: CasePage;
+  /** A reference or phone filter with no digits in it: nothing was searched, and the page says why. */
+  digitsOnly?: boolean;
   reasons: Map<string, CaseReason>;
   query: CaseListQuery;
   mask: MaskFns;
@@ -129,7 +131,7 @@ ${result.rows.map(
   (r) =>
     html`<tr data-testid="case-row"><td><a href="/console/cases/${r.id}">${localTime(r.created_at, timeZone)}</a></td><td data-testid="row-reference">${r.reference ?? ''}</td><td data-state="${r.state}">${stateWords(r.state, lang)}</td><td>${reasonCell(r, view.reasons.get(r.id), lang)}</td><td>${view.mask.email(r.email)}</td><td>${view.mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? localTime(r.scheduled_at, timeZone) : ''}</td><td>${localTime(r.updated_at, timeZone)}</td><td>${flagCell(r.review_flag)}</td></tr>`,
 )}
-</tbody></table></div>${result.total === 0 ? html`<p class="muted">${t.noMatch}</p>` : ''}
+</tbody></table></div>${view.digitsOnly ? html`<p class="error" role="alert" data-testid="filter-error">${t.digitsOnly}</p>` : result.total === 0 ? html`<p class="muted">${t.noMatch}</p>` : ''}
 ${result.pages > 1 ? pager : raw('')}`,
   });
 }
