@@ -49,7 +49,16 @@ describe('softphone links', () => {
     const links = createSoftphoneLinks({ tokenKey: Buffer.alloc(32, 1), clock, cases });
     const caseId = await openCase();
     const token = await store.db.transaction().execute((trx) => links.issue(trx, caseId, new Date(at.getTime() + 60_000)));
-    expect(await links.resolve(store.db, token)).toEqual({ caseId, lang: 'en', caseState: 'requested', outcome: null, scheduledAt: null });
+    const { reference } = await cases.require(caseId);
+    expect(reference).toMatch(/^\d{6}$/);
+    expect(await links.resolve(store.db, token)).toEqual({
+      caseId,
+      lang: 'en',
+      caseState: 'requested',
+      outcome: null,
+      scheduledAt: null,
+      reference,
+    });
     await cases.inTransaction((trx) => cases.transition(trx, caseId, 'escalated', 'needs_review'));
     expect(await links.resolve(store.db, token)).toMatchObject({ caseState: 'escalated' });
   });
