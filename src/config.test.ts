@@ -25,6 +25,14 @@ describe('AIZUCHI_JOB_ENGINE', () => {
   });
 });
 
+describe('AIZUCHI_CALL_LEASE_SEC', () => {
+  it('defaults to 30 s, and refuses a lease under 3 s by name', () => {
+    expect(loadConfig({}).callLeaseMs).toBe(30_000);
+    expect(loadConfig({ AIZUCHI_CALL_LEASE_SEC: '6' }).callLeaseMs).toBe(6_000);
+    expect(() => loadConfig({ AIZUCHI_CALL_LEASE_SEC: '1' })).toThrow(/AIZUCHI_CALL_LEASE_SEC/);
+  });
+});
+
 describe('AIZUCHI_ROLES', () => {
   it('defaults to all, takes any comma-separated mix, and names the variable for an unknown role', () => {
     expect(loadConfig({}).roles).toEqual({ web: true, worker: true, media: true });

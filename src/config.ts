@@ -33,6 +33,9 @@ const schema = z.object({
   AIZUCHI_DATABASE_URL: z.string().optional(),
   // Which engine runs jobs: the embedded table queue, or pg-boss for many processes on PostgreSQL (issue 11).
   AIZUCHI_JOB_ENGINE: z.enum(['embedded', 'pg-boss']).default('embedded'),
+  // A call's owner process renews its heartbeat every third of this; a call whose owner missed it
+  // for this long ends abandoned and is retried; the stale-call sweep runs this often (issue 11).
+  AIZUCHI_CALL_LEASE_SEC: z.coerce.number().int().min(3).default(30),
   // What `aizuchi serve` runs in this process: web, worker, media, comma-separated, or all (issue 11).
   AIZUCHI_ROLES: z.string().default('all'),
   AIZUCHI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -295,6 +298,8 @@ export interface Config {
   databaseUrl: string;
   /** The job engine (AIZUCHI_JOB_ENGINE): `pg-boss` only on PostgreSQL. */
   jobEngine: Env['AIZUCHI_JOB_ENGINE'];
+  /** Milliseconds a call's owner may go without a heartbeat before its calls are abandoned (AIZUCHI_CALL_LEASE_SEC). */
+  callLeaseMs: number;
   /** What `serve` runs here (AIZUCHI_ROLES or `serve --roles`). */
   roles: ServerRoles;
   logLevel: Env['AIZUCHI_LOG_LEVEL'];
@@ -513,6 +518,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.AIZUCHI_PUBLIC_URL ?? serverUrl,
     databaseUrl,
     jobEngine: e.AIZUCHI_JOB_ENGINE,
+    callLeaseMs: e.AIZUCHI_CALL_LEASE_SEC * 1000,
     roles: parseRoles(e.AIZUCHI_ROLES),
     logLevel: e.AIZUCHI_LOG_LEVEL,
     companyName: e.AIZUCHI_COMPANY_NAME,

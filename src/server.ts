@@ -79,9 +79,11 @@ export async function startServer(
     await scheduleRecordingRetention({ queue: jobs.queue, clock });
     jobs.worker.start();
   }
-  // Calls a previous process left open end as abandoned (their cases are retried); later, expired
-  // links are swept by the recurring stale-call job (calls/stale-call-sweep.ts).
-  await calls.abandonStale({ startup: true });
+  // This process owns the calls it connects from now on (heartbeat in `processes`). Calls whose owner
+  // is gone (killed past the lease, or stopped) end abandoned and are retried; calls of live processes
+  // are left alone. Later sweeps run as the recurring stale-call job (calls/stale-call-sweep.ts).
+  await calls.owners.start();
+  await calls.abandonStale();
   // The bound port, which differs from the configured one when that was 0 (tests).
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -89,6 +91,7 @@ export async function startServer(
   const stop = () =>
     (stopped ??= (async () => {
       calls.shutdown();
+      await calls.owners.stop();
       await services.audioSocket?.close();
       await metricsServer.stop();
       await app.close();

@@ -56,8 +56,11 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
     return { call, token };
   }
 
-  /** Spends the token inside the caller's transaction (which also moves the case). */
-  async function redeem(trx: Kysely<Database>, token: string): Promise<RedeemResult> {
+  /**
+   * Spends the token inside the caller's transaction (which also moves the case); the call is then
+   * owned by `ownerId`, the process whose session runs it (call-owners.ts).
+   */
+  async function redeem(trx: Kysely<Database>, token: string, ownerId: string): Promise<RedeemResult> {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) return { ok: false, reason: 'unknown' };
     const row = await trx.selectFrom('calls').selectAll().where('token_hash', '=', tokenHash(token)).executeTakeFirst();
     if (!row) return { ok: false, reason: 'unknown' };
@@ -67,12 +70,12 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
     const startedAt = now.toISOString();
     const res = await trx
       .updateTable('calls')
-      .set({ state: 'active', started_at: startedAt })
+      .set({ state: 'active', started_at: startedAt, owner_id: ownerId })
       .where('id', '=', row.id)
       .where('state', '=', 'pending')
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false, reason: 'used' };
-    return { ok: true, call: { ...row, state: 'active', started_at: startedAt } };
+    return { ok: true, call: { ...row, state: 'active', started_at: startedAt, owner_id: ownerId } };
   }
 
   /**
@@ -133,8 +136,12 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
     return store.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
   }
 
-  /** Calls left open by a process that died (active) or never joined (pending past expiry). */
-  async function stale(opts: { includeActive: boolean; exclude: ReadonlySet<string> }): Promise<CallRow[]> {
+  /**
+   * Calls nobody will finish: pending links past expiry, and active calls whose owner is gone — no
+   * `processes` row with a heartbeat at or after `ownerCutoff` (ISO), or no owner recorded (a call
+   * connected before migration 018). Calls in `exclude` (this process's own sessions) are never stale.
+   */
+  async function stale(opts: { ownerCutoff: string; exclude: ReadonlySet<string> }): Promise<CallRow[]> {
     const nowIso = clock.now().toISOString();
     const rows = await store.db
       .selectFrom('calls')
@@ -142,14 +149,42 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
       .where((eb) =>
         eb.or([
           eb.and([eb('state', '=', 'pending'), eb('token_expires_at', '<=', nowIso)]),
-          ...(opts.includeActive ? [eb('state', '=', 'active')] : []),
+          eb.and([
+            eb('state', '=', 'active'),
+            eb.or([
+              eb('owner_id', 'is', null),
+              eb('owner_id', 'not in', eb.selectFrom('processes').select('id').where('heartbeat_at', '>=', opts.ownerCutoff)),
+            ]),
+          ]),
         ]),
       )
       .execute();
     return rows.filter((r) => !opts.exclude.has(r.id));
   }
 
-  return { create, redeem, reissueToken, finish, appendTranscript, transcript, forCase, get, stale };
+  /** Rows of processes gone past the lease that own no active call any more: nothing refers to them. */
+  async function reapOwners(ownerCutoff: string): Promise<void> {
+    await store.db
+      .deleteFrom('processes')
+      .where('heartbeat_at', '<', ownerCutoff)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('calls').select('calls.id').where('calls.state', '=', 'active').whereRef('calls.owner_id', '=', 'processes.id'),
+          ),
+        ),
+      )
+      .execute();
+  }
+
+  /** Of `callIds`, those already ended in the store (by another process's sweep, say). */
+  async function endedAmong(callIds: readonly string[]): Promise<string[]> {
+    if (callIds.length === 0) return [];
+    const rows = await store.db.selectFrom('calls').select('id').where('id', 'in', callIds).where('state', '=', 'ended').execute();
+    return rows.map((r) => r.id);
+  }
+
+  return { create, redeem, reissueToken, finish, appendTranscript, transcript, forCase, get, stale, reapOwners, endedAmong };
 }
 
 export type CallRecords = ReturnType<typeof createCallRecords>;

@@ -14,6 +14,7 @@ import type { Store } from '../store/connect';
 import type { Database } from '../store/schema';
 import { caseChangeForOutcome } from './call-outcome';
 import { type CallChannelName, type CallRow, type TranscriptLine, createCallRecords } from './call-records';
+import { type CallOwnership, createCallOwnership } from './call-owners';
 import { type CallSession, startCallSession } from './call-session';
 import type { CallChannel } from '../channels/call-channel';
 import { type CallState, createHostPort } from './host-port';
@@ -61,6 +62,11 @@ export interface CallServiceDeps {
   tokenTtlMs?: number;
   /** The live feed the console's live calls view reads (issue 10); without it nothing is published. */
   live?: LiveCalls;
+  /**
+   * This process as the owner of the calls it connects (call-owners.ts); the server starts its
+   * heartbeat. Default: an ownership with the default lease that is never started (CLI, tests).
+   */
+  owners?: CallOwnership;
 }
 
 export interface StartedCall {
@@ -149,6 +155,15 @@ export function createCallService(deps: CallServiceDeps) {
     timeZone: settings.timeZone,
   });
   const live = new Map<string, CallSession>();
+  const owners = deps.owners ?? createCallOwnership({ store: deps.store, clock, logger: deps.logger });
+  // Another process's sweep ended one of our calls (we were stalled past the lease): stop talking on it.
+  owners.onBeat(async () => {
+    for (const callId of await records.endedAmong([...live.keys()])) {
+      log.warn({ callId }, 'call ended elsewhere while this process was presumed gone; line cut');
+      live.get(callId)?.detach();
+      live.delete(callId);
+    }
+  });
 
   /**
    * Opens a call record with a fresh link, inside a transaction that already moved the case to
@@ -184,7 +199,7 @@ export function createCallService(deps: CallServiceDeps) {
   async function connect(token: string): Promise<ConnectResult> {
     try {
       return await cases.inTransaction(async (trx) => {
-        const redeemed = await records.redeem(trx, token);
+        const redeemed = await records.redeem(trx, token, owners.instanceId);
         if (!redeemed.ok) return redeemed;
         const caseRow = await cases.get(redeemed.call.case_id, trx);
         if (!caseRow || caseRow.state !== 'calling' || !caseRow.account_id) throw new ClosedCaseError();
@@ -351,17 +366,22 @@ export function createCallService(deps: CallServiceDeps) {
   }
 
   /**
-   * Calls nobody will finish: at start-up every `active` call (its process died mid-call), at any
-   * time a `pending` link that expired unused. Each ends `abandoned` and its case is retried.
+   * Calls nobody will finish, at start-up and every sweep slot (stale-call-sweep.ts): pending links
+   * that expired unused, and active calls whose owner process is gone — its heartbeat older than the
+   * call lease, or its row removed by a clean stop (call-owners.ts). Calls of live processes, this one
+   * included, are left alone. Each stale call ends `abandoned` and its case is retried (call-outcome.ts).
+   * Ending is idempotent, so two processes sweeping at once abandon each call once. Returns the count.
    */
-  async function abandonStale(opts: { startup: boolean }): Promise<number> {
-    const stale = await records.stale({ includeActive: opts.startup, exclude: new Set(live.keys()) });
+  async function abandonStale(): Promise<number> {
+    const ownerCutoff = owners.cutoff(clock.now());
+    const stale = await records.stale({ ownerCutoff, exclude: new Set(live.keys()) });
     for (const call of stale) await finish(call.id, 'abandoned', null, null);
-    if (stale.length > 0) log.info({ count: stale.length, startup: opts.startup }, 'stale calls marked abandoned');
+    await records.reapOwners(ownerCutoff);
+    if (stale.length > 0) log.info({ count: stale.length }, 'stale calls marked abandoned');
     return stale.length;
   }
 
-  /** Server shutdown: close lines without outcomes; the next start marks them abandoned. */
+  /** Server shutdown: close lines without outcomes; once this process's row is gone (owners.stop) the next sweep marks them abandoned. */
   function shutdown(): void {
     for (const session of live.values()) session.detach();
     live.clear();
@@ -402,6 +422,7 @@ export function createCallService(deps: CallServiceDeps) {
     drain,
     callsForCase,
     liveCount: () => live.size,
+    owners,
     /** Handler for MFA_RESET_DUE_JOB (strict policy's cooling-off). */
     resetDueHandler: reset.dueHandler,
     /** Handler for MFA_RESET_RESUME_JOB (a reset whose provider steps half-failed). */

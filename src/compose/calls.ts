@@ -1,6 +1,7 @@
 import type { Dialer } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
 import { type CallService, createCallService } from '../calls';
+import { createCallOwnership } from '../calls/call-owners';
 import { type LiveCalls, createInProcessLiveCalls } from '../calls/live/live-calls';
 import { OperatorDesk } from '../calls/transfer/operator-desk';
 import { systemTimers } from '../domain/clock';
@@ -74,6 +75,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
   const live = createInProcessLiveCalls();
   const calls = createCallService({
     live,
+    owners: createCallOwnership({ store: w.store, clock: w.clock, logger: w.logger, leaseMs: config.callLeaseMs }),
     store: w.store,
     cases: w.cases,
     identity: w.identity,

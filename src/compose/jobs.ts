@@ -73,7 +73,7 @@ export function registerJobs(config: Config, w: JobsWiring): RecurringJob[] {
   const recurring = [
     pruneRateEventsJob(w.limiter),
     pruneSpentHandoffsJob(dbSpentTokens(w.store.db, clock), [{ prune: () => pruneExpiredSsoSessions(w.store.db, clock) }]),
-    staleCallSweepJob(w.calls, w.logger),
+    staleCallSweepJob(w.calls, w.logger, config.callLeaseMs),
   ];
   for (const job of recurring) jobs.worker.register(job.kind, recurringHandler(jobs.queue, job, clock));
   return recurring;

@@ -108,6 +108,15 @@ export interface JobsTable {
   updated_at: string;
 }
 
+/** A running server process and its heartbeat (migration 018, src/calls/call-owners.ts). */
+export interface ProcessesTable {
+  /** hostname:pid:random, fresh per start. */
+  id: string;
+  started_at: string;
+  /** Renewed every few seconds; older than the call lease means the process is gone. */
+  heartbeat_at: string;
+}
+
 /** A dedupe key held by a job of an engine with its own tables (pg-boss); see migration 014. */
 export interface JobKeysTable {
   dedupe_key: string;
@@ -162,6 +171,8 @@ export interface CallsTable {
   dial_state?: string | null;
   /** The furthest progress the carrier reported (CallProgress kind); progress never moves back. */
   carrier_progress?: string | null;
+  /** The process (processes.id) whose session took the call when it connected; null before that. Migration 018. */
+  owner_id?: string | null;
 }
 
 export interface TranscriptEntriesTable {
@@ -243,4 +254,5 @@ export interface Database {
   operator_sso_sessions: OperatorSsoSessionsTable;
   escalations: EscalationsTable;
   escalation_notes: EscalationNotesTable;
+  processes: ProcessesTable;
 }
