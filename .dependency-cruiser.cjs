@@ -21,6 +21,7 @@ const AREA_ORDER = [
   // services
   'calls',
   'cases',
+  'settings',
   'audit',
   // channels (carriers), the contracts they share with the services, and engines
   'telephony',

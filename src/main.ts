@@ -7,7 +7,6 @@ import { composeMail } from './compose/mail';
 import { composeRecovery, composeRecoveryUndo } from './compose/recovery';
 import type { ServiceOptions, Services } from './compose/services-types';
 import type { Config } from './config';
-import { createBusinessCalendar } from './domain/calendar';
 import { systemClock } from './domain/clock';
 import { createIdentityService } from './identity/service';
 import { createLogger } from './observability/logger';
@@ -17,6 +16,7 @@ import { RateLimiter } from './security/rate-limiter';
 import { openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
 import { openPubSub } from './store/pubsub';
+import { createLiveSettings } from './settings';
 
 /*
  * The composition root: configuration → adapters → services. Each area's wiring sits in
@@ -40,7 +40,23 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   await migrateToLatest(store);
   const pubsub = openPubSub(store, config.databaseUrl, logger);
   const keys = deriveKeys(loadOrCreateMasterKey(config.dataDir));
-  const calendar = createBusinessCalendar(config.calendar);
+  // Hours, closed dates, holidays and the policy: the environment's values until an admin saves their own
+  // in the console; every process then switches without a restart (src/settings).
+  const settings = createLiveSettings({
+    store,
+    pubsub,
+    clock,
+    logger,
+    timeZone: config.calendar.timeZone,
+    defaults: {
+      weeklyHours: config.calendar.weeklyHours,
+      closedDates: config.calendar.closedDates,
+      japaneseHolidays: config.calendar.japaneseHolidays,
+      policy: config.policy,
+    },
+  });
+  await settings.refresh();
+  const calendar = settings.calendar;
   const identity = createIdentityService({
     store,
     keys,
@@ -72,6 +88,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const undo = composeRecoveryUndo(config, { cases, accounts, queue: jobs.queue, keys, clock, logger });
   const callsWiring = {
     store,
+    policy: settings.policy,
     cases,
     identity: accounts,
     calendar,
@@ -110,6 +127,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     keys,
     clock,
     calendar,
+    settings,
     identity,
     accounts,
     cases,
@@ -132,6 +150,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       await jobs.worker.stop({ abortAfterMs: 5000 });
       await closeVoice();
       await mail.catcher?.stop();
+      await settings.stop();
       await pubsub.close();
       await store.close();
     },

@@ -72,6 +72,8 @@ export async function startServer(
       'no configured dialer can give a proof the recovery policy needs: every case will go to a person',
     );
   }
+  // Other processes' saves of the admin settings (NOTIFY on PostgreSQL, and a re-read every few seconds).
+  await services.settings.start();
   // Recordings cut off by a crash get a valid header again.
   await recoverRecordings({ store, dataDir: config.dataDir, clock });
   if (roles.worker) {

@@ -60,7 +60,8 @@ export async function appendAuditEvent(trx: Kysely<Database>, dialect: DialectNa
 }
 
 type Row = Database['case_events'];
-const toEvent = (r: { [K in keyof Row]: Row[K] }): ChainedEvent => ({
+/** A case_events row as a chain link. */
+export const toEvent = (r: { [K in keyof Row]: Row[K] }): ChainedEvent => ({
   seq: Number(r.seq),
   caseId: r.case_id,
   accountId: r.account_id,

@@ -34,7 +34,8 @@ export interface CallSettings {
   publicUrl: string;
   companyName: string;
   agentName: string;
-  policy: PolicyName;
+  /** The recovery policy in force; a function when an admin may change it at run time (read at each call's start). */
+  policy: PolicyName | (() => PolicyName);
   timeZone: string;
   callbackRetries: number;
   callbackRetryDelayMin: number;
@@ -104,7 +105,7 @@ export function callUrl(serverUrl: string, token: string): string {
 export function createCallService(deps: CallServiceDeps) {
   const { cases, clock, settings } = deps;
   const log = deps.logger.child({ component: 'calls' });
-  const preset = policyPreset(settings.policy);
+  const presetNow = () => policyPreset(typeof settings.policy === 'function' ? settings.policy() : settings.policy);
   const records = createCallRecords({
     store: deps.store,
     tokenKey: deps.keys.tokenHmac,
@@ -293,6 +294,7 @@ export function createCallService(deps: CallServiceDeps) {
   /** Runs a connected call through the agent on the given channel. */
   async function attach(connected: ConnectedCall, channel: CallChannel): Promise<CallSession> {
     const { call, caseRow } = connected;
+    const preset = presetNow();
     const contact = await deps.identity.getContact(caseRow.account_id!);
     if (!contact) {
       // A system_error call must carry its cause in the log, as port failures do (call-session.ts).

@@ -21,7 +21,7 @@ import { type OpenCarrierLine, createMachineMessagePlayer } from '../telephony/c
 import { type ComposedAudioSocket, composeAudioSocket } from './audiosocket';
 import { type CarrierFactory, type ComposedCarrier, composeTelephony } from './telephony';
 import { createCallIn, withCallIn } from '../calls/call-in/call-in-service';
-import { policyPreset } from '../domain/policy';
+import { type PolicyName, policyPreset } from '../domain/policy';
 
 export interface CallsWiring {
   store: Store;
@@ -29,6 +29,8 @@ export interface CallsWiring {
   /** Where customer accounts live (Services.accounts). */
   identity: IdentityProvider;
   calendar: BusinessCalendar;
+  /** The recovery policy in force (Services.settings.policy); config.policy when absent. */
+  policy?: () => PolicyName;
   clock: Clock;
   keys: Keys;
   jobs: JobSystem;
@@ -92,7 +94,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
       companyName: config.companyName,
       inboundNumbers: config.inboundNumbers,
       agentName: config.agentName,
-      policy: config.policy,
+      policy: w.policy ?? config.policy,
       timeZone: config.calendar.timeZone,
       callbackRetries: config.limits.callbackRetries,
       callbackRetryDelayMin: config.limits.callbackRetryDelayMin,
@@ -144,7 +146,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
           limiter: w.limiter,
           tokenKey: w.keys.tokenHmac,
           clock: w.clock,
-          policy: policyPreset(config.policy),
+          policy: () => policyPreset(w.policy?.() ?? config.policy),
           inboundNumbers: config.inboundNumbers,
           companyName: config.companyName,
           openLine: w.carrierLine ?? openVoice,

@@ -92,6 +92,19 @@ export interface ConsolePreferencesTable {
   updated_at: string;
 }
 
+/** The admin's business calendar and policy (migration 017); one row, id 'current'. */
+export interface BusinessSettingsTable {
+  id: string;
+  weekly_hours: string;
+  /** JSON array of YYYY-MM-DD. */
+  closed_dates: string;
+  japanese_holidays: number;
+  policy: string;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface JobsTable {
   id: string;
   kind: string;
@@ -255,4 +268,5 @@ export interface Database {
   escalations: EscalationsTable;
   escalation_notes: EscalationNotesTable;
   processes: ProcessesTable;
+  business_settings: BusinessSettingsTable;
 }

@@ -47,7 +47,8 @@ export interface CallInDeps {
   /** Keys the rate-limit buckets (never a raw number or reference in the table). */
   tokenKey: Buffer;
   clock: Clock;
-  policy: PolicyPreset;
+  /** The recovery policy in force; a function when an admin may change it at run time (read per call). */
+  policy: PolicyPreset | (() => PolicyPreset);
   /** AIZUCHI_INBOUND_NUMBER*: the dialled number picks the language; `default` is Japanese unless it is the English one. */
   inboundNumbers: { default: string; ja?: string; en?: string };
   companyName: string;
@@ -159,7 +160,8 @@ export function createCallIn(deps: CallInDeps) {
     const fromRecord =
       r.call.from !== null && row.phone_on_record === 1 && r.call.from === row.phone_e164 && contact?.phoneE164 === row.phone_e164;
     const runnable = RUNNABLE_STATES.has(row.state) || canReopenForCallIn(row, deps.clock.now());
-    const needsPhone = deps.policy.requiredProofs.includes('phone_possession');
+    const policy = typeof deps.policy === 'function' ? deps.policy() : deps.policy;
+    const needsPhone = policy.requiredProofs.includes('phone_possession');
     if (!contact || !runnable || (needsPhone && !fromRecord)) {
       await toPerson(row, r, !contact ? 'system_error' : !runnable ? `case_${row.state}` : 'phone_not_on_record');
       line.agentSays(IDENTIFY_PROMPTS[lang].person, 'prompt');

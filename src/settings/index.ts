@@ -1,0 +1,24 @@
+/** Admin settings of the business calendar and policy, over the environment's defaults (issue 10). */
+export {
+  type BusinessSettings,
+  HOURS_STEP_MIN,
+  MAX_CLOSED_DATES,
+  type SettingsCheck,
+  type SettingsForm,
+  type SettingsProblem,
+  WEEKDAYS,
+  type Weekday,
+  checkSettingsForm,
+  hoursByWeekday,
+  isWeakerPolicy,
+  settingsChanges,
+} from './business-settings';
+export {
+  type LiveSettings,
+  type LiveSettingsDeps,
+  SETTINGS_CHANGED_EVENT,
+  SETTINGS_CHANNEL,
+  SETTINGS_REFRESH_MS,
+  type SettingsSnapshot,
+  createLiveSettings,
+} from './live-settings';
