@@ -13,6 +13,9 @@ import { callsCaseSection, callsPlugin } from '../web/plugins/calls';
 import { consolePlugin } from '../web/plugins/console';
 import { dbConsolePreferences } from '../web/plugins/console-preferences';
 import { consoleChartsPlugin } from '../web/plugins/console-charts';
+import { consoleSettingsPlugin } from '../web/plugins/console-settings';
+import { recentSystemEvents } from '../audit/system-events';
+import { SETTINGS_CHANGED_EVENT } from '../settings';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { operatorSoftphonePlugin } from '../web/plugins/operator-softphone';
 import { createEscalationQueue } from '../cases/escalations/escalation-queue';
@@ -160,6 +163,14 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       timeZone: config.calendar.timeZone,
       clock,
       csrf: identityWeb.csrf,
+    }),
+    consoleSettingsPlugin({
+      settings: services.settings,
+      requireOperator: access.requireOperator,
+      principal: access.principal,
+      csrf: identityWeb.csrf,
+      history: () => recentSystemEvents(store, 20, SETTINGS_CHANGED_EVENT),
+      clock,
     }),
     callsPlugin({ calls: services.calls, logger }),
     liveCallsPlugin({

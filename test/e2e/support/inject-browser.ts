@@ -58,6 +58,11 @@ export class InjectBrowser {
     this.cookies.set('aizuchi_session', token);
   }
 
+  /** Carries any other cookie made in the test (e.g. an SSO session's `aizuchi_sso_session`). */
+  useCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   /**
    * Signs in with the password, then the authenticator code for `at` (the server's clock) from the
    * account's otpauth:// URI: how operators sign in, since they cannot without MFA.

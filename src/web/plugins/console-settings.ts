@@ -1,0 +1,146 @@
+import { DateTime } from 'luxon';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { ChainedEvent } from '../../audit/chain';
+import type { Clock } from '../../domain/clock';
+import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { pickLang } from '../../domain/lang';
+import {
+  type LiveSettings,
+  type SettingsForm,
+  type SettingsProblem,
+  WEEKDAYS,
+  type Weekday,
+  checkSettingsForm,
+  hoursByWeekday,
+} from '../../settings';
+import type { Csrf } from '../pages/identity/csrf';
+import { settingsPage } from '../pages/console/settings-page';
+
+export interface ConsoleSettingsDeps {
+  settings: LiveSettings;
+  requireOperator: preHandlerAsyncHookHandler;
+  /** Who passed requireOperator and their console role: only an admin may save. */
+  principal(request: FastifyRequest): { id: string; role: ConsoleRole } | undefined;
+  csrf: Csrf;
+  /** The newest settings changes from the audit chain, newest first. */
+  history(): Promise<ChainedEvent[]>;
+  clock: Clock;
+  /** A recent re-authentication for a save (issue 10: editing policy is a sensitive action); none until it is wired. */
+  freshAuth?: preHandlerAsyncHookHandler;
+}
+
+type Body = Partial<Record<Weekday, string>> & {
+  closedDates?: string;
+  japaneseHolidays?: string;
+  policy?: string;
+  confirmLower?: string;
+  _csrf?: string;
+};
+
+const dayText = { type: 'string', maxLength: 100 } as const;
+const bodySchema = {
+  type: 'object',
+  properties: {
+    ...Object.fromEntries(WEEKDAYS.map((d) => [d, dayText])),
+    closedDates: { type: 'string', maxLength: 4000 },
+    japaneseHolidays: { type: 'string', maxLength: 8 },
+    policy: { type: 'string', maxLength: 40 },
+    confirmLower: { type: 'string', maxLength: 8 },
+    _csrf: { type: 'string', maxLength: 200 },
+  },
+} as const;
+const langQuery = {
+  type: 'object',
+  properties: { lang: { type: 'string', enum: ['ja', 'en'] }, saved: { type: 'string', enum: ['1', '0'] } },
+} as const;
+
+/**
+ * GET /console/settings (every console role; read only below admin) and POST /console/settings
+ * (admin): the business hours per weekday, closed dates, Japanese holiday handling and the policy
+ * preset. A save is checked (src/settings/business-settings.ts), stored with one audit event in
+ * the chain, and in force in this process at once and in the others within SETTINGS_REFRESH_MS.
+ * A refused form comes back 400 with each problem beside its field; a non-admin's post gets 403.
+ */
+export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginAsync {
+  const langOf = (req: FastifyRequest) => pickLang((req.query as { lang?: string }).lang, req.headers['accept-language']);
+  const isAdmin = (req: FastifyRequest) => {
+    const p = deps.principal(req);
+    return p !== undefined && roleAtLeast(p.role, 'admin');
+  };
+  const today = () => DateTime.fromJSDate(deps.clock.now(), { zone: deps.settings.calendar.timeZone }).toISODate()!;
+
+  const formInForce = (): SettingsForm => {
+    const s = deps.settings.current().settings;
+    return {
+      hours: hoursByWeekday(s.weeklyHours),
+      // Past closures change nothing and the form would refuse them: only today's and later are shown.
+      closedDates: s.closedDates.filter((d) => d >= today()).join('\n'),
+      japaneseHolidays: s.japaneseHolidays,
+      policy: s.policy,
+      confirmLower: false,
+    };
+  };
+
+  async function render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    extra: { form?: SettingsForm; problems?: SettingsProblem[]; notice?: 'saved' | 'unchanged' } = {},
+  ) {
+    let nextOpen: Date | null = null;
+    try {
+      nextOpen = deps.settings.calendar.nextOpen(deps.clock.now());
+    } catch {
+      nextOpen = null; // a calendar that never opens: the page says so with a dash
+    }
+    const body = settingsPage({
+      lang: langOf(req),
+      timeZone: deps.settings.calendar.timeZone,
+      snapshot: deps.settings.current(),
+      form: extra.form ?? formInForce(),
+      nextOpen,
+      history: await deps.history(),
+      navCsrfField: deps.csrf.field(req, reply),
+      ...(isAdmin(req) ? { csrfField: deps.csrf.field(req, reply) } : {}),
+      ...(extra.problems ? { problems: extra.problems } : {}),
+      ...(extra.notice ? { notice: extra.notice } : {}),
+      switchPath: req.url,
+    });
+    return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  }
+
+  return async (app) => {
+    app.get('/console/settings', { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) => {
+      const saved = (req.query as { saved?: string }).saved;
+      return render(req, reply, 200, saved ? { notice: saved === '1' ? 'saved' : 'unchanged' } : {});
+    });
+
+    app.post(
+      '/console/settings',
+      {
+        preHandler: deps.freshAuth ? [deps.requireOperator, deps.freshAuth] : deps.requireOperator,
+        schema: { body: bodySchema, querystring: langQuery },
+      },
+      async (req, reply) => {
+        if (!deps.csrf.verify(req))
+          return reply.code(403).type('text/plain').send('Forbidden: the form was stale or not from this site; nothing was changed');
+        const who = deps.principal(req);
+        if (!who || !isAdmin(req))
+          return reply.code(403).type('text/plain').send('Forbidden: this needs the admin role; nothing was changed');
+        const b = (req.body ?? {}) as Body;
+        const form: SettingsForm = {
+          hours: Object.fromEntries(WEEKDAYS.map((d) => [d, b[d] ?? ''])) as Record<Weekday, string>,
+          closedDates: b.closedDates ?? '',
+          japaneseHolidays: b.japaneseHolidays === 'on',
+          policy: b.policy ?? '',
+          confirmLower: b.confirmLower === 'on',
+        };
+        const checked = checkSettingsForm(form, { today: today(), current: deps.settings.current().settings });
+        if (!checked.ok) return render(req, reply, 400, { form, problems: checked.problems });
+        const changes = await deps.settings.save(checked.settings, who.id);
+        req.log.info({ operatorId: who.id, fields: Object.keys(changes) }, 'business settings saved');
+        return reply.redirect(`/console/settings?lang=${langOf(req)}&saved=${Object.keys(changes).length > 0 ? '1' : '0'}`, 303);
+      },
+    );
+  };
+}
