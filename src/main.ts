@@ -97,6 +97,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     jobs,
     limiter,
     logger,
+    pubsub,
     withSoftphone,
     dialer: opts.dialer,
     carrier: opts.carrier,

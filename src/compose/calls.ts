@@ -3,6 +3,7 @@ import type { CaseService } from '../cases/case-service';
 import { type CallService, createCallService } from '../calls';
 import { createCallOwnership } from '../calls/call-owners';
 import { type LiveCalls, createInProcessLiveCalls } from '../calls/live/live-calls';
+import { createSharedLiveCalls } from '../calls/live/shared-live-calls';
 import { OperatorDesk } from '../calls/transfer/operator-desk';
 import { systemTimers } from '../domain/clock';
 import { openVoiceCall } from '../calls/voice/open-voice-call';
@@ -16,6 +17,7 @@ import type { Logger } from '../observability/logger';
 import type { Keys } from '../security/keys';
 import type { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
+import type { PubSub } from '../store/pubsub';
 import { type Softphone, createSoftphone } from '../telephony/softphone';
 import { type OpenCarrierLine, createMachineMessagePlayer } from '../telephony/carrier';
 import { type ComposedAudioSocket, composeAudioSocket } from './audiosocket';
@@ -36,6 +38,8 @@ export interface CallsWiring {
   jobs: JobSystem;
   limiter: RateLimiter;
   logger: Logger;
+  /** Messages between processes on one database (issue 11): softphone rings, the live feed. */
+  pubsub?: PubSub;
   /** Given by tests and other channels; the default rings the built-in softphone. */
   dialer?: Dialer;
   withSoftphone: boolean;
@@ -74,7 +78,12 @@ const noCallbackChannel: Dialer = {
  * first voice call, not in every CLI command) and the dialer due callbacks ring.
  */
 export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
-  const live = createInProcessLiveCalls();
+  // On PostgreSQL any number of processes share the feed (events over NOTIFY, snapshot from the
+  // database); on SQLite there is one process, and its memory is the feed.
+  const live =
+    w.pubsub && w.store.dialect === 'postgres'
+      ? createSharedLiveCalls({ pubsub: w.pubsub, db: w.store.db, logger: w.logger })
+      : createInProcessLiveCalls();
   const calls = createCallService({
     live,
     owners: createCallOwnership({ store: w.store, clock: w.clock, logger: w.logger, leaseMs: config.callLeaseMs }),
@@ -111,6 +120,8 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
         cases: w.cases,
         calls,
         openVoice: (args) => openVoice(args),
+        ...(w.pubsub ? { pubsub: w.pubsub } : {}),
+        logger: w.logger,
       })
     : null;
 
