@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type LiveCall, type LiveEvent, MAX_LINES_KEPT, createInProcessLiveCalls } from './live-calls';
+import { type LiveCall, type LiveEvent, MAX_LINES_KEPT, createInProcessLiveCalls, withoutSeen } from './live-calls';
 
 const call = (id: string, startedAt: string): LiveCall => ({
   callId: id,
@@ -67,5 +67,30 @@ describe('in-process live calls', () => {
     const [view] = await live.snapshot();
     expect(view!.lines).toHaveLength(MAX_LINES_KEPT);
     expect(view!.lines[0]!.text).toBe('line 5');
+  });
+});
+
+describe('withoutSeen', () => {
+  const call = {
+    callId: 'c1',
+    caseId: 'k1',
+    channel: 'text',
+    lang: 'ja' as const,
+    customer: 'm***@x.com',
+    step: 'greet',
+    startedAt: '2026-01-01T00:00:00.000Z',
+  };
+  const line = { speaker: 'agent' as const, text: 'こんにちは', at: '2026-01-01T00:00:01.000Z' };
+  it('drops what a snapshot read from the database already shows, and keeps everything newer', () => {
+    const later = { speaker: 'caller' as const, text: 'はい', at: '2026-01-01T00:00:02.000Z' };
+    const other = { ...call, callId: 'c2' };
+    const events: LiveEvent[] = [
+      { type: 'started', call },
+      { type: 'line', callId: 'c1', line },
+      { type: 'line', callId: 'c1', line: later },
+      { type: 'started', call: other },
+      { type: 'step', callId: 'c1', step: 'consent' },
+    ];
+    expect(withoutSeen([{ ...call, lines: [line] }], events)).toEqual(events.slice(2));
   });
 });

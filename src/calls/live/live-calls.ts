@@ -58,6 +58,21 @@ export interface LiveCalls {
  */
 export const MAX_LINES_KEPT = 200;
 
+/**
+ * Events heard while a snapshot was being read, less those it already shows: a `started` for a call
+ * in it, a `line` it already holds (same call, time, speaker and text). A snapshot read from the
+ * database (shared-live-calls.ts) may include what the events also carry; shown twice otherwise.
+ */
+export function withoutSeen(snapshot: LiveCallView[], events: LiveEvent[]): LiveEvent[] {
+  const calls = new Map(snapshot.map((c) => [c.callId, c]));
+  return events.filter((e) => {
+    if (e.type === 'started') return !calls.has(e.call.callId);
+    if (e.type !== 'line') return true;
+    const lines = calls.get(e.callId)?.lines ?? [];
+    return !lines.some((l) => l.at === e.line.at && l.speaker === e.line.speaker && l.text === e.line.text);
+  });
+}
+
 /** The in-process live feed: one server process, calls and viewers in the same memory. */
 export function createInProcessLiveCalls(): LiveCalls {
   const calls = new Map<string, LiveCallView>();

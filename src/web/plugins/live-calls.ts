@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
-import type { LiveCalls, LiveEvent } from '../../calls/live/live-calls';
+import { type LiveCalls, type LiveEvent, withoutSeen } from '../../calls/live/live-calls';
 import { pickLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import { liveCallsPage } from '../pages/console/live-page';
@@ -91,8 +91,10 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
       });
       // Reconnect after 2 s if the stream drops (the default is browser-defined).
       write('retry: 2000\n\n');
+      let calls;
       try {
-        send({ type: 'snapshot', calls: await snapshot });
+        calls = await snapshot;
+        send({ type: 'snapshot', calls });
       } catch (err) {
         log?.error({ err: (err as Error)?.name }, 'live calls snapshot failed');
         stop();
@@ -101,7 +103,7 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
       }
       const queued = backlog;
       backlog = null;
-      for (const event of queued) send(event);
+      for (const event of withoutSeen(calls, queued)) send(event);
     });
   };
 }
