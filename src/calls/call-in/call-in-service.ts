@@ -3,7 +3,7 @@ import type { CaseRow, CaseService } from '../../cases/case-service';
 import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallChannel } from '../../channels/call-channel';
 import type { CarrierEvents, IncomingCall, IncomingCalls } from '../../channels/carrier';
-import { CALL_IN_REOPEN_MS, canReopenForCallIn } from '../../domain/cases/case-state';
+import { canReopenForCallIn } from '../../domain/cases/case-state';
 import type { Clock } from '../../domain/clock';
 import { errorFields } from '../../domain/errors';
 import type { Lang } from '../../domain/lang';
@@ -11,30 +11,16 @@ import type { PolicyPreset } from '../../domain/policy';
 import type { IdentityProvider } from '../../identity/provider';
 import type { Logger } from '../../observability/logger';
 import { hmacHex, newToken } from '../../security/keys';
-import type { Limit, RateLimiter } from '../../security/rate-limiter';
+import type { RateLimiter } from '../../security/rate-limiter';
 import type { Store } from '../../store/connect';
 import type { OpenCarrierLine } from '../../telephony/carrier';
 import type { CallService } from '../call-service';
 import { CALL_IN_IDENTIFIED } from '../host-port';
 import { IDENTIFY_PROMPTS, type ReferenceVerdict, runIdentify } from './identify';
+import { createReferenceCheck } from './reference-check';
 
 /** How long the token in the answer's `<Stream>` waits for its stream (Twilio connects within seconds of the TwiML). */
 const RING_TOKEN_TTL_MS = 60_000;
-const DAY_MS = 86_400_000;
-/**
- * References a caller number, and guesses at one reference, may try per day (across calls; three
- * per call). 900,000 references and these limits make guessing an open case's reference from one
- * number hopeless; a match from another number proves nothing about the phone anyway (issue 8 §5).
- */
-const PER_NUMBER_PER_DAY = 5;
-const PER_REFERENCE_PER_DAY = 5;
-/**
- * Misses all callers without a caller ID may make per day, together (withheld numbers, and every
- * AudioSocket call, which carries none): hiding the number buys no more guesses per reference, and
- * a few strangers' misses cannot lock every such caller out for the day. Such a caller never gives
- * phone evidence, so a lucky guess reaches at most a person or the emailed code.
- */
-const WITHHELD_PER_DAY = 50;
 /** Open states a caller is put through to the agent from; `failed` ones only when canReopenForCallIn. */
 const RUNNABLE_STATES = new Set(['scheduled']);
 
@@ -56,6 +42,8 @@ export interface CallInDeps {
   logger: Logger;
   /** Per-call attempts and silence timing (tests). */
   identify?: { maxAttempts?: number; silenceMs?: number };
+  /** The line's hourly ceiling on misses by numbers not on record (reference-check.ts STRANGER_MISSES_PER_HOUR). */
+  strangerMissesPerHour?: number;
 }
 
 interface Ringing {
@@ -75,8 +63,9 @@ export function callInLang(to: string, numbers: CallInDeps['inboundNumbers']): L
  *   server-side under a fresh single-use token, valid RING_TOKEN_TTL_MS, held in this process.
  * - `answered` (the media stream with that token) runs the identify dialogue over a voice line; a
  *   reference matches an open `scheduled` case, or a `failed` one whose calls were exhausted less
- *   than CALL_IN_REOPEN_MS ago (reopened, audited). Attempts are rate-limited per caller number and
- *   per reference (RateLimiter, HMAC buckets); the caller never learns which part was wrong.
+ *   than CALL_IN_REOPEN_MS ago (reopened, audited). Attempts are rate-limited per caller number, per
+ *   reference and, for numbers not on record, for the whole line (reference-check.ts); the caller
+ *   never learns which part was wrong.
  * - Phone possession is recorded on the call ONLY when the caller ID equals the case's number on
  *   record (and the account's number now); otherwise the call goes on only under a policy that
  *   needs no phone proof, else a person takes the case over. Then the call runs as a callback.
@@ -86,7 +75,7 @@ export function createCallIn(deps: CallInDeps) {
   const log = deps.logger.child({ component: 'call-in' });
   const ringing = new Map<string, Ringing>();
   const tokenHash = (token: string) => hmacHex(deps.tokenKey, `call-in:${token}`);
-  const bucket = (kind: string, value: string) => `callin:${kind}:${hmacHex(deps.tokenKey, `callin:${kind}:${value}`)}`;
+  const checkReference = createReferenceCheck(deps);
 
   const incoming: IncomingCalls = {
     async ring(call) {
@@ -106,40 +95,10 @@ export function createCallIn(deps: CallInDeps) {
     return r && r.expiresAt > deps.clock.now().getTime() ? r : null;
   }
 
-  /** The case a reference names that a caller may be put through to, or undefined. */
-  async function caseFor(reference: string): Promise<CaseRow | undefined> {
-    const since = new Date(deps.clock.now().getTime() - CALL_IN_REOPEN_MS).toISOString();
-    const rows = await deps.store.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('reference', '=', reference)
-      .where((eb) => eb.or([eb('state', 'not in', ['resolved', 'failed', 'cancelled']), eb('updated_at', '>=', since)]))
-      .orderBy('created_at', 'desc')
-      .execute();
-    return (
-      rows.find((r) => r.state !== 'failed' && r.state !== 'resolved' && r.state !== 'cancelled') ??
-      rows.find((r) => canReopenForCallIn(r, deps.clock.now()))
-    );
-  }
-
   async function check(r: Ringing, reference: string): Promise<{ verdict: ReferenceVerdict; row?: CaseRow }> {
-    // Callers without a number share one bucket (WITHHELD_PER_DAY).
-    const limits: Limit[] = [
-      { bucket: bucket('ref', reference), max: PER_REFERENCE_PER_DAY, windowMs: DAY_MS },
-      r.call.from
-        ? { bucket: bucket('from', r.call.from), max: PER_NUMBER_PER_DAY, windowMs: DAY_MS }
-        : { bucket: bucket('from', 'withheld'), max: WITHHELD_PER_DAY, windowMs: DAY_MS },
-    ];
-    const acquired = await deps.limiter.tryAcquire(limits);
-    if (!acquired.ok) {
-      log.warn({ carrierCallId: r.call.leg.carrierCallId }, 'call-in: attempt refused by a rate limit');
-      return { verdict: 'locked' };
-    }
-    const row = await caseFor(reference);
-    if (!row) return { verdict: 'no_match' };
-    // A right reference does not count against the caller.
-    await deps.limiter.release(acquired.eventIds);
-    return { verdict: 'matched', row };
+    const result = await checkReference(r.call.from, reference);
+    if (result.verdict === 'locked') log.warn({ carrierCallId: r.call.leg.carrierCallId }, 'call-in: attempt refused by a rate limit');
+    return result;
   }
 
   /** A person takes the case over (no agent on this call): an escalation when the state allows one, an event either way. */
