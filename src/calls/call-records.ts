@@ -6,7 +6,7 @@ import { hmacHex, newToken } from '../security/keys';
 import { guardCallerLine } from './transcript-guard';
 import type { Store } from '../store/connect';
 import type { CallsTable, Database } from '../store/schema';
-import type { LegCarrier } from '../channels/carrier';
+import type { CarrierLeg, LegCarrier } from '../channels/carrier';
 
 export type CallRow = CallsTable;
 /** How the call reaches the customer: a text link, the browser softphone, or a carrier ringing the phone (issue 8). */
@@ -18,7 +18,7 @@ export interface TranscriptLine {
   at: string;
 }
 
-export type RedeemResult = { ok: true; call: CallRow } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+export type RedeemResult = { ok: true; call: CallRow } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'unplaced' };
 
 /**
  * The calls table and transcripts. A call link's token is random and shown once; only its HMAC is
@@ -57,14 +57,23 @@ export function createCallRecords(deps: { store: Store; tokenKey: Buffer; clock:
   }
 
   /**
-   * Spends the token inside the caller's transaction (which also moves the case); the call is then
-   * owned by `ownerId`, the process whose session runs it (call-owners.ts).
+   * Spends the token inside the caller's transaction (which also moves the case). A call that went
+   * out through a carrier (`carrier` set) opens only for media naming that carrier's leg: a leaked
+   * token on another call's stream, or on a framing that names no leg, is `unknown` and NOT spent,
+   * so the real stream still gets through. `unplaced`: the carrier's leg id is not written yet (the
+   * place-call job's write can lose the race to a quick answer); the caller may try again shortly.
+   * A spent call is then owned by `ownerId`, the process whose session runs it (call-owners.ts).
    */
-  async function redeem(trx: Kysely<Database>, token: string, ownerId: string): Promise<RedeemResult> {
+  async function redeem(trx: Kysely<Database>, token: string, ownerId: string, leg?: CarrierLeg | null): Promise<RedeemResult> {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) return { ok: false, reason: 'unknown' };
     const row = await trx.selectFrom('calls').selectAll().where('token_hash', '=', tokenHash(token)).executeTakeFirst();
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.state !== 'pending') return { ok: false, reason: 'used' };
+    if (row.carrier) {
+      if (!leg || leg.carrier !== row.carrier) return { ok: false, reason: 'unknown' };
+      if (!row.carrier_call_id) return { ok: false, reason: 'unplaced' };
+      if (row.carrier_call_id !== leg.carrierCallId) return { ok: false, reason: 'unknown' };
+    }
     const now = clock.now();
     if (!row.token_expires_at || new Date(row.token_expires_at) <= now) return { ok: false, reason: 'expired' };
     const startedAt = now.toISOString();

@@ -17,6 +17,7 @@ import { type CallChannelName, type CallRow, type TranscriptLine, createCallReco
 import { type CallOwnership, createCallOwnership } from './call-owners';
 import { type CallSession, startCallSession } from './call-session';
 import type { CallChannel } from '../channels/call-channel';
+import type { CarrierLeg } from '../channels/carrier';
 import { type CallState, createHostPort } from './host-port';
 import { createMfaReset } from './mfa-reset';
 import { createEscalationNotices } from '../cases/escalations/escalation-notices';
@@ -81,7 +82,8 @@ export interface ConnectedCall {
   caseRow: CaseRow;
 }
 
-export type ConnectResult = { ok: true; connected: ConnectedCall } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'closed' };
+export type ConnectResult =
+  { ok: true; connected: ConnectedCall } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'closed' | 'unplaced' };
 
 export interface CallWithTranscript {
   call: CallRow;
@@ -196,11 +198,14 @@ export function createCallService(deps: CallServiceDeps) {
     return records.reissueToken(trx, callId);
   }
 
-  /** Spends a link: the call becomes active and the case moves to `verifying`. */
-  async function connect(token: string): Promise<ConnectResult> {
+  /**
+   * Spends a link: the call becomes active and the case moves to `verifying`. `leg`: the carrier leg
+   * the media names (a carrier's call opens only for its own leg; call-records.ts redeem).
+   */
+  async function connect(token: string, leg?: CarrierLeg | null): Promise<ConnectResult> {
     try {
       return await cases.inTransaction(async (trx) => {
-        const redeemed = await records.redeem(trx, token, owners.instanceId);
+        const redeemed = await records.redeem(trx, token, owners.instanceId, leg);
         if (!redeemed.ok) return redeemed;
         const caseRow = await cases.get(redeemed.call.case_id, trx);
         if (!caseRow || caseRow.state !== 'calling' || !caseRow.account_id) throw new ClosedCaseError();

@@ -162,7 +162,7 @@ export function createCallIn(deps: CallInDeps) {
       // The link's single-use token, spent at once below (never shown or logged).
       return new URL(started.url).searchParams.get('token');
     });
-    const connected = token ? await deps.calls.connect(token) : null;
+    const connected = token ? await deps.calls.connect(token, leg) : null;
     if (!connected?.ok) {
       log.warn({ caseId: row.id }, 'call-in: the case moved on while the caller was identified');
       line.agentSays(IDENTIFY_PROMPTS[lang].person, 'prompt');

@@ -48,6 +48,9 @@ function detailFor(progress: CallProgress, previous: string | null | undefined):
 
 const LEG_LOOKUP_RETRIES = 3;
 const LEG_LOOKUP_DELAY_MS = 100;
+/** How long answered media waits for its call's leg id to be written (a stream starts seconds after the place request returns). */
+const LEG_WAIT_MS = 5_000;
+const LEG_POLL_MS = 100;
 
 /** An answered call this process carries. */
 interface LiveCall {
@@ -144,10 +147,16 @@ export function createCarrierCallService<Connected extends ConnectedCarrierCall>
     },
 
     async answered(mediaToken, audio, leg) {
-      const result = await calls.connect(mediaToken);
+      let result = await calls.connect(mediaToken, leg);
+      // A quick answer can beat the place-call job's write of the leg id: wait for it, briefly.
+      for (let waited = 0; !result.ok && result.reason === 'unplaced' && waited < LEG_WAIT_MS; waited += LEG_POLL_MS) {
+        await new Promise((r) => setTimeout(r, LEG_POLL_MS));
+        result = await calls.connect(mediaToken, leg);
+      }
       if (!result.ok) {
+        const reason = result.reason === 'unplaced' ? 'unknown' : result.reason;
         log.info({ reason: result.reason, carrier: leg?.carrier }, 'carrier media refused');
-        return result;
+        return { ok: false, reason };
       }
       const { connected } = result;
       const callId = connected.call.id;

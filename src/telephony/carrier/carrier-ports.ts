@@ -1,6 +1,7 @@
 import type { Outcome, OutcomeDetail } from '../../agent';
 import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallChannel } from '../../channels/call-channel';
+import type { CarrierLeg } from '../../channels/carrier';
 import type { Lang } from '../../domain/lang';
 import type { StoreTransaction } from '../../jobs/queue';
 
@@ -43,7 +44,14 @@ export interface CarrierCallBackend<Connected extends ConnectedCarrierCall> {
     dialer: { provesPhonePossession: boolean },
   ): Promise<{ callId: string; url: string }>;
   reissueToken(trx: StoreTransaction, callId: string): Promise<string | null>;
-  connect(token: string): Promise<{ ok: true; connected: Connected } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'closed' }>;
+  /**
+   * Spends the media token for the media naming `leg`; `unplaced` when the call's leg id is not
+   * written yet (not spent; try again shortly), `unknown` also for another leg's media (not spent).
+   */
+  connect(
+    token: string,
+    leg?: CarrierLeg | null,
+  ): Promise<{ ok: true; connected: Connected } | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'closed' | 'unplaced' }>;
   attach(connected: Connected, channel: CallChannel): Promise<{ detach(): void }>;
   finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: null): Promise<void>;
 }
