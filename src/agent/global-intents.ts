@@ -44,12 +44,19 @@ export async function handleGlobalIntent(intent: GlobalIntent, ctx: StepContext,
       ctx.end('callback_requested', { detail: slot ? 'not_available' : 'unscheduled', hangup: true });
       return;
     }
-    case 'want_person':
-      ctx.say(p.handOver, { interruptible: false });
+    case 'want_person': {
+      // The host says whether a person can take the line now (live transfer) or when one will call back.
+      const plan = (await ctx.port.handOver?.()) ?? null;
+      if (plan?.transfer) ctx.say(p.transferring, { interruptible: false });
+      else if (plan?.callbackAt) {
+        const when = p.formatCallbackTime(plan.callbackAt, ctx.call.timeZone ?? 'Asia/Tokyo');
+        ctx.say(p.handOverAt(when), { interruptible: false, sayAs: 'datetime' });
+      } else ctx.say(p.handOver, { interruptible: false });
       await ctx.escalate('caller_request');
       // No hangup: the host transfers the line (or closes it if it cannot).
       ctx.end('escalated', { detail: 'caller_request' });
       return;
+    }
     case 'ask_if_human':
       await ctx.record('human_question_answered');
       ctx.say(p.humanQuestion, { remember: false });

@@ -13,6 +13,7 @@ export function guardPort(port: HostPort, allowReset: () => boolean): HostPort {
     checkCode: (digits) => port.checkCode(digits),
     reschedule: () => port.reschedule(),
     escalate: (reason) => port.escalate(reason),
+    ...(port.handOver ? { handOver: () => port.handOver!() } : {}),
     recordEvent: (kind, data) => port.recordEvent(kind, data),
     resetMfa: () => {
       if (!allowReset()) return Promise.reject(new AgentError('invariant', 'resetMfa requires a verified code and no risk flag'));

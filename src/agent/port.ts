@@ -34,6 +34,12 @@ export interface HostPort {
   resetMfa(): Promise<ResetResult>;
   reschedule(): Promise<{ at: Date } | null>;
   escalate(reason: string): Promise<void>;
+  /**
+   * Optional (issue 10): asked when the caller wants a person. `transfer`: the host will put the line
+   * through to an operator after the agent's last words (inside business hours, someone free, a line
+   * that can be handed over); otherwise `callbackAt` is when a person will call back (null: unknown).
+   */
+  handOver?(): Promise<{ transfer: boolean; callbackAt: Date | null }>;
   recordEvent(kind: AgentEventKind, data: EventData): Promise<void> | void;
 }
 

@@ -28,6 +28,7 @@ import { AizuchiError, errorFields } from '../domain/errors';
 import { maskEmail } from '../domain/phone';
 import type { LiveCalls } from './live/live-calls';
 import { watchCall } from './live/watch-call';
+import type { CallHandOver, LiveTransfer } from './transfer/live-transfer';
 
 export interface CallSettings {
   /** Where call links point (AIZUCHI_URL); http(s) becomes ws(s). */
@@ -69,6 +70,8 @@ export interface CallServiceDeps {
    * heartbeat. Default: an ownership with the default lease that is never started (CLI, tests).
    */
   owners?: CallOwnership;
+  /** Live transfer to an operator's console when the caller asks for a person (issue 10); without it the agent hands over by mail. */
+  transfer?: LiveTransfer;
 }
 
 export interface StartedCall {
@@ -222,7 +225,13 @@ export function createCallService(deps: CallServiceDeps) {
   }
 
   /** Ends a call into the store once: call row, dead codes, case change (with its next callback), history. */
-  async function finish(callId: string, outcome: Outcome, detail: OutcomeDetail | null, state: CallState | null): Promise<void> {
+  async function finish(
+    callId: string,
+    outcome: Outcome,
+    detail: OutcomeDetail | null,
+    state: CallState | null,
+    handOver?: CallHandOver | null,
+  ): Promise<void> {
     // An abandoned call may be retried, and the retry is mailed: read the contact first, outside
     // the transaction (the identity provider may need its own connection).
     const contact = outcome === 'abandoned' || outcome === 'escalated' ? await contactForCall(callId) : null;
@@ -266,8 +275,10 @@ export function createCallService(deps: CallServiceDeps) {
       );
       // Handed to a person (issue 10): the caller heard that someone will be in touch; the mail says
       // from when (the next business hours). Not after "someone else answered": a person reviews first.
-      if (change.to === 'escalated' && outcome === 'escalated' && contact) {
-        await escalationNotices.handedOver(trx, { caseRow: row, contact }, deps.calendar.nextOpen(clock.now()), callId);
+      // A live transfer mails only if nobody takes the call (live-transfer.ts); the time is the one the caller heard.
+      if (change.to === 'escalated' && outcome === 'escalated' && contact && !handOver?.pending()) {
+        const from = handOver?.callbackAt() ?? deps.calendar.nextOpen(clock.now());
+        await escalationNotices.handedOver(trx, { caseRow: row, contact }, from, callId);
       }
       // The last automatic call went unanswered: the case closes, and the customer learns how to ask again (issue 8).
       if (change.to === 'failed' && outcome === 'abandoned' && contact) {
@@ -334,6 +345,20 @@ export function createCallService(deps: CallServiceDeps) {
       customer: maskEmail(contact.email),
       startedAt: clock.now().toISOString(),
     });
+    const handOver =
+      deps.transfer?.forCall({
+        callId: call.id,
+        caseId: caseRow.id,
+        lang,
+        customer: maskEmail(contact.email),
+        canHandOff: typeof channel.handOff === 'function',
+        lines: async () => (await records.transcript(call.id)).map((l) => ({ ...l, speaker: l.speaker === 'agent' ? 'agent' : 'caller' })),
+        mailHandedOver: (from) =>
+          cases.inTransaction(async (trx) => {
+            const row = await cases.get(caseRow.id, trx);
+            if (row) await escalationNotices.handedOver(trx, { caseRow: row, contact }, from, call.id);
+          }),
+      }) ?? null;
     const context: CallContext = {
       lang,
       companyName: settings.companyName,
@@ -351,7 +376,7 @@ export function createCallService(deps: CallServiceDeps) {
       callId: call.id,
       channel,
       context,
-      port: watch.port(port),
+      port: watch.port(handOver ? { ...port, handOver: async () => handOver.decide() } : port),
       timers: deps.timers ?? systemTimers(),
       // The store's limits, so the agent and the database agree on when a code is used up.
       tuning: {
@@ -362,7 +387,8 @@ export function createCallService(deps: CallServiceDeps) {
       },
       logger: deps.logger,
       appendTranscript: async (speaker, text) => watch.line(speaker, await records.appendTranscript(call.id, speaker, text)),
-      finish: (outcome, detail) => finish(call.id, outcome, detail, state),
+      finish: (outcome, detail) => finish(call.id, outcome, detail, state, handOver),
+      ...(handOver ? { handOver } : {}),
     });
     live.set(call.id, session);
     session.done

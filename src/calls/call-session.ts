@@ -11,6 +11,7 @@ import {
 } from '../agent';
 import { errorFields } from '../domain/errors';
 import type { Logger } from '../observability/logger';
+import type { AudioChannel } from '../channels/audio-channel';
 import type { CallChannel } from '../channels/call-channel';
 import { guardCallerLine } from './transcript-guard';
 
@@ -26,6 +27,12 @@ export interface CallSessionDeps {
   appendTranscript(speaker: 'agent' | 'caller', text: string): Promise<void>;
   /** Ends the call in the store (call row, case change, history); called once. */
   finish(outcome: Outcome, detail: OutcomeDetail | null): Promise<void>;
+  /**
+   * Live transfer (issue 10): `pending()` once the agent promised to put the caller through; after the
+   * outcome is stored the line is handed to `start` instead of being hung up (channels with `handOff`;
+   * null: the caller hung up while the agent's last words played).
+   */
+  handOver?: { pending(): boolean; start(audio: AudioChannel | null): void };
 }
 
 /** The transcript line for a prompt the caller cut off: what they heard of it, marked as cut. */
@@ -78,8 +85,13 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
       await deps.finish(outcome, detail);
     })();
     work.then(
-      () => {
-        if (!detached) {
+      async () => {
+        const handOff = deps.handOver?.pending() && deps.channel.handOff ? deps.channel.handOff.bind(deps.channel) : null;
+        if (!detached && handOff) {
+          // The agent's part is over and stored; the line goes on to a person (or the fallback words).
+          const audio = await handOff().catch(() => null);
+          deps.handOver!.start(audio);
+        } else if (!detached) {
           deps.channel.end(outcome);
           deps.channel.close('ended');
         }

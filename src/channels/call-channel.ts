@@ -1,4 +1,5 @@
 import type { AgentAction, AgentEvent, ListenExpecting, Outcome } from '../agent';
+import type { AudioChannel } from './audio-channel';
 
 /**
  * What a caller did, as any channel reports it (text frames, recognised speech, keypad tones): the
@@ -35,5 +36,11 @@ export interface CallChannel {
    * (from the carrier's echoed marks where audio is buffered far away). The session writes it to
    * the transcript after the prompt's own line, so the record shows where the prompt was cut.
    */
+  /**
+   * Audio channels (issue 10, live transfer): instead of `close('ended')`, lets the agent's last words
+   * play, stops the agent's media on the line and gives the line itself to the caller of this
+   * method; null when the line closed first. Text channels have nothing to hand over.
+   */
+  handOff?(): Promise<AudioChannel | null>;
   onPromptCut?(listener: (cut: { text: string; heardText: string; heardMs: number }) => void): void;
 }

@@ -5,6 +5,7 @@ import { createCallOwnership } from '../calls/call-owners';
 import { type LiveCalls, createInProcessLiveCalls } from '../calls/live/live-calls';
 import { createSharedLiveCalls } from '../calls/live/shared-live-calls';
 import { OperatorDesk } from '../calls/transfer/operator-desk';
+import { createLiveTransfer } from '../calls/transfer/live-transfer';
 import { systemTimers } from '../domain/clock';
 import { openVoiceCall } from '../calls/voice/open-voice-call';
 import { type VoiceRuntime, createVoiceRuntime } from '../calls/voice/voice-media';
@@ -84,9 +85,24 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     w.pubsub && w.store.dialect === 'postgres'
       ? createSharedLiveCalls({ pubsub: w.pubsub, db: w.store.db, logger: w.logger })
       : createInProcessLiveCalls();
+  const desk = new OperatorDesk(systemTimers({ keepsProcessAlive: false }));
+  const transfer = createLiveTransfer({
+    desk,
+    cases: w.cases,
+    calendar: w.calendar,
+    clock: w.clock,
+    timeZone: config.calendar.timeZone,
+    personDelayMs: config.limits.escalationSlaMin * 60_000,
+    voice: async () => {
+      const runtime = await voice();
+      return { synthesizer: runtime.media.synthesizer, clock: runtime.clock };
+    },
+    logger: w.logger,
+  });
   const calls = createCallService({
     live,
     owners: createCallOwnership({ store: w.store, clock: w.clock, logger: w.logger, leaseMs: config.callLeaseMs }),
+    transfer,
     store: w.store,
     cases: w.cases,
     identity: w.identity,
@@ -181,7 +197,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
   return {
     calls,
     live,
-    desk: new OperatorDesk(systemTimers({ keepsProcessAlive: false })),
+    desk,
     softphone,
     telephony,
     audioSocket,

@@ -1,42 +1,10 @@
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeAudio } from '../../src/calls/transfer/audio-bridge';
 import { InMemoryAudioChannel } from '../../src/calls/voice/testing/in-memory-channel';
 import { rms, sine } from '../../src/media/testing/signals';
-import { decodePcm16le, encodePcm16le } from '../../src/telephony/softphone/protocol';
+import { encodePcm16le } from '../../src/telephony/softphone/protocol';
 import { type TestServer, startTestServer } from '../e2e/text-call-harness';
-
-/** The operator's console page, as far as the socket goes: JSON control in, binary audio in, both out. */
-class OperatorPage {
-  readonly json: Array<Record<string, unknown>> = [];
-  readonly audio: Int16Array[] = [];
-  closed: number | null = null;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) this.audio.push(decodePcm16le(data as Buffer));
-      else this.json.push(JSON.parse(String(data)) as Record<string, unknown>);
-    });
-    ws.on('close', (code) => (this.closed = code));
-  }
-  static open(url: string, cookie?: string): Promise<OperatorPage> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
-      const page = new OperatorPage(ws);
-      ws.once('open', () => resolve(page));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-  }
-  async until<T>(check: () => T | undefined, what: string): Promise<T> {
-    const until = Date.now() + 10_000;
-    for (;;) {
-      const v = check();
-      if (v !== undefined && v !== false) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
+import { OperatorPage, operatorCookie } from './operator-page';
 
 describe('operator console softphone (live transfer leg)', () => {
   let t: TestServer;
@@ -45,15 +13,7 @@ describe('operator console softphone (live transfer leg)', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const { account } = await t.services.identity.createAccount({
-      email: 'desk-op@example.com',
-      password: 'operator password',
-      name: 'Op',
-      phone: '03-1234-5678',
-      role: 'operator',
-      mfa: true,
-    });
-    cookie = `aizuchi_session=${(await t.services.identity.sessions.create(account.id, 'full', new Date())).token}`;
+    ({ cookie } = await operatorCookie(t.services, 'desk-op@example.com'));
     wsUrl = `${t.server.url.replace(/^http/, 'ws')}/console/softphone/ws`;
   });
   afterAll(async () => {

@@ -51,6 +51,9 @@ export const EN_PROMPTS: PromptSet = {
   needsPerson: "You're verified, but a person needs to complete the last step. I'm passing this on, and we'll contact you again.",
   handOver:
     "Of course. I'm passing your request to a person. Someone from our team will contact you during business hours, and we'll email you the details.",
+  transferring: "Of course. I'm putting you through to a member of our team. Please stay on the line.",
+  handOverAt: (when) =>
+    `Of course. I'm passing your request to a person. Someone from our team will contact you around ${when}, and we'll email you the details.`,
   callbackAt: (when) => `No problem. I'll call you again around ${when}. Goodbye.`,
   callbackUnscheduled: "No problem. We'll contact you again. Goodbye.",
   formatCallbackTime: (at, timeZone) =>

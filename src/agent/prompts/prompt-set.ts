@@ -61,6 +61,10 @@ export interface PromptSet {
   closeCoolingOff(agentName: string): string;
   needsPerson: string;
   handOver: string;
+  /** Asked for a person while one is free (issue 10, live transfer): put through, please hold. */
+  transferring: string;
+  /** Asked for a person when nobody can take the call now: when a person will call back, and that a mail follows. */
+  handOverAt(when: string): string;
   callbackAt(when: string): string;
   callbackUnscheduled: string;
   formatCallbackTime(at: Date, timeZone: string): string;

@@ -50,6 +50,9 @@ export class VoiceBridge {
   private closed = false;
   private closing: Promise<RecordingResult | null> | null = null;
   private hangupRequested = false;
+  /** Set by handOff: at the end of the agent's words the line is released, not hung up. */
+  private handOffDone: (() => void) | null = null;
+  private keepChannel = false;
   private lastAudibleTick = 0;
   private keyBargedIn = false;
   private outOfBandDtmf = false;
@@ -160,6 +163,22 @@ export class VoiceBridge {
       default:
         return;
     }
+  }
+
+  /**
+   * Live transfer (issue 10): lets the agent's queued words play out (as a hang-up does), then stops
+   * the clock, the engines and the recording but leaves the channel open for whoever takes the line.
+   * Resolves once nothing here touches the channel any more (frames that still arrive are ignored):
+   * true, the line is the taker's; false, it closed first (the caller hung up while the words played).
+   */
+  async handOff(): Promise<boolean> {
+    if (!this.closed) {
+      const released = new Promise<void>((resolve) => (this.handOffDone = resolve));
+      this.apply({ type: 'hangup' });
+      await released;
+    }
+    await this.closing;
+    return this.keepChannel;
   }
 
   /** What the caller is expected to say next (for recognizer hints and tests). */
@@ -344,11 +363,17 @@ export class VoiceBridge {
         this.stats.framesOut++;
       }
       this.heard.sent(tick.prompt);
-      if (hangup) this.channel.close('agent_hangup');
+      if (hangup && this.handOffDone) this.releaseLine();
+      else if (hangup) this.channel.close('agent_hangup');
     });
   }
 
   // ---- lifecycle ----
+
+  private releaseLine(): void {
+    this.keepChannel = true;
+    void this.close('handed_off');
+  }
 
   private finishRecording(declined: boolean): Promise<RecordingResult | null> {
     this.recordingResult ??= this.runFinishRecording(declined);
@@ -375,10 +400,11 @@ export class VoiceBridge {
     this.unsubscribe = null;
     this.turns?.close();
     this.speaker.close();
-    this.channel.close(reason);
+    if (!this.keepChannel) this.channel.close(reason);
     await this.signal.inbound;
     this.signal.close();
     if (callerHungUp) this.options.onEvent({ type: 'hangup' });
+    this.handOffDone?.();
     return this.finishRecording(false);
   }
 

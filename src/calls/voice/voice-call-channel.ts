@@ -144,6 +144,15 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     end(outcome: Outcome) {
       deps.audio.sendControl({ type: 'outcome', outcome });
     },
+    async handOff() {
+      closedBySession = true;
+      checkConsent();
+      await consentCheck;
+      const released = await bridge.handOff();
+      // The agent's part of the recording is kept (or deleted) now; the person's part is not recorded.
+      resolveClosed(await bridge.close('handed_off'));
+      return released ? deps.audio : null;
+    },
     close(reason = 'ended') {
       closedBySession = true;
       // A normal end lets the goodbye play out first; a server shutdown cuts the line at once.

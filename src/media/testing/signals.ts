@@ -45,3 +45,23 @@ export function chunks(samples: Int16Array, size: number): Int16Array[] {
   for (let i = 0; i < samples.length; i += size) out.push(samples.subarray(i, i + size));
   return out;
 }
+
+/**
+ * The amplitude of one frequency in `samples` (Goertzel, one bin), on the scale of a sine's peak:
+ * a full-length sine of amplitude A at `freqHz` gives about A. Tests use it to tell which tone a
+ * side of a bridged call received (each side sends its own frequency).
+ */
+export function toneAmplitude(samples: ArrayLike<number>, freqHz: number, sampleRateHz: number): number {
+  const n = samples.length;
+  if (n === 0) return 0;
+  const coeff = 2 * Math.cos((2 * Math.PI * freqHz) / sampleRateHz);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const s0 = (samples[i] ?? 0) + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return (2 * Math.sqrt(Math.max(0, power))) / n;
+}

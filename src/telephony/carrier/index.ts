@@ -4,6 +4,6 @@ export { createPlaceCallJobHandler, type PlaceCallJobDeps } from './place-call-j
 export { createCarrierCallService, type CarrierCallService, type CarrierCallServiceDeps } from './carrier-events';
 export type { CarrierCallBackend, CarrierCaseBackend, CarrierCaseRow, ConnectedCarrierCall, OpenCarrierLine } from './carrier-ports';
 export { carrierCallRows, type DialState } from './carrier-call-rows';
-export { createMachineMessagePlayer, machineMessageText, type FramePacer, type MachineMessagePlayer } from './machine-message';
+export { createMachineMessagePlayer, machineMessageText, speakOnLine, type FramePacer, type MachineMessagePlayer } from './machine-message';
 export { GREETING_RULES, GreetingClassifier, type GreetingRules, type GreetingVerdict } from './greeting-classifier';
 export { GatedAudio, listenToGreeting, type GateResult } from './gated-audio';

@@ -32,12 +32,12 @@ export interface MachineMessageDeps {
 /** Plays the machine message on a carrier call's audio; resolves once it was sent (and, where the carrier reports it, played) or the line closed. */
 export type MachineMessagePlayer = (audio: AudioChannel, lang: Lang) => Promise<void>;
 
-async function framesFor(deps: MachineMessageDeps, lang: Lang, rateHz: number): Promise<AudioFrame[]> {
-  const sourceRate = deps.synthesizer.describe(lang).sampleRateHz;
+async function framesFor(synthesizer: Synthesizer, text: string, lang: Lang, rateHz: number): Promise<AudioFrame[]> {
+  const sourceRate = synthesizer.describe(lang).sampleRateHz;
   const resampler = sourceRate === rateHz ? null : new StreamingResampler(sourceRate, rateHz);
   const reframer = new Reframer(rateHz);
   const frames: AudioFrame[] = [];
-  for await (const frame of deps.synthesizer.synthesize(machineMessageText(lang, deps.companyName), { lang })) {
+  for await (const frame of synthesizer.synthesize(text, { lang })) {
     frames.push(...reframer.push(resampler ? resampler.process(frame.samples) : frame.samples));
   }
   const last = reframer.flush();
@@ -51,43 +51,56 @@ async function framesFor(deps: MachineMessageDeps, lang: Lang, rateHz: number): 
  * (AudioChannel.playout), waits for a mark placed after it so the hang-up does not cut it off.
  */
 export function createMachineMessagePlayer(deps: MachineMessageDeps): MachineMessagePlayer {
+  return (audio, lang) => speakOnLine(deps, audio, machineMessageText(lang, deps.companyName), lang);
+}
+
+/**
+ * Says `text` once on a line the agent no longer drives (the machine message; a live transfer's
+ * fallback words, issue 10): synthesized at the channel's rate, one frame per pacer tick, then on a
+ * channel whose far end buffers audio (AudioChannel.playout) waits for a mark placed after it, so a
+ * hang-up that follows does not cut it off. Resolves once sent (and played, where reported) or when the line closed.
+ */
+export async function speakOnLine(
+  deps: { synthesizer: Synthesizer; pacer: FramePacer; playedTimeoutMs?: number },
+  audio: AudioChannel,
+  text: string,
+  lang: Lang,
+): Promise<void> {
   const playedTimeoutMs = deps.playedTimeoutMs ?? 5000;
-  return async (audio, lang) => {
-    const frames = await framesFor(deps, lang, audio.sampleRateHz);
-    let closed = false;
-    audio.onClose(() => {
-      closed = true;
-    });
-    await new Promise<void>((resolve) => {
-      let next = 0;
-      const stop = deps.pacer.subscribe(() => {
-        if (closed || next >= frames.length) {
-          stop();
-          resolve();
-          return;
-        }
-        audio.sendFrame(frames[next++]!);
-      });
-      audio.onClose(() => {
+  const frames = await framesFor(deps.synthesizer, text, lang, audio.sampleRateHz);
+  let closed = false;
+  audio.onClose(() => {
+    closed = true;
+  });
+  await new Promise<void>((resolve) => {
+    let next = 0;
+    const stop = deps.pacer.subscribe(() => {
+      if (closed || next >= frames.length) {
         stop();
         resolve();
-      });
+        return;
+      }
+      audio.sendFrame(frames[next++]!);
     });
-    const playout = audio.playout;
-    if (closed || !playout) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, playedTimeoutMs);
-      timer.unref?.();
-      playout.onPlayed((name) => {
-        if (name !== 'machine-message') return;
-        clearTimeout(timer);
-        resolve();
-      });
-      audio.onClose(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      playout.mark('machine-message');
+    audio.onClose(() => {
+      stop();
+      resolve();
     });
-  };
+  });
+  const playout = audio.playout;
+  if (closed || !playout) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, playedTimeoutMs);
+    timer.unref?.();
+    playout.onPlayed((name) => {
+      if (name !== 'machine-message') return;
+      clearTimeout(timer);
+      resolve();
+    });
+    audio.onClose(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    playout.mark('machine-message');
+  });
 }
