@@ -9,6 +9,7 @@ import { realSpeech } from '../src/calls/voice/testing/voice-test-kit';
 import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
 import { SileroVadModel } from '../src/media/vad/silero-vad';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
+import { measureCallCost } from './call-cost';
 import { benchCliStart } from './cli-start';
 import { benchParserAccuracy } from './parser-accuracy';
 import type { Synthesizer } from '../src/speech/synthesizer';
@@ -18,7 +19,7 @@ import { benchResponseLatency } from './response-latency';
 import { benchAgentReply, benchEmailParser, benchResampler, benchTts } from './small-benches';
 import { round, summary } from './stats';
 import { benchVadGate } from './vad-gate';
-import { runLoad, type LoadResult } from './voice-load';
+import { PASS_RULE, runLoad, type LoadResult } from './voice-load';
 
 /**
  * `npm run bench [-- --json] [-- --quick] [-- --media-stream] [-- --calls]`: how fast aizuchi answers
@@ -71,8 +72,6 @@ async function main(): Promise<void> {
     }
     // As the server runs calls (voice-media.ts): media shards, one per core, energy gate on.
     const shards = await MediaShardPool.start();
-    global.gc?.();
-    const baselineMB = process.memoryUsage().rss / 1048576;
     const seconds = quick ? 4 : 8;
     const ramp = await rampCalls({
       quick,
@@ -90,7 +89,7 @@ async function main(): Promise<void> {
       .sort((a, b) => a.calls - b.calls)
       .pop();
     const concurrentCalls = best?.calls ?? 0;
-    const memoryPerCallMB = best ? round((best.rssMB - baselineMB) / best.calls, 2) : null;
+    const memoryPerCallMB = best?.memoryPerCallMB ?? null;
 
     const result = {
       responseLatencyMs,
@@ -175,14 +174,19 @@ async function rampCalls(opts: {
   seconds: number;
   log: (line: string) => void;
   run: (calls: number) => Promise<LoadResult>;
+  /** Levels to climb instead of the default ones. */
+  levels?: number[];
 }): Promise<LoadResult[]> {
-  const coarse = opts.quick ? [10, 25, 50] : [50, 100, 200, 300, 400, 500, 600];
+  const coarse = opts.levels ?? (opts.quick ? [10, 25, 50] : [50, 100, 200, 300, 400, 500, 600]);
   const ramp: LoadResult[] = [];
+  opts.log(`  pass rule: ${PASS_RULE}; cpu = ms of CPU per second of call (main thread + other threads)`);
   const level = async (calls: number) => {
     const result = await opts.run(calls);
     ramp.push(result);
+    const split =
+      result.mainThreadMsPerCallSecond === null ? '' : ` (${result.mainThreadMsPerCallSecond} + ${result.otherThreadsMsPerCallSecond})`;
     opts.log(
-      `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames, cpu ${result.cpuMsPerCallSecond} ms/s per call, load ${result.loadAverage} → ${result.passed ? 'ok' : 'FAIL'}`,
+      `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames, cpu ${result.cpuMsPerCallSecond}${split} ms/s per call, ${result.memoryPerCallMB} MB per call, load ${result.loadAverage} → ${result.passed ? 'ok' : 'FAIL'}`,
     );
     return result.passed;
   };
@@ -195,12 +199,15 @@ async function rampCalls(opts: {
     }
     lastPass = calls;
   }
-  if (opts.quick || firstFail === null) return ramp;
+  if (opts.quick || opts.levels || firstFail === null) return ramp;
   for (let calls = lastPass + 25; calls < firstFail; calls += 25) if (!(await level(calls))) break;
   return ramp;
 }
 
-/** `--calls`: the concurrent-calls ramp alone (to re-measure when the machine is quiet), one JSON line per level on stdout. */
+/**
+ * `--calls [--level N]`: the concurrent-calls ramp alone (to re-measure when the machine is quiet),
+ * or one level of N calls; one JSON line per level on stdout.
+ */
 async function callsOnly(opts: { quick: boolean; log: (line: string) => void }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
   const vad = await BatchedSileroVad.load();
@@ -218,7 +225,22 @@ async function callsOnly(opts: { quick: boolean; log: (line: string) => void }):
       // warms the prompt cache
     }
     const seconds = opts.quick ? 4 : 8;
-    const ramp = await rampCalls({ ...opts, seconds, run: (calls) => runLoad({ calls, seconds, vad, shards, synth, caller8k }) });
+    const run = (calls: number) => runLoad({ calls, seconds, vad, shards, synth, caller8k });
+    // --level N: that many calls once (CPU per call before/after a change), no ramp.
+    const level = Number(process.argv[process.argv.indexOf('--level') + 1]);
+    if (process.argv.includes('--cost')) {
+      // --cost [--level N]: CPU per call in a closed loop (bench/call-cost.ts), independent of the machine's load.
+      const cost = await measureCallCost({ calls: level > 0 ? level : 100, seconds: opts.quick ? 5 : 20, vad, shards, synth, caller8k });
+      opts.log(
+        `  cpu per call: ${cost.cpuMsPerCallSecond} ms/s (main ${cost.mainThreadMsPerCallSecond} + other threads ${cost.otherThreadsMsPerCallSecond}), ${cost.calls} calls x ${cost.callSeconds} s, ${cost.speedOverRealTime}x real time, load ${cost.loadAverage}`,
+      );
+      process.stdout.write(`${JSON.stringify(cost)}\n`);
+      return;
+    }
+    const ramp =
+      process.argv.includes('--level') && level > 0
+        ? await rampCalls({ ...opts, seconds, run, levels: [level] })
+        : await rampCalls({ ...opts, seconds, run });
     for (const level of ramp) process.stdout.write(`${JSON.stringify(level)}\n`);
   } finally {
     await shards.close();

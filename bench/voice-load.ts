@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CallRecorder } from '../src/calls/recording/call-recorder';
-import { createIntervalFrameClock } from '../src/calls/voice/frame-clock';
+import { createIntervalFrameClock, type FrameClock } from '../src/calls/voice/frame-clock';
 import { InMemoryAudioChannel } from '../src/calls/voice/testing/in-memory-channel';
 import { VoiceBridge } from '../src/calls/voice/voice-bridge';
 import { generateDtmf } from '../src/media/dtmf/generator';
@@ -12,23 +12,90 @@ import type { VoiceMedia } from '../src/calls/voice/voice-bridge';
 import { createBackchannelClips } from '../src/speech/synthesis/backchannel-clips';
 import type { Synthesizer } from '../src/speech/synthesizer';
 import { percentile, round } from './stats';
+import { threadCpu, type ThreadCpu } from './thread-cpu';
 
 export interface LoadResult {
   calls: number;
   p99LatenessMs: number;
   /** Outbound ticks the clock skipped plus inbound frames still unprocessed after 100 ms. */
   lostFrames: number;
+  /** Most caller frames one call had waiting for VAD/DTMF at once, after the warm-up second. */
   maxBacklogFrames: number;
   rssMB: number;
-  /** CPU time of the whole process (every thread) per second of call, over the measured seconds. */
+  /** RSS added by the open calls (after the calls ran, minus before they opened), per call, MB. */
+  memoryPerCallMB: number;
+  /**
+   * CPU time of the whole process (every thread) per second of call audio actually paced (ticks the
+   * calls got after the warm-up × 20 ms), ms. Per paced second rather than per wall second, so a
+   * starved run that skipped frames does not look cheaper.
+   */
   cpuMsPerCallSecond: number;
+  /** The part of it on the main thread (clock, channels, dialogue, recording), and on every other thread (media shards, VAD worker, helpers); null off Linux. */
+  mainThreadMsPerCallSecond: number | null;
+  otherThreadsMsPerCallSecond: number | null;
   /** 1-minute load average when the level ended: the machine's other work shows here. */
   loadAverage: number;
   passed: boolean;
 }
 
-const PROMPT = 'ご本人確認のため、登録されているメールアドレスを、一文字ずつお話しください。';
+/** The pass rule of a level, as printed with the ramp. */
+export const PASS_RULE = 'p99 frame lateness < 20 ms, no lost frames, VAD backlog <= 5 frames (after a 1 s warm-up)';
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface LoadOptions {
+  calls: number;
+  vad: VoiceMedia['vad'];
+  /** Media worker threads, as the server runs calls; absent: all media work on the main thread. */
+  shards?: VoiceMedia['shards'];
+  synth: Synthesizer;
+  caller8k: Int16Array;
+}
+
+export interface BenchLine {
+  readonly channel: InMemoryAudioChannel;
+  readonly bridge: VoiceBridge;
+  /** Where in the looped caller signal this call starts, in frames. */
+  readonly offset: number;
+}
+
+/**
+ * Opens `calls` bridges on `clock`, each with a channel, a recording under `dataDir` and the caller
+ * signal (speech, a pause, keypad tones, a pause; 8 kHz) it will be fed from its own offset.
+ */
+export async function openLines(opts: LoadOptions & { clock: FrameClock; dataDir: string }) {
+  const backchannels = createBackchannelClips(opts.synth);
+  const signal = concatSamples([opts.caller8k, new Int16Array(8000), generateDtmf('1267', { sampleRateHz: 8000 }), new Int16Array(8000)]);
+  const framesInSignal = Math.floor(signal.length / 160);
+  const lines: BenchLine[] = [];
+  for (let i = 0; i < opts.calls; i++) {
+    const channel = new InMemoryAudioChannel({ sampleRateHz: 8000 });
+    channel.keepSentFrames = false;
+    const recorder = await CallRecorder.start({ dataDir: opts.dataDir, callId: `bench-${i}` });
+    const bridge = new VoiceBridge({
+      channel,
+      lang: 'ja',
+      media: { synthesizer: opts.synth, backchannels, vad: opts.vad, recognizer: null, ...(opts.shards ? { shards: opts.shards } : {}) },
+      clock: opts.clock,
+      recorder,
+      onEvent: () => undefined,
+    });
+    bridge.stats.lateness = [];
+    lines.push({ channel, bridge, offset: Math.floor((i * 37) % framesInSignal) });
+  }
+  return { lines, signal, framesInSignal };
+}
+
+/** Call i starts a prompt every 5 s at its own phase (calls do not all speak in the same instant). */
+export const PROMPT_EVERY_MS = 5000;
+export function promptPhaseMs(i: number): number {
+  return (i * 97) % PROMPT_EVERY_MS;
+}
+export const LOAD_SAY = {
+  type: 'say',
+  text: 'ご本人確認のため、登録されているメールアドレスを、一文字ずつお話しください。',
+  interruptible: false,
+} as const;
 
 /**
  * `calls` simultaneous calls for `seconds`: every call gets one caller frame per 20 ms (speech, a
@@ -36,58 +103,35 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * and the endpointer, sends one agent frame per 20 ms (a cached prompt every few seconds) and writes
  * its stereo recording to disk. One shared clock drives both directions, as in the server.
  */
-export async function runLoad(opts: {
-  calls: number;
-  seconds: number;
-  vad: VoiceMedia['vad'];
-  /** Media worker threads, as the server runs calls; absent: all media work on the main thread. */
-  shards?: VoiceMedia['shards'];
-  synth: Synthesizer;
-  caller8k: Int16Array;
-}): Promise<LoadResult> {
+export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<LoadResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-'));
+  global.gc?.();
+  const rssBeforeMB = process.memoryUsage().rss / 1048576;
   const clock = createIntervalFrameClock();
-  const backchannels = createBackchannelClips(opts.synth);
-  const signal = concatSamples([opts.caller8k, new Int16Array(8000), generateDtmf('1267', { sampleRateHz: 8000 }), new Int16Array(8000)]);
-  const framesInSignal = Math.floor(signal.length / 160);
-  const lines: { channel: InMemoryAudioChannel; bridge: VoiceBridge; offset: number }[] = [];
-  for (let i = 0; i < opts.calls; i++) {
-    const channel = new InMemoryAudioChannel({ sampleRateHz: 8000 });
-    channel.keepSentFrames = false;
-    const recorder = await CallRecorder.start({ dataDir, callId: `bench-${i}` });
-    const bridge = new VoiceBridge({
-      channel,
-      lang: 'ja',
-      media: { synthesizer: opts.synth, backchannels, vad: opts.vad, recognizer: null, ...(opts.shards ? { shards: opts.shards } : {}) },
-      clock,
-      recorder,
-      onEvent: () => undefined,
-    });
-    bridge.stats.lateness = [];
-    lines.push({ channel, bridge, offset: Math.floor((i * 37) % framesInSignal) });
-  }
+  const { lines, signal, framesInSignal } = await openLines({ ...opts, clock, dataDir });
   // The caller side: the network delivers one frame per call per 20 ms.
   let frameNo = 0;
+  let warmedUp = false;
+  let maxBacklogFrames = 0;
   const feeder = clock.subscribe(() => {
     frameNo++;
     for (const line of lines) {
       const at = ((line.offset + frameNo) % framesInSignal) * 160;
       line.channel.receiveFrame({ samples: signal.subarray(at, at + 160), sampleRateHz: 8000 });
+      // A backlog only grows when a frame arrives, so its peak is right after this.
+      if (warmedUp) maxBacklogFrames = Math.max(maxBacklogFrames, line.bridge.backlogFrames);
     }
   });
   const started = performance.now();
   for (const line of lines) line.bridge.start();
-  // Each call starts a prompt every 5 s at its own phase (calls do not all speak in the same instant).
   const promptsSent = lines.map(() => 0);
-  let warmedUp = false;
-  let cpuFrom = process.cpuUsage();
-  let cpuFromAt = performance.now();
+  let cpuFrom: ThreadCpu = threadCpu();
+  let ticksFrom = 0;
   while (performance.now() - started < opts.seconds * 1000) {
     const now = performance.now() - started;
     lines.forEach((line, i) => {
-      const phase = (i * 97) % 5000;
-      if (now >= phase + (promptsSent[i] as number) * 5000) {
-        line.bridge.apply({ type: 'say', text: PROMPT, interruptible: false });
+      if (now >= promptPhaseMs(i) + (promptsSent[i] as number) * PROMPT_EVERY_MS) {
+        line.bridge.apply(LOAD_SAY);
         promptsSent[i] = (promptsSent[i] as number) + 1;
       }
     });
@@ -95,14 +139,17 @@ export async function runLoad(opts: {
     if (!warmedUp && now >= 1000) {
       warmedUp = true;
       for (const line of lines) line.bridge.stats.lateness = [];
-      cpuFrom = process.cpuUsage();
-      cpuFromAt = performance.now();
+      cpuFrom = threadCpu();
+      ticksFrom = ticksOf(lines);
     }
     await sleep(20);
   }
   const elapsedMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuFrom);
-  const cpuMsPerCallSecond = (cpu.user + cpu.system) / 1000 / ((performance.now() - cpuFromAt) / 1000) / opts.calls;
+  const cpuTo = threadCpu();
+  const callSeconds = ((ticksOf(lines) - ticksFrom) * 20) / 1000;
+  const perCallSecond = (ms: number) => round(ms / Math.max(callSeconds, 0.02), 2);
+  const mainMs = cpuTo.mainMs !== null && cpuFrom.mainMs !== null ? cpuTo.mainMs - cpuFrom.mainMs : null;
+  const totalMs = cpuTo.totalMs - cpuFrom.totalMs;
   const rssMB = process.memoryUsage().rss / 1048576;
   feeder();
   // Inbound frames still queued 100 ms after the feed stops were too late to matter.
@@ -111,7 +158,6 @@ export async function runLoad(opts: {
   const lateness = lines.flatMap((l) => l.bridge.stats.lateness ?? []);
   const expectedTicks = Math.floor(elapsedMs / 20);
   const skipped = lines.reduce((n, l) => n + Math.max(0, expectedTicks - 2 - l.bridge.stats.ticks), 0);
-  const maxBacklogFrames = Math.max(...lines.map((l) => l.bridge.stats.maxBacklogFrames));
   await Promise.all(lines.map((l) => l.bridge.close('bench')));
   clock.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -124,10 +170,17 @@ export async function runLoad(opts: {
     lostFrames,
     maxBacklogFrames,
     rssMB: round(rssMB, 1),
-    cpuMsPerCallSecond: round(cpuMsPerCallSecond, 2),
+    memoryPerCallMB: round((rssMB - rssBeforeMB) / opts.calls, 2),
+    cpuMsPerCallSecond: perCallSecond(totalMs),
+    mainThreadMsPerCallSecond: mainMs === null ? null : perCallSecond(mainMs),
+    otherThreadsMsPerCallSecond: mainMs === null ? null : perCallSecond(totalMs - mainMs),
     loadAverage: round(loadavg()[0] ?? 0, 2),
     passed: p99 < 20 && lostFrames === 0 && maxBacklogFrames <= 5,
   };
+}
+
+export function ticksOf(lines: readonly { bridge: VoiceBridge }[]): number {
+  return lines.reduce((n, l) => n + l.bridge.stats.ticks, 0);
 }
 
 function processedOf(bridge: VoiceBridge): number {
