@@ -30,6 +30,8 @@ export interface StereoWavWriterOptions {
  */
 export class StereoWavWriter {
   private buffer: Buffer;
+  /** `buffer` as samples (WAV is little-endian like every platform Node runs on, so a view writes it directly). */
+  private view: Int16Array;
   private used = 0;
   private dataBytes = 0;
   private writing: Promise<void> = Promise.resolve();
@@ -43,6 +45,7 @@ export class StereoWavWriter {
     private readonly flushBytes: number,
   ) {
     this.buffer = Buffer.alloc(flushBytes);
+    this.view = new Int16Array(this.buffer.buffer, this.buffer.byteOffset, flushBytes >> 1);
   }
 
   static async create(path: string, sampleRateHz: number, options: StereoWavWriterOptions = {}): Promise<StereoWavWriter> {
@@ -71,13 +74,13 @@ export class StereoWavWriter {
     let i = 0;
     while (i < length) {
       if (this.used >= this.buffer.length) void this.flush();
-      // WAV is little-endian like every platform Node runs on, so an Int16Array view writes it directly.
-      const view = new Int16Array(this.buffer.buffer, this.buffer.byteOffset + this.used, (this.buffer.length - this.used) / 2);
-      const pairs = Math.min(length - i, view.length / 2);
-      for (let k = 0; k < pairs; k++, i++) {
-        view[2 * k] = left?.[i] ?? 0;
-        view[2 * k + 1] = right?.[i] ?? 0;
-      }
+      const view = this.view;
+      const at = this.used >> 2; // in sample pairs
+      const pairs = Math.min(length - i, (view.length >> 1) - at);
+      // Called every 20 ms for every call: plain loops over the sides present, no per-sample checks.
+      interleave(view, at, left, i, pairs, 0);
+      interleave(view, at, right, i, pairs, 1);
+      i += pairs;
       this.used += pairs * 4;
     }
     if (this.used >= this.flushBytes) void this.flush();
@@ -87,7 +90,9 @@ export class StereoWavWriter {
   flush(): Promise<void> {
     if (this.used > 0) {
       const chunk = this.buffer.subarray(0, this.used);
-      this.buffer = Buffer.alloc(this.flushBytes);
+      // Unpooled and not zeroed: write() fills every byte before flush() hands any of it on.
+      this.buffer = Buffer.allocUnsafeSlow(this.flushBytes);
+      this.view = new Int16Array(this.buffer.buffer, this.buffer.byteOffset, this.flushBytes >> 1);
       this.used = 0;
       const offset = HEADER_BYTES + this.dataBytes;
       this.dataBytes += chunk.length;
@@ -118,6 +123,14 @@ export class StereoWavWriter {
     if (this.failure) throw new RecordingError(`writing recording ${this.path} failed`, { cause: this.failure });
     return { path: this.path, durationMs: (this.dataBytes / (CHANNELS * BYTES_PER_SAMPLE) / this.sampleRateHz) * 1000 };
   }
+}
+
+/** Writes `count` samples of `side` from `from` into every other slot of `view` (channel `channel`), or silence. */
+function interleave(view: Int16Array, at: number, side: Int16Array | null, from: number, count: number, channel: 0 | 1): void {
+  const available = side ? Math.max(0, Math.min(count, side.length - from)) : 0;
+  let k = 0;
+  if (side) for (; k < available; k++) view[2 * (at + k) + channel] = side[from + k] as number;
+  for (; k < count; k++) view[2 * (at + k) + channel] = 0;
 }
 
 /**
