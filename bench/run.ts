@@ -9,6 +9,7 @@ import { realSpeech } from '../src/calls/voice/testing/voice-test-kit';
 import { INTERNAL_RATE_HZ } from '../src/calls/voice/voice-bridge';
 import { SileroVadModel } from '../src/media/vad/silero-vad';
 import { createSynthesizer } from '../src/speech/synthesis/engine-registry';
+import { benchApi } from './api-load';
 import { measureCallCost } from './call-cost';
 import { benchCliStart } from './cli-start';
 import { benchParserAccuracy } from './parser-accuracy';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--media-stream')) return mediaStreamOnly({ json, quick, log });
   if (process.argv.includes('--calls')) return callsOnly({ quick, log });
   if (process.argv.includes('--cli')) return cliOnly({ json, quick });
+  if (process.argv.includes('--api')) return apiOnly({ json, quick, log });
   const startLoad = loadavg().map((l) => round(l, 2));
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
   const vad = await SileroVadModel.load();
@@ -247,6 +249,21 @@ async function callsOnly(opts: { quick: boolean; log: (line: string) => void }):
     await vad.release();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `--api [--processes N]`: the recovery API under load (bench/api-load.ts), N serve processes (default 1, SQLite; N > 1 on PostgreSQL). */
+async function apiOnly(opts: { json: boolean; quick: boolean; log: (line: string) => void }): Promise<void> {
+  const at = process.argv.indexOf('--processes');
+  const processes = at > 0 ? Number(process.argv[at + 1]) : 1;
+  if (!Number.isInteger(processes) || processes < 1) throw new Error('--processes takes a whole number >= 1');
+  const result = await benchApi({ processes, quick: opts.quick, log: opts.log });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `recovery API, ${result.processes} process(es) on ${result.database}: ${result.requestsPerSec} requests/s with p95 < ${result.p95LimitMs} ms (floor ${result.recoveryFloorMs} ms + /healthz p50 ${result.healthzP50Ms} ms + 100 ms); load average at start ${result.loadAverageAtStart.join(' ')}\n`,
+  );
 }
 
 /** The media-stream figures alone, with the same engines and caller signal as the full run. */
