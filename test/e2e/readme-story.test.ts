@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
 import { totpFor } from './support/totp';
-import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForSoftphoneState } from './support/softphone-page';
+import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForAgentTurn, waitForSoftphoneState } from './support/softphone-page';
 import { freePort } from './support/test-server';
 
 /**
@@ -126,26 +126,7 @@ describe("the README's story with the default wiring", () => {
       await page.click('#sp-answer');
       await waitState(page, 'in_call');
 
-      const agentLines = () => page.locator('#sp-captions .sp-agent').count();
-      /** The agent said something new and then fell quiet (no new non-silent frames for a while). */
-      const agentDone = async (after: number, what: string) => {
-        await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
-        let last = -1;
-        let stableSince = Date.now();
-        await waitFor(
-          `${what}: the agent to finish speaking`,
-          async () => {
-            const n = (await stats(page)).nonSilentFramesReceived;
-            if (n !== last) {
-              last = n;
-              stableSince = Date.now();
-            }
-            return n > 0 && Date.now() - stableSince > 1200;
-          },
-          90_000,
-        );
-        return agentLines();
-      };
+      const agentDone = (after: number, what: string) => waitForAgentTurn(page, after, what);
       const type = async (text: string) => {
         await page.fill('#sp-text', text);
         await page.click('#sp-text-form button[type=submit]');

@@ -25,13 +25,14 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(screenshotDir: string): Promise<TestBrowser> {
+/** `extraArgs`: e.g. the fake microphone flags a softphone call needs. */
+export async function launchChromium(screenshotDir: string, extraArgs: string[] = []): Promise<TestBrowser> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-chromium-'));
   fs.mkdirSync(screenshotDir, { recursive: true });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     locale: 'ja-JP',
     viewport: { width: 1100, height: 900 },
   });

@@ -44,3 +44,27 @@ export function codeFromMail(serverUrl: string, email: string): Promise<string> 
 export async function pressKeys(page: Page, digits: string): Promise<void> {
   for (const digit of digits) await page.click(`#sp-keypad button[data-key="${digit}"]`);
 }
+
+/**
+ * Waits until the agent has put up a new caption (more than `after` agent captions) and then fallen
+ * quiet (no new non-silent frames for 1.2 s); returns the agent caption count.
+ */
+export async function waitForAgentTurn(page: Page, after: number, what: string): Promise<number> {
+  const agentLines = () => page.locator('#sp-captions .sp-agent').count();
+  await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
+  let last = -1;
+  let stableSince = Date.now();
+  await waitFor(
+    `${what}: the agent to finish speaking`,
+    async () => {
+      const n = (await softphoneStats(page)).nonSilentFramesReceived;
+      if (n !== last) {
+        last = n;
+        stableSince = Date.now();
+      }
+      return n > 0 && Date.now() - stableSince > 1200;
+    },
+    90_000,
+  );
+  return agentLines();
+}
