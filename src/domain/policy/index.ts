@@ -14,3 +14,14 @@ export {
   proofsFromEvidence,
   unreachableProofs,
 } from './proofs';
+export {
+  CHECKLIST_ATTESTS,
+  CHECKLIST_ITEMS,
+  type ChecklistItemId,
+  type ManualDecision,
+  type ManualEvidence,
+  type ManualPolicy,
+  checklistWords,
+  decideManualRecovery,
+  isChecklistItem,
+} from './manual-checklist';

@@ -1,3 +1,4 @@
+import type { ManualPolicy } from './manual-checklist';
 import type { ProofKind } from './proofs';
 import { AizuchiError } from '../errors';
 
@@ -19,12 +20,22 @@ export interface PolicyPreset {
   recentRecoveryWindowMs: number;
   /** Failed code entries on the case from which a person must decide. */
   maxFailedCodesBeforePerson: number;
+  /** A person's recovery: the operator's checklist and when a second operator must approve (manual-checklist.ts). */
+  manual: ManualPolicy;
 }
 
 const DAY_MS = 24 * 3_600_000;
 
 /** Password + a call aizuchi placed to the number on record + the emailed code (issue 7, finding 3). */
 const STANDARD_PROOFS: readonly ProofKind[] = ['password', 'phone_possession', 'mailbox_possession'];
+
+/** Every check, every one required: the person sees what the agent would have needed, and more. */
+const FULL_CHECKLIST: ManualPolicy['checklist'] = [
+  { item: 'called_number_on_record', required: true },
+  { item: 'code_read_back', required: true },
+  { item: 'identity_document', required: true },
+  { item: 'activity_reviewed', required: true },
+];
 
 export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
   standard: {
@@ -35,6 +46,7 @@ export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
     privilegedToPerson: true,
     recentRecoveryWindowMs: 30 * DAY_MS,
     maxFailedCodesBeforePerson: 2,
+    manual: { checklist: FULL_CHECKLIST, secondOperator: 'privileged', approvalTtlMs: DAY_MS },
   },
   strict: {
     name: 'strict',
@@ -44,6 +56,8 @@ export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
     privilegedToPerson: true,
     recentRecoveryWindowMs: 30 * DAY_MS,
     maxFailedCodesBeforePerson: 2,
+    // Strict puts two people on every manual recovery, not only privileged ones.
+    manual: { checklist: FULL_CHECKLIST, secondOperator: 'always', approvalTtlMs: DAY_MS },
   },
   /**
    * For deployments without telephony: password + the emailed code over any channel (NIST SP
@@ -57,6 +71,17 @@ export const POLICY_PRESETS: Readonly<Record<PolicyName, PolicyPreset>> = {
     privilegedToPerson: true,
     recentRecoveryWindowMs: 30 * DAY_MS,
     maxFailedCodesBeforePerson: 2,
+    // Without telephony the operator may have no company phone to ring from: that check is optional.
+    manual: {
+      checklist: [
+        { item: 'code_read_back', required: true },
+        { item: 'identity_document', required: true },
+        { item: 'activity_reviewed', required: true },
+        { item: 'called_number_on_record', required: false },
+      ],
+      secondOperator: 'privileged',
+      approvalTtlMs: DAY_MS,
+    },
   },
 };
 

@@ -14,10 +14,19 @@ export type ProofKind = (typeof PROOF_KINDS)[number];
  * one-time token naming the account (identity/handoff). `outbound_call_to_record`: aizuchi's own dialer rang the E.164 number on record (or one
  * an operator approved) through a carrier or SIP and the callee answered. `inbound_call_from_record`: the customer called in from the number on
  * record and keyed or said the case's reference. `emailed_code`: the code
- * mailed to the address of record, read back correctly. The others are reserved for later channels.
+ * mailed to the address of record, read back correctly. `operator_checked`: a person's attestation in a
+ * manual recovery (manual-checklist.ts) that they saw possession themselves; it is in no list of
+ * PROOF_SOURCES, so the agent's decision can never count it, and only decideManualRecovery reads it.
+ * The others are reserved for later channels.
  */
 export type ProofSource =
-  'request_password' | 'signed_handoff' | 'outbound_call_to_record' | 'inbound_call_from_record' | 'sms_otp' | 'emailed_code';
+  | 'request_password'
+  | 'signed_handoff'
+  | 'outbound_call_to_record'
+  | 'inbound_call_from_record'
+  | 'sms_otp'
+  | 'emailed_code'
+  | 'operator_checked';
 
 export interface Proof {
   kind: ProofKind;
