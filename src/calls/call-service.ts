@@ -460,6 +460,8 @@ export function createCallService(deps: CallServiceDeps) {
     resetDueHandler: reset.dueHandler,
     /** Handler for MFA_RESET_RESUME_JOB (a reset whose provider steps half-failed). */
     resetResumeHandler: reset.resumeHandler,
+    /** The same reset for operators (a manual recovery, via `manual`): outside any transaction, resolves the case. */
+    performReset: reset.perform,
   };
 }
 

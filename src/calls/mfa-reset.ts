@@ -26,9 +26,12 @@ export interface ResetDuePayload {
 export interface ResetResumePayload {
   caseId: string;
   via: ResetVia;
+  /** Who decided a manual reset (cases/escalations/manual-recovery.ts), carried into the `mfa_reset` event. */
+  detail?: Record<string, unknown>;
 }
 
-type ResetVia = 'agent' | 'cooling_off_job';
+/** Who decided the reset: the agent on a call, the strict policy's job after cooling off, or operators (manual recovery). */
+type ResetVia = 'agent' | 'cooling_off_job' | 'manual';
 
 /**
  * The provider steps of a reset, in this order: a new factor is required before the old ones go, so
@@ -105,7 +108,7 @@ export function createMfaReset(deps: MfaResetDeps) {
     }
   }
 
-  async function complete(caseId: string, contact: IdentityContact, via: ResetVia): Promise<void> {
+  async function complete(caseId: string, contact: IdentityContact, via: ResetVia, detail: Record<string, unknown> = {}): Promise<void> {
     await deps.cases.inTransaction(async (trx) => {
       const token = newToken();
       await deps.cases.replaceCancelToken(trx, caseId, hmacHex(deps.tokenKey, `cancel:${token}`));
@@ -114,7 +117,7 @@ export function createMfaReset(deps: MfaResetDeps) {
         caseId,
         'resolved',
         'mfa_reset',
-        { via, provider, mfaRemoved: true, newDeviceRequired: true, sessionsRevoked: true },
+        { via, provider, mfaRemoved: true, newDeviceRequired: true, sessionsRevoked: true, ...detail },
         { outcome: 'mfa_reset' },
       );
       const cancelUrl = new URL(`/recover/cancel?token=${encodeURIComponent(token)}&lang=${contact.lang}`, deps.publicUrl).toString();
@@ -125,6 +128,7 @@ export function createMfaReset(deps: MfaResetDeps) {
         at: deps.clock.now(),
         timeZone: deps.timeZone,
         cancelUrl,
+        byStaff: via === 'manual',
       });
       await enqueueMail(deps.queue, { to: contact.email, ...mail, key: `mfa-reset:${caseId}`, template: 'mfa-reset' }, trx);
       await deps.cases.record(trx, caseId, 'notification_queued', { template: 'mfa-reset', to: maskEmail(contact.email) });
@@ -134,13 +138,20 @@ export function createMfaReset(deps: MfaResetDeps) {
   /**
    * Resets the account now. Throws MfaResetIncompleteError when a provider step failed: the case
    * then records it and a resume job is queued, so the caller must not report the reset as done.
+   * `detail` (who asked, who approved) goes into the `mfa_reset` event.
    */
-  async function perform(caseId: string, accountId: string, contact: IdentityContact, via: ResetVia): Promise<void> {
+  async function perform(
+    caseId: string,
+    accountId: string,
+    contact: IdentityContact,
+    via: ResetVia,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await runSteps(caseId, accountId);
     } catch (err) {
       if (err instanceof MfaResetIncompleteError) {
-        const payload: ResetResumePayload = { caseId, via };
+        const payload: ResetResumePayload = { caseId, via, ...(detail ? { detail } : {}) };
         const runAt = new Date(deps.clock.now().getTime() + RESUME_DELAY_MS);
         await deps.cases.inTransaction((trx) =>
           deps.queue.enqueue(MFA_RESET_RESUME_JOB, payload, { runAt, dedupeKey: `mfa-reset-resume:${caseId}` }, trx),
@@ -148,7 +159,7 @@ export function createMfaReset(deps: MfaResetDeps) {
       }
       throw err;
     }
-    await complete(caseId, contact, via);
+    await complete(caseId, contact, via, detail);
     log.info({ caseId, accountId, via, provider }, 'mfa reset completed');
   }
 
@@ -198,7 +209,7 @@ export function createMfaReset(deps: MfaResetDeps) {
    * Every step runs again; a failure throws for the job queue's backoff (or dead, when not retryable).
    */
   const resumeHandler: JobHandler = async (payload) => {
-    const { caseId, via } = payload as ResetResumePayload;
+    const { caseId, via, detail } = payload as ResetResumePayload;
     const row = await deps.cases.get(caseId);
     if (!row || !row.account_id || (row.state !== 'verifying' && row.state !== 'escalated')) {
       log.info({ caseId, state: row?.state ?? 'missing' }, 'reset resume skipped: case no longer waiting');
@@ -213,7 +224,7 @@ export function createMfaReset(deps: MfaResetDeps) {
     const contact = await deps.identity.getContact(row.account_id);
     if (!contact) throw new Error('account of an incomplete reset no longer exists');
     await runSteps(caseId, row.account_id);
-    await complete(caseId, contact, via);
+    await complete(caseId, contact, via, detail);
     log.info({ caseId, accountId: row.account_id, via, provider }, 'incomplete mfa reset completed');
   };
 

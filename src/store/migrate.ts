@@ -14,6 +14,7 @@ import * as m012 from './migrations/012_console_preferences';
 import * as m014 from './migrations/014_job_keys';
 import * as m017 from './migrations/017_business_settings';
 import * as m018 from './migrations/018_call_owners';
+import * as m016 from './migrations/016_manual_recoveries';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '014_job_keys': m014,
   '017_business_settings': m017,
   '018_call_owners': m018,
+  '016_manual_recoveries': m016,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

@@ -248,6 +248,36 @@ export interface EscalationNotesTable {
   at: string;
 }
 
+/**
+ * An operator's manual recovery of a case (migration 016; cases/escalations/manual-recovery.ts).
+ * `checklist`: JSON array of the ticked ChecklistItemIds; `evidence`: JSON array of ManualEvidence.
+ */
+export interface ManualRecoveriesTable {
+  id: string;
+  case_id: string;
+  escalation_id: string;
+  account_id: string;
+  /** The PolicyName in force when it was asked. */
+  policy: string;
+  /** 1 when the account was privileged (then a second operator decides). */
+  privileged: number;
+  checklist: string;
+  evidence: string;
+  /** The operator's note (checked like escalation notes: no codes, no full addresses). */
+  note: string;
+  /** The requesting operator's principal id (account id or `oidc:<sub>`). */
+  requested_by: string;
+  /** HMAC of the requester's email (keys.tokenHmac), to tell the same person under two sign-ins. */
+  requester_person: string | null;
+  requested_at: string;
+  /** 'pending' | 'approved' | 'rejected' | 'expired'; 'approved' also when no second operator was needed. */
+  state: string;
+  /** Until when a pending request may be approved; null when none was needed. */
+  expires_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -269,4 +299,5 @@ export interface Database {
   escalation_notes: EscalationNotesTable;
   processes: ProcessesTable;
   business_settings: BusinessSettingsTable;
+  manual_recoveries: ManualRecoveriesTable;
 }

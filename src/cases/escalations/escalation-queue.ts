@@ -53,7 +53,7 @@ const FULL_EMAIL = /([^\s@]+)@[^\s@]+\.[^\s@]+/gu;
 const MASKED_LOCAL = /^[^*]?\*{3}$/u;
 
 /** Why a note may not be stored, or null: a code-like digit run or a customer's full address. */
-function noteRefusal(body: string): string | null {
+export function noteRefusal(body: string): string | null {
   const folded = body.normalize('NFKC');
   if (CODE_LIKE.test(folded)) return 'a note must not contain a run of six or more digits (it could be a code); nothing was saved';
   for (const m of folded.matchAll(FULL_EMAIL)) {

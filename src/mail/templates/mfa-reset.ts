@@ -8,6 +8,8 @@ export interface MfaResetParams extends TemplateBase {
   timeZone: string;
   /** "This wasn't me": locks the account again and alerts the security team. */
   cancelUrl?: string;
+  /** Our staff did it after their own checks (a manual recovery), not the automated call. */
+  byStaff?: boolean;
 }
 
 /** Sent after MFA was removed: sign in and enrol a new device; "this wasn't me" if not. */
@@ -21,7 +23,9 @@ export function mfaReset(p: MfaResetParams): RenderedMail {
     p.lang === 'ja'
       ? [
           { p: greeting('ja', name) },
-          { p: `${at} に、お客様のアカウントの多要素認証（MFA）を解除しました。サインイン中のセッションはすべて終了しています。` },
+          {
+            p: `${at} に、${p.byStaff ? '担当者がご本人確認を行ったうえで、' : ''}お客様のアカウントの多要素認証（MFA）を解除しました。サインイン中のセッションはすべて終了しています。`,
+          },
           {
             steps: [
               'メールアドレスとパスワードでサインインしてください。',
@@ -37,7 +41,9 @@ export function mfaReset(p: MfaResetParams): RenderedMail {
         ]
       : [
           { p: greeting('en', name) },
-          { p: `Multi-factor authentication (MFA) was removed from your account on ${at}. All signed-in sessions were ended.` },
+          {
+            p: `${p.byStaff ? 'After our staff checked your identity, m' : 'M'}ulti-factor authentication (MFA) was removed from your account on ${at}. All signed-in sessions were ended.`,
+          },
           {
             steps: [
               'Sign in with your email address and password.',
