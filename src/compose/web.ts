@@ -22,6 +22,11 @@ import { createEscalationQueue } from '../cases/escalations/escalation-queue';
 import { createEscalationActions } from '../cases/escalations/escalation-actions';
 import { createEscalationNotices } from '../cases/escalations/escalation-notices';
 import { escalationCaseSection, escalationsPlugin } from '../web/plugins/escalations';
+import { createManualRecovery } from '../cases/escalations/manual-recovery';
+import { manualEscalationSections, manualRecoveryPlugin } from '../web/plugins/manual-recovery';
+import { policyPreset } from '../domain/policy';
+import { hmacHex } from '../security/keys';
+import type { FastifyRequest } from 'fastify';
 import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
@@ -113,6 +118,20 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     callLeadMs: config.limits.callbackLeadSec * 1000,
     approvedMail: { contactOf, notices },
   });
+  // Manual recovery (issue 10): the reset is the call path's own, run after the approval commits.
+  const manual = createManualRecovery({
+    cases,
+    db: store.db,
+    clock,
+    policy: policyPreset(config.policy),
+    contactOf: (accountId) => services.accounts.getContact(accountId),
+    reset: (caseId, accountId, contact, detail) => services.calls.performReset(caseId, accountId, contact, 'manual', detail),
+  });
+  /** One key per person whichever way they signed in (SSO or local): the HMAC of their email. */
+  const personOf = async (req: FastifyRequest): Promise<string | undefined> => {
+    const email = (await sso?.session(req))?.email ?? (await identity.getAccount(identityWeb.signedInAccount(req)?.id ?? ''))?.email;
+    return email ? hmacHex(keys.tokenHmac, `person:${email.trim().toLowerCase()}`) : undefined;
+  };
   return [
     identityWeb.plugin,
     ...(sso ? [sso.plugin] : []),
@@ -155,6 +174,19 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
         escalation: createEscalationActions({ cases, calendar: services.calendar, clock, contactOf, notices, queue: escalations }),
         approve: (caseId, operatorId) => operatorActions.approveCallback(caseId, { accountId: operatorId }),
       },
+      sections: manualEscalationSections(manual),
+    }),
+    manualRecoveryPlugin({
+      manual,
+      queue: escalations,
+      cases,
+      contactOf: (accountId) => services.accounts.getContact(accountId),
+      requireOperator: access.requireOperator,
+      principal: access.principal,
+      personOf,
+      csrf: identityWeb.csrf,
+      mask,
+      timeZone: config.calendar.timeZone,
     }),
     consoleChartsPlugin({
       db: store.db,

@@ -4,7 +4,7 @@ import { reasonWords } from '../../cases/escalations/reasons';
 import { type EscalationActions, isCloseReason } from '../../cases/escalations/escalation-actions';
 import { OperatorActionError } from '../../cases/operator-actions';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
-import { pickLang } from '../../domain/lang';
+import { type Lang, pickLang } from '../../domain/lang';
 import { type SafeHtml, html } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
 import type { MaskFns } from '../pages/console/console-pages';
@@ -24,6 +24,11 @@ export interface EscalationsPluginDeps {
     escalation: EscalationActions;
     /** The case page's "approve callback" (OperatorActions.approveCallback), offered for cases waiting for review. */
     approve(caseId: string, operatorId: string): Promise<unknown>;
+  };
+  /** More of the queue page and the escalation page from other areas (manual recovery). */
+  sections?: {
+    queue(lang: Lang): Promise<SafeHtml>;
+    escalation(args: { escalationId: string; caseId: string; holder: boolean; canAct: boolean; lang: Lang }): Promise<SafeHtml>;
   };
 }
 
@@ -95,12 +100,19 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
   async function renderOne(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: string) {
     const d = await deps.queue.detail(id);
     if (!d) return sendHtml(reply, 404, '<!doctype html><p>No such escalation.</p>');
-    return sendHtml(reply, status, escalationPage(d, view(req, reply, error)));
+    const v = view(req, reply, error);
+    const holder = d.escalation.claimed_by !== null && d.escalation.claimed_by === v.me && d.escalation.closed_at === null;
+    const extra = await deps.sections?.escalation({ escalationId: id, caseId: d.caseRow.id, holder, canAct: canAct(req), lang: v.lang });
+    return sendHtml(reply, status, escalationPage(d, { ...v, ...(extra ? { extra } : {}) }));
   }
 
   return async (app) => {
     app.get('/console/escalations', { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) =>
-      sendHtml(reply, 200, escalationQueuePage(await deps.queue.listOpen(), view(req, reply))),
+      sendHtml(
+        reply,
+        200,
+        escalationQueuePage(await deps.queue.listOpen(), { ...view(req, reply), extra: await deps.sections?.queue(langOf(req)) }),
+      ),
     );
 
     app.get(

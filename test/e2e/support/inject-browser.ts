@@ -28,20 +28,23 @@ export class InjectBrowser {
     );
   }
 
-  async post(url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+  /** Posts the fields as a form; an array is a repeated field (ticked checkboxes sharing a name). */
+  async post(url: string, fields: Record<string, string | readonly string[]>): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const one of typeof v === 'string' ? [v] : v) body.append(k, one);
     return this.keep(
       await this.app.inject({
         method: 'POST',
         url,
         remoteAddress: this.remoteAddress,
         headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams(fields).toString(),
+        payload: body.toString(),
       }),
     );
   }
 
   /** Loads the page with the form, then posts the fields with the form's CSRF token. */
-  async submit(pageUrl: string, actionUrl: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
+  async submit(pageUrl: string, actionUrl: string, fields: Record<string, string | readonly string[]>): Promise<LightMyRequestResponse> {
     const page = await this.get(pageUrl);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
     if (!token) throw new Error(`no CSRF token on ${pageUrl} (status ${page.statusCode})`);

@@ -33,6 +33,8 @@ export interface EscalationView {
   error?: string;
   /** The holder's action forms (callback, approve, close) are offered. */
   holderActions?: boolean;
+  /** A section from another area (manual recovery), after the actions. */
+  extra?: SafeHtml;
 }
 
 const T = {
@@ -171,7 +173,8 @@ ${entries.map(
   (e) =>
     html`<tr data-escalation="${e.escalation.id}"><td>${slaCell(e, v.lang)}</td><td><a href="/console/escalations/${e.escalation.id}">${reasonWords(e.escalation.reason, v.lang)}</a></td><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td><td data-testid="holder">${holderText(e, v)}</td><td>${e.caseRow.state}</td></tr>`,
 )}
-</tbody></table></div>${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : ''}`,
+</tbody></table></div>${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : ''}
+${v.extra ?? ''}`,
   });
 }
 
@@ -227,6 +230,7 @@ ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.er
 ${claimForms}
 ${summaryBlock(e.summary, v.lang)}
 ${v.csrfField && open && v.holderActions ? (mine ? holderForms(e, v, base) : html`<p class="muted">${t.claimFirst}</p>`) : ''}
+${v.extra ?? ''}
 <h2>${t.notes}</h2>
 ${e.notes.length === 0 ? html`<p class="muted">${t.noNotes}</p>` : html`<ul data-testid="notes">${e.notes.map((n) => html`<li><span class="muted">${zonedText(n.at, v.timeZone)} · ${n.operatorId === v.me ? t.you : n.operatorId}</span><br>${n.text}</li>`)}</ul>`}
 ${v.csrfField ? html`<form method="post" action="${base}/note" data-testid="note-form">${v.csrfField}<label>${t.addNote}<textarea name="text" maxlength="1000" rows="3" required></textarea></label><p class="muted">${t.noteHint}</p><button type="submit">${t.addNote}</button></form>` : ''}`,

@@ -1,0 +1,220 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { CaseService } from '../../cases/case-service';
+import type { EscalationQueue } from '../../cases/escalations/escalation-queue';
+import {
+  type Actor,
+  type ManualRecoveries,
+  type ManualRecoveryFailure,
+  ManualRecoveryError,
+} from '../../cases/escalations/manual-recovery';
+import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { type Lang, pickLang } from '../../domain/lang';
+import type { SafeHtml } from '../../html/safe-html';
+import type { IdentityContact } from '../../identity/provider';
+import type { Csrf } from '../pages/identity/csrf';
+import type { MaskFns } from '../pages/console/console-pages';
+import {
+  type ManualView,
+  manualEscalationSection,
+  manualFormPage,
+  manualPendingPage,
+  manualQueueLine,
+  manualReviewPage,
+} from '../pages/console/manual-recovery-page';
+
+export interface ManualRecoveryPluginDeps {
+  manual: ManualRecoveries;
+  queue: Pick<EscalationQueue, 'get'>;
+  cases: Pick<CaseService, 'get'>;
+  /** Whether the account is privileged, for the form's notice (read from the identity provider). */
+  contactOf(accountId: string): Promise<IdentityContact | null>;
+  requireOperator: preHandlerAsyncHookHandler;
+  /**
+   * Fresh re-authentication for the sensitive steps (issue 10: manual recovery needs it): runs after
+   * requireOperator on the form, the review page and every POST. Absent: the session alone suffices.
+   */
+  requireFreshAuth?: preHandlerAsyncHookHandler;
+  principal(request: FastifyRequest): { id: string; role: ConsoleRole } | undefined;
+  /** An HMAC of the signed-in person's email, so the same person under SSO and a local account is one. */
+  personOf?(request: FastifyRequest): Promise<string | undefined>;
+  csrf: Csrf;
+  mask: MaskFns;
+  timeZone: string;
+}
+
+const STATUS: Record<ManualRecoveryFailure, number> = {
+  not_found: 404,
+  wrong_state: 409,
+  not_holder: 409,
+  invalid_input: 400,
+  no_account: 409,
+  own_account: 403,
+  same_operator: 403,
+  pending_exists: 409,
+  already_decided: 409,
+  expired: 409,
+};
+
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
+  required: ['id'],
+} as const;
+const viewQuery = {
+  type: 'object',
+  properties: { lang: { type: 'string', enum: ['ja', 'en'] }, done: { type: 'string', maxLength: 40 } },
+} as const;
+/** Checkboxes named `item` post one value or several; a note is required (the form says what to leave out). */
+const manualBody = {
+  type: 'object',
+  properties: {
+    item: {
+      anyOf: [
+        { type: 'string', maxLength: 40 },
+        { type: 'array', items: { type: 'string', maxLength: 40 }, maxItems: 10 },
+      ],
+    },
+    note: { type: 'string', maxLength: 4000 },
+    lang: { type: 'string', enum: ['ja', 'en'] },
+  },
+  required: ['note'],
+} as const;
+
+/**
+ * Manual recovery in the console (issue 10): GET/POST /console/escalations/:id/manual (the
+ * holder's checklist), GET /console/manual-recoveries (waiting for a second operator) and
+ * GET /console/manual-recoveries/:id with POST …/approve and …/reject for a different operator.
+ * Every POST checks CSRF, the operator role and (when wired) fresh re-authentication; a refusal is
+ * shown on the page with its status (403 for the requester approving their own request).
+ */
+export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPluginAsync {
+  const langOf = (req: FastifyRequest) =>
+    pickLang(
+      (req.query as Record<string, unknown> | undefined)?.lang ?? (req.body as Record<string, unknown> | undefined)?.lang,
+      req.headers['accept-language'],
+    );
+  const canAct = (req: FastifyRequest) => {
+    const p = deps.principal(req);
+    return p !== undefined && roleAtLeast(p.role, 'operator');
+  };
+  const gate = deps.requireFreshAuth ? [deps.requireOperator, deps.requireFreshAuth] : [deps.requireOperator];
+  const sendHtml = (reply: FastifyReply, status: number, body: string) =>
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  const view = (req: FastifyRequest, reply: FastifyReply, error?: string): ManualView => ({
+    lang: langOf(req),
+    timeZone: deps.timeZone,
+    mask: deps.mask,
+    me: deps.principal(req)?.id ?? '',
+    now: deps.manual.now(),
+    ...(canAct(req) ? { csrfField: deps.csrf.field(req, reply) } : {}),
+    ...(error ? { error } : {}),
+    ...(typeof (req.query as { done?: unknown }).done === 'string' ? { done: (req.query as { done: string }).done } : {}),
+  });
+  const actor = async (req: FastifyRequest): Promise<Actor | undefined> => {
+    const p = deps.principal(req);
+    if (!p || !roleAtLeast(p.role, 'operator')) return undefined;
+    const person = await deps.personOf?.(req);
+    return { id: p.id, ...(person ? { person } : {}) };
+  };
+  const notFound = (reply: FastifyReply) => sendHtml(reply, 404, '<!doctype html><p>Not found.</p>');
+
+  async function renderForm(req: FastifyRequest, reply: FastifyReply, escalationId: string, status: number, error?: string) {
+    const e = await deps.queue.get(escalationId);
+    const caseRow = e ? await deps.cases.get(e.case_id) : undefined;
+    if (!e || !caseRow) return notFound(reply);
+    const contact = caseRow.account_id ? await deps.contactOf(caseRow.account_id) : null;
+    const holder = e.claimed_by !== null && e.claimed_by === deps.principal(req)?.id && e.closed_at === null;
+    const args = { escalationId, caseRow, manual: deps.manual.policy.manual, privileged: contact?.privileged ?? true, holder };
+    return sendHtml(reply, status, manualFormPage(args, view(req, reply, error)));
+  }
+
+  async function renderReview(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: string) {
+    const r = await deps.manual.get(id);
+    const caseRow = r ? await deps.cases.get(r.case_id) : undefined;
+    if (!r || !caseRow) return notFound(reply);
+    return sendHtml(reply, status, manualReviewPage(r, caseRow, view(req, reply, error)));
+  }
+
+  /** Checks CSRF and role, runs `act`; a ManualRecoveryError is shown on `render` with its status. */
+  async function guarded(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    render: (status: number, error: string) => Promise<unknown>,
+    act: (by: Actor) => Promise<string>,
+  ) {
+    if (!deps.csrf.verify(req)) return render(403, 'The form was stale or not from this site; nothing was changed. Please try again.');
+    const by = await actor(req);
+    if (!by) return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was changed');
+    try {
+      return reply.redirect(await act(by), 303);
+    } catch (err) {
+      if (err instanceof ManualRecoveryError) return render(STATUS[err.code], err.message);
+      throw err;
+    }
+  }
+
+  return async (app) => {
+    app.get(
+      '/console/escalations/:id/manual',
+      { preHandler: gate, schema: { params: idParams, querystring: viewQuery } },
+      async (req, reply) => renderForm(req, reply, (req.params as { id: string }).id, 200),
+    );
+
+    app.post(
+      '/console/escalations/:id/manual',
+      { preHandler: gate, schema: { params: idParams, body: manualBody } },
+      async (req, reply) => {
+        const { id } = req.params as { id: string };
+        const body = req.body as { item?: string | string[]; note: string };
+        const ticked = body.item === undefined ? [] : Array.isArray(body.item) ? body.item : [body.item];
+        return guarded(
+          req,
+          reply,
+          (status, error) => renderForm(req, reply, id, status, error),
+          async (by) => {
+            const { request, outcome } = await deps.manual.request({ escalationId: id, operator: by, ticked, note: body.note });
+            return `/console/manual-recoveries/${encodeURIComponent(request.id)}?lang=${langOf(req)}&done=${outcome}`;
+          },
+        );
+      },
+    );
+
+    app.get('/console/manual-recoveries', { preHandler: deps.requireOperator, schema: { querystring: viewQuery } }, async (req, reply) =>
+      sendHtml(reply, 200, manualPendingPage(await deps.manual.pending(), view(req, reply))),
+    );
+
+    app.get(
+      '/console/manual-recoveries/:id',
+      { preHandler: gate, schema: { params: idParams, querystring: viewQuery } },
+      async (req, reply) => renderReview(req, reply, (req.params as { id: string }).id, 200),
+    );
+
+    for (const verdict of ['approve', 'reject'] as const) {
+      app.post(`/console/manual-recoveries/:id/${verdict}`, { preHandler: gate, schema: { params: idParams } }, async (req, reply) => {
+        const { id } = req.params as { id: string };
+        return guarded(
+          req,
+          reply,
+          (status, error) => renderReview(req, reply, id, status, error),
+          async (by) => {
+            const { outcome } = await deps.manual[verdict](id, by);
+            return `/console/manual-recoveries/${encodeURIComponent(id)}?lang=${langOf(req)}&done=${outcome}`;
+          },
+        );
+      });
+    }
+  };
+}
+
+/** The queue page's and the escalation page's manual recovery parts (EscalationsPluginDeps.sections). */
+export function manualEscalationSections(manual: ManualRecoveries) {
+  return {
+    async queue(lang: Lang): Promise<SafeHtml> {
+      return manualQueueLine((await manual.pending()).length, lang);
+    },
+    async escalation(args: { escalationId: string; caseId: string; holder: boolean; canAct: boolean; lang: Lang }): Promise<SafeHtml> {
+      const requests = (await manual.forCase(args.caseId)).filter((r) => r.escalation_id === args.escalationId);
+      return manualEscalationSection({ ...args, requests }, args.lang);
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKLIST_ITEMS } from '../../src/domain/policy';
+import { manualClock } from '../e2e/support/clocks';
+import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
+import { InjectBrowser } from '../e2e/support/inject-browser';
+import { type TestServer, startTestServer } from '../e2e/support/test-server';
+
+// Monday 10:00 JST: open hours.
+const MON_1000_JST = new Date('2035-12-03T01:00:00Z');
+const ALL = [...CHECKLIST_ITEMS];
+
+for (const db of DATABASES) {
+  describe.runIf(db.enabled)(`manual recovery and the two-person rule (${db.name})`, () => {
+    const clock = manualClock(MON_1000_JST);
+    let t: TestServer;
+    const ops: Array<{ id: string; b: InjectBrowser }> = [];
+    let n = 0;
+
+    /** An account (customer or operator) with MFA, and its recovery request from a number not on record: escalated for review. */
+    async function escalatedCase(
+      role: 'customer' | 'operator',
+    ): Promise<{ caseId: string; accountId: string; email: string; url: string }> {
+      const i = ++n;
+      const email = `manual${i}-${db.name}@example.com`;
+      const { account } = await t.services.identity.createAccount({
+        email,
+        password: 'correct horse battery',
+        name: `Manual ${i}`,
+        phone: `090-3333-${String(3000 + i)}`,
+        role,
+        mfa: true,
+        lang: 'en',
+      });
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/recovery-requests',
+        remoteAddress: `192.0.2.${100 + i}`,
+        payload: { email, phone: `080-7777-${String(2000 + i)}`, lang: 'en', consent: true },
+      });
+      expect(res.statusCode).toBe(202);
+      const caseId = (await t.services.cases.list({ email }))[0]!.id;
+      const esc = await t.services.store.db.selectFrom('escalations').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
+      return { caseId, accountId: account.id, email, url: `/console/escalations/${esc.id}` };
+    }
+    const history = async (caseId: string) =>
+      (await t.services.cases.history(caseId)).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
+    const requestIdOf = (location: unknown) => /\/console\/manual-recoveries\/([^?]+)/.exec(String(location))?.[1] ?? '';
+
+    /** Operator `a` claims and submits the full checklist; returns the redirect. */
+    async function submitted(
+      a: InjectBrowser,
+      url: string,
+      items: readonly string[] = ALL,
+      note = 'Rang the number on record; ID checked',
+    ) {
+      expect((await a.submit(url, `${url}/claim`, {})).statusCode).toBe(303);
+      return a.submit(`${url}/manual?lang=en`, `${url}/manual`, { item: items, note });
+    }
+
+    beforeAll(async () => {
+      t = await startTestServer({
+        clock,
+        postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
+        env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
+      });
+      for (const name of ['a', 'b', 'c']) {
+        const { account } = await t.services.identity.createAccount({
+          email: `op-${name}-${db.name}@example.com`,
+          password: 'operator password',
+          name: `Op ${name}`,
+          phone: '03-1234-5678',
+          role: 'operator',
+          mfa: true,
+        });
+        const b = new InjectBrowser(t.server.app, '192.0.2.1');
+        b.useSession((await t.services.identity.sessions.create(account.id, 'full', clock.now())).token);
+        ops.push({ id: account.id, b });
+      }
+    });
+    afterAll(async () => {
+      await t?.stop();
+    });
+
+    it('a customer account: the holder’s ticked checklist resets MFA at once, records who and what, and mails the customer', async () => {
+      const a = ops[0]!.b;
+      const c = await escalatedCase('customer');
+      const form = await (async () => {
+        await a.submit(c.url, `${c.url}/claim`, {});
+        return a.get(`${c.url}/manual?lang=ja`);
+      })();
+      expect(form.statusCode).toBe(200);
+      expect(form.body).toContain('登録済みの電話番号に会社の電話から発信し、ご本人が応答した');
+      expect(form.body.match(/type="checkbox" name="item"/g)).toHaveLength(4);
+
+      const unticked = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL.slice(1), note: 'checked' });
+      expect(unticked.statusCode).toBe(400);
+      expect(unticked.body).toContain('missing: called_number_on_record');
+      const codeInNote = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL, note: 'code 4829 13' });
+      expect(codeInNote.statusCode).toBe(400);
+      const addressInNote = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL, note: `wrote to ${c.email}` });
+      expect(addressInNote.statusCode).toBe(400);
+      expect((await t.services.cases.require(c.caseId)).state).toBe('escalated');
+
+      const done = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, {
+        item: ALL,
+        note: 'Rang the number on record; ID checked',
+      });
+      expect(done.statusCode).toBe(303);
+      expect(done.headers.location).toContain('done=reset');
+      expect(await t.services.cases.require(c.caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+      expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+      const h = await history(c.caseId);
+      const asked = h.find((e) => e.kind === 'manual_recovery_requested')!.data;
+      expect(asked).toMatchObject({ operatorId: ops[0]!.id, privileged: false, secondOperatorRequired: false, checklist: ALL });
+      expect(asked.evidence).toContainEqual({ kind: 'phone_possession', source: 'operator_checked', item: 'called_number_on_record' });
+      expect(h.find((e) => e.kind === 'mfa_reset')!.data).toMatchObject({ via: 'manual', requestedBy: ops[0]!.id, approvedBy: null });
+      expect(h.filter((e) => e.kind === 'reset_step').map((e) => e.data.step)).toEqual([
+        'new_factor_required',
+        'mfa_removed',
+        'sessions_revoked',
+      ]);
+      expect(JSON.stringify(h)).not.toContain(c.email);
+
+      await t.services.jobs.worker.runDue();
+      const mails = (
+        await t.server.app.inject({ method: 'GET', url: `/api/v1/dev/mail?to=${encodeURIComponent(c.email)}` })
+      ).json() as Array<{
+        subject: string;
+        text: string;
+      }>;
+      expect(mails.find((m) => m.subject.includes('MFA was removed'))?.text).toContain('After our staff checked your identity');
+    });
+
+    it('a privileged account waits for a second operator: the requester cannot approve (no button, forged POST 403); another operator approves and the reset runs', async () => {
+      const [a, b] = ops;
+      const c = await escalatedCase('operator');
+      const res = await submitted(a!.b, c.url);
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toContain('done=pending_approval');
+      const rid = requestIdOf(res.headers.location);
+      expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: true });
+      expect((await t.services.cases.require(c.caseId)).state).toBe('escalated');
+
+      const own = await a!.b.get(`/console/manual-recoveries/${rid}?lang=en`);
+      expect(own.body).toContain('data-testid="own-request"');
+      expect(own.body).not.toContain('approve-manual-form');
+      const forged = await a!.b.submit(
+        `/console/escalations/${c.url.split('/').at(-1)}?lang=en`,
+        `/console/manual-recoveries/${rid}/approve`,
+        {},
+      );
+      expect(forged.statusCode).toBe(403);
+      expect((await t.services.cases.require(c.caseId)).state).toBe('escalated');
+
+      const queue = await b!.b.get('/console/escalations?lang=en');
+      expect(queue.body).toContain('Manual recoveries waiting for a second operator: 1');
+      const review = await b!.b.get(`/console/manual-recoveries/${rid}?lang=en`);
+      expect(review.body).toContain('approve-manual-form');
+      expect(review.body).toContain('Identity document checked per company procedure');
+      const approved = await b!.b.submit(`/console/manual-recoveries/${rid}?lang=en`, `/console/manual-recoveries/${rid}/approve`, {});
+      expect(approved.statusCode).toBe(303);
+      expect(approved.headers.location).toContain('done=reset');
+      expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+      expect(await t.services.cases.require(c.caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+      const h = await history(c.caseId);
+      expect(h.find((e) => e.kind === 'manual_recovery_approved')!.data).toMatchObject({ operatorId: b!.id, requestedBy: a!.id });
+      expect(h.find((e) => e.kind === 'mfa_reset')!.data).toMatchObject({ via: 'manual', requestedBy: a!.id, approvedBy: b!.id });
+    });
+
+    it('two approvals at once: one wins, one is refused, and the reset runs once', async () => {
+      const [a, b, c3] = ops;
+      const c = await escalatedCase('operator');
+      const rid = requestIdOf((await submitted(a!.b, c.url)).headers.location);
+      const page = `/console/manual-recoveries/${rid}?lang=en`;
+      const both = await Promise.all([b!.b, c3!.b].map((o) => o.submit(page, `/console/manual-recoveries/${rid}/approve`, {})));
+      expect(both.map((r) => r.statusCode).sort()).toEqual([303, 409]);
+      expect(both.find((r) => r.statusCode === 409)!.body).toContain('already approved');
+      const h = await history(c.caseId);
+      expect(h.filter((e) => e.kind === 'manual_recovery_approved')).toHaveLength(1);
+      expect(h.filter((e) => e.kind === 'mfa_reset')).toHaveLength(1);
+      expect(h.filter((e) => e.kind === 'reset_step')).toHaveLength(3);
+      expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+    });
+
+    it('an unapproved request expires after 24 h: approving it is refused and nothing is reset; the holder may submit again', async () => {
+      const [a, b] = ops;
+      const c = await escalatedCase('operator');
+      const rid = requestIdOf((await submitted(a!.b, c.url)).headers.location);
+      clock.set(new Date(MON_1000_JST.getTime() + 25 * 3_600_000));
+      try {
+        // Sessions do not last a day: both sign in again.
+        for (const o of [a!, b!]) o.b.useSession((await t.services.identity.sessions.create(o.id, 'full', clock.now())).token);
+        const late = await b!.b.submit(`/console/manual-recoveries/${rid}?lang=en`, `/console/manual-recoveries/${rid}/approve`, {});
+        expect(late.statusCode).toBe(409);
+        expect(late.body).toContain('expired');
+        expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: true });
+        expect((await history(c.caseId)).some((e) => e.kind === 'manual_recovery_expired')).toBe(true);
+        const again = await a!.b.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL, note: 'Checked again' });
+        expect(again.headers.location).toContain('done=pending_approval');
+        const rejected = await b!.b.submit(
+          `/console/manual-recoveries/${requestIdOf(again.headers.location)}?lang=en`,
+          `/console/manual-recoveries/${requestIdOf(again.headers.location)}/reject`,
+          {},
+        );
+        expect(rejected.statusCode).toBe(303);
+        expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: true });
+        expect((await t.services.cases.require(c.caseId)).state).toBe('escalated');
+      } finally {
+        clock.set(MON_1000_JST);
+        for (const o of [a!, b!]) o.b.useSession((await t.services.identity.sessions.create(o.id, 'full', clock.now())).token);
+      }
+    });
+
+    it('only the holder submits, and an operator cannot recover or approve their own account', async () => {
+      const [a, b] = ops;
+      const c = await escalatedCase('customer');
+      const notHeld = await b!.b.submit(`${c.url}?lang=en`, `${c.url}/manual`, { item: ALL, note: 'checked' });
+      expect(notHeld.statusCode).toBe(409);
+      expect(notHeld.body).toContain('claim the escalation first');
+      // An operator's own recovery request, claimed by that operator.
+      const self = await escalatedCase('operator');
+      const selfOp = new InjectBrowser(t.server.app, '192.0.2.9');
+      selfOp.useSession((await t.services.identity.sessions.create(self.accountId, 'full', clock.now())).token);
+      expect((await selfOp.submit(self.url, `${self.url}/claim`, {})).statusCode).toBe(303);
+      const own = await selfOp.submit(`${self.url}/manual?lang=en`, `${self.url}/manual`, { item: ALL, note: 'checked' });
+      expect(own.statusCode).toBe(403);
+      // Someone else asks for it; the account's owner may not approve it.
+      await selfOp.submit(self.url, `${self.url}/release`, {});
+      const rid = requestIdOf((await submitted(a!.b, self.url)).headers.location);
+      const ownApproval = await selfOp.submit(`/console/manual-recoveries/${rid}?lang=en`, `/console/manual-recoveries/${rid}/approve`, {});
+      expect(ownApproval.statusCode).toBe(403);
+      expect(await t.services.identity.getAccount(self.accountId)).toMatchObject({ mfaEnabled: true });
+    });
+  });
+}
