@@ -212,7 +212,14 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       csrf: identityWeb.csrf,
       logger,
     }),
-    operatorSoftphonePlugin({ desk: services.desk, requireOperator: access.requireOperator, principal: access.principal, logger }),
+    operatorSoftphonePlugin({
+      desk: services.desk,
+      requireOperator: access.requireOperator,
+      principal: access.principal,
+      logger,
+      timeZone: config.calendar.timeZone,
+      csrf: identityWeb.csrf,
+    }),
     ...carrierWebhooks(services),
     recordingRoutes({ recordings: createRecordingStore(store), requireOperator: access.requireOperator }),
     ...(services.softphone

@@ -20,6 +20,26 @@ describe('operator console softphone (live transfer leg)', () => {
     await t?.stop();
   });
 
+  it('serves the console softphone page in ja and en: go available, the offer panel, accept/decline, and the nav link', async () => {
+    for (const [lang, words] of [
+      ['ja', ['受付開始', '受ける', '断る', 'エージェントの要約']],
+      ['en', ['Go available', 'Accept', 'Decline', "Agent's summary"]],
+    ] as const) {
+      const res = await fetch(`${t.server.url}/console/softphone?lang=${lang}`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      for (const w of words) expect(body).toContain(w.replace("'", '&#39;'));
+      expect(body).toContain('/softphone/assets/console-softphone.js');
+      expect(body).toContain('"ws":"/console/softphone/ws"');
+      expect(body).toContain('href="/console/softphone?lang=');
+    }
+    const script = await fetch(`${t.server.url}/softphone/assets/console-softphone.js`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain("from './audio-io.js'");
+    const anonymous = await fetch(`${t.server.url}/console/softphone`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+  });
+
   it('refuses a visitor who is not signed in', async () => {
     await expect(OperatorPage.open(wsUrl)).rejects.toThrow(/HTTP 303/);
     expect(t.services.desk.availableCount()).toBe(0);

@@ -4,6 +4,10 @@ import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Logger } from '../../observability/logger';
 import { createSoftphoneChannel } from '../../telephony/softphone/softphone-channel';
 import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
+import { pickLang } from '../../domain/lang';
+import { consoleSoftphonePage } from '../pages/console/softphone-page';
+import type { Csrf } from '../pages/identity/csrf';
+import { SOFTPHONE_ASSETS } from './softphone';
 
 export interface OperatorSoftphonePluginDeps {
   desk: OperatorDesk;
@@ -11,6 +15,9 @@ export interface OperatorSoftphonePluginDeps {
   /** Who passed requireOperator (operator-sso consoleAccess principal). */
   principal(request: FastifyRequest): { id: string; role: ConsoleRole } | undefined;
   logger?: Logger;
+  /** The business time zone (AIZUCHI_TIMEZONE) and the nav's sign-out CSRF field, for the page. */
+  timeZone?: string;
+  csrf?: Pick<Csrf, 'field'>;
 }
 
 export const OPERATOR_SOFTPHONE_PATH = '/console/softphone/ws';
@@ -49,6 +56,30 @@ export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): Fast
         return reply.code(403).type('text/plain').send('Forbidden: the console softphone opens only from this console');
       }
     };
+    // The page; its script reuses the customer softphone's assets (SOFTPHONE_ASSETS).
+    app.get(
+      '/console/softphone',
+      {
+        preHandler: deps.requireOperator,
+        schema: { querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } } },
+      },
+      async (req, reply) => {
+        const lang = pickLang((req.query as { lang?: string }).lang, req.headers['accept-language']);
+        const csrfField = deps.csrf?.field(req, reply);
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(
+            consoleSoftphonePage({
+              lang,
+              timeZone: deps.timeZone ?? 'Asia/Tokyo',
+              wsPath: OPERATOR_SOFTPHONE_PATH,
+              assetBase: SOFTPHONE_ASSETS,
+              ...(csrfField ? { csrfField } : {}),
+            }),
+          );
+      },
+    );
     app.get(OPERATOR_SOFTPHONE_PATH, { websocket: true, preHandler: [sameOrigin, deps.requireOperator] }, (ws, req) => {
       const socket = wsSoftphoneSocket(ws);
       const who = deps.principal(req);

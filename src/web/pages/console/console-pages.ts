@@ -14,7 +14,7 @@ import { timelineSection } from './timeline';
  */
 export const consoleNav = (csrfField: SafeHtml | '' = '', lang: Lang = 'en') => {
   const t = CONSOLE_TEXTS[lang];
-  return html`<a href="/console?lang=${lang}">${t.cases}</a> · <a href="/console/escalations?lang=${lang}">${t.escalations}</a> · <a href="/console/live?lang=${lang}">${t.live}</a> · <a href="/console/charts?lang=${lang}">${t.charts}</a> · <a href="/console/settings?lang=${lang}">${t.settings}</a> · <a href="/dev/mail">${t.mail}</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>${t.signOut}</button></form>`;
+  return html`<a href="/console?lang=${lang}">${t.cases}</a> · <a href="/console/escalations?lang=${lang}">${t.escalations}</a> · <a href="/console/live?lang=${lang}">${t.live}</a> · <a href="/console/softphone?lang=${lang}">${t.softphone}</a> · <a href="/console/charts?lang=${lang}">${t.charts}</a> · <a href="/console/settings?lang=${lang}">${t.settings}</a> · <a href="/dev/mail">${t.mail}</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>${t.signOut}</button></form>`;
 };
 
 export interface MaskFns {

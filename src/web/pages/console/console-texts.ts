@@ -5,6 +5,7 @@ export const CONSOLE_TEXTS = {
   ja: {
     cases: 'ケース一覧',
     live: 'ライブ通話',
+    softphone: '受話（ソフトフォン）',
     escalations: 'エスカレーション',
     charts: '統計',
     settings: '設定',
@@ -62,6 +63,7 @@ export const CONSOLE_TEXTS = {
   en: {
     cases: 'Cases',
     live: 'Live calls',
+    softphone: 'Take calls',
     escalations: 'Escalations',
     charts: 'Charts',
     settings: 'Settings',
