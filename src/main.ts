@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { createDeskPresence } from './calls/live/desk-presence';
 import { CaseService } from './cases/case-service';
 import { composeCalls } from './compose/calls';
 import { createJobSystem, registerJobs } from './compose/jobs';
@@ -104,6 +106,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     carrierLine: opts.carrierLine,
   };
   const { calls, live, desk, softphone, telephony, audioSocket, dialer, closeVoice } = composeCalls(config, callsWiring);
+  const deskPresence = createDeskPresence({ desk, pubsub, processId: `${os.hostname()}:${process.pid}:${randomUUID()}` });
   telephony?.registerJobs();
   const recurring = registerJobs(config, {
     jobs,
@@ -139,6 +142,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     calls,
     live,
     desk,
+    deskPresence,
     softphone,
     telephony,
     audioSocket,

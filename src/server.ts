@@ -52,6 +52,8 @@ export async function startServer(
   const readiness = { draining: () => draining, checkDatabase: () => pingDatabase(services) };
   const app = await buildApp({ logger, metrics, readiness, plugins: [...areaPlugins(services), ...extraPlugins] });
   if (roles.web) await app.listen({ port: config.port, host: config.host });
+  // Operators' console softphones connect to web processes: those say how many are free.
+  if (roles.web) await services.deskPresence.start();
   const metricsServer = await startMetricsServer({ metrics, logger, ...config.metrics }).catch(async (err: unknown) => {
     await app.close();
     throw err;
@@ -97,6 +99,7 @@ export async function startServer(
       await services.audioSocket?.close();
       await metricsServer.stop();
       await app.close();
+      await services.deskPresence.stop();
       await services.close();
     })());
   return {

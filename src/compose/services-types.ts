@@ -4,6 +4,7 @@ import type { RecoveryRequestService } from '../cases/recovery-request';
 import type { RecoveryUndo } from '../cases/recovery-undo';
 import type { CallService } from '../calls';
 import type { LiveCalls } from '../calls/live/live-calls';
+import type { DeskPresence } from '../calls/live/desk-presence';
 import type { OperatorDesk } from '../calls/transfer/operator-desk';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
@@ -55,6 +56,8 @@ export interface Services {
   live: LiveCalls;
   /** Operators whose console softphone is connected, for live transfers (issue 10). */
   desk: OperatorDesk;
+  /** "Is any operator available?" across every process on the database (desk counts over pubsub); started by a web-role server. */
+  deskPresence: DeskPresence;
   /** The browser softphone that due callbacks ring; null when disabled. */
   softphone: Softphone | null;
   /**
