@@ -5,7 +5,7 @@ import { writeTransaction } from '../store/write-transaction';
 import { type BackoffOptions, backoffDelayMs } from './backoff';
 import { type ClaimedJob, claimNext, type Lease, markDone, markFailed, renewLease } from './job-table';
 import { type JobContext, type JobHandler, LeaseLostError, PermanentJobError, RetryableJobError, isPermanentJobFailure } from './queue';
-import { AizuchiError } from '../domain/errors';
+import { createClaimLoop, describeError } from './claim-loop';
 
 /** A stored payload that is not JSON (edited by hand, truncated) can never run: dead, not retried. */
 function parsePayload(text: string): unknown {
@@ -45,24 +45,9 @@ export interface DbWorkerOptions {
   random: () => number;
 }
 
-class ShutdownError extends AizuchiError {
-  constructor() {
-    super('worker is shutting down', { code: 'worker_shutdown' });
-  }
-}
-
-function describeError(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : `thrown value: ${String(err)}`;
-}
-
 export function createDbWorker(o: DbWorkerOptions): JobWorker {
   const handlers = new Map<string, JobHandler>();
-  const running = new Map<string, { done: Promise<void>; abort: AbortController }>();
   const log = o.logger.child({ component: 'jobs', workerId: o.workerId });
-  let started = false;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let currentTick: Promise<void> | null = null;
-  let tickAgain = false;
 
   async function runJob(job: ClaimedJob, abort: AbortController): Promise<void> {
     const handler = handlers.get(job.kind);
@@ -161,82 +146,23 @@ export function createDbWorker(o: DbWorkerOptions): JobWorker {
     }
   }
 
-  function launch(job: ClaimedJob): void {
-    const abort = new AbortController();
-    const done = runJob(job, abort).finally(() => {
-      running.delete(job.id);
-      if (started) wake();
-    });
-    running.set(job.id, { done, abort });
-  }
-
-  /** One claiming pass at a time; a wake during a pass makes it go round once more. */
-  function tick(): Promise<void> {
-    if (currentTick) {
-      tickAgain = true;
-      return currentTick;
-    }
-    currentTick = claimWhileRoom().finally(() => {
-      currentTick = null;
-    });
-    return currentTick;
-  }
-
-  async function claimWhileRoom(): Promise<void> {
-    try {
-      do {
-        tickAgain = false;
-        while (started && running.size < o.concurrency) {
-          const job = await claim();
-          if (!job) break;
-          launch(job);
-        }
-      } while (tickAgain && started);
-    } catch (err) {
-      log.error({ errorName: (err as Error)?.name }, 'job poll failed; retrying at the next interval');
-    }
-  }
-
-  function schedulePoll(): void {
-    if (!started) return;
-    pollTimer = setTimeout(() => {
-      void tick().finally(schedulePoll);
-    }, o.pollIntervalMs);
-  }
-
-  function wake(): void {
-    if (started) void tick();
-  }
+  const loop = createClaimLoop({
+    logger: log,
+    pollIntervalMs: o.pollIntervalMs,
+    concurrency: o.concurrency,
+    claim,
+    idOf: (job) => job.id,
+    run: runJob,
+  });
 
   return {
     register(kind, handler) {
       if (handlers.has(kind)) throw new Error(`job kind "${kind}" already has a handler`);
       handlers.set(kind, handler);
     },
-    start() {
-      if (started) return;
-      started = true;
-      void tick();
-      schedulePoll();
-    },
-    async stop(options = {}) {
-      started = false;
-      if (pollTimer) clearTimeout(pollTimer);
-      // A claim in flight finishes and its job is launched before we collect what is running.
-      if (currentTick) await currentTick;
-      const all = Promise.allSettled([...running.values()].map((r) => r.done)).then(() => undefined);
-      if (options.abortAfterMs === undefined) return all;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          for (const r of running.values()) r.abort.abort(new ShutdownError());
-          resolve();
-        }, options.abortAfterMs);
-      });
-      await Promise.race([all, timeout]);
-      clearTimeout(timer);
-    },
-    wake,
+    start: () => loop.start(),
+    stop: (options) => loop.stop(options),
+    wake: () => loop.wake(),
     async runDue() {
       let count = 0;
       for (let job = await claim(); job; job = await claim()) {

@@ -1,10 +1,10 @@
 import type PgBoss from 'pg-boss';
 import type { Clock } from '../../domain/clock';
-import { AizuchiError } from '../../domain/errors';
 import type { Logger } from '../../observability/logger';
 import type { Store } from '../../store/connect';
 import { writeTransaction } from '../../store/write-transaction';
 import { type BackoffOptions, backoffDelayMs } from '../backoff';
+import { createClaimLoop, describeError } from '../claim-loop';
 import type { JobWorker } from '../db-worker';
 import {
   type JobContext,
@@ -41,18 +41,6 @@ export interface PgBossWorkerOptions {
   ensureQueues(kinds: readonly string[]): Promise<void>;
 }
 
-class ShutdownError extends AizuchiError {
-  constructor() {
-    super('worker is shutting down', { code: 'worker_shutdown' });
-  }
-}
-
-const LAST_ERROR_MAX_CHARS = 1_000;
-
-function describeError(err: unknown): string {
-  return (err instanceof Error ? `${err.name}: ${err.message}` : `thrown value: ${String(err)}`).slice(0, LAST_ERROR_MAX_CHARS);
-}
-
 function unwrap(data: unknown): unknown {
   if (typeof data !== 'object' || data === null || !('payload' in data)) throw new PermanentJobError('job data is not an aizuchi envelope');
   return (data as BossEnvelope).payload ?? null;
@@ -70,13 +58,8 @@ type Fetched = PgBoss.JobWithMetadata<BossEnvelope>;
  */
 export function createPgBossWorker(o: PgBossWorkerOptions): JobWorker {
   const handlers = new Map<string, JobHandler>();
-  const running = new Map<string, { done: Promise<void>; abort: AbortController }>();
   const log = o.logger.child({ component: 'jobs', engine: 'pg-boss', workerId: o.workerId });
-  let started = false;
-  let pollTimer: NodeJS.Timeout | undefined;
   let maintenanceTimer: NodeJS.Timeout | undefined;
-  let currentTick: Promise<void> | null = null;
-  let tickAgain = false;
   let nextKind = 0;
 
   /** One due job of any registered kind, kinds taken in turn so one busy kind does not starve the rest. */
@@ -179,48 +162,6 @@ export function createPgBossWorker(o: PgBossWorkerOptions): JobWorker {
     }
   }
 
-  function launch(job: Fetched): void {
-    const abort = new AbortController();
-    const done = runJob(job, abort).finally(() => {
-      running.delete(job.id);
-      if (started) wake();
-    });
-    running.set(job.id, { done, abort });
-  }
-
-  function tick(): Promise<void> {
-    if (currentTick) {
-      tickAgain = true;
-      return currentTick;
-    }
-    currentTick = fetchWhileRoom().finally(() => {
-      currentTick = null;
-    });
-    return currentTick;
-  }
-
-  async function fetchWhileRoom(): Promise<void> {
-    try {
-      do {
-        tickAgain = false;
-        while (started && running.size < o.concurrency) {
-          const job = await fetchOne();
-          if (!job) break;
-          launch(job);
-        }
-      } while (tickAgain && started);
-    } catch (err) {
-      log.error({ errorName: (err as Error)?.name }, 'job fetch failed; retrying at the next interval');
-    }
-  }
-
-  function schedulePoll(): void {
-    if (!started) return;
-    pollTimer = setTimeout(() => {
-      void tick().finally(schedulePoll);
-    }, o.pollIntervalMs);
-  }
-
   async function maintain(): Promise<void> {
     try {
       // Expires runs whose lease lapsed (a killed process's jobs go back to 'retry'), archives, drops.
@@ -231,9 +172,14 @@ export function createPgBossWorker(o: PgBossWorkerOptions): JobWorker {
     }
   }
 
-  function wake(): void {
-    if (started) void tick();
-  }
+  const loop = createClaimLoop({
+    logger: log,
+    pollIntervalMs: o.pollIntervalMs,
+    concurrency: o.concurrency,
+    claim: fetchOne,
+    idOf: (job) => job.id,
+    run: runJob,
+  });
 
   return {
     register(kind, handler) {
@@ -241,30 +187,16 @@ export function createPgBossWorker(o: PgBossWorkerOptions): JobWorker {
       handlers.set(kind, handler);
     },
     start() {
-      if (started) return;
-      started = true;
-      void tick();
-      schedulePoll();
+      if (maintenanceTimer) return;
+      loop.start();
       maintenanceTimer = setInterval(() => void maintain(), o.maintenanceIntervalMs);
     },
     async stop(options = {}) {
-      started = false;
-      if (pollTimer) clearTimeout(pollTimer);
       if (maintenanceTimer) clearInterval(maintenanceTimer);
-      if (currentTick) await currentTick;
-      const all = Promise.allSettled([...running.values()].map((r) => r.done)).then(() => undefined);
-      if (options.abortAfterMs === undefined) return all;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          for (const r of running.values()) r.abort.abort(new ShutdownError());
-          resolve();
-        }, options.abortAfterMs);
-      });
-      await Promise.race([all, timeout]);
-      clearTimeout(timer);
+      maintenanceTimer = undefined;
+      await loop.stop(options);
     },
-    wake,
+    wake: () => loop.wake(),
     async runDue() {
       await maintain();
       let count = 0;
