@@ -15,8 +15,15 @@ describe('AIZUCHI_POLICY', () => {
 });
 
 describe('AIZUCHI_JOB_ENGINE', () => {
-  it('defaults to the embedded queue, and takes pg-boss on PostgreSQL only, naming the variable', () => {
+  it('defaults to pg-boss on PostgreSQL and the embedded queue on SQLite; embedded/builtin stays selectable; pg-boss on PostgreSQL only', () => {
+    const pg = 'postgres://u@db.example/aizuchi';
     expect(loadConfig({}).jobEngine).toBe('embedded');
+    expect(loadConfig({ AIZUCHI_DATABASE_URL: pg }).jobEngine).toBe('pg-boss');
+    expect(loadConfig({ AIZUCHI_DATABASE_URL: 'postgresql://u@db.example/aizuchi' }).jobEngine).toBe('pg-boss');
+    expect(loadConfig({ AIZUCHI_DATABASE_URL: pg, AIZUCHI_JOB_ENGINE: 'embedded' }).jobEngine).toBe('embedded');
+    expect(loadConfig({ AIZUCHI_DATABASE_URL: pg, AIZUCHI_JOB_ENGINE: 'builtin' }).jobEngine).toBe('embedded');
+    expect(loadConfig({ AIZUCHI_DATABASE_URL: pg }).jobLeaseMs).toBe(300_000);
+    expect(loadConfig({ AIZUCHI_DATABASE_URL: pg, AIZUCHI_JOB_LEASE_SEC: '20' }).jobLeaseMs).toBe(20_000);
     expect(loadConfig({ AIZUCHI_JOB_ENGINE: 'pg-boss', AIZUCHI_DATABASE_URL: 'postgres://u@db.example/aizuchi' }).jobEngine).toBe(
       'pg-boss',
     );

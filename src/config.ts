@@ -9,8 +9,12 @@ import { IDENTITY_KINDS } from './domain/identity-kind';
  * The one place configuration is read. Every variable is validated at boot; a bad value fails fast
  * with the variable's name. Nothing else in src/ reads process.env.
  */
-/** AIZUCHI_TELEPHONY: the browser softphone, or a carrier (src/channels/carrier.ts CarrierName). */
-export const TELEPHONY_NAMES = ['softphone', 'twilio', 'telnyx', 'sip'] as const;
+/**
+ * AIZUCHI_TELEPHONY: the browser softphone, a carrier (src/channels/carrier.ts CarrierName), or `text`:
+ * a due callback opens a text-channel call and rings nobody — for test and load rigs that answer it
+ * themselves (a fresh token through CallService.reissueToken, as the carrier job does).
+ */
+export const TELEPHONY_NAMES = ['softphone', 'twilio', 'telnyx', 'sip', 'text'] as const;
 
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const bool = (fallback: boolean) =>
@@ -31,8 +35,11 @@ const schema = z.object({
   AIZUCHI_URL: z.string().url().optional(),
   AIZUCHI_PUBLIC_URL: z.string().url().optional(),
   AIZUCHI_DATABASE_URL: z.string().optional(),
-  // Which engine runs jobs: the embedded table queue, or pg-boss for many processes on PostgreSQL (issue 11).
-  AIZUCHI_JOB_ENGINE: z.enum(['embedded', 'pg-boss']).default('embedded'),
+  // Which engine runs jobs: pg-boss on PostgreSQL, the embedded table queue on SQLite (issue 11);
+  // `embedded` (or `builtin`) keeps the table queue on PostgreSQL too.
+  AIZUCHI_JOB_ENGINE: z.enum(['embedded', 'builtin', 'pg-boss']).optional(),
+  // pg-boss: how long one job run may take before pg-boss expires it and runs it again elsewhere.
+  AIZUCHI_JOB_LEASE_SEC: z.coerce.number().int().min(5).default(300),
   // A call's owner process renews its heartbeat every third of this; a call whose owner missed it
   // for this long ends abandoned and is retried; the stale-call sweep runs this often (issue 11).
   AIZUCHI_CALL_LEASE_SEC: z.coerce.number().int().min(3).default(30),
@@ -296,8 +303,10 @@ export interface Config {
   /** The address customers reach (links in mail). */
   publicUrl: string;
   databaseUrl: string;
-  /** The job engine (AIZUCHI_JOB_ENGINE): `pg-boss` only on PostgreSQL. */
-  jobEngine: Env['AIZUCHI_JOB_ENGINE'];
+  /** The job engine (AIZUCHI_JOB_ENGINE): default `pg-boss` on PostgreSQL, `embedded` on SQLite; `pg-boss` only on PostgreSQL. */
+  jobEngine: 'embedded' | 'pg-boss';
+  /** pg-boss: milliseconds one run may take before it is expired and retried, a killed process's runs included (AIZUCHI_JOB_LEASE_SEC). */
+  jobLeaseMs: number;
   /** Milliseconds a call's owner may go without a heartbeat before its calls are abandoned (AIZUCHI_CALL_LEASE_SEC). */
   callLeaseMs: number;
   /** What `serve` runs here (AIZUCHI_ROLES or `serve --roles`). */
@@ -506,9 +515,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.AIZUCHI_DATA_DIR);
   const serverUrl = e.AIZUCHI_URL ?? `http://localhost:${e.PORT}`;
   const databaseUrl = e.AIZUCHI_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'aizuchi.db')}`;
-  if (e.AIZUCHI_JOB_ENGINE === 'pg-boss' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  if (e.AIZUCHI_JOB_ENGINE === 'pg-boss' && !postgres) {
     throw new ConfigError('invalid AIZUCHI_JOB_ENGINE: pg-boss needs a PostgreSQL AIZUCHI_DATABASE_URL (postgres://…)');
   }
+  // Unset: pg-boss where it can run (PostgreSQL), the embedded queue on SQLite; `builtin` names the embedded queue.
+  const jobEngine = e.AIZUCHI_JOB_ENGINE === 'pg-boss' || (e.AIZUCHI_JOB_ENGINE === undefined && postgres) ? 'pg-boss' : 'embedded';
   return {
     port: e.PORT,
     host: e.HOST,
@@ -517,7 +529,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serverUrl,
     publicUrl: e.AIZUCHI_PUBLIC_URL ?? serverUrl,
     databaseUrl,
-    jobEngine: e.AIZUCHI_JOB_ENGINE,
+    jobEngine,
+    jobLeaseMs: e.AIZUCHI_JOB_LEASE_SEC * 1000,
     callLeaseMs: e.AIZUCHI_CALL_LEASE_SEC * 1000,
     roles: parseRoles(e.AIZUCHI_ROLES),
     logLevel: e.AIZUCHI_LOG_LEVEL,

@@ -2,6 +2,7 @@ import type { Dialer } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
 import { type CallService, createCallService } from '../calls';
 import { createCallOwnership } from '../calls/call-owners';
+import { createTextDialer } from '../calls/text-dialer';
 import { type LiveCalls, createInProcessLiveCalls } from '../calls/live/live-calls';
 import { createSharedLiveCalls } from '../calls/live/shared-live-calls';
 import { OperatorDesk } from '../calls/transfer/operator-desk';
@@ -194,6 +195,10 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     callIn: callIn ? { incoming: callIn.incoming, answered: callIn.answered } : null,
   });
 
+  // The link is the credential: never logged; the rig reissues a token for the pending call.
+  const textDialer = () =>
+    createTextDialer(calls, (caseId) => w.logger.info({ caseId }, 'text call opened; nobody is rung (AIZUCHI_TELEPHONY=text)'));
+
   return {
     calls,
     live,
@@ -202,8 +207,9 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     telephony,
     audioSocket,
     // Due callbacks ring the phone through the configured carrier, else the customer's browser
-    // softphone (the link in the request mail).
-    dialer: w.dialer ?? telephony?.dialer ?? softphone?.dialer ?? noCallbackChannel,
+    // softphone (the link in the request mail); `text` opens a text call for a rig to answer.
+    dialer:
+      w.dialer ?? telephony?.dialer ?? (config.telephony.dialer === 'text' ? textDialer() : null) ?? softphone?.dialer ?? noCallbackChannel,
     async closeVoice() {
       await audioSocket?.close();
       await telephony?.close();

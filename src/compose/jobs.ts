@@ -21,15 +21,16 @@ import type { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 
 /**
- * The job engine AIZUCHI_JOB_ENGINE names over the opened store: the embedded queue (any database)
- * or pg-boss (PostgreSQL; installs its schema here, so `serve` and every command that opens the
- * store have it). Starts no worker. Throws JobEngineError when pg-boss cannot install its schema.
+ * The job engine over the opened store (config.jobEngine: AIZUCHI_JOB_ENGINE, by default pg-boss on
+ * PostgreSQL and the embedded queue on SQLite). pg-boss installs its schema here, so `serve` and every
+ * command that opens the store have it. Starts no worker. Throws JobEngineError when pg-boss cannot
+ * install its schema.
  */
 export async function createJobSystem(
   config: Config,
   deps: { store: Store; clock: Clock; logger: Logger; workerId: string },
 ): Promise<JobSystem> {
-  if (config.jobEngine === 'pg-boss') return createPgBossJobs(deps);
+  if (config.jobEngine === 'pg-boss') return createPgBossJobs({ ...deps, leaseMs: config.jobLeaseMs });
   return createDbJobQueue(deps);
 }
 

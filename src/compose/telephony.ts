@@ -86,12 +86,12 @@ export interface ComposedCarrier {
 
 /**
  * The telephony AIZUCHI_TELEPHONY names: null for `softphone` (the default; compose/calls.ts keeps
- * the browser softphone as the dialer), else the carrier from the registry with its Dialer, the
+ * the browser softphone as the dialer) and `text` (compose/calls.ts's text dialer), else the carrier from the registry with its Dialer, the
  * outbound-call job and the CarrierEvents its webhooks and media report to.
  */
 export function composeTelephony(config: Config, w: TelephonyWiring): ComposedCarrier | null {
   const name = config.telephony.dialer;
-  if (name === 'softphone') return null;
+  if (name === 'softphone' || name === 'text') return null;
   // The service hangs up through the carrier, and the carrier reports to the service: tie the knot lazily.
   let carrier: Carrier | null = null;
   const service = createCarrierCallService<ConnectedCall>({

@@ -7,18 +7,18 @@ import { TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 
 /**
- * The whole server with AIZUCHI_JOB_ENGINE=pg-boss (issue 11): pg-boss's schema is installed at
+ * The whole server on PostgreSQL with no AIZUCHI_JOB_ENGINE, so on the default engine there, pg-boss
+ * (issue 11): pg-boss's schema is installed at
  * start-up, the recurring jobs and a recovery request's jobs go to pg-boss (none to the embedded
  * table), and the worker runs them. pg-boss reads the database's clock, so this runs on the real one.
  */
-describe.runIf(Boolean(TEST_POSTGRES_URL))('the server on the pg-boss job engine', () => {
+describe.runIf(Boolean(TEST_POSTGRES_URL))('the server on PostgreSQL runs jobs on pg-boss by default', () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer({
       clock: systemClock,
       postgresServerUrl: TEST_POSTGRES_URL,
       env: {
-        AIZUCHI_JOB_ENGINE: 'pg-boss',
         AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
         AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',
         AIZUCHI_JAPANESE_HOLIDAYS: 'false',

@@ -3,6 +3,7 @@ import { placeCallback } from '../../src/cases/callback-job';
 import { AizuchiError } from '../../src/domain/errors';
 import type { JobContext } from '../../src/jobs/queue';
 import { PLACE_CALL_JOB, createPlaceCallJobHandler } from '../../src/telephony/carrier';
+import { storedJobs } from '../jobs/queued-jobs';
 import { type CarrierRig, carrierRig, eventData, eventKinds, requestCallback, until } from './carrier-rig';
 
 class SimulatedCrash extends AizuchiError {
@@ -31,8 +32,9 @@ describe.each(databases)('the outbound-call job across a crash on %s', (_name, p
       const row = await r.services.cases.get(caseId, trx);
       await placeCallback({ cases: r.services.cases, dialer: r.services.dialer }, trx, row!);
     });
-    const job = await r.services.store.db.selectFrom('jobs').select('payload').where('kind', '=', PLACE_CALL_JOB).executeTakeFirstOrThrow();
-    return JSON.parse(job.payload) as unknown;
+    const [job] = await storedJobs(r.services.store, r.services.jobs.engine, PLACE_CALL_JOB);
+    if (!job) throw new Error('no outbound-call job queued');
+    return job.payload;
   }
 
   function handler(r: CarrierRig) {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
 import type { Dialer } from '../../../src/cases/callback-job';
-import type { Clock } from '../../../src/domain/clock';
+import { type Clock, systemClock } from '../../../src/domain/clock';
 import { type RunningServer, type Services, createServices, startServer } from '../../../src/main';
 import { createPostgresDatabase } from './databases';
 
@@ -56,6 +56,9 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     AIZUCHI_DATA_DIR: dataDir,
     AIZUCHI_LOG_LEVEL: 'silent',
     ...(pgDb ? { AIZUCHI_DATABASE_URL: pgDb.url } : {}),
+    // PostgreSQL runs jobs on pg-boss by default, and pg-boss decides what is due by the database's
+    // clock: a test on a manual clock keeps the embedded queue, which reads the clock it is given.
+    ...(pgDb && opts.clock !== systemClock ? { AIZUCHI_JOB_ENGINE: 'embedded' } : {}),
     ...opts.env,
   });
   const services = await createServices(config, { clock: opts.clock, dialer: opts.dialer });
