@@ -15,7 +15,8 @@ import type { Database } from '../store/schema';
 import { caseChangeForOutcome } from './call-outcome';
 import { type CallChannelName, type CallRow, type TranscriptLine, createCallRecords } from './call-records';
 import { type CallOwnership, createCallOwnership } from './call-owners';
-import { type CallSession, startCallSession } from './call-session';
+import { type CallSession, type SessionFigures, startCallSession } from './call-session';
+import { summarizeFigures } from './call-figures';
 import type { CallChannel } from '../channels/call-channel';
 import type { CarrierLeg } from '../channels/carrier';
 import { type CallState, createHostPort } from './host-port';
@@ -231,6 +232,7 @@ export function createCallService(deps: CallServiceDeps) {
     detail: OutcomeDetail | null,
     state: CallState | null,
     handOver?: CallHandOver | null,
+    figures?: ReturnType<typeof summarizeFigures>,
   ): Promise<void> {
     // An abandoned call may be retried, and the retry is mailed: read the contact first, outside
     // the transaction (the identity provider may need its own connection).
@@ -248,6 +250,7 @@ export function createCallService(deps: CallServiceDeps) {
         codesInvalidated: invalidated,
         ...(state?.escalation ? { escalation: state.escalation } : {}),
         ...(state && state.riskFlags.size > 0 ? { riskFlags: [...state.riskFlags] } : {}),
+        ...(figures ? { figures } : {}),
       });
       const change = caseChangeForOutcome({
         outcome,
@@ -372,6 +375,12 @@ export function createCallService(deps: CallServiceDeps) {
       requestedEarlierDay: calendarDay(caseRow.created_at, settings.timeZone) < calendarDay(clock.now().toISOString(), settings.timeZone),
       recordingRefused: caseRow.recording_consent === 0,
     };
+    // The recording's first sample on the clock the transcript is timed by: the audio already
+    // written when the session starts lies before this instant (case page: transcript ↔ waveform).
+    const attachedAt = clock.now().getTime();
+    const recordedAtAttach = channel.figures?.().recordedMs;
+    const recordingStartedAt = recordedAtAttach === undefined ? null : new Date(attachedAt - recordedAtAttach).toISOString();
+    const callFigures = (m: SessionFigures) => summarizeFigures(m.channel, m.replyLatencyMs, recordingStartedAt);
     const session = startCallSession({
       callId: call.id,
       channel,
@@ -387,7 +396,7 @@ export function createCallService(deps: CallServiceDeps) {
       },
       logger: deps.logger,
       appendTranscript: async (speaker, text) => watch.line(speaker, await records.appendTranscript(call.id, speaker, text)),
-      finish: (outcome, detail) => finish(call.id, outcome, detail, state, handOver),
+      finish: (outcome, detail, measured) => finish(call.id, outcome, detail, state, handOver, callFigures(measured)),
       ...(handOver ? { handOver } : {}),
     });
     live.set(call.id, session);

@@ -12,7 +12,7 @@ import {
 import { errorFields } from '../domain/errors';
 import type { Logger } from '../observability/logger';
 import type { AudioChannel } from '../channels/audio-channel';
-import type { CallChannel } from '../channels/call-channel';
+import type { CallChannel, ChannelFigures } from '../channels/call-channel';
 import { guardCallerLine } from './transcript-guard';
 
 export interface CallSessionDeps {
@@ -25,14 +25,21 @@ export interface CallSessionDeps {
   logger: Logger;
   /** Stores one already-redacted transcript line. */
   appendTranscript(speaker: 'agent' | 'caller', text: string): Promise<void>;
-  /** Ends the call in the store (call row, case change, history); called once. */
-  finish(outcome: Outcome, detail: OutcomeDetail | null): Promise<void>;
+  /** Ends the call in the store (call row, case change, history, the call's figures); called once. */
+  finish(outcome: Outcome, detail: OutcomeDetail | null, figures: SessionFigures): Promise<void>;
   /**
    * Live transfer (issue 10): `pending()` once the agent promised to put the caller through; after the
    * outcome is stored the line is handed to `start` instead of being hung up (channels with `handOff`;
    * null: the caller hung up while the agent's last words played).
    */
   handOver?: { pending(): boolean; start(audio: AudioChannel | null): void };
+}
+
+/** What a call measured, handed to `finish`: the channel's own figures and the session's reply times (ms). */
+export interface SessionFigures {
+  channel: ChannelFigures;
+  /** Caller's final line or keys → the agent's next line, on the wall clock (what a text call has). */
+  replyLatencyMs: number[];
 }
 
 /** The transcript line for a prompt the caller cut off: what they heard of it, marked as cut. */
@@ -60,6 +67,13 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
   // After a back-channel the agent waits without a new listen action; the caller still needs to know.
   let spokeSinceListen = false;
   let expecting: ListenExpecting = 'confirmation';
+  const replyLatencyMs: number[] = [];
+  let callerTurnAt: number | null = null;
+  const agentReplied = () => {
+    if (callerTurnAt === null) return;
+    replyLatencyMs.push(Math.round(performance.now() - callerTurnAt));
+    callerTurnAt = null;
+  };
   let resolveDone!: (o: Outcome) => void;
   let rejectDone!: (e: unknown) => void;
   const done = new Promise<Outcome>((resolve, reject) => {
@@ -82,7 +96,7 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
     const work = (async () => {
       await writes;
       if (detached) return;
-      await deps.finish(outcome, detail);
+      await deps.finish(outcome, detail, { channel: deps.channel.figures?.() ?? {}, replyLatencyMs });
     })();
     work.then(
       async () => {
@@ -111,10 +125,12 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
     deps.channel.onAgentAction?.(action);
     switch (action.type) {
       case 'say':
+        agentReplied();
         spokeSinceListen = true;
         deps.channel.agentSays(action.text, 'prompt');
         return;
       case 'backchannel':
+        agentReplied();
         spokeSinceListen = true;
         deps.channel.agentSays(action.text, 'backchannel');
         return;
@@ -160,6 +176,7 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
 
   deps.channel.onInput((input) => {
     if (finished || detached) return;
+    if ((input.type === 'utterance' && input.isFinal && input.text !== '') || input.type === 'dtmf') callerTurnAt = performance.now();
     // The channel's event is the agent's event: interim results and confidence pass through unchanged.
     feed(input);
   });

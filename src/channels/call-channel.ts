@@ -10,6 +10,27 @@ import type { AudioChannel } from './audio-channel';
 export type CallerInput = Extract<AgentEvent, { type: 'utterance' | 'dtmf' | 'prompt_played' | 'hangup' }>;
 
 /**
+ * What a channel measured on one call, for the case page (issue 10: the call's latency and recognizer
+ * figures). Times in milliseconds; all fields optional since a text line has no recognizer or audio.
+ */
+export interface ChannelFigures {
+  /** Each agent reply after a caller turn: voice = end of caller speech (VAD) or typed line → first agent audio. */
+  readonly responseLatencyMs?: readonly number[];
+  /** The speech recognizer engine (config AIZUCHI_RECOGNIZER), null when the call had none. */
+  readonly recognizer?: string | null;
+  /** Final hypotheses with words, and finals that came back empty (no match). */
+  readonly recognized?: number;
+  readonly noMatch?: number;
+  /** Engine confidences (0..1) of the finals that carried one. */
+  readonly confidences?: readonly number[];
+  /** Agent prompts cut off by the caller (speech, words or keys). */
+  readonly bargeIns?: number;
+  /** Audio recorded so far, and where the recording was paused (the caller entering the code). */
+  readonly recordedMs?: number;
+  readonly recordingGaps?: readonly { readonly fromMs: number; readonly toMs: number }[];
+}
+
+/**
  * One connected call as the session sees it. The text channel implements it over a WebSocket;
  * audio channels put synthesis and recognition behind the same methods.
  */
@@ -43,4 +64,6 @@ export interface CallChannel {
    */
   handOff?(): Promise<AudioChannel | null>;
   onPromptCut?(listener: (cut: { text: string; heardText: string; heardMs: number }) => void): void;
+  /** What the channel measured so far (audio channels); read when the call ends and stored with it. */
+  figures?(): ChannelFigures;
 }

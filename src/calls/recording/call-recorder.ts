@@ -25,6 +25,7 @@ export class CallRecorder {
   private stateValue: RecorderState = 'recording';
   private consent: 'unknown' | 'granted' | 'declined' = 'unknown';
   private result: Promise<RecordingResult> | undefined;
+  private readonly paused: { fromMs: number; toMs: number | null }[] = [];
 
   private constructor(private readonly writer: StereoWavWriter) {}
 
@@ -55,11 +56,29 @@ export class CallRecorder {
   }
 
   pause(): void {
-    if (this.stateValue === 'recording') this.stateValue = 'paused';
+    if (this.stateValue !== 'recording') return;
+    this.stateValue = 'paused';
+    this.paused.push({ fromMs: Math.round(this.writer.durationMs), toMs: null });
   }
 
   resume(): void {
-    if (this.stateValue === 'paused') this.stateValue = 'recording';
+    if (this.stateValue !== 'paused') return;
+    this.stateValue = 'recording';
+    const open = this.paused[this.paused.length - 1];
+    if (open) open.toMs = Math.round(this.writer.durationMs);
+  }
+
+  /** Audio written so far, in ms of the recording. */
+  get recordedMs(): number {
+    return Math.round(this.writer.durationMs);
+  }
+
+  /**
+   * The spans (ms from the start of the recording) written as silence because the recording was
+   * paused; a pause still open ends at the audio written so far.
+   */
+  get gaps(): { fromMs: number; toMs: number }[] {
+    return this.paused.map((g) => ({ fromMs: g.fromMs, toMs: g.toMs ?? this.recordedMs }));
   }
 
   /** The caller's answer to the consent question. */

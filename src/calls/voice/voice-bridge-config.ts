@@ -24,6 +24,8 @@ export interface VoiceMedia {
   readonly vad: { createDetector(): VoiceActivityDetector };
   /** null: AIZUCHI_RECOGNIZER=none — keypad, typed text and browser speech recognition only. */
   readonly recognizer: Recognizer | null;
+  /** The recognizer's engine name (config AIZUCHI_RECOGNIZER), shown with the call's figures. */
+  readonly recognizerName?: string;
   /**
    * Media worker threads (MediaShardPool): each call's resampling, DTMF and VAD run on its shard
    * instead of the thread that paces frames. Absent: all on this thread (tests, small tools).

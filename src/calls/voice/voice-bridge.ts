@@ -5,10 +5,12 @@ import { Reframer } from '../../media/reframer';
 import { Endpointer } from '../../media/vad/endpointer';
 import type { Hypothesis, RecognizerError } from '../../speech/recognizer';
 import type { AudioChannel } from '../../channels/audio-channel';
+import type { ChannelFigures } from '../../channels/call-channel';
 import type { RecordingResult } from '../recording/call-recorder';
 import { isShortAcknowledgement } from './acknowledgements';
 import { AgentSpeaker } from './agent-speaker';
 import { BargeInDetector, type BargeInDecision } from './barge-in';
+import { CallFiguresMeter } from './call-figures-meter';
 import { CallSignalPath, type AnalysedFrame } from './call-signal-path';
 import { HeardPosition } from './heard-position';
 import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
@@ -60,9 +62,11 @@ export class VoiceBridge {
   private expecting: ListenExpecting = 'free';
   private digitsThisListen = 0;
   private recordingResult: Promise<RecordingResult | null> | null = null;
+  private readonly meter: CallFiguresMeter;
 
   constructor(private readonly options: VoiceBridgeOptions) {
     this.tuning = { ...DEFAULT_VOICE_TUNING, ...options.tuning };
+    this.meter = new CallFiguresMeter(options.media.recognizer ? (options.media.recognizerName ?? 'unnamed') : null);
     this.channel = options.channel;
     const rate = this.channel.sampleRateHz;
     const lane = options.media.shards?.open({ sampleRateHz: rate, inBandDtmf: this.channel.inBandDtmf }) ?? null;
@@ -191,6 +195,12 @@ export class VoiceBridge {
     return this.turns?.stats ?? null;
   }
 
+  /** Response latency, recognizer counts and barge-ins so far, with the recording's length and paused spans. */
+  get figures(): ChannelFigures {
+    const recorder = this.options.recorder;
+    return { ...this.meter.figures(), ...(recorder ? { recordedMs: recorder.recordedMs, recordingGaps: recorder.gaps } : {}) };
+  }
+
   /** Caller frames received but not yet through VAD/DTMF. */
   get backlogFrames(): number {
     return this.signal.backlog;
@@ -256,6 +266,7 @@ export class VoiceBridge {
   }
 
   private endTurn(): void {
+    this.meter.turnEnded(this.stats.ticks);
     this.turns?.finish();
   }
 
@@ -275,6 +286,7 @@ export class VoiceBridge {
 
   private onHypothesis(h: Hypothesis): void {
     if (this.closed) return;
+    this.meter.hypothesis(h);
     const text = h.text.trim();
     if (text === '') return;
     const ack = isShortAcknowledgement(text, this.options.lang);
@@ -308,6 +320,7 @@ export class VoiceBridge {
     const ack = isShortAcknowledgement(trimmed, this.options.lang);
     this.applyBargeIn(this.bargeIn.onWords(ack, this.speaker.interruptiblePlaying), 'caller-words');
     if (source === 'browser-asr') this.channel.sendCaption({ speaker: 'caller', text: trimmed, final: isFinal });
+    if (source === 'typed' || isFinal) this.meter.turnEnded(this.stats.ticks);
     this.options.onEvent({ type: 'utterance', text: trimmed, isFinal: source === 'typed' ? true : isFinal });
   }
 
@@ -332,6 +345,7 @@ export class VoiceBridge {
     const dropped = this.speaker.interrupt({ cause });
     this.bargeIn.playbackStopped();
     if (dropped.length === 0) return;
+    this.meter.bargeIn();
     // Flush what the carrier still holds, and learn how much of the dropped prompt was heard.
     const cut = this.heard.cut(playing && dropped.includes(playing.id) ? playing : null, INTERNAL_RATE_HZ);
     this.notice({ type: 'barge_in', cause, dropped: dropped.length, ...(cut ? { cut } : {}) });
@@ -353,7 +367,10 @@ export class VoiceBridge {
       if (text) this.channel.sendCaption({ speaker: 'agent', text, final: true });
     }
     this.options.recorder?.addTick(this.callerLane.shift() ?? null, tick.frame.samples);
-    if (tick.audible) this.lastAudibleTick = this.stats.ticks;
+    if (tick.audible) {
+      this.lastAudibleTick = this.stats.ticks;
+      this.meter.agentAudible(this.stats.ticks);
+    }
     const hangup =
       this.hangupRequested && (this.speaker.idle || (this.stats.ticks - this.lastAudibleTick) * 20 >= this.tuning.hangupDrainMaxMs);
     // With a media shard the frame comes back resampled a moment later; ticks stay in order.

@@ -123,6 +123,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     closed,
     onInput: (l) => void inputs.push(l),
     onPromptCut: (l) => void cuts.push(l),
+    figures: () => bridge.figures,
     // Lost lines arrive as a `hangup` input, which ends the agent the same way.
     onClose: () => undefined,
     agentSays(text, kind) {

@@ -58,6 +58,7 @@ export async function createVoiceRuntime(
       backchannels,
       vad,
       recognizer,
+      recognizerName: config.speech.recognizer,
       ...(shards ? { shards } : {}),
     },
     clock,
