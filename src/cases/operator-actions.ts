@@ -8,6 +8,7 @@ import type { CaseRow, CaseService } from './case-service';
 import { AizuchiError } from '../domain/errors';
 import type { IdentityContact } from '../identity/provider';
 import type { EscalationNotices } from './escalations/escalation-notices';
+import { formatMailTime } from '../mail/templates/format-time';
 
 /** The event that parks a case for a person's review before any call (recovery-request.ts). */
 export const REVIEW_EVENT = 'needs_review';
@@ -25,7 +26,8 @@ export class OperatorActionError extends AizuchiError {
 
 export interface OperatorActionDeps {
   cases: CaseService;
-  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date };
+  /** `timeZone`: the zone an error names a time in (the business zone, never UTC). */
+  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date; timeZone?: string };
   queue: JobQueue;
   /** Drops a queued callback the action replaces (JobSystem.cancelByDedupeKey). */
   cancelJob(dedupeKey: string, trx: StoreTransaction): Promise<boolean>;
@@ -212,7 +214,10 @@ export function createOperatorActions(deps: OperatorActionDeps) {
       const { via, overrideHint } = frontEnd(operator);
       if (!open && !opts.outsideHours) {
         const next = deps.calendar.nextOpen(now);
-        throw new OperatorActionError('outside_hours', `outside business hours (next opening ${next.toISOString()}); ${overrideHint}`);
+        throw new OperatorActionError(
+          'outside_hours',
+          `outside business hours (next opening ${formatMailTime(next, deps.calendar.timeZone ?? 'UTC', 'en')}); ${overrideHint}`,
+        );
       }
       if (!open) await cases.record(trx, caseId, 'outside_hours_override', { ...actorFields(operator), via });
       if (ringing) row = await takeOverRinging(trx, row, operator, now);

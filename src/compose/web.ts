@@ -154,7 +154,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       mask,
       timeZone: config.calendar.timeZone,
       preferences: dbConsolePreferences(store.db, clock),
-      caseSections: [escalationCaseSection(escalations), callsCaseSection(services.calls)],
+      caseSections: [escalationCaseSection(escalations), callsCaseSection(services.calls, { history: (id) => cases.history(id) })],
       operator: {
         actions: operatorActions,
         csrf: identityWeb.csrf,
@@ -221,7 +221,16 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       csrf: identityWeb.csrf,
     }),
     ...carrierWebhooks(services),
-    recordingRoutes({ recordings: createRecordingStore(store), requireOperator: access.requireOperator }),
+    recordingRoutes({
+      recordings: createRecordingStore(store),
+      requireOperator: access.requireOperator,
+      // A recording is a person's voice: who listened to which call is in the case's audit history.
+      listened: async (req, { callId, caseId }) => {
+        await cases.inTransaction((trx) =>
+          cases.record(trx, caseId, 'recording_played', { callId, operatorId: access.principal(req)?.id ?? null }),
+        );
+      },
+    }),
     ...(services.softphone
       ? [
           softphonePlugin({
@@ -251,6 +260,8 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
           }),
         ]
       : []),
-    ...(services.mail.catcher ? [mailCatcherPlugin({ store, allowedHosts: [new URL(config.publicUrl).hostname] })] : []),
+    ...(services.mail.catcher
+      ? [mailCatcherPlugin({ store, allowedHosts: [new URL(config.publicUrl).hostname], timeZone: config.calendar.timeZone })]
+      : []),
   ];
 }

@@ -160,7 +160,7 @@ for (const db of DATABASES) {
       await signInOperator(b);
       const page = await b.get(`/console/cases/${scheduled.id}?lang=en`);
       expect(page.statusCode).toBe(200);
-      expect(page.body).toContain('<td data-testid="case-state">scheduled</td>');
+      expect(page.body).toContain('<code data-testid="case-state">scheduled</code>');
       // In the business time zone, named.
       expect(page.body).toContain('<td data-testid="scheduled-at">2035-12-03 09:00:00 JST</td>');
       // The timeline: the event in words, its kind, when (JST), who; the chain behind a toggle.

@@ -10,13 +10,18 @@ export function createRecordingStore(store: Store) {
 
     /** The file to stream for a call, or null when there is none (never kept, or deleted). */
     async pathFor(callId: string): Promise<string | null> {
+      return (await this.recordingFor(callId))?.path ?? null;
+    },
+
+    /** The kept recording of a call with the case it belongs to (for the audit of a listen); null as pathFor. */
+    async recordingFor(callId: string): Promise<{ path: string; caseId: string } | null> {
       const row = await store.db
         .selectFrom('calls')
-        .select(['recording_path', 'recording_deleted_at'])
+        .select(['recording_path', 'recording_deleted_at', 'case_id'])
         .where('id', '=', callId)
         .executeTakeFirst();
       if (!row?.recording_path || row.recording_deleted_at) return null;
-      return row.recording_path;
+      return { path: row.recording_path, caseId: row.case_id };
     },
   };
 }

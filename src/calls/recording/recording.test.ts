@@ -190,21 +190,35 @@ describe('recordings in the store: retention, recovery, console route', () => {
     expect(existsSync(rec('new'))).toBe(true);
   });
 
-  it('streams a kept recording to operators only', async () => {
+  it('streams a kept recording to operators only, by byte range for seeking, and reports each listen once', async () => {
     const app = Fastify();
+    const listens: { callId: string; caseId: string }[] = [];
     await app.register(
       recordingRoutes({
         recordings: createRecordingStore(store),
         requireOperator: async (req, reply) => {
           if (req.headers['x-operator'] !== 'yes') await reply.code(403).send('forbidden');
         },
+        listened: async (_req, call) => void listens.push(call),
       }),
     );
     writeFileSync(rec('new'), Buffer.from('RIFF-test-bytes'));
     const ok = await app.inject({ url: '/console/calls/new/recording.wav', headers: { 'x-operator': 'yes' } });
     expect(ok.statusCode).toBe(200);
     expect(ok.headers['content-type']).toBe('audio/wav');
+    expect(ok.headers['accept-ranges']).toBe('bytes');
     expect(ok.body).toBe('RIFF-test-bytes');
+    // The player seeking: a later range is the same listen; a new play from the first byte is another.
+    const part = await app.inject({ url: '/console/calls/new/recording.wav', headers: { 'x-operator': 'yes', range: 'bytes=5-8' } });
+    expect(part.statusCode).toBe(206);
+    expect(part.headers['content-range']).toBe('bytes 5-8/15');
+    expect(part.body).toBe('test');
+    expect(listens).toEqual([{ callId: 'new', caseId: 'case-1' }]);
+    const from0 = await app.inject({ url: '/console/calls/new/recording.wav', headers: { 'x-operator': 'yes', range: 'bytes=0-' } });
+    expect([from0.statusCode, from0.body]).toEqual([206, 'RIFF-test-bytes']);
+    expect(listens).toHaveLength(2);
+    const beyond = await app.inject({ url: '/console/calls/new/recording.wav', headers: { 'x-operator': 'yes', range: 'bytes=99-' } });
+    expect([beyond.statusCode, beyond.headers['content-range']]).toEqual([416, 'bytes */15']);
     expect((await app.inject({ url: '/console/calls/new/recording.wav' })).statusCode).toBe(403);
     expect((await app.inject({ url: '/console/calls/old/recording.wav', headers: { 'x-operator': 'yes' } })).statusCode).toBe(404);
     expect((await app.inject({ url: '/console/calls/..%2Fetc/recording.wav', headers: { 'x-operator': 'yes' } })).statusCode).toBe(404);

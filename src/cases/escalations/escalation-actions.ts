@@ -6,6 +6,7 @@ import type { CaseRow, CaseService } from '../case-service';
 import { EscalationError, type EscalationQueue } from './escalation-queue';
 import { closeEscalationIn } from './escalation-rows';
 import type { EscalationNotices } from './escalation-notices';
+import { formatMailTime } from '../../mail/templates/format-time';
 
 /** Why an operator closed an escalation; the customer is told only that staff reviewed and closed it. */
 export const CLOSE_REASONS = ['handled_by_staff', 'customer_withdrew', 'could_not_verify', 'duplicate', 'other'] as const;
@@ -33,7 +34,8 @@ export const closeReasonWords = (r: CloseReason, lang: Lang): string => CLOSE_WO
 export interface EscalationActionDeps {
   cases: CaseService;
   /** The business calendar (AIZUCHI_BUSINESS_HOURS, closed dates, Japanese holidays). */
-  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date };
+  /** `timeZone`: the zone an error names a time in (the business zone, never UTC). */
+  calendar: { isOpen(at: Date): boolean; nextOpen(from: Date): Date; timeZone?: string };
   clock: Clock;
   /** Reads the customer's contact before a transaction opens (the provider may be remote). */
   contactOf(accountId: string): Promise<IdentityContact | null>;
@@ -78,7 +80,10 @@ export function createEscalationActions(deps: EscalationActionDeps) {
     if (at.getTime() <= now.getTime()) throw new EscalationError('invalid_input', 'the callback time must be in the future');
     if (!deps.calendar.isOpen(at)) {
       const next = deps.calendar.nextOpen(at);
-      throw new EscalationError('invalid_input', `that time is outside business hours; the next opening is ${next.toISOString()}`);
+      throw new EscalationError(
+        'invalid_input',
+        `that time is outside business hours; the next opening is ${formatMailTime(next, deps.calendar.timeZone ?? 'UTC', 'en')}`,
+      );
     }
     const { contact } = await contactFor(id);
     await cases.inTransaction(async (trx) => {

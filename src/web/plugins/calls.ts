@@ -2,7 +2,11 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { CallService, ConnectedCall } from '../../calls/call-service';
 import type { Logger } from '../../observability/logger';
 import { createTextChannel } from '../../telephony/text/text-channel';
-import { type SafeHtml, html } from '../../html/safe-html';
+import type { SafeHtml } from '../../html/safe-html';
+import { figuresFromHistory } from '../../calls/call-figures';
+import { type WaveformPeaks, waveformPeaks } from '../../calls/recording/waveform';
+import type { Lang } from '../../domain/lang';
+import { type CallView, callsSection } from '../pages/console/call-section';
 
 export interface CallsPluginDeps {
   calls: CallService;
@@ -52,30 +56,28 @@ export function callsPlugin(deps: CallsPluginDeps): FastifyPluginAsync {
   };
 }
 
-const when = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
-
-/** The console case page's "Calls" section: each call with its outcome and (redacted) transcript. */
-export function callsCaseSection(calls: CallService): (caseId: string) => Promise<SafeHtml> {
-  return async (caseId) => {
-    const items = await calls.callsForCase(caseId);
-    if (items.length === 0) return html`<section class="calls"><h2>Calls</h2><p>No calls yet.</p></section>`;
-    return html`<section class="calls"><h2>Calls</h2>${items.map(
-      ({ call, transcript }) => html`<article class="call" id="call-${call.id}">
-<h3>${call.channel} call · ${call.outcome ?? call.state}</h3>
-<p>Started ${when(call.started_at)} · ended ${when(call.ended_at)}</p>
-${
-  call.recording_path && !call.recording_deleted_at
-    ? html`<p><audio controls preload="none" src="/console/calls/${call.id}/recording.wav"></audio> <a href="/console/calls/${call.id}/recording.wav">recording (WAV)</a></p>`
-    : call.recording_deleted_at
-      ? html`<p class="muted">Recording deleted ${when(call.recording_deleted_at)} (retention).</p>`
-      : ''
-}
-${
-  transcript.length === 0
-    ? html`<p>No transcript.</p>`
-    : html`<ol class="transcript">${transcript.map((t) => html`<li class="${t.speaker}"><strong>${t.speaker === 'agent' ? 'Agent' : 'Caller'}</strong> <time>${when(t.at)}</time> ${t.text}</li>`)}</ol>`
-}
-</article>`,
-    )}</section>`;
+/**
+ * The console case page's "Calls" section (pages/console/call-section.ts): each call with its outcome,
+ * figures (from its call_ended event), the recording's waveform and the (redacted) transcript, in the
+ * operator's language and the business time zone.
+ */
+export function callsCaseSection(
+  calls: Pick<CallService, 'callsForCase'>,
+  deps: {
+    history(caseId: string): Promise<readonly { kind: string; data: string }[]>;
+    peaks?: (path: string) => Promise<WaveformPeaks | null>;
+  },
+): (caseId: string, locale: { lang: Lang; timeZone: string }) => Promise<SafeHtml> {
+  return async (caseId, { lang, timeZone }) => {
+    const [items, history] = await Promise.all([calls.callsForCase(caseId), deps.history(caseId)]);
+    const views: CallView[] = await Promise.all(
+      items.map(async ({ call, transcript }) => ({
+        call,
+        transcript,
+        figures: figuresFromHistory(history, call.id),
+        peaks: call.recording_path && !call.recording_deleted_at ? await (deps.peaks ?? waveformPeaks)(call.recording_path) : null,
+      })),
+    );
+    return callsSection(views, lang, timeZone);
   };
 }

@@ -35,7 +35,7 @@ export interface ConsolePluginDeps {
   requireOperator: preHandlerAsyncHookHandler;
   mask: MaskFns;
   /** Further sections of the case page (calls, transcripts, recordings) from other areas. */
-  caseSections?: Array<(caseId: string) => Promise<SafeHtml>>;
+  caseSections?: Array<(caseId: string, locale: { lang: Lang; timeZone: string }) => Promise<SafeHtml>>;
   /** Operator buttons (approve, cancel, call now); without them the console is read-only. */
   operator?: ConsoleActionDeps;
   /** The business time zone (config AIZUCHI_TIMEZONE) the console shows times and reads dates in; default Asia/Tokyo. */
@@ -137,7 +137,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const row = await deps.cases.get(id);
     if (!row) return sendHtml(reply, 404, `<!doctype html><p>${CONSOLE_TEXTS[lang].noCase}</p>`);
     const history = await deps.cases.history(id);
-    const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id)));
+    const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id, { lang, timeZone })));
     const op = deps.operator;
     const role = roleOf(req);
     const unfreeze = op?.unfreezeEnrolment !== undefined && row.review_flag === DISOWNED_AFTER_RESET && roleAtLeast(role, 'admin');

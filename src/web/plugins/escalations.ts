@@ -174,11 +174,12 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
 
 /** The case page's small escalation section: its reason, SLA and a link to the queue entry; empty when it never escalated. */
 export function escalationCaseSection(queue: EscalationQueue) {
-  return async (caseId: string): Promise<SafeHtml> => {
+  return async (caseId: string, { lang }: { lang: Lang }): Promise<SafeHtml> => {
     const e = await queue.forCase(caseId);
     if (!e) return html``;
     const open = e.closed_at === null;
     const msLeft = Date.parse(e.opened_at) + queue.slaMs - queue.now().getTime();
-    return html`<h2>Escalation</h2><p data-testid="case-escalation"><a href="/console/escalations/${e.id}">${reasonWords(e.reason, 'en')}</a> · ${open ? slaCell({ msLeft }, 'en') : html`closed (${e.resolution ?? ''})`}</p>`;
+    const closed = lang === 'ja' ? `対応済み（${e.resolution ?? ''}）` : `closed (${e.resolution ?? ''})`;
+    return html`<h2>${lang === 'ja' ? 'エスカレーション' : 'Escalation'}</h2><p data-testid="case-escalation"><a href="/console/escalations/${e.id}">${reasonWords(e.reason, lang)}</a> · ${open ? slaCell({ msLeft }, lang) : closed}</p>`;
   };
 }

@@ -80,7 +80,9 @@ describe('inbox pages', () => {
     expect(page).not.toContain('<b>確認コード</b>');
     expect(page.indexOf('third')).toBeLessThan(page.indexOf('first'));
     expect(page).toContain('other@example.com');
-    expect(page).toMatch(/2026-11-30 00:0\d:00 UTC/);
+    // Arrival times in the business zone with the zone named (00:0x UTC is 09:0x JST), never UTC.
+    expect(page).toMatch(/2026-11-30 09:0\d:00 JST/);
+    expect(page).not.toContain('UTC');
   });
 
   it('shows one message with its text escaped and its link clickable', async () => {

@@ -9,6 +9,8 @@ export interface MailCatcherPluginDeps {
   store: Pick<Store, 'db'>;
   /** Host names besides loopback ones the inbox answers (the public URL's); others get 421 (DNS rebinding). */
   allowedHosts?: readonly string[];
+  /** The business time zone (AIZUCHI_TIMEZONE) arrival times are shown in; default Asia/Tokyo. */
+  timeZone?: string;
 }
 
 /** The inbox's language: `?lang=ja|en`, else English (a developer's tool, as before). */
@@ -57,7 +59,7 @@ export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsy
 
     app.get('/dev/mail', async (req, reply) => {
       const messages = await listCaughtMessages(deps.store.db);
-      return reply.type('text/html; charset=utf-8').send(inboxPage(messages, inboxLang(req.query)));
+      return reply.type('text/html; charset=utf-8').send(inboxPage(messages, inboxLang(req.query), deps.timeZone));
     });
 
     app.get('/dev/mail/:id', async (req, reply) => {
@@ -65,7 +67,7 @@ export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsy
       const lang = inboxLang(req.query);
       const message = id.length <= 100 ? await getCaughtMessage(deps.store.db, id) : null;
       if (!message) return reply.code(404).type('text/html; charset=utf-8').send(messageNotFoundPage(lang));
-      return reply.type('text/html; charset=utf-8').send(messagePage(message, lang));
+      return reply.type('text/html; charset=utf-8').send(messagePage(message, lang, deps.timeZone));
     });
   };
 }

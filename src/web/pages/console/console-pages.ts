@@ -3,7 +3,8 @@ import type { CaseRow } from '../../../cases/case-service';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import type { Lang } from '../../../domain/lang';
 import { page } from '../layout';
-import { CONSOLE_TEXTS, eventWords } from './console-texts';
+import { CONSOLE_TEXTS, eventWords, stateWords } from './console-texts';
+import { CALL_TEXTS } from './call-section-texts';
 import { localTime, zoneLabel } from './console-time';
 import { timelineSection } from './timeline';
 
@@ -22,12 +23,9 @@ export interface MaskFns {
   phone(p: string): string;
 }
 
-/** Why a person must look at a case whatever its state; empty when nothing is pending. */
-const FLAG_TEXT: Record<string, string> = {
-  disowned_after_reset: 'Owner said "this wasn\'t me" after the reset: enrolment frozen, sessions revoked',
-};
-export const flagCell = (flag: string | null | undefined) =>
-  flag ? html`<strong class="error" data-testid="review-flag">${FLAG_TEXT[flag] ?? flag}</strong>` : '';
+/** Why a person must look at a case whatever its state, in the operator's language; empty when nothing is pending. */
+export const flagCell = (flag: string | null | undefined, lang: Lang = 'en') =>
+  flag ? html`<strong class="error" data-testid="review-flag">${CALL_TEXTS[lang].flags[flag] ?? flag}</strong>` : '';
 
 /** The operator's buttons on a case: which apply, the form's CSRF field, and the last action's error. */
 export interface CaseActionsView {
@@ -36,16 +34,17 @@ export interface CaseActionsView {
   error?: string;
 }
 
-function actionForms(caseId: string, v: CaseActionsView): SafeHtml {
+function actionForms(caseId: string, v: CaseActionsView, lang: Lang): SafeHtml {
+  const t = CALL_TEXTS[lang];
   const base = `/console/cases/${caseId}`;
   const { approve, cancel, callNow, unfreeze } = v.available;
-  return html`<h2>Actions</h2>
+  return html`<h2>${t.actions}</h2>
 ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.error}</p>` : ''}
-${approve ? html`<form method="post" action="${base}/approve" data-testid="approve-form">${v.csrfField}<p class="muted">Approving allows the automated callback only; the customer must still enter the emailed code on the call.</p><button type="submit">Approve callback</button></form>` : ''}
-${callNow ? html`<form method="post" action="${base}/call-now" data-testid="call-now-form">${v.csrfField}<label><input type="checkbox" name="outside_hours" value="1"> Call outside business hours</label><button type="submit">Call now</button></form>` : ''}
-${cancel ? html`<form method="post" action="${base}/cancel" data-testid="cancel-form">${v.csrfField}<label>Reason (optional)<input name="reason" maxlength="200"></label><button type="submit">Cancel case</button></form>` : ''}
-${unfreeze ? html`<form method="post" action="${base}/unfreeze-enrolment" data-testid="unfreeze-form">${v.csrfField}<p class="muted">Only after confirming with the owner: the next sign-in may then set up a new authenticator.</p><button type="submit">Allow enrolment of a new factor</button></form>` : ''}
-${!approve && !callNow && !cancel && !unfreeze ? html`<p class="muted">No actions for a case in this state.</p>` : ''}`;
+${approve ? html`<form method="post" action="${base}/approve" data-testid="approve-form">${v.csrfField}<p class="muted">${t.approveHint}</p><button type="submit">${t.approve}</button></form>` : ''}
+${callNow ? html`<form method="post" action="${base}/call-now" data-testid="call-now-form">${v.csrfField}<label><input type="checkbox" name="outside_hours" value="1"> ${t.outsideHours}</label><button type="submit">${t.callNow}</button></form>` : ''}
+${cancel ? html`<form method="post" action="${base}/cancel" data-testid="cancel-form">${v.csrfField}<label>${t.cancelReason}<input name="reason" maxlength="200"></label><button type="submit">${t.cancel}</button></form>` : ''}
+${unfreeze ? html`<form method="post" action="${base}/unfreeze-enrolment" data-testid="unfreeze-form">${v.csrfField}<p class="muted">${t.unfreezeHint}</p><button type="submit">${t.unfreeze}</button></form>` : ''}
+${!approve && !callNow && !cancel && !unfreeze ? html`<p class="muted">${t.noActions}</p>` : ''}`;
 }
 
 /** The operator's language and the business time zone the page is written in. */
@@ -77,7 +76,7 @@ export function casePage(
     body: html`<h1>${t.case} <code>${row.id}</code></h1>
 <table>
 <tr><th>${t.reference}</th><td data-testid="case-reference">${row.reference ?? ''}</td></tr>
-<tr><th>${t.state}</th><td data-testid="case-state">${row.state}</td></tr>
+<tr><th>${t.state}</th><td>${lang === 'en' ? '' : `${stateWords(row.state, lang)} `}<code data-testid="case-state">${row.state}</code></td></tr>
 <tr><th>${t.outcome}</th><td>${row.outcome ? eventWords(row.outcome, lang) : ''}</td></tr>
 <tr><th>${t.email}</th><td>${mask.email(row.email)}</td></tr>
 <tr><th>${t.phone}</th><td>${mask.phone(row.phone_e164)} ${row.phone_on_record ? t.onRecord : t.notOnRecord}</td></tr>
@@ -85,9 +84,9 @@ export function casePage(
 <tr><th>${t.assurance}</th><td>${row.assurance}</td></tr>
 <tr><th>${t.consent}</th><td>${when(row.consent_at)} (${row.consent_version}); ${t.recording(Boolean(row.recording_consent))}</td></tr>
 <tr><th>${t.callbackAt}</th><td data-testid="scheduled-at">${when(row.scheduled_at)}</td></tr>
-<tr><th>${t.needsPerson}</th><td>${flagCell(row.review_flag)}</td></tr>
+<tr><th>${t.needsPerson}</th><td>${flagCell(row.review_flag, lang)}</td></tr>
 </table>
-${actions ? actionForms(row.id, actions) : ''}
+${actions ? actionForms(row.id, actions, lang) : ''}
 ${extra}
 ${timelineSection(history, lang, timeZone)}`,
   });

@@ -163,6 +163,7 @@ const EVENT_WORDS: Record<string, { ja: string; en: string }> = {
   call_link_issued: { ja: '通話リンクを発行', en: 'Call link issued' },
   call_connected: { ja: '通話接続', en: 'Call connected' },
   call_ended: { ja: '通話終了', en: 'Call ended' },
+  recording_played: { ja: '録音を再生', en: 'Recording played' },
   call_escalated: { ja: '通話から担当者へ', en: 'Call handed to a person' },
   call_wrong_person: { ja: '別人が応答', en: 'Someone else answered' },
   call_abandoned: { ja: '通話が途中で終了', en: 'Call abandoned' },

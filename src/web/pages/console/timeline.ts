@@ -4,8 +4,17 @@ import { type SafeHtml, html } from '../../../html/safe-html';
 import { CONSOLE_TEXTS, eventWords, stateWords } from './console-texts';
 import { localTime, zoneLabel } from './console-time';
 
-/** Event data fields the timeline shows in other columns (who, the state change) rather than as details. */
-const SHOWN_ELSEWHERE = new Set(['from', 'to', 'operatorId', 'operator', 'state']);
+/** Event data fields the timeline shows in other columns (who, the state change) or in the calls section (figures) rather than as details. */
+const SHOWN_ELSEWHERE = new Set(['from', 'to', 'operatorId', 'operator', 'state', 'figures']);
+
+/** An ISO-8601 UTC instant as event data stores it (`at`, `expiresAt`, …). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
+
+/** A detail value as people read it: instants in the business zone with the zone named (never UTC), the rest as stored. */
+function factValue(v: unknown, timeZone: string, zone: string): string {
+  if (typeof v === 'string') return ISO_INSTANT.test(v) ? `${localTime(v, timeZone)} ${zone}` : v;
+  return JSON.stringify(v);
+}
 
 /**
  * Who did it, from the event's data: an operator (`operatorId` from the console, `operator: 'cli'`
@@ -47,7 +56,7 @@ ${history.map((e) => {
       : '';
   const facts = Object.entries(data)
     .filter(([k]) => !SHOWN_ELSEWHERE.has(k))
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}: ${factValue(v, timeZone, zone)}`)
     .join(' · ');
   return html`<tr data-testid="timeline-event"><td>${localTime(e.at, timeZone)}</td><td><span data-testid="event-words">${eventWords(e.kind, lang)}</span>${move} <code class="muted">${e.kind}</code></td><td>${actor(data, lang)}</td><td>${facts}<details data-testid="chain"><summary>${t.chain} #${String(e.seq)}</summary><code>${e.prevHash.slice(0, 16)}… → ${e.hash}</code></details></td></tr>`;
 })}

@@ -2,6 +2,7 @@ import type { CaughtMessage } from '../../../mail/mail-store';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import type { Lang } from '../../../domain/lang';
 import { page } from '../layout';
+import { localTime, zoneLabel } from '../console/console-time';
 
 /** The catcher's texts; English by default (a developer's tool), Japanese on ?lang=ja. */
 const TEXTS = {
@@ -37,18 +38,19 @@ const TEXTS = {
 
 const nav = (lang: Lang) => html`<a href="/dev/mail?lang=${lang}">${TEXTS[lang].inbox}</a>`;
 
-function when(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+/** When a message arrived, in the business time zone with the zone named (as every page shows times). */
+function when(iso: string, timeZone: string): string {
+  return `${localTime(iso, timeZone)} ${zoneLabel(timeZone, new Date(iso))}`;
 }
 
 /** Every caught message, newest first: what a demo user opens to read the 8-digit code. */
-export function inboxPage(messages: CaughtMessage[], lang: Lang = 'en'): string {
+export function inboxPage(messages: CaughtMessage[], lang: Lang = 'en', timeZone = 'Asia/Tokyo'): string {
   const t = TEXTS[lang];
   const rows = messages.map(
     (m) => html`<tr>
 <td><a href="/dev/mail/${encodeURIComponent(m.id)}?lang=${lang}">${m.subject || t.noSubject}</a></td>
 <td>${m.to}</td>
-<td class="muted"><time datetime="${m.receivedAt}">${when(m.receivedAt)}</time></td>
+<td class="muted"><time datetime="${m.receivedAt}">${when(m.receivedAt, timeZone)}</time></td>
 </tr>`,
   );
   const body = html`<h1>${t.title}</h1>
@@ -78,14 +80,14 @@ export function linkifyText(text: string): SafeHtml {
   return html`${parts}`;
 }
 
-export function messagePage(m: CaughtMessage, lang: Lang = 'en'): string {
+export function messagePage(m: CaughtMessage, lang: Lang = 'en', timeZone = 'Asia/Tokyo'): string {
   const t = TEXTS[lang];
   const body = html`<p><a href="/dev/mail?lang=${lang}">← ${t.inbox}</a></p>
 <h1>${m.subject || t.noSubject}</h1>
 <table>
 <tr><th>${t.from}</th><td>${m.from}</td></tr>
 <tr><th>${t.to}</th><td>${m.to}</td></tr>
-<tr><th>${t.received}</th><td><time datetime="${m.receivedAt}">${when(m.receivedAt)}</time></td></tr>
+<tr><th>${t.received}</th><td><time datetime="${m.receivedAt}">${when(m.receivedAt, timeZone)}</time></td></tr>
 <tr><th>Message-ID</th><td><code>${m.messageId ?? '—'}</code></td></tr>
 </table>
 <pre style="white-space:pre-wrap;font:inherit;background:#f8f8fb;padding:1rem;border-radius:6px">${linkifyText(m.text)}</pre>`;
