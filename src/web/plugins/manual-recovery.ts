@@ -190,18 +190,22 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
     );
 
     for (const verdict of ['approve', 'reject'] as const) {
-      app.post(`/console/manual-recoveries/:id/${verdict}`, { preHandler: gate, schema: { params: idParams } }, async (req, reply) => {
-        const { id } = req.params as { id: string };
-        return guarded(
-          req,
-          reply,
-          (status, error) => renderReview(req, reply, id, status, error),
-          async (by) => {
-            const { outcome } = await deps.manual[verdict](id, by);
-            return `/console/manual-recoveries/${encodeURIComponent(id)}?lang=${langOf(req)}&done=${outcome}`;
-          },
-        );
-      });
+      app.post(
+        `/console/manual-recoveries/:id/${verdict}`,
+        { preHandler: gate, schema: { params: idParams, querystring: viewQuery } },
+        async (req, reply) => {
+          const { id } = req.params as { id: string };
+          return guarded(
+            req,
+            reply,
+            (status, error) => renderReview(req, reply, id, status, error),
+            async (by) => {
+              const { outcome } = await deps.manual[verdict](id, by);
+              return `/console/manual-recoveries/${encodeURIComponent(id)}?lang=${langOf(req)}&done=${outcome}`;
+            },
+          );
+        },
+      );
     }
   };
 }

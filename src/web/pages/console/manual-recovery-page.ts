@@ -118,7 +118,7 @@ export function manualFormPage(
   const second = args.manual.secondOperator === 'always' ? t.secondAlways : args.privileged ? t.privileged : '';
   const form =
     v.csrfField && args.holder
-      ? html`<form method="post" action="${base}/manual" data-testid="manual-form">${v.csrfField}
+      ? html`<form method="post" action="${base}/manual?lang=${v.lang}" data-testid="manual-form">${v.csrfField}
 <p>${t.intro}</p>
 <fieldset data-testid="checklist">${args.manual.checklist.map(
           (c) =>
@@ -156,8 +156,8 @@ export function manualReviewPage(r: ManualRecovery, caseRow: CaseRow, v: ManualV
       ? ''
       : mine
         ? html`<p class="notice" data-testid="own-request">${t.ownRequest}</p>`
-        : html`<form method="post" action="${base}/approve" data-testid="approve-manual-form" style="display:inline">${v.csrfField}<button type="submit">${t.approve}</button></form>
-<form method="post" action="${base}/reject" data-testid="reject-manual-form" style="display:inline">${v.csrfField}<button type="submit">${t.reject}</button></form>`;
+        : html`<form method="post" action="${base}/approve?lang=${v.lang}" data-testid="approve-manual-form" style="display:inline">${v.csrfField}<button type="submit">${t.approve}</button></form>
+<form method="post" action="${base}/reject?lang=${v.lang}" data-testid="reject-manual-form" style="display:inline">${v.csrfField}<button type="submit">${t.reject}</button></form>`;
   return shell(
     v,
     t.title,
