@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger';
 import { scrubUrl } from '../observability/scrub';
 import type { Metrics } from '../observability/metrics';
 import { FAVICON_SVG } from './pages/layout';
+import { registerOpenApi } from './openapi';
 
 export interface AppDeps {
   logger: Logger;
@@ -91,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 }, errorHandler: webSocketError });
+  // Before any route: the document collects routes as they are added.
+  await registerOpenApi(app, { title: 'aizuchi HTTP API', version: '1' });
 
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { CallService, ConnectedCall } from '../../calls/call-service';
 import type { Logger } from '../../observability/logger';
@@ -19,11 +21,17 @@ export interface CallsPluginDeps {
  */
 export function callsPlugin(deps: CallsPluginDeps): FastifyPluginAsync {
   return async (app) => {
+    zodRoutes(app);
     const connected = new WeakMap<FastifyRequest, ConnectedCall>();
     app.get(
       '/api/v1/calls/text',
       {
         websocket: true,
+        schema: {
+          summary: 'The text channel of a call (WebSocket); the single-use link comes from `aizuchi cases call-now`',
+          querystring: z.object({ token: z.string().optional().describe('the call link token, spent before the upgrade') }),
+        },
+        attachValidation: true,
         // The URL carries the call token: keep it out of the request log.
         logLevel: 'warn',
         preValidation: async (req, reply) => {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
 import type { FastifyPluginAsync } from 'fastify';
 import { getCaughtMessage, listCaughtMessages } from '../../mail/mail-store';
 import { type Lang, isLang } from '../../domain/lang';
@@ -36,26 +38,38 @@ export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsy
       }
     });
 
-    app.get('/api/v1/dev/mail', async (req, reply) => {
-      const q = (req.query ?? {}) as Record<string, unknown>;
-      let to: string | undefined;
-      if (q.to !== undefined) {
-        const value = typeof q.to === 'string' ? q.to.trim() : '';
-        if (!value || value.length > MAX_ADDRESS_LENGTH || !ADDRESS.test(value)) {
-          return reply.code(400).send({ error: 'invalid_request', message: 'to must be one email address', field: 'to' });
+    const api = zodRoutes(app);
+    api.get(
+      '/api/v1/dev/mail',
+      {
+        schema: {
+          summary: 'Caught mail, newest first (only while the built-in catcher is in use)',
+          querystring: z.object({ to: z.string().optional().describe('one email address') }),
+        },
+        // The handler answers a bad address itself, with the field named, as before.
+        attachValidation: true,
+      },
+      async (req, reply) => {
+        const q = (req.query ?? {}) as Record<string, unknown>;
+        let to: string | undefined;
+        if (q.to !== undefined) {
+          const value = typeof q.to === 'string' ? q.to.trim() : '';
+          if (!value || value.length > MAX_ADDRESS_LENGTH || !ADDRESS.test(value)) {
+            return reply.code(400).send({ error: 'invalid_request', message: 'to must be one email address', field: 'to' });
+          }
+          to = value;
         }
-        to = value;
-      }
-      const messages = await listCaughtMessages(deps.store.db, to === undefined ? {} : { to });
-      return messages.map((m) => ({
-        id: m.id,
-        to: m.to,
-        from: m.from,
-        subject: m.subject,
-        text: m.text,
-        receivedAt: m.receivedAt,
-      }));
-    });
+        const messages = await listCaughtMessages(deps.store.db, to === undefined ? {} : { to });
+        return messages.map((m) => ({
+          id: m.id,
+          to: m.to,
+          from: m.from,
+          subject: m.subject,
+          text: m.text,
+          receivedAt: m.receivedAt,
+        }));
+      },
+    );
 
     app.get('/dev/mail', async (req, reply) => {
       const messages = await listCaughtMessages(deps.store.db);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult } from '../../cases/recovery-request';
+import { z } from 'zod';
+import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult, recoveryRequestSchema } from '../../cases/recovery-request';
 import type { RecoveryUndo } from '../../cases/recovery-undo';
 import { type Lang, isLang, pickLang } from '../../domain/lang';
 import type { Csrf } from '../pages/identity/csrf';
@@ -8,6 +9,7 @@ import type { HandoffBinder, HandoffBinding } from './handoff-binding';
 import { disownConfirmPage, messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
 import { RECOVERY_TEXTS } from '../pages/recovery/texts';
 import { invalidRequestMessage } from '../pages/recovery/validation-texts';
+import { invalidField, zodRoutes } from '../openapi';
 
 export interface RecoveryPluginDeps {
   recovery: RecoveryRequestService;
@@ -113,11 +115,31 @@ function sendApiResult(reply: FastifyReply, result: RecoveryResult, body: Record
   }
 }
 
+const langQuery = z.object({ lang: z.string().optional().describe('ja or en; otherwise Accept-Language decides') });
+const formQuery = langQuery.extend({ handoff: z.string().optional().describe('a sign-in hand-off token (single use)') });
+const cancelQuery = z.object({ token: z.string().optional().describe('the capability from the mail'), lang: z.string().optional() });
+const formBody = z.object({
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  lang: z.string().optional(),
+  consent: z.string().optional().describe('"yes" or "on" when ticked'),
+  recordingConsent: z.string().optional(),
+  _csrf: z.string().optional(),
+});
+/** HTML pages check their own input and answer with a page: the schema describes, the handler decides. */
+const pageSchema = <Q extends z.ZodType>(querystring: Q) => ({ querystring });
+const apiSchema = {
+  summary: 'Request a callback to recover an account whose MFA device is lost',
+  description: 'Always 202 with the same body whatever the account (README "The HTTP API"); 400 names the field; 429 with Retry-After.',
+  body: recoveryRequestSchema,
+};
+
 /** The "can't use your MFA device?" form, its JSON API, and the "this wasn't me" link. */
 export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
   const floorMs = deps.minResponseMs ?? 0;
   return async (app) => {
-    app.post('/api/v1/recovery-requests', async (req, reply) => {
+    const api = zodRoutes(app);
+    api.post('/api/v1/recovery-requests', { schema: apiSchema, attachValidation: true }, async (req, reply) => {
       // Only JSON: a cross-site HTML form can send urlencoded or text/plain bodies but not
       // application/json, so this is what keeps the API out of CSRF's reach.
       if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
@@ -128,11 +150,19 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
         return reply.code(400).send({ error: 'invalid_request', message: 'body must be a JSON object' });
       }
+      const invalid = req.validationError;
+      if (invalid) {
+        // The service's own schema failed: the same answer the service gives, after the same floor.
+        const message = (invalid as { validation?: Array<{ message?: string }> }).validation?.[0]?.message ?? invalid.message;
+        const field = invalidField(invalid as Parameters<typeof invalidField>[0]);
+        const verdict: RecoveryResult = { kind: 'invalid', message, ...(field ? { field } : {}) };
+        return withFloor(floorMs, async () => sendApiResult(reply, verdict, req.body as Record<string, unknown>));
+      }
       const result = await withFloor(floorMs, () => deps.recovery.submit(req.body, { clientIp: req.ip, deviceId: deviceId(req) }));
       return sendApiResult(reply, result, req.body as Record<string, unknown>);
     });
 
-    app.get('/recover', async (req, reply) => {
+    api.get('/recover', { schema: pageSchema(formQuery), attachValidation: true }, async (req, reply) => {
       const lang = langOf(req);
       const handoffToken = (req.query as Record<string, unknown> | undefined)?.handoff;
       if (deps.handoff && typeof handoffToken === 'string') {
@@ -159,13 +189,13 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
 
     // The "request sent" words again, in the chosen language: the target of the accepted page's
     // language switch. It says only what every accepted request is told (nothing about this one).
-    app.get('/recover/sent', async (req, reply) => {
+    api.get('/recover/sent', { schema: pageSchema(langQuery), attachValidation: true }, async (req, reply) => {
       const lang = langOf(req);
       const t = RECOVERY_TEXTS[lang];
       return reply.type('text/html').send(messagePage(lang, t.title, t.accepted, 'notice', '/recover/sent'));
     });
 
-    app.post('/recover', async (req, reply) => {
+    api.post('/recover', { schema: { ...pageSchema(langQuery), body: formBody }, attachValidation: true }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = langOf(req, body.lang);
       const t = RECOVERY_TEXTS[lang];
@@ -215,7 +245,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
     });
 
     // "This wasn't me": the GET only shows a confirmation (mail scanners open links); the POST acts.
-    app.get('/recover/cancel', async (req, reply) => {
+    api.get('/recover/cancel', { schema: pageSchema(cancelQuery), attachValidation: true }, async (req, reply) => {
       const { token, lang: qlang } = (req.query ?? {}) as Record<string, unknown>;
       const lang = pickLang(qlang); // the link carries the request's language
       const t = RECOVERY_TEXTS[lang];
@@ -229,7 +259,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       return reply.send(disownConfirmPage(lang, token));
     });
 
-    app.post('/recover/cancel', async (req, reply) => {
+    api.post('/recover/cancel', { schema: { body: cancelQuery }, attachValidation: true }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = pickLang(body.lang); // the form carries the link's language
       const t = RECOVERY_TEXTS[lang];
