@@ -39,6 +39,4 @@ fi
 
 # onnxruntime-node would otherwise fetch GPU binaries from a host we cannot reach.
 export ONNXRUNTIME_NODE_INSTALL_CUDA=skip
-if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
-fi
+bash scripts/node-modules.sh
