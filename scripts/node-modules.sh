@@ -25,6 +25,12 @@ aizuchi_node_modules() {
   if [[ -d node_modules && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
     return 0
   fi
+  # An install made before the stamp existed is adopted when npm's own record of it is newer than
+  # the lock (the old rule), so it is not reinstalled once for nothing.
+  if [[ -d node_modules && ! -f "$stamp" && -f node_modules/.package-lock.json && ! package-lock.json -nt node_modules/.package-lock.json ]]; then
+    printf '%s\n' "$want" >"$stamp"
+    return 0
+  fi
   npm ci --no-audit --no-fund
   printf '%s\n' "$want" >"$stamp"
 }

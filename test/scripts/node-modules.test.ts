@@ -75,6 +75,20 @@ describe('scripts/node-modules.sh', () => {
     expect(c.npmCalls()).toHaveLength(2);
   });
 
+  it('adopts an install from before the stamp when npm recorded it after the lock was written', () => {
+    const c = checkout();
+    fs.mkdirSync(path.join(c.root, 'node_modules'));
+    fs.writeFileSync(path.join(c.root, 'node_modules', '.package-lock.json'), '{}');
+    const earlier = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(c.root, 'package-lock.json'), earlier, earlier);
+    c.run();
+    expect(c.npmCalls()).toEqual([]);
+    // From then on the stamp decides: a changed lock reinstalls.
+    fs.writeFileSync(path.join(c.root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{"y":{}}}\n');
+    c.run();
+    expect(c.npmCalls()).toHaveLength(1);
+  });
+
   it('never runs npm ci through a node_modules link, so the shared install it points at survives', () => {
     const shared = tempDir();
     fs.writeFileSync(path.join(shared, 'some-package.js'), 'module.exports = 1;\n');
