@@ -12,7 +12,6 @@ const root = $('op-phone');
 const stats = { framesSent: 0, framesReceived: 0, controls: [] };
 let ws = null;
 let onCall = false;
-let stopping = false;
 
 const io = new AudioIo(cfg.assets, {
   onFrame: (frame) => {
@@ -83,7 +82,6 @@ async function goAvailable() {
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
-  stopping = false;
   ws.onmessage = (event) => {
     if (event.data instanceof ArrayBuffer) {
       stats.framesReceived++;
@@ -103,13 +101,12 @@ async function goAvailable() {
     onCall = false;
     ws = null;
     if (wasOnCall) setState('ended', t.ended);
-    else if (root.dataset.state !== 'offline') setState('offline', stopping ? t.offline : t.offline);
+    else if (root.dataset.state !== 'offline') setState('offline', t.offline);
   };
 }
 
 $('op-available').addEventListener('click', () => void goAvailable());
 $('op-stop').addEventListener('click', () => {
-  stopping = true;
   ws?.close(1000, 'unavailable');
 });
 $('op-accept').addEventListener('click', () => ws?.send(JSON.stringify({ type: 'answer' })));

@@ -85,7 +85,7 @@ export function consoleSoftphonePage(opts: {
     body: html`<h1>${t.title}</h1>
 <p class="muted">${t.intro}</p>
 <div id="op-phone" data-state="offline">
-<p><strong data-testid="op-status">${t.offline}</strong></p>
+<p><strong id="op-status" data-testid="op-status">${t.offline}</strong></p>
 <p><button type="button" id="op-available">${t.goAvailable}</button> <button type="button" id="op-stop" hidden>${t.stopAvailable}</button></p>
 <section id="op-offer" data-testid="op-offer" hidden>
 <h2 id="op-offer-title"></h2>
