@@ -50,7 +50,7 @@ export async function startServer(
   if (roles.web) await services.mail.catcher?.start();
   let draining = false;
   const readiness = { draining: () => draining, checkDatabase: () => pingDatabase(services) };
-  const app = await buildApp({ logger, metrics, readiness, plugins: [...areaPlugins(services), ...extraPlugins] });
+  const app = await buildApp({ logger, metrics, readiness, clock, plugins: [...areaPlugins(services), ...extraPlugins] });
   if (roles.web) await app.listen({ port: config.port, host: config.host });
   // Operators' console softphones connect to web processes: those say how many are free.
   if (roles.web) await services.deskPresence.start();

@@ -88,7 +88,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     ssoLink: sso !== undefined,
     onSignOut: sso?.signOut,
   });
-  const access = consoleAccess({ requireLocalOperator: identityWeb.requireOperator, localAccount: identityWeb.signedInAccount, sso });
+  const access = consoleAccess({ requireLocalOperator: identityWeb.requireOperator, sso, clock });
   const handoff = config.handoff
     ? createHandoffBinder({
         verifier: createHandoffVerifier({ ...config.handoff, spent: dbSpentTokens(store.db, clock), clock }),
@@ -129,7 +129,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
   });
   /** One key per person whichever way they signed in (SSO or local): the HMAC of their email. */
   const personOf = async (req: FastifyRequest): Promise<string | undefined> => {
-    const email = (await sso?.session(req))?.email ?? (await identity.getAccount(identityWeb.signedInAccount(req)?.id ?? ''))?.email;
+    const email = (await sso?.session(req))?.email ?? (await identity.getAccount(req.operator?.id ?? ''))?.email;
     return email ? hmacHex(keys.tokenHmac, `person:${email.trim().toLowerCase()}`) : undefined;
   };
   return [
@@ -158,15 +158,12 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       operator: {
         actions: operatorActions,
         csrf: identityWeb.csrf,
-        signedInAccount: access.principal,
-        roleOf: (req) => access.principal(req)?.role,
         unfreezeEnrolment: (caseId, operatorId) => undo.unfreeze(caseId, operatorId),
       },
     }),
     escalationsPlugin({
       queue: escalations,
       requireOperator: access.requireOperator,
-      principal: access.principal,
       csrf: identityWeb.csrf,
       mask,
       timeZone: config.calendar.timeZone,
@@ -182,7 +179,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       cases,
       contactOf: (accountId) => services.accounts.getContact(accountId),
       requireOperator: access.requireOperator,
-      principal: access.principal,
+      principal: (req) => req.operator ?? undefined,
       personOf,
       csrf: identityWeb.csrf,
       mask,
@@ -199,7 +196,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     consoleSettingsPlugin({
       settings: services.settings,
       requireOperator: access.requireOperator,
-      principal: access.principal,
+      principal: (req) => req.operator ?? undefined,
       csrf: identityWeb.csrf,
       history: () => recentSystemEvents(store, 20, SETTINGS_CHANGED_EVENT),
       clock,
@@ -215,7 +212,6 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     operatorSoftphonePlugin({
       desk: services.desk,
       requireOperator: access.requireOperator,
-      principal: access.principal,
       logger,
       timeZone: config.calendar.timeZone,
       csrf: identityWeb.csrf,
@@ -227,7 +223,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       // A recording is a person's voice: who listened to which call is in the case's audit history.
       listened: async (req, { callId, caseId }) => {
         await cases.inTransaction((trx) =>
-          cases.record(trx, caseId, 'recording_played', { callId, operatorId: access.principal(req)?.id ?? null }),
+          cases.record(trx, caseId, 'recording_played', { callId, operatorId: req.operator?.id ?? null }),
         );
       },
     }),

@@ -28,6 +28,24 @@ export interface SessionStore {
   revokeAll(accountId: string): Promise<void>;
   /** Whether a 'full' session was created for the account strictly after `since` (revoked or not). */
   signedInSince(accountId: string, since: Date): Promise<boolean>;
+  /** Records that the session served a request now (idle expiry reads it). */
+  touch(token: string): Promise<void>;
+  /** Records a fresh authentication (a re-authentication with password + TOTP) now. */
+  reauthenticated(token: string): Promise<void>;
+  /** Live 'full' sessions (not revoked, not expired), newest first; of `accountIds` when given. */
+  listFull(accountIds?: readonly string[]): Promise<ListedSession[]>;
+  /** Revokes the live session with this public id; its account id, or null when there was none. */
+  revoke(publicId: string): Promise<string | null>;
+}
+
+/** A session as /console/sessions lists it: ids and ISO-8601 UTC times, never a token or its hash. */
+export interface ListedSession {
+  publicId: string;
+  accountId: string;
+  createdAt: string;
+  authAt: string | null;
+  lastSeenAt: string;
+  expiresAt: string;
 }
 
 /** Sessions keyed by the HMAC of their token, so a database leak yields no usable cookie. */
@@ -40,6 +58,7 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
     const now = clock.now();
     const token = newToken();
     const expiresAt = new Date(now.getTime() + (stage === 'full' ? ttls.fullMs : ttls.passwordStageMs));
+    const at = now.toISOString();
     await db
       .insertInto('sessions')
       .values({
@@ -47,9 +66,13 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
         account_id: accountId,
         stage,
         password_verified_at: passwordVerifiedAt?.toISOString() ?? null,
-        created_at: now.toISOString(),
+        created_at: at,
         expires_at: expiresAt.toISOString(),
         revoked_at: null,
+        public_id: newToken().slice(0, 16),
+        // A 'full' session is issued right after the second factor (or by a test standing in for it).
+        auth_at: stage === 'full' ? at : null,
+        last_seen_at: at,
       })
       .execute();
     return { token, expiresAt };
@@ -59,13 +82,22 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
     if (token === '') return null;
     const row = await db
       .selectFrom('sessions')
-      .select(['account_id', 'stage', 'password_verified_at', 'expires_at'])
+      .select(['account_id', 'stage', 'password_verified_at', 'expires_at', 'public_id', 'auth_at', 'last_seen_at', 'created_at'])
       .where('id_hash', '=', idHash(token))
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', clock.now().toISOString())
       .executeTakeFirst();
     if (!row || (row.stage !== 'password' && row.stage !== 'full')) return null;
-    return { accountId: row.account_id, stage: row.stage, passwordVerifiedAt: row.password_verified_at, expiresAt: row.expires_at };
+    return {
+      accountId: row.account_id,
+      stage: row.stage,
+      passwordVerifiedAt: row.password_verified_at,
+      expiresAt: row.expires_at,
+      publicId: row.public_id ?? '',
+      authAt: row.auth_at,
+      lastSeenAt: row.last_seen_at ?? row.created_at,
+      createdAt: row.created_at,
+    };
   }
 
   async function end(token: string): Promise<void> {
@@ -105,5 +137,51 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
     return row !== undefined;
   }
 
-  return { create, read, promote, end, revokeAll, signedInSince };
+  const setOnLive = (token: string, values: { last_seen_at?: string; auth_at?: string }) =>
+    db.updateTable('sessions').set(values).where('id_hash', '=', idHash(token)).where('revoked_at', 'is', null).execute();
+
+  async function listFull(accountIds?: readonly string[]): Promise<ListedSession[]> {
+    if (accountIds && accountIds.length === 0) return [];
+    let q = db
+      .selectFrom('sessions')
+      .select(['public_id', 'account_id', 'created_at', 'auth_at', 'last_seen_at', 'expires_at'])
+      .where('stage', '=', 'full')
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', clock.now().toISOString())
+      .where('public_id', 'is not', null);
+    if (accountIds) q = q.where('account_id', 'in', accountIds);
+    const rows = await q.orderBy('created_at', 'desc').execute();
+    return rows.map((r) => ({
+      publicId: r.public_id ?? '',
+      accountId: r.account_id,
+      createdAt: r.created_at,
+      authAt: r.auth_at,
+      lastSeenAt: r.last_seen_at ?? r.created_at,
+      expiresAt: r.expires_at,
+    }));
+  }
+
+  async function revoke(publicId: string): Promise<string | null> {
+    const row = await db
+      .updateTable('sessions')
+      .set({ revoked_at: clock.now().toISOString() })
+      .where('public_id', '=', publicId)
+      .where('revoked_at', 'is', null)
+      .returning('account_id')
+      .executeTakeFirst();
+    return row?.account_id ?? null;
+  }
+
+  return {
+    create,
+    read,
+    promote,
+    end,
+    revokeAll,
+    signedInSince,
+    touch: async (token) => void (await setOnLive(token, { last_seen_at: clock.now().toISOString() })),
+    reauthenticated: async (token) => void (await setOnLive(token, { auth_at: clock.now().toISOString() })),
+    listFull,
+    revoke,
+  };
 }

@@ -47,6 +47,13 @@ export interface SessionInfo {
   /** ISO-8601 UTC time the password was last checked for this session chain. */
   passwordVerifiedAt: string | null;
   expiresAt: string;
+  /** What /console/sessions shows and revokes (migration 015); not the lookup hash. */
+  publicId: string;
+  /** ISO time of the last full authentication (TOTP at sign-in, or a re-authentication); null before it. */
+  authAt: string | null;
+  /** ISO time of the last request the session served (idle expiry, checked at the console's gate). */
+  lastSeenAt: string;
+  createdAt: string;
 }
 
 /** Why a sign-in step failed; the web layer turns these into messages. */

@@ -12,6 +12,7 @@ import * as m010 from './migrations/010_case_reference';
 import * as m011 from './migrations/011_escalations';
 import * as m012 from './migrations/012_console_preferences';
 import * as m014 from './migrations/014_job_keys';
+import * as m015 from './migrations/015_operator_sessions_roles';
 import * as m017 from './migrations/017_business_settings';
 import * as m018 from './migrations/018_call_owners';
 import * as m016 from './migrations/016_manual_recoveries';
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '011_escalations': m011,
   '012_console_preferences': m012,
   '014_job_keys': m014,
+  '015_operator_sessions_roles': m015,
   '017_business_settings': m017,
   '018_call_owners': m018,
   '016_manual_recoveries': m016,

@@ -33,6 +33,12 @@ export interface SessionsTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** Migration 015: the id /console/sessions shows and revokes (not the lookup hash). */
+  public_id: string | null;
+  /** Migration 015: the last full authentication (password + TOTP, or re-authentication). */
+  auth_at: string | null;
+  /** Migration 015: the last request the session served (idle expiry). */
+  last_seen_at: string | null;
 }
 
 export interface RateEventsTable {
@@ -221,6 +227,18 @@ export interface OperatorSsoSessionsTable {
   role: string;
   created_at: string;
   expires_at: string;
+  /** Migration 015: as in `sessions`; auth_at is the provider's auth_time. */
+  public_id: string | null;
+  auth_at: string | null;
+  last_seen_at: string | null;
+}
+
+/** A local operator account's console role (migration 015); `updated_by` is the actor who set it. */
+export interface ConsoleRolesTable {
+  operator_id: string;
+  role: string;
+  updated_at: string;
+  updated_by: string;
 }
 
 /** A case handed to a person (migration 011); open while `closed_at` is null, at most one open per case. */
@@ -292,6 +310,7 @@ export interface Database {
   transcript_entries: TranscriptEntriesTable;
   softphone_links: SoftphoneLinksTable;
   console_preferences: ConsolePreferencesTable;
+  console_roles: ConsoleRolesTable;
   recovery_locks: RecoveryLocksTable;
   handoff_spent_jti: HandoffSpentJtiTable;
   operator_sso_sessions: OperatorSsoSessionsTable;

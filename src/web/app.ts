@@ -9,6 +9,7 @@ import Fastify, {
   type FastifyPluginAsync,
   type FastifyRequest,
 } from 'fastify';
+import { type Clock, systemClock } from '../domain/clock';
 import type { Logger } from '../observability/logger';
 import { scrubUrl } from '../observability/scrub';
 import type { Metrics } from '../observability/metrics';
@@ -24,6 +25,8 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** What /readyz reports; without it the app is always ready (tests that build only the app). */
   readiness?: Readiness;
+  /** The services' clock: request-time checks (fresh re-authentication) read it; default the system clock. */
+  clock?: Clock;
 }
 
 /** Kubernetes-style readiness, separate from liveness (/healthz): README "Shutdown and readiness". */
@@ -92,6 +95,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 }, errorHandler: webSocketError });
+  // Decorated at the root so every area plugin's requests carry them (plugins are encapsulated).
+  app.decorate('clock', deps.clock ?? systemClock);
+  app.decorateRequest('operator', null);
   // Before any route: the document collects routes as they are added.
   await registerOpenApi(app, { title: 'aizuchi HTTP API', version: '1' });
 

@@ -13,14 +13,32 @@ export interface SsoSession {
   name: string | null;
   role: ConsoleRole;
   expiresAt: Date;
+  /** What /console/sessions shows and revokes (migration 015). */
+  publicId: string;
+  /** The provider's auth_time: when the person last signed in at the provider (else the session's start). */
+  authAt: Date;
+  /** The last request the session served (idle expiry). */
+  lastSeenAt: Date;
+  createdAt: Date;
 }
+
+/** What opening a session takes: the person, and when the provider says they authenticated (default now). */
+export type NewSsoSession = Omit<SsoSession, 'expiresAt' | 'publicId' | 'lastSeenAt' | 'createdAt' | 'authAt'> & { authAt?: Date };
 
 export interface SsoSessions {
   /** Opens a session for `ttlMs`; returns the cookie's token (only its HMAC is stored). */
-  create(s: Omit<SsoSession, 'expiresAt'>, ttlMs: number): Promise<{ token: string; expiresAt: Date }>;
+  create(s: NewSsoSession, ttlMs: number): Promise<{ token: string; expiresAt: Date }>;
   /** The unexpired session for `token`, or null. */
   read(token: string): Promise<SsoSession | null>;
   end(token: string): Promise<void>;
+  /** Records that the session served a request now. */
+  touch(token: string): Promise<void>;
+  /** Records a re-authentication at the provider (its auth_time). */
+  reauthenticated(token: string, authAt: Date): Promise<void>;
+  /** Unexpired sessions, newest first; only `subject`'s (with its issuer) when given. */
+  list(who?: { issuer: string; subject: string }): Promise<SsoSession[]>;
+  /** Ends the session with this public id; the principal id (`oidc:<sub>`) it belonged to, or null. */
+  revoke(publicId: string): Promise<string | null>;
   /** Deletes expired sessions; returns how many. */
   prune(): Promise<number>;
 }
@@ -48,6 +66,9 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
           role: s.role,
           created_at: now.toISOString(),
           expires_at: expiresAt.toISOString(),
+          public_id: newToken().slice(0, 16),
+          auth_at: (s.authAt ?? now).toISOString(),
+          last_seen_at: now.toISOString(),
         })
         .execute();
       return { token, expiresAt };
@@ -60,18 +81,35 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
         .where('token_hash', '=', hash(token))
         .where('expires_at', '>', clock.now().toISOString())
         .executeTakeFirst();
-      if (!row || !isConsoleRole(row.role)) return null;
-      return {
-        issuer: row.issuer,
-        subject: row.subject,
-        email: row.email,
-        name: row.name,
-        role: row.role,
-        expiresAt: new Date(row.expires_at),
-      };
+      return row ? toSession(row) : null;
     },
     async end(token) {
       await db.deleteFrom('operator_sso_sessions').where('token_hash', '=', hash(token)).execute();
+    },
+    async touch(token) {
+      await db
+        .updateTable('operator_sso_sessions')
+        .set({ last_seen_at: clock.now().toISOString() })
+        .where('token_hash', '=', hash(token))
+        .execute();
+    },
+    async reauthenticated(token, authAt) {
+      await db.updateTable('operator_sso_sessions').set({ auth_at: authAt.toISOString() }).where('token_hash', '=', hash(token)).execute();
+    },
+    async list(who) {
+      let q = db.selectFrom('operator_sso_sessions').selectAll().where('expires_at', '>', clock.now().toISOString());
+      if (who) q = q.where('issuer', '=', who.issuer).where('subject', '=', who.subject);
+      const rows = await q.orderBy('created_at', 'desc').execute();
+      return rows.map(toSession).filter((r): r is SsoSession => r !== null);
+    },
+    async revoke(publicId) {
+      const row = await db
+        .deleteFrom('operator_sso_sessions')
+        .where('public_id', '=', publicId)
+        .where('expires_at', '>', clock.now().toISOString())
+        .returning('subject')
+        .executeTakeFirst();
+      return row ? `oidc:${row.subject}` : null;
     },
     prune: () => pruneExpiredSsoSessions(db, clock),
   };
@@ -81,4 +119,22 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
 export async function pruneExpiredSsoSessions(db: Kysely<Database>, clock: Clock): Promise<number> {
   const result = await db.deleteFrom('operator_sso_sessions').where('expires_at', '<=', clock.now().toISOString()).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** A stored row as the app sees it; null when its role is not one the console knows (a hand-edited row). */
+function toSession(row: Database['operator_sso_sessions']): SsoSession | null {
+  if (!isConsoleRole(row.role)) return null;
+  const created = new Date(row.created_at);
+  return {
+    issuer: row.issuer,
+    subject: row.subject,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    expiresAt: new Date(row.expires_at),
+    publicId: row.public_id ?? '',
+    authAt: row.auth_at ? new Date(row.auth_at) : created,
+    lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : created,
+    createdAt: created,
+  };
 }

@@ -4,7 +4,6 @@ import { type OperatorActionFailure, type OperatorActions, OperatorActionError, 
 import { DISOWNED_AFTER_RESET } from '../../cases/recovery-undo';
 import { isCaseState } from '../../domain/cases/case-state';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
-import type { Account } from '../../identity/types';
 import type { SafeHtml } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
 import { CASE_PAGE_SIZES, CASE_REASONS, CASE_SORTS } from '../../cases/case-search';
@@ -19,19 +18,13 @@ import type { ConsolePreferences } from './console-preferences';
 export interface ConsoleActionDeps {
   actions: OperatorActions;
   csrf: Csrf;
-  /** The operator requireOperator let through (identityWeb.signedInAccount). */
-  signedInAccount(request: FastifyRequest): Pick<Account, 'id'> | undefined;
   /** Lifts the enrolment freeze of a disowned reset (RecoveryUndo.unfreeze); the button shows only with it. */
   unfreezeEnrolment?(caseId: string, operatorId: string): Promise<void>;
-  /**
-   * The signed-in person's console role (issue 12): a viewer sees no buttons and every action is
-   * refused; lifting an enrolment freeze needs an admin. Unset: everyone who passes is an admin.
-   */
-  roleOf?(request: FastifyRequest): ConsoleRole | undefined;
 }
 
 export interface ConsolePluginDeps {
   cases: CaseService;
+  /** The console's gate: sets request.operator (console-operator.ts), whose role decides what is offered. */
   requireOperator: preHandlerAsyncHookHandler;
   mask: MaskFns;
   /** Further sections of the case page (calls, transcripts, recordings) from other areas. */
@@ -115,7 +108,8 @@ const CASE_ROUTE_SCHEMA = {
 
 /** The operators' console: cases with filters, and each case with its hash-chained timeline and actions. */
 export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
-  const roleOf = (req: FastifyRequest): ConsoleRole => (deps.operator?.roleOf ? (deps.operator.roleOf(req) ?? 'viewer') : 'admin');
+  // A viewer sees no buttons and every action is refused; lifting an enrolment freeze needs an admin.
+  const roleOf = (req: FastifyRequest): ConsoleRole => req.operator?.role ?? 'viewer';
   const sendHtml = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
@@ -127,7 +121,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
   async function langOf(req: FastifyRequest): Promise<Lang> {
     const asked = (req.query as { lang?: unknown } | undefined)?.lang;
     if (isLang(asked)) return asked;
-    const who = deps.operator?.signedInAccount(req);
+    const who = req.operator;
     const stored = who && deps.preferences ? await deps.preferences.lang(who.id) : undefined;
     return pickLang(stored, req.headers['accept-language']);
   }
@@ -182,12 +176,12 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
           lang,
           switchPath: req.url,
           langSaved: q.saved === '1',
-          rememberLangField: deps.preferences && deps.operator?.signedInAccount(req) ? deps.operator.csrf.field(req, reply) : undefined,
+          rememberLangField: deps.preferences && deps.operator && req.operator ? deps.operator.csrf.field(req, reply) : undefined,
           mask: deps.mask,
           timeZone,
           refreshSeconds: deps.refreshSeconds ?? 30,
           csrfField: deps.operator?.csrf.field(req, reply),
-          role: deps.operator?.roleOf ? roleOf(req) : undefined,
+          role: req.operator ? roleOf(req) : undefined,
         };
         return sendHtml(reply, 200, caseListPage(view));
       },
@@ -212,7 +206,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
         async (req, reply) => {
           if (!op.csrf.verify(req))
             return reply.code(403).type('text/plain').send('The form was stale or not from this site; nothing was changed.');
-          const who = op.signedInAccount(req);
+          const who = req.operator;
           if (!who) return reply.code(403).type('text/plain').send('Forbidden');
           await preferences.setLang(who.id, req.body.lang);
           return reply.redirect(`/console?lang=${req.body.lang}&saved=1`, 303);
@@ -229,7 +223,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
         const { id } = req.params as { id: string };
         if (!op.csrf.verify(req))
           return renderCase(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
-        const operator = op.signedInAccount(req);
+        const operator = req.operator;
         if (!operator) return reply.code(403).type('text/plain').send('Forbidden');
         if (!roleAtLeast(roleOf(req), needs))
           return reply.code(403).type('text/plain').send(`Forbidden: this needs the ${needs} role; nothing was changed`);

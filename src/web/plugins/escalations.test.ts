@@ -50,8 +50,10 @@ describe('escalations plugin roles', () => {
     await app.register(
       escalationsPlugin({
         queue,
-        requireOperator: async () => {},
-        principal: () => ({ id: `someone-${role}`, role }),
+        // Stands in for the console's gate: who passed and their role, as request.operator.
+        requireOperator: async (req) => {
+          req.operator = { id: `someone-${role}`, role, authTime: new Date(), sessionId: 's-1' };
+        },
         // CSRF is checked elsewhere (identity.ts); here every form is accepted so only the role decides.
         csrf: { token: () => 't', field: () => html`<input type="hidden" name="_csrf" value="t">`, verify: () => true },
         mask: { email: () => 'v***@example.com', phone: () => '***5678' },

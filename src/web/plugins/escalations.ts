@@ -3,7 +3,7 @@ import { type EscalationFailure, EscalationError, type EscalationQueue } from '.
 import { reasonWords } from '../../cases/escalations/reasons';
 import { type EscalationActions, isCloseReason } from '../../cases/escalations/escalation-actions';
 import { OperatorActionError } from '../../cases/operator-actions';
-import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { roleAtLeast } from '../../domain/console-roles';
 import { type Lang, pickLang } from '../../domain/lang';
 import { type SafeHtml, html } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
@@ -12,9 +12,8 @@ import { escalationPage, escalationQueuePage, slaCell } from '../pages/console/e
 
 export interface EscalationsPluginDeps {
   queue: EscalationQueue;
+  /** The console's gate: sets request.operator, whose id goes into the history and whose role decides. */
   requireOperator: preHandlerAsyncHookHandler;
-  /** Who passed requireOperator (their id goes into the history) and their console role. */
-  principal(request: FastifyRequest): { id: string; role: ConsoleRole } | undefined;
   csrf: Csrf;
   mask: MaskFns;
   /** AIZUCHI_TIME_ZONE: times are shown in it, with the zone; the callback form's time is read in it. */
@@ -83,8 +82,8 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
   const langOf = (req: FastifyRequest) =>
     pickLang((req.query as Record<string, unknown> | undefined)?.lang, req.headers['accept-language']);
   const canAct = (req: FastifyRequest) => {
-    const p = deps.principal(req);
-    return p !== undefined && roleAtLeast(p.role, 'operator');
+    const p = req.operator;
+    return p !== null && roleAtLeast(p.role, 'operator');
   };
   const sendHtml = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
@@ -92,7 +91,7 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
     lang: langOf(req),
     timeZone: deps.timeZone,
     mask: deps.mask,
-    me: deps.principal(req)?.id ?? '',
+    me: req.operator?.id ?? '',
     ...(canAct(req) ? { csrfField: deps.csrf.field(req, reply), holderActions: deps.actions !== undefined } : {}),
     ...(error ? { error } : {}),
   });
@@ -129,7 +128,7 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
           const { id } = req.params as { id: string };
           if (!deps.csrf.verify(req))
             return renderOne(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
-          const p = deps.principal(req);
+          const p = req.operator;
           if (!p || !roleAtLeast(p.role, 'operator'))
             return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was changed');
           try {

@@ -81,7 +81,7 @@ describe('identity web flow', () => {
     });
     web = createIdentityWeb({ identity, clock, csrfKey: keys.tokenHmac, publicUrl });
     const consoleStub: FastifyPluginAsync = async (a) => {
-      a.get('/console', { preHandler: web.requireOperator }, async (request) => ({ operator: web.signedInAccount(request)?.email }));
+      a.get('/console', { preHandler: web.requireOperator }, async (request) => ({ operator: request.operator }));
       a.get('/session', async (request) => (await web.readSession(request)) ?? { none: true });
     };
     app = await buildApp({ logger: createLogger('silent'), metrics: createMetrics(), plugins: [web.plugin, consoleStub] });
@@ -262,7 +262,10 @@ describe('identity web flow', () => {
     await signIn(ob, 'op@example.com', customer.password);
     const done = await ob.submit('/signin/mfa', '/signin/mfa', { code: totpCode(secretOf(op.otpauthUri), now) });
     expect(done.headers.location).toBe('/console?lang=ja');
-    expect(JSON.parse((await ob.get('/console')).body)).toEqual({ operator: 'op@example.com' });
+    // The gate decorates the request with who passed: the account, its role (admin without a role store) and the session.
+    const passed = (JSON.parse((await ob.get('/console')).body) as { operator: Record<string, unknown> }).operator;
+    expect(passed).toMatchObject({ id: op.account.id, role: 'admin', authTime: now.toISOString() });
+    expect(passed.sessionId).toMatch(/^[A-Za-z0-9_-]{16}$/);
 
     const cb = new Browser(app);
     await signIn(cb, customer.email, customer.password);

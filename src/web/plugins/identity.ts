@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../domain/clock';
+import type { ConsoleRole } from '../../domain/console-roles';
 import { type Lang, pickLang } from '../../domain/lang';
 import { EnrollmentExpiredError } from '../../identity/errors';
 import type { PendingEnrollment } from '../../identity/mfa';
@@ -31,6 +32,13 @@ export interface IdentityWebDeps {
   ssoLink?: boolean;
   /** Also ends the browser's other console session (operator SSO) on POST /signout. */
   onSignOut?(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** A local operator's console role (identity/operator-roles.ts); without it every operator is an admin. */
+  consoleRoleOf?(accountId: string): Promise<ConsoleRole>;
+  /**
+   * Console sessions end after this long without a request (ms; config sessions.idleMin). Checked at
+   * the console's gate, so customers' sessions are not cut; unset: no idle limit.
+   */
+  idleMs?: number;
 }
 
 export interface SessionView {
@@ -43,10 +51,13 @@ export interface IdentityWeb {
   plugin: FastifyPluginAsync;
   /** The browser's session, at any stage, or null. A 'password' session means the password was right. */
   readSession(request: FastifyRequest): Promise<SessionView | null>;
-  /** preHandler: a fully signed-in operator, else a redirect to /signin (or 403 for a customer). */
+  /**
+   * preHandler: a fully signed-in operator with MFA (request.operator is set), else a redirect to
+   * /signin (a missing, expired, idle or revoked session) or 403 (a customer; an operator without MFA).
+   */
   requireOperator: preHandlerAsyncHookHandler;
-  /** The account a require* preHandler let through on this request. */
-  signedInAccount(request: FastifyRequest): Account | undefined;
+  /** The device id in this browser's known-device cookie (path /signin) when issued to `accountId`. */
+  knownDeviceOf(request: FastifyRequest, accountId: string): string | undefined;
   csrf: Csrf;
 }
 
@@ -58,7 +69,6 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   const { identity } = deps;
   const secure = deps.publicUrl.startsWith('https:');
   const csrf = createCsrf(deps.csrfKey, secure);
-  const accounts = new WeakMap<FastifyRequest, Account>();
 
   const langOf = (request: FastifyRequest): Lang =>
     pickLang((request.query as Query | undefined)?.lang, request.headers['accept-language']);
@@ -190,12 +200,30 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   }
 
   const requireOperator: preHandlerAsyncHookHandler = async (request, reply) => {
-    const found = await sessionAccount(request, 'full');
-    if (!found) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
-    if (found.account.role !== 'operator') return reply.code(403).type('text/plain').send('Forbidden');
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    const session = token ? await identity.sessions.read(token) : null;
+    const toSignin = () => reply.redirect(`/signin?lang=${langOf(request)}`, 303);
+    if (!session || session.stage !== 'full') return toSignin();
+    const now = deps.clock.now().getTime();
+    const seen = Date.parse(session.lastSeenAt);
+    // Idle expiry (NIST SP 800-63B-4 §2.2.3, AAL2: reauthenticate after 30 minutes of inactivity).
+    if (deps.idleMs !== undefined && now - seen > deps.idleMs) {
+      await identity.sessions.end(token);
+      return toSignin();
+    }
+    const account = await identity.getAccount(session.accountId);
+    if (!account) return toSignin();
+    if (account.role !== 'operator') return reply.code(403).type('text/plain').send('Forbidden');
     // A session from before MFA was removed does not open the console either (issue 7, finding 1).
-    if (!found.account.mfaEnabled) return reply.code(403).type('text/plain').send('Forbidden: operators need MFA');
-    accounts.set(request, found.account);
+    if (!account.mfaEnabled) return reply.code(403).type('text/plain').send('Forbidden: operators need MFA');
+    // One write a minute at most: idle expiry is measured to the minute.
+    if (now - seen >= 60_000) await identity.sessions.touch(token);
+    request.operator = {
+      id: account.id,
+      role: deps.consoleRoleOf ? await deps.consoleRoleOf(account.id) : 'admin',
+      authTime: new Date(session.authAt ?? session.createdAt),
+      sessionId: session.publicId,
+    };
   };
 
   const plugin: FastifyPluginAsync = async (app) => {
@@ -322,7 +350,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     });
   };
 
-  return { plugin, readSession, requireOperator, signedInAccount: (request) => accounts.get(request), csrf };
+  return { plugin, readSession, requireOperator, knownDeviceOf, csrf };
 }
 
 /** The plugin alone, for composition roots that need nothing else from identity. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { OperatorDesk } from '../../calls/transfer/operator-desk';
-import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { roleAtLeast } from '../../domain/console-roles';
 import type { Logger } from '../../observability/logger';
 import { createSoftphoneChannel } from '../../telephony/softphone/softphone-channel';
 import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
@@ -11,9 +11,8 @@ import { SOFTPHONE_ASSETS } from './softphone';
 
 export interface OperatorSoftphonePluginDeps {
   desk: OperatorDesk;
+  /** The console's gate: sets request.operator (console-operator.ts). */
   requireOperator: preHandlerAsyncHookHandler;
-  /** Who passed requireOperator (operator-sso consoleAccess principal). */
-  principal(request: FastifyRequest): { id: string; role: ConsoleRole } | undefined;
   logger?: Logger;
   /** The business time zone (AIZUCHI_TIMEZONE) and the nav's sign-out CSRF field, for the page. */
   timeZone?: string;
@@ -82,7 +81,7 @@ export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): Fast
     );
     app.get(OPERATOR_SOFTPHONE_PATH, { websocket: true, preHandler: [sameOrigin, deps.requireOperator] }, (ws, req) => {
       const socket = wsSoftphoneSocket(ws);
-      const who = deps.principal(req);
+      const who = req.operator;
       if (!who || !roleAtLeast(who.role, 'operator')) {
         socket.send(JSON.stringify({ type: 'error', code: 'forbidden', message: 'taking calls needs the operator role' }));
         socket.close(WS_FORBIDDEN, 'forbidden');

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { type Lang, pickLang } from '../../domain/lang';
 import { errorFields } from '../../domain/errors';
-import type { Account } from '../../identity/types';
 import { type ConsoleRole } from '../../domain/console-roles';
 import { type OidcFlow, type OidcSignIn, OidcProviderError } from '../../identity/operator-sso/oidc-sign-in';
 import type { SsoSessions } from '../../identity/operator-sso/sso-sessions';
@@ -40,6 +39,8 @@ export interface OperatorSso {
   session(request: FastifyRequest): ReturnType<SsoSessions['read']>;
   /** Ends this browser's SSO session (POST /signout calls it). */
   signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Records that this browser's SSO session served a request now (idle expiry). */
+  touch(request: FastifyRequest): Promise<void>;
 }
 
 /**
@@ -139,6 +140,10 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
   return {
     plugin,
     session,
+    async touch(request) {
+      const token = request.cookies[SSO_SESSION_COOKIE];
+      if (token) await deps.sessions.touch(token);
+    },
     async signOut(request, reply) {
       const token = request.cookies[SSO_SESSION_COOKIE];
       if (token) await deps.sessions.end(token);
@@ -149,24 +154,30 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
 
 /**
  * The console's gate over both kinds of operator: an SSO session gives its mapped role; otherwise
- * the local sign-in's requireOperator decides (password + TOTP), and a local operator is an admin.
- * `principal(request)` is who passed, for the actions' role checks and the history's actor.
+ * the local sign-in's requireOperator decides (password + TOTP; its role from console_roles). Who
+ * passed is `request.operator` (console-operator.ts), for the actions' role checks and the
+ * history's actor. An SSO session idle longer than `idleMs` ends here as a local one does there.
  */
 export function consoleAccess(deps: {
   requireLocalOperator: preHandlerAsyncHookHandler;
-  localAccount(request: FastifyRequest): Pick<Account, 'id'> | undefined;
-  sso?: Pick<OperatorSso, 'session'>;
-}): { requireOperator: preHandlerAsyncHookHandler; principal(request: FastifyRequest): ConsolePrincipal | undefined } {
-  const principals = new WeakMap<FastifyRequest, ConsolePrincipal>();
+  sso?: Pick<OperatorSso, 'session' | 'touch' | 'signOut'>;
+  clock: { now(): Date };
+  /** Idle limit for console sessions (ms); unset: none. */
+  idleMs?: number;
+}): { requireOperator: preHandlerAsyncHookHandler } {
   const requireOperator: preHandlerAsyncHookHandler = async function (request, reply) {
     const sso = await deps.sso?.session(request);
     if (sso) {
-      principals.set(request, { id: `oidc:${sso.subject}`, role: sso.role });
-      return;
+      const idle = deps.clock.now().getTime() - sso.lastSeenAt.getTime();
+      if (deps.idleMs === undefined || idle <= deps.idleMs) {
+        // One write a minute at most, as for local sessions.
+        if (idle >= 60_000) await deps.sso?.touch(request);
+        request.operator = { id: `oidc:${sso.subject}`, role: sso.role, authTime: sso.authAt, sessionId: sso.publicId };
+        return;
+      }
+      await deps.sso?.signOut(request, reply);
     }
     await deps.requireLocalOperator.call(this, request, reply);
-    const local = deps.localAccount(request);
-    if (local) principals.set(request, { id: local.id, role: 'admin' });
   };
-  return { requireOperator, principal: (request) => principals.get(request) };
+  return { requireOperator };
 }
