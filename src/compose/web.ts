@@ -27,6 +27,7 @@ import { manualEscalationSections, manualRecoveryPlugin } from '../web/plugins/m
 import { policyPreset } from '../domain/policy';
 import { hmacHex } from '../security/keys';
 import type { FastifyRequest } from 'fastify';
+import { freshAuthPlugin } from '../web/plugins/fresh-auth';
 import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
@@ -135,6 +136,12 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
   return [
     identityWeb.plugin,
     ...(sso ? [sso.plugin] : []),
+    freshAuthPlugin({
+      identity,
+      requireOperator: access.requireOperator,
+      csrf: identityWeb.csrf,
+      knownDeviceOf: identityWeb.knownDeviceOf,
+    }),
     recoveryPlugin({
       recovery,
       undo,
