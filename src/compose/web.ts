@@ -27,7 +27,7 @@ import { manualEscalationSections, manualRecoveryPlugin } from '../web/plugins/m
 import { policyPreset } from '../domain/policy';
 import { hmacHex } from '../security/keys';
 import type { FastifyRequest } from 'fastify';
-import { freshAuthPlugin } from '../web/plugins/fresh-auth';
+import { freshAuthPlugin, requireFreshAuth } from '../web/plugins/fresh-auth';
 import { createIdentityWeb } from '../web/plugins/identity';
 import { mailCatcherPlugin } from '../web/plugins/mail-catcher';
 import { recoveryPlugin } from '../web/plugins/recovery';
@@ -128,6 +128,8 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     contactOf: (accountId) => services.accounts.getContact(accountId),
     reset: (caseId, accountId, contact, detail) => services.calls.performReset(caseId, accountId, contact, 'manual', detail),
   });
+  // Sensitive console actions (issue 10: policy edits, manual recovery) need a password+TOTP or SSO login in the last 5 min.
+  const freshAuth = requireFreshAuth();
   /** One key per person whichever way they signed in (SSO or local): the HMAC of their email. */
   const personOf = async (req: FastifyRequest): Promise<string | undefined> => {
     const email = (await sso?.session(req))?.email ?? (await identity.getAccount(req.operator?.id ?? ''))?.email;
@@ -186,6 +188,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       cases,
       contactOf: (accountId) => services.accounts.getContact(accountId),
       requireOperator: access.requireOperator,
+      requireFreshAuth: freshAuth,
       principal: (req) => req.operator ?? undefined,
       personOf,
       csrf: identityWeb.csrf,
@@ -204,6 +207,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       settings: services.settings,
       requireOperator: access.requireOperator,
       principal: (req) => req.operator ?? undefined,
+      freshAuth,
       csrf: identityWeb.csrf,
       history: () => recentSystemEvents(store, 20, SETTINGS_CHANGED_EVENT),
       clock,
@@ -229,9 +233,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       requireOperator: access.requireOperator,
       // A recording is a person's voice: who listened to which call is in the case's audit history.
       listened: async (req, { callId, caseId }) => {
-        await cases.inTransaction((trx) =>
-          cases.record(trx, caseId, 'recording_played', { callId, operatorId: req.operator?.id ?? null }),
-        );
+        await cases.inTransaction((trx) => cases.record(trx, caseId, 'recording_played', { callId, operatorId: req.operator?.id ?? null }));
       },
     }),
     ...(services.softphone

@@ -3,6 +3,7 @@ import { CHECKLIST_ITEMS } from '../../src/domain/policy';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { InjectBrowser } from '../e2e/support/inject-browser';
+import { totpFor } from '../e2e/support/totp';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 
 // Monday 10:00 JST: open hours.
@@ -230,6 +231,61 @@ for (const db of DATABASES) {
       const ownApproval = await selfOp.submit(`/console/manual-recoveries/${rid}?lang=en`, `/console/manual-recoveries/${rid}/approve`, {});
       expect(ownApproval.statusCode).toBe(403);
       expect(await t.services.identity.getAccount(self.accountId)).toMatchObject({ mfaEnabled: true });
+    });
+    it('a session whose last sign-in is over 5 min old is sent to re-authenticate before the checklist and an approval; password and code let it through', async () => {
+      const { account, otpauthUri } = await t.services.identity.createAccount({
+        email: `op-d-${db.name}@example.com`,
+        password: 'operator password',
+        name: 'Op d',
+        phone: '03-1234-5678',
+        role: 'operator',
+        mfa: true,
+      });
+      const d = new InjectBrowser(t.server.app, '192.0.2.9');
+      d.useSession((await t.services.identity.sessions.create(account.id, 'full', clock.now())).token);
+      const c = await escalatedCase('operator');
+      expect((await d.submit(c.url, `${c.url}/claim`, {})).statusCode).toBe(303);
+      const start = clock.now();
+      try {
+        clock.set(new Date(start.getTime() + 6 * 60_000));
+        const form = await d.get(`${c.url}/manual?lang=en`);
+        expect(form.statusCode).toBe(303);
+        const reauth = new URL(String(form.headers.location), 'http://x');
+        expect(reauth.pathname).toBe('/signin/reauth');
+        expect(reauth.searchParams.get('next')).toBe(`${c.url}/manual?lang=en`);
+        // A form loaded before the session went stale is not carried out: back to re-auth, nothing requested.
+        const stalePost = await d.submit(c.url, `${c.url}/manual`, { item: ALL, note: 'Rang the number on record; ID checked' });
+        expect(stalePost.statusCode).toBe(303);
+        expect(String(stalePost.headers.location)).toMatch(/^\/signin\/reauth\?.*again=1/);
+        expect(await t.services.store.db.selectFrom('manual_recoveries').select('id').where('case_id', '=', c.caseId).execute()).toEqual(
+          [],
+        );
+
+        const at = `${reauth.pathname}${reauth.search}`;
+        const wrong = await d.submit(at, at, { password: 'operator password', code: '000000' });
+        expect(wrong.statusCode).toBe(401);
+        const back = await d.submit(at, at, { password: 'operator password', code: totpFor(otpauthUri!, clock.now()) });
+        expect(back.statusCode).toBe(303);
+        expect(back.headers.location).toBe(`${c.url}/manual?lang=en`);
+        const done = await d.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, {
+          item: ALL,
+          note: 'Rang the number on record; ID checked',
+        });
+        expect(done.headers.location).toContain('done=pending_approval');
+        const rid = requestIdOf(done.headers.location);
+
+        // Operator b signed in at the start: too long ago to approve.
+        const b = ops[1]!.b;
+        const staleApprove = await b.submit('/console/escalations?lang=en', `/console/manual-recoveries/${rid}/approve`, {});
+        expect(String(staleApprove.headers.location)).toMatch(/^\/signin\/reauth\?.*again=1/);
+        expect((await t.services.cases.require(c.caseId)).state).toBe('escalated');
+        b.useSession((await t.services.identity.sessions.create(ops[1]!.id, 'full', clock.now())).token);
+        const approved = await b.submit(`/console/manual-recoveries/${rid}?lang=en`, `/console/manual-recoveries/${rid}/approve`, {});
+        expect(approved.headers.location).toContain('done=reset');
+        expect(await t.services.cases.require(c.caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
+      } finally {
+        clock.set(start);
+      }
     });
   });
 }
