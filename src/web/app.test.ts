@@ -69,14 +69,26 @@ describe('buildApp error answers', () => {
     await instance.close();
   });
 
-  it('answers unknown /api/ routes with JSON 404 and other unknown routes with plain text', async () => {
+  it("answers unknown /api/ routes with JSON 404 and other unknown routes with a page in the reader's language", async () => {
     const { instance } = await app();
     const api = await instance.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(api.statusCode).toBe(404);
     expect(api.json()).toEqual({ error: 'not_found', message: 'no such endpoint' });
     const page = await instance.inject({ method: 'GET', url: '/nope' });
     expect(page.statusCode).toBe(404);
-    expect(page.headers['content-type']).toContain('text/plain');
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('<html lang="ja">');
+    expect(page.body).toContain('ページが見つかりません');
+    expect(page.body).toContain('href="/?lang=ja"');
+    // An operator who mistyped a console address is sent back to the case list, in English here.
+    const consolePage = await instance.inject({ method: 'GET', url: '/console/sesions?lang=en&token=tok_secret' });
+    expect(consolePage.statusCode).toBe(404);
+    expect(consolePage.body).toContain('Page not found');
+    expect(consolePage.body).toContain('href="/console?lang=en"');
+    expect(consolePage.body).toContain('href="/console/sesions?lang=ja"');
+    expect(consolePage.body).not.toContain('tok_secret');
+    const byHeader = await instance.inject({ method: 'GET', url: '/nope', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    expect(byHeader.body).toContain('Page not found');
     await instance.close();
   });
 });

@@ -10,10 +10,12 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { type Clock, systemClock } from '../domain/clock';
+import { pickLang } from '../domain/lang';
 import type { Logger } from '../observability/logger';
 import { scrubUrl } from '../observability/scrub';
 import type { Metrics } from '../observability/metrics';
 import { FAVICON_SVG } from './pages/layout';
+import { notFoundPage } from './pages/not-found-page';
 import { registerOpenApi } from './openapi';
 
 export interface AppDeps {
@@ -118,7 +120,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'no such endpoint' });
-    return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    // A person at a browser gets a page in their language with a way back, not a bare line.
+    const lang = pickLang((req.query as { lang?: unknown } | undefined)?.lang, req.headers['accept-language']);
+    return reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(notFoundPage(lang, req.url.split('?')[0] ?? '/'));
   });
 
   // Liveness: the process answers. Readiness: it should be sent traffic (not draining, database up).
