@@ -77,6 +77,7 @@ export function kill(proc: ServeProcess): Promise<void> {
 export function phoneNetwork(services: Services, processes: () => ServeProcess[], random: () => number) {
   const handling = new Set<string>();
   const answered = new Set<string>();
+  const hungUp = new Set<string>();
   let running = true;
   let cutOff = 0;
 
@@ -106,7 +107,10 @@ export function phoneNetwork(services: Services, processes: () => ServeProcess[]
       }
       await caller.waitClosed(30_000);
     } catch {
-      cutOff++;
+      // Cut by a kill, or (on a starved box) the scripted caller gave up waiting and hung up itself:
+      // a caller's hang-up ends the call abandoned on a live process, which is right, so it is noted.
+      if (target.killed) cutOff++;
+      else hungUp.add(callId);
       caller.ws.terminate();
     }
   }
@@ -136,6 +140,8 @@ export function phoneNetwork(services: Services, processes: () => ServeProcess[]
     answered,
     /** Lines cut mid-call (the process holding them was killed). */
     cutOff: () => cutOff,
+    /** Calls the scripted caller hung up on itself (it waited 30 s for the agent on a live process). */
+    hungUp,
     async stop() {
       running = false;
       await loop;
