@@ -18,7 +18,7 @@ import { RateLimiter } from './security/rate-limiter';
 import { openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
 import { openPubSub } from './store/pubsub';
-import { createLiveSettings } from './settings';
+import { createLiveSettings, createOperatorRoles } from './settings';
 
 /*
  * The composition root: configuration → adapters → services. Each area's wiring sits in
@@ -132,6 +132,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     clock,
     calendar,
     settings,
+    operatorRoles: createOperatorRoles({ store, clock }),
     identity,
     accounts,
     cases,

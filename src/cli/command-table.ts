@@ -32,6 +32,11 @@ export const CLI_COMMANDS: readonly CliCommandEntry[] = [
     load: async (ctx) => (await import('./commands/accounts')).accountsCommand(ctx),
   },
   {
+    name: 'operators',
+    description: "local operators' console roles",
+    load: async (ctx) => (await import('./commands/operators')).operatorsCommand(ctx),
+  },
+  {
     name: 'cases',
     description: 'list and inspect recovery cases',
     load: async (ctx) => {

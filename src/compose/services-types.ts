@@ -20,7 +20,7 @@ import type { Metrics } from '../observability/metrics';
 import type { Keys } from '../security/keys';
 import type { Store } from '../store/connect';
 import type { PubSub } from '../store/pubsub';
-import type { LiveSettings } from '../settings';
+import type { LiveSettings, OperatorRoles } from '../settings';
 import type { Softphone } from '../telephony/softphone';
 import type { OpenCarrierLine } from '../telephony/carrier';
 import type { ComposedAudioSocket } from './audiosocket';
@@ -41,6 +41,8 @@ export interface Services {
   calendar: BusinessCalendar;
   /** Hours, closed dates, holidays and the policy preset as an admin set them over the environment's (console /console/settings). */
   settings: LiveSettings;
+  /** Local operators' console roles (console_roles; `aizuchi operators role`, audited). */
+  operatorRoles: OperatorRoles;
   /** The embedded provider: operators' accounts and the sign-in pages (and customers when AIZUCHI_IDENTITY=embedded). */
   identity: IdentityService;
   /** Where customer accounts live (AIZUCHI_IDENTITY): recovery requests, calls and resets act here. */

@@ -88,6 +88,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     publicUrl: config.publicUrl,
     ssoLink: sso !== undefined,
     onSignOut: sso?.signOut,
+    consoleRoleOf: (accountId) => services.operatorRoles.roleOf(accountId),
   });
   const access = consoleAccess({ requireLocalOperator: identityWeb.requireOperator, sso, clock });
   const handoff = config.handoff

@@ -1,3 +1,4 @@
+import type { OperatorRoles } from '../settings';
 import type { IdentityService } from '../identity/service';
 
 /** Demo people for a first look; created once, left alone on later starts. */
@@ -27,7 +28,8 @@ export interface DemoSeedResult {
   operatorOtpauthUri?: string;
 }
 
-export async function seedDemo(identity: IdentityService): Promise<DemoSeedResult> {
+/** The demo operator is an admin (they try every console page); `roles` stores it, audited as the demo seed's change. */
+export async function seedDemo(identity: IdentityService, roles?: Pick<OperatorRoles, 'setRole'>): Promise<DemoSeedResult> {
   const created: string[] = [];
   let customerOtpauthUri: string | undefined;
   let operatorOtpauthUri: string | undefined;
@@ -38,7 +40,9 @@ export async function seedDemo(identity: IdentityService): Promise<DemoSeedResul
     created.push(customer.email);
   }
   if (!(await identity.findAccountByEmail(operator.email))) {
-    operatorOtpauthUri = (await identity.createAccount({ ...operator, mfa: true, role: 'operator' })).otpauthUri;
+    const made = await identity.createAccount({ ...operator, mfa: true, role: 'operator' });
+    operatorOtpauthUri = made.otpauthUri;
+    await roles?.setRole(made.account.id, 'admin', 'demo-seed');
     created.push(operator.email);
   }
   return { created, customerOtpauthUri, operatorOtpauthUri };

@@ -1,7 +1,7 @@
 /**
  * What a person may do in the operators' console (issue 12): a `viewer` reads cases, an `operator`
- * also acts on them (approve, cancel, call now), an `admin` also lifts an enrolment freeze. Local
- * operator accounts (password + TOTP) are admins: a small deployment has no one above them.
+ * also acts on them (approve, cancel, call now), an `admin` also lifts an enrolment freeze and edits
+ * settings. Local operator accounts take theirs from console_roles (src/settings/operator-roles.ts).
  */
 export const CONSOLE_ROLES = ['viewer', 'operator', 'admin'] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];

@@ -22,3 +22,4 @@ export {
   type SettingsSnapshot,
   createLiveSettings,
 } from './live-settings';
+export { DEFAULT_LOCAL_ROLE, OPERATOR_ROLE_CHANGED_EVENT, type OperatorRoles, createOperatorRoles } from './operator-roles';

@@ -64,6 +64,8 @@ describe('admin settings in Chromium', () => {
       mfa: true,
     });
     adminId = created.account.id;
+    // New local operators start as `operator`; settings need an admin (aizuchi operators role).
+    await t.services.operatorRoles.setRole(adminId, 'admin', 'test');
     b = await launchChromium(SHOTS);
     const session = await t.services.identity.sessions.create(adminId, 'full', clock.now());
     await b.context.addCookies([{ name: 'aizuchi_session', value: session.token, url: t.url.replace('localhost', '127.0.0.1') }]);

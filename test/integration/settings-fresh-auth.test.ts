@@ -31,11 +31,19 @@ for (const db of DATABASES) {
     const admin = { email: `admin-${db.name}@example.com`, password: 'operator password' };
     let t: TestServer;
     let uri: string;
+    let adminId: string;
 
     beforeAll(async () => {
       t = await startTestServer({ clock, postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined });
-      uri = (await t.services.identity.createAccount({ ...admin, name: 'Admin', phone: '03-1234-5678', role: 'operator', mfa: true }))
-        .otpauthUri!;
+      const created = await t.services.identity.createAccount({
+        ...admin,
+        name: 'Admin',
+        phone: '03-1234-5678',
+        role: 'operator',
+        mfa: true,
+      });
+      uri = created.otpauthUri!;
+      adminId = created.account.id;
     });
     afterAll(async () => {
       await t?.stop();
@@ -44,6 +52,11 @@ for (const db of DATABASES) {
     it('a stale sign-in saves nothing and goes to re-auth; after password and code the same form saves', async () => {
       const b = new InjectBrowser(t.server.app, '192.0.2.20');
       expect((await b.signInWithTotp(admin.email, admin.password, uri, clock.now())).statusCode).toBe(303);
+      // A new local operator is an `operator`: the settings are read only and a save is refused.
+      const readOnly = await b.get('/console/settings?lang=en');
+      expect(readOnly.body).not.toContain('data-testid="settings-save"');
+      expect((await b.submit('/console/settings?lang=en', '/console/settings?lang=en', FORM)).statusCode).toBe(403);
+      await t.services.operatorRoles.setRole(adminId, 'admin', 'test');
       const fresh = await b.get('/console/settings?lang=en');
       expect(fresh.body).toContain('data-testid="settings-save"');
 

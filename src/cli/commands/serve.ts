@@ -44,7 +44,7 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
       const services = await ctx.services('server');
       const { config, logger } = services;
       const roles = opts.roles === undefined ? config.roles : parseRoles(opts.roles);
-      const seeded = config.demo ? await seedDemo(services.identity) : null;
+      const seeded = config.demo ? await seedDemo(services.identity, services.operatorRoles) : null;
       let server: RunningServer;
       try {
         server = await startServer(services, [], roles);
