@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import websocket from '@fastify/websocket';
+import Fastify from 'fastify';
+import { createLogger } from '../../src/observability/logger';
+import { TestCarrierEvents } from '../../src/telephony/media-stream/testing/test-carrier-events';
+import { registerOpenApi } from '../../src/web/openapi';
+import { MEDIA_STREAM_PATH, mediaStreamPlugin } from '../../src/web/plugins/media-stream';
 import { manualClock } from '../e2e/support/clocks';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 
@@ -67,6 +73,32 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/api/v1/calls/text']!.get!.parameters).toEqual([expect.objectContaining({ name: 'token', in: 'query' })]);
   });
 
+  it('describes the softphone and the identity forms from their zod schemas', () => {
+    const names = (op: Operation | undefined) => (op?.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
+    expect(names(doc.paths['/call/{token}']?.get)).toEqual(['path:token', 'query:lang']);
+    expect(names(doc.paths['/api/v1/softphone/ws']?.get)).toEqual(['query:token']);
+    const signin = doc.paths['/signin']!.post!;
+    expect(signin.tags).toEqual(['identity']);
+    const form = signin.requestBody!.content['application/x-www-form-urlencoded'] ?? signin.requestBody!.content['application/json'];
+    expect(Object.keys(form!.schema.properties ?? {}).sort()).toEqual(['_csrf', 'email', 'password']);
+    for (const path of ['/signin/mfa', '/signin/enroll', '/account/mfa']) {
+      const body = Object.values(doc.paths[path]!.post!.requestBody!.content)[0]!.schema;
+      expect([path, Object.keys(body.properties ?? {}).sort()]).toEqual([path, ['_csrf', 'code']]);
+    }
+  });
+
+  it('leaves the pages deciding: a sign-in form with a repeated field still gets the sign-in page, not a JSON 400', async () => {
+    const res = await t.server.app.inject({
+      method: 'POST',
+      url: '/signin?lang=en',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'email=a%40example.com&email=b%40example.com&password=x',
+    });
+    expect(res.statusCode).toBe(403); // no CSRF token: the page's own refusal, in its language
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('lang="en"');
+  });
+
   it('still answers a bad body with a 400 naming the field, in the request language', async () => {
     const bad = { email: 'not-an-address', phone: '090-1234-5678', lang: 'en', consent: true };
     const en = await t.server.app.inject({ method: 'POST', url: '/api/v1/recovery-requests', payload: bad });
@@ -80,5 +112,23 @@ describe('the OpenAPI document', () => {
     expect(ja.statusCode).toBe(400);
     expect(ja.json()).toMatchObject({ error: 'invalid_request', field: 'consent' });
     expect(ja.json<{ message: string }>().message).toMatch(/[ぁ-んァ-ン一-龥]/);
+  });
+});
+
+// The media stream is mounted only with a carrier (AIZUCHI_TELEPHONY), so its part of the document is read from the plugin alone.
+describe('the OpenAPI document of the carrier media stream', () => {
+  it('shows the handshake headers it reads, tagged telephony', async () => {
+    const app = Fastify();
+    try {
+      await app.register(websocket);
+      await registerOpenApi(app, { title: 't', version: '1' });
+      await app.register(mediaStreamPlugin({ events: new TestCarrierEvents({}), logger: createLogger('silent') }));
+      const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<Doc>();
+      const op = doc.paths[MEDIA_STREAM_PATH]!.get!;
+      expect(op.tags).toEqual(['telephony']);
+      expect((op.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort()).toEqual(['header:authorization', 'header:x-twilio-signature']);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -14,6 +14,8 @@ import { type Csrf, createCsrf } from '../pages/identity/csrf';
 import { qrSvg } from '../pages/identity/qr';
 import { enrollPage, mfaFrozenPage, mfaPage, signinPage } from '../pages/identity/signin-pages';
 import { strings } from '../pages/identity/strings';
+import { zodRoutes } from '../openapi';
+import { z } from 'zod';
 
 export const SESSION_COOKIE = 'aizuchi_session';
 const ENROLL_COOKIE = 'aizuchi_enroll';
@@ -63,6 +65,23 @@ export interface IdentityWeb {
 
 type Query = { lang?: string; enrolled?: string; signedout?: string };
 type Form = Record<string, string | undefined>;
+
+/*
+ * The pages' inputs, for /openapi.json. Loose objects with attachValidation: they describe, and the
+ * handlers still decide (a missing field or a bad token answers with a page in the visitor's
+ * language, never Fastify's JSON 400), so nothing a page did before changes.
+ */
+const langParam = z.string().optional().describe('ja or en; otherwise Accept-Language decides');
+const csrfField = z.string().optional().describe("the form's CSRF token (the hidden `_csrf` field)");
+const codeForm = z.looseObject({ code: z.string().optional().describe('six digits from the authenticator app'), _csrf: csrfField });
+const page = (summary: string, querystring: z.ZodType = z.looseObject({ lang: langParam })) => ({
+  schema: { summary, querystring },
+  attachValidation: true,
+});
+const formRoute = <B extends z.ZodType>(summary: string, body: B) => ({
+  schema: { summary, querystring: z.looseObject({ lang: langParam }), body },
+  attachValidation: true,
+});
 
 /** Sign-in (password → TOTP or forced enrolment), the account page and sign-out. */
 export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
@@ -227,71 +246,88 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   };
 
   const plugin: FastifyPluginAsync = async (app) => {
+    zodRoutes(app);
     // The site's front door is sign-in; /signin itself sends a signed-in visitor on to their landing page.
-    app.get('/', async (_request, reply) => reply.redirect('/signin'));
-    app.get('/signin', async (request, reply) => {
-      const lang = langOf(request);
-      const found = await sessionAccount(request, 'full');
-      if (found) return reply.redirect(landing(found.account, lang), 303);
-      const notice = (request.query as Query).signedout ? strings(lang).signedOut : undefined;
-      return sendPage(reply, 200, signinPage({ lang, csrf: csrf.field(request, reply), notice, sso: deps.ssoLink }));
-    });
+    app.get('/', { schema: { summary: 'The front door: a redirect to /signin' } }, async (_request, reply) => reply.redirect('/signin'));
+    app.get(
+      '/signin',
+      page('Sign-in page (HTML)', z.looseObject({ lang: langParam, signedout: z.string().optional() })),
+      async (request, reply) => {
+        const lang = langOf(request);
+        const found = await sessionAccount(request, 'full');
+        if (found) return reply.redirect(landing(found.account, lang), 303);
+        const notice = (request.query as Query).signedout ? strings(lang).signedOut : undefined;
+        return sendPage(reply, 200, signinPage({ lang, csrf: csrf.field(request, reply), notice, sso: deps.ssoLink }));
+      },
+    );
 
-    app.post('/signin', async (request, reply) => {
-      const lang = langOf(request);
-      const t = strings(lang);
-      const { email = '', password = '' } = form(request);
-      const again = (status: number, error: string) =>
-        sendPage(reply, status, signinPage({ lang, csrf: csrf.field(request, reply), error, email, sso: deps.ssoLink }));
-      if (!csrf.verify(request)) return again(403, t.badForm);
-      // Nothing to check: say what is missing (in the page's language) without spending an attempt.
-      if (email.trim() === '' || password === '') return again(400, t.missingCredentials);
-      const result = await identity.attemptPassword({ email, password, clientAddress: request.ip });
-      if (!result.ok) {
-        if (result.reason === 'rate_limited') return again(429, t.tooManyAttempts);
-        if (result.reason === 'privileged_without_mfa') return again(403, t.privilegedNeedsMfa);
-        return again(401, t.badCredentials);
-      }
-      const account = result.value;
-      // A fresh session on every sign-in: a token planted before sign-in is never upgraded, and the
-      // browser's previous session (perhaps another account's) ends rather than lingering unseen.
-      const previous = request.cookies[SESSION_COOKIE];
-      if (previous) await identity.sessions.end(previous);
-      const session = await identity.sessions.create(account.id, 'password', deps.clock.now());
-      setSessionCookie(reply, session);
-      return nextStep(reply, session.token, account, lang);
-    });
+    app.post(
+      '/signin',
+      formRoute(
+        'Sign in with email and password; 303 to the code, enrolment or landing page, else the page again (400/401/403/429)',
+        z.looseObject({ email: z.string().optional(), password: z.string().optional(), _csrf: csrfField }),
+      ),
+      async (request, reply) => {
+        const lang = langOf(request);
+        const t = strings(lang);
+        const { email = '', password = '' } = form(request);
+        const again = (status: number, error: string) =>
+          sendPage(reply, status, signinPage({ lang, csrf: csrf.field(request, reply), error, email, sso: deps.ssoLink }));
+        if (!csrf.verify(request)) return again(403, t.badForm);
+        // Nothing to check: say what is missing (in the page's language) without spending an attempt.
+        if (email.trim() === '' || password === '') return again(400, t.missingCredentials);
+        const result = await identity.attemptPassword({ email, password, clientAddress: request.ip });
+        if (!result.ok) {
+          if (result.reason === 'rate_limited') return again(429, t.tooManyAttempts);
+          if (result.reason === 'privileged_without_mfa') return again(403, t.privilegedNeedsMfa);
+          return again(401, t.badCredentials);
+        }
+        const account = result.value;
+        // A fresh session on every sign-in: a token planted before sign-in is never upgraded, and the
+        // browser's previous session (perhaps another account's) ends rather than lingering unseen.
+        const previous = request.cookies[SESSION_COOKIE];
+        if (previous) await identity.sessions.end(previous);
+        const session = await identity.sessions.create(account.id, 'password', deps.clock.now());
+        setSessionCookie(reply, session);
+        return nextStep(reply, session.token, account, lang);
+      },
+    );
 
-    app.get('/signin/mfa', async (request, reply) => {
+    app.get('/signin/mfa', page('The authenticator-code page (HTML)'), async (request, reply) => {
       const lang = langOf(request);
       const found = await sessionAccount(request, 'password');
       if (!found || !found.account.mfaEnabled) return reply.redirect(`/signin?lang=${lang}`, 303);
       return sendPage(reply, 200, mfaPage({ lang, csrf: csrf.field(request, reply) }));
     });
 
-    app.post('/signin/mfa', async (request, reply) => {
-      const lang = langOf(request);
-      const t = strings(lang);
-      const again = (status: number, error: string) => sendPage(reply, status, mfaPage({ lang, csrf: csrf.field(request, reply), error }));
-      if (!csrf.verify(request)) return again(403, t.badForm);
-      const found = await sessionAccount(request, 'password');
-      if (!found || !found.account.mfaEnabled) return reply.redirect(`/signin?lang=${lang}`, 303);
-      const code = form(request).code ?? '';
-      // Not six digits (spaces allowed, as apps show them): not a guess, so no attempt is spent.
-      if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) return again(400, t.malformedCode);
-      const knownDevice = knownDeviceOf(request, found.account.id);
-      const result = await identity.attemptTotp({ accountId: found.account.id, code, clientAddress: request.ip, knownDevice });
-      if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCode);
-      return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
-    });
+    app.post(
+      '/signin/mfa',
+      formRoute('Second step: the TOTP code; 303 to the landing page, else the page again (400/401/403/429)', codeForm),
+      async (request, reply) => {
+        const lang = langOf(request);
+        const t = strings(lang);
+        const again = (status: number, error: string) =>
+          sendPage(reply, status, mfaPage({ lang, csrf: csrf.field(request, reply), error }));
+        if (!csrf.verify(request)) return again(403, t.badForm);
+        const found = await sessionAccount(request, 'password');
+        if (!found || !found.account.mfaEnabled) return reply.redirect(`/signin?lang=${lang}`, 303);
+        const code = form(request).code ?? '';
+        // Not six digits (spaces allowed, as apps show them): not a guess, so no attempt is spent.
+        if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) return again(400, t.malformedCode);
+        const knownDevice = knownDeviceOf(request, found.account.id);
+        const result = await identity.attemptTotp({ accountId: found.account.id, code, clientAddress: request.ip, knownDevice });
+        if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCode);
+        return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
+      },
+    );
 
-    app.get('/signin/enroll', async (request, reply) => {
+    app.get('/signin/enroll', page('Required MFA enrolment: the QR code page (HTML)'), async (request, reply) => {
       const found = await sessionAccount(request, 'password');
       if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
       return renderEnroll(request, reply, { accountId: found.account.id, action: '/signin/enroll', required: true, status: 200 });
     });
 
-    app.post('/signin/enroll', async (request, reply) => {
+    app.post('/signin/enroll', formRoute('Confirms the required enrolment with a first code', codeForm), async (request, reply) => {
       const lang = langOf(request);
       const found = await sessionAccount(request, 'password');
       if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${lang}`, 303);
@@ -308,21 +344,25 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
     });
 
-    app.get('/account', async (request, reply) => {
-      const lang = langOf(request);
-      const found = await sessionAccount(request, 'full');
-      if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
-      const notice = (request.query as Query).enrolled ? strings(lang).enrolled : undefined;
-      return sendPage(reply, 200, accountPage({ lang, account: found.account, csrf: csrf.field(request, reply), notice }));
-    });
+    app.get(
+      '/account',
+      page('The signed-in account page (HTML)', z.looseObject({ lang: langParam, enrolled: z.string().optional() })),
+      async (request, reply) => {
+        const lang = langOf(request);
+        const found = await sessionAccount(request, 'full');
+        if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
+        const notice = (request.query as Query).enrolled ? strings(lang).enrolled : undefined;
+        return sendPage(reply, 200, accountPage({ lang, account: found.account, csrf: csrf.field(request, reply), notice }));
+      },
+    );
 
-    app.get('/account/mfa', async (request, reply) => {
+    app.get('/account/mfa', page('Enrol an authenticator app (HTML)'), async (request, reply) => {
       const found = await sessionAccount(request, 'full');
       if (!found) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
       return renderEnroll(request, reply, { accountId: found.account.id, action: '/account/mfa', required: false, status: 200 });
     });
 
-    app.post('/account/mfa', async (request, reply) => {
+    app.post('/account/mfa', formRoute('Confirms a new authenticator with a first code', codeForm), async (request, reply) => {
       const lang = langOf(request);
       const found = await sessionAccount(request, 'full');
       if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
@@ -339,7 +379,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       return reply.redirect(`/account?lang=${lang}&enrolled=1`, 303);
     });
 
-    app.post('/signout', async (request, reply) => {
+    app.post('/signout', formRoute('Ends the session; 303 to /signin', z.looseObject({ _csrf: csrfField })), async (request, reply) => {
       const lang = langOf(request);
       if (!csrf.verify(request)) return reply.code(403).type('text/plain').send(strings(lang).badForm);
       const token = request.cookies[SESSION_COOKIE];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { isLang, pickLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import type { Database } from '../../store/schema';
@@ -14,6 +15,7 @@ import type { SoftphoneLinks } from '../../telephony/softphone/softphone-links';
 import { type SoftphoneSocket, wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
 import { isFinalView, softphoneInvalidPage, softphonePage } from '../pages/softphone/softphone-page';
 import { isCaseState } from '../../domain/cases/case-state';
+import { zodRoutes } from '../openapi';
 
 export interface SoftphonePluginDeps {
   db: Kysely<Database>;
@@ -35,6 +37,21 @@ export interface SoftphonePluginDeps {
 }
 
 export const SOFTPHONE_ASSETS = '/softphone/assets/';
+
+/*
+ * Inputs, for /openapi.json. attachValidation: the handlers keep deciding (an unknown asset is 404
+ * JSON, a bad link is a page or a 4404 close), so these describe and change no answer.
+ */
+const assetSchema = { summary: "The softphone page's scripts and styles", params: z.object({ name: z.string() }) };
+const pageSchema = {
+  summary: 'The call page a request mail links to (HTML); 404 page for an unknown or expired link',
+  params: z.object({ token: z.string().describe('the call link token (kept out of referrers and caches)') }),
+  querystring: z.looseObject({ lang: z.string().optional().describe("the page's words: ja or en; the call keeps the case's language") }),
+};
+const socketSchema = {
+  summary: 'The softphone WebSocket: rings, JSON control and 20 ms 16 kHz PCM16 frames; closes 4404 for a bad link, 4410 for an ended case',
+  querystring: z.looseObject({ token: z.string().optional().describe('the call link token') }),
+};
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 /** Loaded once at start: the set of files is fixed, so no request can reach any other path. */
@@ -69,13 +86,14 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
   const liveByCase = new Map<string, SoftphoneSocket>();
 
   return async (app) => {
-    app.get(`${SOFTPHONE_ASSETS}:name`, async (req, reply) => {
+    zodRoutes(app);
+    app.get(`${SOFTPHONE_ASSETS}:name`, { schema: assetSchema, attachValidation: true }, async (req, reply) => {
       const asset = assets.get((req.params as { name: string }).name);
       if (!asset) return reply.code(404).send({ error: 'not_found' });
       return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
     });
 
-    app.get('/call/:token', async (req, reply) => {
+    app.get('/call/:token', { schema: pageSchema, attachValidation: true }, async (req, reply) => {
       const { token } = req.params as { token: string };
       // The token is in this page's URL: never pass it on as a referrer, never cache the page.
       reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').type('text/html; charset=utf-8');
@@ -103,7 +121,7 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       );
     });
 
-    app.get('/api/v1/softphone/ws', { websocket: true }, (ws, req) => {
+    app.get('/api/v1/softphone/ws', { websocket: true, schema: socketSchema, attachValidation: true }, (ws, req) => {
       const socket = wsSoftphoneSocket(ws);
       let gone = false;
       socket.onClose(() => {
