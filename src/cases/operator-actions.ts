@@ -16,10 +16,25 @@ export const MAX_CANCEL_REASON_CHARS = 200;
 
 export type OperatorActionFailure = 'not_found' | 'wrong_state' | 'not_reviewable' | 'outside_hours' | 'no_account' | 'invalid_input';
 
+/**
+ * What a front end needs to say the refusal in the operator's language (the message is English,
+ * for the CLI and logs): the case's state for `wrong_state`, the next opening for `outside_hours`,
+ * the limit for `invalid_input`.
+ */
+export interface OperatorActionDetails {
+  state?: string;
+  nextOpen?: Date;
+  maxChars?: number;
+}
+
 export class OperatorActionError extends AizuchiError {
   /** Why the action was refused (was `reason`). */
   declare readonly code: OperatorActionFailure;
-  constructor(code: OperatorActionFailure, message: string) {
+  constructor(
+    code: OperatorActionFailure,
+    message: string,
+    readonly details: OperatorActionDetails = {},
+  ) {
     super(message, { code });
   }
 }
@@ -142,7 +157,11 @@ export function createOperatorActions(deps: OperatorActionDeps) {
     return cases.inTransaction(async (trx) => {
       const row = await load(trx, caseId);
       if (row.state !== 'escalated') {
-        throw new OperatorActionError('wrong_state', `the case is ${row.state}; only an escalated case waiting for review can be approved`);
+        throw new OperatorActionError(
+          'wrong_state',
+          `the case is ${row.state}; only an escalated case waiting for review can be approved`,
+          { state: row.state },
+        );
       }
       const review = escalationReview(await caseHistoryIn(trx, caseId));
       if (!review)
@@ -168,11 +187,13 @@ export function createOperatorActions(deps: OperatorActionDeps) {
   async function cancel(caseId: string, operator: Operator, reason?: string): Promise<void> {
     const why = (reason ?? '').trim();
     if ([...why].length > MAX_CANCEL_REASON_CHARS) {
-      throw new OperatorActionError('invalid_input', `the reason must be at most ${MAX_CANCEL_REASON_CHARS} characters`);
+      throw new OperatorActionError('invalid_input', `the reason must be at most ${MAX_CANCEL_REASON_CHARS} characters`, {
+        maxChars: MAX_CANCEL_REASON_CHARS,
+      });
     }
     await cases.inTransaction(async (trx) => {
       const row = await load(trx, caseId);
-      if (isClosed(row.state)) throw new OperatorActionError('wrong_state', `the case is already ${row.state}`);
+      if (isClosed(row.state)) throw new OperatorActionError('wrong_state', `the case is already ${row.state}`, { state: row.state });
       await dropQueuedCallback(trx, row);
       await cases.transition(
         trx,
@@ -205,7 +226,9 @@ export function createOperatorActions(deps: OperatorActionDeps) {
       let row = await load(trx, caseId);
       const ringing = row.state === 'calling' && opts.takeOverRinging === true;
       if (row.state !== 'scheduled' && !ringing) {
-        throw new OperatorActionError('wrong_state', `the case is ${row.state}; only a scheduled case can be called now`);
+        throw new OperatorActionError('wrong_state', `the case is ${row.state}; only a scheduled case can be called now`, {
+          state: row.state,
+        });
       }
       // The call could never verify anyone: the agent checks the code against the account.
       if (!row.account_id) throw new OperatorActionError('no_account', 'the case has no account to verify; it cannot be called');
@@ -217,6 +240,7 @@ export function createOperatorActions(deps: OperatorActionDeps) {
         throw new OperatorActionError(
           'outside_hours',
           `outside business hours (next opening ${formatMailTime(next, deps.calendar.timeZone ?? 'UTC', 'en')}); ${overrideHint}`,
+          { nextOpen: next },
         );
       }
       if (!open) await cases.record(trx, caseId, 'outside_hours_override', { ...actorFields(operator), via });

@@ -54,8 +54,9 @@ for (const db of DATABASES) {
     const state = async (id: string) => (await t.services.cases.require(id)).state;
     const events = async (id: string) =>
       (await t.services.cases.history(id)).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
-    const act = (id: string, action: string, fields: Record<string, string> = {}) =>
-      op.submit(`/console/cases/${id}`, `/console/cases/${id}/${action}`, fields);
+    /** Posts the case page's form; `lang` as the page's forms carry it (a refusal is said in it). */
+    const act = (id: string, action: string, fields: Record<string, string> = {}, lang: 'ja' | 'en' = 'en') =>
+      op.submit(`/console/cases/${id}?lang=${lang}`, `/console/cases/${id}/${action}?lang=${lang}`, fields);
     const callbackJob = (id: string, at: Date) =>
       t.services.store.db
         .selectFrom('jobs')
@@ -91,12 +92,12 @@ for (const db of DATABASES) {
     it('approves a case waiting for review: scheduled at the next opening after the lead, callback queued, approver recorded by account id', async () => {
       const id = await newCase('review');
       const page = await op.get(`/console/cases/${id}`);
-      expect(page.body).toContain(`action="/console/cases/${id}/approve"`);
-      expect(page.body).not.toContain(`action="/console/cases/${id}/call-now"`);
+      expect(page.body).toContain(`action="/console/cases/${id}/approve?lang=ja"`);
+      expect(page.body).not.toContain(`action="/console/cases/${id}/call-now`);
 
       const res = await act(id, 'approve');
       expect(res.statusCode).toBe(303);
-      expect(res.headers.location).toBe(`/console/cases/${id}`);
+      expect(res.headers.location).toBe(`/console/cases/${id}?lang=en`);
       expect(await t.services.cases.require(id)).toMatchObject({ state: 'scheduled', scheduled_at: MON_0900_JST.toISOString() });
       expect(await callbackJob(id, MON_0900_JST)).toMatchObject({ state: 'queued', run_at: MON_0900_JST.toISOString() });
       const approved = (await events(id)).find((e) => e.kind === 'operator_approved');
@@ -114,7 +115,7 @@ for (const db of DATABASES) {
       const again = await act(id, 'approve');
       expect(again.statusCode).toBe(409);
       expect(again.body).toContain('data-testid="action-error"');
-      expect(again.body).toContain('the case is calling');
+      expect(again.body).toContain('The case is calling; only an escalated case waiting for review can be approved.');
     });
 
     it('refuses to approve a case that is merely scheduled (409), changing nothing', async () => {
@@ -148,7 +149,10 @@ for (const db of DATABASES) {
       expect(page.body).not.toContain(`/console/cases/${id}/cancel`);
       const again = await act(id, 'cancel');
       expect(again.statusCode).toBe(409);
-      expect(again.body).toContain('the case is already cancelled');
+      expect(again.body).toContain('The case is already cancelled; it cannot be cancelled. Nothing was changed.');
+      const againJa = await act(id, 'cancel', {}, 'ja');
+      expect(againJa.statusCode).toBe(409);
+      expect(againJa.body).toContain('ケースはすでに「取消」です。取り消せません。何も変更していません。');
     });
 
     it('refuses call-now outside business hours without the override (409), and with it records the override and dials', async () => {
@@ -156,7 +160,12 @@ for (const db of DATABASES) {
       await setClock(SAT_1000_JST);
       const refused = await act(id, 'call-now');
       expect(refused.statusCode).toBe(409);
-      expect(refused.body).toContain('outside business hours');
+      // The next opening in the operator's language and the business zone, never UTC.
+      expect(refused.body).toContain('Outside business hours (next opening Mon 3 Dec 2035 09:00 JST)');
+      const refusedJa = await act(id, 'call-now', {}, 'ja');
+      expect(refusedJa.statusCode).toBe(409);
+      expect(refusedJa.body).toContain('営業時間外です（次の営業開始: 2035年12月3日(月) 09:00 JST）');
+      expect(refusedJa.body).toContain('「営業時間外でも発信する」');
       expect(await state(id)).toBe('scheduled');
       expect(dialer.of(id)).toEqual([]);
 
@@ -198,10 +207,12 @@ for (const db of DATABASES) {
 
     it('refuses a post without a valid CSRF token (403) and changes nothing', async () => {
       const id = await newCase('review');
-      const missing = await op.post(`/console/cases/${id}/approve`, {});
+      const missing = await op.post(`/console/cases/${id}/approve?lang=ja`, {});
       expect(missing.statusCode).toBe(403);
-      const forged = await op.post(`/console/cases/${id}/cancel`, { _csrf: 'a'.repeat(64) });
+      expect(missing.body).toContain('フォームの有効期限が切れたか');
+      const forged = await op.post(`/console/cases/${id}/cancel?lang=en`, { _csrf: 'a'.repeat(64) });
       expect(forged.statusCode).toBe(403);
+      expect(forged.body).toContain('The form was stale or not from this site; nothing was changed.');
       expect(await state(id)).toBe('escalated');
       expect((await events(id)).map((e) => e.kind)).toEqual(['case_opened', 'needs_review']);
     });

@@ -154,7 +154,10 @@ for (const db of DATABASES) {
       // Saturday 2035-12-08 11:00 JST is closed; Monday 2035-12-03 15:30 JST is open.
       const closed = await op.submit(url, `${url}/callback`, { at: '2035-12-08T11:00' });
       expect(closed.statusCode).toBe(400);
-      expect(closed.body).toContain('outside business hours');
+      expect(closed.body).toContain('その日時は営業時間外です。次の営業開始は 2035年12月10日(月) 09:00 JST です。');
+      const closedEn = await op.submit(`${url}?lang=en`, `${url}/callback?lang=en`, { at: '2035-12-08T11:00' });
+      expect(closedEn.statusCode).toBe(400);
+      expect(closedEn.body).toContain('That time is outside business hours; the next opening is Mon 10 Dec 2035 09:00 JST.');
       const booked = await op.submit(url, `${url}/callback`, { at: '2035-12-03T15:30' });
       expect(booked.statusCode).toBe(303);
       const event = (await t.services.cases.history(id)).find((e) => e.kind === 'human_callback_scheduled');

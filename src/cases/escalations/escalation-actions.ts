@@ -83,6 +83,8 @@ export function createEscalationActions(deps: EscalationActionDeps) {
       throw new EscalationError(
         'invalid_input',
         `that time is outside business hours; the next opening is ${formatMailTime(next, deps.calendar.timeZone ?? 'UTC', 'en')}`,
+        undefined,
+        next,
       );
     }
     const { contact } = await contactFor(id);

@@ -17,6 +17,8 @@ export class EscalationError extends AizuchiError {
     message: string,
     /** Who holds it, when `claimed_by_other`. */
     readonly holder?: string,
+    /** The next opening, when a callback time falls outside business hours (for the operator's language). */
+    readonly nextOpen?: Date,
   ) {
     super(message, { code });
   }

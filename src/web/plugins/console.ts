@@ -7,6 +7,7 @@ import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { SafeHtml } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
 import { CASE_PAGE_SIZES, CASE_REASONS, CASE_SORTS } from '../../cases/case-search';
+import { type CaseActionName, caseActionErrorText, staleFormText } from '../pages/console/action-error-texts';
 import { caseListPage } from '../pages/console/case-list-page';
 import { type MaskFns, casePage } from '../pages/console/console-pages';
 import { dayStartUtc } from '../pages/console/console-time';
@@ -126,7 +127,8 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     return pickLang(stored, req.headers['accept-language']);
   }
 
-  async function renderCase(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: string) {
+  /** `error`: the last action's refusal, said in the page's language. */
+  async function renderCase(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: (lang: Lang) => string) {
     const lang = await langOf(req);
     const row = await deps.cases.get(id);
     if (!row) return sendHtml(reply, 404, `<!doctype html><p>${CONSOLE_TEXTS[lang].noCase}</p>`);
@@ -137,7 +139,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const unfreeze = op?.unfreezeEnrolment !== undefined && row.review_flag === DISOWNED_AFTER_RESET && roleAtLeast(role, 'admin');
     const actions =
       op && roleAtLeast(role, 'operator')
-        ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error }
+        ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error: error?.(lang) }
         : undefined;
     const switchPath = `/console/cases/${encodeURIComponent(id)}`;
     return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions, { lang, timeZone, switchPath }));
@@ -215,14 +217,13 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
 
     /** One POST action: CSRF first, then the role, then the action; its refusal is shown on the case page. */
     const action = (
-      path: string,
+      path: CaseActionName,
       run: (req: FastifyRequest, caseId: string, operatorId: string) => Promise<unknown>,
       needs: ConsoleRole = 'operator',
     ) =>
       app.post(`/console/cases/:id/${path}`, { preHandler: deps.requireOperator }, async (req, reply) => {
         const { id } = req.params as { id: string };
-        if (!op.csrf.verify(req))
-          return renderCase(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
+        if (!op.csrf.verify(req)) return renderCase(req, reply, id, 403, staleFormText);
         const operator = req.operator;
         if (!operator) return reply.code(403).type('text/plain').send('Forbidden');
         if (!roleAtLeast(roleOf(req), needs))
@@ -231,9 +232,11 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
           await run(req, id, operator.id);
         } catch (err) {
           if (!(err instanceof OperatorActionError)) throw err;
-          return renderCase(req, reply, id, STATUS[err.code], err.message);
+          return renderCase(req, reply, id, STATUS[err.code], (lang) => caseActionErrorText(err, path, lang, timeZone));
         }
-        return reply.redirect(`/console/cases/${encodeURIComponent(id)}`, 303);
+        // The answer page stays in the language the form was in (the forms carry ?lang).
+        const lang = (req.query as { lang?: unknown } | undefined)?.lang;
+        return reply.redirect(`/console/cases/${encodeURIComponent(id)}${isLang(lang) ? `?lang=${lang}` : ''}`, 303);
       });
 
     action('approve', (_req, id, operatorId) => op.actions.approveCallback(id, { accountId: operatorId }));

@@ -8,6 +8,7 @@ import { type Lang, pickLang } from '../../domain/lang';
 import { type SafeHtml, html } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
 import type { MaskFns } from '../pages/console/console-pages';
+import { caseActionErrorText, escalationErrorText, staleFormText } from '../pages/console/action-error-texts';
 import { escalationPage, escalationQueuePage, slaCell } from '../pages/console/escalations-pages';
 
 export interface EscalationsPluginDeps {
@@ -126,17 +127,25 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
         { preHandler: deps.requireOperator, schema: { params: idParams, ...(body ? { body } : {}) } },
         async (req, reply) => {
           const { id } = req.params as { id: string };
-          if (!deps.csrf.verify(req))
-            return renderOne(req, reply, id, 403, 'The form was stale or not from this site; nothing was changed. Please try again.');
+          if (!deps.csrf.verify(req)) return renderOne(req, reply, id, 403, staleFormText(langOf(req)));
           const p = req.operator;
           if (!p || !roleAtLeast(p.role, 'operator'))
             return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was changed');
           try {
             await run(id, p.id, req);
           } catch (err) {
-            if (err instanceof EscalationError) return renderOne(req, reply, id, STATUS[err.code], err.message);
+            const lang = langOf(req);
+            if (err instanceof EscalationError)
+              return renderOne(req, reply, id, STATUS[err.code], escalationErrorText(err, lang, deps.timeZone));
+            // Only the approve button reaches OperatorActions from this page.
             if (err instanceof OperatorActionError)
-              return renderOne(req, reply, id, err.code === 'not_found' ? 404 : err.code === 'invalid_input' ? 400 : 409, err.message);
+              return renderOne(
+                req,
+                reply,
+                id,
+                err.code === 'not_found' ? 404 : err.code === 'invalid_input' ? 400 : 409,
+                caseActionErrorText(err, 'approve', lang, deps.timeZone),
+              );
             throw err;
           }
           return reply.redirect(`/console/escalations/${encodeURIComponent(id)}`, 303);

@@ -40,10 +40,10 @@ function actionForms(caseId: string, v: CaseActionsView, lang: Lang): SafeHtml {
   const { approve, cancel, callNow, unfreeze } = v.available;
   return html`<h2>${t.actions}</h2>
 ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.error}</p>` : ''}
-${approve ? html`<form method="post" action="${base}/approve" data-testid="approve-form">${v.csrfField}<p class="muted">${t.approveHint}</p><button type="submit">${t.approve}</button></form>` : ''}
-${callNow ? html`<form method="post" action="${base}/call-now" data-testid="call-now-form">${v.csrfField}<label><input type="checkbox" name="outside_hours" value="1"> ${t.outsideHours}</label><button type="submit">${t.callNow}</button></form>` : ''}
-${cancel ? html`<form method="post" action="${base}/cancel" data-testid="cancel-form">${v.csrfField}<label>${t.cancelReason}<input name="reason" maxlength="200"></label><button type="submit">${t.cancel}</button></form>` : ''}
-${unfreeze ? html`<form method="post" action="${base}/unfreeze-enrolment" data-testid="unfreeze-form">${v.csrfField}<p class="muted">${t.unfreezeHint}</p><button type="submit">${t.unfreeze}</button></form>` : ''}
+${approve ? html`<form method="post" action="${base}/approve?lang=${lang}" data-testid="approve-form">${v.csrfField}<p class="muted">${t.approveHint}</p><button type="submit">${t.approve}</button></form>` : ''}
+${callNow ? html`<form method="post" action="${base}/call-now?lang=${lang}" data-testid="call-now-form">${v.csrfField}<label><input type="checkbox" name="outside_hours" value="1"> ${t.outsideHours}</label><button type="submit">${t.callNow}</button></form>` : ''}
+${cancel ? html`<form method="post" action="${base}/cancel?lang=${lang}" data-testid="cancel-form">${v.csrfField}<label>${t.cancelReason}<input name="reason" maxlength="200"></label><button type="submit">${t.cancel}</button></form>` : ''}
+${unfreeze ? html`<form method="post" action="${base}/unfreeze-enrolment?lang=${lang}" data-testid="unfreeze-form">${v.csrfField}<p class="muted">${t.unfreezeHint}</p><button type="submit">${t.unfreeze}</button></form>` : ''}
 ${!approve && !callNow && !cancel && !unfreeze ? html`<p class="muted">${t.noActions}</p>` : ''}`;
 }
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { Lang } from '../../../domain/lang';
 
 /**
  * The zone's short name at that instant as operators read it: "JST" for Asia/Tokyo. CLDR's en data
@@ -25,4 +26,15 @@ export function dayStartUtc(date: string, timeZone: string, plusDays = 0): strin
   const dt = DateTime.fromISO(date, { zone: timeZone });
   if (!dt.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
   return dt.startOf('day').plus({ days: plusDays }).toUTC().toISO() ?? undefined;
+}
+
+/**
+ * An instant as an operator reads it in a sentence, in the business zone and always naming it:
+ * ja `2035年12月4日(火) 09:00 JST`, en `Tue 4 Dec 2035 09:00 JST`.
+ */
+export function sentenceTime(at: Date, timeZone: string, lang: Lang): string {
+  const dt = DateTime.fromJSDate(at, { zone: timeZone });
+  const text =
+    lang === 'ja' ? dt.setLocale('ja').toFormat('yyyy年M月d日(ccc) HH:mm') : dt.setLocale('en-GB').toFormat('ccc d LLL yyyy HH:mm');
+  return `${text} ${zoneLabel(timeZone, at)}`;
 }
