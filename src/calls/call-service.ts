@@ -396,7 +396,11 @@ export function createCallService(deps: CallServiceDeps) {
       },
       logger: deps.logger,
       appendTranscript: async (speaker, text) => watch.line(speaker, await records.appendTranscript(call.id, speaker, text)),
-      finish: (outcome, detail, measured) => finish(call.id, outcome, detail, state, handOver, callFigures(measured)),
+      finish: async (outcome, detail, measured) => {
+        await finish(call.id, outcome, detail, state, handOver, callFigures(measured));
+        // Ended here, not elsewhere: the owner's beat must not cut a line still handed over to a person.
+        live.delete(call.id);
+      },
       ...(handOver ? { handOver } : {}),
     });
     live.set(call.id, session);
