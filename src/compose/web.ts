@@ -90,7 +90,12 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     onSignOut: sso?.signOut,
     consoleRoleOf: (accountId) => services.operatorRoles.roleOf(accountId),
   });
-  const access = consoleAccess({ requireLocalOperator: identityWeb.requireOperator, sso, clock });
+  const access = consoleAccess({
+    requireLocalOperator: identityWeb.requireOperator,
+    sso,
+    clock,
+    currentLocalOperator: identityWeb.currentOperator,
+  });
   const handoff = config.handoff
     ? createHandoffBinder({
         verifier: createHandoffVerifier({ ...config.handoff, spent: dbSpentTokens(store.db, clock), clock }),
@@ -219,11 +224,13 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       requireOperator: access.requireOperator,
       timeZone: config.calendar.timeZone,
       csrf: identityWeb.csrf,
+      stillAllowed: (req) => access.stillAllowed(req, 'viewer'),
       logger,
     }),
     operatorSoftphonePlugin({
       desk: services.desk,
       requireOperator: access.requireOperator,
+      stillAllowed: access.stillAllowed,
       logger,
       timeZone: config.calendar.timeZone,
       csrf: identityWeb.csrf,

@@ -60,6 +60,13 @@ export interface IdentityWeb {
   requireOperator: preHandlerAsyncHookHandler;
   /** The device id in this browser's known-device cookie (path /signin) when issued to `accountId`. */
   knownDeviceOf(request: FastifyRequest, accountId: string): string | undefined;
+  /**
+   * The operator this request's session belongs to now (full stage, operator role, MFA on) with
+   * their console role, read afresh, else undefined; writes no reply and touches nothing. Long-lived
+   * streams re-check with it (stream-session.ts): a revoked or expired session, a removed MFA or a
+   * lowered role ends them.
+   */
+  currentOperator(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined>;
   csrf: Csrf;
 }
 
@@ -245,6 +252,15 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     };
   };
 
+  async function currentOperator(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined> {
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    const session = token ? await identity.sessions.read(token) : null;
+    if (!session || session.stage !== 'full') return undefined;
+    const account = await identity.getAccount(session.accountId);
+    if (!account || account.role !== 'operator' || !account.mfaEnabled) return undefined;
+    return { id: account.id, role: deps.consoleRoleOf ? await deps.consoleRoleOf(account.id) : 'admin' };
+  }
+
   const plugin: FastifyPluginAsync = async (app) => {
     zodRoutes(app);
     // The site's front door is sign-in; /signin itself sends a signed-in visitor on to their landing page.
@@ -390,7 +406,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     });
   };
 
-  return { plugin, readSession, requireOperator, knownDeviceOf, csrf };
+  return { plugin, readSession, requireOperator, knownDeviceOf, currentOperator, csrf };
 }
 
 /** The plugin alone, for composition roots that need nothing else from identity. */

@@ -4,6 +4,7 @@ import { pickLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import { liveCallsPage } from '../pages/console/live-page';
 import type { Csrf } from '../pages/identity/csrf';
+import { type StreamAllowed, watchStreamSession } from './stream-session';
 
 export interface LiveCallsPluginDeps {
   live: LiveCalls;
@@ -15,6 +16,10 @@ export interface LiveCallsPluginDeps {
   logger?: Logger;
   /** Comment lines that keep idle proxies from closing the stream; default 15 s. */
   heartbeatMs?: number;
+  /** Whether the viewer's session still holds (stream-session.ts); absent: checked at open only. */
+  stillAllowed?: StreamAllowed;
+  /** How often an open stream re-checks the session; default STREAM_RECHECK_MS. */
+  recheckMs?: number;
 }
 
 export const LIVE_EVENTS_PATH = '/console/live/events';
@@ -75,10 +80,25 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
         else send(event);
       });
       const heartbeat = setInterval(() => write(': keep-alive\n\n'), heartbeatMs);
+      // A signed-out or revoked viewer stops hearing calls; their EventSource's reconnect is sent to sign-in.
+      const unwatch = deps.stillAllowed
+        ? watchStreamSession({
+            request: req,
+            allowed: deps.stillAllowed,
+            everyMs: deps.recheckMs,
+            ...(log ? { logger: log } : {}),
+            onLost() {
+              log?.info('live view session ended; stream closed');
+              stop();
+              raw.end();
+            },
+          })
+        : () => undefined;
       function stop() {
         if (closed) return;
         closed = true;
         clearInterval(heartbeat);
+        unwatch();
         unsubscribe();
       }
       req.raw.on('close', stop);

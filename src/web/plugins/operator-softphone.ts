@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { OperatorDesk } from '../../calls/transfer/operator-desk';
-import { roleAtLeast } from '../../domain/console-roles';
+import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Logger } from '../../observability/logger';
 import { createSoftphoneChannel } from '../../telephony/softphone/softphone-channel';
 import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
@@ -8,11 +8,19 @@ import { pickLang } from '../../domain/lang';
 import { consoleSoftphonePage } from '../pages/console/softphone-page';
 import type { Csrf } from '../pages/identity/csrf';
 import { SOFTPHONE_ASSETS } from './softphone';
+import { STREAM_RECHECK_MS, watchStreamSession } from './stream-session';
 
 export interface OperatorSoftphonePluginDeps {
   desk: OperatorDesk;
   /** The console's gate: sets request.operator (console-operator.ts). */
   requireOperator: preHandlerAsyncHookHandler;
+  /**
+   * Whether the session that opened the socket still holds `needed` (consoleAccess stillAllowed);
+   * absent: checked at the handshake only.
+   */
+  stillAllowed?(request: FastifyRequest, needed: ConsoleRole): Promise<boolean>;
+  /** How often an open socket re-checks the session; default STREAM_RECHECK_MS. */
+  recheckMs?: number;
   logger?: Logger;
   /** The business time zone (AIZUCHI_TIMEZONE) and the nav's sign-out CSRF field, for the page. */
   timeZone?: string;
@@ -89,6 +97,22 @@ export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): Fast
       }
       const line = createSoftphoneChannel(socket, { ...(deps.logger ? { logger: deps.logger } : {}) });
       deps.desk.join(who.id, line);
+      // A revoked session must not keep its seat (and be handed callers) while the tab stays open.
+      const allowed = deps.stillAllowed;
+      if (allowed) {
+        const unwatch = watchStreamSession({
+          request: req,
+          allowed: (r) => allowed(r, 'operator'),
+          everyMs: deps.recheckMs ?? STREAM_RECHECK_MS,
+          ...(log ? { logger: log } : {}),
+          onLost() {
+            log?.info('operator console softphone: session ended; socket closed');
+            // Closing the line leaves the desk at once (a call in progress ends too); the page gets {type:'ended', reason}.
+            line.close('session_ended');
+          },
+        });
+        ws.on('close', unwatch);
+      }
       log?.info({ available: deps.desk.availableCount() }, 'operator console softphone connected');
     });
   };

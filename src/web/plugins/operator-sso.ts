@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { type Lang, pickLang } from '../../domain/lang';
 import { errorFields } from '../../domain/errors';
-import { type ConsoleRole } from '../../domain/console-roles';
+import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import { type OidcFlow, type OidcSignIn, OidcProviderError } from '../../identity/operator-sso/oidc-sign-in';
 import type { SsoSessions } from '../../identity/operator-sso/sso-sessions';
 import { hmacHex } from '../../security/keys';
@@ -157,6 +157,9 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
  * the local sign-in's requireOperator decides (password + TOTP; its role from console_roles). Who
  * passed is `request.operator` (console-operator.ts), for the actions' role checks and the
  * history's actor. An SSO session idle longer than `idleMs` ends here as a local one does there.
+ * `stillAllowed(request, needed)` re-reads the session of a stream that request opened: true while
+ * the same person is still signed in with at least `needed` (an SSO role is the one mapped at
+ * sign-in; a local one is read from console_roles again). An open stream is activity: no idle check.
  */
 export function consoleAccess(deps: {
   requireLocalOperator: preHandlerAsyncHookHandler;
@@ -164,7 +167,12 @@ export function consoleAccess(deps: {
   clock: { now(): Date };
   /** Idle limit for console sessions (ms); unset: none. */
   idleMs?: number;
-}): { requireOperator: preHandlerAsyncHookHandler } {
+  /** The local operator signed in now, read afresh (identity.ts currentOperator); absent: streams are not re-checked. */
+  currentLocalOperator?(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined>;
+}): {
+  requireOperator: preHandlerAsyncHookHandler;
+  stillAllowed(request: FastifyRequest, needed: ConsoleRole): Promise<boolean>;
+} {
   const requireOperator: preHandlerAsyncHookHandler = async function (request, reply) {
     const sso = await deps.sso?.session(request);
     if (sso) {
@@ -179,5 +187,16 @@ export function consoleAccess(deps: {
     }
     await deps.requireLocalOperator.call(this, request, reply);
   };
-  return { requireOperator };
+  async function current(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined> {
+    const sso = await deps.sso?.session(request);
+    if (sso) return { id: `oidc:${sso.subject}`, role: sso.role };
+    if (!deps.currentLocalOperator) return request.operator ?? undefined;
+    return deps.currentLocalOperator(request);
+  }
+  async function stillAllowed(request: FastifyRequest, needed: ConsoleRole): Promise<boolean> {
+    const opened = request.operator;
+    const now = await current(request);
+    return !!opened && now !== undefined && now.id === opened.id && roleAtLeast(now.role, needed);
+  }
+  return { requireOperator, stillAllowed };
 }

@@ -4,8 +4,13 @@ import http from 'node:http';
 export class SseReader {
   readonly events: Array<Record<string, unknown>> = [];
   status = 0;
+  /** Resolves when the server ends the stream (or the connection drops). */
+  readonly ended: Promise<void>;
   private buffer = '';
-  private constructor(private readonly req: http.ClientRequest) {}
+  private markEnded: () => void = () => undefined;
+  private constructor(private readonly req: http.ClientRequest) {
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
+  }
 
   static open(url: string, cookie: string): Promise<SseReader> {
     return new Promise((resolve, reject) => {
@@ -17,6 +22,7 @@ export class SseReader {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => reader.take(chunk));
         res.on('error', () => undefined);
+        res.once('close', () => reader.markEnded());
         resolve(reader);
       });
     });
