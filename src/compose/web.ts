@@ -125,8 +125,11 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     callLeadMs: config.limits.callbackLeadSec * 1000,
     approvedMail: { contactOf, notices },
   });
+  /** One key per person whichever way they signed in (SSO or local): the HMAC of their email. */
+  const personKey = (email: string) => hmacHex(keys.tokenHmac, `person:${email.trim().toLowerCase()}`);
   // Manual recovery (issue 10): the reset is the call path's own, run after the approval commits.
   const manual = createManualRecovery({
+    personOf: personKey,
     cases,
     db: store.db,
     clock,
@@ -136,10 +139,9 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
   });
   // Sensitive console actions (issue 10: policy edits, manual recovery) need a password+TOTP or SSO login in the last 5 min.
   const freshAuth = requireFreshAuth();
-  /** One key per person whichever way they signed in (SSO or local): the HMAC of their email. */
   const personOf = async (req: FastifyRequest): Promise<string | undefined> => {
     const email = (await sso?.session(req))?.email ?? (await identity.getAccount(req.operator?.id ?? ''))?.email;
-    return email ? hmacHex(keys.tokenHmac, `person:${email.trim().toLowerCase()}`) : undefined;
+    return email ? personKey(email) : undefined;
   };
   return [
     identityWeb.plugin,

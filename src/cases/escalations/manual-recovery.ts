@@ -65,6 +65,12 @@ export interface ManualRecoveryDeps {
    * a provider step failed (the case records it and a resume job is queued).
    */
   reset(caseId: string, accountId: string, contact: IdentityContact, detail: Record<string, unknown>): Promise<void>;
+  /**
+   * The person key of an email, as Actor.person is made (an HMAC of the lower-cased address). An
+   * operator signed in through SSO has an id (`oidc:<sub>`) that never equals an account id, so the
+   * own-account rule also compares this key with the account's email. Absent: ids alone.
+   */
+  personOf?(email: string): string;
 }
 
 type Trx = Kysely<Database>;
@@ -152,7 +158,8 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     if (!e) throw new ManualRecoveryError('not_found', `no escalation with id ${args.escalationId}`);
     const before = await cases.require(e.case_id);
     const { accountId, contact } = await contactFor(before.account_id);
-    if (accountId === args.operator.id) throw new ManualRecoveryError('own_account', 'an operator cannot recover their own account');
+    if (ownAccount(args.operator, accountId, contact))
+      throw new ManualRecoveryError('own_account', 'an operator cannot recover their own account');
     const caseProofs: Proof[] = before.assurance === 'password_verified' ? [proof('password', 'request_password')] : [];
     const decision = decideManualRecovery({ ...deps.policy, ticked: args.ticked, caseProofs, privileged: contact.privileged });
     if (decision.action === 'refuse') {
@@ -208,6 +215,12 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     return { request: r, outcome };
   }
 
+  /** The account is the actor's own: the same id, or (SSO and local alike) the same person's email. */
+  function ownAccount(by: Actor, accountId: string, contact: IdentityContact | null): boolean {
+    if (by.id === accountId) return true;
+    return by.person !== undefined && contact !== null && deps.personOf !== undefined && deps.personOf(contact.email) === by.person;
+  }
+
   /** Refusals shared by approve and reject: the requester themself (by id or same person), or the account's owner. */
   function assertOtherOperator(r: ManualRecovery, by: Actor): void {
     if (by.id === r.requested_by || (by.person !== undefined && by.person === r.requester_person))
@@ -237,6 +250,8 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     if (!before) throw new ManualRecoveryError('not_found', `no manual recovery with id ${id}`);
     assertOtherOperator(before, by);
     const { contact } = verdict === 'approved' ? await contactFor(before.account_id) : { contact: null };
+    if (ownAccount(by, before.account_id, contact))
+      throw new ManualRecoveryError('own_account', 'an operator cannot decide on their own account');
     const r = await cases.inTransaction(async (trx) => {
       const now = clock.now();
       const res = await trx

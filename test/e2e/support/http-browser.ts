@@ -1,3 +1,11 @@
+type Form = Record<string, string | readonly string[]>;
+
+function encodeForm(form: Form): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) for (const v of typeof value === 'string' ? [value] : value) params.append(name, v);
+  return params.toString();
+}
+
 /**
  * A cookie-keeping HTTP client over fetch that follows redirects itself, across origins: enough of a
  * browser for an OpenID Connect round trip (aizuchi → the provider's login page → back). Cookies are
@@ -12,8 +20,8 @@ export class HttpBrowser {
     return jar;
   }
 
-  /** One request, no redirect following; keeps the cookies it sets. */
-  async request(url: string | URL, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  /** One request, no redirect following; keeps the cookies it sets. A form field given a list is sent once per value (checkboxes). */
+  async request(url: string | URL, init: { method?: string; form?: Form } = {}): Promise<Response> {
     const target = new URL(url);
     const jar = this.jar(target);
     const headers: Record<string, string> = { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
@@ -21,7 +29,7 @@ export class HttpBrowser {
     const res = await fetch(target, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       headers,
-      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+      body: init.form ? encodeForm(init.form) : undefined,
       redirect: 'manual',
     });
     for (const line of res.headers.getSetCookie()) {
@@ -37,7 +45,7 @@ export class HttpBrowser {
   }
 
   /** Follows redirects (at most 10) from `url`; returns the last response and the URL it came from. */
-  async follow(url: string | URL, init: { form?: Record<string, string> } = {}): Promise<{ res: Response; url: URL; body: string }> {
+  async follow(url: string | URL, init: { form?: Form } = {}): Promise<{ res: Response; url: URL; body: string }> {
     let current = new URL(url);
     let res = await this.request(current, init);
     for (let hops = 0; res.status >= 300 && res.status < 400 && hops < 10; hops++) {
