@@ -11,7 +11,15 @@ function navPaths(page: string): string[] {
   return [...new Set([...nav.matchAll(/href="([^"?]+)/g)].map((m) => m[1]!))];
 }
 
-const ALL = ['/console', '/console/escalations', '/console/live', '/console/softphone', '/console/charts', '/console/settings', '/dev/mail'];
+const ALL = [
+  '/console',
+  '/console/escalations',
+  '/console/live',
+  '/console/softphone',
+  '/console/charts',
+  '/console/settings',
+  '/dev/mail',
+];
 const mask = { email: (e: string) => e, phone: (p: string) => p };
 
 // A new user on /console/live or /console/escalations found only a way back to the case list, and the
