@@ -16,7 +16,7 @@ import { type LiveScript, type LiveServer, resultsMessage, startLiveServer } fro
 import { type Softphone, createSoftphone, softphoneUrl } from '../../src/telephony/softphone';
 import { softphonePlugin } from '../../src/web/plugins/softphone';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS } from './support/chromium';
-import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForSoftphoneState } from './support/softphone-page';
+import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForAgentTurn, waitForSoftphoneState } from './support/softphone-page';
 
 /**
  * Issue 9's "done when" call: one softphone call in real Chromium under the `mailbox` policy with the
@@ -183,25 +183,7 @@ describe('issue 9, done when: a softphone call in Chromium with a recognizer dro
 
     const agentLines = () => page.locator('#sp-captions .sp-agent').count();
     const captions = async () => (await page.locator('#sp-captions').textContent()) ?? '';
-    /** The agent said something new and then fell quiet (no new non-silent frames for 1.2 s); the voice page has no turn marker. */
-    const agentDone = async (after: number, what: string): Promise<number> => {
-      await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
-      let last = -1;
-      let stableSince = Date.now();
-      await waitFor(
-        `${what}: the agent to finish speaking`,
-        async () => {
-          const n = (await softphoneStats(page)).nonSilentFramesReceived;
-          if (n !== last) {
-            last = n;
-            stableSince = Date.now();
-          }
-          return n > 0 && Date.now() - stableSince > 1200;
-        },
-        90_000,
-      );
-      return agentLines();
-    };
+    const agentDone = (after: number, what: string) => waitForAgentTurn(page, after, what);
     /** Unmutes until the recognizer has answered the armed line, then mutes again. */
     const speak = async (line: string) => {
       armed = line;

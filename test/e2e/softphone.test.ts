@@ -15,7 +15,7 @@ import { openVoiceCall } from '../../src/calls/voice/open-voice-call';
 import { type Softphone, type SoftphoneChannel, createSoftphone, softphoneTextCall, softphoneUrl } from '../../src/telephony/softphone';
 import { softphonePlugin } from '../../src/web/plugins/softphone';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS } from './support/chromium';
-import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForSoftphoneState } from './support/softphone-page';
+import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForAgentTurn, waitForSoftphoneState } from './support/softphone-page';
 
 const SHOTS = path.resolve('test-artifacts/e2e/softphone');
 // Offline Chromium flags from the shared support, plus a fake microphone the page may use without asking.
@@ -350,26 +350,7 @@ describe('the browser softphone in Chromium', () => {
     await page.goto(link);
     await answerWhenRinging(page, caseId, 'voice');
 
-    const agentLines = () => page.locator('#sp-captions .sp-agent').count();
-    /** The agent said something new and then fell quiet (no new non-silent frames for a second). */
-    const agentDone = async (after: number, what: string) => {
-      await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
-      let last = -1;
-      let stableSince = Date.now();
-      await waitFor(
-        `${what}: the agent to finish speaking`,
-        async () => {
-          const n = (await stats(page)).nonSilentFramesReceived;
-          if (n !== last) {
-            last = n;
-            stableSince = Date.now();
-          }
-          return n > 0 && Date.now() - stableSince > 1200;
-        },
-        90_000,
-      );
-      return agentLines();
-    };
+    const agentDone = (after: number, what: string) => waitForAgentTurn(page, after, what);
     const type = async (text: string) => {
       await page.fill('#sp-text', text);
       await page.click('#sp-text-form button[type=submit]');
