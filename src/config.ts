@@ -77,6 +77,9 @@ const schema = z.object({
   AIZUCHI_CALLBACK_RETRIES: int(3),
   AIZUCHI_CALLBACK_RETRY_DELAY_MIN: int(30),
   AIZUCHI_ESCALATION_SLA_MIN: z.coerce.number().int().min(1).default(240),
+  // Console sessions (issue 10): NIST SP 800-63B-4 AAL2 — 30 minutes idle, reauthenticate within 12 hours.
+  AIZUCHI_CONSOLE_IDLE_MIN: z.coerce.number().int().min(1).default(30),
+  AIZUCHI_CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(12).default(12),
   AIZUCHI_RECORDING_RETENTION_DAYS: int(30),
   AIZUCHI_RECOVERY_LOCK_DAYS: int(30),
   // Phone calls (issue 8): which dialer places callbacks. softphone rings the browser page of the
@@ -335,6 +338,13 @@ export interface Config {
     /** How long an escalated case may wait in the queue before it shows as overdue (issue 10). */
     escalationSlaMin: number;
   };
+  /**
+   * Operator console sessions, local and SSO alike (issue 10). Rule: NIST SP 800-63B-4 §2.2.3, AAL2 —
+   * reauthenticate at least every 12 hours (absolute, from sign-in) and after 30 minutes of
+   * inactivity. idleMin: minutes without a request before the session ends; sessionMaxHours: hours
+   * after sign-in it ends regardless (at most 12; SSO sessions keep their own 8 h when smaller).
+   */
+  console: { idleMin: number; sessionMaxHours: number };
   /** Every recovery response takes at least this long, so account existence cannot be timed. */
   recoveryResponseFloorMs: number;
   recordingRetentionDays: number;
@@ -560,6 +570,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callbackRetryDelayMin: e.AIZUCHI_CALLBACK_RETRY_DELAY_MIN,
       escalationSlaMin: e.AIZUCHI_ESCALATION_SLA_MIN,
     },
+    console: { idleMin: e.AIZUCHI_CONSOLE_IDLE_MIN, sessionMaxHours: e.AIZUCHI_CONSOLE_SESSION_MAX_HOURS },
     recoveryResponseFloorMs: e.AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS,
     recordingRetentionDays: e.AIZUCHI_RECORDING_RETENTION_DAYS,
     recoveryLockDays: e.AIZUCHI_RECOVERY_LOCK_DAYS,

@@ -79,8 +79,11 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
         key: keys.tokenHmac,
         publicUrl: config.publicUrl,
         clock,
+        sessionTtlMs: config.console.sessionMaxHours * 3_600_000,
       })
     : undefined;
+  // Console session limits (config.console; NIST SP 800-63B-4 AAL2), for local and SSO sessions alike.
+  const consoleLimits = { idleMs: config.console.idleMin * 60_000, maxAgeMs: config.console.sessionMaxHours * 3_600_000 };
   const identityWeb = createIdentityWeb({
     identity,
     clock,
@@ -89,12 +92,14 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     ssoLink: sso !== undefined,
     onSignOut: sso?.signOut,
     consoleRoleOf: (accountId) => services.operatorRoles.roleOf(accountId),
+    ...consoleLimits,
   });
   const access = consoleAccess({
     requireLocalOperator: identityWeb.requireOperator,
     sso,
     clock,
     currentLocalOperator: identityWeb.currentOperator,
+    ...consoleLimits,
   });
   const handoff = config.handoff
     ? createHandoffBinder({

@@ -61,8 +61,13 @@ for (const db of DATABASES) {
       });
       operatorId = created.account.id;
       op = new InjectBrowser(t.server.app, '192.0.2.1');
-      op.useSession((await t.services.identity.sessions.create(operatorId, 'full', clock.now())).token);
+      await signInNow();
     });
+    /** A fresh console session at the clock's time (the idle and absolute limits start from it). */
+    async function signInNow(): Promise<void> {
+      op.useSession((await t.services.identity.sessions.create(operatorId, 'full', clock.now())).token);
+    }
+
     afterAll(async () => {
       await t?.stop();
     });
@@ -83,9 +88,12 @@ for (const db of DATABASES) {
       expect(ja.body).toContain('登録にない電話番号');
       expect(ja.body).toContain('残り 1時間00分');
 
+      // 75 minutes on, the 30-minute idle limit has ended the console session: sign in again, as a person would.
       clock.set(new Date(MON_1000_JST.getTime() + 75 * 60_000));
+      await signInNow();
       expect((await op.get('/console/escalations?lang=en')).body).toContain('overdue by 15 min');
       clock.set(MON_1000_JST);
+      await signInNow();
 
       // The case page links to it and its outcome names the reason.
       const casePage = await op.get(`/console/cases/${id}`);

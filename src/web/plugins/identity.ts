@@ -41,6 +41,11 @@ export interface IdentityWebDeps {
    * the console's gate, so customers' sessions are not cut; unset: no idle limit.
    */
   idleMs?: number;
+  /**
+   * Console sessions end this long after sign-in whatever the activity (ms; config
+   * console.sessionMaxHours; NIST SP 800-63B-4 AAL2: at most 12 h). Unset: the store's own TTL.
+   */
+  maxAgeMs?: number;
 }
 
 export interface SessionView {
@@ -233,7 +238,10 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     const now = deps.clock.now().getTime();
     const seen = Date.parse(session.lastSeenAt);
     // Idle expiry (NIST SP 800-63B-4 §2.2.3, AAL2: reauthenticate after 30 minutes of inactivity).
-    if (deps.idleMs !== undefined && now - seen > deps.idleMs) {
+    // Absolute expiry (same source: reauthenticate at least every 12 hours), from the sign-in.
+    const signedIn = Date.parse(session.authAt ?? session.createdAt);
+    const tooOld = deps.maxAgeMs !== undefined && now - signedIn > deps.maxAgeMs;
+    if (tooOld || (deps.idleMs !== undefined && now - seen > deps.idleMs)) {
       await identity.sessions.end(token);
       return toSignin();
     }

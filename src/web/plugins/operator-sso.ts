@@ -30,6 +30,8 @@ export interface OperatorSsoDeps {
   key: Buffer;
   publicUrl: string;
   clock: { now(): Date };
+  /** How long a new SSO session lasts (ms); default and ceiling SSO_SESSION_TTL_MS (8 h). */
+  sessionTtlMs?: number;
 }
 
 export interface OperatorSso {
@@ -129,7 +131,7 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
       if (previous) await deps.sessions.end(previous);
       const opened = await deps.sessions.create(
         { issuer: who.issuer, subject: who.subject, email: who.email, name: who.name, role: who.role },
-        SSO_SESSION_TTL_MS,
+        Math.min(deps.sessionTtlMs ?? SSO_SESSION_TTL_MS, SSO_SESSION_TTL_MS),
       );
       reply.setCookie(SSO_SESSION_COOKIE, opened.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: opened.expiresAt });
       request.log.info({ role: who.role }, 'operator signed in through SSO');
@@ -156,7 +158,8 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
  * The console's gate over both kinds of operator: an SSO session gives its mapped role; otherwise
  * the local sign-in's requireOperator decides (password + TOTP; its role from console_roles). Who
  * passed is `request.operator` (console-operator.ts), for the actions' role checks and the
- * history's actor. An SSO session idle longer than `idleMs` ends here as a local one does there.
+ * history's actor. An SSO session idle longer than `idleMs`, or older than `maxAgeMs`, ends here as
+ * a local one does there.
  * `stillAllowed(request, needed)` re-reads the session of a stream that request opened: true while
  * the same person is still signed in with at least `needed` (an SSO role is the one mapped at
  * sign-in; a local one is read from console_roles again). An open stream is activity: no idle check.
@@ -167,6 +170,8 @@ export function consoleAccess(deps: {
   clock: { now(): Date };
   /** Idle limit for console sessions (ms); unset: none. */
   idleMs?: number;
+  /** Absolute limit from the session's start (ms; NIST SP 800-63B-4 AAL2: at most 12 h); unset: its TTL. */
+  maxAgeMs?: number;
   /** The local operator signed in now, read afresh (identity.ts currentOperator); absent: streams are not re-checked. */
   currentLocalOperator?(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined>;
 }): {
@@ -176,8 +181,11 @@ export function consoleAccess(deps: {
   const requireOperator: preHandlerAsyncHookHandler = async function (request, reply) {
     const sso = await deps.sso?.session(request);
     if (sso) {
-      const idle = deps.clock.now().getTime() - sso.lastSeenAt.getTime();
-      if (deps.idleMs === undefined || idle <= deps.idleMs) {
+      const now = deps.clock.now().getTime();
+      const idle = now - sso.lastSeenAt.getTime();
+      // From the session's start, not the provider's auth_time: the provider's own session may be older.
+      const fresh = deps.maxAgeMs === undefined || now - sso.createdAt.getTime() <= deps.maxAgeMs;
+      if (fresh && (deps.idleMs === undefined || idle <= deps.idleMs)) {
         // One write a minute at most, as for local sessions.
         if (idle >= 60_000) await deps.sso?.touch(request);
         request.operator = { id: `oidc:${sso.subject}`, role: sso.role, authTime: sso.authAt, sessionId: sso.publicId };
