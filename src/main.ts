@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { createDeskPresence } from './calls/live/desk-presence';
 import { CaseService } from './cases/case-service';
@@ -8,6 +7,7 @@ import { composeIdentityProvider } from './compose/identity';
 import { composeMail } from './compose/mail';
 import { composeRecovery, composeRecoveryUndo } from './compose/recovery';
 import type { ServiceOptions, Services } from './compose/services-types';
+import { composeSettings } from './compose/settings';
 import type { Config } from './config';
 import { systemClock } from './domain/clock';
 import { createIdentityService } from './identity/service';
@@ -18,7 +18,6 @@ import { RateLimiter } from './security/rate-limiter';
 import { openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
 import { openPubSub } from './store/pubsub';
-import { createLiveSettings, createOperatorRoles } from './settings';
 
 /*
  * The composition root: configuration → adapters → services. Each area's wiring sits in
@@ -42,22 +41,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   await migrateToLatest(store);
   const pubsub = openPubSub(store, config.databaseUrl, logger);
   const keys = deriveKeys(loadOrCreateMasterKey(config.dataDir));
-  // Hours, closed dates, holidays and the policy: the environment's values until an admin saves their own
-  // in the console; every process then switches without a restart (src/settings).
-  const settings = createLiveSettings({
-    store,
-    pubsub,
-    clock,
-    logger,
-    timeZone: config.calendar.timeZone,
-    defaults: {
-      weeklyHours: config.calendar.weeklyHours,
-      closedDates: config.calendar.closedDates,
-      japaneseHolidays: config.calendar.japaneseHolidays,
-      policy: config.policy,
-    },
-  });
-  await settings.refresh();
+  const { settings, operatorRoles } = await composeSettings({ config, store, pubsub, clock, logger });
   const calendar = settings.calendar;
   const identity = createIdentityService({
     store,
@@ -106,7 +90,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     carrierLine: opts.carrierLine,
   };
   const { calls, live, desk, softphone, telephony, audioSocket, dialer, closeVoice } = composeCalls(config, callsWiring);
-  const deskPresence = createDeskPresence({ desk, pubsub, processId: `${os.hostname()}:${process.pid}:${randomUUID()}` });
+  const deskPresence = createDeskPresence({ desk, pubsub, processId: `${os.hostname()}:${process.pid}:${crypto.randomUUID()}` });
   telephony?.registerJobs();
   const recurring = registerJobs(config, {
     jobs,
@@ -132,7 +116,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     clock,
     calendar,
     settings,
-    operatorRoles: createOperatorRoles({ store, clock }),
+    operatorRoles,
     identity,
     accounts,
     cases,

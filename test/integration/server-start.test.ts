@@ -18,11 +18,11 @@ describe('server start-up', () => {
     await t?.stop();
   });
 
-  it('queues the stale-call sweep (every minute), the rate-event and spent hand-off pruning (hourly), and runs them when due', async () => {
+  it('queues the stale-call sweep (every call lease, 30 s by default), the rate-event and spent hand-off pruning (hourly), and runs them when due', async () => {
     expect(t.services.recurring.map((j) => [j.kind, j.everyMs])).toEqual([
       [PRUNE_RATE_EVENTS_JOB, 3_600_000],
       [PRUNE_SPENT_HANDOFFS_JOB, 3_600_000],
-      [STALE_CALL_SWEEP_JOB, 60_000],
+      [STALE_CALL_SWEEP_JOB, 30_000],
     ]);
     expect((await t.services.jobs.stats(STALE_CALL_SWEEP_JOB)).queued).toBe(1);
     expect((await t.services.jobs.stats(PRUNE_RATE_EVENTS_JOB)).queued).toBe(1);
