@@ -13,12 +13,31 @@ import { SCRUBBED_PAYLOAD } from '../job-table';
 /** pg-boss installs its tables in this schema (its default). */
 export const PGBOSS_SCHEMA = 'pgboss';
 
-/** pg-boss's `Db` seam over one of our Kysely handles, so its SQL runs in our pool — or in our transaction. */
+/**
+ * pg-boss's `Db` seam over one of our Kysely handles, so its SQL runs in our pool — or in our transaction.
+ *
+ * pg-boss sends some plans as one string with its own `BEGIN; …; COMMIT;` (schema install, migrations;
+ * plans.js `locked`), and on purpose lets a racing install fail with "already exists" (contractor.js
+ * `create`). An error mid-string skips the COMMIT, so the pooled connection went back still inside an
+ * aborted transaction, and whatever query drew it next failed with "current transaction is aborted"
+ * (CI: four CLI processes starting at once on a fresh database). On our pool, each call therefore gets
+ * one connection of its own, rolled back when the call fails (a ROLLBACK outside a transaction is only
+ * a warning). Inside our transaction the error aborts that transaction, which its owner rolls back.
+ */
 export function bossDb(db: Kysely<Database>): PgBoss.Db {
+  const rowsOf = (result: { rows: unknown[] }) => ({ rows: result.rows as Record<string, unknown>[] });
   return {
     async executeSql(text: string, values: unknown[]) {
-      const result = await db.executeQuery(CompiledQuery.raw(text, values ?? []));
-      return { rows: result.rows as Record<string, unknown>[] };
+      const query = CompiledQuery.raw(text, values ?? []);
+      if (db.isTransaction) return rowsOf(await db.executeQuery(query));
+      return db.connection().execute(async (conn) => {
+        try {
+          return rowsOf(await conn.executeQuery(query));
+        } catch (err) {
+          await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+          throw err;
+        }
+      });
     },
   };
 }

@@ -6,6 +6,7 @@ import { createLogger } from '../../observability/logger';
 import { openStore } from '../../store/connect';
 import type { JobSystem } from '../job-system';
 import { LeaseLostError } from '../queue';
+import { bossDb } from './job-rows';
 import { JobEngineError, createPgBossJobs } from './pg-boss-jobs';
 
 const postgresUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
@@ -46,6 +47,16 @@ describe.runIf(Boolean(postgresUrl))('pg-boss job engine on PostgreSQL', () => {
     await createPgBossJobs({ store: fresh.store, clock: systemClock, logger: createLogger('silent'), workerId: 'again' });
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pgboss.version`.execute(fresh.store.db);
     expect(rows[0]?.n).toBe(1);
+  });
+
+  it('leaves no pooled connection inside an aborted transaction when one of its BEGIN…COMMIT plans fails', async () => {
+    // The shape of pg-boss's own plans (plans.js `locked`); a racing schema install fails this way on purpose.
+    await expect(bossDb(fresh.store.db).executeSql('BEGIN; SELECT 1/0; COMMIT;', [])).rejects.toThrow(/division by zero/);
+    // More queries at once than the pool has connections (10), so the one that ran the plan is drawn again.
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, () => sql<{ one: number }>`select 1 as one, pg_sleep(0.02)`.execute(fresh.store.db)),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
   });
 
   it('keeps nothing of a finished job’s payload (the code mail carries the code)', async () => {
