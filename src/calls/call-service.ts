@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type AgentTuning, type CallContext, type Outcome, type OutcomeDetail, type TimerPort, systemTimers } from '../agent';
-import { CALLBACK_JOB, callbackDedupeKey } from '../cases/callback-job';
+import { type AgentTuning, type CallContext, type TimerPort, systemTimers } from '../agent';
 import type { CaseRow, CaseService } from '../cases/case-service';
 import type { Clock } from '../domain/clock';
 import { isLang } from '../domain/lang';
@@ -12,24 +11,22 @@ import type { Logger } from '../observability/logger';
 import type { RateLimiter } from '../security/rate-limiter';
 import type { Store } from '../store/connect';
 import type { Database } from '../store/schema';
-import { caseChangeForOutcome } from './call-outcome';
 import { type CallChannelName, type CallRow, type TranscriptLine, createCallRecords } from './call-records';
 import { type CallOwnership, createCallOwnership } from './call-owners';
 import { type CallSession, type SessionFigures, startCallSession } from './call-session';
+import { createRunningCalls } from './running-calls';
 import { summarizeFigures } from './call-figures';
 import type { CallChannel } from '../channels/call-channel';
 import type { CarrierLeg } from '../channels/carrier';
-import { type CallState, createHostPort } from './host-port';
+import { createHostPort } from './host-port';
+import { createCallFinish } from './call-finish';
 import { createMfaReset } from './mfa-reset';
-import { createEscalationNotices } from '../cases/escalations/escalation-notices';
-import { createRescheduleNotice } from './reschedule-notice';
-import { createCallsExhaustedNotice } from './calls-exhausted-notice';
 import { createVerificationStore } from './verification-store';
 import { AizuchiError, errorFields } from '../domain/errors';
 import { maskEmail } from '../domain/phone';
 import type { LiveCalls } from './live/live-calls';
 import { watchCall } from './live/watch-call';
-import type { CallHandOver, LiveTransfer } from './transfer/live-transfer';
+import type { LiveTransfer } from './transfer/live-transfer';
 
 export interface CallSettings {
   /** Where call links point (AIZUCHI_URL); http(s) becomes ws(s). */
@@ -138,39 +135,19 @@ export function createCallService(deps: CallServiceDeps) {
     timeZone: settings.timeZone,
     logger: deps.logger,
   });
-  const rescheduleMail = createRescheduleNotice({
+  const { finish, escalationNotices } = createCallFinish({
     cases,
+    identity: deps.identity,
+    records,
+    verification,
     queue: deps.queue,
+    calendar: deps.calendar,
+    clock,
     tokenKey: deps.keys.tokenHmac,
-    publicUrl: settings.publicUrl,
-    companyName: settings.companyName,
-    timeZone: settings.timeZone,
+    settings,
   });
-  const exhaustedMail = createCallsExhaustedNotice({
-    cases,
-    queue: deps.queue,
-    publicUrl: settings.publicUrl,
-    companyName: settings.companyName,
-    inboundNumbers: settings.inboundNumbers ?? null,
-  });
-  const escalationNotices = createEscalationNotices({
-    cases,
-    queue: deps.queue,
-    tokenKey: deps.keys.tokenHmac,
-    publicUrl: settings.publicUrl,
-    companyName: settings.companyName,
-    timeZone: settings.timeZone,
-  });
-  const live = new Map<string, CallSession>();
   const owners = deps.owners ?? createCallOwnership({ store: deps.store, clock, logger: deps.logger });
-  // Another process's sweep ended one of our calls (we were stalled past the lease): stop talking on it.
-  owners.onBeat(async () => {
-    for (const callId of await records.endedAmong([...live.keys()])) {
-      log.warn({ callId }, 'call ended elsewhere while this process was presumed gone; line cut');
-      live.get(callId)?.detach();
-      live.delete(callId);
-    }
-  });
+  const running = createRunningCalls({ records, owners, clock, log, abandon: (callId) => finish(callId, 'abandoned', null, null) });
 
   /**
    * Opens a call record with a fresh link, inside a transaction that already moved the case to
@@ -223,91 +200,6 @@ export function createCallService(deps: CallServiceDeps) {
       if (err instanceof ClosedCaseError) return { ok: false, reason: 'closed' };
       throw err;
     }
-  }
-
-  /** Ends a call into the store once: call row, dead codes, case change (with its next callback), history. */
-  async function finish(
-    callId: string,
-    outcome: Outcome,
-    detail: OutcomeDetail | null,
-    state: CallState | null,
-    handOver?: CallHandOver | null,
-    figures?: ReturnType<typeof summarizeFigures>,
-  ): Promise<void> {
-    // An abandoned call may be retried, and the retry is mailed: read the contact first, outside
-    // the transaction (the identity provider may need its own connection).
-    const contact = outcome === 'abandoned' || outcome === 'escalated' ? await contactForCall(callId) : null;
-    await cases.inTransaction(async (trx) => {
-      const call = await trx.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
-      if (!call || !(await records.finish(trx, callId, outcome))) return;
-      const invalidated = await verification.invalidateForCase(trx, call.case_id);
-      const row = await cases.get(call.case_id, trx);
-      if (!row) return;
-      await cases.record(trx, row.id, 'call_ended', {
-        callId,
-        outcome,
-        detail,
-        codesInvalidated: invalidated,
-        ...(state?.escalation ? { escalation: state.escalation } : {}),
-        ...(state && state.riskFlags.size > 0 ? { riskFlags: [...state.riskFlags] } : {}),
-        ...(figures ? { figures } : {}),
-      });
-      const change = caseChangeForOutcome({
-        outcome,
-        detail,
-        caseState: row.state,
-        callAttempts: row.call_attempts,
-        maxRetries: settings.callbackRetries,
-        callbackAt: state?.callbackAt ?? null,
-      });
-      if (!change) return;
-      let scheduledAt: string | undefined;
-      if (change.scheduleAt) {
-        const earliest = new Date(clock.now().getTime() + settings.callbackRetryDelayMin * 60_000);
-        const at = change.scheduleAt === 'callback' && state?.callbackAt ? state.callbackAt : deps.calendar.nextOpen(earliest);
-        scheduledAt = at.toISOString();
-        await deps.queue.enqueue(CALLBACK_JOB, { caseId: row.id }, { runAt: at, dedupeKey: callbackDedupeKey(row.id, at) }, trx);
-      }
-      await cases.transition(
-        trx,
-        row.id,
-        change.to,
-        change.kind,
-        { callId, outcome, ...(detail ? { detail } : {}), ...(scheduledAt ? { at: scheduledAt } : {}) },
-        { ...(change.outcome ? { outcome: change.outcome } : {}), ...(scheduledAt ? { scheduled_at: scheduledAt } : {}) },
-      );
-      // Handed to a person (issue 10): the caller heard that someone will be in touch; the mail says
-      // from when (the next business hours). Not after "someone else answered": a person reviews first.
-      // A live transfer mails only if nobody takes the call (live-transfer.ts); the time is the one the caller heard.
-      if (change.to === 'escalated' && outcome === 'escalated' && contact && !handOver?.pending()) {
-        const from = handOver?.callbackAt() ?? deps.calendar.nextOpen(clock.now());
-        await escalationNotices.handedOver(trx, { caseRow: row, contact }, from, callId);
-      }
-      // The last automatic call went unanswered: the case closes, and the customer learns how to ask again (issue 8).
-      if (change.to === 'failed' && outcome === 'abandoned' && contact) {
-        await exhaustedMail(trx, { caseId: row.id, contact, caseLang: row.lang, attempts: row.call_attempts });
-      }
-      // The automatic retry (declined, not answered, cut off) used to move the time silently (issue 13).
-      if (change.scheduleAt === 'retry' && scheduledAt && contact) {
-        const at = new Date(scheduledAt);
-        await rescheduleMail(trx, {
-          caseId: row.id,
-          contact,
-          caseLang: row.lang,
-          callId,
-          channel: call.channel,
-          at,
-          kind: 'retry',
-          detail,
-        });
-      }
-    });
-  }
-
-  async function contactForCall(callId: string) {
-    const call = await records.get(callId);
-    const row = call ? await cases.get(call.case_id) : undefined;
-    return row?.account_id ? deps.identity.getContact(row.account_id) : null;
   }
 
   /** Runs a connected call through the agent on the given channel. */
@@ -399,57 +291,16 @@ export function createCallService(deps: CallServiceDeps) {
       finish: async (outcome, detail, measured) => {
         await finish(call.id, outcome, detail, state, handOver, callFigures(measured));
         // Ended here, not elsewhere: the owner's beat must not cut a line still handed over to a person.
-        live.delete(call.id);
+        running.forget(call.id);
       },
       ...(handOver ? { handOver } : {}),
     });
-    live.set(call.id, session);
+    running.add(call.id, session);
     session.done
       .then(watch.ended, () => watch.ended('error'))
-      .finally(() => live.delete(call.id))
+      .finally(() => running.forget(call.id))
       .catch(() => undefined);
     return session;
-  }
-
-  /**
-   * Calls nobody will finish, at start-up and every sweep slot (stale-call-sweep.ts): pending links
-   * that expired unused, and active calls whose owner process is gone — its heartbeat older than the
-   * call lease, or its row removed by a clean stop (call-owners.ts). Calls of live processes, this one
-   * included, are left alone. Each stale call ends `abandoned` and its case is retried (call-outcome.ts).
-   * Ending is idempotent, so two processes sweeping at once abandon each call once. Returns the count.
-   */
-  async function abandonStale(): Promise<number> {
-    const ownerCutoff = owners.cutoff(clock.now());
-    const stale = await records.stale({ ownerCutoff, exclude: new Set(live.keys()) });
-    for (const call of stale) await finish(call.id, 'abandoned', null, null);
-    await records.reapOwners(ownerCutoff);
-    if (stale.length > 0) log.info({ count: stale.length }, 'stale calls marked abandoned');
-    return stale.length;
-  }
-
-  /** Server shutdown: close lines without outcomes; once this process's row is gone (owners.stop) the next sweep marks them abandoned. */
-  function shutdown(): void {
-    for (const session of live.values()) session.detach();
-    live.clear();
-  }
-
-  /**
-   * Graceful shutdown (SIGTERM): waits up to `maxMs` for the calls in progress to end on their
-   * own; each one still running then has its line cut and ends `abandoned` here and now, so its
-   * case is retried (by this or another process) without waiting for the next start-up.
-   * Returns how many ended on their own and how many were abandoned.
-   */
-  async function drain(maxMs: number): Promise<{ finished: number; abandoned: number }> {
-    const running = [...live.values()];
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)));
-    await Promise.race([Promise.allSettled(running.map((s) => s.done)), deadline]);
-    clearTimeout(timer);
-    const left = [...live.keys()];
-    shutdown();
-    for (const callId of left) await finish(callId, 'abandoned', null, null);
-    if (running.length > 0) log.info({ finished: running.length - left.length, abandoned: left.length }, 'calls drained');
-    return { finished: running.length - left.length, abandoned: left.length };
   }
 
   async function callsForCase(caseId: string): Promise<CallWithTranscript[]> {
@@ -463,11 +314,11 @@ export function createCallService(deps: CallServiceDeps) {
     connect,
     attach,
     finish,
-    abandonStale,
-    shutdown,
-    drain,
+    abandonStale: running.abandonStale,
+    shutdown: running.shutdown,
+    drain: running.drain,
     callsForCase,
-    liveCount: () => live.size,
+    liveCount: running.count,
     owners,
     /** Handler for MFA_RESET_DUE_JOB (strict policy's cooling-off). */
     resetDueHandler: reset.dueHandler,
