@@ -94,11 +94,13 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     consoleRoleOf: (accountId) => services.operatorRoles.roleOf(accountId),
     ...consoleLimits,
   });
+  const preferences = dbConsolePreferences(store.db, clock);
   const access = consoleAccess({
     requireLocalOperator: identityWeb.requireOperator,
     sso,
     clock,
     currentLocalOperator: identityWeb.currentOperator,
+    storedLang: (operatorId) => preferences.lang(operatorId),
     ...consoleLimits,
   });
   const handoff = config.handoff
@@ -175,7 +177,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       requireOperator: access.requireOperator,
       mask,
       timeZone: config.calendar.timeZone,
-      preferences: dbConsolePreferences(store.db, clock),
+      preferences,
       caseSections: [escalationCaseSection(escalations), callsCaseSection(services.calls, { history: (id) => cases.history(id) })],
       operator: {
         actions: operatorActions,

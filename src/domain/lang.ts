@@ -10,9 +10,10 @@ export function isLang(value: unknown): value is Lang {
  * The one language rule for every page: an explicit choice (`?lang=`, a form field, a stored
  * preference) wins when it names a product language, then the browser's Accept-Language
  * preference by q-value (RFC 9110 §12.5.4; ties keep header order, q=0 means "not this one"),
- * then Japanese. `explicit` is untrusted input; anything that is not a Lang is ignored.
+ * then `fallback` (Japanese unless a page says otherwise). `explicit` is untrusted input; anything
+ * that is not a Lang is ignored.
  */
-export function pickLang(explicit: unknown, acceptLanguage?: string): Lang {
+export function pickLang(explicit: unknown, acceptLanguage?: string, fallback: Lang = 'ja'): Lang {
   if (isLang(explicit)) return explicit;
   const ranked = (acceptLanguage ?? '')
     .split(',')
@@ -25,5 +26,5 @@ export function pickLang(explicit: unknown, acceptLanguage?: string): Lang {
     .filter((t) => t.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.index - b.index);
   for (const { primary } of ranked) if (isLang(primary)) return primary;
-  return 'ja';
+  return fallback;
 }

@@ -10,13 +10,13 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { type Clock, systemClock } from '../domain/clock';
-import { pickLang } from '../domain/lang';
 import type { Logger } from '../observability/logger';
 import { scrubUrl } from '../observability/scrub';
 import type { Metrics } from '../observability/metrics';
 import { FAVICON_SVG } from './pages/layout';
 import { notFoundPage } from './pages/not-found-page';
 import { registerOpenApi } from './openapi';
+import { requestLang } from './request-lang';
 
 export interface AppDeps {
   logger: Logger;
@@ -96,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(helmet, HELMET_OPTIONS);
   await app.register(formbody);
   await app.register(cookie);
+  await app.register(requestLang);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 }, errorHandler: webSocketError });
   // Decorated at the root so every area plugin's requests carry them (plugins are encapsulated).
   app.decorate('clock', deps.clock ?? systemClock);
@@ -121,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'no such endpoint' });
     // A person at a browser gets a page in their language with a way back, not a bare line.
-    const lang = pickLang((req.query as { lang?: unknown } | undefined)?.lang, req.headers['accept-language']);
+    const lang = req.lang;
     return reply
       .code(404)
       .type('text/html; charset=utf-8')

@@ -148,6 +148,9 @@ for (const db of DATABASES) {
       expect(en.body).toContain('<html lang="en">');
       expect(en.body).toContain('<h1>Cases</h1>');
       expect((await b.get(`/console/cases/${failed.id}`)).body).toContain('<html lang="en">');
+      // One negotiation for the whole console: the other console pages follow the stored choice too.
+      for (const path of ['/console/escalations', '/console/settings', '/console/charts', '/console/live'])
+        expect([path, (await b.get(path)).body]).toEqual([path, expect.stringContaining('<html lang="en">')]);
       expect((await b.get('/console?lang=ja')).body).toContain('<html lang="ja">');
       // A forged form changes nothing; an unknown language is refused.
       expect((await b.post('/console/preferences', { lang: 'ja', _csrf: 'a'.repeat(64) })).statusCode).toBe(403);

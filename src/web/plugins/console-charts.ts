@@ -4,7 +4,6 @@ import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import { callStats } from '../../calls/stats/call-stats';
 import type { BusinessCalendar } from '../../domain/calendar';
 import type { Clock } from '../../domain/clock';
-import { pickLang } from '../../domain/lang';
 import type { Database } from '../../store/schema';
 import { chartsPage } from '../pages/console/charts-page';
 import type { Csrf } from '../pages/identity/csrf';
@@ -50,7 +49,7 @@ export function consoleChartsPlugin(deps: ConsoleChartsDeps): FastifyPluginAsync
           for (let h = 0; h < 24; h++)
             if (deps.calendar.isOpen(first.plus({ days: d, hours: h, minutes: 30 }).toJSDate())) openHours.add(h);
         const stats = await callStats(deps.db, from, to);
-        const lang = pickLang(req.query.lang, req.headers['accept-language']);
+        const lang = req.lang;
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')

@@ -3,7 +3,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncH
 import type { ChainedEvent } from '../../audit/chain';
 import type { Clock } from '../../domain/clock';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
-import { pickLang } from '../../domain/lang';
 import {
   type LiveSettings,
   type SettingsForm,
@@ -62,7 +61,6 @@ const langQuery = {
  * A refused form comes back 400 with each problem beside its field; a non-admin's post gets 403.
  */
 export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginAsync {
-  const langOf = (req: FastifyRequest) => pickLang((req.query as { lang?: string }).lang, req.headers['accept-language']);
   const isAdmin = (req: FastifyRequest) => {
     const p = deps.principal(req);
     return p !== undefined && roleAtLeast(p.role, 'admin');
@@ -94,7 +92,7 @@ export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginA
       nextOpen = null; // a calendar that never opens: the page says so with a dash
     }
     const body = settingsPage({
-      lang: langOf(req),
+      lang: req.lang,
       timeZone: deps.settings.calendar.timeZone,
       snapshot: deps.settings.current(),
       form: extra.form ?? formInForce(),
@@ -139,7 +137,7 @@ export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginA
         if (!checked.ok) return render(req, reply, 400, { form, problems: checked.problems });
         const changes = await deps.settings.save(checked.settings, who.id);
         req.log.info({ operatorId: who.id, fields: Object.keys(changes) }, 'business settings saved');
-        return reply.redirect(`/console/settings?lang=${langOf(req)}&saved=${Object.keys(changes).length > 0 ? '1' : '0'}`, 303);
+        return reply.redirect(`/console/settings?lang=${req.lang}&saved=${Object.keys(changes).length > 0 ? '1' : '0'}`, 303);
       },
     );
   };

@@ -12,7 +12,7 @@ import { caseListPage } from '../pages/console/case-list-page';
 import { type MaskFns, casePage } from '../pages/console/console-pages';
 import { dayStartUtc } from '../pages/console/console-time';
 import { CONSOLE_TEXTS } from '../pages/console/console-texts';
-import { LANGS, type Lang, isLang, pickLang } from '../../domain/lang';
+import { LANGS, type Lang } from '../../domain/lang';
 import type { ConsolePreferences } from './console-preferences';
 
 /** What the case page's buttons need: the actions, CSRF, and who is signed in. */
@@ -36,7 +36,7 @@ export interface ConsolePluginDeps {
   timeZone?: string;
   /** Seconds between reloads of the case list when its auto-refresh is on; default 30. */
   refreshSeconds?: number;
-  /** Each operator's stored console language; without it the language comes from ?lang= and the browser. */
+  /** Where POST /console/preferences stores the operator's language; the console gate reads it into request.lang (request-lang.ts). */
   preferences?: ConsolePreferences;
 }
 
@@ -115,21 +115,9 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
   const timeZone = deps.timeZone ?? 'Asia/Tokyo';
-  /**
-   * The one language rule (domain/lang.ts pickLang) with the operator's stored choice as the
-   * explicit preference when the address names none: ?lang= → stored → Accept-Language → ja.
-   */
-  async function langOf(req: FastifyRequest): Promise<Lang> {
-    const asked = (req.query as { lang?: unknown } | undefined)?.lang;
-    if (isLang(asked)) return asked;
-    const who = req.operator;
-    const stored = who && deps.preferences ? await deps.preferences.lang(who.id) : undefined;
-    return pickLang(stored, req.headers['accept-language']);
-  }
-
   /** `error`: the last action's refusal, said in the page's language. */
   async function renderCase(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: (lang: Lang) => string) {
-    const lang = await langOf(req);
+    const lang = req.lang;
     const row = await deps.cases.get(id);
     if (!row) return sendHtml(reply, 404, `<!doctype html><p>${CONSOLE_TEXTS[lang].noCase}</p>`);
     const history = await deps.cases.history(id);
@@ -151,7 +139,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
       { preHandler: deps.requireOperator, schema: { querystring: LIST_QUERYSTRING } },
       async (req, reply) => {
         const q = req.query;
-        const lang = await langOf(req);
+        const lang = req.lang;
         const phone = q.phone?.normalize('NFKC').replace(/\D/g, '') || undefined;
         const reference = q.ref?.normalize('NFKC').replace(/\D/g, '') || undefined;
         // "abc" in a digits-only box used to drop the filter and list every case as if they matched.
@@ -235,8 +223,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
           return renderCase(req, reply, id, STATUS[err.code], (lang) => caseActionErrorText(err, path, lang, timeZone));
         }
         // The answer page stays in the language the form was in (the forms carry ?lang).
-        const lang = (req.query as { lang?: unknown } | undefined)?.lang;
-        return reply.redirect(`/console/cases/${encodeURIComponent(id)}${isLang(lang) ? `?lang=${lang}` : ''}`, 303);
+        return reply.redirect(`/console/cases/${encodeURIComponent(id)}${req.langChosen ? `?lang=${req.lang}` : ''}`, 303);
       });
 
     action('approve', (_req, id, operatorId) => op.actions.approveCallback(id, { accountId: operatorId }));

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { requestLang } from '../request-lang';
 import formbody from '@fastify/formbody';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaseService } from '../../cases/case-service';
@@ -47,6 +48,7 @@ describe('escalations plugin roles', () => {
     escalationId = (await queue.forCase(row.id))!.id;
     app = Fastify();
     await app.register(formbody);
+    await app.register(requestLang);
     await app.register(
       escalationsPlugin({
         queue,

@@ -4,7 +4,7 @@ import { reasonWords } from '../../cases/escalations/reasons';
 import { type EscalationActions, isCloseReason } from '../../cases/escalations/escalation-actions';
 import { OperatorActionError } from '../../cases/operator-actions';
 import { roleAtLeast } from '../../domain/console-roles';
-import { type Lang, pickLang } from '../../domain/lang';
+import type { Lang } from '../../domain/lang';
 import { type SafeHtml, html } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
 import type { MaskFns } from '../pages/console/console-pages';
@@ -80,8 +80,6 @@ const langQuery = { type: 'object', properties: { lang: { type: 'string', enum: 
  * the role (a viewer is refused with 403 and sees no forms), then acts; a refusal is shown on the page.
  */
 export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsync {
-  const langOf = (req: FastifyRequest) =>
-    pickLang((req.query as Record<string, unknown> | undefined)?.lang, req.headers['accept-language']);
   const canAct = (req: FastifyRequest) => {
     const p = req.operator;
     return p !== null && roleAtLeast(p.role, 'operator');
@@ -89,7 +87,7 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
   const sendHtml = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   const view = (req: FastifyRequest, reply: FastifyReply, error?: string) => ({
-    lang: langOf(req),
+    lang: req.lang,
     timeZone: deps.timeZone,
     mask: deps.mask,
     me: req.operator?.id ?? '',
@@ -111,7 +109,7 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
       sendHtml(
         reply,
         200,
-        escalationQueuePage(await deps.queue.listOpen(), { ...view(req, reply), extra: await deps.sections?.queue(langOf(req)) }),
+        escalationQueuePage(await deps.queue.listOpen(), { ...view(req, reply), extra: await deps.sections?.queue(req.lang) }),
       ),
     );
 
@@ -127,14 +125,14 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
         { preHandler: deps.requireOperator, schema: { params: idParams, ...(body ? { body } : {}) } },
         async (req, reply) => {
           const { id } = req.params as { id: string };
-          if (!deps.csrf.verify(req)) return renderOne(req, reply, id, 403, staleFormText(langOf(req)));
+          if (!deps.csrf.verify(req)) return renderOne(req, reply, id, 403, staleFormText(req.lang));
           const p = req.operator;
           if (!p || !roleAtLeast(p.role, 'operator'))
             return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was changed');
           try {
             await run(id, p.id, req);
           } catch (err) {
-            const lang = langOf(req);
+            const lang = req.lang;
             if (err instanceof EscalationError)
               return renderOne(req, reply, id, STATUS[err.code], escalationErrorText(err, lang, deps.timeZone));
             // Only the approve button reaches OperatorActions from this page.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { type Lang, pickLang } from '../../domain/lang';
+import type { Lang } from '../../domain/lang';
 import type { IdentityService } from '../../identity/service';
 import type { Csrf } from '../pages/identity/csrf';
 import { type ReauthError, reauthPage } from '../pages/console/reauth-page';
@@ -39,9 +39,6 @@ function formPage(request: FastifyRequest): string {
   return '/console';
 }
 
-const langOf = (request: FastifyRequest): Lang =>
-  pickLang((request.query as Record<string, unknown> | undefined)?.lang, request.headers['accept-language']);
-
 /**
  * preHandler for sensitive console actions; runs AFTER the console's gate (requireOperator), which
  * sets request.operator. Lets the request through when the operator's last authentication
@@ -61,7 +58,7 @@ export function requireFreshAuth(opts?: { maxAgeSec?: number }): preHandlerAsync
     if (now - operator.authTime.getTime() <= maxAgeMs) return;
     const get = request.method === 'GET' || request.method === 'HEAD';
     const next = get ? (safeConsolePath(request.url) ?? '/console') : formPage(request);
-    const to = `${REAUTH_PATH}?lang=${langOf(request)}&next=${encodeURIComponent(next)}${get ? '' : '&again=1'}`;
+    const to = `${REAUTH_PATH}?lang=${request.lang}&next=${encodeURIComponent(next)}${get ? '' : '&again=1'}`;
     return reply.header('cache-control', 'no-store').redirect(to, 303);
   };
 }
@@ -97,7 +94,7 @@ export function freshAuthPlugin(deps: FreshAuthPluginDeps): FastifyPluginAsync {
 
   function render(request: FastifyRequest, reply: FastifyReply, status: number, error?: ReauthError) {
     const q = request.query as Query;
-    const lang = langOf(request);
+    const lang = request.lang;
     const next = safeConsolePath(q.next) ?? '/console';
     return sendPage(reply, status, reauthPage({ lang, csrf: deps.csrf.field(request, reply), next, again: q.again === '1', error }));
   }
@@ -107,7 +104,7 @@ export function freshAuthPlugin(deps: FreshAuthPluginDeps): FastifyPluginAsync {
       const operator = request.operator!;
       if (operator.id.startsWith('oidc:') && deps.ssoReauthPath) {
         const next = safeConsolePath((request.query as Query).next) ?? '/console';
-        return reply.header('cache-control', 'no-store').redirect(deps.ssoReauthPath(next, langOf(request)), 303);
+        return reply.header('cache-control', 'no-store').redirect(deps.ssoReauthPath(next, request.lang), 303);
       }
       return render(request, reply, 200);
     });

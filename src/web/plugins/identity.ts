@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../domain/clock';
 import type { ConsoleRole } from '../../domain/console-roles';
-import { type Lang, pickLang } from '../../domain/lang';
+import type { Lang } from '../../domain/lang';
 import { EnrollmentExpiredError } from '../../identity/errors';
 import type { PendingEnrollment } from '../../identity/mfa';
 import type { IdentityService } from '../../identity/service';
@@ -101,8 +101,6 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   const secure = deps.publicUrl.startsWith('https:');
   const csrf = createCsrf(deps.csrfKey, secure);
 
-  const langOf = (request: FastifyRequest): Lang =>
-    pickLang((request.query as Query | undefined)?.lang, request.headers['accept-language']);
   const form = (request: FastifyRequest): Form => (request.body ?? {}) as Form;
   const landing = (account: Account, lang: Lang) => `${account.role === 'operator' ? '/console' : '/account'}?lang=${lang}`;
   const sendPage = (reply: FastifyReply, status: number, body: string) =>
@@ -185,7 +183,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   /** True (and a 403 page sent) when the account may not enrol a new factor right now. */
   async function refusedWhileFrozen(request: FastifyRequest, reply: FastifyReply, accountId: string): Promise<boolean> {
     if (!(await identity.getAccount(accountId))?.enrolmentFrozen) return false;
-    const lang = langOf(request);
+    const lang = request.lang;
     await sendPage(reply, 403, mfaFrozenPage({ lang }));
     return true;
   }
@@ -195,7 +193,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     reply: FastifyReply,
     o: { accountId: string; action: string; required: boolean; status: number; error?: string },
   ) {
-    const lang = langOf(request);
+    const lang = request.lang;
     if (await refusedWhileFrozen(request, reply, o.accountId)) return reply;
     const pending = await pendingEnrollment(request, reply, o.accountId);
     const body = enrollPage({
@@ -212,7 +210,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
 
   /** Confirms the enrolment in the cookie; false (and an error page) when the code is wrong or it expired. */
   async function confirmEnroll(request: FastifyRequest, reply: FastifyReply, accountId: string, action: string, required: boolean) {
-    const t = strings(langOf(request));
+    const t = strings(request.lang);
     if (await refusedWhileFrozen(request, reply, accountId)) return false;
     const pending = request.cookies[ENROLL_COOKIE] ?? '';
     try {
@@ -233,7 +231,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   const requireOperator: preHandlerAsyncHookHandler = async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE] ?? '';
     const session = token ? await identity.sessions.read(token) : null;
-    const toSignin = () => reply.redirect(`/signin?lang=${langOf(request)}`, 303);
+    const toSignin = () => reply.redirect(`/signin?lang=${request.lang}`, 303);
     if (!session || session.stage !== 'full') return toSignin();
     const now = deps.clock.now().getTime();
     const seen = Date.parse(session.lastSeenAt);
@@ -277,7 +275,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       '/signin',
       page('Sign-in page (HTML)', z.looseObject({ lang: langParam, signedout: z.string().optional() })),
       async (request, reply) => {
-        const lang = langOf(request);
+        const lang = request.lang;
         const found = await sessionAccount(request, 'full');
         if (found) return reply.redirect(landing(found.account, lang), 303);
         const notice = (request.query as Query).signedout ? strings(lang).signedOut : undefined;
@@ -292,7 +290,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
         z.looseObject({ email: z.string().optional(), password: z.string().optional(), _csrf: csrfField }),
       ),
       async (request, reply) => {
-        const lang = langOf(request);
+        const lang = request.lang;
         const t = strings(lang);
         const { email = '', password = '' } = form(request);
         const again = (status: number, error: string) =>
@@ -318,7 +316,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     );
 
     app.get('/signin/mfa', page('The authenticator-code page (HTML)'), async (request, reply) => {
-      const lang = langOf(request);
+      const lang = request.lang;
       const found = await sessionAccount(request, 'password');
       if (!found || !found.account.mfaEnabled) return reply.redirect(`/signin?lang=${lang}`, 303);
       return sendPage(reply, 200, mfaPage({ lang, csrf: csrf.field(request, reply) }));
@@ -328,7 +326,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       '/signin/mfa',
       formRoute('Second step: the TOTP code; 303 to the landing page, else the page again (400/401/403/429)', codeForm),
       async (request, reply) => {
-        const lang = langOf(request);
+        const lang = request.lang;
         const t = strings(lang);
         const again = (status: number, error: string) =>
           sendPage(reply, status, mfaPage({ lang, csrf: csrf.field(request, reply), error }));
@@ -347,12 +345,12 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
 
     app.get('/signin/enroll', page('Required MFA enrolment: the QR code page (HTML)'), async (request, reply) => {
       const found = await sessionAccount(request, 'password');
-      if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
+      if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${request.lang}`, 303);
       return renderEnroll(request, reply, { accountId: found.account.id, action: '/signin/enroll', required: true, status: 200 });
     });
 
     app.post('/signin/enroll', formRoute('Confirms the required enrolment with a first code', codeForm), async (request, reply) => {
-      const lang = langOf(request);
+      const lang = request.lang;
       const found = await sessionAccount(request, 'password');
       if (!found || !found.account.mfaEnrollRequired) return reply.redirect(`/signin?lang=${lang}`, 303);
       if (!csrf.verify(request)) {
@@ -372,7 +370,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       '/account',
       page('The signed-in account page (HTML)', z.looseObject({ lang: langParam, enrolled: z.string().optional() })),
       async (request, reply) => {
-        const lang = langOf(request);
+        const lang = request.lang;
         const found = await sessionAccount(request, 'full');
         if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
         const notice = (request.query as Query).enrolled ? strings(lang).enrolled : undefined;
@@ -382,12 +380,12 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
 
     app.get('/account/mfa', page('Enrol an authenticator app (HTML)'), async (request, reply) => {
       const found = await sessionAccount(request, 'full');
-      if (!found) return reply.redirect(`/signin?lang=${langOf(request)}`, 303);
+      if (!found) return reply.redirect(`/signin?lang=${request.lang}`, 303);
       return renderEnroll(request, reply, { accountId: found.account.id, action: '/account/mfa', required: false, status: 200 });
     });
 
     app.post('/account/mfa', formRoute('Confirms a new authenticator with a first code', codeForm), async (request, reply) => {
-      const lang = langOf(request);
+      const lang = request.lang;
       const found = await sessionAccount(request, 'full');
       if (!found) return reply.redirect(`/signin?lang=${lang}`, 303);
       if (!csrf.verify(request)) {
@@ -404,7 +402,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     });
 
     app.post('/signout', formRoute('Ends the session; 303 to /signin', z.looseObject({ _csrf: csrfField })), async (request, reply) => {
-      const lang = langOf(request);
+      const lang = request.lang;
       if (!csrf.verify(request)) return reply.code(403).type('text/plain').send(strings(lang).badForm);
       const token = request.cookies[SESSION_COOKIE];
       if (token) await identity.sessions.end(token);

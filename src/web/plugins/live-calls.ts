@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import { type LiveCalls, type LiveEvent, withoutSeen } from '../../calls/live/live-calls';
-import { pickLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import { liveCallsPage } from '../pages/console/live-page';
 import type { Csrf } from '../pages/identity/csrf';
@@ -46,7 +45,7 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
         schema: { querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } } },
       },
       async (req, reply) => {
-        const lang = pickLang((req.query as { lang?: string }).lang, req.headers['accept-language']);
+        const lang = req.lang;
         const calls = await deps.live.snapshot();
         return reply
           .type('text/html; charset=utf-8')

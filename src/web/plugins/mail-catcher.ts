@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { zodRoutes } from '../openapi';
 import type { FastifyPluginAsync } from 'fastify';
 import { getCaughtMessage, listCaughtMessages } from '../../mail/mail-store';
-import { type Lang, isLang } from '../../domain/lang';
 import { MISDIRECTED_REQUEST, isLocalHostHeader } from '../../security/host-header';
 import type { Store } from '../../store/connect';
 import { inboxPage, messageNotFoundPage, messagePage } from '../pages/mail/inbox-pages';
@@ -15,11 +14,8 @@ export interface MailCatcherPluginDeps {
   timeZone?: string;
 }
 
-/** The inbox's language: `?lang=ja|en`, else English (a developer's tool, as before). */
-function inboxLang(query: unknown): Lang {
-  const lang = (query as Record<string, unknown> | undefined)?.lang;
-  return isLang(lang) ? lang : 'en';
-}
+/** The inbox's pages fall back to English (a developer's tool) when neither ?lang nor the browser names a language. */
+const INBOX_PAGE = { config: { langFallback: 'en' as const } };
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
 const MAX_ADDRESS_LENGTH = 320;
@@ -71,14 +67,14 @@ export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsy
       },
     );
 
-    app.get('/dev/mail', async (req, reply) => {
+    app.get('/dev/mail', INBOX_PAGE, async (req, reply) => {
       const messages = await listCaughtMessages(deps.store.db);
-      return reply.type('text/html; charset=utf-8').send(inboxPage(messages, inboxLang(req.query), deps.timeZone));
+      return reply.type('text/html; charset=utf-8').send(inboxPage(messages, req.lang, deps.timeZone));
     });
 
-    app.get('/dev/mail/:id', async (req, reply) => {
+    app.get('/dev/mail/:id', INBOX_PAGE, async (req, reply) => {
       const { id } = req.params as { id: string };
-      const lang = inboxLang(req.query);
+      const lang = req.lang;
       const message = id.length <= 100 ? await getCaughtMessage(deps.store.db, id) : null;
       if (!message) return reply.code(404).type('text/html; charset=utf-8').send(messageNotFoundPage(lang));
       return reply.type('text/html; charset=utf-8').send(messagePage(message, lang, deps.timeZone));

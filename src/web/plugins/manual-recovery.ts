@@ -8,7 +8,7 @@ import {
   ManualRecoveryError,
 } from '../../cases/escalations/manual-recovery';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
-import { type Lang, pickLang } from '../../domain/lang';
+import type { Lang } from '../../domain/lang';
 import type { SafeHtml } from '../../html/safe-html';
 import type { IdentityContact } from '../../identity/provider';
 import type { Csrf } from '../pages/identity/csrf';
@@ -88,11 +88,6 @@ const manualBody = {
  * shown on the page with its status (403 for the requester approving their own request).
  */
 export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPluginAsync {
-  const langOf = (req: FastifyRequest) =>
-    pickLang(
-      (req.query as Record<string, unknown> | undefined)?.lang ?? (req.body as Record<string, unknown> | undefined)?.lang,
-      req.headers['accept-language'],
-    );
   const canAct = (req: FastifyRequest) => {
     const p = deps.principal(req);
     return p !== undefined && roleAtLeast(p.role, 'operator');
@@ -101,7 +96,7 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
   const sendHtml = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   const view = (req: FastifyRequest, reply: FastifyReply, error?: string): ManualView => ({
-    lang: langOf(req),
+    lang: req.lang,
     timeZone: deps.timeZone,
     mask: deps.mask,
     me: deps.principal(req)?.id ?? '',
@@ -173,7 +168,7 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
           (status, error) => renderForm(req, reply, id, status, error),
           async (by) => {
             const { request, outcome } = await deps.manual.request({ escalationId: id, operator: by, ticked, note: body.note });
-            return `/console/manual-recoveries/${encodeURIComponent(request.id)}?lang=${langOf(req)}&done=${outcome}`;
+            return `/console/manual-recoveries/${encodeURIComponent(request.id)}?lang=${req.lang}&done=${outcome}`;
           },
         );
       },
@@ -201,7 +196,7 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
             (status, error) => renderReview(req, reply, id, status, error),
             async (by) => {
               const { outcome } = await deps.manual[verdict](id, by);
-              return `/console/manual-recoveries/${encodeURIComponent(id)}?lang=${langOf(req)}&done=${outcome}`;
+              return `/console/manual-recoveries/${encodeURIComponent(id)}?lang=${req.lang}&done=${outcome}`;
             },
           );
         },

@@ -4,7 +4,6 @@ import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Logger } from '../../observability/logger';
 import { createSoftphoneChannel } from '../../telephony/softphone/softphone-channel';
 import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
-import { pickLang } from '../../domain/lang';
 import { consoleSoftphonePage } from '../pages/console/softphone-page';
 import type { Csrf } from '../pages/identity/csrf';
 import { SOFTPHONE_ASSETS } from './softphone';
@@ -71,7 +70,7 @@ export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): Fast
         schema: { querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } } },
       },
       async (req, reply) => {
-        const lang = pickLang((req.query as { lang?: string }).lang, req.headers['accept-language']);
+        const lang = req.lang;
         const csrfField = deps.csrf?.field(req, reply);
         return reply
           .type('text/html; charset=utf-8')

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { type Lang, pickLang } from '../../domain/lang';
+import type { Lang } from '../../domain/lang';
 import { errorFields } from '../../domain/errors';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import { type OidcFlow, type OidcSignIn, OidcProviderError } from '../../identity/operator-sso/oidc-sign-in';
@@ -8,6 +8,7 @@ import type { SsoSessions } from '../../identity/operator-sso/sso-sessions';
 import { hmacHex } from '../../security/keys';
 import { messagePage } from '../pages/recovery/recovery-pages';
 import { strings } from '../pages/identity/strings';
+import { applyStoredLang } from '../request-lang';
 
 export const SSO_SESSION_COOKIE = 'aizuchi_sso_session';
 const SSO_FLOW_COOKIE = 'aizuchi_sso_flow';
@@ -54,8 +55,6 @@ export interface OperatorSso {
 export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
   const secure = deps.publicUrl.startsWith('https:');
   const sign = (body: string) => hmacHex(deps.key, `sso-flow:${body}`);
-  const langOf = (request: FastifyRequest): Lang =>
-    pickLang((request.query as Record<string, unknown> | undefined)?.lang, request.headers['accept-language']);
   const sendPage = (reply: FastifyReply, status: number, lang: Lang, message: string) =>
     reply
       .code(status)
@@ -86,7 +85,7 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
 
   const plugin: FastifyPluginAsync = async (app) => {
     app.get('/signin/sso', async (request, reply) => {
-      const lang = langOf(request);
+      const lang = request.lang;
       let started;
       try {
         started = await deps.signIn.start();
@@ -112,7 +111,7 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
     app.get('/signin/sso/callback', async (request, reply) => {
       const flow = readFlow(request);
       reply.clearCookie(SSO_FLOW_COOKIE, { path: '/signin/sso' });
-      const lang = flow?.lang ?? langOf(request);
+      const lang = flow?.lang ?? request.lang;
       const t = strings(lang);
       if (!flow) return sendPage(reply, 400, lang, t.ssoExpired);
       let who;
@@ -174,11 +173,18 @@ export function consoleAccess(deps: {
   maxAgeMs?: number;
   /** The local operator signed in now, read afresh (identity.ts currentOperator); absent: streams are not re-checked. */
   currentLocalOperator?(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined>;
+  /** The operator's stored console language (console-preferences.ts); it becomes request.lang unless ?lang chose one. */
+  storedLang?(operatorId: string): Promise<Lang | undefined>;
 }): {
   requireOperator: preHandlerAsyncHookHandler;
   stillAllowed(request: FastifyRequest, needed: ConsoleRole): Promise<boolean>;
 } {
   const requireOperator: preHandlerAsyncHookHandler = async function (request, reply) {
+    await gate.call(this, request, reply);
+    const who = request.operator;
+    if (who && deps.storedLang) applyStoredLang(request, await deps.storedLang(who.id));
+  };
+  const gate: preHandlerAsyncHookHandler = async function (request, reply) {
     const sso = await deps.sso?.session(request);
     if (sso) {
       const now = deps.clock.now().getTime();

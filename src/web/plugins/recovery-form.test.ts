@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { requestLang } from '../request-lang';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ async function app(result: RecoveryResult, linkKnown = false) {
   const csrf = { verify: () => true, field: () => html`<input type="hidden" name="_csrf" value="t">` } as unknown as Csrf;
   const instance = Fastify();
   await instance.register(formbody);
+  await instance.register(requestLang);
   await instance.register(cookie);
   await instance.register(recoveryPlugin({ recovery, undo, passwordEvidence: async () => null, csrf }));
   return instance;

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { requestLang } from '../request-lang';
 import formbody from '@fastify/formbody';
 import { describe, expect, it } from 'vitest';
 import type { RecoveryRequestService } from '../../cases/recovery-request';
@@ -17,6 +18,7 @@ async function app() {
   const csrf = { verify: () => false } as unknown as Csrf;
   const instance = Fastify();
   await instance.register(formbody);
+  await instance.register(requestLang);
   await instance.register(recoveryPlugin({ recovery, undo, passwordEvidence: async () => null, csrf }));
   return { instance, submitted };
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CONSENT_VERSION, type RecoveryRequestService, type RecoveryResult, recoveryRequestSchema } from '../../cases/recovery-request';
 import type { RecoveryUndo } from '../../cases/recovery-undo';
-import { type Lang, isLang, pickLang } from '../../domain/lang';
+import { type Lang, isLang } from '../../domain/lang';
 import type { Csrf } from '../pages/identity/csrf';
 import type { HandoffBinder, HandoffBinding } from './handoff-binding';
 import { disownConfirmPage, messagePage, recoveryFormPage } from '../pages/recovery/recovery-pages';
@@ -79,11 +79,8 @@ function isCrossSite(req: FastifyRequest): boolean {
   }
 }
 
-/** The form field, then `?lang=`, then the shared page rule (the same as /signin's). */
-function langOf(req: FastifyRequest, explicit?: unknown): Lang {
-  const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return pickLang(isLang(explicit) ? explicit : q, req.headers['accept-language']);
-}
+/** The form's own language field (the customer's choice for the call and mail), else the request's (request-lang.ts). */
+const formLang = (req: FastifyRequest, field: unknown): Lang => (isLang(field) ? field : req.lang);
 
 async function withFloor<T>(floorMs: number, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -163,7 +160,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
     });
 
     api.get('/recover', { schema: pageSchema(formQuery), attachValidation: true }, async (req, reply) => {
-      const lang = langOf(req);
+      const lang = req.lang;
       const handoffToken = (req.query as Record<string, unknown> | undefined)?.handoff;
       if (deps.handoff && typeof handoffToken === 'string') {
         // Redeemed at once (the token is single use and short-lived), remembered in a cookie, and the
@@ -190,14 +187,14 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
     // The "request sent" words again, in the chosen language: the target of the accepted page's
     // language switch. It says only what every accepted request is told (nothing about this one).
     api.get('/recover/sent', { schema: pageSchema(langQuery), attachValidation: true }, async (req, reply) => {
-      const lang = langOf(req);
+      const lang = req.lang;
       const t = RECOVERY_TEXTS[lang];
       return reply.type('text/html').send(messagePage(lang, t.title, t.accepted, 'notice', '/recover/sent'));
     });
 
     api.post('/recover', { schema: { ...pageSchema(langQuery), body: formBody }, attachValidation: true }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const lang = langOf(req, body.lang);
+      const lang = formLang(req, body.lang);
       const t = RECOVERY_TEXTS[lang];
       if (!deps.csrf.verify(req)) {
         return reply
@@ -246,8 +243,8 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
 
     // "This wasn't me": the GET only shows a confirmation (mail scanners open links); the POST acts.
     api.get('/recover/cancel', { schema: pageSchema(cancelQuery), attachValidation: true }, async (req, reply) => {
-      const { token, lang: qlang } = (req.query ?? {}) as Record<string, unknown>;
-      const lang = pickLang(qlang); // the link carries the request's language
+      const { token } = (req.query ?? {}) as Record<string, unknown>;
+      const lang = req.lang; // the link carries the request's language (?lang)
       const t = RECOVERY_TEXTS[lang];
       // The token is in this URL: keep it out of caches and out of Referer headers to other sites.
       // Not 'no-referrer': browsers then send `Origin: null` with the form's POST, which the
@@ -261,7 +258,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
 
     api.post('/recover/cancel', { schema: { body: cancelQuery }, attachValidation: true }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const lang = pickLang(body.lang); // the form carries the link's language
+      const lang = formLang(req, body.lang); // the form carries the link's language
       const t = RECOVERY_TEXTS[lang];
       reply.type('text/html').header('cache-control', 'no-store');
       // The token is the capability (no session needed: the mail may be opened on another device);

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { requestLang } from '../request-lang';
 import websocket from '@fastify/websocket';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ const links: SoftphoneLinks = {
 async function app(opts: { ringsHere?: boolean } = {}) {
   const a = Fastify();
   await a.register(websocket);
+  await a.register(requestLang);
   await a.register(
     softphonePlugin({
       db: {} as Kysely<Database>,

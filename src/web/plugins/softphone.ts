@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { isLang, pickLang } from '../../domain/lang';
+import { isLang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import type { Database } from '../../store/schema';
 import type { SoftphoneCallPort } from '../../telephony/softphone/softphone-calls';
@@ -100,16 +100,16 @@ export function softphonePlugin(deps: SoftphonePluginDeps): FastifyPluginAsync {
       // inspect, not resolve: an ended case gets a final page saying how it ended (issue 13); the
       // socket below still refuses it.
       const target = await deps.links.inspect(deps.db, token);
-      const q = (req.query ?? {}) as Record<string, unknown>;
       // The language switch (issue 13) is a query-only link (`?lang=`) to this same path: the token
       // stays in the address bar, never in a query nor written into the page (an ended case's page
       // must not carry it). The page's words follow the choice; the call keeps the case's language.
       const switchPath = '';
-      if (!target) return reply.code(404).send(softphoneInvalidPage(pickLang(q.lang), switchPath));
-      const callLang = pickLang(target.lang);
+      if (!target) return reply.code(404).send(softphoneInvalidPage(req.lang, switchPath));
+      // Without ?lang the page speaks the case's language (the call's), not the browser's.
+      const callLang = isLang(target.lang) ? target.lang : 'ja';
       return reply.send(
         softphonePage({
-          lang: isLang(q.lang) ? q.lang : callLang,
+          lang: req.langChosen ? req.lang : callLang,
           callLang,
           switchPath,
           token,
