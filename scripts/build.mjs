@@ -4,7 +4,8 @@
 // (moduleResolution "Bundler"), which Node's ESM loader cannot resolve, so tsc's one-file-per-file
 // output would not run. esbuild (already installed as tsx's engine) bundles our code into ES modules
 // with code splitting, so each lazily imported command is its own chunk and `aizuchi --help` loads
-// only what it needs; npm packages stay external (loaded from node_modules as usual).
+// only what it needs; npm packages stay external (loaded from node_modules as usual), except the
+// few pure-JavaScript ones the quick commands load (BUNDLED_PACKAGES below).
 //
 // Layout: every JavaScript file esbuild writes sits directly in dist/, and the non-TypeScript files
 // of src/ (browser scripts, styles, worker entries) are copied to the same relative paths under
@@ -15,16 +16,34 @@
 // Worker entries (`*-entry.mjs`, which register tsx and `await import('./x.ts')` when run from
 // sources) are not copied: x.ts becomes an entry of its own and dist gets an entry that imports it.
 //
-// Usage: node scripts/build.mjs   (also imported by bin/aizuchi.mjs to rebuild a stale dist)
+// Usage: node scripts/build.mjs   (also imported by bin/aizuchi.mjs to rebuild a stale dist; the
+// stamp that says whether dist/ is stale is scripts/build-stamp.mjs)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { STAMP_FILE, sourceState } from './build-stamp.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SRC = path.join(ROOT, 'src');
 const DIST = path.join(ROOT, 'dist');
-/** Written last: its presence says dist/ is complete; its content says which sources it was built from. */
-export const STAMP_FILE = '.build-stamp.json';
+
+/**
+ * npm packages compiled into dist/'s chunks instead of loaded from node_modules: pure JavaScript on
+ * the path of the CLI's quick commands (issue 11: `aizuchi --help`, `aizuchi hours next` < 300 ms),
+ * where finding and reading many small files costs more than running them (kysely alone is ~280
+ * ES modules). Every other package stays external. Not zod: fastify-type-provider-zod (external)
+ * loads zod from node_modules and must see the same zod as our schemas; not packages with native
+ * addons or files of their own (better-sqlite3, pino's transports, onnxruntime). A package listed
+ * here must not hand its objects to an external package that checks them with `instanceof`.
+ */
+export const BUNDLED_PACKAGES = ['kysely', 'luxon', 'commander'];
+
+/**
+ * Defines `require` in every output file: a bundled CommonJS package (commander) loads Node's
+ * built-in modules with require(), which an ES module does not have.
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __aizuchiCreateRequire } from 'node:module';\nconst require = __aizuchiCreateRequire(import.meta.url);";
 
 /** Files under `dir`, recursively, as paths relative to it (sorted, for a stable build). */
 function listFiles(dir, rel = '') {
@@ -35,35 +54,6 @@ function listFiles(dir, rel = '') {
     else out.push(child);
   }
   return out.sort();
-}
-
-/**
- * What dist/ was built from: the newest modification time among the sources and their count (a
- * deleted source changes the count). Cheap enough to check on every CLI start (~600 stats).
- * @returns {{ newestMtimeMs: number, files: number }}
- */
-export function sourceState() {
-  let newestMtimeMs = 0;
-  let files = 0;
-  const tracked = [...listFiles(SRC).map((f) => path.join(SRC, f)), path.join(ROOT, 'package.json'), fileURLToPath(import.meta.url)];
-  for (const file of tracked) {
-    newestMtimeMs = Math.max(newestMtimeMs, fs.statSync(file).mtimeMs);
-    files += 1;
-  }
-  return { newestMtimeMs, files };
-}
-
-/** True when dist/ is missing, incomplete or older than a source (or src/ is absent: nothing to build from). */
-export function isStale() {
-  if (!fs.existsSync(SRC)) return false;
-  let stamp;
-  try {
-    stamp = JSON.parse(fs.readFileSync(path.join(DIST, STAMP_FILE), 'utf8'));
-  } catch {
-    return true;
-  }
-  const now = sourceState();
-  return stamp.newestMtimeMs !== now.newestMtimeMs || stamp.files !== now.files;
 }
 
 const WORKER_IMPORT = /await import\('\.\/([\w./-]+)\.ts'\)/u;
@@ -109,11 +99,11 @@ export async function build() {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      banner: { js: REQUIRE_BANNER },
       sourcemap: 'linked',
       chunkNames: '[name]-[hash]',
       logLevel: 'warning',
-      plugins: [sourceUrls()],
+      plugins: [externalPackages(), sourceUrls()],
     });
     for (const g of generated) fs.writeFileSync(path.join(out, g.rel), g.text);
     fs.writeFileSync(path.join(out, STAMP_FILE), `${JSON.stringify(state)}\n`);
@@ -140,6 +130,21 @@ function swapIn(out) {
     fs.rmSync(out, { recursive: true, force: true });
   }
   fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** The esbuild plugin that leaves every npm package external except BUNDLED_PACKAGES. */
+function externalPackages() {
+  return {
+    name: 'aizuchi-external-packages',
+    setup(b) {
+      // Bare specifiers: packages (`kysely`, `@scope/name/sub`) and Node built-ins (`fs`, `node:fs`).
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        const parts = args.path.split('/');
+        const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+        return BUNDLED_PACKAGES.includes(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
 }
 
 /** The esbuild plugin that gives each source its own dist-relative `import.meta.url` (see the top). */
