@@ -38,7 +38,7 @@ const AREA_ORDER = [
   'store',
   'observability',
   // configuration validates names the domain defines (policy presets, languages)
-  'config.ts',
+  'config',
   'domain',
 ];
 

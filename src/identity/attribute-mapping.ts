@@ -5,7 +5,7 @@ import type { DirectoryAccount } from './provider';
 /**
  * Where an external provider keeps the contact facts the policy needs, by attribute (Keycloak user
  * attribute, Okta profile property, Auth0 user_metadata key, Cognito attribute, Graph property). One
- * mapping for every adapter, from AIZUCHI_IDENTITY_* (src/config.ts); each adapter's README section
+ * mapping for every adapter, from AIZUCHI_IDENTITY_* (src/config/); each adapter's README section
  * says which of its fields each name is looked up in.
  */
 export interface AttributeMapping {

@@ -94,7 +94,7 @@ export const RECOGNIZER_ENGINES = ['none', 'whisper-http', 'deepgram', 'local'] 
 export type RecognizerEngine = (typeof RECOGNIZER_ENGINES)[number];
 
 /**
- * Plain config for src/config.ts to fill (it owns validation and env reading).
+ * Plain config for src/config/ to fill (it owns validation and env reading).
  * `local` is the offline sherpa-onnx engine; `modelDir` points at its downloaded model.
  */
 export interface RecognizerConfig {

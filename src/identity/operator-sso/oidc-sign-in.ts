@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { AizuchiError } from '../../domain/errors';
 import { type ConsoleRole, type RoleMap, roleFromClaims } from '../../domain/console-roles';
 
-/** Settings for operator sign-in through the company's OpenID Connect provider (config.ts `oidc`). */
+/** Settings for operator sign-in through the company's OpenID Connect provider (config/ `oidc`). */
 export interface OidcSettings {
   issuer: string;
   clientId: string;

@@ -11,7 +11,7 @@ import { type DirectoryAccount, type IdentityContact, type IdentityProvider, MFA
 import { webhookSignature, webhookSignatureValid } from './signature';
 
 export interface WebhookProviderOptions {
-  /** AIZUCHI_IDENTITY_WEBHOOK_URL (https, or http on loopback; config.ts checks). */
+  /** AIZUCHI_IDENTITY_WEBHOOK_URL (https, or http on loopback; config/env-schema.ts checks). */
   url: string;
   /** AIZUCHI_IDENTITY_WEBHOOK_SECRET. */
   secret: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from '.';
 
 describe('AIZUCHI_POLICY', () => {
   it('defaults to standard and accepts mailbox, for deployments without telephony', () => {
