@@ -14,8 +14,9 @@ import { consolePlugin } from '../web/plugins/console';
 import { dbConsolePreferences } from '../web/plugins/console-preferences';
 import { consoleChartsPlugin } from '../web/plugins/console-charts';
 import { consoleSettingsPlugin } from '../web/plugins/console-settings';
+import { consoleSessionsPlugin } from '../web/plugins/console-sessions';
 import { recentSystemEvents } from '../audit/system-events';
-import { SETTINGS_CHANGED_EVENT } from '../settings';
+import { SETTINGS_CHANGED_EVENT, createConsoleSessions } from '../settings';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { operatorSoftphonePlugin } from '../web/plugins/operator-softphone';
 import { createEscalationQueue } from '../cases/escalations/escalation-queue';
@@ -72,16 +73,18 @@ function carrierWebhooks(services: Services): FastifyPluginAsync[] {
 export function areaPlugins(services: Services): FastifyPluginAsync[] {
   const { config, logger, keys, clock, identity, cases, recovery, undo, store } = services;
   // Operators may also sign in through the company's OpenID Connect provider (issue 12).
-  const sso = config.oidc
-    ? createOperatorSso({
-        signIn: createOidcSignIn(config.oidc),
-        sessions: dbSsoSessions(store.db, keys.tokenHmac, clock),
-        key: keys.tokenHmac,
-        publicUrl: config.publicUrl,
-        clock,
-        sessionTtlMs: config.console.sessionMaxHours * 3_600_000,
-      })
-    : undefined;
+  const ssoSessions = config.oidc ? dbSsoSessions(store.db, keys.tokenHmac, clock) : undefined;
+  const sso =
+    config.oidc && ssoSessions
+      ? createOperatorSso({
+          signIn: createOidcSignIn(config.oidc),
+          sessions: ssoSessions,
+          key: keys.tokenHmac,
+          publicUrl: config.publicUrl,
+          clock,
+          sessionTtlMs: config.console.sessionMaxHours * 3_600_000,
+        })
+      : undefined;
   // Console session limits (config.console; NIST SP 800-63B-4 AAL2), for local and SSO sessions alike.
   const consoleLimits = { idleMs: config.console.idleMin * 60_000, maxAgeMs: config.console.sessionMaxHours * 3_600_000 };
   const identityWeb = createIdentityWeb({
@@ -217,6 +220,12 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       timeZone: config.calendar.timeZone,
       clock,
       csrf: identityWeb.csrf,
+    }),
+    consoleSessionsPlugin({
+      sessions: createConsoleSessions({ store, local: identity.sessions, sso: ssoSessions, clock, ...consoleLimits }),
+      requireOperator: access.requireOperator,
+      csrf: identityWeb.csrf,
+      timeZone: config.calendar.timeZone,
     }),
     consoleSettingsPlugin({
       settings: services.settings,

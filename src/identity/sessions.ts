@@ -19,10 +19,14 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
+/** The longest User-Agent kept with a session (characters); the rest is cut. */
+export const USER_AGENT_MAX = 512;
+
 export interface SessionStore {
-  create(accountId: string, stage: SessionStage, passwordVerifiedAt: Date | null): Promise<IssuedSession>;
+  /** `userAgent`: the browser's User-Agent header, kept (cut to USER_AGENT_MAX) for /console/sessions. */
+  create(accountId: string, stage: SessionStage, passwordVerifiedAt: Date | null, userAgent?: string): Promise<IssuedSession>;
   read(token: string): Promise<SessionInfo | null>;
-  /** Ends the 'password'-stage session and issues a fresh 'full' one (a new token, against fixation). */
+  /** Ends the 'password'-stage session and issues a fresh 'full' one (a new token, against fixation; the same User-Agent). */
   promote(token: string): Promise<IssuedSession | null>;
   end(token: string): Promise<void>;
   revokeAll(accountId: string): Promise<void>;
@@ -36,6 +40,11 @@ export interface SessionStore {
   listFull(accountIds?: readonly string[]): Promise<ListedSession[]>;
   /** Revokes the live session with this public id; its account id, or null when there was none. */
   revoke(publicId: string): Promise<string | null>;
+  /**
+   * revoke() inside the caller's transaction `trx` (so an audit event can commit with it); only a
+   * session of account `onlyOf` when given. Its account id, or null when no live session matched.
+   */
+  revokeIn(trx: Kysely<Database>, publicId: string, onlyOf?: string): Promise<string | null>;
 }
 
 /** A session as /console/sessions lists it: ids and ISO-8601 UTC times, never a token or its hash. */
@@ -46,6 +55,8 @@ export interface ListedSession {
   authAt: string | null;
   lastSeenAt: string;
   expiresAt: string;
+  /** The User-Agent the session was opened with (migration 019); null when unknown. */
+  userAgent: string | null;
 }
 
 /** Sessions keyed by the HMAC of their token, so a database leak yields no usable cookie. */
@@ -54,7 +65,12 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
   const ttls = deps.ttls ?? DEFAULT_SESSION_TTLS;
   const idHash = (token: string) => hmacHex(tokenKey, `session:${token}`);
 
-  async function create(accountId: string, stage: SessionStage, passwordVerifiedAt: Date | null): Promise<IssuedSession> {
+  async function create(
+    accountId: string,
+    stage: SessionStage,
+    passwordVerifiedAt: Date | null,
+    userAgent?: string,
+  ): Promise<IssuedSession> {
     const now = clock.now();
     const token = newToken();
     const expiresAt = new Date(now.getTime() + (stage === 'full' ? ttls.fullMs : ttls.passwordStageMs));
@@ -73,6 +89,7 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
         // A 'full' session is issued right after the second factor (or by a test standing in for it).
         auth_at: stage === 'full' ? at : null,
         last_seen_at: at,
+        user_agent: userAgent ? userAgent.slice(0, USER_AGENT_MAX) : null,
       })
       .execute();
     return { token, expiresAt };
@@ -82,7 +99,17 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
     if (token === '') return null;
     const row = await db
       .selectFrom('sessions')
-      .select(['account_id', 'stage', 'password_verified_at', 'expires_at', 'public_id', 'auth_at', 'last_seen_at', 'created_at'])
+      .select([
+        'account_id',
+        'stage',
+        'password_verified_at',
+        'expires_at',
+        'public_id',
+        'auth_at',
+        'last_seen_at',
+        'created_at',
+        'user_agent',
+      ])
       .where('id_hash', '=', idHash(token))
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', clock.now().toISOString())
@@ -97,6 +124,7 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
       authAt: row.auth_at,
       lastSeenAt: row.last_seen_at ?? row.created_at,
       createdAt: row.created_at,
+      userAgent: row.user_agent ?? null,
     };
   }
 
@@ -114,7 +142,7 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
     if (!current) return null;
     await end(token);
     const verifiedAt = current.passwordVerifiedAt ? new Date(current.passwordVerifiedAt) : null;
-    return create(current.accountId, 'full', verifiedAt);
+    return create(current.accountId, 'full', verifiedAt, current.userAgent ?? undefined);
   }
 
   async function revokeAll(accountId: string): Promise<void> {
@@ -144,7 +172,7 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
     if (accountIds && accountIds.length === 0) return [];
     let q = db
       .selectFrom('sessions')
-      .select(['public_id', 'account_id', 'created_at', 'auth_at', 'last_seen_at', 'expires_at'])
+      .select(['public_id', 'account_id', 'created_at', 'auth_at', 'last_seen_at', 'expires_at', 'user_agent'])
       .where('stage', '=', 'full')
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', clock.now().toISOString())
@@ -158,17 +186,18 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
       authAt: r.auth_at,
       lastSeenAt: r.last_seen_at ?? r.created_at,
       expiresAt: r.expires_at,
+      userAgent: r.user_agent ?? null,
     }));
   }
 
-  async function revoke(publicId: string): Promise<string | null> {
-    const row = await db
+  async function revokeIn(trx: Kysely<Database>, publicId: string, onlyOf?: string): Promise<string | null> {
+    let q = trx
       .updateTable('sessions')
       .set({ revoked_at: clock.now().toISOString() })
       .where('public_id', '=', publicId)
-      .where('revoked_at', 'is', null)
-      .returning('account_id')
-      .executeTakeFirst();
+      .where('revoked_at', 'is', null);
+    if (onlyOf !== undefined) q = q.where('account_id', '=', onlyOf);
+    const row = await q.returning('account_id').executeTakeFirst();
     return row?.account_id ?? null;
   }
 
@@ -182,6 +211,7 @@ export function createSessionStore(deps: { db: Kysely<Database>; tokenKey: Buffe
     touch: async (token) => void (await setOnLive(token, { last_seen_at: clock.now().toISOString() })),
     reauthenticated: async (token) => void (await setOnLive(token, { auth_at: clock.now().toISOString() })),
     listFull,
-    revoke,
+    revoke: (publicId) => revokeIn(db, publicId),
+    revokeIn,
   };
 }

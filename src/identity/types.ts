@@ -54,6 +54,8 @@ export interface SessionInfo {
   /** ISO time of the last request the session served (idle expiry, checked at the console's gate). */
   lastSeenAt: string;
   createdAt: string;
+  /** The User-Agent the session was opened with (migration 019); null when unknown. */
+  userAgent: string | null;
 }
 
 /** Why a sign-in step failed; the web layer turns these into messages. */

@@ -23,3 +23,12 @@ export {
   createLiveSettings,
 } from './live-settings';
 export { DEFAULT_LOCAL_ROLE, OPERATOR_ROLE_CHANGED_EVENT, type OperatorRoles, createOperatorRoles } from './operator-roles';
+export {
+  CONSOLE_SESSION_REVOKED_EVENT,
+  type ConsoleSessionRow,
+  type ConsoleSessions,
+  type RevokeRefusal,
+  type SessionActor,
+  type SessionMethod,
+  createConsoleSessions,
+} from './console-sessions';

@@ -16,6 +16,7 @@ import * as m015 from './migrations/015_operator_sessions_roles';
 import * as m017 from './migrations/017_business_settings';
 import * as m018 from './migrations/018_call_owners';
 import * as m016 from './migrations/016_manual_recoveries';
+import * as m019 from './migrations/019_session_user_agent';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '017_business_settings': m017,
   '018_call_owners': m018,
   '016_manual_recoveries': m016,
+  '019_session_user_agent': m019,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

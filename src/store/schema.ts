@@ -39,6 +39,8 @@ export interface SessionsTable {
   auth_at: string | null;
   /** Migration 015: the last request the session served (idle expiry). */
   last_seen_at: string | null;
+  /** Migration 019: the User-Agent the session was opened with (at most 512 characters); null before it. */
+  user_agent?: string | null;
 }
 
 export interface RateEventsTable {
@@ -231,6 +233,8 @@ export interface OperatorSsoSessionsTable {
   public_id: string | null;
   auth_at: string | null;
   last_seen_at: string | null;
+  /** Migration 019: as in `sessions`. */
+  user_agent?: string | null;
 }
 
 /** A local operator account's console role (migration 015); `updated_by` is the actor who set it. */

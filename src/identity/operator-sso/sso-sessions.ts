@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../domain/clock';
 import { hmacHex, newToken } from '../../security/keys';
+import { USER_AGENT_MAX } from '../sessions';
 import type { Database } from '../../store/schema';
 import { type ConsoleRole, isConsoleRole } from '../../domain/console-roles';
 
@@ -20,10 +21,16 @@ export interface SsoSession {
   /** The last request the session served (idle expiry). */
   lastSeenAt: Date;
   createdAt: Date;
+  /** The User-Agent the session was opened with (migration 019); null when unknown. */
+  userAgent: string | null;
 }
 
 /** What opening a session takes: the person, and when the provider says they authenticated (default now). */
-export type NewSsoSession = Omit<SsoSession, 'expiresAt' | 'publicId' | 'lastSeenAt' | 'createdAt' | 'authAt'> & { authAt?: Date };
+export type NewSsoSession = Omit<SsoSession, 'expiresAt' | 'publicId' | 'lastSeenAt' | 'createdAt' | 'authAt' | 'userAgent'> & {
+  authAt?: Date;
+  /** The browser's User-Agent header (cut to USER_AGENT_MAX characters). */
+  userAgent?: string;
+};
 
 export interface SsoSessions {
   /** Opens a session for `ttlMs`; returns the cookie's token (only its HMAC is stored). */
@@ -39,6 +46,8 @@ export interface SsoSessions {
   list(who?: { issuer: string; subject: string }): Promise<SsoSession[]>;
   /** Ends the session with this public id; the principal id (`oidc:<sub>`) it belonged to, or null. */
   revoke(publicId: string): Promise<string | null>;
+  /** revoke() inside the caller's transaction `trx`; only a session of principal `onlyOf` (`oidc:<sub>`) when given. */
+  revokeIn(trx: Kysely<Database>, publicId: string, onlyOf?: string): Promise<string | null>;
   /** Deletes expired sessions; returns how many. */
   prune(): Promise<number>;
 }
@@ -50,6 +59,15 @@ export interface SsoSessions {
  */
 export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clock): SsoSessions {
   const hash = (token: string) => hmacHex(tokenKey, `sso-session:${token}`);
+  const revokeIn: SsoSessions['revokeIn'] = async (trx, publicId, onlyOf) => {
+    let q = trx.deleteFrom('operator_sso_sessions').where('public_id', '=', publicId).where('expires_at', '>', clock.now().toISOString());
+    if (onlyOf !== undefined) {
+      if (!onlyOf.startsWith('oidc:')) return null;
+      q = q.where('subject', '=', onlyOf.slice('oidc:'.length));
+    }
+    const row = await q.returning('subject').executeTakeFirst();
+    return row ? `oidc:${row.subject}` : null;
+  };
   return {
     async create(s, ttlMs) {
       const token = newToken();
@@ -69,6 +87,7 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
           public_id: newToken().slice(0, 16),
           auth_at: (s.authAt ?? now).toISOString(),
           last_seen_at: now.toISOString(),
+          user_agent: s.userAgent ? s.userAgent.slice(0, USER_AGENT_MAX) : null,
         })
         .execute();
       return { token, expiresAt };
@@ -102,15 +121,8 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
       const rows = await q.orderBy('created_at', 'desc').execute();
       return rows.map(toSession).filter((r): r is SsoSession => r !== null);
     },
-    async revoke(publicId) {
-      const row = await db
-        .deleteFrom('operator_sso_sessions')
-        .where('public_id', '=', publicId)
-        .where('expires_at', '>', clock.now().toISOString())
-        .returning('subject')
-        .executeTakeFirst();
-      return row ? `oidc:${row.subject}` : null;
-    },
+    revoke: (publicId) => revokeIn(db, publicId),
+    revokeIn,
     prune: () => pruneExpiredSsoSessions(db, clock),
   };
 }
@@ -136,5 +148,6 @@ function toSession(row: Database['operator_sso_sessions']): SsoSession | null {
     authAt: row.auth_at ? new Date(row.auth_at) : created,
     lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : created,
     createdAt: created,
+    userAgent: row.user_agent ?? null,
   };
 }

@@ -24,6 +24,7 @@ async function gateWith(startedMinAgo: number, seenMinAgo: number) {
     authAt: new Date(NOW.getTime() - 48 * 60 * MIN),
     lastSeenAt: new Date(NOW.getTime() - seenMinAgo * MIN),
     createdAt: new Date(NOW.getTime() - startedMinAgo * MIN),
+    userAgent: null,
   };
   const { requireOperator } = consoleAccess({
     requireLocalOperator: async (_req, reply) => reply.redirect('/signin', 303),

@@ -309,7 +309,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
         // browser's previous session (perhaps another account's) ends rather than lingering unseen.
         const previous = request.cookies[SESSION_COOKIE];
         if (previous) await identity.sessions.end(previous);
-        const session = await identity.sessions.create(account.id, 'password', deps.clock.now());
+        const session = await identity.sessions.create(account.id, 'password', deps.clock.now(), request.headers['user-agent']);
         setSessionCookie(reply, session);
         return nextStep(reply, session.token, account, lang);
       },

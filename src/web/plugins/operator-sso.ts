@@ -129,7 +129,14 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
       const previous = request.cookies[SSO_SESSION_COOKIE];
       if (previous) await deps.sessions.end(previous);
       const opened = await deps.sessions.create(
-        { issuer: who.issuer, subject: who.subject, email: who.email, name: who.name, role: who.role },
+        {
+          issuer: who.issuer,
+          subject: who.subject,
+          email: who.email,
+          name: who.name,
+          role: who.role,
+          userAgent: request.headers['user-agent'],
+        },
         Math.min(deps.sessionTtlMs ?? SSO_SESSION_TTL_MS, SSO_SESSION_TTL_MS),
       );
       reply.setCookie(SSO_SESSION_COOKIE, opened.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: opened.expiresAt });

@@ -5,9 +5,11 @@ import { totpFor } from './totp';
 export class InjectBrowser {
   private readonly cookies = new Map<string, string>();
 
+  /** `userAgent`: the User-Agent header every request sends (light-my-request's own when omitted). */
   constructor(
     private readonly app: FastifyInstance,
     private readonly remoteAddress = '127.0.0.1',
+    private readonly userAgent?: string,
   ) {}
 
   private keep(res: LightMyRequestResponse): LightMyRequestResponse {
@@ -22,10 +24,12 @@ export class InjectBrowser {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { cookie: this.cookieHeader(), ...(this.userAgent ? { 'user-agent': this.userAgent } : {}), ...extra };
+  }
+
   async get(url: string): Promise<LightMyRequestResponse> {
-    return this.keep(
-      await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader() } }),
-    );
+    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: this.headers() }));
   }
 
   /** Posts the fields as a form; an array is a repeated field (ticked checkboxes sharing a name). */
@@ -37,7 +41,7 @@ export class InjectBrowser {
         method: 'POST',
         url,
         remoteAddress: this.remoteAddress,
-        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
         payload: body.toString(),
       }),
     );

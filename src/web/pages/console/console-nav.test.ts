@@ -18,6 +18,7 @@ const ALL = [
   '/console/softphone',
   '/console/charts',
   '/console/settings',
+  '/console/sessions',
   '/dev/mail',
 ];
 const mask = { email: (e: string) => e, phone: (p: string) => p };

@@ -9,13 +9,13 @@ import { localTime, zoneLabel } from './console-time';
 import { timelineSection } from './timeline';
 
 /**
- * The same links on every console page (cases, escalations, live calls, charts, mail, sign-out), so no
- * page is a dead end. Sign-out is a POST checked for CSRF like every other form, so it carries the
+ * The same links on every console page (cases, escalations, live calls, charts, settings, sessions, mail,
+ * sign-out), so no page is a dead end. Sign-out is a POST checked for CSRF like every other form, so it carries the
  * field when there is one.
  */
 export const consoleNav = (csrfField: SafeHtml | '' = '', lang: Lang = 'en') => {
   const t = CONSOLE_TEXTS[lang];
-  return html`<a href="/console?lang=${lang}">${t.cases}</a> · <a href="/console/escalations?lang=${lang}">${t.escalations}</a> · <a href="/console/live?lang=${lang}">${t.live}</a> · <a href="/console/softphone?lang=${lang}">${t.softphone}</a> · <a href="/console/charts?lang=${lang}">${t.charts}</a> · <a href="/console/settings?lang=${lang}">${t.settings}</a> · <a href="/dev/mail">${t.mail}</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>${t.signOut}</button></form>`;
+  return html`<a href="/console?lang=${lang}">${t.cases}</a> · <a href="/console/escalations?lang=${lang}">${t.escalations}</a> · <a href="/console/live?lang=${lang}">${t.live}</a> · <a href="/console/softphone?lang=${lang}">${t.softphone}</a> · <a href="/console/charts?lang=${lang}">${t.charts}</a> · <a href="/console/settings?lang=${lang}">${t.settings}</a> · <a href="/console/sessions?lang=${lang}">${t.sessions}</a> · <a href="/dev/mail">${t.mail}</a> · <form method="post" action="/signout" style="display:inline">${csrfField}<button>${t.signOut}</button></form>`;
 };
 
 export interface MaskFns {
