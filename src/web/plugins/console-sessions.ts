@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { roleAtLeast } from '../../domain/console-roles';
-import { type Lang, pickLang } from '../../domain/lang';
 import type { ConsoleSessions } from '../../settings';
 import type { Csrf } from '../pages/identity/csrf';
 import { type SessionsError, type SessionsNotice, sessionsPage } from '../pages/console/sessions-page';
@@ -40,8 +39,6 @@ const STATUS: Record<SessionsError, number> = { notFound: 404, forbidden: 403, b
  * (stale form 403, someone else's session 403, already ended 404) shows the page again with why.
  */
 export function consoleSessionsPlugin(deps: ConsoleSessionsPluginDeps): FastifyPluginAsync {
-  const langOf = (req: FastifyRequest): Lang => pickLang((req.query as Query).lang, req.headers['accept-language']);
-
   async function render(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -49,7 +46,7 @@ export function consoleSessionsPlugin(deps: ConsoleSessionsPluginDeps): FastifyP
     extra: { notice?: SessionsNotice; error?: SessionsError },
   ) {
     const who = req.operator!;
-    const lang = langOf(req);
+    const lang = req.lang;
     const body = sessionsPage({
       lang,
       timeZone: deps.timeZone,
@@ -85,8 +82,8 @@ export function consoleSessionsPlugin(deps: ConsoleSessionsPluginDeps): FastifyP
         }
         req.log.info({ operatorId: who.id, sessionOf: result.operatorId, method: result.method }, 'console session revoked');
         // Ending one's own current session is signing out here.
-        if (result.publicId === who.sessionId) return reply.redirect(`/signin?lang=${langOf(req)}`, 303);
-        return reply.redirect(`/console/sessions?lang=${langOf(req)}&done=one`, 303);
+        if (result.publicId === who.sessionId) return reply.redirect(`/signin?lang=${req.lang}`, 303);
+        return reply.redirect(`/console/sessions?lang=${req.lang}&done=one`, 303);
       },
     );
 
@@ -98,7 +95,7 @@ export function consoleSessionsPlugin(deps: ConsoleSessionsPluginDeps): FastifyP
         const who = req.operator!;
         const n = await deps.sessions.revokeOthers(who, who.sessionId);
         req.log.info({ operatorId: who.id, count: n }, 'console sessions revoked elsewhere');
-        return reply.redirect(`/console/sessions?lang=${langOf(req)}&done=others&n=${n}`, 303);
+        return reply.redirect(`/console/sessions?lang=${req.lang}&done=others&n=${n}`, 303);
       },
     );
   };
