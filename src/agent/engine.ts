@@ -1,13 +1,14 @@
 import { createIntentReader, type IntentReader } from './understanding/intents';
 import { guardPort } from './guarded-port';
 import { handleGlobalIntent, type IntentControls } from './global-intents';
-import type { HostPort, TimerHandle, TimerPort } from './port';
+import type { HostPort, TimerPort } from './port';
 import { promptsFor } from './prompts';
 import { redactCallerText } from './redaction';
 import type { CallState, EndOptions, SayOptions, Step, StepContext } from './step';
 import { createSteps } from './steps';
 import { KEYPAD_TRANSCRIPT_PLACEHOLDER } from './steps/code';
 import { DEFAULT_TUNING } from './tuning';
+import { type ClockTick, createTurnClock } from './turn-clock';
 import type { AgentAction, AgentEvent, AgentTuning, CallContext, EscalationReason, Outcome, StepName } from './types';
 import { validateContext, validateEvent } from './validation';
 
@@ -44,7 +45,7 @@ export interface Agent {
   snapshot(): AgentSnapshot;
 }
 
-type InternalEvent = AgentEvent | { type: 'timer'; kind: 'no_input' | 'check_back' | 'settle'; generation: number };
+type InternalEvent = AgentEvent | ClockTick;
 
 /**
  * The conversation engine: pure with respect to I/O (everything goes through the port, the timer port
@@ -78,16 +79,7 @@ export function createAgent(deps: AgentDeps): Agent {
   let noInputs = 0;
   let unclear = 0;
   let waiting: { checks: number } | null = null;
-  let pendingSpeechChars = 0;
   let backchannels = 0;
-  let timer: { handle: TimerHandle; generation: number } | null = null;
-  let timerGeneration = 0;
-  // The settle window after a complete code or address (issue 9): the step decides when it runs out.
-  let settleTimer: { handle: TimerHandle; generation: number } | null = null;
-  // Playout reports (audio channels): once one has come, silence is not counted while words still play.
-  let playoutReported = false;
-  let promptPlaying = false;
-  let silenceDeferred = false;
   let batch: AgentAction[] | null = null;
   let pendingRecords: Array<Promise<void>> = [];
   let queue: Promise<unknown> = Promise.resolve();
@@ -102,45 +94,17 @@ export function createAgent(deps: AgentDeps): Agent {
   // resetMfa is refused unless this call verified the code and raised no flag.
   const guardedPort = guardPort(deps.port, () => state.codeVerified && state.riskFlags.size === 0 && !ended);
 
-  function clearTimer(): void {
-    if (timer) timers.clearTimer(timer.handle);
-    timer = null;
-    silenceDeferred = false;
-  }
-
-  function clearSettle(): void {
-    if (settleTimer) timers.clearTimer(settleTimer.handle);
-    settleTimer = null;
-  }
-
-  function armSettle(): void {
-    clearSettle();
-    if (ended || !current) return;
-    const generation = ++timerGeneration;
-    const handle = timers.setTimer(tuning.settleMs, () => {
-      enqueue({ type: 'timer', kind: 'settle', generation }).catch(() => undefined);
-    });
-    settleTimer = { handle, generation };
-  }
-
-  function armTimer(): void {
-    clearTimer();
-    if (ended || !current) return;
-    const kind = waiting ? 'check_back' : 'no_input';
-    let baseMs = tuning.noInputMs;
-    if (kind === 'check_back') baseMs = tuning.waitCheckBackMs;
-    else if (current.endpointing === 'spelling') baseMs = tuning.spellingNoInputMs;
-    else if (current.endpointing === 'digits') baseMs = tuning.codeNoInputMs;
-    // noInputMs <= 0: the host detects silence itself and sends no_input events.
-    if (kind === 'no_input' && tuning.noInputMs <= 0) return;
-    const speechMs = Math.round((pendingSpeechChars / tuning.charsPerSecond[lang] / (rate() ?? 1)) * 1000);
-    pendingSpeechChars = 0;
-    const generation = ++timerGeneration;
-    const handle = timers.setTimer(baseMs + speechMs, () => {
-      enqueue({ type: 'timer', kind, generation }).catch(() => undefined);
-    });
-    timer = { handle, generation };
-  }
+  // The no-input / check-back timer and the settle window after a complete code or address
+  // (issue 9: the step decides when it runs out).
+  const clock = createTurnClock({
+    timers,
+    tuning,
+    lang,
+    fire: (tick) => void enqueue(tick).catch(() => undefined),
+    endpointing: () => (ended || !current ? null : current.endpointing),
+    waiting: () => waiting !== null,
+    rate: () => rate() ?? 1,
+  });
 
   const ctx: StepContext = {
     lang,
@@ -161,8 +125,7 @@ export function createAgent(deps: AgentDeps): Agent {
         ...(options.sayAs ? { sayAs: options.sayAs } : {}),
       });
       emit({ type: 'transcript', speaker: 'agent', text });
-      pendingSpeechChars += text.length;
-      promptPlaying = true;
+      clock.spoke(text.length);
       if (options.remember !== false) lastPrompt = text;
     },
     backchannel() {
@@ -170,18 +133,18 @@ export function createAgent(deps: AgentDeps): Agent {
       const text = choices[backchannels++ % choices.length] ?? '';
       emit({ type: 'backchannel', text });
       emit({ type: 'transcript', speaker: 'agent', text });
-      armTimer();
+      clock.arm();
     },
     ask() {
       if (!current) return;
       ctx.say(current.question(ctx));
       ctx.listen();
     },
-    settle: () => armSettle(),
+    settle: () => clock.armSettle(),
     listen() {
       if (ended || !current) return;
       emit({ type: 'listen', expecting: current.expecting, endpointing: current.endpointing });
-      armTimer();
+      clock.arm();
     },
     recording(change) {
       if (change === 'stop' && state.recording !== 'stopped') {
@@ -197,7 +160,7 @@ export function createAgent(deps: AgentDeps): Agent {
     },
     async goto(next) {
       if (ended) return;
-      clearSettle();
+      clock.clearSettle();
       current?.exit?.(ctx, 'next');
       current = steps[next];
       unclear = 0;
@@ -206,8 +169,8 @@ export function createAgent(deps: AgentDeps): Agent {
     },
     end(result, options: EndOptions = {}) {
       if (ended) return;
-      clearTimer();
-      clearSettle();
+      clock.clear();
+      clock.clearSettle();
       current?.exit?.(ctx, 'end');
       emit({ type: 'end', outcome: result, ...(options.detail ? { detail: options.detail } : {}) });
       if (options.hangup) emit({ type: 'hangup' });
@@ -302,7 +265,7 @@ export function createAgent(deps: AgentDeps): Agent {
       return;
     }
     // Content for the step: it decides afresh whether to settle again (intents leave the window running).
-    clearSettle();
+    clock.clearSettle();
     const result = await step.onUtterance(text, ctx, confidence);
     if (result === 'no_content' && !ended && current === step) {
       if (wasWaiting) ctx.ask();
@@ -326,32 +289,16 @@ export function createAgent(deps: AgentDeps): Agent {
     switch (event.type) {
       case 'start':
         return;
-      case 'timer':
-        if (event.kind === 'settle') {
-          if (settleTimer?.generation !== event.generation) return;
-          settleTimer = null;
+      case 'timer': {
+        const tick = clock.tick(event);
+        if (tick === 'settled') {
           await current?.onSettled?.(ctx);
-          if (!ended && !timer) armTimer();
-          return;
-        }
-        if (timer?.generation !== event.generation) return;
-        timer = null;
-        if (event.kind === 'no_input' && playoutReported && promptPlaying) {
-          // The estimate ran out but the prompt is still playing: wait for the channel's report.
-          silenceDeferred = true;
-          return;
-        }
-        await onSilence();
+          if (!ended && !clock.armed()) clock.arm();
+        } else if (tick === 'silence') await onSilence();
         return;
+      }
       case 'prompt_played':
-        playoutReported = true;
-        promptPlaying = false;
-        // The no-input clock starts now, when the caller has heard the whole prompt.
-        if (!waiting && (timer || silenceDeferred)) {
-          silenceDeferred = false;
-          pendingSpeechChars = 0;
-          armTimer();
-        }
+        clock.promptPlayed();
         return;
       case 'no_input':
         await onSilence();
@@ -362,24 +309,24 @@ export function createAgent(deps: AgentDeps): Agent {
         emit({ type: 'transcript', speaker: 'caller', text: KEYPAD_TRANSCRIPT_PLACEHOLDER });
         const step = current;
         if (step?.onDtmf) {
-          clearSettle();
+          clock.clearSettle();
           await step.onDtmf(event.digits, ctx);
         }
-        if (!ended && current === step && !timer) armTimer();
+        if (!ended && current === step && !clock.armed()) clock.arm();
         return;
       }
       case 'utterance': {
         if (!event.isFinal) {
           // The caller is talking: the silence clock starts again, and a pending check waits for their words.
-          if (timer) armTimer();
-          if (settleTimer) armSettle();
+          if (clock.armed()) clock.arm();
+          if (clock.settling()) clock.armSettle();
           return;
         }
         const text = event.text.trim();
         if (text === '') return;
-        clearTimer();
+        clock.clear();
         await onUtterance(text, event.confidence);
-        if (!ended && !timer) armTimer();
+        if (!ended && !clock.armed()) clock.arm();
         return;
       }
     }
