@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { REPO_ROOT, spawnCli } from '../test/e2e/support/run-cli';
 import { freePort } from '../test/e2e/support/test-server';
 import { percentile, round } from './stats';
+import { processCpu, processTreeCpuMs } from './thread-cpu';
 
 /** One step of the API ramp: `connections` clients kept busy against every process for `seconds`. */
 export interface ApiLevel {
@@ -17,6 +18,15 @@ export interface ApiLevel {
   /** Answers other than 202 (a 429 would mean a rate limit got in the way), and socket errors/timeouts. */
   non2xx: number;
   errors: number;
+  /**
+   * CPU of the serve processes per answered request, ms (all threads, /proc; null off Linux): it does
+   * not grow with the machine's load as response times do, so it compares runs on a busy box.
+   */
+  serverCpuMsPerRequest: number | null;
+  /** The part on the processes' main threads (the event loop); the rest is mostly argon2 in libuv's pool. */
+  mainThreadCpuMsPerRequest: number | null;
+  /** PostgreSQL's own CPU per request, ms (every backend); null on SQLite. */
+  postgresCpuMsPerRequest: number | null;
   passed: boolean;
 }
 
@@ -101,8 +111,12 @@ export async function benchApi(opts: { processes: number; quick: boolean; log: (
       };
     };
     const ramp: ApiLevel[] = [];
+    const postmasterPid = pgDir ? Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
+    const cpu = () => cpuNow(servers, postmasterPid);
     for (const connections of opts.quick ? [4, 16, 64] : [4, 8, 16, 32, 64, 128, 256]) {
+      const before = cpu();
       const r = await drive(urls, connections, seconds, recovery);
+      const perRequest = cpuPerRequest(before, cpu(), r.latencies.length);
       const p95Ms = round(percentile(r.latencies, 95), 1);
       const level: ApiLevel = {
         connections,
@@ -111,11 +125,12 @@ export async function benchApi(opts: { processes: number; quick: boolean; log: (
         p95Ms,
         non2xx: r.non2xx,
         errors: r.errors,
+        ...perRequest,
         passed: p95Ms < p95LimitMs && r.non2xx === 0 && r.errors === 0,
       };
       ramp.push(level);
       opts.log(
-        `  ${connections} connections: ${level.requestsPerSec} req/s, p50 ${level.p50Ms} ms, p95 ${p95Ms} ms, non-202 ${r.non2xx}, errors ${r.errors} → ${level.passed ? 'ok' : 'FAIL'}`,
+        `  ${connections} connections: ${level.requestsPerSec} req/s, p50 ${level.p50Ms} ms, p95 ${p95Ms} ms, non-202 ${r.non2xx}, errors ${r.errors}, cpu/request ${cpuText(level)} → ${level.passed ? 'ok' : 'FAIL'}`,
       );
       if (!level.passed) break;
     }
@@ -135,6 +150,36 @@ export async function benchApi(opts: { processes: number; quick: boolean; log: (
     if (pgDir) execFileSync('bash', ['scripts/postgres-for-tests.sh', 'stop', pgDir], { cwd: REPO_ROOT, stdio: 'ignore' });
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+type CpuSample = { server: number | null; main: number | null; postgres: number | null };
+
+/** CPU so far, ms: the serve processes (all threads, and main threads) and PostgreSQL's process tree. */
+function cpuNow(servers: ChildProcess[], postmasterPid: number | null): CpuSample {
+  const each = servers.map((s) => (s.pid === undefined ? null : processCpu(s.pid)));
+  const sum = (values: (number | null | undefined)[]) =>
+    values.every((v) => typeof v === 'number') ? values.reduce((a, b) => a + b, 0) : null;
+  return {
+    server: sum(each.map((c) => c?.totalMs)),
+    main: sum(each.map((c) => c?.mainMs)),
+    postgres: postmasterPid === null ? null : processTreeCpuMs(postmasterPid),
+  };
+}
+
+function cpuPerRequest(before: CpuSample, after: CpuSample, requests: number) {
+  const per = (a: number | null, b: number | null) => (a === null || b === null || requests === 0 ? null : round((b - a) / requests, 2));
+  return {
+    serverCpuMsPerRequest: per(before.server, after.server),
+    mainThreadCpuMsPerRequest: per(before.main, after.main),
+    postgresCpuMsPerRequest: per(before.postgres, after.postgres),
+  };
+}
+
+function cpuText(level: ApiLevel): string {
+  if (level.serverCpuMsPerRequest === null) return 'n/a';
+  const main = level.mainThreadCpuMsPerRequest === null ? '' : ` (main thread ${level.mainThreadCpuMsPerRequest})`;
+  const pg = level.postgresCpuMsPerRequest === null ? '' : ` + PostgreSQL ${level.postgresCpuMsPerRequest}`;
+  return `${level.serverCpuMsPerRequest} ms${main}${pg}`;
 }
 
 function startPostgres(dir: string): string {

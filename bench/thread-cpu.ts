@@ -24,13 +24,56 @@ export function threadCpu(): ThreadCpu {
 function mainThreadMs(): number | null {
   try {
     if (!readdirSync('/proc/self/task').includes(String(process.pid))) return null;
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its closing ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return Number.isFinite(utime) && Number.isFinite(stime) ? ((utime + stime) * 1000) / USER_HZ : null;
+    return statFields(`/proc/self/task/${process.pid}/stat`)?.cpuMs ?? null;
   } catch {
     return null;
   }
+}
+
+/**
+ * A /proc stat file's CPU, ms: own (utime + stime, fields 14–15) and that of reaped children (cutime +
+ * cstime, 16–17); its parent pid (field 4). Null when the file is gone (the process ended).
+ */
+function statFields(path: string): { cpuMs: number; childrenMs: number; ppid: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces and parentheses: count fields after its closing ')'.
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const [ppid = NaN, utime = NaN, stime = NaN, cutime = NaN, cstime = NaN] = [f[1], f[11], f[12], f[13], f[14]];
+  if (![ppid, utime, stime, cutime, cstime].every(Number.isFinite)) return null;
+  return { cpuMs: ((utime + stime) * 1000) / USER_HZ, childrenMs: ((cutime + cstime) * 1000) / USER_HZ, ppid };
+}
+
+/**
+ * CPU used so far by another process, ms (Linux /proc, 10 ms resolution): all its threads, and its
+ * main thread alone (for a Node server: the event loop, without libuv's pool where argon2 runs).
+ * Null where /proc is not there or the process is gone.
+ */
+export function processCpu(pid: number): { totalMs: number; mainMs: number | null } | null {
+  const all = statFields(`/proc/${pid}/stat`);
+  if (!all) return null;
+  return { totalMs: all.cpuMs, mainMs: statFields(`/proc/${pid}/task/${pid}/stat`)?.cpuMs ?? null };
+}
+
+/**
+ * CPU used so far by a process and its children, ms: the live ones from /proc and the ended ones
+ * through the parent's cutime/cstime. For PostgreSQL's postmaster, whose backends are children.
+ */
+export function processTreeCpuMs(rootPid: number): number | null {
+  const root = statFields(`/proc/${rootPid}/stat`);
+  if (!root) return null;
+  let total = root.cpuMs + root.childrenMs;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || entry === String(rootPid)) continue;
+    const child = statFields(`/proc/${entry}/stat`);
+    if (child?.ppid === rootPid) total += child.cpuMs + child.childrenMs;
+  }
+  return total;
 }
