@@ -31,32 +31,54 @@ export async function lockAuditChain(trx: Kysely<Database>, dialect: DialectName
  * whatever transaction the caller opened.
  */
 export async function appendAuditEvent(trx: Kysely<Database>, dialect: DialectName, input: AuditEventInput): Promise<ChainedEvent> {
+  const [event] = await appendAuditEvents(trx, dialect, [input]);
+  return event!;
+}
+
+/**
+ * Appends events to the chain in the order given, in three statements whatever their number: the
+ * chain's lock, the head, one insert. The lock is held to the end of the caller's transaction, so a
+ * caller that appends last (CaseService.inTransactionChainLast) holds it only for these and its commit.
+ */
+export async function appendAuditEvents(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  inputs: readonly AuditEventInput[],
+): Promise<ChainedEvent[]> {
+  if (inputs.length === 0) return [];
   await lockAuditChain(trx, dialect);
   const head = await trx.selectFrom('case_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const base = {
-    seq: (head ? Number(head.seq) : 0) + 1,
-    caseId: input.caseId,
-    accountId: input.accountId,
-    kind: input.kind,
-    data: JSON.stringify(input.data),
-    at: input.at.toISOString(),
-    prevHash: head?.hash ?? GENESIS_HASH,
-  };
-  const event: ChainedEvent = { ...base, hash: hashEvent(base) };
+  let seq = head ? Number(head.seq) : 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const events = inputs.map((input): ChainedEvent => {
+    const base = {
+      seq: ++seq,
+      caseId: input.caseId,
+      accountId: input.accountId,
+      kind: input.kind,
+      data: JSON.stringify(input.data),
+      at: input.at.toISOString(),
+      prevHash,
+    };
+    prevHash = hashEvent(base);
+    return { ...base, hash: prevHash };
+  });
   await trx
     .insertInto('case_events')
-    .values({
-      seq: event.seq,
-      case_id: event.caseId,
-      account_id: event.accountId,
-      kind: event.kind,
-      data: event.data,
-      at: event.at,
-      prev_hash: event.prevHash,
-      hash: event.hash,
-    })
+    .values(
+      events.map((e) => ({
+        seq: e.seq,
+        case_id: e.caseId,
+        account_id: e.accountId,
+        kind: e.kind,
+        data: e.data,
+        at: e.at,
+        prev_hash: e.prevHash,
+        hash: e.hash,
+      })),
+    )
     .execute();
-  return event;
+  return events;
 }
 
 type Row = Database['case_events'];

@@ -143,4 +143,38 @@ describe.each(referenceStores)('case references on %s', (_name, open) => {
     await t.store.db.updateTable('cases').set({ reference: a.reference }).where('id', '=', b.id).execute();
     expect((await c.require(b.id)).reference).toBe(a.reference);
   });
+
+  it("appends a chain-last transaction's events at its end, in order, beside writers that lock first (issue 11)", async () => {
+    // Chain-last transactions (the recovery API's) and lock-first ones (everything else) at once: one
+    // unbroken chain, and each case's history in the order its transaction wrote it.
+    const chainLast = Array.from({ length: 10 }, (_, i) =>
+      c.inTransactionChainLast(async (trx) => {
+        const row = await c.open(trx, newCase(`last${i}@example.com`), { i });
+        await c.record(trx, row.id, 'note', { i });
+        await c.transition(trx, row.id, 'failed', 'closed_unknown_account', {}, { outcome: 'no_account' });
+        return row.id;
+      }),
+    );
+    const lockFirst = Array.from({ length: 5 }, (_, i) =>
+      c.inTransaction(async (trx) => (await c.open(trx, newCase(`first${i}@example.com`), { i })).id),
+    );
+    const ids = await Promise.all(chainLast);
+    await Promise.all(lockFirst);
+    expect(await verifyAuditLog(t.store)).toMatchObject({ ok: true, checked: 10 * 3 + 5 });
+    for (const id of ids) {
+      expect((await c.history(id)).map((e) => e.kind)).toEqual(['case_opened', 'note', 'closed_unknown_account']);
+      expect(await c.require(id)).toMatchObject({ state: 'failed', outcome: 'no_account' });
+    }
+  });
+
+  it('leaves nothing behind when a chain-last transaction fails: no case, no event', async () => {
+    await expect(
+      c.inTransactionChainLast(async (trx) => {
+        const row = await c.open(trx, newCase('gone@example.com'), {});
+        await c.transition(trx, row.id, 'resolved', 'not_allowed_from_requested');
+      }),
+    ).rejects.toBeInstanceOf(InvalidTransitionError);
+    expect(await c.list({ email: 'gone@example.com' })).toEqual([]);
+    expect(await verifyAuditLog(t.store)).toMatchObject({ ok: true, checked: 0 });
+  });
 });

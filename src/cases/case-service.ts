@@ -1,6 +1,13 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { AUDIT_CHAIN_LOCK, appendAuditEvent, caseHistory, lockAuditChain } from '../audit/audit-log';
+import {
+  AUDIT_CHAIN_LOCK,
+  type AuditEventInput,
+  appendAuditEvent,
+  appendAuditEvents,
+  caseHistory,
+  lockAuditChain,
+} from '../audit/audit-log';
 import type { ChainedEvent } from '../audit/chain';
 import { type CaseState, InvalidTransitionError, assertTransition, canReopenForCallIn, isCaseState } from '../domain/cases/case-state';
 import type { Clock } from '../domain/clock';
@@ -30,11 +37,16 @@ const REFERENCE_QUIET_MS = 30 * 86_400_000;
 const CLOSED_STATES = ['resolved', 'failed', 'cancelled'] as const;
 
 /**
- * Draws 6 random digits (100000–999999, so no leading zero to drop when said or keyed) that no open
- * case uses and no case closed since `quietSince` (ISO time) used. Runs under the audit chain lock
- * every case insert takes, so two requests cannot draw the same one; the unique index backs this up.
+ * Inserts the case with a reference of 6 random digits (100000–999999, so no leading zero to drop
+ * when said or keyed) that no open case uses and no case closed since `quietSince` (ISO time) used.
+ * Two transactions drawing the same one at once meet on the unique index of open references
+ * (migration 010): the later insert does nothing and draws again, so no lock is needed for this.
  */
-async function freeReference(trx: Kysely<Database>, quietSince: string): Promise<string> {
+async function insertWithFreeReference(
+  trx: Kysely<Database>,
+  draft: Omit<CaseRow, 'reference'> & { quietSince: string },
+): Promise<CaseRow> {
+  const { quietSince, ...row } = draft;
   for (let i = 0; i < 20; i++) {
     const candidate = String(crypto.randomInt(100_000, 1_000_000));
     const taken = await trx
@@ -43,7 +55,15 @@ async function freeReference(trx: Kysely<Database>, quietSince: string): Promise
       .where('reference', '=', candidate)
       .where((eb) => eb.or([eb('state', 'not in', CLOSED_STATES), eb('updated_at', '>=', quietSince)]))
       .executeTakeFirst();
-    if (!taken) return candidate;
+    if (taken) continue;
+    const full: CaseRow = { ...row, reference: candidate };
+    const inserted = await trx
+      .insertInto('cases')
+      .values(full)
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return full;
   }
   throw new ReferencesExhaustedError();
 }
@@ -69,6 +89,9 @@ export interface CaseFilter {
  * through here, inside one transaction with its audit event, so the two can never disagree.
  */
 export class CaseService {
+  /** Events held back by inTransactionChainLast, per open transaction. */
+  private readonly heldEvents = new WeakMap<Kysely<Database>, AuditEventInput[]>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -80,12 +103,50 @@ export class CaseService {
   }
 
   /**
+   * Runs `fn` in a write transaction whose audit events (from open, transition, record,
+   * reopenForCallIn) are held back and appended together after `fn`, just before commit: on
+   * PostgreSQL the chain's lock, which serialises every writer of every case, is then held for three
+   * statements and the commit instead of the whole transaction (issue 11: the recovery API across
+   * processes). A case changed here is locked by its row instead (FOR UPDATE), which queues changes
+   * to that case alone. `fn` must not read case_events for its own events (they are not written yet)
+   * nor use what `record` returns. On SQLite the write transaction excludes every writer anyway.
+   */
+  inTransactionChainLast<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return writeTransaction(this.store, async (trx) => {
+      const held: AuditEventInput[] = [];
+      this.heldEvents.set(trx, held);
+      try {
+        const result = await fn(trx);
+        await appendAuditEvents(trx, this.store.dialect, held);
+        return result;
+      } finally {
+        this.heldEvents.delete(trx);
+      }
+    });
+  }
+
+  /** Appends at once, or holds the event back inside inTransactionChainLast (then null). */
+  private async append(trx: Kysely<Database>, input: AuditEventInput): Promise<ChainedEvent | null> {
+    const held = this.heldEvents.get(trx);
+    if (!held) return appendAuditEvent(trx, this.store.dialect, input);
+    held.push(input);
+    return null;
+  }
+
+  /**
    * Taken before reading a case, so concurrent changes to one case queue up behind each other (the
    * append takes it again, re-entrantly); a transaction opened elsewhere — a job's completion, say —
-   * is serialised the same way.
+   * is serialised the same way. Inside inTransactionChainLast nothing is taken here: the case's row
+   * lock (`caseRow`) does that work for the one case.
    */
-  private lockChain(trx: Kysely<Database>): Promise<void> {
-    return lockAuditChain(trx, this.store.dialect);
+  private async lockChain(trx: Kysely<Database>): Promise<void> {
+    if (!this.heldEvents.has(trx)) await lockAuditChain(trx, this.store.dialect);
+  }
+
+  /** The case's row, locked for this transaction on PostgreSQL when the chain's lock is not held. */
+  private caseRow(trx: Kysely<Database>, caseId: string): Promise<CaseRow | undefined> {
+    const q = trx.selectFrom('cases').selectAll().where('id', '=', caseId);
+    return (this.heldEvents.has(trx) && this.store.dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
   }
 
   async open(
@@ -95,10 +156,16 @@ export class CaseService {
   ): Promise<CaseRow> {
     const now = this.clock.now().toISOString();
     await this.lockChain(trx);
-    const reference = await freeReference(trx, new Date(this.clock.now().getTime() - REFERENCE_QUIET_MS).toISOString());
-    const full: CaseRow = { ...row, id: crypto.randomUUID(), reference, created_at: now, updated_at: now, call_attempts: 0, outcome: null };
-    await trx.insertInto('cases').values(full).execute();
-    await appendAuditEvent(trx, this.store.dialect, {
+    const full = await insertWithFreeReference(trx, {
+      ...row,
+      id: crypto.randomUUID(),
+      created_at: now,
+      updated_at: now,
+      call_attempts: 0,
+      outcome: null,
+      quietSince: new Date(this.clock.now().getTime() - REFERENCE_QUIET_MS).toISOString(),
+    });
+    await this.append(trx, {
       caseId: full.id,
       accountId: full.account_id,
       kind: 'case_opened',
@@ -118,7 +185,7 @@ export class CaseService {
     changes: Partial<Pick<CaseRow, 'scheduled_at' | 'outcome' | 'call_attempts'>> = {},
   ): Promise<CaseRow> {
     await this.lockChain(trx);
-    const current = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+    const current = await this.caseRow(trx, caseId);
     if (!current) throw new CaseNotFoundError(caseId);
     assertTransition(current.state, to);
     const now = this.clock.now();
@@ -137,7 +204,7 @@ export class CaseService {
       .where('id', '=', caseId)
       .execute();
     if (escalation) await openEscalationIn(trx, { caseId, reason: escalation, at: now });
-    await appendAuditEvent(trx, this.store.dialect, {
+    await this.append(trx, {
       caseId,
       accountId: current.account_id,
       kind,
@@ -154,7 +221,7 @@ export class CaseService {
    */
   async reopenForCallIn(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown>): Promise<CaseRow> {
     await this.lockChain(trx);
-    const current = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+    const current = await this.caseRow(trx, caseId);
     if (!current) throw new CaseNotFoundError(caseId);
     const now = this.clock.now();
     if (!canReopenForCallIn(current, now)) throw new InvalidTransitionError(current.state, 'scheduled');
@@ -162,7 +229,7 @@ export class CaseService {
     await trx.updateTable('cases').set(changes).where('id', '=', caseId).execute();
     // The calls-exhausted close queued the case for a person (issue 10); the customer is on the line now.
     await closeEscalationIn(trx, caseId, kind, now);
-    await appendAuditEvent(trx, this.store.dialect, {
+    await this.append(trx, {
       caseId,
       accountId: current.account_id,
       kind,
@@ -172,12 +239,15 @@ export class CaseService {
     return { ...current, ...changes };
   }
 
-  /** Records a fact without changing state (a code sent, an attempt, a notification). */
-  async record(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown> = {}): Promise<ChainedEvent> {
+  /**
+   * Records a fact without changing state (a code sent, an attempt, a notification). Returns the
+   * chained event, or null inside inTransactionChainLast (appended at the end).
+   */
+  async record(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown> = {}): Promise<ChainedEvent | null> {
     await this.lockChain(trx);
     const current = await trx.selectFrom('cases').select(['account_id']).where('id', '=', caseId).executeTakeFirst();
     if (!current) throw new CaseNotFoundError(caseId);
-    return appendAuditEvent(trx, this.store.dialect, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });
+    return this.append(trx, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });
   }
 
   /**
