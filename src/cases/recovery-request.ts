@@ -201,12 +201,18 @@ export class RecoveryRequestService {
         ? await this.deps.accounts.findByPhone(phoneE164)
         : [];
 
-    const refused = await this.deps.cases.inTransaction(async (trx) => {
-      // Checked under the write lock: requests sent together all pass the early check above.
-      if (await this.deps.limiter.firstExceeded(requesterLimits, trx)) return true;
+    // Checked and recorded in a short transaction of its own under the limiter's lock (requests sent
+    // together all pass the early check above), not in the case's: a lock held across the case's
+    // writes serialised every request of every process (issue 11). An attempt stays counted if the
+    // case's transaction then fails, as tryAcquire counts attempts up front.
+    const allLimits = [...requesterLimits, ...guesserLimits, globalLimit];
+    const refused = await this.deps.limiter.inLockedTransaction(async (trx) => {
+      const counts = await this.deps.limiter.counts(allLimits, trx);
+      const full = (limit: Limit) => (counts[allLimits.indexOf(limit)] ?? 0) >= limit.max;
+      if (requesterLimits.some(full)) return true;
       // The owner with the right password is not held back by strangers' requests for their
       // email or number; guessers are. Each refusal of a real account may tell its owner.
-      if (!strongEvidence && (await this.deps.limiter.firstExceeded(guesserLimits, trx))) {
+      if (!strongEvidence && guesserLimits.some(full)) {
         await this.tellOwnerOnce(trx, account, input);
         // The number's owners are told too, when it is their number being hammered.
         for (const owner of phoneOwners) if (owner.id !== account?.id) await this.tellOwnerOnce(trx, owner, input);
@@ -214,11 +220,17 @@ export class RecoveryRequestService {
       }
       // The global breaker adds friction instead of switching recovery off: while it is tripped,
       // only requests with a verified password get through (SECURITY.md "Rate limits").
-      if (!strongEvidence && (await this.deps.limiter.firstExceeded([globalLimit], trx))) return true;
+      if (!strongEvidence && full(globalLimit)) return true;
       await this.deps.limiter.record(
-        [...requesterLimits, ...guesserLimits, globalLimit].map((b) => b.bucket),
+        allLimits.map((b) => b.bucket),
         trx,
       );
+      return false;
+    });
+    if (refused) return RATE_LIMITED;
+
+    // The chain's lock is taken last, for the audit events alone (CaseService.inTransactionChainLast).
+    await this.deps.cases.inTransactionChainLast(async (trx) => {
       const opened = await this.deps.cases.open(
         trx,
         {
@@ -260,7 +272,7 @@ export class RecoveryRequestService {
         // Kept as a case so the security team sees probing; nobody is called.
         await this.deps.cases.transition(trx, opened.id, 'failed', 'closed_unknown_account', {}, { outcome: 'no_account' });
         await this.deps.notifier.noAccount(trx, { caseId: opened.id, email: input.email, lang: input.lang });
-        return false;
+        return;
       }
       // The owner said "this wasn't me" lately, or a number we do not know: a person approves
       // before anyone is called (SECURITY.md), and the requester hears the same as ever.
@@ -280,7 +292,7 @@ export class RecoveryRequestService {
           cancelToken,
           needsReview: true,
         });
-        return false;
+        return;
       }
       await this.deps.cases.transition(
         trx,
@@ -299,9 +311,8 @@ export class RecoveryRequestService {
         cancelToken,
         needsReview: false,
       });
-      return false;
     });
-    return refused ? RATE_LIMITED : { kind: 'accepted' };
+    return { kind: 'accepted' };
   }
 
   /**

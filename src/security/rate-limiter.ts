@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../domain/clock';
 import type { Store } from '../store/connect';
 import type { Database } from '../store/schema';
@@ -38,12 +38,36 @@ export class RateLimiter {
     return Number(row?.n ?? 0);
   }
 
-  /** Returns the first limit already reached, or undefined when all allow one more. */
-  async firstExceeded(limits: readonly Limit[], db?: Kysely<Database>): Promise<Limit | undefined> {
-    for (const limit of limits) {
-      if ((await this.count(limit.bucket, limit.windowMs, db)) >= limit.max) return limit;
-    }
-    return undefined;
+  /** Returns the first limit already reached, or undefined when all allow one more. One statement. */
+  async firstExceeded(limits: readonly Limit[], db: Kysely<Database> = this.store.db): Promise<Limit | undefined> {
+    const counts = await this.counts(limits, db);
+    return limits.find((limit, i) => (counts[i] ?? 0) >= limit.max);
+  }
+
+  /**
+   * Each limit's events in its window, counted only up to its `max` (enough to decide, and a bucket
+   * flooded by an attack costs no more to check than a full one), in one statement: a round trip per
+   * limit adds up inside a locked transaction.
+   */
+  async counts(limits: readonly Limit[], db: Kysely<Database> = this.store.db): Promise<number[]> {
+    if (limits.length === 0) return [];
+    const now = this.clock.now().getTime();
+    const columns = limits.map((l, i) => {
+      const since = new Date(now - l.windowMs).toISOString();
+      const max = Math.max(0, Math.floor(l.max));
+      return sql`(select count(*) from (select 1 from rate_events where bucket = ${l.bucket} and at > ${since} limit ${max}) w) as ${sql.ref(`c${i}`)}`;
+    });
+    const { rows } = await sql<Record<string, number | string>>`select ${sql.join(columns)}`.execute(db);
+    return limits.map((_, i) => Number(rows[0]?.[`c${i}`] ?? 0));
+  }
+
+  /**
+   * Runs `fn` in a write transaction holding the limiter's own lock (PostgreSQL advisory lock; on
+   * SQLite the write transaction), for check-and-record sequences tryAcquire cannot express. Keep it
+   * short: every such transaction queues behind it.
+   */
+  inLockedTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return writeTransaction(this.store, fn, RATE_LIMIT_LOCK_KEY);
   }
 
   async record(buckets: readonly string[], db: Kysely<Database> = this.store.db): Promise<void> {
