@@ -5,6 +5,7 @@ import type { Recognizer } from '../../speech/recognizer';
 import type { BackchannelClips } from '../../speech/synthesis/backchannel-clips';
 import type { Synthesizer } from '../../speech/synthesizer';
 import type { AudioChannel } from '../../channels/audio-channel';
+import type { CallTap } from '../live/call-tap';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
 import type { BargeInConfig, Interruption } from './barge-in';
 import type { FrameClock } from './frame-clock';
@@ -76,6 +77,8 @@ export interface VoiceBridgeOptions {
   readonly clock: FrameClock;
   /** Null when the call is not recorded at all. */
   readonly recorder?: CallRecorder | null;
+  /** The console's listeners (issue 10, listen in); absent: nobody can listen to this call. */
+  readonly tap?: CallTap | null;
   /** Caller events for the agent, in order. */
   readonly onEvent: (event: AgentEvent) => void;
   readonly onNotice?: (notice: VoiceNotice) => void;

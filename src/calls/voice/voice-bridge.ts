@@ -15,6 +15,7 @@ import { CallSignalPath, type AnalysedFrame } from './call-signal-path';
 import { HeardPosition } from './heard-position';
 import { KEYPAD_FALLBACK_PROMPT } from './keypad-fallback';
 import { RecognitionTurns, type RecognitionStats } from './recognition-turns';
+import { TickAudio } from './tick-audio';
 import {
   DEFAULT_VOICE_TUNING,
   INTERNAL_RATE_HZ,
@@ -32,7 +33,8 @@ export type { VoiceBridgeOptions, VoiceBridgeStats, VoiceMedia, VoiceNotice, Voi
  * → endpointer (hold per the agent's listen step) → the call's recognizer stream (RecognitionTurns:
  * finalized at each endpoint, retried there) → `utterance` events with interim results and confidence; keypad and typed text become events too. Outbound: agent `say` → synthesizer →
  * playout queue (16 kHz) → the 20 ms clock → channel rate → channel.sendFrame, with barge-in and
- * captions. Each tick also writes one stereo frame to the recording.
+ * captions. Each tick also hands its audio to TickAudio: one stereo frame to the recording, the mix
+ * to whoever listens in from the console.
  */
 export class VoiceBridge {
   readonly stats: VoiceBridgeStats = { framesIn: 0, framesOut: 0, ticks: 0, maxBacklogFrames: 0, lateTicksOver20Ms: 0, lateness: null };
@@ -46,7 +48,7 @@ export class VoiceBridge {
   /** Resampling, DTMF and VAD: here, or on the call's media shard (VoiceMedia.shards). */
   private readonly signal: CallSignalPath;
   private readonly outFramer: Reframer;
-  private readonly callerLane: Int16Array[] = [];
+  private readonly tickAudio: TickAudio;
   private unsubscribe: (() => void) | null = null;
   private started = false;
   private closed = false;
@@ -61,7 +63,6 @@ export class VoiceBridge {
   private endpointing: Endpointing = 'normal';
   private expecting: ListenExpecting = 'free';
   private digitsThisListen = 0;
-  private recordingResult: Promise<RecordingResult | null> | null = null;
   private readonly meter: CallFiguresMeter;
 
   constructor(private readonly options: VoiceBridgeOptions) {
@@ -76,17 +77,13 @@ export class VoiceBridge {
       inBandDtmf: this.channel.inBandDtmf,
       lane,
       createVad: () => options.media.vad.createDetector(),
-      onInternal: (samples) => {
-        if (!options.recorder) return;
-        this.callerLane.push(samples);
-        // The caller's clock may run a little fast: never let the recording fall more than 200 ms behind.
-        if (this.callerLane.length > 10) this.callerLane.shift();
-      },
+      onInternal: (samples) => this.tickAudio.caller(samples),
       onAnalysed: (frame) => this.onAnalysed(frame),
       onVadFailed: () => this.notice({ type: 'vad_failed' }), // keypad and text still work; said once
       isClosed: () => this.closed,
     });
     this.outFramer = new Reframer(rate);
+    this.tickAudio = new TickAudio(options.recorder ?? null, options.tap ?? null, (n) => this.notice(n));
     this.speaker = new AgentSpeaker({
       lang: options.lang,
       synthesizer: options.media.synthesizer,
@@ -149,16 +146,17 @@ export class VoiceBridge {
         this.endpointing = action.endpointing ?? 'normal';
         this.expecting = action.expecting;
         this.digitsThisListen = 0;
+        this.tickAudio.listening(action.expecting);
         this.endpointer.configure({ silenceMs: this.tuning.silenceMs[this.endpointing] });
         return;
       case 'pause_recording':
-        this.options.recorder?.pause();
+        this.tickAudio.pause();
         return;
       case 'resume_recording':
-        this.options.recorder?.resume();
+        this.tickAudio.resume();
         return;
       case 'stop_recording':
-        void this.finishRecording(true);
+        void this.tickAudio.finishRecording(true);
         return;
       case 'hangup':
         if (!this.hangupRequested) this.lastAudibleTick = this.stats.ticks;
@@ -197,8 +195,7 @@ export class VoiceBridge {
 
   /** Response latency, recognizer counts and barge-ins so far, with the recording's length and paused spans. */
   get figures(): ChannelFigures {
-    const recorder = this.options.recorder;
-    return { ...this.meter.figures(), ...(recorder ? { recordedMs: recorder.recordedMs, recordingGaps: recorder.gaps } : {}) };
+    return { ...this.meter.figures(), ...this.tickAudio.figures };
   }
 
   /** Caller frames received but not yet through VAD/DTMF. */
@@ -366,7 +363,7 @@ export class VoiceBridge {
       const text = this.speaker.textOf(event.id);
       if (text) this.channel.sendCaption({ speaker: 'agent', text, final: true });
     }
-    this.options.recorder?.addTick(this.callerLane.shift() ?? null, tick.frame.samples);
+    this.tickAudio.tick(tick.frame.samples);
     if (tick.audible) {
       this.lastAudibleTick = this.stats.ticks;
       this.meter.agentAudible(this.stats.ticks);
@@ -392,24 +389,6 @@ export class VoiceBridge {
     void this.close('handed_off');
   }
 
-  private finishRecording(declined: boolean): Promise<RecordingResult | null> {
-    this.recordingResult ??= this.runFinishRecording(declined);
-    return this.recordingResult;
-  }
-
-  private async runFinishRecording(declined: boolean): Promise<RecordingResult | null> {
-    const recorder = this.options.recorder;
-    if (!recorder) return null;
-    try {
-      const result = declined ? await recorder.stop() : await recorder.finish();
-      this.notice({ type: 'recording_finished', result });
-      return result;
-    } catch (error) {
-      this.notice({ type: 'recording_failed', error: error instanceof Error ? error.name : 'unknown' });
-      return null;
-    }
-  }
-
   private async shutdown(reason: string): Promise<RecordingResult | null> {
     const callerHungUp = !this.hangupRequested && reason !== 'agent_hangup';
     this.closed = true;
@@ -422,7 +401,8 @@ export class VoiceBridge {
     this.signal.close();
     if (callerHungUp) this.options.onEvent({ type: 'hangup' });
     this.handOffDone?.();
-    return this.finishRecording(false);
+    this.tickAudio.end(this.keepChannel ? 'handed_off' : 'call_ended');
+    return this.tickAudio.finishRecording(false);
   }
 
   private notice(notice: VoiceNotice): void {
