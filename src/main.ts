@@ -89,7 +89,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     carrier: opts.carrier,
     carrierLine: opts.carrierLine,
   };
-  const { calls, live, desk, softphone, telephony, audioSocket, dialer, closeVoice } = composeCalls(config, callsWiring);
+  const { calls, live, desk, taps, softphone, telephony, audioSocket, dialer, closeVoice } = composeCalls(config, callsWiring);
   const deskPresence = createDeskPresence({ desk, pubsub, processId: `${os.hostname()}:${process.pid}:${crypto.randomUUID()}` });
   telephony?.registerJobs();
   const recurring = registerJobs(config, {
@@ -127,6 +127,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     calls,
     live,
     desk,
+    taps,
     deskPresence,
     softphone,
     telephony,

@@ -6,6 +6,7 @@ import { createTextDialer } from '../calls/text-dialer';
 import { type LiveCalls, createInProcessLiveCalls } from '../calls/live/live-calls';
 import { createSharedLiveCalls } from '../calls/live/shared-live-calls';
 import { OperatorDesk } from '../calls/transfer/operator-desk';
+import { CallTaps } from '../calls/live/call-tap';
 import { createLiveTransfer } from '../calls/transfer/live-transfer';
 import { systemTimers } from '../domain/clock';
 import { openVoiceCall } from '../calls/voice/open-voice-call';
@@ -57,6 +58,8 @@ export interface ComposedCalls {
   live: LiveCalls;
   /** Operators whose console softphone is connected, for live transfers. */
   desk: OperatorDesk;
+  /** Audio taps of the voice calls this process runs (listen in from /console/live). */
+  taps: CallTaps;
   softphone: Softphone | null;
   dialer: Dialer;
   /** The carrier AIZUCHI_TELEPHONY names, or null for the softphone. */
@@ -142,8 +145,14 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
       })
     : null;
 
-  const openVoice = async (args: Omit<Parameters<typeof openVoiceCall>[0], 'runtime' | 'store' | 'dataDir'>) =>
-    openVoiceCall({ runtime: await voice(), store: w.store, dataDir: config.dataDir, ...args });
+  // Every voice call here gets an audio tap the console can listen in on; it goes with the line.
+  const taps = new CallTaps();
+  const openVoice = async (args: Omit<Parameters<typeof openVoiceCall>[0], 'runtime' | 'store' | 'dataDir'>) => {
+    const tap = taps.open(args.callId);
+    const line = await openVoiceCall({ runtime: await voice(), store: w.store, dataDir: config.dataDir, tap, ...args });
+    void line.closed.finally(() => taps.close(args.callId, tap));
+    return line;
+  };
   const carrierTelephony = composeTelephony(config, {
     store: w.store,
     cases: w.cases,
@@ -203,6 +212,7 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     calls,
     live,
     desk,
+    taps,
     softphone,
     telephony,
     audioSocket,

@@ -6,6 +6,7 @@ import type { CallService } from '../calls';
 import type { LiveCalls } from '../calls/live/live-calls';
 import type { DeskPresence } from '../calls/live/desk-presence';
 import type { OperatorDesk } from '../calls/transfer/operator-desk';
+import type { CallTaps } from '../calls/live/call-tap';
 import type { Config } from '../config';
 import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
@@ -58,6 +59,8 @@ export interface Services {
   live: LiveCalls;
   /** Operators whose console softphone is connected, for live transfers (issue 10). */
   desk: OperatorDesk;
+  /** Audio taps of the voice calls this process runs (listen in from /console/live). */
+  taps: CallTaps;
   /** "Is any operator available?" across every process on the database (desk counts over pubsub); started by a web-role server. */
   deskPresence: DeskPresence;
   /** The browser softphone that due callbacks ring; null when disabled. */

@@ -19,6 +19,7 @@ import { recentSystemEvents } from '../audit/system-events';
 import { SETTINGS_CHANGED_EVENT, createConsoleSessions } from '../settings';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { operatorSoftphonePlugin } from '../web/plugins/operator-softphone';
+import { LIVE_LISTEN_PATH, liveListenPlugin } from '../web/plugins/live-listen';
 import { createEscalationQueue } from '../cases/escalations/escalation-queue';
 import { createEscalationActions } from '../cases/escalations/escalation-actions';
 import { createEscalationNotices } from '../cases/escalations/escalation-notices';
@@ -35,7 +36,7 @@ import { recoveryPlugin } from '../web/plugins/recovery';
 import { mediaStreamPlugin } from '../web/plugins/media-stream';
 import { mediaStreamUrl } from '../telephony/public-urls';
 import { verifyTwilioSignature } from '../telephony/twilio/twilio-webhooks';
-import { softphonePlugin } from '../web/plugins/softphone';
+import { SOFTPHONE_ASSETS, softphonePlugin } from '../web/plugins/softphone';
 import { telnyxWebhooks } from '../telephony/telnyx/telnyx-webhooks';
 import { twilioWebhooks } from '../telephony/twilio/twilio-webhooks';
 import type { Services } from './services-types';
@@ -243,6 +244,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       timeZone: config.calendar.timeZone,
       csrf: identityWeb.csrf,
       stillAllowed: (req) => access.stillAllowed(req, 'viewer'),
+      listen: { path: LIVE_LISTEN_PATH, assetBase: SOFTPHONE_ASSETS },
       logger,
     }),
     operatorSoftphonePlugin({
@@ -252,6 +254,22 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       logger,
       timeZone: config.calendar.timeZone,
       csrf: identityWeb.csrf,
+    }),
+    liveListenPlugin({
+      taps: services.taps,
+      findCall: async (callId) => {
+        const row = await store.db.selectFrom('calls').select(['case_id', 'state', 'owner_id']).where('id', '=', callId).executeTakeFirst();
+        return row
+          ? { caseId: row.case_id, active: row.state === 'active', here: row.owner_id === services.calls.owners.instanceId }
+          : null;
+      },
+      audit: async (caseId, kind, data) => {
+        await cases.inTransaction((trx) => cases.record(trx, caseId, kind, data));
+      },
+      requireOperator: access.requireOperator,
+      csrf: identityWeb.csrf,
+      stillAllowed: access.stillAllowed,
+      logger,
     }),
     ...carrierWebhooks(services),
     recordingRoutes({

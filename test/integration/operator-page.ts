@@ -14,19 +14,19 @@ export class OperatorPage {
     });
     ws.on('close', (code) => (this.closed = code));
   }
-  static open(url: string, cookie?: string): Promise<OperatorPage> {
+  static open(url: string, cookie?: string, headers: Record<string, string> = {}): Promise<OperatorPage> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+      const ws = new WebSocket(url, { headers: { ...headers, ...(cookie ? { cookie } : {}) } });
       const page = new OperatorPage(ws);
       ws.once('open', () => resolve(page));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);
     });
   }
-  async until<T>(check: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  async until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const v = check();
+      const v = await check();
       if (v !== undefined && v !== false) return v;
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 10));

@@ -1,6 +1,7 @@
 import type { Lang } from '../../domain/lang';
 import type { Store } from '../../store/connect';
 import type { AudioChannel } from '../../channels/audio-channel';
+import type { CallTap } from '../live/call-tap';
 import { CallRecorder } from '../recording/call-recorder';
 import { recordingConsentOnCall } from '../recording/recording-consent';
 import { createRecordingStore } from '../recording/recording-store';
@@ -18,6 +19,8 @@ export interface OpenVoiceCallDeps {
   readonly audio: AudioChannel;
   /** The customer's recording consent on the request form (cases.recording_consent); false = never record. */
   readonly recordingAllowed: boolean;
+  /** The console's listeners for this call (CallTaps.open); absent: nobody can listen in. */
+  readonly tap?: CallTap | null;
   readonly recordCaseEvent?: (kind: string, data: Record<string, string | number | boolean>) => Promise<void>;
   readonly tuning?: Partial<VoiceTuning>;
   readonly onNotice?: (notice: VoiceNotice) => void;
@@ -49,6 +52,7 @@ export async function openVoiceCall(deps: OpenVoiceCallDeps): Promise<VoiceCallC
           markKept: (path) => recordings.markKept(deps.callId, path),
         }
       : null,
+    tap: deps.tap ?? null,
     ...(deps.recordCaseEvent ? { recordCaseEvent: deps.recordCaseEvent } : {}),
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
     ...(deps.onNotice ? { onNotice: deps.onNotice } : {}),

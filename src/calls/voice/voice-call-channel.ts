@@ -3,6 +3,7 @@ import type { Lang } from '../../domain/lang';
 import type { AudioChannel } from '../../channels/audio-channel';
 import type { CallChannel, CallerInput } from '../../channels/call-channel';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
+import type { CallTap } from '../live/call-tap';
 import type { FrameClock } from './frame-clock';
 import type { PromptCut } from './heard-position';
 import { VoiceBridge, type VoiceMedia, type VoiceNotice, type VoiceTuning } from './voice-bridge';
@@ -25,6 +26,8 @@ export interface VoiceCallChannelDeps {
   readonly clock: FrameClock;
   /** Null: not recorded (the customer declined on the form, or recording is off). */
   readonly recording?: VoiceCallRecording | null;
+  /** The console's listeners for this call (issue 10); absent: nobody can listen in. */
+  readonly tap?: CallTap | null;
   /** Writes one event into the case history (e.g. why the call fell back to the keypad). */
   readonly recordCaseEvent?: (kind: string, data: Record<string, string | number | boolean>) => Promise<void>;
   readonly tuning?: Partial<VoiceTuning>;
@@ -66,6 +69,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
     media: deps.media,
     clock: deps.clock,
     recorder: recording?.recorder ?? null,
+    tap: deps.tap ?? null,
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
     onEvent: (event) => {
       // Unchanged: interim results and the engine's confidence reach the agent as they do on any channel.

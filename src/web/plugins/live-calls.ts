@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import { type LiveCalls, type LiveEvent, withoutSeen } from '../../calls/live/live-calls';
+import { roleAtLeast } from '../../domain/console-roles';
 import type { Logger } from '../../observability/logger';
 import { liveCallsPage } from '../pages/console/live-page';
 import type { Csrf } from '../pages/identity/csrf';
@@ -10,8 +11,10 @@ export interface LiveCallsPluginDeps {
   requireOperator: preHandlerAsyncHookHandler;
   /** The business time zone times are shown in (AIZUCHI_TIME_ZONE). */
   timeZone: string;
-  /** For the nav's sign-out form. */
-  csrf?: Pick<Csrf, 'field'>;
+  /** For the nav's sign-out form, and the listen socket's token. */
+  csrf?: Pick<Csrf, 'field' | 'token'>;
+  /** Listen in (live-listen.ts): the socket's path and the client's assets; absent, no Listen buttons. */
+  listen?: { path: string; assetBase: string };
   logger?: Logger;
   /** Comment lines that keep idle proxies from closing the stream; default 15 s. */
   heartbeatMs?: number;
@@ -47,11 +50,23 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
       async (req, reply) => {
         const lang = req.lang;
         const calls = await deps.live.snapshot();
+        // Viewers watch; the controls are for operators and admins (the socket checks the role again).
+        const op = req.operator;
+        const actions =
+          deps.listen && deps.csrf && op && roleAtLeast(op.role, 'operator')
+            ? { listenPath: deps.listen.path, assetBase: deps.listen.assetBase, csrfToken: deps.csrf.token(req, reply) }
+            : undefined;
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
           .send(
-            liveCallsPage(calls, { lang, timeZone: deps.timeZone, eventsPath: LIVE_EVENTS_PATH, csrfField: deps.csrf?.field(req, reply) }),
+            liveCallsPage(calls, {
+              lang,
+              timeZone: deps.timeZone,
+              eventsPath: LIVE_EVENTS_PATH,
+              csrfField: deps.csrf?.field(req, reply),
+              ...(actions ? { actions } : {}),
+            }),
           );
       },
     );

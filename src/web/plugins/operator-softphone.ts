@@ -7,6 +7,7 @@ import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
 import { consoleSoftphonePage } from '../pages/console/softphone-page';
 import type { Csrf } from '../pages/identity/csrf';
 import { SOFTPHONE_ASSETS } from './softphone';
+import { fromAnotherOrigin } from './same-origin';
 import { STREAM_RECHECK_MS, watchStreamSession } from './stream-session';
 
 export interface OperatorSoftphonePluginDeps {
@@ -38,20 +39,6 @@ const WS_FORBIDDEN = 4403;
  * `{type:'hangup'}` ends the call. Viewers may watch the console but take no calls. A handshake
  * whose Origin is another host is refused with 403 (the cookie would otherwise let any page in).
  */
-/**
- * The handshake's `Origin` (RFC 6455 §4.1: browsers always send it) names another host: a page
- * elsewhere opening the socket with the operator's cookie. Clients without one are not browsers.
- */
-function fromAnotherOrigin(req: FastifyRequest): boolean {
-  const origin = req.headers.origin;
-  if (typeof origin !== 'string') return false;
-  try {
-    return new URL(origin).host !== req.headers.host;
-  } catch {
-    return true; // "null" (a sandboxed page) or garbage
-  }
-}
-
 export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): FastifyPluginAsync {
   const log = deps.logger?.child({ component: 'operator-softphone' });
   return async (app) => {

@@ -10,6 +10,7 @@ import { createScriptedSynthesizer } from '../../../speech/synthesis/scripted-sy
 import type { Synthesizer } from '../../../speech/synthesizer';
 import type { VoiceMedia } from '../voice-bridge';
 import type { CallRecorder } from '../../recording/call-recorder';
+import type { CallTap } from '../../live/call-tap';
 import { VoiceBridge, type VoiceNotice, type VoiceTuning } from '../voice-bridge';
 import { InMemoryAudioChannel } from './in-memory-channel';
 import { ManualFrameClock } from './manual-frame-clock';
@@ -52,6 +53,8 @@ export function createBridgeRig(opts: {
   /** False for a channel whose keys come only out of band (the softphone). */
   inBandDtmf?: boolean;
   recorder?: CallRecorder | null;
+  /** The console's listeners (listen in). */
+  tap?: CallTap | null;
   tuning?: Partial<VoiceTuning>;
   /** Media worker threads (MediaShardPool) instead of this thread's resampling, DTMF and VAD. */
   shards?: VoiceMedia['shards'];
@@ -75,6 +78,7 @@ export function createBridgeRig(opts: {
     },
     clock,
     recorder: opts.recorder ?? null,
+    tap: opts.tap ?? null,
     onEvent: (e) => events.push(e),
     onNotice: (n) => notices.push(n),
     onKeypadOnly: () => (keypadOnly.value = true),

@@ -22,6 +22,18 @@ export const LIVE_TEXTS = {
     connecting: 'ライブ更新に接続中…',
     live: 'ライブ更新中',
     lost: 'ライブ更新が切れました。再接続します…',
+    listen: 'モニター',
+    stopListen: 'モニター停止',
+    listening: 'モニター中',
+    paused: '一時停止中(お客様がコードを入力しています)',
+    listenEnded: 'モニター終了',
+    takeOver: '引き継ぐ',
+    listenErrors: {
+      call_on_another_process: 'この通話は別の aizuchi プロセスで処理されているため、ここではモニターできません。',
+      call_not_found: 'この通話はもう進行していません。',
+      no_audio: 'この通話には音声がありません(テキスト通話など)。',
+      failed: 'モニターを開始できませんでした。',
+    },
     steps: {
       greet: '本人確認',
       consent: '録音の同意',
@@ -48,6 +60,18 @@ export const LIVE_TEXTS = {
     connecting: 'Connecting to live updates…',
     live: 'Live',
     lost: 'Live updates lost; reconnecting…',
+    listen: 'Listen',
+    stopListen: 'Stop listening',
+    listening: 'Listening',
+    paused: 'Paused: the caller is entering the code',
+    listenEnded: 'Listening ended',
+    takeOver: 'Take over',
+    listenErrors: {
+      call_on_another_process: 'This call runs on another aizuchi process; it can be listened to only there.',
+      call_not_found: 'This call is no longer in progress.',
+      no_audio: 'This call has no audio (a text call, or it is ending).',
+      failed: 'Listening could not start.',
+    },
     steps: {
       greet: 'Right party',
       consent: 'Recording consent',
@@ -77,14 +101,34 @@ function stepName(step: string, lang: Lang): string {
 }
 
 /**
+ * What an operator (not a viewer) may do with a call in progress: listen in over the socket at
+ * `listenPath` (its CSRF token in the query; web/client/softphone/live-listen.js plays it).
+ */
+export interface LiveActions {
+  listenPath: string;
+  csrfToken: string;
+  assetBase: string;
+}
+
+/** Each call's controls; a template the script copies into the cards it adds. */
+function actionsHtml(t: (typeof LIVE_TEXTS)[Lang], callId: string): SafeHtml {
+  return html`<div class="live-actions" data-testid="live-actions">
+<button type="button" data-listen="${callId}" data-testid="listen">${t.listen}</button>
+<span class="muted" data-testid="listen-status" aria-live="polite"></span>
+</div>`;
+}
+
+/**
  * GET /console/live: every call in progress as the server saw it when the page was made (it works
- * without script), then kept current by the script from the SSE stream at `eventsPath`.
+ * without script), then kept current by the script from the SSE stream at `eventsPath`. With
+ * `actions` (role operator or admin) each call has its Listen button; viewers get none.
  */
 export function liveCallsPage(
   calls: LiveCallView[],
-  opts: { lang: Lang; timeZone: string; eventsPath: string; csrfField?: SafeHtml },
+  opts: { lang: Lang; timeZone: string; eventsPath: string; csrfField?: SafeHtml; actions?: LiveActions },
 ): string {
   const t = LIVE_TEXTS[opts.lang];
+  const actions = opts.actions;
   const callCard = (c: LiveCallView) =>
     html`<section class="live-call" data-call-id="${c.callId}" data-testid="live-call">
 <h2><a href="/console/cases/${encodeURIComponent(c.caseId)}">${t.case} ${c.caseId.slice(0, 8)}</a></h2>
@@ -93,9 +137,16 @@ export function liveCallsPage(
 <ol class="live-lines" data-testid="live-lines">${c.lines.map(
       (l) => html`<li class="${l.speaker}"><b>${l.speaker === 'agent' ? t.agent : t.caller}</b>: ${l.text}</li>`,
     )}</ol>
+${actions ? actionsHtml(t, c.callId) : ''}
 </section>`;
   // The script's strings come from the server as JSON (no markup), and it writes text nodes only.
-  const config = JSON.stringify({ events: opts.eventsPath, texts: t, lang: opts.lang, timeZone: opts.timeZone }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({
+    events: opts.eventsPath,
+    texts: t,
+    lang: opts.lang,
+    timeZone: opts.timeZone,
+    ...(actions ? { listen: { path: actions.listenPath, csrf: actions.csrfToken, assets: actions.assetBase } } : {}),
+  }).replace(/</g, '\\u003c');
   return page({
     title: t.title,
     lang: opts.lang,
@@ -107,7 +158,9 @@ export function liveCallsPage(
 <div id="live-calls">${calls.map(callCard)}</div>
 <style>.live-call{border:1px solid #dde;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}.live-lines li.caller b{color:#24509a}.live-call.ended{opacity:.6}</style>
 <script type="application/json" id="live-config">${raw(config)}</script>
-<script>${raw(LIVE_SCRIPT)}</script>`,
+${actions ? html`<template id="live-actions">${actionsHtml(t, '')}</template>` : ''}
+<script>${raw(LIVE_SCRIPT)}</script>
+${actions ? html`<script type="module" src="${actions.assetBase}live-listen.js"></script>` : ''}`,
   });
 }
 
@@ -139,6 +192,8 @@ const LIVE_SCRIPT = `(() => {
     sec.querySelector('strong').dataset.testid = 'live-step';
     sec.querySelector('ol').dataset.testid = 'live-lines';
     for (const l of c.lines || []) addLine(sec, l);
+    const tpl = document.getElementById('live-actions');
+    if (tpl) { const a = tpl.content.cloneNode(true); a.querySelector('[data-listen]').dataset.listen = c.callId; sec.append(a); }
     root.append(sec);
   };
   const apply = (ev) => {

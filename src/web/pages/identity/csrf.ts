@@ -11,8 +11,11 @@ export interface Csrf {
   token(request: FastifyRequest, reply: FastifyReply): string;
   /** `<input type="hidden" name="_csrf" …>` for a form. */
   field(request: FastifyRequest, reply: FastifyReply): SafeHtml;
-  /** True when the posted `_csrf` matches the browser's cookie. */
-  verify(request: FastifyRequest): boolean;
+  /**
+   * True when the posted `_csrf` matches the browser's cookie; `submitted` instead of the body's
+   * field where no body exists (a WebSocket handshake carries it in its query).
+   */
+  verify(request: FastifyRequest, submitted?: string): boolean;
 }
 
 /**
@@ -36,14 +39,14 @@ export function createCsrf(key: Buffer, secureCookie: boolean): Csrf {
     return sign(value);
   }
 
-  function verify(request: FastifyRequest): boolean {
+  function verify(request: FastifyRequest, given?: string): boolean {
     const value = request.cookies[CSRF_COOKIE];
     const body = request.body as Record<string, unknown> | undefined;
-    const submitted = body?.[CSRF_FIELD];
+    const submitted = given ?? body?.[CSRF_FIELD];
     if (!wellFormed(value) || typeof submitted !== 'string') return false;
     const expected = Buffer.from(sign(value));
-    const given = Buffer.from(submitted);
-    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+    const actual = Buffer.from(submitted);
+    return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
   }
 
   return {

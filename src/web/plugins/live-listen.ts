@@ -1,0 +1,140 @@
+import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { CallTaps, TapEndReason } from '../../calls/live/call-tap';
+import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import type { Logger } from '../../observability/logger';
+import type { Csrf } from '../pages/identity/csrf';
+import { fromAnotherOrigin } from './same-origin';
+import { STREAM_RECHECK_MS, watchStreamSession } from './stream-session';
+
+/** The case events listening writes (the case's audit chain): ids only, never the customer's address or a code. */
+export type ListenAuditKind = 'call_listen_started' | 'call_listen_stopped';
+
+/** A call as the listen socket needs it: its case, whether it is in progress, and whether this process runs it. */
+export interface ListenedCall {
+  caseId: string;
+  active: boolean;
+  /** calls.owner_id is this process (its voice bridge, and so its audio, is here). */
+  here: boolean;
+}
+
+export interface LiveListenPluginDeps {
+  taps: Pick<CallTaps, 'get'>;
+  findCall(callId: string): Promise<ListenedCall | null>;
+  /** Writes one case event in its own transaction. */
+  audit(caseId: string, kind: ListenAuditKind, data: Record<string, string>): Promise<void>;
+  requireOperator: preHandlerAsyncHookHandler;
+  csrf: Pick<Csrf, 'verify'>;
+  /** Whether the session that opened the socket still holds `needed`; absent: checked at the handshake only. */
+  stillAllowed?(request: FastifyRequest, needed: ConsoleRole): Promise<boolean>;
+  recheckMs?: number;
+  logger?: Logger;
+}
+
+export const LIVE_LISTEN_PATH = '/console/live/listen';
+
+/** Why a listener stopped (call_listen_stopped.reason, and the page's `ended` message). */
+export type ListenStopReason = TapEndReason | 'operator_left' | 'session_ended';
+
+/** Refusals after the upgrade (RFC 6455 §7.4.2 application range): the page shows the code's words. */
+const WS_GONE = 4404;
+const WS_ELSEWHERE = 4409;
+
+/** A listener this far behind (a stalled tab) skips frames rather than queue audio without bound. */
+const MAX_BUFFERED_BYTES = 64 * 1024;
+
+const querySchema = {
+  type: 'object',
+  required: ['callId', 'csrf'],
+  properties: {
+    callId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
+    csrf: { type: 'string', maxLength: 128 },
+  },
+} as const;
+
+/**
+ * Listen in (issue 10): `GET /console/live/listen?callId=…&csrf=…` (WebSocket) sends the call's
+ * audio one way to an operator's browser — 20 ms binary frames of 16 kHz mono PCM16, caller and
+ * agent mixed (CallTap) — with JSON control: `{type:'listening', paused}`, `{type:'paused', paused}`
+ * (the caller is entering the code: the frames are silence), `{type:'ended', reason}` and
+ * `{type:'error', code, message}` before a refusal close. Operators and admins only (a viewer gets
+ * 403 before the upgrade); the handshake must come from this console (Origin) and carry the page's
+ * CSRF token, since the cookie alone would let any page open it. Each listener is a
+ * `call_listen_started` / `call_listen_stopped` event with the operator's id. The audio exists only
+ * in the process running the call: elsewhere the socket is refused with `call_on_another_process`
+ * (README "Running several processes").
+ */
+export function liveListenPlugin(deps: LiveListenPluginDeps): FastifyPluginAsync {
+  const log = deps.logger?.child({ component: 'live-listen' });
+  return async (app) => {
+    const gate: preHandlerAsyncHookHandler = async (req, reply) => {
+      const forbidden = (why: string) => reply.code(403).type('text/plain').send(`Forbidden: ${why}; nothing was opened`);
+      if (fromAnotherOrigin(req)) return forbidden('listening opens only from this console');
+      if (!req.operator || !roleAtLeast(req.operator.role, 'operator')) return forbidden('listening in needs the operator role');
+      if (!deps.csrf.verify(req, (req.query as { csrf: string }).csrf)) return forbidden('the page is stale; reload it');
+    };
+    app.get(
+      LIVE_LISTEN_PATH,
+      { websocket: true, preHandler: [deps.requireOperator, gate], schema: { querystring: querySchema } },
+      async (ws, req) => {
+        const operatorId = req.operator!.id;
+        const { callId } = req.query as { callId: string };
+        const refuse = (close: number, code: string, message: string) => {
+          ws.send(JSON.stringify({ type: 'error', code, message }));
+          ws.close(close, code);
+        };
+        const call = await deps.findCall(callId).catch(() => null);
+        if (!call?.active) return refuse(WS_GONE, 'call_not_found', 'this call is not in progress');
+        const tap = deps.taps.get(callId);
+        if (!tap) {
+          if (!call.here)
+            return refuse(
+              WS_ELSEWHERE,
+              'call_on_another_process',
+              'this call runs on another aizuchi process; its audio is heard only there',
+            );
+          return refuse(WS_GONE, 'no_audio', 'this call has no audio to listen to (a text call, or it is ending)');
+        }
+        await deps.audit(call.caseId, 'call_listen_started', { callId, operatorId });
+        log?.info({ callId }, 'operator listening in');
+        let stopped: ListenStopReason | null = null;
+        let remove: () => void = () => undefined;
+        let unwatch: () => void = () => undefined;
+        const stop = (reason: ListenStopReason) => {
+          if (stopped) return;
+          stopped = reason;
+          remove();
+          unwatch();
+          if (ws.readyState === ws.OPEN) {
+            ws.send(JSON.stringify({ type: 'ended', reason }));
+            ws.close(1000, reason);
+          }
+          deps.audit(call.caseId, 'call_listen_stopped', { callId, operatorId, reason }).catch((err: unknown) => {
+            log?.error({ callId, err: (err as Error)?.name }, 'call_listen_stopped not recorded');
+          });
+        };
+        remove = tap.add({
+          frame: (samples) => sendFrame(ws, samples),
+          paused: (paused) => ws.send(JSON.stringify({ type: 'paused', paused })),
+          ended: (reason) => stop(reason),
+        });
+        ws.send(JSON.stringify({ type: 'listening', callId, paused: tap.paused }));
+        const allowed = deps.stillAllowed;
+        if (allowed)
+          unwatch = watchStreamSession({
+            request: req,
+            allowed: (r) => allowed(r, 'operator'),
+            everyMs: deps.recheckMs ?? STREAM_RECHECK_MS,
+            ...(log ? { logger: log } : {}),
+            onLost: () => stop('session_ended'),
+          });
+        ws.on('close', () => stop('operator_left'));
+      },
+    );
+  };
+}
+
+function sendFrame(ws: WebSocket, samples: Int16Array): void {
+  if (ws.readyState !== ws.OPEN || ws.bufferedAmount > MAX_BUFFERED_BYTES) return;
+  ws.send(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
+}
