@@ -15,6 +15,7 @@ import { dbConsolePreferences } from '../web/plugins/console-preferences';
 import { consoleChartsPlugin } from '../web/plugins/console-charts';
 import { consoleSettingsPlugin } from '../web/plugins/console-settings';
 import { consoleSessionsPlugin } from '../web/plugins/console-sessions';
+import { contactRevealPlugin } from '../web/plugins/contact-reveal';
 import { recentSystemEvents } from '../audit/system-events';
 import { SETTINGS_CHANGED_EVENT, createConsoleSessions } from '../settings';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
@@ -186,9 +187,11 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       operator: {
         actions: operatorActions,
         csrf: identityWeb.csrf,
+        revealContact: true,
         unfreezeEnrolment: (caseId, operatorId) => undo.unfreeze(caseId, operatorId),
       },
     }),
+    contactRevealPlugin({ cases, requireOperator: access.requireOperator, requireFreshAuth: freshAuth, csrf: identityWeb.csrf }),
     escalationsPlugin({
       queue: escalations,
       requireOperator: access.requireOperator,

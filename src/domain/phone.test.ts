@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhoneNumberError, maskEmail, maskPhone, normalizePhone } from './phone';
+import { PhoneNumberError, formatPhoneNational, maskEmail, maskPhone, normalizePhone } from './phone';
 
 describe('normalizePhone', () => {
   it.each([
@@ -67,5 +67,13 @@ describe('maskEmail', () => {
   });
   it('masks something that is not an address entirely', () => {
     expect(maskEmail('nonsense')).toBe('***');
+  });
+});
+
+describe('formatPhoneNational', () => {
+  it('writes a number as dialled in its country', () => {
+    expect(formatPhoneNational('+819012345678')).toBe('090-1234-5678');
+    expect(formatPhoneNational('+81312345678')).toBe('03-1234-5678');
+    expect(formatPhoneNational('not a number')).toBe('not a number');
   });
 });

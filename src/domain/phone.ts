@@ -69,3 +69,16 @@ export function maskEmail(email: string): string {
   if (at <= 0) return '***';
   return `${Array.from(email)[0] ?? ''}***${email.slice(at)}`;
 }
+
+/**
+ * `+819012345678` → `090-1234-5678`: the number as dialled inside its country (libphonenumber's
+ * national format), for an operator who revealed it (issue 10). The E.164 text itself when it does
+ * not parse.
+ */
+export function formatPhoneNational(e164: string): string {
+  try {
+    return parsePhoneNumberWithError(e164).formatNational();
+  } catch {
+    return e164;
+  }
+}

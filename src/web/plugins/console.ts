@@ -19,6 +19,8 @@ import type { ConsolePreferences } from './console-preferences';
 export interface ConsoleActionDeps {
   actions: OperatorActions;
   csrf: Csrf;
+  /** The case page offers "Show" for the full phone and email (the reveal route is registered: contact-reveal.ts). */
+  revealContact?: boolean;
   /** Lifts the enrolment freeze of a disowned reset (RecoveryUndo.unfreeze); the button shows only with it. */
   unfreezeEnrolment?(caseId: string, operatorId: string): Promise<void>;
 }
@@ -127,7 +129,12 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     const unfreeze = op?.unfreezeEnrolment !== undefined && row.review_flag === DISOWNED_AFTER_RESET && roleAtLeast(role, 'admin');
     const actions =
       op && roleAtLeast(role, 'operator')
-        ? { available: { ...availableActions(row, history), unfreeze }, csrfField: op.csrf.field(req, reply), error: error?.(lang) }
+        ? {
+            available: { ...availableActions(row, history), unfreeze },
+            csrfField: op.csrf.field(req, reply),
+            error: error?.(lang),
+            reveal: op.revealContact === true,
+          }
         : undefined;
     const switchPath = `/console/cases/${encodeURIComponent(id)}`;
     return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions, { lang, timeZone, switchPath }));

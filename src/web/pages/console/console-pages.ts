@@ -31,7 +31,17 @@ export const flagCell = (flag: string | null | undefined, lang: Lang = 'en') =>
 export interface CaseActionsView {
   available: { approve: boolean; cancel: boolean; callNow: boolean; unfreeze?: boolean };
   csrfField: SafeHtml;
+  /** Offer "Show" beside the masked phone and email (contact-reveal.ts; operator and admin). */
+  reveal?: boolean;
   error?: string;
+}
+
+/**
+ * The "Show" button beside a masked phone or email: a CSRF-checked POST to
+ * /console/cases/:id/reveal (contact-reveal.ts), behind a fresh re-authentication.
+ */
+export function revealButton(caseId: string, field: 'phone' | 'email', csrfField: SafeHtml, lang: Lang): SafeHtml {
+  return html`<form method="post" action="/console/cases/${caseId}/reveal?lang=${lang}" style="display:inline">${csrfField}<input type="hidden" name="field" value="${field}"><button type="submit" data-testid="reveal-${field}">${CONSOLE_TEXTS[lang].reveal}</button></form>`;
 }
 
 function actionForms(caseId: string, v: CaseActionsView, lang: Lang): SafeHtml {
@@ -67,6 +77,7 @@ export function casePage(
   const t = CONSOLE_TEXTS[lang];
   const zone = zoneLabel(timeZone);
   const when = (iso: string | null | undefined) => (iso ? `${localTime(iso, timeZone)} ${zone}` : '');
+  const show = (field: 'phone' | 'email') => (actions?.reveal ? revealButton(row.id, field, actions.csrfField, lang) : '');
   return page({
     title: `${t.case} ${row.reference ?? row.id.slice(0, 8)}`,
     lang,
@@ -78,8 +89,8 @@ export function casePage(
 <tr><th>${t.reference}</th><td data-testid="case-reference">${row.reference ?? ''}</td></tr>
 <tr><th>${t.state}</th><td>${lang === 'en' ? '' : `${stateWords(row.state, lang)} `}<code data-testid="case-state">${row.state}</code></td></tr>
 <tr><th>${t.outcome}</th><td>${row.outcome ? eventWords(row.outcome, lang) : ''}</td></tr>
-<tr><th>${t.email}</th><td>${mask.email(row.email)}</td></tr>
-<tr><th>${t.phone}</th><td>${mask.phone(row.phone_e164)} ${row.phone_on_record ? t.onRecord : t.notOnRecord}</td></tr>
+<tr><th>${t.email}</th><td>${mask.email(row.email)} ${show('email')}</td></tr>
+<tr><th>${t.phone}</th><td>${mask.phone(row.phone_e164)} ${row.phone_on_record ? t.onRecord : t.notOnRecord} ${show('phone')}</td></tr>
 <tr><th>${t.language}</th><td>${row.lang}</td></tr>
 <tr><th>${t.assurance}</th><td>${row.assurance}</td></tr>
 <tr><th>${t.consent}</th><td>${when(row.consent_at)} (${row.consent_version}); ${t.recording(Boolean(row.recording_consent))}</td></tr>
