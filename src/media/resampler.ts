@@ -118,6 +118,8 @@ export class StreamingResampler {
   private work: Float64Array;
   private readonly mirror: MirrorTables | undefined; // only for integer upsampling
   private phase = 0; // position of the next output between inputs, in 1/up steps
+  /** Zero samples at the end of the stream so far, capped at taps-1 (the filter's whole history). */
+  private zeroTail = 0;
 
   constructor(inputRateHz: number, outputRateHz: number, options: ResamplerOptions = {}) {
     for (const rate of [inputRateHz, outputRateHz]) {
@@ -149,6 +151,16 @@ export class StreamingResampler {
   process(input: Int16Array): Int16Array {
     if (this.up === this.down) return input.slice();
     const histLen = this.taps - 1;
+    const { up, down } = this;
+    const outCount = Math.floor((input.length * up - this.phase + down - 1) / down);
+    const silent = isSilent(input);
+    if (silent && this.zeroTail >= histLen) {
+      // Digital silence after a silent history: every output is exactly 0, so skip the filter (an idle
+      // agent's frames, a muted or G.711-silent caller). The history in `work` is already all zeros.
+      this.phase = this.phase + outCount * down - input.length * up;
+      return new Int16Array(outCount);
+    }
+    this.zeroTail = silent ? Math.min(histLen, this.zeroTail + input.length) : trailingZeros(input);
     const needed = histLen + input.length;
     if (this.work.length < needed) {
       const grown = new Float64Array(needed);
@@ -158,8 +170,6 @@ export class StreamingResampler {
     const work = this.work;
     work.set(input, histLen); // Int16 -> Float64 once per chunk, natively
 
-    const { up, down } = this;
-    const outCount = Math.floor((input.length * up - this.phase + down - 1) / down);
     const out = new Int16Array(outCount);
     if (down === 1) this.interpolate(work, input.length, out);
     else if (up === 1) this.decimate(work, out);
@@ -262,6 +272,17 @@ export class StreamingResampler {
     }
     return { samples: this.process(frame.samples), sampleRateHz: this.outputRateHz };
   }
+}
+
+function isSilent(samples: Int16Array): boolean {
+  for (let i = 0; i < samples.length; i++) if (samples[i] !== 0) return false;
+  return true;
+}
+
+function trailingZeros(samples: Int16Array): number {
+  let n = 0;
+  while (n < samples.length && samples[samples.length - 1 - n] === 0) n++;
+  return n;
 }
 
 /** One-shot resampling of a whole buffer (same filter as the streaming path; output is delayed likewise). */
