@@ -3,16 +3,17 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualFrameClock } from '../src/calls/voice/testing/manual-frame-clock';
 import { round } from './stats';
-import { threadCpu } from './thread-cpu';
+import { cpuBetween, threadCpu } from './thread-cpu';
 import { LOAD_SAY, openLines, promptPhaseMs, PROMPT_EVERY_MS, type LoadOptions } from './voice-load';
 
 export interface CallCost {
   calls: number;
   /** Call audio pushed through, per call, s. */
   callSeconds: number;
-  /** CPU per second of call, ms: all threads, the main thread, the other threads (null off Linux). */
+  /** CPU per second of call, ms: all threads, the main thread, the shard threads, the other threads (null off Linux). */
   cpuMsPerCallSecond: number;
   mainThreadMsPerCallSecond: number | null;
+  shardThreadsMsPerCallSecond: number | null;
   otherThreadsMsPerCallSecond: number | null;
   /** How much faster than real time the machine did the work (wall), for scale only. */
   speedOverRealTime: number;
@@ -43,11 +44,11 @@ export async function measureCallCost(opts: LoadOptions & { seconds: number }): 
     for (const line of lines) line.bridge.start();
     const warmUpTicks = 50;
     const ticks = warmUpTicks + Math.round((opts.seconds * 1000) / 20);
-    let from = threadCpu();
+    let from = threadCpu(opts.shardThreadIds);
     let started = performance.now();
     for (let t = 0; t < ticks; t++) {
       if (t === warmUpTicks) {
-        from = threadCpu();
+        from = threadCpu(opts.shardThreadIds);
         started = performance.now();
       }
       lines.forEach((line, i) => {
@@ -58,16 +59,16 @@ export async function measureCallCost(opts: LoadOptions & { seconds: number }): 
       // main thread's cost (it was: 4.0 of 8.9 ms/s before; the real-time ramp shows about 1).
       await Promise.all(lines.map((l) => l.bridge.idle()));
     }
-    const to = threadCpu();
+    const cpu = cpuBetween(from, threadCpu(opts.shardThreadIds));
     const callSeconds = ((ticks - warmUpTicks) * 20) / 1000;
-    const per = (ms: number) => round(ms / (callSeconds * opts.calls), 2);
-    const main = to.mainMs !== null && from.mainMs !== null ? to.mainMs - from.mainMs : null;
+    const per = (ms: number | null) => (ms === null ? null : round(ms / (callSeconds * opts.calls), 2));
     return {
       calls: opts.calls,
       callSeconds,
-      cpuMsPerCallSecond: per(to.totalMs - from.totalMs),
-      mainThreadMsPerCallSecond: main === null ? null : per(main),
-      otherThreadsMsPerCallSecond: main === null ? null : per(to.totalMs - from.totalMs - main),
+      cpuMsPerCallSecond: per(cpu.totalMs) as number,
+      mainThreadMsPerCallSecond: per(cpu.mainMs),
+      shardThreadsMsPerCallSecond: per(cpu.shardsMs),
+      otherThreadsMsPerCallSecond: per(cpu.restMs ?? (cpu.mainMs === null ? null : cpu.totalMs - cpu.mainMs)),
       speedOverRealTime: round((callSeconds * 1000) / (performance.now() - started), 1),
       loadAverage: round(loadavg()[0] ?? 0, 2),
     };

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       quick,
       seconds,
       log,
-      run: (calls) => runLoad({ calls, seconds, vad: batchedVad, shards, synth, caller8k }),
+      run: (calls) => runLoad({ calls, seconds, vad: batchedVad, shards, shardThreadIds: shards.threadIds, synth, caller8k }),
     });
     log('media streams (Twilio framing over loopback WebSockets)…');
     const streams = await benchMediaStreams({ quick, vad: batchedVad, shards, synth, caller8k, log });
@@ -167,6 +167,19 @@ async function main(): Promise<void> {
   }
 }
 
+const CPU_SPLIT = 'main thread + media shards + other threads';
+
+/** ' (main + shards + other)' per call-second, or ' (main + other)' without shard thread ids, or '' off Linux. */
+function cpuSplit(r: {
+  mainThreadMsPerCallSecond: number | null;
+  shardThreadsMsPerCallSecond: number | null;
+  otherThreadsMsPerCallSecond: number | null;
+}): string {
+  if (r.mainThreadMsPerCallSecond === null) return '';
+  const shards = r.shardThreadsMsPerCallSecond === null ? '' : ` + ${r.shardThreadsMsPerCallSecond}`;
+  return ` (${r.mainThreadMsPerCallSecond}${shards} + ${r.otherThreadsMsPerCallSecond})`;
+}
+
 /**
  * The concurrency ramp: coarse levels up to the first failure, then steps of 25 from the last
  * passing level up to that failure, so the figure is exact to 25 calls.
@@ -181,12 +194,11 @@ async function rampCalls(opts: {
 }): Promise<LoadResult[]> {
   const coarse = opts.levels ?? (opts.quick ? [10, 25, 50] : [50, 100, 200, 300, 400, 500, 600]);
   const ramp: LoadResult[] = [];
-  opts.log(`  pass rule: ${PASS_RULE}; cpu = ms of CPU per second of call (main thread + other threads)`);
+  opts.log(`  pass rule: ${PASS_RULE}; cpu = ms of CPU per second of call (${CPU_SPLIT})`);
   const level = async (calls: number) => {
     const result = await opts.run(calls);
     ramp.push(result);
-    const split =
-      result.mainThreadMsPerCallSecond === null ? '' : ` (${result.mainThreadMsPerCallSecond} + ${result.otherThreadsMsPerCallSecond})`;
+    const split = cpuSplit(result);
     opts.log(
       `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames, cpu ${result.cpuMsPerCallSecond}${split} ms/s per call, ${result.memoryPerCallMB} MB per call, load ${result.loadAverage} → ${result.passed ? 'ok' : 'FAIL'}`,
     );
@@ -213,7 +225,8 @@ async function rampCalls(opts: {
 async function callsOnly(opts: { quick: boolean; log: (line: string) => void }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
   const vad = await BatchedSileroVad.load();
-  const shards = await MediaShardPool.start();
+  const niceAt = process.argv.indexOf('--shard-nice');
+  const shards = await MediaShardPool.start(niceAt > 0 ? { niceness: Number(process.argv[niceAt + 1]) } : {});
   try {
     const caller8k = await realSpeech(
       dir,
@@ -227,14 +240,22 @@ async function callsOnly(opts: { quick: boolean; log: (line: string) => void }):
       // warms the prompt cache
     }
     const seconds = opts.quick ? 4 : 8;
-    const run = (calls: number) => runLoad({ calls, seconds, vad, shards, synth, caller8k });
+    const run = (calls: number) => runLoad({ calls, seconds, vad, shards, shardThreadIds: shards.threadIds, synth, caller8k });
     // --level N: that many calls once (CPU per call before/after a change), no ramp.
     const level = Number(process.argv[process.argv.indexOf('--level') + 1]);
     if (process.argv.includes('--cost')) {
       // --cost [--level N]: CPU per call in a closed loop (bench/call-cost.ts), independent of the machine's load.
-      const cost = await measureCallCost({ calls: level > 0 ? level : 100, seconds: opts.quick ? 5 : 20, vad, shards, synth, caller8k });
+      const cost = await measureCallCost({
+        calls: level > 0 ? level : 100,
+        seconds: opts.quick ? 5 : 20,
+        vad,
+        shards,
+        shardThreadIds: shards.threadIds,
+        synth,
+        caller8k,
+      });
       opts.log(
-        `  cpu per call: ${cost.cpuMsPerCallSecond} ms/s (main ${cost.mainThreadMsPerCallSecond} + other threads ${cost.otherThreadsMsPerCallSecond}), ${cost.calls} calls x ${cost.callSeconds} s, ${cost.speedOverRealTime}x real time, load ${cost.loadAverage}`,
+        `  cpu per call: ${cost.cpuMsPerCallSecond}${cpuSplit(cost)} ms/s (${CPU_SPLIT}), ${cost.calls} calls x ${cost.callSeconds} s, ${cost.speedOverRealTime}x real time, load ${cost.loadAverage}`,
       );
       process.stdout.write(`${JSON.stringify(cost)}\n`);
       return;

@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU time of this process so far, ms: all threads, and the main thread (which paces every call's frames). */
+/** CPU time of this process so far, ms: all threads, the main thread (which paces every call's frames) and the media shards. */
 export interface ThreadCpu {
   readonly totalMs: number;
   /** Null where /proc/self/task is not there (not Linux). */
   readonly mainMs: number | null;
+  /** The threads named in `shardThreadIds` together (media shards); null off Linux or when none were named. */
+  readonly shardsMs: number | null;
 }
 
 /** Linux reports thread times in clock ticks of USER_HZ, which is 100 on every architecture Node runs on. */
@@ -12,19 +14,36 @@ const USER_HZ = 100;
 
 /**
  * Total CPU from process.cpuUsage() (every thread: main, media shards, the VAD worker, libuv and V8
- * helpers), and the main thread's own share from /proc/self/task/<pid>/stat (utime + stime, fields 14
- * and 15, 10 ms resolution). Node 20 has no per-thread CPU call, and Node names every thread "node",
- * so the rest (total − main) is what the worker threads and helpers used.
+ * helpers), the main thread's own share and the shard threads' from /proc/self/task/<tid>/stat
+ * (utime + stime, fields 14 and 15, 10 ms resolution). Node 20 has no per-thread CPU call and names
+ * every thread "node", so the shards are found by the thread ids they report (MediaShardPool.threadIds);
+ * the rest (total − main − shards) is libuv's pool (recording writes), V8's helpers (garbage
+ * collection, compilation) and the other workers.
  */
-export function threadCpu(): ThreadCpu {
+export function threadCpu(shardThreadIds: readonly number[] = []): ThreadCpu {
   const usage = process.cpuUsage();
-  return { totalMs: (usage.user + usage.system) / 1000, mainMs: mainThreadMs() };
+  let shardsMs: number | null = shardThreadIds.length === 0 ? null : 0;
+  for (const tid of shardThreadIds) {
+    const ms = taskMs(tid);
+    shardsMs = shardsMs === null || ms === null ? null : shardsMs + ms;
+  }
+  return { totalMs: (usage.user + usage.system) / 1000, mainMs: taskMs(process.pid), shardsMs };
 }
 
-function mainThreadMs(): number | null {
+/** The split of a CPU interval, ms: all threads, main, shards and the rest (null where unknown). */
+export function cpuBetween(from: ThreadCpu, to: ThreadCpu) {
+  const totalMs = to.totalMs - from.totalMs;
+  const mainMs = to.mainMs !== null && from.mainMs !== null ? to.mainMs - from.mainMs : null;
+  const shardsMs = to.shardsMs !== null && from.shardsMs !== null ? to.shardsMs - from.shardsMs : null;
+  const restMs = mainMs === null || shardsMs === null ? null : totalMs - mainMs - shardsMs;
+  return { totalMs, mainMs, shardsMs, restMs };
+}
+
+/** CPU of one thread of this process so far, ms; null off Linux or when the thread is gone. */
+function taskMs(tid: number): number | null {
   try {
-    if (!readdirSync('/proc/self/task').includes(String(process.pid))) return null;
-    return statFields(`/proc/self/task/${process.pid}/stat`)?.cpuMs ?? null;
+    if (!readdirSync('/proc/self/task').includes(String(tid))) return null;
+    return statFields(`/proc/self/task/${tid}/stat`)?.cpuMs ?? null;
   } catch {
     return null;
   }

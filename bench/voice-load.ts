@@ -12,7 +12,7 @@ import type { VoiceMedia } from '../src/calls/voice/voice-bridge';
 import { createBackchannelClips } from '../src/speech/synthesis/backchannel-clips';
 import type { Synthesizer } from '../src/speech/synthesizer';
 import { percentile, round } from './stats';
-import { threadCpu, type ThreadCpu } from './thread-cpu';
+import { cpuBetween, threadCpu, type ThreadCpu } from './thread-cpu';
 
 export interface LoadResult {
   calls: number;
@@ -30,8 +30,13 @@ export interface LoadResult {
    * starved run that skipped frames does not look cheaper.
    */
   cpuMsPerCallSecond: number;
-  /** The part of it on the main thread (clock, channels, dialogue, recording), and on every other thread (media shards, VAD worker, helpers); null off Linux. */
+  /**
+   * The part of it on the main thread (clock, channels, dialogue, recording), on the media shard
+   * threads, and on every other thread (libuv's pool writing recordings, V8's garbage collection and
+   * compiler helpers, the VAD worker); null off Linux (shards: null without shard thread ids).
+   */
   mainThreadMsPerCallSecond: number | null;
+  shardThreadsMsPerCallSecond: number | null;
   otherThreadsMsPerCallSecond: number | null;
   /** 1-minute load average when the level ended: the machine's other work shows here. */
   loadAverage: number;
@@ -48,6 +53,8 @@ export interface LoadOptions {
   vad: VoiceMedia['vad'];
   /** Media worker threads, as the server runs calls; absent: all media work on the main thread. */
   shards?: VoiceMedia['shards'];
+  /** Linux thread ids of the shards (MediaShardPool.threadIds), to split their CPU from the rest. */
+  shardThreadIds?: readonly number[];
   synth: Synthesizer;
   caller8k: Int16Array;
 }
@@ -125,7 +132,7 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
   const started = performance.now();
   for (const line of lines) line.bridge.start();
   const promptsSent = lines.map(() => 0);
-  let cpuFrom: ThreadCpu = threadCpu();
+  let cpuFrom: ThreadCpu = threadCpu(opts.shardThreadIds);
   let ticksFrom = 0;
   while (performance.now() - started < opts.seconds * 1000) {
     const now = performance.now() - started;
@@ -139,17 +146,15 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
     if (!warmedUp && now >= 1000) {
       warmedUp = true;
       for (const line of lines) line.bridge.stats.lateness = [];
-      cpuFrom = threadCpu();
+      cpuFrom = threadCpu(opts.shardThreadIds);
       ticksFrom = ticksOf(lines);
     }
     await sleep(20);
   }
   const elapsedMs = performance.now() - started;
-  const cpuTo = threadCpu();
+  const cpu = cpuBetween(cpuFrom, threadCpu(opts.shardThreadIds));
   const callSeconds = ((ticksOf(lines) - ticksFrom) * 20) / 1000;
-  const perCallSecond = (ms: number) => round(ms / Math.max(callSeconds, 0.02), 2);
-  const mainMs = cpuTo.mainMs !== null && cpuFrom.mainMs !== null ? cpuTo.mainMs - cpuFrom.mainMs : null;
-  const totalMs = cpuTo.totalMs - cpuFrom.totalMs;
+  const perCallSecond = (ms: number | null) => (ms === null ? null : round(ms / Math.max(callSeconds, 0.02), 2));
   const rssMB = process.memoryUsage().rss / 1048576;
   feeder();
   // Inbound frames still queued 100 ms after the feed stops were too late to matter.
@@ -171,9 +176,10 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
     maxBacklogFrames,
     rssMB: round(rssMB, 1),
     memoryPerCallMB: round((rssMB - rssBeforeMB) / opts.calls, 2),
-    cpuMsPerCallSecond: perCallSecond(totalMs),
-    mainThreadMsPerCallSecond: mainMs === null ? null : perCallSecond(mainMs),
-    otherThreadsMsPerCallSecond: mainMs === null ? null : perCallSecond(totalMs - mainMs),
+    cpuMsPerCallSecond: perCallSecond(cpu.totalMs) as number,
+    mainThreadMsPerCallSecond: perCallSecond(cpu.mainMs),
+    shardThreadsMsPerCallSecond: perCallSecond(cpu.shardsMs),
+    otherThreadsMsPerCallSecond: perCallSecond(cpu.restMs ?? (cpu.mainMs === null ? null : cpu.totalMs - cpu.mainMs)),
     loadAverage: round(loadavg()[0] ?? 0, 2),
     passed: p99 < 20 && lostFrames === 0 && maxBacklogFrames <= 5,
   };

@@ -116,6 +116,8 @@ export interface Config {
     synthEn: Env['AIZUCHI_SYNTH_EN'];
     /** Media worker threads; undefined = one per core, 0 = none (all media work on the event loop). */
     mediaThreads?: number;
+    /** Nice value added to each media thread (Linux, 0..19; 0 = the process's own). */
+    mediaThreadNice: number;
     /** The deployer's pronunciation entries as written in the environment (see speech/synthesis/pronunciation-lexicon.ts). */
     pronunciations: { ja?: string; en?: string; file?: string };
   };

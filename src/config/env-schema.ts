@@ -98,6 +98,8 @@ export const envSchema = z.object({
   AIZUCHI_SYNTH_JA: z.enum(['openjtalk', 'espeak']).default('openjtalk'),
   // Media worker threads for voice calls (calls/voice/media-shards.ts); unset = one per core, 0 = on the event loop.
   AIZUCHI_MEDIA_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  // Nice value added to each media thread (Linux), so the event loop pacing frames gets a core first.
+  AIZUCHI_MEDIA_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(0),
   AIZUCHI_SYNTH_EN: z.enum(['openjtalk', 'espeak']).default('espeak'),
   // Pronunciation lexicon for brand and product names: `word=reading,…` per language, and/or a JSON
   // file {"ja": {"word": "reading"}, "en": {…}}; parsed and checked when the voice engines start.

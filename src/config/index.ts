@@ -128,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       synthJa: e.AIZUCHI_SYNTH_JA,
       synthEn: e.AIZUCHI_SYNTH_EN,
       ...(e.AIZUCHI_MEDIA_THREADS === undefined ? {} : { mediaThreads: e.AIZUCHI_MEDIA_THREADS }),
+      mediaThreadNice: e.AIZUCHI_MEDIA_THREAD_NICE,
       pronunciations: {
         ...(e.AIZUCHI_PRONUNCIATIONS_JA ? { ja: e.AIZUCHI_PRONUNCIATIONS_JA } : {}),
         ...(e.AIZUCHI_PRONUNCIATIONS_EN ? { en: e.AIZUCHI_PRONUNCIATIONS_EN } : {}),

@@ -9,6 +9,8 @@ export interface ShardInit {
   readonly modelPath: string;
   /** Energy gate in front of Silero (media/vad/energy-gate.ts); false runs Silero on every window. */
   readonly gate: boolean;
+  /** Nice value added to the shard's own thread (Linux; 0 leaves it as the process's). */
+  readonly niceness: number;
 }
 
 /** Frame kinds in a batch. */
@@ -56,7 +58,8 @@ export interface OutboundReply {
 }
 
 export type ShardReply =
-  | { readonly type: 'ready' }
+  /** threadId: the shard thread's Linux thread id (for per-thread CPU figures), null elsewhere. */
+  | { readonly type: 'ready'; readonly threadId: number | null }
   | { readonly type: 'loadFailed'; readonly message: string }
   | InboundReply
   | OutboundReply

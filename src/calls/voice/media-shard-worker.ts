@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { DtmfDetector } from '../../media/dtmf/detector';
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('media-shard-worker must run in a worker thread');
   const init = workerData as ShardInit;
+  const threadId = linuxThreadId();
+  if (init.niceness > 0 && threadId !== null) setPriority(threadId, Math.min(19, getPriority(threadId) + init.niceness));
   let session: InferenceSession;
   try {
     session = await InferenceSession.create(init.modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
@@ -121,7 +125,23 @@ async function main(): Promise<void> {
     queue.push(request);
     if (!busy) void work();
   });
-  port.postMessage({ type: 'ready' } satisfies ShardReply);
+  port.postMessage({ type: 'ready', threadId } satisfies ShardReply);
+}
+
+/**
+ * This thread's Linux thread id (/proc/thread-self links to <pid>/task/<tid>), null elsewhere. With it
+ * the shard lowers its own priority: on Linux the nice value is per thread (setpriority(2), NOTES:
+ * "under the current Linux/NPTL implementation of POSIX threads, the nice value is a per-thread
+ * attribute") and os.setPriority(pid) is setpriority(PRIO_PROCESS, pid), which takes a thread id.
+ * Raising a nice value needs no privilege.
+ */
+function linuxThreadId(): number | null {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isInteger(tid) && tid > 0 ? tid : null;
+  } catch {
+    return null;
+  }
 }
 
 function failHard(): never {

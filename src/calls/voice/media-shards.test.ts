@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,28 @@ describe('media shard pool (Silero, espeak-ng)', () => {
       const down = new StreamingResampler(16000, 8000);
       const refOut = agent16k.filter((f) => f.length === 320).map((f) => down.process(f));
       expect(await Promise.all(agentOut)).toEqual(refOut.slice(0, agentOut.length));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('each shard names its Linux thread and runs at the niceness asked, while the event loop keeps its own', async () => {
+    const pool = await MediaShardPool.start({ size: 2, niceness: 7 });
+    try {
+      const niceOf = (tid: number) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); // field 19, nice
+      };
+      if (process.platform !== 'linux') {
+        expect(pool.threadIds).toEqual([]);
+        return;
+      }
+      expect(pool.threadIds).toHaveLength(2);
+      expect(new Set(pool.threadIds).size).toBe(2);
+      for (const tid of pool.threadIds) {
+        expect(tid).not.toBe(process.pid);
+        expect(niceOf(tid) - niceOf(process.pid)).toBe(7);
+      }
     } finally {
       await pool.close();
     }

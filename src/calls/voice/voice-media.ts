@@ -49,7 +49,8 @@ export async function createVoiceRuntime(
   const recognizer = createRecognizer(recognizerConfig);
   const vad = await BatchedSileroVad.load();
   const threads = config.speech.mediaThreads;
-  const shards = threads === 0 ? null : await MediaShardPool.start(threads === undefined ? {} : { size: threads });
+  const niceness = config.speech.mediaThreadNice;
+  const shards = threads === 0 ? null : await MediaShardPool.start({ ...(threads === undefined ? {} : { size: threads }), niceness });
   if (opts.prewarm?.length) await backchannels.prewarm(opts.prewarm);
   const clock = createIntervalFrameClock();
   return {
