@@ -9,7 +9,7 @@ import {
 } from './business-settings';
 
 const current: BusinessSettings = { weeklyHours: 'mon-fri 09:00-18:00', closedDates: [], japaneseHolidays: true, policy: 'standard' };
-const ctx = { today: '2035-12-04', current };
+const ctx = { today: '2035-12-04', current, timeZone: 'Asia/Tokyo', now: new Date('2035-12-04T01:00:00Z') };
 const form = (over: Partial<SettingsForm> = {}, hours: Partial<SettingsForm['hours']> = {}): SettingsForm => ({
   hours: { ...hoursByWeekday(current.weeklyHours), ...hours },
   closedDates: '',

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { CalendarConfigError, parseWeeklyHours } from '../domain/calendar';
+import { CalendarConfigError, CalendarQueryError, SEARCH_HORIZON_DAYS, createBusinessCalendar, parseWeeklyHours } from '../domain/calendar';
 import { POLICY_NAMES, type PolicyName } from '../domain/policy';
 
 /**
@@ -50,6 +50,7 @@ export type SettingsProblem =
   | { field: Weekday; code: 'end_before_start'; text: string }
   | { field: Weekday; code: 'overlap' }
   | { field: 'hours'; code: 'never_open' }
+  | { field: 'closedDates'; code: 'no_opening'; days: number }
   | { field: 'closedDates'; code: 'bad_date'; text: string }
   | { field: 'closedDates'; code: 'past_date'; text: string }
   | { field: 'closedDates'; code: 'too_many'; max: number }
@@ -115,12 +116,46 @@ function checkDay(day: Weekday, text: string, problems: SettingsProblem[]): stri
 }
 
 /**
+ * The longest wait (days) the settings may leave before the next opening, from now or from any closed
+ * date: the calendar searches SEARCH_HORIZON_DAYS ahead and throws beyond it, which would refuse
+ * every recovery request and callback. Four weeks short of it, because a run of closed dates may
+ * begin up to a couple of weeks after the last opening (a weekly slot, then holidays).
+ */
+export const MAX_DAYS_TO_NEXT_OPENING = SEARCH_HORIZON_DAYS - 28;
+
+/**
+ * True when the calendar these settings build opens within MAX_DAYS_TO_NEXT_OPENING days of `now`
+ * and of the start (business zone) of every closed date: the hours each pass alone, but closed dates
+ * can still cover every opening for longer than the calendar looks ahead (issue 10, attack: settings
+ * that break scheduling).
+ */
+function opensThroughout(s: Omit<BusinessSettings, 'policy'>, timeZone: string, now: Date): boolean {
+  const calendar = createBusinessCalendar({ timeZone, ...s });
+  const maxMs = MAX_DAYS_TO_NEXT_OPENING * 86_400_000;
+  const froms = [now, ...s.closedDates.map((d) => DateTime.fromISO(d, { zone: timeZone }).toJSDate())];
+  for (const from of froms) {
+    try {
+      if (calendar.nextOpen(from).getTime() - from.getTime() > maxMs) return false;
+    } catch (err) {
+      if (err instanceof CalendarQueryError) return false;
+      throw err;
+    }
+  }
+  return true;
+}
+
+/**
  * Checks an admin's form against the rules above and the calendar's own parser, and gives the
  * settings to store. `today` is the business zone's date (YYYY-MM-DD): closed dates before it are
  * refused (they would change nothing); `current` is what is in force (lowering its policy needs
- * `confirmLower`). Never throws for bad input: every problem is returned, each naming its field.
+ * `confirmLower`); `timeZone` and `now` (the business zone, the clock's instant) let the hours and
+ * closed dates be checked together: a calendar that would not open within MAX_DAYS_TO_NEXT_OPENING
+ * days is refused (`no_opening`). Never throws for bad input: every problem is returned, each naming its field.
  */
-export function checkSettingsForm(form: SettingsForm, ctx: { today: string; current: BusinessSettings }): SettingsCheck {
+export function checkSettingsForm(
+  form: SettingsForm,
+  ctx: { today: string; current: BusinessSettings; timeZone: string; now: Date },
+): SettingsCheck {
   const problems: SettingsProblem[] = [];
   const groups: string[] = [];
   for (const day of WEEKDAYS) {
@@ -154,8 +189,14 @@ export function checkSettingsForm(form: SettingsForm, ctx: { today: string; curr
       problems.push({ field: 'hours', code: 'never_open' });
     }
   }
+  const closedDates = [...dates].sort();
+  if (
+    problems.length === 0 &&
+    !opensThroughout({ weeklyHours, closedDates, japaneseHolidays: form.japaneseHolidays }, ctx.timeZone, ctx.now)
+  )
+    problems.push({ field: 'closedDates', code: 'no_opening', days: MAX_DAYS_TO_NEXT_OPENING });
   if (problems.length > 0 || !policy) return { ok: false, problems };
-  return { ok: true, settings: { weeklyHours, closedDates: [...dates].sort(), japaneseHolidays: form.japaneseHolidays, policy } };
+  return { ok: true, settings: { weeklyHours, closedDates, japaneseHolidays: form.japaneseHolidays, policy } };
 }
 
 /** The fields that differ, as `{ from, to }` pairs (what the audit event records). Empty when nothing changed. */

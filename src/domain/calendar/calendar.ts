@@ -31,7 +31,7 @@ export interface BusinessCalendar {
 }
 
 /** How far ahead nextOpen looks before deciding the configuration never opens. */
-const SEARCH_HORIZON_DAYS = 400;
+export const SEARCH_HORIZON_DAYS = 400;
 const MINUTES_PER_DAY = 24 * 60;
 const DAY_CACHE_SIZE = 32;
 

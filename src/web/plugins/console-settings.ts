@@ -133,7 +133,12 @@ export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginA
           policy: b.policy ?? '',
           confirmLower: b.confirmLower === 'on',
         };
-        const checked = checkSettingsForm(form, { today: today(), current: deps.settings.current().settings });
+        const checked = checkSettingsForm(form, {
+          today: today(),
+          current: deps.settings.current().settings,
+          timeZone: deps.settings.calendar.timeZone,
+          now: deps.clock.now(),
+        });
         if (!checked.ok) return render(req, reply, 400, { form, problems: checked.problems });
         const changes = await deps.settings.save(checked.settings, who.id);
         req.log.info({ operatorId: who.id, fields: Object.keys(changes) }, 'business settings saved');

@@ -114,6 +114,10 @@ export function problemText(p: SettingsProblem, lang: Lang): string {
       return ja ? `臨時休業日: ${p.text} は過去の日付です` : `Closed dates: ${p.text} is in the past`;
     case 'too_many':
       return ja ? `臨時休業日: 最大${p.max}日までです` : `Closed dates: at most ${p.max}`;
+    case 'no_opening':
+      return ja
+        ? `臨時休業日: この設定では${p.days}日以内に営業できる日時がありません（折り返し電話を予約できなくなります）`
+        : `Closed dates: with these hours there would be no opening within ${p.days} days (no callback could be booked)`;
     case 'unknown_policy':
       return ja ? `ポリシー「${p.text}」はありません` : `There is no policy "${p.text}"`;
     case 'confirm_lower':
