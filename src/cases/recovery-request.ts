@@ -166,8 +166,12 @@ export class RecoveryRequestService {
     ];
     const globalLimit: Limit = { bucket: 'recovery:global', max: limits.requestsGlobalPerHour, windowMs: HOUR_MS };
     // Only the requester's own limits spare the argon2 work early: whether the others apply
-    // depends on the password, and the same work must happen for every account.
-    if (await this.deps.limiter.firstExceeded(requesterLimits)) return RATE_LIMITED;
+    // depends on the password, and the same work must happen for every account. The number's
+    // limit is counted in the same statement (a round trip less) for the owners' warning below.
+    const phoneLimit = guesserLimits[1]!;
+    const earlyCounts = await this.deps.limiter.counts([...requesterLimits, phoneLimit]);
+    if (requesterLimits.some((limit, i) => (earlyCounts[i] ?? 0) >= limit.max)) return RATE_LIMITED;
+    const phoneLimitFull = (earlyCounts[requesterLimits.length] ?? 0) >= phoneLimit.max;
 
     // Both lookups run whether or not the account exists (passwordMatches hashes a dummy if not).
     const passwordOk = input.password !== undefined ? await this.deps.accounts.passwordMatches(input.email, input.password) : false;
@@ -195,11 +199,8 @@ export class RecoveryRequestService {
 
     // Whose number this is, read only when its limit is already full (outside the write
     // transaction: the identity store's own reader must not wait on it).
-    const phoneLimit = guesserLimits[1]!;
     const phoneOwners =
-      !strongEvidence && this.deps.accounts.findByPhone && (await this.deps.limiter.firstExceeded([phoneLimit]))
-        ? await this.deps.accounts.findByPhone(phoneE164)
-        : [];
+      !strongEvidence && this.deps.accounts.findByPhone && phoneLimitFull ? await this.deps.accounts.findByPhone(phoneE164) : [];
 
     // Checked and recorded in a short transaction of its own under the limiter's lock (requests sent
     // together all pass the early check above), not in the case's: a lock held across the case's

@@ -108,17 +108,21 @@ export async function createPgBossJobs(options: PgBossJobsOptions): Promise<JobS
         const id = randomUUID();
         if (checked.dedupeKey !== null) {
           // ON CONFLICT DO NOTHING waits for a concurrent insert of the same key, then yields to it.
-          await db
+          // A row back means the key is ours; only a conflict costs a second statement to find its holder.
+          const ours = await db
             .insertInto('job_keys')
             .values({ dedupe_key: checked.dedupeKey, job_id: id, kind, created_at: clock.now().toISOString() })
             .onConflict((oc) => oc.column('dedupe_key').doNothing())
-            .execute();
-          const holder = await db
-            .selectFrom('job_keys')
-            .select('job_id')
-            .where('dedupe_key', '=', checked.dedupeKey)
-            .executeTakeFirstOrThrow();
-          if (holder.job_id !== id) return holder.job_id;
+            .returning('job_id')
+            .executeTakeFirst();
+          if (!ours) {
+            const holder = await db
+              .selectFrom('job_keys')
+              .select('job_id')
+              .where('dedupe_key', '=', checked.dedupeKey)
+              .executeTakeFirstOrThrow();
+            return holder.job_id;
+          }
         }
         const data: BossEnvelope = { payload: JSON.parse(checked.payloadJson) as unknown };
         await boss.send(kind, data as object, {
