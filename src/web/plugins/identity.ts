@@ -15,9 +15,10 @@ import { qrSvg } from '../pages/identity/qr';
 import { enrollPage, mfaFrozenPage, mfaPage, signinPage } from '../pages/identity/signin-pages';
 import { strings } from '../pages/identity/strings';
 import { zodRoutes } from '../openapi';
+import { SESSION_COOKIE, createOperatorGate } from './operator-gate';
 import { z } from 'zod';
 
-export const SESSION_COOKIE = 'aizuchi_session';
+export { SESSION_COOKIE } from './operator-gate';
 const ENROLL_COOKIE = 'aizuchi_enroll';
 /** A browser this account completed sign-in on: its wrong codes are counted apart from strangers'. */
 const KNOWN_DEVICE_COOKIE = 'aizuchi_known_device';
@@ -228,44 +229,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
     return false;
   }
 
-  const requireOperator: preHandlerAsyncHookHandler = async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE] ?? '';
-    const session = token ? await identity.sessions.read(token) : null;
-    const toSignin = () => reply.redirect(`/signin?lang=${request.lang}`, 303);
-    if (!session || session.stage !== 'full') return toSignin();
-    const now = deps.clock.now().getTime();
-    const seen = Date.parse(session.lastSeenAt);
-    // Idle expiry (NIST SP 800-63B-4 §2.2.3, AAL2: reauthenticate after 30 minutes of inactivity).
-    // Absolute expiry (same source: reauthenticate at least every 12 hours), from the sign-in.
-    const signedIn = Date.parse(session.authAt ?? session.createdAt);
-    const tooOld = deps.maxAgeMs !== undefined && now - signedIn > deps.maxAgeMs;
-    if (tooOld || (deps.idleMs !== undefined && now - seen > deps.idleMs)) {
-      await identity.sessions.end(token);
-      return toSignin();
-    }
-    const account = await identity.getAccount(session.accountId);
-    if (!account) return toSignin();
-    if (account.role !== 'operator') return reply.code(403).type('text/plain').send('Forbidden');
-    // A session from before MFA was removed does not open the console either (issue 7, finding 1).
-    if (!account.mfaEnabled) return reply.code(403).type('text/plain').send('Forbidden: operators need MFA');
-    // One write a minute at most: idle expiry is measured to the minute.
-    if (now - seen >= 60_000) await identity.sessions.touch(token);
-    request.operator = {
-      id: account.id,
-      role: deps.consoleRoleOf ? await deps.consoleRoleOf(account.id) : 'admin',
-      authTime: new Date(session.authAt ?? session.createdAt),
-      sessionId: session.publicId,
-    };
-  };
-
-  async function currentOperator(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined> {
-    const token = request.cookies[SESSION_COOKIE] ?? '';
-    const session = token ? await identity.sessions.read(token) : null;
-    if (!session || session.stage !== 'full') return undefined;
-    const account = await identity.getAccount(session.accountId);
-    if (!account || account.role !== 'operator' || !account.mfaEnabled) return undefined;
-    return { id: account.id, role: deps.consoleRoleOf ? await deps.consoleRoleOf(account.id) : 'admin' };
-  }
+  const { requireOperator, currentOperator } = createOperatorGate(deps);
 
   const plugin: FastifyPluginAsync = async (app) => {
     zodRoutes(app);

@@ -1,0 +1,69 @@
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Clock } from '../../domain/clock';
+import type { ConsoleRole } from '../../domain/console-roles';
+import type { IdentityService } from '../../identity/service';
+
+/** The browser's sign-in session cookie (identity.ts sets it). */
+export const SESSION_COOKIE = 'aizuchi_session';
+
+export interface OperatorGateDeps {
+  identity: IdentityService;
+  clock: Clock;
+  /** A local operator's console role (identity/operator-roles.ts); without it every operator is an admin. */
+  consoleRoleOf?(accountId: string): Promise<ConsoleRole>;
+  /** Console sessions end after this long without a request (ms); unset: no idle limit. */
+  idleMs?: number;
+  /** Console sessions end this long after sign-in (ms); unset: the store's own TTL. */
+  maxAgeMs?: number;
+}
+
+/**
+ * The console's gate for local operators (password + TOTP sessions): `requireOperator` (preHandler:
+ * sets request.operator, or redirects to /signin / answers 403) and `currentOperator` (a fresh
+ * re-read for long-lived streams, touching nothing). Rules: NIST SP 800-63B-4 §2.2.3 (AAL2 idle and
+ * absolute reauthentication); an operator without MFA is refused (issue 7, finding 1).
+ */
+export function createOperatorGate(deps: OperatorGateDeps) {
+  const { identity } = deps;
+
+  const requireOperator: preHandlerAsyncHookHandler = async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    const session = token ? await identity.sessions.read(token) : null;
+    const toSignin = () => reply.redirect(`/signin?lang=${request.lang}`, 303);
+    if (!session || session.stage !== 'full') return toSignin();
+    const now = deps.clock.now().getTime();
+    const seen = Date.parse(session.lastSeenAt);
+    // Idle expiry (NIST SP 800-63B-4 §2.2.3, AAL2: reauthenticate after 30 minutes of inactivity).
+    // Absolute expiry (same source: reauthenticate at least every 12 hours), from the sign-in.
+    const signedIn = Date.parse(session.authAt ?? session.createdAt);
+    const tooOld = deps.maxAgeMs !== undefined && now - signedIn > deps.maxAgeMs;
+    if (tooOld || (deps.idleMs !== undefined && now - seen > deps.idleMs)) {
+      await identity.sessions.end(token);
+      return toSignin();
+    }
+    const account = await identity.getAccount(session.accountId);
+    if (!account) return toSignin();
+    if (account.role !== 'operator') return reply.code(403).type('text/plain').send('Forbidden');
+    // A session from before MFA was removed does not open the console either (issue 7, finding 1).
+    if (!account.mfaEnabled) return reply.code(403).type('text/plain').send('Forbidden: operators need MFA');
+    // One write a minute at most: idle expiry is measured to the minute.
+    if (now - seen >= 60_000) await identity.sessions.touch(token);
+    request.operator = {
+      id: account.id,
+      role: deps.consoleRoleOf ? await deps.consoleRoleOf(account.id) : 'admin',
+      authTime: new Date(session.authAt ?? session.createdAt),
+      sessionId: session.publicId,
+    };
+  };
+
+  async function currentOperator(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined> {
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    const session = token ? await identity.sessions.read(token) : null;
+    if (!session || session.stage !== 'full') return undefined;
+    const account = await identity.getAccount(session.accountId);
+    if (!account || account.role !== 'operator' || !account.mfaEnabled) return undefined;
+    return { id: account.id, role: deps.consoleRoleOf ? await deps.consoleRoleOf(account.id) : 'admin' };
+  }
+
+  return { requireOperator, currentOperator };
+}
