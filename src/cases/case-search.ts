@@ -32,9 +32,16 @@ export const CASE_REASONS = [
 export interface CaseSearch {
   /** The case's 6-digit reference (migration 010), exactly. */
   reference?: string;
-  /** Any part of the address, case-insensitive (addresses are stored lowercased). */
-  emailContains?: string;
-  /** The number's last digits (ASCII 0-9), matched against the end of the stored E.164 number. */
+  /**
+   * A whole part of the address, case-insensitive: the address, its local part (`hanako.yamada`) or
+   * its domain (`example.com` or `@example.com`). Never a substring: whether a case stays listed
+   * would then tell the masked characters one at a time (issue 10: revealing an address is audited).
+   */
+  emailPart?: string;
+  /**
+   * Digits (ASCII 0-9) whose last 4 are matched against the end of the stored E.164 number: the
+   * digits the masked number shows. More would make the filter an oracle for the hidden ones.
+   */
   phoneEndsWith?: string;
   state?: CaseState;
   /** An event kind from CASE_REASONS the case has in its history. */
@@ -66,6 +73,18 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The phone filter's digits: the last 4, as the masked number shows them (issue 10: "phone digits (last 4)"). */
+export const PHONE_DIGITS_SEARCHED = 4;
+
+/** CaseSearch.emailPart as a condition: the whole address, the whole local part, or the whole domain. */
+function emailPartMatches(part: string) {
+  const lit = likeLiteral(part);
+  const at = part.indexOf('@');
+  if (at === 0) return sql<SqlBool>`lower(email) like ${`%${lit}`} escape '\\'`;
+  if (at > 0) return sql<SqlBool>`lower(email) = ${part}`;
+  return sql<SqlBool>`(lower(email) like ${`${lit}@%`} escape '\\' or lower(email) like ${`%@${lit}`} escape '\\')`;
+}
+
 /**
  * One page of cases matching `search`, with the total count, in the same SQL on SQLite and
  * PostgreSQL (LIKE … ESCAPE, EXISTS, LIMIT/OFFSET). Times are ISO-8601 UTC text, so ranges compare
@@ -76,10 +95,10 @@ export async function searchCases(db: Kysely<Database>, search: CaseSearch): Pro
   const pageSize = Math.max(1, Math.min(200, Math.trunc(search.pageSize ?? 50)));
   let base = db.selectFrom('cases');
   if (search.reference) base = base.where('reference', '=', search.reference);
-  if (search.emailContains?.trim())
-    base = base.where(sql<SqlBool>`lower(email) like ${`%${likeLiteral(search.emailContains.trim().toLowerCase())}%`} escape '\\'`);
+  const emailPart = search.emailPart?.trim().toLowerCase();
+  if (emailPart) base = base.where(emailPartMatches(emailPart));
   if (search.phoneEndsWith && /^[0-9]{1,15}$/.test(search.phoneEndsWith))
-    base = base.where('phone_e164', 'like', `%${search.phoneEndsWith}`);
+    base = base.where('phone_e164', 'like', `%${search.phoneEndsWith.slice(-PHONE_DIGITS_SEARCHED)}`);
   if (search.state && isCaseState(search.state)) base = base.where('state', '=', search.state);
   if (search.reason) {
     const reason = search.reason;

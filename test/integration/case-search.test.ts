@@ -81,22 +81,29 @@ for (const db of DATABASES) {
       expect([past.page, past.rows.length]).toEqual([3, 30]);
     });
 
-    it('finds by the last digits of the phone and by part of the email, case-insensitively and with LIKE characters literal', async () => {
+    it('finds by the last 4 digits of the phone and by whole parts of the email, case-insensitively and with LIKE characters literal', async () => {
       const target = seeded[123]!;
       const last4 = target.phone_e164.slice(-4);
       const byPhone = await cases.search({ phoneEndsWith: last4 });
       expect(byPhone.rows.map((r) => r.id)).toContain(target.id);
       expect(byPhone.rows.every((r) => r.phone_e164.endsWith(last4))).toBe(true);
       expect(byPhone.total).toBe(seeded.filter((r) => r.phone_e164.endsWith(last4)).length);
+      // Only the last 4 of what was typed count: more digits would tell the masked ones.
+      expect((await cases.search({ phoneEndsWith: `9${last4}` })).total).toBe(byPhone.total);
 
-      expect((await cases.search({ emailContains: 'REVIEW.me' })).rows.map((r) => r.id)).toEqual([reviewed.id]);
+      expect((await cases.search({ emailPart: 'REVIEW.me' })).rows.map((r) => r.id)).toEqual([reviewed.id]);
+      expect((await cases.search({ emailPart: 'review.me@EXAMPLE.net' })).rows.map((r) => r.id)).toEqual([reviewed.id]);
+      expect((await cases.search({ emailPart: 'example.net' })).rows.map((r) => r.id)).toEqual([reviewed.id]);
+      expect((await cases.search({ emailPart: '@example.net' })).rows.map((r) => r.id)).toEqual([reviewed.id]);
+      expect((await cases.search({ emailPart: 'review' })).total).toBe(0);
       expect(reviewed.reference).toMatch(/^\d{6}$/);
       expect((await cases.search({ reference: reviewed.reference! })).rows.map((r) => r.id)).toEqual([reviewed.id]);
-      const underscore = await cases.search({ emailContains: 'odd_1', pageSize: 200 });
-      expect(underscore.total).toBe(seeded.filter((r) => r.email.includes('odd_1')).length);
-      // '_' is a literal underscore, not "any character" ('even.1…' would match 'n_1' otherwise).
-      expect((await cases.search({ emailContains: 'n_1' })).total).toBe(0);
-      expect((await cases.search({ emailContains: '%' })).total).toBe(0);
+      const underscore = await cases.search({ emailPart: 'odd_1', pageSize: 200 });
+      expect(underscore.total).toBe(seeded.filter((r) => r.email.startsWith('odd_1@')).length);
+      // '_' is a literal underscore, not "any character" ('odd_1' would match 'oddx1' otherwise).
+      expect((await cases.search({ emailPart: 'odd_' })).total).toBe(0);
+      expect((await cases.search({ emailPart: 'example.%' })).total).toBe(0);
+      expect((await cases.search({ emailPart: '%' })).total).toBe(0);
     });
 
     it('filters by state, reason and a created-date range in the business time zone', async () => {

@@ -153,7 +153,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
         const digitsOnly = (!!q.phone?.trim() && !phone) || (!!q.ref?.trim() && !reference);
         const search = {
           reference,
-          emailContains: q.email,
+          emailPart: q.email,
           phoneEndsWith: phone,
           state: isCaseState(q.state) ? q.state : undefined,
           reason: q.reason || undefined,
