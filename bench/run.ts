@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BatchedSileroVad } from '../src/calls/voice/batched-silero-vad';
 import { MediaShardPool } from '../src/calls/voice/media-shards';
@@ -226,7 +226,9 @@ async function callsOnly(opts: { quick: boolean; log: (line: string) => void }):
   const dir = mkdtempSync(join(tmpdir(), 'aizuchi-bench-speech-'));
   const vad = await BatchedSileroVad.load();
   const niceAt = process.argv.indexOf('--shard-nice');
-  const shards = await MediaShardPool.start(niceAt > 0 ? { niceness: Number(process.argv[niceAt + 1]) } : {});
+  const niceness = niceAt > 0 ? Number(process.argv[niceAt + 1]) : 0;
+  const shards = await MediaShardPool.start({ niceness });
+  opts.log(`  media shards: ${shards.stats.lanes.length} threads at nice +${niceness} (--shard-nice N), ${availableParallelism()} cores`);
   try {
     const caller8k = await realSpeech(
       dir,
