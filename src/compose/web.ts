@@ -163,6 +163,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       requireOperator: access.requireOperator,
       csrf: identityWeb.csrf,
       knownDeviceOf: identityWeb.knownDeviceOf,
+      ...(sso ? { ssoReauthPath: sso.reauthPath } : {}),
     }),
     recoveryPlugin({
       recovery,

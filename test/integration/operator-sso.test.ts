@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningClockFrom } from '../e2e/support/clocks';
 import { HttpBrowser } from '../e2e/support/http-browser';
 import { type TestOidcProvider, startOidcProvider } from '../e2e/support/oidc-provider';
 import { type TestServer, freePort, startTestServer } from '../e2e/support/test-server';
@@ -20,6 +19,8 @@ describe('operator sign-in through OpenID Connect', () => {
   let idp: TestOidcProvider;
   let t: TestServer;
   let base: string;
+  // Real time, moved ahead by `offsetMs` where a test needs the provider's auth_time to be old by aizuchi's clock.
+  let offsetMs = 0;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -31,7 +32,7 @@ describe('operator sign-in through OpenID Connect', () => {
       people: PEOPLE,
     });
     t = await startTestServer({
-      clock: runningClockFrom(new Date()),
+      clock: { now: () => new Date(Date.now() + offsetMs) },
       keepWorker: false,
       env: {
         PORT: String(port),
@@ -142,5 +143,89 @@ describe('operator sign-in through OpenID Connect', () => {
     const out = await browser.follow(`${base}/signout`, { form: { _csrf: csrf ?? '' } });
     expect(out.url.pathname).toBe('/signin');
     expect((await browser.follow(`${base}/console`)).url.pathname).toBe('/signin');
+  });
+
+  /** A case waiting for a person, for an action that needs a fresh sign-in (revealing its phone). */
+  async function reviewCase(email: string): Promise<string> {
+    await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat', phone: '090-1111-2222', lang: 'en' });
+    const res = await t.server.app.inject({
+      method: 'POST',
+      url: '/api/v1/recovery-requests',
+      remoteAddress: '198.51.100.78',
+      payload: { email, phone: '080-3333-4444', lang: 'en', consent: true },
+    });
+    expect(res.statusCode).toBe(202);
+    return (await t.services.cases.list({ email }))[0]!.id;
+  }
+
+  /** Makes the SSO sign-in 10 minutes old, as after a coffee break: the next sensitive action asks again. */
+  const ageSignIn = () =>
+    t.services.store.db
+      .updateTable('operator_sso_sessions')
+      .set({ auth_at: new Date(Date.now() + offsetMs - 10 * 60_000).toISOString() })
+      .where('subject', '=', 'otto.operator')
+      .execute();
+
+  /** A reveal of the case's phone, then each redirect by hand up to the provider's authorization URL. */
+  async function revealUntilProvider(browser: HttpBrowser, caseId: string) {
+    const page = await browser.follow(`${base}/console/cases/${caseId}?lang=en`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const reveal = await browser.request(`${base}/console/cases/${caseId}/reveal?lang=en`, { form: { _csrf: csrf, field: 'phone' } });
+    const hops: URL[] = [];
+    let res = reveal;
+    while (res.status === 303 && hops.length < 4) {
+      await res.arrayBuffer();
+      hops.push(new URL(res.headers.get('location')!, hops.at(-1) ?? base));
+      if (hops.at(-1)!.origin !== base) break;
+      res = await browser.request(hops.at(-1)!);
+    }
+    return { reveal, hops, csrf };
+  }
+
+  it('re-authenticates an SSO operator through the provider with prompt=login and max_age=0, then the reveal proceeds', async () => {
+    const caseId = await reviewCase('reveal-sso@example.com');
+    const { browser } = await signIn('otto.operator');
+    await ageSignIn();
+    const { hops, csrf } = await revealUntilProvider(browser, caseId);
+    expect(hops.map((u) => u.pathname).slice(0, 2)).toEqual(['/signin/reauth', '/signin/sso/reauth']);
+    const authorize = hops.at(-1)!;
+    expect(authorize.origin).toBe(new URL(idp.issuer).origin);
+    expect([authorize.searchParams.get('prompt'), authorize.searchParams.get('max_age')]).toEqual(['login', '0']);
+
+    const loginPage = await browser.follow(authorize);
+    const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
+    const back = await browser.follow(new URL(action!, loginPage.url), {
+      form: { prompt: 'login', login: 'otto.operator', password: 'any' },
+    });
+    expect([back.res.status, back.url.pathname]).toEqual([200, '/console']);
+    const shown = await browser.request(`${base}/console/cases/${caseId}/reveal?lang=en`, { form: { _csrf: csrf, field: 'phone' } });
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('+818033334444');
+    const events = (await t.services.cases.history(caseId)).filter((e) => e.kind === 'contact_revealed');
+    expect(events.map((e) => JSON.parse(e.data))).toEqual([{ operatorId: 'oidc:otto.operator', field: 'phone' }]);
+  });
+
+  it('refuses an ID token whose auth_time is not fresh, and the action still asks again', async () => {
+    const caseId = await reviewCase('reveal-sso-stale@example.com');
+    const { browser } = await signIn('otto.operator');
+    // aizuchi's clock 10 min ahead of the provider's: the auth_time it vouches for is 10 min old here.
+    offsetMs = 10 * 60_000;
+    try {
+      await ageSignIn();
+      const { hops } = await revealUntilProvider(browser, caseId);
+      const loginPage = await browser.follow(hops.at(-1)!);
+      const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
+      const back = await browser.follow(new URL(action!, loginPage.url), {
+        form: { prompt: 'login', login: 'otto.operator', password: 'any' },
+      });
+      expect([back.res.status, back.url.pathname]).toEqual([403, '/signin/sso/callback']);
+      expect(back.body).toContain('not a fresh sign-in');
+      const again = await revealUntilProvider(browser, caseId);
+      expect(again.reveal.status).toBe(303);
+      expect(again.hops[0]!.pathname).toBe('/signin/reauth');
+      expect((await t.services.cases.history(caseId)).some((e) => e.kind === 'contact_revealed')).toBe(false);
+    } finally {
+      offsetMs = 0;
+    }
   });
 });

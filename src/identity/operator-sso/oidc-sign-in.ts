@@ -30,6 +30,8 @@ export interface OidcIdentity {
   email: string | null;
   name: string | null;
   role: ConsoleRole | null;
+  /** The ID token's `auth_time`: when the person last authenticated at the provider; null when absent. */
+  authTime: Date | null;
 }
 
 /** The provider could not be reached or answered wrongly (discovery, token endpoint): worth a retry. */
@@ -47,8 +49,12 @@ export class OidcCallbackError extends AizuchiError {
 }
 
 export interface OidcSignIn {
-  /** A fresh PKCE verifier, state and nonce, and the provider's authorization URL for them. */
-  start(): Promise<{ url: URL; flow: OidcFlow }>;
+  /**
+   * A fresh PKCE verifier, state and nonce, and the provider's authorization URL for them.
+   * `reauthenticate`: ask the provider to make the person log in again now (`prompt=login`,
+   * `max_age=0`, OpenID Connect Core 1.0 §3.1.2.1), so the ID token's auth_time is fresh.
+   */
+  start(opts?: { reauthenticate?: boolean }): Promise<{ url: URL; flow: OidcFlow }>;
   /**
    * Redeems the code in `callbackUrl` (the full URL the browser came back to) with the flow's checks,
    * verifies the ID token (signature, iss, aud, exp, nonce) and maps the role claim.
@@ -88,7 +94,7 @@ export function createOidcSignIn(s: OidcSettings): OidcSignIn {
   }
 
   return {
-    async start() {
+    async start(opts) {
       const config = await discovered();
       const flow: OidcFlow = { codeVerifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce() };
       const url = oidc.buildAuthorizationUrl(config, {
@@ -98,6 +104,7 @@ export function createOidcSignIn(s: OidcSettings): OidcSignIn {
         code_challenge_method: 'S256',
         state: flow.state,
         nonce: flow.nonce,
+        ...(opts?.reauthenticate ? { prompt: 'login', max_age: '0' } : {}),
       });
       return { url, flow };
     },
@@ -128,6 +135,7 @@ export function createOidcSignIn(s: OidcSettings): OidcSignIn {
         email: typeof record.email === 'string' ? record.email : null,
         name: typeof record.name === 'string' ? record.name : null,
         role: roleFromClaims(record, s.roleClaim, s.roleMap),
+        authTime: typeof claims.auth_time === 'number' ? new Date(claims.auth_time * 1000) : null,
       };
     },
   };

@@ -3,7 +3,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncH
 import type { Lang } from '../../domain/lang';
 import { errorFields } from '../../domain/errors';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
-import { type OidcFlow, type OidcSignIn, OidcProviderError } from '../../identity/operator-sso/oidc-sign-in';
+import { type OidcFlow, type OidcIdentity, type OidcSignIn, OidcProviderError } from '../../identity/operator-sso/oidc-sign-in';
+import { DEFAULT_FRESH_AUTH_SEC, safeConsolePath } from './fresh-auth';
 import type { SsoSessions } from '../../identity/operator-sso/sso-sessions';
 import { hmacHex } from '../../security/keys';
 import { messagePage } from '../pages/recovery/recovery-pages';
@@ -44,6 +45,14 @@ export interface OperatorSso {
   signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /** Records that this browser's SSO session served a request now (idle expiry). */
   touch(request: FastifyRequest): Promise<void>;
+  /** Where an SSO operator re-authenticates (fresh-auth.ts): GET /signin/sso/reauth, back to `next`. */
+  reauthPath(next: string, lang: Lang): string;
+}
+
+/** A flow that re-authenticates a signed-in person: where to go back to, and who must come back. */
+interface ReauthFlow {
+  next: string;
+  sub: string;
 }
 
 /**
@@ -62,7 +71,7 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
       .header('cache-control', 'no-store')
       .send(messagePage(lang, strings(lang).ssoTitle, message, 'error'));
 
-  function readFlow(request: FastifyRequest): (OidcFlow & { lang: Lang }) | null {
+  function readFlow(request: FastifyRequest): (OidcFlow & { lang: Lang; re?: ReauthFlow }) | null {
     const raw = request.cookies[SSO_FLOW_COOKIE];
     if (typeof raw !== 'string' || raw.length > 2048) return null;
     const [body, mac] = raw.split('.');
@@ -71,8 +80,9 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
     try {
-      const f = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as OidcFlow & { lang: Lang; x: number };
-      return f.x > deps.clock.now().getTime() ? { codeVerifier: f.codeVerifier, state: f.state, nonce: f.nonce, lang: f.lang } : null;
+      const f = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as OidcFlow & { lang: Lang; x: number; re?: ReauthFlow };
+      if (f.x <= deps.clock.now().getTime()) return null;
+      return { codeVerifier: f.codeVerifier, state: f.state, nonce: f.nonce, lang: f.lang, ...(f.re ? { re: f.re } : {}) };
     } catch {
       return null;
     }
@@ -83,29 +93,59 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
     return token ? deps.sessions.read(token) : Promise.resolve(null);
   };
 
+  /** Starts a round trip through the provider (a re-authentication when `re` is given) and sends the browser there. */
+  async function startFlow(request: FastifyRequest, reply: FastifyReply, re?: ReauthFlow) {
+    const lang = request.lang;
+    let started;
+    try {
+      started = await deps.signIn.start({ reauthenticate: re !== undefined });
+    } catch (err) {
+      if (!(err instanceof OidcProviderError)) throw err;
+      request.log.warn(errorFields(err), 'operator SSO: provider unavailable');
+      return sendPage(reply, 503, lang, strings(lang).ssoUnavailable);
+    }
+    const payload = { ...started.flow, lang, x: deps.clock.now().getTime() + FLOW_TTL_MS, ...(re ? { re } : {}) };
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    // Lax: the provider's redirect back is a top-level GET navigation, which carries Lax cookies.
+    reply.setCookie(SSO_FLOW_COOKIE, `${body}.${sign(body)}`, {
+      path: '/signin/sso',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: FLOW_TTL_MS / 1000,
+    });
+    return reply.header('cache-control', 'no-store').redirect(started.url.href, 303);
+  }
+
+  /**
+   * The end of a re-authentication (requireFreshAuth for an SSO operator): the provider must vouch
+   * for the same person with an auth_time at most DEFAULT_FRESH_AUTH_SEC old by the app's clock
+   * (a provider that ignored prompt=login, or an old token, is refused: NIST SP 800-63B-4 §2.2.3).
+   * Then the session's auth time becomes that auth_time and the browser goes back to `next`.
+   */
+  async function finishReauth(request: FastifyRequest, reply: FastifyReply, re: ReauthFlow, who: OidcIdentity, lang: Lang) {
+    const token = request.cookies[SSO_SESSION_COOKIE];
+    const current = token ? await deps.sessions.read(token) : null;
+    const age = who.authTime ? deps.clock.now().getTime() - who.authTime.getTime() : Infinity;
+    if (!token || !current || current.subject !== re.sub || who.subject !== re.sub || !(age <= DEFAULT_FRESH_AUTH_SEC * 1000)) {
+      request.log.warn({ sameSubject: who.subject === re.sub, ageSec: Math.round(age / 1000) }, 'operator SSO: re-authentication refused');
+      return sendPage(reply, 403, lang, strings(lang).ssoReauthStale);
+    }
+    await deps.sessions.reauthenticated(token, who.authTime!);
+    request.log.info('operator re-authenticated through SSO');
+    return reply.redirect(safeConsolePath(re.next) ?? '/console', 303);
+  }
+
   const plugin: FastifyPluginAsync = async (app) => {
-    app.get('/signin/sso', async (request, reply) => {
-      const lang = request.lang;
-      let started;
-      try {
-        started = await deps.signIn.start();
-      } catch (err) {
-        if (!(err instanceof OidcProviderError)) throw err;
-        request.log.warn(errorFields(err), 'operator SSO: provider unavailable');
-        return sendPage(reply, 503, lang, strings(lang).ssoUnavailable);
-      }
-      const body = Buffer.from(JSON.stringify({ ...started.flow, lang, x: deps.clock.now().getTime() + FLOW_TTL_MS })).toString(
-        'base64url',
-      );
-      // Lax: the provider's redirect back is a top-level GET navigation, which carries Lax cookies.
-      reply.setCookie(SSO_FLOW_COOKIE, `${body}.${sign(body)}`, {
-        path: '/signin/sso',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure,
-        maxAge: FLOW_TTL_MS / 1000,
-      });
-      return reply.header('cache-control', 'no-store').redirect(started.url.href, 303);
+    app.get('/signin/sso', async (request, reply) => startFlow(request, reply));
+
+    app.get('/signin/sso/reauth', async (request, reply) => {
+      const current = await session(request);
+      if (!current) return reply.redirect(`/signin?lang=${request.lang}`, 303);
+      // The flow cookie must stay small (readFlow refuses over 2 KB): a very long return path falls back to the console.
+      const asked = safeConsolePath((request.query as { next?: unknown }).next);
+      const next = asked && asked.length <= 512 ? asked : '/console';
+      return startFlow(request, reply, { next, sub: current.subject });
     });
 
     app.get('/signin/sso/callback', async (request, reply) => {
@@ -122,6 +162,7 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
         request.log.warn(errorFields(err), unavailable ? 'operator SSO: provider unavailable' : 'operator SSO: callback refused');
         return sendPage(reply, unavailable ? 503 : 400, lang, unavailable ? t.ssoUnavailable : t.ssoFailed);
       }
+      if (flow.re) return finishReauth(request, reply, flow.re, who, lang);
       if (!who.role) {
         request.log.warn({ issuer: who.issuer }, 'operator SSO: no mapped group, console refused');
         return sendPage(reply, 403, lang, t.ssoNoRole);
@@ -136,6 +177,7 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
           name: who.name,
           role: who.role,
           userAgent: request.headers['user-agent'],
+          ...(who.authTime ? { authAt: who.authTime } : {}),
         },
         Math.min(deps.sessionTtlMs ?? SSO_SESSION_TTL_MS, SSO_SESSION_TTL_MS),
       );
@@ -148,6 +190,7 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
   return {
     plugin,
     session,
+    reauthPath: (next, lang) => `/signin/sso/reauth?lang=${lang}&next=${encodeURIComponent(next)}`,
     async touch(request) {
       const token = request.cookies[SSO_SESSION_COOKIE];
       if (token) await deps.sessions.touch(token);

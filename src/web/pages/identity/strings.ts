@@ -42,6 +42,8 @@ const JA = {
   ssoExpired: 'サインインの有効期限が切れたか、別の画面から開かれました。もう一度サインインしてください。',
   ssoNoRole: 'このアカウントには管理画面を使う権限がありません。管理者にグループへの追加を依頼してください。',
   ssoFailed: 'シングルサインオン（SSO）でのサインインを確認できませんでした。もう一度お試しください。',
+  ssoReauthStale:
+    'シングルサインオンでの本人確認が直前のものではないか、別の人のものでした。何も変更していません。もう一度お試しください。',
   ssoUnavailable: '会社のサインインサービスに接続できません。しばらくしてからもう一度お試しください。',
 } as const;
 
@@ -88,6 +90,8 @@ const EN: Strings = {
   ssoExpired: 'This sign-in expired or was opened from another page. Please sign in again.',
   ssoNoRole: 'Your account may not use the console. Ask an administrator to add you to a group that can.',
   ssoFailed: 'The single sign-on (SSO) sign-in could not be verified. Please try again.',
+  ssoReauthStale:
+    'The single sign-on confirmation was not a fresh sign-in, or was another person’s. Nothing was changed. Please try again.',
   ssoUnavailable: "Your company's sign-in service cannot be reached. Please try again later.",
 };
 
