@@ -170,9 +170,12 @@ export interface Config {
   oidc: {
     issuer: string;
     clientId: string;
+    /** Absent for a public client (PKCE alone). */
     clientSecret?: string;
+    /** Where the provider sends the browser back: `{AIZUCHI_PUBLIC_URL}/signin/sso/callback`. */
     redirectUri: string;
     scopes: string;
+    /** The claim holding groups or roles; dots walk into objects (`realm_access.roles`). */
     roleClaim: string;
     roleMap: RoleMap;
   } | null;

@@ -1,20 +1,10 @@
 import * as oidc from 'openid-client';
 import { AizuchiError } from '../../domain/errors';
-import { type ConsoleRole, type RoleMap, roleFromClaims } from '../../domain/console-roles';
+import type { Config } from '../../config';
+import { type ConsoleRole, roleFromClaims } from '../../domain/console-roles';
 
-/** Settings for operator sign-in through the company's OpenID Connect provider (config/ `oidc`). */
-export interface OidcSettings {
-  issuer: string;
-  clientId: string;
-  /** Absent for a public client (PKCE alone). */
-  clientSecret?: string;
-  /** Where the provider sends the browser back: `{AIZUCHI_PUBLIC_URL}/signin/sso/callback`. */
-  redirectUri: string;
-  scopes: string;
-  /** The claim holding groups or roles; dots walk into objects (`realm_access.roles`). */
-  roleClaim: string;
-  roleMap: RoleMap;
-}
+/** Settings for operator sign-in through the company's OpenID Connect provider: config's `oidc`, field by field documented there. */
+export type OidcSettings = NonNullable<Config['oidc']>;
 
 /** What the browser must bring back to the callback: kept in a signed cookie between the two legs. */
 export interface OidcFlow {
