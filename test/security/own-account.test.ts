@@ -16,85 +16,101 @@ import { type TestServer, freePort, startTestServer } from '../e2e/support/test-
  */
 const PEOPLE = {
   'otto.operator': { email: 'otto@corp.example', name: 'Otto Operator', groups: ['aizuchi-operators'] },
+  // Otto typed his own address into his IdP profile: the provider says it is not verified.
+  'otto.unverified': { email: 'otto@corp.example', emailVerified: false, name: 'Otto Operator', groups: ['aizuchi-operators'] },
 };
 
-describe('an SSO operator and their own account', () => {
-  let idp: TestOidcProvider;
-  let t: TestServer;
-  let base: string;
+/**
+ * The same attack where the provider does not vouch for the address: the scopes ask for no email,
+ * or the email is not verified. Without a verified email the console cannot tell which person an
+ * SSO operator is, so the own-account and two-person rules could only compare ids (`oidc:<sub>`),
+ * which never match: a manual recovery or approval by such a session is refused, as is treating an
+ * unverified claim as the person (anyone could type a colleague's address or someone else's).
+ */
+const VARIANTS = [
+  { name: 'verified email', scopes: 'openid email profile groups', login: 'otto.operator', refusal: 'cannot recover their own account' },
+  { name: 'no email scope', scopes: 'openid profile groups', login: 'otto.operator', refusal: 'no verified email' },
+  { name: 'unverified email', scopes: 'openid email profile groups', login: 'otto.unverified', refusal: 'no verified email' },
+] as const;
 
-  beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    idp = await startOidcProvider({
-      clientId: 'aizuchi-console',
-      clientSecret: 'console client secret',
-      redirectUri: `${base}/signin/sso/callback`,
-      people: PEOPLE,
+for (const variant of VARIANTS)
+  describe(`an SSO operator and their own account (${variant.name})`, () => {
+    let idp: TestOidcProvider;
+    let t: TestServer;
+    let base: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      idp = await startOidcProvider({
+        clientId: 'aizuchi-console',
+        clientSecret: 'console client secret',
+        redirectUri: `${base}/signin/sso/callback`,
+        people: PEOPLE,
+      });
+      // Monday 10:00 JST: open hours, so an escalation is held for a person.
+      t = await startTestServer({
+        clock: runningClockFrom(new Date('2035-12-03T01:00:00Z')),
+        keepWorker: false,
+        env: {
+          PORT: String(port),
+          AIZUCHI_PUBLIC_URL: base,
+          AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
+          AIZUCHI_OIDC_ISSUER: idp.issuer,
+          AIZUCHI_OIDC_CLIENT_ID: 'aizuchi-console',
+          AIZUCHI_OIDC_CLIENT_SECRET: 'console client secret',
+          AIZUCHI_OIDC_SCOPES: variant.scopes,
+          AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-operators=operator',
+        },
+      });
     });
-    // Monday 10:00 JST: open hours, so an escalation is held for a person.
-    t = await startTestServer({
-      clock: runningClockFrom(new Date('2035-12-03T01:00:00Z')),
-      keepWorker: false,
-      env: {
-        PORT: String(port),
-        AIZUCHI_PUBLIC_URL: base,
-        AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
-        AIZUCHI_OIDC_ISSUER: idp.issuer,
-        AIZUCHI_OIDC_CLIENT_ID: 'aizuchi-console',
-        AIZUCHI_OIDC_CLIENT_SECRET: 'console client secret',
-        AIZUCHI_OIDC_SCOPES: 'openid email profile groups',
-        AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-operators=operator',
-      },
+    afterAll(async () => {
+      await t?.stop();
+      await idp?.close();
+    });
+
+    async function signIn(login: string) {
+      const browser = new HttpBrowser();
+      const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
+      const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
+      const landed = await browser.follow(new URL(action!, loginPage.url), { form: { prompt: 'login', login, password: 'any' } });
+      expect(landed.url.pathname).toBe('/console');
+      return browser;
+    }
+    const csrf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+
+    it('refuses the manual recovery of the account with the operator’s own email, and nothing is reset', async () => {
+      const { account } = await t.services.identity.createAccount({
+        email: 'Otto@corp.example',
+        password: 'correct horse battery',
+        name: 'Otto',
+        phone: '090-1111-2222',
+        mfa: true,
+        lang: 'en',
+      });
+      // A request from a number not on record: escalated for a person.
+      const res = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/recovery-requests',
+        remoteAddress: '198.51.100.78',
+        payload: { email: 'otto@corp.example', phone: '080-3333-4444', lang: 'en', consent: true },
+      });
+      expect(res.statusCode).toBe(202);
+      const caseId = (await t.services.cases.list({ email: 'otto@corp.example' }))[0]!.id;
+      const esc = await t.services.store.db.selectFrom('escalations').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
+      const url = `${base}/console/escalations/${esc.id}`;
+
+      const otto = await signIn(variant.login);
+      const page = await otto.follow(`${url}?lang=en`);
+      expect((await otto.request(`${url}/claim`, { form: { _csrf: csrf(page.body) } })).status).toBe(303);
+      const form = await otto.follow(`${url}/manual?lang=en`);
+      const submitted = await otto.request(`${url}/manual`, {
+        form: { _csrf: csrf(form.body), item: [...CHECKLIST_ITEMS], note: 'Rang the number on record; ID checked', lang: 'en' },
+      });
+
+      expect(submitted.status).toBe(403);
+      expect(await submitted.text()).toContain(variant.refusal);
+      expect(await t.services.identity.getAccount(account.id)).toMatchObject({ mfaEnabled: true });
+      expect((await t.services.cases.require(caseId)).state).toBe('escalated');
     });
   });
-  afterAll(async () => {
-    await t?.stop();
-    await idp?.close();
-  });
-
-  async function signIn(login: string) {
-    const browser = new HttpBrowser();
-    const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
-    const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
-    const landed = await browser.follow(new URL(action!, loginPage.url), { form: { prompt: 'login', login, password: 'any' } });
-    expect(landed.url.pathname).toBe('/console');
-    return browser;
-  }
-  const csrf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-
-  it('refuses the manual recovery of the account with the operator’s own email, and nothing is reset', async () => {
-    const { account } = await t.services.identity.createAccount({
-      email: 'Otto@corp.example',
-      password: 'correct horse battery',
-      name: 'Otto',
-      phone: '090-1111-2222',
-      mfa: true,
-      lang: 'en',
-    });
-    // A request from a number not on record: escalated for a person.
-    const res = await t.server.app.inject({
-      method: 'POST',
-      url: '/api/v1/recovery-requests',
-      remoteAddress: '198.51.100.78',
-      payload: { email: 'otto@corp.example', phone: '080-3333-4444', lang: 'en', consent: true },
-    });
-    expect(res.statusCode).toBe(202);
-    const caseId = (await t.services.cases.list({ email: 'otto@corp.example' }))[0]!.id;
-    const esc = await t.services.store.db.selectFrom('escalations').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
-    const url = `${base}/console/escalations/${esc.id}`;
-
-    const otto = await signIn('otto.operator');
-    const page = await otto.follow(`${url}?lang=en`);
-    expect((await otto.request(`${url}/claim`, { form: { _csrf: csrf(page.body) } })).status).toBe(303);
-    const form = await otto.follow(`${url}/manual?lang=en`);
-    const submitted = await otto.request(`${url}/manual`, {
-      form: { _csrf: csrf(form.body), item: [...CHECKLIST_ITEMS], note: 'Rang the number on record; ID checked', lang: 'en' },
-    });
-
-    expect(submitted.status).toBe(403);
-    expect(await submitted.text()).toContain('cannot recover their own account');
-    expect(await t.services.identity.getAccount(account.id)).toMatchObject({ mfaEnabled: true });
-    expect((await t.services.cases.require(caseId)).state).toBe('escalated');
-  });
-});

@@ -23,6 +23,7 @@ export type ManualRecoveryFailure =
   | 'invalid_input'
   | 'no_account'
   | 'own_account'
+  | 'unknown_person'
   | 'same_operator'
   | 'pending_exists'
   | 'already_decided'
@@ -145,7 +146,8 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
   /**
    * The holder submits the checklist. Errors: invalid_input (a required item unticked, a note
    * empty, too long or holding a code or full address), not_holder, wrong_state, no_account,
-   * own_account (an operator recovering their own account), pending_exists.
+   * own_account (an operator recovering their own account), unknown_person (an SSO sign-in
+   * without a verified email), pending_exists.
    */
   async function request(args: { escalationId: string; operator: Actor; ticked: readonly string[]; note: string }) {
     const note = args.note.trim();
@@ -154,6 +156,7 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
       throw new ManualRecoveryError('invalid_input', `the note must be 1 to ${MAX_NOTE_CHARS} characters`);
     const refusal = noteRefusal(note);
     if (refusal) throw new ManualRecoveryError('invalid_input', refusal);
+    assertKnownPerson(args.operator);
     const e = await deps.db.selectFrom('escalations').selectAll().where('id', '=', args.escalationId).executeTakeFirst();
     if (!e) throw new ManualRecoveryError('not_found', `no escalation with id ${args.escalationId}`);
     const before = await cases.require(e.case_id);
@@ -215,6 +218,20 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     return { request: r, outcome };
   }
 
+  /**
+   * The rules below compare persons, not only ids: an SSO operator without a verified email (the
+   * scopes ask for none, or the provider did not verify it) could be anyone's account too, and their
+   * id (`oidc:<sub>`) never matches an account or a local operator. Such a session may not request or
+   * decide (unknown_person). Without personOf wired, ids alone decide, as before.
+   */
+  function assertKnownPerson(by: Actor): void {
+    if (deps.personOf !== undefined && by.person === undefined)
+      throw new ManualRecoveryError(
+        'unknown_person',
+        'your sign-in carries no verified email, so the two-person and own-account rules cannot tell who you are; sign in with an account that has one',
+      );
+  }
+
   /** The account is the actor's own: the same id, or (SSO and local alike) the same person's email. */
   function ownAccount(by: Actor, accountId: string, contact: IdentityContact | null): boolean {
     if (by.id === accountId) return true;
@@ -243,9 +260,10 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
 
   /**
    * A second operator decides on a pending request. Approve runs the reset after the commit.
-   * Errors: not_found, same_operator, own_account, expired, already_decided, wrong_state.
+   * Errors: unknown_person, not_found, same_operator, own_account, expired, already_decided, wrong_state.
    */
   async function decide(id: string, by: Actor, verdict: 'approved' | 'rejected') {
+    assertKnownPerson(by);
     const before = await get(id);
     if (!before) throw new ManualRecoveryError('not_found', `no manual recovery with id ${id}`);
     assertOtherOperator(before, by);

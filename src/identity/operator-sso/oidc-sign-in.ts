@@ -122,7 +122,9 @@ export function createOidcSignIn(s: OidcSettings): OidcSignIn {
       return {
         issuer: claims.iss,
         subject: claims.sub,
-        email: typeof record.email === 'string' ? record.email : null,
+        // An address the provider says it did not verify is whatever the person typed into their
+        // profile: it may be a colleague's, so it never names the person (manual recovery's rules).
+        email: typeof record.email === 'string' && record.email_verified !== false ? record.email : null,
         name: typeof record.name === 'string' ? record.name : null,
         role: roleFromClaims(record, s.roleClaim, s.roleMap),
         authTime: typeof claims.auth_time === 'number' ? new Date(claims.auth_time * 1000) : null,

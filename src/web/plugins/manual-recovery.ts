@@ -49,6 +49,7 @@ const STATUS: Record<ManualRecoveryFailure, number> = {
   invalid_input: 400,
   no_account: 409,
   own_account: 403,
+  unknown_person: 403,
   same_operator: 403,
   pending_exists: 409,
   already_decided: 409,

@@ -5,6 +5,8 @@ import { freePort } from './test-server';
 /** A person at the company's identity provider: their id (typed on its login page) and claims. */
 export interface OidcPerson {
   email: string;
+  /** The provider's `email_verified` claim (default true): false for an address the person typed into their profile. */
+  emailVerified?: boolean;
   name: string;
   groups: string[];
 }
@@ -48,7 +50,13 @@ export async function startOidcProvider(o: {
       if (!person) return undefined;
       return {
         accountId: id,
-        claims: () => ({ sub: id, email: person.email, email_verified: true, name: person.name, groups: person.groups }),
+        claims: () => ({
+          sub: id,
+          email: person.email,
+          email_verified: person.emailVerified ?? true,
+          name: person.name,
+          groups: person.groups,
+        }),
       };
     },
     async loadExistingGrant(ctx: OidcContext) {
