@@ -303,6 +303,11 @@ export function createAgent(deps: AgentDeps): Agent {
       case 'no_input':
         await onSilence();
         return;
+      case 'take_over':
+        clock.clear();
+        clock.clearSettle();
+        await handleGlobalIntent('want_person', ctx, controls);
+        return;
       case 'dtmf': {
         noInputs = 0;
         waiting = null;

@@ -11,6 +11,11 @@ export type AgentEvent =
    * no-input clock runs from this moment, not from when the words were sent. Text channels never send it.
    */
   | { type: 'prompt_played' }
+  /**
+   * An operator takes the call over from the console (issue 10): the agent hands over as if the
+   * caller had asked for a person (the host's handOver says the transfer is aimed at that operator).
+   */
+  | { type: 'take_over' }
   | { type: 'hangup' };
 
 export type ListenExpecting = 'confirmation' | 'email' | 'code' | 'free';

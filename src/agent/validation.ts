@@ -14,6 +14,7 @@ export function validateEvent(event: unknown): asserts event is AgentEvent {
     case 'start':
     case 'no_input':
     case 'prompt_played':
+    case 'take_over':
     case 'hangup':
       return;
     case 'utterance':

@@ -26,7 +26,7 @@ import { AizuchiError, errorFields } from '../domain/errors';
 import { maskEmail } from '../domain/phone';
 import type { LiveCalls } from './live/live-calls';
 import { watchCall } from './live/watch-call';
-import type { LiveTransfer } from './transfer/live-transfer';
+import type { CallHandOver, LiveTransfer } from './transfer/live-transfer';
 
 export interface CallSettings {
   /** Where call links point (AIZUCHI_URL); http(s) becomes ws(s). */
@@ -70,7 +70,12 @@ export interface CallServiceDeps {
   owners?: CallOwnership;
   /** Live transfer to an operator's console when the caller asks for a person (issue 10); without it the agent hands over by mail. */
   transfer?: LiveTransfer;
+  /** An operator's display name for the live view ("with …"); null or absent: their id is shown. */
+  operatorName?(operatorId: string): Promise<string | null>;
 }
+
+/** What a take-over from the console came to (CallService.takeOver; CallHandOver.aimAt). */
+export type TakeOverResult = ReturnType<CallHandOver['aimAt']> | 'not_here';
 
 export interface StartedCall {
   callId: string;
@@ -147,6 +152,8 @@ export function createCallService(deps: CallServiceDeps) {
     settings,
   });
   const owners = deps.owners ?? createCallOwnership({ store: deps.store, clock, logger: deps.logger });
+  // Calls in progress here that an operator may take over from the console (voice calls with a live transfer).
+  const takeable = new Map<string, { caseId: string; session: CallSession; handOver: CallHandOver }>();
   const running = createRunningCalls({ records, owners, clock, log, abandon: (callId) => finish(callId, 'abandoned', null, null) });
 
   /**
@@ -253,6 +260,10 @@ export function createCallService(deps: CallServiceDeps) {
             const row = await cases.get(caseRow.id, trx);
             if (row) await escalationNotices.handedOver(trx, { caseRow: row, contact }, from, call.id);
           }),
+        connected: (operatorId) =>
+          void (deps.operatorName?.(operatorId) ?? Promise.resolve(null))
+            .catch(() => null)
+            .then((name) => watch.withPerson(name ?? operatorId)),
       }) ?? null;
     const context: CallContext = {
       lang,
@@ -296,11 +307,39 @@ export function createCallService(deps: CallServiceDeps) {
       ...(handOver ? { handOver } : {}),
     });
     running.add(call.id, session);
+    if (handOver) takeable.set(call.id, { caseId: caseRow.id, session, handOver });
     session.done
-      .then(watch.ended, () => watch.ended('error'))
-      .finally(() => running.forget(call.id))
+      .then(
+        async (outcome) => {
+          takeable.delete(call.id);
+          // Handed to a person: the live view shows the call "with" them until the line ends.
+          if (handOver?.pending()) await handOver.settled();
+          watch.ended(outcome);
+        },
+        () => watch.ended('error'),
+      )
+      .finally(() => {
+        takeable.delete(call.id);
+        running.forget(call.id);
+      })
       .catch(() => undefined);
     return session;
+  }
+
+  /**
+   * An operator takes a live AI call over from the console (issue 10): the transfer is aimed at their
+   * console softphone (it must be open in this process), the agent says its hand-over line and stops,
+   * and the line goes through the live transfer as when a caller asks for a person. Writes
+   * `call_taken_over` (call and operator ids). `not_here`: no such call in progress in this process.
+   */
+  async function takeOver(callId: string, operatorId: string): Promise<TakeOverResult> {
+    const entry = takeable.get(callId);
+    if (!entry) return 'not_here';
+    const aimed = entry.handOver.aimAt(operatorId);
+    if (aimed !== 'ok') return aimed;
+    if (!entry.session.takeOver()) return 'not_here';
+    await cases.inTransaction((trx) => cases.record(trx, entry.caseId, 'call_taken_over', { callId, operatorId }));
+    return 'ok';
   }
 
   async function callsForCase(caseId: string): Promise<CallWithTranscript[]> {
@@ -313,6 +352,7 @@ export function createCallService(deps: CallServiceDeps) {
     reissueToken,
     connect,
     attach,
+    takeOver,
     finish,
     abandonStale: running.abandonStale,
     shutdown: running.shutdown,

@@ -52,6 +52,8 @@ export interface CallSession {
   readonly done: Promise<Outcome>;
   /** Server shutdown: close the line without writing an outcome (the next start marks it abandoned). */
   detach(): void;
+  /** An operator takes the call over (issue 10): the agent says its hand-over line and ends. False once the call is over. */
+  takeOver(): boolean;
 }
 
 /**
@@ -193,6 +195,11 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
 
   return {
     done,
+    takeOver() {
+      if (finished || detached) return false;
+      feed({ type: 'take_over' });
+      return true;
+    },
     detach() {
       if (detached) return;
       detached = true;

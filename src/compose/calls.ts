@@ -104,6 +104,8 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
     logger: w.logger,
   });
   const calls = createCallService({
+    // Local operators are accounts; an SSO operator (oidc:<sub>) has none here and is shown by id.
+    operatorName: async (id) => (await w.identity.getContact(id).catch(() => null))?.name ?? null,
     live,
     owners: createCallOwnership({ store: w.store, clock: w.clock, logger: w.logger, leaseMs: config.callLeaseMs }),
     transfer,

@@ -274,6 +274,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       csrf: identityWeb.csrf,
       stillAllowed: access.stillAllowed,
       logger,
+      takeOver: (callId, operatorId) => services.calls.takeOver(callId, operatorId),
     }),
     ...carrierWebhooks(services),
     recordingRoutes({

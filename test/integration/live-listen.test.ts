@@ -123,6 +123,33 @@ describe('listen in from /console/live (issue 10)', () => {
     expect((await events('call_listen_stopped')).at(-1)).toEqual({ callId, operatorId: op.operatorId, reason: 'call_ended' });
   });
 
+  it('take over: a viewer or a forged form is refused; a call that cannot be handed over says so and nothing is recorded', async () => {
+    const post = (cookie: string, body: string) =>
+      fetch(`${t.server.url}/console/live/${callId}/take-over?lang=en`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: t.server.url },
+        body,
+      });
+    const opPage = await livePage(t, op.cookie);
+    expect(opPage.body).toContain('data-testid="take-over"');
+    const field = /name="_csrf" value="([^"]+)"/.exec(opPage.body)![1]!;
+    expect((await post(opPage.cookie, '')).status).toBe(403);
+    const viewerPage = await livePage(t, viewer.cookie);
+    expect(viewerPage.body).not.toContain('data-testid="take-over"');
+    expect((await post(viewerPage.cookie, `_csrf=${field}`)).status).toBe(403);
+
+    // A text call has no line to hand over: a clear message on the live view (ja and en), no event.
+    const res = await post(opPage.cookie, `_csrf=${encodeURIComponent(field)}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/live?lang=en&notice=cannot_hand_off');
+    const page = await fetch(`${t.server.url}${res.headers.get('location')}`, { headers: { cookie: op.cookie } });
+    expect(await page.text()).toContain('This call cannot be taken over');
+    const ja = await fetch(`${t.server.url}/console/live?lang=ja&notice=no_softphone`, { headers: { cookie: op.cookie } });
+    expect(await ja.text()).toContain('ソフトフォン');
+    expect(await events('call_taken_over')).toHaveLength(0);
+  });
+
   it('on a process that does not run the call: refused, naming the reason', async () => {
     await t.services.store.db.updateTable('calls').set({ owner_id: 'another-host:1:x' }).where('id', '=', callId).execute();
     const { cookie, csrf } = await livePage(t, op.cookie);

@@ -16,6 +16,8 @@ export interface LiveCall {
   step: string;
   /** ISO 8601, UTC. */
   startedAt: string;
+  /** Set once the call was handed to a person: their display name (the view shows "with …" until it ends). */
+  withPerson?: string;
 }
 
 /** A transcript line as stored (already through the transcript guard: no codes, no secrets, masked spelling). */
@@ -31,6 +33,7 @@ export type LiveEvent =
   | { type: 'started'; call: LiveCall }
   | { type: 'step'; callId: string; step: string }
   | { type: 'line'; callId: string; line: LiveLine }
+  | { type: 'with_person'; callId: string; operator: string }
   | { type: 'ended'; callId: string; outcome: string };
 
 /** A call in progress with its transcript so far (the last `MAX_LINES_KEPT` lines). */
@@ -86,6 +89,11 @@ export function createInProcessLiveCalls(): LiveCalls {
       case 'step': {
         const call = calls.get(event.callId);
         if (call) call.step = event.step;
+        return;
+      }
+      case 'with_person': {
+        const call = calls.get(event.callId);
+        if (call) call.withPerson = event.operator;
         return;
       }
       case 'line': {

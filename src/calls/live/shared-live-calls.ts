@@ -84,7 +84,7 @@ function fitForNotify(event: LiveEvent): LiveEvent {
   return { ...event, line: { ...event.line, text: `${event.line.text.slice(0, MAX_LINE_CHARS_SENT)}…` } };
 }
 
-const EVENT_TYPES = new Set(['started', 'step', 'line', 'ended']);
+const EVENT_TYPES = new Set(['started', 'step', 'line', 'with_person', 'ended']);
 
 function isLiveEvent(message: unknown): message is LiveEvent {
   if (typeof message !== 'object' || message === null) return false;

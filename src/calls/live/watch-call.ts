@@ -7,6 +7,8 @@ export interface CallWatch {
   port(port: HostPort): HostPort;
   /** A transcript line as the store kept it (call-records appendTranscript's result). */
   line(speaker: 'agent' | 'caller', stored: { text: string; at: string }): void;
+  /** The call was handed to a person (a live transfer they accepted); `operator` is their display name. */
+  withPerson(operator: string): void;
   ended(outcome: string): void;
 }
 
@@ -16,7 +18,7 @@ export interface CallWatch {
  * live view never shows more than the transcript guard lets into the store.
  */
 export function watchCall(feed: LiveCalls | undefined, call: Omit<LiveCall, 'step'>): CallWatch {
-  if (!feed) return { port: (p) => p, line: () => undefined, ended: () => undefined };
+  if (!feed) return { port: (p) => p, line: () => undefined, withPerson: () => undefined, ended: () => undefined };
   feed.publish({ type: 'started', call: { ...call, step: 'greet' } });
   let step = 'greet';
   return {
@@ -32,6 +34,9 @@ export function watchCall(feed: LiveCalls | undefined, call: Omit<LiveCall, 'ste
     }),
     line(speaker, stored) {
       feed.publish({ type: 'line', callId: call.callId, line: { speaker, text: stored.text, at: stored.at } });
+    },
+    withPerson(operator) {
+      feed.publish({ type: 'with_person', callId: call.callId, operator });
     },
     ended(outcome) {
       feed.publish({ type: 'ended', callId: call.callId, outcome });

@@ -39,6 +39,13 @@ export interface CallHandOver {
   start(audio: AudioChannel | null): void;
   /** Resolves when a started transfer is over (tests, shutdown). */
   settled(): Promise<void>;
+  /**
+   * An operator takes the call over from the console (issue 10): the next hand-over is a transfer
+   * offered to this operator only, whatever the hours. `no_softphone`: their console softphone is
+   * not open (or busy) in this process; `cannot_hand_off`: a text line; `already`: a hand-over is
+   * already decided.
+   */
+  aimAt(operatorId: string): 'ok' | 'no_softphone' | 'cannot_hand_off' | 'already';
 }
 
 export interface TransferCallInfo {
@@ -52,6 +59,8 @@ export interface TransferCallInfo {
   lines(): Promise<LiveLine[]>;
   /** Queues the "a person will contact you from …" mail (escalation-notices handedOver) in its own transaction. */
   mailHandedOver(from: Date): Promise<void>;
+  /** The caller is now talking with this operator (the live view shows it until the call ends). */
+  connected?(operatorId: string): void;
 }
 
 /**
@@ -99,6 +108,7 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
 
   function forCall(call: TransferCallInfo): CallHandOver {
     let plan: { transfer: boolean; callbackAt: Date } | null = null;
+    let aimed: string | null = null;
     let running: Promise<void> = Promise.resolve();
 
     async function run(audio: AudioChannel | null, callbackAt: Date): Promise<void> {
@@ -131,9 +141,11 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
           },
           say: (text) => speakOnLine({ synthesizer: voice.synthesizer, pacer: voice.clock }, audio, text, call.lang),
           speakTime: (at) => p.formatCallbackTime(at, deps.timeZone),
+          ...(aimed ? { only: aimed } : {}),
         },
       );
       if (!result.connected) return;
+      call.connected?.(result.operatorId);
       await claimFor(call.caseId, result.operatorId);
       await result.done;
     }
@@ -141,7 +153,10 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
     return {
       decide() {
         const now = deps.clock.now();
-        const transfer = call.canHandOff && deps.calendar.isOpen(now) && deps.desk.availableCount() > 0;
+        // A take-over was the operator's own choice: hours and the general queue do not apply.
+        const transfer = aimed
+          ? call.canHandOff && deps.desk.isAvailable(aimed)
+          : call.canHandOff && deps.calendar.isOpen(now) && deps.desk.availableCount() > 0;
         plan = { transfer, callbackAt: personCallbackAt() };
         return plan;
       },
@@ -155,6 +170,13 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
         });
       },
       settled: () => running,
+      aimAt(operatorId) {
+        if (!call.canHandOff) return 'cannot_hand_off';
+        if (plan || aimed) return 'already';
+        if (!deps.desk.isAvailable(operatorId)) return 'no_softphone';
+        aimed = operatorId;
+        return 'ok';
+      },
     };
   }
 

@@ -71,6 +71,24 @@ describe('OperatorDesk', () => {
     expect(desk.availableCount()).toBe(1);
   });
 
+  it('a take-over rings only the operator who asked (issue 10): the longest idle is skipped, and nobody else is tried', async () => {
+    const timers = new ManualTimers();
+    const desk = new OperatorDesk(timers);
+    const a = console_(desk, 'op-a');
+    const b = console_(desk, 'op-b');
+    expect(desk.isAvailable('op-b')).toBe(true);
+    expect(desk.isAvailable('op-z')).toBe(false);
+    const pending = desk.offer(offer, { ringMs: 20_000, only: 'op-b' });
+    await flush();
+    expect(a.offers()).toEqual([]);
+    expect(b.offers()).toHaveLength(1);
+    b.page.receive({ type: 'decline' });
+    const result = await pending;
+    expect(result.taken).toBeNull();
+    expect(result.attempts.map((x) => x.operatorId)).toEqual(['op-b']);
+    expect(a.offers()).toEqual([]);
+  });
+
   it('a decline or no answer moves on to the next operator; everyone saying no resolves with nobody', async () => {
     const timers = new ManualTimers();
     const desk = new OperatorDesk(timers);

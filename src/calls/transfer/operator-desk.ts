@@ -89,6 +89,11 @@ export class OperatorDesk {
     line.sendControl({ type: 'available' });
   }
 
+  /** The operator's console softphone is open here and free (a take-over can ring it now). */
+  isAvailable(operatorId: string): boolean {
+    return this.seats.some((s) => s.operatorId === operatorId && s.state === 'idle');
+  }
+
   /** Operators waiting for a call now (not ringing, not on a call). */
   availableCount(): number {
     return this.seats.filter((s) => s.state === 'idle').length;
@@ -100,13 +105,14 @@ export class OperatorDesk {
    * first who accepts — their seat leaves the desk, the line is the caller's to bridge — or with
    * `taken: null` when everyone declined, nobody is there, or `signal` aborted (the caller hung up).
    */
-  async offer(offer: TransferOffer, opts: { ringMs?: number; signal?: AbortSignal } = {}): Promise<OfferResult> {
+  async offer(offer: TransferOffer, opts: { ringMs?: number; signal?: AbortSignal; only?: string } = {}): Promise<OfferResult> {
     const ringMs = opts.ringMs ?? DEFAULT_OFFER_RING_MS;
     const attempts: OfferAttempt[] = [];
     const tried = new Set<Seat>();
     for (;;) {
       if (opts.signal?.aborted) return { taken: null, attempts };
-      const seat = this.seats.find((s) => s.state === 'idle' && !tried.has(s));
+      // `only`: a take-over rings the operator who asked for the call, nobody else.
+      const seat = this.seats.find((s) => s.state === 'idle' && !tried.has(s) && (opts.only === undefined || s.operatorId === opts.only));
       if (!seat) return { taken: null, attempts };
       tried.add(seat);
       const result = await this.ring(seat, offer, ringMs, opts.signal);

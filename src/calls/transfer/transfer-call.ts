@@ -24,6 +24,8 @@ export interface TransferDeps {
   /** Formats the callback time for speech in the business time zone. */
   speakTime(at: Date, lang: Lang): string;
   ringMs?: number;
+  /** A take-over: offer the call to this operator only. */
+  only?: string;
 }
 
 export type TransferResult =
@@ -75,7 +77,11 @@ export async function transferCall(caller: AudioChannel, offer: TransferOffer, d
   let attempts: OfferAttempt[];
   let taken;
   try {
-    ({ attempts, taken } = await deps.desk.offer(offer, { ...(deps.ringMs ? { ringMs: deps.ringMs } : {}), signal: abort.signal }));
+    ({ attempts, taken } = await deps.desk.offer(offer, {
+      ...(deps.ringMs ? { ringMs: deps.ringMs } : {}),
+      ...(deps.only ? { only: deps.only } : {}),
+      signal: abort.signal,
+    }));
   } finally {
     stopHold();
   }

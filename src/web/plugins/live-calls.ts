@@ -45,16 +45,27 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
       '/console/live',
       {
         preHandler: deps.requireOperator,
-        schema: { querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } } },
+        schema: {
+          querystring: {
+            type: 'object',
+            properties: { lang: { type: 'string', maxLength: 8 }, notice: { type: 'string', maxLength: 32, pattern: '^[a-z_]+$' } },
+          },
+        },
       },
       async (req, reply) => {
         const lang = req.lang;
+        const notice = (req.query as { notice?: string }).notice;
         const calls = await deps.live.snapshot();
         // Viewers watch; the controls are for operators and admins (the socket checks the role again).
         const op = req.operator;
         const actions =
           deps.listen && deps.csrf && op && roleAtLeast(op.role, 'operator')
-            ? { listenPath: deps.listen.path, assetBase: deps.listen.assetBase, csrfToken: deps.csrf.token(req, reply) }
+            ? {
+                listenPath: deps.listen.path,
+                assetBase: deps.listen.assetBase,
+                csrfToken: deps.csrf.token(req, reply),
+                csrfField: deps.csrf.field(req, reply),
+              }
             : undefined;
         return reply
           .type('text/html; charset=utf-8')
@@ -66,6 +77,7 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
               eventsPath: LIVE_EVENTS_PATH,
               csrfField: deps.csrf?.field(req, reply),
               ...(actions ? { actions } : {}),
+              ...(notice ? { notice } : {}),
             }),
           );
       },

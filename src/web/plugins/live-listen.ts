@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { TakeOverResult } from '../../calls/call-service';
 import type { CallTaps, TapEndReason } from '../../calls/live/call-tap';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Logger } from '../../observability/logger';
@@ -29,6 +30,8 @@ export interface LiveListenPluginDeps {
   stillAllowed?(request: FastifyRequest, needed: ConsoleRole): Promise<boolean>;
   recheckMs?: number;
   logger?: Logger;
+  /** Take over (CallService.takeOver); absent: no take-over route. */
+  takeOver?(callId: string, operatorId: string): Promise<TakeOverResult>;
 }
 
 export const LIVE_LISTEN_PATH = '/console/live/listen';
@@ -67,6 +70,23 @@ const querySchema = {
 export function liveListenPlugin(deps: LiveListenPluginDeps): FastifyPluginAsync {
   const log = deps.logger?.child({ component: 'live-listen' });
   return async (app) => {
+    const takeOver = deps.takeOver;
+    // Take over (issue 10): a form post (CSRF like every console form); the answer is the live view with what happened.
+    if (takeOver)
+      app.post(
+        '/console/live/:callId/take-over',
+        { preHandler: deps.requireOperator, schema: { params: { type: 'object', properties: { callId: querySchema.properties.callId } } } },
+        async (req, reply) => {
+          const { callId } = req.params as { callId: string };
+          if (!deps.csrf.verify(req)) return reply.code(403).type('text/plain').send('Forbidden: the page is stale; reload it');
+          const op = req.operator;
+          if (!op || !roleAtLeast(op.role, 'operator'))
+            return reply.code(403).type('text/plain').send('Forbidden: taking a call over needs the operator role; nothing was changed');
+          const result = await takeOver(callId, op.id);
+          log?.info({ callId, result }, 'take over');
+          return reply.redirect(`/console/live?lang=${req.lang}&notice=${result === 'ok' ? 'taken_over' : result}`, 303);
+        },
+      );
     const gate: preHandlerAsyncHookHandler = async (req, reply) => {
       const forbidden = (why: string) => reply.code(403).type('text/plain').send(`Forbidden: ${why}; nothing was opened`);
       if (fromAnotherOrigin(req)) return forbidden('listening opens only from this console');

@@ -28,6 +28,14 @@ export const LIVE_TEXTS = {
     paused: '一時停止中(お客様がコードを入力しています)',
     listenEnded: 'モニター終了',
     takeOver: '引き継ぐ',
+    withPerson: (name: string) => `担当者対応中: ${name}`,
+    notices: {
+      taken_over: '引き継ぎを開始しました。コンソールのソフトフォンで通話を受けてください。',
+      no_softphone: '引き継ぐには、先にコンソールのソフトフォン(/console/softphone)を開いて受付を開始してください。',
+      cannot_hand_off: 'この通話は引き継げません(テキスト通話など)。',
+      already: 'この通話はすでに担当者への引き継ぎ中です。',
+      not_here: 'この通話はこのプロセスで進行していません(終了したか、別のプロセスで処理されています)。',
+    } as Record<string, string>,
     listenErrors: {
       call_on_another_process: 'この通話は別の aizuchi プロセスで処理されているため、ここではモニターできません。',
       call_not_found: 'この通話はもう進行していません。',
@@ -66,6 +74,14 @@ export const LIVE_TEXTS = {
     paused: 'Paused: the caller is entering the code',
     listenEnded: 'Listening ended',
     takeOver: 'Take over',
+    withPerson: (name: string) => `With ${name}`,
+    notices: {
+      taken_over: 'Taking the call over: answer it on your console softphone.',
+      no_softphone: 'To take a call over, first open your console softphone (/console/softphone) and go available.',
+      cannot_hand_off: 'This call cannot be taken over (a text call, for instance).',
+      already: 'This call is already being handed to a person.',
+      not_here: 'This call is not in progress in this process (it ended, or another process runs it).',
+    } as Record<string, string>,
     listenErrors: {
       call_on_another_process: 'This call runs on another aizuchi process; it can be listened to only there.',
       call_not_found: 'This call is no longer in progress.',
@@ -105,16 +121,19 @@ function stepName(step: string, lang: Lang): string {
  * `listenPath` (its CSRF token in the query; web/client/softphone/live-listen.js plays it).
  */
 export interface LiveActions {
+  /** The take-over form's CSRF field (the same token as csrfToken). */
+  csrfField: SafeHtml;
   listenPath: string;
   csrfToken: string;
   assetBase: string;
 }
 
 /** Each call's controls; a template the script copies into the cards it adds. */
-function actionsHtml(t: (typeof LIVE_TEXTS)[Lang], callId: string): SafeHtml {
+function actionsHtml(t: (typeof LIVE_TEXTS)[Lang], callId: string, a: LiveActions, lang: Lang): SafeHtml {
   return html`<div class="live-actions" data-testid="live-actions">
 <button type="button" data-listen="${callId}" data-testid="listen">${t.listen}</button>
 <span class="muted" data-testid="listen-status" aria-live="polite"></span>
+<form method="post" action="/console/live/${encodeURIComponent(callId)}/take-over?lang=${lang}" data-take-over style="display:inline">${a.csrfField}<button type="submit" data-testid="take-over">${t.takeOver}</button></form>
 </div>`;
 }
 
@@ -125,7 +144,7 @@ function actionsHtml(t: (typeof LIVE_TEXTS)[Lang], callId: string): SafeHtml {
  */
 export function liveCallsPage(
   calls: LiveCallView[],
-  opts: { lang: Lang; timeZone: string; eventsPath: string; csrfField?: SafeHtml; actions?: LiveActions },
+  opts: { lang: Lang; timeZone: string; eventsPath: string; csrfField?: SafeHtml; actions?: LiveActions; notice?: string },
 ): string {
   const t = LIVE_TEXTS[opts.lang];
   const actions = opts.actions;
@@ -133,16 +152,16 @@ export function liveCallsPage(
     html`<section class="live-call" data-call-id="${c.callId}" data-testid="live-call">
 <h2><a href="/console/cases/${encodeURIComponent(c.caseId)}">${t.case} ${c.caseId.slice(0, 8)}</a></h2>
 <p class="muted">${t.customer}: ${c.customer} · ${t.lang}: ${c.lang} · ${t.channel}: ${c.channel} · ${t.started}: ${zonedTime(c.startedAt, opts.timeZone, opts.lang)}</p>
-<p>${t.step}: <strong data-testid="live-step">${stepName(c.step, opts.lang)}</strong></p>
+<p>${t.step}: <strong data-testid="live-step">${c.withPerson ? t.withPerson(c.withPerson) : stepName(c.step, opts.lang)}</strong></p>
 <ol class="live-lines" data-testid="live-lines">${c.lines.map(
       (l) => html`<li class="${l.speaker}"><b>${l.speaker === 'agent' ? t.agent : t.caller}</b>: ${l.text}</li>`,
     )}</ol>
-${actions ? actionsHtml(t, c.callId) : ''}
+${actions && !c.withPerson ? actionsHtml(t, c.callId, actions, opts.lang) : ''}
 </section>`;
   // The script's strings come from the server as JSON (no markup), and it writes text nodes only.
   const config = JSON.stringify({
     events: opts.eventsPath,
-    texts: t,
+    texts: { ...t, withPerson: t.withPerson('{name}') },
     lang: opts.lang,
     timeZone: opts.timeZone,
     ...(actions ? { listen: { path: actions.listenPath, csrf: actions.csrfToken, assets: actions.assetBase } } : {}),
@@ -153,12 +172,13 @@ ${actions ? actionsHtml(t, c.callId) : ''}
     switchPath: '/console/live',
     nav: consoleNav(opts.csrfField ?? '', opts.lang),
     body: html`<h1>${t.title}</h1>
+${opts.notice && t.notices[opts.notice] ? html`<p class="notice" role="status" data-testid="live-notice" data-notice="${opts.notice}">${t.notices[opts.notice]}</p>` : ''}
 <p class="muted" data-testid="live-status">${t.connecting}</p>
 <p data-testid="live-none"${calls.length > 0 ? ' hidden' : ''}>${t.none}</p>
 <div id="live-calls">${calls.map(callCard)}</div>
 <style>.live-call{border:1px solid #dde;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}.live-lines li.caller b{color:#24509a}.live-call.ended{opacity:.6}</style>
 <script type="application/json" id="live-config">${raw(config)}</script>
-${actions ? html`<template id="live-actions">${actionsHtml(t, '')}</template>` : ''}
+${actions ? html`<template id="live-actions">${actionsHtml(t, '', actions, opts.lang)}</template>` : ''}
 <script>${raw(LIVE_SCRIPT)}</script>
 ${actions ? html`<script type="module" src="${actions.assetBase}live-listen.js"></script>` : ''}`,
   });
@@ -193,13 +213,15 @@ const LIVE_SCRIPT = `(() => {
     sec.querySelector('ol').dataset.testid = 'live-lines';
     for (const l of c.lines || []) addLine(sec, l);
     const tpl = document.getElementById('live-actions');
-    if (tpl) { const a = tpl.content.cloneNode(true); a.querySelector('[data-listen]').dataset.listen = c.callId; sec.append(a); }
+    if (tpl) { const a = tpl.content.cloneNode(true); a.querySelector('[data-listen]').dataset.listen = c.callId; const f = a.querySelector('[data-take-over]'); f.action = f.action.replace('/live//', '/live/' + encodeURIComponent(c.callId) + '/'); sec.append(a); }
+    if (c.withPerson) sec.querySelector('[data-testid=live-step]').textContent = t.withPerson.replace('{name}', c.withPerson);
     root.append(sec);
   };
   const apply = (ev) => {
     if (ev.type === 'snapshot') { root.replaceChildren(); for (const c of ev.calls) addCall(c); }
     else if (ev.type === 'started') addCall(Object.assign({ lines: [] }, ev.call));
     else if (ev.type === 'step') { const s = card(ev.callId); if (s) s.querySelector('[data-testid=live-step]').textContent = stepName(ev.step); }
+    else if (ev.type === 'with_person') { const s = card(ev.callId); if (s) { s.querySelector('[data-testid=live-step]').textContent = t.withPerson.replace('{name}', ev.operator); s.querySelector('.live-actions')?.remove(); } }
     else if (ev.type === 'line') { const s = card(ev.callId); if (s) addLine(s, ev.line); }
     else if (ev.type === 'ended') { const s = card(ev.callId); if (s) { s.classList.add('ended'); s.querySelector('[data-testid=live-step]').textContent = t.ended; setTimeout(() => { s.remove(); refreshNone(); }, 10000); } }
     refreshNone();
