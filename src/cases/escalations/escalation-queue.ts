@@ -6,7 +6,13 @@ import type { Store } from '../../store/connect';
 import type { Database } from '../../store/schema';
 import type { CaseRow, CaseService } from '../case-service';
 import { type CallSummary, summarizeCall } from './call-summary';
-import type { EscalationRow } from './escalation-rows';
+import { type EscalationRow, type HolderRefusal, heldEscalation } from './escalation-rows';
+
+const HOLDER_REFUSALS: Record<HolderRefusal, (id: string) => string> = {
+  not_found: (id) => `no escalation with id ${id}`,
+  closed: () => 'this escalation is already closed',
+  not_holder: () => 'only the operator holding it can release it',
+};
 
 export type EscalationFailure = 'not_found' | 'closed' | 'claimed_by_other' | 'not_holder' | 'invalid_input';
 
@@ -167,9 +173,9 @@ export function createEscalationQueue(deps: EscalationQueueDeps) {
   /** Gives the escalation back to the queue; only its holder may. */
   async function release(id: string, operatorId: string): Promise<void> {
     await cases.inTransaction(async (trx) => {
-      const row = await load(trx, id);
-      if (row.closed_at) throw new EscalationError('closed', 'this escalation is already closed');
-      if (row.claimed_by !== operatorId) throw new EscalationError('not_holder', 'only the operator holding it can release it');
+      const held = await heldEscalation(trx, id, operatorId);
+      if (!held.ok) throw new EscalationError(held.refusal, HOLDER_REFUSALS[held.refusal](id));
+      const row = held.row;
       await trx.updateTable('escalations').set({ claimed_by: null, claimed_at: null }).where('id', '=', id).execute();
       await cases.record(trx, row.case_id, 'escalation_released', { escalationId: id, operatorId });
     });

@@ -45,3 +45,22 @@ export async function closeEscalationIn(trx: Kysely<Database>, caseId: string, r
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
+
+/** Why an operator may not act on an escalation as its holder. */
+export type HolderRefusal = 'not_found' | 'closed' | 'not_holder';
+
+/**
+ * The escalation, when it is open and `operatorId` holds it (claimed it); else why not. One rule
+ * for every holder-only action (release, manual recovery); each caller throws its own error.
+ */
+export async function heldEscalation(
+  trx: Kysely<Database>,
+  id: string,
+  operatorId: string,
+): Promise<{ ok: true; row: EscalationRow } | { ok: false; refusal: HolderRefusal }> {
+  const row = await trx.selectFrom('escalations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return { ok: false, refusal: 'not_found' };
+  if (row.closed_at) return { ok: false, refusal: 'closed' };
+  if (row.claimed_by !== operatorId) return { ok: false, refusal: 'not_holder' };
+  return { ok: true, row };
+}

@@ -15,6 +15,7 @@ import type { IdentityContact } from '../../identity/provider';
 import type { Database, ManualRecoveriesTable } from '../../store/schema';
 import type { CaseRow, CaseService } from '../case-service';
 import { MAX_NOTE_CHARS, noteRefusal } from './escalation-queue';
+import { heldEscalation } from './escalation-rows';
 
 export type ManualRecoveryFailure =
   | 'not_found'
@@ -98,11 +99,11 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
   const { cases, clock } = deps;
 
   async function held(trx: Trx, escalationId: string, operatorId: string): Promise<CaseRow> {
-    const e = await trx.selectFrom('escalations').selectAll().where('id', '=', escalationId).executeTakeFirst();
-    if (!e) throw new ManualRecoveryError('not_found', `no escalation with id ${escalationId}`);
-    if (e.closed_at) throw new ManualRecoveryError('wrong_state', 'this escalation is already closed');
-    if (e.claimed_by !== operatorId)
-      throw new ManualRecoveryError('not_holder', 'claim the escalation first; only its holder can act on it');
+    const held = await heldEscalation(trx, escalationId, operatorId);
+    if (!held.ok && held.refusal === 'not_found') throw new ManualRecoveryError('not_found', `no escalation with id ${escalationId}`);
+    if (!held.ok && held.refusal === 'closed') throw new ManualRecoveryError('wrong_state', 'this escalation is already closed');
+    if (!held.ok) throw new ManualRecoveryError('not_holder', 'claim the escalation first; only its holder can act on it');
+    const e = held.row;
     const row = await cases.get(e.case_id, trx);
     if (!row) throw new ManualRecoveryError('not_found', `no case for escalation ${escalationId}`);
     if (row.state !== 'escalated')
