@@ -110,6 +110,9 @@ export async function benchApi(opts: { processes: number; quick: boolean; log: (
         body: JSON.stringify(body),
       };
     };
+    // Unrecorded warm-up: the first requests compile code and fill caches, which a short level's CPU
+    // per request would otherwise carry.
+    await drive(urls, 4, opts.quick ? 2 : 4, recovery);
     const ramp: ApiLevel[] = [];
     const postmasterPid = pgDir ? Number(readFileSync(join(pgDir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
     const cpu = () => cpuNow(servers, postmasterPid);
