@@ -1,5 +1,5 @@
 import type { RoleMap } from '../domain/console-roles';
-import { AizuchiError } from '../domain/errors';
+import type { BaseConfig } from './base';
 import type { Env } from './env-schema';
 
 /** Caller ID for outbound calls: `default` unless the case's language has its own number. */
@@ -48,17 +48,15 @@ export interface TelnyxConfig {
   machineDetection: boolean;
 }
 
-export interface Config {
+export interface Config extends BaseConfig {
   port: number;
   host: string;
   /** After SIGTERM, seconds calls in progress may run on before they end as abandoned (and are retried). */
   drainSec: number;
-  dataDir: string;
   /** Where commands find the running server. */
   serverUrl: string;
   /** The address customers reach (links in mail). */
   publicUrl: string;
-  databaseUrl: string;
   /** The job engine (AIZUCHI_JOB_ENGINE): default `pg-boss` on PostgreSQL, `embedded` on SQLite; `pg-boss` only on PostgreSQL. */
   jobEngine: 'embedded' | 'pg-boss';
   /** pg-boss: milliseconds one run may take before it is expired and retried, a killed process's runs included (AIZUCHI_JOB_LEASE_SEC). */
@@ -70,14 +68,12 @@ export interface Config {
   logLevel: Env['AIZUCHI_LOG_LEVEL'];
   companyName: string;
   agentName: string;
-  policy: Env['AIZUCHI_POLICY'];
   demo: boolean;
   /** Print the demo's secrets in the banner (AIZUCHI_DEMO_SHOW_SECRETS); otherwise only the file's path. */
   demoShowSecrets: boolean;
   mail: { smtpUrl: string | null; from: string; catcherPort: number };
   /** The metrics listener: never on the public port; a token is required off loopback. */
   metrics: { port: number; host: string; token: string | null };
-  calendar: { timeZone: string; weeklyHours: string; closedDates: string[]; japaneseHolidays: boolean };
   limits: {
     requestsPerIpPerHour: number;
     requestsPerAccountPerDay: number;
@@ -181,11 +177,7 @@ export interface Config {
   } | null;
 }
 
-export class ConfigError extends AizuchiError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, { code: 'config', cause: options?.cause });
-  }
-}
+export { ConfigError } from './base';
 
 /**
  * What one `aizuchi serve` process does. web: the HTTP app (pages, API, webhooks, softphone and

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IDENTITY_KINDS } from '../domain/identity-kind';
-import { POLICY_NAMES } from '../domain/policy/presets';
+import { BOOLEAN_WORDS, booleanOf } from './base';
 
 /**
  * AIZUCHI_TELEPHONY: the browser softphone, a carrier (src/channels/carrier.ts CarrierName), or `text`:
@@ -12,9 +12,9 @@ export const TELEPHONY_NAMES = ['softphone', 'twilio', 'telnyx', 'sip', 'text'] 
 const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const bool = (fallback: boolean) =>
   z
-    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+    .enum(BOOLEAN_WORDS)
     .default(fallback ? 'true' : 'false')
-    .transform((v) => v === '1' || v === 'true' || v === 'yes');
+    .transform(booleanOf);
 
 /** E.164 as carriers take it: `+`, country code, up to 15 digits (ITU-T E.164 §6). */
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/u, 'expected an E.164 number such as +81501234567');
@@ -25,10 +25,9 @@ export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   // Graceful shutdown: how long calls in progress may go on after SIGTERM (README "Shutdown and readiness").
   AIZUCHI_DRAIN_SEC: int(25),
-  AIZUCHI_DATA_DIR: z.string().default('./data'),
+  // AIZUCHI_DATA_DIR, AIZUCHI_DATABASE_URL, AIZUCHI_POLICY and the business calendar: base.ts (no zod).
   AIZUCHI_URL: z.string().url().optional(),
   AIZUCHI_PUBLIC_URL: z.string().url().optional(),
-  AIZUCHI_DATABASE_URL: z.string().optional(),
   // Which engine runs jobs: pg-boss on PostgreSQL, the embedded table queue on SQLite (issue 11);
   // `embedded` (or `builtin`) keeps the table queue on PostgreSQL too.
   AIZUCHI_JOB_ENGINE: z.enum(['embedded', 'builtin', 'pg-boss']).optional(),
@@ -42,8 +41,6 @@ export const envSchema = z.object({
   AIZUCHI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AIZUCHI_COMPANY_NAME: z.string().default('aizuchi'),
   AIZUCHI_AGENT_NAME: z.string().default('aizuchi'),
-  // Which proofs a reset needs (src/domain/policy/presets.ts); the error lists every preset.
-  AIZUCHI_POLICY: z.enum(POLICY_NAMES, { message: `expected one of ${POLICY_NAMES.join(', ')}` }).default('standard'),
   AIZUCHI_DEMO: bool(false),
   // The demo banner prints passwords and authenticator URIs only when asked (serve --show-demo-secrets).
   AIZUCHI_DEMO_SHOW_SECRETS: bool(false),
@@ -55,11 +52,6 @@ export const envSchema = z.object({
   AIZUCHI_METRICS_PORT: int(9464),
   AIZUCHI_METRICS_HOST: z.string().default('127.0.0.1'),
   AIZUCHI_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  // Business calendar.
-  AIZUCHI_TIMEZONE: z.string().default('Asia/Tokyo'),
-  AIZUCHI_BUSINESS_HOURS: z.string().default('mon-fri 09:00-18:00'),
-  AIZUCHI_CLOSED_DATES: z.string().default(''),
-  AIZUCHI_JAPANESE_HOLIDAYS: bool(true),
   // Limits (all with safe defaults).
   AIZUCHI_LIMIT_REQUESTS_PER_IP_PER_HOUR: int(10),
   AIZUCHI_LIMIT_REQUESTS_PER_ACCOUNT_PER_DAY: int(3),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadBaseConfig } from './base';
 import { type Config, ConfigError, type ServerRoles } from './config-types';
 import { envSchema } from './env-schema';
 import {
@@ -21,6 +22,7 @@ import {
  * identity providers, hand-off, SSO) in sections.ts.
  */
 export { TELEPHONY_NAMES, type Env, isLoopbackHost } from './env-schema';
+export { type BaseConfig, type CalendarConfig, loadBaseConfig } from './base';
 export {
   type CallerIds,
   type Config,
@@ -52,6 +54,8 @@ export function parseRoles(text: string): ServerRoles {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // The variables the quickest commands read without zod (base.ts), then every other one.
+  const base = loadBaseConfig(env);
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -59,9 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid ${name}: ${issue?.message ?? 'bad value'}`);
   }
   const e = parsed.data;
-  const dataDir = path.resolve(e.AIZUCHI_DATA_DIR);
+  const { dataDir, databaseUrl } = base;
   const serverUrl = e.AIZUCHI_URL ?? `http://localhost:${e.PORT}`;
-  const databaseUrl = e.AIZUCHI_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'aizuchi.db')}`;
   const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
   if (e.AIZUCHI_JOB_ENGINE === 'pg-boss' && !postgres) {
     throw new ConfigError('invalid AIZUCHI_JOB_ENGINE: pg-boss needs a PostgreSQL AIZUCHI_DATABASE_URL (postgres://…)');
@@ -83,19 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.AIZUCHI_LOG_LEVEL,
     companyName: e.AIZUCHI_COMPANY_NAME,
     agentName: e.AIZUCHI_AGENT_NAME,
-    policy: e.AIZUCHI_POLICY,
+    policy: base.policy,
     demo: e.AIZUCHI_DEMO,
     demoShowSecrets: e.AIZUCHI_DEMO_SHOW_SECRETS,
     mail: { smtpUrl: e.AIZUCHI_SMTP_URL ?? null, from: e.AIZUCHI_MAIL_FROM, catcherPort: e.AIZUCHI_MAIL_CATCHER_PORT },
     metrics: { port: e.AIZUCHI_METRICS_PORT, host: e.AIZUCHI_METRICS_HOST, token: e.AIZUCHI_METRICS_TOKEN ?? null },
-    calendar: {
-      timeZone: e.AIZUCHI_TIMEZONE,
-      weeklyHours: e.AIZUCHI_BUSINESS_HOURS,
-      closedDates: e.AIZUCHI_CLOSED_DATES.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-      japaneseHolidays: e.AIZUCHI_JAPANESE_HOLIDAYS,
-    },
+    calendar: base.calendar,
     limits: {
       requestsPerIpPerHour: e.AIZUCHI_LIMIT_REQUESTS_PER_IP_PER_HOUR,
       requestsPerAccountPerDay: e.AIZUCHI_LIMIT_REQUESTS_PER_ACCOUNT_PER_DAY,
