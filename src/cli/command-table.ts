@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { AizuchiError } from '../domain/errors';
 import type { Services } from '../main';
+import { CliError } from './cli-error';
 
 /** What a command needs from the CLI: the services, built once on first use (see cli/main.ts). */
 export interface CliContext {
@@ -58,15 +60,7 @@ export const CLI_COMMANDS: readonly CliCommandEntry[] = [
   {
     name: 'hours',
     description: 'business hours',
-    load: async () => {
-      const [{ hoursCommand }, { loadConfig }, { createBusinessCalendar }] = await Promise.all([
-        import('./commands/hours'),
-        import('../config'),
-        import('../domain/calendar'),
-      ]);
-      // Business hours are configuration alone: no database, keys or carriers to open.
-      return hoursCommand({ services: async () => ({ calendar: createBusinessCalendar(loadConfig().calendar) }) });
-    },
+    load: async () => (await import('./commands/hours')).hoursCommand({ services: hoursInForce }),
   },
   {
     name: 'audit',
@@ -90,4 +84,33 @@ export const CLI_COMMANDS: readonly CliCommandEntry[] = [
 async function callNowServices(ctx: CliContext) {
   const [{ createCliCallNow }, s] = await Promise.all([import('./commands/call-now'), ctx.services()]);
   return { callNow: createCliCallNow({ ...s, callLeadMs: s.config.limits.callbackLeadSec * 1000 }) };
+}
+
+/**
+ * The business hours `aizuchi hours` reports: the ones in force, an admin's saved settings over the
+ * environment's (src/settings/settings-in-force.ts), read without zod, migrations, keys or carriers
+ * so the command starts in < 300 ms (issue 11). Why the environment's hours apply despite a
+ * configured database goes to stderr; stdout stays the answer alone.
+ */
+async function hoursInForce() {
+  const [{ loadBaseConfig }, { readSettingsInForce }, { settingsFromEnv }] = await Promise.all([
+    import('../config/base'),
+    import('../settings/settings-in-force'),
+    import('../settings/saved-settings'),
+  ]);
+  const config = loadBaseConfig();
+  const inForce = await readSettingsInForce({
+    databaseUrl: config.databaseUrl,
+    timeZone: config.calendar.timeZone,
+    defaults: settingsFromEnv(config),
+  }).catch((err: unknown) => {
+    if (err instanceof AizuchiError) throw err;
+    // The driver's own words (never the URL, which may hold a password).
+    throw new CliError(
+      `could not read the business settings saved in the database: ${err instanceof Error ? err.message : String(err)}`,
+      1,
+    );
+  });
+  if (inForce.note) process.stderr.write(`aizuchi: ${inForce.note}\n`);
+  return { calendar: inForce.calendar };
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../observability/logger';
-import { createLiveSettings, createOperatorRoles } from '../settings';
+import { createLiveSettings, createOperatorRoles, settingsFromEnv } from '../settings';
 import type { Store } from '../store/connect';
 import type { PubSub } from '../store/pubsub';
 
@@ -18,12 +18,7 @@ export async function composeSettings(deps: { config: Config; store: Store; pubs
     clock: deps.clock,
     logger: deps.logger,
     timeZone: config.calendar.timeZone,
-    defaults: {
-      weeklyHours: config.calendar.weeklyHours,
-      closedDates: config.calendar.closedDates,
-      japaneseHolidays: config.calendar.japaneseHolidays,
-      policy: config.policy,
-    },
+    defaults: settingsFromEnv(config),
   });
   await settings.refresh();
   return { settings, operatorRoles: createOperatorRoles({ store: deps.store, clock: deps.clock }) };

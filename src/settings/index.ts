@@ -22,6 +22,7 @@ export {
   type SettingsSnapshot,
   createLiveSettings,
 } from './live-settings';
+export { calendarOf, settingsFromEnv } from './saved-settings';
 export { DEFAULT_LOCAL_ROLE, OPERATOR_ROLE_CHANGED_EVENT, type OperatorRoles, createOperatorRoles } from './operator-roles';
 export {
   CONSOLE_SESSION_REVOKED_EVENT,

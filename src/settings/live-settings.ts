@@ -1,15 +1,16 @@
-import type { Selectable } from 'kysely';
 import { AUDIT_CHAIN_LOCK } from '../audit/audit-log';
 import { appendSystemEvent } from '../audit/system-events';
-import { type BusinessCalendar, createBusinessCalendar } from '../domain/calendar';
+import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
-import { POLICY_NAMES, type PolicyName } from '../domain/policy';
+import type { PolicyName } from '../domain/policy';
 import type { Logger } from '../observability/logger';
 import type { Store } from '../store/connect';
 import type { PubSub } from '../store/pubsub';
-import type { BusinessSettingsTable } from '../store/schema';
 import { writeTransaction } from '../store/write-transaction';
 import { type BusinessSettings, settingsChanges } from './business-settings';
+import { SETTINGS_ROW_ID, type SettingsSnapshot, calendarOf, readSavedSettings, settingsFromRow } from './saved-settings';
+
+export type { SettingsSnapshot } from './saved-settings';
 
 /** The pubsub channel a save is announced on: `{ version }`; listeners read the row itself. */
 export const SETTINGS_CHANNEL = 'settings.changed';
@@ -21,14 +22,6 @@ export const SETTINGS_CHANGED_EVENT = 'business_settings_changed';
  * (listener reconnecting) or runs on SQLite, where messages do not cross processes.
  */
 export const SETTINGS_REFRESH_MS = 10_000;
-
-export interface SettingsSnapshot {
-  settings: BusinessSettings;
-  /** 0: the environment's values (nothing saved yet); grows by one with every save. */
-  version: number;
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
 
 export interface LiveSettings {
   /**
@@ -65,31 +58,13 @@ export interface LiveSettingsDeps {
   refreshMs?: number;
 }
 
-const ROW_ID = 'current';
-
-/** A stored row as settings; a policy name no longer known falls back to the environment's. */
-function fromRow(row: Selectable<BusinessSettingsTable>, fallback: PolicyName): BusinessSettings {
-  return {
-    weeklyHours: row.weekly_hours,
-    closedDates: JSON.parse(row.closed_dates) as string[],
-    japaneseHolidays: Boolean(row.japanese_holidays),
-    policy: (POLICY_NAMES as readonly string[]).includes(row.policy) ? (row.policy as PolicyName) : fallback,
-  };
-}
-
 /**
  * Admin settings over the environment's defaults (migration 017), held in memory because the
  * calendar is asked synchronously many times a request. Call `refresh()` once before use.
  */
 export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
   const log = deps.logger.child({ component: 'settings' });
-  const build = (s: BusinessSettings) =>
-    createBusinessCalendar({
-      timeZone: deps.timeZone,
-      weeklyHours: s.weeklyHours,
-      closedDates: s.closedDates,
-      japaneseHolidays: s.japaneseHolidays,
-    });
+  const build = (s: BusinessSettings) => calendarOf(s, deps.timeZone);
   let snapshot: SettingsSnapshot = { settings: deps.defaults, version: 0, updatedAt: null, updatedBy: null };
   let calendar = build(deps.defaults);
   let timer: NodeJS.Timeout | undefined;
@@ -107,20 +82,9 @@ export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
     }
   };
 
-  const read = async (): Promise<SettingsSnapshot | null> => {
-    const row = await deps.store.db.selectFrom('business_settings').selectAll().where('id', '=', ROW_ID).executeTakeFirst();
-    if (!row) return null;
-    return {
-      settings: fromRow(row, deps.defaults.policy),
-      version: Number(row.version),
-      updatedAt: row.updated_at,
-      updatedBy: row.updated_by,
-    };
-  };
-
   const refresh = async () => {
-    const row = await read();
-    if (row) adopt(row);
+    const saved = await readSavedSettings(deps.store.db, deps.defaults.policy);
+    if (saved) adopt(saved);
   };
 
   const live: BusinessCalendar = {
@@ -142,8 +106,8 @@ export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
       const saved = await writeTransaction(
         deps.store,
         async (trx) => {
-          const row = await trx.selectFrom('business_settings').selectAll().where('id', '=', ROW_ID).executeTakeFirst();
-          const before = row ? fromRow(row, deps.defaults.policy) : deps.defaults;
+          const row = await trx.selectFrom('business_settings').selectAll().where('id', '=', SETTINGS_ROW_ID).executeTakeFirst();
+          const before = row ? settingsFromRow(row, deps.defaults.policy) : deps.defaults;
           const changes = settingsChanges(before, next);
           if (Object.keys(changes).length === 0) return { changes, snapshot: null };
           const version = (row ? Number(row.version) : 0) + 1;
@@ -156,11 +120,11 @@ export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
             updated_at: at.toISOString(),
             updated_by: actorId,
           };
-          if (row) await trx.updateTable('business_settings').set(values).where('id', '=', ROW_ID).execute();
+          if (row) await trx.updateTable('business_settings').set(values).where('id', '=', SETTINGS_ROW_ID).execute();
           else
             await trx
               .insertInto('business_settings')
-              .values({ id: ROW_ID, ...values })
+              .values({ id: SETTINGS_ROW_ID, ...values })
               .execute();
           await appendSystemEvent(trx, deps.store.dialect, { kind: SETTINGS_CHANGED_EVENT, actorId, data: { version, changes }, at });
           return { changes, snapshot: { settings: next, version, updatedAt: values.updated_at, updatedBy: actorId } };
