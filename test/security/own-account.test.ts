@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKLIST_ITEMS } from '../../src/domain/policy';
 import { runningClockFrom } from '../e2e/support/clocks';
 import { HttpBrowser } from '../e2e/support/http-browser';
-import { type TestOidcProvider, startOidcProvider } from '../e2e/support/oidc-provider';
+import { type TestOidcProvider, signInThroughProvider, startOidcProvider } from '../e2e/support/oidc-provider';
 import { type TestServer, freePort, startTestServer } from '../e2e/support/test-server';
 
 /**
@@ -71,9 +71,7 @@ for (const variant of VARIANTS)
 
     async function signIn(login: string) {
       const browser = new HttpBrowser();
-      const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
-      const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
-      const landed = await browser.follow(new URL(action!, loginPage.url), { form: { prompt: 'login', login, password: 'any' } });
+      const landed = await signInThroughProvider(browser, base, login);
       expect(landed.url.pathname).toBe('/console');
       return browser;
     }

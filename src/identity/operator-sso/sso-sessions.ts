@@ -40,7 +40,7 @@ export interface SsoSessions {
   end(token: string): Promise<void>;
   /** Records that the session served a request now. */
   touch(token: string): Promise<void>;
-  /** Records a re-authentication at the provider (its auth_time). */
+  /** Records a re-authentication at the provider (its auth_time, kept no later than now). */
   reauthenticated(token: string, authAt: Date): Promise<void>;
   /** Unexpired sessions, newest first; only `subject`'s (with its issuer) when given. */
   list(who?: { issuer: string; subject: string }): Promise<SsoSession[]>;
@@ -85,7 +85,7 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
           created_at: now.toISOString(),
           expires_at: expiresAt.toISOString(),
           public_id: newToken().slice(0, 16),
-          auth_at: (s.authAt ?? now).toISOString(),
+          auth_at: notAfter(s.authAt ?? now, now).toISOString(),
           last_seen_at: now.toISOString(),
           user_agent: s.userAgent ? s.userAgent.slice(0, USER_AGENT_MAX) : null,
         })
@@ -113,7 +113,11 @@ export function dbSsoSessions(db: Kysely<Database>, tokenKey: Buffer, clock: Clo
         .execute();
     },
     async reauthenticated(token, authAt) {
-      await db.updateTable('operator_sso_sessions').set({ auth_at: authAt.toISOString() }).where('token_hash', '=', hash(token)).execute();
+      await db
+        .updateTable('operator_sso_sessions')
+        .set({ auth_at: notAfter(authAt, clock.now()).toISOString() })
+        .where('token_hash', '=', hash(token))
+        .execute();
     },
     async list(who) {
       let q = db.selectFrom('operator_sso_sessions').selectAll().where('expires_at', '>', clock.now().toISOString());
@@ -150,4 +154,13 @@ function toSession(row: Database['operator_sso_sessions']): SsoSession | null {
     createdAt: created,
     userAgent: row.user_agent ?? null,
   };
+}
+
+/**
+ * The provider's auth_time, never later than `now`: a provider clock ahead of ours (or a token
+ * minted with a later auth_time) would otherwise keep a session "freshly signed in" for the whole
+ * skew on top of requireFreshAuth's 5 minutes (issue 10, attack: re-authentication).
+ */
+function notAfter(authAt: Date, now: Date): Date {
+  return authAt.getTime() > now.getTime() ? now : authAt;
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import Provider, { type OidcContext } from 'oidc-provider';
+import type { HttpBrowser } from './http-browser';
 import { freePort } from './test-server';
 
 /** A person at the company's identity provider: their id (typed on its login page) and claims. */
@@ -81,4 +82,16 @@ export async function startOidcProvider(o: {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * From aizuchi's sign-in link (`${base}/signin/sso`) through the provider's development login page
+ * as `login` and back; returns the page the browser landed on (the console when the person's group
+ * maps to a role). Shared by the SSO tests so the round trip is written once.
+ */
+export async function signInThroughProvider(browser: HttpBrowser, base: string, login: string) {
+  const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
+  const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
+  if (!action) throw new Error(`no login form at ${loginPage.url.href}`);
+  return browser.follow(new URL(action, loginPage.url), { form: { prompt: 'login', login, password: 'any' } });
 }
