@@ -79,7 +79,7 @@ for (const db of DATABASES) {
 
       const en = await op.get('/console/escalations?lang=en');
       expect(en.statusCode).toBe(200);
-      expect(en.body).toContain(`href="/console/escalations/${esc.id}">Number not on record</a>`);
+      expect(en.body).toContain(`href="/console/escalations/${esc.id}?lang=en">Number not on record</a>`);
       expect(en.body).toContain('1 h 00 min left');
       expect(en.body).toContain('Japanese');
       expect(en.body).toContain('JST');
@@ -98,7 +98,7 @@ for (const db of DATABASES) {
       // The case page links to it and its outcome names the reason.
       const casePage = await op.get(`/console/cases/${id}`);
       expect(casePage.body).toContain('escalated: phone_not_on_record');
-      expect(casePage.body).toContain(`href="/console/escalations/${esc.id}"`);
+      expect(casePage.body).toContain(`href="/console/escalations/${esc.id}?lang=`);
     });
 
     it('shows the summary without the address, claims, notes and releases through the forms, each with the operator id', async () => {

@@ -186,6 +186,6 @@ export function escalationCaseSection(queue: EscalationQueue) {
     const open = e.closed_at === null;
     const msLeft = Date.parse(e.opened_at) + queue.slaMs - queue.now().getTime();
     const closed = lang === 'ja' ? `対応済み（${e.resolution ?? ''}）` : `closed (${e.resolution ?? ''})`;
-    return html`<h2>${lang === 'ja' ? 'エスカレーション' : 'Escalation'}</h2><p data-testid="case-escalation"><a href="/console/escalations/${e.id}">${reasonWords(e.reason, lang)}</a> · ${open ? slaCell({ msLeft }, lang) : closed}</p>`;
+    return html`<h2>${lang === 'ja' ? 'エスカレーション' : 'Escalation'}</h2><p data-testid="case-escalation"><a href="/console/escalations/${e.id}?lang=${lang}">${reasonWords(e.reason, lang)}</a> · ${open ? slaCell({ msLeft }, lang) : closed}</p>`;
   };
 }

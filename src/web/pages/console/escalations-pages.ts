@@ -46,6 +46,8 @@ const T = {
     sla: '対応期限',
     lang: '言語',
     preferred: 'ご希望の時間',
+    email: 'メール',
+    phone: '電話番号',
     holder: '担当',
     state: '状態',
     none: '対応待ちのエスカレーションはありません。',
@@ -84,6 +86,8 @@ const T = {
     sla: 'SLA',
     lang: 'Language',
     preferred: 'Preferred time',
+    email: 'Email',
+    phone: 'Phone',
     holder: 'Held by',
     state: 'State',
     none: 'No escalations are waiting.',
@@ -171,7 +175,7 @@ ${v.csrfField ? '' : html`<p class="muted" data-testid="read-only">${t.readOnly}
 <div class="table-scroll"><table data-testid="escalation-queue"><thead><tr><th>${t.sla}</th><th>${t.reason}</th><th>${t.opened}</th><th>${t.lang}</th><th>${t.preferred}</th><th>${t.holder}</th><th>${t.state}</th></tr></thead><tbody>
 ${entries.map(
   (e) =>
-    html`<tr data-escalation="${e.escalation.id}"><td>${slaCell(e, v.lang)}</td><td><a href="/console/escalations/${e.escalation.id}">${reasonWords(e.escalation.reason, v.lang)}</a></td><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td><td data-testid="holder">${holderText(e, v)}</td><td>${e.caseRow.state}</td></tr>`,
+    html`<tr data-escalation="${e.escalation.id}"><td>${slaCell(e, v.lang)}</td><td><a href="/console/escalations/${e.escalation.id}?lang=${v.lang}">${reasonWords(e.escalation.reason, v.lang)}</a></td><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td><td data-testid="holder">${holderText(e, v)}</td><td>${e.caseRow.state}</td></tr>`,
 )}
 </tbody></table></div>${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : ''}
 ${v.extra ?? ''}`,
@@ -222,11 +226,11 @@ ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.er
 <tr><th>${t.holder}</th><td data-testid="holder">${e.escalation.claimed_by === null ? t.nobody : t.heldBy(holderText(e, v))}</td></tr>
 <tr><th>${t.lang}</th><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td></tr>
 <tr><th>${t.preferred}</th><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td></tr>
-<tr><th>Email</th><td>${v.mask.email(e.caseRow.email)}</td></tr>
-<tr><th>Phone</th><td>${v.mask.phone(e.caseRow.phone_e164)}</td></tr>
+<tr><th>${t.email}</th><td>${v.mask.email(e.caseRow.email)}</td></tr>
+<tr><th>${t.phone}</th><td>${v.mask.phone(e.caseRow.phone_e164)}</td></tr>
 <tr><th>${t.state}</th><td data-testid="case-state">${e.caseRow.state}</td></tr>
 </table>
-<p><a href="/console/cases/${e.caseRow.id}">${t.caseLink}</a></p>
+<p><a href="/console/cases/${e.caseRow.id}?lang=${v.lang}">${t.caseLink}</a></p>
 ${claimForms}
 ${summaryBlock(e.summary, v.lang)}
 ${v.csrfField && open && v.holderActions ? (mine ? holderForms(e, v, base) : html`<p class="muted">${t.claimFirst}</p>`) : ''}

@@ -150,7 +150,7 @@ export function liveCallsPage(
   const actions = opts.actions;
   const callCard = (c: LiveCallView) =>
     html`<section class="live-call" data-call-id="${c.callId}" data-testid="live-call">
-<h2><a href="/console/cases/${encodeURIComponent(c.caseId)}">${t.case} ${c.caseId.slice(0, 8)}</a></h2>
+<h2><a href="/console/cases/${encodeURIComponent(c.caseId)}?lang=${opts.lang}">${t.case} ${c.caseId.slice(0, 8)}</a></h2>
 <p class="muted">${t.customer}: ${c.customer} · ${t.lang}: ${c.lang} · ${t.channel}: ${c.channel} · ${t.started}: ${zonedTime(c.startedAt, opts.timeZone, opts.lang)}</p>
 <p>${t.step}: <strong data-testid="live-step">${c.withPerson ? t.withPerson(c.withPerson) : stepName(c.step, opts.lang)}</strong></p>
 <ol class="live-lines" data-testid="live-lines">${c.lines.map(
@@ -202,7 +202,7 @@ const LIVE_SCRIPT = `(() => {
   };
   const addCall = (c) => {
     const old = card(c.callId); if (old) old.remove();
-    const link = el('a', { href: '/console/cases/' + encodeURIComponent(c.caseId), textContent: t.case + ' ' + c.caseId.slice(0, 8) });
+    const link = el('a', { href: '/console/cases/' + encodeURIComponent(c.caseId) + '?lang=' + cfg.lang, textContent: t.case + ' ' + c.caseId.slice(0, 8) });
     const sec = el('section', { className: 'live-call' },
       el('h2', {}, link),
       el('p', { className: 'muted', textContent: t.customer + ': ' + c.customer + ' · ' + t.lang + ': ' + c.lang + ' · ' + t.channel + ': ' + c.channel + ' · ' + t.started + ': ' + time(c.startedAt) }),
