@@ -289,6 +289,26 @@ describe('identity web flow', () => {
     expect((await b.get('/account')).headers.location).toBe('/signin?lang=ja');
   });
 
+  it('a sign-out without a valid form field asks to confirm, and only the confirm form signs out', async () => {
+    await identity.createAccount(customer);
+    const b = new Browser(app);
+    await signIn(b, customer.email, customer.password);
+    const token = b.cookies.get('aizuchi_session') ?? '';
+    // A page rendered without the field (or a stale one): not a dead end, and not a sign-out either.
+    const bare = await b.post('/signout?lang=en', {});
+    expect(bare.statusCode).toBe(403);
+    expect(bare.body).toContain('Sign out?');
+    expect(bare.body).toContain('data-testid="signout-confirm"');
+    expect(await identity.sessions.read(token)).not.toBeNull();
+    expect((await b.post('/signout', { _csrf: 'x'.repeat(64) })).statusCode).toBe(403);
+    expect(await identity.sessions.read(token)).not.toBeNull();
+    // The confirmation (also GET /signout, typed by hand) carries a field that works.
+    const out = await b.submit('/signout?lang=ja', '/signout?lang=ja', {});
+    expect(out.headers.location).toBe('/signin?lang=ja&signedout=1');
+    expect(await identity.sessions.read(token)).toBeNull();
+    expect((await b.get('/signout?lang=ja')).body).toContain('サインアウトしますか？');
+  });
+
   it('issues a new session token at sign-in and ends the one the browser held before', async () => {
     await identity.createAccount(customer);
     const planted = await identity.sessions.create(

@@ -12,7 +12,7 @@ import { hmacHex, newToken } from '../../security/keys';
 import { accountPage } from '../pages/identity/account-page';
 import { type Csrf, createCsrf } from '../pages/identity/csrf';
 import { qrSvg } from '../pages/identity/qr';
-import { enrollPage, mfaFrozenPage, mfaPage, signinPage } from '../pages/identity/signin-pages';
+import { enrollPage, mfaFrozenPage, mfaPage, signinPage, signoutPage } from '../pages/identity/signin-pages';
 import { strings } from '../pages/identity/strings';
 import { zodRoutes } from '../openapi';
 import { SESSION_COOKIE, createOperatorGate } from './operator-gate';
@@ -365,9 +365,14 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       return reply.redirect(`/account?lang=${lang}&enrolled=1`, 303);
     });
 
+    app.get('/signout', { schema: { hide: true } }, async (request, reply) =>
+      sendPage(reply, 200, signoutPage({ lang: request.lang, csrf: csrf.field(request, reply) })),
+    );
+
     app.post('/signout', formRoute('Ends the session; 303 to /signin', z.looseObject({ _csrf: csrfField })), async (request, reply) => {
       const lang = request.lang;
-      if (!csrf.verify(request)) return reply.code(403).type('text/plain').send(strings(lang).badForm);
+      // Not a dead end: the person confirms on a page whose form carries a valid field.
+      if (!csrf.verify(request)) return sendPage(reply, 403, signoutPage({ lang, csrf: csrf.field(request, reply) }));
       const token = request.cookies[SESSION_COOKIE];
       if (token) await identity.sessions.end(token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -85,3 +85,22 @@ export function mfaFrozenPage(o: { lang: Lang }): string {
 <p class="error" role="alert">${t.enrolFrozen}</p>`,
   });
 }
+
+/**
+ * "Sign out?" with one button: where a sign-out arrived without a valid CSRF field (a page rendered
+ * without one, a cookie renewed since, a typed /signout) the person confirms here instead of meeting
+ * a 403. Another site can still not sign anyone out: this form's field is what the POST checks.
+ */
+export function signoutPage(o: { lang: Lang; csrf: SafeHtml }): string {
+  const t = strings(o.lang);
+  return page({
+    title: t.signout,
+    lang: o.lang,
+    switchPath: '/signout',
+    body: html`<h1>${t.signoutConfirm}</h1>
+<form method="post" action="${withLang('/signout', o.lang)}" data-testid="signout-confirm">
+${o.csrf}
+<button type="submit">${t.signout}</button>
+</form>`,
+  });
+}

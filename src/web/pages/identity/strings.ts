@@ -12,6 +12,7 @@ const JA = {
   privilegedNeedsMfa:
     'このアカウントは他のアカウントを操作できるため、MFA（認証アプリ）なしではサインインできません。管理者に認証アプリの登録を依頼してください。',
   badForm: 'フォームの有効期限が切れました。ページを再読み込みしてもう一度お試しください。',
+  signoutConfirm: 'サインアウトしますか？',
   mfaTitle: '多要素認証（MFA）',
   mfaPrompt: '認証アプリ（Google Authenticator など）に表示されている6桁のコードを入力してください。',
   code: '確認コード',
@@ -60,6 +61,7 @@ const EN: Strings = {
   privilegedNeedsMfa:
     'This account can act on other accounts, so it cannot sign in without MFA (an authenticator app). Ask an administrator to enrol one.',
   badForm: 'This form has expired. Reload the page and try again.',
+  signoutConfirm: 'Sign out?',
   mfaTitle: 'Multi-factor authentication (MFA)',
   mfaPrompt: 'Enter the 6-digit code shown in your authenticator app (for example Google Authenticator).',
   code: 'Verification code',
