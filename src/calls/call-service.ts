@@ -20,7 +20,7 @@ import type { CallChannel } from '../channels/call-channel';
 import type { CarrierLeg } from '../channels/carrier';
 import { createHostPort } from './host-port';
 import { createCallFinish } from './call-finish';
-import { createMfaReset } from './mfa-reset';
+import { type MfaResetDeps, createMfaReset } from './mfa-reset';
 import { createVerificationStore } from './verification-store';
 import { AizuchiError, errorFields } from '../domain/errors';
 import { maskEmail } from '../domain/phone';
@@ -72,6 +72,8 @@ export interface CallServiceDeps {
   transfer?: LiveTransfer;
   /** An operator's display name for the live view ("with …"); null or absent: their id is shown. */
   operatorName?(operatorId: string): Promise<string | null>;
+  /** When a half-failed reset's resume job gives up (MfaResetDeps.gaveUp): manual recovery marks its request failed. */
+  resetGaveUp?: MfaResetDeps['gaveUp'];
 }
 
 /** What a take-over from the console came to (CallService.takeOver; CallHandOver.aimAt). */
@@ -139,6 +141,7 @@ export function createCallService(deps: CallServiceDeps) {
     companyName: settings.companyName,
     timeZone: settings.timeZone,
     logger: deps.logger,
+    ...(deps.resetGaveUp ? { gaveUp: deps.resetGaveUp } : {}),
   });
   const { finish, escalationNotices } = createCallFinish({
     cases,

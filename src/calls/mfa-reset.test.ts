@@ -8,7 +8,14 @@ import { createDbJobQueue } from '../jobs/db-job-queue';
 import type { JobContext } from '../jobs/queue';
 import { createLogger } from '../observability/logger';
 import { deriveKeys } from '../security/keys';
-import { MFA_RESET_DUE_JOB, MFA_RESET_RESUME_JOB, MfaResetIncompleteError, createMfaReset } from './mfa-reset';
+import {
+  MFA_RESET_DUE_JOB,
+  MFA_RESET_RESUME_JOB,
+  MfaResetIncompleteError,
+  RESUME_MAX_ATTEMPTS,
+  type ResetGaveUp,
+  createMfaReset,
+} from './mfa-reset';
 
 const pgUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
 
@@ -42,6 +49,7 @@ async function setup(ts: TestStore) {
   const cases = new CaseService(store, clock);
   const jobs = createDbJobQueue({ store, clock, logger, workerId: 'test' });
   const f = flaky(identity);
+  const gaveUp: ResetGaveUp[] = [];
   const reset = createMfaReset({
     cases,
     identity: f.provider,
@@ -52,6 +60,7 @@ async function setup(ts: TestStore) {
     companyName: 'Acme',
     timeZone: 'Asia/Tokyo',
     logger,
+    gaveUp: async (_trx, info) => void gaveUp.push(info),
   });
   const { account } = await identity.createAccount({
     email: 'hanako@example.com',
@@ -87,14 +96,14 @@ async function setup(ts: TestStore) {
   });
   const contact = (await identity.getContact(account.id))!;
   const jobOf = (kind: string) => store.db.selectFrom('jobs').selectAll().where('kind', '=', kind).executeTakeFirst();
-  const ctx = (jobId: string): JobContext => ({
+  const ctx = (jobId: string, attempt = 1): JobContext => ({
     jobId,
-    attempt: 1,
+    attempt,
     signal: new AbortController().signal,
     complete: async (fn) => cases.inTransaction(fn),
   });
   const kinds = async () => (await cases.history(caseId)).map((e) => e.kind);
-  return { clock, identity, cases, reset, account, caseId, contact, jobOf, ctx, kinds, ...f };
+  return { clock, identity, cases, reset, account, caseId, contact, jobOf, ctx, kinds, gaveUp, ...f };
 }
 
 function suite(name: string, open: () => Promise<TestStore>) {
@@ -134,18 +143,40 @@ function suite(name: string, open: () => Promise<TestStore>) {
       expect((await f.kinds()).slice(-2)).toEqual(['mfa_reset', 'notification_queued']);
     });
 
-    it('a resume that fails again records it again and rethrows the provider error for the queue', async () => {
+    it('a resume the provider refuses for good gives up at once: reset_abandoned and gaveUp in the done transaction, no throw', async () => {
       const f = await fresh();
       f.plan.step = 'removeMfaFactors';
       f.plan.failures = 2;
       f.plan.error = () => new IdentityProviderAuthError('embedded', 'refused our credentials (403)', { status: 403 });
       await expect(f.reset.perform(f.caseId, f.account.id, f.contact, 'agent')).rejects.toMatchObject({ failedStep: 'mfa_removed' });
       const job = await f.jobOf(MFA_RESET_RESUME_JOB);
-      const failure = await f.reset.resumeHandler(JSON.parse(job!.payload), f.ctx(job!.id)).catch((e: unknown) => e);
-      // Not retryable: the job queue marks it dead at once; the case still shows the failure.
-      expect((failure as MfaResetIncompleteError).cause).toBeInstanceOf(IdentityProviderAuthError);
+      expect(job!.max_attempts).toBe(RESUME_MAX_ATTEMPTS);
+      await f.reset.resumeHandler(JSON.parse(job!.payload), f.ctx(job!.id));
       expect((await f.kinds()).filter((k) => k === 'reset_incomplete')).toHaveLength(2);
+      const abandoned = (await f.cases.history(f.caseId)).find((e) => e.kind === 'reset_abandoned')!;
+      expect(JSON.parse(abandoned.data)).toMatchObject({
+        reason: 'provider_refused',
+        failedStep: 'mfa_removed',
+        errorCode: 'identity_provider_auth',
+      });
+      expect(f.gaveUp).toEqual([expect.objectContaining({ caseId: f.caseId, via: 'agent', reason: 'provider_refused', attempt: 1 })]);
       expect((await f.cases.require(f.caseId)).state).toBe('verifying');
+    });
+
+    it('a resume that fails transiently is thrown for the queue’s backoff until its last attempt, which gives up', async () => {
+      const f = await fresh();
+      f.plan.step = 'revokeSessions';
+      f.plan.failures = 3;
+      f.plan.error = () => new IdentityProviderUnavailableError('embedded', 'answered 503', { status: 503 });
+      await f.reset.perform(f.caseId, f.account.id, f.contact, 'agent').catch(() => undefined);
+      const job = await f.jobOf(MFA_RESET_RESUME_JOB);
+      const again = await f.reset.resumeHandler(JSON.parse(job!.payload), f.ctx(job!.id, 1)).catch((e: unknown) => e);
+      expect((again as MfaResetIncompleteError).cause).toBeInstanceOf(IdentityProviderUnavailableError);
+      expect(f.gaveUp).toEqual([]);
+      await f.reset.resumeHandler(JSON.parse(job!.payload), f.ctx(job!.id, RESUME_MAX_ATTEMPTS));
+      expect(f.gaveUp).toEqual([expect.objectContaining({ reason: 'provider_retries_exhausted', failedStep: 'sessions_revoked' })]);
+      expect(await f.kinds()).toContain('reset_abandoned');
+      expect(await f.kinds()).not.toContain('mfa_reset');
     });
 
     it('a resume for a case closed meanwhile (an operator, a cancel) changes nothing', async () => {

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { CaseService } from '../cases/case-service';
 import type { Clock } from '../domain/clock';
 import { AizuchiError, errorFields } from '../domain/errors';
@@ -8,6 +9,7 @@ import { enqueueMail } from '../mail/mail-job';
 import { mfaReset } from '../mail/templates';
 import type { Logger } from '../observability/logger';
 import { hmacHex, newToken } from '../security/keys';
+import type { Database } from '../store/schema';
 
 /** Runs a strict-policy reset once its cooling-off is over. */
 export const MFA_RESET_DUE_JOB = 'mfa.reset_due';
@@ -16,6 +18,8 @@ export const MFA_RESET_RESUME_JOB = 'mfa.reset_resume';
 
 /** First wait before a half-failed reset is tried again; the job queue backs off after that. */
 const RESUME_DELAY_MS = 60_000;
+/** Runs of the resume job before it gives up on a provider that keeps failing (the queue backs off between them). */
+export const RESUME_MAX_ATTEMPTS = 5;
 
 export interface ResetDuePayload {
   caseId: string;
@@ -31,7 +35,22 @@ export interface ResetResumePayload {
 }
 
 /** Who decided the reset: the agent on a call, the strict policy's job after cooling off, or operators (manual recovery). */
-type ResetVia = 'agent' | 'cooling_off_job' | 'manual';
+export type ResetVia = 'agent' | 'cooling_off_job' | 'manual';
+
+/**
+ * A resume job that gave up: the provider refused a step for good (`provider_refused`, the error's
+ * `retryable` is false) or its last attempt failed too (`provider_retries_exhausted`). `detail` is
+ * the payload's (a manual reset's requestId, requestedBy, approvedBy).
+ */
+export interface ResetGaveUp {
+  caseId: string;
+  via: ResetVia;
+  detail?: Record<string, unknown>;
+  reason: 'provider_refused' | 'provider_retries_exhausted';
+  failedStep: string;
+  errorCode: string | null;
+  attempt: number;
+}
 
 /**
  * The provider steps of a reset, in this order: a new factor is required before the old ones go, so
@@ -64,6 +83,11 @@ export interface MfaResetDeps {
   companyName: string;
   timeZone: string;
   logger: Logger;
+  /**
+   * Called inside the job's done transaction when the resume job gives up (manual recovery marks its
+   * request failed there). Database writes through `trx` only: nothing external.
+   */
+  gaveUp?(trx: Kysely<Database>, info: ResetGaveUp): Promise<unknown>;
 }
 
 /**
@@ -153,8 +177,11 @@ export function createMfaReset(deps: MfaResetDeps) {
       if (err instanceof MfaResetIncompleteError) {
         const payload: ResetResumePayload = { caseId, via, ...(detail ? { detail } : {}) };
         const runAt = new Date(deps.clock.now().getTime() + RESUME_DELAY_MS);
+        // A manual request that failed may be submitted again on the same case: its resume is a new job, not the old one's key.
+        const request = typeof detail?.requestId === 'string' ? `:${detail.requestId}` : '';
+        const dedupeKey = `mfa-reset-resume:${caseId}${request}`;
         await deps.cases.inTransaction((trx) =>
-          deps.queue.enqueue(MFA_RESET_RESUME_JOB, payload, { runAt, dedupeKey: `mfa-reset-resume:${caseId}` }, trx),
+          deps.queue.enqueue(MFA_RESET_RESUME_JOB, payload, { runAt, dedupeKey, maxAttempts: RESUME_MAX_ATTEMPTS }, trx),
         );
       }
       throw err;
@@ -206,9 +233,11 @@ export function createMfaReset(deps: MfaResetDeps) {
   /**
    * Finishes a half-failed reset: only while the case is still unresolved (an agent's failed reset
    * leaves it `escalated`, a cooling-off one `verifying`) and its latest reset event is the failure.
-   * Every step runs again; a failure throws for the job queue's backoff (or dead, when not retryable).
+   * Every step runs again; a failure throws for the job queue's backoff. When the provider refused for
+   * good, or on the last attempt, the job gives up instead: `reset_abandoned` on the case and
+   * deps.gaveUp, in the transaction that marks the job done (so it happens once), and no throw.
    */
-  const resumeHandler: JobHandler = async (payload) => {
+  const resumeHandler: JobHandler = async (payload, ctx) => {
     const { caseId, via, detail } = payload as ResetResumePayload;
     const row = await deps.cases.get(caseId);
     if (!row || !row.account_id || (row.state !== 'verifying' && row.state !== 'escalated')) {
@@ -223,7 +252,37 @@ export function createMfaReset(deps: MfaResetDeps) {
     }
     const contact = await deps.identity.getContact(row.account_id);
     if (!contact) throw new Error('account of an incomplete reset no longer exists');
-    await runSteps(caseId, row.account_id);
+    try {
+      await runSteps(caseId, row.account_id);
+    } catch (err) {
+      if (!(err instanceof MfaResetIncompleteError)) throw err;
+      const refused = (err.cause as { retryable?: unknown } | undefined)?.retryable === false;
+      if (!refused && ctx.attempt < RESUME_MAX_ATTEMPTS) throw err;
+      const info: ResetGaveUp = {
+        caseId,
+        via,
+        ...(detail ? { detail } : {}),
+        reason: refused ? 'provider_refused' : 'provider_retries_exhausted',
+        failedStep: err.failedStep,
+        errorCode: errorFields(err.cause).errorCode ?? null,
+        attempt: ctx.attempt,
+      };
+      await ctx.complete(async (trx) => {
+        await deps.cases.record(trx, caseId, 'reset_abandoned', {
+          reason: info.reason,
+          failedStep: info.failedStep,
+          provider,
+          errorCode: info.errorCode,
+          attempt: info.attempt,
+        });
+        await deps.gaveUp?.(trx, info);
+      });
+      log.error(
+        { caseId, via, provider, failedStep: info.failedStep, reason: info.reason, attempt: ctx.attempt },
+        'mfa reset resume gave up',
+      );
+      return;
+    }
     await complete(caseId, contact, via, detail);
     log.info({ caseId, accountId: row.account_id, via, provider }, 'incomplete mfa reset completed');
   };

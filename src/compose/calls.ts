@@ -1,5 +1,6 @@
 import type { Dialer } from '../cases/callback-job';
 import type { CaseService } from '../cases/case-service';
+import { failManualRecovery } from '../cases/escalations/manual-recovery-failure';
 import { type CallService, createCallService } from '../calls';
 import { createCallOwnership } from '../calls/call-owners';
 import { createTextDialer } from '../calls/text-dialer';
@@ -106,6 +107,12 @@ export function composeCalls(config: Config, w: CallsWiring): ComposedCalls {
   const calls = createCallService({
     // Local operators are accounts; an SSO operator (oidc:<sub>) has none here and is shown by id.
     operatorName: async (id) => (await w.identity.getContact(id).catch(() => null))?.name ?? null,
+    // A manual recovery whose reset the resume job gave up on ends `failed` (issue 10), in the job's own transaction.
+    resetGaveUp: async (trx, info) => {
+      const requestId = info.detail?.requestId;
+      if (info.via !== 'manual' || typeof requestId !== 'string') return;
+      await failManualRecovery(trx, w.cases, { requestId, reason: info.reason, failedStep: info.failedStep, errorCode: info.errorCode });
+    },
     live,
     owners: createCallOwnership({ store: w.store, clock: w.clock, logger: w.logger, leaseMs: config.callLeaseMs }),
     transfer,

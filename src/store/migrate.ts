@@ -17,6 +17,7 @@ import * as m017 from './migrations/017_business_settings';
 import * as m018 from './migrations/018_call_owners';
 import * as m016 from './migrations/016_manual_recoveries';
 import * as m019 from './migrations/019_session_user_agent';
+import * as m023 from './migrations/023_manual_recovery_failure';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '018_call_owners': m018,
   '016_manual_recoveries': m016,
   '019_session_user_agent': m019,
+  '023_manual_recovery_failure': m023,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

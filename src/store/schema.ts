@@ -292,12 +292,17 @@ export interface ManualRecoveriesTable {
   /** HMAC of the requester's email (keys.tokenHmac), to tell the same person under two sign-ins. */
   requester_person: string | null;
   requested_at: string;
-  /** 'pending' | 'approved' | 'rejected' | 'expired'; 'approved' also when no second operator was needed. */
+  /**
+   * 'pending' | 'approved' | 'rejected' | 'expired' | 'failed'; 'approved' also when no second operator
+   * was needed; 'failed' when the approved reset could not finish (failure_reason says why).
+   */
   state: string;
   /** Until when a pending request may be approved; null when none was needed. */
   expires_at: string | null;
   decided_by: string | null;
   decided_at: string | null;
+  /** Why the state is 'failed' (ManualFailureReason in cases/escalations/manual-recovery-failure.ts); null otherwise. */
+  failure_reason: string | null;
 }
 
 export interface Database {

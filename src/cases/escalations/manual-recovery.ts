@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../domain/clock';
-import { AizuchiError } from '../../domain/errors';
+import { AizuchiError, errorFields } from '../../domain/errors';
 import {
   type ChecklistItemId,
   type ManualEvidence,
@@ -16,6 +16,7 @@ import type { Database, ManualRecoveriesTable } from '../../store/schema';
 import type { CaseRow, CaseService } from '../case-service';
 import { MAX_NOTE_CHARS, noteRefusal } from './escalation-queue';
 import { heldEscalation } from './escalation-rows';
+import { failManualRecovery } from './manual-recovery-failure';
 
 export type ManualRecoveryFailure =
   | 'not_found'
@@ -50,8 +51,11 @@ export interface Actor {
   person?: string;
 }
 
-/** What a submission or an approval led to: the reset done, still waiting, or half done (a job finishes it). */
-export type ManualOutcome = 'pending_approval' | 'reset' | 'reset_incomplete' | 'rejected';
+/**
+ * What a submission or an approval led to: the reset done, still waiting, half done (a job finishes
+ * it or, giving up, marks the request failed), or failed at once (the request is `failed`).
+ */
+export type ManualOutcome = 'pending_approval' | 'reset' | 'reset_incomplete' | 'failed' | 'rejected';
 
 export interface ManualRecoveryDeps {
   cases: CaseService;
@@ -126,6 +130,11 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     }
   }
 
+  /**
+   * Runs the approved reset. A half-done reset stays `approved` while its resume job works (the job
+   * marks it failed when it gives up); any other error ends the request `failed` (reset_error) at
+   * once, so it neither stays `approved` forever nor blocks a new request.
+   */
   async function runReset(r: ManualRecovery, contact: IdentityContact): Promise<ManualOutcome> {
     const detail = { requestId: r.id, requestedBy: r.requested_by, approvedBy: r.decided_by, checklist: r.checklist };
     try {
@@ -133,7 +142,12 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
       return 'reset';
     } catch (err) {
       if ((err as { code?: unknown }).code === 'mfa_reset_incomplete') return 'reset_incomplete';
-      throw err;
+      // The error's code (or, without one, its class name) goes into the case event; its message may carry provider text.
+      const { errorName, errorCode } = errorFields(err);
+      await cases.inTransaction((trx) =>
+        failManualRecovery(trx, cases, { requestId: r.id, reason: 'reset_error', errorCode: errorCode ?? errorName }),
+      );
+      return 'failed';
     }
   }
 
@@ -199,6 +213,7 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
         expires_at: needsApproval ? new Date(now.getTime() + deps.policy.manual.approvalTtlMs).toISOString() : null,
         decided_by: null,
         decided_at: null,
+        failure_reason: null,
       };
       await trx.insertInto('manual_recoveries').values(stored).execute();
       await cases.record(trx, row.id, 'manual_recovery_requested', {
@@ -328,8 +343,21 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     return rows.map(parse);
   }
 
+  /** Requests whose reset failed (failure_reason says why), newest first. */
+  async function failed(limit = 200): Promise<ManualRecovery[]> {
+    const rows = await deps.db
+      .selectFrom('manual_recoveries')
+      .selectAll()
+      .where('state', '=', 'failed')
+      .orderBy('requested_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(parse);
+  }
+
   return {
     request,
+    failed,
     approve: (id: string, by: Actor) => decide(id, by, 'approved'),
     reject: (id: string, by: Actor) => decide(id, by, 'rejected'),
     get,
