@@ -176,7 +176,7 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
     );
 
     app.get('/console/manual-recoveries', { preHandler: deps.requireOperator, schema: { querystring: viewQuery } }, async (req, reply) =>
-      sendHtml(reply, 200, manualPendingPage(await deps.manual.pending(), view(req, reply))),
+      sendHtml(reply, 200, manualPendingPage(await deps.manual.pending(), view(req, reply), await deps.manual.failed())),
     );
 
     app.get(

@@ -37,11 +37,21 @@ const T = {
     open: '開く',
     expired: '期限切れ',
     you: 'あなた',
-    states: { pending: '承認待ち', approved: '承認済み', rejected: '却下', expired: '期限切れ' } as Record<string, string>,
+    states: { pending: '承認待ち', approved: '承認済み', rejected: '却下', expired: '期限切れ', failed: '失敗' } as Record<string, string>,
+    failedList: 'リセットに失敗した手動リカバリー',
+    failureReason: '失敗の理由',
+    failedNext:
+      'お客様のMFAはリセットされていません（お客様には何も通知していません）。エスカレーションの担当者が確認をやり直し、再度依頼できます。',
+    reasons: {
+      provider_refused: 'IDプロバイダーがリセットを拒否しました（再試行しても成功しません。設定や権限を確認してください）',
+      provider_retries_exhausted: 'IDプロバイダーが応答せず、自動再試行の上限に達しました',
+      reset_error: 'リセットの途中でエラーが発生しました',
+    } as Record<string, string>,
     outcome: {
       pending_approval: '依頼を記録しました。別のオペレーターの承認を待っています。',
       reset: 'MFAをリセットしました。お客様にメールでお知らせしました。',
-      reset_incomplete: 'リセットの一部が失敗しました。自動で再試行します。',
+      reset_incomplete: 'リセットの一部が失敗しました。自動で再試行し、それでも失敗した場合は「失敗」と表示します。',
+      failed: 'リセットに失敗しました。MFAはリセットされていません。',
       rejected: '却下しました。',
     } as Record<string, string>,
     caseLink: 'ケースを開く',
@@ -76,11 +86,24 @@ const T = {
     open: 'Open',
     expired: 'expired',
     you: 'you',
-    states: { pending: 'waiting for approval', approved: 'approved', rejected: 'rejected', expired: 'expired' } as Record<string, string>,
+    states: { pending: 'waiting for approval', approved: 'approved', rejected: 'rejected', expired: 'expired', failed: 'failed' } as Record<
+      string,
+      string
+    >,
+    failedList: 'Manual recoveries whose reset failed',
+    failureReason: 'Why it failed',
+    failedNext:
+      'The customer’s MFA was not reset (and the customer was told nothing). The escalation’s holder may check again and submit a new request.',
+    reasons: {
+      provider_refused: 'The identity provider refused the reset (retrying cannot help; check its configuration and permissions)',
+      provider_retries_exhausted: 'The identity provider kept failing; automatic retries ran out',
+      reset_error: 'The reset broke off with an error',
+    } as Record<string, string>,
     outcome: {
       pending_approval: 'Recorded. It now waits for a second operator’s approval.',
       reset: 'MFA was reset and the customer was mailed.',
-      reset_incomplete: 'Part of the reset failed; it is retried automatically.',
+      reset_incomplete: 'Part of the reset failed; it is retried automatically, and shown as failed if that does not work either.',
+      failed: 'The reset failed; MFA was not reset.',
       rejected: 'Rejected.',
     } as Record<string, string>,
     caseLink: 'Open the case',
@@ -143,6 +166,8 @@ function evidenceText(e: ManualEvidence, lang: Lang): string {
   return e.source === 'operator_checked' ? `${e.kind} (operator_checked: ${checklistWords(e.item, lang)})` : `${e.kind} (${e.source})`;
 }
 
+const reasonText = (r: ManualRecovery, lang: Lang) => T[lang].reasons[r.failure_reason ?? ''] ?? r.failure_reason ?? '';
+
 const who = (id: string | null, v: ManualView) => (id === null ? '' : id === v.me ? T[v.lang].you : id);
 
 /** GET /console/manual-recoveries/:id: what was checked and by whom; approve / reject for a different operator. */
@@ -171,7 +196,9 @@ ${v.done ? html`<p class="notice" role="status" data-testid="manual-done">${t.ou
 <tr><th>${t.requestedAt}</th><td>${zonedText(r.requested_at, v.timeZone)}</td></tr>
 ${r.expires_at ? html`<tr><th>${t.expiresAt}</th><td>${zonedText(r.expires_at, v.timeZone)}</td></tr>` : ''}
 ${r.decided_by ? html`<tr><th>${t.decidedBy}</th><td data-testid="decided-by">${who(r.decided_by, v)}</td></tr>` : ''}
+${r.state === 'failed' ? html`<tr><th>${t.failureReason}</th><td data-testid="failure-reason" data-reason="${r.failure_reason ?? ''}">${reasonText(r, v.lang)}</td></tr>` : ''}
 </table>
+${r.state === 'failed' ? html`<p class="notice" data-testid="failed-next">${t.failedNext}</p>` : ''}
 <h2>${t.checks}</h2><ul data-testid="attested">${r.checklist.map((i) => html`<li data-item="${i}">${checklistWords(i, v.lang)}</li>`)}</ul>
 <h2>${t.note}</h2><p data-testid="manual-note">${r.note}</p>
 <h2>${t.evidence}</h2><ul data-testid="evidence">${r.evidence.map((e) => html`<li>${evidenceText(e, v.lang)}</li>`)}</ul>
@@ -180,8 +207,19 @@ ${decide}
   );
 }
 
-/** GET /console/manual-recoveries: requests waiting for a second operator, oldest first. */
-export function manualPendingPage(rows: ManualRecovery[], v: ManualView): string {
+/** The failed requests under the waiting ones: when (business zone), who asked, why it failed. */
+function failedTable(rows: ManualRecovery[], v: ManualView): SafeHtml | string {
+  const t = T[v.lang];
+  if (rows.length === 0) return '';
+  return html`<h2>${t.failedList}</h2>
+<table data-testid="manual-failed"><tbody>${rows.map(
+    (r) =>
+      html`<tr data-request="${r.id}" data-reason="${r.failure_reason ?? ''}"><td>${zonedText(r.requested_at, v.timeZone)}</td><td>${who(r.requested_by, v)}</td><td>${reasonText(r, v.lang)}</td><td><a href="/console/manual-recoveries/${r.id}?lang=${v.lang}">${t.open}</a></td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** GET /console/manual-recoveries: requests waiting for a second operator (oldest first), then failed ones (newest first). */
+export function manualPendingPage(rows: ManualRecovery[], v: ManualView, failed: ManualRecovery[] = []): string {
   const t = T[v.lang];
   return shell(
     v,
@@ -192,7 +230,8 @@ ${rows.length === 0 ? html`<p class="muted">${t.none}</p>` : ''}
 <table data-testid="manual-pending"><tbody>${rows.map(
       (r) =>
         html`<tr data-request="${r.id}"><td>${zonedText(r.requested_at, v.timeZone)}</td><td>${who(r.requested_by, v)}</td><td>${r.expires_at && Date.parse(r.expires_at) <= v.now.getTime() ? t.expired : zonedText(r.expires_at ?? r.requested_at, v.timeZone)}</td><td><a href="/console/manual-recoveries/${r.id}?lang=${v.lang}">${t.open}</a></td></tr>`,
-    )}</tbody></table>`,
+    )}</tbody></table>
+${failedTable(failed, v)}`,
   );
 }
 
