@@ -1,85 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKLIST_ITEMS } from '../../src/domain/policy';
 import { manualClock } from '../e2e/support/clocks';
-import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
+import { DATABASES } from '../e2e/support/databases';
 import { InjectBrowser } from '../e2e/support/inject-browser';
 import { totpFor } from '../e2e/support/totp';
-import { type TestServer, startTestServer } from '../e2e/support/test-server';
-
-// Monday 10:00 JST: open hours.
-const MON_1000_JST = new Date('2035-12-03T01:00:00Z');
-const ALL = [...CHECKLIST_ITEMS];
+import type { TestServer } from '../e2e/support/test-server';
+import { ALL, MON_1000_JST, manualRecoveryRig, requestIdOf } from './manual-recovery-rig';
 
 for (const db of DATABASES) {
   describe.runIf(db.enabled)(`manual recovery and the two-person rule (${db.name})`, () => {
     const clock = manualClock(MON_1000_JST);
+    const rig = manualRecoveryRig(db, clock);
+    const { ops, escalatedCase, history, submitted } = rig;
     let t: TestServer;
-    const ops: Array<{ id: string; b: InjectBrowser }> = [];
-    let n = 0;
-
-    /** An account (customer or operator) with MFA, and its recovery request from a number not on record: escalated for review. */
-    async function escalatedCase(
-      role: 'customer' | 'operator',
-    ): Promise<{ caseId: string; accountId: string; email: string; url: string }> {
-      const i = ++n;
-      const email = `manual${i}-${db.name}@example.com`;
-      const { account } = await t.services.identity.createAccount({
-        email,
-        password: 'correct horse battery',
-        name: `Manual ${i}`,
-        phone: `090-3333-${String(3000 + i)}`,
-        role,
-        mfa: true,
-        lang: 'en',
-      });
-      const res = await t.server.app.inject({
-        method: 'POST',
-        url: '/api/v1/recovery-requests',
-        remoteAddress: `192.0.2.${100 + i}`,
-        payload: { email, phone: `080-7777-${String(2000 + i)}`, lang: 'en', consent: true },
-      });
-      expect(res.statusCode).toBe(202);
-      const caseId = (await t.services.cases.list({ email }))[0]!.id;
-      const esc = await t.services.store.db.selectFrom('escalations').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
-      return { caseId, accountId: account.id, email, url: `/console/escalations/${esc.id}` };
-    }
-    const history = async (caseId: string) =>
-      (await t.services.cases.history(caseId)).map((e) => ({ kind: e.kind, data: JSON.parse(e.data) as Record<string, unknown> }));
-    const requestIdOf = (location: unknown) => /\/console\/manual-recoveries\/([^?]+)/.exec(String(location))?.[1] ?? '';
-
-    /** Operator `a` claims and submits the full checklist; returns the redirect. */
-    async function submitted(
-      a: InjectBrowser,
-      url: string,
-      items: readonly string[] = ALL,
-      note = 'Rang the number on record; ID checked',
-    ) {
-      expect((await a.submit(url, `${url}/claim`, {})).statusCode).toBe(303);
-      return a.submit(`${url}/manual?lang=en`, `${url}/manual`, { item: items, note });
-    }
 
     beforeAll(async () => {
-      t = await startTestServer({
-        clock,
-        postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
-        env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
-      });
-      for (const name of ['a', 'b', 'c']) {
-        const { account } = await t.services.identity.createAccount({
-          email: `op-${name}-${db.name}@example.com`,
-          password: 'operator password',
-          name: `Op ${name}`,
-          phone: '03-1234-5678',
-          role: 'operator',
-          mfa: true,
-        });
-        const b = new InjectBrowser(t.server.app, '192.0.2.1');
-        b.useSession((await t.services.identity.sessions.create(account.id, 'full', clock.now())).token);
-        ops.push({ id: account.id, b });
-      }
+      await rig.start();
+      t = rig.t();
     });
     afterAll(async () => {
-      await t?.stop();
+      await rig.stop();
     });
 
     it('a customer account: the holder’s ticked checklist resets MFA at once, records who and what, and mails the customer', async () => {
