@@ -212,8 +212,10 @@ const LIVE_SCRIPT = `(() => {
     sec.querySelector('strong').dataset.testid = 'live-step';
     sec.querySelector('ol').dataset.testid = 'live-lines';
     for (const l of c.lines || []) addLine(sec, l);
+    // A call already with a person has no controls (as on the server's page). The attribute, not
+    // form.action: in the template's inert document the property resolves against no URL.
     const tpl = document.getElementById('live-actions');
-    if (tpl) { const a = tpl.content.cloneNode(true); a.querySelector('[data-listen]').dataset.listen = c.callId; const f = a.querySelector('[data-take-over]'); f.action = f.action.replace('/live//', '/live/' + encodeURIComponent(c.callId) + '/'); sec.append(a); }
+    if (tpl && !c.withPerson) { const a = tpl.content.cloneNode(true); a.querySelector('[data-listen]').dataset.listen = c.callId; const f = a.querySelector('[data-take-over]'); f.setAttribute('action', f.getAttribute('action').replace('/live//', '/live/' + encodeURIComponent(c.callId) + '/')); sec.append(a); }
     if (c.withPerson) sec.querySelector('[data-testid=live-step]').textContent = t.withPerson.replace('{name}', c.withPerson);
     root.append(sec);
   };
