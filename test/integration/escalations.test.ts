@@ -111,8 +111,10 @@ for (const db of DATABASES) {
       expect(detail.body).toMatch(/data-check="password_at_request" data-held="false"/);
       expect(detail.body).not.toContain(`esc${n}-${db.name}@example.com`);
 
-      const claimed = await op.submit(url, `${url}/claim`, {});
+      // The form posts with the page's language and lands back on the page in it.
+      const claimed = await op.submit(url, `${url}/claim?lang=ja`, {});
       expect(claimed.statusCode).toBe(303);
+      expect(claimed.headers.location).toBe(`${url}?lang=ja`);
       expect((await escalationOf(id)).claimed_by).toBe(operatorId);
       expect((await op.get(`${url}?lang=en`)).body).toContain('Held by you');
 

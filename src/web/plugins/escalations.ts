@@ -146,7 +146,7 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
               );
             throw err;
           }
-          return reply.redirect(`/console/escalations/${encodeURIComponent(id)}`, 303);
+          return reply.redirect(`/console/escalations/${encodeURIComponent(id)}${req.langChosen ? `?lang=${req.lang}` : ''}`, 303);
         },
       );
 

@@ -15,9 +15,9 @@ function holderForms(e: QueueEntry, v: EscalationView, base: string): SafeHtml {
   const zone = zonedText(new Date(0), v.timeZone).split(' ').at(-1) ?? v.timeZone;
   const approvable = APPROVABLE.has(e.escalation.reason) && e.caseRow.state === 'escalated';
   return html`<h2>${t.actions}</h2>
-<form method="post" action="${base}/callback" data-testid="callback-form">${v.csrfField ?? ''}<label>${t.callbackAt(zone)}<input type="datetime-local" name="at" required></label><button type="submit">${t.scheduleCallback}</button></form>
-${approvable ? html`<form method="post" action="${base}/approve" data-testid="approve-form">${v.csrfField ?? ''}<button type="submit">${t.approve}</button></form>` : ''}
-<form method="post" action="${base}/close" data-testid="close-form">${v.csrfField ?? ''}<label>${t.closeReason}<select name="reason" required>${CLOSE_REASONS.map((r) => html`<option value="${r}">${closeReasonWords(r, v.lang)}</option>`)}</select></label><button type="submit">${t.close}</button></form>`;
+<form method="post" action="${base}/callback?lang=${v.lang}" data-testid="callback-form">${v.csrfField ?? ''}<label>${t.callbackAt(zone)}<input type="datetime-local" name="at" required></label><button type="submit">${t.scheduleCallback}</button></form>
+${approvable ? html`<form method="post" action="${base}/approve?lang=${v.lang}" data-testid="approve-form">${v.csrfField ?? ''}<button type="submit">${t.approve}</button></form>` : ''}
+<form method="post" action="${base}/close?lang=${v.lang}" data-testid="close-form">${v.csrfField ?? ''}<label>${t.closeReason}<select name="reason" required>${CLOSE_REASONS.map((r) => html`<option value="${r}">${closeReasonWords(r, v.lang)}</option>`)}</select></label><button type="submit">${t.close}</button></form>`;
 }
 
 /** What the queue pages need besides the rows: language, zone, who is looking, and the forms' CSRF field. */
@@ -182,6 +182,33 @@ ${v.extra ?? ''}`,
   });
 }
 
+/**
+ * The policy's needs_person reasons (domain/policy/decide-reset.ts NeedsPersonReason) in words; a
+ * reason this build does not know is shown as its code. Windows and counts are the presets' (presets.ts).
+ */
+const POLICY_REASON_WORDS: Record<Lang, Record<string, string>> = {
+  ja: {
+    missing_password: '不足: パスワード',
+    missing_phone_possession: '不足: 登録済み電話番号への発信',
+    missing_mailbox_possession: '不足: メールで送ったコード',
+    phone_not_on_record: '登録にない電話番号',
+    recent_recovery: '30日以内に同じアカウントの別の依頼',
+    failed_codes: 'コードの誤りが続いた',
+    contact_change_request: '連絡先の変更の申し出',
+    privileged_account: '特権アカウント',
+  },
+  en: {
+    missing_password: 'missing: password',
+    missing_phone_possession: 'missing: a call to the number on record',
+    missing_mailbox_possession: 'missing: the code sent by mail',
+    phone_not_on_record: 'number not on record',
+    recent_recovery: 'another request for the account in 30 days',
+    failed_codes: 'repeated wrong codes',
+    contact_change_request: 'asked to change contact details',
+    privileged_account: 'privileged account',
+  },
+};
+
 function summaryBlock(s: CallSummary, lang: Lang): SafeHtml {
   const t = T[lang];
   return html`<h2>${t.summary}</h2>
@@ -191,7 +218,7 @@ function summaryBlock(s: CallSummary, lang: Lang): SafeHtml {
   })}
 <tr><th>${t.calls}</th><td>${s.calls}</td></tr>
 ${s.riskFlags.length ? html`<tr><th>${t.risk}</th><td>${s.riskFlags.join(', ')}</td></tr>` : ''}
-${s.policyReasons.length ? html`<tr><th>${t.policy}</th><td>${s.policyReasons.join(', ')}</td></tr>` : ''}
+${s.policyReasons.length ? html`<tr><th>${t.policy}</th><td data-testid="policy-reasons">${s.policyReasons.map((r) => POLICY_REASON_WORDS[lang][r] ?? r).join(lang === 'ja' ? '、' : ', ')}</td></tr>` : ''}
 </table>`;
 }
 
@@ -209,9 +236,9 @@ export function escalationPage(e: QueueEntry & { summary: CallSummary; notes: Es
     : !open
       ? ''
       : e.escalation.claimed_by === null
-        ? html`<form method="post" action="${base}/claim" data-testid="claim-form">${v.csrfField}<button type="submit">${t.claim}</button></form>`
+        ? html`<form method="post" action="${base}/claim?lang=${v.lang}" data-testid="claim-form">${v.csrfField}<button type="submit">${t.claim}</button></form>`
         : mine
-          ? html`<form method="post" action="${base}/release" data-testid="release-form">${v.csrfField}<button type="submit">${t.release}</button></form>`
+          ? html`<form method="post" action="${base}/release?lang=${v.lang}" data-testid="release-form">${v.csrfField}<button type="submit">${t.release}</button></form>`
           : '';
   return page({
     title: `${t.title} ${e.escalation.id.slice(0, 8)}`,
@@ -237,6 +264,6 @@ ${v.csrfField && open && v.holderActions ? (mine ? holderForms(e, v, base) : htm
 ${v.extra ?? ''}
 <h2>${t.notes}</h2>
 ${e.notes.length === 0 ? html`<p class="muted">${t.noNotes}</p>` : html`<ul data-testid="notes">${e.notes.map((n) => html`<li><span class="muted">${zonedText(n.at, v.timeZone)} · ${n.operatorId === v.me ? t.you : n.operatorId}</span><br>${n.text}</li>`)}</ul>`}
-${v.csrfField ? html`<form method="post" action="${base}/note" data-testid="note-form">${v.csrfField}<label>${t.addNote}<textarea name="text" maxlength="1000" rows="3" required></textarea></label><p class="muted">${t.noteHint}</p><button type="submit">${t.addNote}</button></form>` : ''}`,
+${v.csrfField ? html`<form method="post" action="${base}/note?lang=${v.lang}" data-testid="note-form">${v.csrfField}<label>${t.addNote}<textarea name="text" maxlength="1000" rows="3" required></textarea></label><p class="muted">${t.noteHint}</p><button type="submit">${t.addNote}</button></form>` : ''}`,
   });
 }
