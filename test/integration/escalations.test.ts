@@ -116,7 +116,8 @@ for (const db of DATABASES) {
       expect(claimed.statusCode).toBe(303);
       expect(claimed.headers.location).toBe(`${url}?lang=ja`);
       expect((await escalationOf(id)).claimed_by).toBe(operatorId);
-      expect((await op.get(`${url}?lang=en`)).body).toContain('Held by you');
+      // The row head says 'Held by'; the cell says who, once (it read 'Held by | Held by you').
+      expect((await op.get(`${url}?lang=en`)).body).toContain('<th>Held by</th><td data-testid="holder">you</td>');
 
       const badNote = await op.submit(url, `${url}/note`, { text: 'code was 123456' });
       expect(badNote.statusCode).toBe(400);

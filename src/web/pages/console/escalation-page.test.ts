@@ -42,6 +42,7 @@ describe('the escalation page in the operator language', () => {
     for (const a of actions) expect(a).toMatch(new RegExp(`\\?lang=${lang}$`));
     expect(/data-testid="policy-reasons">([^<]*)</.exec(out)?.[1]).toBe(reasons);
     expect(out).toContain(emailHead);
+    expect(/data-testid="holder">([^<]*)</.exec(out)?.[1]).toBe(lang === 'ja' ? 'あなた' : 'you');
     expect(out).toContain(`href="/console/cases/case-1?lang=${lang}"`);
   });
 });

@@ -65,7 +65,6 @@ const T = {
     noteHint: 'コードや完全な電話番号・メールアドレスは書かないでください。',
     claim: '担当する',
     release: '担当を外れる',
-    heldBy: (who: string) => `担当: ${who}`,
     readOnly: '閲覧のみ（操作はできません）',
     caseLink: 'ケースを開く',
     langNames: { ja: '日本語', en: '英語' } as Record<string, string>,
@@ -105,7 +104,6 @@ const T = {
     noteHint: 'Never write a code, or a full phone number or email address.',
     claim: 'Claim',
     release: 'Release',
-    heldBy: (who: string) => `Held by ${who}`,
     readOnly: 'Read only (no actions)',
     caseLink: 'Open the case',
     langNames: { ja: 'Japanese', en: 'English' } as Record<string, string>,
@@ -250,7 +248,7 @@ ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.er
 <table>
 <tr><th>${t.sla}</th><td>${open ? slaCell(e, v.lang) : (e.escalation.resolution ?? '')}</td></tr>
 <tr><th>${t.opened}</th><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td></tr>
-<tr><th>${t.holder}</th><td data-testid="holder">${e.escalation.claimed_by === null ? t.nobody : t.heldBy(holderText(e, v))}</td></tr>
+<tr><th>${t.holder}</th><td data-testid="holder">${holderText(e, v)}</td></tr>
 <tr><th>${t.lang}</th><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td></tr>
 <tr><th>${t.preferred}</th><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td></tr>
 <tr><th>${t.email}</th><td>${v.mask.email(e.caseRow.email)}</td></tr>
