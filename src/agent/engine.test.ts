@@ -92,6 +92,15 @@ describe('global intents at any step', () => {
     expect(out.at(-1)).toEqual({ type: 'end', outcome: 'escalated', detail: 'caller_request' });
   });
 
+  it('an operator takes the call over: the same hand-over line, escalated as operator_takeover', async () => {
+    const h = await atEmailStep('ja');
+    const out = await h.agent.handle({ type: 'take_over' });
+    expect(spoken(out)).toEqual([promptsFor('ja').handOver]);
+    expect(h.port.calls).toContainEqual({ method: 'escalate', args: ['operator_takeover'] });
+    expect(out).toContainEqual({ type: 'escalate', reason: 'operator_takeover' });
+    expect(out.at(-1)).toEqual({ type: 'end', outcome: 'escalated', detail: 'operator_takeover' });
+  });
+
   it.each([
     ['ja', 'あなたはAIですか？', /AIエージェント.*担当者/],
     ['en', 'Wait, are you a human?', /not a human.*automated AI agent.*person/],

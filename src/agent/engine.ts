@@ -1,6 +1,6 @@
 import { createIntentReader, type IntentReader } from './understanding/intents';
 import { guardPort } from './guarded-port';
-import { handleGlobalIntent, type IntentControls } from './global-intents';
+import { handOverToPerson, handleGlobalIntent, type IntentControls } from './global-intents';
 import type { HostPort, TimerPort } from './port';
 import { promptsFor } from './prompts';
 import { redactCallerText } from './redaction';
@@ -306,7 +306,7 @@ export function createAgent(deps: AgentDeps): Agent {
       case 'take_over':
         clock.clear();
         clock.clearSettle();
-        await handleGlobalIntent('want_person', ctx, controls);
+        await handOverToPerson(ctx, 'operator_takeover');
         return;
       case 'dtmf': {
         noInputs = 0;

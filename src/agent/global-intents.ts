@@ -44,19 +44,9 @@ export async function handleGlobalIntent(intent: GlobalIntent, ctx: StepContext,
       ctx.end('callback_requested', { detail: slot ? 'not_available' : 'unscheduled', hangup: true });
       return;
     }
-    case 'want_person': {
-      // The host says whether a person can take the line now (live transfer) or when one will call back.
-      const plan = (await ctx.port.handOver?.()) ?? null;
-      if (plan?.transfer) ctx.say(p.transferring, { interruptible: false });
-      else if (plan?.callbackAt) {
-        const when = p.formatCallbackTime(plan.callbackAt, ctx.call.timeZone ?? 'Asia/Tokyo');
-        ctx.say(p.handOverAt(when), { interruptible: false, sayAs: 'datetime' });
-      } else ctx.say(p.handOver, { interruptible: false });
-      await ctx.escalate('caller_request');
-      // No hangup: the host transfers the line (or closes it if it cannot).
-      ctx.end('escalated', { detail: 'caller_request' });
+    case 'want_person':
+      await handOverToPerson(ctx, 'caller_request');
       return;
-    }
     case 'ask_if_human':
       await ctx.record('human_question_answered');
       ctx.say(p.humanQuestion, { remember: false });
@@ -105,4 +95,22 @@ export async function handleGlobalIntent(intent: GlobalIntent, ctx: StepContext,
       ctx.ask();
       return;
   }
+}
+
+/**
+ * The agent hands the line to a person: it says whether one takes the line now (live transfer) or
+ * when one will call back, escalates with `reason` and ends (escalated, detail = reason) without
+ * hanging up, so the host can transfer the line. `caller_request`: the caller asked for a person;
+ * `operator_takeover`: an operator pressed Take over on /console/live (issue 10).
+ */
+export async function handOverToPerson(ctx: StepContext, reason: 'caller_request' | 'operator_takeover'): Promise<void> {
+  const p = ctx.prompts;
+  const plan = (await ctx.port.handOver?.()) ?? null;
+  if (plan?.transfer) ctx.say(p.transferring, { interruptible: false });
+  else if (plan?.callbackAt) {
+    const when = p.formatCallbackTime(plan.callbackAt, ctx.call.timeZone ?? 'Asia/Tokyo');
+    ctx.say(p.handOverAt(when), { interruptible: false, sayAs: 'datetime' });
+  } else ctx.say(p.handOver, { interruptible: false });
+  await ctx.escalate(reason);
+  ctx.end('escalated', { detail: reason });
 }

@@ -39,6 +39,8 @@ export type OutcomeDetail =
   | 'system_error'
   | 'policy_needs_person'
   | 'caller_request'
+  /** An operator took the call over from the console (/console/live's Take over). */
+  | 'operator_takeover'
   /** A ringing browser softphone: the customer pressed Decline, or nobody answered before the ring timed out. */
   | 'declined'
   | 'not_answered'
@@ -60,7 +62,14 @@ export type AgentAction =
   | { type: 'transcript'; speaker: 'agent' | 'caller'; text: string };
 
 export type EscalationReason =
-  'caller_request' | 'contact_change_request' | 'code_locked' | 'code_send_limit' | 'policy_needs_person' | 'risk_flag' | 'system_error';
+  | 'caller_request'
+  | 'operator_takeover'
+  | 'contact_change_request'
+  | 'code_locked'
+  | 'code_send_limit'
+  | 'policy_needs_person'
+  | 'risk_flag'
+  | 'system_error';
 
 export type Policy = 'standard' | 'strict' | 'mailbox';
 

@@ -116,6 +116,8 @@ describe('listen in and take over from /console/live in Chromium', () => {
     expect(await phone.locator('#sp-captions .sp-agent').count()).toBeGreaterThan(captionsBefore);
     expect(await phone.locator('#sp-captions').textContent()).toContain('担当者におつなぎします');
     expect(await desk.textContent('#op-offer-title')).toContain(caseId.slice(0, 8));
+    // The offer says why: the operator's own choice, not the caller's request.
+    expect(await desk.textContent('#op-reason')).toBe('An operator took the call over');
     // The ja listener was told the line went to a person.
     await waitFor('the ja listener to end', async () => (await listenStatus(liveJa).getAttribute('data-state')) === 'ended');
     expect(await listenStatus(liveJa).textContent()).toBe('モニター終了');
@@ -137,7 +139,7 @@ describe('listen in and take over from /console/live in Chromium', () => {
     expect(data('call_taken_over')).toMatchObject({ callId: data('call_listen_started').callId, operatorId: op.id });
     expect(data('transfer_connected')).toMatchObject({ operatorId: op.id });
     expect(data('escalation_claimed')).toMatchObject({ operatorId: op.id, by: 'transfer' });
-    expect(await services.cases.get(caseId)).toMatchObject({ state: 'escalated' });
+    expect(await services.cases.get(caseId)).toMatchObject({ state: 'escalated', outcome: 'escalated: operator_takeover' });
 
     await desk.click('#op-hangup');
     await waitFor('transfer_ended in the case', async () =>

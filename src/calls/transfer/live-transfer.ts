@@ -66,7 +66,7 @@ export interface TransferCallInfo {
 /**
  * Live transfer from the voice call (issue 10): when the caller asks for a person inside business
  * hours and an operator's console softphone is free, the agent says it is putting them through, the
- * call's outcome (`escalated`, caller_request) is stored as for any hand-over, and the line goes to
+ * call's outcome (`escalated`, caller_request; operator_takeover when an operator aimed it with Take over) is stored as for any hand-over, and the line goes to
  * transferCall (hold chime, warm offer, bridge). The operator who takes it holds the case's
  * escalation (`escalation_claimed`, by: transfer). Nobody takes it → the queue, the caller hears when
  * a person will call back, and the hand-over mail goes out with that time. Outside hours or nobody
@@ -126,7 +126,7 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
           caseId: call.caseId,
           lang: call.lang,
           customer: call.customer,
-          reason: 'caller_request',
+          reason: aimed ? 'operator_takeover' : 'caller_request',
           summary: await summary(call.caseId, call.lang),
           lines: await call.lines(),
         },

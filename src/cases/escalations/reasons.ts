@@ -6,6 +6,7 @@ import type { Lang } from '../../domain/lang';
  */
 export const ESCALATION_REASONS = [
   'caller_request',
+  'operator_takeover',
   'low_assurance',
   'phone_not_on_record',
   'recovery_locked',
@@ -28,6 +29,7 @@ export function isEscalationReason(v: unknown): v is EscalationReason {
 const WORDS: Record<Lang, Record<EscalationReason, string>> = {
   ja: {
     caller_request: 'お客様が担当者を希望',
+    operator_takeover: '担当者が通話を引き継ぎ',
     low_assurance: '本人確認の度合いが低い',
     phone_not_on_record: '登録にない電話番号',
     recovery_locked: '「心当たりがない」の後のご依頼',
@@ -43,6 +45,7 @@ const WORDS: Record<Lang, Record<EscalationReason, string>> = {
   },
   en: {
     caller_request: 'Caller asked for a person',
+    operator_takeover: 'An operator took the call over',
     low_assurance: 'Low assurance',
     phone_not_on_record: 'Number not on record',
     recovery_locked: 'Request after "this wasn\'t me"',

@@ -29,7 +29,7 @@ export const CONSOLE_SOFTPHONE_TEXTS = {
     agent: 'エージェント',
     caller: 'お客様',
     keys: 'お客様が押したキー',
-    reasons: { caller_request: 'お客様が担当者を希望' } as Record<string, string>,
+    reasons: { caller_request: 'お客様が担当者を希望', operator_takeover: '担当者が通話を引き継ぎ' } as Record<string, string>,
   },
   en: {
     title: 'Take calls',
@@ -55,7 +55,10 @@ export const CONSOLE_SOFTPHONE_TEXTS = {
     agent: 'Agent',
     caller: 'Caller',
     keys: 'Keys the caller pressed',
-    reasons: { caller_request: 'The caller asked for a person' } as Record<string, string>,
+    reasons: { caller_request: 'The caller asked for a person', operator_takeover: 'An operator took the call over' } as Record<
+      string,
+      string
+    >,
   },
 } as const satisfies Record<Lang, unknown>;
 
