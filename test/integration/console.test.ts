@@ -5,7 +5,8 @@ import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { InjectBrowser } from '../e2e/support/inject-browser';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 
-const caseIdsOn = (body: string) => [...body.matchAll(/href="\/console\/cases\/([0-9a-f-]{36})"/g)].map((m) => m[1]).sort();
+const caseIdsOn = (body: string) =>
+  [...body.matchAll(/href="\/console\/cases\/([0-9a-f-]{36})(?:\?lang=[a-z]{2})?"/g)].map((m) => m[1]).sort();
 const ids = (rows: CaseRow[]) => rows.map((r) => r.id).sort();
 
 for (const db of DATABASES) {
