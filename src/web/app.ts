@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyRequest,
+  type RouteOptions,
 } from 'fastify';
 import { type Clock, systemClock } from '../domain/clock';
 import type { Logger } from '../observability/logger';
@@ -15,7 +16,8 @@ import { scrubUrl } from '../observability/scrub';
 import type { Metrics } from '../observability/metrics';
 import { FAVICON_SVG } from './pages/layout';
 import { notFoundPage } from './pages/not-found-page';
-import { registerOpenApi } from './openapi';
+import { invalidField, registerOpenApi } from './openapi';
+import { badRequestPage } from './pages/bad-request-page';
 import { requestLang } from './request-lang';
 
 export interface AppDeps {
@@ -29,6 +31,8 @@ export interface AppDeps {
   readiness?: Readiness;
   /** The services' clock: request-time checks (fresh re-authentication) read it; default the system clock. */
   clock?: Clock;
+  /** Fastify's onRoute hook, added before any route: sees every route as it is registered (test/integration/route-schemas.test.ts). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Kubernetes-style readiness, separate from liveness (/healthz): README "Shutdown and readiness". */
@@ -86,6 +90,14 @@ function webSocketError(this: unknown, err: Error, socket: WebSocket, req: Fasti
 
 const CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+/**
+ * Paths called by programs, which get JSON errors: the HTTP API (/api/…) and the carriers'
+ * webhooks (/telephony/…). Every other path is a page a person opens in a browser.
+ */
+export function isApiPath(url: string): boolean {
+  return url.startsWith('/api/') || url.startsWith('/telephony/');
+}
+
 /** The HTTP app: shared parsers, health and request counting; everything else comes from the area plugins. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -93,6 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: 64 * 1024,
   });
+  const onRoute = deps.onRoute;
+  if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
   await app.register(helmet, HELMET_OPTIONS);
   await app.register(formbody);
   await app.register(cookie);
@@ -111,6 +125,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 4xx errors keep their message (it describes the client's mistake); anything else is logged in
   // full and answered generically, so internals (SQL, paths, stack traces) never reach the client.
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // A page's query, path or form that fails its route schema: a page in the visitor's language,
+    // not JSON (issue 10); APIs (isApiPath) keep the JSON error below.
+    if (err.validation && !isApiPath(req.url)) {
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(badRequestPage(req.lang, req.url.split('?')[0] ?? '/', invalidField(err)));
+    }
     const status = clientStatus(err);
     if (status !== undefined) {
       return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
@@ -120,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'no such endpoint' });
+    if (isApiPath(req.url)) return reply.code(404).send({ error: 'not_found', message: 'no such endpoint' });
     // A person at a browser gets a page in their language with a way back, not a bare line.
     const lang = req.lang;
     return reply

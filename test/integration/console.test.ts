@@ -159,6 +159,13 @@ for (const db of DATABASES) {
       // A forged form changes nothing; an unknown language is refused.
       expect((await b.post('/console/preferences', { lang: 'ja', _csrf: 'a'.repeat(64) })).statusCode).toBe(403);
       expect((await b.submit('/console?lang=en', '/console/preferences', { lang: 'fr' })).statusCode).toBe(400);
+      // A page's input that fails its route schema gets a page in the visitor's language naming the field, not JSON.
+      const badPage = await b.get('/console?page=0&lang=en');
+      expect(badPage.statusCode).toBe(400);
+      expect(badPage.headers['content-type']).toMatch(/^text\/html/);
+      expect(badPage.body).toContain('<html lang="en">');
+      expect(badPage.body).toContain('<code data-testid="bad-field">page</code>');
+      expect((await b.get('/console?size=7&lang=ja')).body).toContain('入力内容を読み取れませんでした');
       expect((await b.get('/console')).body).toContain('<html lang="en">');
     });
 

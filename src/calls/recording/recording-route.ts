@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { RecordingStore } from './recording-store';
 
 export interface RecordingRouteDeps {
@@ -15,6 +17,13 @@ export interface RecordingRouteDeps {
 }
 
 const CALL_ID = /^[A-Za-z0-9_-]{1,100}$/u;
+
+/** Zod route schema (issue 10): the call id in the path (an unknown or malformed one is a 404, as before) and no query. */
+const RECORDING_SCHEMA = {
+  summary: "A call's kept recording (audio/wav, byte ranges) for a signed-in operator",
+  params: z.object({ callId: z.string().max(200).describe('the call id') }),
+  querystring: z.looseObject({}),
+};
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` against a file of `size` bytes → inclusive [start, end]; null when unsatisfiable. */
 export function byteRange(header: string, size: number): { start: number; end: number } | null {
@@ -38,7 +47,8 @@ export function byteRange(header: string, size: number): { start: number; end: n
  */
 export function recordingRoutes(deps: RecordingRouteDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get('/console/calls/:callId/recording.wav', { preHandler: deps.requireOperator }, async (req, reply) => {
+    app.setValidatorCompiler(validatorCompiler);
+    app.get('/console/calls/:callId/recording.wav', { preHandler: deps.requireOperator, schema: RECORDING_SCHEMA }, async (req, reply) => {
       const { callId } = req.params as { callId: string };
       const notFound = () => reply.code(404).type('text/plain; charset=utf-8').send('No recording for this call.');
       if (!CALL_ID.test(callId)) return notFound();

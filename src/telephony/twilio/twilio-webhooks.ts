@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import twilio from 'twilio';
+import { z } from 'zod';
 import type { CarrierEvents, IncomingCalls } from '../../channels/carrier';
 import type { Logger } from '../../observability/logger';
 import { mediaStreamUrl } from '../public-urls';
@@ -23,36 +25,40 @@ export interface TwilioWebhookDeps {
 
 type FormBody = Record<string, string | string[]>;
 
-/** Status-callback fields we read; Twilio sends more, all of which are signed and passed to the check as received. */
-const bodySchema = {
-  type: 'object',
-  required: ['CallSid'],
-  properties: {
-    CallSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' },
-    AccountSid: { type: 'string' },
-    CallStatus: { type: 'string', maxLength: 32 },
-    AnsweredBy: { type: 'string', maxLength: 32 },
-    SequenceNumber: { type: 'string', pattern: '^[0-9]{1,9}$' },
-    SipResponseCode: { type: 'string', pattern: '^[0-9]{3}$' },
-  },
-} as const;
+const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'a Twilio call SID');
+
+/**
+ * Status-callback fields we read (zod, issue 10); Twilio sends more, all of which are signed. A
+ * loose object: the signature check (preValidation, before this schema) sees the form as received,
+ * and the fields we do not read pass through untouched.
+ */
+const bodySchema = z.looseObject({
+  CallSid: callSid,
+  AccountSid: z.string().optional(),
+  CallStatus: z.string().max(32).optional(),
+  AnsweredBy: z.string().max(32).optional(),
+  SequenceNumber: z
+    .string()
+    .regex(/^[0-9]{1,9}$/)
+    .optional(),
+  SipResponseCode: z
+    .string()
+    .regex(/^[0-9]{3}$/)
+    .optional(),
+});
 
 /**
  * The incoming-call webhook's fields we read (Twilio's voice request parameters: CallSid, AccountSid,
  * From, To, CallStatus=ringing, Direction=inbound, …; all signed). `From` is the caller ID as the
  * network gave it: E.164, or a placeholder such as `anonymous` or `+266696687` when withheld.
  */
-const voiceBodySchema = {
-  type: 'object',
-  required: ['CallSid', 'To'],
-  properties: {
-    CallSid: { type: 'string', pattern: '^CA[0-9a-fA-F]{32}$' },
-    AccountSid: { type: 'string' },
-    From: { type: 'string', maxLength: 64 },
-    To: { type: 'string', maxLength: 64 },
-    Direction: { type: 'string', maxLength: 32 },
-  },
-} as const;
+const voiceBodySchema = z.looseObject({
+  CallSid: callSid,
+  AccountSid: z.string().optional(),
+  From: z.string().max(64).optional(),
+  To: z.string().max(64),
+  Direction: z.string().max(32).optional(),
+});
 
 /**
  * Placeholder caller IDs Twilio gives when the network withholds the number: the keypad spellings of
@@ -92,6 +98,7 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): FastifyPluginAsync {
   const base = deps.publicUrl.replace(/\/+$/u, '');
   const publicPathPrefix = new URL(base).pathname.replace(/\/+$/u, '');
   return async (app) => {
+    app.setValidatorCompiler(validatorCompiler);
     const verify = async (req: FastifyRequest, reply: FastifyReply) => {
       const body = (req.body ?? {}) as FormBody;
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';

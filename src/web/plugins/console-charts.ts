@@ -7,6 +7,9 @@ import type { Clock } from '../../domain/clock';
 import type { Database } from '../../store/schema';
 import { chartsPage } from '../pages/console/charts-page';
 import type { Csrf } from '../pages/identity/csrf';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { langParam, queryInt } from '../route-schemas';
 
 export interface ConsoleChartsDeps {
   db: Kysely<Database>;
@@ -24,17 +27,13 @@ export interface ConsoleChartsDeps {
  * including today, drawn server-side as SVG from the calls table.
  */
 export function consoleChartsPlugin(deps: ConsoleChartsDeps): FastifyPluginAsync {
-  return async (app) => {
-    app.get<{ Querystring: { days?: number; lang?: string } }>(
+  return async (plain) => {
+    const app = zodRoutes(plain);
+    app.get(
       '/console/charts',
       {
         preHandler: deps.requireOperator,
-        schema: {
-          querystring: {
-            type: 'object',
-            properties: { days: { type: 'integer', minimum: 1, maximum: 90 }, lang: { type: 'string', maxLength: 8 } },
-          },
-        },
+        schema: { querystring: z.looseObject({ days: queryInt(1, 90).describe('days to chart, 1–90; default 14'), lang: langParam }) },
       },
       async (req, reply) => {
         const count = req.query.days ?? 14;

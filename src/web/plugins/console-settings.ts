@@ -14,6 +14,9 @@ import {
 } from '../../settings';
 import type { Csrf } from '../pages/identity/csrf';
 import { settingsPage } from '../pages/console/settings-page';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { formBody, langParam } from '../route-schemas';
 
 export interface ConsoleSettingsDeps {
   settings: LiveSettings;
@@ -36,22 +39,15 @@ type Body = Partial<Record<Weekday, string>> & {
   _csrf?: string;
 };
 
-const dayText = { type: 'string', maxLength: 100 } as const;
-const bodySchema = {
-  type: 'object',
-  properties: {
-    ...Object.fromEntries(WEEKDAYS.map((d) => [d, dayText])),
-    closedDates: { type: 'string', maxLength: 4000 },
-    japaneseHolidays: { type: 'string', maxLength: 8 },
-    policy: { type: 'string', maxLength: 40 },
-    confirmLower: { type: 'string', maxLength: 8 },
-    _csrf: { type: 'string', maxLength: 200 },
-  },
-} as const;
-const langQuery = {
-  type: 'object',
-  properties: { lang: { type: 'string', enum: ['ja', 'en'] }, saved: { type: 'string', enum: ['1', '0'] } },
-} as const;
+const dayText = z.string().max(100).optional().describe('HH:MM-HH:MM ranges, comma-separated; empty: closed');
+const bodySchema = formBody({
+  ...(Object.fromEntries(WEEKDAYS.map((d) => [d, dayText])) as Record<Weekday, typeof dayText>),
+  closedDates: z.string().max(4000).optional(),
+  japaneseHolidays: z.string().max(8).optional(),
+  policy: z.string().max(40).optional(),
+  confirmLower: z.string().max(8).optional(),
+});
+const settingsQuery = z.looseObject({ lang: langParam, saved: z.enum(['1', '0']).optional() });
 
 /**
  * GET /console/settings (every console role; read only below admin) and POST /console/settings
@@ -107,8 +103,9 @@ export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginA
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   }
 
-  return async (app) => {
-    app.get('/console/settings', { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
+    app.get('/console/settings', { preHandler: deps.requireOperator, schema: { querystring: settingsQuery } }, async (req, reply) => {
       const saved = (req.query as { saved?: string }).saved;
       return render(req, reply, 200, saved ? { notice: saved === '1' ? 'saved' : 'unchanged' } : {});
     });
@@ -117,7 +114,7 @@ export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginA
       '/console/settings',
       {
         preHandler: deps.freshAuth ? [deps.requireOperator, deps.freshAuth] : deps.requireOperator,
-        schema: { body: bodySchema, querystring: langQuery },
+        schema: { body: bodySchema, querystring: settingsQuery },
       },
       async (req, reply) => {
         if (!deps.csrf.verify(req))

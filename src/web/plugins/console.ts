@@ -14,6 +14,9 @@ import { dayStartUtc } from '../pages/console/console-time';
 import { CONSOLE_TEXTS } from '../pages/console/console-texts';
 import { LANGS, type Lang } from '../../domain/lang';
 import type { ConsolePreferences } from './console-preferences';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { formBody, idParams, langParam, langQuery, queryInt } from '../route-schemas';
 
 /** What the case page's buttons need: the actions, CSRF, and who is signed in. */
 export interface ConsoleActionDeps {
@@ -42,51 +45,34 @@ export interface ConsolePluginDeps {
   preferences?: ConsolePreferences;
 }
 
-interface ListQuerystring {
-  lang?: string;
-  saved?: '1';
-  ref?: string;
-  email?: string;
-  phone?: string;
-  state?: string;
-  reason?: string;
-  from?: string;
-  to?: string;
-  sort?: (typeof CASE_SORTS)[number];
-  dir?: 'asc' | 'desc';
-  page?: number;
-  size?: number;
-  refresh?: '1';
-}
-
 /**
  * The case list's query. An empty field (a form submitted with nothing chosen) means "any"; an
  * unknown state is ignored (old links); a malformed date, sort, page or size is a 400 naming it.
  */
-const LIST_QUERYSTRING = {
-  type: 'object',
-  properties: {
-    lang: { type: 'string', maxLength: 8 },
-    saved: { type: 'string', enum: ['1'] },
-    ref: { type: 'string', maxLength: 20 },
-    email: { type: 'string', maxLength: 254 },
-    phone: { type: 'string', maxLength: 30 },
-    state: { type: 'string', maxLength: 40 },
-    reason: {
-      anyOf: [
-        { type: 'string', enum: [...CASE_REASONS] },
-        { type: 'string', maxLength: 0 },
-      ],
-    },
-    from: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
-    to: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
-    sort: { type: 'string', enum: [...CASE_SORTS] },
-    dir: { type: 'string', enum: ['asc', 'desc'] },
-    page: { type: 'integer', minimum: 1, maximum: 1_000_000 },
-    size: { type: 'integer', enum: [...CASE_PAGE_SIZES] },
-    refresh: { type: 'string', enum: ['1'] },
-  },
-} as const;
+const LIST_QUERYSTRING = z.looseObject({
+  lang: langParam,
+  saved: z.enum(['1']).optional(),
+  ref: z.string().max(20).optional(),
+  email: z.string().max(254).optional(),
+  phone: z.string().max(30).optional(),
+  state: z.string().max(40).optional(),
+  reason: z.union([z.enum(CASE_REASONS), z.literal('')]).optional(),
+  from: z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'a date as YYYY-MM-DD')
+    .optional(),
+  to: z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'a date as YYYY-MM-DD')
+    .optional(),
+  sort: z.enum(CASE_SORTS).optional(),
+  dir: z.enum(['asc', 'desc']).optional(),
+  page: queryInt(1, 1_000_000),
+  size: queryInt(1, 1000).refine((n) => n === undefined || (CASE_PAGE_SIZES as readonly number[]).includes(n), {
+    message: `one of ${CASE_PAGE_SIZES.join(', ')}`,
+  }),
+  refresh: z.enum(['1']).optional(),
+});
 
 const STATUS: Record<OperatorActionFailure, number> = {
   not_found: 404,
@@ -104,10 +90,13 @@ const field = (req: FastifyRequest, name: string): string | undefined => {
 };
 
 /** The case page's address: the case id, and the page's language. */
-const CASE_ROUTE_SCHEMA = {
-  params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-  querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } },
-} as const;
+const CASE_ROUTE_SCHEMA = { params: idParams, querystring: langQuery };
+/** A case button's form: CSRF, and the cancel reason or the call-now "outside hours" tick. */
+const ACTION_SCHEMA = {
+  params: idParams,
+  querystring: langQuery,
+  body: formBody({ reason: z.string().max(4000).optional(), outside_hours: z.string().max(8).optional() }).optional(),
+};
 
 /** The operators' console: cases with filters, and each case with its hash-chained timeline and actions. */
 export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
@@ -140,49 +129,46 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions, { lang, timeZone, switchPath }));
   }
 
-  return async (app) => {
-    app.get<{ Querystring: ListQuerystring }>(
-      '/console',
-      { preHandler: deps.requireOperator, schema: { querystring: LIST_QUERYSTRING } },
-      async (req, reply) => {
-        const q = req.query;
-        const lang = req.lang;
-        const phone = q.phone?.normalize('NFKC').replace(/\D/g, '') || undefined;
-        const reference = q.ref?.normalize('NFKC').replace(/\D/g, '') || undefined;
-        // "abc" in a digits-only box used to drop the filter and list every case as if they matched.
-        const digitsOnly = (!!q.phone?.trim() && !phone) || (!!q.ref?.trim() && !reference);
-        const search = {
-          reference,
-          emailPart: q.email,
-          phoneEndsWith: phone,
-          state: isCaseState(q.state) ? q.state : undefined,
-          reason: q.reason || undefined,
-          createdFrom: q.from ? dayStartUtc(q.from, timeZone) : undefined,
-          createdBefore: q.to ? dayStartUtc(q.to, timeZone, 1) : undefined,
-          sort: q.sort,
-          dir: q.dir,
-          page: q.page,
-          pageSize: q.size,
-        };
-        const result = digitsOnly ? { rows: [], total: 0, page: 1, pageSize: q.size ?? 50, pages: 1 } : await deps.cases.search(search);
-        const view = {
-          result,
-          digitsOnly,
-          reasons: await deps.cases.reasons(result.rows),
-          query: { ...q, lang, saved: undefined, state: isCaseState(q.state) ? q.state : undefined, page: undefined },
-          lang,
-          switchPath: req.url,
-          langSaved: q.saved === '1',
-          rememberLangField: deps.preferences && deps.operator && req.operator ? deps.operator.csrf.field(req, reply) : undefined,
-          mask: deps.mask,
-          timeZone,
-          refreshSeconds: deps.refreshSeconds ?? 30,
-          csrfField: deps.operator?.csrf.field(req, reply),
-          role: req.operator ? roleOf(req) : undefined,
-        };
-        return sendHtml(reply, 200, caseListPage(view));
-      },
-    );
+  return async (plain) => {
+    const app = zodRoutes(plain);
+    app.get('/console', { preHandler: deps.requireOperator, schema: { querystring: LIST_QUERYSTRING } }, async (req, reply) => {
+      const q = req.query;
+      const lang = req.lang;
+      const phone = q.phone?.normalize('NFKC').replace(/\D/g, '') || undefined;
+      const reference = q.ref?.normalize('NFKC').replace(/\D/g, '') || undefined;
+      // "abc" in a digits-only box used to drop the filter and list every case as if they matched.
+      const digitsOnly = (!!q.phone?.trim() && !phone) || (!!q.ref?.trim() && !reference);
+      const search = {
+        reference,
+        emailPart: q.email,
+        phoneEndsWith: phone,
+        state: isCaseState(q.state) ? q.state : undefined,
+        reason: q.reason || undefined,
+        createdFrom: q.from ? dayStartUtc(q.from, timeZone) : undefined,
+        createdBefore: q.to ? dayStartUtc(q.to, timeZone, 1) : undefined,
+        sort: q.sort,
+        dir: q.dir,
+        page: q.page,
+        pageSize: q.size,
+      };
+      const result = digitsOnly ? { rows: [], total: 0, page: 1, pageSize: q.size ?? 50, pages: 1 } : await deps.cases.search(search);
+      const view = {
+        result,
+        digitsOnly,
+        reasons: await deps.cases.reasons(result.rows),
+        query: { ...q, lang, saved: undefined, state: isCaseState(q.state) ? q.state : undefined, page: undefined },
+        lang,
+        switchPath: req.url,
+        langSaved: q.saved === '1',
+        rememberLangField: deps.preferences && deps.operator && req.operator ? deps.operator.csrf.field(req, reply) : undefined,
+        mask: deps.mask,
+        timeZone,
+        refreshSeconds: deps.refreshSeconds ?? 30,
+        csrfField: deps.operator?.csrf.field(req, reply),
+        role: req.operator ? roleOf(req) : undefined,
+      };
+      return sendHtml(reply, 200, caseListPage(view));
+    });
 
     app.get('/console/cases/:id', { preHandler: deps.requireOperator, schema: CASE_ROUTE_SCHEMA }, async (req, reply) => {
       const { id } = req.params as { id: string };
@@ -194,11 +180,11 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
 
     const preferences = deps.preferences;
     if (preferences)
-      app.post<{ Body: { lang: Lang } }>(
+      app.post(
         '/console/preferences',
         {
           preHandler: deps.requireOperator,
-          schema: { body: { type: 'object', required: ['lang'], properties: { lang: { type: 'string', enum: [...LANGS] } } } },
+          schema: { querystring: langQuery, body: formBody({ lang: z.enum(LANGS).describe('the console language to keep') }) },
         },
         async (req, reply) => {
           if (!op.csrf.verify(req))
@@ -216,7 +202,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
       run: (req: FastifyRequest, caseId: string, operatorId: string) => Promise<unknown>,
       needs: ConsoleRole = 'operator',
     ) =>
-      app.post(`/console/cases/:id/${path}`, { preHandler: deps.requireOperator }, async (req, reply) => {
+      app.post(`/console/cases/:id/${path}`, { preHandler: deps.requireOperator, schema: ACTION_SCHEMA }, async (req, reply) => {
         const { id } = req.params as { id: string };
         if (!op.csrf.verify(req)) return renderCase(req, reply, id, 403, staleFormText);
         const operator = req.operator;

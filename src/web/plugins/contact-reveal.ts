@@ -3,6 +3,9 @@ import type { CaseService } from '../../cases/case-service';
 import { roleAtLeast } from '../../domain/console-roles';
 import { formatPhoneNational } from '../../domain/phone';
 import type { Csrf } from '../pages/identity/csrf';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { formBody, idParams, langQuery } from '../route-schemas';
 import { REVEAL_FIELDS, type RevealField, contactRevealPage } from '../pages/console/contact-reveal-page';
 
 /** The case history's event for a revealed contact detail: data `{operatorId, field}`, never the value. */
@@ -18,14 +21,10 @@ export interface ContactRevealDeps {
 }
 
 const schema = {
-  params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-  querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } },
-  body: {
-    type: 'object',
-    required: ['field'],
-    properties: { field: { type: 'string', enum: [...REVEAL_FIELDS] }, _csrf: { type: 'string', maxLength: 200 } },
-  },
-} as const;
+  params: idParams,
+  querystring: langQuery,
+  body: formBody({ field: z.enum(REVEAL_FIELDS).describe('which contact detail to show in full') }),
+};
 
 /**
  * POST /console/cases/:id/reveal `{field: phone|email}` (issue 10: "revealing a full phone number
@@ -42,7 +41,8 @@ export function contactRevealPlugin(deps: ContactRevealDeps): FastifyPluginAsync
     if (!req.operator || !roleAtLeast(req.operator.role, 'operator'))
       return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was shown');
   };
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     app.post(
       '/console/cases/:id/reveal',
       { preHandler: [deps.requireOperator, mayReveal, deps.requireFreshAuth], schema },

@@ -10,6 +10,9 @@ import type { Csrf } from '../pages/identity/csrf';
 import type { MaskFns } from '../pages/console/console-pages';
 import { caseActionErrorText, escalationErrorText, staleFormText } from '../pages/console/action-error-texts';
 import { escalationPage, escalationQueuePage, slaCell } from '../pages/console/escalations-pages';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { buttonForm, formBody, idParams, langQuery } from '../route-schemas';
 
 export interface EscalationsPluginDeps {
   queue: EscalationQueue;
@@ -66,13 +69,6 @@ const STATUS: Record<EscalationFailure, number> = {
   invalid_input: 400,
 };
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-  required: ['id'],
-} as const;
-const langQuery = { type: 'object', properties: { lang: { type: 'string', enum: ['ja', 'en'] } } } as const;
-
 /**
  * The escalation queue in the console (issue 10): GET /console/escalations (open hand-overs, most
  * urgent first, with their SLA clock) and GET /console/escalations/:id (reason, the agent's summary,
@@ -104,7 +100,8 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
     return sendHtml(reply, status, escalationPage(d, { ...v, ...(extra ? { extra } : {}) }));
   }
 
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     app.get('/console/escalations', { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) =>
       sendHtml(
         reply,
@@ -119,10 +116,14 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
       async (req, reply) => renderOne(req, reply, (req.params as { id: string }).id, 200),
     );
 
-    const action = (path: string, body: object | undefined, run: (id: string, operatorId: string, req: FastifyRequest) => Promise<void>) =>
+    const action = (
+      path: string,
+      body: z.ZodType | undefined,
+      run: (id: string, operatorId: string, req: FastifyRequest) => Promise<void>,
+    ) =>
       app.post(
         `/console/escalations/:id/${path}`,
-        { preHandler: deps.requireOperator, schema: { params: idParams, ...(body ? { body } : {}) } },
+        { preHandler: deps.requireOperator, schema: { params: idParams, querystring: langQuery, body: body ?? buttonForm } },
         async (req, reply) => {
           const { id } = req.params as { id: string };
           if (!deps.csrf.verify(req)) return renderOne(req, reply, id, 403, staleFormText(req.lang));
@@ -152,23 +153,19 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
 
     action('claim', undefined, (id, op) => deps.queue.claim(id, op));
     action('release', undefined, (id, op) => deps.queue.release(id, op));
-    action('note', { type: 'object', properties: { text: { type: 'string', maxLength: 4000 } }, required: ['text'] }, (id, op, req) =>
+    action('note', formBody({ text: z.string().max(4000) }), (id, op, req) =>
       deps.queue.addNote(id, op, (req.body as { text: string }).text),
     );
     const acts = deps.actions;
     if (!acts) return;
-    action('callback', { type: 'object', properties: { at: { type: 'string', maxLength: 40 } }, required: ['at'] }, (id, op, req) =>
+    action('callback', formBody({ at: z.string().max(40).describe('YYYY-MM-DDTHH:MM in the business zone') }), (id, op, req) =>
       acts.escalation.scheduleHumanCallback(id, op, zonedLocalToInstant((req.body as { at: string }).at, deps.timeZone)),
     );
-    action(
-      'close',
-      { type: 'object', properties: { reason: { type: 'string', maxLength: 40 } }, required: ['reason'] },
-      async (id, op, req) => {
-        const reason = (req.body as { reason: string }).reason;
-        if (!isCloseReason(reason)) throw new EscalationError('invalid_input', 'choose a reason for closing');
-        await acts.escalation.close(id, op, reason);
-      },
-    );
+    action('close', formBody({ reason: z.string().max(40) }), async (id, op, req) => {
+      const reason = (req.body as { reason: string }).reason;
+      if (!isCloseReason(reason)) throw new EscalationError('invalid_input', 'choose a reason for closing');
+      await acts.escalation.close(id, op, reason);
+    });
     action('approve', undefined, async (id, op) => {
       const e = await deps.queue.get(id);
       if (!e) throw new EscalationError('not_found', `no escalation with id ${id}`);

@@ -1,5 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Lang } from '../../domain/lang';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { formBody, langParam } from '../route-schemas';
 import type { IdentityService } from '../../identity/service';
 import type { Csrf } from '../pages/identity/csrf';
 import { type ReauthError, reauthPage } from '../pages/console/reauth-page';
@@ -82,14 +85,11 @@ export interface FreshAuthPluginDeps {
 export function freshAuthPlugin(deps: FreshAuthPluginDeps): FastifyPluginAsync {
   const sendPage = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-  const querySchema = {
-    type: 'object',
-    properties: {
-      lang: { type: 'string', maxLength: 8 },
-      next: { type: 'string', maxLength: 2000 },
-      again: { type: 'string', enum: ['1'] },
-    },
-  } as const;
+  const querySchema = z.looseObject({
+    lang: langParam,
+    next: z.string().max(2000).optional().describe('the console page to go back to'),
+    again: z.enum(['1']).optional(),
+  });
   type Query = { lang?: string; next?: string; again?: '1' };
 
   function render(request: FastifyRequest, reply: FastifyReply, status: number, error?: ReauthError) {
@@ -99,7 +99,8 @@ export function freshAuthPlugin(deps: FreshAuthPluginDeps): FastifyPluginAsync {
     return sendPage(reply, status, reauthPage({ lang, csrf: deps.csrf.field(request, reply), next, again: q.again === '1', error }));
   }
 
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     app.get(REAUTH_PATH, { preHandler: deps.requireOperator, schema: { querystring: querySchema } }, async (request, reply) => {
       const operator = request.operator!;
       if (operator.id.startsWith('oidc:') && deps.ssoReauthPath) {
@@ -115,10 +116,7 @@ export function freshAuthPlugin(deps: FreshAuthPluginDeps): FastifyPluginAsync {
         preHandler: deps.requireOperator,
         schema: {
           querystring: querySchema,
-          body: {
-            type: 'object',
-            properties: { password: { type: 'string', maxLength: 1024 }, code: { type: 'string', maxLength: 16 } },
-          },
+          body: formBody({ password: z.string().max(1024).optional(), code: z.string().max(16).optional() }),
         },
       },
       async (request, reply) => {

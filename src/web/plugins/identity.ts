@@ -16,6 +16,7 @@ import { enrollPage, mfaFrozenPage, mfaPage, signinPage, signoutPage } from '../
 import { strings } from '../pages/identity/strings';
 import { zodRoutes } from '../openapi';
 import { SESSION_COOKIE, createOperatorGate } from './operator-gate';
+import { langParam, langQuery } from '../route-schemas';
 import { z } from 'zod';
 
 export { SESSION_COOKIE } from './operator-gate';
@@ -84,15 +85,14 @@ type Form = Record<string, string | undefined>;
  * handlers still decide (a missing field or a bad token answers with a page in the visitor's
  * language, never Fastify's JSON 400), so nothing a page did before changes.
  */
-const langParam = z.string().optional().describe('ja or en; otherwise Accept-Language decides');
 const csrfField = z.string().optional().describe("the form's CSRF token (the hidden `_csrf` field)");
 const codeForm = z.looseObject({ code: z.string().optional().describe('six digits from the authenticator app'), _csrf: csrfField });
-const page = (summary: string, querystring: z.ZodType = z.looseObject({ lang: langParam })) => ({
+const page = (summary: string, querystring: z.ZodType = langQuery) => ({
   schema: { summary, querystring },
   attachValidation: true,
 });
 const formRoute = <B extends z.ZodType>(summary: string, body: B) => ({
-  schema: { summary, querystring: z.looseObject({ lang: langParam }), body },
+  schema: { summary, querystring: langQuery, body },
   attachValidation: true,
 });
 
@@ -234,7 +234,9 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   const plugin: FastifyPluginAsync = async (app) => {
     zodRoutes(app);
     // The site's front door is sign-in; /signin itself sends a signed-in visitor on to their landing page.
-    app.get('/', { schema: { summary: 'The front door: a redirect to /signin' } }, async (_request, reply) => reply.redirect('/signin'));
+    app.get('/', { schema: { summary: 'The front door: a redirect to /signin', querystring: langQuery } }, async (_request, reply) =>
+      reply.redirect('/signin'),
+    );
     app.get(
       '/signin',
       page('Sign-in page (HTML)', z.looseObject({ lang: langParam, signedout: z.string().optional() })),

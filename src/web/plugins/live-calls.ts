@@ -5,6 +5,9 @@ import type { Logger } from '../../observability/logger';
 import { liveCallsPage } from '../pages/console/live-page';
 import type { Csrf } from '../pages/identity/csrf';
 import { type StreamAllowed, watchStreamSession } from './stream-session';
+import { zodRoutes } from '../openapi';
+import { z } from 'zod';
+import { langQuery } from '../route-schemas';
 
 export interface LiveCallsPluginDeps {
   live: LiveCalls;
@@ -40,16 +43,21 @@ const MAX_UNSENT_BYTES = 1024 * 1024;
 export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   const log = deps.logger?.child({ component: 'live-view' });
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     app.get(
       '/console/live',
       {
         preHandler: deps.requireOperator,
         schema: {
-          querystring: {
-            type: 'object',
-            properties: { lang: { type: 'string', maxLength: 8 }, notice: { type: 'string', maxLength: 32, pattern: '^[a-z_]+$' } },
-          },
+          querystring: langQuery.extend({
+            notice: z
+              .string()
+              .max(32)
+              .regex(/^[a-z_]+$/)
+              .optional()
+              .describe('a take-over refusal to show'),
+          }),
         },
       },
       async (req, reply) => {
@@ -83,7 +91,7 @@ export function liveCallsPlugin(deps: LiveCallsPluginDeps): FastifyPluginAsync {
       },
     );
 
-    app.get(LIVE_EVENTS_PATH, { preHandler: deps.requireOperator }, async (req, reply) => {
+    app.get(LIVE_EVENTS_PATH, { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) => {
       // The snapshot is taken when snapshot() is called, and the subscription starts in the same tick:
       // nothing falls between them. Events arriving before the snapshot is written wait behind it.
       const snapshot = deps.live.snapshot();

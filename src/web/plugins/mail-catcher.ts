@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zodRoutes } from '../openapi';
+import { langQuery } from '../route-schemas';
 import type { FastifyPluginAsync } from 'fastify';
 import { getCaughtMessage, listCaughtMessages } from '../../mail/mail-store';
 import { MISDIRECTED_REQUEST, isLocalHostHeader } from '../../security/host-header';
@@ -15,7 +16,11 @@ export interface MailCatcherPluginDeps {
 }
 
 /** The inbox's pages fall back to English (a developer's tool) when neither ?lang nor the browser names a language. */
-const INBOX_PAGE = { config: { langFallback: 'en' as const } };
+const INBOX_PAGE = {
+  config: { langFallback: 'en' as const },
+  schema: { summary: 'The caught mail as HTML pages (development)', querystring: langQuery },
+};
+const MESSAGE_PAGE = { ...INBOX_PAGE, schema: { ...INBOX_PAGE.schema, params: z.object({ id: z.string().max(200) }) } };
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
 const MAX_ADDRESS_LENGTH = 320;
@@ -72,7 +77,7 @@ export function mailCatcherPlugin(deps: MailCatcherPluginDeps): FastifyPluginAsy
       return reply.type('text/html; charset=utf-8').send(inboxPage(messages, req.lang, deps.timeZone));
     });
 
-    app.get('/dev/mail/:id', INBOX_PAGE, async (req, reply) => {
+    app.get('/dev/mail/:id', MESSAGE_PAGE, async (req, reply) => {
       const { id } = req.params as { id: string };
       const lang = req.lang;
       const message = id.length <= 100 ? await getCaughtMessage(deps.store.db, id) : null;

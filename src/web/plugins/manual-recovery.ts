@@ -22,6 +22,10 @@ import {
   manualReviewPage,
 } from '../pages/console/manual-recovery-page';
 
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { buttonForm, checkboxes, formBody, idParams, langParam } from '../route-schemas';
+
 export interface ManualRecoveryPluginDeps {
   manual: ManualRecoveries;
   queue: Pick<EscalationQueue, 'get'>;
@@ -56,30 +60,9 @@ const STATUS: Record<ManualRecoveryFailure, number> = {
   expired: 409,
 };
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-  required: ['id'],
-} as const;
-const viewQuery = {
-  type: 'object',
-  properties: { lang: { type: 'string', enum: ['ja', 'en'] }, done: { type: 'string', maxLength: 40 } },
-} as const;
+const viewQuery = z.looseObject({ lang: langParam, done: z.string().max(40).optional() });
 /** Checkboxes named `item` post one value or several; a note is required (the form says what to leave out). */
-const manualBody = {
-  type: 'object',
-  properties: {
-    item: {
-      anyOf: [
-        { type: 'string', maxLength: 40 },
-        { type: 'array', items: { type: 'string', maxLength: 40 }, maxItems: 10 },
-      ],
-    },
-    note: { type: 'string', maxLength: 4000 },
-    lang: { type: 'string', enum: ['ja', 'en'] },
-  },
-  required: ['note'],
-} as const;
+const manualBody = formBody({ item: checkboxes(10, 40), note: z.string().max(4000), lang: langParam });
 
 /**
  * Manual recovery in the console (issue 10): GET/POST /console/escalations/:id/manual (the
@@ -149,7 +132,8 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
     }
   }
 
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     app.get(
       '/console/escalations/:id/manual',
       { preHandler: gate, schema: { params: idParams, querystring: viewQuery } },
@@ -158,7 +142,7 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
 
     app.post(
       '/console/escalations/:id/manual',
-      { preHandler: gate, schema: { params: idParams, body: manualBody } },
+      { preHandler: gate, schema: { params: idParams, querystring: viewQuery, body: manualBody } },
       async (req, reply) => {
         const { id } = req.params as { id: string };
         const body = req.body as { item?: string | string[]; note: string };
@@ -188,7 +172,7 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
     for (const verdict of ['approve', 'reject'] as const) {
       app.post(
         `/console/manual-recoveries/:id/${verdict}`,
-        { preHandler: gate, schema: { params: idParams, querystring: viewQuery } },
+        { preHandler: gate, schema: { params: idParams, querystring: viewQuery, body: buttonForm } },
         async (req, reply) => {
           const { id } = req.params as { id: string };
           return guarded(

@@ -9,6 +9,8 @@ import type { Csrf } from '../pages/identity/csrf';
 import { SOFTPHONE_ASSETS } from './softphone';
 import { fromAnotherOrigin } from './same-origin';
 import { STREAM_RECHECK_MS, watchStreamSession } from './stream-session';
+import { zodRoutes } from '../openapi';
+import { langQuery } from '../route-schemas';
 
 export interface OperatorSoftphonePluginDeps {
   desk: OperatorDesk;
@@ -41,7 +43,8 @@ const WS_FORBIDDEN = 4403;
  */
 export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): FastifyPluginAsync {
   const log = deps.logger?.child({ component: 'operator-softphone' });
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     // Cross-site WebSocket hijacking: the cookie alone authenticates the upgrade, so the origin is checked before it.
     const sameOrigin: preHandlerAsyncHookHandler = async (req, reply) => {
       if (fromAnotherOrigin(req)) {
@@ -54,7 +57,7 @@ export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): Fast
       '/console/softphone',
       {
         preHandler: deps.requireOperator,
-        schema: { querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 8 } } } },
+        schema: { querystring: langQuery },
       },
       async (req, reply) => {
         const lang = req.lang;
@@ -73,33 +76,37 @@ export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): Fast
           );
       },
     );
-    app.get(OPERATOR_SOFTPHONE_PATH, { websocket: true, preHandler: [sameOrigin, deps.requireOperator] }, (ws, req) => {
-      const socket = wsSoftphoneSocket(ws);
-      const who = req.operator;
-      if (!who || !roleAtLeast(who.role, 'operator')) {
-        socket.send(JSON.stringify({ type: 'error', code: 'forbidden', message: 'taking calls needs the operator role' }));
-        socket.close(WS_FORBIDDEN, 'forbidden');
-        return;
-      }
-      const line = createSoftphoneChannel(socket, { ...(deps.logger ? { logger: deps.logger } : {}) });
-      deps.desk.join(who.id, line);
-      // A revoked session must not keep its seat (and be handed callers) while the tab stays open.
-      const allowed = deps.stillAllowed;
-      if (allowed) {
-        const unwatch = watchStreamSession({
-          request: req,
-          allowed: (r) => allowed(r, 'operator'),
-          everyMs: deps.recheckMs ?? STREAM_RECHECK_MS,
-          ...(log ? { logger: log } : {}),
-          onLost() {
-            log?.info('operator console softphone: session ended; socket closed');
-            // Closing the line leaves the desk at once (a call in progress ends too); the page gets {type:'ended', reason}.
-            line.close('session_ended');
-          },
-        });
-        ws.on('close', unwatch);
-      }
-      log?.info({ available: deps.desk.availableCount() }, 'operator console softphone connected');
-    });
+    app.get(
+      OPERATOR_SOFTPHONE_PATH,
+      { websocket: true, preHandler: [sameOrigin, deps.requireOperator], schema: { querystring: langQuery } },
+      (ws, req) => {
+        const socket = wsSoftphoneSocket(ws);
+        const who = req.operator;
+        if (!who || !roleAtLeast(who.role, 'operator')) {
+          socket.send(JSON.stringify({ type: 'error', code: 'forbidden', message: 'taking calls needs the operator role' }));
+          socket.close(WS_FORBIDDEN, 'forbidden');
+          return;
+        }
+        const line = createSoftphoneChannel(socket, { ...(deps.logger ? { logger: deps.logger } : {}) });
+        deps.desk.join(who.id, line);
+        // A revoked session must not keep its seat (and be handed callers) while the tab stays open.
+        const allowed = deps.stillAllowed;
+        if (allowed) {
+          const unwatch = watchStreamSession({
+            request: req,
+            allowed: (r) => allowed(r, 'operator'),
+            everyMs: deps.recheckMs ?? STREAM_RECHECK_MS,
+            ...(log ? { logger: log } : {}),
+            onLost() {
+              log?.info('operator console softphone: session ended; socket closed');
+              // Closing the line leaves the desk at once (a call in progress ends too); the page gets {type:'ended', reason}.
+              line.close('session_ended');
+            },
+          });
+          ws.on('close', unwatch);
+        }
+        log?.info({ available: deps.desk.availableCount() }, 'operator console softphone connected');
+      },
+    );
   };
 }

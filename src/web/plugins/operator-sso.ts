@@ -10,6 +10,18 @@ import { hmacHex } from '../../security/keys';
 import { messagePage } from '../pages/recovery/recovery-pages';
 import { strings } from '../pages/identity/strings';
 import { applyStoredLang } from '../request-lang';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { langQuery } from '../route-schemas';
+
+/** What the provider sends back; the sign-in library reads the URL itself, so this only bounds and describes it. */
+const CALLBACK_QUERY = z.looseObject({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(512).optional(),
+  iss: z.string().max(2048).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(2048).optional(),
+});
 
 export const SSO_SESSION_COOKIE = 'aizuchi_sso_session';
 const SSO_FLOW_COOKIE = 'aizuchi_sso_flow';
@@ -137,54 +149,78 @@ export function createOperatorSso(deps: OperatorSsoDeps): OperatorSso {
   }
 
   const plugin: FastifyPluginAsync = async (app) => {
-    app.get('/signin/sso', async (request, reply) => startFlow(request, reply));
+    zodRoutes(app);
+    app.get(
+      '/signin/sso',
+      { schema: { summary: "Operators: sign in with the company's OpenID Connect provider (303)", querystring: langQuery } },
+      async (request, reply) => startFlow(request, reply),
+    );
 
-    app.get('/signin/sso/reauth', async (request, reply) => {
-      const current = await session(request);
-      if (!current) return reply.redirect(`/signin?lang=${request.lang}`, 303);
-      // The flow cookie must stay small (readFlow refuses over 2 KB): a very long return path falls back to the console.
-      const asked = safeConsolePath((request.query as { next?: unknown }).next);
-      const next = asked && asked.length <= 512 ? asked : '/console';
-      return startFlow(request, reply, { next, sub: current.subject });
-    });
-
-    app.get('/signin/sso/callback', async (request, reply) => {
-      const flow = readFlow(request);
-      reply.clearCookie(SSO_FLOW_COOKIE, { path: '/signin/sso' });
-      const lang = flow?.lang ?? request.lang;
-      const t = strings(lang);
-      if (!flow) return sendPage(reply, 400, lang, t.ssoExpired);
-      let who;
-      try {
-        who = await deps.signIn.finish(new URL(request.url, deps.publicUrl), flow);
-      } catch (err) {
-        const unavailable = err instanceof OidcProviderError;
-        request.log.warn(errorFields(err), unavailable ? 'operator SSO: provider unavailable' : 'operator SSO: callback refused');
-        return sendPage(reply, unavailable ? 503 : 400, lang, unavailable ? t.ssoUnavailable : t.ssoFailed);
-      }
-      if (flow.re) return finishReauth(request, reply, flow.re, who, lang);
-      if (!who.role) {
-        request.log.warn({ issuer: who.issuer }, 'operator SSO: no mapped group, console refused');
-        return sendPage(reply, 403, lang, t.ssoNoRole);
-      }
-      const previous = request.cookies[SSO_SESSION_COOKIE];
-      if (previous) await deps.sessions.end(previous);
-      const opened = await deps.sessions.create(
-        {
-          issuer: who.issuer,
-          subject: who.subject,
-          email: who.email,
-          name: who.name,
-          role: who.role,
-          userAgent: request.headers['user-agent'],
-          ...(who.authTime ? { authAt: who.authTime } : {}),
+    app.get(
+      '/signin/sso/reauth',
+      {
+        schema: {
+          summary: 'An SSO operator re-authenticates at the provider (prompt=login, max_age=0), then returns to `next` (303)',
+          querystring: langQuery.extend({ next: z.string().max(4096).optional().describe('the console page to return to') }),
         },
-        Math.min(deps.sessionTtlMs ?? SSO_SESSION_TTL_MS, SSO_SESSION_TTL_MS),
-      );
-      reply.setCookie(SSO_SESSION_COOKIE, opened.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: opened.expiresAt });
-      request.log.info({ role: who.role }, 'operator signed in through SSO');
-      return reply.redirect(`/console?lang=${lang}`, 303);
-    });
+      },
+      async (request, reply) => {
+        const current = await session(request);
+        if (!current) return reply.redirect(`/signin?lang=${request.lang}`, 303);
+        // The flow cookie must stay small (readFlow refuses over 2 KB): a very long return path falls back to the console.
+        const asked = safeConsolePath((request.query as { next?: unknown }).next);
+        const next = asked && asked.length <= 512 ? asked : '/console';
+        return startFlow(request, reply, { next, sub: current.subject });
+      },
+    );
+
+    app.get(
+      '/signin/sso/callback',
+      { schema: { summary: "The provider's redirect back (RFC 6749 §4.1.2): code and state, or an error", querystring: CALLBACK_QUERY } },
+      async (request, reply) => {
+        const flow = readFlow(request);
+        reply.clearCookie(SSO_FLOW_COOKIE, { path: '/signin/sso' });
+        const lang = flow?.lang ?? request.lang;
+        const t = strings(lang);
+        if (!flow) return sendPage(reply, 400, lang, t.ssoExpired);
+        let who;
+        try {
+          who = await deps.signIn.finish(new URL(request.url, deps.publicUrl), flow);
+        } catch (err) {
+          const unavailable = err instanceof OidcProviderError;
+          request.log.warn(errorFields(err), unavailable ? 'operator SSO: provider unavailable' : 'operator SSO: callback refused');
+          return sendPage(reply, unavailable ? 503 : 400, lang, unavailable ? t.ssoUnavailable : t.ssoFailed);
+        }
+        if (flow.re) return finishReauth(request, reply, flow.re, who, lang);
+        if (!who.role) {
+          request.log.warn({ issuer: who.issuer }, 'operator SSO: no mapped group, console refused');
+          return sendPage(reply, 403, lang, t.ssoNoRole);
+        }
+        const previous = request.cookies[SSO_SESSION_COOKIE];
+        if (previous) await deps.sessions.end(previous);
+        const opened = await deps.sessions.create(
+          {
+            issuer: who.issuer,
+            subject: who.subject,
+            email: who.email,
+            name: who.name,
+            role: who.role,
+            userAgent: request.headers['user-agent'],
+            ...(who.authTime ? { authAt: who.authTime } : {}),
+          },
+          Math.min(deps.sessionTtlMs ?? SSO_SESSION_TTL_MS, SSO_SESSION_TTL_MS),
+        );
+        reply.setCookie(SSO_SESSION_COOKIE, opened.token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure,
+          expires: opened.expiresAt,
+        });
+        request.log.info({ role: who.role }, 'operator signed in through SSO');
+        return reply.redirect(`/console?lang=${lang}`, 303);
+      },
+    );
   };
 
   return {

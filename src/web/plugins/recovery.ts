@@ -256,7 +256,7 @@ export function recoveryPlugin(deps: RecoveryPluginDeps): FastifyPluginAsync {
       return reply.send(disownConfirmPage(lang, token));
     });
 
-    api.post('/recover/cancel', { schema: { body: cancelQuery }, attachValidation: true }, async (req, reply) => {
+    api.post('/recover/cancel', { schema: { querystring: langQuery, body: cancelQuery }, attachValidation: true }, async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const lang = formLang(req, body.lang); // the form carries the link's language
       const t = RECOVERY_TEXTS[lang];

@@ -42,7 +42,11 @@ export const SOFTPHONE_ASSETS = '/softphone/assets/';
  * Inputs, for /openapi.json. attachValidation: the handlers keep deciding (an unknown asset is 404
  * JSON, a bad link is a page or a 4404 close), so these describe and change no answer.
  */
-const assetSchema = { summary: "The softphone page's scripts and styles", params: z.object({ name: z.string() }) };
+const assetSchema = {
+  summary: "The softphone page's scripts and styles",
+  params: z.object({ name: z.string() }),
+  querystring: z.looseObject({}),
+};
 const pageSchema = {
   summary: 'The call page a request mail links to (HTML); 404 page for an unknown or expired link',
   params: z.object({ token: z.string().describe('the call link token (kept out of referrers and caches)') }),
