@@ -2,6 +2,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncH
 import { roleAtLeast } from '../../domain/console-roles';
 import type { ConsoleSessions } from '../../settings';
 import type { Csrf } from '../pages/identity/csrf';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { buttonForm, formBody, langParam, queryInt } from '../route-schemas';
 import { type SessionsError, type SessionsNotice, sessionsPage } from '../pages/console/sessions-page';
 
 export interface ConsoleSessionsPluginDeps {
@@ -13,21 +16,14 @@ export interface ConsoleSessionsPluginDeps {
   timeZone: string;
 }
 
-const langQuery = {
-  type: 'object',
-  properties: {
-    lang: { type: 'string', maxLength: 8 },
-    done: { type: 'string', enum: ['one', 'others'] },
-    n: { type: 'integer', minimum: 0, maximum: 10_000 },
-  },
-} as const;
+const langQuery = z.looseObject({
+  lang: langParam,
+  done: z.enum(['one', 'others']).optional(),
+  n: queryInt(0, 10_000),
+});
 type Query = { lang?: string; done?: 'one' | 'others'; n?: number };
-const revokeBody = {
-  type: 'object',
-  required: ['session'],
-  properties: { session: { type: 'string', minLength: 1, maxLength: 64 }, _csrf: { type: 'string', maxLength: 200 } },
-} as const;
-const othersBody = { type: 'object', properties: { _csrf: { type: 'string', maxLength: 200 } } } as const;
+const revokeBody = formBody({ session: z.string().min(1).max(64).describe("the session's public id") });
+const othersBody = buttonForm;
 
 const STATUS: Record<SessionsError, number> = { notFound: 404, forbidden: 403, badForm: 403 };
 
@@ -60,7 +56,8 @@ export function consoleSessionsPlugin(deps: ConsoleSessionsPluginDeps): FastifyP
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   }
 
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     app.get('/console/sessions', { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) => {
       const q = req.query as Query;
       const notice: SessionsNotice | undefined =

@@ -5,6 +5,9 @@ import type { CallTaps, TapEndReason } from '../../calls/live/call-tap';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Logger } from '../../observability/logger';
 import type { Csrf } from '../pages/identity/csrf';
+import { z } from 'zod';
+import { zodRoutes } from '../openapi';
+import { buttonForm, langQuery } from '../route-schemas';
 import { fromAnotherOrigin } from './same-origin';
 import { STREAM_RECHECK_MS, watchStreamSession } from './stream-session';
 
@@ -46,14 +49,14 @@ const WS_ELSEWHERE = 4409;
 /** A listener this far behind (a stalled tab) skips frames rather than queue audio without bound. */
 const MAX_BUFFERED_BYTES = 64 * 1024;
 
-const querySchema = {
-  type: 'object',
-  required: ['callId', 'csrf'],
-  properties: {
-    callId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
-    csrf: { type: 'string', maxLength: 128 },
-  },
-} as const;
+const querySchema = z.looseObject({
+  callId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+  csrf: z.string().max(128),
+});
 
 /**
  * Listen in (issue 10): `GET /console/live/listen?callId=…&csrf=…` (WebSocket) sends the call's
@@ -69,13 +72,17 @@ const querySchema = {
  */
 export function liveListenPlugin(deps: LiveListenPluginDeps): FastifyPluginAsync {
   const log = deps.logger?.child({ component: 'live-listen' });
-  return async (app) => {
+  return async (plain) => {
+    const app = zodRoutes(plain);
     const takeOver = deps.takeOver;
     // Take over (issue 10): a form post (CSRF like every console form); the answer is the live view with what happened.
     if (takeOver)
       app.post(
         '/console/live/:callId/take-over',
-        { preHandler: deps.requireOperator, schema: { params: { type: 'object', properties: { callId: querySchema.properties.callId } } } },
+        {
+          preHandler: deps.requireOperator,
+          schema: { params: z.object({ callId: querySchema.shape.callId }), querystring: langQuery, body: buttonForm },
+        },
         async (req, reply) => {
           const { callId } = req.params as { callId: string };
           if (!deps.csrf.verify(req)) return reply.code(403).type('text/plain').send('Forbidden: the page is stale; reload it');
