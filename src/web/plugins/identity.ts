@@ -367,7 +367,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       return reply.redirect(`/account?lang=${lang}&enrolled=1`, 303);
     });
 
-    app.get('/signout', { schema: { hide: true } }, async (request, reply) =>
+    app.get('/signout', page('Asks "Sign out?" with a form that signs out'), async (request, reply) =>
       sendPage(reply, 200, signoutPage({ lang: request.lang, csrf: csrf.field(request, reply) })),
     );
 
