@@ -57,8 +57,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const mail = composeMail(config, { store, logger, clock });
   const limiter = new RateLimiter(store, clock);
   const withSoftphone = opts.withSoftphone !== false;
-  // The request mail links the softphone page only when the softphone is what rings: with a carrier
-  // (AIZUCHI_TELEPHONY) the phone on record rings, and the mail says so instead (issue 8).
+  // The request mail links the softphone page only when it is what rings; with a carrier the phone does (issue 8).
   const mailsSoftphoneLink = withSoftphone && config.telephony.dialer === 'softphone';
   const recovery = composeRecovery(config, {
     cases,

@@ -75,6 +75,8 @@ describe.runIf(Boolean(TEST_POSTGRES_URL))('the story on two processes (web + wo
       AIZUCHI_JAPANESE_HOLIDAYS: 'false',
       AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
       AIZUCHI_LOG_LEVEL: 'warn',
+      // Stopping waits for calls in progress up to the drain time (25 s by default) in each process; none matter here.
+      AIZUCHI_DRAIN_SEC: '2',
     };
     web = await serve('web', { ...env, AIZUCHI_METRICS_PORT: String(await freePort()) }, (o) => o.includes(`aizuchi is running at ${url}`));
     worker = await serve('worker', { ...env, AIZUCHI_METRICS_PORT: String(await freePort()) }, (o) =>
@@ -106,7 +108,7 @@ describe.runIf(Boolean(TEST_POSTGRES_URL))('the story on two processes (web + wo
     await stopServe(web);
     await db?.drop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('request on the web process → the worker rings the page it serves → the call → MFA removed', { timeout: 420_000 }, async () => {
     expect(web!.output()).toContain('roles:             web (');
