@@ -80,7 +80,7 @@ for (const db of DATABASES) {
       const reauth = new URL(String(stale.headers.location), 'http://x');
       expect(reauth.pathname).toBe('/signin/reauth');
       expect(reauth.searchParams.get('again')).toBe('1');
-      expect(stale.body).not.toContain('1111');
+      expect(stale.body).not.toMatch(/1111-?2222/);
       expect(await reveals()).toEqual([]);
 
       const at = `${reauth.pathname}${reauth.search}`;
@@ -104,7 +104,8 @@ for (const db of DATABASES) {
         { operatorId: people.get('otto')!.id, field: 'phone' },
         { operatorId: people.get('otto')!.id, field: 'email' },
       ]);
-      expect(events.join()).not.toMatch(/1111|reveal-/);
+      // Whole and in groups: the events hold random hex ids, where four 1s in a row can occur by chance.
+      expect(events.join()).not.toMatch(/1111-?2222|reveal-/);
       // The timeline names the event in words.
       expect((await otto.get(casePath())).body).toContain('Contact details shown in full');
     });
@@ -119,7 +120,7 @@ for (const db of DATABASES) {
       const forged = await vera.submit('/console?lang=en', revealPath(), { field: 'phone' });
       expect(forged.statusCode).toBe(403);
       expect(forged.body).toContain('needs the operator role');
-      expect(forged.body).not.toContain('1111');
+      expect(forged.body).not.toMatch(/1111-?2222/);
 
       const otto = await signIn('otto');
       const noToken = await otto.post(revealPath(), { field: 'phone', _csrf: 'forged' });
