@@ -111,6 +111,38 @@ describe('listen in from /console/live (issue 10)', () => {
     expect(JSON.stringify([...started, ...(await events('call_listen_stopped'))])).not.toMatch(/listened@|@gmail|1234-?5622|9012345622/);
   });
 
+  it('a socket closed while its handshake still awaits leaves no listener behind, and no started without a stopped', async () => {
+    const tap = t.services.taps.open(callId);
+    expect(tap.active).toBe(false);
+    const before = { started: (await events('call_listen_started')).length, stopped: (await events('call_listen_stopped')).length };
+    // Hold the handshake at its audit write (after the lookup) until the page has gone: a tab closed at once.
+    const cases = t.services.cases;
+    const inTransaction = cases.inTransaction.bind(cases);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let reached = false;
+    cases.inTransaction = (async (fn: Parameters<typeof inTransaction>[0]) => {
+      reached = true;
+      await held;
+      return inTransaction(fn);
+    }) as typeof cases.inTransaction;
+    try {
+      const { cookie, csrf } = await livePage(t, op.cookie);
+      const page = await open(url(callId, csrf!), cookie);
+      await page.until(() => reached || undefined, 'the handshake at its audit write');
+      page.ws.close();
+      await page.until(() => page.closed ?? undefined, 'closed');
+    } finally {
+      cases.inTransaction = inTransaction;
+      release();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(tap.active).toBe(false);
+    const started = (await events('call_listen_started')).slice(before.started);
+    const stopped = (await events('call_listen_stopped')).slice(before.stopped);
+    expect(stopped).toEqual(started.map((e) => ({ ...e, reason: 'operator_left' })));
+  });
+
   it('tells the listener when the call ends, and records why it stopped', async () => {
     const tap = t.services.taps.get(callId)!;
     const { cookie, csrf } = await livePage(t, op.cookie);

@@ -110,7 +110,11 @@ export function liveListenPlugin(deps: LiveListenPluginDeps): FastifyPluginAsync
           ws.send(JSON.stringify({ type: 'error', code, message }));
           ws.close(close, code);
         };
+        // The page can close the socket during any await below, and 'close' fires only once: each await
+        // is followed by a look at the socket, so a tab closed at once leaves no listener on the tap.
+        const gone = () => ws.readyState !== ws.OPEN;
         const call = await deps.findCall(callId).catch(() => null);
+        if (gone()) return;
         if (!call?.active) return refuse(WS_GONE, 'call_not_found', 'this call is not in progress');
         const tap = deps.taps.get(callId);
         if (!tap) {
@@ -140,6 +144,8 @@ export function liveListenPlugin(deps: LiveListenPluginDeps): FastifyPluginAsync
             log?.error({ callId, err: (err as Error)?.name }, 'call_listen_stopped not recorded');
           });
         };
+        // Closed while the start was written: the stop pairs it, and no listener is added.
+        if (gone()) return stop('operator_left');
         remove = tap.add({
           frame: (samples) => sendFrame(ws, samples),
           paused: (paused) => ws.send(JSON.stringify({ type: 'paused', paused })),
