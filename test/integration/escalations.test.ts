@@ -16,7 +16,7 @@ for (const db of DATABASES) {
     let n = 0;
 
     /** A recovery request from a number not on record: the case waits for a person's review. */
-    async function reviewCase(lang: 'ja' | 'en'): Promise<string> {
+    async function reviewCase(lang: 'ja' | 'en', form: { recordingConsent?: boolean } = {}): Promise<string> {
       const i = ++n;
       const email = `esc${i}-${db.name}@example.com`;
       await t.services.identity.createAccount({
@@ -30,7 +30,7 @@ for (const db of DATABASES) {
         method: 'POST',
         url: '/api/v1/recovery-requests',
         remoteAddress: `192.0.2.${50 + i}`,
-        payload: { email, phone: `080-7777-${String(1000 + i)}`, lang, consent: true },
+        payload: { email, phone: `080-7777-${String(1000 + i)}`, lang, consent: true, ...form },
       });
       expect(res.statusCode).toBe(202);
       return (await t.services.cases.list({ email }))[0]!.id;
@@ -138,6 +138,22 @@ for (const db of DATABASES) {
         ['escalation_note_added', operatorId],
         ['escalation_released', operatorId],
       ]);
+    });
+
+    it("the summary's recording consent is the request form's answer when no call asked: refused or given, ja and en", async () => {
+      const consentRow = async (caseId: string, lang: 'ja' | 'en') => {
+        const page = await op.get(`/console/escalations/${(await escalationOf(caseId)).id}?lang=${lang}`);
+        expect(page.statusCode).toBe(200);
+        return /<tr data-check="recording_consent"[^>]*>.*?<\/tr>/.exec(page.body)?.[0];
+      };
+      const refused = await reviewCase('ja', { recordingConsent: false });
+      expect(await consentRow(refused, 'en')).toMatch(/data-held="false".*refused on the request form/);
+      expect(await consentRow(refused, 'ja')).toMatch(/data-held="false".*依頼フォームで拒否/);
+      const given = await reviewCase('en', { recordingConsent: true });
+      expect(await consentRow(given, 'en')).toMatch(/data-held="true".*given on the request form/);
+      expect(await consentRow(given, 'ja')).toMatch(/data-held="true".*依頼フォームで同意/);
+      // Nothing on the form (it is ticked only to refuse): the request is recorded, as calls treat it.
+      expect(await consentRow(await reviewCase('en'), 'en')).toMatch(/data-held="true".*given on the request form/);
     });
 
     it('refuses a form without its CSRF field and changes nothing', async () => {

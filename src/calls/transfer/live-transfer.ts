@@ -82,7 +82,9 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
   }
 
   async function summary(caseId: string, lang: Lang): Promise<string> {
-    const facts = summarizeCall(await deps.cases.history(caseId)).facts;
+    const row = await deps.cases.get(caseId);
+    const form = row ? { recordingConsent: row.recording_consent === 1 } : undefined;
+    const facts = summarizeCall(await deps.cases.history(caseId), form).facts;
     return facts
       .map((f) => factWords(f, lang))
       .map((w) => `${w.label}: ${w.value}`)

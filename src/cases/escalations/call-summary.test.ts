@@ -34,4 +34,22 @@ describe('summarizeCall', () => {
     expect(s.facts.map((f) => f.held)).toEqual([false, false, null, null, null, null]);
     expect(s.calls).toBe(0);
   });
+
+  it("recording consent starts from the request form's answer; the call's answer, when asked, replaces it", () => {
+    const opened = ev('case_opened', { assurance: 'low', phoneOnRecord: true });
+    const consent = (s: ReturnType<typeof summarizeCall>) => s.facts.find((f) => f.check === 'recording_consent')!;
+    const refused = consent(summarizeCall([opened, ev('agent_right_party_confirmed')], { recordingConsent: false }));
+    expect(refused).toEqual({ check: 'recording_consent', held: false, source: 'form' });
+    expect(factWords(refused, 'en').value).toBe('refused on the request form (the call does not ask)');
+    expect(factWords(refused, 'ja').value).toBe('依頼フォームで拒否（通話では確認しません）');
+    const given = consent(summarizeCall([opened], { recordingConsent: true }));
+    expect(given).toEqual({ check: 'recording_consent', held: true, source: 'form' });
+    expect(factWords(given, 'en').value).toBe('given on the request form');
+    expect(factWords(given, 'ja').value).toBe('依頼フォームで同意');
+    const onCall = consent(summarizeCall([opened, ev('agent_recording_consent', { granted: false })], { recordingConsent: true }));
+    expect(onCall).toEqual({ check: 'recording_consent', held: false, source: 'call' });
+    expect(factWords(onCall, 'en').value).toBe('refused on the call');
+    // Without the form's answer (an old caller of this function), an unasked consent is still "not reached".
+    expect(factWords(consent(summarizeCall([opened])), 'en').value).toBe('not reached');
+  });
 });

@@ -6,6 +6,8 @@ export interface SummaryFact {
   /** true: verified; false: checked and did not hold; null: never reached. */
   held: boolean | null;
   count?: number;
+  /** Where the answer came from, for recording consent: the request form (the call then never asks) or the call. */
+  source?: 'form' | 'call';
 }
 export type SummaryCheck = 'password_at_request' | 'phone_on_record' | 'right_party' | 'email' | 'code' | 'recording_consent';
 
@@ -20,6 +22,11 @@ export interface CallSummary {
 
 type Event = { kind: string; data: string };
 
+/** What the request form said (cases.recording_consent: 0 when "don't record" was ticked, else 1). */
+export interface FormAnswers {
+  recordingConsent: boolean;
+}
+
 function parse(text: string): Record<string, unknown> {
   try {
     const v = JSON.parse(text) as unknown;
@@ -33,9 +40,11 @@ function parse(text: string): Record<string, unknown> {
  * What the agent learned, from the case's own history (the steps' events: agent_* in
  * calls/host-port.ts, `case_opened` in recovery-request.ts, `reset_decision`). The history never
  * holds a code or a spelled address, and this reads only outcomes and counts, so the summary cannot
- * carry either.
+ * carry either. Recording consent starts from the request form's answer (`form`, when given): a refusal
+ * there stands and the call never asks (agent/steps/consent.ts); a consent there holds unless the
+ * caller refuses on the call.
  */
-export function summarizeCall(history: ReadonlyArray<Event>): CallSummary {
+export function summarizeCall(history: ReadonlyArray<Event>, form?: FormAnswers): CallSummary {
   let password: boolean | null = null;
   let phone: boolean | null = null;
   let rightParty: boolean | null = null;
@@ -43,7 +52,8 @@ export function summarizeCall(history: ReadonlyArray<Event>): CallSummary {
   let emailTries = 0;
   let code: boolean | null = null;
   let wrongCodes = 0;
-  let recording: boolean | null = null;
+  let recording: boolean | null = form ? form.recordingConsent : null;
+  let recordingSource: 'form' | 'call' | undefined = form ? 'form' : undefined;
   let calls = 0;
   const riskFlags = new Set<string>();
   const policyReasons = new Set<string>();
@@ -73,6 +83,7 @@ export function summarizeCall(history: ReadonlyArray<Event>): CallSummary {
         break;
       case 'agent_recording_consent':
         recording = d.granted === true;
+        recordingSource = 'call';
         break;
       case 'agent_risk_flag':
         if (typeof d.kind === 'string') riskFlags.add(d.kind);
@@ -91,7 +102,7 @@ export function summarizeCall(history: ReadonlyArray<Event>): CallSummary {
     { check: 'right_party', held: rightParty },
     { check: 'email', held: email, ...(emailTries > 0 ? { count: emailTries } : {}) },
     { check: 'code', held: code, ...(wrongCodes > 0 ? { count: wrongCodes } : {}) },
-    { check: 'recording_consent', held: recording },
+    { check: 'recording_consent', held: recording, ...(recordingSource ? { source: recordingSource } : {}) },
   ];
   return { facts, calls, riskFlags: [...riskFlags], policyReasons: [...policyReasons] };
 }
@@ -115,15 +126,44 @@ const CHECK_WORDS: Record<Lang, Record<SummaryCheck, string>> = {
   },
 };
 
-const HELD_WORDS: Record<Lang, { yes: string; no: string; none: string; tries: (n: number) => string; wrong: (n: number) => string }> = {
-  ja: { yes: '確認済み', no: '確認できず', none: '未確認', tries: (n) => `${n}回`, wrong: (n) => `誤り${n}回` },
-  en: { yes: 'verified', no: 'not verified', none: 'not reached', tries: (n) => `${n} tries`, wrong: (n) => `${n} wrong` },
+const HELD_WORDS: Record<
+  Lang,
+  {
+    yes: string;
+    no: string;
+    none: string;
+    tries: (n: number) => string;
+    wrong: (n: number) => string;
+    form: { yes: string; no: string };
+    call: { yes: string; no: string };
+  }
+> = {
+  ja: {
+    yes: '確認済み',
+    no: '確認できず',
+    none: '未確認',
+    tries: (n) => `${n}回`,
+    wrong: (n) => `誤り${n}回`,
+    form: { yes: '依頼フォームで同意', no: '依頼フォームで拒否（通話では確認しません）' },
+    call: { yes: '通話で同意', no: '通話で拒否' },
+  },
+  en: {
+    yes: 'verified',
+    no: 'not verified',
+    none: 'not reached',
+    tries: (n) => `${n} tries`,
+    wrong: (n) => `${n} wrong`,
+    form: { yes: 'given on the request form', no: 'refused on the request form (the call does not ask)' },
+    call: { yes: 'given on the call', no: 'refused on the call' },
+  },
 };
 
 /** One fact as "check: verified (2 tries)" in the operator's language. */
 export function factWords(f: SummaryFact, lang: Lang): { label: string; value: string } {
   const w = HELD_WORDS[lang];
-  const held = f.held === true ? w.yes : f.held === false ? w.no : w.none;
+  // Consent is given or refused, not "verified": say so, and where.
+  const words = f.source ? { ...w, ...w[f.source] } : w;
+  const held = f.held === true ? words.yes : f.held === false ? words.no : words.none;
   const extra = f.count === undefined ? '' : ` (${f.check === 'code' ? w.wrong(f.count) : w.tries(f.count)})`;
   return { label: CHECK_WORDS[lang][f.check], value: held + extra };
 }

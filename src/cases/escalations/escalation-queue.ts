@@ -126,7 +126,11 @@ export function createEscalationQueue(deps: EscalationQueueDeps) {
     const c = await cases.get(e.case_id);
     if (!c) return null;
     const history = await cases.history(c.id);
-    return { ...entry(e, c, clock.now()), summary: summarizeCall(history), notes: await notes(e.id) };
+    return {
+      ...entry(e, c, clock.now()),
+      summary: summarizeCall(history, { recordingConsent: c.recording_consent === 1 }),
+      notes: await notes(e.id),
+    };
   }
 
   /** The escalation row by id, or undefined. */
