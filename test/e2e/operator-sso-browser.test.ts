@@ -3,8 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from './support/chromium';
 import { runningClockFrom } from './support/clocks';
-import { type TestOidcProvider, startOidcProvider } from './support/oidc-provider';
-import { type TestServer, freePort, startTestServer } from './support/test-server';
+import { type SsoDesk, startSsoDesk } from './support/sso-desk';
 
 /**
  * Issue 12, done-when: an operator signs in to the console through the company's OpenID Connect
@@ -14,40 +13,24 @@ import { type TestServer, freePort, startTestServer } from './support/test-serve
 const SHOTS = fileURLToPath(new URL('../../test-artifacts/e2e/operator-sso/', import.meta.url));
 
 describe('operator SSO in Chromium', () => {
-  let idp: TestOidcProvider;
-  let t: TestServer;
+  let desk: SsoDesk;
   let b: TestBrowser;
   let base: string;
 
   beforeAll(async () => {
     fs.rmSync(SHOTS, { recursive: true, force: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    idp = await startOidcProvider({
-      clientId: 'aizuchi-console',
-      clientSecret: 'console client secret',
-      redirectUri: `${base}/signin/sso/callback`,
-      people: { 'otto.operator': { email: 'otto@corp.example', name: 'Otto Operator', groups: ['staff', 'aizuchi-operators'] } },
-    });
     // Real time: the provider signs ID tokens with its own clock and openid-client checks them with it.
-    t = await startTestServer({
+    desk = await startSsoDesk({
+      people: { 'otto.operator': { email: 'otto@corp.example', name: 'Otto Operator', groups: ['staff', 'aizuchi-operators'] } },
+      roleMap: 'aizuchi-admins=admin,aizuchi-operators=operator,aizuchi-viewers=viewer',
       clock: runningClockFrom(new Date()),
-      env: {
-        PORT: String(port),
-        AIZUCHI_PUBLIC_URL: base,
-        AIZUCHI_OIDC_ISSUER: idp.issuer,
-        AIZUCHI_OIDC_CLIENT_ID: 'aizuchi-console',
-        AIZUCHI_OIDC_CLIENT_SECRET: 'console client secret',
-        AIZUCHI_OIDC_SCOPES: 'openid email profile groups',
-        AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-admins=admin,aizuchi-operators=operator,aizuchi-viewers=viewer',
-      },
     });
+    ({ base } = desk);
     b = await launchChromium(SHOTS);
   }, 60_000);
   afterAll(async () => {
     await b?.close();
-    await t?.stop();
-    await idp?.close();
+    await desk?.stop();
   });
 
   it('signs in through the provider login page and lands on /console as operator', { timeout: 120_000 }, async () => {
@@ -55,7 +38,7 @@ describe('operator SSO in Chromium', () => {
     await page.goto(`${base}/signin?lang=en`);
     await b.screenshot('aizuchi-signin');
     await page.getByTestId('sso-link').click();
-    await page.waitForURL((url) => url.origin === new URL(idp.issuer).origin);
+    await page.waitForURL((url) => url.origin === new URL(desk.idp.issuer).origin);
     await page.locator('input[name="login"]').fill('otto.operator');
     await page.locator('input[name="password"]').fill('any password');
     await b.screenshot('provider-login');

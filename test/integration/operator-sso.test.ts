@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpBrowser } from '../e2e/support/http-browser';
-import { type TestOidcProvider, startOidcProvider } from '../e2e/support/oidc-provider';
-import { type TestServer, freePort, startTestServer } from '../e2e/support/test-server';
+import { signInThroughProvider, submitProviderLogin } from '../e2e/support/oidc-provider';
+import { type SsoDesk, startSsoDesk } from '../e2e/support/sso-desk';
+import type { TestServer } from '../e2e/support/test-server';
 
 /**
  * Operator sign-in with the company's OpenID Connect provider (issue 12): a real oidc-provider on
@@ -16,47 +17,29 @@ const PEOPLE = {
 };
 
 describe('operator sign-in through OpenID Connect', () => {
-  let idp: TestOidcProvider;
+  let desk: SsoDesk;
   let t: TestServer;
   let base: string;
   // Real time, moved ahead by `offsetMs` where a test needs the provider's auth_time to be old by aizuchi's clock.
   let offsetMs = 0;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    idp = await startOidcProvider({
-      clientId: 'aizuchi-console',
-      clientSecret: 'console client secret',
-      redirectUri: `${base}/signin/sso/callback`,
+    desk = await startSsoDesk({
       people: PEOPLE,
-    });
-    t = await startTestServer({
+      roleMap: 'aizuchi-admins=admin,aizuchi-operators=operator,aizuchi-viewers=viewer',
       clock: { now: () => new Date(Date.now() + offsetMs) },
       keepWorker: false,
-      env: {
-        PORT: String(port),
-        AIZUCHI_PUBLIC_URL: base,
-        AIZUCHI_OIDC_ISSUER: idp.issuer,
-        AIZUCHI_OIDC_CLIENT_ID: 'aizuchi-console',
-        AIZUCHI_OIDC_CLIENT_SECRET: 'console client secret',
-        AIZUCHI_OIDC_SCOPES: 'openid email profile groups',
-        AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-admins=admin,aizuchi-operators=operator,aizuchi-viewers=viewer',
-      },
     });
+    ({ t, base } = desk);
   });
   afterAll(async () => {
-    await t?.stop();
-    await idp?.close();
+    await desk?.stop();
   });
 
   /** From aizuchi's sign-in link through the provider's login page and back; returns the landing page. */
   async function signIn(login: string, browser = new HttpBrowser()) {
-    const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
-    expect(loginPage.url.origin).toBe(new URL(idp.issuer).origin);
-    const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
-    expect(action).toBeDefined();
-    const landed = await browser.follow(new URL(action!, loginPage.url), { form: { prompt: 'login', login, password: 'any' } });
+    const landed = await signInThroughProvider(browser, base, login);
+    expect(landed.loginPage.origin).toBe(new URL(desk.idp.issuer).origin);
     return { ...landed, browser };
   }
 
@@ -131,7 +114,7 @@ describe('operator sign-in through OpenID Connect', () => {
     // A flow started in this browser, answered with a state the provider did not send.
     const started = await browser.request(`${base}/signin/sso?lang=en`);
     expect(started.status).toBe(303);
-    const wrong = await browser.follow(`${base}/signin/sso/callback?code=abc&state=not-the-one&iss=${encodeURIComponent(idp.issuer)}`);
+    const wrong = await browser.follow(`${base}/signin/sso/callback?code=abc&state=not-the-one&iss=${encodeURIComponent(desk.idp.issuer)}`);
     expect(wrong.res.status).toBe(400);
     expect(wrong.body).toContain('could not be verified');
   });
@@ -189,14 +172,10 @@ describe('operator sign-in through OpenID Connect', () => {
     const { hops, csrf } = await revealUntilProvider(browser, caseId);
     expect(hops.map((u) => u.pathname).slice(0, 2)).toEqual(['/signin/reauth', '/signin/sso/reauth']);
     const authorize = hops.at(-1)!;
-    expect(authorize.origin).toBe(new URL(idp.issuer).origin);
+    expect(authorize.origin).toBe(new URL(desk.idp.issuer).origin);
     expect([authorize.searchParams.get('prompt'), authorize.searchParams.get('max_age')]).toEqual(['login', '0']);
 
-    const loginPage = await browser.follow(authorize);
-    const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
-    const back = await browser.follow(new URL(action!, loginPage.url), {
-      form: { prompt: 'login', login: 'otto.operator', password: 'any' },
-    });
+    const back = await submitProviderLogin(browser, await browser.follow(authorize), 'otto.operator');
     expect([back.res.status, back.url.pathname]).toEqual([200, '/console']);
     const shown = await browser.request(`${base}/console/cases/${caseId}/reveal?lang=en`, { form: { _csrf: csrf, field: 'phone' } });
     expect(shown.status).toBe(200);
@@ -213,11 +192,7 @@ describe('operator sign-in through OpenID Connect', () => {
     try {
       await ageSignIn();
       const { hops } = await revealUntilProvider(browser, caseId);
-      const loginPage = await browser.follow(hops.at(-1)!);
-      const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
-      const back = await browser.follow(new URL(action!, loginPage.url), {
-        form: { prompt: 'login', login: 'otto.operator', password: 'any' },
-      });
+      const back = await submitProviderLogin(browser, await browser.follow(hops.at(-1)!), 'otto.operator');
       expect([back.res.status, back.url.pathname]).toEqual([403, '/signin/sso/callback']);
       expect(back.body).toContain('not a fresh sign-in');
       const again = await revealUntilProvider(browser, caseId);

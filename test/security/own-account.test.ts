@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKLIST_ITEMS } from '../../src/domain/policy';
 import { runningClockFrom } from '../e2e/support/clocks';
 import { HttpBrowser } from '../e2e/support/http-browser';
-import { type TestOidcProvider, signInThroughProvider, startOidcProvider } from '../e2e/support/oidc-provider';
-import { type TestServer, freePort, startTestServer } from '../e2e/support/test-server';
+import { signInThroughProvider } from '../e2e/support/oidc-provider';
+import { type SsoDesk, startSsoDesk } from '../e2e/support/sso-desk';
+import type { TestServer } from '../e2e/support/test-server';
 
 /**
  * Issue 10 (manual recovery: an operator may not recover their own account). The rule compared
@@ -35,38 +36,24 @@ const VARIANTS = [
 
 for (const variant of VARIANTS)
   describe(`an SSO operator and their own account (${variant.name})`, () => {
-    let idp: TestOidcProvider;
+    let desk: SsoDesk;
     let t: TestServer;
     let base: string;
 
     beforeAll(async () => {
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      idp = await startOidcProvider({
-        clientId: 'aizuchi-console',
-        clientSecret: 'console client secret',
-        redirectUri: `${base}/signin/sso/callback`,
-        people: PEOPLE,
-      });
       // Monday 10:00 JST: open hours, so an escalation is held for a person.
-      t = await startTestServer({
+      desk = await startSsoDesk({
+        people: PEOPLE,
+        roleMap: 'aizuchi-operators=operator',
+        scopes: variant.scopes,
         clock: runningClockFrom(new Date('2035-12-03T01:00:00Z')),
         keepWorker: false,
-        env: {
-          PORT: String(port),
-          AIZUCHI_PUBLIC_URL: base,
-          AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
-          AIZUCHI_OIDC_ISSUER: idp.issuer,
-          AIZUCHI_OIDC_CLIENT_ID: 'aizuchi-console',
-          AIZUCHI_OIDC_CLIENT_SECRET: 'console client secret',
-          AIZUCHI_OIDC_SCOPES: variant.scopes,
-          AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-operators=operator',
-        },
+        env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
       });
+      ({ t, base } = desk);
     });
     afterAll(async () => {
-      await t?.stop();
-      await idp?.close();
+      await desk?.stop();
     });
 
     async function signIn(login: string) {

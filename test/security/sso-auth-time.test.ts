@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../e2e/support/clocks';
 import { HttpBrowser } from '../e2e/support/http-browser';
-import { type TestOidcProvider, signInThroughProvider, startOidcProvider } from '../e2e/support/oidc-provider';
-import { type TestServer, freePort, startTestServer } from '../e2e/support/test-server';
+import { signInThroughProvider, submitProviderLogin } from '../e2e/support/oidc-provider';
+import { type SsoDesk, startSsoDesk } from '../e2e/support/sso-desk';
 
 /**
  * Issue 10 (re-authentication: sensitive actions need a sign-in at most 5 min old). An SSO session's
@@ -17,35 +17,15 @@ const PEOPLE = { 'otto.operator': { email: 'otto@corp.example', name: 'Otto Oper
 describe('an SSO auth_time in aizuchi’s future', () => {
   // The provider stamps auth_time by the real clock; aizuchi's runs an hour behind it.
   const clock = manualClock(new Date(Date.now() - 3_600_000));
-  let idp: TestOidcProvider;
-  let t: TestServer;
+  let desk: SsoDesk;
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    idp = await startOidcProvider({
-      clientId: 'aizuchi-console',
-      clientSecret: 'console client secret',
-      redirectUri: `${base}/signin/sso/callback`,
-      people: PEOPLE,
-    });
-    t = await startTestServer({
-      clock,
-      env: {
-        PORT: String(port),
-        AIZUCHI_PUBLIC_URL: base,
-        AIZUCHI_OIDC_ISSUER: idp.issuer,
-        AIZUCHI_OIDC_CLIENT_ID: 'aizuchi-console',
-        AIZUCHI_OIDC_CLIENT_SECRET: 'console client secret',
-        AIZUCHI_OIDC_SCOPES: 'openid email profile groups',
-        AIZUCHI_OIDC_ROLE_MAP: 'aizuchi-operators=operator',
-      },
-    });
+    desk = await startSsoDesk({ people: PEOPLE, roleMap: 'aizuchi-operators=operator', clock });
+    ({ base } = desk);
   });
   afterAll(async () => {
-    await t?.stop();
-    await idp?.close();
+    await desk?.stop();
   });
 
   it('counts as a re-authentication now: 10 minutes later a sensitive page asks for one again', async () => {
@@ -62,11 +42,8 @@ describe('an SSO auth_time in aizuchi’s future', () => {
 
     // Re-authenticate at the provider (prompt=login, max_age=0): its ID token carries auth_time, an hour ahead of aizuchi.
     const loginPage = await browser.follow(new URL(stale.headers.get('location')!, base));
-    expect(loginPage.url.origin).toBe(new URL(idp.issuer).origin);
-    const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
-    const back = await browser.follow(new URL(action!, loginPage.url), {
-      form: { prompt: 'login', login: 'otto.operator', password: 'any' },
-    });
+    expect(loginPage.url.origin).toBe(new URL(desk.idp.issuer).origin);
+    const back = await submitProviderLogin(browser, loginPage, 'otto.operator');
     expect(back.url.pathname).toBe('/console/manual-recoveries/no-such-request');
     expect(back.res.status).toBe(404);
 

@@ -85,13 +85,24 @@ export async function startOidcProvider(o: {
 }
 
 /**
- * From aizuchi's sign-in link (`${base}/signin/sso`) through the provider's development login page
- * as `login` and back; returns the page the browser landed on (the console when the person's group
- * maps to a role). Shared by the SSO tests so the round trip is written once.
+ * Answers the provider's development login page (already loaded in `browser`) as `login`, with any
+ * password, and follows the redirects back; returns the page the browser landed on. Throws when the
+ * page holds no login form (not the provider's page). Used for the first sign-in and for each
+ * re-authentication (prompt=login) alike.
  */
-export async function signInThroughProvider(browser: HttpBrowser, base: string, login: string) {
-  const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
+export async function submitProviderLogin(browser: HttpBrowser, loginPage: { url: URL; body: string }, login: string) {
   const action = /<form[^>]*action="([^"]+)"/.exec(loginPage.body)?.[1];
   if (!action) throw new Error(`no login form at ${loginPage.url.href}`);
   return browser.follow(new URL(action, loginPage.url), { form: { prompt: 'login', login, password: 'any' } });
+}
+
+/**
+ * From aizuchi's sign-in link (`${base}/signin/sso`) through the provider's development login page
+ * as `login` and back; returns the page the browser landed on (the console when the person's group
+ * maps to a role) and `loginPage`, the URL of the login page it passed through. Shared by the SSO
+ * tests so the round trip is written once.
+ */
+export async function signInThroughProvider(browser: HttpBrowser, base: string, login: string) {
+  const loginPage = await browser.follow(`${base}/signin/sso?lang=en`);
+  return { ...(await submitProviderLogin(browser, loginPage, login)), loginPage: loginPage.url };
 }
