@@ -17,7 +17,7 @@ import { consoleSettingsPlugin } from '../web/plugins/console-settings';
 import { consoleSessionsPlugin } from '../web/plugins/console-sessions';
 import { contactRevealPlugin } from '../web/plugins/contact-reveal';
 import { recentSystemEvents } from '../audit/system-events';
-import { SETTINGS_CHANGED_EVENT, createConsoleSessions } from '../settings';
+import { SETTINGS_CHANGED_EVENT, createConsoleSessions, createOperatorNames } from '../settings';
 import { liveCallsPlugin } from '../web/plugins/live-calls';
 import { operatorSoftphonePlugin } from '../web/plugins/operator-softphone';
 import { LIVE_LISTEN_PATH, liveListenPlugin } from '../web/plugins/live-listen';
@@ -118,6 +118,8 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     : undefined;
   const escalations = createEscalationQueue({ store, cases, clock, slaMs: config.limits.escalationSlaMin * 60_000 });
   const mask = { email: maskEmail, phone: maskPhone };
+  // People read names, not ids: who saved, holds, approved, wrote a note, or acted in a timeline.
+  const operatorNames = createOperatorNames(store);
   const notices = createEscalationNotices({
     cases,
     queue: services.jobs.queue,
@@ -183,6 +185,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       requireOperator: access.requireOperator,
       mask,
       timeZone: config.calendar.timeZone,
+      operatorNames,
       preferences,
       caseSections: [escalationCaseSection(escalations), callsCaseSection(services.calls, { history: (id) => cases.history(id) })],
       operator: {
@@ -203,7 +206,8 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
         escalation: createEscalationActions({ cases, calendar: services.calendar, clock, contactOf, notices, queue: escalations }),
         approve: (caseId, operatorId) => operatorActions.approveCallback(caseId, { accountId: operatorId }),
       },
-      sections: manualEscalationSections(manual),
+      operatorNames,
+      sections: manualEscalationSections(manual, operatorNames),
     }),
     manualRecoveryPlugin({
       manual,
@@ -217,6 +221,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       csrf: identityWeb.csrf,
       mask,
       timeZone: config.calendar.timeZone,
+      operatorNames,
     }),
     consoleChartsPlugin({
       db: store.db,
@@ -239,6 +244,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
       freshAuth,
       csrf: identityWeb.csrf,
       history: () => recentSystemEvents(store, 20, SETTINGS_CHANGED_EVENT),
+      operatorNames,
       clock,
     }),
     callsPlugin({ calls: services.calls, logger }),

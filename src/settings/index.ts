@@ -23,6 +23,7 @@ export {
   createLiveSettings,
 } from './live-settings';
 export { calendarOf, settingsFromEnv } from './saved-settings';
+export { type OperatorNames, type OperatorNamesLookup, createOperatorNames } from './operator-names';
 export { DEFAULT_LOCAL_ROLE, OPERATOR_ROLE_CHANGED_EVENT, type OperatorRoles, createOperatorRoles } from './operator-roles';
 export {
   CONSOLE_SESSION_REVOKED_EVENT,

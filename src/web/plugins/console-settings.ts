@@ -12,6 +12,7 @@ import {
   checkSettingsForm,
   hoursByWeekday,
 } from '../../settings';
+import type { OperatorNamesLookup } from '../../settings/operator-names';
 import type { Csrf } from '../pages/identity/csrf';
 import { settingsPage } from '../pages/console/settings-page';
 import { z } from 'zod';
@@ -27,6 +28,8 @@ export interface ConsoleSettingsDeps {
   /** The newest settings changes from the audit chain, newest first. */
   history(): Promise<ChainedEvent[]>;
   clock: Clock;
+  /** Names for who saved (settings/operator-names.ts); absent: their ids are shown. */
+  operatorNames?: OperatorNamesLookup;
   /** A recent re-authentication for a save (issue 10: editing policy is a sensitive action); none until it is wired. */
   freshAuth?: preHandlerAsyncHookHandler;
 }
@@ -87,13 +90,18 @@ export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginA
     } catch {
       nextOpen = null; // a calendar that never opens: the page says so with a dash
     }
+    const snapshot = deps.settings.current();
+    const history = await deps.history();
+    const actors = history.map((e) => (JSON.parse(e.data) as { actorId?: unknown }).actorId);
+    const names = await deps.operatorNames?.([snapshot.updatedBy, ...actors].filter((id): id is string => typeof id === 'string'));
     const body = settingsPage({
       lang: req.lang,
       timeZone: deps.settings.calendar.timeZone,
-      snapshot: deps.settings.current(),
+      snapshot,
       form: extra.form ?? formInForce(),
       nextOpen,
-      history: await deps.history(),
+      history,
+      ...(names ? { names } : {}),
       navCsrfField: deps.csrf.field(req, reply),
       ...(isAdmin(req) ? { csrfField: deps.csrf.field(req, reply) } : {}),
       ...(extra.problems ? { problems: extra.problems } : {}),

@@ -6,6 +6,8 @@ import { isCaseState } from '../../domain/cases/case-state';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { SafeHtml } from '../../html/safe-html';
 import type { Csrf } from '../pages/identity/csrf';
+import type { OperatorNamesLookup } from '../../settings/operator-names';
+import { operatorIdsIn } from '../pages/console/timeline';
 import { CASE_PAGE_SIZES, CASE_REASONS, CASE_SORTS } from '../../cases/case-search';
 import { type CaseActionName, caseActionErrorText, staleFormText } from '../pages/console/action-error-texts';
 import { caseListPage } from '../pages/console/case-list-page';
@@ -39,6 +41,8 @@ export interface ConsolePluginDeps {
   operator?: ConsoleActionDeps;
   /** The business time zone (config AIZUCHI_TIMEZONE) the console shows times and reads dates in; default Asia/Tokyo. */
   timeZone?: string;
+  /** Names for the operators in a case's timeline (settings/operator-names.ts); absent: their ids are shown. */
+  operatorNames?: OperatorNamesLookup;
   /** Seconds between reloads of the case list when its auto-refresh is on; default 30. */
   refreshSeconds?: number;
   /** Where POST /console/preferences stores the operator's language; the console gate reads it into request.lang (request-lang.ts). */
@@ -126,7 +130,12 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
           }
         : undefined;
     const switchPath = `/console/cases/${encodeURIComponent(id)}`;
-    return sendHtml(reply, status, casePage(row, history, deps.mask, sections, actions, { lang, timeZone, switchPath }));
+    const names = await deps.operatorNames?.(operatorIdsIn(history));
+    return sendHtml(
+      reply,
+      status,
+      casePage(row, history, deps.mask, sections, actions, { lang, timeZone, switchPath, ...(names ? { names } : {}) }),
+    );
   }
 
   return async (plain) => {

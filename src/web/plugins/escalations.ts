@@ -6,6 +6,7 @@ import { OperatorActionError } from '../../cases/operator-actions';
 import { roleAtLeast } from '../../domain/console-roles';
 import type { Lang } from '../../domain/lang';
 import { type SafeHtml, html } from '../../html/safe-html';
+import type { OperatorNamesLookup } from '../../settings/operator-names';
 import type { Csrf } from '../pages/identity/csrf';
 import type { MaskFns } from '../pages/console/console-pages';
 import { caseActionErrorText, escalationErrorText, staleFormText } from '../pages/console/action-error-texts';
@@ -28,6 +29,8 @@ export interface EscalationsPluginDeps {
     /** The case page's "approve callback" (OperatorActions.approveCallback), offered for cases waiting for review. */
     approve(caseId: string, operatorId: string): Promise<unknown>;
   };
+  /** Names for holders and note authors (settings/operator-names.ts); absent: their ids are shown. */
+  operatorNames?: OperatorNamesLookup;
   /** More of the queue page and the escalation page from other areas (manual recovery). */
   sections?: {
     queue(lang: Lang): Promise<SafeHtml>;
@@ -97,18 +100,18 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
     const v = view(req, reply, error);
     const holder = d.escalation.claimed_by !== null && d.escalation.claimed_by === v.me && d.escalation.closed_at === null;
     const extra = await deps.sections?.escalation({ escalationId: id, caseId: d.caseRow.id, holder, canAct: canAct(req), lang: v.lang });
-    return sendHtml(reply, status, escalationPage(d, { ...v, ...(extra ? { extra } : {}) }));
+    const names = await deps.operatorNames?.([d.escalation.claimed_by ?? '', ...d.notes.map((n) => n.operatorId)]);
+    return sendHtml(reply, status, escalationPage(d, { ...v, ...(extra ? { extra } : {}), ...(names ? { names } : {}) }));
   }
 
   return async (plain) => {
     const app = zodRoutes(plain);
-    app.get('/console/escalations', { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) =>
-      sendHtml(
-        reply,
-        200,
-        escalationQueuePage(await deps.queue.listOpen(), { ...view(req, reply), extra: await deps.sections?.queue(req.lang) }),
-      ),
-    );
+    app.get('/console/escalations', { preHandler: deps.requireOperator, schema: { querystring: langQuery } }, async (req, reply) => {
+      const entries = await deps.queue.listOpen();
+      const names = await deps.operatorNames?.(entries.map((e) => e.escalation.claimed_by ?? ''));
+      const extra = await deps.sections?.queue(req.lang);
+      return sendHtml(reply, 200, escalationQueuePage(entries, { ...view(req, reply), extra, ...(names ? { names } : {}) }));
+    });
 
     app.get(
       '/console/escalations/:id',

@@ -11,6 +11,7 @@ import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
 import type { Lang } from '../../domain/lang';
 import type { SafeHtml } from '../../html/safe-html';
 import type { IdentityContact } from '../../identity/provider';
+import type { OperatorNamesLookup } from '../../settings/operator-names';
 import type { Csrf } from '../pages/identity/csrf';
 import type { MaskFns } from '../pages/console/console-pages';
 import {
@@ -44,6 +45,8 @@ export interface ManualRecoveryPluginDeps {
   csrf: Csrf;
   mask: MaskFns;
   timeZone: string;
+  /** Names for the requesters and approvers (settings/operator-names.ts); absent: their ids are shown. */
+  operatorNames?: OperatorNamesLookup;
 }
 
 const STATUS: Record<ManualRecoveryFailure, number> = {
@@ -95,6 +98,8 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
     const person = await deps.personOf?.(req);
     return { id: p.id, ...(person ? { person } : {}) };
   };
+  const namesOf = (ids: Array<string | null>) =>
+    deps.operatorNames?.(ids.filter((id): id is string => id !== null)) ?? Promise.resolve(undefined);
   const notFound = (reply: FastifyReply) => sendHtml(reply, 404, '<!doctype html><p>Not found.</p>');
 
   async function renderForm(req: FastifyRequest, reply: FastifyReply, escalationId: string, status: number, error?: string) {
@@ -111,7 +116,8 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
     const r = await deps.manual.get(id);
     const caseRow = r ? await deps.cases.get(r.case_id) : undefined;
     if (!r || !caseRow) return notFound(reply);
-    return sendHtml(reply, status, manualReviewPage(r, caseRow, view(req, reply, error)));
+    const names = await namesOf([r.requested_by, r.decided_by]);
+    return sendHtml(reply, status, manualReviewPage(r, caseRow, { ...view(req, reply, error), ...(names ? { names } : {}) }));
   }
 
   /** Checks CSRF and role, runs `act`; a ManualRecoveryError is shown on `render` with its status. */
@@ -159,9 +165,11 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
       },
     );
 
-    app.get('/console/manual-recoveries', { preHandler: deps.requireOperator, schema: { querystring: viewQuery } }, async (req, reply) =>
-      sendHtml(reply, 200, manualPendingPage(await deps.manual.pending(), view(req, reply), await deps.manual.failed())),
-    );
+    app.get('/console/manual-recoveries', { preHandler: deps.requireOperator, schema: { querystring: viewQuery } }, async (req, reply) => {
+      const [pending, failed] = [await deps.manual.pending(), await deps.manual.failed()];
+      const names = await namesOf([...pending, ...failed].map((r) => r.requested_by));
+      return sendHtml(reply, 200, manualPendingPage(pending, { ...view(req, reply), ...(names ? { names } : {}) }, failed));
+    });
 
     app.get(
       '/console/manual-recoveries/:id',
@@ -191,14 +199,15 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
 }
 
 /** The queue page's and the escalation page's manual recovery parts (EscalationsPluginDeps.sections). */
-export function manualEscalationSections(manual: ManualRecoveries) {
+export function manualEscalationSections(manual: ManualRecoveries, operatorNames?: OperatorNamesLookup) {
   return {
     async queue(lang: Lang): Promise<SafeHtml> {
       return manualQueueLine((await manual.pending()).length, lang);
     },
     async escalation(args: { escalationId: string; caseId: string; holder: boolean; canAct: boolean; lang: Lang }): Promise<SafeHtml> {
       const requests = (await manual.forCase(args.caseId)).filter((r) => r.escalation_id === args.escalationId);
-      return manualEscalationSection({ ...args, requests }, args.lang);
+      const names = await operatorNames?.(requests.map((r) => r.requested_by));
+      return manualEscalationSection({ ...args, requests, ...(names ? { names } : {}) }, args.lang);
     },
   };
 }

@@ -6,6 +6,7 @@ import { page } from '../layout';
 import { CONSOLE_TEXTS, eventWords, stateWords } from './console-texts';
 import { CALL_TEXTS } from './call-section-texts';
 import { localTime, zoneLabel } from './console-time';
+import type { OperatorNames } from './operator-label';
 import { timelineSection } from './timeline';
 
 /**
@@ -63,6 +64,8 @@ export interface ConsoleLocale {
   timeZone: string;
   /** The page's own path and query, for the language switch. */
   switchPath?: string;
+  /** Names of the operators the timeline names (their ids otherwise). */
+  names?: OperatorNames;
 }
 
 export function casePage(
@@ -99,6 +102,6 @@ export function casePage(
 </table>
 ${actions ? actionForms(row.id, actions, lang) : ''}
 ${extra}
-${timelineSection(history, lang, timeZone)}`,
+${timelineSection(history, lang, timeZone, locale.names)}`,
   });
 }

@@ -5,6 +5,7 @@ import type { Lang } from '../../../domain/lang';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 import { type MaskFns, consoleNav } from './console-pages';
+import { type OperatorNames, operatorLabel } from './operator-label';
 import { CLOSE_REASONS, closeReasonWords } from '../../../cases/escalations/escalation-actions';
 
 /** Reasons set at intake that an operator may approve for the automated callback (operator-actions.ts escalationReview). */
@@ -28,6 +29,8 @@ export interface EscalationView {
   mask: MaskFns;
   /** The signed-in operator's id, to say "you" for their own claims. */
   me: string;
+  /** Names of the holders and note authors (their ids otherwise). */
+  names?: OperatorNames;
   /** Present when the signed-in person may act (operator or admin); absent for a viewer. */
   csrfField?: SafeHtml;
   error?: string;
@@ -157,7 +160,7 @@ export function slaCell(e: Pick<QueueEntry, 'msLeft'>, lang: Lang): SafeHtml {
 function holderText(e: QueueEntry, v: EscalationView): string {
   const t = T[v.lang];
   const who = e.escalation.claimed_by;
-  return who === null ? t.nobody : who === v.me ? t.you : who;
+  return who === null ? t.nobody : operatorLabel(who, v.names, { me: v.me, word: t.you });
 }
 
 /** GET /console/escalations: the open escalations, most urgent first. */
@@ -261,7 +264,7 @@ ${summaryBlock(e.summary, v.lang)}
 ${v.csrfField && open && v.holderActions ? (mine ? holderForms(e, v, base) : html`<p class="muted">${t.claimFirst}</p>`) : ''}
 ${v.extra ?? ''}
 <h2>${t.notes}</h2>
-${e.notes.length === 0 ? html`<p class="muted">${t.noNotes}</p>` : html`<ul data-testid="notes">${e.notes.map((n) => html`<li><span class="muted">${zonedText(n.at, v.timeZone)} · ${n.operatorId === v.me ? t.you : n.operatorId}</span><br>${n.text}</li>`)}</ul>`}
+${e.notes.length === 0 ? html`<p class="muted">${t.noNotes}</p>` : html`<ul data-testid="notes">${e.notes.map((n) => html`<li><span class="muted">${zonedText(n.at, v.timeZone)} · ${operatorLabel(n.operatorId, v.names, { me: v.me, word: t.you })}</span><br>${n.text}</li>`)}</ul>`}
 ${v.csrfField ? html`<form method="post" action="${base}/note?lang=${v.lang}" data-testid="note-form">${v.csrfField}<label>${t.addNote}<textarea name="text" maxlength="1000" rows="3" required></textarea></label><p class="muted">${t.noteHint}</p><button type="submit">${t.addNote}</button></form>` : ''}`,
   });
 }

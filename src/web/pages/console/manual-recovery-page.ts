@@ -6,6 +6,7 @@ import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 import { type MaskFns, consoleNav } from './console-pages';
 import { zonedText } from './escalations-pages';
+import { type OperatorNames, operatorLabel } from './operator-label';
 
 const T = {
   ja: {
@@ -117,6 +118,8 @@ export interface ManualView {
   mask: MaskFns;
   /** The signed-in principal's id. */
   me: string;
+  /** Names of the requesters and approvers (their ids otherwise). */
+  names?: OperatorNames;
   /** The server's clock, to mark requests past their approval time. */
   now: Date;
   /** Present when the signed-in person may act (operator or admin). */
@@ -168,7 +171,7 @@ function evidenceText(e: ManualEvidence, lang: Lang): string {
 
 const reasonText = (r: ManualRecovery, lang: Lang) => T[lang].reasons[r.failure_reason ?? ''] ?? r.failure_reason ?? '';
 
-const who = (id: string | null, v: ManualView) => (id === null ? '' : id === v.me ? T[v.lang].you : id);
+const who = (id: string | null, v: ManualView) => (id === null ? '' : operatorLabel(id, v.names, { me: v.me, word: T[v.lang].you }));
 
 /** GET /console/manual-recoveries/:id: what was checked and by whom; approve / reject for a different operator. */
 export function manualReviewPage(r: ManualRecovery, caseRow: CaseRow, v: ManualView): string {
@@ -237,14 +240,14 @@ ${failedTable(failed, v)}`,
 
 /** The escalation page's line about manual recovery: the checklist link for the holder, and requests waiting. */
 export function manualEscalationSection(
-  args: { escalationId: string; requests: ManualRecovery[]; holder: boolean; canAct: boolean },
+  args: { escalationId: string; requests: ManualRecovery[]; holder: boolean; canAct: boolean; names?: OperatorNames },
   lang: Lang,
 ): SafeHtml {
   const t = T[lang];
   const pending = args.requests.filter((r) => r.state === 'pending');
   return html`<h2>${t.title}</h2>
 ${args.canAct && args.holder && pending.length === 0 ? html`<p><a href="/console/escalations/${args.escalationId}/manual?lang=${lang}" data-testid="manual-link">${t.formTitle}</a></p>` : ''}
-${args.requests.length ? html`<ul data-testid="manual-requests">${args.requests.map((r) => html`<li><a href="/console/manual-recoveries/${r.id}?lang=${lang}">${t.states[r.state] ?? r.state}</a> · ${r.requested_by}</li>`)}</ul>` : ''}`;
+${args.requests.length ? html`<ul data-testid="manual-requests">${args.requests.map((r) => html`<li><a href="/console/manual-recoveries/${r.id}?lang=${lang}">${t.states[r.state] ?? r.state}</a> · ${operatorLabel(r.requested_by, args.names)}</li>`)}</ul>` : ''}`;
 }
 
 /** The queue page's line: how many manual recoveries wait for a second operator, linking to them. */

@@ -7,6 +7,7 @@ import { MAX_CLOSED_DATES, type SettingsForm, type SettingsProblem, type Setting
 import { page } from '../layout';
 import { consoleNav } from './console-pages';
 import { localTime, zoneLabel } from './console-time';
+import { type OperatorNames, operatorLabel } from './operator-label';
 import { SETTINGS_TEXTS, problemText } from './settings-texts';
 
 export interface SettingsView {
@@ -19,6 +20,8 @@ export interface SettingsView {
   nextOpen: Date | null;
   /** Newest first: the settings' audit events. */
   history: ChainedEvent[];
+  /** Names of the admins who saved (their ids otherwise). */
+  names?: OperatorNames;
   /** Only for an admin: the form's CSRF field. Without it the page is read only. */
   csrfField?: SafeHtml;
   /** For the nav's sign-out form. */
@@ -44,7 +47,7 @@ function historyTable(view: SettingsView): SafeHtml {
       ([field, c]) =>
         html`<li><strong>${t.fields[field] ?? field}</strong>: <code>${JSON.stringify(c.from)}</code> → <code>${JSON.stringify(c.to)}</code></li>`,
     );
-    return html`<tr data-testid="settings-change"><td>${localTime(e.at, view.timeZone)}</td><td>${data.actorId ?? ''}</td><td><ul>${changes}</ul></td></tr>`;
+    return html`<tr data-testid="settings-change"><td>${localTime(e.at, view.timeZone)}</td><td>${data.actorId ? operatorLabel(data.actorId, view.names) : ''}</td><td><ul>${changes}</ul></td></tr>`;
   });
   return html`<div class="table-scroll"><table><tr><th>${t.when} (${zoneLabel(view.timeZone)})</th><th>${t.who}</th><th>${t.what}</th></tr>${rows}</table></div>`;
 }
@@ -61,7 +64,11 @@ export function settingsPage(view: SettingsView): string {
   const source =
     snapshot.version === 0
       ? t.fromEnv
-      : t.savedBy(snapshot.updatedBy ?? '', `${localTime(snapshot.updatedAt ?? '', timeZone)} ${zoneLabel(timeZone)}`, snapshot.version);
+      : t.savedBy(
+          snapshot.updatedBy ? operatorLabel(snapshot.updatedBy, view.names) : '',
+          `${localTime(snapshot.updatedAt ?? '', timeZone)} ${zoneLabel(timeZone)}`,
+          snapshot.version,
+        );
   const next = view.nextOpen
     ? `${DateTime.fromJSDate(view.nextOpen, { zone: timeZone }).setLocale(view.lang).toFormat('yyyy-MM-dd (ccc) HH:mm')} ${zoneLabel(timeZone, view.nextOpen)}`
     : '—';

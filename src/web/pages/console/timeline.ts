@@ -3,6 +3,7 @@ import type { Lang } from '../../../domain/lang';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import { CONSOLE_TEXTS, eventWords, stateWords } from './console-texts';
 import { localTime, zoneLabel } from './console-time';
+import { type OperatorNames, operatorLabel } from './operator-label';
 
 /** Event data fields the timeline shows in other columns (who, the state change) or in the calls section (figures) rather than as details. */
 const SHOWN_ELSEWHERE = new Set(['from', 'to', 'operatorId', 'operator', 'state', 'figures']);
@@ -10,8 +11,19 @@ const SHOWN_ELSEWHERE = new Set(['from', 'to', 'operatorId', 'operator', 'state'
 /** An ISO-8601 UTC instant as event data stores it (`at`, `expiresAt`, …). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
-/** A detail value as people read it: instants in the business zone with the zone named (never UTC), the rest as stored. */
-function factValue(v: unknown, timeZone: string, zone: string): string {
+/** Event data fields that hold a console principal's id (cases/escalations/manual-recovery.ts, operator-actions.ts). */
+const OPERATOR_FIELDS = new Set(['operatorId', 'requestedBy', 'approvedBy', 'decidedBy', 'actorId']);
+
+/** The operator ids a history names, for settings/operator-names.ts to name before the page is drawn. */
+export function operatorIdsIn(history: ReadonlyArray<{ data: string }>): string[] {
+  return history.flatMap((e) =>
+    Object.entries(parse(e.data)).flatMap(([k, v]) => (OPERATOR_FIELDS.has(k) && typeof v === 'string' ? [v] : [])),
+  );
+}
+
+/** A detail value as people read it: instants in the business zone with the zone named (never UTC), operators by name, the rest as stored. */
+function factValue(key: string, v: unknown, timeZone: string, zone: string, names: OperatorNames | undefined): string {
+  if (typeof v === 'string' && OPERATOR_FIELDS.has(key)) return operatorLabel(v, names);
   if (typeof v === 'string') return ISO_INSTANT.test(v) ? `${localTime(v, timeZone)} ${zone}` : v;
   return JSON.stringify(v);
 }
@@ -21,9 +33,9 @@ function factValue(v: unknown, timeZone: string, zone: string): string {
  * from the CLI; cases/operator-actions.ts actorFields), the customer (their own link or call), or
  * the system (jobs, the agent, timers).
  */
-function actor(data: Record<string, unknown>, lang: Lang): string {
+function actor(data: Record<string, unknown>, lang: Lang, names: OperatorNames | undefined): string {
   const t = CONSOLE_TEXTS[lang];
-  if (typeof data.operatorId === 'string') return t.operator(data.operatorId.slice(0, 12));
+  if (typeof data.operatorId === 'string') return t.operator(names?.get(data.operatorId) ?? data.operatorId.slice(0, 12));
   if (data.operator === 'cli') return t.cli;
   if (data.via === 'email_link' || data.via === 'web' || data.by === 'customer') return t.customer;
   return t.system;
@@ -43,7 +55,7 @@ function parse(data: string): Record<string, unknown> {
  * words with a state change as "from → to", who did it, the remaining facts as `key: value`, and
  * each event's place in the hash chain (prev → hash) behind a <details> toggle.
  */
-export function timelineSection(history: ChainedEvent[], lang: Lang, timeZone: string): SafeHtml {
+export function timelineSection(history: ChainedEvent[], lang: Lang, timeZone: string, names?: OperatorNames): SafeHtml {
   const t = CONSOLE_TEXTS[lang];
   const zone = zoneLabel(timeZone);
   return html`<h2>${t.timeline}</h2>
@@ -56,9 +68,9 @@ ${history.map((e) => {
       : '';
   const facts = Object.entries(data)
     .filter(([k]) => !SHOWN_ELSEWHERE.has(k))
-    .map(([k, v]) => `${k}: ${factValue(v, timeZone, zone)}`)
+    .map(([k, v]) => `${k}: ${factValue(k, v, timeZone, zone, names)}`)
     .join(' · ');
-  return html`<tr data-testid="timeline-event"><td>${localTime(e.at, timeZone)}</td><td><span data-testid="event-words">${eventWords(e.kind, lang)}</span>${move} <code class="muted">${e.kind}</code></td><td>${actor(data, lang)}</td><td>${facts}<details data-testid="chain"><summary>${t.chain} #${String(e.seq)}</summary><code>${e.prevHash.slice(0, 16)}… → ${e.hash}</code></details></td></tr>`;
+  return html`<tr data-testid="timeline-event"><td>${localTime(e.at, timeZone)}</td><td><span data-testid="event-words">${eventWords(e.kind, lang)}</span>${move} <code class="muted">${e.kind}</code></td><td>${actor(data, lang, names)}</td><td>${facts}<details data-testid="chain"><summary>${t.chain} #${String(e.seq)}</summary><code>${e.prevHash.slice(0, 16)}… → ${e.hash}</code></details></td></tr>`;
 })}
 </tbody></table></div>`;
 }
