@@ -13,7 +13,8 @@ import { systemClock } from './domain/clock';
 import { createIdentityService } from './identity/service';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
-import { deriveKeys, loadOrCreateMasterKey } from './security/keys';
+import { loadCheckedMasterKey } from './security/key-check';
+import { deriveKeys } from './security/keys';
 import { RateLimiter } from './security/rate-limiter';
 import { openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
@@ -29,9 +30,9 @@ export { type RunningServer, startServer } from './server';
 export { UnsafeMailCatcherError } from './web/host-policy';
 
 /**
- * Builds every service from `config`: opens and migrates the store, derives keys from the master key
- * in `config.dataDir` (created on first use), registers every job handler. Starts nothing that
- * listens or polls (the server does), so CLI commands can use it too. Close with `services.close()`.
+ * Builds every service from `config`: opens and migrates the store, derives keys from the master key in `config.dataDir`
+ * (created on first use; refused when this database's other processes hold another), registers every job handler. Starts
+ * nothing that listens or polls (the server does), so CLI commands can use it too. Close with `services.close()`.
  */
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -39,8 +40,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const metrics = createMetrics();
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store);
+  const keys = deriveKeys(await loadCheckedMasterKey(store, config.dataDir, clock.now()));
   const pubsub = openPubSub(store, config.databaseUrl, logger);
-  const keys = deriveKeys(loadOrCreateMasterKey(config.dataDir));
   const { settings, operatorRoles } = await composeSettings({ config, store, pubsub, clock, logger });
   const calendar = settings.calendar;
   const identity = createIdentityService({

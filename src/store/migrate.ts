@@ -18,6 +18,7 @@ import * as m018 from './migrations/018_call_owners';
 import * as m016 from './migrations/016_manual_recoveries';
 import * as m019 from './migrations/019_session_user_agent';
 import * as m023 from './migrations/023_manual_recovery_failure';
+import * as m024 from './migrations/024_key_checks';
 import type { Store } from './connect';
 
 type DialectMigration = {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '016_manual_recoveries': m016,
   '019_session_user_agent': m019,
   '023_manual_recovery_failure': m023,
+  '024_key_checks': m024,
 };
 
 export async function migrateToLatest(store: Store): Promise<void> {

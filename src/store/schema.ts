@@ -138,6 +138,17 @@ export interface ProcessesTable {
   heartbeat_at: string;
 }
 
+/** A check value of a server key (migration 024, src/security/key-check.ts): never the key itself. */
+export interface KeyChecksTable {
+  /** Which key: 'master'. */
+  name: string;
+  /** Hex HMAC-SHA256 of the scheme's label under the key. */
+  check_value: string;
+  /** How check_value was computed, e.g. 'hmac-sha256:aizuchi key check v1'. */
+  scheme: string;
+  created_at: string;
+}
+
 /** A dedupe key held by a job of an engine with its own tables (pg-boss); see migration 014. */
 export interface JobKeysTable {
   dedupe_key: string;
@@ -326,6 +337,7 @@ export interface Database {
   escalations: EscalationsTable;
   escalation_notes: EscalationNotesTable;
   processes: ProcessesTable;
+  key_checks: KeyChecksTable;
   business_settings: BusinessSettingsTable;
   manual_recoveries: ManualRecoveriesTable;
 }

@@ -27,11 +27,13 @@ describe.runIf(Boolean(TEST_POSTGRES_URL))('processes on one PostgreSQL', () => 
       AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',
       AIZUCHI_JAPANESE_HOLIDAYS: 'false',
     });
-    // One after the other: each migrates the database and ends calls left open before it starts.
+    // One after the other: each migrates the database and ends calls left open before it starts. One
+    // data directory, as a shared volume: every process on a database needs its master key (a process
+    // with another key refuses to start; test/integration/master-key-check.test.ts).
     web = await startTestServer(env('web'));
-    otherWeb = await startTestServer(env('web'));
-    worker = await startTestServer(env('worker'));
-    dirs.push(web.dataDir, otherWeb.dataDir, worker.dataDir);
+    otherWeb = await startTestServer(env('web'), web.dataDir);
+    worker = await startTestServer(env('worker'), web.dataDir);
+    dirs.push(web.dataDir);
   }, 120_000);
 
   afterAll(async () => {

@@ -237,7 +237,8 @@ describe('customers calling in over Twilio', () => {
   it('the process dies mid-identify: after a restart the case and its history are exactly as before the call', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-call-in-'));
     dirs.push(dir);
-    const db = { AIZUCHI_DATABASE_URL: `sqlite:${path.join(dir, 'aizuchi.db')}` };
+    // The restarted process keeps the database and its master key (a new key would be refused).
+    const db = { AIZUCHI_DATABASE_URL: `sqlite:${path.join(dir, 'aizuchi.db')}`, AIZUCHI_DATA_DIR: dir };
     const { rig: r, fake: f } = await boot(db);
     const { caseId, reference } = await exhaustedCase(r);
     const before = await snapshot(r, caseId);

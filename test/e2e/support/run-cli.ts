@@ -29,10 +29,18 @@ export function spawnCli(args: string[], settings: Record<string, string>, opts:
   });
 }
 
-/** Runs the CLI to completion and collects its output. */
-export function runCli(args: string[], settings: Record<string, string>): Promise<CliResult> {
+/**
+ * Runs the CLI to completion and collects its output. `killAfterMs` SIGKILLs a command expected to
+ * exit by itself that did not (a `serve` that should have refused to start), so the test fails on its
+ * assertions (`code: null`) instead of hanging.
+ */
+export function runCli(args: string[], settings: Record<string, string>, opts: { killAfterMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, settings);
+    if (opts.killAfterMs !== undefined) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
+      child.once('close', () => clearTimeout(timer));
+    }
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { AizuchiError } from '../domain/errors';
+import type { Store } from '../store/connect';
+import { loadOrCreateMasterKey } from './keys';
+
+/**
+ * One master key per database (issue 11, many processes). A process started with another key would
+ * compute other HMAC'd rate-limit buckets, token and phone hashes, and could not decrypt TOTP secrets,
+ * all without an error. So the database keeps a check value of the key (`key_checks`, migration 024):
+ * the first process writes it, every later one compares before building anything on the key.
+ *
+ * The check value is HMAC-SHA256(master key, "aizuchi key check v1"), never the key nor a plain hash
+ * of it: under the key it is a PRF output, so a database reader learns nothing about the key or the
+ * HKDF subkeys (src/security/keys.ts; HKDF's own HMACs use other inputs), and the fixed label keeps it
+ * from equalling any hash of the key file computed elsewhere (a `sha256sum master.key` in a runbook or
+ * a backup manifest would otherwise confirm a stolen copy). It still verifies a guess, as any check
+ * value must: that is safe only because the key is 32 random bytes (loadOrCreateMasterKey).
+ */
+export const KEY_CHECK_SCHEME = 'hmac-sha256:aizuchi key check v1';
+
+/** Hex HMAC-SHA256 (64 characters) of the scheme's label under `master`. */
+export function masterKeyCheckValue(master: Buffer): string {
+  return crypto.createHmac('sha256', master).update('aizuchi key check v1').digest('hex');
+}
+
+/**
+ * The process's master key is not the database's. Code `config` (the CLI prints it as a
+ * configuration error, exit 2); the message names the variable and the remedy, never key material.
+ */
+export class MasterKeyMismatchError extends AizuchiError {
+  constructor(dataDir: string) {
+    super(
+      'every process on one database needs the same master key, and this one differs from the key the database was ' +
+        `first used with (AIZUCHI_DATA_DIR/keys/master.key: ${path.join(dataDir, 'keys', 'master.key')}). ` +
+        'Set AIZUCHI_DATA_DIR to the data directory the other processes use (a shared volume), or copy their ' +
+        'keys/master.key over this one, then start again. To change the key on purpose see README, "Changing the master key".',
+      { code: 'config', retryable: false },
+    );
+  }
+}
+
+/**
+ * Records `master`'s check value when the database has none (the first process; a concurrent first
+ * start is settled by the primary key: one insert wins, the other process compares against it), else
+ * compares. Resolves 'recorded' or 'matched'; rejects with MasterKeyMismatchError when it differs,
+ * writing nothing. Runs after migrations (needs migration 024).
+ */
+export async function checkMasterKey(store: Store, master: Buffer, dataDir: string, nowIso: string): Promise<'recorded' | 'matched'> {
+  const mine = masterKeyCheckValue(master);
+  const inserted = await store.db
+    .insertInto('key_checks')
+    .values({ name: 'master', check_value: mine, scheme: KEY_CHECK_SCHEME, created_at: nowIso })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return 'recorded';
+  const row = await store.db
+    .selectFrom('key_checks')
+    .select(['check_value', 'scheme'])
+    .where('name', '=', 'master')
+    .executeTakeFirstOrThrow();
+  // A plain comparison: the stored value is no secret from whoever can read the database, and only
+  // a process starting up, never a request, reaches here.
+  const same = row.scheme === KEY_CHECK_SCHEME && row.check_value === mine;
+  if (!same) throw new MasterKeyMismatchError(dataDir);
+  return 'matched';
+}
+
+/**
+ * The master key of `dataDir` (loadOrCreateMasterKey), checked against the database's record. On a
+ * MasterKeyMismatchError it closes `store` before rejecting, so a refused start leaves no connection
+ * open (the caller, createServices, has nothing else open yet).
+ */
+export async function loadCheckedMasterKey(store: Store, dataDir: string, now: Date): Promise<Buffer> {
+  const master = loadOrCreateMasterKey(dataDir);
+  try {
+    await checkMasterKey(store, master, dataDir, now.toISOString());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return master;
+}
