@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/audit-log';
 import { SYSTEM_CASE_ID } from '../../src/audit/system-events';
-import type { ConsoleRole } from '../../src/domain/console-roles';
 import { CONSOLE_SESSION_REVOKED_EVENT } from '../../src/settings';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
-import { InjectBrowser } from '../e2e/support/inject-browser';
+import { ConsolePeople } from '../e2e/support/console-people';
+import type { InjectBrowser } from '../e2e/support/inject-browser';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 
 const START = new Date('2035-12-03T01:00:00Z'); // Monday 10:00 JST
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const PASSWORD = 'operator password';
 
 /**
  * /console/sessions (issue 10, "sessions are listed and revocable"): each operator lists their own
@@ -23,41 +22,22 @@ for (const db of DATABASES) {
   describe.runIf(db.enabled)(`console sessions (${db.name})`, () => {
     const clock = manualClock(START);
     let t: TestServer;
-    let address = 10;
-    const people = new Map<string, { id: string; uri: string }>();
+    let people: ConsolePeople;
 
     beforeAll(async () => {
       t = await startTestServer({ clock, postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined });
-      for (const [who, role] of [
+      people = await new ConsolePeople(t, clock, { tag: db.name, firstAddress: 10 }).add([
         ['ann', 'operator'],
         ['vic', 'viewer'],
         ['ada', 'admin'],
-      ] as Array<[string, ConsoleRole]>) {
-        const created = await t.services.identity.createAccount({
-          email: `${who}-${db.name}@example.com`,
-          password: PASSWORD,
-          name: who,
-          phone: '03-1234-5678',
-          role: 'operator',
-          mfa: true,
-        });
-        await t.services.operatorRoles.setRole(created.account.id, role, 'test');
-        people.set(who, { id: created.account.id, uri: created.otpauthUri! });
-      }
+      ]);
     });
     afterAll(async () => {
       await t?.stop();
     });
 
-    /** A new browser signed in with password + TOTP; each sign-in one 30 s step later, so no code is replayed. */
-    async function signIn(who: string, userAgent = FIREFOX): Promise<InjectBrowser> {
-      clock.set(new Date(clock.now().getTime() + 31_000));
-      const b = new InjectBrowser(t.server.app, `192.0.2.${address++}`, userAgent);
-      const person = people.get(who)!;
-      const res = await b.signInWithTotp(`${who}-${db.name}@example.com`, PASSWORD, person.uri, clock.now());
-      expect(res.headers.location).toBe('/console?lang=en');
-      return b;
-    }
+    /** A new browser signed in with password + TOTP (Firefox unless told), one 30 s step after the last. */
+    const signIn = (who: string, userAgent = FIREFOX) => people.signIn(who, userAgent);
     const opensConsole = async (b: InjectBrowser) => (await b.get('/console?lang=en')).statusCode === 200;
     const rowIds = (body: string, table: string) => {
       const part = new RegExp(`data-testid="${table}"[\\s\\S]*?</table>`).exec(body)?.[0] ?? '';
@@ -103,8 +83,8 @@ for (const db of DATABASES) {
       const events = await revokedEvents();
       expect(events.length).toBe(before + 1);
       expect(events.at(-1)).toEqual({
-        actorId: people.get('ann')!.id,
-        operatorId: people.get('ann')!.id,
+        actorId: people.get('ann').id,
+        operatorId: people.get('ann').id,
         sessionId: other,
         method: 'local',
       });
@@ -161,8 +141,8 @@ for (const db of DATABASES) {
       expect(byAdmin.statusCode).toBe(303);
       expect(await opensConsole(vic)).toBe(false);
       expect((await revokedEvents()).at(-1)).toEqual({
-        actorId: people.get('ada')!.id,
-        operatorId: people.get('vic')!.id,
+        actorId: people.get('ada').id,
+        operatorId: people.get('vic').id,
         sessionId: vicId,
         method: 'local',
       });

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleRole } from '../../src/domain/console-roles';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
-import { InjectBrowser } from '../e2e/support/inject-browser';
+import { ConsolePeople, OPERATOR_PASSWORD, openRecoveryCase } from '../e2e/support/console-people';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 import { totpFor } from '../e2e/support/totp';
 
 const START = new Date('2035-12-03T01:00:00Z'); // Monday 10:00 JST
-const PASSWORD = 'operator password';
 
 /**
  * Revealing a case's full phone number or email (issue 10) is a sensitive action: masked on the case
@@ -20,48 +18,22 @@ for (const db of DATABASES) {
     const clock = manualClock(START);
     let t: TestServer;
     let caseId: string;
-    let address = 40;
+    let people: ConsolePeople;
     const customer = { email: `reveal-${db.name}@example.com`, phone: '090-1111-2222' };
-    const people = new Map<string, { id: string; uri: string }>();
 
     beforeAll(async () => {
       t = await startTestServer({ clock, postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined });
-      for (const [who, role] of [
+      people = await new ConsolePeople(t, clock, { tag: db.name, firstAddress: 40 }).add([
         ['otto', 'operator'],
         ['vera', 'viewer'],
-      ] as Array<[string, ConsoleRole]>) {
-        const created = await t.services.identity.createAccount({
-          email: `${who}-${db.name}@example.com`,
-          password: PASSWORD,
-          name: who,
-          phone: '03-1234-5678',
-          role: 'operator',
-          mfa: true,
-        });
-        await t.services.operatorRoles.setRole(created.account.id, role, 'test');
-        people.set(who, { id: created.account.id, uri: created.otpauthUri! });
-      }
-      await t.services.identity.createAccount({ ...customer, password: 'correct horse battery', name: 'Pat', lang: 'en' });
-      const res = await t.server.app.inject({
-        method: 'POST',
-        url: '/api/v1/recovery-requests',
-        remoteAddress: '198.51.100.7',
-        payload: { email: customer.email, phone: customer.phone, lang: 'en', consent: true },
-      });
-      expect(res.statusCode).toBe(202);
-      caseId = (await t.services.cases.list({ email: customer.email }))[0]!.id;
+      ]);
+      ({ caseId } = await openRecoveryCase(t, { ...customer, name: 'Pat', lang: 'en' }, { remoteAddress: '198.51.100.7', lang: 'en' }));
     });
     afterAll(async () => {
       await t?.stop();
     });
 
-    async function signIn(who: string): Promise<InjectBrowser> {
-      clock.set(new Date(clock.now().getTime() + 31_000));
-      const b = new InjectBrowser(t.server.app, `192.0.2.${address++}`);
-      const res = await b.signInWithTotp(`${who}-${db.name}@example.com`, PASSWORD, people.get(who)!.uri, clock.now());
-      expect(res.headers.location).toBe('/console?lang=en');
-      return b;
-    }
+    const signIn = (who: string) => people.signIn(who);
     const casePath = () => `/console/cases/${caseId}?lang=en`;
     const revealPath = () => `/console/cases/${caseId}/reveal?lang=en`;
     const reveals = async () => (await t.services.cases.history(caseId)).filter((e) => e.kind === 'contact_revealed').map((e) => e.data);
@@ -84,7 +56,7 @@ for (const db of DATABASES) {
       expect(await reveals()).toEqual([]);
 
       const at = `${reauth.pathname}${reauth.search}`;
-      const back = await otto.submit(at, at, { password: PASSWORD, code: totpFor(people.get('otto')!.uri, clock.now()) });
+      const back = await otto.submit(at, at, { password: OPERATOR_PASSWORD, code: totpFor(people.get('otto').uri, clock.now()) });
       // Back to the page the form was on (its Referer; this client sends none, so the console).
       expect([back.statusCode, back.headers.location]).toEqual([303, '/console']);
 
@@ -101,8 +73,8 @@ for (const db of DATABASES) {
 
       const events = await reveals();
       expect(events.map((d) => JSON.parse(d))).toEqual([
-        { operatorId: people.get('otto')!.id, field: 'phone' },
-        { operatorId: people.get('otto')!.id, field: 'email' },
+        { operatorId: people.get('otto').id, field: 'phone' },
+        { operatorId: people.get('otto').id, field: 'email' },
       ]);
       // Whole and in groups: the events hold random hex ids, where four 1s in a row can occur by chance.
       expect(events.join()).not.toMatch(/1111-?2222|reveal-/);

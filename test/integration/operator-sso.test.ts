@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpBrowser } from '../e2e/support/http-browser';
+import { openRecoveryCase } from '../e2e/support/console-people';
 import { signInThroughProvider, submitProviderLogin } from '../e2e/support/oidc-provider';
 import { type SsoDesk, startSsoDesk } from '../e2e/support/sso-desk';
 import type { TestServer } from '../e2e/support/test-server';
@@ -43,6 +44,16 @@ describe('operator sign-in through OpenID Connect', () => {
     return { ...landed, browser };
   }
 
+  /** A case waiting for a person (requested from a number not on record): for the role checks and the reveal. */
+  const reviewCase = async (email: string, remoteAddress = '198.51.100.78') =>
+    (
+      await openRecoveryCase(
+        t,
+        { email, name: 'Pat', phone: '090-1111-2222', lang: 'en' },
+        { remoteAddress, lang: 'en', phone: '080-3333-4444' },
+      )
+    ).caseId;
+
   it('the sign-in page links to SSO, and each mapped group lands on /console with its role', async () => {
     const signin = await new HttpBrowser().follow(`${base}/signin?lang=en`);
     expect(signin.body).toContain('href="/signin/sso?lang=en"');
@@ -67,40 +78,31 @@ describe('operator sign-in through OpenID Connect', () => {
 
   it('a viewer sees no action buttons and an action posted anyway is refused; an operator may act', async () => {
     // A request from a number not on record waits for a person: a case with buttons to press.
-    const email = 'review-sso@example.com';
-    await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat', phone: '090-1111-2222', lang: 'en' });
-    const res = await t.server.app.inject({
-      method: 'POST',
-      url: '/api/v1/recovery-requests',
-      remoteAddress: '198.51.100.77',
-      payload: { email, phone: '080-3333-4444', lang: 'en', consent: true },
-    });
-    expect(res.statusCode).toBe(202);
-    const [row] = await t.services.cases.list({ email });
-    expect(row?.state).toBe('escalated');
+    const row = await t.services.cases.require(await reviewCase('review-sso@example.com', '198.51.100.77'));
+    expect(row.state).toBe('escalated');
 
     const viewer = (await signIn('vera.viewer')).browser;
-    const page = await viewer.follow(`${base}/console/cases/${row!.id}`);
+    const page = await viewer.follow(`${base}/console/cases/${row.id}`);
     expect(page.res.status).toBe(200);
-    expect(page.body).not.toContain(`/console/cases/${row!.id}/cancel`);
+    expect(page.body).not.toContain(`/console/cases/${row.id}/cancel`);
     // The case list's sign-out form carries a valid CSRF token for this browser: the refusal below is the role's.
     const csrf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
     const listPage = await viewer.follow(`${base}/console`);
-    const refused = await viewer.request(`${base}/console/cases/${row!.id}/cancel`, {
+    const refused = await viewer.request(`${base}/console/cases/${row.id}/cancel`, {
       form: { _csrf: csrf(listPage.body), reason: 'viewer' },
     });
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('needs the operator role');
-    expect((await t.services.cases.require(row!.id)).state).toBe('escalated');
+    expect((await t.services.cases.require(row.id)).state).toBe('escalated');
 
     const operator = (await signIn('otto.operator')).browser;
-    const opPage = await operator.follow(`${base}/console/cases/${row!.id}`);
-    expect(opPage.body).toContain(`/console/cases/${row!.id}/cancel`);
-    const cancelled = await operator.request(`${base}/console/cases/${row!.id}/cancel`, {
+    const opPage = await operator.follow(`${base}/console/cases/${row.id}`);
+    expect(opPage.body).toContain(`/console/cases/${row.id}/cancel`);
+    const cancelled = await operator.request(`${base}/console/cases/${row.id}/cancel`, {
       form: { _csrf: csrf(opPage.body), reason: 'sso' },
     });
     expect(cancelled.status).toBe(303);
-    const history = await t.services.cases.history(row!.id);
+    const history = await t.services.cases.history(row.id);
     const event = history.find((e) => e.kind === 'cancelled_by_operator');
     expect(JSON.parse(event!.data)).toMatchObject({ operatorId: 'oidc:otto.operator', reason: 'sso' });
   });
@@ -127,19 +129,6 @@ describe('operator sign-in through OpenID Connect', () => {
     expect(out.url.pathname).toBe('/signin');
     expect((await browser.follow(`${base}/console`)).url.pathname).toBe('/signin');
   });
-
-  /** A case waiting for a person, for an action that needs a fresh sign-in (revealing its phone). */
-  async function reviewCase(email: string): Promise<string> {
-    await t.services.identity.createAccount({ email, password: 'correct horse battery', name: 'Pat', phone: '090-1111-2222', lang: 'en' });
-    const res = await t.server.app.inject({
-      method: 'POST',
-      url: '/api/v1/recovery-requests',
-      remoteAddress: '198.51.100.78',
-      payload: { email, phone: '080-3333-4444', lang: 'en', consent: true },
-    });
-    expect(res.statusCode).toBe(202);
-    return (await t.services.cases.list({ email }))[0]!.id;
-  }
 
   /** Makes the SSO sign-in 10 minutes old, as after a coffee break: the next sensitive action asks again. */
   const ageSignIn = () =>

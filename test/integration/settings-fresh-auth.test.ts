@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleOperator, addOperator } from '../e2e/support/console-people';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { InjectBrowser } from '../e2e/support/inject-browser';
@@ -28,22 +29,13 @@ const FORM = {
 for (const db of DATABASES) {
   describe.runIf(db.enabled)(`settings need a fresh sign-in (${db.name})`, () => {
     const clock = manualClock(MON_1000_JST);
-    const admin = { email: `admin-${db.name}@example.com`, password: 'operator password' };
     let t: TestServer;
-    let uri: string;
-    let adminId: string;
+    let admin: ConsoleOperator;
 
     beforeAll(async () => {
       t = await startTestServer({ clock, postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined });
-      const created = await t.services.identity.createAccount({
-        ...admin,
-        name: 'Admin',
-        phone: '03-1234-5678',
-        role: 'operator',
-        mfa: true,
-      });
-      uri = created.otpauthUri!;
-      adminId = created.account.id;
+      // No role: a new local operator is an `operator` until the test below makes it an admin.
+      admin = await addOperator(t, { email: `admin-${db.name}@example.com`, name: 'Admin' });
     });
     afterAll(async () => {
       await t?.stop();
@@ -51,12 +43,12 @@ for (const db of DATABASES) {
 
     it('a stale sign-in saves nothing and goes to re-auth; after password and code the same form saves', async () => {
       const b = new InjectBrowser(t.server.app, '192.0.2.20');
-      expect((await b.signInWithTotp(admin.email, admin.password, uri, clock.now())).statusCode).toBe(303);
+      expect((await b.signInWithTotp(admin.email, admin.password, admin.uri, clock.now())).statusCode).toBe(303);
       // A new local operator is an `operator`: the settings are read only and a save is refused.
       const readOnly = await b.get('/console/settings?lang=en');
       expect(readOnly.body).not.toContain('data-testid="settings-save"');
       expect((await b.submit('/console/settings?lang=en', '/console/settings?lang=en', FORM)).statusCode).toBe(403);
-      await t.services.operatorRoles.setRole(adminId, 'admin', 'test');
+      await t.services.operatorRoles.setRole(admin.id, 'admin', 'test');
       const fresh = await b.get('/console/settings?lang=en');
       expect(fresh.body).toContain('data-testid="settings-save"');
 
@@ -72,7 +64,7 @@ for (const db of DATABASES) {
       const at = `${reauth.pathname}${reauth.search}`;
       const page = await b.get(at);
       expect(page.statusCode).toBe(200);
-      const back = await b.submit(at, at, { password: admin.password, code: totpFor(uri, clock.now()) });
+      const back = await b.submit(at, at, { password: admin.password, code: totpFor(admin.uri, clock.now()) });
       expect(back.statusCode).toBe(303);
       expect(back.headers.location).toMatch(/^\/console/);
 

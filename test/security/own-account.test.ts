@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKLIST_ITEMS } from '../../src/domain/policy';
 import { runningClockFrom } from '../e2e/support/clocks';
+import { openRecoveryCase } from '../e2e/support/console-people';
 import { HttpBrowser } from '../e2e/support/http-browser';
 import { signInThroughProvider } from '../e2e/support/oidc-provider';
 import { type SsoDesk, startSsoDesk } from '../e2e/support/sso-desk';
@@ -65,23 +66,12 @@ for (const variant of VARIANTS)
     const csrf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 
     it('refuses the manual recovery of the account with the operator’s own email, and nothing is reset', async () => {
-      const { account } = await t.services.identity.createAccount({
-        email: 'Otto@corp.example',
-        password: 'correct horse battery',
-        name: 'Otto',
-        phone: '090-1111-2222',
-        mfa: true,
-        lang: 'en',
-      });
       // A request from a number not on record: escalated for a person.
-      const res = await t.server.app.inject({
-        method: 'POST',
-        url: '/api/v1/recovery-requests',
-        remoteAddress: '198.51.100.78',
-        payload: { email: 'otto@corp.example', phone: '080-3333-4444', lang: 'en', consent: true },
-      });
-      expect(res.statusCode).toBe(202);
-      const caseId = (await t.services.cases.list({ email: 'otto@corp.example' }))[0]!.id;
+      const { caseId, accountId } = await openRecoveryCase(
+        t,
+        { email: 'Otto@corp.example', name: 'Otto', phone: '090-1111-2222', mfa: true, lang: 'en' },
+        { remoteAddress: '198.51.100.78', lang: 'en', email: 'otto@corp.example', phone: '080-3333-4444' },
+      );
       const esc = await t.services.store.db.selectFrom('escalations').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
       const url = `${base}/console/escalations/${esc.id}`;
 
@@ -95,7 +85,7 @@ for (const variant of VARIANTS)
 
       expect(submitted.status).toBe(403);
       expect(await submitted.text()).toContain(variant.refusal);
-      expect(await t.services.identity.getAccount(account.id)).toMatchObject({ mfaEnabled: true });
+      expect(await t.services.identity.getAccount(accountId)).toMatchObject({ mfaEnabled: true });
       expect((await t.services.cases.require(caseId)).state).toBe('escalated');
     });
   });

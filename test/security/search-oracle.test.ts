@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleOperator, addOperator, openRecoveryCase } from '../e2e/support/console-people';
 import { manualClock } from '../e2e/support/clocks';
 import { InjectBrowser } from '../e2e/support/inject-browser';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
@@ -18,32 +19,18 @@ const CUSTOMER = { email: 'hanako.yamada@example.com', phone: '090-3141-5926' };
 
 describe('the case list search as an oracle for the masked phone and email', () => {
   const clock = manualClock(MON_1000_JST);
-  const viewer = { email: 'peeking-viewer@example.com', password: 'operator password' };
   let t: TestServer;
-  let uri: string;
+  let viewer: ConsoleOperator;
   let caseId: string;
 
   beforeAll(async () => {
     t = await startTestServer({ clock, env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' } });
-    const created = await t.services.identity.createAccount({
-      ...viewer,
-      name: 'Viewer',
-      phone: '03-1234-5678',
-      role: 'operator',
-      mfa: true,
-    });
-    uri = created.otpauthUri!;
-    await t.services.operatorRoles.setRole(created.account.id, 'viewer', 'test');
-    await t.services.identity.createAccount({ ...CUSTOMER, password: 'correct horse battery', name: 'Yamada Hanako', mfa: true });
-    const res = await t.server.app.inject({
-      method: 'POST',
-      url: '/api/v1/recovery-requests',
-      remoteAddress: '198.51.100.40',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ ...CUSTOMER, lang: 'ja', consent: true }),
-    });
-    expect(res.statusCode).toBe(202);
-    caseId = (await t.services.cases.list({ email: CUSTOMER.email }))[0]!.id;
+    viewer = await addOperator(t, { email: 'peeking-viewer@example.com', name: 'Viewer', role: 'viewer' });
+    ({ caseId } = await openRecoveryCase(
+      t,
+      { ...CUSTOMER, name: 'Yamada Hanako', mfa: true },
+      { remoteAddress: '198.51.100.40', lang: 'ja' },
+    ));
   });
   afterAll(async () => {
     await t?.stop();
@@ -69,7 +56,7 @@ describe('the case list search as an oracle for the masked phone and email', () 
 
   it('gives a viewer no more than the masked list shows, and still finds by the last 4 digits and by whole parts of the address', async () => {
     const b = new InjectBrowser(t.server.app, '192.0.2.41');
-    expect((await b.signInWithTotp(viewer.email, viewer.password, uri, clock.now())).statusCode).toBe(303);
+    expect((await b.signInWithTotp(viewer.email, viewer.password, viewer.uri, clock.now())).statusCode).toBe(303);
     const list = await b.get('/console?lang=en');
     expect(list.body).toContain('h***@example.com');
     expect(list.body).toContain('5926');

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleOperator, addOperator } from '../e2e/support/console-people';
 import { manualClock } from '../e2e/support/clocks';
 import { InjectBrowser } from '../e2e/support/inject-browser';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
@@ -36,21 +37,12 @@ const FORM = {
 
 describe('settings that close every opening within the calendar’s horizon', () => {
   const clock = manualClock(MON_1000_JST);
-  const admin = { email: 'injector-admin@example.com', password: 'operator password' };
   let t: TestServer;
-  let uri: string;
+  let admin: ConsoleOperator;
 
   beforeAll(async () => {
     t = await startTestServer({ clock, env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' } });
-    const created = await t.services.identity.createAccount({
-      ...admin,
-      name: 'Admin',
-      phone: '03-1234-5678',
-      role: 'operator',
-      mfa: true,
-    });
-    uri = created.otpauthUri!;
-    await t.services.operatorRoles.setRole(created.account.id, 'admin', 'test');
+    admin = await addOperator(t, { email: 'injector-admin@example.com', name: 'Admin', role: 'admin' });
   });
   afterAll(async () => {
     await t?.stop();
@@ -58,7 +50,7 @@ describe('settings that close every opening within the calendar’s horizon', ()
 
   it('are refused with the reason beside the field, and recovery requests keep being scheduled', async () => {
     const b = new InjectBrowser(t.server.app, '192.0.2.31');
-    expect((await b.signInWithTotp(admin.email, admin.password, uri, clock.now())).statusCode).toBe(303);
+    expect((await b.signInWithTotp(admin.email, admin.password, admin.uri, clock.now())).statusCode).toBe(303);
     const version = t.services.settings.current().version;
 
     const closedEveryMonday = await b.submit('/console/settings?lang=en', '/console/settings?lang=en', {
