@@ -363,8 +363,11 @@ for (const target of targets) {
       );
       const id = await q.queue.enqueue('watch', {});
       const run = q.worker.runDue();
-      await new Promise((r) => setTimeout(r, 20));
-      await fresh.store.db.updateTable('jobs').set({ locked_by: 'thief' }).where('id', '=', id).execute();
+      // Steal only once the owner holds it (a fixed wait let a slow claim overwrite the thief), and with a
+      // live lease of the thief's own: an expired one is fair game, and runDue would claim the job again.
+      while ((await jobRow(id)).locked_by !== 'owner') await new Promise((r) => setTimeout(r, 5));
+      const thiefLease = new Date(Date.now() + 3_600_000).toISOString();
+      await fresh.store.db.updateTable('jobs').set({ locked_by: 'thief', locked_until: thiefLease }).where('id', '=', id).execute();
       await run;
       expect(reason).toBeInstanceOf(LeaseLostError);
       expect(await jobRow(id)).toMatchObject({ state: 'running', locked_by: 'thief' });
