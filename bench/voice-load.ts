@@ -93,6 +93,16 @@ export async function openLines(opts: LoadOptions & { clock: FrameClock; dataDir
   return { lines, signal, framesInSignal };
 }
 
+/**
+ * Call i starts on tick i mod 40 of the first 0.8 s (inside the warm-up second). Calls that all start
+ * on one tick stay in lockstep: every call's 32 ms Silero window completes on the same ticks (5 of
+ * every 8), so each shard ran batches of all its calls, then none, and its peak tick cost about 1.6x
+ * its mean. Real calls start at any moment, so their windows are spread over the ticks; 40 start
+ * ticks spread the windows' phase evenly over the 8-tick cycle. Every call does all its work from
+ * its first tick; nothing is measured before the warm-up ends.
+ */
+export const START_SPREAD_TICKS = 40;
+
 /** Call i starts a prompt every 5 s at its own phase (calls do not all speak in the same instant). */
 export const PROMPT_EVERY_MS = 5000;
 export function promptPhaseMs(i: number): number {
@@ -116,21 +126,26 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
   const rssBeforeMB = process.memoryUsage().rss / 1048576;
   const clock = createIntervalFrameClock();
   const { lines, signal, framesInSignal } = await openLines({ ...opts, clock, dataDir });
-  // The caller side: the network delivers one frame per call per 20 ms.
+  // The caller side: the network delivers one frame per call per 20 ms, to the calls started so far.
   let frameNo = 0;
   let warmedUp = false;
   let maxBacklogFrames = 0;
+  const startedAt = lines.map(() => Number.NaN);
   const feeder = clock.subscribe(() => {
     frameNo++;
-    for (const line of lines) {
+    lines.forEach((line, i) => {
+      if (i % START_SPREAD_TICKS === frameNo - 1) {
+        line.bridge.start();
+        startedAt[i] = performance.now();
+      }
+      if (Number.isNaN(startedAt[i])) return;
       const at = ((line.offset + frameNo) % framesInSignal) * 160;
       line.channel.receiveFrame({ samples: signal.subarray(at, at + 160), sampleRateHz: 8000 });
       // A backlog only grows when a frame arrives, so its peak is right after this.
       if (warmedUp) maxBacklogFrames = Math.max(maxBacklogFrames, line.bridge.backlogFrames);
-    }
+    });
   });
   const started = performance.now();
-  for (const line of lines) line.bridge.start();
   const promptsSent = lines.map(() => 0);
   let cpuFrom: ThreadCpu = threadCpu(opts.shardThreadIds);
   let ticksFrom = 0;
@@ -151,7 +166,7 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
     }
     await sleep(20);
   }
-  const elapsedMs = performance.now() - started;
+  const endedAt = performance.now();
   const cpu = cpuBetween(cpuFrom, threadCpu(opts.shardThreadIds));
   const callSeconds = ((ticksOf(lines) - ticksFrom) * 20) / 1000;
   const perCallSecond = (ms: number | null) => (ms === null ? null : round(ms / Math.max(callSeconds, 0.02), 2));
@@ -161,8 +176,9 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
   await sleep(100);
   const backlogLeft = lines.reduce((n, l) => n + (l.bridge.stats.framesIn - processedOf(l.bridge)), 0);
   const lateness = lines.flatMap((l) => l.bridge.stats.lateness ?? []);
-  const expectedTicks = Math.floor(elapsedMs / 20);
-  const skipped = lines.reduce((n, l) => n + Math.max(0, expectedTicks - 2 - l.bridge.stats.ticks), 0);
+  // Each call should have had a tick every 20 ms since it started (a call never started counts all its ticks lost).
+  const expectedTicks = (i: number) => Math.floor((endedAt - (Number.isNaN(startedAt[i]) ? started : (startedAt[i] as number))) / 20);
+  const skipped = lines.reduce((n, l, i) => n + Math.max(0, expectedTicks(i) - 2 - l.bridge.stats.ticks), 0);
   await Promise.all(lines.map((l) => l.bridge.close('bench')));
   clock.stop();
   rmSync(dataDir, { recursive: true, force: true });
