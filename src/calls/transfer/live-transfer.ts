@@ -3,7 +3,7 @@ import type { CaseService } from '../../cases/case-service';
 import { factWords, summarizeCall } from '../../cases/escalations/call-summary';
 import { openEscalationOf } from '../../cases/escalations/escalation-rows';
 import type { Clock } from '../../domain/clock';
-import type { Lang } from '../../domain/lang';
+import { LANGS, type Lang } from '../../domain/lang';
 import type { Logger } from '../../observability/logger';
 import type { Synthesizer } from '../../speech/synthesizer';
 import { promptsFor } from '../../agent/prompts';
@@ -81,14 +81,17 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
     await deps.cases.inTransaction((trx) => deps.cases.record(trx, caseId, kind, data));
   }
 
-  async function summary(caseId: string, lang: Lang): Promise<string> {
+  /** The summary in every console language: the operator reads it in theirs, whatever the call's. */
+  async function summaries(caseId: string): Promise<Record<Lang, string>> {
     const row = await deps.cases.get(caseId);
     const form = row ? { recordingConsent: row.recording_consent === 1 } : undefined;
     const facts = summarizeCall(await deps.cases.history(caseId), form).facts;
-    return facts
-      .map((f) => factWords(f, lang))
-      .map((w) => `${w.label}: ${w.value}`)
-      .join(lang === 'ja' ? '、' : '; ');
+    const said = (lang: Lang) =>
+      facts
+        .map((f) => factWords(f, lang))
+        .map((w) => `${w.label}: ${w.value}`)
+        .join(lang === 'ja' ? '、' : '; ');
+    return Object.fromEntries(LANGS.map((l) => [l, said(l)])) as Record<Lang, string>;
   }
 
   /** The open escalation now belongs to the operator who took the call (unless someone already holds it). */
@@ -129,7 +132,7 @@ export function createLiveTransfer(deps: LiveTransferDeps) {
           lang: call.lang,
           customer: call.customer,
           reason: aimed ? 'operator_takeover' : 'caller_request',
-          summary: await summary(call.caseId, call.lang),
+          ...(await summaries(call.caseId).then((s) => ({ summary: s[call.lang], summaries: s }))),
           lines: await call.lines(),
         },
         {

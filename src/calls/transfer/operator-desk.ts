@@ -21,8 +21,10 @@ export interface TransferOffer {
   customer: string;
   /** The escalation reason (agent/types EscalationReason), e.g. 'caller_request'. */
   reason: string;
-  /** The agent's short summary: what was verified and what was not — never a code. */
+  /** The agent's short summary: what was verified and what was not — never a code. In the call's language. */
   summary: string;
+  /** The same summary in each console language, for an operator whose console speaks another. */
+  summaries?: Partial<Record<Lang, string>>;
   /** Transcript lines as stored (after the transcript guard). */
   lines: LiveLine[];
 }

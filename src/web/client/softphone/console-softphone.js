@@ -8,6 +8,8 @@ import { AudioIo } from './audio-io.js';
 const cfg = JSON.parse(document.getElementById('op-config').textContent);
 const t = cfg.texts;
 const $ = (id) => document.getElementById(id);
+// Stored redaction markers ("[keypad entry redacted]") in the console's language (transcript-words.ts).
+const said = (text) => Object.keys(cfg.markers || {}).reduce((s, m) => s.split(m).join(cfg.markers[m]), text);
 const root = $('op-phone');
 const stats = { framesSent: 0, framesReceived: 0, controls: [] };
 let ws = null;
@@ -35,15 +37,15 @@ function setState(state, text) {
 
 function showOffer(offer) {
   $('op-offer-title').textContent = t.case + ' ' + String(offer.caseId).slice(0, 8);
-  $('op-customer').textContent = offer.customer + ' (' + offer.lang + ')';
+  $('op-customer').textContent = offer.customer + ' (' + (t.langNames[offer.lang] || offer.lang) + ')';
   $('op-reason').textContent = t.reasons[offer.reason] || offer.reason;
-  $('op-summary').textContent = offer.summary;
+  $('op-summary').textContent = (offer.summaries && offer.summaries[cfg.lang]) || offer.summary;
   const lines = (offer.lines || []).map((l) => {
     const li = document.createElement('li');
     li.className = l.speaker;
     const who = document.createElement('b');
     who.textContent = l.speaker === 'agent' ? t.agent : t.caller;
-    li.append(who, ': ' + l.text);
+    li.append(who, ': ' + said(l.text));
     return li;
   });
   $('op-lines').replaceChildren(...lines);

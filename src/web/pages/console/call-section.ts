@@ -4,8 +4,9 @@ import type { WaveformPeaks } from '../../../calls/recording/waveform';
 import type { Lang } from '../../../domain/lang';
 import { type SafeHtml, html, raw } from '../../../html/safe-html';
 import { CALL_TEXTS, clockOffset, shortDuration } from './call-section-texts';
-import { eventWords } from './console-texts';
+import { outcomeWords } from './console-texts';
 import { localTime, zoneLabel } from './console-time';
+import { transcriptText } from './transcript-words';
 
 /** One call as the case page shows it: the row, its transcript, its stored figures and, when kept, the recording's peaks. */
 export interface CallView {
@@ -86,7 +87,7 @@ function transcriptList(view: CallView, lang: Lang, timeZone: string, origin: nu
           ? html`<a class="seek" href="/console/calls/${view.call.id}/recording.wav#t=${(offsetMs / 1000).toFixed(2)}">${clockOffset(offsetMs)}</a> `
           : html`<span class="muted">${clockOffset(offsetMs)}</span> `;
     items.push(
-      html`<li class="${line.speaker}" data-testid="transcript-line"${offsetMs === null ? '' : raw(` data-offset="${(offsetMs / 1000).toFixed(2)}"`)}>${offset}<strong>${speaker}</strong> <time datetime="${line.at}">${localTime(line.at, timeZone).slice(11)}</time> ${line.text}</li>`,
+      html`<li class="${line.speaker}" data-testid="transcript-line"${offsetMs === null ? '' : raw(` data-offset="${(offsetMs / 1000).toFixed(2)}"`)}>${offset}<strong>${speaker}</strong> <time datetime="${line.at}">${localTime(line.at, timeZone).slice(11)}</time> ${transcriptText(line.text, lang)}</li>`,
     );
   }
   items.push(...gaps.map(gapItem));
@@ -118,7 +119,7 @@ export function callsSection(views: CallView[], lang: Lang, timeZone: string): S
       : call.recording_deleted_at
         ? html`<p class="muted">${t.recordingDeleted(when(call.recording_deleted_at))}</p>`
         : '';
-    const outcome = call.outcome ? eventWords(call.outcome, lang) : call.state;
+    const outcome = call.outcome ? outcomeWords(call.outcome, lang) : call.state;
     return html`<article class="call" id="call-${call.id}" data-testid="call">
 <h3>${t.call(t.channels[call.channel] ?? call.channel, outcome)}</h3>
 <p>${t.started} ${when(call.started_at)} · ${t.ended} ${when(call.ended_at)}</p>

@@ -4,7 +4,7 @@ import { CASE_STATES } from '../../../domain/cases/case-state';
 import { type SafeHtml, html, raw } from '../../../html/safe-html';
 import { page } from '../layout';
 import { consoleNav, flagCell, type MaskFns } from './console-pages';
-import { CONSOLE_TEXTS, type ConsoleTexts, eventWords, stateWords } from './console-texts';
+import { CONSOLE_TEXTS, type ConsoleTexts, assuranceWords, eventWords, outcomeWords, stateWords } from './console-texts';
 import { localTime, zoneLabel } from './console-time';
 import type { Lang } from '../../../domain/lang';
 
@@ -76,7 +76,7 @@ function reasonCell(row: CaseRow, reason: CaseReason | undefined, lang: Lang): S
   const words = [row.outcome, reason?.kind].filter((p, i, all): p is string => !!p && all.indexOf(p) === i);
   if (words.length === 0) return '';
   const codes = [row.outcome, reason?.kind, reason?.detail].filter((p, i, all): p is string => !!p && all.indexOf(p) === i);
-  return html`<span data-testid="case-reason">${words.map((w) => eventWords(w, lang)).join(' · ')}</span> <code class="muted">${codes.join(' · ')}</code>`;
+  return html`<span data-testid="case-reason">${words.map((w) => outcomeWords(w, lang)).join(' · ')}</span> <code class="muted">${codes.join(' · ')}</code>`;
 }
 
 /**
@@ -129,7 +129,7 @@ ${pager}
 <div class="table-scroll"><table data-testid="case-table"><thead><tr>${sortHead(t, query, 'created_at', ` (${zone})`)}<th>${t.reference}</th>${sortHead(t, query, 'state')}<th>${t.reason}</th><th>${t.email}</th><th>${t.phone}</th><th>${t.assurance}</th>${sortHead(t, query, 'scheduled_at', ` (${zone})`)}${sortHead(t, query, 'updated_at', ` (${zone})`)}<th>${t.needsPerson}</th></tr></thead><tbody>
 ${result.rows.map(
   (r) =>
-    html`<tr data-testid="case-row"><td><a href="/console/cases/${r.id}?lang=${lang}">${localTime(r.created_at, timeZone)}</a></td><td data-testid="row-reference">${r.reference ?? ''}</td><td data-state="${r.state}">${stateWords(r.state, lang)}</td><td>${reasonCell(r, view.reasons.get(r.id), lang)}</td><td>${view.mask.email(r.email)}</td><td>${view.mask.phone(r.phone_e164)}</td><td>${r.assurance}</td><td>${r.scheduled_at ? localTime(r.scheduled_at, timeZone) : ''}</td><td>${localTime(r.updated_at, timeZone)}</td><td>${flagCell(r.review_flag, lang)}</td></tr>`,
+    html`<tr data-testid="case-row"><td><a href="/console/cases/${r.id}?lang=${lang}">${localTime(r.created_at, timeZone)}</a></td><td data-testid="row-reference">${r.reference ?? ''}</td><td data-state="${r.state}">${stateWords(r.state, lang)}</td><td>${reasonCell(r, view.reasons.get(r.id), lang)}</td><td>${view.mask.email(r.email)}</td><td>${view.mask.phone(r.phone_e164)}</td><td>${assuranceWords(r.assurance, lang)}</td><td>${r.scheduled_at ? localTime(r.scheduled_at, timeZone) : ''}</td><td>${localTime(r.updated_at, timeZone)}</td><td>${flagCell(r.review_flag, lang)}</td></tr>`,
 )}
 </tbody></table></div>${view.digitsOnly ? html`<p class="error" role="alert" data-testid="filter-error">${t.digitsOnly}</p>` : result.total === 0 ? html`<p class="muted">${t.noMatch}</p>` : ''}
 ${result.pages > 1 ? pager : raw('')}`,

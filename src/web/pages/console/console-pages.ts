@@ -3,7 +3,7 @@ import type { CaseRow } from '../../../cases/case-service';
 import { type SafeHtml, html } from '../../../html/safe-html';
 import type { Lang } from '../../../domain/lang';
 import { page } from '../layout';
-import { CONSOLE_TEXTS, eventWords, stateWords } from './console-texts';
+import { CONSOLE_TEXTS, assuranceWords, langName, outcomeWords, stateWords, withCode } from './console-texts';
 import { CALL_TEXTS } from './call-section-texts';
 import { localTime, zoneLabel } from './console-time';
 import type { OperatorNames } from './operator-label';
@@ -91,12 +91,12 @@ export function casePage(
 <table>
 <tr><th>${t.reference}</th><td data-testid="case-reference">${row.reference ?? ''}</td></tr>
 <tr><th>${t.state}</th><td>${lang === 'en' ? '' : `${stateWords(row.state, lang)} `}<code data-testid="case-state">${row.state}</code></td></tr>
-<tr><th>${t.outcome}</th><td>${row.outcome ? eventWords(row.outcome, lang) : ''}</td></tr>
+<tr><th>${t.outcome}</th><td>${row.outcome ? withCode(outcomeWords(row.outcome, lang), row.outcome) : ''}</td></tr>
 <tr><th>${t.email}</th><td>${mask.email(row.email)} ${show('email')}</td></tr>
 <tr><th>${t.phone}</th><td>${mask.phone(row.phone_e164)} ${row.phone_on_record ? t.onRecord : t.notOnRecord} ${show('phone')}</td></tr>
-<tr><th>${t.language}</th><td>${row.lang}</td></tr>
-<tr><th>${t.assurance}</th><td>${row.assurance}</td></tr>
-<tr><th>${t.consent}</th><td>${when(row.consent_at)} (${row.consent_version}); ${t.recording(Boolean(row.recording_consent))}</td></tr>
+<tr><th>${t.language}</th><td>${langName(row.lang, lang)}</td></tr>
+<tr><th>${t.assurance}</th><td>${withCode(assuranceWords(row.assurance, lang), row.assurance)}</td></tr>
+<tr><th>${t.consent}</th><td>${when(row.consent_at)} (<code>${row.consent_version}</code>); ${t.recording(Boolean(row.recording_consent))}</td></tr>
 <tr><th>${t.callbackAt}</th><td data-testid="scheduled-at">${when(row.scheduled_at)}</td></tr>
 <tr><th>${t.needsPerson}</th><td>${flagCell(row.review_flag, lang)}</td></tr>
 </table>

@@ -1,4 +1,6 @@
 import type { Lang } from '../../../domain/lang';
+import { reasonWords } from '../../../cases/escalations/reasons';
+import { type SafeHtml, html } from '../../../html/safe-html';
 
 /** The console's words in each language (issue 10: the console in Japanese and English, per operator). */
 export const CONSOLE_TEXTS = {
@@ -204,11 +206,75 @@ const EVENT_WORDS: Record<string, { ja: string; en: string }> = {
   no_account: { ja: 'アカウントなし', en: 'No account' },
   cancelled: { ja: '取消', en: 'Cancelled' },
   abandoned: { ja: '途中終了', en: 'Abandoned' },
+  // The agent's steps (agent/steps/*, written as agent_<kind> by calls/host-port.ts).
+  agent_call_started: { ja: 'エージェントが通話を開始', en: 'Agent started the call' },
+  agent_caller_wait: { ja: 'お客様が待機を希望', en: 'Caller asked to wait' },
+  agent_code_attempt: { ja: '確認コードの入力', en: 'Code attempt' },
+  agent_code_resend_requested: { ja: '確認コードの再送を希望', en: 'Caller asked for the code again' },
+  agent_disclosure_refused: { ja: 'AIの案内に同意せず', en: 'Caller refused the AI disclosure' },
+  agent_email_checked: { ja: 'メールアドレスを照合', en: 'Email address checked' },
+  agent_human_question_answered: { ja: '「人間ですか」に回答', en: 'Answered "am I talking to a person"' },
+  agent_recording_consent: { ja: '録音への同意の回答', en: 'Recording consent answered' },
+  agent_right_party_confirmed: { ja: 'ご本人と確認', en: 'Account holder confirmed' },
+  agent_right_party_denied: { ja: 'ご本人ではないと回答', en: 'Not the account holder' },
+  agent_risk_flag: { ja: '注意事項を記録', en: 'Risk flag raised' },
+  agent_suspicious_speech: { ja: '不審な発話', en: 'Suspicious speech' },
+  agent_hangup: { ja: 'エージェントが終話', en: 'Agent hung up' },
+  reset_decision: { ja: 'リセットの判断', en: 'Reset decision' },
+  escalation_requested: { ja: '担当者への引き継ぎ', en: 'Handed to a person' },
+  escalation_claimed: { ja: 'エスカレーションを担当', en: 'Escalation claimed' },
+  escalation_released: { ja: 'エスカレーションの担当を解除', en: 'Escalation released' },
+  escalation_note_added: { ja: 'メモを追加', en: 'Note added' },
+  escalation_closed: { ja: 'エスカレーションを終了', en: 'Escalation closed' },
+  call_listen_started: { ja: 'モニター開始', en: 'Listening started' },
+  call_listen_stopped: { ja: 'モニター終了', en: 'Listening stopped' },
+  call_taken_over: { ja: '担当者が通話を引き継ぎ', en: 'Call taken over by an operator' },
+  transfer_offered: { ja: '担当者へ転送を提示', en: 'Transfer offered' },
+  transfer_answer: { ja: '転送への応答', en: 'Transfer answered' },
+  transfer_connected: { ja: '担当者と接続', en: 'Connected to a person' },
+  transfer_ended: { ja: '担当者との通話終了', en: 'Call with a person ended' },
+  transfer_fallback: { ja: '転送できずキューへ', en: 'Transfer fell back to the queue' },
 };
 
 /** An audit event kind (or an outcome) in the operator's language; unknown ones as they are stored. */
 export function eventWords(kind: string, lang: Lang): string {
   return EVENT_WORDS[kind]?.[lang] ?? kind;
+}
+
+/**
+ * A case's or call's outcome in words: an event kind or state (`mfa_reset`, `abandoned`), or
+ * `kind: detail` as calls/call-outcome.ts writes an escalation (`escalated: policy_needs_person`),
+ * its detail read as an escalation reason (cases/escalations/reasons.ts). Unknown parts stay as stored.
+ */
+export function outcomeWords(outcome: string, lang: Lang): string {
+  const [kind = outcome, ...rest] = outcome.split(': ');
+  const head = EVENT_WORDS[kind]?.[lang] ?? STATE_WORDS[lang][kind] ?? kind;
+  return rest.length === 0 ? head : `${head}: ${reasonWords(rest.join(': '), lang)}`;
+}
+
+const ASSURANCE_WORDS: Record<Lang, Record<string, string>> = {
+  ja: { password_verified: '依頼時にパスワード確認済み', low: '低（パスワード未確認）' },
+  en: { password_verified: 'password verified at request', low: 'low (no password)' },
+};
+
+/** A case's assurance (cases.assurance: 'password_verified' | 'low') in words; unknown ones as stored. */
+export function assuranceWords(assurance: string, lang: Lang): string {
+  return ASSURANCE_WORDS[lang][assurance] ?? assurance;
+}
+
+const LANG_NAMES: Record<Lang, Record<string, string>> = {
+  ja: { ja: '日本語', en: '英語' },
+  en: { ja: 'Japanese', en: 'English' },
+};
+
+/** A customer's language code (ja, en) named in the operator's language. */
+export function langName(code: string, lang: Lang): string {
+  return LANG_NAMES[lang][code] ?? code;
+}
+
+/** Words with the stored code beside them (muted, for search and support) when the two differ. */
+export function withCode(words: string, code: string): SafeHtml {
+  return words === code ? html`${words}` : html`${words} <code class="muted">${code}</code>`;
 }
 
 /** A case state in the operator's language (English keeps the state's own name). */

@@ -6,6 +6,7 @@ import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 import { type MaskFns, consoleNav } from './console-pages';
 import { type OperatorNames, operatorLabel } from './operator-label';
+import { stateWords } from './console-texts';
 import { CLOSE_REASONS, closeReasonWords } from '../../../cases/escalations/escalation-actions';
 
 /** Reasons set at intake that an operator may approve for the automated callback (operator-actions.ts escalationReview). */
@@ -176,7 +177,7 @@ ${v.csrfField ? '' : html`<p class="muted" data-testid="read-only">${t.readOnly}
 <div class="table-scroll"><table data-testid="escalation-queue"><thead><tr><th>${t.sla}</th><th>${t.reason}</th><th>${t.opened}</th><th>${t.lang}</th><th>${t.preferred}</th><th>${t.holder}</th><th>${t.state}</th></tr></thead><tbody>
 ${entries.map(
   (e) =>
-    html`<tr data-escalation="${e.escalation.id}"><td>${slaCell(e, v.lang)}</td><td><a href="/console/escalations/${e.escalation.id}?lang=${v.lang}">${reasonWords(e.escalation.reason, v.lang)}</a></td><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td><td data-testid="holder">${holderText(e, v)}</td><td>${e.caseRow.state}</td></tr>`,
+    html`<tr data-escalation="${e.escalation.id}"><td>${slaCell(e, v.lang)}</td><td><a href="/console/escalations/${e.escalation.id}?lang=${v.lang}">${reasonWords(e.escalation.reason, v.lang)}</a></td><td>${zonedText(e.escalation.opened_at, v.timeZone)}</td><td>${t.langNames[e.caseRow.lang] ?? e.caseRow.lang}</td><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td><td data-testid="holder">${holderText(e, v)}</td><td data-state="${e.caseRow.state}">${stateWords(e.caseRow.state, v.lang)}</td></tr>`,
 )}
 </tbody></table></div>${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : ''}
 ${v.extra ?? ''}`,
@@ -256,7 +257,7 @@ ${v.error ? html`<p class="error" role="alert" data-testid="action-error">${v.er
 <tr><th>${t.preferred}</th><td>${e.caseRow.scheduled_at ? zonedText(e.caseRow.scheduled_at, v.timeZone) : t.notGiven}</td></tr>
 <tr><th>${t.email}</th><td>${v.mask.email(e.caseRow.email)}</td></tr>
 <tr><th>${t.phone}</th><td>${v.mask.phone(e.caseRow.phone_e164)}</td></tr>
-<tr><th>${t.state}</th><td data-testid="case-state">${e.caseRow.state}</td></tr>
+<tr><th>${t.state}</th><td data-testid="case-state" data-state="${e.caseRow.state}">${stateWords(e.caseRow.state, v.lang)}</td></tr>
 </table>
 <p><a href="/console/cases/${e.caseRow.id}?lang=${v.lang}">${t.caseLink}</a></p>
 ${claimForms}

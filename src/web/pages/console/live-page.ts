@@ -2,7 +2,9 @@ import type { LiveCallView } from '../../../calls/live/live-calls';
 import type { Lang } from '../../../domain/lang';
 import { type SafeHtml, html, raw } from '../../../html/safe-html';
 import { page } from '../layout';
+import { CALL_TEXTS } from './call-section-texts';
 import { consoleNav } from './console-pages';
+import { TRANSCRIPT_MARKERS, transcriptText } from './transcript-words';
 
 /** The live calls view's words; the script gets the ones it writes itself (step and speaker names). */
 export const LIVE_TEXTS = {
@@ -29,6 +31,7 @@ export const LIVE_TEXTS = {
     listenEnded: 'モニター終了',
     takeOver: '引き継ぐ',
     withPerson: (name: string) => `担当者対応中: ${name}`,
+    langNames: { ja: '日本語', en: '英語' } as Record<string, string>,
     notices: {
       taken_over: '引き継ぎを開始しました。コンソールのソフトフォンで通話を受けてください。',
       no_softphone: '引き継ぐには、先にコンソールのソフトフォン(/console/softphone)を開いて受付を開始してください。',
@@ -75,6 +78,7 @@ export const LIVE_TEXTS = {
     listenEnded: 'Listening ended',
     takeOver: 'Take over',
     withPerson: (name: string) => `With ${name}`,
+    langNames: { ja: 'Japanese', en: 'English' } as Record<string, string>,
     notices: {
       taken_over: 'Taking the call over: answer it on your console softphone.',
       no_softphone: 'To take a call over, first open your console softphone (/console/softphone) and go available.',
@@ -147,21 +151,23 @@ export function liveCallsPage(
   opts: { lang: Lang; timeZone: string; eventsPath: string; csrfField?: SafeHtml; actions?: LiveActions; notice?: string },
 ): string {
   const t = LIVE_TEXTS[opts.lang];
+  const channels = CALL_TEXTS[opts.lang].channels;
   const actions = opts.actions;
   const callCard = (c: LiveCallView) =>
     html`<section class="live-call" data-call-id="${c.callId}" data-testid="live-call">
 <h2><a href="/console/cases/${encodeURIComponent(c.caseId)}?lang=${opts.lang}">${t.case} ${c.caseId.slice(0, 8)}</a></h2>
-<p class="muted">${t.customer}: ${c.customer} · ${t.lang}: ${c.lang} · ${t.channel}: ${c.channel} · ${t.started}: ${zonedTime(c.startedAt, opts.timeZone, opts.lang)}</p>
+<p class="muted">${t.customer}: ${c.customer} · ${t.lang}: ${t.langNames[c.lang] ?? c.lang} · ${t.channel}: ${channels[c.channel] ?? c.channel} · ${t.started}: ${zonedTime(c.startedAt, opts.timeZone, opts.lang)}</p>
 <p>${t.step}: <strong data-testid="live-step">${c.withPerson ? t.withPerson(c.withPerson) : stepName(c.step, opts.lang)}</strong></p>
 <ol class="live-lines" data-testid="live-lines">${c.lines.map(
-      (l) => html`<li class="${l.speaker}"><b>${l.speaker === 'agent' ? t.agent : t.caller}</b>: ${l.text}</li>`,
+      (l) => html`<li class="${l.speaker}"><b>${l.speaker === 'agent' ? t.agent : t.caller}</b>: ${transcriptText(l.text, opts.lang)}</li>`,
     )}</ol>
 ${actions && !c.withPerson ? actionsHtml(t, c.callId, actions, opts.lang) : ''}
 </section>`;
   // The script's strings come from the server as JSON (no markup), and it writes text nodes only.
   const config = JSON.stringify({
     events: opts.eventsPath,
-    texts: { ...t, withPerson: t.withPerson('{name}') },
+    texts: { ...t, withPerson: t.withPerson('{name}'), channels },
+    markers: TRANSCRIPT_MARKERS[opts.lang],
     lang: opts.lang,
     timeZone: opts.timeZone,
     ...(actions ? { listen: { path: actions.listenPath, csrf: actions.csrfToken, assets: actions.assetBase } } : {}),
@@ -194,10 +200,12 @@ const LIVE_SCRIPT = `(() => {
   const el = (tag, props, ...kids) => { const e = document.createElement(tag); Object.assign(e, props || {}); for (const k of kids) e.append(k); return e; };
   const time = (iso) => new Date(iso).toLocaleString(cfg.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: cfg.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
   const stepName = (s) => t.steps[s] || s;
+  // Stored redaction markers ("[keypad entry redacted]") in the page's language (transcript-words.ts).
+  const said = (text) => Object.keys(cfg.markers).reduce((s, m) => s.split(m).join(cfg.markers[m]), text);
   const card = (id) => root.querySelector('[data-call-id="' + CSS.escape(id) + '"]');
   const refreshNone = () => { none.hidden = root.querySelector('.live-call:not(.ended)') !== null; };
   const addLine = (sec, line) => {
-    const li = el('li', { className: line.speaker }, el('b', { textContent: line.speaker === 'agent' ? t.agent : t.caller }), ': ' + line.text);
+    const li = el('li', { className: line.speaker }, el('b', { textContent: line.speaker === 'agent' ? t.agent : t.caller }), ': ' + said(line.text));
     sec.querySelector('.live-lines').append(li);
   };
   const addCall = (c) => {
@@ -205,7 +213,7 @@ const LIVE_SCRIPT = `(() => {
     const link = el('a', { href: '/console/cases/' + encodeURIComponent(c.caseId) + '?lang=' + cfg.lang, textContent: t.case + ' ' + c.caseId.slice(0, 8) });
     const sec = el('section', { className: 'live-call' },
       el('h2', {}, link),
-      el('p', { className: 'muted', textContent: t.customer + ': ' + c.customer + ' · ' + t.lang + ': ' + c.lang + ' · ' + t.channel + ': ' + c.channel + ' · ' + t.started + ': ' + time(c.startedAt) }),
+      el('p', { className: 'muted', textContent: t.customer + ': ' + c.customer + ' · ' + t.lang + ': ' + (t.langNames[c.lang] || c.lang) + ' · ' + t.channel + ': ' + (t.channels[c.channel] || c.channel) + ' · ' + t.started + ': ' + time(c.startedAt) }),
       el('p', {}, t.step + ': ', el('strong', { textContent: stepName(c.step) })),
       el('ol', { className: 'live-lines' }));
     sec.dataset.callId = c.callId; sec.dataset.testid = 'live-call';

@@ -6,7 +6,7 @@ import type { SettingsProblem, Weekday } from '../../../settings';
 export const SETTINGS_TEXTS = {
   ja: {
     title: '設定',
-    readOnly: '閲覧のみです。変更できるのは管理者（admin）だけです。',
+    readOnly: '閲覧のみです。変更できるのは管理者だけです。',
     timeZone: 'タイムゾーン',
     timeZoneNote: '（AIZUCHI_TIMEZONE。ここでは変更できません）',
     source: '現在の設定',

@@ -1,4 +1,5 @@
 import type { Lang } from '../../../domain/lang';
+import { TRANSCRIPT_MARKERS } from './transcript-words';
 import { type SafeHtml, html, raw } from '../../../html/safe-html';
 import { page } from '../layout';
 import { consoleNav } from './console-pages';
@@ -30,6 +31,7 @@ export const CONSOLE_SOFTPHONE_TEXTS = {
     caller: 'お客様',
     keys: 'お客様が押したキー',
     reasons: { caller_request: 'お客様が担当者を希望', operator_takeover: '担当者が通話を引き継ぎ' } as Record<string, string>,
+    langNames: { ja: '日本語', en: '英語' } as Record<string, string>,
   },
   en: {
     title: 'Take calls',
@@ -55,6 +57,7 @@ export const CONSOLE_SOFTPHONE_TEXTS = {
     agent: 'Agent',
     caller: 'Caller',
     keys: 'Keys the caller pressed',
+    langNames: { ja: 'Japanese', en: 'English' } as Record<string, string>,
     reasons: { caller_request: 'The caller asked for a person', operator_takeover: 'An operator took the call over' } as Record<
       string,
       string
@@ -76,10 +79,14 @@ export function consoleSoftphonePage(opts: {
   csrfField?: SafeHtml;
 }): string {
   const t = CONSOLE_SOFTPHONE_TEXTS[opts.lang];
-  const config = JSON.stringify({ ws: opts.wsPath, assets: opts.assetBase, texts: t, lang: opts.lang, timeZone: opts.timeZone }).replace(
-    /</g,
-    '\\u003c',
-  );
+  const config = JSON.stringify({
+    ws: opts.wsPath,
+    assets: opts.assetBase,
+    texts: t,
+    markers: TRANSCRIPT_MARKERS[opts.lang],
+    lang: opts.lang,
+    timeZone: opts.timeZone,
+  }).replace(/</g, '\\u003c');
   return page({
     title: t.title,
     lang: opts.lang,

@@ -70,7 +70,7 @@ ${history.map((e) => {
     .filter(([k]) => !SHOWN_ELSEWHERE.has(k))
     .map(([k, v]) => `${k}: ${factValue(k, v, timeZone, zone, names)}`)
     .join(' · ');
-  return html`<tr data-testid="timeline-event"><td>${localTime(e.at, timeZone)}</td><td><span data-testid="event-words">${eventWords(e.kind, lang)}</span>${move} <code class="muted">${e.kind}</code></td><td>${actor(data, lang, names)}</td><td>${facts}<details data-testid="chain"><summary>${t.chain} #${String(e.seq)}</summary><code>${e.prevHash.slice(0, 16)}… → ${e.hash}</code></details></td></tr>`;
+  return html`<tr data-testid="timeline-event"><td>${localTime(e.at, timeZone)}</td><td><span data-testid="event-words">${eventWords(e.kind, lang)}</span>${move} <code class="muted">${e.kind}</code></td><td>${actor(data, lang, names)}</td><td><span data-testid="event-facts">${facts}</span><details data-testid="chain"><summary>${t.chain} #${String(e.seq)}</summary><code>${e.prevHash.slice(0, 16)}… → ${e.hash}</code></details></td></tr>`;
 })}
 </tbody></table></div>`;
 }
