@@ -21,6 +21,16 @@ import { escalationForChange } from './escalations/reasons';
 
 export type CaseRow = CasesTable;
 
+/** What inTransactionChainLast keeps per open transaction. */
+interface ChainLastState {
+  /** Events held back, appended in this order just before commit. */
+  events: AuditEventInput[];
+  /** Cases this transaction opened: nobody else sees their rows until it commits. */
+  opened: Set<string>;
+  /** The chain's lock was taken early, to change a case that existed before (see lockChain). */
+  chainTaken: boolean;
+}
+
 export class CaseNotFoundError extends AizuchiError {
   constructor(readonly caseId: string) {
     super(`no case with id ${caseId}`, { code: 'case_not_found' });
@@ -89,8 +99,8 @@ export interface CaseFilter {
  * through here, inside one transaction with its audit event, so the two can never disagree.
  */
 export class CaseService {
-  /** Events held back by inTransactionChainLast, per open transaction. */
-  private readonly heldEvents = new WeakMap<Kysely<Database>, AuditEventInput[]>();
+  /** inTransactionChainLast's state, per open transaction. */
+  private readonly chainLast = new WeakMap<Kysely<Database>, ChainLastState>();
 
   constructor(
     private readonly store: Store,
@@ -107,46 +117,57 @@ export class CaseService {
    * reopenForCallIn) are held back and appended together after `fn`, just before commit: on
    * PostgreSQL the chain's lock, which serialises every writer of every case, is then held for three
    * statements and the commit instead of the whole transaction (issue 11: the recovery API across
-   * processes). A case changed here is locked by its row instead (FOR UPDATE), which queues changes
-   * to that case alone. `fn` must not read case_events for its own events (they are not written yet)
-   * nor use what `record` returns. On SQLite the write transaction excludes every writer anyway.
+   * processes). `fn` must not read case_events for its own events (they are not written yet) nor use
+   * what `record` returns. On SQLite the write transaction excludes every writer anyway.
+   *
+   * The lock order, one for every writer (test: cases/lock-order.test.ts): **the chain's lock before
+   * the row of any case that existed before the transaction.** Lock-first transactions take it at
+   * the start. Here, rows of cases opened in `fn` may be written before it (no other transaction can
+   * see them, so none can wait for them while holding the chain); the first change through this
+   * service to any other case takes the chain's lock at that moment, and it is held to commit. Write
+   * other rows of an existing case (or rows referencing it) only after such a change. Taking a row
+   * lock first and the chain at the end deadlocked against a lock-first writer of the same case.
    */
   inTransactionChainLast<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     return writeTransaction(this.store, async (trx) => {
-      const held: AuditEventInput[] = [];
-      this.heldEvents.set(trx, held);
+      const state: ChainLastState = { events: [], opened: new Set(), chainTaken: false };
+      this.chainLast.set(trx, state);
       try {
         const result = await fn(trx);
-        await appendAuditEvents(trx, this.store.dialect, held);
+        await appendAuditEvents(trx, this.store.dialect, state.events);
         return result;
       } finally {
-        this.heldEvents.delete(trx);
+        this.chainLast.delete(trx);
       }
     });
   }
 
   /** Appends at once, or holds the event back inside inTransactionChainLast (then null). */
   private async append(trx: Kysely<Database>, input: AuditEventInput): Promise<ChainedEvent | null> {
-    const held = this.heldEvents.get(trx);
-    if (!held) return appendAuditEvent(trx, this.store.dialect, input);
-    held.push(input);
+    const state = this.chainLast.get(trx);
+    if (!state) return appendAuditEvent(trx, this.store.dialect, input);
+    state.events.push(input);
     return null;
   }
 
   /**
-   * Taken before reading a case, so concurrent changes to one case queue up behind each other (the
-   * append takes it again, re-entrantly); a transaction opened elsewhere — a job's completion, say —
-   * is serialised the same way. Inside inTransactionChainLast nothing is taken here: the case's row
-   * lock (`caseRow`) does that work for the one case.
+   * Taken before reading or writing a case, so concurrent changes to one case queue up behind each
+   * other (the append takes it again, re-entrantly); a transaction opened elsewhere — a job's
+   * completion, say — is serialised the same way. Inside inTransactionChainLast it is skipped for a
+   * case the transaction opened itself (`caseId` undefined: opening one) and taken, once, for any
+   * other: the lock order of inTransactionChainLast's docstring.
    */
-  private async lockChain(trx: Kysely<Database>): Promise<void> {
-    if (!this.heldEvents.has(trx)) await lockAuditChain(trx, this.store.dialect);
+  private async lockChain(trx: Kysely<Database>, caseId?: string): Promise<void> {
+    const state = this.chainLast.get(trx);
+    if (!state) return lockAuditChain(trx, this.store.dialect);
+    if (caseId === undefined || state.opened.has(caseId) || state.chainTaken) return;
+    await lockAuditChain(trx, this.store.dialect);
+    state.chainTaken = true;
   }
 
-  /** The case's row, locked for this transaction on PostgreSQL when the chain's lock is not held. */
+  /** The case's row; the chain's lock (lockChain) already queues other writers of an existing case. */
   private caseRow(trx: Kysely<Database>, caseId: string): Promise<CaseRow | undefined> {
-    const q = trx.selectFrom('cases').selectAll().where('id', '=', caseId);
-    return (this.heldEvents.has(trx) && this.store.dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+    return trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
   }
 
   async open(
@@ -165,6 +186,7 @@ export class CaseService {
       outcome: null,
       quietSince: new Date(this.clock.now().getTime() - REFERENCE_QUIET_MS).toISOString(),
     });
+    this.chainLast.get(trx)?.opened.add(full.id);
     await this.append(trx, {
       caseId: full.id,
       accountId: full.account_id,
@@ -184,7 +206,7 @@ export class CaseService {
     data: Record<string, unknown> = {},
     changes: Partial<Pick<CaseRow, 'scheduled_at' | 'outcome' | 'call_attempts'>> = {},
   ): Promise<CaseRow> {
-    await this.lockChain(trx);
+    await this.lockChain(trx, caseId);
     const current = await this.caseRow(trx, caseId);
     if (!current) throw new CaseNotFoundError(caseId);
     assertTransition(current.state, to);
@@ -220,7 +242,7 @@ export class CaseService {
    * `scheduled` with the outcome cleared, audited as `kind`. Throws InvalidTransitionError otherwise.
    */
   async reopenForCallIn(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown>): Promise<CaseRow> {
-    await this.lockChain(trx);
+    await this.lockChain(trx, caseId);
     const current = await this.caseRow(trx, caseId);
     if (!current) throw new CaseNotFoundError(caseId);
     const now = this.clock.now();
@@ -244,7 +266,7 @@ export class CaseService {
    * chained event, or null inside inTransactionChainLast (appended at the end).
    */
   async record(trx: Kysely<Database>, caseId: string, kind: string, data: Record<string, unknown> = {}): Promise<ChainedEvent | null> {
-    await this.lockChain(trx);
+    await this.lockChain(trx, caseId);
     const current = await trx.selectFrom('cases').select(['account_id']).where('id', '=', caseId).executeTakeFirst();
     if (!current) throw new CaseNotFoundError(caseId);
     return this.append(trx, { caseId, accountId: current.account_id, kind, data, at: this.clock.now() });
@@ -263,6 +285,8 @@ export class CaseService {
    * cancels it. No history event of its own: callers record why (the reset that mails the link).
    */
   async replaceCancelToken(trx: Kysely<Database>, caseId: string, tokenHash: string): Promise<void> {
+    // A write to the case's row: after the chain's lock, as every writer of an existing case.
+    await this.lockChain(trx, caseId);
     await trx.updateTable('cases').set({ cancel_token_hash: tokenHash }).where('id', '=', caseId).execute();
   }
 
