@@ -1,23 +1,41 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IdentityProviderAuthError, IdentityProviderUnavailableError } from '../../src/identity/provider-errors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeKeycloak, startFakeKeycloak } from '../../src/identity/keycloak/testing/fake-keycloak';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES } from '../e2e/support/databases';
 import { ALL, MON_1000_JST, manualRecoveryRig, requestIdOf } from './manual-recovery-rig';
 
 /**
- * Issue 10: an approved manual recovery whose reset cannot finish ends visibly. The customer accounts'
- * provider (Services.accounts, what the reset calls) has its removeMfaFactors made to fail: for good
- * (403, credentials refused) or once (503). The half-done reset waits for its resume job, which runs
- * on the queue a minute later; a refusal ends the request `failed`, a passing blip completes it.
+ * Issue 10: an approved manual recovery whose reset cannot finish ends visibly. The customers live in
+ * a Keycloak (the fake speaks its Admin REST API) and the server resets them through the real Keycloak
+ * provider and client, retries included; Keycloak refuses the factor's DELETE for good (403, as for a
+ * service account without manage-users) or answers 503 until it recovers. The half-done reset waits
+ * for its resume job, which runs on the queue a minute later; a refusal ends the request `failed`, a
+ * passing outage completes it.
  */
 for (const db of DATABASES) {
   describe.runIf(db.enabled)(`an approved manual recovery whose reset fails (${db.name})`, () => {
     const clock = manualClock(MON_1000_JST);
-    const rig = manualRecoveryRig(db, clock);
+    let keycloak: FakeKeycloak;
+    const rig = manualRecoveryRig(db, clock, { keycloak: () => keycloak });
     const { ops, escalatedCase, history, submitted } = rig;
 
-    beforeAll(() => rig.start());
-    afterAll(() => rig.stop());
+    beforeAll(async () => {
+      keycloak = await startFakeKeycloak();
+      await rig.start();
+    });
+    afterAll(async () => {
+      await rig.stop();
+      await keycloak?.close();
+    });
+
+    /** The customer's account as Keycloak holds it: MFA is on while an OTP credential is there. */
+    const inKeycloak = (accountId: string) => {
+      const u = keycloak.users.get(accountId)!;
+      return { mfaEnabled: u.credentials.some((c) => c.type === 'otp'), mfaEnrollRequired: u.requiredActions.includes('CONFIGURE_TOTP') };
+    };
+    /** Keycloak's path for deleting the OTP credential seedKeycloakUser gave the account. */
+    const otpDelete = (accountId: string) => ({ method: 'DELETE', suffix: `/users/${accountId}/credentials/otp-${accountId}` });
+    const deletesSeen = (accountId: string) => keycloak.requests.filter((r) => r === `DELETE ${otpDelete(accountId).suffix}`).length;
 
     /** Runs the queue as it stands two minutes later (the resume job waits one), then puts the clock back. */
     async function resumeJobRuns(): Promise<void> {
@@ -39,9 +57,7 @@ for (const db of DATABASES) {
       const t = rig.t();
       const [a, b] = ops;
       const c = await escalatedCase('customer');
-      const refuse = vi
-        .spyOn(t.services.accounts, 'removeMfaFactors')
-        .mockRejectedValue(new IdentityProviderAuthError(t.services.accounts.kind, 'refused our credentials (403)', { status: 403 }));
+      keycloak.refuseAlways(403, otpDelete(c.accountId));
       try {
         const res = await submitted(a!.b, c.url);
         expect(res.headers.location).toContain('done=reset_incomplete');
@@ -66,7 +82,7 @@ for (const db of DATABASES) {
         expect(h.find((e) => e.kind === 'reset_abandoned')?.data).toMatchObject({ reason: 'provider_refused', failedStep: 'mfa_removed' });
         expect(h.some((e) => e.kind === 'mfa_reset')).toBe(false);
         expect(JSON.stringify(h)).not.toContain(c.email);
-        expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: true });
+        expect(inKeycloak(c.accountId).mfaEnabled).toBe(true); // the factor is still there
         expect((await t.services.cases.require(c.caseId)).state).toBe('escalated');
         const esc = await t.services.store.db
           .selectFrom('escalations')
@@ -89,7 +105,7 @@ for (const db of DATABASES) {
         expect(review.body).toContain('data-reason="provider_refused"');
         expect(review.body).not.toContain('approve-manual-form');
       } finally {
-        refuse.mockRestore();
+        keycloak.refuseAlways(0, otpDelete(c.accountId));
       }
 
       // The provider is fixed: the holder submits again and the reset completes.
@@ -97,24 +113,27 @@ for (const db of DATABASES) {
       expect(again.statusCode).toBe(303);
       expect(again.headers.location).toContain('done=reset');
       expect(await t.services.cases.require(c.caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
-      expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+      expect(inKeycloak(c.accountId)).toEqual({ mfaEnabled: false, mfaEnrollRequired: true });
     });
 
     it('a provider that fails once (503): the resume job completes the reset, and nothing is marked failed', async () => {
       const t = rig.t();
       const a = ops[0]!;
       const c = await escalatedCase('customer');
-      const blip = vi
-        .spyOn(t.services.accounts, 'removeMfaFactors')
-        .mockRejectedValueOnce(new IdentityProviderUnavailableError(t.services.accounts.kind, 'answered 503', { status: 503 }));
+      // 503 on the factor's DELETE until cleared: the provider's own retries give up, the reset is incomplete.
+      keycloak.failPath('DELETE', otpDelete(c.accountId).suffix, Infinity);
       try {
         const res = await submitted(a.b, c.url);
         expect(res.headers.location).toContain('done=reset_incomplete');
         const rid = requestIdOf(res.headers.location);
+        const triedDuringRequest = deletesSeen(c.accountId);
+        expect(triedDuringRequest).toBeGreaterThan(0);
+        expect(inKeycloak(c.accountId).mfaEnabled).toBe(true);
+        keycloak.failPath('DELETE', otpDelete(c.accountId).suffix, 0); // Keycloak is back before the resume job
         await resumeJobRuns();
-        expect(blip).toHaveBeenCalledTimes(2);
+        expect(deletesSeen(c.accountId)).toBe(triedDuringRequest + 1);
         expect(await t.services.cases.require(c.caseId)).toMatchObject({ state: 'resolved', outcome: 'mfa_reset' });
-        expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: false, mfaEnrollRequired: true });
+        expect(inKeycloak(c.accountId)).toEqual({ mfaEnabled: false, mfaEnrollRequired: true });
         expect(await row(rid)).toMatchObject({ state: 'approved', failure_reason: null });
         const kinds = (await history(c.caseId)).map((e) => e.kind);
         expect(kinds).not.toContain('manual_recovery_failed');
@@ -122,7 +141,7 @@ for (const db of DATABASES) {
         expect((await mailsTo(c.email)).some((m) => m.subject.includes('MFA was removed'))).toBe(true);
         expect((await a.b.get('/console/manual-recoveries?lang=en')).body).not.toContain(`data-request="${rid}"`);
       } finally {
-        blip.mockRestore();
+        keycloak.failPath('DELETE', otpDelete(c.accountId).suffix, 0);
       }
     });
   });

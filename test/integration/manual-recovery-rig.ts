@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { CHECKLIST_ITEMS } from '../../src/domain/policy';
+import type { FakeKeycloak } from '../../src/identity/keycloak/testing/fake-keycloak';
+import { seedKeycloakUser } from '../../src/identity/keycloak/testing/seed-keycloak-user';
 import type { ManualClock } from '../e2e/support/clocks';
 import { TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { InjectBrowser } from '../e2e/support/inject-browser';
@@ -17,8 +19,11 @@ export const requestIdOf = (location: unknown) => /\/console\/manual-recoveries\
  * The manual recovery tests' server (test/integration/manual-recovery*.test.ts): the real server on
  * SQLite or PostgreSQL with three signed-in operators (a, b, c), escalated cases made through the
  * public recovery API, and the holder's checklist submission. Call start() in beforeAll, stop() in afterAll.
+ * With `keycloak` (a getter: the fake starts in beforeAll too) customers' accounts live in that fake
+ * Keycloak and the server resets them through the real Keycloak provider (AIZUCHI_IDENTITY=keycloak);
+ * operators stay local accounts, as they sign in to the console.
  */
-export function manualRecoveryRig(db: { name: string }, clock: ManualClock) {
+export function manualRecoveryRig(db: { name: string }, clock: ManualClock, opts: { keycloak?: () => FakeKeycloak } = {}) {
   let server: TestServer | undefined;
   const ops: Array<{ id: string; b: InjectBrowser }> = [];
   let n = 0;
@@ -31,15 +36,21 @@ export function manualRecoveryRig(db: { name: string }, clock: ManualClock) {
   async function escalatedCase(role: 'customer' | 'operator'): Promise<{ caseId: string; accountId: string; email: string; url: string }> {
     const i = ++n;
     const email = `manual${i}-${db.name}@example.com`;
-    const { account } = await t().services.identity.createAccount({
-      email,
-      password: 'correct horse battery',
-      name: `Manual ${i}`,
-      phone: `090-3333-${String(3000 + i)}`,
-      role,
-      mfa: true,
-      lang: 'en',
-    });
+    const phone = `090-3333-${String(3000 + i)}`;
+    const name = `Manual ${i}`;
+    const account = opts.keycloak
+      ? {
+          // seedKeycloakUser gives the user a password and an OTP credential (MFA on); 'operator' is privileged there.
+          id: seedKeycloakUser(opts.keycloak(), {
+            email,
+            name,
+            phoneE164: `+81${phone.replaceAll('-', '').slice(1)}`,
+            lang: 'en',
+            privileged: role === 'operator',
+          }),
+        }
+      : (await t().services.identity.createAccount({ email, password: 'correct horse battery', name, phone, role, mfa: true, lang: 'en' }))
+          .account;
     const res = await t().server.app.inject({
       method: 'POST',
       url: '/api/v1/recovery-requests',
@@ -66,11 +77,23 @@ export function manualRecoveryRig(db: { name: string }, clock: ManualClock) {
     for (const o of ops) o.b.useSession((await t().services.identity.sessions.create(o.id, 'full', clock.now())).token);
   }
 
+  function keycloakEnv(): Record<string, string> {
+    const kc = opts.keycloak?.();
+    if (!kc) return {};
+    return {
+      AIZUCHI_IDENTITY: 'keycloak',
+      AIZUCHI_KEYCLOAK_URL: kc.url,
+      AIZUCHI_KEYCLOAK_REALM: kc.realm,
+      AIZUCHI_KEYCLOAK_CLIENT_ID: kc.clientId,
+      AIZUCHI_KEYCLOAK_CLIENT_SECRET: kc.clientSecret,
+    };
+  }
+
   async function start(): Promise<void> {
     server = await startTestServer({
       clock,
       postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
-      env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
+      env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0', ...keycloakEnv() },
     });
     for (const name of ['a', 'b', 'c']) {
       const { account } = await server.services.identity.createAccount({

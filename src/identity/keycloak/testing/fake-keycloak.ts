@@ -9,7 +9,8 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
  * mappings (effective) and all role mappings, logout, consents list/delete, sessions, events and the
  * events config. Bearer tokens expire (401 `HTTP 401 Unauthorized`), admin roles of the service
  * account are checked (403 `unknown_error`), 404 bodies are `{"error":"User not found"}`, and a test
- * may queue 429 (with Retry-After) or 503 answers. Listens on 127.0.0.1 only.
+ * may queue 429 (with Retry-After) or 503 answers, or make requests be refused for good
+ * (refuseAlways). Listens on 127.0.0.1 only.
  */
 export interface FakeKcUser {
   id: string;
@@ -54,6 +55,14 @@ export interface FakeKeycloak {
   failNext(count: number): void;
   /** Admin requests `METHOD /path` whose path ends with `suffix` answer 503 until `count` have (Infinity: until cleared with 0). */
   failPath(method: string, suffix: string, count: number): void;
+  /**
+   * A refusal that does not pass: from now on every admin request `METHOD /path` whose path ends with
+   * `match.suffix` (every admin request when `match` is left out) answers `status` — 403 as Keycloak
+   * refuses a service account without the role (`{"error":"unknown_error"}`), or any other status with
+   * that body — after the bearer token is checked and before queued 429/503 answers. Retries and later
+   * jobs meet the same answer. `status` 0 ends the refusal for that `match` (without `match`: all).
+   */
+  refuseAlways(status: number, match?: { method: string; suffix: string }): void;
   tokensIssued(): number;
   close(): Promise<void>;
 }
@@ -72,6 +81,7 @@ export async function startFakeKeycloak(opts: { realm?: string; clientId?: strin
   let rateLimited = { count: 0, retryAfterSec: 0 };
   let failing = 0;
   const failingPaths: Array<{ method: string; suffix: string; count: number }> = [];
+  let refusals: Array<{ status: number; method?: string; suffix?: string }> = [];
 
   const app = Fastify({ logger: false });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
@@ -105,6 +115,8 @@ export async function startFakeKeycloak(opts: { realm?: string; clientId?: strin
     requests.push(`${req.method} ${path}`);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !tokens.has(token) || tokens.get(token)!.expired) return reply.code(401).send({ error: 'HTTP 401 Unauthorized' });
+    const refusal = refusals.find((r) => r.method === undefined || (r.method === req.method && path.endsWith(r.suffix!)));
+    if (refusal) return reply.code(refusal.status).send({ error: 'unknown_error' });
     if (rateLimited.count > 0) {
       rateLimited.count -= 1;
       return reply.code(429).header('retry-after', String(rateLimited.retryAfterSec)).send({ error: 'too_many_requests' });
@@ -302,6 +314,11 @@ export async function startFakeKeycloak(opts: { realm?: string; clientId?: strin
       const existing = failingPaths.find((f) => f.method === method && f.suffix === suffix);
       if (existing) existing.count = count;
       else failingPaths.push({ method, suffix, count });
+    },
+    refuseAlways(status, match) {
+      const same = (r: { method?: string; suffix?: string }) => r.method === match?.method && r.suffix === match?.suffix;
+      refusals = match || status !== 0 ? refusals.filter((r) => !same(r)) : [];
+      if (status !== 0) refusals.push({ status, ...match });
     },
     tokensIssued: () => issued,
     close: () => app.close(),
