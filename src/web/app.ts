@@ -19,6 +19,8 @@ import { notFoundPage } from './pages/not-found-page';
 import { invalidField, registerOpenApi } from './openapi';
 import { badRequestPage } from './pages/bad-request-page';
 import { requestLang } from './request-lang';
+import { Refusal } from '../domain/refusal';
+import { sendRefusal } from './refusal-reply';
 
 export interface AppDeps {
   logger: Logger;
@@ -125,6 +127,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 4xx errors keep their message (it describes the client's mistake); anything else is logged in
   // full and answered generically, so internals (SQL, paths, stack traces) never reach the client.
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // A console route turned the request away (domain/refusal.ts): a page in the operator's
+    // language with a way back, or JSON for a client that asks for it (web/refusal-reply.ts).
+    if (err instanceof Refusal) return sendRefusal(req, reply, err);
     // A page's query, path or form that fails its route schema: a page in the visitor's language,
     // not JSON (issue 10); APIs (isApiPath) keep the JSON error below.
     if (err.validation && !isApiPath(req.url)) {
