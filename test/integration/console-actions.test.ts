@@ -212,7 +212,9 @@ for (const db of DATABASES) {
       expect(missing.body).toContain('フォームの有効期限が切れたか');
       const forged = await op.post(`/console/cases/${id}/cancel?lang=en`, { _csrf: 'a'.repeat(64) });
       expect(forged.statusCode).toBe(403);
-      expect(forged.body).toContain('The form was stale or not from this site; nothing was changed.');
+      expect(forged.body).toContain(
+        'The form was stale or not from this site. Nothing was changed. Open the page again and try once more.',
+      );
       expect(await state(id)).toBe('escalated');
       expect((await events(id)).map((e) => e.kind)).toEqual(['case_opened', 'needs_review']);
     });

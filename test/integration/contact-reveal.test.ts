@@ -91,7 +91,7 @@ for (const db of DATABASES) {
       // The case list's sign-out form gives this browser a valid CSRF token: the refusal is the role's.
       const forged = await vera.submit('/console?lang=en', revealPath(), { field: 'phone' });
       expect(forged.statusCode).toBe(403);
-      expect(forged.body).toContain('needs the operator role');
+      expect(forged.body).toContain('This needs the operator role (or admin); your account does not have it. Nothing was shown.');
       expect(forged.body).not.toMatch(/1111-?2222/);
 
       const otto = await signIn('otto');

@@ -92,7 +92,8 @@ describe('operator sign-in through OpenID Connect', () => {
       form: { _csrf: csrf(listPage.body), reason: 'viewer' },
     });
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain('needs the operator role');
+    // No ?lang and no Accept-Language: the refusal page is in Japanese, naming the role.
+    expect(await refused.text()).toContain('この操作にはオペレーターまたは管理者の権限が必要です。何も変更していません。');
     expect((await t.services.cases.require(row.id)).state).toBe('escalated');
 
     const operator = (await signIn('otto.operator')).browser;

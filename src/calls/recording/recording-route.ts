@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Refusal } from '../../domain/refusal';
 import type { RecordingStore } from './recording-store';
 
 export interface RecordingRouteDeps {
@@ -50,7 +51,10 @@ export function recordingRoutes(deps: RecordingRouteDeps): FastifyPluginAsync {
     app.setValidatorCompiler(validatorCompiler);
     app.get('/console/calls/:callId/recording.wav', { preHandler: deps.requireOperator, schema: RECORDING_SCHEMA }, async (req, reply) => {
       const { callId } = req.params as { callId: string };
-      const notFound = () => reply.code(404).type('text/plain; charset=utf-8').send('No recording for this call.');
+      // The app's error handler answers it: a page in the operator's language, or JSON (web/refusal-reply.ts).
+      const notFound = () => {
+        throw new Refusal('not_found', { what: 'recording' });
+      };
       if (!CALL_ID.test(callId)) return notFound();
       const kept = await deps.recordings.recordingFor(callId);
       if (!kept) return notFound();

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncH
 import type { ChainedEvent } from '../../audit/chain';
 import type { Clock } from '../../domain/clock';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { Refusal } from '../../domain/refusal';
 import {
   type LiveSettings,
   type SettingsForm,
@@ -125,11 +126,9 @@ export function consoleSettingsPlugin(deps: ConsoleSettingsDeps): FastifyPluginA
         schema: { body: bodySchema, querystring: settingsQuery },
       },
       async (req, reply) => {
-        if (!deps.csrf.verify(req))
-          return reply.code(403).type('text/plain').send('Forbidden: the form was stale or not from this site; nothing was changed');
+        if (!deps.csrf.verify(req)) throw new Refusal('stale_form', { back: '/console/settings' });
         const who = deps.principal(req);
-        if (!who || !isAdmin(req))
-          return reply.code(403).type('text/plain').send('Forbidden: this needs the admin role; nothing was changed');
+        if (!who || !isAdmin(req)) throw new Refusal('needs_role', { role: 'admin', back: '/console/settings' });
         const b = (req.body ?? {}) as Body;
         const form: SettingsForm = {
           hours: Object.fromEntries(WEEKDAYS.map((d) => [d, b[d] ?? ''])) as Record<Weekday, string>,

@@ -13,8 +13,9 @@ import { type CaseActionName, caseActionErrorText, staleFormText } from '../page
 import { caseListPage } from '../pages/console/case-list-page';
 import { type MaskFns, casePage } from '../pages/console/console-pages';
 import { dayStartUtc } from '../pages/console/console-time';
-import { CONSOLE_TEXTS } from '../pages/console/console-texts';
 import { LANGS, type Lang } from '../../domain/lang';
+import { Refusal } from '../../domain/refusal';
+import { sendErrorJson, wantsJson } from '../refusal-reply';
 import type { ConsolePreferences } from './console-preferences';
 import { z } from 'zod';
 import { zodRoutes } from '../openapi';
@@ -110,11 +111,18 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
   const timeZone = deps.timeZone ?? 'Asia/Tokyo';
-  /** `error`: the last action's refusal, said in the page's language. */
-  async function renderCase(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: (lang: Lang) => string) {
+  /** `error`: the last action's refusal — its code (the JSON `error`) and its words in the page's language. */
+  async function renderCase(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    status: number,
+    error?: { code: string; text: (lang: Lang) => string },
+  ) {
     const lang = req.lang;
+    if (error && wantsJson(req)) return sendErrorJson(reply, status, error.code, error.text(lang));
     const row = await deps.cases.get(id);
-    if (!row) return sendHtml(reply, 404, `<!doctype html><p>${CONSOLE_TEXTS[lang].noCase}</p>`);
+    if (!row) throw new Refusal('not_found', { what: 'case' });
     const history = await deps.cases.history(id);
     const sections = await Promise.all((deps.caseSections ?? []).map((s) => s(id, { lang, timeZone })));
     const op = deps.operator;
@@ -125,7 +133,7 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
         ? {
             available: { ...availableActions(row, history), unfreeze },
             csrfField: op.csrf.field(req, reply),
-            error: error?.(lang),
+            error: error?.text(lang),
             reveal: op.revealContact === true,
           }
         : undefined;
@@ -196,10 +204,9 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
           schema: { querystring: langQuery, body: formBody({ lang: z.enum(LANGS).describe('the console language to keep') }) },
         },
         async (req, reply) => {
-          if (!op.csrf.verify(req))
-            return reply.code(403).type('text/plain').send('The form was stale or not from this site; nothing was changed.');
+          if (!op.csrf.verify(req)) throw new Refusal('stale_form');
           const who = req.operator;
-          if (!who) return reply.code(403).type('text/plain').send('Forbidden');
+          if (!who) throw new Refusal('sign_in_first');
           await preferences.setLang(who.id, req.body.lang);
           return reply.redirect(`/console?lang=${req.body.lang}&saved=1`, 303);
         },
@@ -213,16 +220,19 @@ export function consolePlugin(deps: ConsolePluginDeps): FastifyPluginAsync {
     ) =>
       app.post(`/console/cases/:id/${path}`, { preHandler: deps.requireOperator, schema: ACTION_SCHEMA }, async (req, reply) => {
         const { id } = req.params as { id: string };
-        if (!op.csrf.verify(req)) return renderCase(req, reply, id, 403, staleFormText);
+        if (!op.csrf.verify(req)) return renderCase(req, reply, id, 403, { code: 'stale_form', text: staleFormText });
         const operator = req.operator;
-        if (!operator) return reply.code(403).type('text/plain').send('Forbidden');
+        if (!operator) throw new Refusal('sign_in_first');
         if (!roleAtLeast(roleOf(req), needs))
-          return reply.code(403).type('text/plain').send(`Forbidden: this needs the ${needs} role; nothing was changed`);
+          throw new Refusal('needs_role', { role: needs, back: `/console/cases/${encodeURIComponent(id)}` });
         try {
           await run(req, id, operator.id);
         } catch (err) {
           if (!(err instanceof OperatorActionError)) throw err;
-          return renderCase(req, reply, id, STATUS[err.code], (lang) => caseActionErrorText(err, path, lang, timeZone));
+          return renderCase(req, reply, id, STATUS[err.code], {
+            code: err.code,
+            text: (lang) => caseActionErrorText(err, path, lang, timeZone),
+          });
         }
         // The answer page stays in the language the form was in (the forms carry ?lang).
         return reply.redirect(`/console/cases/${encodeURIComponent(id)}${req.langChosen ? `?lang=${req.lang}` : ''}`, 303);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import type { CaseService } from '../../cases/case-service';
 import { roleAtLeast } from '../../domain/console-roles';
 import { formatPhoneNational } from '../../domain/phone';
+import { Refusal } from '../../domain/refusal';
 import type { Csrf } from '../pages/identity/csrf';
 import { z } from 'zod';
 import { zodRoutes } from '../openapi';
@@ -35,11 +36,11 @@ const schema = {
  * the case's chain BEFORE the value is sent, and the page answers once with Cache-Control: no-store.
  */
 export function contactRevealPlugin(deps: ContactRevealDeps): FastifyPluginAsync {
-  const mayReveal: preHandlerAsyncHookHandler = async (req, reply) => {
-    if (!deps.csrf.verify(req))
-      return reply.code(403).type('text/plain').send('Forbidden: the form was stale or not from this site; nothing was shown');
+  const mayReveal: preHandlerAsyncHookHandler = async (req) => {
+    const back = `/console/cases/${encodeURIComponent((req.params as { id: string }).id)}`;
+    if (!deps.csrf.verify(req)) throw new Refusal('stale_form', { nothing: 'shown', back });
     if (!req.operator || !roleAtLeast(req.operator.role, 'operator'))
-      return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was shown');
+      throw new Refusal('needs_role', { role: 'operator', nothing: 'shown', back });
   };
   return async (plain) => {
     const app = zodRoutes(plain);
@@ -51,7 +52,7 @@ export function contactRevealPlugin(deps: ContactRevealDeps): FastifyPluginAsync
         const { field } = req.body as { field: RevealField };
         const operatorId = req.operator!.id;
         const row = await deps.cases.get(id);
-        if (!row) return reply.code(404).type('text/plain').header('cache-control', 'no-store').send('No such case');
+        if (!row) throw new Refusal('not_found', { what: 'case', nothing: 'shown' });
         await deps.cases.inTransaction((trx) => deps.cases.record(trx, id, CONTACT_REVEALED_EVENT, { operatorId, field }));
         req.log.info({ operatorId, caseId: id, field }, 'contact detail revealed');
         const body = contactRevealPage({

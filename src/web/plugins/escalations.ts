@@ -9,7 +9,10 @@ import { type SafeHtml, html } from '../../html/safe-html';
 import type { OperatorNamesLookup } from '../../settings/operator-names';
 import type { Csrf } from '../pages/identity/csrf';
 import type { MaskFns } from '../pages/console/console-pages';
-import { caseActionErrorText, escalationErrorText, staleFormText } from '../pages/console/action-error-texts';
+import { caseActionErrorText, staleFormText } from '../pages/console/action-error-texts';
+import { type EscalationActionName, escalationErrorText } from '../pages/console/escalation-error-texts';
+import { Refusal } from '../../domain/refusal';
+import { sendErrorJson, wantsJson } from '../refusal-reply';
 import { escalationPage, escalationQueuePage, slaCell } from '../pages/console/escalations-pages';
 import { z } from 'zod';
 import { zodRoutes } from '../openapi';
@@ -85,6 +88,8 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
   };
   const sendHtml = (reply: FastifyReply, status: number, body: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  /** An action's refusal: its code (the JSON `error`) and what the page says. */
+  type ActionError = { code: string; text: string };
   const view = (req: FastifyRequest, reply: FastifyReply, error?: string) => ({
     lang: req.lang,
     timeZone: deps.timeZone,
@@ -94,10 +99,11 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
     ...(error ? { error } : {}),
   });
 
-  async function renderOne(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: string) {
+  async function renderOne(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: ActionError) {
+    if (error && wantsJson(req)) return sendErrorJson(reply, status, error.code, error.text);
     const d = await deps.queue.detail(id);
-    if (!d) return sendHtml(reply, 404, '<!doctype html><p>No such escalation.</p>');
-    const v = view(req, reply, error);
+    if (!d) throw new Refusal('not_found', { what: 'escalation' });
+    const v = view(req, reply, error?.text);
     const holder = d.escalation.claimed_by !== null && d.escalation.claimed_by === v.me && d.escalation.closed_at === null;
     const extra = await deps.sections?.escalation({ escalationId: id, caseId: d.caseRow.id, holder, canAct: canAct(req), lang: v.lang });
     const names = await deps.operatorNames?.([d.escalation.claimed_by ?? '', ...d.notes.map((n) => n.operatorId)]);
@@ -120,7 +126,7 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
     );
 
     const action = (
-      path: string,
+      path: EscalationActionName,
       body: z.ZodType | undefined,
       run: (id: string, operatorId: string, req: FastifyRequest) => Promise<void>,
     ) =>
@@ -129,25 +135,25 @@ export function escalationsPlugin(deps: EscalationsPluginDeps): FastifyPluginAsy
         { preHandler: deps.requireOperator, schema: { params: idParams, querystring: langQuery, body: body ?? buttonForm } },
         async (req, reply) => {
           const { id } = req.params as { id: string };
-          if (!deps.csrf.verify(req)) return renderOne(req, reply, id, 403, staleFormText(req.lang));
+          if (!deps.csrf.verify(req)) return renderOne(req, reply, id, 403, { code: 'stale_form', text: staleFormText(req.lang) });
           const p = req.operator;
           if (!p || !roleAtLeast(p.role, 'operator'))
-            return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was changed');
+            throw new Refusal('needs_role', { role: 'operator', back: `/console/escalations/${encodeURIComponent(id)}` });
           try {
             await run(id, p.id, req);
           } catch (err) {
             const lang = req.lang;
             if (err instanceof EscalationError)
-              return renderOne(req, reply, id, STATUS[err.code], escalationErrorText(err, lang, deps.timeZone));
+              return renderOne(req, reply, id, STATUS[err.code], {
+                code: err.code,
+                text: escalationErrorText(err, path, lang, deps.timeZone),
+              });
             // Only the approve button reaches OperatorActions from this page.
             if (err instanceof OperatorActionError)
-              return renderOne(
-                req,
-                reply,
-                id,
-                err.code === 'not_found' ? 404 : err.code === 'invalid_input' ? 400 : 409,
-                caseActionErrorText(err, 'approve', lang, deps.timeZone),
-              );
+              return renderOne(req, reply, id, err.code === 'not_found' ? 404 : err.code === 'invalid_input' ? 400 : 409, {
+                code: err.code,
+                text: caseActionErrorText(err, 'approve', lang, deps.timeZone),
+              });
             throw err;
           }
           return reply.redirect(`/console/escalations/${encodeURIComponent(id)}${req.langChosen ? `?lang=${req.lang}` : ''}`, 303);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Lang } from '../../domain/lang';
+import { Refusal } from '../../domain/refusal';
 import { z } from 'zod';
 import { zodRoutes } from '../openapi';
 import { formBody, langParam } from '../route-schemas';
@@ -56,7 +57,7 @@ export function requireFreshAuth(opts?: { maxAgeSec?: number }): preHandlerAsync
   const maxAgeMs = (opts?.maxAgeSec ?? DEFAULT_FRESH_AUTH_SEC) * 1000;
   return async function freshAuth(request, reply) {
     const operator = request.operator;
-    if (!operator) return reply.code(403).type('text/plain').send('Forbidden: sign in to the console first');
+    if (!operator) throw new Refusal('sign_in_first');
     const now = (request.server.clock ?? { now: () => new Date() }).now().getTime();
     if (now - operator.authTime.getTime() <= maxAgeMs) return;
     const get = request.method === 'GET' || request.method === 'HEAD';

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { TakeOverResult } from '../../calls/call-service';
 import type { CallTaps, TapEndReason } from '../../calls/live/call-tap';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { Refusal } from '../../domain/refusal';
 import type { Logger } from '../../observability/logger';
 import type { Csrf } from '../pages/identity/csrf';
 import { z } from 'zod';
@@ -85,20 +86,20 @@ export function liveListenPlugin(deps: LiveListenPluginDeps): FastifyPluginAsync
         },
         async (req, reply) => {
           const { callId } = req.params as { callId: string };
-          if (!deps.csrf.verify(req)) return reply.code(403).type('text/plain').send('Forbidden: the page is stale; reload it');
+          if (!deps.csrf.verify(req)) throw new Refusal('stale_page', { back: '/console/live' });
           const op = req.operator;
-          if (!op || !roleAtLeast(op.role, 'operator'))
-            return reply.code(403).type('text/plain').send('Forbidden: taking a call over needs the operator role; nothing was changed');
+          if (!op || !roleAtLeast(op.role, 'operator')) throw new Refusal('needs_role', { role: 'operator', back: '/console/live' });
           const result = await takeOver(callId, op.id);
           log?.info({ callId, result }, 'take over');
           return reply.redirect(`/console/live?lang=${req.lang}&notice=${result === 'ok' ? 'taken_over' : result}`, 303);
         },
       );
-    const gate: preHandlerAsyncHookHandler = async (req, reply) => {
-      const forbidden = (why: string) => reply.code(403).type('text/plain').send(`Forbidden: ${why}; nothing was opened`);
-      if (fromAnotherOrigin(req)) return forbidden('listening opens only from this console');
-      if (!req.operator || !roleAtLeast(req.operator.role, 'operator')) return forbidden('listening in needs the operator role');
-      if (!deps.csrf.verify(req, (req.query as { csrf: string }).csrf)) return forbidden('the page is stale; reload it');
+    // Before the upgrade, so each is an HTTP 403 (a page or JSON); after it, refusals are close codes.
+    const gate: preHandlerAsyncHookHandler = async (req) => {
+      const opts = { nothing: 'opened', back: '/console/live' } as const;
+      if (fromAnotherOrigin(req)) throw new Refusal('not_from_console', opts);
+      if (!req.operator || !roleAtLeast(req.operator.role, 'operator')) throw new Refusal('needs_role', { ...opts, role: 'operator' });
+      if (!deps.csrf.verify(req, (req.query as { csrf: string }).csrf)) throw new Refusal('stale_page', opts);
     };
     app.get(
       LIVE_LISTEN_PATH,

@@ -8,6 +8,10 @@ import {
   ManualRecoveryError,
 } from '../../cases/escalations/manual-recovery';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { Refusal } from '../../domain/refusal';
+import { staleFormText } from '../pages/console/action-error-texts';
+import { manualRecoveryErrorText } from '../pages/console/escalation-error-texts';
+import { sendErrorJson, wantsJson } from '../refusal-reply';
 import type { Lang } from '../../domain/lang';
 import type { SafeHtml } from '../../html/safe-html';
 import type { IdentityContact } from '../../identity/provider';
@@ -100,40 +104,44 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
   };
   const namesOf = (ids: Array<string | null>) =>
     deps.operatorNames?.(ids.filter((id): id is string => id !== null)) ?? Promise.resolve(undefined);
-  const notFound = (reply: FastifyReply) => sendHtml(reply, 404, '<!doctype html><p>Not found.</p>');
+  /** An action's refusal: its code (the JSON `error`) and what the page says. */
+  type ActionError = { code: string; text: string };
 
-  async function renderForm(req: FastifyRequest, reply: FastifyReply, escalationId: string, status: number, error?: string) {
+  async function renderForm(req: FastifyRequest, reply: FastifyReply, escalationId: string, status: number, error?: ActionError) {
+    if (error && wantsJson(req)) return sendErrorJson(reply, status, error.code, error.text);
     const e = await deps.queue.get(escalationId);
     const caseRow = e ? await deps.cases.get(e.case_id) : undefined;
-    if (!e || !caseRow) return notFound(reply);
+    if (!e || !caseRow) throw new Refusal('not_found', { what: 'escalation' });
     const contact = caseRow.account_id ? await deps.contactOf(caseRow.account_id) : null;
     const holder = e.claimed_by !== null && e.claimed_by === deps.principal(req)?.id && e.closed_at === null;
     const args = { escalationId, caseRow, manual: deps.manual.policy.manual, privileged: contact?.privileged ?? true, holder };
-    return sendHtml(reply, status, manualFormPage(args, view(req, reply, error)));
+    return sendHtml(reply, status, manualFormPage(args, view(req, reply, error?.text)));
   }
 
-  async function renderReview(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: string) {
+  async function renderReview(req: FastifyRequest, reply: FastifyReply, id: string, status: number, error?: ActionError) {
+    if (error && wantsJson(req)) return sendErrorJson(reply, status, error.code, error.text);
     const r = await deps.manual.get(id);
     const caseRow = r ? await deps.cases.get(r.case_id) : undefined;
-    if (!r || !caseRow) return notFound(reply);
+    if (!r || !caseRow) throw new Refusal('not_found', { what: 'manual_recovery' });
     const names = await namesOf([r.requested_by, r.decided_by]);
-    return sendHtml(reply, status, manualReviewPage(r, caseRow, { ...view(req, reply, error), ...(names ? { names } : {}) }));
+    return sendHtml(reply, status, manualReviewPage(r, caseRow, { ...view(req, reply, error?.text), ...(names ? { names } : {}) }));
   }
 
   /** Checks CSRF and role, runs `act`; a ManualRecoveryError is shown on `render` with its status. */
   async function guarded(
     req: FastifyRequest,
     reply: FastifyReply,
-    render: (status: number, error: string) => Promise<unknown>,
+    render: (status: number, error: ActionError) => Promise<unknown>,
     act: (by: Actor) => Promise<string>,
   ) {
-    if (!deps.csrf.verify(req)) return render(403, 'The form was stale or not from this site; nothing was changed. Please try again.');
+    if (!deps.csrf.verify(req)) return render(403, { code: 'stale_form', text: staleFormText(req.lang) });
     const by = await actor(req);
-    if (!by) return reply.code(403).type('text/plain').send('Forbidden: this needs the operator role; nothing was changed');
+    if (!by) throw new Refusal('needs_role', { role: 'operator', back: req.url.split('?')[0]?.replace(/\/(approve|reject|manual)$/, '') });
     try {
       return reply.redirect(await act(by), 303);
     } catch (err) {
-      if (err instanceof ManualRecoveryError) return render(STATUS[err.code], err.message);
+      if (err instanceof ManualRecoveryError)
+        return render(STATUS[err.code], { code: err.code, text: manualRecoveryErrorText(err, req.lang) });
       throw err;
     }
   }

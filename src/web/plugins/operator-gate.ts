@@ -1,6 +1,7 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Clock } from '../../domain/clock';
 import type { ConsoleRole } from '../../domain/console-roles';
+import { Refusal } from '../../domain/refusal';
 import type { IdentityService } from '../../identity/service';
 
 /** The browser's sign-in session cookie (identity.ts sets it). */
@@ -19,7 +20,7 @@ export interface OperatorGateDeps {
 
 /**
  * The console's gate for local operators (password + TOTP sessions): `requireOperator` (preHandler:
- * sets request.operator, or redirects to /signin / answers 403) and `currentOperator` (a fresh
+ * sets request.operator, or redirects to /signin / throws a Refusal, answered 403) and `currentOperator` (a fresh
  * re-read for long-lived streams, touching nothing). Rules: NIST SP 800-63B-4 §2.2.3 (AAL2 idle and
  * absolute reauthentication); an operator without MFA is refused (issue 7, finding 1).
  */
@@ -43,9 +44,10 @@ export function createOperatorGate(deps: OperatorGateDeps) {
     }
     const account = await identity.getAccount(session.accountId);
     if (!account) return toSignin();
-    if (account.role !== 'operator') return reply.code(403).type('text/plain').send('Forbidden');
+    // A customer's session: no console role at all (the refusal page names the console's roles).
+    if (account.role !== 'operator') throw new Refusal('needs_role', { role: 'viewer' });
     // A session from before MFA was removed does not open the console either (issue 7, finding 1).
-    if (!account.mfaEnabled) return reply.code(403).type('text/plain').send('Forbidden: operators need MFA');
+    if (!account.mfaEnabled) throw new Refusal('operators_need_mfa');
     // One write a minute at most: idle expiry is measured to the minute.
     if (now - seen >= 60_000) await identity.sessions.touch(token);
     request.operator = {

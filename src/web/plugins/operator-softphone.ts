@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { OperatorDesk } from '../../calls/transfer/operator-desk';
 import { type ConsoleRole, roleAtLeast } from '../../domain/console-roles';
+import { Refusal } from '../../domain/refusal';
 import type { Logger } from '../../observability/logger';
 import { createSoftphoneChannel } from '../../telephony/softphone/softphone-channel';
 import { wsSoftphoneSocket } from '../../telephony/softphone/softphone-socket';
@@ -46,10 +47,10 @@ export function operatorSoftphonePlugin(deps: OperatorSoftphonePluginDeps): Fast
   return async (plain) => {
     const app = zodRoutes(plain);
     // Cross-site WebSocket hijacking: the cookie alone authenticates the upgrade, so the origin is checked before it.
-    const sameOrigin: preHandlerAsyncHookHandler = async (req, reply) => {
+    const sameOrigin: preHandlerAsyncHookHandler = async (req) => {
       if (fromAnotherOrigin(req)) {
         log?.warn('operator softphone: handshake from another origin refused');
-        return reply.code(403).type('text/plain').send('Forbidden: the console softphone opens only from this console');
+        throw new Refusal('not_from_console', { nothing: 'opened' });
       }
     };
     // The page; its script reuses the customer softphone's assets (SOFTPHONE_ASSETS).

@@ -1,7 +1,6 @@
-import type { EscalationError } from '../../../cases/escalations/escalation-queue';
 import type { OperatorActionError } from '../../../cases/operator-actions';
 import type { Lang } from '../../../domain/lang';
-import { CALL_TEXTS } from './call-section-texts';
+import { refusalSentence } from './refusal-texts';
 import { stateWords } from './console-texts';
 import { sentenceTime } from './console-time';
 
@@ -28,7 +27,6 @@ const TEXTS = {
     noAccount: '確認するアカウントがないケースです。発信できません。',
     tooLong: (n: number) => `理由は${n}文字以内で入力してください。`,
     invalid: '入力内容が正しくありません。',
-    callbackOutsideHours: (next: string) => `その日時は営業時間外です。次の営業開始は ${next} です。`,
     nothingChanged: '何も変更していません。',
   },
   en: {
@@ -44,13 +42,12 @@ const TEXTS = {
     noAccount: 'The case has no account to verify; it cannot be called.',
     tooLong: (n: number) => `The reason must be at most ${n} characters.`,
     invalid: 'The input is not valid.',
-    callbackOutsideHours: (next: string) => `That time is outside business hours; the next opening is ${next}.`,
     nothingChanged: 'Nothing was changed.',
   },
 } as const;
 
-/** "The form was stale or not from this site" in the operator's language. */
-export const staleFormText = (lang: Lang): string => CALL_TEXTS[lang].staleForm;
+/** "The form was stale or not from this site; nothing was changed" in the operator's language: the stale_form refusal's words. */
+export const staleFormText = (lang: Lang): string => refusalSentence('stale_form', lang);
 
 /** An OperatorActionError from the case page's `action` button, as the operator reads it. */
 export function caseActionErrorText(err: OperatorActionError, action: CaseActionName, lang: Lang, timeZone: string): string {
@@ -71,15 +68,4 @@ export function caseActionErrorText(err: OperatorActionError, action: CaseAction
     case 'invalid_input':
       return say(err.details.maxChars === undefined ? t.invalid : t.tooLong(err.details.maxChars));
   }
-}
-
-/**
- * An EscalationError as the operator reads it: a callback time outside business hours names the
- * next opening in their language and zone; other refusals keep the domain's (English) message.
- */
-export function escalationErrorText(err: EscalationError, lang: Lang, timeZone: string): string {
-  const t = TEXTS[lang];
-  if (err.nextOpen)
-    return `${t.callbackOutsideHours(sentenceTime(err.nextOpen, timeZone, lang))}${lang === 'ja' ? '' : ' '}${t.nothingChanged}`;
-  return err.message;
 }

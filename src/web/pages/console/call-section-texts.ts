@@ -42,7 +42,6 @@ export const CALL_TEXTS = {
     unfreezeHint: 'ご本人に確認した後のみ: 次回のサインインで新しい認証アプリを設定できるようになります。',
     unfreeze: '新しい認証要素の登録を許可',
     noActions: 'この状態のケースに操作はありません。',
-    staleForm: 'フォームの有効期限が切れたか、このサイトからの送信ではありません。何も変更していません。もう一度お試しください。',
     flags: { disowned_after_reset: 'リセット後にご本人が「本人ではない」と申告: 登録を凍結し、セッションを失効済み' } as Record<
       string,
       string
@@ -88,7 +87,6 @@ export const CALL_TEXTS = {
     unfreezeHint: 'Only after confirming with the owner: the next sign-in may then set up a new authenticator.',
     unfreeze: 'Allow enrolment of a new factor',
     noActions: 'No actions for a case in this state.',
-    staleForm: 'The form was stale or not from this site; nothing was changed. Please try again.',
     flags: { disowned_after_reset: 'Owner said "this wasn\'t me" after the reset: enrolment frozen, sessions revoked' } as Record<
       string,
       string
