@@ -121,7 +121,12 @@ for (const db of DATABASES) {
 
       const badNote = await op.submit(url, `${url}/note`, { text: 'code was 123456' });
       expect(badNote.statusCode).toBe(400);
-      expect(badNote.body).toContain('six or more digits');
+      // The domain's refusal said by its code, in the page's language (Japanese unless chosen).
+      expect(badNote.body).toContain('6桁以上の数字の並び（コードの可能性があります）');
+      const badNoteEn = await op.submit(`${url}?lang=en`, `${url}/note?lang=en`, { text: 'code was 123456' });
+      expect(badNoteEn.statusCode).toBe(400);
+      expect(badNoteEn.body).toContain('no run of six or more digits (it could be a code)');
+      expect(badNoteEn.body).toContain('Nothing was changed.');
       const note = await op.submit(url, `${url}/note`, { text: 'Customer prefers an afternoon call' });
       expect(note.statusCode).toBe(303);
       expect((await op.get(`${url}?lang=en`)).body).toContain('Customer prefers an afternoon call');
@@ -175,7 +180,13 @@ for (const db of DATABASES) {
       // Only the holder acts.
       const unclaimed = await op.submit(url, `${url}/close`, { reason: 'other' });
       expect(unclaimed.statusCode).toBe(409);
-      expect(unclaimed.body).toContain('claim the escalation first');
+      expect(unclaimed.body).toContain('先に「担当する」を押してください。操作できるのは担当者だけです。何も変更していません。');
+      const unclaimedJson = await op.submit(url, `${url}/close`, { reason: 'other' }, { accept: 'application/json' });
+      expect(unclaimedJson.statusCode).toBe(409);
+      expect(unclaimedJson.json()).toEqual({
+        error: 'not_holder',
+        message: '先に「担当する」を押してください。操作できるのは担当者だけです。何も変更していません。',
+      });
       expect((await op.submit(url, `${url}/claim`, {})).statusCode).toBe(303);
 
       // Saturday 2035-12-08 11:00 JST is closed; Monday 2035-12-03 15:30 JST is open.

@@ -4,6 +4,7 @@ import { DATABASES } from '../e2e/support/databases';
 import { InjectBrowser } from '../e2e/support/inject-browser';
 import { totpFor } from '../e2e/support/totp';
 import type { TestServer } from '../e2e/support/test-server';
+import { checklistWords } from '../../src/domain/policy';
 import { ALL, MON_1000_JST, manualRecoveryRig, requestIdOf } from './manual-recovery-rig';
 
 for (const db of DATABASES) {
@@ -32,9 +33,15 @@ for (const db of DATABASES) {
       expect(form.body).toContain('登録済みの電話番号に会社の電話から発信し、ご本人が応答した');
       expect(form.body.match(/type="checkbox" name="item"/g)).toHaveLength(4);
 
-      const unticked = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL.slice(1), note: 'checked' });
+      const unticked = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual?lang=en`, { item: ALL.slice(1), note: 'checked' });
       expect(unticked.statusCode).toBe(400);
-      expect(unticked.body).toContain('missing: called_number_on_record');
+      expect(unticked.body).toContain(
+        `Tick every required check first (missing: ${checklistWords('called_number_on_record', 'en').replace("'", '&#39;')}). Nothing was changed.`,
+      );
+      const untickedJa = await a.submit(`${c.url}/manual?lang=ja`, `${c.url}/manual?lang=ja`, { item: ALL.slice(1), note: 'checked' });
+      expect(untickedJa.body).toContain(
+        `必須の確認項目にチェックがありません: ${checklistWords('called_number_on_record', 'ja')}。何も変更していません。`,
+      );
       const codeInNote = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL, note: 'code 4829 13' });
       expect(codeInNote.statusCode).toBe(400);
       const addressInNote = await a.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL, note: `wrote to ${c.email}` });
@@ -112,9 +119,9 @@ for (const db of DATABASES) {
       const c = await escalatedCase('operator');
       const rid = requestIdOf((await submitted(a!.b, c.url)).headers.location);
       const page = `/console/manual-recoveries/${rid}?lang=en`;
-      const both = await Promise.all([b!.b, c3!.b].map((o) => o.submit(page, `/console/manual-recoveries/${rid}/approve`, {})));
+      const both = await Promise.all([b!.b, c3!.b].map((o) => o.submit(page, `/console/manual-recoveries/${rid}/approve?lang=en`, {})));
       expect(both.map((r) => r.statusCode).sort()).toEqual([303, 409]);
-      expect(both.find((r) => r.statusCode === 409)!.body).toContain('already approved');
+      expect(both.find((r) => r.statusCode === 409)!.body).toContain('This request is already approved. Nothing was changed.');
       const h = await history(c.caseId);
       expect(h.filter((e) => e.kind === 'manual_recovery_approved')).toHaveLength(1);
       expect(h.filter((e) => e.kind === 'mfa_reset')).toHaveLength(1);
@@ -130,9 +137,13 @@ for (const db of DATABASES) {
       try {
         // Sessions do not last a day: both sign in again.
         for (const o of [a!, b!]) o.b.useSession((await t.services.identity.sessions.create(o.id, 'full', clock.now())).token);
-        const late = await b!.b.submit(`/console/manual-recoveries/${rid}?lang=en`, `/console/manual-recoveries/${rid}/approve`, {});
+        const late = await b!.b.submit(
+          `/console/manual-recoveries/${rid}?lang=en`,
+          `/console/manual-recoveries/${rid}/approve?lang=en`,
+          {},
+        );
         expect(late.statusCode).toBe(409);
-        expect(late.body).toContain('expired');
+        expect(late.body).toContain('This request expired; the holder must submit the checklist again. Nothing was changed.');
         expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: true });
         expect((await history(c.caseId)).some((e) => e.kind === 'manual_recovery_expired')).toBe(true);
         const again = await a!.b.submit(`${c.url}/manual?lang=en`, `${c.url}/manual`, { item: ALL, note: 'Checked again' });
@@ -156,7 +167,19 @@ for (const db of DATABASES) {
       const c = await escalatedCase('customer');
       const notHeld = await b!.b.submit(`${c.url}?lang=en`, `${c.url}/manual`, { item: ALL, note: 'checked' });
       expect(notHeld.statusCode).toBe(409);
-      expect(notHeld.body).toContain('claim the escalation first');
+      // The form's action without ?lang: the page's language is negotiated (Japanese here).
+      expect(notHeld.body).toContain('先にエスカレーションを担当してください。操作できるのは担当者だけです。何も変更していません。');
+      const notHeldJson = await b!.b.submit(
+        `${c.url}?lang=en`,
+        `${c.url}/manual?lang=en`,
+        { item: ALL, note: 'checked' },
+        { accept: 'application/json' },
+      );
+      expect(notHeldJson.statusCode).toBe(409);
+      expect(notHeldJson.json()).toEqual({
+        error: 'not_holder',
+        message: 'Claim the escalation first; only its holder can act on it. Nothing was changed.',
+      });
       // An operator's own recovery request, claimed by that operator.
       const self = await escalatedCase('operator');
       const selfOp = new InjectBrowser(t.server.app, '192.0.2.9');

@@ -30,7 +30,12 @@ const PEOPLE = {
  * unverified claim as the person (anyone could type a colleague's address or someone else's).
  */
 const VARIANTS = [
-  { name: 'verified email', scopes: 'openid email profile groups', login: 'otto.operator', refusal: 'cannot recover their own account' },
+  {
+    name: 'verified email',
+    scopes: 'openid email profile groups',
+    login: 'otto.operator',
+    refusal: 'cannot recover, or decide on, their own account',
+  },
   { name: 'no email scope', scopes: 'openid profile groups', login: 'otto.operator', refusal: 'no verified email' },
   { name: 'unverified email', scopes: 'openid email profile groups', login: 'otto.unverified', refusal: 'no verified email' },
 ] as const;
@@ -79,7 +84,7 @@ for (const variant of VARIANTS)
       const page = await otto.follow(`${url}?lang=en`);
       expect((await otto.request(`${url}/claim`, { form: { _csrf: csrf(page.body) } })).status).toBe(303);
       const form = await otto.follow(`${url}/manual?lang=en`);
-      const submitted = await otto.request(`${url}/manual`, {
+      const submitted = await otto.request(`${url}/manual?lang=en`, {
         form: { _csrf: csrf(form.body), item: [...CHECKLIST_ITEMS], note: 'Rang the number on record; ID checked', lang: 'en' },
       });
 

@@ -31,9 +31,21 @@ export type ManualRecoveryFailure =
   | 'already_decided'
   | 'expired';
 
+/** What the console needs to say a refusal in the operator's language (web/pages/console/escalation-error-texts.ts). */
+export interface ManualRecoveryErrorDetails {
+  /** invalid_input: the required checklist items left unticked. */
+  missingItems?: readonly ChecklistItemId[];
+  /** already_decided: the request's state now (approved, rejected, …). */
+  state?: string;
+}
+
 export class ManualRecoveryError extends AizuchiError {
   declare readonly code: ManualRecoveryFailure;
-  constructor(code: ManualRecoveryFailure, message: string) {
+  constructor(
+    code: ManualRecoveryFailure,
+    message: string,
+    readonly details: ManualRecoveryErrorDetails = {},
+  ) {
     super(message, { code, retryable: false });
   }
 }
@@ -181,7 +193,9 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     const caseProofs: Proof[] = before.assurance === 'password_verified' ? [proof('password', 'request_password')] : [];
     const decision = decideManualRecovery({ ...deps.policy, ticked: args.ticked, caseProofs, privileged: contact.privileged });
     if (decision.action === 'refuse') {
-      throw new ManualRecoveryError('invalid_input', `tick every required check first (missing: ${decision.missingItems.join(', ')})`);
+      throw new ManualRecoveryError('invalid_input', `tick every required check first (missing: ${decision.missingItems.join(', ')})`, {
+        missingItems: decision.missingItems,
+      });
     }
     const ticked = deps.policy.manual.checklist.map((c) => c.item).filter((i) => args.ticked.includes(i) && isChecklistItem(i));
     const needsApproval = decision.action === 'needs_second_operator';
@@ -271,7 +285,7 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
       return new ManualRecoveryError('expired', 'this request expired; the holder must submit the checklist again');
     }
     const row = await trx.selectFrom('manual_recoveries').select('state').where('id', '=', r.id).executeTakeFirst();
-    return new ManualRecoveryError('already_decided', `this request is already ${row?.state ?? 'gone'}`);
+    return new ManualRecoveryError('already_decided', `this request is already ${row?.state ?? 'gone'}`, row ? { state: row.state } : {});
   }
 
   /**

@@ -28,12 +28,17 @@ export class InjectBrowser {
     return { cookie: this.cookieHeader(), ...(this.userAgent ? { 'user-agent': this.userAgent } : {}), ...extra };
   }
 
-  async get(url: string): Promise<LightMyRequestResponse> {
-    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: this.headers() }));
+  /** `headers`: extra request headers (e.g. `accept: application/json`, as a program asking for JSON sends). */
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.keep(await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: this.headers(headers) }));
   }
 
   /** Posts the fields as a form; an array is a repeated field (ticked checkboxes sharing a name). */
-  async post(url: string, fields: Record<string, string | readonly string[]>): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    fields: Record<string, string | readonly string[]>,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(fields)) for (const one of typeof v === 'string' ? [v] : v) body.append(k, one);
     return this.keep(
@@ -41,18 +46,23 @@ export class InjectBrowser {
         method: 'POST',
         url,
         remoteAddress: this.remoteAddress,
-        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded', ...headers }),
         payload: body.toString(),
       }),
     );
   }
 
   /** Loads the page with the form, then posts the fields with the form's CSRF token. */
-  async submit(pageUrl: string, actionUrl: string, fields: Record<string, string | readonly string[]>): Promise<LightMyRequestResponse> {
+  async submit(
+    pageUrl: string,
+    actionUrl: string,
+    fields: Record<string, string | readonly string[]>,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const page = await this.get(pageUrl);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
     if (!token) throw new Error(`no CSRF token on ${pageUrl} (status ${page.statusCode})`);
-    return this.post(actionUrl, { ...fields, _csrf: token });
+    return this.post(actionUrl, { ...fields, _csrf: token }, headers);
   }
 
   /** Signs in with a password (for accounts without MFA) and follows nothing. */
