@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
+import { addOperator, openRecoveryCase } from '../e2e/support/console-people';
 import { InjectBrowser } from '../e2e/support/inject-browser';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
 import { createOperatorNames } from '../../src/settings';
@@ -23,17 +24,6 @@ for (const db of DATABASES) {
     let caseId: string;
     let escalationUrl: string;
 
-    const operator = async (email: string, name: string) =>
-      (
-        await t.services.identity.createAccount({
-          email,
-          password: 'operator password',
-          name,
-          phone: '03-1234-5678',
-          role: 'operator',
-          mfa: true,
-        })
-      ).account.id;
     const browserOf = async (id: string, ip: string) => {
       const b = new InjectBrowser(t.server.app, ip);
       b.useSession((await t.services.identity.sessions.create(id, 'full', clock.now())).token);
@@ -46,27 +36,16 @@ for (const db of DATABASES) {
         postgresServerUrl: db.name === 'postgres' ? TEST_POSTGRES_URL : undefined,
         env: { AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0' },
       });
-      adminId = await operator(`names-admin-${db.name}@example.com`, '山田 花子');
-      await t.services.operatorRoles.setRole(adminId, 'admin', 'test');
+      adminId = (await addOperator(t, { email: `names-admin-${db.name}@example.com`, name: '山田 花子', role: 'admin' })).id;
       admin = await browserOf(adminId, '192.0.2.31');
-      other = await browserOf(await operator(`names-op-${db.name}@example.com`, 'Taro Op'), '192.0.2.32');
+      other = await browserOf((await addOperator(t, { email: `names-op-${db.name}@example.com`, name: 'Taro Op' })).id, '192.0.2.32');
 
       // A number not on record: the case waits in the escalation queue for a person.
-      const email = `names-cust-${db.name}@example.com`;
-      await t.services.identity.createAccount({
-        email,
-        password: 'correct horse battery',
-        name: 'Cust',
-        phone: '090-2222-4001',
-        role: 'customer',
-      });
-      const res = await t.server.app.inject({
-        method: 'POST',
-        url: '/api/v1/recovery-requests',
-        payload: { email, phone: '080-7777-4001', lang: 'ja', consent: true },
-      });
-      expect(res.statusCode).toBe(202);
-      caseId = (await t.services.cases.list({ email }))[0]!.id;
+      ({ caseId } = await openRecoveryCase(
+        t,
+        { email: `names-cust-${db.name}@example.com`, name: 'Cust', phone: '090-2222-4001', role: 'customer' },
+        { remoteAddress: '192.0.2.33', lang: 'ja', phone: '080-7777-4001' },
+      ));
       const esc = await t.services.store.db.selectFrom('escalations').select('id').where('case_id', '=', caseId).executeTakeFirstOrThrow();
       escalationUrl = `/console/escalations/${esc.id}`;
 
