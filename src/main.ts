@@ -10,7 +10,7 @@ import type { ServiceOptions, Services } from './compose/services-types';
 import { composeSettings } from './compose/settings';
 import type { Config } from './config';
 import { systemClock } from './domain/clock';
-import { createIdentityService } from './identity/service';
+import { createIdentityService, keyOpensSealedSecrets } from './identity/service';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { loadCheckedMasterKey } from './security/key-check';
@@ -40,7 +40,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const metrics = createMetrics();
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store);
-  const keys = deriveKeys(await loadCheckedMasterKey(store, config.dataDir, clock.now()));
+  const keys = deriveKeys(await loadCheckedMasterKey(store, config.dataDir, clock.now(), keyOpensSealedSecrets(store)));
   const pubsub = openPubSub(store, config.databaseUrl, logger);
   const { settings, operatorRoles } = await composeSettings({ config, store, pubsub, clock, logger });
   const calendar = settings.calendar;

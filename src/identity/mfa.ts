@@ -4,6 +4,7 @@ import { writeTransaction } from '../store/write-transaction';
 import { EnrollmentExpiredError } from './errors';
 import { SecretBoxError, open, seal } from './secret-box';
 import { TOTP_PERIOD_SEC, matchTotpStep, newTotpSecret, totpUri } from './totp';
+import { deriveKeys } from '../security/keys';
 
 /** A pending enrolment (the QR on screen) must be confirmed within this time. */
 export const ENROLLMENT_TTL_MS = 15 * 60_000;
@@ -24,9 +25,12 @@ export type TotpCheck = 'ok' | 'invalid' | 'replayed' | 'not_enrolled';
  * and enrolment. The last accepted time step per account lives in `rate_events` under
  * `identity:totp-used:<id>` with `at` = the step's start, so no extra table is needed.
  */
+/** The additional data a TOTP secret is sealed with: binds it to its account. */
+const totpSecretContext = (accountId: string) => `totp:${accountId}`;
+
 export function createMfa(deps: { store: Store; totpKey: Buffer; clock: Clock; issuer: string }) {
   const { store, totpKey, clock, issuer } = deps;
-  const secretContext = (accountId: string) => `totp:${accountId}`;
+  const secretContext = totpSecretContext;
   const enrollContext = (accountId: string) => `enroll:${accountId}`;
   const usedBucket = (accountId: string) => `identity:totp-used:${accountId}`;
 
@@ -132,3 +136,33 @@ export function createMfa(deps: { store: Store; totpKey: Buffer; clock: Clock; i
 }
 
 export type Mfa = ReturnType<typeof createMfa>;
+
+/** Sealed secrets tried by keyOpensSealedSecrets: one damaged row must not refuse the right key. */
+const WITNESS_ROWS = 3;
+
+/**
+ * security/key-check.ts's witness before a database's first key record: whether `master` opens the
+ * TOTP secrets already sealed in `store` (AES-GCM under its HKDF subkey: a wrong key opens none).
+ * True when any of the first WITNESS_ROWS opens, or when nothing is sealed yet (a new database).
+ */
+export function keyOpensSealedSecrets(store: Store): (master: Buffer) => Promise<boolean> {
+  return async (master) => {
+    const rows = await store.db
+      .selectFrom('accounts')
+      .select(['id', 'mfa_secret_enc'])
+      .where('mfa_secret_enc', 'is not', null)
+      .orderBy('id')
+      .limit(WITNESS_ROWS)
+      .execute();
+    if (rows.length === 0) return true;
+    const totpKey = deriveKeys(master).totpEncryption;
+    return rows.some((r) => {
+      try {
+        open(totpKey, r.mfa_secret_enc!, totpSecretContext(r.id));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  };
+}

@@ -10,6 +10,7 @@ import { type CreateAccountInput, validateAccountInput } from './account-input';
 import { isUniqueViolation, normalizeEmail, toAccount } from './account-rows';
 import { AccountNotFoundError, DuplicateEmailError, EnrollmentFrozenError } from './errors';
 import { type PendingEnrollment, type TotpCheck, createMfa } from './mfa';
+export { keyOpensSealedSecrets } from './mfa';
 import { MAX_PASSWORD_LENGTH, createDummyHash, hashPassword, verifyPasswordHash } from './password';
 import type { DirectoryAccount, IdentityContact, IdentityProvider, MfaFactor } from './provider';
 import { type SessionStore, type SessionTtls, createSessionStore } from './sessions';

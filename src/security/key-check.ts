@@ -41,40 +41,59 @@ export class MasterKeyMismatchError extends AizuchiError {
 }
 
 /**
+ * Whether data the database already holds under a key (sealed TOTP secrets) opens with `master`:
+ * true, false, or true when nothing sealed is there to try. Given by the identity area
+ * (identity/mfa.ts keyOpensSealedSecrets), which owns the sealing.
+ */
+export type StoredDataWitness = (master: Buffer) => Promise<boolean>;
+
+/**
  * Records `master`'s check value when the database has none (the first process; a concurrent first
  * start is settled by the primary key: one insert wins, the other process compares against it), else
  * compares. Resolves 'recorded' or 'matched'; rejects with MasterKeyMismatchError when it differs,
  * writing nothing. Runs after migrations (needs migration 024).
+ *
+ * Migration 024 has no backfill, so on a database that already held data the first record would
+ * otherwise trust whichever process came first, a stray key included, and refuse the right ones
+ * after it: before recording, `witness` must agree that the key opens what is already sealed.
  */
-export async function checkMasterKey(store: Store, master: Buffer, dataDir: string, nowIso: string): Promise<'recorded' | 'matched'> {
+export async function checkMasterKey(
+  store: Store,
+  master: Buffer,
+  dataDir: string,
+  nowIso: string,
+  witness?: StoredDataWitness,
+): Promise<'recorded' | 'matched'> {
   const mine = masterKeyCheckValue(master);
-  const inserted = await store.db
-    .insertInto('key_checks')
-    .values({ name: 'master', check_value: mine, scheme: KEY_CHECK_SCHEME, created_at: nowIso })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return 'recorded';
-  const row = await store.db
-    .selectFrom('key_checks')
-    .select(['check_value', 'scheme'])
-    .where('name', '=', 'master')
-    .executeTakeFirstOrThrow();
+  const read = () => store.db.selectFrom('key_checks').select(['check_value', 'scheme']).where('name', '=', 'master').executeTakeFirst();
+  let row = await read();
+  if (!row) {
+    if (witness && !(await witness(master))) throw new MasterKeyMismatchError(dataDir);
+    const inserted = await store.db
+      .insertInto('key_checks')
+      .values({ name: 'master', check_value: mine, scheme: KEY_CHECK_SCHEME, created_at: nowIso })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return 'recorded';
+    row = await read();
+  }
   // A plain comparison: the stored value is no secret from whoever can read the database, and only
   // a process starting up, never a request, reaches here.
-  const same = row.scheme === KEY_CHECK_SCHEME && row.check_value === mine;
+  const same = row?.scheme === KEY_CHECK_SCHEME && row.check_value === mine;
   if (!same) throw new MasterKeyMismatchError(dataDir);
   return 'matched';
 }
 
 /**
- * The master key of `dataDir` (loadOrCreateMasterKey), checked against the database's record. On a
+ * The master key of `dataDir` (loadOrCreateMasterKey), checked against the database's record (and,
+ * before a first record, against `witness`). On a
  * MasterKeyMismatchError it closes `store` before rejecting, so a refused start leaves no connection
  * open (the caller, createServices, has nothing else open yet).
  */
-export async function loadCheckedMasterKey(store: Store, dataDir: string, now: Date): Promise<Buffer> {
+export async function loadCheckedMasterKey(store: Store, dataDir: string, now: Date, witness?: StoredDataWitness): Promise<Buffer> {
   const master = loadOrCreateMasterKey(dataDir);
   try {
-    await checkMasterKey(store, master, dataDir, now.toISOString());
+    await checkMasterKey(store, master, dataDir, now.toISOString(), witness);
   } catch (err) {
     await store.close();
     throw err;
