@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from './support/softphone-page';
 import {
-  CUSTOMER,
   OPERATOR,
-  type VoiceDeskRig,
   customerInCall,
   customerTone,
   deskStats,
@@ -13,8 +11,9 @@ import {
   joined,
   openDesk,
   pageLog,
-  signInOperator,
-  startVoiceDeskRig,
+  enrolDeskPeople,
+  useVoiceDeskRig,
+  waitForOffer,
   tapSocket,
   tones,
 } from './support/voice-desk-rig';
@@ -32,15 +31,7 @@ import {
 
 const SHOTS = path.resolve('test-artifacts/live-listen');
 
-let rig: VoiceDeskRig;
-
-beforeAll(async () => {
-  rig = await startVoiceDeskRig(SHOTS);
-}, 120_000);
-
-afterAll(async () => {
-  await rig?.close();
-});
+const deskRig = useVoiceDeskRig(SHOTS);
 
 type ListenStats = { framesReceived: number; controls: string[] };
 const listenStats = (page: Page): Promise<ListenStats> =>
@@ -50,12 +41,11 @@ const listenStatus = (page: Page) => page.locator('[data-testid=listen-status]')
 
 describe('listen in and take over from /console/live in Chromium', () => {
   it('hears the caller, takes the call over onto the console softphone, and both hear each other', { timeout: 300_000 }, async () => {
+    const rig = deskRig();
     const { services, server, customer, operator } = rig;
-    await services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
-    const { account: op, otpauthUri } = await services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' });
 
     // The operator: signed in, /console/live open in ja and en (each tab's listen socket tapped), available on the softphone.
-    await signInOperator(operator.page, server.url, otpauthUri!);
+    const op = await enrolDeskPeople(rig);
     const liveJa = operator.page;
     const jaTap = tapSocket(liveJa);
     const jaLog = pageLog(liveJa);
@@ -64,7 +54,7 @@ describe('listen in and take over from /console/live in Chromium', () => {
     const enLog = pageLog(liveEn);
     await liveEn.goto(`${server.url}/console/live?lang=en`);
     const seat = await openDesk(rig);
-    const { desk, deskLog } = seat;
+    const { desk } = seat;
 
     const call = await customerInCall(rig);
     const { caseId, phone } = call;
@@ -109,10 +99,7 @@ describe('listen in and take over from /console/live in Chromium', () => {
     });
     expect(notice).toBe('taken_over');
     await liveEn.screenshot({ path: path.join(SHOTS, 'taken-over-en.png'), fullPage: true });
-    await desk.waitForSelector('#op-phone[data-state="ringing"]', { state: 'attached', timeout: 60_000 }).catch(async (err: Error) => {
-      const kinds = (await services.cases.history(caseId)).map((e) => `${e.kind} ${e.data}`);
-      throw new Error(`${err.message}: ${kinds.join('\n')} ${deskLog.join(' | ')} ${JSON.stringify(await deskStats(desk))}`);
-    });
+    await waitForOffer(rig, seat, caseId);
     expect(await phone.locator('#sp-captions .sp-agent').count()).toBeGreaterThan(captionsBefore);
     expect(await phone.locator('#sp-captions').textContent()).toContain('担当者におつなぎします');
     expect(await desk.textContent('#op-offer-title')).toContain(caseId.slice(0, 8));

@@ -1,16 +1,14 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { softphoneStats, waitFor, waitForSoftphoneState } from './support/softphone-page';
 import {
-  CUSTOMER,
-  OPERATOR,
-  type VoiceDeskRig,
   customerInCall,
   deskStats,
   expectBothWays,
   openDesk,
-  signInOperator,
-  startVoiceDeskRig,
+  enrolDeskPeople,
+  useVoiceDeskRig,
+  waitForOffer,
 } from './support/voice-desk-rig';
 
 /**
@@ -26,30 +24,21 @@ import {
 
 const SHOTS = path.resolve('test-artifacts/live-transfer');
 
-let rig: VoiceDeskRig;
-
-beforeAll(async () => {
-  rig = await startVoiceDeskRig(SHOTS);
-}, 120_000);
-
-afterAll(async () => {
-  await rig?.close();
-});
+const deskRig = useVoiceDeskRig(SHOTS);
 
 describe('live transfer in Chromium: browser softphone → operator console softphone', () => {
   it('asks for a person, the operator sees the warm offer, accepts, and both hear each other', { timeout: 300_000 }, async () => {
+    const rig = deskRig();
     const { services, server, customer, operator } = rig;
-    await services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
-    const { account: op, otpauthUri } = await services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' });
 
     // The operator: signed in, the live view open (ja and en), and available on the console softphone.
-    await signInOperator(operator.page, server.url, otpauthUri!);
+    const op = await enrolDeskPeople(rig);
     const liveJa = operator.page;
     await liveJa.goto(`${server.url}/console/live?lang=ja`);
     const liveEn = await operator.context.newPage();
     await liveEn.goto(`${server.url}/console/live?lang=en`);
     const seat = await openDesk(rig);
-    const { desk, deskLog } = seat;
+    const { desk } = seat;
 
     // The customer: the callback request, the mailed link, the page rings, answer, the greeting.
     const call = await customerInCall(rig);
@@ -67,10 +56,7 @@ describe('live transfer in Chromium: browser softphone → operator console soft
     await phone.fill('#sp-text', '担当者と話したいです');
     await phone.click('#sp-text-form button[type=submit]');
     // The warm offer at the desk: the case, the summary, the transcript with the request.
-    await desk.waitForSelector('#op-phone[data-state="ringing"]', { state: 'attached', timeout: 60_000 }).catch(async (err: Error) => {
-      const kinds = (await services.cases.history(caseId)).map((e) => `${e.kind} ${e.data}`);
-      throw new Error(`${err.message}: ${kinds.join('\n')} ${deskLog.join(' | ')} ${JSON.stringify(await deskStats(desk))}`);
-    });
+    await waitForOffer(rig, seat, caseId);
     expect(await phone.locator('#sp-captions').textContent()).toContain('担当者におつなぎします');
     expect(await desk.textContent('#op-offer-title')).toContain(caseId.slice(0, 8));
     expect(await desk.textContent('#op-customer')).toContain('m***@gmail.com');

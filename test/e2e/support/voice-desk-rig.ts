@@ -1,15 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { loadConfig } from '../../../src/config';
-import { type RunningServer, type Services, createServices, startServer } from '../../../src/main';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { RunningServer, Services } from '../../../src/main';
 import { seededRandom, sine, toneAmplitude } from '../../../src/media/testing/signals';
 import { encodeWav } from '../../../src/media/wav';
 import { type TestBrowser, launchChromium } from './chromium';
+import { startDemoServer } from './demo-server';
 import { waitFor, waitForAgentTurn, waitForSoftphoneState } from './softphone-page';
-import { freePort } from './test-server';
 import { totpFor } from './totp';
 
 /**
@@ -65,23 +63,9 @@ const fakeMic = (wav: string) => [
 
 /** A server and two Chromiums (screenshots under `<shots>/customer` and `<shots>/operator`; `shots` is emptied first). */
 export async function startVoiceDeskRig(shots: string): Promise<VoiceDeskRig> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-voice-desk-'));
+  const demo = await startDemoServer('aizuchi-voice-desk-');
+  const { dataDir, services, server } = demo;
   fs.rmSync(shots, { recursive: true, force: true });
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    AIZUCHI_MAIL_CATCHER_PORT: '0',
-    AIZUCHI_METRICS_PORT: '0',
-    AIZUCHI_DATA_DIR: dataDir,
-    AIZUCHI_CALLBACK_LEAD_SEC: '0',
-    AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',
-    AIZUCHI_JAPANESE_HOLIDAYS: 'false',
-    AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
-    AIZUCHI_LOG_LEVEL: 'silent',
-    AIZUCHI_POLICY: 'mailbox',
-  });
-  const services = await createServices(config);
-  const server = await startServer(services);
   const customer = await launchChromium(path.join(shots, 'customer'), fakeMic(writeWav(path.join(dataDir, 'room.wav'), quietRoom())));
   const operatorMic = writeWav(path.join(dataDir, 'operator.wav'), sine(OPERATOR_HZ, 12_000, 48_000, 48_000 * 3));
   const operator = await launchChromium(path.join(shots, 'operator'), fakeMic(operatorMic));
@@ -94,9 +78,26 @@ export async function startVoiceDeskRig(shots: string): Promise<VoiceDeskRig> {
     async close() {
       await customer.close();
       await operator.close();
-      await server.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await demo.stop();
     },
+  };
+}
+
+/**
+ * Starts the rig before the file's tests and closes it after (one rig a file: the calls take
+ * minutes); returns a getter for the running rig, for use inside the tests.
+ */
+export function useVoiceDeskRig(shots: string): () => VoiceDeskRig {
+  let rig: VoiceDeskRig | undefined;
+  beforeAll(async () => {
+    rig = await startVoiceDeskRig(shots);
+  }, 120_000);
+  afterAll(async () => {
+    await rig?.close();
+  });
+  return () => {
+    if (!rig) throw new Error('the voice desk rig did not start');
+    return rig;
   };
 }
 
@@ -132,6 +133,17 @@ export async function signInOperator(page: Page, serverUrl: string, otpauthUri: 
   await page.fill('input[name=code]', totpFor(otpauthUri, new Date()));
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
   expect(new URL(page.url()).pathname).toBe('/console');
+}
+
+/**
+ * The story's two people: CUSTOMER's account and OPERATOR's (both with TOTP), and OPERATOR signed
+ * in on the operator's Chromium (it ends on /console). Returns OPERATOR's account id.
+ */
+export async function enrolDeskPeople(rig: VoiceDeskRig): Promise<{ id: string }> {
+  await rig.services.identity.createAccount({ ...CUSTOMER, mfa: true, role: 'customer' });
+  const { account, otpauthUri } = await rig.services.identity.createAccount({ ...OPERATOR, mfa: true, role: 'operator' });
+  await signInOperator(rig.operator.page, rig.server.url, otpauthUri!);
+  return { id: account.id };
 }
 
 /** What a page logged, failed or was refused: for failure messages. */
@@ -201,6 +213,18 @@ export function customerTone(phone: Page, ms: number): Promise<void> {
       }),
     ms,
   );
+}
+
+/**
+ * Waits up to 60 s for the desk to ring with a transfer offer for the case; a timeout's error
+ * carries the case's events, the desk's log and its counters.
+ */
+export async function waitForOffer(rig: VoiceDeskRig, seat: { desk: Page; deskLog: string[] }, caseId: string): Promise<void> {
+  const { desk, deskLog } = seat;
+  await desk.waitForSelector('#op-phone[data-state="ringing"]', { state: 'attached', timeout: 60_000 }).catch(async (err: Error) => {
+    const kinds = (await rig.services.cases.history(caseId)).map((e) => `${e.kind} ${e.data}`);
+    throw new Error(`${err.message}: ${kinds.join('\n')} ${deskLog.join(' | ')} ${JSON.stringify(await deskStats(desk))}`);
+  });
 }
 
 /** The operator console softphone's own counters (console-softphone.js). */
