@@ -1,31 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../audit/audit-log';
-import { type TestStore, openPostgresTestStore, openSqliteTestStore } from '../identity/test-stores';
+import type { TestStore } from '../identity/test-stores';
 import { InvalidTransitionError } from '../domain/cases/case-state';
 import { type Store, openStore } from '../store/connect';
 import { migrateToLatest } from '../store/migrate';
 import { CaseNotFoundError, type CaseRow, CaseService } from './case-service';
+import { caseDraft, caseStores } from './testing/case-draft';
 
 const at = new Date('2035-12-01T01:00:00Z');
 const clock = { now: () => at };
 
-function newCase(email: string): Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'> {
-  return {
-    account_id: null,
-    email,
-    phone_e164: '+819012345678',
-    phone_on_record: 1,
-    lang: 'ja',
-    state: 'requested',
-    assurance: 'low',
-    consent_at: at.toISOString(),
-    consent_version: 'v1',
-    recording_consent: 1,
-    client_ip_hash: 'ip',
-    scheduled_at: null,
-    cancel_token_hash: null,
-  };
-}
+const newCase = (email: string) => caseDraft(email, at);
 
 describe('CaseService', () => {
   let store: Store;
@@ -109,11 +94,7 @@ describe('CaseService', () => {
 });
 
 // The partial unique index is dialect SQL, so the reference rules run on both databases (migration 010).
-const pgUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
-const referenceStores: Array<[string, () => Promise<TestStore>]> = [
-  ['SQLite', openSqliteTestStore],
-  ...(pgUrl ? [['PostgreSQL', () => openPostgresTestStore(pgUrl)] as [string, () => Promise<TestStore>]] : []),
-];
+const referenceStores = caseStores();
 
 describe.each(referenceStores)('case references on %s', (_name, open) => {
   let t: TestStore;

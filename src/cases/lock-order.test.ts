@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUDIT_CHAIN_LOCK, verifyAuditLog } from '../audit/audit-log';
-import { type TestStore, openPostgresTestStore, openSqliteTestStore } from '../identity/test-stores';
+import type { TestStore } from '../identity/test-stores';
 import type { Database } from '../store/schema';
 import { writeTransaction } from '../store/write-transaction';
 import { type CaseRow, CaseService } from './case-service';
+import { caseDraft, caseStores } from './testing/case-draft';
 
 /**
  * One lock order for every writer of cases and their history (issue 11): the audit chain's lock
@@ -18,33 +19,13 @@ import { type CaseRow, CaseService } from './case-service';
 const at = new Date('2035-12-01T01:00:00Z');
 const clock = { now: () => at };
 
-function newCase(email: string): Omit<CaseRow, 'id' | 'created_at' | 'updated_at' | 'call_attempts' | 'outcome'> {
-  return {
-    account_id: null,
-    email,
-    phone_e164: '+819012345678',
-    phone_on_record: 1,
-    lang: 'ja',
-    state: 'requested',
-    assurance: 'low',
-    consent_at: at.toISOString(),
-    consent_version: 'v1',
-    recording_consent: 1,
-    client_ip_hash: 'ip',
-    scheduled_at: null,
-    cancel_token_hash: null,
-  };
-}
+const newCase = (email: string) => caseDraft(email, at);
 
 /** What each settled writer ended with: 'ok', or its error's message (a deadlock names itself). */
 const outcomes = (results: PromiseSettledResult<unknown>[]) =>
   results.map((r) => (r.status === 'fulfilled' ? 'ok' : String((r.reason as Error)?.message ?? r.reason)));
 
-const pgUrl = process.env.AIZUCHI_TEST_POSTGRES_URL;
-const stores: Array<[string, () => Promise<TestStore>]> = [
-  ['SQLite', openSqliteTestStore],
-  ...(pgUrl ? [['PostgreSQL', () => openPostgresTestStore(pgUrl)] as [string, () => Promise<TestStore>]] : []),
-];
+const stores = caseStores();
 
 describe.each(stores)('case writers on %s', (name, open) => {
   let t: TestStore;
