@@ -35,12 +35,14 @@ const LANG_NAMES: Record<Lang, string> = { ja: '日本語', en: 'English' };
 
 /**
  * `path` (which may carry a query) with `lang` set to the given language; other parameters kept.
- * Only a same-site path: the switch must never point elsewhere.
+ * Only a same-site path: the switch must never point elsewhere. Resolving dot segments can leave
+ * a path that starts with '//' (`/console/..//evil.example`), which a browser reads as another host
+ * (RFC 3986 4.2), so leading slashes are folded into one after resolving.
  */
 export function withLangParam(path: string, lang: Lang): string {
   const url = new URL(path, 'http://x');
   url.searchParams.set('lang', lang);
-  return `${url.pathname}${url.search}`;
+  return `${url.pathname.replace(/^\/{2,}/, '/')}${url.search}`;
 }
 
 export interface PageOptions {
