@@ -1,15 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/audit-log';
-import { loadConfig } from '../../src/config';
-import { type RunningServer, type Services, createServices, startServer } from '../../src/main';
+import type { RunningServer, Services } from '../../src/main';
 import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
+import { type DemoServer, startDemoServer } from './support/demo-server';
 import { totpFor } from './support/totp';
 import { codeFromMail, pressKeys, softphoneStats, waitFor, waitForAgentTurn, waitForSoftphoneState } from './support/softphone-page';
-import { freePort } from './support/test-server';
 
 /**
  * The README's "What you see after scripts/start.sh" story with the DEFAULT wiring: no custom
@@ -31,7 +29,7 @@ const OPERATOR = {
 
 type Mail = { subject: string; text: string };
 
-let dataDir: string;
+let demo: DemoServer;
 let services: Services;
 let server: RunningServer;
 let context: BrowserContext;
@@ -51,28 +49,12 @@ const stats = softphoneStats;
 const waitState = (page: Page, state: string, timeoutMs = 30_000) => waitForSoftphoneState(page, state, timeoutMs);
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-readme-story-'));
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
-  // A known free port: the public URL in mailed links comes from PORT before the server binds.
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    AIZUCHI_MAIL_CATCHER_PORT: '0',
-    AIZUCHI_METRICS_PORT: '0',
-    AIZUCHI_DATA_DIR: dataDir,
-    AIZUCHI_CALLBACK_LEAD_SEC: '0',
-    AIZUCHI_BUSINESS_HOURS: 'mon-sun 00:00-24:00',
-    AIZUCHI_JAPANESE_HOLIDAYS: 'false',
-    AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
-    AIZUCHI_LOG_LEVEL: 'silent',
-    // scripts/start.sh starts the demo under `mailbox`: the softphone proves no phone possession.
-    AIZUCHI_POLICY: 'mailbox',
-  });
   // The default wiring on purpose: no dialer, no withSoftphone — what scripts/start.sh runs.
-  services = await createServices(config);
-  server = await startServer(services);
-  context = await chromium.launchPersistentContext(path.join(dataDir, 'chromium'), {
+  demo = await startDemoServer('aizuchi-readme-story-');
+  ({ services, server } = demo);
+  context = await chromium.launchPersistentContext(path.join(demo.dataDir, 'chromium'), {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -83,8 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await server?.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe("the README's story with the default wiring", () => {

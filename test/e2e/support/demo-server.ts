@@ -19,7 +19,8 @@ export interface DemoServer {
  * built-in softphone and voice engines) and the `mailbox` policy, opened all hours with no
  * holidays, no response floor and callbacks due at once so a story runs without waiting. It listens
  * on a free port known before it binds, because the public URL in mailed links comes from PORT.
- * Data lives in a fresh `<tmp>/<prefix>XXXXXX` directory. The voice desk rig's server.
+ * Data lives in a fresh `<tmp>/<prefix>XXXXXX` directory. Shared by the README story and the voice
+ * desk rig.
  */
 export async function startDemoServer(prefix: string): Promise<DemoServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
