@@ -26,6 +26,9 @@ export interface OperatorGateDeps {
  */
 export function createOperatorGate(deps: OperatorGateDeps) {
   const { identity } = deps;
+  /** Past the absolute limit (from the sign-in): the gate and a stream's re-read both end there. */
+  const tooOld = (session: { authAt?: string | null; createdAt: string }, now: number) =>
+    deps.maxAgeMs !== undefined && now - Date.parse(session.authAt ?? session.createdAt) > deps.maxAgeMs;
 
   const requireOperator: preHandlerAsyncHookHandler = async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE] ?? '';
@@ -36,9 +39,7 @@ export function createOperatorGate(deps: OperatorGateDeps) {
     const seen = Date.parse(session.lastSeenAt);
     // Idle expiry (NIST SP 800-63B-4 §2.2.3, AAL2: reauthenticate after 30 minutes of inactivity).
     // Absolute expiry (same source: reauthenticate at least every 12 hours), from the sign-in.
-    const signedIn = Date.parse(session.authAt ?? session.createdAt);
-    const tooOld = deps.maxAgeMs !== undefined && now - signedIn > deps.maxAgeMs;
-    if (tooOld || (deps.idleMs !== undefined && now - seen > deps.idleMs)) {
+    if (tooOld(session, now) || (deps.idleMs !== undefined && now - seen > deps.idleMs)) {
       await identity.sessions.end(token);
       return toSignin();
     }
@@ -62,6 +63,9 @@ export function createOperatorGate(deps: OperatorGateDeps) {
     const token = request.cookies[SESSION_COOKIE] ?? '';
     const session = token ? await identity.sessions.read(token) : null;
     if (!session || session.stage !== 'full') return undefined;
+    // The absolute limit holds for an open stream too (a feed opened in the last minute of it must not
+    // outlive it); the idle limit counts requests, and a stream being watched is not one.
+    if (tooOld(session, deps.clock.now().getTime())) return undefined;
     const account = await identity.getAccount(session.accountId);
     if (!account || account.role !== 'operator' || !account.mfaEnabled) return undefined;
     return { id: account.id, role: deps.consoleRoleOf ? await deps.consoleRoleOf(account.id) : 'admin' };

@@ -289,6 +289,8 @@ export function consoleAccess(deps: {
   };
   async function current(request: FastifyRequest): Promise<{ id: string; role: ConsoleRole } | undefined> {
     const sso = await deps.sso?.session(request);
+    // Past the absolute limit the gate signs an SSO session out; its open streams end there too.
+    if (sso && deps.maxAgeMs !== undefined && deps.clock.now().getTime() - sso.createdAt.getTime() > deps.maxAgeMs) return undefined;
     if (sso) return { id: `oidc:${sso.subject}`, role: sso.role };
     if (!deps.currentLocalOperator) return request.operator ?? undefined;
     return deps.currentLocalOperator(request);
