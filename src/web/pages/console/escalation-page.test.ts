@@ -14,7 +14,12 @@ function held(): QueueEntry & { summary: CallSummary; notes: [] } {
     caseRow: { id: 'case-1', lang: 'ja', state: 'escalated', scheduled_at: at, email: 'x', phone_e164: 'y' },
     msLeft: 3_600_000,
   };
-  const summary: CallSummary = { facts: [], calls: 1, riskFlags: [], policyReasons: ['recent_recovery', 'missing_phone_possession'] };
+  const summary: CallSummary = {
+    facts: [],
+    calls: 1,
+    riskFlags: ['third_party'],
+    policyReasons: ['recent_recovery', 'missing_phone_possession'],
+  };
   return { ...(entry as unknown as QueueEntry), summary, notes: [] };
 }
 
@@ -42,6 +47,10 @@ describe('the escalation page in the operator language', () => {
     for (const a of actions) expect(a).toMatch(new RegExp(`\\?lang=${lang}$`));
     expect(/data-testid="policy-reasons">([^<]*)</.exec(out)?.[1]).toBe(reasons);
     expect(out).toContain(emailHead);
+    expect(/data-testid="risk-flags">([^<]*)</.exec(out)?.[1]).toBe(
+      lang === 'ja' ? 'ご本人以外が代わりに手続きしようとした' : 'someone other than the holder acting for them',
+    );
+    expect(/data-testid="case-state" data-state="escalated">([^<]*)</.exec(out)?.[1]).toBe(lang === 'ja' ? '担当者へ' : 'escalated');
     expect(/data-testid="holder">([^<]*)</.exec(out)?.[1]).toBe(lang === 'ja' ? 'あなた' : 'you');
     expect(out).toContain(`href="/console/cases/case-1?lang=${lang}"`);
   });

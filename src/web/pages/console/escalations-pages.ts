@@ -211,6 +211,20 @@ const POLICY_REASON_WORDS: Record<Lang, Record<string, string>> = {
   },
 };
 
+/** The agent's risk flags (agent/global-intents.ts `risk_flag` kinds) in words; an unknown one as its kind. */
+const RISK_WORDS: Record<Lang, Record<string, string>> = {
+  ja: {
+    third_party: 'ご本人以外が代わりに手続きしようとした',
+    caller_denies_request: 'お客様が依頼を否定',
+    contact_change_request: '連絡先の変更の申し出',
+  },
+  en: {
+    third_party: 'someone other than the holder acting for them',
+    caller_denies_request: 'the caller denied making the request',
+    contact_change_request: 'asked to change contact details',
+  },
+};
+
 function summaryBlock(s: CallSummary, lang: Lang): SafeHtml {
   const t = T[lang];
   return html`<h2>${t.summary}</h2>
@@ -219,7 +233,7 @@ function summaryBlock(s: CallSummary, lang: Lang): SafeHtml {
     return html`<tr data-check="${f.check}" data-held="${String(f.held)}"><th>${w.label}</th><td>${w.value}</td></tr>`;
   })}
 <tr><th>${t.calls}</th><td>${s.calls}</td></tr>
-${s.riskFlags.length ? html`<tr><th>${t.risk}</th><td>${s.riskFlags.join(', ')}</td></tr>` : ''}
+${s.riskFlags.length ? html`<tr><th>${t.risk}</th><td data-testid="risk-flags">${s.riskFlags.map((r) => RISK_WORDS[lang][r] ?? r).join(lang === 'ja' ? '、' : ', ')}</td></tr>` : ''}
 ${s.policyReasons.length ? html`<tr><th>${t.policy}</th><td data-testid="policy-reasons">${s.policyReasons.map((r) => POLICY_REASON_WORDS[lang][r] ?? r).join(lang === 'ja' ? '、' : ', ')}</td></tr>` : ''}
 </table>`;
 }

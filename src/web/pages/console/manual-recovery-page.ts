@@ -6,6 +6,7 @@ import { type SafeHtml, html } from '../../../html/safe-html';
 import { page } from '../layout';
 import { type MaskFns, consoleNav } from './console-pages';
 import { zonedText } from './escalations-pages';
+import { SETTINGS_TEXTS } from './settings-texts';
 import { type OperatorNames, operatorLabel } from './operator-label';
 
 const T = {
@@ -18,6 +19,17 @@ const T = {
     note: '確認内容のメモ',
     noteHint: 'コードや完全な電話番号・メールアドレスは書かないでください。',
     privileged: '特権アカウントです。別のオペレーターの承認後にリセットされます。',
+    privilegedTag: '特権アカウント',
+    operatorChecked: 'オペレーターが確認',
+    attests: { identity_proofing: '本人確認', takeover_review: '乗っ取りの有無の確認' } as Record<string, string>,
+    sources: {
+      request_password: '依頼時のパスワード',
+      signed_handoff: '署名付きの引き継ぎ',
+      outbound_call_to_record: '登録済み番号への発信',
+      inbound_call_from_record: '登録済み番号からの着信',
+      sms_otp: 'SMSのコード',
+      emailed_code: 'メールで送ったコード',
+    } as Record<string, string>,
     secondAlways: 'このポリシーでは、別のオペレーターの承認後にリセットされます。',
     submit: '確認を記録してリカバリーする',
     claimFirst: 'エスカレーションを担当してから操作してください。',
@@ -67,6 +79,17 @@ const T = {
     note: 'What you checked (note)',
     noteHint: 'Never write a code, or a full phone number or email address.',
     privileged: 'This is a privileged account: the reset runs only once a second operator approves.',
+    privilegedTag: 'privileged',
+    operatorChecked: 'checked by the operator',
+    attests: { identity_proofing: 'identity proofing', takeover_review: 'account takeover review' } as Record<string, string>,
+    sources: {
+      request_password: 'password at request',
+      signed_handoff: 'signed hand-off',
+      outbound_call_to_record: 'call to the number on record',
+      inbound_call_from_record: 'call from the number on record',
+      sms_otp: 'SMS code',
+      emailed_code: 'code sent by mail',
+    } as Record<string, string>,
     secondAlways: 'Under this policy the reset runs only once a second operator approves.',
     submit: 'Record the checks and recover',
     claimFirst: 'Claim the escalation to act on it.',
@@ -165,8 +188,13 @@ ${form}
   );
 }
 
+/** One piece of evidence in words: the proof and where it came from, or the checklist item the operator attested. */
 function evidenceText(e: ManualEvidence, lang: Lang): string {
-  return e.source === 'operator_checked' ? `${e.kind} (operator_checked: ${checklistWords(e.item, lang)})` : `${e.kind} (${e.source})`;
+  const t = T[lang];
+  const proof = (SETTINGS_TEXTS[lang].proofs as Record<string, string>)[e.kind] ?? t.attests[e.kind] ?? e.kind;
+  const from =
+    e.source === 'operator_checked' ? `${t.operatorChecked}: ${checklistWords(e.item, lang)}` : (t.sources[e.source] ?? e.source);
+  return lang === 'ja' ? `${proof}（${from}）` : `${proof} (${from})`;
 }
 
 const reasonText = (r: ManualRecovery, lang: Lang) => T[lang].reasons[r.failure_reason ?? ''] ?? r.failure_reason ?? '';
@@ -194,7 +222,7 @@ export function manualReviewPage(r: ManualRecovery, caseRow: CaseRow, v: ManualV
 ${v.done ? html`<p class="notice" role="status" data-testid="manual-done">${t.outcome[v.done] ?? v.done}</p>` : ''}
 <table>
 <tr><th>${t.state}</th><td data-testid="manual-state" data-state="${expired ? 'expired' : r.state}">${expired ? t.expired : (t.states[r.state] ?? r.state)}</td></tr>
-<tr><th>${t.account}</th><td>${v.mask.email(caseRow.email)} · ${v.mask.phone(caseRow.phone_e164)}${r.privileged ? ' · privileged' : ''}</td></tr>
+<tr><th>${t.account}</th><td>${v.mask.email(caseRow.email)} · ${v.mask.phone(caseRow.phone_e164)}${r.privileged ? ` · ${t.privilegedTag}` : ''}</td></tr>
 <tr><th>${t.requestedBy}</th><td data-testid="requested-by">${who(r.requested_by, v)}</td></tr>
 <tr><th>${t.requestedAt}</th><td>${zonedText(r.requested_at, v.timeZone)}</td></tr>
 ${r.expires_at ? html`<tr><th>${t.expiresAt}</th><td>${zonedText(r.expires_at, v.timeZone)}</td></tr>` : ''}
