@@ -65,7 +65,7 @@ function figuresTable(call: CallRow, f: CallFigures | null, lang: Lang): SafeHtm
       html`<tr><th>${t.bargeIns}</th><td data-testid="figure-barge-ins">${f.bargeIns}</td></tr>`,
     );
   }
-  return html`<h4>${t.figures}</h4><table class="figures" data-testid="call-figures">${rows}</table>${f ? '' : html`<p class="muted">${t.notKept}</p>`}`;
+  return html`<h4>${t.figures}</h4><table class="figures" data-testid="call-figures">${rows}</table>${f ? '' : html`<p class="muted">${call.state === 'ended' ? t.notKept : t.notYet}</p>`}`;
 }
 
 /** Transcript lines with their offset into the recording (or the call), and the paused spans where they fall. */
@@ -119,7 +119,8 @@ export function callsSection(views: CallView[], lang: Lang, timeZone: string): S
       : call.recording_deleted_at
         ? html`<p class="muted">${t.recordingDeleted(when(call.recording_deleted_at))}</p>`
         : '';
-    const outcome = call.outcome ? outcomeWords(call.outcome, lang) : call.state;
+    // calls.state ('pending' | 'active' | 'ended') in words until the call has an outcome.
+    const outcome = call.outcome ? outcomeWords(call.outcome, lang) : (t.states[call.state] ?? call.state);
     return html`<article class="call" id="call-${call.id}" data-testid="call">
 <h3>${t.call(t.channels[call.channel] ?? call.channel, outcome)}</h3>
 <p>${t.started} ${when(call.started_at)} · ${t.ended} ${when(call.ended_at)}</p>
