@@ -19,6 +19,9 @@ import { loadOrCreateMasterKey } from './keys';
  */
 export const KEY_CHECK_SCHEME = 'hmac-sha256:aizuchi key check v1';
 
+/** The record's `scheme` set by hand to say the key is being replaced on purpose: the next process records its key. */
+export const KEY_REPLACE_MARK = 'replace';
+
 /** Hex HMAC-SHA256 (64 characters) of the scheme's label under `master`. */
 export function masterKeyCheckValue(master: Buffer): string {
   return crypto.createHmac('sha256', master).update('aizuchi key check v1').digest('hex');
@@ -67,7 +70,18 @@ export async function checkMasterKey(
   const mine = masterKeyCheckValue(master);
   const read = () => store.db.selectFrom('key_checks').select(['check_value', 'scheme']).where('name', '=', 'master').executeTakeFirst();
   let row = await read();
-  if (!row) {
+  if (row?.scheme === KEY_REPLACE_MARK) {
+    // The key changed on purpose (README "Changing the master key"): the first process records its own,
+    // without the witness, since nothing sealed under the old key opens with the new one.
+    const res = await store.db
+      .updateTable('key_checks')
+      .set({ check_value: mine, scheme: KEY_CHECK_SCHEME, created_at: nowIso })
+      .where('name', '=', 'master')
+      .where('scheme', '=', KEY_REPLACE_MARK)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) return 'recorded';
+    row = await read();
+  } else if (!row) {
     if (witness && !(await witness(master))) throw new MasterKeyMismatchError(dataDir);
     const inserted = await store.db
       .insertInto('key_checks')

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config';
 import { systemClock } from '../../src/domain/clock';
 import { type Services, createServices } from '../../src/main';
 import { createLogger } from '../../src/observability/logger';
-import { MasterKeyMismatchError } from '../../src/security/key-check';
+import { KEY_CHECK_SCHEME, KEY_REPLACE_MARK, MasterKeyMismatchError } from '../../src/security/key-check';
 import { addOperator } from '../e2e/support/console-people';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
@@ -59,6 +59,19 @@ for (const db of DATABASES) {
       const real = await createServices(loadConfig(env(first.dataDir)), { logger: createLogger('silent') });
       opened.push(real);
       expect(await first.services.store.db.selectFrom('key_checks').selectAll().execute()).toHaveLength(1);
+    });
+
+    it('a key replaced on purpose (the record marked, README) is recorded by the next process', async () => {
+      await first.services.store.db.updateTable('key_checks').set({ scheme: KEY_REPLACE_MARK }).where('name', '=', 'master').execute();
+      const replacement = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-newkey-'));
+      dirs.push(replacement);
+      opened.push(await createServices(loadConfig(env(replacement)), { logger: createLogger('silent') }));
+      const rows = await first.services.store.db.selectFrom('key_checks').selectAll().execute();
+      expect(rows.map((r) => r.scheme)).toEqual([KEY_CHECK_SCHEME]);
+      // The old key is now the stray one.
+      await expect(createServices(loadConfig(env(first.dataDir)), { logger: createLogger('silent') })).rejects.toBeInstanceOf(
+        MasterKeyMismatchError,
+      );
     });
   });
 }
