@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaseService } from '../../src/cases/case-service';
+import { caseDraft } from '../../src/cases/testing/case-draft';
 import { type Store, openStore } from '../../src/store/connect';
 import { migrateToLatest } from '../../src/store/migrate';
 import { createSoftphoneLinks } from '../../src/telephony/softphone/softphone-links';
@@ -21,27 +22,7 @@ describe('softphone links', () => {
   });
 
   async function openCase(): Promise<string> {
-    const row = await cases.inTransaction((trx) =>
-      cases.open(
-        trx,
-        {
-          account_id: null,
-          email: 'a@example.com',
-          phone_e164: '+819012345678',
-          phone_on_record: 1,
-          lang: 'en',
-          state: 'requested',
-          assurance: 'low',
-          consent_at: at.toISOString(),
-          consent_version: 'v1',
-          recording_consent: 1,
-          client_ip_hash: 'ip',
-          scheduled_at: null,
-          cancel_token_hash: null,
-        },
-        {},
-      ),
-    );
+    const row = await cases.inTransaction((trx) => cases.open(trx, { ...caseDraft('a@example.com', at), lang: 'en' }, {}));
     return row.id;
   }
 

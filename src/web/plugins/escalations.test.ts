@@ -3,6 +3,7 @@ import { requestLang } from '../request-lang';
 import formbody from '@fastify/formbody';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaseService } from '../../cases/case-service';
+import { caseDraft } from '../../cases/testing/case-draft';
 import { createEscalationQueue } from '../../cases/escalations/escalation-queue';
 import type { ConsoleRole } from '../../domain/console-roles';
 import { html } from '../../html/safe-html';
@@ -24,25 +25,8 @@ describe('escalations plugin roles', () => {
     const cases = new CaseService(store, { now: () => at });
     const queue = createEscalationQueue({ store, cases, clock: { now: () => at }, slaMs: 3_600_000 });
     const row = await cases.inTransaction(async (trx) => {
-      const c = await cases.open(
-        trx,
-        {
-          account_id: 'a1',
-          email: 'v@example.com',
-          phone_e164: '+819012345678',
-          phone_on_record: 0,
-          lang: 'en',
-          state: 'requested',
-          assurance: 'low',
-          consent_at: at.toISOString(),
-          consent_version: 'v1',
-          recording_consent: 1,
-          client_ip_hash: 'ip',
-          scheduled_at: null,
-          cancel_token_hash: null,
-        },
-        {},
-      );
+      const draft = { ...caseDraft('v@example.com', at), account_id: 'a1', phone_on_record: 0, lang: 'en' as const };
+      const c = await cases.open(trx, draft, {});
       return cases.transition(trx, c.id, 'escalated', 'needs_review', { reason: 'phone_not_on_record' });
     });
     escalationId = (await queue.forCase(row.id))!.id;
