@@ -4,6 +4,7 @@ import { type SafeHtml, html, raw } from '../../../html/safe-html';
 import { page } from '../layout';
 import { CALL_TEXTS } from './call-section-texts';
 import { consoleNav } from './console-pages';
+import { zoneLabel } from './console-time';
 import { TRANSCRIPT_MARKERS, transcriptText } from './transcript-words';
 
 /** The live calls view's words; the script gets the ones it writes itself (step and speaker names). */
@@ -104,15 +105,12 @@ export const LIVE_TEXTS = {
   },
 } as const satisfies Record<Lang, unknown>;
 
-/** A UTC ISO instant as wall-clock time in the business zone, with the zone named (issue 10). */
-export function zonedTime(iso: string, timeZone: string, lang: Lang): string {
-  return new Date(iso).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    timeZoneName: 'short',
-  });
+/**
+ * A UTC ISO instant as `HH:mm:ss JST`: wall-clock time in the business zone with the zone's short
+ * name as every console page writes it (zoneLabel); Intl's en names Asia/Tokyo "GMT+9".
+ */
+export function zonedTime(iso: string, timeZone: string): string {
+  return `${new Date(iso).toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })} ${zoneLabel(timeZone, new Date(iso))}`;
 }
 
 function stepName(step: string, lang: Lang): string {
@@ -156,7 +154,7 @@ export function liveCallsPage(
   const callCard = (c: LiveCallView) =>
     html`<section class="live-call" data-call-id="${c.callId}" data-testid="live-call">
 <h2><a href="/console/cases/${encodeURIComponent(c.caseId)}?lang=${opts.lang}">${t.case} ${c.caseId.slice(0, 8)}</a></h2>
-<p class="muted">${t.customer}: ${c.customer} · ${t.lang}: ${t.langNames[c.lang] ?? c.lang} · ${t.channel}: ${channels[c.channel] ?? c.channel} · ${t.started}: ${zonedTime(c.startedAt, opts.timeZone, opts.lang)}</p>
+<p class="muted">${t.customer}: ${c.customer} · ${t.lang}: ${t.langNames[c.lang] ?? c.lang} · ${t.channel}: ${channels[c.channel] ?? c.channel} · ${t.started}: ${zonedTime(c.startedAt, opts.timeZone)}</p>
 <p>${t.step}: <strong data-testid="live-step">${c.withPerson ? t.withPerson(c.withPerson) : stepName(c.step, opts.lang)}</strong></p>
 <ol class="live-lines" data-testid="live-lines">${c.lines.map(
       (l) => html`<li class="${l.speaker}"><b>${l.speaker === 'agent' ? t.agent : t.caller}</b>: ${transcriptText(l.text, opts.lang)}</li>`,
@@ -170,6 +168,7 @@ ${actions && !c.withPerson ? actionsHtml(t, c.callId, actions, opts.lang) : ''}
     markers: TRANSCRIPT_MARKERS[opts.lang],
     lang: opts.lang,
     timeZone: opts.timeZone,
+    zone: zoneLabel(opts.timeZone),
     ...(actions ? { listen: { path: actions.listenPath, csrf: actions.csrfToken, assets: actions.assetBase } } : {}),
   }).replace(/</g, '\\u003c');
   return page({
@@ -198,7 +197,7 @@ const LIVE_SCRIPT = `(() => {
   const none = document.querySelector('[data-testid=live-none]');
   const status = document.querySelector('[data-testid=live-status]');
   const el = (tag, props, ...kids) => { const e = document.createElement(tag); Object.assign(e, props || {}); for (const k of kids) e.append(k); return e; };
-  const time = (iso) => new Date(iso).toLocaleString(cfg.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: cfg.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  const time = (iso) => new Date(iso).toLocaleTimeString('en-GB', { timeZone: cfg.timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }) + ' ' + cfg.zone;
   const stepName = (s) => t.steps[s] || s;
   // Stored redaction markers ("[keypad entry redacted]") in the page's language (transcript-words.ts).
   const said = (text) => Object.keys(cfg.markers).reduce((s, m) => s.split(m).join(cfg.markers[m]), text);
