@@ -35,6 +35,18 @@ describe('summarizeCall', () => {
     expect(s.calls).toBe(0);
   });
 
+  // Fresh-user walk: a softphone call's summary read "Phone number on record: verified", which an
+  // operator takes for proof the caller holds that phone; the fact is only that the number typed on
+  // the request form is the one on record (recovery-request.ts phoneOnRecord).
+  it('names the phone fact as a match of the number given, not as proof of the phone', () => {
+    const fact = summarizeCall([ev('case_opened', { assurance: 'low', phoneOnRecord: true })]).facts[1]!;
+    expect(factWords(fact, 'en')).toEqual({
+      label: 'Phone given at request matches the one on record (not proof of holding it)',
+      value: 'verified',
+    });
+    expect(factWords(fact, 'ja').label).toBe('依頼時の電話番号と登録番号の一致（電話の所持の証明ではありません）');
+  });
+
   it("recording consent starts from the request form's answer; the call's answer, when asked, replaces it", () => {
     const opened = ev('case_opened', { assurance: 'low', phoneOnRecord: true });
     const consent = (s: ReturnType<typeof summarizeCall>) => s.facts.find((f) => f.check === 'recording_consent')!;

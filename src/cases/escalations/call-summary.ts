@@ -110,7 +110,7 @@ export function summarizeCall(history: ReadonlyArray<Event>, form?: FormAnswers)
 const CHECK_WORDS: Record<Lang, Record<SummaryCheck, string>> = {
   ja: {
     password_at_request: '依頼時のパスワード',
-    phone_on_record: '登録済みの電話番号',
+    phone_on_record: '依頼時の電話番号と登録番号の一致（電話の所持の証明ではありません）',
     right_party: 'ご本人の応答',
     email: 'メールアドレスの確認',
     code: '確認コード',
@@ -118,7 +118,7 @@ const CHECK_WORDS: Record<Lang, Record<SummaryCheck, string>> = {
   },
   en: {
     password_at_request: 'Password at request',
-    phone_on_record: 'Phone number on record',
+    phone_on_record: 'Phone given at request matches the one on record (not proof of holding it)',
     right_party: 'Account holder answered',
     email: 'Email address check',
     code: 'Verification code',
