@@ -147,7 +147,7 @@ export function areaPlugins(services: Services): FastifyPluginAsync[] {
     cases,
     db: store.db,
     clock,
-    policy: policyPreset(config.policy),
+    policy: () => policyPreset(services.settings.policy()),
     contactOf: (accountId) => services.accounts.getContact(accountId),
     reset: (caseId, accountId, contact, detail) => services.calls.performReset(caseId, accountId, contact, 'manual', detail),
   });

@@ -249,5 +249,23 @@ for (const db of DATABASES) {
         clock.set(start);
       }
     });
+
+    // Fresh-user walk: an admin saved the strict policy in /console/settings and a customer's manual
+    // recovery still reset at once on one operator's word (the environment's mailbox preset was fixed
+    // at start), where README says every account under strict needs a second operator.
+    it('follows the policy saved in /console/settings: under strict a customer account waits for a second operator', async () => {
+      const [a] = ops;
+      const before = t.services.settings.current().settings;
+      await t.services.settings.save({ ...before, policy: 'strict' }, a!.id);
+      try {
+        const c = await escalatedCase('customer');
+        const res = await submitted(a!.b, c.url);
+        expect(res.statusCode).toBe(303);
+        expect(res.headers.location).toContain('done=pending_approval');
+        expect(await t.services.identity.getAccount(c.accountId)).toMatchObject({ mfaEnabled: true });
+      } finally {
+        await t.services.settings.save(before, a!.id);
+      }
+    });
   });
 }

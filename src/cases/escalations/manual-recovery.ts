@@ -74,7 +74,11 @@ export interface ManualRecoveryDeps {
   /** For reads outside a write transaction (Store.db). */
   db: Kysely<Database>;
   clock: Clock;
-  policy: PolicyPreset;
+  /**
+   * The preset in force now (the saved /console/settings, else the environment's): an admin's change
+   * applies to the next submission without a restart, as it does for the agent.
+   */
+  policy(): PolicyPreset;
   /** Reads the account's contact (and whether it is privileged) before any transaction: the provider may be remote. */
   contactOf(accountId: string): Promise<IdentityContact | null>;
   /**
@@ -191,13 +195,14 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     if (ownAccount(args.operator, accountId, contact))
       throw new ManualRecoveryError('own_account', 'an operator cannot recover their own account');
     const caseProofs: Proof[] = before.assurance === 'password_verified' ? [proof('password', 'request_password')] : [];
-    const decision = decideManualRecovery({ ...deps.policy, ticked: args.ticked, caseProofs, privileged: contact.privileged });
+    const policy = deps.policy();
+    const decision = decideManualRecovery({ ...policy, ticked: args.ticked, caseProofs, privileged: contact.privileged });
     if (decision.action === 'refuse') {
       throw new ManualRecoveryError('invalid_input', `tick every required check first (missing: ${decision.missingItems.join(', ')})`, {
         missingItems: decision.missingItems,
       });
     }
-    const ticked = deps.policy.manual.checklist.map((c) => c.item).filter((i) => args.ticked.includes(i) && isChecklistItem(i));
+    const ticked = policy.manual.checklist.map((c) => c.item).filter((i) => args.ticked.includes(i) && isChecklistItem(i));
     const needsApproval = decision.action === 'needs_second_operator';
     const r = await cases.inTransaction(async (trx): Promise<ManualRecovery> => {
       const row = await held(trx, args.escalationId, args.operator.id);
@@ -215,7 +220,7 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
         case_id: row.id,
         escalation_id: args.escalationId,
         account_id: accountId,
-        policy: deps.policy.name,
+        policy: policy.name,
         privileged: contact.privileged ? 1 : 0,
         checklist: JSON.stringify(ticked),
         evidence: JSON.stringify(decision.evidence),
@@ -224,7 +229,7 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
         requester_person: args.operator.person ?? null,
         requested_at: now.toISOString(),
         state: needsApproval ? 'pending' : 'approved',
-        expires_at: needsApproval ? new Date(now.getTime() + deps.policy.manual.approvalTtlMs).toISOString() : null,
+        expires_at: needsApproval ? new Date(now.getTime() + policy.manual.approvalTtlMs).toISOString() : null,
         decided_by: null,
         decided_at: null,
         failure_reason: null,
@@ -234,7 +239,7 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
         requestId: stored.id,
         escalationId: args.escalationId,
         operatorId: args.operator.id,
-        policy: deps.policy.name,
+        policy: policy.name,
         privileged: contact.privileged,
         secondOperatorRequired: needsApproval,
         ...(stored.expires_at ? { expiresAt: stored.expires_at } : {}),
@@ -377,7 +382,7 @@ export function createManualRecovery(deps: ManualRecoveryDeps) {
     get,
     forCase,
     pending,
-    policy: deps.policy,
+    policy: () => deps.policy(),
     now: () => clock.now(),
   };
 }

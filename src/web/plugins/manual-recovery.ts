@@ -114,7 +114,7 @@ export function manualRecoveryPlugin(deps: ManualRecoveryPluginDeps): FastifyPlu
     if (!e || !caseRow) throw new Refusal('not_found', { what: 'escalation' });
     const contact = caseRow.account_id ? await deps.contactOf(caseRow.account_id) : null;
     const holder = e.claimed_by !== null && e.claimed_by === deps.principal(req)?.id && e.closed_at === null;
-    const args = { escalationId, caseRow, manual: deps.manual.policy.manual, privileged: contact?.privileged ?? true, holder };
+    const args = { escalationId, caseRow, manual: deps.manual.policy().manual, privileged: contact?.privileged ?? true, holder };
     return sendHtml(reply, status, manualFormPage(args, view(req, reply, error?.text)));
   }
 
