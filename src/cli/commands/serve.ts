@@ -2,12 +2,12 @@ import { Command } from 'commander';
 import { demoBannerLines, writeDemoCredentials } from '../../demo/credentials';
 import { seedDemo } from '../../demo/seed';
 import { parseRoles } from '../../config';
-import { policyPreset } from '../../domain/policy';
 import { MailCatcherError } from '../../mail/mail-catcher';
 import { MetricsServerError } from '../../web/metrics-server';
 import { type RunningServer, type Services, startServer } from '../../main';
 import { CliError } from '../cli-error';
 import { exitAfterDrain } from '../exit';
+import { policyBannerLine } from './policy-banner';
 
 /** A port already taken (usually a second `serve`) becomes one line that says what to change. */
 function portInUse(err: unknown, services: Services): CliError | null {
@@ -69,7 +69,7 @@ export function serveCommand(ctx: { services(mode: 'server'): Promise<Services> 
         `  metrics:           ${server.metricsUrl}${config.metrics.token ? '  (bearer token required)' : ''}`,
         `  data:              ${config.dataDir}`,
         // Which proofs a reset needs, so a demo under `mailbox` is never mistaken for `standard`.
-        `  recovery policy:   ${config.policy} (needs ${policyPreset(config.policy).requiredProofs.join(' + ')}; AIZUCHI_POLICY)`,
+        policyBannerLine(services.settings.policy(), services.settings.current().version),
       ];
       if (seeded) {
         // Secrets go to an owner-only file; the banner (often in shared terminals and CI logs) names its path.
