@@ -160,6 +160,7 @@ describe('softphone reached through the mailed link: password + mailed code (red
     const config = loadConfig({
       PORT: '0',
       AIZUCHI_MAIL_CATCHER_PORT: '0',
+      AIZUCHI_METRICS_PORT: '0',
       AIZUCHI_DATA_DIR: dataDir,
       AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
       AIZUCHI_CALLBACK_LEAD_SEC: '0',
@@ -251,6 +252,7 @@ describe('softphone reached through the mailed link: password + mailed code (red
       loadConfig({
         PORT: '0',
         AIZUCHI_MAIL_CATCHER_PORT: '0',
+        AIZUCHI_METRICS_PORT: '0',
         AIZUCHI_DATA_DIR: dataDir,
         AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
         AIZUCHI_CALLBACK_LEAD_SEC: '0',

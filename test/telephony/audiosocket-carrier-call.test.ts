@@ -42,6 +42,7 @@ describe('a carrier call whose audio is an AudioSocket connection', () => {
       loadConfig({
         PORT: '0',
         AIZUCHI_MAIL_CATCHER_PORT: '0',
+        AIZUCHI_METRICS_PORT: '0',
         AIZUCHI_DATA_DIR: dataDir,
         AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
         AIZUCHI_CALLBACK_LEAD_SEC: '0',

@@ -55,6 +55,7 @@ export async function carrierRig(
     loadConfig({
       PORT: '0',
       AIZUCHI_MAIL_CATCHER_PORT: '0',
+      AIZUCHI_METRICS_PORT: '0',
       AIZUCHI_DATA_DIR: dataDir,
       AIZUCHI_DATABASE_URL: databaseUrl,
       AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',

@@ -58,6 +58,7 @@ describe('a callback over SIP through Kamailio to baresip (real packages, real v
       loadConfig({
         PORT: '0',
         AIZUCHI_MAIL_CATCHER_PORT: '0',
+        AIZUCHI_METRICS_PORT: '0',
         AIZUCHI_DATA_DIR: dir,
         AIZUCHI_RECOVERY_RESPONSE_FLOOR_MS: '0',
         AIZUCHI_CALLBACK_LEAD_SEC: '0',
