@@ -20,11 +20,8 @@ import { openStore } from './store/connect';
 import { migrateToLatest } from './store/migrate';
 import { openPubSub } from './store/pubsub';
 
-/*
- * The composition root: configuration → adapters → services. Each area's wiring sits in
- * src/compose/ (one file per area); serving (listen, start-up tasks, stop) is src/server.ts, and
- * signals are the CLI's (cli/commands/serve.ts). Nothing else reads the environment.
- */
+// The composition root: configuration → adapters → services. Each area's wiring sits in src/compose/ (one file per area);
+// serving (listen, start-up tasks, stop) is src/server.ts, signals are the CLI's (cli/commands/serve.ts). Nothing else reads the environment.
 export type { ServiceOptions, Services } from './compose/services-types';
 export { type RunningServer, startServer } from './server';
 export { UnsafeMailCatcherError } from './web/host-policy';
