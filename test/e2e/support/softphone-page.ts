@@ -9,7 +9,8 @@ export type SoftphoneStats = {
   errors: unknown[];
   controls: string[];
   keysSentOutOfBand: number;
-  listening: { count: number; expecting: string } | null;
+  /** The last `listening` control: how many, what for, and how many agent lines the page showed when it came. */
+  listening: { count: number; expecting: string; agentLines: number } | null;
   outcome: string | null;
 };
 
@@ -47,7 +48,8 @@ export async function pressKeys(page: Page, digits: string): Promise<void> {
 
 /**
  * Waits until the agent has put up a new caption (more than `after` agent captions) and then fallen
- * quiet (no new non-silent frames for 1.2 s); returns the agent caption count.
+ * quiet (no new non-silent frames for 1.2 s) and, where the page is told, listening after its last line; returns the
+ * agent caption count.
  */
 export async function waitForAgentTurn(page: Page, after: number, what: string): Promise<number> {
   const agentLines = () => page.locator('#sp-captions .sp-agent').count();
@@ -57,12 +59,16 @@ export async function waitForAgentTurn(page: Page, after: number, what: string):
   await waitFor(
     `${what}: the agent to finish speaking`,
     async () => {
-      const n = (await softphoneStats(page)).nonSilentFramesReceived;
+      const stats = await softphoneStats(page);
+      const n = stats.nonSilentFramesReceived;
       if (n !== last) {
         last = n;
         stableSince = Date.now();
       }
-      return n > 0 && Date.now() - stableSince > 1200;
+      // A page told when the agent listens (captioned calls) waits for that after the agent's last line: quiet
+      // alone also falls between two of its lines, e.g. while the code mail is sent under load (CI pre-run).
+      const listened = stats.listening === null || stats.listening.agentLines >= (await agentLines());
+      return n > 0 && listened && Date.now() - stableSince > 1200;
     },
     90_000,
   );

@@ -327,7 +327,9 @@ function onControl(message) {
       addCaption(message.speaker === 'agent' ? 'agent' : 'caller', String(message.text ?? ''), message.final !== false);
       break;
     case 'listening':
-      stats.listening = { count: (stats.listening?.count ?? 0) + 1, expecting: message.expecting };
+      // With the agent's lines seen so far: a check can tell the agent listens after its last line, not between two.
+      const agentLines = captions.querySelectorAll('.sp-agent').length;
+      stats.listening = { count: (stats.listening?.count ?? 0) + 1, expecting: message.expecting, agentLines };
       keysThisTurn = '';
       renderKeys();
       break;
