@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
@@ -29,15 +28,8 @@ export interface VendorCallRig {
   dispose(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+/** One helper for free ports across the tests (it never hands out the same port twice). */
+export { freePort } from '../e2e/support/test-server';
 
 export async function vendorCallRig(port: number, env: Record<string, string>): Promise<VendorCallRig> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-vendor-'));

@@ -33,15 +33,26 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** Ports this test process has handed out: the kernel may give a closed port again at once (a server's PORT and mail
+ * catcher port were once the same one, and it failed on the Node 24 pre-run with EADDRINUSE). */
+const handedOut = new Set<number>();
+
+/** A loopback TCP port that was free a moment ago and that this process has not handed out before. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** The real composition root and HTTP server, on a temp data dir, with the given clock. */
