@@ -38,7 +38,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const store = openStore(config.databaseUrl);
   await migrateToLatest(store);
   const keys = deriveKeys(await loadCheckedMasterKey(store, config.dataDir, clock.now(), keyOpensSealedSecrets(store)));
-  const pubsub = openPubSub(store, config.databaseUrl, logger);
+  const pubsub = openPubSub(store, config.databaseUrl, logger, keys.pubsub);
   const { settings, operatorRoles } = await composeSettings({ config, store, pubsub, clock, logger });
   const calendar = settings.calendar;
   const identity = createIdentityService({

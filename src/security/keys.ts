@@ -15,11 +15,18 @@ export interface Keys {
   codeHmac: Buffer;
   /** HMAC key for tokens (sessions, cancel links, call links) and hashed phone numbers / IPs. */
   tokenHmac: Buffer;
+  /** AES-256-GCM key for messages between processes (store/pubsub/sealed-message.ts). */
+  pubsub: Buffer;
 }
 
 export function deriveKeys(master: Buffer): Keys {
   const sub = (info: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
-  return { totpEncryption: sub('aizuchi totp v1'), codeHmac: sub('aizuchi code v1'), tokenHmac: sub('aizuchi token v1') };
+  return {
+    totpEncryption: sub('aizuchi totp v1'),
+    codeHmac: sub('aizuchi code v1'),
+    tokenHmac: sub('aizuchi token v1'),
+    pubsub: sub('aizuchi pubsub v1'),
+  };
 }
 
 export function loadOrCreateMasterKey(dataDir: string): Buffer {

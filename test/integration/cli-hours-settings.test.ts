@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +9,13 @@ import { createLiveSettings } from '../../src/settings';
 import { openStore } from '../../src/store/connect';
 import { migrateToLatest } from '../../src/store/migrate';
 import { openPubSub } from '../../src/store/pubsub';
+import { deriveKeys } from '../../src/security/keys';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL, type TempPostgresDatabase, createPostgresDatabase } from '../e2e/support/databases';
 import { runCli } from '../e2e/support/run-cli';
+
+/** Every process of one deployment has the same master key, so the same PubSub key. */
+const PUBSUB_KEY = deriveKeys(randomBytes(32)).pubsub;
 
 // Tuesday 2035-12-04 19:00 JST, closed. The environment's hours (weekdays 09:00–18:00) open next on
 // Wednesday at 09:00; the hours an admin saves below close that Wednesday, so they open on Thursday.
@@ -72,7 +77,7 @@ for (const db of DATABASES) {
     it('after an admin’s save: the saved hours, on stdout alone', async () => {
       const store = openStore(url);
       const logger = createLogger('silent');
-      const pubsub = openPubSub(store, url, logger);
+      const pubsub = openPubSub(store, url, logger, PUBSUB_KEY);
       try {
         await migrateToLatest(store);
         expect(await cli(url)).toEqual({ code: 0, stdout: `${WED_NINE}\n`, stderr: '' });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +10,12 @@ import { type LiveSettings, SETTINGS_CHANGED_EVENT, createLiveSettings } from '.
 import { type Store, openStore } from '../../src/store/connect';
 import { migrateToLatest } from '../../src/store/migrate';
 import { type PubSub, openPubSub } from '../../src/store/pubsub';
+import { deriveKeys } from '../../src/security/keys';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL, type TempPostgresDatabase, createPostgresDatabase } from '../e2e/support/databases';
+
+/** Every process of one deployment has the same master key, so the same PubSub key. */
+const PUBSUB_KEY = deriveKeys(randomBytes(32)).pubsub;
 
 // Tuesday 2035-12-04 19:00 JST: closed; the default calendar opens next on Wednesday at 09:00.
 const TUE_EVENING = new Date('2035-12-04T10:00:00Z');
@@ -42,7 +47,7 @@ for (const db of DATABASES) {
     async function startProcess(refreshMs: number) {
       const store = openStore(url);
       await migrateToLatest(store);
-      const pubsub = openPubSub(store, url, logger);
+      const pubsub = openPubSub(store, url, logger, PUBSUB_KEY);
       const settings = createLiveSettings({ store, pubsub, clock, logger, defaults, timeZone: 'Asia/Tokyo', refreshMs });
       await settings.refresh();
       await settings.start();

@@ -10,11 +10,12 @@ import { type LiveCallView, type LiveCalls, type LiveEvent, MAX_LINES_KEPT } fro
 export const LIVE_EVENTS_CHANNEL = 'calls.live';
 
 /**
- * A line longer than this is cut (with '…') on its way between processes: a NOTIFY payload is
- * under 8000 bytes (PubSub MAX_MESSAGE_BYTES). Even six bytes a character as JSON stays inside it;
- * the store keeps the whole line, and the snapshot reads it from there.
+ * A line longer than this is cut (with '…') on its way between processes: a message is at most
+ * PubSub MAX_MESSAGE_BYTES (about 5.9 KB, sealed under NOTIFY's 8000). Even six bytes a character
+ * as JSON (a control character escaped) stays inside it with the event's other fields; the store
+ * keeps the whole line, and the snapshot reads it from there.
  */
-export const MAX_LINE_CHARS_SENT = 1_000;
+export const MAX_LINE_CHARS_SENT = 800;
 
 /**
  * The live feed across processes on one PostgreSQL (issue 11). Events go out over PubSub from the

@@ -8,9 +8,11 @@ export { createPgPubSub } from './pg-notify';
 
 /**
  * The PubSub for a store: LISTEN/NOTIFY on PostgreSQL (every process on the database hears it), in
- * one process on SQLite. Opens no connection until the first subscribe, so commands that only
+ * one process on SQLite. `key` seals payloads on PostgreSQL (Keys.pubsub). Opens no connection until the first subscribe, so commands that only
  * publish or never use it hold no listener.
  */
-export function openPubSub(store: Store, databaseUrl: string, logger: Logger): PubSub {
-  return store.dialect === 'postgres' ? createPgPubSub({ connectionString: databaseUrl, db: store.db, logger }) : createInProcessPubSub();
+export function openPubSub(store: Store, databaseUrl: string, logger: Logger, key: Buffer): PubSub {
+  return store.dialect === 'postgres'
+    ? createPgPubSub({ connectionString: databaseUrl, db: store.db, logger, key })
+    : createInProcessPubSub();
 }

@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../../observability/logger';
 import type { Database } from '../schema';
-import { type PubSub, checkChannel, encodeMessage } from './pubsub';
+import { type PubSub, PubSubError, checkChannel, encodeMessage } from './pubsub';
+import { createOpener, sealMessage } from './sealed-message';
 
 export interface PgPubSubOptions {
   /** The database's URL: the listener holds one connection of its own (LISTEN needs a session). */
@@ -10,9 +11,19 @@ export interface PgPubSubOptions {
   /** Where NOTIFY is sent from (the store's pool). */
   db: Kysely<Database>;
   logger: Logger;
+  /**
+   * Seals every payload (sealed-message.ts): 32 bytes from the master key (security/keys.ts `pubsub`).
+   * Payloads not sealed with it, moved from another channel, stale or heard before reach no handler.
+   */
+  key: Buffer;
   /** Wait before reconnecting a lost listener connection (default 1 s). */
   reconnectDelayMs?: number;
+  /** Wall clock for a message's sending time (default Date.now). */
+  now?: () => number;
 }
+
+/** Dropped payloads are reported at most this often (a flood of forged NOTIFYs must not flood the log). */
+const DROP_REPORT_EVERY_MS = 60_000;
 
 /** The listener's connections carry this application_name (seen in pg_stat_activity). */
 export const PUBSUB_APPLICATION_NAME = 'aizuchi-pubsub';
@@ -20,7 +31,9 @@ export const PUBSUB_APPLICATION_NAME = 'aizuchi-pubsub';
 const quoteChannel = (channel: string) => `"${channel}"`; // checkChannel allows no quote characters
 
 /**
- * PubSub over PostgreSQL LISTEN/NOTIFY: no server besides the database. Publishing is `pg_notify`
+ * PubSub over PostgreSQL LISTEN/NOTIFY: no server besides the database. Payloads are sealed
+ * (sealed-message.ts): any role that may connect can LISTEN and NOTIFY, so only what this
+ * deployment's key sealed for the channel is delivered, once. Publishing is `pg_notify`
  * on the store's pool; listening is one dedicated connection per process that LISTENs to every
  * subscribed channel. A lost listener connection is reopened (and every channel listened to again)
  * after `reconnectDelayMs`; messages sent meanwhile are not delivered, as the PubSub contract says.
@@ -32,13 +45,33 @@ export function createPgPubSub(o: PgPubSubOptions): PubSub {
   let connecting: Promise<pg.Client> | null = null;
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
+  const now = o.now ?? Date.now;
+  const open = createOpener(o.key, now);
+  let dropped = 0;
+  let droppedReportedAt = -Infinity;
+
+  function drop(channel: string): void {
+    dropped++;
+    if (now() - droppedReportedAt < DROP_REPORT_EVERY_MS) return;
+    droppedReportedAt = now();
+    log.warn({ channel, dropped }, 'pubsub: dropped messages not sealed by this deployment (forged, replayed, stale or malformed)');
+    dropped = 0;
+  }
 
   function deliver(channel: string, payload: string | undefined): void {
     const set = channels.get(channel);
     if (!set) return;
+    let opened: { message: unknown } | undefined;
+    try {
+      opened = open(channel, payload);
+    } catch {
+      opened = undefined;
+    }
+    if (!opened) return drop(channel);
     for (const handler of [...set]) {
       try {
-        handler(JSON.parse(payload ?? 'null') as unknown);
+        // A fresh copy per handler: one must not see another's changes.
+        handler(structuredClone(opened.message));
       } catch (err) {
         log.warn({ channel, errorName: (err as Error)?.name }, 'pubsub handler failed');
       }
@@ -86,8 +119,9 @@ export function createPgPubSub(o: PgPubSubOptions): PubSub {
 
   return {
     async publish(channel, message) {
-      const text = encodeMessage(channel, message);
-      await sql`select pg_notify(${channel}, ${text})`.execute(o.db);
+      const sealed = sealMessage(o.key, channel, encodeMessage(channel, message), now());
+      if (sealed.length >= 8_000) throw new PubSubError(`message on "${channel}" is too large once sealed`);
+      await sql`select pg_notify(${channel}, ${sealed})`.execute(o.db);
     },
     async subscribe(channel, handler) {
       checkChannel(channel);

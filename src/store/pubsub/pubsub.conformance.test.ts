@@ -50,8 +50,9 @@ const targets: Array<{ name: string; enabled: boolean; make: () => Pair }> = [
     make: () => {
       const store = openStore(postgresUrl!);
       const logger = createLogger('silent');
-      const a = createPgPubSub({ connectionString: postgresUrl!, db: store.db, logger, reconnectDelayMs: 50 });
-      const b = createPgPubSub({ connectionString: postgresUrl!, db: store.db, logger, reconnectDelayMs: 50 });
+      const key = randomBytes(32); // one deployment: one master key
+      const a = createPgPubSub({ connectionString: postgresUrl!, db: store.db, logger, key, reconnectDelayMs: 50 });
+      const b = createPgPubSub({ connectionString: postgresUrl!, db: store.db, logger, key, reconnectDelayMs: 50 });
       return {
         a,
         b,
@@ -136,7 +137,13 @@ for (const target of targets) {
 describe.runIf(Boolean(postgresUrl))('PostgreSQL LISTEN/NOTIFY after a lost connection', () => {
   it('listens again on a new connection once the old one is killed', async () => {
     const store = openStore(postgresUrl!);
-    const pubsub = createPgPubSub({ connectionString: postgresUrl!, db: store.db, logger: createLogger('silent'), reconnectDelayMs: 50 });
+    const pubsub = createPgPubSub({
+      connectionString: postgresUrl!,
+      db: store.db,
+      logger: createLogger('silent'),
+      key: randomBytes(32),
+      reconnectDelayMs: 50,
+    });
     try {
       const ch = `test.${randomBytes(4).toString('hex')}`;
       const heard = collector(1);
