@@ -18,6 +18,7 @@ import { AizuchiError } from '../domain/errors';
 import { type CasePage, type CaseReason, type CaseSearch, currentReasons, searchCases } from './case-search';
 import { closeEscalationIn, openEscalationIn } from './escalations/escalation-rows';
 import { escalationForChange } from './escalations/reasons';
+import { assertNoCaseWritesYet } from './lock-order';
 
 export type CaseRow = CasesTable;
 
@@ -101,6 +102,8 @@ export interface CaseFilter {
 export class CaseService {
   /** inTransactionChainLast's state, per open transaction. */
   private readonly chainLast = new WeakMap<Kysely<Database>, ChainLastState>();
+  /** Transactions that hold the chain's lock already: from inTransaction, or taken by lockChain. */
+  private readonly chainHeld = new WeakSet<Kysely<Database>>();
 
   constructor(
     private readonly store: Store,
@@ -109,7 +112,18 @@ export class CaseService {
 
   /** Runs `fn` in a write transaction that also holds the audit chain's lock. */
   inTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return writeTransaction(this.store, fn, AUDIT_CHAIN_LOCK);
+    return writeTransaction(
+      this.store,
+      async (trx) => {
+        this.chainHeld.add(trx);
+        try {
+          return await fn(trx);
+        } finally {
+          this.chainHeld.delete(trx);
+        }
+      },
+      AUDIT_CHAIN_LOCK,
+    );
   }
 
   /**
@@ -159,10 +173,27 @@ export class CaseService {
    */
   private async lockChain(trx: Kysely<Database>, caseId?: string): Promise<void> {
     const state = this.chainLast.get(trx);
-    if (!state) return lockAuditChain(trx, this.store.dialect);
+    if (!state) {
+      if (this.chainHeld.has(trx)) return;
+      // A transaction opened elsewhere (a job's completion): it must not have written a case's rows yet.
+      await assertNoCaseWritesYet(trx, this.store.dialect);
+      await lockAuditChain(trx, this.store.dialect);
+      this.chainHeld.add(trx);
+      return;
+    }
     if (caseId === undefined || state.opened.has(caseId) || state.chainTaken) return;
     await lockAuditChain(trx, this.store.dialect);
     state.chainTaken = true;
+  }
+
+  /**
+   * Takes the lock order's first lock for a change to `caseId` in a transaction opened outside this
+   * service (a job's completion, `ctx.complete`), before it writes any row of the case (its calls, a
+   * code): open, transition and record take it themselves, but only when they are called. Throws
+   * LockOrderError (cases/lock-order.ts) on PostgreSQL when the transaction already wrote such a row.
+   */
+  lockCase(trx: Kysely<Database>, caseId: string): Promise<void> {
+    return this.lockChain(trx, caseId);
   }
 
   /** The case's row; the chain's lock (lockChain) already queues other writers of an existing case. */

@@ -6,6 +6,7 @@ import type { TestStore } from '../identity/test-stores';
 import type { Database } from '../store/schema';
 import { writeTransaction } from '../store/write-transaction';
 import { type CaseRow, CaseService } from './case-service';
+import { LockOrderError } from './lock-order';
 import { caseDraft, caseStores } from './testing/case-draft';
 
 /**
@@ -92,7 +93,75 @@ describe.each(stores)('case writers on %s', (name, open) => {
     },
   );
 
-  it('chain-last, lock-first and job-style writers (a row referencing the case first) on a few cases at once: no deadlock, one chain', async () => {
+  /** A call of the case, pending, as a dial leaves it (the columns the calls table requires). */
+  async function pendingCall(caseId: string): Promise<string> {
+    const id = crypto.randomUUID();
+    await t.store.db
+      .insertInto('calls')
+      .values({
+        id,
+        case_id: caseId,
+        channel: 'sip',
+        state: 'pending',
+        token_hash: `h-${id}`,
+        proves_phone_possession: 1,
+        created_at: at.toISOString(),
+      })
+      .execute();
+    return id;
+  }
+
+  /** A job's completion as the queues open it (writeTransaction, no chain lock) that writes the call's row. */
+  const markPlaced = (trx: Kysely<Database>, callId: string) =>
+    trx.updateTable('calls').set({ dial_state: 'placed', carrier_call_id: 'leg-1' }).where('id', '=', callId).execute();
+
+  it.runIf(name === 'PostgreSQL')(
+    "a job's completion that writes a case's call row and then asks for the chain is refused, before it can wait for anybody",
+    async () => {
+      const x = await scheduledCase('order@example.com');
+      const callId = await pendingCall(x.id);
+      const wrongOrder = writeTransaction(t.store, async (trx) => {
+        await markPlaced(trx, callId);
+        await c.record(trx, x.id, 'call_placed', { callId });
+      });
+      await expect(wrongOrder).rejects.toThrow(LockOrderError);
+      await expect(wrongOrder).rejects.toMatchObject({ code: 'lock_order', tables: ['calls'] });
+      // Rolled back: neither the row nor the event.
+      expect(await t.store.db.selectFrom('calls').select('dial_state').where('id', '=', callId).executeTakeFirstOrThrow()).toEqual({
+        dial_state: null,
+      });
+      expect((await c.history(x.id)).map((e) => e.kind)).not.toContain('call_placed');
+    },
+  );
+
+  it("a job's completion that takes the case's lock first and a chain-first writer holding the chain and the call's row: the job waits, both commit in order", async () => {
+    const x = await scheduledCase('finish@example.com');
+    const callId = await pendingCall(x.id);
+    let chainTaken!: () => void;
+    const finisherHoldsChain = new Promise<void>((resolve) => (chainTaken = resolve));
+    let rowTaken!: () => void;
+    const finisherHoldsRow = new Promise<void>((resolve) => (rowTaken = resolve));
+    // call-finish's shape: the chain, then the call's row, then the history; it holds both a moment.
+    const finisher = c.inTransaction(async (trx) => {
+      chainTaken();
+      await trx.updateTable('calls').set({ state: 'ended', outcome: 'abandoned' }).where('id', '=', callId).execute();
+      rowTaken();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await c.record(trx, x.id, 'call_ended', { callId });
+    });
+    await finisherHoldsChain;
+    await finisherHoldsRow;
+    const job = writeTransaction(t.store, async (trx) => {
+      await c.lockCase(trx, x.id);
+      await markPlaced(trx, callId);
+      await c.record(trx, x.id, 'call_placed', { callId });
+    });
+    expect(outcomes(await Promise.allSettled([finisher, job]))).toEqual(['ok', 'ok']);
+    expect((await c.history(x.id)).map((e) => e.kind).slice(-2)).toEqual(['call_ended', 'call_placed']);
+    expect(await verifyAuditLog(t.store)).toMatchObject({ ok: true });
+  });
+
+  it('chain-last, lock-first and job-style writers (the case lock first, then a row referencing it) on a few cases at once: no deadlock, one chain', async () => {
     const existing = await Promise.all([1, 2, 3].map((i) => scheduledCase(`busy${i}@example.com`)));
     const rounds = 15;
     let written = 0;
@@ -106,9 +175,10 @@ describe.each(stores)('case writers on %s', (name, open) => {
           await c.transition(trx, x.id, 'scheduled', 'rescheduled', { by: 'chain-last', round });
         }),
         c.inTransaction((trx) => c.transition(trx, x.id, 'scheduled', 'rescheduled', { by: 'lock-first', round })),
-        // A job's completion: its own transaction, a row that references the case (a key-share lock on
-        // the case's row), then the case's history.
+        // A job's completion: its own transaction (the queue's, no chain lock), the case's lock, then a
+        // row that references the case and the case's history.
         writeTransaction(t.store, async (trx: Kysely<Database>) => {
+          await c.lockCase(trx, x.id);
           await trx
             .insertInto('verification_codes')
             .values({

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { placeCallback } from '../../src/cases/callback-job';
 import { AizuchiError } from '../../src/domain/errors';
 import type { JobContext } from '../../src/jobs/queue';
+import { writeTransaction } from '../../src/store/write-transaction';
 import { PLACE_CALL_JOB, createPlaceCallJobHandler } from '../../src/telephony/carrier';
 import { storedJobs } from '../jobs/queued-jobs';
 import { type CarrierRig, carrierRig, eventData, eventKinds, requestCallback, until } from './carrier-rig';
@@ -119,5 +120,20 @@ describe.each(databases)('the outbound-call job across a crash on %s', (_name, p
     expect(r.fake.placed).toHaveLength(0);
     await until(r, 'the next attempt', () => r.fake.placed.length === 1);
     expect((await r.services.cases.require(caseId)).call_attempts).toBe(2);
+  });
+
+  it("a placed call's leg id commits in the queue's own transaction, which holds no chain lock (the job takes the case's first)", async () => {
+    rig = await carrierRig({}, pgUrl);
+    const r = rig;
+    const { caseId } = await requestCallback(r);
+    const payload = await dialed(r, caseId);
+    // As both queues complete a job: a plain write transaction (its done mark first), not cases.inTransaction.
+    await handler(r)(
+      payload,
+      ctx(1, (effects) => writeTransaction(r.services.store, effects)),
+    );
+    const [placed] = await r.services.calls.callsForCase(caseId);
+    expect(placed!.call).toMatchObject({ dial_state: 'placed', state: 'pending', carrier_call_id: r.fake.lastPlaced().leg.carrierCallId });
+    expect(await eventData(r, caseId, 'call_placed')).toMatchObject({ callId: placed!.call.id, carrier: 'sip' });
   });
 });

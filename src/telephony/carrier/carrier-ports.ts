@@ -27,6 +27,11 @@ export interface CarrierCaseBackend {
   /** Appends an event to the case's history (the audit chain), inside `trx`. */
   record(trx: StoreTransaction, caseId: string, kind: string, data: Record<string, unknown>): Promise<unknown>;
   inTransaction<T>(fn: (trx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Takes the case's lock (the audit chain's, first in the one lock order) inside a transaction
+   * opened elsewhere, a job's completion, before writing the case's call row (CaseService.lockCase).
+   */
+  lockCase(trx: StoreTransaction, caseId: string): Promise<void>;
 }
 
 /** What a connected call must show (CallService.connect's `connected`). */

@@ -118,6 +118,8 @@ export function createPlaceCallJobHandler<Connected extends ConnectedCarrierCall
 
     const placed = leg;
     await ctx.complete(async (trx) => {
+      // The queue's transaction holds no chain lock: take it before the call's row (cases/lock-order.ts).
+      await cases.lockCase(trx, p.caseId);
       if (!(await carrierCallRows.markPlaced(trx, p.callId, placed))) return;
       await cases.record(trx, p.caseId, 'call_placed', {
         callId: p.callId,
