@@ -313,6 +313,8 @@ export function createAgent(deps: AgentDeps): Agent {
         waiting = null;
         emit({ type: 'transcript', speaker: 'caller', text: KEYPAD_TRANSCRIPT_PLACEHOLDER });
         const step = current;
+        // A caller keying the code is not silent: the allowance starts again at each key, as for an interim.
+        if (clock.armed()) clock.arm();
         if (step?.onDtmf) {
           clock.clearSettle();
           await step.onDtmf(event.digits, ctx);
