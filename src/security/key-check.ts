@@ -100,17 +100,17 @@ export async function checkMasterKey(
 
 /**
  * The master key of `dataDir` (loadOrCreateMasterKey), checked against the database's record (and,
- * before a first record, against `witness`). On a
+ * before a first record, against `witness`). On a MasterKeyFormatError (keys.ts) or a
  * MasterKeyMismatchError it closes `store` before rejecting, so a refused start leaves no connection
  * open (the caller, createServices, has nothing else open yet).
  */
 export async function loadCheckedMasterKey(store: Store, dataDir: string, now: Date, witness?: StoredDataWitness): Promise<Buffer> {
-  const master = loadOrCreateMasterKey(dataDir);
   try {
+    const master = loadOrCreateMasterKey(dataDir);
     await checkMasterKey(store, master, dataDir, now.toISOString(), witness);
+    return master;
   } catch (err) {
     await store.close();
     throw err;
   }
-  return master;
 }

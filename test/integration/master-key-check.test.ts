@@ -111,5 +111,29 @@ for (const db of DATABASES) {
         expect(r.stderr).not.toContain(fs.readFileSync(masterKeyFile(env.AIZUCHI_DATA_DIR!), 'utf8').trim());
       }
     }, 120_000);
+
+    it('a hand-written master.key (short, or not base64) stops `serve` and `cases list` with exit 2 naming the file, and records nothing', async () => {
+      const before = await first.services.store.db.selectFrom('key_checks').selectAll().execute();
+      for (const content of ['letmein-letmein\n', 'this is my key: 0123456789abcdef0123456789abcdef\n']) {
+        const env = processEnv();
+        fs.mkdirSync(path.join(env.AIZUCHI_DATA_DIR!, 'keys'), { mode: 0o700 });
+        fs.writeFileSync(masterKeyFile(env.AIZUCHI_DATA_DIR!), content, { mode: 0o600 });
+        const results: CliResult[] = await Promise.all([
+          runCli(['serve', '--roles', 'worker'], env, { killAfterMs: 60_000 }),
+          runCli(['cases', 'list', '--json'], env),
+        ]);
+        for (const r of results) {
+          expect(r.code).toBe(2);
+          expect(r.stdout).toBe('');
+          expect(r.stderr).toMatch(/^aizuchi: configuration: the master key file .*master\.key .*32 random bytes in base64.*\n$/s);
+          expect(r.stderr).toContain(masterKeyFile(env.AIZUCHI_DATA_DIR!));
+          expect(r.stderr).not.toContain(content.trim());
+          expect(r.stderr).not.toContain('letmein');
+        }
+        // The file is left as it was for its owner to fix: never replaced by a generated key.
+        expect(fs.readFileSync(masterKeyFile(env.AIZUCHI_DATA_DIR!), 'utf8')).toBe(content);
+      }
+      expect(await first.services.store.db.selectFrom('key_checks').selectAll().execute()).toEqual(before);
+    }, 120_000);
   });
 }
