@@ -51,7 +51,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   });
   const accounts = composeIdentityProvider({ config, clock, logger, embedded: identity });
   const cases = new CaseService(store, clock);
-  const jobs = await createJobSystem(config, { store, clock, logger, workerId: `${os.hostname()}:${process.pid}` });
+  const jobs = await createJobSystem(config, { store, clock, logger, workerId: `${os.hostname()}:${process.pid}`, key: keys.jobs });
   const mail = composeMail(config, { store, logger, clock });
   const limiter = new RateLimiter(store, clock);
   const withSoftphone = opts.withSoftphone !== false;

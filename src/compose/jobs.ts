@@ -8,6 +8,7 @@ import type { BusinessCalendar } from '../domain/calendar';
 import type { Clock } from '../domain/clock';
 import { createDbJobQueue } from '../jobs/db-job-queue';
 import type { JobSystem } from '../jobs/job-system';
+import { sealJobs } from '../jobs/sealed-jobs';
 import { createPgBossJobs } from '../jobs/pg-boss/pg-boss-jobs';
 import { dbSpentTokens, pruneSpentHandoffsJob } from '../identity/handoff/spent-tokens';
 import { pruneExpiredSsoSessions } from '../identity/operator-sso/sso-sessions';
@@ -23,15 +24,16 @@ import type { Store } from '../store/connect';
 /**
  * The job engine over the opened store (config.jobEngine: AIZUCHI_JOB_ENGINE, by default pg-boss on
  * PostgreSQL and the embedded queue on SQLite). pg-boss installs its schema here, so `serve` and every
- * command that opens the store have it. Starts no worker. Throws JobEngineError when pg-boss cannot
+ * command that opens the store have it. Payloads are sealed with `key` (Keys.jobs). Starts no worker. Throws JobEngineError when pg-boss cannot
  * install its schema.
  */
 export async function createJobSystem(
   config: Config,
-  deps: { store: Store; clock: Clock; logger: Logger; workerId: string },
+  { key, ...deps }: { store: Store; clock: Clock; logger: Logger; workerId: string; key: Buffer },
 ): Promise<JobSystem> {
-  if (config.jobEngine === 'pg-boss') return createPgBossJobs({ ...deps, leaseMs: config.jobLeaseMs });
-  return createDbJobQueue(deps);
+  const engine = config.jobEngine === 'pg-boss' ? await createPgBossJobs({ ...deps, leaseMs: config.jobLeaseMs }) : createDbJobQueue(deps);
+  // Payloads wait in the database: codes and links in mail jobs are sealed there (jobs/sealed-jobs.ts).
+  return sealJobs(engine, key);
 }
 
 export interface JobsWiring {

@@ -18,6 +18,8 @@ export interface Keys {
   tokenHmac: Buffer;
   /** AES-256-GCM key for messages between processes (store/pubsub/sealed-message.ts). */
   pubsub: Buffer;
+  /** AES-256-GCM key for job payloads while they wait (jobs/sealed-jobs.ts). */
+  jobs: Buffer;
 }
 
 export function deriveKeys(master: Buffer): Keys {
@@ -27,6 +29,7 @@ export function deriveKeys(master: Buffer): Keys {
     codeHmac: sub('aizuchi code v1'),
     tokenHmac: sub('aizuchi token v1'),
     pubsub: sub('aizuchi pubsub v1'),
+    jobs: sub('aizuchi jobs v1'),
   };
 }
 

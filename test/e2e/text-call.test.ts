@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { verifyAuditLog } from '../../src/audit/audit-log';
 import { createCliCallNow } from '../../src/cli/commands/call-now';
 import { chatCommand } from '../../src/cli/commands/chat';
+import { openJobPayload } from '../../src/jobs/sealed-jobs';
 import {
   type AgentFrame,
   type Customer,
@@ -434,7 +435,9 @@ describe('a server restart mid-call', () => {
         .where('kind', '=', 'callback.start')
         .where('state', '=', 'queued')
         .execute();
-      expect(retry.some((j) => JSON.parse(j.payload).caseId === caseId && j.run_at === row.scheduled_at)).toBe(true);
+      const payloadOf = (j: (typeof retry)[number]) =>
+        openJobPayload(second.services.keys.jobs, j.kind, JSON.parse(j.payload)) as { caseId?: string };
+      expect(retry.some((j) => payloadOf(j).caseId === caseId && j.run_at === row.scheduled_at)).toBe(true);
     } finally {
       await second.stop();
     }

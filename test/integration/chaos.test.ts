@@ -168,7 +168,7 @@ describe.runIf(Boolean(TEST_POSTGRES_URL))('chaos: three serve processes on Post
     // Every case ends final, or rescheduled with its callback waiting in pg-boss.
     const rows = await db.selectFrom('cases').select(['id', 'state', 'call_attempts']).execute();
     expect(rows.map((r) => r.id).sort()).toEqual([...caseIds].sort());
-    const callbacks = await storedJobs(services.store, 'pg-boss', CALLBACK_JOB);
+    const callbacks = await storedJobs(services.store, 'pg-boss', CALLBACK_JOB, services.keys.jobs);
     const waiting = new Set(callbacks.filter((j) => j.waiting).map((j) => (j.payload as { caseId: string }).caseId));
     expect(rows.filter((r) => !FINAL.has(r.state) && !(r.state === 'scheduled' && waiting.has(r.id)))).toEqual([]);
 

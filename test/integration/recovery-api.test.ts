@@ -4,6 +4,7 @@ import { CALLBACK_JOB } from '../../src/cases/callback-job';
 import { manualClock } from '../e2e/support/clocks';
 import { DATABASES, TEST_POSTGRES_URL } from '../e2e/support/databases';
 import { type TestServer, startTestServer } from '../e2e/support/test-server';
+import { openJobPayload } from '../../src/jobs/sealed-jobs';
 
 // Saturday 2035-12-01 10:00 JST. A date years ahead keeps the suite valid as real time passes.
 const SATURDAY_10_JST = new Date('2035-12-01T01:00:00Z');
@@ -62,10 +63,16 @@ for (const db of DATABASES) {
     async function callbackJobsFor(caseId: string) {
       const rows = await t.services.store.db
         .selectFrom('jobs')
-        .select(['payload', 'run_at', 'state'])
+        .select(['kind', 'payload', 'run_at', 'state'])
         .where('kind', '=', CALLBACK_JOB)
         .execute();
-      return rows.filter((r) => (JSON.parse(r.payload) as { caseId: string }).caseId === caseId);
+      // Payloads are sealed while they wait (jobs/sealed-jobs.ts).
+      const opened = rows.map((r) => ({
+        payload: openJobPayload(t.services.keys.jobs, r.kind, JSON.parse(r.payload)) as { caseId: string },
+        run_at: r.run_at,
+        state: r.state,
+      }));
+      return opened.filter((r) => r.payload.caseId === caseId).map((r) => ({ ...r, payload: JSON.stringify(r.payload) }));
     }
 
     async function mailTo(email: string) {

@@ -72,7 +72,7 @@ describe.each(databases)('carrier calls on %s', (_name, pgUrl) => {
       state: 'pending',
     });
     // The raw token is nowhere in the store: not in the job payload, not in the call row.
-    const jobs = await storedJobs(r.services.store, r.services.jobs.engine);
+    const jobs = await storedJobs(r.services.store, r.services.jobs.engine, undefined, r.services.keys.jobs);
     expect(jobs.map((j) => j.kind)).toContain(PLACE_CALL_JOB);
     expect(JSON.stringify(jobs)).not.toContain(request.mediaToken);
     expect(JSON.stringify(placed)).not.toContain(request.mediaToken);

@@ -33,7 +33,7 @@ describe.each(databases)('the outbound-call job across a crash on %s', (_name, p
       const row = await r.services.cases.get(caseId, trx);
       await placeCallback({ cases: r.services.cases, dialer: r.services.dialer }, trx, row!);
     });
-    const [job] = await storedJobs(r.services.store, r.services.jobs.engine, PLACE_CALL_JOB);
+    const [job] = await storedJobs(r.services.store, r.services.jobs.engine, PLACE_CALL_JOB, r.services.keys.jobs);
     if (!job) throw new Error('no outbound-call job queued');
     return job.payload;
   }

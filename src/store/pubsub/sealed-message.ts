@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { SEAL_OVERHEAD_BYTES, openText, sealText } from '../seal';
 
 /**
  * NOTIFY payloads sealed between the processes of one deployment (security, issue 11). PostgreSQL
@@ -9,25 +10,21 @@ import crypto from 'node:crypto';
  * moved to another channel fails), a random id and the sending time inside (a message sent again is
  * refused by its id within MAX_AGE_MS, and after it by its age).
  *
- * Wire format: base64 of iv (12 bytes) ‖ tag (16) ‖ ciphertext of `{"i":id,"t":ms,"m":message}`.
+ * Wire format: store/seal.ts of `{"i":id,"t":ms,"m":message}` with the channel as context.
  */
 
 /** A message this much older (or newer: clocks of two machines) than the receiver's clock is refused. */
 export const MAX_AGE_MS = 60_000;
 
-/** Bytes a sealed payload adds to the message's JSON, before base64 (iv, tag, id, time, field names). */
-const SEAL_OVERHEAD_BYTES = 12 + 16 + 64;
+/** Bytes the envelope adds to the message's JSON before base64: iv and tag, id, time, field names (with room). */
+const ENVELOPE_BYTES = SEAL_OVERHEAD_BYTES + 64;
 
 /** The largest message JSON (UTF-8 bytes) whose sealed payload stays under NOTIFY's 8000 bytes. */
-export const MAX_SEALABLE_BYTES = Math.floor((7_999 / 4) * 3) - SEAL_OVERHEAD_BYTES;
+export const MAX_SEALABLE_BYTES = Math.floor((7_999 / 4) * 3) - ENVELOPE_BYTES;
 
 export function sealMessage(key: Buffer, channel: string, messageJson: string, nowMs: number): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(channel, 'utf8'));
   const plain = `{"i":"${crypto.randomBytes(12).toString('base64url')}","t":${Math.round(nowMs)},"m":${messageJson}}`;
-  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64');
+  return sealText(key, plain, channel);
 }
 
 /** A receiver's side: opens payloads and remembers ids for MAX_AGE_MS so each message is heard once. */
@@ -44,17 +41,8 @@ export function createOpener(key: Buffer, now: () => number) {
   /** The message, or undefined for anything not sealed by this key for this channel, stale, or heard before. */
   return function open(channel: string, payload: string | undefined): { message: unknown } | undefined {
     if (!payload) return undefined;
-    const raw = Buffer.from(payload, 'base64');
-    if (raw.length <= 28) return undefined;
-    let plain: string;
-    try {
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAAD(Buffer.from(channel, 'utf8'));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-    } catch {
-      return undefined;
-    }
+    const plain = openText(key, payload, channel);
+    if (plain === undefined) return undefined;
     const sealed = JSON.parse(plain) as { i?: unknown; t?: unknown; m?: unknown };
     const at = now();
     if (typeof sealed.i !== 'string' || typeof sealed.t !== 'number' || Math.abs(at - sealed.t) > MAX_AGE_MS) return undefined;
