@@ -65,12 +65,18 @@ export async function startServer(
       throw err;
     });
   // Said once at boot rather than discovered case by case: e.g. `standard` with only the softphone.
-  const unreachable = unreachableProofs(policyPreset(config.policy).requiredProofs, {
+  // The policy in force: one an admin saved in /console/settings overrides AIZUCHI_POLICY (the banner's too).
+  const policy = services.settings.policy();
+  const unreachable = unreachableProofs(policyPreset(policy).requiredProofs, {
     phonePossession: services.dialer.provesPhonePossession,
   });
   if (unreachable.length > 0) {
     logger.warn(
-      { policy: config.policy, unreachableProofs: unreachable },
+      {
+        policy,
+        policySource: services.settings.current().version > 0 ? 'console_settings' : 'AIZUCHI_POLICY',
+        unreachableProofs: unreachable,
+      },
       'no configured dialer can give a proof the recovery policy needs: every case will go to a person',
     );
   }

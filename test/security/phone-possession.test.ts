@@ -97,6 +97,33 @@ describe('text call link: password + mailed code (red team, finding 3)', () => {
     t = await startTestServer({ AIZUCHI_POLICY: 'mailbox' }, undefined, quiet);
     expect(quiet.join('\n')).not.toMatch(/every case will go to a person/);
   });
+
+  it('the boot warning follows the policy an admin saved in /console/settings, not AIZUCHI_POLICY', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aizuchi-saved-policy-'));
+    try {
+      const warnings = (logs: string[]) =>
+        logs
+          .map((l) => JSON.parse(l) as { msg: string; policy?: string; policySource?: string })
+          .filter((l) => /every case will go to a person/.test(l.msg));
+      // The environment says mailbox; an admin saves standard, which the softphone cannot satisfy.
+      t = await startTestServer({ AIZUCHI_POLICY: 'mailbox' }, dataDir);
+      await t.services.settings.save({ ...t.services.settings.current().settings, policy: 'standard' }, 'admin-under-test');
+      await t.stop();
+      const saved: string[] = [];
+      t = await startTestServer({ AIZUCHI_POLICY: 'mailbox' }, dataDir, saved);
+      expect(warnings(saved)).toEqual([expect.objectContaining({ policy: 'standard', policySource: 'console_settings' })]);
+      // And the other way: the environment's standard would warn, the saved mailbox is in force.
+      await t.services.settings.save({ ...t.services.settings.current().settings, policy: 'mailbox' }, 'admin-under-test');
+      await t.stop();
+      const quiet: string[] = [];
+      t = await startTestServer({ AIZUCHI_POLICY: 'standard' }, dataDir, quiet);
+      expect(warnings(quiet)).toEqual([]);
+    } finally {
+      await t?.stop();
+      t = null;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** A softphone page at the WebSocket level: rings, answers, types and keys like the page's text box and keypad. */
