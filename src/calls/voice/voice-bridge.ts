@@ -33,7 +33,7 @@ export type { VoiceBridgeOptions, VoiceBridgeStats, VoiceMedia, VoiceNotice, Voi
  * → endpointer (hold per the agent's listen step) → the call's recognizer stream (RecognitionTurns:
  * finalized at each endpoint, retried there) → `utterance` events with interim results and confidence; keypad and typed text become events too. Outbound: agent `say` → synthesizer →
  * playout queue (16 kHz) → the 20 ms clock → channel rate → channel.sendFrame, with barge-in and
- * captions. Each tick also hands its audio to TickAudio: one stereo frame to the recording, the mix
+ * captions, and a `listening` control once the words before a listen step have ended. Each tick also hands its audio to TickAudio: one stereo frame to the recording, the mix
  * to whoever listens in from the console.
  */
 export class VoiceBridge {
@@ -63,6 +63,8 @@ export class VoiceBridge {
   private endpointing: Endpointing = 'normal';
   private expecting: ListenExpecting = 'free';
   private digitsThisListen = 0;
+  /** A listen step whose `listening` control waits for the agent's words before it to end (played or cut off). */
+  private listenAfterWords: ListenExpecting | null = null;
   private readonly meter: CallFiguresMeter;
 
   constructor(private readonly options: VoiceBridgeOptions) {
@@ -135,6 +137,7 @@ export class VoiceBridge {
     if (this.closed) return;
     switch (action.type) {
       case 'say': {
+        this.listenAfterWords = null; // words with no listen step after them (yet) are not the caller's turn
         this.speaker.interrupt({ cause: 'agent-turn' });
         this.speaker.say(action.text, { interruptible: action.interruptible, ...(action.rate ? { rate: action.rate } : {}) });
         return;
@@ -146,6 +149,7 @@ export class VoiceBridge {
         this.endpointing = action.endpointing ?? 'normal';
         this.expecting = action.expecting;
         this.digitsThisListen = 0;
+        this.listenAfterWords = action.expecting;
         this.tickAudio.listening(action.expecting);
         this.endpointer.configure({ silenceMs: this.tuning.silenceMs[this.endpointing] });
         return;
@@ -326,6 +330,7 @@ export class VoiceBridge {
     this.notice({ type: 'recognizer_failed', code: error.code, retryable: error.retryable });
     const prompt = KEYPAD_FALLBACK_PROMPT[this.options.lang];
     this.speaker.say(prompt, { interruptible: false });
+    this.listenAfterWords = this.expecting;
     this.options.onKeypadOnly?.();
   }
 
@@ -370,6 +375,8 @@ export class VoiceBridge {
     }
     const hangup =
       this.hangupRequested && (this.speaker.idle || (this.stats.ticks - this.lastAudibleTick) * 20 >= this.tuning.hangupDrainMaxMs);
+    const listening = this.speaker.idle && !this.hangupRequested ? this.listenAfterWords : null;
+    if (listening) this.listenAfterWords = null;
     // With a media shard the frame comes back resampled a moment later; ticks stay in order.
     this.signal.send(tick.frame.samples, (samples) => {
       for (const frame of this.outFramer.push(samples)) {
@@ -377,6 +384,8 @@ export class VoiceBridge {
         this.stats.framesOut++;
       }
       this.heard.sent(tick.prompt);
+      // After the agent's last frame, as the text channel says it after the last line: the caller's turn.
+      if (listening) this.channel.sendControl({ type: 'listening', expecting: listening });
       if (hangup && this.handOffDone) this.releaseLine();
       else if (hangup) this.channel.close('agent_hangup');
     });

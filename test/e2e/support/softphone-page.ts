@@ -47,28 +47,20 @@ export async function pressKeys(page: Page, digits: string): Promise<void> {
 }
 
 /**
- * Waits until the agent has put up a new caption (more than `after` agent captions) and then fallen
- * quiet (no new non-silent frames for 1.2 s) and, where the page is told, listening after its last line; returns the
- * agent caption count.
+ * Waits until the agent has put up a new caption (more than `after` agent captions) and then handed the turn to
+ * the caller: a `listening` control after its last line (text calls send it with the line, voice calls once the
+ * line's audio has been sent); returns the agent caption count. Not quiet alone: a voice prompt goes quiet
+ * between two sentences while the next one is synthesized (under load, over 1.2 s after the greeting's first),
+ * and the agent goes quiet between two lines while the code mail is sent.
  */
 export async function waitForAgentTurn(page: Page, after: number, what: string): Promise<number> {
   const agentLines = () => page.locator('#sp-captions .sp-agent').count();
   await waitFor(`${what}: a new agent caption`, async () => (await agentLines()) > after, 60_000);
-  let last = -1;
-  let stableSince = Date.now();
   await waitFor(
-    `${what}: the agent to finish speaking`,
+    `${what}: the agent to finish speaking and listen`,
     async () => {
-      const stats = await softphoneStats(page);
-      const n = stats.nonSilentFramesReceived;
-      if (n !== last) {
-        last = n;
-        stableSince = Date.now();
-      }
-      // A page told when the agent listens (captioned calls) waits for that after the agent's last line: quiet
-      // alone also falls between two of its lines, e.g. while the code mail is sent under load (CI pre-run).
-      const listened = stats.listening === null || stats.listening.agentLines >= (await agentLines());
-      return n > 0 && listened && Date.now() - stableSince > 1200;
+      const { listening } = await softphoneStats(page);
+      return listening !== null && listening.agentLines >= (await agentLines());
     },
     90_000,
   );

@@ -325,11 +325,14 @@ function onControl(message) {
       break;
     case 'caption':
       addCaption(message.speaker === 'agent' ? 'agent' : 'caller', String(message.text ?? ''), message.final !== false);
+      if (message.speaker === 'agent' && state === 'in_call') status.textContent = t.inCall;
       break;
     case 'listening':
       // With the agent's lines seen so far: a check can tell the agent listens after its last line, not between two.
       const agentLines = captions.querySelectorAll('.sp-agent').length;
       stats.listening = { count: (stats.listening?.count ?? 0) + 1, expecting: message.expecting, agentLines };
+      // The agent has finished speaking (a voice call: its words have been sent, not just begun) and waits.
+      if (state === 'in_call') status.textContent = t.yourTurn;
       keysThisTurn = '';
       renderKeys();
       break;
