@@ -26,6 +26,13 @@ export interface AgentDeps {
    * log its cause (the agent itself has no logger). Must not throw.
    */
   onPortFailure?: (error: unknown) => void;
+  /**
+   * The channel reports when the agent's words have reached the caller (`prompt_played`, audio channels): the
+   * no-input clock then never runs out while words still play, from the first prompt on. Without it the agent
+   * learns this from the first report, so a greeting that outlasts its estimate (a synthesizer slowed by load)
+   * was followed at once by "もしもし、お聞こえでしょうか" before the caller could answer it.
+   */
+  playoutReported?: boolean;
 }
 
 export interface AgentSnapshot {
@@ -104,6 +111,7 @@ export function createAgent(deps: AgentDeps): Agent {
     endpointing: () => (ended || !current ? null : current.endpointing),
     waiting: () => waiting !== null,
     rate: () => rate() ?? 1,
+    playoutReported: deps.playoutReported ?? false,
   });
 
   const ctx: StepContext = {

@@ -21,6 +21,8 @@ export interface TurnClockDeps {
   waiting(): boolean;
   /** The speaking rate in force (after "slower, please"); 1 when none. */
   rate(): number;
+  /** The channel is known to report playout before its first report (AgentDeps.playoutReported). */
+  playoutReported: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export function createTurnClock(deps: TurnClockDeps) {
   let generations = 0;
   let pendingSpeechChars = 0;
   // Playout reports (audio channels): once one has come, silence is not counted while words still play.
-  let playoutReported = false;
+  let playoutReported = deps.playoutReported;
   let promptPlaying = false;
   let silenceDeferred = false;
 

@@ -27,6 +27,23 @@ describe('no-input clock from the end of playout', () => {
     expect(spoken(await h.silence(2))[0]).toBe('もしもし、お聞こえでしょうか。');
   });
 
+  it('a channel known to report playout: a greeting that outlasts its estimate is not followed by a reprompt', async () => {
+    // Under load the synthesizer starts late and the greeting (about 160 characters, a 32 s estimate) ends after
+    // the estimate plus the no-input time: the agent must wait for the report, not say "もしもし" right after it.
+    const h = createHarness({ playoutReported: true });
+    await h.start();
+    expect(spoken(await h.silence(120_000))).toEqual([]);
+    await played(h);
+    expect(await h.silence(6_999)).toEqual([]);
+    expect(spoken(await h.silence(2))[0]).toBe('もしもし、お聞こえでしょうか。');
+  });
+
+  it('a channel not known to report playout trusts the estimate for its first prompt (text calls, the greeting)', async () => {
+    const h = createHarness();
+    await h.start();
+    expect(spoken(await h.silence(60_000))[0]).toBe('もしもし、お聞こえでしょうか。');
+  });
+
   it('a text channel that never reports playout keeps the estimate', async () => {
     const h = createHarness();
     await h.start();

@@ -52,4 +52,31 @@ describe('call session', () => {
     expect(failure).toMatchObject({ level: 50, callId: 'call-1', errorName: 'CaseNotFoundError', errorCode: 'case_not_found' });
     expect(JSON.stringify(lines)).not.toContain('case-secret-42');
   });
+
+  it('on a channel that reports playout, the caller’s silence counts from the end of the greeting, however late', async () => {
+    const line = new ScriptedCallChannel(true);
+    const clock = createFakeClock();
+    startCallSession({
+      callId: 'call-2',
+      channel: line,
+      context: STORY_CONTEXT_JA,
+      port: createFakePort({ account: { ...STORY_ACCOUNT } }),
+      timers: clock,
+      logger: captureLogs().logger,
+      appendTranscript: async () => undefined,
+      finish: async () => undefined,
+    });
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await settled();
+    expect(line.agentLines).toHaveLength(1);
+    // A loaded machine: the greeting's audio ends two minutes on, far past its estimate: no "もしもし" over it.
+    clock.advance(120_000);
+    await settled();
+    expect(line.agentLines).toHaveLength(1);
+    line.promptPlayed();
+    await settled();
+    clock.advance(DEFAULT_TUNING.noInputMs);
+    await settled();
+    expect(line.agentLines[1]).toBe('もしもし、お聞こえでしょうか。');
+  });
 });

@@ -159,7 +159,15 @@ export function startCallSession(deps: CallSessionDeps): CallSession {
 
   // Name and code only: a port error's message may quote the caller or the account.
   const onPortFailure = (error: unknown) => log.error(errorFields(error), 'port failure escalated the call (system_error)');
-  const agent = createAgent({ context: deps.context, port: deps.port, timers: deps.timers, tuning: deps.tuning, onAction, onPortFailure });
+  const agent = createAgent({
+    context: deps.context,
+    port: deps.port,
+    timers: deps.timers,
+    tuning: deps.tuning,
+    onAction,
+    onPortFailure,
+    playoutReported: deps.channel.reportsPlayout === true,
+  });
 
   const feed = (event: Parameters<typeof agent.handle>[0]) => {
     agent.handle(event).then(

@@ -48,6 +48,11 @@ export interface CallChannel {
    */
   close(reason?: 'ended' | 'shutdown'): void;
   /**
+   * Audio channels: the channel sends a `prompt_played` input whenever the agent's words have reached the caller,
+   * so the agent counts the caller's silence from there, from the first prompt on (AgentDeps.playoutReported).
+   */
+  readonly reportsPlayout?: boolean;
+  /**
    * Every agent action, unabridged, for channels that need more than text (audio: whether a prompt
    * may be interrupted, speaking rate, endpointing, when to pause recording for the code).
    */

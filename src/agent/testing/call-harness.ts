@@ -31,6 +31,8 @@ export interface HarnessOptions {
   tuning?: Partial<AgentTuning>;
   /** Share one compiled reader across many calls (benchmarks), as a host would. */
   intents?: IntentReader;
+  /** The host's channel reports playout (audio channels), as AgentDeps.playoutReported. */
+  playoutReported?: boolean;
 }
 
 export interface CallHarness {
@@ -65,6 +67,7 @@ export function createHarness(options: HarnessOptions = {}): CallHarness {
     timers: clock,
     tuning: options.tuning,
     intents: options.intents,
+    playoutReported: options.playoutReported,
     onAction: (a) => actions.push(a),
   });
   const since = async (run: () => Promise<unknown>): Promise<AgentAction[]> => {

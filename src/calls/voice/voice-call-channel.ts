@@ -125,6 +125,8 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
   return {
     bridge,
     closed,
+    // The bridge sends `prompt_played` once the agent's words have been played out (or cut off).
+    reportsPlayout: true,
     onInput: (l) => void inputs.push(l),
     onPromptCut: (l) => void cuts.push(l),
     figures: () => bridge.figures,

@@ -19,6 +19,9 @@ export class ScriptedCallChannel implements CallChannel {
   private inputListener: (input: CallerInput) => void = () => undefined;
   private readonly closeListeners: Array<() => void> = [];
 
+  /** `reportsPlayout`: stands in for an audio channel, whose test calls promptPlayed() when words have played. */
+  constructor(readonly reportsPlayout = false) {}
+
   onInput(listener: (input: CallerInput) => void): void {
     this.inputListener = listener;
   }
@@ -47,6 +50,11 @@ export class ScriptedCallChannel implements CallChannel {
   /** The caller says (or types) a final line. */
   say(text: string): void {
     if (!this.closed) this.inputListener({ type: 'utterance', text, isFinal: true });
+  }
+
+  /** The agent's words so far have reached the caller (an audio channel's report). */
+  promptPlayed(): void {
+    if (!this.closed) this.inputListener({ type: 'prompt_played' });
   }
 
   /** The caller presses keys. */
