@@ -73,8 +73,6 @@ export class DtmfDetector {
   private readonly cosW = new Float64Array(FREQS.length);
   private readonly sinW = new Float64Array(FREQS.length);
   private readonly expectedAdvance = new Float64Array(FREQS.length);
-  private readonly s1 = new Float64Array(FREQS.length);
-  private readonly s2 = new Float64Array(FREQS.length);
   private readonly prevRe = new Float64Array(FREQS.length);
   private readonly prevIm = new Float64Array(FREQS.length);
   private readonly curRe = new Float64Array(FREQS.length);
@@ -82,6 +80,11 @@ export class DtmfDetector {
   private readonly power = new Float64Array(FREQS.length);
   private readonly prevPower = new Float64Array(FREQS.length);
   private readonly blockSamples = new Float64Array(BLOCK);
+  /** The last block, when it was too quiet to hold a tone and its Goertzel outputs are not computed yet. */
+  private readonly quietSamples = new Float64Array(BLOCK);
+  private previousDeferred = false;
+  /** Block energy (sum of squares) below which no tone can pass either limits; see quietBlockEnergy(). */
+  private readonly quietEnergy: number;
   private readonly offsetHz = new Float64Array(FREQS.length);
   private readonly harmonicCos = new Float64Array(FREQS.length * BLOCK);
   private readonly harmonicSin = new Float64Array(FREQS.length * BLOCK);
@@ -115,6 +118,7 @@ export class DtmfDetector {
       minShare: Math.min(this.strict.minShare, HOLD_SHARE),
       maxHarmonicRatio: this.strict.maxHarmonicRatio * 10 ** (HOLD_HARMONIC_MARGIN_DB / 10),
     };
+    this.quietEnergy = quietBlockEnergy(Math.min(this.strict.minTonePower, this.hold.minTonePower), this.hold.maxDeviation);
     FREQS.forEach((f, k) => {
       const w = (2 * Math.PI * f) / RATE_HZ;
       this.coeff[k] = 2 * Math.cos(w);
@@ -144,18 +148,24 @@ export class DtmfDetector {
       samples = this.resampler.process(samples);
     }
     const events: DtmfEvent[] = [];
-    const { coeff, s1, s2 } = this;
-    for (let i = 0; i < samples.length; i++) {
-      const x = samples[i] as number;
-      this.blockSamples[this.inBlock] = x;
-      this.sum += x;
-      this.sumSquares += x * x;
-      for (let k = 0; k < 8; k++) {
-        const s = x + (coeff[k] as number) * (s1[k] as number) - (s2[k] as number);
-        s2[k] = s1[k] as number;
-        s1[k] = s;
+    const block = this.blockSamples;
+    let i = 0;
+    while (i < samples.length) {
+      // Up to the end of the current block with the sums in locals; the filters run per block.
+      const end = Math.min(samples.length, i + BLOCK - this.inBlock);
+      let at = this.inBlock;
+      let sum = this.sum;
+      let sumSquares = this.sumSquares;
+      for (; i < end; i++) {
+        const x = samples[i] as number;
+        block[at++] = x;
+        sum += x;
+        sumSquares += x * x;
       }
-      if (++this.inBlock === BLOCK) this.endBlock(events);
+      this.sum = sum;
+      this.sumSquares = sumSquares;
+      this.inBlock = at;
+      if (at === BLOCK) this.endBlock(events);
     }
     return events;
   }
@@ -169,31 +179,54 @@ export class DtmfDetector {
   }
 
   private endBlock(events: DtmfEvent[]): void {
-    const power = this.power;
-    for (let k = 0; k < 8; k++) {
-      const a = this.s1[k] as number;
-      const b = this.s2[k] as number;
-      this.curRe[k] = a - (this.cosW[k] as number) * b;
-      this.curIm[k] = (this.sinW[k] as number) * b;
-      power[k] = (this.curRe[k] as number) ** 2 + (this.curIm[k] as number) ** 2;
+    if (this.sumSquares < this.quietEnergy) {
+      // Too quiet to hold a tone under either limits: classify() would answer null, so skip the
+      // Goertzel filters (digital silence, a quiet line). The next block still compares its phase and
+      // level with this one's, so keep the samples and compute them then, only if it is needed.
+      this.quietSamples.set(this.blockSamples);
+      this.previousDeferred = true;
+      this.track(null, events);
+    } else {
+      if (this.previousDeferred) this.goertzel(this.quietSamples, this.prevRe, this.prevIm, this.prevPower);
+      this.previousDeferred = false;
+      const power = this.power;
+      this.goertzel(this.blockSamples, this.curRe, this.curIm, power);
+      const acEnergy = this.sumSquares - (this.sum * this.sum) / BLOCK;
+      let candidate = this.classify(power, acEnergy, this.strict);
+      // A held key keeps going on the looser limits, but only as the same key.
+      if (candidate === null && this.active && this.classify(power, acEnergy, this.hold) === this.active.digit) {
+        candidate = this.active.digit;
+      }
+      this.track(candidate, events);
+      this.prevRe.set(this.curRe);
+      this.prevIm.set(this.curIm);
+      this.prevPower.set(power);
     }
-    const acEnergy = this.sumSquares - (this.sum * this.sum) / BLOCK;
-    let candidate = this.classify(power, acEnergy, this.strict);
-    // A held key keeps going on the looser limits, but only as the same key.
-    if (candidate === null && this.active && this.classify(power, acEnergy, this.hold) === this.active.digit) {
-      candidate = this.active.digit;
-    }
-    this.track(candidate, events);
-
-    this.prevRe.set(this.curRe);
-    this.prevIm.set(this.curIm);
-    this.prevPower.set(power);
-    this.s1.fill(0);
-    this.s2.fill(0);
     this.sum = 0;
     this.sumSquares = 0;
     this.inBlock = 0;
     this.block++;
+  }
+
+  /**
+   * The complex Goertzel output and power of one 10 ms block at the eight frequencies. One frequency
+   * at a time over the stored block, with the filter state in locals (the same operations in the same
+   * order as sample by sample, so the same values, at about half the cost of per-sample array state).
+   */
+  private goertzel(samples: Float64Array, re: Float64Array, im: Float64Array, power: Float64Array): void {
+    for (let k = 0; k < 8; k++) {
+      const coeff = this.coeff[k] as number;
+      let s1 = 0;
+      let s2 = 0;
+      for (let n = 0; n < BLOCK; n++) {
+        const s = (samples[n] as number) + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s;
+      }
+      re[k] = s1 - (this.cosW[k] as number) * s2;
+      im[k] = (this.sinW[k] as number) * s2;
+      power[k] = (re[k] as number) ** 2 + (im[k] as number) ** 2;
+    }
   }
 
   /** Returns the digit this block shows, or null. */
@@ -311,6 +344,19 @@ export class DtmfDetector {
       endMs: Math.max(0, Math.round((active.lastBlock + 1) * BLOCK_MS - this.delayMs)),
     };
   }
+}
+
+/**
+ * The block energy (sum of squares of its 80 samples) below which classify() cannot accept a tone.
+ * A tone passes only with corrected energy 2|X|^2 / N / gain^2 >= N * minTonePower, where |X|^2 <= N *
+ * sum x^2 (Cauchy-Schwarz over the DFT's unit phasors) and gain >= the rectangular window's response
+ * at the largest accepted frequency offset (maxDeviation of the highest DTMF tone). Halved as a margin
+ * for rounding; about -60 dBFS RMS with the default limits.
+ */
+function quietBlockEnergy(minTonePower: number, maxDeviation: number): number {
+  const x = (Math.PI * maxDeviation * Math.max(...FREQS)) / RATE_HZ;
+  const gain = Math.sin(BLOCK * x) / (BLOCK * Math.sin(x));
+  return ((minTonePower * BLOCK * gain * gain) / 2) * 0.5;
 }
 
 function rotate(re: number, im: number, angle: number): [number, number] {
