@@ -106,7 +106,9 @@ export function createHostPort(deps: HostPortDeps, call: CallFacts, contact: Ide
         operatorApprovedNumber,
         otherRecentRecovery: recent.length > 0,
         failedCodeAttempts: await deps.verification.failedAttemptsForCase(call.caseId, deps.store.db),
-        contactChangeRequested: state.riskFlags.size > 0,
+        // Flags of earlier calls of the case too: a call cut off (process killed, drain over) before its
+        // hand-over committed leaves the case booked again, and the next call starts with none in memory.
+        contactChangeRequested: state.riskFlags.size > 0 || history.some((e) => e.kind === 'agent_risk_flag'),
         privilegedAccount: fresh?.privileged ?? true,
       };
       const decision = decideReset(facts, deps.policy);
