@@ -303,6 +303,7 @@ export function createCallService(deps: CallServiceDeps) {
       logger: deps.logger,
       appendTranscript: async (speaker, text) => watch.line(speaker, await records.appendTranscript(call.id, speaker, text)),
       finish: async (outcome, detail, measured) => {
+        running.ending(call.id);
         await finish(call.id, outcome, detail, state, handOver, callFigures(measured));
         // Ended here, not elsewhere: the owner's beat must not cut a line still handed over to a person.
         running.forget(call.id);

@@ -22,9 +22,12 @@ export interface RunningCallsDeps {
 export function createRunningCalls(deps: RunningCallsDeps) {
   const { records, owners, clock, log } = deps;
   const live = new Map<string, CallSession>();
+  // Calls whose end this process is writing: their row reads `ended` before the session lets go.
+  const ending = new Set<string>();
   // Another process's sweep ended one of our calls (we were stalled past the lease): stop talking on it.
   owners.onBeat(async () => {
     for (const callId of await records.endedAmong([...live.keys()])) {
+      if (!live.has(callId) || ending.has(callId)) continue;
       log.warn({ callId }, 'call ended elsewhere while this process was presumed gone; line cut');
       live.get(callId)?.detach();
       live.delete(callId);
@@ -75,7 +78,12 @@ export function createRunningCalls(deps: RunningCallsDeps) {
   return {
     /** A session this process now runs; `forget` once it ended here (so the owner's beat does not cut it). */
     add: (callId: string, session: CallSession) => void live.set(callId, session),
-    forget: (callId: string) => void live.delete(callId),
+    /** This process is writing the call's end (call-finish.ts): the owner's beat leaves it alone. */
+    ending: (callId: string) => void ending.add(callId),
+    forget: (callId: string) => {
+      live.delete(callId);
+      ending.delete(callId);
+    },
     count: () => live.size,
     abandonStale,
     shutdown,
