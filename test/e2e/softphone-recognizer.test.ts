@@ -162,7 +162,7 @@ async function callbackIsDue(caseId: string): Promise<void> {
     .set({ run_at: now })
     .where('kind', '=', 'callback.start')
     .where('state', '=', 'queued')
-    .where('payload', 'like', `%${caseId}%`)
+    .where('dedupe_key', 'like', `callback:${caseId}:%`) // payloads are sealed (jobs/sealed-jobs.ts)
     .execute();
   await services.store.db.updateTable('cases').set({ scheduled_at: now }).where('id', '=', caseId).execute();
 }

@@ -172,7 +172,7 @@ async function callbackIsDue(caseId: string): Promise<void> {
     .set({ run_at: now })
     .where('kind', '=', 'callback.start')
     .where('state', '=', 'queued')
-    .where('payload', 'like', `%${caseId}%`)
+    .where('dedupe_key', 'like', `callback:${caseId}:%`) // payloads are sealed (jobs/sealed-jobs.ts)
     .executeTakeFirst();
   expect(Number(res.numUpdatedRows)).toBe(1);
   // The case's own booking moves too: a callback job that runs before the case is due calls nobody.
