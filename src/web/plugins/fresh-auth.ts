@@ -8,6 +8,7 @@ import type { IdentityService } from '../../identity/service';
 import type { Csrf } from '../pages/identity/csrf';
 import { type ReauthError, reauthPage } from '../pages/console/reauth-page';
 import { SESSION_COOKIE } from './identity';
+import { safeConsolePath } from './return-path';
 
 /**
  * How recent the last authentication must be for a sensitive console action (seconds): five
@@ -19,14 +20,7 @@ export const DEFAULT_FRESH_AUTH_SEC = 300;
 /** The re-authentication page; `next` is where it returns to. Under /signin so the known-device cookie comes along. */
 export const REAUTH_PATH = '/signin/reauth';
 
-/**
- * A same-site console path to return to, or null: only `/console…`, never `//host`, a backslash
- * or a scheme, so the re-auth page cannot be made into an open redirect.
- */
-export function safeConsolePath(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 2000) return null;
-  return /^\/console(?:[/?#]|$)/.test(value) && !/[\\\s]/.test(value) && !value.startsWith('//') ? value : null;
-}
+export { safeConsolePath } from './return-path';
 
 /** The page a POST's form was on (same-origin Referer, Referrer-Policy same-origin keeps it), else the console. */
 function formPage(request: FastifyRequest): string {

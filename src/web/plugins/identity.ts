@@ -16,6 +16,7 @@ import { enrollPage, mfaFrozenPage, mfaPage, signinPage, signoutPage } from '../
 import { strings } from '../pages/identity/strings';
 import { zodRoutes } from '../openapi';
 import { SESSION_COOKIE, createOperatorGate } from './operator-gate';
+import { takeReturnPath } from './return-path';
 import { langParam, langQuery } from '../route-schemas';
 import { z } from 'zod';
 
@@ -133,10 +134,10 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   }
 
   /** Where a 'password' session goes next: enrolment first, then the code, else straight in. */
-  async function nextStep(reply: FastifyReply, token: string, account: Account, lang: Lang) {
+  async function nextStep(request: FastifyRequest, reply: FastifyReply, token: string, account: Account, lang: Lang) {
     if (account.mfaEnrollRequired) return reply.redirect(`/signin/enroll?lang=${lang}`, 303);
     if (account.mfaEnabled) return reply.redirect(`/signin/mfa?lang=${lang}`, 303);
-    return completeSignin(reply, token, account, lang);
+    return completeSignin(request, reply, token, account, lang);
   }
 
   const knownDeviceMac = (accountId: string, nonce: string) => hmacHex(deps.csrfKey, `known-device:${accountId}:${nonce}`);
@@ -151,7 +152,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
   }
 
   /** The 'password' session becomes a 'full' one under a new token. */
-  async function completeSignin(reply: FastifyReply, token: string, account: Account, lang: Lang) {
+  async function completeSignin(request: FastifyRequest, reply: FastifyReply, token: string, account: Account, lang: Lang) {
     const full = await identity.sessions.promote(token);
     if (!full) return reply.redirect(`/signin?lang=${lang}`, 303);
     setSessionCookie(reply, full);
@@ -163,7 +164,9 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
       secure,
       maxAge: KNOWN_DEVICE_MAX_AGE_SEC,
     });
-    return reply.redirect(landing(account, lang), 303);
+    // An operator goes back to the console page the gate sent here from, when it was a safe one.
+    const back = takeReturnPath(request, reply);
+    return reply.redirect((account.role === 'operator' && back) || landing(account, lang), 303);
   }
 
   /** Reuses the enrolment in the cookie (a reload shows the same QR), or starts a new one. */
@@ -277,7 +280,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
         if (previous) await identity.sessions.end(previous);
         const session = await identity.sessions.create(account.id, 'password', deps.clock.now(), request.headers['user-agent']);
         setSessionCookie(reply, session);
-        return nextStep(reply, session.token, account, lang);
+        return nextStep(request, reply, session.token, account, lang);
       },
     );
 
@@ -305,7 +308,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
         const knownDevice = knownDeviceOf(request, found.account.id);
         const result = await identity.attemptTotp({ accountId: found.account.id, code, clientAddress: request.ip, knownDevice });
         if (!result.ok) return result.reason === 'rate_limited' ? again(429, t.tooManyAttempts) : again(401, t.badCode);
-        return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
+        return completeSignin(request, reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
       },
     );
 
@@ -329,7 +332,7 @@ export function createIdentityWeb(deps: IdentityWebDeps): IdentityWeb {
         });
       }
       if (!(await confirmEnroll(request, reply, found.account.id, '/signin/enroll', true))) return reply;
-      return completeSignin(reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
+      return completeSignin(request, reply, request.cookies[SESSION_COOKIE] ?? '', found.account, lang);
     });
 
     app.get(

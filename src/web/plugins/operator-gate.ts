@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock';
 import type { ConsoleRole } from '../../domain/console-roles';
 import { Refusal } from '../../domain/refusal';
 import type { IdentityService } from '../../identity/service';
+import { rememberReturnPath } from './return-path';
 
 /** The browser's sign-in session cookie (identity.ts sets it). */
 export const SESSION_COOKIE = 'aizuchi_session';
@@ -16,6 +17,8 @@ export interface OperatorGateDeps {
   idleMs?: number;
   /** Console sessions end this long after sign-in (ms); unset: the store's own TTL. */
   maxAgeMs?: number;
+  /** The site is served over https (cookies marked Secure), from the public URL. */
+  publicUrl?: string;
 }
 
 /**
@@ -33,7 +36,11 @@ export function createOperatorGate(deps: OperatorGateDeps) {
   const requireOperator: preHandlerAsyncHookHandler = async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE] ?? '';
     const session = token ? await identity.sessions.read(token) : null;
-    const toSignin = () => reply.redirect(`/signin?lang=${request.lang}`, 303);
+    // A deep link survives sign-in (or a session's end): sign-in returns to it (return-path.ts).
+    const toSignin = () => {
+      rememberReturnPath(request, reply, deps.publicUrl?.startsWith('https:') ?? false);
+      return reply.redirect(`/signin?lang=${request.lang}`, 303);
+    };
     if (!session || session.stage !== 'full') return toSignin();
     const now = deps.clock.now().getTime();
     const seen = Date.parse(session.lastSeenAt);
