@@ -121,6 +121,26 @@ describe('crash safety', () => {
     expect(repaired.channels[1]?.[49 * 320]).toBe(-49);
     expect(await repairWavHeader(path)).toBe(false);
   });
+
+  it('reuses its flush buffers without mixing audio: every sample on disk is the one written, with writes in flight', async () => {
+    const path = join(dir, 'reuse.wav');
+    // One flush per tick and nothing awaited: buffers come back from disk while others are filling.
+    const writer = await StereoWavWriter.create(path, 16000, { flushEveryMs: 20 });
+    const ticks = 300;
+    const left = (t: number, k: number) => ((t * 331 + k * 7) % 60000) - 30000;
+    for (let t = 0; t < ticks; t++) {
+      writer.write(Int16Array.from({ length: 320 }, (_, k) => left(t, k)), Int16Array.from({ length: 320 }, (_, k) => -left(t, k)));
+      if (t % 37 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writer.close();
+    const wav = parseWav(await readFile(path));
+    expect(wav.channels[0]?.length).toBe(ticks * 320);
+    const wrong = [];
+    for (let t = 0; t < ticks; t++)
+      for (let k = 0; k < 320; k++)
+        if (wav.channels[0]?.[t * 320 + k] !== left(t, k) || wav.channels[1]?.[t * 320 + k] !== -left(t, k)) wrong.push([t, k]);
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
 });
 
 describe('recordings in the store: retention, recovery, console route', () => {
