@@ -21,8 +21,9 @@ export interface SynthesizeOptions {
 }
 
 /**
- * Text in, 20 ms PCM16 mono frames out, at the engine's native rate (the caller resamples).
- * Iteration is lazy: nothing runs until the first frame is pulled.
+ * Text in, 20 ms PCM16 mono frames out, at the engine's native rate (the caller resamples). A
+ * cache in front of an engine may give a reply it already holds as one longer frame; the last
+ * frame may be short. Iteration is lazy: nothing runs until the first frame is pulled.
  */
 export interface Synthesizer {
   describe(lang: Lang): SynthesizerInfo;

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { AudioFrame } from '../../media/frame';
+import { concatSamples, type AudioFrame } from '../../media/frame';
 import { Reframer } from '../../media/reframer';
 import { StreamingResampler } from '../../media/resampler';
 import type { Synthesizer } from '../../speech/synthesizer';
@@ -8,22 +8,22 @@ import type { Synthesizer } from '../../speech/synthesizer';
  * The synthesizer as calls consume it: frames at the media chain's rate, with whole replies kept
  * after resampling. Fixed prompts are said on every call; resampling a 48 kHz clip for each of
  * hundreds of calls cost more CPU than everything else in the chain, so it is done once per text.
+ * A reply the cache holds comes back as ONE frame with the whole reply (the Synthesizer contract
+ * allows it): walking a 7 s prompt as 350 frames of an async generator cost each call a promise
+ * and a queue append per 20 ms of speech, more allocation than the call's own media path.
+ * Consumers must not write into the frames: a cached reply is shared by every call that says it.
  */
 export function internalRateSynthesizer(inner: Synthesizer, sampleRateHz: number, options: { maxBytes?: number } = {}): Synthesizer {
-  const cache = new LRUCache<string, Int16Array[]>({
+  const cache = new LRUCache<string, Int16Array>({
     maxSize: options.maxBytes ?? 32 * 1024 * 1024,
-    sizeCalculation: (frames) =>
-      Math.max(
-        1,
-        frames.reduce((n, f) => n + f.byteLength, 0),
-      ),
+    sizeCalculation: (samples) => Math.max(1, samples.byteLength),
   });
 
   async function* run(text: string, opts: Parameters<Synthesizer['synthesize']>[1]): AsyncGenerator<AudioFrame> {
     const key = JSON.stringify([opts.lang, opts.rate ?? 1, text]);
     const hit = cache.get(key);
     if (hit) {
-      for (const samples of hit) yield { samples, sampleRateHz };
+      yield { samples: hit, sampleRateHz };
       return;
     }
     const collected: Int16Array[] = [];
@@ -53,7 +53,7 @@ export function internalRateSynthesizer(inner: Synthesizer, sampleRateHz: number
       collected.push(last.samples);
       yield last;
     }
-    if (!opts.signal?.aborted) cache.set(key, collected);
+    if (!opts.signal?.aborted) cache.set(key, concatSamples(collected));
   }
 
   return {
