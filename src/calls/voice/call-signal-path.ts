@@ -2,24 +2,22 @@ import { DtmfDetector } from '../../media/dtmf/detector';
 import type { AudioFrame } from '../../media/frame';
 import { StreamingResampler } from '../../media/resampler';
 import type { VoiceActivityDetector } from '../../media/vad/voice-activity-detector';
-import type { MediaLane } from './media-shards';
+import type { InboundResult, LaneSink, MediaLane, MediaShardError } from './media-shards';
 import { INTERNAL_RATE_HZ } from './voice-bridge-config';
 
-/** What the signal path made of one caller frame. */
-export interface AnalysedFrame {
-  /** The frame at 16 kHz. */
-  readonly internal: AudioFrame;
-  readonly probability: number;
-  /** Keys whose tone ended in this frame ('' for none) and the key held at its end. */
-  readonly keys: string;
-  readonly activeDigit: string | null;
-}
+/**
+ * What the signal path made of one caller frame: the frame at 16 kHz, the speech probability, keys
+ * whose tone ended in it ('' for none) and the key held at its end — on a shard or on this thread.
+ */
+export type AnalysedFrame = InboundResult;
 
 export interface CallSignalPathOptions {
   readonly channelRateHz: number;
   readonly inBandDtmf: boolean;
-  /** The call's media shard; null: the work runs on this thread. */
-  readonly lane: MediaLane | null;
+  /** Opens the call's lane on a media shard (results go to `sink`); null: the work runs on this thread. */
+  readonly openLane: ((sink: LaneSink) => MediaLane) | null;
+  /** The call's shard died: its media state is gone. */
+  readonly onLost: () => void;
   /** Used only without a lane. */
   readonly createVad: () => VoiceActivityDetector;
   /** Each caller frame at 16 kHz as soon as it exists (the recording's caller lane). */
@@ -37,12 +35,18 @@ export interface CallSignalPathOptions {
  * come back asynchronously but in order. Either way the bridge sees the same sequence of analysed
  * frames and of outbound frames.
  */
-export class CallSignalPath {
+export class CallSignalPath implements LaneSink {
   /** Caller frames received but not yet analysed. */
   backlog = 0;
   maxBacklog = 0;
-  /** Settles when every frame received so far has been analysed. */
-  inbound: Promise<void> = Promise.resolve();
+  private readonly lane: MediaLane | null;
+  /** Frames received and frames analysed (or failed) so far; results come in receive order. */
+  private received = 0;
+  private done = 0;
+  /** drained() callers, each waiting for frame number `upTo`. */
+  private waiters: { upTo: number; resolve: () => void }[] = [];
+  /** Local analysis runs in order through this chain (VAD answers asynchronously). */
+  private localChain: Promise<void> = Promise.resolve();
   private readonly dtmf: DtmfDetector | null;
   private readonly vad: VoiceActivityDetector | null;
   private readonly toInternal: StreamingResampler | null;
@@ -50,7 +54,9 @@ export class CallSignalPath {
   private vadFailed = false;
 
   constructor(private readonly o: CallSignalPathOptions) {
-    const local = !o.lane;
+    this.lane = o.openLane?.(this) ?? null;
+    this.lane?.onLost(() => o.onLost());
+    const local = !this.lane;
     const resample = local && o.channelRateHz !== INTERNAL_RATE_HZ;
     this.dtmf = local && o.inBandDtmf ? new DtmfDetector() : null;
     this.vad = local ? o.createVad() : null;
@@ -60,42 +66,32 @@ export class CallSignalPath {
 
   /** One caller frame at the channel rate. */
   receive(frame: AudioFrame): void {
+    this.received++;
     this.backlog++;
     if (this.backlog > this.maxBacklog) this.maxBacklog = this.backlog;
-    const lane = this.o.lane;
+    const lane = this.lane;
     if (lane) {
-      // A lane settles its frames in the order given (MediaLane), so the newest frame's promise settles
-      // last: no chain through the earlier ones is needed, which saves promises on every frame of every call.
-      this.inbound = lane.inbound(frame.samples).then(
-        (a) =>
-          this.deliver(
-            {
-              internal: { samples: a.internal, sampleRateHz: INTERNAL_RATE_HZ },
-              probability: a.probability,
-              keys: a.keys,
-              activeDigit: a.activeDigit,
-            },
-            true,
-          ),
-        () => this.deliverFailed(),
-      );
+      lane.inbound(frame.samples); // the result comes back through analysed()/failed(), in order
       return;
     }
     const internal: AudioFrame = this.toInternal
       ? { samples: this.toInternal.process(frame.samples), sampleRateHz: INTERNAL_RATE_HZ }
       : frame;
     this.o.onInternal(internal.samples);
-    this.inbound = this.inbound.then(() => this.analyseHere(frame, internal));
+    this.localChain = this.localChain.then(() => this.analyseHere(frame, internal));
+  }
+
+  /** Resolves once every caller frame received so far has been analysed (or failed). */
+  drained(): Promise<void> {
+    if (this.done >= this.received) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ upTo: this.received, resolve }));
   }
 
   /** One agent frame at 16 kHz; `deliver` gets it at the channel rate, in order (later, with a lane). */
   send(samples: Int16Array, deliver: (samples: Int16Array) => void): void {
-    const lane = this.o.lane;
+    const lane = this.lane;
     if (lane && this.o.channelRateHz !== INTERNAL_RATE_HZ) {
-      lane.outbound(samples).then(
-        (s) => (this.o.isClosed() ? undefined : deliver(s)),
-        () => undefined,
-      );
+      lane.outbound(samples, deliver);
       return;
     }
     deliver(this.toChannel ? this.toChannel.process(samples) : samples);
@@ -103,12 +99,25 @@ export class CallSignalPath {
 
   /** Frees the shard's state for this call. */
   close(): void {
-    this.o.lane?.close();
+    this.lane?.close();
+  }
+
+  /** LaneSink: the shard analysed the oldest frame on its way. */
+  analysed(result: InboundResult): void {
+    this.deliver(result, true);
+  }
+
+  /** LaneSink: the shard could not analyse a frame (inference failed, or the shard died): no VAD from now on. */
+  failed(_error: MediaShardError): void {
+    this.backlog--;
+    if (!this.o.isClosed()) this.failVad();
+    this.settle();
   }
 
   private async analyseHere(frame: AudioFrame, internal: AudioFrame): Promise<void> {
     if (this.o.isClosed()) {
       this.backlog--;
+      this.settle();
       return;
     }
     // DTMF before the VAD await, as frames arrive: a held key barges in without waiting for Silero.
@@ -127,15 +136,21 @@ export class CallSignalPath {
 
   private deliver(frame: AnalysedFrame, fromShard: boolean): void {
     this.backlog--;
-    if (this.o.isClosed()) return;
-    if (fromShard) this.o.onInternal(frame.internal.samples);
-    this.o.onAnalysed(this.vadFailed ? { ...frame, probability: 0 } : frame);
+    if (!this.o.isClosed()) {
+      if (fromShard) this.o.onInternal(frame.internal.samples);
+      this.o.onAnalysed(this.vadFailed ? { ...frame, probability: 0 } : frame);
+    }
+    this.settle();
   }
 
-  /** The shard could not analyse a frame (inference failed, or the shard died): no VAD from now on. */
-  private deliverFailed(): void {
-    this.backlog--;
-    if (!this.o.isClosed()) this.failVad();
+  /** One more frame is through: wake drained() callers whose frames are all through. */
+  private settle(): void {
+    this.done++;
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.upTo <= this.done);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.upTo > this.done);
+    for (const w of ready) w.resolve();
   }
 
   private failVad(): void {

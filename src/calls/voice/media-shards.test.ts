@@ -8,7 +8,7 @@ import { concatSamples } from '../../media/frame';
 import { StreamingResampler } from '../../media/resampler';
 import { addNoise, chunks, seededRandom } from '../../media/testing/signals';
 import { SileroVadModel } from '../../media/vad/silero-vad';
-import { MediaShardError, MediaShardPool, type InboundResult, type MediaLane } from './media-shards';
+import { MediaShardError, MediaShardPool, type InboundResult, type LaneSink } from './media-shards';
 import { audible, createBridgeRig, realSpeech } from './testing/voice-test-kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'aizuchi-shards-'));
@@ -26,6 +26,25 @@ afterAll(async () => {
 });
 
 const frames8k = (samples: Int16Array) => chunks(samples, 160).filter((c) => c.length === 160);
+
+/** A lane whose per-frame results are promises (a FIFO behind the lane's sink), for these tests. */
+function openLane(pool: MediaShardPool) {
+  const waiting: { resolve: (r: InboundResult) => void; reject: (e: MediaShardError) => void }[] = [];
+  const sink: LaneSink = {
+    analysed: (result) => waiting.shift()?.resolve(result),
+    failed: (error) => waiting.shift()?.reject(error),
+  };
+  const lane = pool.open({ sampleRateHz: 8000, inBandDtmf: true, sink });
+  return {
+    lane,
+    inbound: (samples: Int16Array) =>
+      new Promise<InboundResult>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        lane.inbound(samples);
+      }),
+    outbound: (samples: Int16Array) => new Promise<Int16Array>((resolve) => lane.outbound(samples, resolve)),
+  };
+}
 
 /** What one thread makes of a call's frames, in order: the reference the shards must match. */
 async function alone(frames: Int16Array[]) {
@@ -53,7 +72,7 @@ describe('media shard pool (Silero, espeak-ng)', () => {
         concatSamples([generateDtmf('1267#', { sampleRateHz: 8000 }), speech8k]),
         addNoise(concatSamples([speech8k, generateDtmf('90', { sampleRateHz: 8000 })]), 15, seededRandom(5)),
       ].map(frames8k);
-      const lanes = signals.map(() => pool.open({ sampleRateHz: 8000, inBandDtmf: true }));
+      const lanes = signals.map(() => openLane(pool));
       expect(pool.stats.lanes).toEqual([2, 1]);
       const results: Promise<InboundResult>[][] = signals.map(() => []);
       const agentOut: Promise<Int16Array>[] = [];
@@ -61,7 +80,7 @@ describe('media shard pool (Silero, espeak-ng)', () => {
       const longest = Math.max(...signals.map((s) => s.length));
       // Frames of all calls interleaved, several per turn (a backlog), as a busy server gives them.
       for (let i = 0; i < longest; i++) {
-        signals.forEach((frames, k) => frames[i] && results[k]!.push((lanes[k] as MediaLane).inbound(frames[i]!)));
+        signals.forEach((frames, k) => frames[i] && results[k]!.push(lanes[k]!.inbound(frames[i]!)));
         if (agent16k[i]?.length === 320) agentOut.push(lanes[0]!.outbound(agent16k[i]!));
         if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
@@ -70,7 +89,8 @@ describe('media shard pool (Silero, espeak-ng)', () => {
         const ref = await alone(frames);
         expect(got).toHaveLength(ref.length);
         got.forEach((r, i) => {
-          expect(r.internal).toEqual(ref[i]!.internal);
+          expect(r.internal.samples).toEqual(ref[i]!.internal);
+          expect(r.internal.sampleRateHz).toBe(16000);
           expect(r.keys).toBe(ref[i]!.keys);
           expect(r.probability).toBeCloseTo(ref[i]!.probability, 4);
         });
@@ -109,9 +129,9 @@ describe('media shard pool (Silero, espeak-ng)', () => {
   it('a crashed shard ends its calls (lost, pending frames rejected) and is replaced; calls on the other shard go on', async () => {
     const pool = await MediaShardPool.start({ size: 2 });
     try {
-      const lanes = [0, 1, 2, 3].map(() => pool.open({ sampleRateHz: 8000, inBandDtmf: true }));
+      const lanes = [0, 1, 2, 3].map(() => openLane(pool));
       const lost: number[] = [];
-      lanes.forEach((lane, i) => lane.onLost((error) => (expect(error).toBeInstanceOf(MediaShardError), lost.push(i))));
+      lanes.forEach(({ lane }, i) => lane.onLost((error) => (expect(error).toBeInstanceOf(MediaShardError), lost.push(i))));
       const frame = speech8k.subarray(0, 160);
       await Promise.all(lanes.map((l) => l.inbound(frame)));
       // Lanes 0 and 2 sit on shard 0 (fewest calls first, in turn).
@@ -120,12 +140,12 @@ describe('media shard pool (Silero, espeak-ng)', () => {
       await expect(pending).rejects.toBeInstanceOf(MediaShardError);
       expect(lost.sort()).toEqual([0, 2]);
       await expect(lanes[2]!.inbound(frame)).rejects.toBeInstanceOf(MediaShardError);
-      expect((await lanes[1]!.inbound(frame)).internal).toHaveLength(320);
+      expect((await lanes[1]!.inbound(frame)).internal.samples).toHaveLength(320);
       expect(pool.stats.replaced).toBe(1);
       // New calls go to the replacement shard (it has the fewest calls) and are served.
-      const fresh = pool.open({ sampleRateHz: 8000, inBandDtmf: true });
+      const fresh = openLane(pool);
       expect(pool.stats.lanes).toEqual([1, 2]);
-      expect((await fresh.inbound(frame)).internal).toHaveLength(320);
+      expect((await fresh.inbound(frame)).internal.samples).toHaveLength(320);
     } finally {
       await pool.close();
     }

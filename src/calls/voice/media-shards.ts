@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AizuchiError } from '../../domain/errors';
+import type { AudioFrame } from '../../media/frame';
 import { defaultSileroModelPath } from '../../media/vad/silero-vad';
 import {
   KIND_IN,
@@ -22,7 +23,7 @@ export class MediaShardError extends AizuchiError {
 /** What the shard made of one caller frame. */
 export interface InboundResult {
   /** The frame at 16 kHz (for the recognizer and the recording). */
-  readonly internal: Int16Array;
+  readonly internal: AudioFrame;
   /** Silero's speech probability after this frame (0 when the energy gate answered). */
   readonly probability: number;
   /** Keys whose tone ended within this frame, in order ('' for none). */
@@ -31,13 +32,34 @@ export interface InboundResult {
   readonly activeDigit: string | null;
 }
 
+/**
+ * Where one call's caller-frame results go, called in the order the frames were given, exactly once
+ * per frame. A sink given once per call instead of a promise per frame: at 300 calls that was 30,000
+ * promises and closures a second on the thread that paces every call's frames.
+ */
+export interface LaneSink {
+  analysed(result: InboundResult): void;
+  /** The frame could not be analysed: inference failed, the shard died, or the lane was closed. */
+  failed(error: MediaShardError): void;
+}
+
+/** A call as it asks for a lane: its channel's rate, whether keys come as tones, and its sink. */
+export interface MediaLaneCall {
+  readonly sampleRateHz: number;
+  readonly inBandDtmf: boolean;
+  readonly sink: LaneSink;
+}
+
 /** One call's handle on its shard. Results come back in the order frames were given, per direction. */
 export interface MediaLane {
-  /** Caller audio at the channel rate, one 20 ms frame. */
-  inbound(samples: Int16Array): Promise<InboundResult>;
-  /** Agent audio at 16 kHz, one 20 ms frame; resolves with it at the channel rate. */
-  outbound(samples: Int16Array): Promise<Int16Array>;
-  /** Called once if the shard dies under this call (pending frames are rejected with the same error). */
+  /** Caller audio at the channel rate, one 20 ms frame; its result goes to the lane's sink. */
+  inbound(samples: Int16Array): void;
+  /**
+   * Agent audio at 16 kHz, one 20 ms frame; `deliver` gets it at the channel rate, in order. Never
+   * called for a frame the shard could not resample (it died): the lane reports lost instead.
+   */
+  outbound(samples: Int16Array, deliver: (samples: Int16Array) => void): void;
+  /** Called once if the shard dies under this call (then its pending caller frames fail). */
   onLost(listener: (error: MediaShardError) => void): void;
   /** Frees the call's state in the shard. Idempotent. */
   close(): void;
@@ -66,13 +88,17 @@ export interface MediaShardStats {
   readonly skipped: number;
 }
 
-type Resolver<T> = { resolve: (value: T) => void; reject: (error: unknown) => void };
+type Deliver = (samples: Int16Array) => void;
 
 interface LaneState {
   readonly id: number;
+  readonly sink: LaneSink;
   readonly lost: ((error: MediaShardError) => void)[];
   closed: boolean;
 }
+
+/** The shard's 16 kHz rate, as InboundResult frames carry it. */
+const INTERNAL_RATE_HZ = 16000;
 
 /**
  * Worker threads that do the per-call signal work of voice calls (media-shard-worker.ts), so the
@@ -117,15 +143,15 @@ export class MediaShardPool {
   }
 
   /** A lane for a new call, on the shard with the fewest calls. */
-  open(call: { sampleRateHz: number; inBandDtmf: boolean }): MediaLane {
+  open(call: MediaLaneCall): MediaLane {
     if (this.closed) throw new MediaShardError('the media shard pool is closed');
     const shard = this.shards.reduce((a, b) => (b.lanes.size < a.lanes.size ? b : a));
-    const lane: LaneState = { id: ++this.nextLane, lost: [], closed: false };
+    const lane: LaneState = { id: ++this.nextLane, sink: call.sink, lost: [], closed: false };
     shard.lanes.set(lane.id, lane);
     shard.post({ type: 'open', lane: lane.id, sampleRateHz: call.sampleRateHz, inBandDtmf: call.inBandDtmf });
     return {
-      inbound: (samples) => shard.frame(lane, KIND_IN, samples) as Promise<InboundResult>,
-      outbound: (samples) => shard.frame(lane, KIND_OUT, samples) as Promise<Int16Array>,
+      inbound: (samples) => shard.frame(lane, KIND_IN, samples, null),
+      outbound: (samples, deliver) => shard.frame(lane, KIND_OUT, samples, deliver),
       onLost: (listener) => lane.lost.push(listener),
       close: () => {
         if (lane.closed) return;
@@ -169,9 +195,10 @@ export class MediaShardPool {
   }
 }
 
+/** A request on its way: the lane of each caller frame and the deliver of each agent frame, in order. */
 interface PendingRequest {
-  readonly inbound: Resolver<InboundResult>[];
-  readonly outbound: Resolver<Int16Array>[];
+  readonly inbound: LaneState[];
+  readonly outbound: Deliver[];
 }
 
 /** One worker and the frames on their way to it. */
@@ -181,13 +208,7 @@ class Shard {
   readonly dead: Promise<void>;
   threadId: number | null = null;
   private readonly worker: Worker;
-  private batch: {
-    lanes: number[];
-    kinds: number[];
-    parts: Int16Array[];
-    inbound: Resolver<InboundResult>[];
-    outbound: Resolver<Int16Array>[];
-  } = emptyBatch();
+  private batch = emptyBatch();
   private scheduled = false;
   private nextId = 0;
   private readonly pending = new Map<number, PendingRequest>();
@@ -233,21 +254,27 @@ class Shard {
     if (!this.failure) this.worker.postMessage(request);
   }
 
-  frame(lane: LaneState, kind: number, samples: Int16Array): Promise<InboundResult | Int16Array> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      if (lane.closed) return reject(new MediaShardError('the call has left its media shard'));
-      this.batch.lanes.push(lane.id);
-      this.batch.kinds.push(kind);
-      this.batch.parts.push(samples);
-      if (kind === KIND_IN) this.batch.inbound.push({ resolve, reject });
-      else this.batch.outbound.push({ resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush()); // every frame given in this turn of the event loop goes in one message
-      }
-    });
+  /** Queues one frame for the next message; a caller frame's result goes to its lane's sink, an agent frame's to `deliver`. */
+  frame(lane: LaneState, kind: number, samples: Int16Array, deliver: Deliver | null): void {
+    const refused = this.failure ?? (lane.closed ? new MediaShardError('the call has left its media shard') : null);
+    if (refused) {
+      // Asynchronously, like every other result: the caller is still inside its own receive().
+      if (kind === KIND_IN) queueMicrotask(() => lane.sink.failed(refused));
+      return;
+    }
+    const batch = this.batch;
+    batch.lanes.push(lane.id);
+    batch.kinds.push(kind);
+    batch.parts.push(samples);
+    if (kind === KIND_IN) batch.inbound.push(lane);
+    else batch.outbound.push(deliver as Deliver);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushNow); // every frame given in this turn of the event loop goes in one message
+    }
   }
+
+  private readonly flushNow = (): void => this.flush();
 
   async stop(): Promise<void> {
     this.stopping = true;
@@ -285,32 +312,34 @@ class Shard {
     const request = this.pending.get(reply.id);
     if (!request) return;
     if (reply.type === 'outbound') {
+      const { outbound } = request;
       let offset = 0;
-      request.outbound.forEach((r, i) => {
+      for (let i = 0; i < outbound.length; i++) {
         const length = reply.lengths[i] as number;
-        r.resolve(reply.data.subarray(offset, offset + length));
+        (outbound[i] as Deliver)(reply.data.subarray(offset, offset + length));
         offset += length;
-      });
-      request.outbound.length = 0;
+      }
+      outbound.length = 0;
     } else if (reply.type === 'inbound') {
       this.onCounts(reply);
-      const keys = new Map(reply.keys);
+      const { inbound } = request;
+      const keys = reply.keys.length === 0 ? null : new Map(reply.keys);
       let offset = 0;
-      request.inbound.forEach((r, i) => {
+      for (let i = 0; i < inbound.length; i++) {
         const length = reply.lengths[i] as number;
         const active = reply.activeDigits[i] as number;
-        r.resolve({
-          internal: reply.data.subarray(offset, offset + length),
+        (inbound[i] as LaneState).sink.analysed({
+          internal: { samples: reply.data.subarray(offset, offset + length), sampleRateHz: INTERNAL_RATE_HZ },
           probability: reply.probabilities[i] as number,
-          keys: keys.get(i) ?? '',
-          activeDigit: active === 0 ? null : String.fromCharCode(active),
+          keys: keys?.get(i) ?? '',
+          activeDigit: active === 0 ? null : String.fromCharCode(active), // one-character strings are V8's cached ones
         });
         offset += length;
-      });
-      request.inbound.length = 0;
+      }
+      inbound.length = 0;
     } else {
       const error = new MediaShardError('Silero VAD inference failed in a media shard', { cause: new Error(reply.message) });
-      for (const r of request.inbound) r.reject(error);
+      for (const lane of request.inbound) lane.sink.failed(error);
       request.inbound.length = 0;
     }
     if (request.inbound.length === 0 && request.outbound.length === 0) {
@@ -325,10 +354,11 @@ class Shard {
     const waiting = [...this.pending.values(), this.batch];
     this.pending.clear();
     this.batch = emptyBatch();
-    for (const request of waiting) for (const r of [...request.inbound, ...request.outbound]) r.reject(error);
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
     if (!this.stopping) for (const lane of lanes) for (const listener of lane.lost) listener(error);
+    // Then the caller frames on their way fail, in order; agent frames are simply not sent.
+    for (const request of waiting) for (const lane of request.inbound) lane.sink.failed(error);
     markDead();
   }
 }
@@ -338,7 +368,7 @@ function emptyBatch() {
     lanes: [] as number[],
     kinds: [] as number[],
     parts: [] as Int16Array[],
-    inbound: [] as Resolver<InboundResult>[],
-    outbound: [] as Resolver<Int16Array>[],
+    inbound: [] as LaneState[],
+    outbound: [] as Deliver[],
   };
 }

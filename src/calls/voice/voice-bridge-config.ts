@@ -9,7 +9,7 @@ import type { CallTap } from '../live/call-tap';
 import type { CallRecorder, RecordingResult } from '../recording/call-recorder';
 import type { BargeInConfig, Interruption } from './barge-in';
 import type { FrameClock } from './frame-clock';
-import type { MediaLane } from './media-shards';
+import type { MediaLane, MediaLaneCall } from './media-shards';
 import type { PromptCut } from './heard-position';
 import { DEFAULT_RECOGNIZER_RETRY_DELAYS_MS } from './recognition-turns';
 
@@ -31,7 +31,7 @@ export interface VoiceMedia {
    * Media worker threads (MediaShardPool): each call's resampling, DTMF and VAD run on its shard
    * instead of the thread that paces frames. Absent: all on this thread (tests, small tools).
    */
-  readonly shards?: { open(call: { sampleRateHz: number; inBandDtmf: boolean }): MediaLane };
+  readonly shards?: { open(call: MediaLaneCall): MediaLane };
 }
 
 export interface VoiceTuning {

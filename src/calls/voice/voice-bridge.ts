@@ -72,12 +72,13 @@ export class VoiceBridge {
     this.meter = new CallFiguresMeter(options.media.recognizer ? (options.media.recognizerName ?? 'unnamed') : null);
     this.channel = options.channel;
     const rate = this.channel.sampleRateHz;
-    const lane = options.media.shards?.open({ sampleRateHz: rate, inBandDtmf: this.channel.inBandDtmf }) ?? null;
-    lane?.onLost(() => this.onMediaLost());
+    const shards = options.media.shards;
+    const inBandDtmf = this.channel.inBandDtmf;
     this.signal = new CallSignalPath({
       channelRateHz: rate,
-      inBandDtmf: this.channel.inBandDtmf,
-      lane,
+      inBandDtmf,
+      openLane: shards ? (sink) => shards.open({ sampleRateHz: rate, inBandDtmf, sink }) : null,
+      onLost: () => this.onMediaLost(),
       createVad: () => options.media.vad.createDetector(),
       onInternal: (samples) => this.tickAudio.caller(samples),
       onAnalysed: (frame) => this.onAnalysed(frame),
@@ -218,10 +219,10 @@ export class VoiceBridge {
 
   /** Resolves once every frame received so far went through VAD/DTMF and recognizers delivered. */
   async idle(): Promise<void> {
-    let seen: Promise<void> | null = null;
-    while (seen !== this.signal.inbound) {
-      seen = this.signal.inbound;
-      await seen;
+    let seen = -1;
+    while (seen !== this.stats.framesIn) {
+      seen = this.stats.framesIn;
+      await this.signal.drained();
       await this.turns?.settled();
       // Let hypotheses already pushed by an engine reach us (they travel through promise callbacks).
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -379,6 +380,7 @@ export class VoiceBridge {
     if (listening) this.listenAfterWords = null;
     // With a media shard the frame comes back resampled a moment later; ticks stay in order.
     this.signal.send(tick.frame.samples, (samples) => {
+      if (this.closed) return;
       for (const frame of this.outFramer.push(samples)) {
         this.channel.sendFrame(frame);
         this.stats.framesOut++;
@@ -406,7 +408,7 @@ export class VoiceBridge {
     this.turns?.close();
     this.speaker.close();
     if (!this.keepChannel) this.channel.close(reason);
-    await this.signal.inbound;
+    await this.signal.drained();
     this.signal.close();
     if (callerHungUp) this.options.onEvent({ type: 'hangup' });
     this.handOffDone?.();
