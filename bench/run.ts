@@ -200,7 +200,7 @@ async function rampCalls(opts: {
     ramp.push(result);
     const split = cpuSplit(result);
     opts.log(
-      `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms, lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames, cpu ${result.cpuMsPerCallSecond}${split} ms/s per call, ${result.memoryPerCallMB} MB per call, load ${result.loadAverage} → ${result.passed ? 'ok' : 'FAIL'}`,
+      `  ${calls} calls: p99 lateness ${result.p99LatenessMs} ms (max ${result.maxLatenessMs}), lost ${result.lostFrames}, max backlog ${result.maxBacklogFrames} frames, cpu ${result.cpuMsPerCallSecond}${split} ms/s per call, ${result.memoryPerCallMB} MB per call, load ${result.loadAverage} → ${result.passed ? 'ok' : 'FAIL'}`,
     );
     return result.passed;
   };

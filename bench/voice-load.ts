@@ -17,6 +17,12 @@ import { cpuBetween, threadCpu, type ThreadCpu } from './thread-cpu';
 export interface LoadResult {
   calls: number;
   p99LatenessMs: number;
+  /**
+   * The latest tick, ms: the longest the pacing thread was kept from a tick (a GC pause, the OS).
+   * A stall of 100 ms or more fails the backlog rule by itself: the clock then sends 5 ticks in one
+   * turn of the event loop, before any shard result can come back.
+   */
+  maxLatenessMs: number;
   /** Outbound ticks the clock skipped plus inbound frames still unprocessed after 100 ms. */
   lostFrames: number;
   /** Most caller frames one call had waiting for VAD/DTMF at once, after the warm-up second. */
@@ -188,6 +194,7 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
   return {
     calls: opts.calls,
     p99LatenessMs: round(p99, 2),
+    maxLatenessMs: round(lateness.reduce((m, x) => (x > m ? x : m), 0), 1),
     lostFrames,
     maxBacklogFrames,
     rssMB: round(rssMB, 1),

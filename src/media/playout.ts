@@ -59,6 +59,11 @@ export class PlayoutQueue {
     return this.items.length === 0;
   }
 
+  /** The id playing or next to play, if any (no array made: asked on every tick of every call). */
+  get headId(): string | undefined {
+    return this.items[0]?.id;
+  }
+
   /** Ids queued or playing, head first. */
   get queuedIds(): string[] {
     return this.items.map((i) => i.id);

@@ -67,7 +67,7 @@ export class AgentSpeaker {
 
   /** Something is queued or playing whose audio may be interrupted. */
   get interruptiblePlaying(): boolean {
-    const head = this.queue.queuedIds[0];
+    const head = this.queue.headId;
     return head !== undefined && (this.items.get(head)?.interruptible ?? false);
   }
 
@@ -119,7 +119,7 @@ export class AgentSpeaker {
 
   /** The prompt now playing (started, not finished), for what-was-heard bookkeeping before a barge-in drops it. */
   playingPrompt(): PlayingPrompt | null {
-    const head = this.queue.queuedIds[0];
+    const head = this.queue.headId;
     return head === undefined ? null : this.promptInfo(head);
   }
 
@@ -128,14 +128,15 @@ export class AgentSpeaker {
       return { frame: { samples: this.silence, sampleRateHz: this.options.sampleRateHz }, events: [], audible: false, prompt: null };
     }
     this.held = false;
-    const head = this.queue.queuedIds[0];
+    const head = this.queue.headId;
     const { frame, events } = this.queue.tick();
     for (const e of events) {
       const item = e.type === 'started' ? this.items.get(e.id) : undefined;
       if (item) item.started = true;
     }
     // The frame carries the item that started in it last, else the one that was playing.
-    const carried = events.filter((e) => e.type === 'started').at(-1)?.id ?? head;
+    let carried = head;
+    for (const e of events) if (e.type === 'started') carried = e.id;
     const prompt = carried === undefined ? null : this.promptInfo(carried);
     for (const e of events) if (e.type !== 'started') this.forget(e.id);
     return { frame, events, audible: hasSignal(frame.samples), prompt };
