@@ -14,6 +14,8 @@ const root = $('op-phone');
 const stats = { framesSent: 0, framesReceived: 0, controls: [] };
 let ws = null;
 let onCall = false;
+// The server's reason for ending the desk's socket ({type:'ended'} before the close), a code word.
+let endedReason = '';
 
 const io = new AudioIo(cfg.assets, {
   onFrame: (frame) => {
@@ -70,7 +72,8 @@ function onControl(msg) {
   } else if (msg.type === 'caller_dtmf') {
     $('op-keys').hidden = false;
     $('op-keys').textContent = t.keys + ': ' + msg.digits;
-  } else if (msg.type === 'error' && msg.code === 'forbidden') setState('offline', t.forbidden);
+  } else if (msg.type === 'error' && msg.code === 'forbidden') endedReason = 'forbidden';
+  else if (msg.type === 'ended') endedReason = msg.reason;
 }
 
 async function goAvailable() {
@@ -96,13 +99,20 @@ async function goAvailable() {
       console.error('console softphone: bad message', err);
     }
   };
-  ws.onclose = () => {
+  endedReason = '';
+  ws.onclose = (event) => {
     io.stopRinging();
     io.clearPlayback();
     const wasOnCall = onCall;
     onCall = false;
     ws = null;
-    if (wasOnCall) setState('ended', t.ended);
+    // The server's reason in the reader's words, with its code for a support ticket; none for our own stop.
+    const reason = endedReason || event.reason;
+    const said = t.closed[reason] || (event.code === 1000 ? '' : t.connectionLost);
+    const why = said ? said + ' (' + t.code + ' ' + event.code + (reason ? ' ' + reason : '') + ')' : '';
+    root.dataset.closeReason = reason;
+    if (why) setState('offline', why);
+    else if (wasOnCall) setState('ended', t.ended);
     else if (root.dataset.state !== 'offline') setState('offline', t.offline);
   };
 }

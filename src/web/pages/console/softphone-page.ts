@@ -32,6 +32,15 @@ export const CONSOLE_SOFTPHONE_TEXTS = {
     keys: 'お客様が押したキー',
     reasons: { caller_request: 'お客様が担当者を希望', operator_takeover: '担当者が通話を引き継ぎ' } as Record<string, string>,
     langNames: { ja: '日本語', en: '英語' } as Record<string, string>,
+    // Why the server closed the desk's socket (its close reason, shown with the code after `code`).
+    closed: {
+      session_ended: 'サインインが終了したため、受付を止めました。もう一度サインインしてください。',
+      session_failed: 'サーバー側の問題で接続が切れました。もう一度「受付開始」を押してください。',
+      forbidden: 'この役割では通話を受けられません。',
+      replaced: '別のタブかブラウザーで受付を始めたため、ここでは止めました。',
+    } as Record<string, string>,
+    connectionLost: '接続が切れました。もう一度「受付開始」を押してください。',
+    code: 'コード',
   },
   en: {
     title: 'Take calls',
@@ -58,6 +67,14 @@ export const CONSOLE_SOFTPHONE_TEXTS = {
     caller: 'Caller',
     keys: 'Keys the caller pressed',
     langNames: { ja: 'Japanese', en: 'English' } as Record<string, string>,
+    closed: {
+      session_ended: 'Your sign-in ended, so taking calls stopped. Please sign in again.',
+      session_failed: 'The connection ended because of a problem on the server. Press "Go available" again.',
+      forbidden: 'Your role cannot take calls.',
+      replaced: 'You went available in another tab or browser, so this one stopped.',
+    } as Record<string, string>,
+    connectionLost: 'The connection was lost. Press "Go available" again.',
+    code: 'code',
     reasons: { caller_request: 'The caller asked for a person', operator_takeover: 'An operator took the call over' } as Record<
       string,
       string
