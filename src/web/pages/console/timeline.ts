@@ -4,6 +4,7 @@ import { type SafeHtml, html } from '../../../html/safe-html';
 import { CONSOLE_TEXTS, eventWords, stateWords } from './console-texts';
 import { localTime, zoneLabel } from './console-time';
 import { type OperatorNames, operatorLabel } from './operator-label';
+import { factLabel, yesNo } from './timeline-words';
 
 /** Event data fields the timeline shows in other columns (who, the state change) or in the calls section (figures) rather than as details. */
 const SHOWN_ELSEWHERE = new Set(['from', 'to', 'operatorId', 'operator', 'state', 'figures']);
@@ -22,9 +23,11 @@ export function operatorIdsIn(history: ReadonlyArray<{ data: string }>): string[
 }
 
 /** A detail value as people read it: instants in the business zone with the zone named (never UTC), operators by name, the rest as stored. */
-function factValue(key: string, v: unknown, timeZone: string, zone: string, names: OperatorNames | undefined): string {
+function factValue(key: string, v: unknown, lang: Lang, timeZone: string, zone: string, names: OperatorNames | undefined): string {
   if (typeof v === 'string' && OPERATOR_FIELDS.has(key)) return operatorLabel(v, names);
   if (typeof v === 'string') return ISO_INSTANT.test(v) ? `${localTime(v, timeZone)} ${zone}` : v;
+  if (typeof v === 'boolean') return yesNo(v, lang);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.join(', ');
   return JSON.stringify(v);
 }
 
@@ -52,7 +55,7 @@ function parse(data: string): Record<string, unknown> {
 
 /**
  * A case's audit history as people read it: when (business time zone, zone named), the event in
- * words with a state change as "from → to", who did it, the remaining facts as `key: value`, and
+ * words with a state change as "from → to", who did it, the remaining facts as `label: value` (timeline-words.ts; yes/no, lists joined), and
  * each event's place in the hash chain (prev → hash) behind a <details> toggle.
  */
 export function timelineSection(history: ChainedEvent[], lang: Lang, timeZone: string, names?: OperatorNames): SafeHtml {
@@ -68,7 +71,7 @@ ${history.map((e) => {
       : '';
   const facts = Object.entries(data)
     .filter(([k]) => !SHOWN_ELSEWHERE.has(k))
-    .map(([k, v]) => `${k}: ${factValue(k, v, timeZone, zone, names)}`)
+    .map(([k, v]) => `${factLabel(k, lang)}: ${factValue(k, v, lang, timeZone, zone, names)}`)
     .join(' · ');
   return html`<tr data-testid="timeline-event"><td>${localTime(e.at, timeZone)}</td><td><span data-testid="event-words">${eventWords(e.kind, lang)}</span>${move} <code class="muted">${e.kind}</code></td><td>${actor(data, lang, names)}</td><td><span data-testid="event-facts">${facts}</span><details data-testid="chain"><summary>${t.chain} #${String(e.seq)}</summary><code>${e.prevHash.slice(0, 16)}… → ${e.hash}</code></details></td></tr>`;
 })}
