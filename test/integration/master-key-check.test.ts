@@ -98,8 +98,8 @@ for (const db of DATABASES) {
       expect(await first.services.store.db.selectFrom('key_checks').select('check_value').execute()).toEqual([row]);
     });
 
-    it('`aizuchi serve --roles worker` and `aizuchi cases list` with another key exit 2 with the same one line', async () => {
-      const env = processEnv();
+    /** `aizuchi serve --roles worker` and `aizuchi cases list` as real processes: both exit 2 with nothing on stdout; their stderr. */
+    async function refusedByBoth(env: Record<string, string>): Promise<string[]> {
       const results: CliResult[] = await Promise.all([
         runCli(['serve', '--roles', 'worker'], env, { killAfterMs: 60_000 }),
         runCli(['cases', 'list', '--json'], env),
@@ -107,8 +107,15 @@ for (const db of DATABASES) {
       for (const r of results) {
         expect(r.code).toBe(2);
         expect(r.stdout).toBe('');
-        expect(r.stderr).toMatch(/^aizuchi: configuration: .*same master key.*AIZUCHI_DATA_DIR.*\n$/s);
-        expect(r.stderr).not.toContain(fs.readFileSync(masterKeyFile(env.AIZUCHI_DATA_DIR!), 'utf8').trim());
+      }
+      return results.map((r) => r.stderr);
+    }
+
+    it('`aizuchi serve --roles worker` and `aizuchi cases list` with another key exit 2 with the same one line', async () => {
+      const env = processEnv();
+      for (const stderr of await refusedByBoth(env)) {
+        expect(stderr).toMatch(/^aizuchi: configuration: .*same master key.*AIZUCHI_DATA_DIR.*\n$/s);
+        expect(stderr).not.toContain(fs.readFileSync(masterKeyFile(env.AIZUCHI_DATA_DIR!), 'utf8').trim());
       }
     }, 120_000);
 
@@ -118,17 +125,11 @@ for (const db of DATABASES) {
         const env = processEnv();
         fs.mkdirSync(path.join(env.AIZUCHI_DATA_DIR!, 'keys'), { mode: 0o700 });
         fs.writeFileSync(masterKeyFile(env.AIZUCHI_DATA_DIR!), content, { mode: 0o600 });
-        const results: CliResult[] = await Promise.all([
-          runCli(['serve', '--roles', 'worker'], env, { killAfterMs: 60_000 }),
-          runCli(['cases', 'list', '--json'], env),
-        ]);
-        for (const r of results) {
-          expect(r.code).toBe(2);
-          expect(r.stdout).toBe('');
-          expect(r.stderr).toMatch(/^aizuchi: configuration: the master key file .*master\.key .*32 random bytes in base64.*\n$/s);
-          expect(r.stderr).toContain(masterKeyFile(env.AIZUCHI_DATA_DIR!));
-          expect(r.stderr).not.toContain(content.trim());
-          expect(r.stderr).not.toContain('letmein');
+        for (const stderr of await refusedByBoth(env)) {
+          expect(stderr).toMatch(/^aizuchi: configuration: the master key file .*master\.key .*32 random bytes in base64.*\n$/s);
+          expect(stderr).toContain(masterKeyFile(env.AIZUCHI_DATA_DIR!));
+          expect(stderr).not.toContain(content.trim());
+          expect(stderr).not.toContain('letmein');
         }
         // The file is left as it was for its owner to fix: never replaced by a generated key.
         expect(fs.readFileSync(masterKeyFile(env.AIZUCHI_DATA_DIR!), 'utf8')).toBe(content);
