@@ -118,8 +118,12 @@ describe('admin settings in Chromium', () => {
     await page.waitForURL(/saved=1/);
     await expect(page.getByTestId('next-open').textContent()).resolves.toContain('2035-12-06 (Thu) 09:00 JST');
     await expect(page.getByTestId('settings-change').count()).resolves.toBe(2);
-    await expect(page.getByTestId('settings-change').first().textContent()).resolves.toContain('closed dates: [] → ["2035-12-05"]');
+    await expect(page.getByTestId('settings-change').first().textContent()).resolves.toContain('closed dates: added: 2035-12-05');
     await b.screenshot('settings-history-en');
+    await page.goto(`${base}/console/settings?lang=ja`);
+    await expect(page.getByTestId('settings-change').first().textContent()).resolves.toContain('臨時休業日: 追加: 2035-12-05');
+    await b.screenshot('settings-history-ja');
+    await page.goto(`${base}/console/settings?lang=en`);
     expect(await nextSlot()).toBe('2035-12-06T00:00:00.000Z'); // Wednesday closed → Thursday 09:00 JST
   });
 

@@ -38,14 +38,40 @@ function problemsFor(view: SettingsView, fields: string[]): SafeHtml {
   return html`${mine.map((p) => html`<p class="error" data-testid="error-${p.field}">${problemText(p, view.lang)}</p>`)}`;
 }
 
+/**
+ * One stored change (live-settings.ts save: `{from, to}` per field) as a reader takes it: closed
+ * dates as the dates added and removed, holidays as closed/open, hours and the policy as written.
+ * A value of another shape (a row edited by hand) is shown as its JSON.
+ */
+function changeWords(field: string, from: unknown, to: unknown, lang: Lang): SafeHtml {
+  const t = SETTINGS_TEXTS[lang];
+  if (field === 'closedDates' && Array.isArray(from) && Array.isArray(to)) {
+    const added = to.filter((d) => !from.includes(d)).map(String);
+    const removed = from.filter((d) => !to.includes(d)).map(String);
+    const parts = [
+      ...(added.length > 0 ? [`${t.added}: ${added.join(', ')}`] : []),
+      ...(removed.length > 0 ? [`${t.removed}: ${removed.join(', ')}`] : []),
+    ];
+    return html`${parts.join(' · ')}`;
+  }
+  const word = (v: unknown) =>
+    field === 'japaneseHolidays' && typeof v === 'boolean'
+      ? v
+        ? t.holidaysClosed
+        : t.holidaysOpen
+      : typeof v === 'string'
+        ? v
+        : JSON.stringify(v);
+  return html`<code>${word(from)}</code> → <code>${word(to)}</code>`;
+}
+
 function historyTable(view: SettingsView): SafeHtml {
   const t = SETTINGS_TEXTS[view.lang];
   if (view.history.length === 0) return html`<p class="muted">${t.noHistory}</p>`;
   const rows = view.history.map((e) => {
     const data = JSON.parse(e.data) as { actorId?: string; changes?: Record<string, { from: unknown; to: unknown }> };
     const changes = Object.entries(data.changes ?? {}).map(
-      ([field, c]) =>
-        html`<li><strong>${t.fields[field] ?? field}</strong>: <code>${JSON.stringify(c.from)}</code> → <code>${JSON.stringify(c.to)}</code></li>`,
+      ([field, c]) => html`<li><strong>${t.fields[field] ?? field}</strong>: ${changeWords(field, c.from, c.to, view.lang)}</li>`,
     );
     return html`<tr data-testid="settings-change"><td>${localTime(e.at, view.timeZone)}</td><td>${data.actorId ? operatorLabel(data.actorId, view.names) : ''}</td><td><ul>${changes}</ul></td></tr>`;
   });

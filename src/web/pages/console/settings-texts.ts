@@ -45,6 +45,10 @@ export const SETTINGS_TEXTS = {
     fields: { weeklyHours: '営業時間', closedDates: '臨時休業日', japaneseHolidays: '祝日', policy: 'ポリシー' } as Record<string, string>,
     yes: 'はい',
     no: 'いいえ',
+    added: '追加',
+    removed: '削除',
+    holidaysClosed: '休業',
+    holidaysOpen: '営業',
   },
   en: {
     title: 'Settings',
@@ -89,6 +93,10 @@ export const SETTINGS_TEXTS = {
     fields: { weeklyHours: 'hours', closedDates: 'closed dates', japaneseHolidays: 'holidays', policy: 'policy' } as Record<string, string>,
     yes: 'yes',
     no: 'no',
+    added: 'added',
+    removed: 'removed',
+    holidaysClosed: 'closed',
+    holidaysOpen: 'open',
   },
 } as const;
 
