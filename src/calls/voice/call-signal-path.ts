@@ -18,6 +18,8 @@ export interface CallSignalPathOptions {
   readonly openLane: ((sink: LaneSink) => MediaLane) | null;
   /** The call's shard died: its media state is gone. */
   readonly onLost: () => void;
+  /** The first caller frame dropped for running too far ahead of the clock (said once per call). */
+  readonly onFlood: () => void;
   /** Used only without a lane. */
   readonly createVad: () => VoiceActivityDetector;
   /** Each caller frame at 16 kHz as soon as it exists (the recording's caller lane). */
@@ -35,6 +37,15 @@ export interface CallSignalPathOptions {
  * come back asynchronously but in order. Either way the bridge sees the same sequence of analysed
  * frames and of outbound frames.
  */
+/**
+ * How far ahead of the playout clock a call's caller audio may run on its way to a shard, in
+ * frames: 250 = 5 s. The lane gets one frame's allowance per tick of the clock (real time) and may
+ * save up to this much; a frame beyond it is dropped. A real line delivers one frame per tick, so it
+ * never comes near; a carrier, PBX or RTP source that floods (or replays buffered audio) faster than
+ * real time would otherwise queue work without bound on a shard that serves other callers too.
+ */
+export const LANE_BURST_FRAMES = 250;
+
 export class CallSignalPath implements LaneSink {
   /** Caller frames received but not yet analysed. */
   backlog = 0;
@@ -43,6 +54,10 @@ export class CallSignalPath implements LaneSink {
   /** Frames received and frames analysed (or failed) so far; results come in receive order. */
   private received = 0;
   private done = 0;
+  /** Frames this call may still send to its shard now (a token bucket refilled by tick()). */
+  private allowance = LANE_BURST_FRAMES;
+  /** Caller frames dropped because the call ran more than LANE_BURST_FRAMES ahead of the clock. */
+  dropped = 0;
   /** drained() callers, each waiting for frame number `upTo`. */
   private waiters: { upTo: number; resolve: () => void }[] = [];
   /** Local analysis runs in order through this chain (VAD answers asynchronously). */
@@ -66,6 +81,13 @@ export class CallSignalPath implements LaneSink {
 
   /** One caller frame at the channel rate. */
   receive(frame: AudioFrame): void {
+    if (this.lane) {
+      if (this.allowance < 1) {
+        if (this.dropped++ === 0) this.o.onFlood();
+        return;
+      }
+      this.allowance--;
+    }
     this.received++;
     this.backlog++;
     if (this.backlog > this.maxBacklog) this.maxBacklog = this.backlog;
@@ -79,6 +101,11 @@ export class CallSignalPath implements LaneSink {
       : frame;
     this.o.onInternal(internal.samples);
     this.localChain = this.localChain.then(() => this.analyseHere(frame, internal));
+  }
+
+  /** One tick of the playout clock: the lane may take one more caller frame. */
+  tick(): void {
+    if (this.allowance < LANE_BURST_FRAMES) this.allowance++;
   }
 
   /** Resolves once every caller frame received so far has been analysed (or failed). */

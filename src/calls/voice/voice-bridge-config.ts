@@ -65,6 +65,11 @@ export type VoiceNotice =
   | { readonly type: 'vad_failed' }
   /** The call's media shard died: the call ends (reason `media_lost`); the pool starts a new shard. */
   | { readonly type: 'media_lost' }
+  /**
+   * The caller's audio ran more than 5 s ahead of the playout clock (LANE_BURST_FRAMES): frames
+   * beyond that are dropped so one line cannot flood the shard other calls share. Said once per call.
+   */
+  | { readonly type: 'media_flood' }
   /** `cut`: the prompt that was playing, as far as the caller heard it (what the transcript records). */
   | { readonly type: 'barge_in'; readonly cause: Interruption['cause']; readonly dropped: number; readonly cut?: PromptCut }
   | { readonly type: 'recording_finished'; readonly result: RecordingResult }

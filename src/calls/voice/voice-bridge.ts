@@ -79,6 +79,7 @@ export class VoiceBridge {
       inBandDtmf,
       openLane: shards ? (sink) => shards.open({ sampleRateHz: rate, inBandDtmf, sink }) : null,
       onLost: () => this.onMediaLost(),
+      onFlood: () => this.notice({ type: 'media_flood' }),
       createVad: () => options.media.vad.createDetector(),
       onInternal: (samples) => this.tickAudio.caller(samples),
       onAnalysed: (frame) => this.onAnalysed(frame),
@@ -359,6 +360,7 @@ export class VoiceBridge {
   private onTick(lateMs: number): void {
     if (this.closed) return;
     this.stats.ticks++;
+    this.signal.tick();
     if (lateMs > 20) this.stats.lateTicksOver20Ms++;
     this.stats.lateness?.push(lateMs);
     const tick = this.speaker.tick();

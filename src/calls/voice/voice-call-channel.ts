@@ -80,6 +80,7 @@ export function createVoiceCallChannel(deps: VoiceCallChannelDeps): VoiceCallCha
       deps.onNotice?.(notice);
       if (notice.type === 'barge_in' && notice.cut) for (const l of cuts) l(notice.cut);
       if (notice.type === 'media_lost') void deps.recordCaseEvent?.('voice_media_lost', {}).catch(() => undefined);
+      if (notice.type === 'media_flood') void deps.recordCaseEvent?.('voice_media_flood', {}).catch(() => undefined);
       if (notice.type === 'recognizer_failed') {
         void deps
           .recordCaseEvent?.('voice_keypad_fallback', { reason: 'recognizer_failed', code: notice.code, retryable: notice.retryable })
