@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaseService } from '../cases/case-service';
+import { openVerifyingCase } from '../cases/testing/case-draft';
 import type { IdentityProvider, SignInSince } from '../identity/provider';
 import { IdentityProviderAuthError, IdentityProviderUnavailableError } from '../identity/provider-errors';
 import { createIdentityService } from '../identity/service';
@@ -71,29 +72,7 @@ async function setup(ts: TestStore) {
     mfa: true,
     role: 'customer',
   });
-  const caseId = await cases.inTransaction(async (trx) => {
-    const row = await cases.open(
-      trx,
-      {
-        account_id: account.id,
-        email: account.email,
-        phone_e164: account.phoneE164,
-        phone_on_record: 1,
-        lang: 'ja',
-        state: 'requested',
-        assurance: 'password_verified',
-        consent_at: clock.now().toISOString(),
-        consent_version: 'test',
-        recording_consent: 1,
-        client_ip_hash: 'test',
-        scheduled_at: null,
-        cancel_token_hash: null,
-      },
-      {},
-    );
-    for (const s of ['scheduled', 'calling', 'verifying'] as const) await cases.transition(trx, row.id, s, `test_${s}`);
-    return row.id;
-  });
+  const caseId = await openVerifyingCase(cases, account, clock.now());
   const contact = (await identity.getContact(account.id))!;
   const jobOf = (kind: string) => store.db.selectFrom('jobs').selectAll().where('kind', '=', kind).executeTakeFirst();
   const ctx = (jobId: string, attempt = 1): JobContext => ({

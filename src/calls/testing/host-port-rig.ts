@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CaseService } from '../../cases/case-service';
+import { openVerifyingCase } from '../../cases/testing/case-draft';
 import { type PolicyName, policyPreset } from '../../domain/policy';
 import { createIdentityService } from '../../identity/service';
 import type { TestStore } from '../../identity/test-stores';
@@ -63,29 +64,7 @@ export async function hostPortRig(ts: TestStore, opts: { policy?: PolicyName; pr
   });
 
   async function openCase(over: { assurance?: string; phoneOnRecord?: boolean } = {}): Promise<string> {
-    return cases.inTransaction(async (trx) => {
-      const row = await cases.open(
-        trx,
-        {
-          account_id: account.id,
-          email: account.email,
-          phone_e164: account.phoneE164,
-          phone_on_record: over.phoneOnRecord === false ? 0 : 1,
-          lang: 'ja',
-          state: 'requested',
-          assurance: over.assurance ?? 'password_verified',
-          consent_at: clock.now().toISOString(),
-          consent_version: 'test',
-          recording_consent: 1,
-          client_ip_hash: 'test',
-          scheduled_at: null,
-          cancel_token_hash: null,
-        },
-        {},
-      );
-      for (const s of ['scheduled', 'calling', 'verifying'] as const) await cases.transition(trx, row.id, s, `test_${s}`);
-      return row.id;
-    });
+    return openVerifyingCase(cases, account, clock.now(), over);
   }
 
   /**
