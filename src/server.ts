@@ -8,6 +8,7 @@ import { areaPlugins } from './compose/web';
 import { policyPreset, unreachableProofs } from './domain/policy';
 import { ensureRecurring } from './jobs/recurring';
 import { startMetricsServer } from './web/metrics-server';
+import { sharedCheck } from './web/shared-check';
 import { buildApp } from './web/app';
 import { assertHostPolicy } from './web/host-policy';
 
@@ -49,7 +50,8 @@ export async function startServer(
   assertHostPolicy({ host: config.host, servesMailCatcher: roles.web && services.mail.catcher !== null });
   if (roles.web) await services.mail.catcher?.start();
   let draining = false;
-  const readiness = { draining: () => draining, checkDatabase: () => pingDatabase(services) };
+  // One database ping a second at most, however many probes ask (the route is open to anyone).
+  const readiness = { draining: () => draining, checkDatabase: sharedCheck(() => pingDatabase(services), 1000) };
   const app = await buildApp({ logger, metrics, readiness, clock, plugins: [...areaPlugins(services), ...extraPlugins] });
   if (roles.web) await app.listen({ port: config.port, host: config.host });
   // Operators' console softphones connect to web processes: those say how many are free.
