@@ -194,7 +194,10 @@ export async function runLoad(opts: LoadOptions & { seconds: number }): Promise<
   return {
     calls: opts.calls,
     p99LatenessMs: round(p99, 2),
-    maxLatenessMs: round(lateness.reduce((m, x) => (x > m ? x : m), 0), 1),
+    maxLatenessMs: round(
+      lateness.reduce((m, x) => (x > m ? x : m), 0),
+      1,
+    ),
     lostFrames,
     maxBacklogFrames,
     rssMB: round(rssMB, 1),

@@ -129,7 +129,10 @@ describe('crash safety', () => {
     const ticks = 300;
     const left = (t: number, k: number) => ((t * 331 + k * 7) % 60000) - 30000;
     for (let t = 0; t < ticks; t++) {
-      writer.write(Int16Array.from({ length: 320 }, (_, k) => left(t, k)), Int16Array.from({ length: 320 }, (_, k) => -left(t, k)));
+      writer.write(
+        Int16Array.from({ length: 320 }, (_, k) => left(t, k)),
+        Int16Array.from({ length: 320 }, (_, k) => -left(t, k)),
+      );
       if (t % 37 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     await writer.close();
