@@ -136,7 +136,7 @@ describe('manual recovery of a privileged account in Chromium', () => {
       expect(timeline).toContain('Manual recovery approved by a second operator');
       expect(timeline).toContain('Operator Op B');
       expect(timeline).toContain('operator_checked');
-      expect(timeline).toContain('via: manual');
+      expect(timeline).toContain('Via: manual');
       await b.screenshot('en-timeline');
       await page.goto(`${t.url}/console/cases/${caseId}?lang=ja`);
       expect(await page.textContent('[data-testid=timeline]')).toContain('手動リカバリーを別のオペレーターが承認');
